@@ -1,0 +1,171 @@
+#include "model/graph.hpp"
+
+#include "model/aws_managed.hpp"
+
+namespace tfkms::model {
+
+namespace {
+
+// Definitions may refer to each other (a role ARN built from the account); a cycle, which only a
+// hostile input can create, stops here and leaves the value unknown.
+constexpr int k_max_resolution_depth = 16;
+
+class DepthLimitedResolver final : public SymbolResolver {
+public:
+  DepthLimitedResolver(const Graph& graph, const std::unordered_map<std::string, std::string>& symbols, int depth)
+      : m_graph(graph), m_symbols(symbols), m_depth(depth) {}
+
+  std::optional<std::string> resolve(std::string_view ref) const override {
+    if (ref == "account") return m_graph.account;
+    if (ref == "partition") return m_graph.partition;
+    if (ref == "region") return m_graph.region.empty() ? std::string(k_this_region) : m_graph.region;
+    if (ref == "url_suffix") return m_graph.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    const auto it = m_symbols.find(std::string(ref));
+    if (it == m_symbols.end() || m_depth >= k_max_resolution_depth) return std::nullopt;
+    if (!has_symbols(it->second)) return it->second;
+    const DepthLimitedResolver inner(m_graph, m_symbols, m_depth + 1);
+    Value value = resolve_value(it->second, inner);
+    if (!value.known()) return std::nullopt;
+    return std::move(value.text);
+  }
+
+private:
+  const Graph& m_graph;
+  const std::unordered_map<std::string, std::string>& m_symbols;
+  int m_depth;
+};
+
+// "alias/aws/s3", "aws/s3" (accepted by the S3 API) or an alias ARN ending in "alias/aws/s3".
+std::optional<std::string_view> aws_managed_alias_service(std::string_view text) {
+  if (const auto pos = text.find(":alias/aws/"); pos != std::string_view::npos && text.starts_with("arn:")) {
+    return text.substr(pos + 11);
+  }
+  if (text.starts_with("alias/aws/")) return text.substr(10);
+  if (text.starts_with("aws/")) return text.substr(4);
+  return std::nullopt;
+}
+
+std::string_view key_id_of_arn(std::string_view arn) {
+  const auto pos = arn.rfind(":key/");
+  return pos == std::string_view::npos ? std::string_view{} : arn.substr(pos + 5);
+}
+
+std::string_view alias_name_of_arn(std::string_view arn) {
+  const auto pos = arn.find(":alias/");
+  return pos == std::string_view::npos || !arn.starts_with("arn:") ? std::string_view{} : arn.substr(pos + 1);
+}
+
+} // namespace
+
+KeyId Graph::add(Key key) {
+  keys.push_back(std::move(key));
+  return static_cast<KeyId>(keys.size() - 1);
+}
+
+PrincipalId Graph::add(Principal principal) {
+  principals.push_back(std::move(principal));
+  return static_cast<PrincipalId>(principals.size() - 1);
+}
+
+PolicyId Graph::add(IdentityPolicy policy) {
+  policies.push_back(std::move(policy));
+  return static_cast<PolicyId>(policies.size() - 1);
+}
+
+void Graph::define(std::string ref, std::string text) { m_symbols.insert_or_assign(std::move(ref), std::move(text)); }
+
+std::optional<std::string> Graph::resolve(std::string_view ref) const {
+  return DepthLimitedResolver(*this, m_symbols, 0).resolve(ref);
+}
+
+KeyRef Graph::resolve_key(std::string_view raw) {
+  KeyRef ref;
+  ref.text = std::string(raw);
+  if (raw.empty()) return ref;
+  const Value value = resolve_value(raw, *this);
+  if (!value.known()) {
+    ref.kind = KeyRef::Kind::unknown;
+    return ref;
+  }
+  const std::string_view text = value.text;
+  if (const auto service = aws_managed_alias_service(text)) {
+    ref.kind = KeyRef::Kind::node;
+    ref.key = aws_managed_key(*service);
+    return ref;
+  }
+  // Key ARN or key id of a key in the graph.
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const Value arn = resolve_value(keys[i].arn, *this);
+    if (!arn.known()) continue;
+    if (arn.text == text || (!text.starts_with("arn:") && key_id_of_arn(arn.text) == text)) {
+      ref.kind = KeyRef::Kind::node;
+      ref.key = static_cast<KeyId>(i);
+      return ref;
+    }
+  }
+  // Alias name or alias ARN of an alias in the graph.
+  const std::string_view alias_name = text.starts_with("arn:") ? alias_name_of_arn(text) : text;
+  if (alias_name.starts_with("alias/")) {
+    for (const Alias& alias : aliases) {
+      if (resolve_value(alias.name, *this).text == alias_name && alias.target.kind == KeyRef::Kind::node) {
+        ref.kind = KeyRef::Kind::node;
+        ref.key = alias.target.key;
+        return ref;
+      }
+    }
+  }
+  ref.kind = KeyRef::Kind::outside;
+  return ref;
+}
+
+KeyId Graph::aws_managed_key(std::string_view service) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].kind == KeyKind::aws_managed && keys[i].managed_service == service) return static_cast<KeyId>(i);
+  }
+  Key key;
+  key.kind = KeyKind::aws_managed;
+  key.managed_service = std::string(service);
+  key.account = symbol("account");
+  key.arn = "arn:" + symbol("partition") + ":kms:" + symbol("region") + ":" + symbol("account") + ":key/aws-managed-" +
+            std::string(service);
+  key.source.address = "alias/aws/" + std::string(service);
+  key.source.display = "AWS managed key alias/aws/" + std::string(service);
+  key.policy.state = PolicySource::State::document;
+  key.policy.document = aws_managed_key_policy(service);
+  key.policy.origin = "the fixed policy AWS gives the managed key alias/aws/" + std::string(service);
+  key.rotation_enabled = true; // AWS rotates managed keys every year
+  return add(std::move(key));
+}
+
+PolicyId Graph::aws_managed_policy(std::string_view arn) {
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    if (policies[i].aws_managed && policies[i].arn == arn) return static_cast<PolicyId>(i);
+  }
+  IdentityPolicy policy;
+  policy.arn = std::string(arn);
+  policy.aws_managed = true;
+  const auto slash = arn.rfind('/');
+  policy.name = std::string(slash == std::string_view::npos ? arn : arn.substr(slash + 1));
+  policy.source.address = policy.arn;
+  policy.source.display = policy.name + " (AWS managed policy)";
+  if (auto document = aws_managed_policy_document(policy.name)) {
+    policy.document.state = PolicySource::State::document;
+    policy.document.document = std::move(*document);
+    policy.document.origin = "tfkms's table of AWS managed policies";
+  }
+  return add(std::move(policy));
+}
+
+nlohmann::json default_key_policy(std::string_view partition, std::string_view account) {
+  return nlohmann::json{
+      {"Version", "2012-10-17"},
+      {"Id", "key-default-1"},
+      {"Statement",
+       nlohmann::json::array({{{"Sid", "Enable IAM User Permissions"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"AWS", "arn:" + std::string(partition) + ":iam::" + std::string(account) + ":root"}}},
+                               {"Action", "kms:*"},
+                               {"Resource", "*"}}})}};
+}
+
+} // namespace tfkms::model

@@ -1,0 +1,203 @@
+#pragma once
+// The resource graph both loaders build: KMS keys and what uses them, IAM principals and their
+// policies. Nodes refer to each other by strong ids (indexes into the graph's vectors), so a Graph is
+// a value: it copies, and tests can build one by hand.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/diagnostic.hpp"
+#include "model/source_ref.hpp"
+#include "model/value.hpp"
+
+namespace tfkms::model {
+
+enum class KeyId : std::uint32_t {};
+enum class PrincipalId : std::uint32_t {};
+enum class PolicyId : std::uint32_t {};
+
+/// A policy document as the input holds it, before the policy parser reads it.
+struct PolicySource {
+  enum class State {
+    absent,     ///< not set: for a key, AWS applies the default key policy
+    document,   ///< `document` holds it; string leaves may carry symbol markers
+    unknown,    ///< known only after apply and could not be rebuilt; `waits_on` says why
+    unreadable, ///< present but not a policy (invalid JSON text, wrong type); `error` says why
+  };
+  State state = State::absent;
+  nlohmann::json document;
+  std::vector<std::string> waits_on; ///< references the unknown value depends on
+  std::string origin;                ///< how it was obtained when not literal ("rebuilt from data.aws_iam_policy_document.k")
+  std::string error;
+  SourceRef where;                   ///< the attribute holding the policy
+  std::vector<SourceRef> statement_locations; ///< by statement index, when the loader knows them
+};
+
+/// A resource-level suppression (CloudFormation Metadata or a Terraform comment).
+struct Suppression {
+  std::string rule;    ///< TFKMS003
+  std::string address; ///< the resource it applies to
+  std::string reason;  ///< empty when the input gave none (itself reported)
+  SourceRef where;
+};
+
+enum class KeyKind {
+  customer,    ///< aws_kms_key / AWS::KMS::Key
+  replica,     ///< aws_kms_replica_key / AWS::KMS::ReplicaKey
+  external,    ///< aws_kms_external_key (imported material)
+  aws_managed, ///< alias/aws/<service>: synthesized by the graph with AWS's fixed policy
+};
+
+struct Key {
+  SourceRef source;
+  KeyKind kind = KeyKind::customer;
+  std::string arn;     ///< may carry symbol markers; synthesized when unknown before apply
+  std::string account; ///< owning account id or k_this_account
+  std::string managed_service; ///< aws_managed: the service ("s3")
+  PolicySource policy;         ///< absent: AWS's default key policy applies
+  std::string policy_address;  ///< the aws_kms_key_policy resource that sets the policy, if any
+  std::string key_spec = "SYMMETRIC_DEFAULT";
+  std::string key_usage = "ENCRYPT_DECRYPT";
+  std::string origin = "AWS_KMS"; ///< AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE
+  std::optional<bool> rotation_enabled; ///< nullopt: unknown before apply
+  bool multi_region = false;
+  bool bypass_policy_lockout_safety_check = false;
+  std::optional<int> deletion_window_days;
+  bool enabled = true;
+  std::string primary_key; ///< replica: reference to the primary (markers allowed)
+  std::string planned_action; ///< Terraform: create, update, replace, no-op, read; empty for templates
+};
+
+/// How a resource names the key it uses, and what that resolved to.
+struct KeyRef {
+  enum class Kind {
+    none,        ///< no KMS encryption
+    node,        ///< a key in the graph (`key`), including synthesized AWS managed keys
+    outside,     ///< a literal key ARN or id not defined in the input
+    unknown,     ///< known only after apply and not traceable to a node
+  };
+  Kind kind = Kind::none;
+  std::optional<KeyId> key;
+  std::string text; ///< as written (markers allowed), e.g. "alias/aws/s3"
+  bool service_default = false; ///< no key set: the service's AWS managed key applies
+};
+
+struct Alias {
+  SourceRef source;
+  std::string name; ///< alias/...
+  KeyRef target;
+};
+
+struct Grant {
+  SourceRef source;
+  std::string name;
+  KeyRef key;
+  std::string grantee;                       ///< principal ARN (markers allowed)
+  std::vector<std::string> operations;       ///< grant operation names as written (Decrypt, ...)
+  std::optional<std::string> retiring_principal;
+  std::map<std::string, std::string> encryption_context_equals;
+  std::map<std::string, std::string> encryption_context_subset;
+  bool retire_on_delete = false;
+  bool unknown_fields = false; ///< some field is known only after apply (see `waits_on`)
+  std::vector<std::string> waits_on;
+};
+
+enum class PrincipalKind { role, user, group };
+
+struct Principal {
+  SourceRef source;
+  PrincipalKind kind = PrincipalKind::role;
+  std::string name;
+  std::string arn;     ///< markers allowed; synthesized from account and name when unknown
+  std::string account;
+  PolicySource trust_policy;             ///< roles
+  std::vector<PolicyId> policies;        ///< inline and attached identity policies
+  std::vector<PrincipalId> groups;       ///< users: the groups they belong to
+  std::optional<PolicyId> permissions_boundary;
+};
+
+struct IdentityPolicy {
+  SourceRef source;
+  std::string name;
+  std::string arn;          ///< managed policies; empty for inline ones
+  bool aws_managed = false; ///< arn:aws:iam::aws:policy/...
+  bool inline_policy = false;
+  PolicySource document;
+};
+
+enum class DataStoreKind {
+  s3_bucket, sqs_queue, sns_topic, secret, ssm_parameter, ebs_volume, rds_instance, rds_cluster,
+  dynamodb_table, lambda_function, log_group, other,
+};
+
+struct DataStore {
+  SourceRef source;
+  DataStoreKind kind = DataStoreKind::other;
+  std::string service; ///< the service whose AWS managed key would apply: s3, sqs, sns, secretsmanager, ...
+  std::string name;
+  std::string arn;     ///< markers allowed
+  KeyRef key;          ///< Kind::none when not encrypted with KMS
+  PolicySource resource_policy; ///< bucket/queue/topic/secret policy
+  std::string resource_policy_address; ///< the separate policy resource, when there is one
+};
+
+/// The loaded model of one input file.
+class Graph final : public SymbolResolver {
+public:
+  std::string account{k_this_account}; ///< deployment account id, or k_this_account
+  std::string partition = "aws";
+  std::string region; ///< empty when unknown
+
+  std::vector<Key> keys;
+  std::vector<Alias> aliases;
+  std::vector<Grant> grants;
+  std::vector<Principal> principals;
+  std::vector<IdentityPolicy> policies;
+  std::vector<DataStore> data_stores;
+  std::vector<Suppression> suppressions;
+  std::vector<Diagnostic> diagnostics;
+
+  [[nodiscard]] Key& key(KeyId id) { return keys.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] const Key& key(KeyId id) const { return keys.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] Principal& principal(PrincipalId id) { return principals.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] const Principal& principal(PrincipalId id) const { return principals.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] IdentityPolicy& policy(PolicyId id) { return policies.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] const IdentityPolicy& policy(PolicyId id) const { return policies.at(static_cast<std::size_t>(id)); }
+
+  KeyId add(Key key);
+  PrincipalId add(Principal principal);
+  PolicyId add(IdentityPolicy policy);
+
+  /// Declares that reference `ref` (see value.hpp) has text `text` (which may itself hold markers).
+  void define(std::string ref, std::string text);
+
+  /// Resolves pseudo references (account, partition, region, ...) and every defined reference,
+  /// following references inside definitions.
+  [[nodiscard]] std::optional<std::string> resolve(std::string_view ref) const override;
+
+  /// Resolves a key reference as a resource holds it: key id, key ARN, alias name or alias ARN
+  /// (literal or with markers). `alias/aws/<service>` yields the synthesized AWS managed key of that
+  /// service, created on first use.
+  KeyRef resolve_key(std::string_view raw);
+
+  /// The AWS managed key of `service` ("s3"), synthesized with AWS's fixed key policy.
+  KeyId aws_managed_key(std::string_view service);
+
+  /// The identity policy node of an AWS managed policy ARN (arn:aws:iam::aws:policy/...), created on
+  /// first use from the bundled table; its document is absent when the table does not know it.
+  PolicyId aws_managed_policy(std::string_view arn);
+
+private:
+  std::unordered_map<std::string, std::string> m_symbols;
+};
+
+/// The key policy AWS applies to a key created without one: the account root may do kms:*.
+[[nodiscard]] nlohmann::json default_key_policy(std::string_view partition, std::string_view account);
+
+} // namespace tfkms::model

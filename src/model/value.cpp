@@ -1,0 +1,71 @@
+#include "model/value.hpp"
+
+namespace tfkms::model {
+
+std::string symbol(std::string_view ref) {
+  std::string out;
+  out.reserve(ref.size() + 2);
+  out += k_symbol_open;
+  out += ref;
+  out += k_symbol_close;
+  return out;
+}
+
+bool has_symbols(std::string_view text) { return text.find(k_symbol_open) != std::string_view::npos; }
+
+std::string strip_control(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+    out += c;
+  }
+  return out;
+}
+
+namespace {
+
+// Calls `on_text` for each literal run and `on_ref` for each marker of `raw`. An unterminated
+// marker is treated as literal text: it cannot come from a loader.
+template <typename OnText, typename OnRef>
+void split_symbols(std::string_view raw, OnText on_text, OnRef on_ref) {
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
+    const std::size_t open = raw.find(k_symbol_open, pos);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = raw.find(k_symbol_close, open + 1);
+    if (close == std::string_view::npos) break;
+    if (open > pos) on_text(raw.substr(pos, open - pos));
+    on_ref(raw.substr(open + 1, close - open - 1));
+    pos = close + 1;
+  }
+  if (pos < raw.size()) on_text(raw.substr(pos));
+}
+
+} // namespace
+
+Value resolve_value(std::string_view raw, const SymbolResolver& resolver) {
+  Value value;
+  split_symbols(
+      raw, [&](std::string_view text) { value.text += text; },
+      [&](std::string_view ref) {
+        value.refs.emplace_back(ref);
+        if (auto resolved = resolver.resolve(ref)) {
+          value.text += *resolved;
+          if (value.kind == ValueKind::literal) value.kind = ValueKind::symbolic;
+        } else {
+          value.text += "${";
+          value.text += ref;
+          value.text += '}';
+          value.kind = ValueKind::unknown;
+        }
+      });
+  return value;
+}
+
+std::string display(std::string_view raw) { return resolve_value(raw, NoSymbols{}).text; }
+
+std::vector<std::string> symbol_refs(std::string_view raw) { return resolve_value(raw, NoSymbols{}).refs; }
+
+} // namespace tfkms::model

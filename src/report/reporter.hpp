@@ -1,0 +1,56 @@
+#pragma once
+// Output formats. Every reporter renders the same Report; the CLI picks one per output.
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "rules/finding.hpp"
+#include "rules/rule_info.hpp"
+
+namespace tfkms::report {
+
+enum class Format { text, json, sarif, github, markdown };
+
+/// Parses a format name; nothing when it is not one of k_format_names.
+[[nodiscard]] std::optional<Format> parse_format(std::string_view name);
+inline constexpr std::string_view k_format_names = "text, json, sarif, github, markdown";
+
+/// What was analysed, for summary lines.
+struct Counts {
+  std::size_t files = 0;
+  std::size_t keys = 0;
+  std::size_t grants = 0;
+  std::size_t principals = 0;
+  std::size_t data_stores = 0;
+};
+
+struct Report {
+  std::vector<rules::Finding> findings;       ///< sorted by file, line, rule
+  std::vector<model::Diagnostic> diagnostics; ///< inputs (or parts) that could not be read, warnings
+  std::vector<std::string> inputs;            ///< the paths analysed
+  Counts counts;
+  std::span<const rules::RuleInfo> rules;     ///< every rule, for formats that list them (SARIF)
+};
+
+enum class Color { off, on };
+
+struct ReportOptions {
+  Color color = Color::off;
+  std::string sarif_category;      ///< SARIF automationDetails.id
+  std::string repository_root;     ///< paths are written relative to it (SARIF, annotations)
+};
+
+class Reporter {
+public:
+  virtual ~Reporter() = default;
+  virtual void write(const Report& report, std::ostream& out) const = 0;
+};
+
+[[nodiscard]] std::unique_ptr<Reporter> make_reporter(Format format, const ReportOptions& options);
+
+} // namespace tfkms::report

@@ -1,0 +1,43 @@
+#pragma once
+// What a rule reports. Reporters render these; nothing here knows about output formats.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tfkms::rules {
+
+enum class Severity { info, low, medium, high, critical };
+
+[[nodiscard]] std::string_view to_string(Severity severity);
+/// Parses info|low|medium|high|critical (case-insensitive).
+[[nodiscard]] std::optional<Severity> parse_severity(std::string_view text);
+
+/// One piece of the reasoning behind a finding: a statement, a principal, a policy, a grant.
+struct Evidence {
+  std::string text;    ///< one line a reviewer reads: `statement 0 (Sid "Enable IAM User Permissions") allows kms:* to arn:aws:iam::111122223333:root`
+  std::string pointer; ///< JSON Pointer inside the policy or the file (/Statement/0/Principal/AWS)
+  std::string file;    ///< where it is, when known
+  std::optional<std::uint32_t> line;
+};
+
+struct Finding {
+  std::string rule_id;  ///< TFKMS001
+  Severity severity = Severity::medium;
+  std::string resource; ///< Terraform address or CloudFormation logical id (CDK path when known)
+  std::string file;     ///< the .tf / template / plan file the location refers to
+  std::optional<std::uint32_t> line;
+  std::optional<std::uint32_t> column;
+  std::string message;  ///< one sentence: what is wrong
+  std::vector<Evidence> evidence;
+  std::string fix;      ///< what to change
+  std::string fingerprint; ///< stable id: rule + resource + digest of the evidence, never line numbers
+  bool suppressed = false;
+  std::string suppression_reason;
+};
+
+/// Sets `finding.fingerprint` from the rule id, the resource and the evidence texts and pointers.
+void assign_fingerprint(Finding& finding);
+
+} // namespace tfkms::rules

@@ -1,0 +1,17 @@
+#pragma once
+#include <string_view>
+
+#include "rules/finding.hpp"
+
+namespace tfkms::rules {
+
+/// What every rule declares about itself. Ids are never reused or renamed.
+struct RuleInfo {
+  std::string_view id;       ///< TFKMS001
+  std::string_view name;     ///< PascalCase, for SARIF: KeyPolicyLooksRestrictive
+  std::string_view title;    ///< one line; also the SARIF shortDescription
+  Severity severity;         ///< default severity
+  std::string_view markdown; ///< rules/<id>.md, embedded at build time
+};
+
+} // namespace tfkms::rules
