@@ -1,0 +1,192 @@
+#pragma once
+// The KMS authorization decision for one request: key policy, the caller's identity policies and the
+// key's grants, exactly as kms-reference §3.3 describes. Policies and grants are compiled once;
+// decide() then runs without allocating (reasons go into a reusable Decision), so the analysis can
+// ask millions of questions.
+//
+//   auto key_policy = policy::compile(policy::parse_document(json, PolicyKind::key_policy, symbols));
+//   auto request = policy::prepare({.principal = "arn:aws:iam::111122223333:role/App",
+//                                   .action = "kms:Decrypt", .resource = key_arn});
+//   policy::Decision decision;
+//   policy::decide(request.value(), &key_policy, identity_ptrs, grants, decision);
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/graph.hpp"
+#include "model/value.hpp"
+#include "policy/actions.hpp"
+#include "policy/document.hpp"
+
+namespace tfkms::policy {
+
+/// Three-valued truth: `maybe` when the answer depends on a value not known before apply.
+enum class Tri : std::uint8_t { no, maybe, yes };
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/// Who is calling, derived from the principal text when the request does not say.
+enum class CallerType : std::uint8_t {
+  account_root,   ///< arn:aws:iam::A:root (or a bare account id): the root user
+  user,           ///< IAM user
+  role,           ///< a role ARN used as the caller (stands for any of its sessions)
+  assumed_role,   ///< arn:aws:sts::A:assumed-role/R/S
+  federated_user, ///< arn:aws:sts::A:federated-user/N
+  service,        ///< service principal, e.g. logs.amazonaws.com
+};
+
+/// One condition key of the request context with its value(s); keys are case-insensitive.
+struct ContextEntry {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+struct Request {
+  std::string principal;                  ///< ARN, 12-digit account id or service principal name
+  std::optional<CallerType> principal_type; ///< derived from `principal` when absent
+  std::string action;                     ///< "kms:Decrypt" (case-insensitive)
+  std::string resource;                   ///< the key ARN; "*" for actions without a key resource
+  std::vector<ContextEntry> context;      ///< condition keys the caller knows
+};
+
+/// A request checked and indexed for evaluation (built once, evaluated many times).
+///
+/// Derived context keys: when the caller did not give them, prepare() adds the keys every signed
+/// request carries [IAM-GLOBAL], kms-reference §2.3: aws:PrincipalArn (role ARN for a session,
+/// root ARN for the root user), aws:PrincipalAccount, aws:PrincipalType, kms:CallerAccount, and
+/// aws:username for IAM users; for a service principal aws:PrincipalIsAWSService = true and
+/// aws:PrincipalServiceName, and no account keys ([OPEN] §9.8: we treat kms:CallerAccount as absent
+/// for direct service-principal calls). aws:PrincipalIsAWSService is "false" for other callers.
+struct PreparedRequest {
+  CallerType caller = CallerType::user;
+  std::string principal;       ///< as given
+  std::string partition;       ///< "aws" for service principals
+  std::string caller_account;  ///< empty for service principals
+  std::string role_name;       ///< assumed_role / role: the role's name (without path)
+  std::string principal_arn;   ///< aws:PrincipalArn (role ARN for sessions)
+  ActionIndex action = 0;
+  std::string resource;
+  std::string key_account;     ///< account in the key ARN; empty when the resource is not an ARN
+  std::vector<ContextEntry> context; ///< keys lower-cased, sorted, derived keys added
+
+  [[nodiscard]] const ActionInfo& action_info() const;
+  /// The values of condition key `key_lower`, or nullptr when the request does not carry it.
+  [[nodiscard]] const std::vector<std::string>* find(std::string_view key_lower) const;
+  [[nodiscard]] bool cross_account() const { return caller != CallerType::service && caller_account != key_account; }
+};
+
+/// Checks `request` (known KMS action, parsable principal) and indexes it.
+[[nodiscard]] model::Result<PreparedRequest> prepare(const Request& request);
+
+// ---------------------------------------------------------------------------------------------
+// Policies and grants
+
+namespace detail {
+struct CompiledDocument;
+}
+
+/// A parsed document compiled for evaluation: lower-cased action masks, pre-split wildcard
+/// patterns, resolved values. Cheap to copy (shared, immutable).
+class CompiledPolicy {
+public:
+  CompiledPolicy() = default;
+  explicit CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> compiled);
+  [[nodiscard]] const Document& document() const;
+  [[nodiscard]] const detail::CompiledDocument& compiled() const { return *m_compiled; }
+
+private:
+  std::shared_ptr<const detail::CompiledDocument> m_compiled;
+};
+
+/// Compiles `document` (an unreadable document compiles to one whose every decision is unknown).
+[[nodiscard]] CompiledPolicy compile(Document document);
+
+/// A grant on the key, as CreateGrant / aws_kms_grant define it (kms-reference §5).
+struct GrantSpec {
+  model::Value grantee;                   ///< principal ARN, account principal or service principal
+  std::vector<std::string> operations;    ///< "Decrypt", ... (GrantOperation names)
+  std::optional<std::map<std::string, std::string>> encryption_context_equals;
+  std::optional<std::map<std::string, std::string>> encryption_context_subset;
+  std::optional<model::Value> retiring_principal;
+  bool unknown_fields = false;            ///< some field is only known after apply: its use is unknown
+};
+
+/// Builds the spec of a graph grant, resolving its markers with `symbols`.
+[[nodiscard]] GrantSpec grant_spec(const model::Grant& grant, const model::SymbolResolver& symbols);
+
+struct CompiledGrant {
+  GrantSpec spec;
+  std::uint64_t operations = 0; ///< catalogue mask of `spec.operations`
+  ClassifiedPrincipal grantee;
+  std::optional<ClassifiedPrincipal> retiring;
+  /// Constraint pairs with lower-cased keys (keys case-insensitive, values case-sensitive [BOTO-KMS]).
+  std::vector<std::pair<std::string, std::string>> equals, subset;
+  bool has_equals = false, has_subset = false;
+};
+
+[[nodiscard]] CompiledGrant compile(GrantSpec grant);
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+enum class Outcome : std::uint8_t { allowed, explicitly_denied, implicitly_denied, unknown };
+[[nodiscard]] std::string_view to_string(Outcome outcome); ///< "allowed", "explicitly_denied", ...
+
+enum class ReasonKind : std::uint8_t {
+  denies,                    ///< a Deny statement matches
+  allows,                    ///< an Allow statement matches the caller directly (or identity allow)
+  delegates,                 ///< a key-policy Allow names the caller's account (needs an identity allow)
+  grant_allows,              ///< a grant lets the grantee perform the action
+  retire_allowed,            ///< RetireGrant: retiring principal, grantee with RetireGrant, or key account
+  not_cross_account,         ///< the action is never effective across accounts [KMS-XACCT]
+  needs_identity_allow,      ///< the key policy allows but the caller's own IAM does not
+  needs_key_policy,          ///< IAM allows but the key policy does not [KMS-KEYPOL]
+  unreadable_policy,         ///< a policy or statement could not be read
+  depends_on_unknown,        ///< the statement or grant matches only if an unknown value does
+};
+
+enum class ReasonSource : std::uint8_t { key_policy, identity_policy, grant, request };
+
+/// Why a decision was made; small and copyable, indices point into the inputs of decide().
+struct Reason {
+  ReasonKind kind = ReasonKind::allows;
+  ReasonSource source = ReasonSource::request;
+  std::uint16_t policy = 0;    ///< identity_policies[policy] or grants[policy]
+  std::uint16_t statement = 0; ///< statement index inside the policy
+};
+
+/// Result of decide(); reuse one object across calls to avoid allocation.
+struct Decision {
+  Outcome outcome = Outcome::implicitly_denied;
+  /// With Outcome::unknown: true when the request is denied either way (only explicit vs implicit
+  /// is unknown), so "can P do A?" is a certain no.
+  bool never_allowed = false;
+  std::vector<Reason> reasons;
+  std::string scratch; ///< buffer for policy-variable substitution
+
+  void clear() { outcome = Outcome::implicitly_denied; never_allowed = false; reasons.clear(); }
+};
+
+/// Decides `request` against the key policy (nullptr: the key has none to consult, e.g. IAM-only
+/// actions), the caller's identity policies and the key's grants (kms-reference §3.3, §5).
+void decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
+            std::span<const CompiledPolicy* const> identity_policies, std::span<const CompiledGrant> grants,
+            Decision& out);
+
+/// Convenience form for tests and one-off questions.
+[[nodiscard]] Decision decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
+                              const std::vector<CompiledPolicy>& identity_policies,
+                              const std::vector<CompiledGrant>& grants);
+
+/// "key policy Statement[1] (Sid \"X\") denies" — for messages and `tfkms simulate`.
+[[nodiscard]] std::string describe(const Reason& reason, const CompiledPolicy* key_policy,
+                                   std::span<const CompiledPolicy* const> identity_policies);
+
+} // namespace tfkms::policy
