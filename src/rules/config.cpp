@@ -1,0 +1,195 @@
+#include "rules/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "rules/registry.hpp"
+
+namespace tfkms::rules {
+
+namespace {
+
+// Every problem in the file becomes a diagnostic at the offending node; the first one stops reading
+// (a half-understood configuration must not silently change what is checked).
+struct ConfigError {
+  model::Diagnostic diagnostic;
+};
+
+class Reader {
+public:
+  explicit Reader(std::string path) : m_path(std::move(path)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    model::Diagnostic diagnostic;
+    diagnostic.file = m_path;
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) {
+      diagnostic.line = static_cast<std::uint32_t>(mark.line + 1);
+      diagnostic.column = static_cast<std::uint32_t>(mark.column + 1);
+    }
+    diagnostic.message = message;
+    throw ConfigError{std::move(diagnostic)};
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, "'" + key + "' must be a string");
+    return node.Scalar();
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& key) const {
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) fail(node, "'" + key + "' must be true or false");
+    return value;
+  }
+
+  std::size_t positive(const YAML::Node& node, const std::string& key) const {
+    const std::string text = node.IsScalar() ? node.Scalar() : std::string{};
+    std::size_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value == 0) {
+      fail(node, "'" + key + "' must be a positive integer");
+    }
+    return value;
+  }
+
+  std::string account(const YAML::Node& node, const std::string& key) const {
+    std::string text = scalar(node, key);
+    if (text.size() != 12 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      fail(node, "'" + key + "' must be a 12-digit AWS account id (quote it to keep leading zeros)");
+    }
+    return text;
+  }
+
+  /// Calls `handle(key, value)` for each entry of mapping `node`; keys outside `allowed` are errors.
+  void each_entry(const YAML::Node& node, const std::string& what, std::initializer_list<std::string_view> allowed,
+                  const std::function<void(const std::string&, const YAML::Node&)>& handle) const {
+    if (!node.IsMap()) fail(node, "'" + what + "' must be a mapping");
+    for (const auto& entry : node) {
+      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string{};
+      if (allowed.size() != 0 && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string expected;
+        for (const std::string_view name : allowed) expected += (expected.empty() ? "" : ", ") + std::string(name);
+        fail(entry.first, "unknown key '" + key + "' in " + what + " (expected one of: " + expected + ")");
+      }
+      handle(key, entry.second);
+    }
+  }
+
+  Config read(const YAML::Node& root) const {
+    Config config;
+    config.path = m_path;
+    if (root.IsNull()) return config; // an empty file is the default configuration
+    each_entry(root, "the configuration", {"account_id", "trusted_accounts", "rules", "ignore", "limits"},
+               [&](const std::string& key, const YAML::Node& value) {
+                 if (key == "account_id") config.account_id = account(value, key);
+                 if (key == "trusted_accounts") read_trusted(value, config);
+                 if (key == "rules") read_rules(value, config);
+                 if (key == "ignore") read_ignore(value, config);
+                 if (key == "limits") read_limits(value, config.limits);
+               });
+    return config;
+  }
+
+private:
+  void read_trusted(const YAML::Node& node, Config& config) const {
+    if (!node.IsSequence()) fail(node, "'trusted_accounts' must be a list of account ids");
+    for (const auto& item : node) config.trusted_accounts.push_back(account(item, "trusted_accounts"));
+  }
+
+  void read_rules(const YAML::Node& node, Config& config) const {
+    each_entry(node, "'rules'", {}, [&](const std::string& id, const YAML::Node& value) {
+      if (!is_rule_id(id)) fail(value, "unknown rule id '" + id + "' in 'rules'");
+      RuleSettings& settings = config.rules[id];
+      each_entry(value, "rules." + id, {"enabled", "severity"}, [&](const std::string& key, const YAML::Node& item) {
+        if (key == "enabled") settings.enabled = boolean(item, "rules." + id + ".enabled");
+        if (key == "severity") {
+          settings.severity = parse_severity(scalar(item, "rules." + id + ".severity"));
+          if (!settings.severity) fail(item, "'rules." + id + ".severity' must be info, low, medium, high or critical");
+        }
+      });
+    });
+  }
+
+  void read_ignore(const YAML::Node& node, Config& config) const {
+    if (!node.IsSequence()) fail(node, "'ignore' must be a list of {rule, resource, reason}");
+    for (const auto& item : node) {
+      IgnoreEntry entry;
+      entry.line = static_cast<std::uint32_t>(item.Mark().line + 1);
+      each_entry(item, "an 'ignore' entry", {"rule", "resource", "reason"},
+                 [&](const std::string& key, const YAML::Node& value) {
+                   if (key == "rule") entry.rule = scalar(value, "ignore.rule");
+                   if (key == "resource") entry.resource = scalar(value, "ignore.resource");
+                   if (key == "reason") entry.reason = scalar(value, "ignore.reason");
+                 });
+      if (entry.rule.empty()) fail(item, "'ignore' entry needs 'rule' (a rule id or \"*\")");
+      if (entry.rule != "*" && !is_rule_id(entry.rule)) fail(item, "unknown rule id '" + entry.rule + "' in 'ignore'");
+      if (entry.resource.empty()) fail(item, "'ignore' entry needs 'resource' (an address or glob)");
+      if (entry.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+        fail(item, "'ignore' entry for " + entry.rule + " on " + entry.resource + " needs a 'reason'");
+      }
+      config.ignore.push_back(std::move(entry));
+    }
+  }
+
+  void read_limits(const YAML::Node& node, loaders::Limits& limits) const {
+    each_entry(node, "'limits'",
+               {"max_input_bytes", "max_depth", "max_string_bytes", "max_yaml_aliases", "max_statements",
+                "max_condition_values"},
+               [&](const std::string& key, const YAML::Node& value) {
+                 const std::size_t number = positive(value, "limits." + key);
+                 if (key == "max_input_bytes") limits.max_input_bytes = number;
+                 if (key == "max_depth") limits.max_depth = number;
+                 if (key == "max_string_bytes") limits.max_string_bytes = number;
+                 if (key == "max_yaml_aliases") limits.max_yaml_aliases = number;
+                 if (key == "max_statements") limits.max_statements = number;
+                 if (key == "max_condition_values") limits.max_condition_values = number;
+               });
+  }
+
+  std::string m_path;
+};
+
+} // namespace
+
+bool Config::is_trusted(std::string_view account) const {
+  if (account_id && *account_id == account) return true;
+  return std::find(trusted_accounts.begin(), trusted_accounts.end(), account) != trusted_accounts.end();
+}
+
+model::Result<Config> parse_config(std::string_view text, const std::string& path) {
+  const Reader reader(path);
+  try {
+    return reader.read(YAML::Load(std::string(text)));
+  } catch (const ConfigError& error) {
+    return error.diagnostic;
+  } catch (const YAML::Exception& error) {
+    model::Diagnostic diagnostic;
+    diagnostic.file = path;
+    if (error.mark.line >= 0) {
+      diagnostic.line = static_cast<std::uint32_t>(error.mark.line + 1);
+      diagnostic.column = static_cast<std::uint32_t>(error.mark.column + 1);
+    }
+    diagnostic.message = "not valid YAML: " + error.msg;
+    return diagnostic;
+  }
+}
+
+model::Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    model::Diagnostic diagnostic;
+    diagnostic.file = path;
+    diagnostic.message = "cannot read the configuration file";
+    return diagnostic;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+} // namespace tfkms::rules

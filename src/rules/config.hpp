@@ -1,0 +1,51 @@
+#pragma once
+// The project configuration file, .tfkms.yml: which account is "ours", which other accounts count as
+// internal, per-rule switches and severities, ignore entries and input limits.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loaders/loaders.hpp"
+#include "model/diagnostic.hpp"
+#include "rules/finding.hpp"
+
+namespace tfkms::rules {
+
+struct RuleSettings {
+  std::optional<bool> enabled;       ///< nullopt: the rule's default (enabled)
+  std::optional<Severity> severity;  ///< nullopt: the rule's own severity
+};
+
+/// Silences the findings of `rule` (or "*", every rule) on resources matching `resource`, a glob
+/// with `*` and `?` over the Terraform address or CloudFormation logical id.
+struct IgnoreEntry {
+  std::string rule;
+  std::string resource;
+  std::string reason; ///< required: an ignore entry without a reason is a configuration error
+  std::optional<std::uint32_t> line;
+};
+
+struct Config {
+  std::string path;                            ///< the file it was read from; empty for defaults
+  std::optional<std::string> account_id;       ///< the deployment account, when inputs do not name it
+  std::vector<std::string> trusted_accounts;   ///< other accounts treated as internal (TFKMS004, TFKMS002)
+  std::map<std::string, RuleSettings, std::less<>> rules; ///< by rule id
+  std::vector<IgnoreEntry> ignore;
+  loaders::Limits limits;
+
+  /// True when `account` is the deployment account or one of `trusted_accounts`.
+  [[nodiscard]] bool is_trusted(std::string_view account) const;
+};
+
+/// Reads `.tfkms.yml` at `path`. Fails with a diagnostic naming the file, line and key on unreadable
+/// YAML, unknown keys, values of the wrong type, unknown rule ids, bad severities and ignore entries
+/// without a reason.
+[[nodiscard]] model::Result<Config> load_config(const std::string& path);
+
+/// As load_config, from text already read (`path` is used in diagnostics).
+[[nodiscard]] model::Result<Config> parse_config(std::string_view text, const std::string& path);
+
+} // namespace tfkms::rules

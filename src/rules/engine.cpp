@@ -1,0 +1,81 @@
+#include "rules/engine.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "rules/glob.hpp"
+#include "rules/rule.hpp"
+
+namespace tfkms::rules {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+bool selected(const RuleInfo& info, const Config& config, const Selection& selection) {
+  if (contains(selection.skip, info.id)) return false;
+  if (!selection.only.empty()) return contains(selection.only, info.id);
+  const auto settings = config.rules.find(info.id);
+  return settings == config.rules.end() || settings->second.enabled.value_or(true);
+}
+
+// The input's own suppressions first (they sit next to the resource), then the config's entries.
+void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, const Config& config) {
+  Finding& finding = reported.finding;
+  for (const model::Suppression& suppression : graph.suppressions) {
+    if (suppression.address != reported.address) continue;
+    if (suppression.rule != finding.rule_id && suppression.rule != "*") continue;
+    if (suppression.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+      Evidence note;
+      note.text = "the suppression of " + suppression.rule + " on " + suppression.address +
+                  " gives no reason, so it is not applied; add a reason to suppress this finding";
+      note.pointer = suppression.where.pointer;
+      note.file = suppression.where.file;
+      note.line = suppression.where.line;
+      finding.evidence.push_back(std::move(note));
+      continue;
+    }
+    finding.suppressed = true;
+    finding.suppression_reason = suppression.reason;
+    return;
+  }
+  for (const IgnoreEntry& entry : config.ignore) {
+    if (entry.rule != "*" && entry.rule != finding.rule_id) continue;
+    if (!glob_match(entry.resource, reported.address) && !glob_match(entry.resource, finding.resource)) continue;
+    finding.suppressed = true;
+    finding.suppression_reason = entry.reason;
+    return;
+  }
+}
+
+} // namespace
+
+std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
+  const RuleContext context{graph, config};
+  std::vector<Finding> findings;
+  for (const auto& rule : make_all_rules()) {
+    const RuleInfo& info = rule->info();
+    if (!selected(info, config, selection)) continue;
+    FindingSink sink;
+    rule->check(context, sink);
+    const auto settings = config.rules.find(info.id);
+    for (ReportedFinding& reported : sink.findings()) {
+      Finding& finding = reported.finding;
+      finding.rule_id = std::string(info.id);
+      if (settings != config.rules.end() && settings->second.severity) finding.severity = *settings->second.severity;
+      // The fingerprint covers what the rule found, not how it was suppressed.
+      assign_fingerprint(finding);
+      apply_suppressions(reported, graph, config);
+      findings.push_back(std::move(finding));
+    }
+  }
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
+           std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
+  });
+  return findings;
+}
+
+} // namespace tfkms::rules

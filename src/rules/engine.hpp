@@ -1,0 +1,31 @@
+#pragma once
+// Runs the rules over one loaded input and turns their reports into the final, ordered findings.
+#include <string>
+#include <vector>
+
+#include "model/graph.hpp"
+#include "rules/config.hpp"
+#include "rules/finding.hpp"
+#include "rules/registry.hpp"
+
+namespace tfkms::rules {
+
+/// --only / --skip from the command line (rule ids; check them with is_rule_id first).
+struct Selection {
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+};
+
+/// Runs every selected rule on `graph`: a rule runs when `selection.only` is empty or names it, and
+/// `selection.skip` does not name it, and the config does not disable it (naming it in `only` wins
+/// over the config). Then applies the config's severity overrides, assigns fingerprints, applies
+/// suppressions and sorts by file, line, resource and rule.
+///
+/// Suppressions come from the input (graph.suppressions: CloudFormation Metadata, Terraform
+/// comments) and from the config's ignore entries. A suppressed finding is still returned, with
+/// `suppressed = true` and the reason. A suppression from the input that gives no reason is not
+/// honoured: the finding stays active and says so in its evidence, so a silent opt-out cannot hide
+/// a problem.
+[[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection);
+
+} // namespace tfkms::rules

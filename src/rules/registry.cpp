@@ -1,0 +1,35 @@
+#include "rules/registry.hpp"
+
+#include <algorithm>
+
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+
+namespace tfkms::rules {
+
+std::vector<std::unique_ptr<Rule>> make_all_rules() {
+  std::vector<std::unique_ptr<Rule>> rules;
+  rules.push_back(make_tfkms003_grant_without_retirement());
+  rules.push_back(make_tfkms006_lockout_risk());
+  rules.push_back(make_tfkms007_rotation_disabled());
+  return rules;
+}
+
+std::span<const RuleInfo> all_rule_infos() {
+  // Built once from the rules themselves, so the metadata cannot drift from the registry.
+  static const std::vector<RuleInfo> infos = [] {
+    std::vector<RuleInfo> result;
+    for (const auto& rule : make_all_rules()) result.push_back(rule->info());
+    return result;
+  }();
+  return infos;
+}
+
+bool is_rule_id(std::string_view id) {
+  const auto infos = all_rule_infos();
+  return std::any_of(infos.begin(), infos.end(), [&](const RuleInfo& info) { return info.id == id; });
+}
+
+std::string_view rule_markdown(std::string_view id) { return doc_for(id); }
+
+} // namespace tfkms::rules

@@ -1,0 +1,27 @@
+#include "rules/rule.hpp"
+
+#include <algorithm>
+
+namespace tfkms::rules {
+
+void FindingSink::report(Finding finding, const model::SourceRef& where) {
+  finding.resource = where.name();
+  if (finding.file.empty()) finding.file = where.file;
+  if (!finding.line) {
+    finding.line = where.line;
+    finding.column = where.column;
+  }
+  m_findings.push_back({std::move(finding), where.address});
+}
+
+std::string RuleContext::own_account() const {
+  if (graph.account != model::k_this_account) return graph.account;
+  if (config.account_id) return *config.account_id;
+  return std::string(model::k_this_account);
+}
+
+bool RuleContext::is_internal(std::string_view account) const {
+  return account == own_account() || graph.account == account || config.is_trusted(account);
+}
+
+} // namespace tfkms::rules

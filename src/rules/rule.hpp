@@ -1,0 +1,61 @@
+#pragma once
+// The interface every rule implements, and what a rule sees while it runs.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/graph.hpp"
+#include "rules/config.hpp"
+#include "rules/finding.hpp"
+#include "rules/rule_info.hpp"
+
+namespace tfkms::rules {
+
+/// A finding as a rule reports it, with the address it is about (used to match suppressions, which
+/// name Terraform addresses or CloudFormation logical ids even when `finding.resource` shows a CDK path).
+struct ReportedFinding {
+  Finding finding;
+  std::string address;
+};
+
+/// A finding of rule `info` at its default severity, to fill in.
+[[nodiscard]] inline Finding new_finding(const RuleInfo& info) {
+  Finding finding;
+  finding.rule_id = std::string(info.id);
+  finding.severity = info.severity;
+  return finding;
+}
+
+/// Collects the findings of one rule.
+class FindingSink {
+public:
+  /// Adds `finding` about the resource at `where` (sets resource, file, line and column from it).
+  void report(Finding finding, const model::SourceRef& where);
+
+  [[nodiscard]] std::vector<ReportedFinding>& findings() { return m_findings; }
+
+private:
+  std::vector<ReportedFinding> m_findings;
+};
+
+/// What a rule reads: the graph of one input and the configuration.
+struct RuleContext {
+  const model::Graph& graph;
+  const Config& config;
+
+  /// The account that owns the resources of the input: the graph's, else the configured one, else
+  /// model::k_this_account.
+  [[nodiscard]] std::string own_account() const;
+  /// True for the own account and configured trusted accounts.
+  [[nodiscard]] bool is_internal(std::string_view account) const;
+};
+
+class Rule {
+public:
+  virtual ~Rule() = default;
+  [[nodiscard]] virtual const RuleInfo& info() const = 0;
+  virtual void check(const RuleContext& context, FindingSink& out) const = 0;
+};
+
+} // namespace tfkms::rules

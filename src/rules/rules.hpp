@@ -1,0 +1,14 @@
+#pragma once
+// The factories of the rules, one per rule file (src/rules/tfkmsNNN_<what>.cpp). Only registry.cpp
+// includes this.
+#include <memory>
+
+#include "rules/rule.hpp"
+
+namespace tfkms::rules {
+
+std::unique_ptr<Rule> make_tfkms003_grant_without_retirement();
+std::unique_ptr<Rule> make_tfkms006_lockout_risk();
+std::unique_ptr<Rule> make_tfkms007_rotation_disabled();
+
+} // namespace tfkms::rules

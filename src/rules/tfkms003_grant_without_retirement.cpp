@@ -1,0 +1,77 @@
+// TFKMS003: a KMS grant that names no retiring principal lives until a key administrator revokes it.
+// See rules/TFKMS003.md and kms-reference §5.3.
+#include <algorithm>
+
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+bool has_operation(const model::Grant& grant, std::string_view operation) {
+  return std::find(grant.operations.begin(), grant.operations.end(), operation) != grant.operations.end();
+}
+
+class GrantWithoutRetirement final : public Rule {
+public:
+  const RuleInfo& info() const override { return k_info; }
+
+  void check(const RuleContext& context, FindingSink& out) const override {
+    for (const model::Grant& grant : context.graph.grants) {
+      if (grant.retiring_principal && !grant.retiring_principal->empty()) continue;
+      out.report(describe(context, grant), grant.source);
+    }
+  }
+
+private:
+  static Finding describe(const RuleContext& context, const model::Grant& grant) {
+    const std::string grantee = shown(context.graph, grant.grantee);
+    Finding finding = new_finding(k_info);
+
+    // Why it is worse than the default: kms-reference §5.2 (re-delegation through CreateGrant, the
+    // grantee's child grants are unrestricted) and §5.5 (cross-account grantees need no IAM policy
+    // of their own).
+    std::vector<std::string> aggravating;
+    const auto grantee_account = account_of(grantee);
+    if (grantee_account && !context.is_internal(*grantee_account)) {
+      aggravating.push_back("the grantee is in another account (" + *grantee_account + ")");
+    }
+    if (has_operation(grant, "CreateGrant")) aggravating.push_back("it lets the grantee create further grants");
+    if (has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
+        grant.encryption_context_subset.empty()) {
+      aggravating.push_back("it allows Decrypt with no encryption-context constraint");
+    }
+    if (!aggravating.empty()) finding.severity = Severity::high;
+
+    finding.message = "Grant gives " + grantee + " " + join_words(grant.operations) +
+                      " on the key with no retiring principal, so it never expires and only a key administrator can "
+                      "revoke it" +
+                      (aggravating.empty() ? "." : "; " + join_words(aggravating) + ".");
+    finding.evidence.push_back(evidence_at(grant.source, "grantee_principal = " + grantee));
+    finding.evidence.push_back(evidence_at(grant.source, "operations = [" + join_words(grant.operations, ", ") + "]"));
+    if (grant.retire_on_delete) {
+      finding.evidence.push_back(evidence_at(
+          grant.source, "retire_on_delete = true only changes how Terraform removes the grant on destroy; it does not "
+                        "name anyone who may retire it"));
+    }
+    finding.fix = "Set retiring_principal to the principal that owns the grant's life cycle (for example the role of "
+                  "the job that needs it) and have it retire the grant when done" +
+                  std::string(has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
+                                      grant.encryption_context_subset.empty()
+                                  ? "; add a constraints block with encryption_context_equals to limit what it can "
+                                    "decrypt."
+                                  : ".");
+    return finding;
+  }
+
+  static constexpr RuleInfo k_info{"TFKMS003", "GrantWithoutRetirement", "KMS grant without a retiring principal",
+                                   Severity::medium, doc_for("TFKMS003")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms003_grant_without_retirement() { return std::make_unique<GrantWithoutRetirement>(); }
+
+} // namespace tfkms::rules
