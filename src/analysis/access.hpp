@@ -1,0 +1,181 @@
+#pragma once
+// Who can really do what to a KMS key, and under which conditions (kms-reference §3.2, §3.3, §3.10).
+//
+// analyze_key() partitions the request space by what the key policy, the identity policies of the
+// graph's principals and the key's grants actually test: the callers they name (plus "other
+// principals of the key's account", "principals of any other account") and, for each condition key,
+// the values they name plus "any other value" plus "absent". It evaluates one request per cell with
+// policy::decide() and merges the cells back into readable accesses:
+//
+//   for (const Access* access : analysis.of(ActionClass::read))
+//     std::cout << analysis.text(*access) << '\n';
+//   // aws_iam_role.ops can kms:Decrypt always (via identity policy AdministratorAccess statement 0, ...)
+//   // any principal of account 111122223333 whose identity policy allows it can kms:Decrypt always
+//
+// A caller that is not in the graph (a named ARN, an account, "any account") is evaluated twice: with
+// no identity policy and with one that allows everything; an access that exists only in the second
+// case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before apply are
+// reported with Outcome::unknown and the unknowns named, never dropped.
+//
+// Not modelled (yet): permission boundaries and SCPs (policy::decide() takes neither), tags.
+//
+// STATUS (first merge): this interface is stable; the functions below are being implemented and are
+// not yet defined in the library (they land with the policy evaluator's implementation).
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/action_class.hpp"
+#include "analysis/condition.hpp"
+#include "model/graph.hpp"
+#include "policy/evaluate.hpp"
+
+namespace tfkms::analysis {
+
+enum class SubjectKind {
+  graph_principal,    ///< a role or user of the graph, with its identity policies (and its groups')
+  named_principal,    ///< an IAM principal ARN a policy, condition or grant names but the graph lacks
+  account_root,       ///< the root user of the key's account
+  account_principals, ///< any principal of a named account that the graph does not list (the key's own included)
+  any_account,        ///< a principal of an account nothing names
+  service,            ///< an AWS service principal a policy or grant names (logs.amazonaws.com)
+};
+
+/// A class of callers the analysis evaluates as one.
+struct Subject {
+  SubjectKind kind = SubjectKind::graph_principal;
+  std::string arn;     ///< the caller evaluated; a stand-in ARN for account_principals and any_account
+  std::string account; ///< empty for service principals
+  std::optional<model::PrincipalId> principal; ///< graph_principal
+  bool key_account = false; ///< belongs to the key's own account
+  /// "aws_iam_role.ops", "arn:aws:iam::111122223333:role/app", "any principal of account
+  /// 111122223333", "any principal of any other account", "service logs.amazonaws.com"
+  std::string label;
+};
+
+/// One piece of evidence for an access: the statement or grant that allows it.
+struct Ground {
+  policy::ReasonSource source = policy::ReasonSource::key_policy; ///< key_policy, identity_policy or grant
+  policy::ReasonKind kind = policy::ReasonKind::allows;           ///< allows, delegates, grant_allows, retire_allowed
+  std::optional<model::PolicyId> policy; ///< identity_policy: the graph's policy node
+  std::optional<std::size_t> grant;      ///< grant: index into Graph::grants
+  std::size_t statement = 0;             ///< index in Statement[] (policies only)
+  std::optional<std::string> sid;
+  std::string pointer;      ///< JSON Pointer of the statement inside its policy: /Statement/1
+  model::SourceRef where;   ///< the statement's (or grant's, or policy's) location in the input
+  /// `key policy statement 1 (Sid "Allow use of the key")`, `identity policy AdministratorAccess
+  /// statement 0`, `grant aws_kms_grant.worker`
+  std::string text;
+  friend bool operator==(const Ground&, const Ground&) = default;
+};
+
+/// What one subject can do within one action class, under which conditions.
+struct Access {
+  std::size_t subject = 0;     ///< index into KeyAccess::subjects()
+  ActionClass action_class = ActionClass::read;
+  std::vector<std::string_view> actions; ///< the actions of the class covered ("kms:Decrypt"); all share `when`
+  policy::Outcome outcome = policy::Outcome::allowed; ///< allowed or unknown
+  /// The subject is not in the graph and gets this only if its own identity policies allow the
+  /// actions too (delegation from its account principal, or any cross-account use).
+  bool needs_identity_policy = false;
+  std::vector<Condition> when;   ///< alternatives; one unconditional Condition = always
+  std::vector<Ground> grounds;   ///< what allows it (every statement/grant seen allowing a cell)
+  std::vector<std::string> unknowns; ///< outcome unknown: what is not known ("kms:ViaService value ${var.svc}")
+
+  [[nodiscard]] bool unconditional() const { return when.size() == 1 && when.front().unconditional(); }
+};
+
+namespace detail {
+struct Analysis;
+}
+
+/// The access analysis of one key. Keeps a pointer to the graph: the graph must outlive it.
+class KeyAccess {
+public:
+  explicit KeyAccess(std::shared_ptr<const detail::Analysis> analysis);
+
+  [[nodiscard]] const model::Graph& graph() const;
+  [[nodiscard]] model::KeyId key() const;
+  [[nodiscard]] const std::vector<Subject>& subjects() const;
+  /// Every access that is allowed or unknown, by subject then class.
+  [[nodiscard]] const std::vector<Access>& accesses() const;
+  /// The accesses of `action_class`, in subject order.
+  [[nodiscard]] std::vector<const Access*> of(ActionClass action_class) const;
+  /// The key policy the analysis used (the default policy when the key sets none).
+  [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
+  /// False when the key policy is unknown before apply or unreadable: every access is then unknown.
+  [[nodiscard]] bool key_policy_known() const;
+  /// Caveats of this analysis (request space capped, boundaries not modelled, ...).
+  [[nodiscard]] const std::vector<std::string>& notes() const;
+
+  /// "aws_iam_role.ops can kms:Decrypt always (key policy statement 0 (Sid "Enable IAM User
+  /// Permissions") delegates; identity policy AdministratorAccess statement 0 allows)".
+  [[nodiscard]] std::string text(const Access& access) const;
+
+  [[nodiscard]] const detail::Analysis& detail() const { return *m_analysis; }
+
+private:
+  std::shared_ptr<const detail::Analysis> m_analysis;
+};
+
+/// Analyses key `key` of `graph`. Never fails: an absent key policy is AWS's default one, an unknown
+/// or unreadable one gives unknown accesses.
+[[nodiscard]] KeyAccess analyze_key(const model::Graph& graph, model::KeyId key);
+
+/// What one key-policy statement changes: the access that exists with it and not without it (Allow),
+/// or the access it takes away (Deny), over the same subjects and request cells.
+struct StatementEffect {
+  std::size_t statement = 0;
+  std::optional<std::string> sid;
+  policy::Effect effect = policy::Effect::allow;
+  std::vector<Access> adds;       ///< Allow: access only this statement gives
+  std::vector<Access> removes;    ///< Deny: access this statement takes away
+  /// Allow: the grounds that allow, without this statement, the access it allows (its "dominators").
+  std::vector<Ground> covered_by;
+
+  /// Changes nothing: an Allow dominated by others, or a Deny of what nothing allows.
+  [[nodiscard]] bool changes_nothing() const { return adds.empty() && removes.empty(); }
+};
+
+/// The effect of key-policy statement `statement` (an index into Statement[]).
+[[nodiscard]] StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statement);
+
+/// A caller for can(): a graph principal (with its identity policies), or any principal text.
+struct Caller {
+  std::optional<model::PrincipalId> principal;
+  std::string arn; ///< when `principal` is empty: ARN, account id or service principal
+  /// When `principal` is empty: give the caller an identity policy that allows everything (the
+  /// strongest IAM it could have in its account), or none.
+  bool identity_allows_all = false;
+};
+
+struct Answer {
+  policy::Outcome outcome = policy::Outcome::implicitly_denied;
+  bool never_allowed = false;        ///< unknown, but denied either way
+  std::vector<Ground> grounds;       ///< the allowing statements / grants (allowed)
+  std::vector<std::string> reasons;  ///< every reason as text (denies, unknowns, ...)
+};
+
+/// Can `caller` perform `action` ("kms:Decrypt") on the key, with condition `context` (for example
+/// {"kms:ViaService", {"s3.us-east-1.amazonaws.com"}}, {"kms:EncryptionContext:dept", {"it"}})?
+[[nodiscard]] Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view action,
+                         const std::vector<policy::ContextEntry>& context = {});
+
+/// A graph principal that gets an action only because the key policy delegates to its account and
+/// one of its identity policies allows it (kms-reference §3.2, §3.10.1).
+struct DelegatedAccess {
+  model::PrincipalId principal{};
+  std::size_t subject = 0;            ///< index into KeyAccess::subjects()
+  std::vector<std::string_view> actions;
+  std::vector<Condition> when;
+  std::vector<Ground> identity_grounds;   ///< identity policy statements that allow it (AdministratorAccess ...)
+  std::vector<Ground> key_policy_grounds; ///< the delegating key-policy statements
+};
+
+/// The graph principals that get (some of) `action_class` only through account delegation.
+[[nodiscard]] std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, ActionClass action_class);
+
+} // namespace tfkms::analysis
