@@ -1,0 +1,132 @@
+#include "loaders/cloudformation.hpp"
+
+#include "loaders/cloudformation_document.hpp"
+#include "loaders/cloudformation_intrinsics.hpp"
+#include "loaders/cloudformation_resources.hpp"
+
+namespace tfkms::loaders {
+
+namespace {
+
+using cfn::Node;
+
+model::Diagnostic failure(const std::string& path, const Node* where, std::string message) {
+  model::Diagnostic error;
+  error.file = path;
+  if (where) {
+    error.line = where->line;
+    error.column = where->column;
+  }
+  error.message = std::move(message);
+  return error;
+}
+
+// Transform is a string or a list; SAM resources only exist under AWS::Serverless-2016-10-31.
+bool uses_serverless_transform(const Node& root) {
+  const Node* transform = root.find("Transform");
+  if (!transform) return false;
+  if (transform->is_scalar()) return transform->text.starts_with("AWS::Serverless");
+  for (const auto& item : transform->items) {
+    if (item->is_scalar() && item->text.starts_with("AWS::Serverless")) return true;
+  }
+  return false;
+}
+
+// Metadata: {tfkms: {ignore: [{rule: TFKMS003, reason: "..."}]}} (formats.md §2.5 lists the
+// equivalents of other tools).
+void read_suppressions(const cfn::Resource& resource, model::Graph& graph) {
+  const Node* metadata = resource.node->find("Metadata");
+  const Node* tfkms = metadata ? metadata->find("tfkms") : nullptr;
+  const Node* ignore = tfkms ? tfkms->find("ignore") : nullptr;
+  if (!ignore || !ignore->is_sequence()) return;
+  for (const auto& entry : ignore->items) {
+    const Node* rule = entry->find("rule");
+    const Node* reason = entry->find("reason");
+    model::Suppression suppression;
+    suppression.rule = rule && rule->is_scalar() ? rule->text : std::string{};
+    suppression.address = resource.logical_id;
+    suppression.reason = reason && reason->is_scalar() ? reason->text : std::string{};
+    suppression.where = resource.source;
+    suppression.where.line = entry->line;
+    suppression.where.column = entry->column;
+    graph.suppressions.push_back(std::move(suppression));
+  }
+}
+
+// CDK names a resource by its construct path (Metadata aws:cdk:path), which is what its author knows.
+std::string display_name(const std::string& logical_id, const Node& resource) {
+  const Node* metadata = resource.find("Metadata");
+  const Node* path = metadata ? metadata->find("aws:cdk:path") : nullptr;
+  if (!path || !path->is_scalar() || path->text.empty()) return {};
+  return path->text + " (" + logical_id + ")";
+}
+
+} // namespace
+
+model::Result<Input> load_cloudformation(std::string_view text, const std::string& path, InputKind kind,
+                                         const LoadOptions& options) {
+  auto document = cfn::read_document(text, path, options.limits);
+  if (!document) return std::move(document.error());
+  const Node& root = *document.value().root;
+  if (!root.is_mapping()) return failure(path, &root, "not a CloudFormation template: the document is not a mapping");
+  const Node* resources = root.find("Resources");
+  if (!resources) return failure(path, &root, "not a CloudFormation template: no Resources section");
+  if (!resources->is_mapping()) return failure(path, resources, "Resources is not a mapping of logical ids to resources");
+
+  Input input{kind, model::Graph{}};
+  model::Graph& graph = input.graph;
+  if (options.account_id) graph.account = *options.account_id;
+  graph.diagnostics = std::move(document.value().warnings);
+
+  cfn::Intrinsics intrinsics(root, options);
+  cfn::ResourceMapper mapper(graph, intrinsics, uses_serverless_transform(root));
+  std::vector<cfn::Resource> created;
+  for (std::size_t i = 0; i < resources->keys.size(); ++i) {
+    const std::string& logical_id = resources->keys[i];
+    const Node& node = *resources->items[i];
+    cfn::Resource resource;
+    resource.logical_id = logical_id;
+    resource.node = &node;
+    resource.scope.file = path;
+    resource.scope.resource = logical_id;
+    resource.source.file = path;
+    resource.source.address = logical_id;
+    resource.source.pointer = "/Resources/" + logical_id;
+    const auto position = resources->key_positions[i];
+    resource.source.line = position.line;
+    resource.source.column = position.column;
+    const Node* type = node.find("Type");
+    if (!node.is_mapping() || !type || !type->is_scalar()) {
+      graph.diagnostics.push_back(failure(path, &node, "resource " + logical_id + " has no Type; it is skipped"));
+      graph.diagnostics.back().pointer = resource.source.pointer;
+      continue;
+    }
+    resource.type = type->text;
+    if (resource.type == "AWS::CDK::Metadata") continue; // CDK's usage report: nothing to check
+    if (const Node* condition = node.find("Condition")) {
+      if (!condition->is_scalar()) {
+        resource.scope.report(model::DiagnosticLevel::error, *condition, "Condition must name a condition");
+      } else if (const cfn::Truth truth = intrinsics.condition(condition->text, resource.scope); truth == cfn::Truth::no) {
+        continue; // not created with these parameters
+      } else if (truth == cfn::Truth::undecided) {
+        resource.scope.report(model::DiagnosticLevel::note, *condition,
+                              "created only when condition " + condition->text +
+                                  " holds, which depends on deploy-time values; it is analysed as created");
+      }
+    }
+    resource.source.display = display_name(logical_id, node);
+    const Node* properties = node.find("Properties");
+    resource.properties = properties && properties->is_mapping() ? properties : nullptr;
+    read_suppressions(resource, graph);
+    created.push_back(std::move(resource));
+  }
+  for (cfn::Resource& resource : created) mapper.add_node(resource);
+  for (cfn::Resource& resource : created) mapper.add_links(resource);
+  mapper.resolve_keys();
+  for (cfn::Resource& resource : created) {
+    for (model::Diagnostic& diagnostic : resource.scope.diagnostics) graph.diagnostics.push_back(std::move(diagnostic));
+  }
+  return input;
+}
+
+} // namespace tfkms::loaders
