@@ -15,6 +15,7 @@ struct ActionInfo {
   std::string_view lower;        ///< "kms:decrypt"
   std::string_view access_level; ///< SAR access level: Read, Write, List, Permissions management, Tagging
   bool key_resource = false;     ///< authorized against the key, so the key policy decides; false = IAM only
+  bool caller_account_key = false; ///< the request carries kms:CallerAccount [SAR-KMS]
   bool cross_account = false;    ///< effective for a principal of another account [KMS-XACCT]
   bool grant_operation = false;  ///< valid in CreateGrant Operations [BOTO-KMS]
   bool cryptographic = false;    ///< cryptographic operation [KMS-CONCEPTS]

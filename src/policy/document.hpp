@@ -116,6 +116,7 @@ struct Statement {
   std::size_t index = 0;      ///< position in Statement[] (0 when Statement is a single object)
   std::optional<std::string> sid;
   Effect effect = Effect::deny;
+  bool effect_known = true;   ///< false when Effect is missing or invalid (then `readable` is false too)
   std::optional<PrincipalElement> principal; ///< absent in identity policies
   PatternElement actions;
   std::optional<PatternElement> resources;   ///< absent: the statement matches no resource

@@ -1,0 +1,17 @@
+#pragma once
+// `tfkms simulate`: decides KMS requests given as JSON lines, one per line, for scripts and oracle tests.
+//
+// Input line: {"principal": ARN, "action": "kms:Decrypt", "resource": key ARN,
+//              "context": {key: string | [strings]}, "key_policy": {...}, "identity_policies": [{...}],
+//              "grants": [{"grantee", "operations", "constraints", "retiring_principal"}]}
+// Output line: {"decision": "allowed"|"explicitly_denied"|"implicitly_denied", "reasons": [...]}, or
+// {"error": "..."} for a line that cannot be decided. Blank lines are skipped.
+#include <iosfwd>
+
+namespace tfkms::cli {
+
+/// Decides every request line of `in`, writing one result line each to `out`. Returns 0, or 2
+/// (k_exit_usage) when some line was malformed or undecidable; `err` gets a one-line summary then.
+[[nodiscard]] int run_simulate(std::istream& in, std::ostream& out, std::ostream& err);
+
+} // namespace tfkms::cli

@@ -1,0 +1,32 @@
+#include "policy/actions.hpp"
+
+#include <algorithm>
+
+#include "policy/kms_actions_table.hpp"
+#include "policy/match.hpp"
+
+namespace tfkms::policy {
+
+static_assert(detail::k_kms_actions.size() <= k_max_actions, "action masks are 64 bits wide");
+
+std::span<const ActionInfo> kms_actions() { return detail::k_kms_actions; }
+
+std::optional<ActionIndex> find_action(std::string_view action) {
+  const std::string lower = to_lower(action);
+  const auto& table = detail::k_kms_actions;
+  const auto it = std::find_if(table.begin(), table.end(), [&](const ActionInfo& info) { return info.lower == lower; });
+  if (it == table.end()) return std::nullopt;
+  return static_cast<ActionIndex>(it - table.begin());
+}
+
+std::uint64_t match_actions(std::string_view pattern) {
+  // Service prefix and action name are both case-insensitive [IAM-ACTION].
+  const std::string encoded = encode_wildcards(pattern);
+  std::uint64_t mask = 0;
+  for (std::size_t i = 0; i < detail::k_kms_actions.size(); ++i) {
+    if (wildcard_match(encoded, detail::k_kms_actions[i].lower, Case::insensitive)) mask |= std::uint64_t{1} << i;
+  }
+  return mask;
+}
+
+} // namespace tfkms::policy

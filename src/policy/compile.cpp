@@ -1,0 +1,125 @@
+// Compiling documents and grants for evaluation (see compiled.hpp).
+#include "policy/condition.hpp"
+#include "policy/evaluate.hpp"
+#include "policy/match.hpp"
+
+namespace tfkms::policy {
+
+namespace {
+
+std::uint64_t all_actions() {
+  const std::size_t count = kms_actions().size();
+  return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+}
+
+detail::CompiledPrincipal compile_principal(const PrincipalEntry& entry) {
+  detail::CompiledPrincipal compiled;
+  compiled.form = entry.form;
+  compiled.text = entry.value.text;
+  compiled.account = entry.account;
+  if (const auto arn = split_arn(entry.value.text)) {
+    compiled.partition = std::string(arn->partition);
+    if (entry.form == PrincipalForm::role) {
+      const std::string_view resource = arn->resource;
+      compiled.role_name_lower = to_lower(resource.substr(resource.rfind('/') + 1));
+    }
+  }
+  return compiled;
+}
+
+detail::CompiledStatement compile_statement(const Statement& statement, bool variables) {
+  detail::CompiledStatement compiled;
+  compiled.source = &statement;
+  compiled.effect = statement.effect;
+  compiled.effect_known = statement.effect_known;
+  compiled.readable = statement.readable;
+  if (statement.principal) {
+    compiled.has_principal = true;
+    compiled.principal_negated = statement.principal->negated;
+    for (const PrincipalEntry& entry : statement.principal->entries) compiled.principals.push_back(compile_principal(entry));
+  }
+  // Action masks: a pattern whose value is unknown may match any action.
+  std::uint64_t certain = 0;
+  std::uint64_t possible = 0;
+  for (const PatternEntry& entry : statement.actions.entries) {
+    if (entry.value.known()) certain |= match_actions(entry.value.text);
+    else possible = all_actions();
+  }
+  possible |= certain;
+  if (statement.actions.negated) {
+    compiled.actions_yes = all_actions() & ~possible;
+    compiled.actions_maybe = possible & ~certain;
+  } else {
+    compiled.actions_yes = certain;
+    compiled.actions_maybe = possible & ~certain;
+  }
+  if (statement.resources) {
+    compiled.has_resources = true;
+    compiled.resources_negated = statement.resources->negated;
+    for (const PatternEntry& entry : statement.resources->entries)
+      compiled.resources.push_back(detail::compile_text(entry.value, detail::Wildcards::pattern, variables));
+  }
+  for (const ConditionClause& clause : statement.conditions)
+    compiled.conditions.push_back(detail::compile_condition(clause, variables));
+  return compiled;
+}
+
+std::optional<ClassifiedPrincipal> classify_optional(const std::optional<model::Value>& value) {
+  if (!value) return std::nullopt;
+  // A grantee is an ARN or a service principal name (no "arn:" prefix) [BOTO-KMS CreateGrant].
+  const bool service = value->known() && !value->text.starts_with("arn:") && !is_account_id(value->text);
+  return classify_principal(service ? PrincipalSection::service : PrincipalSection::aws, *value);
+}
+
+std::vector<std::pair<std::string, std::string>> lower_keys(const std::map<std::string, std::string>& pairs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, value] : pairs) out.emplace_back(to_lower(key), value);
+  return out;
+}
+
+} // namespace
+
+CompiledPolicy::CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> compiled) : m_compiled(std::move(compiled)) {}
+
+const Document& CompiledPolicy::document() const { return m_compiled->document; }
+
+CompiledPolicy compile(Document document) {
+  auto compiled = std::make_shared<detail::CompiledDocument>();
+  compiled->document = std::move(document);
+  const bool variables = compiled->document.variables_enabled();
+  for (const Statement& statement : compiled->document.statements)
+    compiled->statements.push_back(compile_statement(statement, variables));
+  return CompiledPolicy(std::move(compiled));
+}
+
+CompiledGrant compile(GrantSpec grant) {
+  CompiledGrant compiled;
+  for (const std::string& operation : grant.operations) {
+    if (const auto index = find_action("kms:" + operation)) compiled.operations |= std::uint64_t{1} << *index;
+  }
+  compiled.grantee = *classify_optional(grant.grantee);
+  compiled.retiring = classify_optional(grant.retiring_principal);
+  if (grant.encryption_context_equals) {
+    compiled.has_equals = true;
+    compiled.equals = lower_keys(*grant.encryption_context_equals);
+  }
+  if (grant.encryption_context_subset) {
+    compiled.has_subset = true;
+    compiled.subset = lower_keys(*grant.encryption_context_subset);
+  }
+  compiled.spec = std::move(grant);
+  return compiled;
+}
+
+GrantSpec grant_spec(const model::Grant& grant, const model::SymbolResolver& symbols) {
+  GrantSpec spec;
+  spec.grantee = model::resolve_value(grant.grantee, symbols);
+  spec.operations = grant.operations;
+  if (!grant.encryption_context_equals.empty()) spec.encryption_context_equals = grant.encryption_context_equals;
+  if (!grant.encryption_context_subset.empty()) spec.encryption_context_subset = grant.encryption_context_subset;
+  if (grant.retiring_principal) spec.retiring_principal = model::resolve_value(*grant.retiring_principal, symbols);
+  spec.unknown_fields = grant.unknown_fields || !spec.grantee.known();
+  return spec;
+}
+
+} // namespace tfkms::policy

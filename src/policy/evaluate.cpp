@@ -1,0 +1,407 @@
+// The KMS authorization decision (kms-reference §3.3). Every step cites the rule it implements.
+#include "policy/evaluate.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "policy/condition.hpp"
+#include "policy/match.hpp"
+
+namespace tfkms::policy {
+
+namespace {
+
+using detail::tri;
+using detail::tri_and;
+using detail::tri_not;
+using detail::tri_or;
+
+bool iequal(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+/// How a principal entry matches the caller: directly, or only as the caller's account principal.
+struct PrincipalMatch {
+  Tri direct = Tri::no;
+  Tri account = Tri::no;
+};
+
+// Role ARN entries match the role and every session of it (same partition and account, role name
+// compared ignoring case as IAM role names are) [IAM-PRINCIPAL].
+bool role_matches(std::string_view role_arn, std::string_view role_name_lower, const PreparedRequest& request) {
+  if (request.caller == CallerType::role) return role_arn == request.principal;
+  if (request.caller != CallerType::assumed_role) return false;
+  const auto arn = split_arn(role_arn);
+  return arn && arn->partition == request.partition && arn->account == request.caller_account &&
+         iequal(role_name_lower, request.role_name);
+}
+
+PrincipalMatch match_entry(const detail::CompiledPrincipal& entry, const PreparedRequest& request) {
+  const bool service_caller = request.caller == CallerType::service;
+  switch (entry.form) {
+  case PrincipalForm::any:
+    // "*" matches every principal, service principals included ([OPEN] §9.8, IAM examples exempt
+    // them explicitly with aws:PrincipalIsAWSService).
+    return {Tri::yes, Tri::no};
+  case PrincipalForm::account:
+    if (service_caller || entry.account != request.caller_account) return {};
+    // The account principal "represents the account and its administrators, including the account
+    // root user": the root user is matched directly; everyone else only through IAM delegation
+    // [KMS-KP-DEFAULT], kms-reference §3.2.
+    if (request.caller == CallerType::account_root) return {Tri::yes, Tri::no};
+    return {Tri::no, Tri::yes};
+  case PrincipalForm::user:
+  case PrincipalForm::assumed_role:
+  case PrincipalForm::federated_user: return {tri(!service_caller && entry.text == request.principal), Tri::no};
+  case PrincipalForm::role: return {tri(role_matches(entry.text, entry.role_name_lower, request)), Tri::no};
+  case PrincipalForm::service: return {tri(service_caller && entry.text == request.principal), Tri::no};
+  case PrincipalForm::other: return {};
+  case PrincipalForm::unknown: return {Tri::maybe, Tri::maybe};
+  }
+  return {};
+}
+
+PrincipalMatch match_principals(const detail::CompiledStatement& statement, const PreparedRequest& request) {
+  PrincipalMatch result;
+  for (const detail::CompiledPrincipal& entry : statement.principals) {
+    const PrincipalMatch one = match_entry(entry, request);
+    result.direct = tri_or(result.direct, one.direct);
+    result.account = tri_or(result.account, one.account);
+  }
+  if (!statement.principal_negated) return result;
+  // NotPrincipal: the request matches iff it matches none of the listed principals at any level
+  // (account, role, session, user) [IAM-NOTPRINCIPAL], kms-reference §3.6.
+  return {tri_not(tri_or(result.direct, result.account)), Tri::no};
+}
+
+Tri match_action(const detail::CompiledStatement& statement, std::uint64_t bit) {
+  if (statement.actions_yes & bit) return Tri::yes;
+  return (statement.actions_maybe & bit) ? Tri::maybe : Tri::no;
+}
+
+Tri match_resources(const detail::CompiledStatement& statement, const PreparedRequest& request, std::string& scratch) {
+  // A statement without Resource matches nothing [BOTO-KMS]. In a key policy "*" means this key.
+  if (!statement.has_resources) return Tri::no;
+  Tri any = Tri::no;
+  for (const detail::CompiledText& pattern : statement.resources) {
+    if (!pattern.known) {
+      any = tri_or(any, Tri::maybe);
+      continue;
+    }
+    const auto text = detail::substitute(pattern, request, scratch);
+    if (text && resource_match(*text, request.resource)) {
+      any = Tri::yes;
+      break;
+    }
+  }
+  return statement.resources_negated ? tri_not(any) : any;
+}
+
+/// What the statements of all policies add up to for one request.
+struct Tally {
+  Tri deny = Tri::no;
+  Tri key_direct = Tri::no;   ///< key policy allows the caller itself
+  Tri key_account = Tri::no;  ///< key policy allows the caller's account (IAM must delegate)
+  Tri identity = Tri::no;     ///< the caller's identity policies allow
+  Tri grant = Tri::no;
+};
+
+class Evaluator {
+public:
+  Evaluator(const PreparedRequest& request, Decision& out)
+      : m_request(request), m_out(out), m_bit(std::uint64_t{1} << request.action) {}
+
+  // Evaluates every statement of `policy`; `key_policy` says whether it is the key policy (principals
+  // checked) or an identity policy of the caller.
+  void add_policy(const CompiledPolicy& policy, ReasonSource source, std::uint16_t index, bool key_allows_count) {
+    const detail::CompiledDocument& compiled = policy.compiled();
+    if (compiled.document.unreadable) {
+      // An unreadable policy may allow or deny anything: never treat it as "no access".
+      m_tally.deny = tri_or(m_tally.deny, Tri::maybe);
+      if (source == ReasonSource::key_policy) m_tally.key_direct = tri_or(m_tally.key_direct, Tri::maybe);
+      else m_tally.identity = tri_or(m_tally.identity, Tri::maybe);
+      note(ReasonKind::unreadable_policy, source, index, 0);
+      return;
+    }
+    const bool is_key_policy = source == ReasonSource::key_policy;
+    for (const detail::CompiledStatement& statement : compiled.statements) {
+      add_statement(statement, source, index, is_key_policy, key_allows_count);
+    }
+  }
+
+  void add_grants(std::span<const CompiledGrant> grants, bool retiring) {
+    const ActionInfo& info = m_request.action_info();
+    // Grant constraints are ignored for DescribeKey and RetireGrant [BOTO-KMS GrantConstraints].
+    const bool constrained = info.name != "DescribeKey" && info.name != "RetireGrant";
+    for (std::size_t i = 0; i < grants.size(); ++i) {
+      const CompiledGrant& grant = grants[i];
+      Tri allows = tri((grant.operations & m_bit) != 0);
+      if (allows != Tri::no) allows = tri_and(allows, grantee_matches(grant.grantee, grant.spec.grantee));
+      if (allows != Tri::no && constrained) allows = tri_and(allows, constraints_hold(grant));
+      // RetireGrant: "the retiring principal ... specified in the grant" may retire it [KMS-GRANT-DELETE].
+      if (retiring && grant.retiring) allows = tri_or(allows, grantee_matches(*grant.retiring, *grant.spec.retiring_principal));
+      if (allows != Tri::no && grant.spec.unknown_fields) allows = Tri::maybe;
+      m_tally.grant = tri_or(m_tally.grant, allows);
+      note_tri(allows, retiring ? ReasonKind::retire_allowed : ReasonKind::grant_allows, ReasonSource::grant,
+               static_cast<std::uint16_t>(i), 0);
+    }
+  }
+
+  void finish() {
+    const ActionInfo& info = m_request.action_info();
+    const bool root = m_request.caller == CallerType::account_root;
+    // The root user has every permission of its own account without identity policies [IAM-EVAL].
+    const Tri identity = root ? Tri::yes : m_request.caller == CallerType::service ? Tri::no : m_tally.identity;
+    Tri allow = Tri::no;
+    if (!info.key_resource) {
+      // §3.3 step 1: actions without a key resource are decided by IAM alone [KMS-PERM].
+      allow = identity;
+    } else if (m_request.cross_account() && !info.cross_account) {
+      // §3.3 step 2: never effective across accounts, whatever the policies say [KMS-XACCT].
+      note(ReasonKind::not_cross_account, ReasonSource::request, 0, 0);
+    } else {
+      Tri key_side = Tri::no;
+      if (info.name == "RetireGrant") {
+        // Besides the grant's own retiring principal and grantee (add_grants): "The AWS account that
+        // owns the KMS key can delegate the kms:RetireGrant permission to an IAM user in the account"
+        // [KMS-GRANT-DELETE]; the key policy plays no part.
+        key_side = m_request.caller_account == m_request.key_account ? identity : Tri::no;
+      } else if (m_request.caller == CallerType::service) {
+        // A service principal has no identity policies: the key policy naming it decides.
+        key_side = m_tally.key_direct;
+      } else if (!m_request.cross_account()) {
+        // Same account: the key policy alone, or its account delegation plus an IAM allow [KMS-KEYPOL].
+        key_side = tri_or(m_tally.key_direct, tri_and(m_tally.key_account, identity));
+      } else {
+        // §3.3 step 6: across accounts both sides must allow, even when the key policy names the
+        // caller itself [KMS-XACCT], [IAM-XACCT].
+        key_side = tri_and(tri_or(m_tally.key_direct, m_tally.key_account), identity);
+      }
+      allow = tri_or(key_side, m_tally.grant);
+      explain_partial(identity, key_side);
+    }
+    settle(allow);
+  }
+
+private:
+  const PreparedRequest& m_request;
+  Decision& m_out;
+  std::uint64_t m_bit;
+  Tally m_tally;
+
+  void note(ReasonKind kind, ReasonSource source, std::uint16_t policy, std::size_t statement) {
+    m_out.reasons.push_back({kind, source, policy, static_cast<std::uint16_t>(statement)});
+  }
+  void note_tri(Tri value, ReasonKind kind, ReasonSource source, std::uint16_t policy, std::size_t statement) {
+    if (value == Tri::yes) note(kind, source, policy, statement);
+    else if (value == Tri::maybe) note(ReasonKind::depends_on_unknown, source, policy, statement);
+  }
+
+  void add_statement(const detail::CompiledStatement& statement, ReasonSource source, std::uint16_t index,
+                     bool is_key_policy, bool key_allows_count) {
+    Tri applies = match_action(statement, m_bit);
+    if (applies == Tri::no) return;
+    PrincipalMatch who{Tri::yes, Tri::no};
+    if (is_key_policy) {
+      who = match_principals(statement, m_request);
+      if (who.direct == Tri::no && who.account == Tri::no) return;
+    }
+    applies = tri_and(applies, match_resources(statement, m_request, m_out.scratch));
+    if (applies == Tri::no) return;
+    applies = tri_and(applies, detail::evaluate_conditions(statement.conditions, m_request, m_out.scratch));
+    if (applies == Tri::no) return;
+    // A statement with an unreadable element (unknown operator, ...) may or may not apply.
+    if (!statement.readable) applies = tri_and(applies, Tri::maybe);
+    const std::size_t at = statement.source->index;
+
+    const bool may_deny = !statement.effect_known || statement.effect == Effect::deny;
+    const bool may_allow = !statement.effect_known || statement.effect == Effect::allow;
+    const Tri unsure_effect = statement.effect_known ? Tri::yes : Tri::maybe;
+    if (may_deny) {
+      // §3.3 step 3: a matching Deny anywhere wins; a Deny naming an account covers all its principals.
+      const Tri denies = tri_and(tri_and(applies, tri_or(who.direct, who.account)), unsure_effect);
+      m_tally.deny = tri_or(m_tally.deny, denies);
+      note_tri(denies, ReasonKind::denies, source, index, at);
+    }
+    if (!may_allow) return;
+    if (!is_key_policy) {
+      const Tri allows = tri_and(applies, unsure_effect);
+      m_tally.identity = tri_or(m_tally.identity, allows);
+      note_tri(allows, ReasonKind::allows, source, index, at);
+      return;
+    }
+    // kms:RetireGrant "is not effective in a key policy" [KMS-GRANT-DELETE].
+    if (!key_allows_count) return;
+    const Tri direct = tri_and(tri_and(applies, who.direct), unsure_effect);
+    const Tri account = tri_and(tri_and(applies, who.account), unsure_effect);
+    m_tally.key_direct = tri_or(m_tally.key_direct, direct);
+    m_tally.key_account = tri_or(m_tally.key_account, account);
+    note_tri(direct, ReasonKind::allows, source, index, at);
+    note_tri(account, ReasonKind::delegates, source, index, at);
+  }
+
+  // The grantee (or retiring principal) against the caller. [OPEN] §9.2: a grant to an account
+  // principal works like a key policy naming the account: its root user directly, its other
+  // principals when their own IAM policies allow the operation.
+  Tri grantee_matches(const ClassifiedPrincipal& grantee, const model::Value& text) const {
+    const bool service_caller = m_request.caller == CallerType::service;
+    switch (grantee.form) {
+    case PrincipalForm::account:
+      if (service_caller || grantee.account != m_request.caller_account) return Tri::no;
+      return m_request.caller == CallerType::account_root ? Tri::yes : m_tally.identity;
+    case PrincipalForm::user:
+    case PrincipalForm::assumed_role:
+    case PrincipalForm::federated_user: return tri(!service_caller && text.text == m_request.principal);
+    case PrincipalForm::role: {
+      const auto arn = split_arn(text.text);
+      const std::string_view name = arn ? arn->resource.substr(arn->resource.rfind('/') + 1) : std::string_view{};
+      return tri(role_matches(text.text, name, m_request));
+    }
+    case PrincipalForm::service: return tri(service_caller && text.text == m_request.principal);
+    case PrincipalForm::unknown: return Tri::maybe;
+    case PrincipalForm::any:
+    case PrincipalForm::other: return Tri::no;
+    }
+    return Tri::no;
+  }
+
+  // EncryptionContextEquals: the request's pairs are exactly the constraint's; Subset: the request
+  // contains every pair of the constraint. Keys ignore case, values do not [BOTO-KMS], §5.2.
+  Tri constraints_hold(const CompiledGrant& grant) const {
+    constexpr std::string_view prefix = "kms:encryptioncontext:";
+    const auto& context = m_request.context;
+    const auto first = std::lower_bound(context.begin(), context.end(), prefix,
+                                        [](const ContextEntry& e, std::string_view key) { return e.key < key; });
+    auto last = first;
+    while (last != context.end() && last->key.starts_with(prefix)) ++last;
+    const auto has_pair = [&](const std::pair<std::string, std::string>& pair) {
+      return std::any_of(first, last, [&](const ContextEntry& e) {
+        return std::string_view(e.key).substr(prefix.size()) == pair.first && !e.values.empty() && e.values.front() == pair.second;
+      });
+    };
+    bool holds = true;
+    if (grant.has_equals) {
+      holds = static_cast<std::size_t>(last - first) == grant.equals.size() &&
+              std::all_of(grant.equals.begin(), grant.equals.end(), has_pair);
+    }
+    if (grant.has_subset) holds = holds && std::all_of(grant.subset.begin(), grant.subset.end(), has_pair);
+    return tri(holds);
+  }
+
+  void explain_partial(Tri identity, Tri key_side) {
+    if (key_side != Tri::no || m_tally.grant != Tri::no) return;
+    const Tri key_any = tri_or(m_tally.key_direct, m_tally.key_account);
+    if (key_any == Tri::yes && identity == Tri::no) note(ReasonKind::needs_identity_allow, ReasonSource::request, 0, 0);
+    else if (identity == Tri::yes && key_any == Tri::no) note(ReasonKind::needs_key_policy, ReasonSource::request, 0, 0);
+  }
+
+  void settle(Tri allow) {
+    auto keep_only = [&](auto predicate) {
+      std::erase_if(m_out.reasons, [&](const Reason& r) { return !predicate(r.kind); });
+    };
+    if (m_tally.deny == Tri::yes) {
+      m_out.outcome = Outcome::explicitly_denied;
+      keep_only([](ReasonKind k) { return k == ReasonKind::denies; });
+    } else if (m_tally.deny == Tri::maybe || allow == Tri::maybe) {
+      m_out.outcome = Outcome::unknown;
+      m_out.never_allowed = allow == Tri::no;
+      keep_only([](ReasonKind k) {
+        return k == ReasonKind::depends_on_unknown || k == ReasonKind::unreadable_policy || k == ReasonKind::not_cross_account;
+      });
+    } else if (allow == Tri::yes) {
+      m_out.outcome = Outcome::allowed;
+      keep_only([](ReasonKind k) {
+        return k == ReasonKind::allows || k == ReasonKind::delegates || k == ReasonKind::grant_allows ||
+               k == ReasonKind::retire_allowed;
+      });
+    } else {
+      m_out.outcome = Outcome::implicitly_denied;
+      keep_only([](ReasonKind k) {
+        return k == ReasonKind::allows || k == ReasonKind::delegates || k == ReasonKind::not_cross_account ||
+               k == ReasonKind::needs_identity_allow || k == ReasonKind::needs_key_policy;
+      });
+    }
+  }
+};
+
+} // namespace
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::allowed: return "allowed";
+  case Outcome::explicitly_denied: return "explicitly_denied";
+  case Outcome::implicitly_denied: return "implicitly_denied";
+  case Outcome::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+void decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
+            std::span<const CompiledPolicy* const> identity_policies, std::span<const CompiledGrant> grants,
+            Decision& out) {
+  out.clear();
+  const ActionInfo& info = request.action_info();
+  const bool retiring = info.name == "RetireGrant";
+  Evaluator evaluator(request, out);
+  // The key policy and grants matter only for actions on a key (§3.3 step 1).
+  if (info.key_resource && key_policy) evaluator.add_policy(*key_policy, ReasonSource::key_policy, 0, !retiring);
+  // A service principal has no identity policies; any given still count for their denies.
+  for (std::size_t i = 0; i < identity_policies.size(); ++i) {
+    if (identity_policies[i]) evaluator.add_policy(*identity_policies[i], ReasonSource::identity_policy, static_cast<std::uint16_t>(i), true);
+  }
+  if (info.key_resource) evaluator.add_grants(grants, retiring);
+  evaluator.finish();
+}
+
+Decision decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
+                const std::vector<CompiledPolicy>& identity_policies, const std::vector<CompiledGrant>& grants) {
+  std::vector<const CompiledPolicy*> pointers;
+  pointers.reserve(identity_policies.size());
+  for (const CompiledPolicy& policy : identity_policies) pointers.push_back(&policy);
+  Decision decision;
+  decide(request, key_policy, pointers, grants, decision);
+  return decision;
+}
+
+std::string describe(const Reason& reason, const CompiledPolicy* key_policy,
+                     std::span<const CompiledPolicy* const> identity_policies) {
+  std::string where;
+  const CompiledPolicy* policy = nullptr;
+  switch (reason.source) {
+  case ReasonSource::key_policy:
+    where = "key policy";
+    policy = key_policy;
+    break;
+  case ReasonSource::identity_policy:
+    where = "identity policy " + std::to_string(reason.policy);
+    if (reason.policy < identity_policies.size()) policy = identity_policies[reason.policy];
+    break;
+  case ReasonSource::grant: where = "grant " + std::to_string(reason.policy); break;
+  case ReasonSource::request: break;
+  }
+  if (policy && reason.source != ReasonSource::grant && reason.kind != ReasonKind::unreadable_policy) {
+    for (const Statement& statement : policy->document().statements) {
+      if (statement.index != reason.statement) continue;
+      where += " " + (statement.path.empty() ? std::string("Statement") : statement.path);
+      if (statement.sid) where += " (Sid \"" + *statement.sid + "\")";
+      break;
+    }
+  }
+  switch (reason.kind) {
+  case ReasonKind::denies: return where + " denies";
+  case ReasonKind::allows: return where + " allows";
+  case ReasonKind::delegates: return where + " allows the caller's account (IAM delegation)";
+  case ReasonKind::grant_allows: return where + " allows the operation";
+  case ReasonKind::retire_allowed: return where + " may be retired by the caller";
+  case ReasonKind::not_cross_account: return "the action is not effective across accounts";
+  case ReasonKind::needs_identity_allow: return "the key policy allows, but no identity policy of the caller does";
+  case ReasonKind::needs_key_policy: return "an identity policy allows, but the key policy does not";
+  case ReasonKind::unreadable_policy: return where + " cannot be read";
+  case ReasonKind::depends_on_unknown: return where + " depends on a value unknown before apply";
+  }
+  return where;
+}
+
+} // namespace tfkms::policy
