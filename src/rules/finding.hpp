@@ -14,6 +14,10 @@ enum class Severity { info, low, medium, high, critical };
 /// Parses info|low|medium|high|critical (case-insensitive).
 [[nodiscard]] std::optional<Severity> parse_severity(std::string_view text);
 
+/// Where a suppression was written: in the input itself (CloudFormation Metadata, a Terraform comment)
+/// or outside it (the tfkms config file). SARIF reports it as suppression `kind` inSource / external.
+enum class SuppressionKind { in_source, external };
+
 /// One piece of the reasoning behind a finding: a statement, a principal, a policy, a grant.
 struct Evidence {
   std::string text;    ///< one line a reviewer reads: `statement 0 (Sid "Enable IAM User Permissions") allows kms:* to arn:aws:iam::111122223333:root`
@@ -35,6 +39,7 @@ struct Finding {
   std::string fingerprint; ///< stable id: rule + resource + digest of the evidence, never line numbers
   bool suppressed = false;
   std::string suppression_reason;
+  SuppressionKind suppression_kind = SuppressionKind::in_source;
 };
 
 /// Sets `finding.fingerprint` from the rule id, the resource and the evidence texts and pointers.

@@ -1,0 +1,15 @@
+#pragma once
+// One factory per output format; make_reporter (reporter.cpp) picks among them.
+#include <memory>
+
+#include "report/reporter.hpp"
+
+namespace tfkms::report {
+
+[[nodiscard]] std::unique_ptr<Reporter> make_text_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_json_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_sarif_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_github_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_markdown_reporter(const ReportOptions& options);
+
+} // namespace tfkms::report

@@ -1,0 +1,102 @@
+// The JSON report: every finding (suppressed ones flagged), every diagnostic and a summary, in the
+// shape described by schema/tfkms-report.schema.json. Keys keep a fixed order so output diffs well.
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "report/formats.hpp"
+#include "report/summary.hpp"
+
+namespace tfkms::report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Bump when a field changes meaning or disappears; adding fields keeps the number.
+constexpr int k_format_version = 1;
+
+template <typename T> Json optional_number(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+Json to_json(const rules::Evidence& evidence) {
+  return Json{{"text", evidence.text},
+              {"pointer", evidence.pointer},
+              {"file", evidence.file},
+              {"line", optional_number(evidence.line)}};
+}
+
+Json to_json(const rules::Finding& finding) {
+  Json evidence = Json::array();
+  for (const rules::Evidence& item : finding.evidence) evidence.push_back(to_json(item));
+  return Json{{"rule_id", finding.rule_id},
+              {"severity", rules::to_string(finding.severity)},
+              {"resource", finding.resource},
+              {"file", finding.file},
+              {"line", optional_number(finding.line)},
+              {"column", optional_number(finding.column)},
+              {"message", finding.message},
+              {"evidence", std::move(evidence)},
+              {"fix", finding.fix},
+              {"fingerprint", finding.fingerprint},
+              {"suppressed", finding.suppressed},
+              {"suppression_reason", finding.suppression_reason}};
+}
+
+Json to_json(const model::Diagnostic& diagnostic) {
+  return Json{{"level", to_string(diagnostic.level)},
+              {"file", diagnostic.file},
+              {"line", optional_number(diagnostic.line)},
+              {"column", optional_number(diagnostic.column)},
+              {"pointer", diagnostic.pointer},
+              {"message", diagnostic.message}};
+}
+
+Json summary(const Report& report) {
+  const FindingCounts counts = count_findings(report);
+  Json by_severity = Json::object();
+  for (std::size_t i = counts.by_severity.size(); i-- > 0;) {
+    by_severity[std::string(rules::to_string(static_cast<rules::Severity>(i)))] = counts.by_severity.at(i);
+  }
+  std::size_t errors = 0;
+  for (const model::Diagnostic& diagnostic : report.diagnostics) {
+    if (diagnostic.level == model::DiagnosticLevel::error) ++errors;
+  }
+  return Json{{"findings", counts.total},
+              {"suppressed", counts.suppressed},
+              {"by_severity", std::move(by_severity)},
+              {"diagnostics", report.diagnostics.size()},
+              {"errors", errors},
+              {"analysed",
+               {{"files", report.counts.files},
+                {"keys", report.counts.keys},
+                {"grants", report.counts.grants},
+                {"principals", report.counts.principals},
+                {"data_stores", report.counts.data_stores}}}};
+}
+
+class JsonReporter final : public Reporter {
+public:
+  void write(const Report& report, std::ostream& out) const override {
+    Json findings = Json::array();
+    for (const rules::Finding& finding : report.findings) findings.push_back(to_json(finding));
+    Json diagnostics = Json::array();
+    for (const model::Diagnostic& diagnostic : report.diagnostics) diagnostics.push_back(to_json(diagnostic));
+    const Json document{{"version", TFKMS_VERSION},
+                        {"format_version", k_format_version},
+                        {"inputs", report.inputs},
+                        {"findings", std::move(findings)},
+                        {"diagnostics", std::move(diagnostics)},
+                        {"summary", summary(report)}};
+    // Input bytes that are not UTF-8 become U+FFFD instead of aborting the whole report.
+    out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> make_json_reporter(const ReportOptions& /*options*/) {
+  return std::make_unique<JsonReporter>();
+}
+
+} // namespace tfkms::report
