@@ -1,0 +1,49 @@
+// Writes the SARIF tfkms produces for the sample reports into a folder, for the SARIF multitool
+// validation (sarif_multitool_test.py): usage `tfkms_sarif_samples OUT_DIR`.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "sample_reports.hpp"
+
+using namespace tfkms::report;
+
+namespace {
+
+bool write(const std::filesystem::path& path, const Report& report, const ReportOptions& options) {
+  std::ofstream out(path);
+  make_reporter(Format::sarif, options)->write(report, out);
+  return static_cast<bool>(out);
+}
+
+/// More and longer findings than one GitHub upload takes: exercises the truncation notification.
+Report oversized() {
+  Report report = samples::clean();
+  const std::string message(20'000, 'm');
+  for (int i = 0; i < 600; ++i) {
+    report.findings.push_back(samples::make_finding("TFKMS004", tfkms::rules::Severity::high,
+                                                    "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
+                                                    static_cast<std::uint32_t>(i + 1), message));
+  }
+  return report;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: tfkms_sarif_samples OUT_DIR\n";
+    return 2;
+  }
+  const std::filesystem::path dir(argv[1]);
+  std::filesystem::create_directories(dir);
+  ReportOptions categorised = samples::in_repo();
+  categorised.sarif_category = "tfkms/infra";
+  const bool ok = write(dir / "representative.sarif", samples::representative(), samples::in_repo()) &&
+                  write(dir / "clean.sarif", samples::clean(), samples::in_repo()) &&
+                  write(dir / "hostile.sarif", samples::hostile(), samples::in_repo()) &&
+                  write(dir / "categorised.sarif", samples::representative(), categorised) &&
+                  write(dir / "oversized.sarif", oversized(), samples::in_repo());
+  if (!ok) std::cerr << "tfkms_sarif_samples: cannot write to " << dir << '\n';
+  return ok ? 0 : 1;
+}
