@@ -5,7 +5,8 @@
 //
 // GitHub shows at most 10 annotations of each type per step (actions/toolkit problem-matchers.md,
 // "Limitations"); the rest are dropped silently. So unreadable inputs come first, then findings most
-// severe first, each type capped at 10, and one notice counts what was left out.
+// severe first, each type capped at 10, and one notice counts what was left out. The last line,
+// "tfkms: N findings ..." / "tfkms: no findings ...", is what action/run.sh reads for its output.
 #include <algorithm>
 #include <array>
 #include <ostream>

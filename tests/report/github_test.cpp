@@ -55,3 +55,8 @@ TEST_CASE("github annotations stay within 10 per type and count the rest", "[rep
   CHECK(out.at(out.size() - 2) == "::notice title=tfkms::11 more annotations not shown: GitHub shows 10 of each type "
                                   "per step. The step summary and the SARIF file list every finding.");
 }
+
+TEST_CASE("github output ends with the summary line action/run.sh reads", "[report][github]") {
+  CHECK(samples::render(Format::github, samples::clean()) ==
+        "tfkms: no findings; analysed 1 file: 1 key, 0 grants, 0 principals, 0 data stores\n");
+}

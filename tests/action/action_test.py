@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Runs the tfkms GitHub Action (action.yml) the way the runner does, without GitHub.
+
+action.yml is read with a real YAML parser (tfkms_yaml_to_json), linted for script injection, and
+each composite step is run with `bash --noprofile --norc -eo pipefail` (GitHub's `shell: bash`), its
+`env:` expressions evaluated from the inputs and earlier step outputs, GITHUB_OUTPUT and
+GITHUB_STEP_SUMMARY pointing at temp files. A fake `tfkms` on PATH records its arguments and plays
+back canned output, so the test checks the action's plumbing: arguments, outputs, exit codes,
+summary, SARIF file, and that hostile input values are passed literally and never executed.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+SOURCE_DIR: Path
+YAML_TO_JSON: str
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+INPUT_REF = re.compile(r"^inputs\.([A-Za-z0-9_-]+)$")
+STEP_OUTPUT_REF = re.compile(r"^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$")
+
+FAKE_TFKMS = r"""#!/usr/bin/env bash
+# Fake tfkms for the action test: records argv (NUL-separated), writes the requested outputs, prints
+# canned annotations and exits with FAKE_TFKMS_EXIT.
+printf '%s\0' "$@" >"$FAKE_TFKMS_ARGS"
+for arg in "$@"; do
+  case "$arg" in
+  --output=sarif=*) printf '%s\n' "$FAKE_TFKMS_SARIF" >"${arg#--output=sarif=}" ;;
+  --output=markdown=*) printf '%s\n' "$FAKE_TFKMS_MARKDOWN" >"${arg#--output=markdown=}" ;;
+  esac
+done
+printf '%s\n' "$FAKE_TFKMS_STDOUT"
+exit "${FAKE_TFKMS_EXIT:-0}"
+"""
+
+FAKE_CMAKE = r"""#!/usr/bin/env bash
+# Fake cmake for the build-from-source path: records each call, "builds" an executable tfkms.
+printf '%s\n' "$*" >>"$FAKE_CMAKE_LOG"
+if [[ "$1" == --build ]]; then
+  printf '#!/bin/sh\necho built tfkms\n' >"$2/tfkms" && chmod +x "$2/tfkms"
+else
+  while [[ $# -gt 0 ]]; do [[ "$1" == -B ]] && mkdir -p "$2"; shift; done
+fi
+"""
+
+SARIF = json.dumps({"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+                    "runs": [{"tool": {"driver": {"name": "tfkms", "rules": []}}, "results": []}]})
+ANNOTATIONS = "\n".join([
+    "::error file=infra/kms.tf,line=12,title=TFKMS004 (critical)::aws_kms_key.shared: open to any principal",
+    "::warning file=infra/kms.tf,line=30,title=TFKMS001 (medium)::aws_kms_key.logs: rotation off",
+    "::notice file=cfn/stack.yaml,title=TFKMS007 (low)::AppGrant: grant without constraints",
+    "tfkms: 3 findings (1 critical, 1 medium, 1 low); analysed 2 files: 2 keys, 1 grant, 0 principals, 0 data stores",
+])
+
+
+def load_action() -> dict:
+    out = subprocess.run([YAML_TO_JSON, str(SOURCE_DIR / "action.yml")], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def parse_github_output(path: Path) -> dict:
+    """Reads a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIMITER` blocks."""
+    outputs, lines, i = {}, path.read_text().split("\n"), 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, i + 1)
+            outputs[name] = "\n".join(lines[i + 1:end])
+            i = end + 1
+            continue
+        if "=" in line:
+            name, value = line.split("=", 1)
+            outputs[name] = value
+        i += 1
+    return outputs
+
+
+class ActionRun:
+    """One simulated run of the composite action."""
+
+    def __init__(self, action: dict, inputs: dict, env: dict, workspace: Path, temp: Path):
+        self.outputs, self.step_outputs, self.summaries, self.stdout = {}, {}, {}, ""
+        self.failed_step, self.returncode = None, 0
+        declared = action["inputs"]
+        unknown = set(inputs) - set(declared)
+        assert not unknown, f"test passes undeclared inputs {unknown}"
+        values = {name: inputs.get(name, spec.get("default", "")) for name, spec in declared.items()}
+
+        def evaluate(text: str) -> str:
+            def replace(match: re.Match) -> str:
+                expression = match.group(1)
+                if m := INPUT_REF.match(expression):
+                    return values[m.group(1)]
+                if m := STEP_OUTPUT_REF.match(expression):
+                    return self.step_outputs.get(m.group(1), {}).get(m.group(2), "")
+                raise AssertionError(f"expression not understood by the test: {expression}")
+            return EXPRESSION.sub(replace, text)
+
+        for index, step in enumerate(action["runs"]["steps"]):
+            step_id = step.get("id", f"step{index}")
+            output_file, summary_file = temp / f"output.{step_id}", temp / f"summary.{step_id}"
+            output_file.write_text("")
+            summary_file.write_text("")
+            script = temp / f"script.{step_id}.sh"
+            script.write_text(step["run"])
+            step_env = dict(env, GITHUB_OUTPUT=str(output_file), GITHUB_STEP_SUMMARY=str(summary_file),
+                            GITHUB_ACTION_PATH=str(SOURCE_DIR), GITHUB_WORKSPACE=str(workspace),
+                            RUNNER_TEMP=str(temp), RUNNER_OS="Linux", RUNNER_ARCH="X64")
+            step_env.update({name: evaluate(value) for name, value in step.get("env", {}).items()})
+            completed = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                                       cwd=workspace, env=step_env, capture_output=True, text=True, timeout=120)
+            self.stdout += completed.stdout + completed.stderr
+            self.step_outputs[step_id] = parse_github_output(output_file)
+            self.summaries[step_id] = summary_file.read_text()
+            if completed.returncode != 0:
+                self.failed_step, self.returncode = step_id, completed.returncode
+                break
+        self.outputs = {name: evaluate(spec["value"]) for name, spec in action["outputs"].items()}
+
+
+class ActionTest(unittest.TestCase):
+    def setUp(self):
+        self.action = load_action()
+        self.temp_dir = tempfile.TemporaryDirectory(prefix="tfkms-action-")
+        root = Path(self.temp_dir.name)
+        self.workspace, self.temp, self.bin = root / "workspace", root / "runner-temp", root / "bin"
+        for folder in (self.workspace, self.temp, self.bin):
+            folder.mkdir()
+        self.args_file = root / "tfkms-args"
+        self.cmake_log = root / "cmake-log"
+        self.markers = root / "markers"
+        self.markers.mkdir()
+        self.env = {
+            "PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8",
+            "FAKE_TFKMS_ARGS": str(self.args_file), "FAKE_TFKMS_SARIF": SARIF,
+            "FAKE_TFKMS_MARKDOWN": "## tfkms: 3 findings", "FAKE_TFKMS_STDOUT": ANNOTATIONS, "FAKE_TFKMS_EXIT": "0",
+            "FAKE_CMAKE_LOG": str(self.cmake_log),
+        }
+
+    def tearDown(self):
+        self.temp_dir.cleanup()
+
+    def install_fake(self, name: str, text: str) -> Path:
+        path = self.bin / name
+        path.write_text(text)
+        path.chmod(0o755)
+        return path
+
+    def run_action(self, inputs: dict, exit_code: int = 0, stdout: str = ANNOTATIONS) -> ActionRun:
+        self.install_fake("tfkms", FAKE_TFKMS)
+        env = dict(self.env, FAKE_TFKMS_EXIT=str(exit_code), FAKE_TFKMS_STDOUT=stdout)
+        return ActionRun(self.action, inputs, env, self.workspace, self.temp)
+
+    def tfkms_args(self) -> list:
+        return self.args_file.read_bytes().decode().split("\0")[:-1]
+
+    # --- lint -------------------------------------------------------------------------------------
+
+    def test_inputs_reach_scripts_only_through_env(self):
+        steps = self.action["runs"]["steps"]
+        self.assertEqual(self.action["runs"]["using"], "composite")
+        used = set()
+        for step in steps:
+            self.assertEqual(step.get("shell"), "bash", step)
+            self.assertNotIn("${{", step["run"], "expressions inside run: are script injection")
+            self.assertNotIn("uses", step, "a nested action would need a SHA pin")
+            for value in step.get("env", {}).values():
+                for expression in EXPRESSION.findall(value):
+                    self.assertTrue(INPUT_REF.match(expression) or STEP_OUTPUT_REF.match(expression), expression)
+                    if m := INPUT_REF.match(expression):
+                        used.add(m.group(1))
+            script = re.fullmatch(r'"\$GITHUB_ACTION_PATH/(action/[a-z_]+\.sh)"', step["run"].strip())
+            self.assertIsNotNone(script, step["run"])
+            self.assertTrue(os.access(SOURCE_DIR / script.group(1), os.X_OK), script.group(1))
+        self.assertEqual(used, set(self.action["inputs"]), "every input is used, and only through env")
+
+    def test_inputs_and_outputs_as_documented(self):
+        inputs = self.action["inputs"]
+        self.assertEqual(set(inputs), {"path", "tf-dir", "config", "fail-on", "sarif-file", "category",
+                                       "account-id", "build"})
+        self.assertEqual(inputs["fail-on"]["default"], "low")
+        self.assertEqual(inputs["sarif-file"]["default"], "tfkms.sarif")
+        self.assertEqual(inputs["build"]["default"], "auto")
+        self.assertEqual(set(self.action["outputs"]), {"findings", "sarif-file", "exit-code"})
+
+    # --- runs -------------------------------------------------------------------------------------
+
+    def test_run_with_findings_fails_and_reports(self):
+        run = self.run_action({"path": "infra/plan.json\n  cfn/stack.yaml", "tf-dir": "infra",
+                               "config": ".tfkms.yml", "fail-on": "medium", "category": "tfkms/infra",
+                               "account-id": "111122223333"}, exit_code=1)
+        self.assertEqual(run.failed_step, "check")
+        self.assertEqual(run.returncode, 1)
+        summary_file = str(self.temp / "summary.check")
+        self.assertEqual(self.tfkms_args(), [
+            "check", "--format", "github", "--output=sarif=tfkms.sarif", "--fail-on=medium",
+            f"--output=markdown={summary_file}", "--tf-dir=infra", "--config=.tfkms.yml",
+            "--account-id=111122223333", "--sarif-category=tfkms/infra", "--", "infra/plan.json", "cfn/stack.yaml"])
+        self.assertEqual(run.outputs, {"findings": "3", "sarif-file": "tfkms.sarif", "exit-code": "1"})
+        self.assertEqual(json.loads((self.workspace / "tfkms.sarif").read_text())["version"], "2.1.0")
+        self.assertEqual(run.summaries["check"], "## tfkms: 3 findings\n")
+        self.assertIn("::error file=infra/kms.tf,line=12,title=TFKMS004 (critical)::", run.stdout)
+        self.assertIn("::error title=tfkms::findings at or above fail-on (medium); 3 findings in all", run.stdout)
+
+    def test_clean_run_passes_with_defaults(self):
+        run = self.run_action({}, stdout="tfkms: no findings; analysed 1 file: 1 key, 0 grants, 0 principals, "
+                                         "0 data stores")
+        self.assertIsNone(run.failed_step)
+        self.assertEqual(self.tfkms_args(), ["check", "--format", "github", "--output=sarif=tfkms.sarif",
+                                             "--fail-on=low", f"--output=markdown={self.temp / 'summary.check'}",
+                                             "--", "."])
+        self.assertEqual(run.outputs, {"findings": "0", "sarif-file": "tfkms.sarif", "exit-code": "0"})
+        self.assertNotIn("::error title=tfkms", run.stdout)
+
+    def test_sarif_file_in_a_new_folder(self):
+        run = self.run_action({"sarif-file": "reports/kms/tfkms.sarif"})
+        self.assertIsNone(run.failed_step)
+        self.assertTrue((self.workspace / "reports/kms/tfkms.sarif").is_file())
+        self.assertEqual(run.outputs["sarif-file"], "reports/kms/tfkms.sarif")
+
+    def test_unreadable_input_fails_the_step(self):
+        run = self.run_action({"path": "missing.json"}, exit_code=2, stdout="::error file=missing.json::cannot read")
+        self.assertEqual((run.failed_step, run.returncode), ("check", 2))
+        self.assertEqual(run.outputs["exit-code"], "2")
+        self.assertIn("::error title=tfkms::tfkms could not read an input", run.stdout)
+
+    def test_hostile_inputs_are_data_not_code(self):
+        m = self.markers
+        hostile = {
+            "path": f'"; touch {m}/path1; echo " $(touch {m}/path2) `touch {m}/path3` --config=/etc/passwd',
+            "tf-dir": f"$(touch {m}/tfdir)",
+            "config": f'x"; touch {m}/config; "',
+            "fail-on": f"low`touch {m}/failon`",
+            "sarif-file": f"out/$(touch {m}/sarif).sarif\nfindings=999",
+            "category": f"cat\n::set-output name=findings::999\n$(touch {m}/category)",
+            "account-id": f"1'; touch {m}/account; '",
+        }
+        run = self.run_action(hostile)
+        self.assertEqual(sorted(p.name for p in m.iterdir()), [], "a hostile input was executed")
+        args = self.tfkms_args()
+        self.assertEqual(args[args.index("--") + 1:], [
+            '";', "touch", f"{m}/path1;", "echo", '"', f"$(touch", f"{m}/path2)", "`touch", f"{m}/path3`",
+            "--config=/etc/passwd"])
+        for expected in (f"--tf-dir=$(touch {m}/tfdir)", f'--config=x"; touch {m}/config; "',
+                         f"--fail-on=low`touch {m}/failon`", f"--output=sarif={hostile['sarif-file']}",
+                         f"--sarif-category={hostile['category']}", f"--account-id=1'; touch {m}/account; '"):
+            self.assertIn(expected, args)
+        self.assertEqual(run.outputs["sarif-file"], hostile["sarif-file"])
+        self.assertEqual(run.outputs["findings"], "3", "a value must not add outputs of its own")
+
+    # --- finding or building tfkms ----------------------------------------------------------------
+
+    def run_install(self, inputs: dict) -> ActionRun:
+        action = dict(self.action, runs=dict(self.action["runs"], steps=self.action["runs"]["steps"][:1]))
+        return ActionRun(action, inputs, self.env, self.workspace, self.temp)
+
+    def test_auto_uses_tfkms_from_path(self):
+        fake = self.install_fake("tfkms", FAKE_TFKMS)
+        run = self.run_install({})
+        self.assertIsNone(run.failed_step)
+        self.assertEqual(run.step_outputs["install"]["bin"], str(fake))
+        self.assertFalse(self.cmake_log.exists())
+
+    def test_source_builds_from_the_action_checkout(self):
+        self.install_fake("tfkms", FAKE_TFKMS)
+        self.install_fake("cmake", FAKE_CMAKE)
+        self.install_fake("apt-get", "#!/bin/sh\necho \"apt-get $*\" >>\"$FAKE_CMAKE_LOG\"\n")
+        run = self.run_install({"build": "source"})
+        self.assertIsNone(run.failed_step, run.stdout)
+        build_dir = self.temp / "tfkms-build"
+        self.assertEqual(run.step_outputs["install"]["bin"], str(build_dir / "tfkms"))
+        calls = [line for line in self.cmake_log.read_text().splitlines() if not line.startswith("apt-get")]
+        self.assertEqual(calls, [
+            f"-S {SOURCE_DIR} -B {build_dir} -DCMAKE_BUILD_TYPE=Release -DTFKMS_TESTS=OFF",
+            f"--build {build_dir} --target tfkms -j {os.cpu_count()}"])
+
+    def test_unknown_build_mode_is_rejected(self):
+        run = self.run_install({"build": f"sometimes; touch {self.markers}/build"})
+        self.assertEqual((run.failed_step, run.returncode), ("install", 2))
+        self.assertIn("::error title=tfkms::input build must be auto or source, not: sometimes; touch", run.stdout)
+        self.assertEqual(list(self.markers.iterdir()), [])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source-dir", required=True, type=Path)
+    parser.add_argument("--yaml-to-json", required=True)
+    options, rest = parser.parse_known_args()
+    SOURCE_DIR, YAML_TO_JSON = options.source_dir.resolve(), options.yaml_to_json
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
