@@ -32,6 +32,18 @@ bool uses_serverless_transform(const Node& root) {
   return false;
 }
 
+// SAM creates the role <Function>Role for a function that names none; templates refer to it.
+void declare_serverless_roles(const Node& resources, cfn::Intrinsics& intrinsics) {
+  for (std::size_t i = 0; i < resources.keys.size(); ++i) {
+    const Node& resource = *resources.items[i];
+    const Node* type = resource.find("Type");
+    const Node* properties = resource.find("Properties");
+    if (type && type->text == "AWS::Serverless::Function" && !(properties && properties->find("Role"))) {
+      intrinsics.add_resource(resources.keys[i] + "Role");
+    }
+  }
+}
+
 // Metadata: {tfkms: {ignore: [{rule: TFKMS003, reason: "..."}]}} (formats.md §2.5 lists the
 // equivalents of other tools).
 void read_suppressions(const cfn::Resource& resource, model::Graph& graph) {
@@ -79,7 +91,9 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   graph.diagnostics = std::move(document.value().warnings);
 
   cfn::Intrinsics intrinsics(root, options);
-  cfn::ResourceMapper mapper(graph, intrinsics, uses_serverless_transform(root));
+  const bool serverless = uses_serverless_transform(root);
+  if (serverless) declare_serverless_roles(*resources, intrinsics);
+  cfn::ResourceMapper mapper(graph, intrinsics, serverless);
   std::vector<cfn::Resource> created;
   for (std::size_t i = 0; i < resources->keys.size(); ++i) {
     const std::string& logical_id = resources->keys[i];
@@ -96,6 +110,12 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
     resource.source.line = position.line;
     resource.source.column = position.column;
     const Node* type = node.find("Type");
+    if (logical_id.starts_with("Fn::ForEach::")) {
+      graph.diagnostics.push_back(failure(path, &node, logical_id + " (AWS::LanguageExtensions) is not expanded; "
+                                                       "the resources it generates are not analysed"));
+      graph.diagnostics.back().level = model::DiagnosticLevel::warning;
+      continue;
+    }
     if (!node.is_mapping() || !type || !type->is_scalar()) {
       graph.diagnostics.push_back(failure(path, &node, "resource " + logical_id + " has no Type; it is skipped"));
       graph.diagnostics.back().pointer = resource.source.pointer;
@@ -106,7 +126,7 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
     if (const Node* condition = node.find("Condition")) {
       if (!condition->is_scalar()) {
         resource.scope.report(model::DiagnosticLevel::error, *condition, "Condition must name a condition");
-      } else if (const cfn::Truth truth = intrinsics.condition(condition->text, resource.scope); truth == cfn::Truth::no) {
+      } else if (const cfn::Truth truth = intrinsics.condition(condition->text, *condition, resource.scope); truth == cfn::Truth::no) {
         continue; // not created with these parameters
       } else if (truth == cfn::Truth::undecided) {
         resource.scope.report(model::DiagnosticLevel::note, *condition,

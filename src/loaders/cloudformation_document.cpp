@@ -48,7 +48,10 @@ std::string long_form(const std::string& tag) {
   static constexpr std::string_view k_functions[] = {"Base64", "Cidr",   "And",    "Equals", "FindInMap",
                                                      "GetAtt", "GetAZs", "If",     "ImportValue", "Join",
                                                      "Not",    "Or",     "Select", "Split",  "Sub",
-                                                     "Length", "ToJsonString", "Transform"};
+                                                     "Length", "ToJsonString", "Transform",
+                                                     // Rules-section functions
+                                                     "Contains", "EachMemberEquals", "EachMemberIn", "RefAll",
+                                                     "ValueOf", "ValueOfAll"};
   if (tag == "!Ref" || tag == "!Condition") return tag.substr(1);
   for (const std::string_view function : k_functions) {
     if (tag.size() == function.size() + 1 && tag[0] == '!' && std::string_view(tag).substr(1) == function) {

@@ -124,6 +124,7 @@ void ResourceMapper::attach_policy(Resource& resource, model::PolicyId policy) {
 
 void ResourceMapper::attach_managed_policies(Resource& resource, model::PrincipalId principal) {
   for (const std::string& arn_text : texts(resource, "ManagedPolicyArns")) {
+    if (arn_text.empty()) continue; // an empty CommaDelimitedList parameter
     const model::PolicyId policy = managed_policy(resource, arn_text);
     m_graph.principal(principal).policies.push_back(policy);
   }

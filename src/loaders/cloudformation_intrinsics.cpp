@@ -87,6 +87,11 @@ std::string base64(std::string_view text) {
   return out;
 }
 
+bool holds_symbols(const json& value) {
+  if (value.is_string()) return model::has_symbols(value.get_ref<const std::string&>());
+  return std::any_of(value.begin(), value.end(), [](const json& item) { return holds_symbols(item); });
+}
+
 // JSON text of a value whose strings may hold markers; dump() escapes the marker characters, which
 // must stay markers in the resulting string.
 std::string to_json_text(const json& value) {
@@ -397,7 +402,7 @@ const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
     if (call_->function != "Fn::If") return current;
     if (!argument.is_sequence() || argument.items.size() != 3 || !argument.items[0]->is_scalar()) return current;
     const std::string& name = argument.items[0]->text;
-    const Truth value = condition(name, scope);
+    const Truth value = condition(name, *argument.items[0], scope);
     if (value == Truth::undecided) {
       // The deployed value is one of the branches; the true branch is analysed (the one the author
       // wrote the property for: the false branch is most often AWS::NoValue) and the assumption kept.
@@ -415,12 +420,11 @@ const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
   return current;
 }
 
-Truth Intrinsics::condition(std::string_view name, Scope& scope) {
+Truth Intrinsics::condition(std::string_view name, const Node& where, Scope& scope) {
   if (const auto known = m_truths.find(name); known != m_truths.end()) return known->second;
   const Node* expression = m_conditions ? m_conditions->find(name) : nullptr;
   if (!expression || m_evaluating.contains(name)) {
-    const Node nowhere;
-    scope.report(model::DiagnosticLevel::error, expression ? *expression : (m_conditions ? *m_conditions : nowhere),
+    scope.report(model::DiagnosticLevel::error, where,
                  "condition " + std::string(name) + (expression ? " refers to itself" : " is not defined"));
     return Truth::undecided;
   }
@@ -441,7 +445,7 @@ Truth Intrinsics::truth(const Node& expression, Scope& scope) {
   const Node& argument = *call_->argument;
   if (call_->function == "Condition") {
     if (!argument.is_scalar()) return Truth::undecided;
-    return condition(argument.text, scope);
+    return condition(argument.text, argument, scope);
   }
   if (call_->function == "Fn::Equals") {
     if (!argument.is_sequence() || argument.items.size() != 2) {
@@ -451,8 +455,7 @@ Truth Intrinsics::truth(const Node& expression, Scope& scope) {
     const auto left = resolve(*argument.items[0], scope);
     const auto right = resolve(*argument.items[1], scope);
     if (left == right) return Truth::yes;
-    const bool deploy_time = (left && model::has_symbols(left->dump())) || (right && model::has_symbols(right->dump()));
-    if (deploy_time) return Truth::undecided;
+    if ((left && holds_symbols(*left)) || (right && holds_symbols(*right))) return Truth::undecided;
     return Truth::no;
   }
   if (call_->function == "Fn::Not") {

@@ -44,9 +44,11 @@ public:
 
   /// Evaluates the named condition from the parameters; undecided when it depends on values only known
   /// at deploy time (the region, a parameter without value).
-  [[nodiscard]] Truth condition(std::string_view name, Scope& scope);
+  [[nodiscard]] Truth condition(std::string_view name, const Node& where, Scope& scope);
 
   [[nodiscard]] bool is_resource(std::string_view logical_id) const;
+  /// Declares a resource a transform creates (SAM's <Function>Role), so that references to it resolve.
+  void add_resource(std::string logical_id) { m_resources.insert(std::move(logical_id)); }
 
   /// The node `node` stands for once its Fn::If choices are made (the node itself when it is none);
   /// nullptr when that is AWS::NoValue. An undecided condition takes its true branch, reported in `scope`.

@@ -197,9 +197,15 @@ model::PolicySource ResourceMapper::read_policy(Resource& resource, const Node* 
     try {
       value = json::parse(escape_markers(text_value));
     } catch (const json::parse_error& error) {
-      if (model::has_symbols(text_value)) {
+      const auto refs = model::symbol_refs(text_value);
+      const bool invalid = std::any_of(refs.begin(), refs.end(),
+                                       [](const std::string& ref) { return ref.starts_with("unknown:invalid "); });
+      if (invalid) {
+        out.state = model::PolicySource::State::unreadable;
+        out.error = "the policy is built by an invalid intrinsic function: " + model::display(text_value);
+      } else if (!refs.empty()) {
         out.state = model::PolicySource::State::unknown;
-        out.waits_on = model::symbol_refs(text_value);
+        out.waits_on = refs;
         out.origin = "a policy text built from values known only at deploy time: " + model::display(text_value);
       } else {
         out.state = model::PolicySource::State::unreadable;
