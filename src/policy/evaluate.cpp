@@ -90,7 +90,16 @@ Tri match_resources(const detail::CompiledStatement& statement, const PreparedRe
       any = tri_or(any, Tri::maybe);
       continue;
     }
+    // Actions without a resource are requested on "*": only a "*" entry matches, so no variable
+    // needs resolving.
+    if (!request.has_resource_arn()) {
+      if (pattern.text.size() == 1 && pattern.text[0] == k_any) any = Tri::yes;
+      continue;
+    }
     const auto text = detail::substitute(pattern, request, scratch);
+    // "If AWS cannot resolve a variable, this might cause the entire statement to be invalid"
+    // [IAM-VARS]: an unresolvable NotResource entry makes the statement not apply.
+    if (!text && statement.resources_negated) return Tri::no;
     if (text && resource_match(*text, request.resource)) {
       any = Tri::yes;
       break;

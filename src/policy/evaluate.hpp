@@ -79,6 +79,7 @@ struct PreparedRequest {
   [[nodiscard]] const ActionInfo& action_info() const;
   /// The values of condition key `key_lower`, or nullptr when the request does not carry it.
   [[nodiscard]] const std::vector<std::string>* find(std::string_view key_lower) const;
+  [[nodiscard]] bool has_resource_arn() const { return !key_account.empty(); }
   [[nodiscard]] bool cross_account() const { return caller != CallerType::service && caller_account != key_account; }
 };
 
