@@ -44,6 +44,16 @@ constexpr std::array<OperatorName, 27> k_operators{{
     {"Null", ConditionOperator::null},
 }};
 
+// A JSON value for a message: scalars as written (cut short), containers by their type. Never dump()
+// a container: a hostile policy can nest one deep enough to exhaust the stack of the recursive dump.
+std::string shown(const nlohmann::json& value) {
+  if (value.is_structured()) return std::string("a JSON ") + value.type_name();
+  constexpr std::size_t k_max_shown = 80;
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (text.size() > k_max_shown) text = text.substr(0, k_max_shown) + "...";
+  return text;
+}
+
 bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && to_lower(a) == to_lower(b); }
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
@@ -132,7 +142,7 @@ private:
   void read_version(const nlohmann::json& value, const Location& at) {
     if (value == "2012-10-17") m_document.version = PolicyVersion::v2012_10_17;
     else if (value == "2008-10-17") m_document.version = PolicyVersion::v2008_10_17;
-    else report(model::DiagnosticLevel::error, at, "unknown Version " + value.dump() + " (expected \"2012-10-17\")", nullptr);
+    else report(model::DiagnosticLevel::error, at, "unknown Version " + shown(value) + " (expected \"2012-10-17\")", nullptr);
   }
 
   // A string leaf; numbers and booleans are read as their JSON text ("Quotation marks are optional
@@ -205,7 +215,7 @@ private:
       statement.effect = Effect::deny;
       statement.effect_known = true;
     } else {
-      fail_statement(statement, at, "Effect must be \"Allow\" or \"Deny\", found " + value.dump());
+      fail_statement(statement, at, "Effect must be \"Allow\" or \"Deny\", found " + shown(value));
     }
   }
 
