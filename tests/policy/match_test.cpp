@@ -1,0 +1,82 @@
+// Wildcards, ARNs and the action catalogue.
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "policy/actions.hpp"
+#include "policy/match.hpp"
+
+using namespace tfkms::policy;
+
+namespace {
+bool glob(const std::string& pattern, const std::string& text, Case c = Case::sensitive) {
+  return wildcard_match(encode_wildcards(pattern), text, c);
+}
+} // namespace
+
+TEST_CASE("wildcards", "[policy][match]") {
+  CHECK(glob("*", ""));
+  CHECK(glob("a*", "a"));
+  CHECK(glob("*a*b*", "xxaxxbxx"));
+  CHECK_FALSE(glob("*a*b*", "xxbxxaxx"));
+  CHECK(glob("a?c", "abc"));
+  CHECK_FALSE(glob("a?c", "ac"));
+  CHECK(glob("ab*ab", "abab"));
+  CHECK_FALSE(glob("ab*ab", "aba"));
+  CHECK(glob("KMS:De*", "kms:decrypt", Case::insensitive));
+  CHECK_FALSE(glob("KMS:De*", "kms:decrypt", Case::sensitive));
+}
+
+TEST_CASE("hostile patterns do not backtrack", "[policy][match]") {
+  std::string pattern;
+  for (int i = 0; i < 200; ++i) pattern += "*a";
+  pattern += "*b";
+  const std::string text(20000, 'a');
+  CHECK_FALSE(glob(pattern, text)); // exponential with naive backtracking; immediate here
+  CHECK(glob(pattern, text + "b"));
+}
+
+TEST_CASE("ARN and resource matching", "[policy][match]") {
+  CHECK(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"), "arn:aws:kms:us-east-1:111111111111:key/k"));
+  CHECK_FALSE(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"), "arn:aws:kms:us-east-1:222222222222:key/k"));
+  CHECK_FALSE(arn_match(encode_wildcards("arn:aws:kms:*"), "arn:aws:kms:us-east-1:1:key/k"));
+  CHECK(arn_match(encode_wildcards("*"), "arn:aws:kms:us-east-1:1:key/k"));
+  CHECK(resource_match(encode_wildcards("arn:AWS:KMS:*:111111111111:key/*"), "arn:aws:kms:eu-west-1:111111111111:key/k"));
+  CHECK_FALSE(resource_match(encode_wildcards("arn:aws:kms:*:111111111111:key/K"), "arn:aws:kms:eu-west-1:111111111111:key/k"));
+  const auto parts = split_arn("arn:aws:s3:::bucket/a:b");
+  REQUIRE(parts);
+  CHECK(parts->resource == "bucket/a:b");
+  CHECK_FALSE(split_arn("arn:aws:s3"));
+  CHECK(is_account_id("111122223333"));
+  CHECK_FALSE(is_account_id("11112222333a"));
+}
+
+TEST_CASE("the action catalogue", "[policy][match]") {
+  CHECK(kms_actions().size() == 58);
+  const auto decrypt = find_action("KMS:decrypt");
+  REQUIRE(decrypt);
+  const ActionInfo& info = kms_actions()[*decrypt];
+  CHECK(info.name == "Decrypt");
+  CHECK(info.cross_account);
+  CHECK(info.grant_operation);
+  CHECK(info.key_resource);
+  CHECK_FALSE(find_action("kms:Nope"));
+  CHECK_FALSE(kms_actions()[*find_action("kms:ScheduleKeyDeletion")].cross_account);
+  CHECK_FALSE(kms_actions()[*find_action("kms:CreateKey")].key_resource);
+  CHECK(kms_actions()[*find_action("kms:Encapsulate")].grant_operation);
+  // kms-reference §1.2 expansions.
+  const auto names = [](std::uint64_t mask) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < kms_actions().size(); ++i)
+      if (mask & (std::uint64_t{1} << i)) out.emplace_back(kms_actions()[i].name);
+    return out;
+  };
+  CHECK(names(match_actions("kms:Create*")) ==
+        std::vector<std::string>{"CreateAlias", "CreateCustomKeyStore", "CreateGrant", "CreateKey"});
+  CHECK(names(match_actions("kms:Put*")) == std::vector<std::string>{"PutKeyPolicy"});
+  CHECK(names(match_actions("kms:*Grant*")) ==
+        std::vector<std::string>{"CreateGrant", "ListGrants", "ListRetirableGrants", "RetireGrant", "RevokeGrant"});
+  CHECK(names(match_actions("kms:De*")).size() == 8);
+  CHECK(names(match_actions("*")).size() == 58);
+  CHECK(match_actions("s3:*") == 0);
+}
