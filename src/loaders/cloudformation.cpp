@@ -10,8 +10,10 @@ namespace {
 
 using cfn::Node;
 
-model::Diagnostic failure(const std::string& path, const Node* where, std::string message) {
+model::Diagnostic diagnostic(const std::string& path, const Node* where, std::string message,
+                             model::DiagnosticLevel level = model::DiagnosticLevel::error) {
   model::Diagnostic error;
+  error.level = level;
   error.file = path;
   if (where) {
     error.line = where->line;
@@ -21,15 +23,33 @@ model::Diagnostic failure(const std::string& path, const Node* where, std::strin
   return error;
 }
 
-// Transform is a string or a list; SAM resources only exist under AWS::Serverless-2016-10-31.
-bool uses_serverless_transform(const Node& root) {
+// Transform is a string or a list of macro names.
+std::vector<const Node*> transforms(const Node& root) {
   const Node* transform = root.find("Transform");
-  if (!transform) return false;
-  if (transform->is_scalar()) return transform->text.starts_with("AWS::Serverless");
-  for (const auto& item : transform->items) {
-    if (item->is_scalar() && item->text.starts_with("AWS::Serverless")) return true;
+  if (!transform) return {};
+  if (!transform->is_sequence()) return {transform};
+  std::vector<const Node*> out;
+  for (const auto& item : transform->items) out.push_back(item.get());
+  return out;
+}
+
+// SAM resources only exist under AWS::Serverless-2016-10-31; tfkms models the role SAM creates for a
+// function and reports Fn::ForEach of AWS::LanguageExtensions. Any other macro rewrites the template
+// before deployment in ways tfkms cannot know, which the user is told.
+bool check_transforms(const Node& root, const std::string& path, model::Graph& graph) {
+  bool serverless = false;
+  for (const Node* transform : transforms(root)) {
+    const std::string name = transform->is_scalar() ? transform->text : std::string{};
+    if (name.starts_with("AWS::Serverless")) {
+      serverless = true;
+    } else if (name != "AWS::LanguageExtensions") {
+      graph.diagnostics.push_back(diagnostic(path, transform,
+                                             "Transform " + (name.empty() ? std::string("(not a name)") : name) +
+                                                 " is not applied; the template is analysed as written",
+                                             model::DiagnosticLevel::warning));
+    }
   }
-  return false;
+  return serverless;
 }
 
 // SAM creates the role <Function>Role for a function that names none; templates refer to it.
@@ -80,10 +100,10 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   auto document = cfn::read_document(text, path, options.limits);
   if (!document) return std::move(document.error());
   const Node& root = *document.value().root;
-  if (!root.is_mapping()) return failure(path, &root, "not a CloudFormation template: the document is not a mapping");
+  if (!root.is_mapping()) return diagnostic(path, &root, "not a CloudFormation template: the document is not a mapping");
   const Node* resources = root.find("Resources");
-  if (!resources) return failure(path, &root, "not a CloudFormation template: no Resources section");
-  if (!resources->is_mapping()) return failure(path, resources, "Resources is not a mapping of logical ids to resources");
+  if (!resources) return diagnostic(path, &root, "not a CloudFormation template: no Resources section");
+  if (!resources->is_mapping()) return diagnostic(path, resources, "Resources is not a mapping of logical ids to resources");
 
   Input input{kind, model::Graph{}};
   model::Graph& graph = input.graph;
@@ -91,7 +111,7 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   graph.diagnostics = std::move(document.value().warnings);
 
   cfn::Intrinsics intrinsics(root, options);
-  const bool serverless = uses_serverless_transform(root);
+  const bool serverless = check_transforms(root, path, graph);
   if (serverless) declare_serverless_roles(*resources, intrinsics);
   cfn::ResourceMapper mapper(graph, intrinsics, serverless);
   std::vector<cfn::Resource> created;
@@ -111,13 +131,14 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
     resource.source.column = position.column;
     const Node* type = node.find("Type");
     if (logical_id.starts_with("Fn::ForEach::")) {
-      graph.diagnostics.push_back(failure(path, &node, logical_id + " (AWS::LanguageExtensions) is not expanded; "
-                                                       "the resources it generates are not analysed"));
-      graph.diagnostics.back().level = model::DiagnosticLevel::warning;
+      graph.diagnostics.push_back(diagnostic(path, &node,
+                                             logical_id + " (AWS::LanguageExtensions) is not expanded; "
+                                                          "the resources it generates are not analysed",
+                                             model::DiagnosticLevel::warning));
       continue;
     }
     if (!node.is_mapping() || !type || !type->is_scalar()) {
-      graph.diagnostics.push_back(failure(path, &node, "resource " + logical_id + " has no Type; it is skipped"));
+      graph.diagnostics.push_back(diagnostic(path, &node, "resource " + logical_id + " has no Type; it is skipped"));
       graph.diagnostics.back().pointer = resource.source.pointer;
       continue;
     }

@@ -151,6 +151,24 @@ void ResourceMapper::add_user_to_group(Resource& resource) {
   }
 }
 
+// AWS::IAM::RolePolicy / UserPolicy / GroupPolicy: one inline policy of one principal, named by
+// RoleName / UserName / GroupName.
+void ResourceMapper::add_principal_policy(Resource& resource) {
+  const bool role = resource.type == "AWS::IAM::RolePolicy";
+  const bool user = resource.type == "AWS::IAM::UserPolicy";
+  const model::PrincipalKind kind = role ? model::PrincipalKind::role
+                                         : (user ? model::PrincipalKind::user : model::PrincipalKind::group);
+  const auto owner_name = text(resource, name_property(kind));
+  const auto owner = owner_name ? find_principal(kind, *owner_name) : std::nullopt;
+  if (!owner) return; // a principal outside the template: tfkms has no node for it
+  model::IdentityPolicy policy;
+  policy.source = resource.source;
+  policy.name = text(resource, "PolicyName").value_or(resource.logical_id);
+  policy.inline_policy = true;
+  policy.document = policy_property(resource, "PolicyDocument");
+  m_graph.principal(*owner).policies.push_back(m_graph.add(std::move(policy)));
+}
+
 std::optional<model::PrincipalId> ResourceMapper::find_principal(model::PrincipalKind kind, std::string_view raw) const {
   const std::string name = resolved(raw);
   for (std::size_t i = 0; i < m_graph.principals.size(); ++i) {

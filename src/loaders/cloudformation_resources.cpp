@@ -72,6 +72,8 @@ void ResourceMapper::add_links(Resource& resource) {
     policy.inline_policy = true;
     policy.document = policy_property(resource, "PolicyDocument");
     attach_policy(resource, m_graph.add(std::move(policy)));
+  } else if (type == "AWS::IAM::RolePolicy" || type == "AWS::IAM::UserPolicy" || type == "AWS::IAM::GroupPolicy") {
+    add_principal_policy(resource);
   } else if (type == "AWS::IAM::ManagedPolicy") {
     if (const auto id = m_managed_policies.find(resource.logical_id); id != m_managed_policies.end()) {
       attach_policy(resource, id->second);

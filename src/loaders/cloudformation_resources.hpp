@@ -66,6 +66,7 @@ private:
   void attach_managed_policies(Resource& resource, model::PrincipalId principal);
   void attach_policy(Resource& resource, model::PolicyId policy);
   void add_user_to_group(Resource& resource);
+  void add_principal_policy(Resource& resource);
   [[nodiscard]] std::optional<model::PrincipalId> find_principal(model::PrincipalKind kind, std::string_view raw) const;
   [[nodiscard]] model::PolicyId managed_policy(Resource& resource, const std::string& raw_arn);
 

@@ -307,6 +307,12 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   Other:
     Type: AWS::IAM::Group
     Properties: {GroupName: others}
+  OwnPolicy:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref Role
+      PolicyName: own
+      PolicyDocument: {Statement: [{Effect: Allow, Action: kms:Encrypt, Resource: "*"}]}
 )");
   const model::Graph& graph = input.graph;
   const model::Principal* role = find_principal(graph, "Role");
@@ -315,7 +321,8 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   CHECK(role->trust_policy.state == State::document);
   std::vector<std::string> names;
   for (const model::PolicyId id : role->policies) names.push_back(graph.policy(id).name);
-  CHECK(names == std::vector<std::string>{"decrypt", "AdministratorAccess", "Managed", "arn:aws:iam::123456789012:policy/elsewhere", "extra"});
+  CHECK(names == std::vector<std::string>{"decrypt", "AdministratorAccess", "Managed",
+                                          "arn:aws:iam::123456789012:policy/elsewhere", "extra", "own"});
   CHECK(graph.policy(role->policies[0]).inline_policy);
   CHECK(graph.policy(role->policies[0]).source.pointer == "/Resources/Role/Properties/Policies/0");
   CHECK(graph.policy(role->policies[1]).aws_managed);
@@ -539,4 +546,13 @@ TEST_CASE("a file that is no template is refused with file and position", "[load
   const auto list = load_text("- a\n- b\n");
   REQUIRE_FALSE(list);
   CHECK(list.error().message.find("not a mapping") != std::string::npos);
+}
+
+TEST_CASE("macros tfkms does not apply are reported", "[loaders][cloudformation]") {
+  const auto input = load_yaml("Transform: [AWS::Serverless-2016-10-31, MyCompanyMacro]\nResources:\n"
+                               "  Key: {Type: \"AWS::KMS::Key\"}\n");
+  REQUIRE(input.graph.diagnostics.size() == 1);
+  CHECK(input.graph.diagnostics[0].level == model::DiagnosticLevel::warning);
+  CHECK(input.graph.diagnostics[0].message.find("MyCompanyMacro") != std::string::npos);
+  CHECK(input.graph.diagnostics[0].line == 1);
 }
