@@ -1,0 +1,64 @@
+#pragma once
+// Reading an input file into memory as UTF-8 and telling what kind of input it is.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "loaders/loaders.hpp"
+#include "model/diagnostic.hpp"
+
+namespace tfkms::loaders {
+
+/// The text of an input as UTF-8 without BOM, followed by the padding simdjson reads past the end,
+/// and the simdjson parser that reads it: detecting the kind and loading share its buffers, which
+/// for a large plan are worth tens of MB of page faults.
+class InputText {
+public:
+  InputText() = default;
+  InputText(simdjson::padded_string buffer, std::size_t begin) : m_buffer(std::move(buffer)), m_begin(begin) {}
+
+  [[nodiscard]] std::string_view text() const { return {m_buffer.data() + m_begin, m_buffer.size() - m_begin}; }
+  /// The text as simdjson wants it: the padding after the end belongs to the same buffer.
+  [[nodiscard]] simdjson::padded_string_view padded() const {
+    return simdjson::padded_string_view(m_buffer.data() + m_begin, m_buffer.size() - m_begin,
+                                        m_buffer.size() - m_begin + simdjson::SIMDJSON_PADDING);
+  }
+
+  /// Where the buffer (with its padding) ends: a view inside the text may be parsed on its own.
+  [[nodiscard]] const char* padded_end() const { return m_buffer.data() + m_buffer.size() + simdjson::SIMDJSON_PADDING; }
+  [[nodiscard]] simdjson::ondemand::parser& parser() const { return m_parser; }
+
+private:
+  simdjson::padded_string m_buffer;
+  std::size_t m_begin = 0;
+  mutable simdjson::ondemand::parser m_parser;
+};
+
+/// Reads `path` ("-": standard input) and converts it to UTF-8: UTF-8 with or without BOM, UTF-16
+/// LE/BE with BOM, and BOM-less UTF-16 (recognised by its zero bytes) are accepted. Fails on a file
+/// that cannot be read, is larger than `limits.max_input_bytes`, is empty, is not valid text in
+/// these encodings, or holds NUL characters; the diagnostic gives the line and column.
+[[nodiscard]] model::Result<InputText> read_input(const std::string& path, const Limits& limits);
+
+/// Converts raw bytes as `read_input` does (exposed for tests and for standard input).
+[[nodiscard]] model::Result<InputText> decode_input(std::string_view bytes, const std::string& path);
+
+/// Tells the kind of `text` from its content. Fails on malformed JSON (with the error's line and
+/// column) and on JSON that is none of the supported kinds.
+[[nodiscard]] model::Result<InputKind> detect_kind(const InputText& text, const std::string& path);
+
+/// 1-based line and column (in bytes) of `offset` in `text`.
+struct TextPosition {
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+};
+[[nodiscard]] TextPosition position_of(std::string_view text, std::size_t offset);
+
+/// A diagnostic for the first JSON syntax error of `text`, at its line and column. Used once a fast
+/// parser has said the text is malformed, to say where.
+[[nodiscard]] model::Diagnostic json_syntax_error(std::string_view text, const std::string& path);
+
+} // namespace tfkms::loaders

@@ -1,0 +1,96 @@
+#pragma once
+// The state of one graph build, shared by terraform_graph*.cpp (environment and symbols, KMS
+// resources, IAM resources, data stores).
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "loaders/loaders.hpp"
+#include "loaders/terraform_context.hpp"
+#include "loaders/terraform_policy.hpp"
+#include "model/graph.hpp"
+
+namespace tfkms::loaders::terraform {
+
+class Builder {
+public:
+  Builder(const Context& context, const LoadOptions& options) : m_context(context), m_options(options), m_policies(context) {}
+
+  model::Graph build();
+
+private:
+  // terraform_graph.cpp
+  void detect_environment();
+  void define_symbols();
+  void add_keys();
+  void add_key_policies();
+  void add_aliases();
+  void add_grants();
+  void add_suppressions();
+  [[nodiscard]] model::KeyRef key_ref(std::string_view raw);
+  [[nodiscard]] model::KeyRef encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies);
+  void index_key(model::KeyId id);
+
+  // terraform_graph_iam.cpp
+  void add_principals();
+  void add_policies();
+  void add_inline_policies();
+  void add_attachments();
+  void add_memberships();
+  [[nodiscard]] model::PrincipalId principal_named(model::PrincipalKind kind, const std::string& raw_name, const Resource& origin);
+  [[nodiscard]] model::PolicyId policy_for_arn(const std::string& raw_arn, const Resource& origin);
+  void attach(model::PrincipalId principal, model::PolicyId policy);
+
+  // terraform_graph_stores.cpp
+  void add_data_stores();
+  void add_store_policies();
+  [[nodiscard]] std::size_t store_named(model::DataStoreKind kind, std::string_view service, const std::string& raw_name,
+                                        const Resource& origin);
+  void index_store(std::size_t index);
+  [[nodiscard]] std::optional<std::size_t> find_store(const std::string& raw) const;
+
+  // Shared helpers.
+  [[nodiscard]] Field field(const Resource& resource) const { return m_context.field(resource); }
+  [[nodiscard]] std::optional<std::string> text(const Resource& resource, std::string_view attribute) const {
+    return m_context.text(field(resource)[attribute], resource.module_address);
+  }
+  [[nodiscard]] std::optional<std::string> text(const Resource& resource, const Field& value) const {
+    return m_context.text(value, resource.module_address);
+  }
+  [[nodiscard]] std::vector<std::string> texts(const Resource& resource, std::string_view attribute) const {
+    return m_context.texts(field(resource)[attribute], resource.module_address);
+  }
+  [[nodiscard]] std::optional<bool> flag(const Field& value) const;
+  /// `raw` with its markers resolved, or `raw` itself when some cannot be resolved.
+  [[nodiscard]] std::string resolved(std::string_view raw) const;
+  /// The name a resource is known by, or its address when the name is known only after apply.
+  [[nodiscard]] std::string name_of(const Resource& resource, std::string_view attribute) const;
+  /// The resource's ARN, synthesized from its name when known only after apply; empty when the
+  /// type's ARN cannot be synthesized.
+  [[nodiscard]] std::string arn_of(const Resource& resource) const;
+  [[nodiscard]] std::string account_of(std::string_view arn) const;
+  [[nodiscard]] bool is(const Resource& resource, std::string_view type) const { return !resource.data && resource.type == type; }
+
+  const Context& m_context;
+  const LoadOptions& m_options;
+  PolicyReader m_policies;
+  model::Graph m_graph;
+
+  std::unordered_map<std::string, model::KeyId> m_keys_by_ref;        ///< resolved key ARN, key id, alias name/ARN
+  std::array<std::unordered_map<std::string, model::PrincipalId>, 3> m_principals; ///< by kind, by resolved name
+  std::unordered_map<std::string, model::PolicyId> m_policies_by_arn; ///< resolved ARN
+  std::unordered_map<std::string, std::size_t> m_stores_by_ref;      ///< resolved name, ARN, id
+  /// managed_policy_arns and permissions_boundary, linked once every aws_iam_policy is known.
+  struct PendingPolicy {
+    model::PrincipalId principal;
+    std::string arn;
+    const Resource* origin;
+  };
+  std::vector<PendingPolicy> m_pending_attachments;
+  std::vector<PendingPolicy> m_pending_boundaries;
+};
+
+} // namespace tfkms::loaders::terraform

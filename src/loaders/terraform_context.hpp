@@ -1,0 +1,82 @@
+#pragma once
+// Shared by the Terraform graph builder and the policy rebuilder: finding resources and their
+// configuration, walking a value together with its `after_unknown` flags and configuration
+// expression, and turning configuration references into symbol markers (model/value.hpp).
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loaders/terraform_document.hpp"
+#include "model/source_ref.hpp"
+
+namespace tfkms::loaders::terraform {
+
+class SourceIndex;
+
+/// One attribute (or nested element) of a resource: its planned value, its unknown flag and the
+/// configuration expression that sets it. Each part may be missing.
+class Field {
+public:
+  Field() = default;
+  Field(const nlohmann::json* value, const nlohmann::json* unknown, const nlohmann::json* expression)
+      : m_value(value), m_unknown(unknown), m_expression(expression) {}
+
+  [[nodiscard]] Field operator[](std::string_view key) const;
+  [[nodiscard]] Field operator[](std::size_t index) const;
+
+  /// True when the value is known only after apply.
+  [[nodiscard]] bool unknown() const;
+  /// The planned value when known and not null.
+  [[nodiscard]] const nlohmann::json* value() const;
+  [[nodiscard]] const nlohmann::json* expression() const { return m_expression; }
+  /// The references of the expression, most specific only ("aws_iam_role.r.arn", not "aws_iam_role.r").
+  [[nodiscard]] std::vector<std::string> references() const;
+  /// Number of elements the value or its configuration block list has.
+  [[nodiscard]] std::size_t size() const;
+
+private:
+  const nlohmann::json* m_value = nullptr;
+  const nlohmann::json* m_unknown = nullptr;
+  const nlohmann::json* m_expression = nullptr;
+};
+
+class Context {
+public:
+  Context(const Document& document, std::string path, const SourceIndex* source);
+
+  [[nodiscard]] const Document& document() const { return m_document; }
+  [[nodiscard]] const SourceIndex* source() const { return m_source; }
+  [[nodiscard]] const Resource* find(std::string_view address) const;
+  [[nodiscard]] const ConfigResource* config(const Resource& resource) const;
+  [[nodiscard]] Field field(const Resource& resource) const;
+
+  /// Where `resource` is: the .tf block when the source is known, else the plan file and line.
+  [[nodiscard]] model::SourceRef where(const Resource& resource, std::string_view attribute_pointer = {}) const;
+
+  /// The symbol marker for configuration reference `ref` made inside `module`: pseudo values of
+  /// data.aws_caller_identity / aws_partition / aws_region become account / partition / region.
+  [[nodiscard]] std::string marker(std::string_view ref, std::string_view module) const;
+  /// `references` made absolute (module prefix) for `waits_on` lists.
+  [[nodiscard]] std::vector<std::string> absolute(const std::vector<std::string>& references, std::string_view module) const;
+
+  /// The text of a string field: its known value (control characters stripped), a marker for what an
+  /// unknown value references, or nothing when unset.
+  [[nodiscard]] std::optional<std::string> text(const Field& field, std::string_view module) const;
+  /// The strings of a list field, unknown elements as markers.
+  [[nodiscard]] std::vector<std::string> texts(const Field& field, std::string_view module) const;
+
+private:
+  const Document& m_document;
+  std::string m_path;
+  const SourceIndex* m_source;
+  std::unordered_map<std::string, const Resource*> m_by_address;
+};
+
+/// Removes control characters from every string of `value` (keys included), so that input can never
+/// forge a symbol marker.
+void strip_strings(nlohmann::json& value);
+
+} // namespace tfkms::loaders::terraform

@@ -1,0 +1,403 @@
+#include "loaders/terraform_graph.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "loaders/terraform_address.hpp"
+#include "loaders/terraform_builder.hpp"
+#include "loaders/tf_source.hpp"
+#include "model/value.hpp"
+
+namespace tfkms::loaders::terraform {
+
+namespace {
+
+using model::symbol;
+
+bool is_account_id(std::string_view text) {
+  return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// arn:partition:service:region:account:resource
+std::vector<std::string_view> arn_fields(std::string_view arn) {
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    const auto colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return {};
+    fields.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  fields.push_back(arn.substr(start));
+  return fields;
+}
+
+template <typename Map> std::string most_common(const Map& counts) {
+  std::string best;
+  std::size_t best_count = 0;
+  for (const auto& [text, count] : counts) {
+    if (count > best_count) {
+      best = text;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+bool is_managed_alias(std::string_view text) {
+  return text.starts_with("alias/aws/") || text.starts_with("aws/") ||
+         (text.starts_with("arn:") && text.find(":alias/aws/") != std::string_view::npos);
+}
+
+} // namespace
+
+model::Graph build_graph(const Document& document, const std::string& path, const LoadOptions& options, const SourceIndex* source) {
+  const Context context(document, path, source);
+  return Builder(context, options).build();
+}
+
+model::Graph Builder::build() {
+  m_graph.diagnostics = m_context.document().warnings;
+  detect_environment();
+  define_symbols();
+  add_keys();
+  add_key_policies();
+  add_aliases();
+  add_grants();
+  add_principals();
+  add_policies();
+  add_inline_policies();
+  add_attachments();
+  add_memberships();
+  add_data_stores();
+  add_store_policies();
+  add_suppressions();
+  return std::move(m_graph);
+}
+
+// Account: --account-id, else data.aws_caller_identity, else the account most resources' own ARNs
+// name. Partition and region likewise from data sources, the provider block, or ARNs.
+void Builder::detect_environment() {
+  std::map<std::string, std::size_t> accounts, partitions, regions;
+  std::optional<std::string> caller_account, data_partition, data_region;
+  for (const Resource& resource : m_context.document().resources) {
+    const Field root = field(resource);
+    if (resource.data) {
+      const auto* value = root["account_id"].value();
+      if (resource.type == "aws_caller_identity" && value != nullptr && value->is_string()) caller_account = value->get<std::string>();
+      if (resource.type == "aws_partition" && root["partition"].value() != nullptr && root["partition"].value()->is_string()) {
+        data_partition = root["partition"].value()->get<std::string>();
+      }
+      if (resource.type == "aws_region") {
+        for (const char* attribute : {"name", "region"}) {
+          if (const auto* name = root[attribute].value(); name != nullptr && name->is_string()) data_region = name->get<std::string>();
+        }
+      }
+      continue;
+    }
+    const auto* arn = root["arn"].value();
+    if (arn == nullptr || !arn->is_string()) continue;
+    const auto fields = arn_fields(arn->get_ref<const std::string&>());
+    if (fields.size() != 6 || fields[0] != "arn") continue;
+    ++partitions[std::string(fields[1])];
+    if (!fields[3].empty()) ++regions[std::string(fields[3])];
+    if (is_account_id(fields[4])) ++accounts[std::string(fields[4])];
+  }
+  if (m_options.account_id) m_graph.account = *m_options.account_id;
+  else if (caller_account && is_account_id(*caller_account)) m_graph.account = *caller_account;
+  else if (!accounts.empty()) m_graph.account = most_common(accounts);
+  if (data_partition) m_graph.partition = *data_partition;
+  else if (!partitions.empty()) m_graph.partition = most_common(partitions);
+
+  const nlohmann::json& providers = m_context.document().provider_config;
+  std::optional<std::string> provider_region;
+  if (providers.is_object()) {
+    if (const auto aws = providers.find("aws"); aws != providers.end() && aws->is_object()) {
+      const auto region = aws->value("expressions", nlohmann::json::object()).value("region", nlohmann::json::object());
+      if (region.is_object() && region.contains("constant_value") && region["constant_value"].is_string()) {
+        provider_region = region["constant_value"].get<std::string>();
+      }
+    }
+  }
+  if (data_region) m_graph.region = *data_region;
+  else if (provider_region) m_graph.region = *provider_region;
+  else if (!regions.empty()) m_graph.region = most_common(regions);
+}
+
+std::optional<bool> Builder::flag(const Field& value) const {
+  const nlohmann::json* known = value.value();
+  if (known == nullptr) return std::nullopt;
+  if (known->is_boolean()) return known->get<bool>();
+  if (known->is_string()) {
+    if (known->get_ref<const std::string&>() == "true") return true;
+    if (known->get_ref<const std::string&>() == "false") return false;
+  }
+  return std::nullopt;
+}
+
+std::string Builder::resolved(std::string_view raw) const {
+  if (!model::has_symbols(raw)) return std::string(raw);
+  model::Value value = model::resolve_value(raw, m_graph);
+  return value.known() ? std::move(value.text) : std::string(raw);
+}
+
+std::string Builder::name_of(const Resource& resource, std::string_view attribute) const {
+  const Field value = field(resource)[attribute];
+  if (const nlohmann::json* known = value.value(); known != nullptr && known->is_string() && !known->get_ref<const std::string&>().empty()) {
+    return model::strip_control(known->get<std::string>());
+  }
+  return resource.address;
+}
+
+std::string Builder::account_of(std::string_view arn) const {
+  const auto fields = arn_fields(arn);
+  if (fields.size() == 6 && is_account_id(fields[4])) return std::string(fields[4]);
+  return m_graph.account;
+}
+
+std::string Builder::arn_of(const Resource& resource) const {
+  const Field root = field(resource);
+  if (const nlohmann::json* arn = root["arn"].value(); arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
+    return model::strip_control(arn->get<std::string>());
+  }
+  const std::string partition = "arn:" + symbol("partition") + ":";
+  const std::string regional = symbol("region") + ":" + symbol("account") + ":";
+  const std::string global = "::" + symbol("account") + ":";
+  const std::string& type = resource.type;
+  const auto path = [&]() {
+    std::string text = name_of(resource, "path");
+    return text == resource.address ? std::string("/") : text;
+  };
+  if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
+    return partition + "kms:" + regional + "key/" + resource.address;
+  }
+  if (type == "aws_kms_alias") return partition + "kms:" + regional + name_of(resource, "name");
+  if (type == "aws_iam_role") return partition + "iam" + global + "role" + path() + name_of(resource, "name");
+  if (type == "aws_iam_user") return partition + "iam" + global + "user" + path() + name_of(resource, "name");
+  if (type == "aws_iam_group") return partition + "iam" + global + "group" + path() + name_of(resource, "name");
+  if (type == "aws_iam_policy") return partition + "iam" + global + "policy" + path() + name_of(resource, "name");
+  if (type == "aws_s3_bucket") return partition + "s3:::" + name_of(resource, "bucket");
+  if (type == "aws_sqs_queue") return partition + "sqs:" + regional + name_of(resource, "name");
+  if (type == "aws_sns_topic") return partition + "sns:" + regional + name_of(resource, "name");
+  if (type == "aws_secretsmanager_secret") return partition + "secretsmanager:" + regional + "secret:" + name_of(resource, "name");
+  if (type == "aws_dynamodb_table") return partition + "dynamodb:" + regional + "table/" + name_of(resource, "name");
+  if (type == "aws_lambda_function") return partition + "lambda:" + regional + "function:" + name_of(resource, "function_name");
+  if (type == "aws_cloudwatch_log_group") return partition + "logs:" + regional + "log-group:" + name_of(resource, "name");
+  return {};
+}
+
+// Every scalar attribute becomes a symbol (`<address>.<attribute>`), so markers made from
+// configuration references resolve. Attributes known only after apply that identify the resource
+// (arn, id, key_id, name) get stand-ins built from what is known: a synthesized ARN names the same
+// resource as the real one will.
+void Builder::define_symbols() {
+  for (const auto& [name, variable] : m_context.document().variables.items()) {
+    if (variable.is_object() && variable.contains("value") && variable["value"].is_string()) {
+      m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
+    }
+  }
+  for (const Resource& resource : m_context.document().resources) {
+    const Field root = field(resource);
+    for (const auto& [attribute, value] : resource.values.items()) {
+      if (root[attribute].value() == nullptr) continue;
+      if (value.is_string()) m_graph.define(resource.address + "." + attribute, model::strip_control(value.get<std::string>()));
+      else if (value.is_number() || value.is_boolean()) m_graph.define(resource.address + "." + attribute, value.dump());
+    }
+    if (resource.data) continue;
+    const auto define_missing = [&](const char* attribute, const std::string& text) {
+      if (!text.empty() && root[attribute].value() == nullptr) m_graph.define(resource.address + "." + attribute, text);
+    };
+    const std::string arn = arn_of(resource);
+    define_missing("arn", arn);
+    const std::string& type = resource.type;
+    if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
+      define_missing("key_id", resource.address);
+      define_missing("id", resource.address);
+    } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group") {
+      define_missing("name", name_of(resource, "name"));
+      define_missing("id", name_of(resource, "name"));
+    } else if (type == "aws_s3_bucket") {
+      define_missing("bucket", name_of(resource, "bucket"));
+      define_missing("id", name_of(resource, "bucket"));
+    } else if (type == "aws_sqs_queue") {
+      define_missing("name", name_of(resource, "name"));
+      const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" + symbol("account") + "/" + name_of(resource, "name");
+      define_missing("id", url);
+      define_missing("url", url);
+    } else if (type == "aws_kms_alias") {
+      define_missing("name", name_of(resource, "name"));
+      define_missing("id", name_of(resource, "name"));
+    } else if (!arn.empty()) {
+      define_missing("id", arn);
+    }
+  }
+}
+
+void Builder::index_key(model::KeyId id) {
+  const model::Value arn = model::resolve_value(m_graph.key(id).arn, m_graph);
+  if (!arn.known()) return;
+  m_keys_by_ref.emplace(arn.text, id);
+  if (const auto pos = arn.text.rfind(":key/"); pos != std::string::npos) m_keys_by_ref.emplace(arn.text.substr(pos + 5), id);
+}
+
+// Same answers as Graph::resolve_key, from an index: resolve_key compares with every key, which is
+// quadratic on plans with thousands of keys and key users (bench/plan_load_bench.sh).
+model::KeyRef Builder::key_ref(std::string_view raw) {
+  model::KeyRef ref;
+  ref.text = std::string(raw);
+  if (raw.empty()) return ref;
+  const model::Value value = model::resolve_value(raw, m_graph);
+  if (!value.known()) {
+    ref.kind = model::KeyRef::Kind::unknown;
+    return ref;
+  }
+  if (is_managed_alias(value.text)) return m_graph.resolve_key(raw);
+  if (const auto it = m_keys_by_ref.find(value.text); it != m_keys_by_ref.end()) {
+    ref.kind = model::KeyRef::Kind::node;
+    ref.key = it->second;
+    return ref;
+  }
+  ref.kind = model::KeyRef::Kind::outside;
+  return ref;
+}
+
+model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies) {
+  if (key && !key->empty()) return key_ref(*key);
+  if (!default_applies) return {};
+  model::KeyRef ref;
+  ref.kind = model::KeyRef::Kind::node;
+  ref.key = m_graph.aws_managed_key(service);
+  ref.text = "alias/aws/" + std::string(service);
+  ref.service_default = true;
+  return ref;
+}
+
+void Builder::add_keys() {
+  for (const Resource& resource : m_context.document().resources) {
+    const bool customer = is(resource, "aws_kms_key");
+    const bool replica = is(resource, "aws_kms_replica_key");
+    const bool external = is(resource, "aws_kms_external_key");
+    if (!customer && !replica && !external) continue;
+    const Field root = field(resource);
+    model::Key key;
+    key.source = m_context.where(resource);
+    key.kind = customer ? model::KeyKind::customer : replica ? model::KeyKind::replica : model::KeyKind::external;
+    key.arn = arn_of(resource);
+    key.account = account_of(key.arn);
+    key.policy = m_policies.read(resource, root["policy"], "policy", "/policy");
+    key.planned_action = resource.planned_action;
+    if (auto spec = text(resource, customer ? "customer_master_key_spec" : "key_spec"); spec && !model::has_symbols(*spec)) key.key_spec = *spec;
+    if (auto usage = text(resource, "key_usage"); usage && !model::has_symbols(*usage)) key.key_usage = *usage;
+    if (external) key.origin = "EXTERNAL";
+    else if (auto store = text(resource, "custom_key_store_id"); store && !store->empty()) {
+      key.origin = text(resource, "xks_key_id").value_or("").empty() ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
+    }
+    // enable_key_rotation defaults to false [TFAWS r/kms_key]; replicas report it only after apply.
+    if (customer) key.rotation_enabled = root["enable_key_rotation"].unknown() ? std::nullopt : std::optional(flag(root["enable_key_rotation"]).value_or(false));
+    else key.rotation_enabled = flag(root["key_rotation_enabled"]);
+    key.multi_region = flag(root["multi_region"]).value_or(false);
+    key.bypass_policy_lockout_safety_check = flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
+    if (const auto* days = root["deletion_window_in_days"].value(); days != nullptr && days->is_number_integer()) {
+      key.deletion_window_days = days->get<int>();
+    }
+    key.enabled = flag(root[customer ? "is_enabled" : "enabled"]).value_or(true);
+    if (replica) key.primary_key = text(resource, "primary_key_arn").value_or("");
+    index_key(m_graph.add(std::move(key)));
+  }
+}
+
+// aws_kms_key_policy sets the policy of a key declared elsewhere [TFAWS r/kms_key_policy].
+void Builder::add_key_policies() {
+  for (const Resource& resource : m_context.document().resources) {
+    if (!is(resource, "aws_kms_key_policy")) continue;
+    const model::KeyRef target = key_ref(text(resource, "key_id").value_or(""));
+    if (target.kind != model::KeyRef::Kind::node || m_graph.key(*target.key).kind == model::KeyKind::aws_managed) {
+      m_graph.diagnostics.push_back(model::Diagnostic{model::DiagnosticLevel::warning, m_context.where(resource).file,
+                                                      m_context.where(resource).line, std::nullopt, resource.pointer,
+                                                      resource.address + " sets the policy of a key that is not in this input (" +
+                                                          model::display(target.text) + ")"});
+      continue;
+    }
+    model::Key& key = m_graph.key(*target.key);
+    key.policy = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
+    key.policy_address = resource.address;
+    if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false)) key.bypass_policy_lockout_safety_check = true;
+  }
+}
+
+void Builder::add_aliases() {
+  for (const Resource& resource : m_context.document().resources) {
+    if (!is(resource, "aws_kms_alias")) continue;
+    model::Alias alias;
+    alias.source = m_context.where(resource);
+    alias.name = name_of(resource, "name");
+    alias.target = key_ref(text(resource, "target_key_id").value_or(""));
+    if (alias.target.kind == model::KeyRef::Kind::node) {
+      m_keys_by_ref.emplace(resolved(alias.name), *alias.target.key);
+      m_keys_by_ref.emplace(resolved(arn_of(resource)), *alias.target.key);
+    }
+    m_graph.aliases.push_back(std::move(alias));
+  }
+}
+
+void Builder::add_grants() {
+  for (const Resource& resource : m_context.document().resources) {
+    if (!is(resource, "aws_kms_grant")) continue;
+    const Field root = field(resource);
+    model::Grant grant;
+    grant.source = m_context.where(resource);
+    grant.name = text(resource, "name").value_or("");
+    grant.key = key_ref(text(resource, "key_id").value_or(""));
+    grant.grantee = text(resource, "grantee_principal").value_or("");
+    grant.operations = texts(resource, "operations");
+    if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty()) grant.retiring_principal = *retiring;
+    // formats.md §1.6: constraints is a set of blocks, each with one of the two maps.
+    const Field constraints = root["constraints"];
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+      for (const auto& [attribute, target] : {std::pair{"encryption_context_equals", &grant.encryption_context_equals},
+                                              std::pair{"encryption_context_subset", &grant.encryption_context_subset}}) {
+        const Field map = constraints[i][attribute];
+        if (map.unknown()) {
+          grant.unknown_fields = true;
+          grant.waits_on.push_back(resource.address + ".constraints." + attribute);
+        }
+        if (const auto* known = map.value(); known != nullptr && known->is_object()) {
+          for (const auto& [context_key, context_value] : known->items()) {
+            if (context_value.is_string()) (*target)[model::strip_control(context_key)] = model::strip_control(context_value.get<std::string>());
+            else grant.unknown_fields = true;
+          }
+        }
+      }
+    }
+    grant.retire_on_delete = flag(root["retire_on_delete"]).value_or(false);
+    std::vector<std::string> fields = grant.operations;
+    fields.push_back(grant.grantee);
+    fields.push_back(grant.key.text);
+    if (grant.retiring_principal) fields.push_back(*grant.retiring_principal);
+    for (const std::string& raw : fields) {
+      const model::Value value = model::resolve_value(raw, m_graph);
+      if (value.known()) continue;
+      grant.unknown_fields = true;
+      for (const std::string& ref : value.refs) {
+        if (!m_graph.resolve(ref) && std::find(grant.waits_on.begin(), grant.waits_on.end(), ref) == grant.waits_on.end()) {
+          grant.waits_on.push_back(ref);
+        }
+      }
+    }
+    m_graph.grants.push_back(std::move(grant));
+  }
+}
+
+void Builder::add_suppressions() {
+  if (m_context.source() == nullptr) return;
+  for (const Resource& resource : m_context.document().resources) {
+    const SourceBlock* block = m_context.source()->block(resource);
+    if (block == nullptr) continue;
+    for (model::Suppression suppression : block->suppressions) {
+      suppression.address = resource.address;
+      m_graph.suppressions.push_back(std::move(suppression));
+    }
+  }
+}
+
+} // namespace tfkms::loaders::terraform

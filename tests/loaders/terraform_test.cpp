@@ -1,0 +1,203 @@
+#include "loaders/terraform.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "loaders/loaders.hpp"
+#include "model/value.hpp"
+
+namespace {
+
+using tfkms::loaders::load_file;
+using tfkms::loaders::LoadOptions;
+using tfkms::model::Graph;
+using tfkms::model::KeyRef;
+using tfkms::model::PolicySource;
+using tfkms::model::symbol;
+
+const std::string k_fixtures = std::string(TFKMS_SOURCE_DIR) + "/fixtures/loaders/terraform";
+
+Graph load(const std::string& path, LoadOptions options = {}) {
+  auto input = load_file(path, options);
+  if (!input) FAIL(input.error().to_string());
+  return std::move(input.value().graph);
+}
+
+template <typename Node> const Node& by_address(const std::vector<Node>& nodes, std::string_view address) {
+  const auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& node) { return node.source.address == address; });
+  if (it == nodes.end()) FAIL("no node " << address);
+  return *it;
+}
+
+std::string resolved(const Graph& graph, std::string_view raw) { return tfkms::model::resolve_value(raw, graph).text; }
+
+} // namespace
+
+TEST_CASE("plan: keys, their policies and planned actions", "[loaders][terraform]") {
+  const Graph graph = load(k_fixtures + "/kms_plan/plan.json");
+  CHECK(graph.account == "123456789012"); // data.aws_caller_identity in prior_state
+  CHECK(graph.region == "eu-west-1");     // provider configuration
+
+  SECTION("delete-only changes are skipped, replacements marked") {
+    CHECK(std::none_of(graph.keys.begin(), graph.keys.end(), [](const auto& k) { return k.source.address == "aws_kms_key.retired"; }));
+    CHECK(by_address(graph.keys, "aws_kms_key.waiting").planned_action == "replace");
+    CHECK(by_address(graph.keys, "aws_kms_key.shared").planned_action == "update");
+  }
+  SECTION("a known policy is parsed, with the plan line of its resource") {
+    const auto& key = by_address(graph.keys, "aws_kms_key.shared");
+    REQUIRE(key.policy.state == PolicySource::State::document);
+    CHECK(key.policy.document["Statement"][0]["Sid"] == "Root");
+    CHECK(key.arn == "arn:aws:kms:eu-west-1:123456789012:key/1111-2222");
+    CHECK(key.rotation_enabled == false);
+    CHECK(key.source.line == 199u);
+    CHECK(key.source.pointer == "/resource_changes/3/change/after");
+    CHECK(key.policy.where.pointer == "/resource_changes/3/change/after/policy");
+  }
+  SECTION("an unset policy is AWS's default even though the plan shows it unknown") {
+    CHECK(by_address(graph.keys, "aws_kms_key.defaulted").policy.state == PolicySource::State::absent);
+  }
+  SECTION("aws_kms_key_policy is linked to its key") {
+    const auto& key = by_address(graph.keys, "aws_kms_key.separate");
+    CHECK(key.policy_address == "aws_kms_key_policy.separate");
+    REQUIRE(key.policy.state == PolicySource::State::document);
+    CHECK(key.policy.document["Statement"][0]["Principal"]["AWS"] == "arn:aws:iam::123456789012:root");
+  }
+  SECTION("an unknown policy is rebuilt from the data.aws_iam_policy_document in the plan") {
+    const auto& key = by_address(graph.keys, "aws_kms_key.app");
+    REQUIRE(key.policy.state == PolicySource::State::document);
+    CHECK(key.policy.origin == "rebuilt from data.aws_iam_policy_document.app");
+    const auto& statements = key.policy.document["Statement"];
+    REQUIRE(statements.size() == 2);
+    CHECK(statements[0]["Effect"] == "Allow"); // effect null = Allow
+    CHECK(statements[0]["Action"] == nlohmann::json({"kms:Decrypt", "kms:Encrypt"}));
+    CHECK(statements[0]["Principal"]["AWS"] == nlohmann::json({symbol("aws_iam_role.app.arn")}));
+    CHECK(resolved(graph, statements[0]["Principal"]["AWS"][0].get<std::string>()) == "arn:aws:iam::123456789012:role/app");
+    CHECK(statements[1]["Principal"] == "*");
+    CHECK(statements[1]["Condition"]["StringEquals"]["aws:PrincipalAccount"] == nlohmann::json({symbol("account")}));
+  }
+  SECTION("an unknown policy that cannot be rebuilt waits on its references") {
+    const auto& key = by_address(graph.keys, "aws_kms_key.waiting");
+    REQUIRE(key.policy.state == PolicySource::State::unknown);
+    CHECK(key.policy.waits_on == std::vector<std::string>{"aws_s3_bucket.data.arn"});
+    const auto& bucket = by_address(graph.data_stores, "aws_s3_bucket.data");
+    CHECK(bucket.resource_policy_address == "aws_s3_bucket_policy.data");
+    CHECK(bucket.resource_policy.state == PolicySource::State::unknown);
+  }
+  SECTION("ARNs known only after apply are synthesized") {
+    const auto& key = by_address(graph.keys, "aws_kms_key.app");
+    CHECK(resolved(graph, key.arn) == "arn:aws:kms:eu-west-1:123456789012:key/aws_kms_key.app");
+  }
+}
+
+TEST_CASE("plan: aliases, grants and encrypted data stores", "[loaders][terraform]") {
+  const Graph graph = load(k_fixtures + "/kms_plan/plan.json");
+  const auto key_index = [&](std::string_view address) {
+    return static_cast<std::size_t>(std::find_if(graph.keys.begin(), graph.keys.end(), [&](const auto& k) { return k.source.address == address; }) - graph.keys.begin());
+  };
+  SECTION("an alias whose target is unknown is linked through the configuration reference") {
+    REQUIRE(graph.aliases.size() == 1);
+    CHECK(graph.aliases[0].name == "alias/app");
+    REQUIRE(graph.aliases[0].target.kind == KeyRef::Kind::node);
+    CHECK(static_cast<std::size_t>(*graph.aliases[0].target.key) == key_index("aws_kms_key.app"));
+  }
+  SECTION("grant fields") {
+    REQUIRE(graph.grants.size() == 1);
+    const auto& grant = graph.grants[0];
+    CHECK(grant.name == "batch");
+    REQUIRE(grant.key.kind == KeyRef::Kind::node);
+    CHECK(static_cast<std::size_t>(*grant.key.key) == key_index("aws_kms_key.app"));
+    CHECK(grant.grantee == "arn:aws:iam::123456789012:role/batch");
+    CHECK(grant.operations == std::vector<std::string>{"Decrypt", "GenerateDataKey"});
+    CHECK(grant.encryption_context_equals == std::map<std::string, std::string>{{"team", "batch"}});
+    CHECK(grant.retire_on_delete);
+    CHECK_FALSE(grant.retiring_principal);
+    CHECK_FALSE(grant.unknown_fields);
+  }
+  SECTION("AWS managed default keys") {
+    const auto managed = [&](std::string_view address) {
+      const auto& store = by_address(graph.data_stores, address);
+      REQUIRE(store.key.kind == KeyRef::Kind::node);
+      const auto& key = graph.key(*store.key.key);
+      CHECK(key.kind == tfkms::model::KeyKind::aws_managed);
+      return std::pair{key.managed_service, store.key.service_default};
+    };
+    CHECK(managed("aws_s3_bucket.data") == std::pair{std::string("s3"), true});
+    CHECK(managed("aws_sqs_queue.jobs") == std::pair{std::string("sqs"), false});
+    CHECK(managed("aws_sns_topic.events") == std::pair{std::string("sns"), false});
+    CHECK(managed("aws_secretsmanager_secret.db") == std::pair{std::string("secretsmanager"), true});
+    CHECK(by_address(graph.data_stores, "aws_sqs_queue.plain").key.kind == KeyRef::Kind::none);
+    const auto& secret = by_address(graph.data_stores, "aws_secretsmanager_secret.app");
+    REQUIRE(secret.key.kind == KeyRef::Kind::node);
+    CHECK(static_cast<std::size_t>(*secret.key.key) == key_index("aws_kms_key.app"));
+  }
+}
+
+TEST_CASE("plan: roles, inline policies and AWS managed policy attachments", "[loaders][terraform]") {
+  const Graph graph = load(k_fixtures + "/kms_plan/plan.json");
+  REQUIRE(graph.principals.size() == 1);
+  const auto& role = graph.principals[0];
+  CHECK(role.name == "app");
+  CHECK(role.trust_policy.state == PolicySource::State::document);
+  REQUIRE(role.policies.size() == 2);
+  const auto& inline_policy = graph.policy(role.policies[0]);
+  CHECK(inline_policy.inline_policy);
+  CHECK(inline_policy.name == "inline-kms");
+  const auto& admin = graph.policy(role.policies[1]);
+  CHECK(admin.aws_managed);
+  CHECK(admin.arn == "arn:aws:iam::aws:policy/AdministratorAccess");
+}
+
+TEST_CASE("plan: --account-id wins over what the plan says", "[loaders][terraform]") {
+  LoadOptions options;
+  options.account_id = "999999999999";
+  CHECK(load(k_fixtures + "/kms_plan/plan.json", options).account == "999999999999");
+}
+
+TEST_CASE("plan: the before snapshot builds what exists before apply", "[loaders][terraform]") {
+  LoadOptions options;
+  options.snapshot = tfkms::loaders::Snapshot::before;
+  const Graph graph = load(k_fixtures + "/kms_plan/plan.json", options);
+  std::vector<std::string> keys;
+  for (const auto& key : graph.keys) keys.push_back(key.source.address);
+  CHECK(keys == std::vector<std::string>{"aws_kms_key.shared", "aws_kms_key.waiting", "aws_kms_key.retired"});
+  CHECK(by_address(graph.keys, "aws_kms_key.shared").rotation_enabled == true);
+}
+
+TEST_CASE("plan: modules with for_each and count, source lines and jsonencode rebuilt from .tf", "[loaders][terraform]") {
+  const Graph graph = load(k_fixtures + "/modules_plan/plan.json");
+  const std::string address = R"(module.team["a"].module.kms[0].aws_kms_key.this)";
+  REQUIRE(graph.keys.size() == 1);
+  const auto& key = graph.keys[0];
+  CHECK(key.source.address == address);
+  CHECK(key.source.file.ends_with("modules/kms/main.tf"));
+  CHECK(key.source.line == 9u);
+  REQUIRE(key.policy.state == PolicySource::State::document);
+  CHECK_THAT(key.policy.origin, Catch::StartsWith("rebuilt from jsonencode()"));
+  const auto& statements = key.policy.document["Statement"];
+  REQUIRE(statements.size() == 2);
+  CHECK(resolved(graph, statements[0]["Principal"]["AWS"].get<std::string>()) == "arn:aws:iam::210987654321:root");
+  CHECK(resolved(graph, statements[1]["Principal"]["AWS"].get<std::string>()) == "arn:aws:iam::210987654321:role/kms-user");
+  CHECK(statements[1]["Action"] == nlohmann::json({"kms:Decrypt", "kms:GenerateDataKey*"}));
+  const std::string via = statements[1]["Condition"]["StringEquals"]["kms:ViaService"];
+  CHECK_FALSE(tfkms::model::resolve_value(via, graph).known()); // var.region is not in the plan
+
+  REQUIRE(graph.suppressions.size() == 1);
+  CHECK(graph.suppressions[0].rule == "TFKMS003");
+  CHECK(graph.suppressions[0].address == address);
+  CHECK(graph.suppressions[0].reason == "grants are retired by the batch job");
+  CHECK(graph.suppressions[0].where.line == 8u);
+
+  const auto& role = graph.principals.at(0);
+  CHECK(role.source.line == 3u);
+}
+
+TEST_CASE("plan: without its .tf source, a jsonencode policy with unknown input stays unknown", "[loaders][terraform]") {
+  LoadOptions options;
+  options.tf_dir = k_fixtures + "/kms_plan"; // holds no .tf files
+  const Graph graph = load(k_fixtures + "/modules_plan/plan.json", options);
+  const auto& policy = graph.keys.at(0).policy;
+  REQUIRE(policy.state == PolicySource::State::unknown);
+  CHECK(policy.waits_on.size() == 3);
+  CHECK(policy.waits_on[0] == R"(module.team["a"].module.kms[0].data.aws_caller_identity.current.account_id)");
+}
