@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "loaders/cloudformation.hpp"
 #include "loaders/input.hpp"
 #include "loaders/terraform.hpp"
 
@@ -30,8 +31,7 @@ model::Result<Input> load_file(const std::string& path, const LoadOptions& optio
   case InputKind::cloudformation_json:
   case InputKind::cloudformation_yaml: break;
   }
-  return model::Diagnostic{model::DiagnosticLevel::error, name, std::nullopt, std::nullopt, "",
-                           std::string(to_string(kind.value())) + ": not supported yet by this build of tfkms"};
+  return load_cloudformation(input.value().text(), name, kind.value(), options);
 }
 
 namespace {

@@ -124,3 +124,15 @@ TEST_CASE("find_inputs lists JSON and YAML files below a directory, sorted", "[l
   CHECK(std::is_sorted(files.begin(), files.end()));
   CHECK(std::all_of(files.begin(), files.end(), [](const std::string& f) { return f.ends_with(".json"); }));
 }
+
+TEST_CASE("CloudFormation templates are handed to the CloudFormation loader", "[loaders][input]") {
+  const TempFile yaml("template.yaml", "\xEF\xBB\xBFResources:\n  Key:\n    Type: AWS::KMS::Key\n");
+  auto input = load_file(yaml.path(), LoadOptions{});
+  REQUIRE(input);
+  CHECK(input.value().kind == InputKind::cloudformation_yaml);
+  CHECK(input.value().graph.keys.size() == 1);
+  const TempFile json("template.json", R"({"Resources": {"Key": {"Type": "AWS::KMS::Key"}}})");
+  auto from_json = load_file(json.path(), LoadOptions{});
+  REQUIRE(from_json);
+  CHECK(from_json.value().kind == InputKind::cloudformation_json);
+}
