@@ -50,6 +50,11 @@ private:
 /// column) and on JSON that is none of the supported kinds.
 [[nodiscard]] model::Result<InputKind> detect_kind(const InputText& text, const std::string& path);
 
+/// Detects the kind of `text` (read from `name`) and loads it, as load_file does after reading; then
+/// holds its policies to `options.limits` (policy_limits.hpp). Lets the fuzz harness and tests load
+/// bytes that are not in a file.
+[[nodiscard]] model::Result<Input> load_input(InputText text, const std::string& name, const LoadOptions& options);
+
 /// 1-based line and column (in bytes) of `offset` in `text`.
 struct TextPosition {
   std::uint32_t line = 1;

@@ -5,6 +5,7 @@
 
 #include "loaders/cloudformation.hpp"
 #include "loaders/input.hpp"
+#include "loaders/policy_limits.hpp"
 #include "loaders/terraform.hpp"
 
 namespace tfkms::loaders {
@@ -22,16 +23,17 @@ std::string_view to_string(InputKind kind) {
 model::Result<Input> load_file(const std::string& path, const LoadOptions& options) {
   auto input = read_input(path, options.limits);
   if (!input) return std::move(input.error());
-  const std::string name = path == "-" ? "<stdin>" : path;
-  auto kind = detect_kind(input.value(), name);
+  return load_input(std::move(input.value()), path == "-" ? "<stdin>" : path, options);
+}
+
+model::Result<Input> load_input(InputText text, const std::string& name, const LoadOptions& options) {
+  auto kind = detect_kind(text, name);
   if (!kind) return std::move(kind.error());
-  switch (kind.value()) {
-  case InputKind::terraform_plan:
-  case InputKind::terraform_state: return load_terraform(std::move(input.value()), name, kind.value(), options);
-  case InputKind::cloudformation_json:
-  case InputKind::cloudformation_yaml: break;
-  }
-  return load_cloudformation(input.value().text(), name, kind.value(), options);
+  auto input = kind.value() == InputKind::terraform_plan || kind.value() == InputKind::terraform_state
+                   ? load_terraform(std::move(text), name, kind.value(), options)
+                   : load_cloudformation(text.text(), name, kind.value(), options);
+  if (input) enforce_policy_limits(input.value().graph, options.limits);
+  return input;
 }
 
 namespace {
