@@ -3,20 +3,203 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
+#include "cli/check.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/simulate.hpp"
+#include "rule_docs.hpp"
+#include "rules/registry.hpp"
 
 namespace tfkms::cli {
 
-int run(int argc, char** argv) {
-  CLI::App app{"tfkms: finds AWS KMS access mistakes in Terraform plans and CloudFormation templates"};
+namespace {
+
+constexpr const char* k_exit_codes_help =
+    "Exit codes:\n"
+    "  0  nothing found at or above --fail-on\n"
+    "  1  findings at or above --fail-on\n"
+    "  2  usage error, or an input that could not be read (never a pass)\n"
+    "  3  internal error (please report it)\n";
+
+const std::map<std::string, FailOn> k_fail_on{{"info", FailOn::info},     {"low", FailOn::low},
+                                              {"medium", FailOn::medium}, {"high", FailOn::high},
+                                              {"critical", FailOn::critical}, {"never", FailOn::never}};
+
+// --output FORMAT=FILE, validated so a typo stops the run before any input is read.
+std::pair<report::Format, std::string> parse_output(const std::string& spec) {
+  const auto equals = spec.find('=');
+  if (equals == std::string::npos || equals + 1 == spec.size()) {
+    throw CLI::ValidationError("--output", "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
+  }
+  const auto format = report::parse_format(spec.substr(0, equals));
+  if (!format) {
+    throw CLI::ValidationError("--output", "unknown format '" + spec.substr(0, equals) + "'; valid formats: " +
+                                               std::string(report::k_format_names));
+  }
+  return {*format, spec.substr(equals + 1)};
+}
+
+// Raw option text that is validated and converted after parsing.
+struct CheckArguments {
+  std::string format = "text";
+  std::string fail_on = "low";
+  std::vector<std::string> outputs;
+  std::vector<std::string> parameters;
+};
+
+void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) {
+  std::string& format_name = arguments.format;
+  std::string& fail_on_name = arguments.fail_on;
+  CLI::App* check = app.add_subcommand("check", "Check Terraform plans/state and CloudFormation templates for KMS mistakes");
+  check->footer(std::string("Examples:\n"
+                            "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
+                            "  tfkms check cdk.out/ --output sarif=tfkms.sarif --fail-on high\n"
+                            "  tfkms check template.yaml --parameter Env=prod --format json\n\n"
+                            "The input kind (plan JSON, state JSON, CloudFormation JSON or YAML) is detected from the\n"
+                            "content. Directories are searched for inputs; - reads standard input.\n\n") +
+                k_exit_codes_help);
+  check->add_option("paths", options.paths, "Plan/state JSON files, templates, directories, or - for stdin")
+      ->required();
+  check->add_option("-f,--format", format_name, "Output format on standard output: " + std::string(report::k_format_names))
+      ->check([](const std::string& name) {
+        return report::parse_format(name) ? std::string{}
+                                          : "unknown format '" + name + "'; valid formats: " + std::string(report::k_format_names);
+      })
+      ->default_str("text");
+  check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif");
+  check->add_option("--fail-on", fail_on_name, "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
+      ->check([](const std::string& name) {
+        return k_fail_on.contains(name) ? std::string{}
+                                        : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
+      })
+      ->default_str("low");
+  check->add_option("-c,--config", options.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
+  check->add_option("--account-id", options.account_id, "The AWS account the input deploys to (12 digits)")
+      ->check([](const std::string& id) {
+        return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string{}
+                   : std::string("an AWS account id is 12 digits");
+      });
+  check->add_option("--tf-dir", options.tf_dir,
+                    "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
+  check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
+  check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)");
+  check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)");
+  check->add_option("--sarif-category", options.sarif_category,
+                    "SARIF automationDetails.id, so several runs in one repository do not replace each other");
+  check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
+  check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
+}
+
+int list_rules(const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const rules::RuleInfo& rule : rules::all_rule_infos()) {
+      rules.push_back({{"id", rule.id}, {"name", rule.name}, {"severity", rules::to_string(rule.severity)}, {"title", rule.title}});
+    }
+    out << rules.dump(2) << '\n';
+    return k_exit_clean;
+  }
+  for (const rules::RuleInfo& rule : rules::all_rule_infos()) {
+    out << rule.id << "  " << rules::to_string(rule.severity)
+        << std::string(10 - std::min<std::size_t>(9, rules::to_string(rule.severity).size()), ' ') << rule.title << '\n';
+  }
+  return k_exit_clean;
+}
+
+int explain(const std::string& id, std::ostream& out, std::ostream& err) {
+  for (const auto& doc : docs::k_rule_docs) {
+    if (doc.id == id) {
+      out << doc.markdown;
+      return k_exit_clean;
+    }
+  }
+  err << "tfkms: error: no rule " << id << "; `tfkms rules` lists them\n";
+  return k_exit_usage;
+}
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{"tfkms finds AWS KMS access mistakes in Terraform plans and CloudFormation templates, by evaluating\n"
+               "key policies, IAM policies and grants with AWS's own semantics.",
+               "tfkms"};
+  app.footer(std::string("Examples:\n"
+                         "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
+                         "  tfkms explain TFKMS001\n\n"
+                         "Run `tfkms COMMAND --help` for a command's options and examples.\n\n") +
+             k_exit_codes_help);
   app.set_version_flag("--version", std::string("tfkms ") + TFKMS_VERSION);
+  app.require_subcommand(1);
+
+  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+    const std::string command = failed->get_parent() != nullptr ? "tfkms " + failed->get_name() : "tfkms";
+    return "tfkms: error: " + std::string(error.what()) + "\nRun `" + command + " --help` for usage.\n";
+  });
+
+  CheckOptions check_options;
+  CheckArguments check_arguments;
+  add_check(app, check_options, check_arguments);
+
+  std::string rules_format = "text";
+  CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its id, default severity and title");
+  rules_cmd->add_option("-f,--format", rules_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  rules_cmd->footer("Example:\n  tfkms rules --format json");
+
+  std::string rule_id;
+  CLI::App* explain_cmd = app.add_subcommand("explain", "Print a rule's documentation: why it matters, examples, fix");
+  explain_cmd->add_option("rule", rule_id, "Rule id, e.g. TFKMS003")->required();
+  explain_cmd->footer("Example:\n  tfkms explain TFKMS001");
+
+  CLI::App* simulate_cmd = app.add_subcommand(
+      "simulate", "Decide KMS requests given as JSON lines on stdin (one decision per line on stdout)");
+  simulate_cmd->footer(
+      "Each input line: {\"principal\": ARN, \"action\": \"kms:Decrypt\", \"resource\": KEY_ARN,\n"
+      "  \"context\": {KEY: VALUE | [VALUES]}, \"key_policy\": {...}, \"identity_policies\": [{...}],\n"
+      "  \"grants\": [{\"grantee\", \"operations\", \"constraints\", \"retiring_principal\"}]}\n"
+      "Each output line: {\"decision\": \"allowed\"|\"explicitly_denied\"|\"implicitly_denied\", \"reasons\": [...]}\n"
+      "or {\"error\": \"...\"} for a malformed line; the exit code is then 2.\n\n"
+      "Example:\n  echo '{\"principal\":\"arn:aws:iam::111122223333:role/App\",\"action\":\"kms:Decrypt\",...}' | tfkms simulate");
+
+  CLI::App* version_cmd = app.add_subcommand("version", "Print the version");
+
   try {
     app.parse(argc, argv);
+    check_options.format = *report::parse_format(check_arguments.format);
+    check_options.fail_on = k_fail_on.at(check_arguments.fail_on);
+    for (const std::string& spec : check_arguments.outputs) check_options.outputs.push_back(parse_output(spec));
+    for (const std::string& spec : check_arguments.parameters) {
+      const auto equals = spec.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw CLI::ValidationError("--parameter", "expected KEY=VALUE; got '" + spec + "'");
+      }
+      check_options.parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
+    }
+    for (const auto* list : {&check_options.only_rules, &check_options.skip_rules}) {
+      for (const std::string& id : *list) {
+        if (!rules::is_rule_id(id)) throw CLI::ValidationError("--rule", "no rule " + id + "; `tfkms rules` lists them");
+      }
+    }
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? k_exit_clean : k_exit_usage;
   }
+
+  if (app.got_subcommand("check")) return run_check(check_options, std::cout, std::cerr);
+  if (app.got_subcommand(rules_cmd)) return list_rules(rules_format, std::cout);
+  if (app.got_subcommand(explain_cmd)) return explain(rule_id, std::cout, std::cerr);
+  if (app.got_subcommand(simulate_cmd)) return run_simulate(std::cin, std::cout, std::cerr);
+  if (app.got_subcommand(version_cmd)) std::cout << "tfkms " << TFKMS_VERSION << '\n';
   return k_exit_clean;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "tfkms: internal error: " << error.what() << " (please report it)\n";
+    return k_exit_internal;
+  }
 }
 
 } // namespace tfkms::cli

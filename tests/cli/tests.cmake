@@ -1,5 +1,7 @@
 # Command-line behaviour, driven through the real binary: exit codes, messages, formats.
-find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME cli COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/cli_test.py $<TARGET_FILE:tfkms>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli PROPERTIES LABELS "integration;sanitize")
 add_test(NAME quickstart_matches_ci COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/quickstart_test.py
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(quickstart_matches_ci PROPERTIES LABELS "integration")

@@ -1,0 +1,158 @@
+#include "cli/check.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/exit_codes.hpp"
+#include "loaders/loaders.hpp"
+#include "rules/config.hpp"
+#include "rules/engine.hpp"
+#include "rules/registry.hpp"
+
+namespace tfkms::cli {
+
+namespace {
+
+bool reaches(rules::Severity severity, FailOn fail_on) {
+  return fail_on != FailOn::never && static_cast<int>(severity) >= static_cast<int>(fail_on);
+}
+
+void print_diagnostic(const model::Diagnostic& diagnostic, std::ostream& err) {
+  const char* level = diagnostic.level == model::DiagnosticLevel::error     ? "error"
+                      : diagnostic.level == model::DiagnosticLevel::warning ? "warning"
+                                                                            : "note";
+  err << "tfkms: " << level << ": " << diagnostic.to_string() << '\n';
+}
+
+// Expands directories into the inputs they hold; a directory with none is an error, so that a
+// mistyped path is never a silent pass.
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std::vector<model::Diagnostic>& errors) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != "-" && std::filesystem::is_directory(path, ec)) {
+      std::vector<std::string> found = loaders::find_inputs(path);
+      if (found.empty()) {
+        model::Diagnostic error;
+        error.file = path;
+        error.message = "no Terraform plan/state JSON or CloudFormation template found in this directory";
+        errors.push_back(std::move(error));
+      }
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  return files;
+}
+
+std::optional<rules::Config> load_configuration(const CheckOptions& options, std::vector<model::Diagnostic>& errors) {
+  std::string path;
+  if (options.config_path) {
+    path = *options.config_path;
+  } else if (std::error_code ec; std::filesystem::exists(".tfkms.yml", ec)) {
+    path = ".tfkms.yml";
+  } else {
+    return rules::Config{};
+  }
+  auto config = rules::load_config(path);
+  if (!config) {
+    errors.push_back(config.error());
+    return std::nullopt;
+  }
+  return std::move(config.value());
+}
+
+void count(const model::Graph& graph, report::Counts& counts) {
+  ++counts.files;
+  counts.keys += static_cast<std::size_t>(std::count_if(graph.keys.begin(), graph.keys.end(), [](const model::Key& key) {
+    return key.kind != model::KeyKind::aws_managed;
+  }));
+  counts.grants += graph.grants.size();
+  counts.principals += graph.principals.size();
+  counts.data_stores += graph.data_stores.size();
+}
+
+bool write_report(const report::Report& report, report::Format format, const report::ReportOptions& options,
+                  const std::string& file, std::ostream& out, std::ostream& err) {
+  const auto reporter = report::make_reporter(format, options);
+  if (file.empty()) {
+    reporter->write(report, out);
+    return true;
+  }
+  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
+  if (!stream) {
+    err << "tfkms: error: " << file << ": cannot open for writing\n";
+    return false;
+  }
+  reporter->write(report, stream);
+  return static_cast<bool>(stream);
+}
+
+} // namespace
+
+int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<model::Diagnostic> errors;
+  const std::optional<rules::Config> config = load_configuration(options, errors);
+  if (!config) {
+    for (const auto& error : errors) print_diagnostic(error, err);
+    return k_exit_usage;
+  }
+
+  loaders::LoadOptions load_options;
+  load_options.account_id = options.account_id ? options.account_id : config->account_id;
+  load_options.tf_dir = options.tf_dir;
+  load_options.parameters = options.parameters;
+  load_options.limits = config->limits;
+
+  const rules::Selection selection{options.only_rules, options.skip_rules};
+  report::Report report;
+  report.rules = rules::all_rule_infos();
+  for (const std::string& path : expand_paths(options.paths, errors)) {
+    report.inputs.push_back(path);
+    auto input = loaders::load_file(path, load_options);
+    if (!input) {
+      errors.push_back(input.error());
+      continue;
+    }
+    const model::Graph& graph = input.value().graph;
+    for (const auto& diagnostic : graph.diagnostics) {
+      (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics).push_back(diagnostic);
+    }
+    count(graph, report.counts);
+    std::vector<rules::Finding> findings = rules::run_rules(graph, *config, selection);
+    std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
+  }
+  report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
+
+  if (!options.quiet || !errors.empty()) {
+    for (const auto& diagnostic : report.diagnostics) {
+      if (diagnostic.level == model::DiagnosticLevel::error || !options.quiet) print_diagnostic(diagnostic, err);
+    }
+  }
+
+  report::ReportOptions report_options;
+  report_options.sarif_category = options.sarif_category;
+  report_options.repository_root = std::filesystem::current_path().string();
+  bool written = true;
+  for (const auto& [format, file] : options.outputs) {
+    written = write_report(report, format, report_options, file, out, err) && written;
+  }
+  if (!options.quiet) {
+    const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
+    report_options.color = terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
+                                                                                               : report::Color::off;
+    written = write_report(report, options.format, report_options, "", out, err) && written;
+  }
+
+  if (!errors.empty() || !written) return k_exit_usage;
+  const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
+    return !finding.suppressed && reaches(finding.severity, options.fail_on);
+  });
+  return failing ? k_exit_findings : k_exit_clean;
+}
+
+} // namespace tfkms::cli

@@ -1,0 +1,35 @@
+#pragma once
+// `tfkms check`: load every input, run the rules, write the reports, decide the exit code.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/reporter.hpp"
+#include "rules/finding.hpp"
+
+namespace tfkms::cli {
+
+enum class FailOn { info, low, medium, high, critical, never };
+
+struct CheckOptions {
+  std::vector<std::string> paths;              ///< files, directories, or "-" for standard input
+  report::Format format = report::Format::text; ///< what goes to standard output
+  std::vector<std::pair<report::Format, std::string>> outputs; ///< --output FORMAT=FILE
+  FailOn fail_on = FailOn::low;
+  std::optional<std::string> config_path;      ///< --config; default .tfkms.yml in the working directory
+  std::optional<std::string> account_id;
+  std::optional<std::string> tf_dir;
+  std::map<std::string, std::string> parameters;
+  std::vector<std::string> only_rules;
+  std::vector<std::string> skip_rules;
+  std::string sarif_category;
+  bool no_color = false;
+  bool quiet = false;
+};
+
+/// Runs a check; returns the exit code. Errors about the inputs go to `err` as
+/// "tfkms: error: FILE:LINE:COL: message".
+[[nodiscard]] int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
+} // namespace tfkms::cli

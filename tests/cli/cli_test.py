@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""tfkms's command line through the real binary: exit codes, error messages, formats, options.
+
+Usage: cli_test.py PATH_TO_TFKMS (run from the source root, as CTest does).
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TFKMS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "build/dev/tfkms"
+DEMO = "fixtures/demo/plan.json"
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run([TFKMS, *args], input=stdin, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+class Scratch:
+    """A temporary folder for inputs a test writes."""
+
+    def __init__(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def write(self, name, content, mode="w"):
+        path = pathlib.Path(self.dir.name) / name
+        with open(path, mode) as f:
+            f.write(content)
+        return str(path)
+
+
+class ExitCodes(unittest.TestCase):
+    def assert_one_error_line(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = [line for line in result.stderr.splitlines() if line.startswith("tfkms: error:")]
+        self.assertEqual(len(lines), 1, result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        self.assertNotIn("terminate called", result.stderr)
+
+    def test_missing_file(self):
+        self.assert_one_error_line(run("check", "missing.json"), "missing.json")
+
+    def test_dev_null(self):
+        self.assert_one_error_line(run("check", "/dev/null"), "/dev/null")
+
+    def test_truncated_json_names_line_and_column(self):
+        scratch = Scratch()
+        text = pathlib.Path(DEMO).read_text()
+        path = scratch.write("truncated.json", text[: len(text) // 2])
+        result = run("check", path)
+        self.assert_one_error_line(result, path + ":")
+        position = result.stderr.split(path + ":", 1)[1].split(":")
+        self.assertTrue(position[0].isdigit() and position[1].isdigit(), result.stderr)
+
+    def test_yaml_tab_error_names_position(self):
+        scratch = Scratch()
+        path = scratch.write("tabs.yaml", "Resources:\n  Key:\n\tType: AWS::KMS::Key\n")
+        result = run("check", path)
+        self.assert_one_error_line(result, path + ":3")
+
+    def test_unknown_format_lists_valid_ones(self):
+        result = run("check", "--format", "xml", "x")
+        self.assertEqual(result.returncode, 2)
+        for name in ("text", "json", "sarif", "github", "markdown"):
+            self.assertIn(name, result.stderr)
+
+    def test_unknown_rule_is_a_usage_error(self):
+        result = run("check", "--rule", "TFKMS999", DEMO)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("TFKMS999", result.stderr)
+
+    def test_demo_has_findings(self):
+        result = run("check", DEMO, "--format", "json")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        rules = {finding["rule_id"] for finding in json.loads(result.stdout)["findings"]}
+        self.assertTrue({"TFKMS001", "TFKMS002", "TFKMS003"} <= rules, rules)
+
+    def test_fail_on_never_passes_with_findings(self):
+        result = run("check", DEMO, "--fail-on", "never", "--format", "json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(json.loads(result.stdout)["findings"])
+
+    def test_unreadable_input_still_checks_the_other(self):
+        result = run("check", "missing.json", DEMO, "--format", "json")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("missing.json", result.stderr)
+        self.assertTrue(json.loads(result.stdout)["findings"], "the readable input must still be checked")
+
+    def test_standard_input(self):
+        result = run("check", "-", "--format", "json", stdin=pathlib.Path(DEMO).read_text())
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertTrue(json.loads(result.stdout)["findings"])
+
+    def test_output_file_beside_terminal_text(self):
+        scratch = Scratch()
+        target = os.path.join(scratch.dir.name, "out.json")
+        result = run("check", DEMO, "--output", f"json={target}", "--no-color")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("TFKMS003", result.stdout)
+        self.assertTrue(json.loads(pathlib.Path(target).read_text())["findings"])
+
+    def test_bad_output_spec(self):
+        result = run("check", DEMO, "--output", "xml=out.xml")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("valid formats", result.stderr)
+
+    def test_quiet_prints_nothing_on_stdout(self):
+        result = run("check", DEMO, "--quiet")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")
+
+    def test_config_with_unknown_key_names_key_and_line(self):
+        scratch = Scratch()
+        path = scratch.write(".tfkms.yml", "account_id: '111122223333'\nrulez: {}\n")
+        result = run("check", "--config", path, DEMO)
+        self.assert_one_error_line(result, "rulez")
+        self.assertIn(":2", result.stderr)
+
+    def test_directory_without_inputs_is_an_error(self):
+        scratch = Scratch()
+        result = run("check", scratch.dir.name)
+        self.assertEqual(result.returncode, 2)
+
+
+class Commands(unittest.TestCase):
+    def test_version(self):
+        for args in (["--version"], ["version"]):
+            result = run(*args)
+            self.assertEqual(result.returncode, 0)
+            self.assertRegex(result.stdout, r"^tfkms \d+\.\d+\.\d+")
+
+    def test_help_teaches(self):
+        for args in (["--help"], ["check", "--help"], ["simulate", "--help"], ["explain", "--help"], ["rules", "--help"]):
+            result = run(*args)
+            self.assertEqual(result.returncode, 0, args)
+            self.assertIn("Example", result.stdout, args)
+        self.assertIn("Exit codes", run("check", "--help").stdout)
+
+    def test_no_command_is_a_usage_error(self):
+        self.assertEqual(run().returncode, 2)
+
+    def test_rules_lists_every_documented_rule(self):
+        listed = json.loads(run("rules", "--format", "json").stdout)
+        ids = [rule["id"] for rule in listed]
+        documented = sorted(p.stem for p in pathlib.Path("rules").glob("TFKMS*.md"))
+        self.assertEqual(sorted(ids), documented)
+        for rule in listed:
+            self.assertIn(rule["severity"], ("info", "low", "medium", "high", "critical"))
+            self.assertTrue(rule["title"])
+        text = run("rules").stdout
+        for rule_id in ids:
+            self.assertIn(rule_id, text)
+
+    def test_explain_prints_the_embedded_page(self):
+        result = run("explain", "TFKMS003")
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(result.stdout, pathlib.Path("rules/TFKMS003.md").read_text())
+        self.assertEqual(run("explain", "TFKMS999").returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
