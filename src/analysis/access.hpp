@@ -18,9 +18,7 @@
 // reported with Outcome::unknown and the unknowns named, never dropped.
 //
 // Not modelled (yet): permission boundaries and SCPs (policy::decide() takes neither), tags.
-//
-// STATUS (first merge): this interface is stable; the functions below are being implemented and are
-// not yet defined in the library (they land with the policy evaluator's implementation).
+
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -69,7 +67,12 @@ struct Ground {
   /// `key policy statement 1 (Sid "Allow use of the key")`, `identity policy AdministratorAccess
   /// statement 0`, `grant aws_kms_grant.worker`
   std::string text;
-  friend bool operator==(const Ground&, const Ground&) = default;
+
+  /// Same statement (or grant) of the same policy, seen for the same reason.
+  friend bool operator==(const Ground& a, const Ground& b) {
+    return a.source == b.source && a.kind == b.kind && a.policy == b.policy && a.grant == b.grant &&
+           a.statement == b.statement && a.text == b.text;
+  }
 };
 
 /// What one subject can do within one action class, under which conditions.
@@ -79,7 +82,9 @@ struct Access {
   std::vector<std::string_view> actions; ///< the actions of the class covered ("kms:Decrypt"); all share `when`
   policy::Outcome outcome = policy::Outcome::allowed; ///< allowed or unknown
   /// The subject is not in the graph and gets this only if its own identity policies allow the
-  /// actions too (delegation from its account principal, or any cross-account use).
+  /// actions too (delegation from its account principal, or any cross-account use). Such an access
+  /// lists every cell allowed with that identity policy; it exists only when that is more than the
+  /// subject gets without one.
   bool needs_identity_policy = false;
   std::vector<Condition> when;   ///< alternatives; one unconditional Condition = always
   std::vector<Ground> grounds;   ///< what allows it (every statement/grant seen allowing a cell)

@@ -1,0 +1,224 @@
+// analyze_key(): compiles the key policy, the identity policies of the graph's principals and the
+// key's grants, collects the subjects and the request space, and fills the decision tables.
+#include "analysis/access.hpp"
+
+#include <algorithm>
+
+#include "analysis/analysis_detail.hpp"
+#include "analysis/subjects.hpp"
+
+namespace tfkms::analysis {
+
+namespace {
+
+using detail::Analysis;
+using detail::Identity;
+using detail::Variant;
+
+policy::Document unreadable_document(policy::PolicyKind kind, std::string why) {
+  policy::Document document;
+  document.kind = kind;
+  document.unreadable = true;
+  model::Diagnostic diagnostic;
+  diagnostic.message = std::move(why);
+  document.diagnostics.push_back(std::move(diagnostic));
+  return document;
+}
+
+std::string waits_on(const model::PolicySource& source) {
+  std::string out;
+  for (const std::string& ref : source.waits_on) out += (out.empty() ? "" : ", ") + ref;
+  return out.empty() ? std::string() : " (waits on " + out + ")";
+}
+
+// The document of a policy source, or why it has none that can be evaluated.
+policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph,
+                             const std::string& what) {
+  switch (source.state) {
+  case model::PolicySource::State::document: {
+    policy::ParseOptions options;
+    options.file = source.where.file;
+    options.base_pointer = source.where.pointer;
+    options.statement_locations = source.statement_locations;
+    options.where = source.where;
+    return policy::parse_document(source.document, kind, graph, options);
+  }
+  case model::PolicySource::State::unknown:
+    return unreadable_document(kind, what + " is known only after apply" + waits_on(source));
+  case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);
+  case model::PolicySource::State::absent: break;
+  }
+  return unreadable_document(kind, what + " is absent");
+}
+
+void compile_key_policy(Analysis& a) {
+  const model::Key& key = a.graph->key(a.key);
+  policy::Document document;
+  if (key.policy.state == model::PolicySource::State::absent) {
+    // No policy: AWS applies the default key policy (kms-reference §6).
+    document = policy::parse_document(model::default_key_policy(a.partition, a.key_account), policy::PolicyKind::key_policy,
+                                      *a.graph);
+  } else {
+    document = read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
+  }
+  if (document.unreadable) {
+    a.key_policy_known = false;
+    a.key_policy_problem = document.diagnostics.empty() ? "the key policy cannot be read" : document.diagnostics.front().message;
+  }
+  a.key_policy = policy::compile(std::move(document));
+}
+
+const policy::CompiledPolicy* identity_policy(Analysis& a, model::PolicyId id) {
+  auto& slot = a.identity_policies[static_cast<std::size_t>(id)];
+  if (!slot) {
+    const model::IdentityPolicy& source = a.graph->policy(id);
+    // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
+    if (source.document.state == model::PolicySource::State::absent) return nullptr;
+    const std::string name = source.name.empty() ? source.source.name() : source.name;
+    slot = policy::compile(read_policy(source.document, policy::PolicyKind::identity_policy, *a.graph,
+                                       "identity policy " + name));
+  }
+  return &*slot;
+}
+
+void compile_grants(Analysis& a) {
+  for (std::size_t i = 0; i < a.graph->grants.size(); ++i) {
+    const model::Grant& grant = a.graph->grants[i];
+    if (grant.key.kind != model::KeyRef::Kind::node || grant.key.key != a.key) continue;
+    a.grants.push_back(policy::compile(policy::grant_spec(grant, *a.graph)));
+    a.grant_index.push_back(i);
+  }
+}
+
+void build_variants(Analysis& a) {
+  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
+    const Subject& subject = a.subjects[s];
+    if (subject.principal) {
+      const model::Principal& principal = a.graph->principal(*subject.principal);
+      for (const model::PolicyId id : principal.policies) (void)identity_policy(a, id);
+      for (const model::PrincipalId group : principal.groups) {
+        for (const model::PolicyId id : a.graph->principal(group).policies) (void)identity_policy(a, id);
+      }
+      a.variants.push_back(detail::graph_variant(a, s, *subject.principal));
+      continue;
+    }
+    a.variants.push_back(Variant{s, Identity::none, {}, {}});
+    // The root user and service principals need no identity policy (kms-reference §3.2, §3.5).
+    if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service) continue;
+    a.variants.push_back(Variant{s, Identity::allows_all, {&a.allows_all}, {std::nullopt}});
+  }
+}
+
+void fix_key_context(Analysis& a) {
+  const model::Key& key = a.graph->key(a.key);
+  a.fixed_context = {{"kms:KeySpec", {key.key_spec}},
+                     {"kms:KeyUsage", {key.key_usage}},
+                     {"kms:KeyOrigin", {key.origin}},
+                     {"kms:MultiRegion", {key.multi_region ? "true" : "false"}}};
+  if (key.multi_region) {
+    a.fixed_context.push_back({"kms:MultiRegionKeyType", {key.kind == model::KeyKind::replica ? "REPLICA" : "PRIMARY"}});
+  }
+}
+
+void collect_actions(Analysis& a) {
+  for (const ActionClass action_class : k_action_classes) {
+    for (const std::string_view action : actions_of(action_class)) {
+      if (!policy::find_action(action)) continue;
+      if (std::find(a.actions.begin(), a.actions.end(), action) == a.actions.end()) a.actions.push_back(action);
+    }
+  }
+}
+
+} // namespace
+
+KeyAccess::KeyAccess(std::shared_ptr<const detail::Analysis> analysis) : m_analysis(std::move(analysis)) {}
+
+const model::Graph& KeyAccess::graph() const { return *m_analysis->graph; }
+model::KeyId KeyAccess::key() const { return m_analysis->key; }
+const std::vector<Subject>& KeyAccess::subjects() const { return m_analysis->subjects; }
+const std::vector<Access>& KeyAccess::accesses() const { return m_analysis->accesses; }
+const policy::CompiledPolicy& KeyAccess::key_policy() const { return m_analysis->key_policy; }
+bool KeyAccess::key_policy_known() const { return m_analysis->key_policy_known; }
+const std::vector<std::string>& KeyAccess::notes() const { return m_analysis->notes; }
+detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, model::PrincipalId id) {
+  Variant variant;
+  variant.subject = subject;
+  variant.identity = Identity::graph;
+  const model::Principal& principal = a.graph->principal(id);
+  std::vector<model::PolicyId> ids = principal.policies;
+  for (const model::PrincipalId group : principal.groups) {
+    const auto& more = a.graph->principal(group).policies;
+    ids.insert(ids.end(), more.begin(), more.end());
+  }
+  for (const model::PolicyId policy_id : ids) {
+    if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(), policy_id) != variant.policy_ids.end()) continue;
+    const auto& compiled = a.identity_policies[static_cast<std::size_t>(policy_id)];
+    if (!compiled) continue; // absent: grants nothing
+    variant.policies.push_back(&*compiled);
+    variant.policy_ids.emplace_back(policy_id);
+  }
+  return variant;
+}
+
+std::string KeyAccess::text(const Access& access) const { return detail::describe_access(*m_analysis, access); }
+
+std::vector<const Access*> KeyAccess::of(ActionClass action_class) const {
+  std::vector<const Access*> out;
+  for (const Access& access : m_analysis->accesses) {
+    if (access.action_class == action_class) out.push_back(&access);
+  }
+  return out;
+}
+
+KeyAccess analyze_key(const model::Graph& graph, model::KeyId key_id) {
+  auto a = std::make_shared<Analysis>();
+  a->graph = &graph;
+  a->key = key_id;
+  a->partition = graph.partition;
+  const model::Key& key = graph.key(key_id);
+  const model::Value account = model::resolve_value(key.account.empty() ? graph.account : key.account, graph);
+  a->key_account = account.known() ? account.text : graph.account;
+  const model::Value arn = model::resolve_value(key.arn, graph);
+  a->key_arn = arn.known() && arn.text.starts_with("arn:")
+                   ? arn.text
+                   : "arn:" + graph.partition + ":kms:" + (graph.region.empty() ? std::string(model::k_this_region) : graph.region) +
+                         ":" + a->key_account + ":key/" + key.source.address;
+
+  compile_key_policy(*a);
+  a->identity_policies.resize(graph.policies.size());
+  a->allows_all = policy::compile(policy::parse_document(
+      nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+      policy::PolicyKind::identity_policy, model::NoSymbols{}));
+  compile_grants(*a);
+
+  SubjectInputs inputs;
+  inputs.graph = &graph;
+  inputs.key_account = a->key_account;
+  inputs.partition = a->partition;
+  inputs.key_policy = a->key_policy_known ? &a->key_policy.document() : nullptr;
+  inputs.grants = &a->grants;
+  a->subjects = collect_subjects(inputs);
+  build_variants(*a);
+  fix_key_context(*a);
+  collect_actions(*a);
+  detail::build_rows(*a);
+
+  a->tables = detail::evaluate(*a, a->key_policy, a->variants);
+  const detail::Tables& t = a->tables;
+  const auto allowed = detail::membership(*a, [&](std::size_t v, std::size_t act, std::size_t c) {
+    return t.at(v, act, c) == policy::Outcome::allowed;
+  });
+  const auto unknown = detail::membership(*a, [&](std::size_t v, std::size_t act, std::size_t c) {
+    return t.at(v, act, c) == policy::Outcome::unknown;
+  });
+  a->accesses = detail::build_accesses(*a, t, allowed, policy::Outcome::allowed);
+  auto unknowns = detail::build_accesses(*a, t, unknown, policy::Outcome::unknown);
+  a->accesses.insert(a->accesses.end(), std::make_move_iterator(unknowns.begin()), std::make_move_iterator(unknowns.end()));
+  std::stable_sort(a->accesses.begin(), a->accesses.end(), [](const Access& x, const Access& y) {
+    return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
+  });
+  a->notes.emplace_back("permission boundaries, SCPs and session policies are not modelled");
+  return KeyAccess(std::move(a));
+}
+
+} // namespace tfkms::analysis

@@ -1,0 +1,120 @@
+#pragma once
+// Internals of the access analysis shared by its source files: the compiled inputs, the evaluation
+// variants, the request space of each (subject, action) and the decision tables. Not for rules: they
+// use access.hpp.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/access.hpp"
+#include "analysis/cell_space.hpp"
+
+namespace tfkms::analysis::detail {
+
+/// The identity policies a subject is evaluated with.
+enum class Identity : std::uint8_t {
+  none,       ///< no identity policy (a caller outside the graph that has none)
+  allows_all, ///< one that allows every action (the most a caller outside the graph could have)
+  graph,      ///< the graph principal's own policies (and its groups')
+};
+
+struct Variant {
+  std::size_t subject = 0;
+  Identity identity = Identity::none;
+  std::vector<const policy::CompiledPolicy*> policies;  ///< passed to decide()
+  std::vector<std::optional<model::PolicyId>> policy_ids; ///< by position in `policies`; none for allows_all
+};
+
+/// The request space of one (subject, action): only the condition keys of the statements and grants
+/// that can apply to that caller and action, so each question stays small.
+struct Row {
+  std::vector<std::size_t> dims; ///< indexes into Analysis::dimensions
+  CellSpace space{{}};           ///< over those dimensions, in that order
+  /// Rows of the same subject with the same `signature` decide alike: `leader` is the row evaluated.
+  std::size_t leader = 0;
+};
+
+/// Outcomes per (variant, action) over the row's cells, and the reasons seen.
+struct Tables {
+  std::size_t actions = 0;
+  std::vector<std::vector<policy::Outcome>> outcomes; ///< [variant * actions + action][cell]
+  std::vector<std::vector<policy::Reason>> allowing;  ///< [variant * actions + action], deduplicated
+  std::vector<std::vector<policy::Reason>> unknown;   ///< likewise, for unknown outcomes
+
+  [[nodiscard]] policy::Outcome at(std::size_t variant, std::size_t action, std::size_t cell) const {
+    return outcomes[variant * actions + action][cell];
+  }
+};
+
+struct Analysis {
+  const model::Graph* graph = nullptr;
+  model::KeyId key{};
+  std::string key_arn;     ///< resolved (or a stand-in with the key's account)
+  std::string key_account;
+  std::string partition;
+  bool key_policy_known = true;
+  std::string key_policy_problem; ///< why it is not known
+  policy::CompiledPolicy key_policy;
+  std::vector<std::optional<policy::CompiledPolicy>> identity_policies; ///< by PolicyId, for the policies principals use
+  policy::CompiledPolicy allows_all;
+  std::vector<policy::CompiledGrant> grants;
+  std::vector<std::size_t> grant_index; ///< by position in `grants`: index into Graph::grants
+
+  std::vector<Subject> subjects;
+  std::vector<Variant> variants;
+  std::vector<Dimension> dimensions;               ///< every condition key any policy or grant tests
+  std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
+  std::vector<std::string_view> actions;           ///< every action of every class
+  std::vector<Row> rows;                           ///< [subject * actions.size() + action]
+  Tables tables;
+  std::vector<Access> accesses;
+  std::vector<std::string> notes;
+
+  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const {
+    return rows[subject * actions.size() + action];
+  }
+};
+
+/// Fills `analysis.dimensions`, `rows` and `notes` (after subjects, variants, actions).
+void build_rows(Analysis& analysis);
+
+/// Evaluates every variant of `variants`, action and cell of `analysis` against `key_policy` (the
+/// analysis's own, or one with a statement masked). Tables are indexed by position in `variants`.
+[[nodiscard]] Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy,
+                              const std::vector<Variant>& variants);
+
+/// Membership of one subject's cells, per action (index into Analysis::actions, cells of its row):
+/// `plain` for access without an identity policy (graph principals: with their own), `with_identity`
+/// for access that needs one. Empty vectors: no member.
+struct Membership {
+  std::vector<std::vector<bool>> plain, with_identity;
+};
+
+/// A predicate over (variant index into Analysis::variants, action, cell of the row).
+using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
+
+/// Membership per subject from `member`: graph principals take their one variant; other subjects
+/// take "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
+[[nodiscard]] std::vector<Membership> membership(const Analysis& analysis, const CellPredicate& member);
+
+/// Builds the accesses of `membership` (indexed [subject]) with the reasons of `tables` (indexed like
+/// Analysis::variants).
+[[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
+                                                 const std::vector<Membership>& membership, policy::Outcome outcome);
+
+/// The variants of `subject` (one for graph principals, none + allows_all otherwise).
+[[nodiscard]] std::vector<std::size_t> variants_of(const Analysis& analysis, std::size_t subject);
+
+/// Evidence for `reason` seen while evaluating `variant`.
+[[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);
+
+/// One line for `access`: who, what, when, on which grounds (KeyAccess::text).
+[[nodiscard]] std::string describe_access(const Analysis& analysis, const Access& access);
+
+/// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.
+[[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject, model::PrincipalId id);
+
+} // namespace tfkms::analysis::detail

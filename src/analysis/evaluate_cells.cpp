@@ -1,0 +1,300 @@
+// The decision tables of the access analysis: one policy::decide() per (variant, action, cell), and
+// the accesses built back from them.
+#include <algorithm>
+#include <map>
+
+#include "analysis/analysis_detail.hpp"
+#include "analysis/request_space.hpp"
+
+namespace tfkms::analysis::detail {
+
+namespace {
+
+bool allowing(policy::ReasonKind kind) {
+  return kind == policy::ReasonKind::allows || kind == policy::ReasonKind::delegates ||
+         kind == policy::ReasonKind::grant_allows || kind == policy::ReasonKind::retire_allowed;
+}
+
+bool explains_unknown(policy::ReasonKind kind) {
+  return kind == policy::ReasonKind::depends_on_unknown || kind == policy::ReasonKind::unreadable_policy;
+}
+
+bool same_reason(const policy::Reason& a, const policy::Reason& b) {
+  return a.kind == b.kind && a.source == b.source && a.policy == b.policy && a.statement == b.statement;
+}
+
+void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>& reasons, bool (*keep)(policy::ReasonKind)) {
+  // A delegating statement is evidence only together with the identity policy that uses it.
+  const bool identity_allows = std::any_of(reasons.begin(), reasons.end(), [](const policy::Reason& r) {
+    return r.source == policy::ReasonSource::identity_policy && r.kind == policy::ReasonKind::allows;
+  });
+  for (const policy::Reason& reason : reasons) {
+    if (!keep(reason.kind) || (reason.kind == policy::ReasonKind::delegates && !identity_allows)) continue;
+    if (std::none_of(into.begin(), into.end(), [&](const policy::Reason& r) { return same_reason(r, reason); })) {
+      into.push_back(reason);
+    }
+  }
+}
+
+std::string statement_label(const policy::Statement& statement) {
+  std::string out = "statement " + std::to_string(statement.index);
+  if (statement.sid && !statement.sid->empty()) out += " (Sid \"" + *statement.sid + "\")";
+  return out;
+}
+
+std::string join_actions(const Analysis& analysis, ActionClass action_class, const std::vector<std::string_view>& actions) {
+  if (actions.size() > 1 && actions.size() == actions_of(action_class).size()) {
+    return "every " + std::string(to_string(action_class)) + " action";
+  }
+  std::string out;
+  for (const std::string_view action : actions) {
+    if (!out.empty()) out += ", ";
+    out += action;
+  }
+  (void)analysis;
+  return out;
+}
+
+} // namespace
+
+Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy, const std::vector<Variant>& variants) {
+  Tables tables;
+  const std::size_t actions = analysis.actions.size();
+  tables.actions = actions;
+  tables.outcomes.resize(variants.size() * actions);
+  tables.allowing.resize(variants.size() * actions);
+  tables.unknown.resize(variants.size() * actions);
+
+  // The variants of one subject ask the same questions: one prepared request serves them all.
+  std::vector<std::vector<std::size_t>> by_subject(analysis.subjects.size());
+  for (std::size_t v = 0; v < variants.size(); ++v) by_subject[variants[v].subject].push_back(v);
+
+  policy::Request request;
+  request.resource = analysis.key_arn;
+  policy::Decision decision;
+  CellIndex index;
+  for (std::size_t s = 0; s < by_subject.size(); ++s) {
+    const std::vector<std::size_t>& subject_variants = by_subject[s];
+    if (subject_variants.empty()) continue;
+    request.principal = analysis.subjects[s].arn;
+    for (std::size_t act = 0; act < actions; ++act) {
+      const Row& row = analysis.row(s, act);
+      if (row.leader != act) continue;
+      for (const std::size_t v : subject_variants) {
+        tables.outcomes[v * actions + act].assign(row.space.size(), policy::Outcome::unknown);
+      }
+      request.action = std::string(analysis.actions[act]);
+      request.context = analysis.fixed_context;
+      auto prepared = policy::prepare(request);
+      if (!prepared) continue; // a caller or action prepare() rejects: every outcome stays unknown
+      CellContext cell_context(prepared.value().context, row.space.dimensions());
+      for (std::size_t cell = 0; cell < row.space.size(); ++cell) {
+        row.space.decode(cell, index);
+        cell_context.apply(index);
+        for (const std::size_t v : subject_variants) {
+          decision.clear();
+          policy::decide(prepared.value(), &key_policy, variants[v].policies, analysis.grants, decision);
+          policy::Outcome outcome = decision.outcome;
+          if (outcome == policy::Outcome::unknown && decision.never_allowed) outcome = policy::Outcome::implicitly_denied;
+          const std::size_t slot = v * actions + act;
+          tables.outcomes[slot][cell] = outcome;
+          if (outcome == policy::Outcome::allowed) merge(tables.allowing[slot], decision.reasons, allowing);
+          if (outcome == policy::Outcome::unknown) merge(tables.unknown[slot], decision.reasons, explains_unknown);
+        }
+      }
+    }
+    // Actions that decide like an earlier one (same statements, grants, traits and keys) share its results.
+    for (std::size_t act = 0; act < actions; ++act) {
+      const std::size_t leader = analysis.row(s, act).leader;
+      if (leader == act) continue;
+      for (const std::size_t v : subject_variants) {
+        tables.outcomes[v * actions + act] = tables.outcomes[v * actions + leader];
+        tables.allowing[v * actions + act] = tables.allowing[v * actions + leader];
+        tables.unknown[v * actions + act] = tables.unknown[v * actions + leader];
+      }
+    }
+  }
+  return tables;
+}
+
+std::vector<std::size_t> variants_of(const Analysis& analysis, std::size_t subject) {
+  std::vector<std::size_t> out;
+  for (std::size_t v = 0; v < analysis.variants.size(); ++v) {
+    if (analysis.variants[v].subject == subject) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<Membership> membership(const Analysis& analysis, const CellPredicate& member) {
+  const std::size_t actions = analysis.actions.size();
+  std::vector<Membership> out(analysis.subjects.size());
+  for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
+    Membership& m = out[s];
+    m.plain.assign(actions, {});
+    m.with_identity.assign(actions, {});
+    const std::vector<std::size_t> variants = variants_of(analysis, s);
+    std::optional<std::size_t> plain, with_identity;
+    for (const std::size_t v : variants) {
+      if (analysis.variants[v].identity == Identity::allows_all) with_identity = v;
+      else plain = v;
+    }
+    for (std::size_t a = 0; a < actions; ++a) {
+      const std::size_t cells = analysis.row(s, a).space.size();
+      std::vector<bool> p(cells, false), w(cells, false);
+      bool any_p = false, any_w = false;
+      for (std::size_t c = 0; c < cells; ++c) {
+        p[c] = plain && member(*plain, a, c);
+        w[c] = with_identity && member(*with_identity, a, c);
+        any_p = any_p || p[c];
+        any_w = any_w || (w[c] && !p[c]);
+      }
+      if (any_p) m.plain[a] = std::move(p);
+      if (any_w) m.with_identity[a] = std::move(w);
+    }
+  }
+  return out;
+}
+
+Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason) {
+  const model::Graph& graph = *analysis.graph;
+  Ground ground;
+  ground.source = reason.source;
+  ground.kind = reason.kind;
+  ground.statement = reason.statement;
+  const auto from_statement = [&](const policy::Document& document) {
+    if (reason.statement >= document.statements.size()) return;
+    const policy::Statement& statement = document.statements[reason.statement];
+    ground.sid = statement.sid;
+    ground.pointer = statement.pointer;
+    if (!statement.where.file.empty() || !statement.where.address.empty()) ground.where = statement.where;
+  };
+  switch (reason.source) {
+  case policy::ReasonSource::key_policy: {
+    const model::Key& key = graph.key(analysis.key);
+    ground.where = key.policy.where.address.empty() ? key.source : key.policy.where;
+    from_statement(analysis.key_policy.document());
+    ground.text = "key policy " + (reason.statement < analysis.key_policy.document().statements.size()
+                                       ? statement_label(analysis.key_policy.document().statements[reason.statement])
+                                       : "statement " + std::to_string(reason.statement));
+    break;
+  }
+  case policy::ReasonSource::identity_policy: {
+    const auto id = reason.policy < variant.policy_ids.size() ? variant.policy_ids[reason.policy] : std::nullopt;
+    if (!id) {
+      ground.text = "an identity policy of the caller that allows it";
+      break;
+    }
+    ground.policy = id;
+    const model::IdentityPolicy& policy = graph.policy(*id);
+    ground.where = policy.source;
+    const policy::Document& document = variant.policies[reason.policy]->document();
+    from_statement(document);
+    const std::string name = policy.name.empty() ? policy.source.name() : policy.name;
+    ground.text = "identity policy " + name + " " +
+                  (reason.statement < document.statements.size() ? statement_label(document.statements[reason.statement])
+                                                                 : "statement " + std::to_string(reason.statement));
+    break;
+  }
+  case policy::ReasonSource::grant: {
+    if (reason.policy >= analysis.grant_index.size()) break;
+    ground.grant = analysis.grant_index[reason.policy];
+    const model::Grant& grant = graph.grants[*ground.grant];
+    ground.where = grant.source;
+    ground.text = "grant " + (grant.source.name().empty() ? grant.name : grant.source.name());
+    break;
+  }
+  case policy::ReasonSource::request: ground.text = "the request"; break;
+  }
+  return ground;
+}
+
+std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables, const std::vector<Membership>& membership,
+                                   policy::Outcome outcome) {
+  std::vector<Access> out;
+  const std::vector<policy::Reason> no_reasons;
+  for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
+    const std::vector<std::size_t> variants = variants_of(analysis, s);
+    for (const ActionClass action_class : k_action_classes) {
+      for (const bool needs_identity : {false, true}) {
+        const auto& rows = needs_identity ? membership[s].with_identity : membership[s].plain;
+        // The variant whose reasons explain this kind of access.
+        std::optional<std::size_t> variant;
+        for (const std::size_t v : variants) {
+          if ((analysis.variants[v].identity == Identity::allows_all) == needs_identity) variant = v;
+        }
+        if (!variant) continue;
+        // Actions of the class with the same cells share one access.
+        using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
+        std::map<Key, Access> by_cells;
+        std::vector<const Key*> order;
+        for (const std::string_view action : actions_of(action_class)) {
+          const auto it = std::find(analysis.actions.begin(), analysis.actions.end(), action);
+          if (it == analysis.actions.end()) continue;
+          const auto a = static_cast<std::size_t>(it - analysis.actions.begin());
+          if (rows[a].empty()) continue;
+          const Row& row = analysis.row(s, a);
+          auto [entry, fresh] = by_cells.try_emplace(Key{row.dims, rows[a]});
+          Access& access = entry->second;
+          if (fresh) {
+            order.push_back(&entry->first);
+            access.subject = s;
+            access.action_class = action_class;
+            access.outcome = outcome;
+            access.needs_identity_policy = needs_identity;
+            access.when = row.space.describe(rows[a]);
+          }
+          access.actions.push_back(action);
+          const Variant& v = analysis.variants[*variant];
+          const std::size_t slot = *variant * tables.actions + a;
+          for (const policy::Reason& reason : outcome == policy::Outcome::unknown ? no_reasons : tables.allowing[slot]) {
+            Ground ground = ground_of(analysis, v, reason);
+            if (std::find(access.grounds.begin(), access.grounds.end(), ground) == access.grounds.end()) {
+              access.grounds.push_back(std::move(ground));
+            }
+          }
+          if (outcome == policy::Outcome::unknown) {
+            std::vector<std::string> texts;
+            if (!analysis.key_policy_known) texts.push_back(analysis.key_policy_problem);
+            for (const policy::Reason& reason : tables.unknown[slot]) {
+              texts.push_back(policy::describe(reason, &analysis.key_policy, v.policies));
+            }
+            for (std::string& text : texts) {
+              if (std::find(access.unknowns.begin(), access.unknowns.end(), text) == access.unknowns.end()) {
+                access.unknowns.push_back(std::move(text));
+              }
+            }
+          }
+        }
+        for (const Key* key : order) out.push_back(std::move(by_cells.at(*key)));
+      }
+    }
+  }
+  return out;
+}
+
+std::string describe_access(const Analysis& analysis, const Access& access) {
+  const Subject& subject = analysis.subjects[access.subject];
+  std::string out = subject.label;
+  if (access.needs_identity_policy) out += " whose identity policy allows it";
+  out += access.outcome == policy::Outcome::unknown ? " may be able to " : " can ";
+  out += join_actions(analysis, access.action_class, access.actions);
+  if (!access.unconditional()) out += " when " + text(access.when);
+  if (!access.grounds.empty()) {
+    out += " (";
+    for (std::size_t i = 0; i < access.grounds.size(); ++i) {
+      if (i > 0) out += "; ";
+      out += access.grounds[i].text;
+    }
+    out += ")";
+  }
+  if (!access.unknowns.empty()) {
+    out += ": unknown because ";
+    for (std::size_t i = 0; i < access.unknowns.size(); ++i) {
+      if (i > 0) out += "; ";
+      out += access.unknowns[i];
+    }
+  }
+  return out;
+}
+
+} // namespace tfkms::analysis::detail

@@ -1,0 +1,112 @@
+// Point questions on an analysed key: can one caller perform one action, and which graph principals
+// get access only through delegation to their account.
+#include <algorithm>
+#include <map>
+
+#include "analysis/access.hpp"
+#include "analysis/analysis_detail.hpp"
+#include "analysis/subjects.hpp"
+
+namespace tfkms::analysis {
+
+Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view action,
+           const std::vector<policy::ContextEntry>& context) {
+  const detail::Analysis& a = analysis.detail();
+  detail::Variant variant;
+  policy::Request request;
+  if (caller.principal) {
+    variant = detail::graph_variant(a, 0, *caller.principal);
+    request.principal = principal_arn(*a.graph, *caller.principal);
+  } else {
+    request.principal = caller.arn;
+    if (caller.identity_allows_all) {
+      variant.policies.push_back(&a.allows_all);
+      variant.policy_ids.emplace_back(std::nullopt);
+    }
+  }
+  request.action = std::string(action);
+  request.resource = a.key_arn;
+  request.context = a.fixed_context;
+  request.context.insert(request.context.end(), context.begin(), context.end());
+
+  Answer answer;
+  const auto prepared = policy::prepare(request);
+  if (!prepared) {
+    answer.outcome = policy::Outcome::unknown;
+    answer.reasons.push_back(prepared.error().message);
+    return answer;
+  }
+  policy::Decision decision;
+  policy::decide(prepared.value(), &a.key_policy, variant.policies, a.grants, decision);
+  answer.outcome = decision.outcome;
+  answer.never_allowed = decision.never_allowed;
+  for (const policy::Reason& reason : decision.reasons) {
+    answer.reasons.push_back(policy::describe(reason, &a.key_policy, variant.policies));
+    const bool allows = reason.kind == policy::ReasonKind::allows || reason.kind == policy::ReasonKind::delegates ||
+                        reason.kind == policy::ReasonKind::grant_allows || reason.kind == policy::ReasonKind::retire_allowed;
+    if (answer.outcome == policy::Outcome::allowed && allows) {
+      Ground ground = detail::ground_of(a, variant, reason);
+      if (std::find(answer.grounds.begin(), answer.grounds.end(), ground) == answer.grounds.end()) {
+        answer.grounds.push_back(std::move(ground));
+      }
+    }
+  }
+  return answer;
+}
+
+std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, ActionClass action_class) {
+  const detail::Analysis& a = analysis.detail();
+  // The graph principals again, without their identity policies.
+  std::vector<detail::Variant> bare;
+  std::vector<std::size_t> with_policies; // by position in `bare`: the variant in a.variants
+  for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    if (a.variants[v].identity != detail::Identity::graph) continue;
+    bare.push_back(detail::Variant{a.variants[v].subject, detail::Identity::none, {}, {}});
+    with_policies.push_back(v);
+  }
+  const detail::Tables without = detail::evaluate(a, a.key_policy, bare);
+
+  std::vector<DelegatedAccess> out;
+  for (std::size_t b = 0; b < bare.size(); ++b) {
+    const std::size_t v = with_policies[b];
+    const detail::Variant& variant = a.variants[v];
+    using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
+    std::map<Key, DelegatedAccess> by_cells;
+    std::vector<Key> order;
+    for (const std::string_view action : actions_of(action_class)) {
+      const auto it = std::find(a.actions.begin(), a.actions.end(), action);
+      if (it == a.actions.end()) continue;
+      const auto act = static_cast<std::size_t>(it - a.actions.begin());
+      const detail::Row& row = a.row(variant.subject, act);
+      std::vector<bool> cells(row.space.size(), false);
+      bool any = false;
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        cells[c] = a.tables.at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
+        any = any || cells[c];
+      }
+      if (!any) continue;
+      Key key{row.dims, cells};
+      auto [entry, fresh] = by_cells.try_emplace(key);
+      DelegatedAccess& access = entry->second;
+      if (fresh) {
+        order.push_back(key);
+        access.principal = *a.subjects[variant.subject].principal;
+        access.subject = variant.subject;
+        access.when = row.space.describe(cells);
+      }
+      access.actions.push_back(action);
+      for (const policy::Reason& reason : a.tables.allowing[v * a.tables.actions + act]) {
+        const bool identity = reason.source == policy::ReasonSource::identity_policy;
+        const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
+        if (!identity && !delegating) continue;
+        auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
+        Ground ground = detail::ground_of(a, variant, reason);
+        if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));
+      }
+    }
+    for (const Key& key : order) out.push_back(std::move(by_cells.at(key)));
+  }
+  return out;
+}
+
+} // namespace tfkms::analysis

@@ -1,0 +1,185 @@
+// The request space of each (subject, action): only the condition keys of the statements and grants
+// that can apply to that caller and action. A policy with twenty statements tests many keys, but a
+// given caller and action meet few of them, and the cells multiply only over those.
+#include <algorithm>
+
+#include "analysis/analysis_detail.hpp"
+#include "analysis/request_space.hpp"
+#include "policy/match.hpp"
+
+namespace tfkms::analysis::detail {
+
+namespace {
+
+// Past this many cells a row drops its last condition keys (and the analysis says so).
+constexpr std::size_t k_max_row_cells = 1024;
+
+// Keys that are properties of the key itself: the analysis sets them from the key (kms-reference §2.2).
+constexpr std::string_view k_key_property_keys[] = {"kms:keyspec", "kms:keyusage", "kms:keyorigin", "kms:multiregion",
+                                                    "kms:multiregionkeytype", "kms:customermasterkeyspec",
+                                                    "kms:customermasterkeyusage"};
+
+std::uint64_t action_mask(const policy::Statement& statement) {
+  std::uint64_t mask = 0;
+  for (const policy::PatternEntry& entry : statement.actions.entries) {
+    mask |= entry.value.known() ? policy::match_actions(entry.value.text) : ~std::uint64_t{0};
+  }
+  return statement.actions.negated ? ~mask : mask;
+}
+
+// Whether a principal entry may name `subject` (conservative: unknown values may).
+bool may_name(const policy::PrincipalEntry& entry, const Subject& subject) {
+  if (!entry.value.known()) return true;
+  switch (entry.form) {
+  case policy::PrincipalForm::any: return true;
+  case policy::PrincipalForm::account: return subject.kind != SubjectKind::service && entry.account == subject.account;
+  case policy::PrincipalForm::user:
+  case policy::PrincipalForm::role: return entry.value.text == subject.arn;
+  case policy::PrincipalForm::assumed_role:
+  case policy::PrincipalForm::federated_user: return entry.account == subject.account;
+  case policy::PrincipalForm::service: return subject.kind == SubjectKind::service && entry.value.text == subject.arn;
+  case policy::PrincipalForm::other: return false;
+  case policy::PrincipalForm::unknown: return true;
+  }
+  return true;
+}
+
+bool may_apply(const policy::Statement& statement, const Subject& subject) {
+  if (!statement.principal || statement.principal->negated) return true;
+  return std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                     [&](const policy::PrincipalEntry& entry) { return may_name(entry, subject); });
+}
+
+bool grant_may_name(const policy::CompiledGrant& grant, const Subject& subject) {
+  if (grant.spec.unknown_fields || !grant.spec.grantee.known()) return true;
+  if (grant.grantee.form == policy::PrincipalForm::account) return grant.grantee.account == subject.account;
+  if (grant.spec.grantee.text == subject.arn) return true;
+  return grant.spec.retiring_principal && grant.spec.retiring_principal->text == subject.arn;
+}
+
+struct StatementFacts {
+  std::uint64_t actions = 0;
+  std::vector<std::size_t> dims;
+};
+
+std::vector<StatementFacts> facts_of(const policy::Document& document, const std::vector<Dimension>& dims) {
+  std::vector<StatementFacts> out;
+  out.reserve(document.statements.size());
+  for (const policy::Statement& statement : document.statements) {
+    StatementFacts facts;
+    facts.actions = action_mask(statement);
+    for (const policy::ConditionClause& clause : statement.conditions) {
+      for (const std::size_t d : dimensions_of(clause, dims)) {
+        if (std::find(facts.dims.begin(), facts.dims.end(), d) == facts.dims.end()) facts.dims.push_back(d);
+      }
+    }
+    out.push_back(std::move(facts));
+  }
+  return out;
+}
+
+void add_all(std::vector<std::size_t>& into, const std::vector<std::size_t>& dims) {
+  for (const std::size_t d : dims) {
+    if (std::find(into.begin(), into.end(), d) == into.end()) into.push_back(d);
+  }
+}
+
+} // namespace
+
+void build_rows(Analysis& a) {
+  std::vector<const policy::Document*> documents{&a.key_policy.document()};
+  for (const auto& compiled : a.identity_policies) {
+    if (compiled) documents.push_back(&compiled->document());
+  }
+  a.dimensions = build_dimensions(documents, a.grants);
+  std::erase_if(a.dimensions, [](const Dimension& dim) {
+    const std::string lower = policy::to_lower(dim.key);
+    return std::find(std::begin(k_key_property_keys), std::end(k_key_property_keys), lower) != std::end(k_key_property_keys);
+  });
+
+  const policy::Document& key_policy = a.key_policy.document();
+  const std::vector<StatementFacts> key_facts = facts_of(key_policy, a.dimensions);
+  std::vector<std::optional<std::vector<StatementFacts>>> identity_facts(a.identity_policies.size());
+  for (std::size_t p = 0; p < a.identity_policies.size(); ++p) {
+    if (a.identity_policies[p]) identity_facts[p] = facts_of(a.identity_policies[p]->document(), a.dimensions);
+  }
+  std::vector<std::vector<std::size_t>> grant_dims;
+  for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, a.dimensions));
+
+  std::vector<std::string> dropped;
+  const std::size_t action_count = a.actions.size();
+  a.rows.assign(a.subjects.size() * action_count, Row{});
+  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
+    const Subject& subject = a.subjects[s];
+    // The identity policies this subject is evaluated with (graph principals only).
+    std::vector<std::size_t> identity_ids;
+    for (const std::size_t v : variants_of(a, s)) {
+      for (const auto& id : a.variants[v].policy_ids) {
+        if (id) identity_ids.push_back(static_cast<std::size_t>(*id));
+      }
+    }
+    std::vector<std::vector<bool>> signatures;
+    for (std::size_t act = 0; act < action_count; ++act) {
+      const auto index = policy::find_action(a.actions[act]);
+      const std::uint64_t bit = std::uint64_t{1} << *index;
+      const policy::ActionInfo& info = policy::kms_actions()[*index];
+      std::vector<std::size_t> dims;
+      // What decides alike: the statements and grants that apply, and the action's KMS traits.
+      std::vector<bool> signature{info.key_resource, info.cross_account, info.grant_operation, info.cryptographic,
+                                  a.actions[act] == "kms:RetireGrant", a.actions[act] == "kms:CreateGrant"};
+      for (std::size_t i = 0; i < key_facts.size(); ++i) {
+        const bool applies = (key_facts[i].actions & bit) != 0 && may_apply(key_policy.statements[i], subject);
+        signature.push_back(applies);
+        if (applies) add_all(dims, key_facts[i].dims);
+      }
+      for (const std::size_t p : identity_ids) {
+        for (const StatementFacts& facts : *identity_facts[p]) {
+          const bool applies = (facts.actions & bit) != 0;
+          signature.push_back(applies);
+          if (applies) add_all(dims, facts.dims);
+        }
+      }
+      for (std::size_t g = 0; g < a.grants.size(); ++g) {
+        const bool applies = ((a.grants[g].operations & bit) != 0 || a.actions[act] == "kms:RetireGrant") &&
+                             grant_may_name(a.grants[g], subject);
+        signature.push_back(applies);
+        if (applies) add_all(dims, grant_dims[g]);
+      }
+      std::erase_if(dims, [&](std::size_t d) { return !key_applies(a.dimensions[d].key, a.actions[act]); });
+      std::sort(dims.begin(), dims.end());
+      std::size_t cells = 1;
+      for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (cells * a.dimensions[dims[i]].size() > k_max_row_cells) {
+          for (std::size_t rest = i; rest < dims.size(); ++rest) {
+            const std::string& key = a.dimensions[dims[rest]].key;
+            if (std::find(dropped.begin(), dropped.end(), key) == dropped.end()) dropped.push_back(key);
+          }
+          dims.resize(i);
+          break;
+        }
+        cells *= a.dimensions[dims[i]].size();
+      }
+
+      Row& row = a.rows[s * action_count + act];
+      std::vector<Dimension> row_dims;
+      for (const std::size_t d : dims) row_dims.push_back(a.dimensions[d]);
+      row.dims = std::move(dims);
+      row.space = CellSpace(std::move(row_dims));
+      row.leader = act;
+      for (std::size_t earlier = 0; earlier < signatures.size(); ++earlier) {
+        if (signatures[earlier] == signature && a.rows[s * action_count + earlier].dims == row.dims) {
+          row.leader = earlier;
+          break;
+        }
+      }
+      signatures.push_back(std::move(signature));
+    }
+  }
+  if (!dropped.empty()) {
+    std::string keys;
+    for (const std::string& key : dropped) keys += (keys.empty() ? "" : ", ") + key;
+    a.notes.push_back("too many condition values to combine; some requests are taken to lack " + keys);
+  }
+}
+
+} // namespace tfkms::analysis::detail

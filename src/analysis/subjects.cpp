@@ -1,0 +1,187 @@
+#include "analysis/subjects.hpp"
+
+#include <algorithm>
+
+#include "policy/match.hpp"
+
+namespace tfkms::analysis {
+
+namespace {
+
+constexpr std::string_view k_stand_in_name = "tfkms-any-principal";
+
+std::string account_principal_arn(const std::string& partition, const std::string& account) {
+  return "arn:" + partition + ":iam::" + account + ":role/" + std::string(k_stand_in_name);
+}
+
+class Collector {
+public:
+  explicit Collector(const SubjectInputs& inputs) : m_in(inputs) {}
+
+  void graph_principals() {
+    const model::Graph& graph = *m_in.graph;
+    for (std::size_t i = 0; i < graph.principals.size(); ++i) {
+      const model::Principal& principal = graph.principals[i];
+      if (principal.kind == model::PrincipalKind::group) continue; // groups are not callers
+      Subject subject;
+      subject.kind = SubjectKind::graph_principal;
+      subject.principal = static_cast<model::PrincipalId>(i);
+      subject.arn = principal_arn(graph, *subject.principal);
+      subject.account = model::resolve_value(principal.account, graph).text;
+      subject.label = principal.source.name().empty() ? subject.arn : principal.source.name();
+      account(subject.account);
+      m_principals.push_back(std::move(subject));
+    }
+  }
+
+  void named(const std::string& arn, std::string label) {
+    const auto known = [&](const Subject& s) { return s.arn == arn; };
+    if (std::any_of(m_principals.begin(), m_principals.end(), known)) return;
+    const policy::ClassifiedPrincipal classified =
+        policy::classify_principal(policy::PrincipalSection::aws, model::Value{arn, model::ValueKind::literal, {}});
+    Subject subject;
+    subject.kind = SubjectKind::named_principal;
+    subject.arn = arn;
+    subject.account = classified.account;
+    subject.label = std::move(label);
+    m_principals.push_back(std::move(subject));
+    account(classified.account);
+  }
+
+  void account(const std::string& id) {
+    if (id.empty() || std::find(m_accounts.begin(), m_accounts.end(), id) != m_accounts.end()) return;
+    m_accounts.push_back(id);
+  }
+
+  void service(const std::string& name) {
+    if (std::find(m_services.begin(), m_services.end(), name) == m_services.end()) m_services.push_back(name);
+  }
+
+  void principal_text(policy::PrincipalSection section, const model::Value& value) {
+    if (!value.known()) return;
+    const policy::ClassifiedPrincipal classified = policy::classify_principal(section, value);
+    switch (classified.form) {
+    case policy::PrincipalForm::account: account(classified.account); break;
+    case policy::PrincipalForm::user:
+    case policy::PrincipalForm::role:
+    case policy::PrincipalForm::assumed_role:
+    case policy::PrincipalForm::federated_user: named(value.text, value.text); break;
+    case policy::PrincipalForm::service: service(value.text); break;
+    case policy::PrincipalForm::any:
+    case policy::PrincipalForm::other:
+    case policy::PrincipalForm::unknown: break;
+    }
+  }
+
+  void key_policy(const policy::Document& document) {
+    for (const policy::Statement& statement : document.statements) {
+      if (statement.principal) {
+        for (const policy::PrincipalEntry& entry : statement.principal->entries) principal_text(entry.section, entry.value);
+      }
+      for (const policy::ConditionClause& clause : statement.conditions) condition(clause);
+    }
+  }
+
+  void condition(const policy::ConditionClause& clause) {
+    const bool arn = clause.key_lower == "aws:principalarn";
+    const bool account_key = clause.key_lower == "kms:calleraccount" || clause.key_lower == "aws:principalaccount";
+    const bool service_key = clause.key_lower == "aws:principalservicename";
+    if (!arn && !account_key && !service_key) return;
+    for (const model::Value& value : clause.values) {
+      if (!value.known() || value.text.empty()) continue;
+      if (account_key && policy::is_account_id(value.text)) account(value.text);
+      if (service_key && value.text.find('*') == std::string::npos) service(value.text);
+      if (!arn) continue;
+      if (value.text.find_first_of("*?") == std::string::npos) {
+        principal_text(policy::PrincipalSection::aws, value);
+        continue;
+      }
+      // A pattern: one caller it matches stands for all of them.
+      std::string sample;
+      for (const char c : value.text) {
+        if (c == '?') sample += 'x';
+        else if (c == '*') sample += "tfkms";
+        else sample += c;
+      }
+      named(sample, "principals matching " + value.text);
+    }
+  }
+
+  void grants(const std::vector<policy::CompiledGrant>& compiled) {
+    for (const policy::CompiledGrant& grant : compiled) {
+      principal_text(policy::PrincipalSection::aws, grant.spec.grantee);
+      if (grant.spec.retiring_principal) principal_text(policy::PrincipalSection::aws, *grant.spec.retiring_principal);
+    }
+  }
+
+  std::vector<Subject> finish() {
+    std::vector<Subject> out = std::move(m_principals);
+    for (Subject& subject : out) subject.key_account = subject.account == m_in.key_account;
+
+    Subject root;
+    root.kind = SubjectKind::account_root;
+    root.account = m_in.key_account;
+    root.arn = "arn:" + m_in.partition + ":iam::" + m_in.key_account + ":root";
+    root.key_account = true;
+    root.label = "the root user of account " + m_in.key_account;
+    out.push_back(std::move(root));
+
+    std::vector<std::string> accounts{m_in.key_account};
+    for (const std::string& id : m_accounts) {
+      if (id != m_in.key_account) accounts.push_back(id);
+    }
+    for (const std::string& id : accounts) {
+      Subject subject;
+      subject.kind = SubjectKind::account_principals;
+      subject.account = id;
+      subject.arn = account_principal_arn(m_in.partition, id);
+      subject.key_account = id == m_in.key_account;
+      subject.label = "any principal of account " + id;
+      out.push_back(std::move(subject));
+    }
+    for (const std::string& name : m_services) {
+      Subject subject;
+      subject.kind = SubjectKind::service;
+      subject.arn = name;
+      subject.label = "service " + name;
+      out.push_back(std::move(subject));
+    }
+    // An account id nothing names, standing for every other account.
+    std::string other = "000000000000";
+    while (std::find(accounts.begin(), accounts.end(), other) != accounts.end()) other.back()++;
+    Subject any;
+    any.kind = SubjectKind::any_account;
+    any.account = other;
+    any.arn = account_principal_arn(m_in.partition, other);
+    any.label = "any principal of any other account";
+    out.push_back(std::move(any));
+    return out;
+  }
+
+private:
+  const SubjectInputs& m_in;
+  std::vector<Subject> m_principals;
+  std::vector<std::string> m_accounts;
+  std::vector<std::string> m_services;
+};
+
+} // namespace
+
+std::string principal_arn(const model::Graph& graph, model::PrincipalId id) {
+  const model::Principal& principal = graph.principal(id);
+  model::Value arn = model::resolve_value(principal.arn, graph);
+  if (arn.known() && !arn.text.empty()) return std::move(arn.text);
+  const std::string_view kind = principal.kind == model::PrincipalKind::user ? "user/" : "role/";
+  return "arn:" + graph.partition + ":iam::" + model::resolve_value(principal.account, graph).text + ":" +
+         std::string(kind) + principal.name;
+}
+
+std::vector<Subject> collect_subjects(const SubjectInputs& inputs) {
+  Collector collector(inputs);
+  collector.graph_principals();
+  if (inputs.key_policy) collector.key_policy(*inputs.key_policy);
+  if (inputs.grants) collector.grants(*inputs.grants);
+  return collector.finish();
+}
+
+} // namespace tfkms::analysis

@@ -1,0 +1,28 @@
+#pragma once
+// The classes of callers the access analysis evaluates: the graph's principals, the principals and
+// accounts the key policy, its conditions and the grants name, the key account's other principals
+// and root user, and "any other account" (kms-reference §3.5).
+#include <string>
+#include <vector>
+
+#include "analysis/access.hpp"
+#include "policy/document.hpp"
+
+namespace tfkms::analysis {
+
+struct SubjectInputs {
+  const model::Graph* graph = nullptr;
+  std::string key_account;
+  std::string partition;
+  const policy::Document* key_policy = nullptr; ///< nullptr when unknown
+  const std::vector<policy::CompiledGrant>* grants = nullptr;
+};
+
+/// Graph principals first (roles and users, in graph order), then named principals, the key
+/// account's root user, account principals (the key account first), services and any account.
+[[nodiscard]] std::vector<Subject> collect_subjects(const SubjectInputs& inputs);
+
+/// The resolved ARN of graph principal `id`, or one built from its account and name when unknown.
+[[nodiscard]] std::string principal_arn(const model::Graph& graph, model::PrincipalId id);
+
+} // namespace tfkms::analysis
