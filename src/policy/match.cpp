@@ -1,5 +1,7 @@
 #include "policy/match.hpp"
 
+#include "model/value.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -108,6 +110,8 @@ bool resource_match(std::string_view encoded_pattern, std::string_view resource)
 }
 
 bool is_account_id(std::string_view text) {
+  // The deployment account when no input names it (model/value.hpp) is an account like any other.
+  if (text == model::k_this_account) return true;
   return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 

@@ -37,7 +37,7 @@ struct ArnParts {
 /// ARN matched per component, partition/service/region/account ignoring case [IAM-RESOURCE].
 [[nodiscard]] bool resource_match(std::string_view encoded_pattern, std::string_view resource);
 
-/// True for a 12-digit AWS account id.
+/// True for a 12-digit AWS account id, or model::k_this_account (the deployment account when unnamed).
 [[nodiscard]] bool is_account_id(std::string_view text);
 
 /// ASCII lower-case copy.
