@@ -125,7 +125,7 @@ model::Graph twenty_statement_graph() {
                                {{"StringEquals", {{"kms:CallerAccount", "111122223333"},
                                                   {"kms:ViaService", service + ".us-east-1.amazonaws.com"}}}}));
   }
-  for (const std::string& account : {"444455556666", "777788889999"}) {
+  for (const std::string account : {"444455556666", "777788889999"}) {
     statements.push_back(allow(aws("arn:aws:iam::" + account + ":root"), {"kms:Decrypt", "kms:DescribeKey"}));
     statements.push_back(allow(aws("arn:aws:iam::" + account + ":root"), {"kms:CreateGrant"},
                                {{"Bool", {{"kms:GrantIsForAWSResource", "true"}}}}));

@@ -269,18 +269,19 @@ TEST_CASE("a Deny with NotPrincipal leaves only the exempted principals", "[anal
   model::Graph graph = graph_with_key(policy_of(
       {allow(aws(k_root), "kms:*"),
        json{{"Effect", "Deny"},
-            {"NotPrincipal", aws({k_root, "arn:aws:iam::111122223333:role/admin"})},
+            {"NotPrincipal", aws("arn:aws:iam::111122223333:role/admin")},
             {"Action", "kms:*"},
             {"Resource", "*"}}}));
   const model::PolicyId admin_access = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   add_role(graph, "admin", {admin_access});
   add_role(graph, "ops", {admin_access});
   const KeyAccess analysis = analyze_key(graph, k_key);
-  CHECK_FALSE(accesses(analysis, "aws_iam_role.admin", ActionClass::read, "kms:Decrypt").empty());
   CHECK(accesses(analysis, "aws_iam_role.ops", ActionClass::read, "kms:Decrypt").empty());
   CHECK(accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt").empty());
-  CHECK(can(analysis, graph_caller(1), "kms:Decrypt").outcome ==
-        policy::Outcome::explicitly_denied);
+  for (const ActionClass action_class : k_action_classes) {
+    for (const std::string& label : who(analysis, action_class, false)) CHECK(label == "aws_iam_role.admin");
+  }
+  CHECK(can(analysis, graph_caller(1), "kms:Decrypt").outcome == policy::Outcome::explicitly_denied);
 }
 
 TEST_CASE("a cross-account statement lets the other account's principals use the key if their IAM allows",
@@ -439,4 +440,23 @@ TEST_CASE("a user reads through its group's identity policy", "[analysis]") {
   // Groups are not callers.
   CHECK(std::none_of(analysis.subjects().begin(), analysis.subjects().end(),
                      [](const Subject& s) { return s.label == "aws_iam_group.readers"; }));
+}
+
+TEST_CASE("an input without an account id is analysed with the deployment account", "[analysis]") {
+  model::Graph graph; // graph.account stays model::k_this_account
+  model::Key key;
+  key.source.address = "aws_kms_key.data";
+  key.arn = "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k";
+  key.account = model::symbol("account");
+  key.policy.state = model::PolicySource::State::document;
+  key.policy.document = policy_of({allow(aws("arn:aws:iam::" + model::symbol("account") + ":root"), "kms:*"),
+                                   allow(aws("arn:aws:iam::" + model::symbol("account") + ":role/app"), "kms:Decrypt")});
+  graph.add(std::move(key));
+  const KeyAccess analysis = analyze_key(graph, k_key);
+  const std::string everyone = "any principal of account " + std::string(model::k_this_account);
+  const auto reads = accesses(analysis, everyone, ActionClass::read, "kms:Decrypt");
+  REQUIRE(reads.size() == 1);
+  CHECK(reads.front()->needs_identity_policy);
+  CHECK(accesses(analysis, everyone, ActionClass::read, "kms:Decrypt", policy::Outcome::unknown).empty());
+  CHECK_FALSE(accesses(analysis, "arn:aws:iam::this-account:role/app", ActionClass::read, "kms:Decrypt").empty());
 }
