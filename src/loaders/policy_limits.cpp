@@ -52,17 +52,26 @@ std::optional<std::string> condition_breach(const nlohmann::json& statement, con
   return std::nullopt;
 }
 
+model::Diagnostic about(const model::PolicySource& source, model::DiagnosticLevel level, const std::string& message) {
+  model::Diagnostic diagnostic;
+  diagnostic.level = level;
+  diagnostic.file = source.where.file;
+  diagnostic.line = source.where.line;
+  diagnostic.column = source.where.column;
+  diagnostic.pointer = source.where.pointer;
+  diagnostic.message = (source.where.address.empty() ? std::string() : source.where.address + ": ") + message;
+  return diagnostic;
+}
+
 void enforce(model::PolicySource& source, const Limits& limits, model::Graph& graph) {
+  for (const std::string& warning : source.warnings) {
+    graph.diagnostics.push_back(about(source, model::DiagnosticLevel::warning, warning));
+  }
+  source.warnings.clear();
   if (source.state != model::PolicySource::State::document) return;
   auto message = policy_limit_breach(source.document, limits);
   if (!message) return;
-  model::Diagnostic error;
-  error.file = source.where.file;
-  error.line = source.where.line;
-  error.column = source.where.column;
-  error.pointer = source.where.pointer;
-  error.message = (source.where.address.empty() ? std::string() : source.where.address + ": ") + *message;
-  graph.diagnostics.push_back(std::move(error));
+  graph.diagnostics.push_back(about(source, model::DiagnosticLevel::error, *message));
   source.state = model::PolicySource::State::unreadable;
   source.error = std::move(*message);
   source.document = nullptr;

@@ -18,7 +18,8 @@ namespace tfkms::loaders {
 /// limits.max_statements = 1000"), or nothing. Walks without recursion, so any depth is safe.
 [[nodiscard]] std::optional<std::string> policy_limit_breach(const nlohmann::json& document, const Limits& limits);
 
-/// Marks every policy of `graph` that breaks a limit unreadable and adds an error diagnostic for it.
+/// Marks every policy of `graph` that breaks a limit unreadable and adds an error diagnostic for it;
+/// reports the warnings a loader recorded on a policy (PolicySource::warnings) as warning diagnostics.
 void enforce_policy_limits(model::Graph& graph, const Limits& limits);
 
 } // namespace tfkms::loaders

@@ -1,5 +1,7 @@
 #include "loaders/terraform_policy.hpp"
 
+#include <set>
+
 #include "loaders/terraform_address.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/value.hpp"
@@ -33,8 +35,30 @@ void append_values(nlohmann::json& target, const std::vector<std::string>& value
 model::PolicySource parse_policy_text(std::string_view text) {
   model::PolicySource source;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return source;
+  // The parse itself is iterative; what follows (strip_strings, copies of the graph) recurses, so a
+  // policy nested past any real one (the grammar needs six levels) is refused here.
+  constexpr int k_max_policy_nesting = 32;
+  bool too_deep = false;
+  std::vector<std::set<std::string>> open_objects; // keys seen in each enclosing object
+  const auto watch = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (depth > k_max_policy_nesting) too_deep = true;
+    if (event == Event::object_start) open_objects.emplace_back();
+    else if (event == Event::object_end && !open_objects.empty()) open_objects.pop_back();
+    else if (event == Event::key && !open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second)
+      // IAM rejects some duplicate keys and reads others last-wins; nlohmann keeps the last, so say so.
+      source.warnings.push_back("duplicate key \"" + model::strip_control(parsed.get<std::string>()) +
+                                "\" in the policy text; the last value is used");
+    return true;
+  };
   try {
-    source.document = nlohmann::json::parse(text);
+    source.document = nlohmann::json::parse(text, watch);
+    if (too_deep) {
+      source.state = model::PolicySource::State::unreadable;
+      source.document = nullptr;
+      source.error = "the policy nests deeper than " + std::to_string(k_max_policy_nesting) + " levels";
+      return source;
+    }
     strip_strings(source.document);
     source.state = model::PolicySource::State::document;
     if (!source.document.is_object()) {

@@ -37,6 +37,9 @@ struct PolicySource {
   std::string error;
   SourceRef where;                   ///< the attribute holding the policy
   std::vector<SourceRef> statement_locations; ///< by statement index, when the loader knows them
+  /// Problems read past (a duplicate key in the policy text: the last value is used); load_input
+  /// reports each as a warning naming the policy's attribute.
+  std::vector<std::string> warnings;
 };
 
 /// A resource-level suppression (CloudFormation Metadata or a Terraform comment).
