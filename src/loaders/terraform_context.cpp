@@ -26,11 +26,12 @@ bool is_true(const nlohmann::json* flag) { return flag != nullptr && flag->is_bo
 } // namespace
 
 Field Field::operator[](std::string_view key) const {
-  return Field(member(m_value, key), is_true(m_unknown) ? m_unknown : member(m_unknown, key), member(m_expression, key));
+  return Field(member(m_value, key), is_true(m_unknown) ? m_unknown : member(m_unknown, key), member(m_expression, key), m_configured);
 }
 
 Field Field::operator[](std::size_t index) const {
-  return Field(element(m_value, index), is_true(m_unknown) ? m_unknown : element(m_unknown, index), element(m_expression, index));
+  return Field(element(m_value, index), is_true(m_unknown) ? m_unknown : element(m_unknown, index), element(m_expression, index),
+               m_configured);
 }
 
 bool Field::unknown() const { return is_true(m_unknown); }
@@ -85,7 +86,8 @@ const ConfigResource* Context::config(const Resource& resource) const {
 
 Field Context::field(const Resource& resource) const {
   const ConfigResource* configuration = config(resource);
-  return Field(&resource.values, &resource.unknown, configuration == nullptr ? nullptr : &configuration->expressions);
+  return Field(&resource.values, &resource.unknown, configuration == nullptr ? nullptr : &configuration->expressions,
+               configuration != nullptr);
 }
 
 model::SourceRef Context::where(const Resource& resource, std::string_view attribute_pointer) const {
@@ -141,7 +143,7 @@ std::optional<std::string> scalar_text(const nlohmann::json& value) {
 
 std::optional<std::string> Context::text(const Field& field, std::string_view module) const {
   if (const nlohmann::json* value = field.value()) return scalar_text(*value);
-  if (!field.unknown()) return std::nullopt;
+  if (!field.unknown() || field.computed_default()) return std::nullopt;
   if (const auto* constant = member(field.expression(), "constant_value"); constant != nullptr) {
     if (auto text = scalar_text(*constant)) return text;
   }
@@ -177,7 +179,7 @@ std::vector<std::string> Context::texts(const Field& field, std::string_view mod
     }
     return out;
   }
-  if (!field.unknown()) return out;
+  if (!field.unknown() || field.computed_default()) return out;
   if (const auto* constant = member(field.expression(), "constant_value"); constant != nullptr && constant->is_array()) {
     for (const auto& item : *constant) {
       if (auto text = scalar_text(item)) out.push_back(std::move(*text));

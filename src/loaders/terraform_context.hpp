@@ -21,14 +21,18 @@ class SourceIndex;
 class Field {
 public:
   Field() = default;
-  Field(const nlohmann::json* value, const nlohmann::json* unknown, const nlohmann::json* expression)
-      : m_value(value), m_unknown(unknown), m_expression(expression) {}
+  /// `configured`: the resource has a configuration, so an attribute without an expression is unset.
+  Field(const nlohmann::json* value, const nlohmann::json* unknown, const nlohmann::json* expression, bool configured)
+      : m_value(value), m_unknown(unknown), m_expression(expression), m_configured(configured) {}
 
   [[nodiscard]] Field operator[](std::string_view key) const;
   [[nodiscard]] Field operator[](std::size_t index) const;
 
   /// True when the value is known only after apply.
   [[nodiscard]] bool unknown() const;
+  /// True when the value is unknown only because the provider computes a default: the
+  /// configuration does not set it (`after_unknown` marks such attributes at create).
+  [[nodiscard]] bool computed_default() const { return unknown() && m_configured && m_expression == nullptr; }
   /// The planned value when known and not null.
   [[nodiscard]] const nlohmann::json* value() const;
   [[nodiscard]] const nlohmann::json* expression() const { return m_expression; }
@@ -41,6 +45,7 @@ private:
   const nlohmann::json* m_value = nullptr;
   const nlohmann::json* m_unknown = nullptr;
   const nlohmann::json* m_expression = nullptr;
+  bool m_configured = false;
 };
 
 class Context {

@@ -181,7 +181,8 @@ model::PolicyId Builder::policy_for_arn(const std::string& raw_arn, const Resour
   policy.document.waits_on = model::has_symbols(arn) ? model::symbol_refs(arn) : std::vector<std::string>{arn};
   policy.document.origin = "a managed policy that is not defined in this input";
   const model::PolicyId id = m_graph.add(std::move(policy));
-  m_policies_by_arn.emplace(arn, id);
+  // An ARN known only after apply may name any policy: each such attachment gets its own node.
+  if (!model::has_symbols(arn)) m_policies_by_arn.emplace(arn, id);
   return id;
 }
 

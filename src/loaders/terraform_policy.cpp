@@ -86,10 +86,9 @@ model::PolicySource PolicyReader::read(const Resource& resource, const Field& fi
     return source;
   }
   source.where = m_context.where(resource, pointer);
-  if (!field.unknown()) return source; // unset
-  // Optional+computed attributes (aws_kms_key.policy) are unknown at create even when the
+  // Unset; optional+computed attributes (aws_kms_key.policy) are unknown at create even when the
   // configuration does not set them: then AWS applies its default.
-  if (m_context.config(resource) != nullptr && field.expression() == nullptr) return source;
+  if (!field.unknown() || field.computed_default()) return source;
 
   const std::vector<std::string> refs = field.references();
   std::vector<std::string> waits_on;

@@ -6,6 +6,7 @@
 
 #include "loaders/loaders.hpp"
 #include "model/value.hpp"
+#include "temp_file.hpp"
 
 namespace {
 
@@ -200,4 +201,25 @@ TEST_CASE("plan: without its .tf source, a jsonencode policy with unknown input 
   REQUIRE(policy.state == PolicySource::State::unknown);
   CHECK(policy.waits_on.size() == 3);
   CHECK(policy.waits_on[0] == R"(module.team["a"].module.kms[0].data.aws_caller_identity.current.account_id)");
+}
+
+TEST_CASE("plan: attributes the provider computes when unset are not unknown policies", "[loaders][terraform]") {
+  // Plans mark inline_policy and managed_policy_arns unknown at create even when not configured.
+  const std::string role = R"({"address": "aws_iam_role.NAME", "mode": "managed", "type": "aws_iam_role", "name": "NAME",
+    "change": {"actions": ["create"], "after": {"name": "NAME", "assume_role_policy": "{}"},
+               "after_unknown": {"arn": true, "inline_policy": true, "managed_policy_arns": true}}})";
+  const std::string config = R"({"address": "aws_iam_role.NAME", "mode": "managed", "type": "aws_iam_role", "name": "NAME",
+    "expressions": {"name": {"constant_value": "NAME"}, "assume_role_policy": {"constant_value": "{}"}}})";
+  const auto named = [](std::string text, const std::string& name) {
+    for (auto pos = text.find("NAME"); pos != std::string::npos; pos = text.find("NAME", pos)) text.replace(pos, 4, name);
+    return text;
+  };
+  const tfkms::test::TempFile file("computed.json", R"({"format_version": "1.2", "resource_changes": [)" + named(role, "ops") + "," +
+                                                        named(role, "reporting") + R"(], "configuration": {"root_module": {"resources": [)" +
+                                                        named(config, "ops") + "," + named(config, "reporting") + "]}}}");
+  const Graph graph = load(file.path());
+  REQUIRE(graph.principals.size() == 2);
+  CHECK(graph.principals[0].policies.empty());
+  CHECK(graph.principals[1].policies.empty());
+  CHECK(graph.policies.empty());
 }
