@@ -9,6 +9,18 @@
 //                                   .action = "kms:Decrypt", .resource = key_arn});
 //   policy::Decision decision;
 //   policy::decide(request.value(), &key_policy, identity_ptrs, grants, decision);
+//
+// Choices on the points kms-reference §9 leaves [OPEN] (each also commented where implemented):
+//   §9.1 boundaries / session policies / SCPs are not inputs of decide(); grants are not limited by them.
+//   §9.2 a grant to an account principal works like a key policy naming the account: its root user
+//        uses it directly, its other principals when their own identity policies allow the operation.
+//   §9.3 Encapsulate / Decapsulate: key resource, cross-account, grant operations (tools/gen_kms_actions.py).
+//   §9.5 NotPrincipal is evaluated in key policies; NotResource too, with a parser warning.
+//   §9.6 a multi-valued key (ArrayOf...) under an operator without ForAnyValue/ForAllValues never matches.
+//   §9.7 Bool compares "true"/"false" ignoring case; any other value never matches.
+//   §9.8 "*" matches service principals; a service principal's request has no kms:CallerAccount.
+// Root user: the account root user is matched directly by its account principal and has an implicit
+// identity-side allow in its own account [IAM-EVAL], kms-reference §3.2.
 #include <cstdint>
 #include <map>
 #include <memory>

@@ -314,7 +314,7 @@ class Generator:
         return block
 
     def statement(self, action, key_policy):
-        statement = {"Effect": "Allow" if self.chance(0.7) else "Deny"}
+        statement = {"Effect": "Allow" if self.chance(0.78) else "Deny"}
         if self.chance(0.3):
             statement["Sid"] = self.pick(["Enable IAM", "KeyUsers", "DenyEveryoneElse", "x"])
         if key_policy:
@@ -333,7 +333,7 @@ class Generator:
         else:
             resources = self.one_or_list(self.some(RESOURCE_PATTERNS, 1, 2))
             statement["NotResource" if self.chance(0.1) else "Resource"] = resources
-        if self.chance(0.55):
+        if self.chance(0.45):
             statement["Condition"] = self.conditions(action, self.rng.randint(1, 2))
         return statement
 
@@ -419,6 +419,11 @@ class Generator:
         if action in KEY_ACTIONS:
             statements = self.rng.randint(1, 4)
             case["key_policy"] = self.policy(action, True, statements)
+            if self.chance(0.4):  # the default "Enable IAM User Permissions" statement, often kept
+                delegation = {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Resource": "*",
+                              "Principal": {"AWS": self.pick([f"arn:aws:iam::{KEY_ACCOUNT}:root", KEY_ACCOUNT])},
+                              "Action": "kms:*"}
+                case["key_policy"]["Statement"].insert(0, delegation)
         if self.chance(0.8):
             case["identity_policies"] = [self.policy(action, False, self.rng.randint(1, 3))
                                          for _ in range(self.rng.randint(1, 2))]
@@ -497,7 +502,7 @@ def predicate_is(name, predicate):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--simulate", required=True, help="tfkms binary (with 'simulate' appended) or the driver")
+    parser.add_argument("--simulate", required=True, nargs="+", help="the command: <tfkms binary> simulate")
     parser.add_argument("--oracle-dir", required=True, type=pathlib.Path)
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=20261123)
@@ -509,8 +514,7 @@ def main():
     cases = [generator.case() for _ in range(args.count)]
     oracle_inputs = [{k: v for k, v in case.items() if k != "grants"} for case in cases]
 
-    simulate = args.simulate.split()
-    ours = run_lines(simulate, cases)
+    ours = run_lines(args.simulate, cases)
     theirs = run_lines(["node", str(HERE / "oracle_runner.js"), str(args.oracle_dir)], oracle_inputs)
 
     excluded = {name: 0 for name, _, _ in EXCLUDED_CLASSES}

@@ -1,0 +1,93 @@
+// Throughput of policy::decide(): the analysis asks it once per (principal, action, key, context) cell.
+// Usage: policy_decide_bench [iterations]   (prints ns per decision; exits 1 if a decision allocated)
+#include <ctime>
+#include <cstdlib>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/evaluate.hpp"
+
+using namespace tfkms::policy;
+using nlohmann::json;
+
+namespace {
+std::size_t g_allocations = 0;
+} // namespace
+
+// Counts heap allocations, to check that decide() makes none once its Decision is warm.
+void* operator new(std::size_t size) {
+  ++g_allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+// A console-default key policy plus a DenyEveryoneElse statement and a conditioned statement.
+const char* const k_key_policy = R"({"Version":"2012-10-17","Statement":[
+ {"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"},
+ {"Sid":"Admins","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/Admin"},
+  "Action":["kms:Create*","kms:Describe*","kms:Enable*","kms:List*","kms:Put*","kms:Update*","kms:Revoke*","kms:Disable*",
+            "kms:Get*","kms:Delete*","kms:TagResource","kms:UntagResource","kms:ScheduleKeyDeletion","kms:CancelKeyDeletion"],"Resource":"*"},
+ {"Sid":"Users","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:role/App","arn:aws:iam::222222222222:root"]},
+  "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*"},
+ {"Sid":"Grants","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/App"},
+  "Action":["kms:CreateGrant","kms:ListGrants","kms:RevokeGrant"],"Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}},
+ {"Sid":"DenyEveryoneElse","Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*",
+  "Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::111111111111:role/*","arn:aws:iam::222222222222:*"]},
+               "StringNotEqualsIfExists":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]})";
+
+const char* const k_identity = R"({"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"arn:aws:kms:*:111111111111:key/*",
+  "Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:PrincipalTag/team}"}}},
+ {"Effect":"Deny","NotAction":"kms:*","NotResource":"arn:aws:kms:us-east-1:111111111111:key/${aws:PrincipalTag/keyid}"}]})";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const long iterations = argc > 1 ? std::atol(argv[1]) : 2'000'000;
+  const tfkms::model::NoSymbols symbols;
+  const CompiledPolicy key = compile(parse_document(json::parse(k_key_policy), PolicyKind::key_policy, symbols));
+  const CompiledPolicy identity = compile(parse_document(json::parse(k_identity), PolicyKind::identity_policy, symbols));
+  const std::vector<const CompiledPolicy*> identities = {&identity, &identity};
+  GrantSpec spec;
+  spec.grantee = {"arn:aws:iam::111111111111:role/Worker", tfkms::model::ValueKind::literal, {}};
+  spec.operations = {"Decrypt", "Encrypt"};
+  spec.encryption_context_subset = std::map<std::string, std::string>{{"dept", "it"}};
+  const std::vector<CompiledGrant> grants = {compile(spec)};
+
+  const std::string key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  std::vector<PreparedRequest> requests;
+  for (const char* principal : {"arn:aws:sts::111111111111:assumed-role/App/s", "arn:aws:sts::111111111111:assumed-role/Worker/s",
+                                "arn:aws:iam::222222222222:user/bob", "arn:aws:iam::111111111111:user/alice"}) {
+    for (const char* action : {"kms:Decrypt", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:ScheduleKeyDeletion"}) {
+      auto prepared = prepare({.principal = principal, .principal_type = {}, .action = action, .resource = key_arn,
+                               .context = {{"aws:PrincipalTag/team", {"red"}}, {"kms:EncryptionContext:dept", {"it"}},
+                                           {"kms:ViaService", {"s3.us-east-1.amazonaws.com"}}}});
+      if (!prepared) return 2;
+      requests.push_back(std::move(prepared.value()));
+    }
+  }
+
+  Decision decision;
+  decide(requests.front(), &key, identities, grants, decision); // warm the reusable buffers
+  std::size_t allowed = 0;
+  const std::size_t allocations_before = g_allocations;
+  // CPU time, not wall time: the machine may be shared.
+  const std::clock_t start = std::clock();
+  for (long i = 0; i < iterations; ++i) {
+    decide(requests[static_cast<std::size_t>(i) % requests.size()], &key, identities, grants, decision);
+    allowed += decision.outcome == Outcome::allowed;
+  }
+  const double elapsed = 1e9 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  const std::size_t allocations = g_allocations - allocations_before;
+  std::cout << "policy::decide: " << iterations << " decisions, " << elapsed / static_cast<double>(iterations)
+            << " ns CPU each (" << allowed << " allowed), " << allocations << " heap allocations\n";
+  return allocations == 0 ? 0 : 1;
+}
