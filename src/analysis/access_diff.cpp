@@ -1,0 +1,172 @@
+#include "analysis/access_diff.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+namespace tfkms::analysis {
+
+namespace {
+
+using Texts = std::vector<std::string>;
+
+Texts minus(const Texts& sorted_a, const Texts& sorted_b) {
+  Texts out;
+  std::set_difference(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(), std::back_inserter(out));
+  return out;
+}
+
+// Every ground any access of the key rests on: a gain's cause is what it rests on that nothing rested
+// on before, so an existing delegating statement is not named as the cause of a new role's access.
+Texts all_grounds(const KeyAccessMap* key) {
+  std::set<std::string> grounds;
+  if (key) {
+    for (const AccessEntry& entry : key->entries) grounds.insert(entry.grounds.begin(), entry.grounds.end());
+  }
+  return {grounds.begin(), grounds.end()};
+}
+
+const AccessEntry* find_entry(const KeyAccessMap* key, ActionClass action_class, const std::string& subject) {
+  if (!key) return nullptr;
+  for (const AccessEntry& entry : key->entries) {
+    if (entry.action_class == action_class && entry.subject == subject) return &entry;
+  }
+  return nullptr;
+}
+
+class KeyDiff {
+public:
+  KeyDiff(const KeyAccessMap* before, const KeyAccessMap* after, std::vector<AccessChange>& out)
+      : m_before(before), m_after(after), m_out(out), m_grounds_before(all_grounds(before)),
+        m_grounds_after(all_grounds(after)) {}
+
+  void run() {
+    for (const ActionClass action_class : k_reported_classes) {
+      if (m_after) {
+        for (const AccessEntry& now : m_after->entries) {
+          if (now.action_class == action_class) compare(find_entry(m_before, action_class, now.subject), &now);
+        }
+      }
+      if (m_before) {
+        for (const AccessEntry& then : m_before->entries) {
+          if (then.action_class == action_class && !find_entry(m_after, action_class, then.subject)) compare(&then, nullptr);
+        }
+      }
+    }
+  }
+
+private:
+  const KeyAccessMap* m_before;
+  const KeyAccessMap* m_after;
+  std::vector<AccessChange>& m_out;
+  Texts m_grounds_before;
+  Texts m_grounds_after;
+
+  AccessChange start(const AccessEntry& entry, ChangeKind kind) const {
+    const KeyAccessMap& key = m_after ? *m_after : *m_before;
+    AccessChange change;
+    change.key = key.name;
+    change.where = key.where;
+    change.key_account = key.account;
+    change.action_class = entry.action_class;
+    change.kind = kind;
+    change.subject = entry.subject;
+    change.subject_kind = entry.kind;
+    change.reach = entry.reach;
+    change.account = entry.account;
+    change.conditions = entry.conditions;
+    change.needs_identity_policy = entry.needs_identity_policy;
+    change.through_delegation = entry.through_delegation;
+    change.unknown = entry.unknown;
+    change.data_stores = key.data_stores;
+    return change;
+  }
+
+  // The grounds of `entry` that the other snapshot lacks; all of them when it has every one (the
+  // access changed through something else, such as a Deny removed or added).
+  Texts causes(const AccessEntry& entry, const Texts& other_snapshot) const {
+    Texts own = minus(entry.grounds, other_snapshot);
+    return own.empty() ? entry.grounds : own;
+  }
+
+  void compare(const AccessEntry* then, const AccessEntry* now) {
+    if (!then) {
+      AccessChange change = start(*now, ChangeKind::gain);
+      change.actions = now->actions;
+      change.causes = m_before ? causes(*now, m_grounds_before) : Texts{"key created"};
+      m_out.push_back(std::move(change));
+      return;
+    }
+    if (!now) {
+      AccessChange change = start(*then, ChangeKind::loss);
+      change.actions = then->actions;
+      change.causes = m_after ? causes(*then, m_grounds_after) : Texts{"key destroyed"};
+      m_out.push_back(std::move(change));
+      return;
+    }
+    Texts gained = minus(now->actions, then->actions);
+    Texts lost = minus(then->actions, now->actions);
+    if (!gained.empty()) {
+      AccessChange change = start(*now, ChangeKind::gain);
+      change.actions = std::move(gained);
+      change.causes = causes(*now, then->grounds);
+      m_out.push_back(std::move(change));
+    }
+    if (!lost.empty()) {
+      AccessChange change = start(*then, ChangeKind::loss);
+      change.actions = std::move(lost);
+      change.causes = causes(*then, now->grounds);
+      m_out.push_back(std::move(change));
+    }
+    const bool same_terms = then->conditions == now->conditions &&
+                            then->needs_identity_policy == now->needs_identity_policy && then->unknown == now->unknown;
+    if (gained.empty() && lost.empty() && !same_terms) {
+      AccessChange change = start(*now, ChangeKind::condition);
+      change.actions = now->actions;
+      change.conditions_before = then->conditions;
+      change.causes = minus(now->grounds, then->grounds);
+      for (const std::string& removed : minus(then->grounds, now->grounds)) change.causes.push_back("no longer: " + removed);
+      if (change.causes.empty()) change.causes.push_back("a statement of the key policy changed");
+      change.needed_identity_policy_before = then->needs_identity_policy;
+      m_out.push_back(std::move(change));
+    }
+  }
+};
+
+} // namespace
+
+bool AccessChange::widens() const {
+  if (kind == ChangeKind::gain) return true;
+  if (kind != ChangeKind::condition) return false;
+  // Unconditional where it was conditional, or no longer needing the subject's own IAM policy.
+  return (conditions == "always" && conditions_before != "always") || (needed_identity_policy_before && !needs_identity_policy);
+}
+
+AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
+  AccessDiff diff;
+  for (const KeyAccessMap& now : after.keys) {
+    const KeyAccessMap* then = before.find_key(now.name);
+    if (!then) diff.keys_created.push_back(now.name);
+    const std::size_t count = diff.changes.size();
+    KeyDiff(then, &now, diff.changes).run();
+    if (then && count == diff.changes.size()) diff.keys_unchanged.push_back(now.name);
+  }
+  for (const KeyAccessMap& then : before.keys) {
+    if (after.find_key(then.name)) continue;
+    diff.keys_destroyed.push_back(then.name);
+    KeyDiff(&then, nullptr, diff.changes).run();
+  }
+  diff.keys_compared = after.keys.size() + diff.keys_destroyed.size();
+  return diff;
+}
+
+std::string_view to_string(ChangeKind kind) {
+  switch (kind) {
+  case ChangeKind::gain: return "gain";
+  case ChangeKind::loss: return "loss";
+  case ChangeKind::condition: return "condition change";
+  }
+  return "gain";
+}
+
+} // namespace tfkms::analysis

@@ -1,0 +1,57 @@
+#pragma once
+// What a change (a Terraform plan, or two CloudFormation templates) does to who can use each key:
+// the subjects that gain or lose read, write, grant management or administration, and why. Compares
+// the access maps of the two snapshots, matching keys by address and subjects by label.
+#include <string>
+#include <vector>
+
+#include "analysis/access_map.hpp"
+
+namespace tfkms::analysis {
+
+enum class ChangeKind {
+  gain,      ///< the subject can do actions it could not before
+  loss,      ///< the subject can no longer do actions it could before
+  condition, ///< same actions, different conditions (or identity-policy dependence)
+};
+
+struct AccessChange {
+  std::string key;            ///< KeyAccessMap::name
+  model::SourceRef where;     ///< the key: its location after the change (before, when destroyed)
+  std::string key_account;
+  ActionClass action_class = ActionClass::read;
+  ChangeKind kind = ChangeKind::gain;
+  std::string subject;
+  SubjectKind subject_kind = SubjectKind::graph_principal;
+  Reach reach = Reach::key_account;
+  std::string account; ///< the subject's account, when it has one
+  std::vector<std::string> actions;   ///< the actions gained or lost (condition: all of them)
+  std::string conditions;             ///< after the change (loss: before it)
+  std::string conditions_before;      ///< condition changes only
+  bool needed_identity_policy_before = false; ///< condition changes only
+  bool needs_identity_policy = false; ///< after the change (loss: before it)
+  bool through_delegation = false;    ///< after the change (loss: before it)
+  bool unknown = false;               ///< depends on values known only after apply
+  /// What made the difference: the statements, grants or identity policies allowing it after and not
+  /// before (gain), before and not after (loss), or "key created" / "key destroyed".
+  std::vector<std::string> causes;
+  std::vector<std::string> data_stores; ///< the stores the key encrypts: their access changes the same way
+
+  /// Access grows: a gain, or the same actions under a condition that no longer holds back anyone.
+  [[nodiscard]] bool widens() const;
+};
+
+struct AccessDiff {
+  std::vector<AccessChange> changes; ///< by key, then class, then subject
+  std::vector<std::string> keys_created;
+  std::vector<std::string> keys_destroyed;
+  std::vector<std::string> keys_unchanged; ///< in both snapshots, no change
+  std::size_t keys_compared = 0;           ///< keys in either snapshot
+};
+
+[[nodiscard]] AccessDiff diff_access(const AccessMap& before, const AccessMap& after);
+
+/// "gain", "loss", "condition change".
+[[nodiscard]] std::string_view to_string(ChangeKind kind);
+
+} // namespace tfkms::analysis
