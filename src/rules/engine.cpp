@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "rules/diff_context.hpp"
 #include "rules/glob.hpp"
 #include "rules/rule.hpp"
 
@@ -50,6 +51,28 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
   }
 }
 
+// Severity overrides, fingerprints and suppressions, the same for every rule's findings.
+void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph, const Config& config,
+            std::vector<Finding>& findings) {
+  const auto settings = config.rules.find(info.id);
+  for (ReportedFinding& reported : sink.findings()) {
+    Finding& finding = reported.finding;
+    finding.rule_id = std::string(info.id);
+    if (settings != config.rules.end() && settings->second.severity) finding.severity = *settings->second.severity;
+    // The fingerprint covers what the rule found, not how it was suppressed.
+    assign_fingerprint(finding);
+    apply_suppressions(reported, graph, config);
+    findings.push_back(std::move(finding));
+  }
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
+           std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
+  });
+}
+
 } // namespace
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
@@ -60,21 +83,25 @@ std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, 
     if (!selected(info, config, selection)) continue;
     FindingSink sink;
     rule->check(context, sink);
-    const auto settings = config.rules.find(info.id);
-    for (ReportedFinding& reported : sink.findings()) {
-      Finding& finding = reported.finding;
-      finding.rule_id = std::string(info.id);
-      if (settings != config.rules.end() && settings->second.severity) finding.severity = *settings->second.severity;
-      // The fingerprint covers what the rule found, not how it was suppressed.
-      assign_fingerprint(finding);
-      apply_suppressions(reported, graph, config);
-      findings.push_back(std::move(finding));
-    }
+    finish(info, sink, graph, config, findings);
   }
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
-           std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
-  });
+  sort_findings(findings);
+  return findings;
+}
+
+std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::AccessDiff& diff, const Config& config,
+                                    const Selection& selection) {
+  const RuleContext context{after, config};
+  const DiffContext diff_context{context, diff};
+  std::vector<Finding> findings;
+  for (const auto& rule : make_all_rules()) {
+    const RuleInfo& info = rule->info();
+    if (!selected(info, config, selection)) continue;
+    FindingSink sink;
+    rule->check_diff(diff_context, sink);
+    finish(info, sink, after, config, findings);
+  }
+  sort_findings(findings);
   return findings;
 }
 

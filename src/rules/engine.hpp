@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/access_diff.hpp"
 #include "model/graph.hpp"
 #include "rules/config.hpp"
 #include "rules/finding.hpp"
@@ -27,5 +28,11 @@ struct Selection {
 /// honoured: the finding stays active and says so in its evidence, so a silent opt-out cannot hide
 /// a problem.
 [[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection);
+
+/// Runs the rules about a change (Rule::check_diff: TFKMS020, TFKMS021) on what `diff` does to access,
+/// `after` being the input after the change (suppressions and accounts come from it). Selection,
+/// severity overrides, fingerprints, suppressions and order as run_rules.
+[[nodiscard]] std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::AccessDiff& diff,
+                                                  const Config& config, const Selection& selection);
 
 } // namespace tfkms::rules

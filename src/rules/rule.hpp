@@ -51,11 +51,16 @@ struct RuleContext {
   [[nodiscard]] bool is_internal(std::string_view account) const;
 };
 
+struct DiffContext; // rules/diff_context.hpp
+
 class Rule {
 public:
   virtual ~Rule() = default;
   [[nodiscard]] virtual const RuleInfo& info() const = 0;
   virtual void check(const RuleContext& context, FindingSink& out) const = 0;
+  /// Rules about a change (tfkms diff, tfkms check --diff) look at both snapshots here; the others
+  /// have nothing to say about a change as such.
+  virtual void check_diff(const DiffContext& /*context*/, FindingSink& /*out*/) const {}
 };
 
 } // namespace tfkms::rules
