@@ -12,6 +12,8 @@ std::vector<std::unique_ptr<Rule>> make_all_rules() {
   rules.push_back(make_tfkms003_grant_without_retirement());
   rules.push_back(make_tfkms006_lockout_risk());
   rules.push_back(make_tfkms007_rotation_disabled());
+  rules.push_back(make_tfkms020_access_gained_outside_account());
+  rules.push_back(make_tfkms021_access_widened_through_iam());
   return rules;
 }
 

@@ -10,5 +10,7 @@ namespace tfkms::rules {
 std::unique_ptr<Rule> make_tfkms003_grant_without_retirement();
 std::unique_ptr<Rule> make_tfkms006_lockout_risk();
 std::unique_ptr<Rule> make_tfkms007_rotation_disabled();
+std::unique_ptr<Rule> make_tfkms020_access_gained_outside_account();
+std::unique_ptr<Rule> make_tfkms021_access_widened_through_iam();
 
 } // namespace tfkms::rules
