@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "report/access_tables.hpp"
 #include "report/formats.hpp"
 #include "report/summary.hpp"
 
@@ -82,12 +83,13 @@ public:
     for (const rules::Finding& finding : report.findings) findings.push_back(to_json(finding));
     Json diagnostics = Json::array();
     for (const model::Diagnostic& diagnostic : report.diagnostics) diagnostics.push_back(to_json(diagnostic));
-    const Json document{{"version", TFKMS_VERSION},
+    Json document{{"version", TFKMS_VERSION},
                         {"format_version", k_format_version},
                         {"inputs", report.inputs},
                         {"findings", std::move(findings)},
                         {"diagnostics", std::move(diagnostics)},
                         {"summary", summary(report)}};
+    if (report.access_changes) document["changes"] = changes_json(*report.access_changes);
     // Input bytes that are not UTF-8 become U+FFFD instead of aborting the whole report.
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
   }

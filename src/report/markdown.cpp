@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "report/access_tables.hpp"
 #include "report/escape.hpp"
 #include "report/formats.hpp"
 #include "report/paths.hpp"
@@ -73,6 +74,7 @@ public:
   void write(const Report& report, std::ostream& out) const override {
     std::string text = "## tfkms: " + describe_findings(count_findings(report)) + "\n\nAnalysed " +
                        describe_analysed(report.counts) + ".\n\n" + rule_table(report);
+    if (report.access_changes) text += changes_markdown(*report.access_changes);
 
     // Diagnostics get half the budget at most, so a run with many unreadable files still shows findings.
     std::size_t diagnostics_left = 0;

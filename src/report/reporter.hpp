@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/access_diff.hpp"
 #include "model/diagnostic.hpp"
 #include "rules/finding.hpp"
 #include "rules/rule_info.hpp"
@@ -35,6 +36,8 @@ struct Report {
   std::vector<std::string> inputs;            ///< the paths analysed
   Counts counts;
   std::span<const rules::RuleInfo> rules;     ///< every rule, for formats that list them (SARIF)
+  /// With --diff / tfkms diff: who gains or loses access (text, Markdown and JSON show it).
+  const analysis::AccessDiff* access_changes = nullptr;
 };
 
 enum class Color { off, on };

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 
+#include "report/access_tables.hpp"
 #include "report/escape.hpp"
 #include "report/formats.hpp"
 #include "report/summary.hpp"
@@ -75,6 +76,7 @@ public:
     for (const model::Diagnostic& diagnostic : report.diagnostics) {
       out << "tfkms: " << m_style.level(diagnostic.level) << ": " << terminal_safe(diagnostic.to_string()) << '\n';
     }
+    if (report.access_changes) out << changes_text(*report.access_changes) << '\n';
     out << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts) << '\n';
   }
 

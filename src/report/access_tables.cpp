@@ -1,0 +1,236 @@
+#include "report/access_tables.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "report/escape.hpp"
+
+namespace tfkms::report {
+
+namespace {
+
+using analysis::AccessChange;
+using analysis::AccessEntry;
+using analysis::ChangeKind;
+using Json = nlohmann::json;
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+// Every action of the class reads as "all N actions of the class"; a partial list is spelled out.
+std::string actions_text(const std::vector<std::string>& actions, analysis::ActionClass action_class) {
+  const auto all = analysis::actions_of(action_class);
+  if (actions.size() > 1 && actions.size() == all.size()) return "all " + std::to_string(all.size()) + " actions";
+  return joined(actions);
+}
+
+// "any principal of account 111122223333, if its own IAM policy allows it" / "may" for unknowns.
+std::string who(const AccessEntry& entry) {
+  std::string text = entry.subject;
+  if (entry.needs_identity_policy) text += " (if its own IAM policy allows it)";
+  if (entry.unknown) text += " (unknown before apply)";
+  return text;
+}
+
+std::string who(const AccessChange& change) {
+  std::string text = change.subject;
+  if (change.needs_identity_policy) text += " (if its own IAM policy allows it)";
+  if (change.unknown) text += " (unknown before apply)";
+  return text;
+}
+
+std::string conditions(const AccessChange& change) {
+  if (change.kind != ChangeKind::condition) return change.conditions;
+  std::string before = change.conditions_before;
+  if (change.needed_identity_policy_before) before += ", only with its own IAM policy";
+  return change.conditions + " (was: " + before + ")";
+}
+
+char sign(ChangeKind kind) {
+  switch (kind) {
+  case ChangeKind::gain: return '+';
+  case ChangeKind::loss: return '-';
+  case ChangeKind::condition: return '~';
+  }
+  return '~';
+}
+
+std::string key_heading(const analysis::KeyAccessMap& key) {
+  std::string text = key.name + " (account " + key.account;
+  if (!key.planned_action.empty()) text += ", " + key.planned_action;
+  text += ")";
+  return text;
+}
+
+Json entry_json(const AccessEntry& entry) {
+  return Json{{"class", analysis::to_string(entry.action_class)},
+              {"subject", entry.subject},
+              {"reach", analysis::to_string(entry.reach)},
+              {"account", entry.account},
+              {"actions", entry.actions},
+              {"conditions", entry.conditions},
+              {"needs_identity_policy", entry.needs_identity_policy},
+              {"through_delegation", entry.through_delegation},
+              {"outcome", entry.unknown ? "unknown" : "allowed"},
+              {"unknowns", entry.unknowns},
+              {"grounds", entry.grounds}};
+}
+
+// The keys of a diff in order of first appearance, with their changes.
+std::vector<std::pair<std::string, std::vector<const AccessChange*>>> by_key(const analysis::AccessDiff& diff) {
+  std::vector<std::pair<std::string, std::vector<const AccessChange*>>> keys;
+  for (const AccessChange& change : diff.changes) {
+    if (keys.empty() || keys.back().first != change.key) keys.emplace_back(change.key, std::vector<const AccessChange*>{});
+    keys.back().second.push_back(&change);
+  }
+  return keys;
+}
+
+std::string key_note(const analysis::AccessDiff& diff, const std::string& key) {
+  const auto has = [&](const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), key) != list.end(); };
+  if (has(diff.keys_created)) return " (created)";
+  if (has(diff.keys_destroyed)) return " (destroyed)";
+  return {};
+}
+
+} // namespace
+
+void write_access_text(const analysis::AccessMap& map, std::ostream& out) {
+  for (const analysis::KeyAccessMap& key : map.keys) {
+    out << "key " << terminal_safe(key_heading(key)) << '\n';
+    if (!key.data_stores.empty()) out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
+    if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
+    for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
+    for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
+      out << "  " << analysis::to_string(action_class) << ":\n";
+      bool any = false;
+      for (const AccessEntry& entry : key.entries) {
+        if (entry.action_class != action_class) continue;
+        any = true;
+        out << "    " << terminal_safe(who(entry)) << ": " << terminal_safe(actions_text(entry.actions, entry.action_class)) << ' '
+            << terminal_safe(entry.conditions) << '\n';
+        if (!entry.grounds.empty()) out << "      allowed by " << terminal_safe(joined(entry.grounds, "; ")) << '\n';
+        if (!entry.unknowns.empty()) out << "      unknown: " << terminal_safe(joined(entry.unknowns, "; ")) << '\n';
+      }
+      if (!any) out << "    nobody\n";
+    }
+    out << '\n';
+  }
+  if (map.data_stores.empty()) return;
+  out << "data stores\n";
+  for (const analysis::DataStoreAccess& store : map.data_stores) {
+    out << "  " << terminal_safe(store.name) << " (" << store.kind << "): ";
+    if (store.key.empty()) out << "key " << terminal_safe(store.key_text.empty() ? "unknown" : store.key_text) << " (not analysed)\n";
+    else out << "read, write and administration as key " << terminal_safe(store.key) << '\n';
+  }
+}
+
+void write_access_markdown(const analysis::AccessMap& map, std::ostream& out) {
+  out << "## tfkms: who can use each key\n\n";
+  for (const analysis::KeyAccessMap& key : map.keys) {
+    out << "### " << markdown_inline(key_heading(key)) << "\n\n";
+    if (!key.data_stores.empty()) out << "Encrypts " << markdown_inline(joined(key.data_stores)) << ".\n\n";
+    if (!key.policy_known) out << "> The key policy is not known before apply: every access is unknown.\n\n";
+    out << "| Class | Who | Actions | Conditions | Allowed by |\n| --- | --- | --- | --- | --- |\n";
+    for (const AccessEntry& entry : key.entries) {
+      out << "| " << analysis::to_string(entry.action_class) << " | " << markdown_inline(who(entry)) << " | "
+          << markdown_inline(actions_text(entry.actions, entry.action_class)) << " | " << markdown_inline(entry.conditions) << " | "
+          << markdown_inline(joined(entry.grounds, "; ")) << " |\n";
+    }
+    out << '\n';
+  }
+  if (map.data_stores.empty()) return;
+  out << "### Data stores\n\n| Data store | Kind | Key |\n| --- | --- | --- |\n";
+  for (const analysis::DataStoreAccess& store : map.data_stores) {
+    out << "| " << markdown_inline(store.name) << " | " << store.kind << " | "
+        << markdown_inline(store.key.empty() ? store.key_text + " (not analysed)" : store.key) << " |\n";
+  }
+  out << '\n';
+}
+
+Json access_json(const analysis::AccessMap& map) {
+  Json keys = Json::array();
+  for (const analysis::KeyAccessMap& key : map.keys) {
+    Json entries = Json::array();
+    for (const AccessEntry& entry : key.entries) entries.push_back(entry_json(entry));
+    keys.push_back(Json{{"key", key.name},
+                        {"file", key.where.file},
+                        {"account", key.account},
+                        {"planned_action", key.planned_action},
+                        {"policy_known", key.policy_known},
+                        {"notes", key.notes},
+                        {"data_stores", key.data_stores},
+                        {"access", std::move(entries)}});
+  }
+  Json stores = Json::array();
+  for (const analysis::DataStoreAccess& store : map.data_stores) {
+    stores.push_back(Json{{"data_store", store.name}, {"kind", store.kind}, {"key", store.key}, {"key_text", store.key_text}});
+  }
+  return Json{{"keys", std::move(keys)}, {"data_stores", std::move(stores)}};
+}
+
+std::string changes_text(const analysis::AccessDiff& diff) {
+  std::ostringstream out;
+  if (diff.changes.empty()) {
+    out << "access changes: none\n";
+    return out.str();
+  }
+  for (const auto& [key, changes] : by_key(diff)) {
+    out << "access changes of " << terminal_safe(key) << key_note(diff, key) << '\n';
+    for (const AccessChange* change : changes) {
+      out << "  " << sign(change->kind) << ' ' << analysis::to_string(change->action_class) << ": "
+          << terminal_safe(who(*change)) << ": " << terminal_safe(actions_text(change->actions, change->action_class)) << ' '
+          << terminal_safe(conditions(*change)) << '\n';
+      if (!change->causes.empty()) out << "      cause: " << terminal_safe(joined(change->causes, "; ")) << '\n';
+    }
+  }
+  return out.str();
+}
+
+std::string changes_markdown(const analysis::AccessDiff& diff) {
+  std::string out = "### Access changes\n\n";
+  if (diff.changes.empty()) return out + "No key gains or loses access.\n\n";
+  for (const auto& [key, changes] : by_key(diff)) {
+    out += "**" + markdown_inline(key) + "**" + key_note(diff, key) + "\n\n";
+    out += "| | Class | Who | Actions | Conditions | Cause |\n| --- | --- | --- | --- | --- | --- |\n";
+    for (const AccessChange* change : changes) {
+      out += std::string("| ") + (change->kind == ChangeKind::gain ? "gain" : change->kind == ChangeKind::loss ? "loss" : "changed") +
+             " | " + std::string(analysis::to_string(change->action_class)) + " | " + markdown_inline(who(*change)) + " | " +
+             markdown_inline(actions_text(change->actions, change->action_class)) + " | " + markdown_inline(conditions(*change)) + " | " +
+             markdown_inline(joined(change->causes, "; ")) + " |\n";
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Json changes_json(const analysis::AccessDiff& diff) {
+  Json changes = Json::array();
+  for (const AccessChange& change : diff.changes) {
+    changes.push_back(Json{{"key", change.key},
+                           {"file", change.where.file},
+                           {"class", analysis::to_string(change.action_class)},
+                           {"change", analysis::to_string(change.kind)},
+                           {"widens", change.widens()},
+                           {"subject", change.subject},
+                           {"reach", analysis::to_string(change.reach)},
+                           {"account", change.account},
+                           {"actions", change.actions},
+                           {"conditions", change.conditions},
+                           {"conditions_before", change.conditions_before},
+                           {"needs_identity_policy", change.needs_identity_policy},
+                           {"through_delegation", change.through_delegation},
+                           {"outcome", change.unknown ? "unknown" : "allowed"},
+                           {"causes", change.causes},
+                           {"data_stores", change.data_stores}});
+  }
+  return changes;
+}
+
+} // namespace tfkms::report

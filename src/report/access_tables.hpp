@@ -1,0 +1,27 @@
+#pragma once
+// Renders the access map (`tfkms access`) and the access changes of a diff (`tfkms diff`, and the
+// "access changes" section every report format carries when a diff was run).
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/access_diff.hpp"
+#include "analysis/access_map.hpp"
+
+namespace tfkms::report {
+
+/// Per key: who can read, write, manage grants and administer, with conditions and grounds; then
+/// every data store and the key its access goes through.
+void write_access_text(const analysis::AccessMap& map, std::ostream& out);
+void write_access_markdown(const analysis::AccessMap& map, std::ostream& out);
+[[nodiscard]] nlohmann::json access_json(const analysis::AccessMap& map);
+
+/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change). Empty
+/// diff: one line saying nothing changed.
+[[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
+[[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff);
+/// The `changes` array of the JSON report.
+[[nodiscard]] nlohmann::json changes_json(const analysis::AccessDiff& diff);
+
+} // namespace tfkms::report
