@@ -1,0 +1,59 @@
+#pragma once
+// `tfkms access`: who can read, write, manage grants of and administer each key and the data stores it
+// encrypts. `tfkms diff`: what a change (a plan, or --base OLD NEW templates) does to that, with the
+// rules about changes (TFKMS020, TFKMS021).
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "analysis/access_diff.hpp"
+#include "loaders/loaders.hpp"
+#include "report/reporter.hpp"
+#include "rules/config.hpp"
+#include "rules/engine.hpp"
+
+namespace tfkms::cli {
+
+struct AccessOptions {
+  std::vector<std::string> paths;
+  std::string format = "text"; ///< text, json, markdown
+  std::optional<std::string> account_id;
+  std::vector<std::string> parameters; ///< KEY=VALUE
+};
+
+struct DiffOptions {
+  std::vector<std::string> paths;       ///< plans; with --base, the template after the change
+  std::optional<std::string> base;      ///< the template before the change
+  std::string format = "text";          ///< any report format
+  std::string fail_on = "low";          ///< lowest severity that makes the exit code 1, or "never"
+  std::optional<std::string> config_path;
+  std::optional<std::string> account_id;
+  std::vector<std::string> parameters;
+  std::vector<std::string> only_rules;
+  std::vector<std::string> skip_rules;
+};
+
+/// Adds the `access` and `diff` subcommands to `app`; their options are written into `access` and
+/// `diff`. Returns the two subcommands, so the caller can tell which one ran.
+std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access, DiffOptions& diff);
+
+[[nodiscard]] int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err);
+[[nodiscard]] int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err);
+
+/// The findings and access changes of one change, for `tfkms diff` and `tfkms check --diff`.
+struct DiffResult {
+  analysis::AccessDiff diff;
+  std::vector<rules::Finding> findings;
+};
+
+/// Loads the two snapshots of `path` (see load_snapshots), compares their access and runs the change
+/// rules. Fails with the diagnostic of an input that cannot be read.
+[[nodiscard]] model::Result<DiffResult> diff_input(const std::string& path, const std::optional<std::string>& base,
+                                                   const loaders::LoadOptions& options, const rules::Config& config,
+                                                   const rules::Selection& selection);
+
+} // namespace tfkms::cli

@@ -1,0 +1,97 @@
+// Data-driven tests of `tfkms diff`: every fixtures/diff/<name>.tfplan.json (a plan with before/after
+// values) or <name>.after.yaml with <name>.before.yaml (a CloudFormation pair) must produce exactly
+// the access changes and findings listed in <name>.expected.json:
+//   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}]}
+// Fixtures run as account 111122223333. Adding a fixture needs no code.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/access.hpp"
+
+namespace fs = std::filesystem;
+using namespace tfkms;
+
+namespace {
+
+const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures" / "diff";
+
+using ChangeRow = std::tuple<std::string, std::string, std::string, std::string>;
+using FindingRow = std::pair<std::string, std::string>;
+
+struct Scenario {
+  std::string name;
+  fs::path input;
+  std::optional<std::string> base;
+};
+
+std::vector<Scenario> scenarios() {
+  std::vector<Scenario> found;
+  for (const auto& entry : fs::directory_iterator(k_fixtures)) {
+    const std::string file = entry.path().filename().string();
+    if (file.ends_with(".tfplan.json")) {
+      found.push_back({file.substr(0, file.size() - std::string_view(".tfplan.json").size()), entry.path(), std::nullopt});
+    } else if (file.ends_with(".after.yaml")) {
+      const std::string name = file.substr(0, file.size() - std::string_view(".after.yaml").size());
+      found.push_back({name, entry.path(), (k_fixtures / (name + ".before.yaml")).string()});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
+  return found;
+}
+
+std::string show(const std::multiset<ChangeRow>& rows) {
+  std::string out;
+  for (const auto& [key, action_class, change, subject] : rows) out += key + " | " + action_class + " | " + change + " | " + subject + "\n";
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
+  const auto all = scenarios();
+  REQUIRE(all.size() >= 6);
+  for (const Scenario& scenario : all) {
+    DYNAMIC_SECTION(scenario.name) {
+      const fs::path expected_path = k_fixtures / (scenario.name + ".expected.json");
+      REQUIRE(fs::exists(expected_path));
+      std::ifstream in(expected_path);
+      const nlohmann::json expected = nlohmann::json::parse(in);
+
+      loaders::LoadOptions options;
+      options.account_id = "111122223333";
+      rules::Config config;
+      config.account_id = options.account_id;
+      auto result = cli::diff_input(scenario.input.string(), scenario.base, options, config, {});
+      INFO((result ? std::string() : result.error().to_string()));
+      REQUIRE(result);
+
+      std::multiset<ChangeRow> expected_changes;
+      for (const auto& row : expected.at("changes")) {
+        expected_changes.emplace(row.at("key"), row.at("class"), row.at("change"), row.at("subject"));
+      }
+      std::multiset<ChangeRow> actual_changes;
+      for (const analysis::AccessChange& change : result.value().diff.changes) {
+        actual_changes.emplace(change.key, analysis::to_string(change.action_class), analysis::to_string(change.kind),
+                               change.subject);
+      }
+      INFO("actual changes:\n" << show(actual_changes));
+      CHECK(actual_changes == expected_changes);
+
+      std::multiset<FindingRow> expected_findings;
+      for (const auto& row : expected.at("findings")) expected_findings.emplace(row.at("rule_id"), row.at("resource"));
+      std::multiset<FindingRow> actual_findings;
+      std::string messages;
+      for (const rules::Finding& finding : result.value().findings) {
+        actual_findings.emplace(finding.rule_id, finding.resource);
+        messages += finding.rule_id + " " + finding.resource + ": " + finding.message + "\n";
+      }
+      INFO("actual findings:\n" << messages);
+      CHECK(actual_findings == expected_findings);
+    }
+  }
+}
