@@ -160,6 +160,14 @@ AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
   return diff;
 }
 
+void append(AccessDiff& into, const AccessDiff& more) {
+  into.changes.insert(into.changes.end(), more.changes.begin(), more.changes.end());
+  into.keys_created.insert(into.keys_created.end(), more.keys_created.begin(), more.keys_created.end());
+  into.keys_destroyed.insert(into.keys_destroyed.end(), more.keys_destroyed.begin(), more.keys_destroyed.end());
+  into.keys_unchanged.insert(into.keys_unchanged.end(), more.keys_unchanged.begin(), more.keys_unchanged.end());
+  into.keys_compared += more.keys_compared;
+}
+
 std::string_view to_string(ChangeKind kind) {
   switch (kind) {
   case ChangeKind::gain: return "gain";

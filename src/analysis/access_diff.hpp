@@ -51,6 +51,9 @@ struct AccessDiff {
 
 [[nodiscard]] AccessDiff diff_access(const AccessMap& before, const AccessMap& after);
 
+/// Adds the changes and key lists of `more` (another input's diff) to `into`.
+void append(AccessDiff& into, const AccessDiff& more);
+
 /// "gain", "loss", "condition change".
 [[nodiscard]] std::string_view to_string(ChangeKind kind);
 

@@ -139,11 +139,23 @@ model::Result<DiffResult> diff_input(const std::string& path, const std::optiona
                                      const rules::Selection& selection) {
   auto snapshots = load_snapshots(path, base, options);
   if (!snapshots) return snapshots.error();
+  return diff_graphs(snapshots.value().before, snapshots.value().after, config, selection);
+}
+
+DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
+                       const rules::Selection& selection) {
   DiffResult result;
-  result.diff = analysis::diff_access(analysis::map_access(snapshots.value().before),
-                                      analysis::map_access(snapshots.value().after));
-  result.findings = rules::run_diff_rules(snapshots.value().after, result.diff, config, selection);
+  result.diff = analysis::diff_access(analysis::map_access(before), analysis::map_access(after));
+  result.findings = rules::run_diff_rules(after, result.diff, config, selection);
   return result;
+}
+
+model::Result<DiffResult> diff_plan(const std::string& path, const model::Graph& after, loaders::LoadOptions options,
+                                    const rules::Config& config, const rules::Selection& selection) {
+  options.snapshot = loaders::Snapshot::before;
+  auto before = loaders::load_file(path, options);
+  if (!before) return before.error();
+  return diff_graphs(before.value().graph, after, config, selection);
 }
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
@@ -182,10 +194,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     }
     ++report.counts.files;
     DiffResult& one = result.value();
-    all.changes.insert(all.changes.end(), one.diff.changes.begin(), one.diff.changes.end());
-    all.keys_created.insert(all.keys_created.end(), one.diff.keys_created.begin(), one.diff.keys_created.end());
-    all.keys_destroyed.insert(all.keys_destroyed.end(), one.diff.keys_destroyed.begin(), one.diff.keys_destroyed.end());
-    all.keys_unchanged.insert(all.keys_unchanged.end(), one.diff.keys_unchanged.begin(), one.diff.keys_unchanged.end());
+    analysis::append(all, one.diff);
     report.findings.insert(report.findings.end(), one.findings.begin(), one.findings.end());
     report.counts.keys += one.diff.keys_compared;
   }

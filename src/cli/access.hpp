@@ -56,4 +56,13 @@ struct DiffResult {
                                                    const loaders::LoadOptions& options, const rules::Config& config,
                                                    const rules::Selection& selection);
 
+/// The same for two graphs already loaded.
+[[nodiscard]] DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
+                                     const rules::Selection& selection);
+
+/// `tfkms check --diff`: the plan at `path` is already loaded as `after`; loads its before snapshot.
+[[nodiscard]] model::Result<DiffResult> diff_plan(const std::string& path, const model::Graph& after,
+                                                  loaders::LoadOptions options, const rules::Config& config,
+                                                  const rules::Selection& selection);
+
 } // namespace tfkms::cli

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/access.hpp"
 #include "cli/check.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/simulate.hpp"
@@ -90,6 +91,7 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "SARIF automationDetails.id, so several runs in one repository do not replace each other");
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
   check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
+  check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
 }
 
 int list_rules(const std::string& format, std::ostream& out) {
@@ -162,6 +164,10 @@ int dispatch(int argc, char** argv) {
 
   CLI::App* version_cmd = app.add_subcommand("version", "Print the version");
 
+  AccessOptions access_options;
+  DiffOptions diff_options;
+  const auto [access_cmd, diff_cmd] = add_access_commands(app, access_options, diff_options);
+
   try {
     app.parse(argc, argv);
     check_options.format = *report::parse_format(check_arguments.format);
@@ -187,6 +193,8 @@ int dispatch(int argc, char** argv) {
   if (app.got_subcommand(rules_cmd)) return list_rules(rules_format, std::cout);
   if (app.got_subcommand(explain_cmd)) return explain(rule_id, std::cout, std::cerr);
   if (app.got_subcommand(simulate_cmd)) return run_simulate(std::cin, std::cout, std::cerr);
+  if (app.got_subcommand(access_cmd)) return run_access(access_options, std::cout, std::cerr);
+  if (app.got_subcommand(diff_cmd)) return run_diff(diff_options, std::cout, std::cerr);
   if (app.got_subcommand(version_cmd)) std::cout << "tfkms " << TFKMS_VERSION << '\n';
   return k_exit_clean;
 }

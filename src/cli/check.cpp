@@ -6,6 +6,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "cli/access.hpp"
 #include "cli/exit_codes.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/config.hpp"
@@ -111,6 +112,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   const rules::Selection selection{options.only_rules, options.skip_rules};
   report::Report report;
   report.rules = rules::all_rule_infos();
+  analysis::AccessDiff access_changes;
   for (const std::string& path : expand_paths(options.paths, errors)) {
     report.inputs.push_back(path);
     auto input = loaders::load_file(path, load_options);
@@ -125,7 +127,18 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     count(graph, report.counts);
     std::vector<rules::Finding> findings = rules::run_rules(graph, *config, selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
+    // --diff: only a plan holds a change; states and templates have nothing to compare.
+    if (options.diff && input.value().kind == loaders::InputKind::terraform_plan) {
+      auto diff = diff_plan(path, graph, load_options, *config, selection);
+      if (!diff) {
+        errors.push_back(diff.error());
+        continue;
+      }
+      analysis::append(access_changes, diff.value().diff);
+      std::move(diff.value().findings.begin(), diff.value().findings.end(), std::back_inserter(report.findings));
+    }
   }
+  if (options.diff) report.access_changes = &access_changes;
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
   if (!options.quiet || !errors.empty()) {

@@ -26,6 +26,7 @@ struct CheckOptions {
   std::string sarif_category;
   bool no_color = false;
   bool quiet = false;
+  bool diff = false; ///< --diff: also compare each plan's before and after access (TFKMS020/021)
 };
 
 /// Runs a check; returns the exit code. Errors about the inputs go to `err` as
