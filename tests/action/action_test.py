@@ -184,8 +184,9 @@ class ActionTest(unittest.TestCase):
     def test_inputs_and_outputs_as_documented(self):
         inputs = self.action["inputs"]
         self.assertEqual(set(inputs), {"path", "tf-dir", "config", "fail-on", "sarif-file", "category",
-                                       "account-id", "build"})
+                                       "account-id", "diff", "build"})
         self.assertEqual(inputs["fail-on"]["default"], "low")
+        self.assertEqual(inputs["diff"]["default"], "false")
         self.assertEqual(inputs["sarif-file"]["default"], "tfkms.sarif")
         self.assertEqual(inputs["build"]["default"], "auto")
         self.assertEqual(set(self.action["outputs"]), {"findings", "sarif-file", "exit-code"})
@@ -218,6 +219,13 @@ class ActionTest(unittest.TestCase):
                                              "--", "."])
         self.assertEqual(run.outputs, {"findings": "0", "sarif-file": "tfkms.sarif", "exit-code": "0"})
         self.assertNotIn("::error title=tfkms", run.stdout)
+
+    def test_diff_true_adds_the_flag_and_anything_else_does_not(self):
+        self.run_action({"diff": "true"})
+        self.assertIn("--diff", self.tfkms_args())
+        for value in ("false", "TRUE", "true --fail-on=never", ""):
+            self.run_action({"diff": value})
+            self.assertNotIn("--diff", self.tfkms_args())
 
     def test_sarif_file_in_a_new_folder(self):
         run = self.run_action({"sarif-file": "reports/kms/tfkms.sarif"})
