@@ -1,9 +1,10 @@
-// Writes the SARIF tfkms produces for the sample reports into a folder, for the SARIF multitool
+// Writes the SARIF tfkms produces for the sample reports (and for the registered rules' pages) into a folder, for the SARIF multitool
 // validation (sarif_multitool_test.py): usage `tfkms_sarif_samples OUT_DIR`.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "rules/registry.hpp"
 #include "sample_reports.hpp"
 
 using namespace tfkms::report;
@@ -37,13 +38,16 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir(argv[1]);
   std::filesystem::create_directories(dir);
+  Report registered = samples::representative(); // the real rule pages as help and descriptions
+  registered.rules = tfkms::rules::all_rule_infos();
   ReportOptions categorised = samples::in_repo();
   categorised.sarif_category = "tfkms/infra";
   const bool ok = write(dir / "representative.sarif", samples::representative(), samples::in_repo()) &&
                   write(dir / "clean.sarif", samples::clean(), samples::in_repo()) &&
                   write(dir / "hostile.sarif", samples::hostile(), samples::in_repo()) &&
                   write(dir / "categorised.sarif", samples::representative(), categorised) &&
-                  write(dir / "oversized.sarif", oversized(), samples::in_repo());
+                  write(dir / "oversized.sarif", oversized(), samples::in_repo()) &&
+                  write(dir / "registered_rules.sarif", registered, samples::in_repo());
   if (!ok) std::cerr << "tfkms_sarif_samples: cannot write to " << dir << '\n';
   return ok ? 0 : 1;
 }

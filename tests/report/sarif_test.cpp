@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "rules/registry.hpp"
 #include "sample_reports.hpp"
 
 using namespace tfkms::report;
@@ -157,4 +158,22 @@ TEST_CASE("sarif stays within GitHub's size limits, keeping the most severe resu
   const json& notice = run["invocations"][0]["toolExecutionNotifications"].back();
   CHECK(notice["level"] == "warning");
   CHECK(notice["message"]["text"].get<std::string>().find("Omitted " + std::to_string(600 - kept) + " of 600") == 0);
+}
+
+TEST_CASE("sarif describes every registered rule from its documentation page", "[report][sarif]") {
+  Report report = samples::clean();
+  report.rules = tfkms::rules::all_rule_infos();
+  REQUIRE_FALSE(report.rules.empty());
+  const json rules = sarif(report)["runs"][0]["tool"]["driver"]["rules"];
+  REQUIRE(rules.size() == report.rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const tfkms::rules::RuleInfo& info = report.rules[i];
+    INFO(info.id);
+    CHECK(rules[i]["id"] == std::string(info.id));
+    CHECK(rules[i]["help"]["markdown"] == std::string(info.markdown));
+    const std::string full = rules[i]["fullDescription"]["text"];
+    CHECK(full != std::string(info.title)); // taken from "## Why it matters", not the fallback
+    CHECK(full.size() <= 1024);
+    CHECK(full.find('\n') == std::string::npos);
+  }
 }
