@@ -74,7 +74,8 @@ std::vector<RuleEntry> collect_rules(const Report& report) {
   }
   for (const rules::Finding& finding : report.findings) {
     const bool known = std::any_of(out.begin(), out.end(), [&](const RuleEntry& e) { return e.id == finding.rule_id; });
-    if (!known) out.push_back({finding.rule_id, finding.rule_id, finding.rule_id, finding.severity, {}});
+    // No name: SARIF1001 wants a name different from the id, and there is none to give.
+    if (!known) out.push_back({finding.rule_id, {}, finding.rule_id, finding.severity, {}});
   }
   return out;
 }
@@ -101,16 +102,17 @@ Json rule_descriptor(const RuleEntry& rule) {
   std::string full = why_it_matters(rule.markdown);
   if (full.empty()) full = rule.title;
   const std::string help_markdown = rule.markdown.empty() ? rule.title : std::string(rule.markdown);
-  return Json{{"id", rule.id},
-              {"name", rule.name},
-              {"shortDescription", message(truncate_utf8(rule.title, k_max_description))},
+  Json descriptor{{"id", rule.id}};
+  if (!rule.name.empty()) descriptor["name"] = rule.name;
+  descriptor.update(Json{{"shortDescription", message(truncate_utf8(rule.title, k_max_description))},
               {"fullDescription", message(truncate_utf8(full, k_max_description))},
               {"help", {{"text", help_markdown}, {"markdown", help_markdown}}},
               {"helpUri", std::string(k_information_uri) + "/blob/main/rules/" + uri_reference(rule.id) + ".md"},
               {"defaultConfiguration", {{"level", severity.level}}},
               {"properties",
                {{"tags", {"security", "kms", "aws", "terraform", "cloudformation"}},
-                {"security-severity", severity.security_severity}}}};
+                {"security-severity", severity.security_severity}}}});
+  return descriptor;
 }
 
 class SarifWriter {

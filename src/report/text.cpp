@@ -1,8 +1,10 @@
 // Plain text for terminals: findings grouped by file, one headline each, then the evidence and the
 // fix indented, then diagnostics and a summary. Input text is passed through terminal_safe so a
 // resource name cannot carry escape sequences to the user's terminal.
+#include <algorithm>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "report/access_tables.hpp"
 #include "report/escape.hpp"
@@ -61,15 +63,21 @@ public:
   explicit TextReporter(const ReportOptions& options) : m_style(options.color) {}
 
   void write(const Report& report, std::ostream& out) const override {
-    const std::string* current_file = nullptr;
+    // Grouped by file even when the report interleaves files (one input can map to several .tf files).
+    std::vector<const rules::Finding*> shown;
     for (const rules::Finding& finding : report.findings) {
-      if (finding.suppressed) continue;
-      if (current_file == nullptr || *current_file != finding.file) {
+      if (!finding.suppressed) shown.push_back(&finding);
+    }
+    std::stable_sort(shown.begin(), shown.end(),
+                     [](const rules::Finding* a, const rules::Finding* b) { return a->file < b->file; });
+    const std::string* current_file = nullptr;
+    for (const rules::Finding* finding : shown) {
+      if (current_file == nullptr || *current_file != finding->file) {
         if (current_file != nullptr) out << '\n';
-        out << m_style.bold(terminal_safe(finding.file.empty() ? "(no file)" : finding.file)) << '\n';
-        current_file = &finding.file;
+        out << m_style.bold(terminal_safe(finding->file.empty() ? "(no file)" : finding->file)) << '\n';
+        current_file = &finding->file;
       }
-      write_finding(finding, out);
+      write_finding(*finding, out);
     }
     if (current_file != nullptr) out << '\n';
 

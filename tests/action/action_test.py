@@ -4,14 +4,15 @@
 action.yml is read with a real YAML parser (tfkms_yaml_to_json), linted for script injection, and
 each composite step is run with `bash --noprofile --norc -eo pipefail` (GitHub's `shell: bash`), its
 `env:` expressions evaluated from the inputs and earlier step outputs, GITHUB_OUTPUT and
-GITHUB_STEP_SUMMARY pointing at temp files. A fake `tfkms` on PATH records its arguments and plays
-back canned output, so the test checks the action's plumbing: arguments, outputs, exit codes,
-summary, SARIF file, and that hostile input values are passed literally and never executed.
+GITHUB_STEP_SUMMARY pointing at temp files. The real tfkms checks the demo fixture end to end
+(annotations, SARIF, summary, outputs); a fake `tfkms` that records its arguments checks the exact
+command line, exit-code handling, and that hostile input values are passed literally, never executed.
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 
 SOURCE_DIR: Path
 YAML_TO_JSON: str
+TFKMS: Path
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 INPUT_REF = re.compile(r"^inputs\.([A-Za-z0-9_-]+)$")
@@ -263,6 +265,50 @@ class ActionTest(unittest.TestCase):
         self.assertEqual(run.outputs["sarif-file"], hostile["sarif-file"])
         self.assertEqual(run.outputs["findings"], "3", "a value must not add outputs of its own")
 
+    # --- the real tfkms ----------------------------------------------------------------------------
+
+    def run_real(self, inputs: dict) -> ActionRun:
+        """Runs the action with the built tfkms on PATH, in a workspace holding the demo fixture."""
+        for name in ("plan.json", "main.tf"):
+            shutil.copy(SOURCE_DIR / "fixtures" / "demo" / name, self.workspace / name)
+        (self.bin / "tfkms").symlink_to(TFKMS)
+        return ActionRun(self.action, inputs, self.env, self.workspace, self.temp)
+
+    def test_real_tfkms_on_the_demo_fixture(self):
+        run = self.run_real({"path": "plan.json", "tf-dir": ".", "fail-on": "high", "category": "tfkms/demo",
+                             "sarif-file": "out/tfkms.sarif"})
+        self.assertEqual(run.step_outputs["install"]["bin"], str(self.bin / "tfkms"))
+        self.assertEqual((run.failed_step, run.returncode), ("check", 1), run.stdout)
+        log = json.loads((self.workspace / "out/tfkms.sarif").read_text())
+        results = log["runs"][0]["results"]
+        unsuppressed = [r for r in results if "suppressions" not in r]
+        self.assertGreater(len(unsuppressed), 0)
+        self.assertEqual(run.outputs, {"findings": str(len(unsuppressed)), "sarif-file": "out/tfkms.sarif",
+                                       "exit-code": "1"})
+        self.assertEqual(log["runs"][0]["automationDetails"]["id"], "tfkms/demo/")
+        for result in results:
+            uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            self.assertFalse(uri.startswith("/") or ".." in uri, uri)
+            if result["level"] == "error":  # critical/high: an error annotation on the same file
+                self.assertIn(f"::error file={uri},line=", run.stdout)
+        self.assertTrue(run.summaries["check"].startswith(f"## tfkms: {len(unsuppressed)} finding"))
+        self.assertIn("| Severity | Rule | Title | Findings |", run.summaries["check"])
+
+    def test_real_tfkms_with_fail_on_never_passes(self):
+        run = self.run_real({"path": "plan.json", "tf-dir": ".", "fail-on": "never"})
+        self.assertIsNone(run.failed_step, run.stdout)
+        self.assertEqual(run.outputs["exit-code"], "0")
+        self.assertGreater(int(run.outputs["findings"]), 0)
+        self.assertTrue((self.workspace / "tfkms.sarif").is_file())
+
+    def test_real_tfkms_rejects_hostile_values_without_running_them(self):
+        m = self.markers
+        run = self.run_real({"path": f"plan.json $(touch {m}/path)", "fail-on": f"high; touch {m}/failon",
+                             "config": f"`touch {m}/config`"})
+        self.assertEqual((run.failed_step, run.returncode), ("check", 2), run.stdout)
+        self.assertEqual(run.outputs["exit-code"], "2")
+        self.assertEqual(list(m.iterdir()), [])
+
     # --- finding or building tfkms ----------------------------------------------------------------
 
     def run_install(self, inputs: dict) -> ActionRun:
@@ -300,6 +346,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--source-dir", required=True, type=Path)
     parser.add_argument("--yaml-to-json", required=True)
+    parser.add_argument("--tfkms", required=True, type=Path, help="the built tfkms binary")
     options, rest = parser.parse_known_args()
-    SOURCE_DIR, YAML_TO_JSON = options.source_dir.resolve(), options.yaml_to_json
+    SOURCE_DIR, YAML_TO_JSON, TFKMS = options.source_dir.resolve(), options.yaml_to_json, options.tfkms.resolve()
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)

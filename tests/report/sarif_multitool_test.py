@@ -2,7 +2,7 @@
 """Validates tfkms SARIF with Microsoft's SARIF multitool, pinned, as GitHub code scanning would.
 
 Installs @microsoft/sarif-multitool (exact version) into <source>/.oracle/sarif-multitool with npm,
-writes the sample SARIF files, runs `validate --rule-kind "Gh;Sarif"` on each plus any extra files
+writes the sample SARIF files and the output of `tfkms check --format sarif` on the fixtures, runs `validate --rule-kind "Gh;Sarif"` on each plus any extra files
 given, and fails on any error-level result. If the npm registry cannot be reached the test FAILS:
 a validation that did not run is not a pass.
 """
@@ -72,11 +72,34 @@ def validate(binary: Path, sarif: Path, work: Path) -> int:
     return errors
 
 
+def check_outputs(tfkms: str, source_dir: Path, work: Path) -> list:
+    """SARIF from the real `tfkms check` on every fixture, the demo with its .tf files, and an
+    unreadable input (exit 2, reported as a tool notification)."""
+    out = work / "check"
+    out.mkdir(parents=True)
+    broken = out / "unreadable.json"
+    broken.write_text('{"format_version": "1.2", "resource_changes": [')
+    runs = {"fixtures.sarif": (["fixtures"], {0, 1}),
+            "demo.sarif": (["fixtures/demo/plan.json", "--tf-dir", "fixtures/demo"], {0, 1}),
+            "unreadable.sarif": ([str(broken)], {2})}
+    files = []
+    for name, (arguments, expected) in runs.items():
+        completed = subprocess.run([tfkms, "check", "--format", "sarif", *arguments], cwd=source_dir,
+                                   capture_output=True, text=True, timeout=300)
+        if completed.returncode not in expected:
+            sys.exit(f"FAIL: tfkms check {' '.join(arguments)} exited {completed.returncode}, expected "
+                     f"{sorted(expected)}:\n{completed.stderr}")
+        (out / name).write_text(completed.stdout)
+        files.append(out / name)
+    return files
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source-dir", required=True, type=Path)
     parser.add_argument("--samples", required=True, help="tfkms_sarif_samples executable")
     parser.add_argument("--work-dir", required=True, type=Path)
+    parser.add_argument("--tfkms", required=True, help="tfkms binary, run on the fixtures")
     parser.add_argument("extra", nargs="*", type=Path, help="more SARIF files to validate")
     args = parser.parse_args()
 
@@ -90,6 +113,7 @@ def main() -> int:
     subprocess.run([args.samples, str(samples)], check=True)
     files = sorted(samples.glob("representative.sarif")) + sorted(
         f for f in samples.glob("*.sarif") if f.name != "representative.sarif") + args.extra
+    files += check_outputs(args.tfkms, args.source_dir, args.work_dir)
     if not files:
         sys.exit("FAIL: no SARIF file to validate")
 

@@ -134,6 +134,7 @@ TEST_CASE("sarif gives an undeclared rule an entry so ruleIndex stays valid", "[
   REQUIRE(run["tool"]["driver"]["rules"].size() == samples::k_rules.size() + 1);
   CHECK(run["results"][0]["ruleIndex"] == samples::k_rules.size());
   CHECK(run["tool"]["driver"]["rules"][samples::k_rules.size()]["id"] == "TFKMS099");
+  CHECK_FALSE(run["tool"]["driver"]["rules"][samples::k_rules.size()].contains("name"));
 }
 
 TEST_CASE("sarif stays within GitHub's size limits, keeping the most severe results", "[report][sarif]") {

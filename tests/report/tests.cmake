@@ -1,8 +1,9 @@
 # SARIF validation with Microsoft's SARIF multitool (the rules GitHub code scanning applies on
 # upload). tfkms_sarif_samples writes SARIF for representative, clean, hostile, categorised and
 # oversized reports; sarif_multitool_test.py installs the pinned multitool into <source>/.oracle/
-# and requires zero errors from `validate --rule-kind "Gh;Sarif"` on each. More SARIF files (e.g.
-# from `tfkms check --format sarif` on fixtures) can be appended to the command line.
+# and requires zero errors from `validate --rule-kind "Gh;Sarif"` on each, and on what
+# `tfkms check --format sarif` writes for fixtures/ (all of it, the demo with its .tf files, and an
+# unreadable input). More SARIF files can be appended to the command line.
 add_executable(tfkms_sarif_samples ${CMAKE_CURRENT_LIST_DIR}/sarif_samples.cpp)
 target_include_directories(tfkms_sarif_samples PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(tfkms_sarif_samples PRIVATE tfkms_core tfkms_warnings)
@@ -10,5 +11,5 @@ target_link_libraries(tfkms_sarif_samples PRIVATE tfkms_core tfkms_warnings)
 add_test(NAME sarif_multitool
          COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/sarif_multitool_test.py
                  --source-dir ${CMAKE_SOURCE_DIR} --samples $<TARGET_FILE:tfkms_sarif_samples>
-                 --work-dir ${CMAKE_CURRENT_BINARY_DIR}/sarif_samples)
+                 --work-dir ${CMAKE_CURRENT_BINARY_DIR}/sarif_samples --tfkms $<TARGET_FILE:tfkms>)
 set_tests_properties(sarif_multitool PROPERTIES LABELS "oracle" TIMEOUT 900)

@@ -13,8 +13,17 @@ TEST_CASE("text groups findings by file with evidence and fix indented", "[repor
   CHECK(out.find("    fix: Name the trusted accounts or add an aws:PrincipalOrgID condition.\n") != std::string::npos);
   CHECK(out.find("repo/infra/kms.tf:30: medium TFKMS001 aws_kms_key.logs") != std::string::npos);
   CHECK(out.find("repo/cfn/stack.yaml: low TFKMS007 AppGrant") != std::string::npos); // no line known
-  // One header per file, in the report's order.
-  CHECK(out.find("\nrepo/infra/kms.tf\n", out.find("repo/infra/kms.tf\n") + 1) == std::string::npos);
+}
+
+TEST_CASE("text gives each file one group even when the report interleaves files", "[report]") {
+  Report report = samples::clean();
+  using tfkms::rules::Severity;
+  report.findings = {samples::make_finding("TFKMS001", Severity::low, "a1", "b.tf", 1, "m"),
+                     samples::make_finding("TFKMS001", Severity::low, "b1", "a.tf", 1, "m"),
+                     samples::make_finding("TFKMS001", Severity::low, "a2", "b.tf", 2, "m")};
+  const std::string out = samples::render(Format::text, report);
+  CHECK(out.rfind("a.tf\na.tf:1: low TFKMS001 b1: m\n\nb.tf\nb.tf:1: low TFKMS001 a1: m\nb.tf:2: low TFKMS001 a2: m\n\n", 0) ==
+        0);
 }
 
 TEST_CASE("text leaves suppressed findings out but counts them", "[report]") {
