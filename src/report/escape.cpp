@@ -131,7 +131,10 @@ std::string markdown_inline(std::string_view text) {
       },
       [&](char32_t cp) {
         if (cp == U'\n' || cp == U'\r' || cp == U'\t') out += ' ';
-        else out += "\\" + named_escape(cp); // the backslash itself must be escaped to show
+        else {
+          out += '\\'; // the backslash itself must be escaped to show
+          out += named_escape(cp);
+        }
       });
   return out;
 }
