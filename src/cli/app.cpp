@@ -68,7 +68,8 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                                           : "unknown format '" + name + "'; valid formats: " + std::string(report::k_format_names);
       })
       ->default_str("text");
-  check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif");
+  check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
+      ->allow_extra_args(false);
   check->add_option("--fail-on", fail_on_name, "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
       ->check([](const std::string& name) {
         return k_fail_on.contains(name) ? std::string{}
@@ -84,9 +85,9 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
       });
   check->add_option("--tf-dir", options.tf_dir,
                     "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
-  check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
-  check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)");
-  check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)");
+  check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)")->allow_extra_args(false);
+  check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
+  check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
   check->add_option("--sarif-category", options.sarif_category,
                     "SARIF automationDetails.id, so several runs in one repository do not replace each other");
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");

@@ -103,6 +103,14 @@ class ExitCodes(unittest.TestCase):
         self.assertIn("TFKMS003", result.stdout)
         self.assertTrue(json.loads(pathlib.Path(target).read_text())["findings"])
 
+    def test_repeatable_options_take_one_value_each(self):
+        scratch = Scratch()
+        first, second = (os.path.join(scratch.dir.name, name) for name in ("a.json", "b.sarif"))
+        result = run("check", "--output", f"json={first}", DEMO, "--output", f"sarif={second}", "--quiet")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertTrue(json.loads(pathlib.Path(first).read_text())["findings"])
+        self.assertEqual(json.loads(pathlib.Path(second).read_text())["version"], "2.1.0")
+
     def test_bad_output_spec(self):
         result = run("check", DEMO, "--output", "xml=out.xml")
         self.assertEqual(result.returncode, 2)
