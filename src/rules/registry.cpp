@@ -9,9 +9,14 @@ namespace tfkms::rules {
 
 std::vector<std::unique_ptr<Rule>> make_all_rules() {
   std::vector<std::unique_ptr<Rule>> rules;
+  rules.push_back(make_tfkms001_key_policy_looks_restrictive());
+  rules.push_back(make_tfkms002_aws_managed_key_shared());
   rules.push_back(make_tfkms003_grant_without_retirement());
+  rules.push_back(make_tfkms004_key_open_beyond_account());
+  rules.push_back(make_tfkms005_self_escalation());
   rules.push_back(make_tfkms006_lockout_risk());
   rules.push_back(make_tfkms007_rotation_disabled());
+  rules.push_back(make_tfkms010_cannot_evaluate());
   rules.push_back(make_tfkms020_access_gained_outside_account());
   rules.push_back(make_tfkms021_access_widened_through_iam());
   return rules;

@@ -14,6 +14,12 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
   m_findings.push_back({std::move(finding), where.address});
 }
 
+const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
+  auto found = m_access.find(key);
+  if (found == m_access.end()) found = m_access.emplace(key, analysis::analyze_key(graph, key)).first;
+  return found->second;
+}
+
 std::string RuleContext::own_account() const {
   if (graph.account != model::k_this_account) return graph.account;
   if (config.account_id) return *config.account_id;

@@ -1,10 +1,12 @@
 #pragma once
 // The interface every rule implements, and what a rule sees while it runs.
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analysis/access.hpp"
 #include "model/graph.hpp"
 #include "rules/config.hpp"
 #include "rules/finding.hpp"
@@ -39,16 +41,26 @@ private:
   std::vector<ReportedFinding> m_findings;
 };
 
-/// What a rule reads: the graph of one input and the configuration.
-struct RuleContext {
+/// What a rule reads: the graph of one input, the configuration, and the access analysis of each
+/// key (computed on first use and shared by the rules).
+class RuleContext {
+public:
+  RuleContext(const model::Graph& graph_, const Config& config_) : graph(graph_), config(config_) {}
+
   const model::Graph& graph;
   const Config& config;
+
+  /// The access analysis of key `key` (analysis::analyze_key), computed once.
+  [[nodiscard]] const analysis::KeyAccess& access(model::KeyId key) const;
 
   /// The account that owns the resources of the input: the graph's, else the configured one, else
   /// model::k_this_account.
   [[nodiscard]] std::string own_account() const;
   /// True for the own account and configured trusted accounts.
   [[nodiscard]] bool is_internal(std::string_view account) const;
+
+private:
+  mutable std::map<model::KeyId, analysis::KeyAccess> m_access;
 };
 
 struct DiffContext; // rules/diff_context.hpp

@@ -44,6 +44,31 @@ std::string join_words(const std::vector<std::string>& words, std::string_view l
   return text;
 }
 
+policy::Document parse_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph) {
+  policy::ParseOptions options;
+  options.file = source.where.file;
+  options.base_pointer = source.where.pointer;
+  options.statement_locations = source.statement_locations;
+  options.where = source.where;
+  return policy::parse_document(source.document, kind, graph, options);
+}
+
+std::string statement_label(const policy::Statement& statement) {
+  std::string label = "statement " + std::to_string(statement.index);
+  if (statement.sid && !statement.sid->empty()) label += " (Sid \"" + *statement.sid + "\")";
+  return label;
+}
+
+Evidence statement_evidence(const policy::Statement& statement, const model::PolicySource& holder,
+                            const std::string& text) {
+  Evidence evidence;
+  evidence.text = statement_label(statement) + " " + text;
+  evidence.pointer = statement.pointer;
+  evidence.file = statement.where.file.empty() ? holder.where.file : statement.where.file;
+  evidence.line = statement.where.line ? statement.where.line : holder.where.line;
+  return evidence;
+}
+
 Evidence evidence_at(const model::SourceRef& where, std::string text) {
   Evidence evidence;
   evidence.text = std::move(text);

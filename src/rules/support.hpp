@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/graph.hpp"
+#include "policy/document.hpp"
 #include "rules/finding.hpp"
 
 namespace tfkms::rules {
@@ -26,6 +27,18 @@ namespace tfkms::rules {
 
 /// "a, b and c".
 [[nodiscard]] std::string join_words(const std::vector<std::string>& words, std::string_view last = " and ");
+
+/// Parses the document of `source` (state document) as a policy of `kind`, with statement
+/// locations and diagnostics pointing into the input file.
+[[nodiscard]] policy::Document parse_policy(const model::PolicySource& source, policy::PolicyKind kind,
+                                            const model::Graph& graph);
+
+/// `statement 1 (Sid "AllowUse")`.
+[[nodiscard]] std::string statement_label(const policy::Statement& statement);
+
+/// Evidence for `statement` of a policy held at `holder`, with `text` after its label.
+[[nodiscard]] Evidence statement_evidence(const policy::Statement& statement, const model::PolicySource& holder,
+                                          const std::string& text);
 
 /// Evidence pointing at `where`, with `text`.
 [[nodiscard]] Evidence evidence_at(const model::SourceRef& where, std::string text);

@@ -14,9 +14,17 @@ public:
   const RuleInfo& info() const override { return k_info; }
 
   void check(const RuleContext& context, FindingSink& out) const override {
-    for (const model::Key& key : context.graph.keys) {
+    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
+      const model::Key& key = context.graph.keys[index];
       if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
       if (key.bypass_policy_lockout_safety_check) out.report(bypass_finding(key), key.source);
+      // An absent policy is AWS's default, which gives the account kms:*.
+      if (key.policy.state != model::PolicySource::State::document) continue;
+      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
+      // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
+      if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty()) {
+        out.report(lockout_finding(key), key.source);
+      }
     }
   }
 
@@ -32,6 +40,19 @@ private:
     finding.fix = "Remove " + flag +
                   " (it defaults to false) and make sure the policy lets the deploying principal call "
                   "kms:PutKeyPolicy.";
+    return finding;
+  }
+
+  static Finding lockout_finding(const model::Key& key) {
+    Finding finding = new_finding(k_info);
+    finding.message = "Key policy lets no principal call kms:PutKeyPolicy, not even the account through IAM, so once "
+                      "applied nobody can change it and only AWS Support can restore control" +
+                      std::string(key.bypass_policy_lockout_safety_check
+                                      ? "."
+                                      : " (KMS refuses such a policy unless the lockout safety check is bypassed).");
+    finding.evidence.push_back(evidence_at(key.policy.where, "no statement allows kms:PutKeyPolicy to any principal"));
+    finding.fix = "Add a statement that lets a key administrator role, or the account root "
+                  "(arn:aws:iam::<account>:root) with IAM delegation, call kms:PutKeyPolicy.";
     return finding;
   }
 

@@ -1,0 +1,79 @@
+#include "rules/access_support.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Condition keys that say who the caller is (kms-reference §2.3, §3.10.8).
+constexpr std::array<std::string_view, 8> k_identity_keys{
+    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalArn", "aws:PrincipalAccount",
+    "kms:CallerAccount",  "aws:userid",            "aws:username",     "aws:SourceAccount"};
+
+} // namespace
+
+bool narrows(const analysis::Constraint& constraint) { return !constraint.absent && !constraint.other_values; }
+
+bool holds_unrestricted(const std::vector<analysis::Condition>& when) {
+  return std::any_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
+    return std::none_of(condition.all.begin(), condition.all.end(), narrows);
+  });
+}
+
+bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
+                               std::initializer_list<std::string_view> ignored) {
+  return std::any_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
+    return std::none_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
+      return narrows(constraint) &&
+             std::none_of(ignored.begin(), ignored.end(), [&](std::string_view key) { return iequals(constraint.key, key); });
+    });
+  });
+}
+
+bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key) {
+  return !when.empty() && std::all_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
+    return std::any_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
+      return iequals(constraint.key, key) && narrows(constraint);
+    });
+  });
+}
+
+bool limited_to_named_callers(const std::vector<analysis::Condition>& when) {
+  return !when.empty() && std::all_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
+           return std::any_of(condition.all.begin(), condition.all.end(), [](const analysis::Constraint& constraint) {
+             return narrows(constraint) &&
+                    std::any_of(k_identity_keys.begin(), k_identity_keys.end(),
+                                [&](std::string_view key) { return iequals(constraint.key, key); });
+           });
+         });
+}
+
+Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix) {
+  Evidence evidence;
+  evidence.text = ground.text + std::string(suffix);
+  // Inside the policy when it is a statement (/Statement/1), else the grant's place in the file.
+  evidence.pointer = ground.pointer.empty() ? ground.where.pointer : ground.pointer;
+  evidence.file = ground.where.file;
+  evidence.line = ground.where.line;
+  return evidence;
+}
+
+std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < actions.size() && i < shown; ++i) names.emplace_back(actions[i]);
+  if (actions.size() > shown) names.push_back(std::to_string(actions.size() - shown) + " more");
+  return join_words(names);
+}
+
+} // namespace tfkms::rules

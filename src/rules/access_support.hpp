@@ -1,0 +1,40 @@
+#pragma once
+// Reading the access analysis (analysis/access.hpp) the way the rules need: which conditions really
+// narrow an access, and how to show the statements behind it.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/access.hpp"
+#include "rules/finding.hpp"
+
+namespace tfkms::rules {
+
+/// True when `constraint` lets only the values a policy names through: no other value, and not a
+/// request without the key. `StringLike "*"`, `...IfExists` and `ForAllValues` on an absent key fail
+/// this test (kms-reference §3.9, §3.10.7).
+[[nodiscard]] bool narrows(const analysis::Constraint& constraint);
+
+/// True when some alternative of `when` has no narrowing constraint at all: the access holds for
+/// requests nothing in the policy restricts.
+[[nodiscard]] bool holds_unrestricted(const std::vector<analysis::Condition>& when);
+
+/// As holds_unrestricted, ignoring constraints on the condition keys `ignored` (case-insensitive).
+[[nodiscard]] bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
+                                             std::initializer_list<std::string_view> ignored);
+
+/// True when every alternative of `when` narrows `key` (case-insensitive), e.g. kms:ViaService.
+[[nodiscard]] bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key);
+
+/// True when every alternative narrows the caller's identity (aws:PrincipalOrgID, aws:PrincipalArn,
+/// aws:PrincipalAccount, kms:CallerAccount, ...): the access is limited to whom the values name.
+[[nodiscard]] bool limited_to_named_callers(const std::vector<analysis::Condition>& when);
+
+/// Evidence for an allowing statement or grant.
+[[nodiscard]] Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix = {});
+
+/// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
+[[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);
+
+
+} // namespace tfkms::rules

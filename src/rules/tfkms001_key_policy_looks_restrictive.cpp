@@ -1,0 +1,271 @@
+// TFKMS001: the key policy names administrators, users or conditions, yet the access analysis shows
+// access broader than those statements suggest, so they are decoration. See rules/TFKMS001.md and
+// kms-reference §3.10 (the patterns), §3.2 (account delegation), §3.9 (conditions that cannot hold).
+#include <algorithm>
+#include <map>
+
+#include "rules/access_support.hpp"
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+using analysis::ActionClass;
+
+bool names_individuals(const policy::Statement& statement) {
+  if (!statement.principal) return false;
+  return std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(), [](const auto& entry) {
+    return entry.form == policy::PrincipalForm::role || entry.form == policy::PrincipalForm::user ||
+           entry.form == policy::PrincipalForm::assumed_role || entry.form == policy::PrincipalForm::federated_user;
+  });
+}
+
+bool allows_anyone(const policy::Statement& statement) {
+  return statement.principal && !statement.principal->negated &&
+         std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                     [](const auto& entry) { return entry.form == policy::PrincipalForm::any; });
+}
+
+bool delegates(const policy::Statement& statement) {
+  return statement.effect == policy::Effect::allow && statement.principal && !statement.principal->negated &&
+         std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                     [](const auto& entry) { return entry.form == policy::PrincipalForm::account; });
+}
+
+class KeyPolicyLooksRestrictive final : public Rule {
+public:
+  const RuleInfo& info() const override { return k_info; }
+
+  void check(const RuleContext& context, FindingSink& out) const override {
+    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
+      const model::Key& key = context.graph.keys[index];
+      // No policy: AWS's default root statement, which restricts nothing and claims nothing.
+      if (key.kind == model::KeyKind::aws_managed || is_going_away(key) ||
+          key.policy.state != model::PolicySource::State::document) {
+        continue;
+      }
+      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
+      if (!access.key_policy_known()) continue;
+      Checker{context, key, access, out}.run();
+    }
+  }
+
+private:
+  struct Checker {
+    const RuleContext& context;
+    const model::Key& key;
+    const analysis::KeyAccess& access;
+    FindingSink& out;
+
+    const policy::Document& document() const { return access.key_policy().document(); }
+
+    Evidence statement_ref(const policy::Statement& statement, const std::string& text) const {
+      return statement_evidence(statement, key.policy, text);
+    }
+
+    void report(Finding finding) const { out.report(std::move(finding), key.source); }
+
+    void run() const {
+      check_delegation();
+      for (const policy::Statement& statement : document().statements) {
+        if (statement.effect != policy::Effect::allow || !statement.readable) continue;
+        const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
+        if (check_negations(statement, effect)) continue;
+        if (check_account_wide_star(statement, effect)) continue;
+        if (check_hollow_conditions(statement, effect)) continue;
+        check_dominated(statement, effect);
+      }
+    }
+
+    // §3.10.1: root delegation next to statements that name users: the named lists restrict nothing.
+    void check_delegation() const {
+      const auto& statements = document().statements;
+      const bool restricting = std::any_of(statements.begin(), statements.end(), [](const policy::Statement& st) {
+        return !delegates(st) && (names_individuals(st) || !st.conditions.empty());
+      });
+      if (!restricting) return;
+
+      std::map<model::PrincipalId, std::vector<const analysis::DelegatedAccess*>> by_principal;
+      std::vector<analysis::DelegatedAccess> delegated;
+      for (const ActionClass action_class : {ActionClass::read, ActionClass::write}) {
+        for (analysis::DelegatedAccess& item : analysis::delegated_access(access, action_class)) {
+          if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
+        }
+      }
+      for (const auto& item : delegated) by_principal[item.principal].push_back(&item);
+
+      Finding finding = new_finding(k_info);
+      std::vector<std::string> named;
+      std::vector<analysis::Ground> delegating;
+      const auto add_delegating = [&](const std::vector<analysis::Ground>& grounds) {
+        for (const auto& ground : grounds) {
+          const bool seen = std::any_of(delegating.begin(), delegating.end(), [&](const analysis::Ground& other) {
+            return other.text == ground.text && other.pointer == ground.pointer;
+          });
+          if (!seen) delegating.push_back(ground);
+        }
+      };
+      for (const auto& [principal, items] : by_principal) {
+        const std::string label = access.subjects().at(items.front()->subject).label;
+        std::vector<std::string_view> actions;
+        std::vector<std::string> via;
+        for (const auto* item : items) {
+          actions.insert(actions.end(), item->actions.begin(), item->actions.end());
+          for (const auto& ground : item->identity_grounds) {
+            const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
+            if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
+          }
+          add_delegating(item->key_policy_grounds);
+        }
+        const std::string line = label + " can " + actions_text(actions) + " via " + join_words(via);
+        named.push_back(line);
+        Evidence evidence = evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy");
+        finding.evidence.push_back(std::move(evidence));
+      }
+      if (!named.empty()) {
+        finding.message = "Key policy names specific principals, but it also delegates key use to the account, so " +
+                          named.front() + (named.size() > 1 ? " (and " + std::to_string(named.size() - 1) + " more)" : "") +
+                          " without being named.";
+      } else {
+        // No IAM principal in the input: the delegation still opens the key to the whole account.
+        std::vector<std::string_view> actions;
+        std::string account;
+        for (const analysis::Access& item : access.accesses()) {
+          const analysis::Subject& subject = access.subjects().at(item.subject);
+          if (item.outcome != policy::Outcome::allowed || subject.kind != analysis::SubjectKind::account_principals ||
+              !subject.key_account || !item.needs_identity_policy || !holds_unrestricted(item.when) ||
+              (item.action_class != ActionClass::read && item.action_class != ActionClass::write)) {
+            continue;
+          }
+          const bool via_delegation = std::any_of(item.grounds.begin(), item.grounds.end(), [](const auto& ground) {
+            return ground.kind == policy::ReasonKind::delegates;
+          });
+          if (!via_delegation) continue;
+          account = subject.account;
+          actions.insert(actions.end(), item.actions.begin(), item.actions.end());
+          add_delegating(item.grounds);
+        }
+        if (actions.empty()) return;
+        finding.severity = Severity::medium;
+        finding.message = "Key policy names specific principals, but it also delegates " + actions_text(actions) +
+                          " to the account, so any principal of account " + account +
+                          " whose IAM policy allows it can use the key without being named.";
+      }
+      for (const auto& ground : delegating) {
+        if (ground.source == policy::ReasonSource::key_policy) finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
+      }
+      finding.fix = "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
+                    "kms:GenerateDataKey*, kms:ReEncrypt*), or to use through a service with a kms:ViaService "
+                    "condition, and keep key use in the statements that name principals.";
+      report(std::move(finding));
+    }
+
+    // §3.10.3, §3.6: Allow with NotAction / NotPrincipal / NotResource grants everything not listed.
+    bool check_negations(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+      std::string element;
+      if (statement.actions.negated) element = "NotAction";
+      else if (statement.principal && statement.principal->negated) element = "NotPrincipal";
+      else if (statement.resources && statement.resources->negated) element = "NotResource";
+      if (element.empty() || effect.adds.empty()) return false;
+      Finding finding = new_finding(k_info);
+      finding.message = "Key policy " + statement_label(statement) + " uses Allow with " + element +
+                        ", which allows everything not listed: " + adds_text(effect) + ".";
+      finding.evidence.push_back(statement_ref(statement, "Allow with " + element));
+      finding.fix = "List what the statement allows (Action and Principal) instead of what it does not.";
+      report(std::move(finding));
+      return true;
+    }
+
+    // §3.10.2: Principal "*" limited only to the own account lets every identity in, without IAM.
+    bool check_account_wide_star(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+      if (!allows_anyone(statement)) return false;
+      std::vector<std::string_view> actions;
+      for (const analysis::Access& item : effect.adds) {
+        const analysis::Subject& subject = access.subjects().at(item.subject);
+        if (!subject.key_account || item.needs_identity_policy ||
+            !holds_unrestricted_except(item.when, {"kms:CallerAccount", "aws:PrincipalAccount"})) {
+          continue;
+        }
+        for (const auto action : item.actions) {
+          if (std::find(actions.begin(), actions.end(), action) == actions.end()) actions.push_back(action);
+        }
+      }
+      if (actions.empty()) return false;
+      Finding finding = new_finding(k_info);
+      finding.message = "Key policy " + statement_label(statement) +
+                        " allows Principal \"*\" limited only to the account, so every user and role of the account "
+                        "can call " + actions_text(actions) + " with no IAM permission at all.";
+      finding.evidence.push_back(statement_ref(statement, "allows Principal \"*\""));
+      finding.fix = "Name the principals that need the key, or add a kms:ViaService condition so the key is only "
+                    "used through the service that needs it.";
+      report(std::move(finding));
+      return true;
+    }
+
+    // §3.9, §3.10.7: a Condition block that holds for every request restricts nothing.
+    bool check_hollow_conditions(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+      if (statement.conditions.empty()) return false;
+      const bool hollow = std::any_of(effect.adds.begin(), effect.adds.end(),
+                                      [](const analysis::Access& item) { return holds_unrestricted(item.when); });
+      if (!hollow) return false;
+      std::vector<std::string> clauses;
+      for (const auto& clause : statement.conditions) clauses.push_back(clause.operator_text + " " + clause.key);
+      Finding finding = new_finding(k_info);
+      finding.message = "Key policy " + statement_label(statement) + " has a condition (" + join_words(clauses) +
+                        ") that holds for requests it was meant to exclude, so " + adds_text(effect) + ".";
+      finding.evidence.push_back(statement_ref(statement, "condition " + join_words(clauses)));
+      for (const auto& item : effect.adds) {
+        if (holds_unrestricted(item.when)) {
+          finding.evidence.push_back(statement_ref(statement, "gives " + access.text(item)));
+          break;
+        }
+      }
+      finding.fix = "Use an operator that fails when the key is absent (StringEquals, not StringEqualsIfExists or "
+                    "ForAllValues with Allow) and values that name what is allowed (not \"*\").";
+      report(std::move(finding));
+      return true;
+    }
+
+    // A statement whose access other statements already give: it looks like a restriction and is not.
+    void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+      if (!effect.changes_nothing() || effect.covered_by.empty()) return;
+      std::vector<std::string> others;
+      Finding finding = new_finding(k_info);
+      finding.severity = Severity::medium;
+      finding.evidence.push_back(statement_ref(statement, "adds no access"));
+      for (const auto& ground : effect.covered_by) {
+        if (std::find(others.begin(), others.end(), ground.text) != others.end()) continue;
+        others.push_back(ground.text);
+        finding.evidence.push_back(ground_evidence(ground, " already allows it"));
+      }
+      finding.message = "Key policy " + statement_label(statement) + " adds nothing: " + join_words(others) +
+                        " already allows everything it allows.";
+      finding.fix = "Remove the statement, or narrow the broader one so that this statement is what grants the access.";
+      report(std::move(finding));
+    }
+
+    std::string adds_text(const analysis::StatementEffect& effect) const {
+      std::vector<std::string> parts;
+      for (const auto& item : effect.adds) {
+        parts.push_back(access.text(item));
+        if (parts.size() == 2) break;
+      }
+      if (effect.adds.size() > 2) parts.push_back(std::to_string(effect.adds.size() - 2) + " more accesses");
+      return join_words(parts, "; ");
+    }
+  };
+
+  static constexpr RuleInfo k_info{"TFKMS001", "KeyPolicyLooksRestrictive", "Key policy looks restrictive but is not",
+                                   Severity::high, doc_for("TFKMS001")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms001_key_policy_looks_restrictive() {
+  return std::make_unique<KeyPolicyLooksRestrictive>();
+}
+
+} // namespace tfkms::rules

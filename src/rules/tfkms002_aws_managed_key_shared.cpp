@@ -1,0 +1,195 @@
+// TFKMS002: data encrypted with an AWS managed key is shared with another account, whose reads will
+// fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
+// requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
+#include <algorithm>
+
+#include "policy/evaluate.hpp"
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+// Stand-in for "a principal of some other account" when a policy names no account (Principal "*"
+// limited to an organisation): any 12-digit id other than the key's account behaves the same.
+constexpr std::string_view k_other_account = "999999999999";
+
+/// Someone a resource policy lets in who cannot use the AWS managed key.
+struct Sharing {
+  std::string who;       ///< "account 222222222222", "any principal of organisation o-abc", "service sns.amazonaws.com"
+  std::string principal; ///< the caller to evaluate: ARN, account id or service principal
+  std::string key_policy_principal; ///< for the fix: the Principal value to name in a customer key policy
+  std::string org_condition;        ///< for the fix: aws:PrincipalOrgID value, when shared with an organisation
+  Evidence evidence;
+};
+
+const policy::ConditionClause* find_clause(const policy::Statement& statement, std::string_view key_lower) {
+  for (const auto& clause : statement.conditions) {
+    if (clause.key_lower == key_lower && !policy::is_negated(clause.op)) return &clause;
+  }
+  return nullptr;
+}
+
+// Reading needs kms:Decrypt; queues and topics are written to by their senders (GenerateDataKey).
+std::string_view needed_action(const model::DataStore& store) {
+  return store.kind == model::DataStoreKind::sqs_queue || store.kind == model::DataStoreKind::sns_topic
+             ? "kms:GenerateDataKey"
+             : "kms:Decrypt";
+}
+
+std::string store_policy_name(const model::DataStore& store) {
+  switch (store.kind) {
+  case model::DataStoreKind::s3_bucket: return "bucket policy";
+  case model::DataStoreKind::sqs_queue: return "queue policy";
+  case model::DataStoreKind::sns_topic: return "topic policy";
+  case model::DataStoreKind::secret: return "secret policy";
+  default: return "resource policy";
+  }
+}
+
+class AwsManagedKeyShared final : public Rule {
+public:
+  const RuleInfo& info() const override { return k_info; }
+
+  void check(const RuleContext& context, FindingSink& out) const override {
+    const model::Graph& graph = context.graph;
+    // The strongest identity policy an outsider could hold: only the key policy can then refuse.
+    const std::vector<policy::CompiledPolicy> allow_all{policy::compile(policy::parse_document(
+        nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+        policy::PolicyKind::identity_policy, graph))};
+    for (const model::DataStore& store : graph.data_stores) {
+      if (store.key.kind != model::KeyRef::Kind::node || !store.key.key) continue;
+      const model::Key& key = graph.key(*store.key.key);
+      if (key.kind != model::KeyKind::aws_managed) continue;
+      if (store.resource_policy.state != model::PolicySource::State::document) continue; // unknown: TFKMS010
+      std::vector<Sharing> shared = sharing(context, store);
+      const policy::CompiledPolicy key_policy =
+          policy::compile(parse_policy(key.policy, policy::PolicyKind::key_policy, graph));
+      std::erase_if(shared,
+                    [&](const Sharing& item) { return can_use(context, key, key_policy, allow_all, store, item); });
+      if (!shared.empty()) out.report(describe(store, key, shared), store.source);
+    }
+  }
+
+private:
+  static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store) {
+    std::vector<Sharing> found;
+    const policy::Document document =
+        parse_policy(store.resource_policy, policy::PolicyKind::resource_policy, context.graph);
+    const bool service_senders =
+        store.kind == model::DataStoreKind::sqs_queue || store.kind == model::DataStoreKind::sns_topic;
+    for (const policy::Statement& statement : document.statements) {
+      if (statement.effect != policy::Effect::allow || !statement.readable || !statement.principal) continue;
+      const auto add = [&](std::string who, std::string principal, std::string named, std::string org) {
+        found.push_back({who, std::move(principal), std::move(named), std::move(org),
+                         statement_evidence(statement, store.resource_policy, "lets " + who + " in")});
+      };
+      if (statement.principal->negated) {
+        add("every principal except those listed in NotPrincipal", std::string(k_other_account), "*", "");
+        continue;
+      }
+      for (const policy::PrincipalEntry& entry : statement.principal->entries) {
+        switch (entry.form) {
+        case policy::PrincipalForm::account:
+        case policy::PrincipalForm::user:
+        case policy::PrincipalForm::role:
+        case policy::PrincipalForm::assumed_role:
+        case policy::PrincipalForm::federated_user:
+          if (entry.account.empty() || context.is_internal(entry.account)) break;
+          add((entry.form == policy::PrincipalForm::account ? "account " : "") + entry.value.text +
+                  (entry.form == policy::PrincipalForm::account ? "" : " (account " + entry.account + ")"),
+              entry.value.text, "arn:" + context.graph.partition + ":iam::" + entry.account + ":root", "");
+          break;
+        case policy::PrincipalForm::any:
+          if (const auto* org = find_clause(statement, "aws:principalorgid"); org && !org->values.empty()) {
+            add("any principal of organisation " + org->values.front().text, std::string(k_other_account), "*",
+                org->values.front().text);
+          } else if (!limited_to_internal(context, statement)) {
+            add("any principal of any account", std::string(k_other_account), "*", "");
+          }
+          break;
+        case policy::PrincipalForm::service:
+          // Services that send to encrypted queues and topics need the key policy to name them
+          // (kms-reference §4.3 rows 3-4), which an AWS managed key's policy never does.
+          if (service_senders) add("service " + entry.value.text, entry.value.text, "", "");
+          break;
+        default: break;
+        }
+      }
+    }
+    return found;
+  }
+
+  // Principal "*" limited to our own (or trusted) accounts by an account condition.
+  static bool limited_to_internal(const RuleContext& context, const policy::Statement& statement) {
+    for (const std::string_view key : {"aws:principalaccount", "kms:calleraccount", "aws:sourceaccount"}) {
+      const auto* clause = find_clause(statement, key);
+      if (clause && !clause->values.empty() &&
+          std::all_of(clause->values.begin(), clause->values.end(),
+                      [&](const model::Value& value) { return value.known() && context.is_internal(value.text); })) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Confirms with the evaluator that the outsider cannot use the key even with an identity policy
+  // that allows everything, through the store's own service (kms:ViaService), as the store would.
+  static bool can_use(const RuleContext& context, const model::Key& key, const policy::CompiledPolicy& key_policy,
+                      const std::vector<policy::CompiledPolicy>& allow_all, const model::DataStore& store,
+                      const Sharing& item) {
+    const std::string region = context.graph.region.empty() ? std::string(model::k_this_region) : context.graph.region;
+    policy::Request request;
+    request.principal = item.principal;
+    request.action = std::string(needed_action(store));
+    request.resource = shown(context.graph, key.arn);
+    request.context.push_back({"kms:ViaService", {key.managed_service + "." + region + ".amazonaws.com"}});
+    const auto prepared = policy::prepare(request);
+    if (!prepared) return false; // the AWS rule (§4.1) stands on its own when the request cannot be built
+    const policy::Decision decision = policy::decide(prepared.value(), &key_policy, allow_all, {});
+    return decision.outcome == policy::Outcome::allowed;
+  }
+
+  static Finding describe(const model::DataStore& store, const model::Key& key,
+                          const std::vector<Sharing>& shared) {
+    Finding finding = new_finding(k_info);
+    const std::string alias = "alias/aws/" + key.managed_service;
+    std::vector<std::string> who;
+    for (const Sharing& item : shared) who.push_back(item.who);
+    finding.message = store.source.name() + " is encrypted with the AWS managed key " + alias +
+                      (store.key.service_default ? " (the service default, as no key is set)" : "") + ", but its " +
+                      store_policy_name(store) + " shares it with " + join_words(who) + ", whose " +
+                      (needed_action(store) == "kms:Decrypt" ? "reads" : "writes") +
+                      " will fail: an AWS managed key only works for its own account.";
+    finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
+    for (const Sharing& item : shared) finding.evidence.push_back(item.evidence);
+
+    std::vector<std::string> principals;
+    std::string org;
+    for (const Sharing& item : shared) {
+      if (!item.key_policy_principal.empty()) principals.push_back("\"" + item.key_policy_principal + "\"");
+      if (!item.org_condition.empty()) org = item.org_condition;
+    }
+    std::string statement = "{\"Sid\": \"AllowSharedAccountsToUseKey\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": ";
+    statement += principals.size() == 1 ? principals.front() : "[" + join_words(principals, ", ") + "]";
+    statement += "}, \"Action\": [\"kms:Decrypt\", \"kms:GenerateDataKey*\", \"kms:DescribeKey\"], \"Resource\": \"*\"";
+    if (!org.empty()) statement += ", \"Condition\": {\"StringEquals\": {\"aws:PrincipalOrgID\": \"" + org + "\"}}";
+    statement += "}";
+    finding.fix = "Encrypt " + store.source.name() + " with a customer managed key (aws_kms_key / AWS::KMS::Key)" +
+                  (principals.empty() ? " whose key policy allows the service principal to use it."
+                                      : " and add to its key policy: " + statement);
+    return finding;
+  }
+
+  static constexpr RuleInfo k_info{"TFKMS002", "AwsManagedKeySharedCrossAccount",
+                                   "AWS managed key on data shared with another account", Severity::high,
+                                   doc_for("TFKMS002")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms002_aws_managed_key_shared() { return std::make_unique<AwsManagedKeyShared>(); }
+
+} // namespace tfkms::rules

@@ -1,0 +1,104 @@
+// TFKMS005: a principal that may rewrite the key policy, or create grants for itself, can take every
+// right the policy withholds from it. See rules/TFKMS005.md and kms-reference §3.10.4–5, §7 row 14
+// (CreateGrant does not require holding the granted permission).
+#include <algorithm>
+
+#include "rules/access_support.hpp"
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+bool contains(const std::vector<std::string_view>& actions, std::string_view action) {
+  return std::find(actions.begin(), actions.end(), action) != actions.end();
+}
+
+class SelfEscalation final : public Rule {
+public:
+  const RuleInfo& info() const override { return k_info; }
+
+  void check(const RuleContext& context, FindingSink& out) const override {
+    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
+      const model::Key& key = context.graph.keys[index];
+      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
+      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
+      if (!access.key_policy_known()) continue;
+      for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
+        check_subject(access, subject, key, out);
+      }
+    }
+  }
+
+private:
+  // Individual principals only: delegation to a whole account is how AWS's default policy hands
+  // administration to IAM, and TFKMS001 reports what it opens.
+  static bool individual(const analysis::Subject& subject) {
+    return subject.kind == analysis::SubjectKind::graph_principal ||
+           subject.kind == analysis::SubjectKind::named_principal;
+  }
+
+  static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index, const model::Key& key,
+                            FindingSink& out) {
+    const analysis::Subject& subject = access.subjects().at(subject_index);
+    if (!individual(subject)) return;
+    const analysis::Access* put_policy = nullptr;
+    const analysis::Access* create_grant = nullptr;
+    std::vector<std::string_view> given; // what it may do without any further IAM policy
+    for (const analysis::Access& item : access.accesses()) {
+      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed || item.needs_identity_policy) continue;
+      if (item.action_class == analysis::ActionClass::policy_change) put_policy = &item;
+      if (item.action_class == analysis::ActionClass::grant_management && contains(item.actions, "kms:CreateGrant") &&
+          !always_narrowed_by(item.when, "kms:GrantIsForAWSResource")) {
+        create_grant = &item;
+      }
+      if (item.action_class == analysis::ActionClass::read || item.action_class == analysis::ActionClass::write) {
+        given.insert(given.end(), item.actions.begin(), item.actions.end());
+      }
+    }
+    const analysis::Access* path = put_policy ? put_policy : create_grant;
+    if (path == nullptr) return;
+
+    // What it can reach: every data action (a new policy can say anything; a grant can carry every
+    // grant operation, and the data actions all are grant operations).
+    std::vector<std::string_view> reachable;
+    for (const analysis::ActionClass action_class : {analysis::ActionClass::read, analysis::ActionClass::write}) {
+      for (const std::string_view action : analysis::actions_of(action_class)) {
+        if (!contains(given, action) && !contains(reachable, action)) reachable.push_back(action);
+      }
+    }
+    if (reachable.empty()) return;
+
+    const std::string how = put_policy ? "can call kms:PutKeyPolicy" : "can call kms:CreateGrant without a "
+                                                                       "kms:GrantIsForAWSResource condition";
+    const std::string means = put_policy ? "rewrite the key policy to give itself " : "grant itself ";
+    Finding finding = new_finding(k_info);
+    finding.message = subject.label + " " + how + ", so it can " + means + actions_text(reachable) +
+                      ", which the key policy does not give it directly.";
+    for (const analysis::Ground& ground : path->grounds) {
+      finding.evidence.push_back(ground_evidence(ground, " lets " + subject.label + " " +
+                                                             actions_text(path->actions) + " " +
+                                                             analysis::text(path->when)));
+    }
+    finding.evidence.push_back(evidence_at(key.source, subject.label + " is given " +
+                                                           (given.empty() ? std::string("no data access")
+                                                                          : actions_text(given, 8)) +
+                                                           " directly"));
+    finding.fix = put_policy ? "Keep kms:PutKeyPolicy for the deployment role only, or accept that " + subject.label +
+                                   " is a full key administrator."
+                             : "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the "
+                               "statement that allows kms:CreateGrant (or kms:Create*), or limit kms:GrantOperations.";
+    out.report(std::move(finding), key.source);
+  }
+
+  static constexpr RuleInfo k_info{"TFKMS005", "KeySelfEscalation", "Principal can escalate its own key access",
+                                   Severity::high, doc_for("TFKMS005")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms005_self_escalation() { return std::make_unique<SelfEscalation>(); }
+
+} // namespace tfkms::rules

@@ -1,0 +1,172 @@
+// TFKMS010: something that decides access to a key could not be read, so tfkms could not check it.
+// tfkms never treats what it could not read as safe (style.md §5). See rules/TFKMS010.md.
+#include <algorithm>
+
+#include "policy/actions.hpp"
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+std::string waits_on_text(const std::vector<std::string>& waits_on) {
+  if (waits_on.empty()) return "";
+  return " (it waits on " + join_words(waits_on) + ")";
+}
+
+// Values inside a parsed policy that stay unknown before apply: "Statement[1].Principal: ${aws_iam_role.x.arn}".
+std::vector<std::string> unknown_values(const policy::Document& document) {
+  std::vector<std::string> found;
+  const auto note = [&](const policy::Statement& statement, std::string_view element, const model::Value& value) {
+    if (!value.known()) found.push_back(statement.path + "." + std::string(element) + " = " + value.text);
+  };
+  for (const policy::Statement& statement : document.statements) {
+    if (statement.principal) {
+      for (const auto& entry : statement.principal->entries) note(statement, "Principal", entry.value);
+    }
+    for (const auto& entry : statement.actions.entries) note(statement, "Action", entry.value);
+    if (statement.resources) {
+      for (const auto& entry : statement.resources->entries) note(statement, "Resource", entry.value);
+    }
+    for (const auto& clause : statement.conditions) {
+      for (const auto& value : clause.values) note(statement, "Condition." + clause.operator_text + "." + clause.key, value);
+    }
+  }
+  return found;
+}
+
+// An identity policy statement matters to KMS when its actions may include a KMS action.
+bool may_touch_kms(const policy::Statement& statement) {
+  if (statement.actions.negated) return true;
+  for (const auto& entry : statement.actions.entries) {
+    if (!entry.value.known() || policy::match_actions(entry.value.text) != 0) return true;
+  }
+  return false;
+}
+
+class CannotEvaluate final : public Rule {
+public:
+  const RuleInfo& info() const override { return k_info; }
+
+  void check(const RuleContext& context, FindingSink& out) const override {
+    const model::Graph& graph = context.graph;
+    bool has_keys = !graph.grants.empty();
+    for (const model::Key& key : graph.keys) {
+      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
+      has_keys = true;
+      check_policy(graph, key.policy, policy::PolicyKind::key_policy, "Key policy of " + key.source.name(),
+                   "who can use or manage the key is not checked", key.source, out);
+    }
+    if (has_keys) {
+      for (const model::Principal& principal : graph.principals) {
+        for (const model::PolicyId id : principal.policies) {
+          const model::IdentityPolicy& identity = graph.policy(id);
+          check_policy(graph, identity.document, policy::PolicyKind::identity_policy,
+                       "Identity policy " + identity.source.name() + " of " + principal.source.name(),
+                       "the KMS access it gives is not checked", identity.source, out);
+        }
+      }
+    }
+    for (const model::Grant& grant : graph.grants) {
+      if (grant.unknown_fields) {
+        Finding finding = new_finding(k_info);
+        finding.message = "Grant " + grant.source.name() + " has values known only after apply" +
+                          waits_on_text(grant.waits_on) + ", so what it allows is not checked.";
+        for (const std::string& ref : grant.waits_on) finding.evidence.push_back(evidence_at(grant.source, "waits on " + ref));
+        finding.fix = k_fix_unknown;
+        out.report(std::move(finding), grant.source);
+      }
+      check_key_ref(grant.key, "Grant", grant.source, out);
+    }
+    for (const model::DataStore& store : graph.data_stores) {
+      check_key_ref(store.key, "Resource", store.source, out);
+      // A store on an AWS managed key is checked for cross-account sharing (TFKMS002) through its
+      // resource policy, so that policy must be readable.
+      if (store.key.kind == model::KeyRef::Kind::node && store.key.key &&
+          graph.key(*store.key.key).kind == model::KeyKind::aws_managed) {
+        check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
+                     "Resource policy of " + store.source.name(),
+                     "whether it shares data encrypted with an AWS managed key is not checked", store.source, out);
+      }
+    }
+    for (const model::Alias& alias : graph.aliases) check_key_ref(alias.target, "Alias", alias.source, out);
+  }
+
+private:
+  static constexpr std::string_view k_fix_unknown =
+      "Make the value known at plan time (a literal, or a resource or data source in the same configuration), or "
+      "review it by hand and suppress this finding with a reason.";
+
+  static void check_key_ref(const model::KeyRef& ref, std::string_view what, const model::SourceRef& where,
+                            FindingSink& out) {
+    if (ref.kind != model::KeyRef::Kind::unknown) return;
+    Finding finding = new_finding(k_info);
+    finding.message = std::string(what) + " " + where.name() + " uses a KMS key known only after apply (" +
+                      display_text(ref.text) + "), so which key it uses and who can read it is not checked.";
+    finding.evidence.push_back(evidence_at(where, "key reference " + display_text(ref.text)));
+    finding.fix = std::string(k_fix_unknown);
+    out.report(std::move(finding), where);
+  }
+
+  static std::string display_text(const std::string& raw) { return model::display(raw); }
+
+  static void check_policy(const model::Graph& graph, const model::PolicySource& source, policy::PolicyKind kind,
+                           const std::string& subject, std::string_view consequence, const model::SourceRef& owner,
+                           FindingSink& out) {
+    using State = model::PolicySource::State;
+    Finding finding = new_finding(k_info);
+    if (source.state == State::unknown) {
+      finding.message = subject + " is known only after apply" + waits_on_text(source.waits_on) + ", so " +
+                        std::string(consequence) + ".";
+      for (const std::string& ref : source.waits_on) finding.evidence.push_back(evidence_at(source.where, "waits on " + ref));
+      if (finding.evidence.empty()) finding.evidence.push_back(evidence_at(source.where, "value unknown in the plan"));
+      finding.fix = std::string(k_fix_unknown);
+    } else if (source.state == State::unreadable) {
+      finding.message = subject + " cannot be read (" + source.error + "), so " + std::string(consequence) + ".";
+      finding.evidence.push_back(evidence_at(source.where, source.error));
+      finding.fix = "Make it a valid JSON policy document with Version and Statement.";
+    } else if (source.state == State::document) {
+      const policy::Document document = parse_policy(source, kind, graph);
+      std::vector<std::string> problems;
+      for (const model::Diagnostic& diagnostic : document.diagnostics) {
+        if (diagnostic.level != model::DiagnosticLevel::error) continue;
+        Evidence evidence;
+        evidence.text = diagnostic.message;
+        evidence.pointer = diagnostic.pointer;
+        evidence.file = diagnostic.file;
+        evidence.line = diagnostic.line;
+        finding.evidence.push_back(std::move(evidence));
+        problems.push_back(diagnostic.message);
+      }
+      const bool relevant = kind != policy::PolicyKind::identity_policy || document.unreadable ||
+                            std::any_of(document.statements.begin(), document.statements.end(),
+                                        [](const policy::Statement& st) { return !st.readable && may_touch_kms(st); });
+      const std::vector<std::string> unknown = unknown_values(document);
+      for (const std::string& value : unknown) finding.evidence.push_back(evidence_at(source.where, value + " is known only after apply"));
+      if ((problems.empty() || !relevant) && unknown.empty()) return;
+      if (!problems.empty() && relevant) {
+        finding.message = subject + " has parts tfkms cannot read (" + problems.front() + "), so " +
+                          std::string(consequence) + " for them.";
+        finding.fix = "Correct the policy element named in the evidence.";
+      } else {
+        finding.message = subject + " contains values known only after apply (" + unknown.front() + "), so " +
+                          std::string(consequence) + " where they matter.";
+        finding.fix = std::string(k_fix_unknown);
+      }
+    } else {
+      return;
+    }
+    out.report(std::move(finding), owner);
+  }
+
+  static constexpr RuleInfo k_info{"TFKMS010", "CannotEvaluate", "Key access cannot be evaluated", Severity::medium,
+                                   doc_for("TFKMS010")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms010_cannot_evaluate() { return std::make_unique<CannotEvaluate>(); }
+
+} // namespace tfkms::rules

@@ -1,0 +1,139 @@
+// Data-driven rule tests: every input under fixtures/TFKMSNNN/positive must produce exactly the
+// findings listed in its <name>.expected.json, every input under negative/ none of that rule.
+// Adding a fixture needs no code. A <name>.tfkms.yml beside an input is used as its configuration.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loaders/loaders.hpp"
+#include "rules/engine.hpp"
+
+namespace fs = std::filesystem;
+using namespace tfkms;
+
+namespace {
+
+const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures";
+
+bool is_input(const fs::path& path) {
+  const std::string name = path.filename().string();
+  if (name.ends_with(".expected.json") || name.ends_with(".tfkms.yml")) return false;
+  return name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
+}
+
+std::string stem_of(const fs::path& input) {
+  std::string name = input.filename().string();
+  for (const std::string_view ext : {".tfplan.json", ".cfn.yaml", ".cfn.json", ".json", ".yaml", ".yml", ".template"}) {
+    if (name.ends_with(ext)) return name.substr(0, name.size() - ext.size());
+  }
+  return name;
+}
+
+std::vector<fs::path> inputs_in(const fs::path& folder) {
+  std::vector<fs::path> found;
+  if (!fs::exists(folder)) return found;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.is_regular_file() && is_input(entry.path())) found.push_back(entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string& rule) {
+  rules::Config config;
+  const fs::path config_path = input.parent_path() / (stem_of(input) + ".tfkms.yml");
+  if (fs::exists(config_path)) {
+    auto loaded = rules::load_config(config_path.string());
+    INFO(config_path.string());
+    REQUIRE(loaded);
+    config = loaded.value();
+  }
+  loaders::LoadOptions options;
+  options.account_id = config.account_id;
+  auto loaded = loaders::load_file(input.string(), options);
+  INFO(input.string());
+  REQUIRE(loaded);
+  return rules::run_rules(loaded.value().graph, config, {.only = {rule}, .skip = {}});
+}
+
+std::string summary(const std::vector<rules::Finding>& findings) {
+  std::string text;
+  for (const auto& finding : findings) {
+    text += finding.rule_id + " " + std::string(rules::to_string(finding.severity)) + " " + finding.resource + ": " +
+            finding.message + "\n";
+    for (const auto& evidence : finding.evidence) text += "    " + evidence.text + " [" + evidence.pointer + "]\n";
+  }
+  return text;
+}
+
+// An expected entry: {"rule", "resource", optional "severity", optional "statement": {"index", "sid"},
+// optional "pointer" (some evidence points there), optional "message_contains": [..]}.
+bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
+  if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource) return false;
+  if (expected.contains("severity") && expected["severity"] != rules::to_string(finding.severity)) return false;
+  const auto has_evidence = [&](auto predicate) {
+    return std::any_of(finding.evidence.begin(), finding.evidence.end(), predicate);
+  };
+  if (expected.contains("statement")) {
+    const nlohmann::json& statement = expected["statement"];
+    const std::string pointer = "/Statement/" + std::to_string(statement.at("index").get<int>());
+    if (!has_evidence([&](const rules::Evidence& e) { return e.pointer == pointer || e.pointer.ends_with(pointer); })) {
+      return false;
+    }
+    if (statement.contains("sid") &&
+        !has_evidence([&](const rules::Evidence& e) {
+          return e.text.find("\"" + statement["sid"].get<std::string>() + "\"") != std::string::npos;
+        })) {
+      return false;
+    }
+  }
+  if (expected.contains("pointer") &&
+      !has_evidence([&](const rules::Evidence& e) { return e.pointer == expected["pointer"].get<std::string>(); })) {
+    return false;
+  }
+  for (const auto& part : expected.value("message_contains", nlohmann::json::array())) {
+    if (finding.message.find(part.get<std::string>()) == std::string::npos) return false;
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("rule fixtures", "[rules][fixtures]") {
+  REQUIRE(fs::exists(k_fixtures));
+  std::size_t positives = 0;
+  for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
+    const std::string rule = rule_dir.path().filename().string();
+    if (!rule_dir.is_directory() || !rule.starts_with("TFKMS")) continue;
+    REQUIRE(rules::is_rule_id(rule));
+    for (const fs::path& input : inputs_in(rule_dir.path() / "positive")) {
+      ++positives;
+      const fs::path expected_path = input.parent_path() / (stem_of(input) + ".expected.json");
+      INFO("positive fixture " << input.string());
+      REQUIRE(fs::exists(expected_path));
+      std::ifstream in(expected_path);
+      const nlohmann::json expected = nlohmann::json::parse(in);
+      REQUIRE(expected.is_array());
+      REQUIRE_FALSE(expected.empty());
+      const auto findings = run_fixture(input, rule);
+      INFO("findings:\n" << summary(findings));
+      CHECK(findings.size() == expected.size());
+      for (const auto& item : expected) {
+        INFO("expected " << item.dump());
+        CHECK(std::count_if(findings.begin(), findings.end(), [&](const auto& f) { return matches(item, f); }) == 1);
+      }
+    }
+    for (const fs::path& input : inputs_in(rule_dir.path() / "negative")) {
+      INFO("negative fixture " << input.string());
+      const auto findings = run_fixture(input, rule);
+      INFO("findings:\n" << summary(findings));
+      CHECK(findings.empty());
+    }
+  }
+  CHECK(positives > 0);
+}

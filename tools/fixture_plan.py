@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Writes a Terraform plan JSON fixture (the `terraform show -json` shape, formats.md §1) from a
+compact description, so rule fixtures stay consistent: resource_changes with after/after_unknown,
+planned_values, prior_state with the caller identity, and configuration expressions with the
+references Terraform records. The .tf beside each fixture is what a reader looks at.
+
+Description (JSON on stdin):
+  {"account": "111122223333",
+   "resources": [{"address": "aws_kms_grant.g",
+                  "after": {"operations": ["Decrypt"]},           # known planned values
+                  "refs": {"key_id": "aws_kms_key.k.key_id"},      # attributes set from references
+                  "known_refs": {"bucket": {"ref": "aws_s3_bucket.b.id", "value": "data"}},  # known reference
+                  "unknown": ["grant_id"]}]}                       # further computed attributes
+Usage: tools/fixture_plan.py < description.json > fixture.tfplan.json
+"""
+import json
+import sys
+
+DEFAULTS = {
+    "aws_kms_key": ({"bypass_policy_lockout_safety_check": False, "custom_key_store_id": None,
+                     "customer_master_key_spec": "SYMMETRIC_DEFAULT", "deletion_window_in_days": None,
+                     "description": "", "enable_key_rotation": False, "is_enabled": True,
+                     "key_usage": "ENCRYPT_DECRYPT", "multi_region": False, "tags": None, "xks_key_id": None},
+                    ["arn", "id", "key_id", "policy", "rotation_period_in_days", "tags_all"]),
+    "aws_kms_external_key": ({"bypass_policy_lockout_safety_check": False, "deletion_window_in_days": None,
+                              "description": "", "enabled": True, "key_material_base64": None,
+                              "multi_region": False, "tags": None, "valid_to": None},
+                             ["arn", "expiration_model", "id", "key_state", "key_usage", "policy", "tags_all"]),
+    "aws_kms_replica_key": ({"bypass_policy_lockout_safety_check": False, "deletion_window_in_days": 30,
+                             "description": "", "enabled": True, "tags": None},
+                            ["arn", "id", "key_id", "key_rotation_enabled", "key_spec", "key_usage", "policy",
+                             "tags_all"]),
+    "aws_kms_grant": ({"constraints": [], "grant_creation_tokens": None, "retire_on_delete": False,
+                       "retiring_principal": None}, ["grant_id", "grant_token", "id"]),
+    "aws_iam_role": ({"description": None, "force_detach_policies": False, "max_session_duration": 3600,
+                      "path": "/", "permissions_boundary": None, "tags": None},
+                     ["arn", "create_date", "id", "inline_policy", "managed_policy_arns", "name_prefix",
+                      "tags_all", "unique_id"]),
+    "aws_iam_user": ({"force_destroy": False, "path": "/", "permissions_boundary": None, "tags": None},
+                     ["arn", "id", "tags_all", "unique_id"]),
+    "aws_iam_policy": ({"description": None, "path": "/", "tags": None},
+                       ["arn", "attachment_count", "id", "policy_id", "tags_all"]),
+    "aws_iam_role_policy": ({"name_prefix": None}, ["id"]),
+    "aws_iam_role_policy_attachment": ({}, ["id"]),
+    "aws_s3_bucket": ({"force_destroy": False, "tags": None, "timeouts": None},
+                      ["acceleration_status", "arn", "bucket_domain_name", "id", "region", "tags_all"]),
+    "aws_s3_bucket_server_side_encryption_configuration": ({"expected_bucket_owner": None}, ["id"]),
+    "aws_s3_bucket_policy": ({}, ["id"]),
+    "aws_secretsmanager_secret": ({"description": None, "recovery_window_in_days": 30, "tags": None},
+                                  ["arn", "id", "name_prefix", "policy", "tags_all"]),
+    "aws_secretsmanager_secret_policy": ({"block_public_policy": None}, ["id"]),
+    "aws_sqs_queue": ({"delay_seconds": 0, "fifo_queue": False, "tags": None},
+                      ["arn", "id", "policy", "tags_all", "url"]),
+    "aws_sqs_queue_policy": ({}, ["id"]),
+}
+
+
+def expression(value):
+    """Configuration expression of a known value: blocks become lists of expression maps."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [{k: expression(v) for k, v in block.items()} for block in value]
+    return {"constant_value": value}
+
+
+def unknown_shape(value):
+    if isinstance(value, list):
+        return [unknown_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unknown_shape(v) for k, v in value.items() if isinstance(v, (list, dict))}
+    return False
+
+
+def build(spec):
+    """The plan for description `spec` (see the module docstring)."""
+    account = spec.get("account", "111122223333")
+    changes, planned, config = [], [], []
+    for resource in spec["resources"]:
+        address = resource["address"]
+        rtype, name = address.split(".")[-2:]
+        defaults, computed = DEFAULTS.get(rtype, ({}, ["id"]))
+        after = dict(defaults)
+        after.update(resource.get("after", {}))
+        after.update({k: v["value"] for k, v in resource.get("known_refs", {}).items()})
+        refs = dict(resource.get("refs", {}))
+        refs.update({k: None for k in resource.get("known_refs", {})})
+        unknown = {k: True for k in computed if k not in after}
+        unknown.update({k: True for k in resource.get("unknown", [])})
+        for attribute in refs:
+            if attribute not in resource.get("known_refs", {}):
+                after.pop(attribute, None)
+                unknown[attribute] = True
+        for attribute, value in after.items():
+            if isinstance(value, (list, dict)) and attribute not in unknown:
+                unknown[attribute] = unknown_shape(value)
+        change = {"address": address, "mode": "managed", "type": rtype, "name": name,
+                  "provider_name": "registry.terraform.io/hashicorp/aws",
+                  "change": {"actions": resource.get("actions", ["create"]), "before": resource.get("before"),
+                             "after": after, "after_unknown": dict(sorted(unknown.items())),
+                             "before_sensitive": False, "after_sensitive": {}}}
+        changes.append(change)
+        planned.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                        "values": after, "sensitive_values": {}})
+        expressions = {k: expression(v) for k, v in resource.get("after", {}).items()}
+        for attribute, target in resource.get("refs", {}).items():
+            expressions[attribute] = {"references": [target, target.rsplit(".", 1)[0]]}
+        for attribute, known in resource.get("known_refs", {}).items():
+            expressions[attribute] = {"references": [known["ref"], known["ref"].rsplit(".", 1)[0]]}
+        config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                       "provider_config_key": "aws", "expressions": dict(sorted(expressions.items())),
+                       "schema_version": 0})
+    config.insert(0, {"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity",
+                      "name": "current", "provider_config_key": "aws", "schema_version": 0})
+    plan = {
+        "format_version": "1.2", "terraform_version": "1.6.6",
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.6.6", "values": {"root_module": {
+            "resources": [{"address": "data.aws_caller_identity.current", "mode": "data",
+                           "type": "aws_caller_identity", "name": "current",
+                           "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                           "values": {"account_id": account, "arn": f"arn:aws:iam::{account}:user/ci",
+                                      "id": account, "user_id": "AIDAEXAMPLEUSERID"},
+                           "sensitive_values": {}}]}}},
+        "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}},
+                          "root_module": {"resources": config}},
+        "timestamp": "2026-11-23T12:00:00Z", "applyable": True, "complete": True, "errored": False,
+    }
+    return plan
+
+
+def main():
+    json.dump(build(json.load(sys.stdin)), sys.stdout, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
