@@ -9,6 +9,7 @@ Description (JSON on stdin):
    "resources": [{"address": "aws_kms_grant.g",
                   "after": {"operations": ["Decrypt"]},           # known planned values
                   "refs": {"key_id": "aws_kms_key.k.key_id"},      # attributes set from references
+                                                                   # (nested: "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id")
                   "known_refs": {"bucket": {"ref": "aws_s3_bucket.b.id", "value": "data"}},  # known reference
                   "unknown": ["grant_id"]}]}                       # further computed attributes
 Usage: tools/fixture_plan.py < description.json > fixture.tfplan.json
@@ -62,6 +63,55 @@ def expression(value):
     return {"constant_value": value}
 
 
+def set_expression(expressions, path, expression_value):
+    """Places a reference expression at `path`, inside block expression lists when nested."""
+    parts = path.split(".")
+    tree = expressions
+    for i, part in enumerate(parts[:-1]):
+        if part.isdigit():
+            index = int(part)
+            while len(tree) <= index:
+                tree.append({})
+            tree = tree[index]
+        else:
+            tree = tree.setdefault(part, [])
+    tree[parts[-1]] = expression_value
+
+
+def references(target):
+    """Terraform lists a resource attribute and the resource itself; a variable only by name."""
+    if target.startswith(("var.", "local.")):
+        return [target]
+    return [target, target.rsplit(".", 1)[0]]
+
+
+def nested_set(tree, path, value):
+    """Sets `value` at dotted `path` ("rule.0.x"), creating objects and list slots on the way."""
+    parts = path.split(".")
+    for i, part in enumerate(parts[:-1]):
+        following = parts[i + 1]
+        if part.isdigit():
+            index = int(part)
+            while len(tree) <= index:
+                tree.append({})
+            tree = tree[index]
+        else:
+            tree = tree.setdefault(part, [] if following.isdigit() else {})
+    last = parts[-1]
+    tree[last] = value
+
+
+def nested_pop(tree, path):
+    parts = path.split(".")
+    for part in parts[:-1]:
+        try:
+            tree = tree[int(part)] if part.isdigit() else tree[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(tree, dict):
+        tree.pop(parts[-1], None)
+
+
 def unknown_shape(value):
     if isinstance(value, list):
         return [unknown_shape(v) for v in value]
@@ -85,13 +135,13 @@ def build(spec):
         refs.update({k: None for k in resource.get("known_refs", {})})
         unknown = {k: True for k in computed if k not in after}
         unknown.update({k: True for k in resource.get("unknown", [])})
-        for attribute in refs:
-            if attribute not in resource.get("known_refs", {}):
-                after.pop(attribute, None)
-                unknown[attribute] = True
         for attribute, value in after.items():
             if isinstance(value, (list, dict)) and attribute not in unknown:
                 unknown[attribute] = unknown_shape(value)
+        for attribute in refs:
+            if attribute not in resource.get("known_refs", {}):
+                nested_pop(after, attribute)
+                nested_set(unknown, attribute, True)
         change = {"address": address, "mode": "managed", "type": rtype, "name": name,
                   "provider_name": "registry.terraform.io/hashicorp/aws",
                   "change": {"actions": resource.get("actions", ["create"]), "before": resource.get("before"),
@@ -103,9 +153,9 @@ def build(spec):
                         "values": after, "sensitive_values": {}})
         expressions = {k: expression(v) for k, v in resource.get("after", {}).items()}
         for attribute, target in resource.get("refs", {}).items():
-            expressions[attribute] = {"references": [target, target.rsplit(".", 1)[0]]}
+            set_expression(expressions, attribute, {"references": references(target)})
         for attribute, known in resource.get("known_refs", {}).items():
-            expressions[attribute] = {"references": [known["ref"], known["ref"].rsplit(".", 1)[0]]}
+            expressions[attribute] = {"references": references(known["ref"])}
         config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
                        "provider_config_key": "aws", "expressions": dict(sorted(expressions.items())),
                        "schema_version": 0})

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,13 +27,12 @@ bool is_input(const fs::path& path) {
   return name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
 }
 
-std::string stem_of(const fs::path& input) {
-  std::string name = input.filename().string();
-  for (const std::string_view ext : {".tfplan.json", ".cfn.yaml", ".cfn.json", ".json", ".yaml", ".yml", ".template"}) {
-    if (name.ends_with(ext)) return name.substr(0, name.size() - ext.size());
-  }
-  return name;
-}
+// "console_default.tfplan.json" -> "console_default.tfplan": a scenario given in both formats keeps
+// one expected file per format.
+std::string stem_of(const fs::path& input) { return input.stem().string(); }
+
+// "console_default.tfplan" / "console_default.cfn" -> "console_default".
+std::string scenario_of(const fs::path& input) { return fs::path(stem_of(input)).stem().string(); }
 
 std::vector<fs::path> inputs_in(const fs::path& folder) {
   std::vector<fs::path> found;
@@ -46,7 +46,7 @@ std::vector<fs::path> inputs_in(const fs::path& folder) {
 
 std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string& rule) {
   rules::Config config;
-  const fs::path config_path = input.parent_path() / (stem_of(input) + ".tfkms.yml");
+  const fs::path config_path = input.parent_path() / (scenario_of(input) + ".tfkms.yml");
   if (fs::exists(config_path)) {
     auto loaded = rules::load_config(config_path.string());
     INFO(config_path.string());
@@ -136,4 +136,36 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
     }
   }
   CHECK(positives > 0);
+}
+
+// A scenario written both as a Terraform plan and as a CloudFormation template must give the same
+// findings (same rules, severities and amount of evidence; resource names differ by format).
+TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]") {
+  std::size_t pairs = 0;
+  for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
+    const std::string rule = rule_dir.path().filename().string();
+    if (!rule_dir.is_directory() || !rule.starts_with("TFKMS")) continue;
+    for (const char* kind : {"positive", "negative"}) {
+      const auto inputs = inputs_in(rule_dir.path() / kind);
+      for (const fs::path& plan : inputs) {
+        if (!plan.string().ends_with(".tfplan.json")) continue;
+        for (const fs::path& other : inputs) {
+          if (other == plan || scenario_of(other) != scenario_of(plan) || other.string().ends_with(".tfplan.json")) continue;
+          ++pairs;
+          INFO(plan.string() << " vs " << other.string());
+          const auto shape = [](const std::vector<rules::Finding>& findings) {
+            std::vector<std::tuple<std::string, rules::Severity, std::size_t>> result;
+            for (const auto& f : findings) result.emplace_back(f.rule_id, f.severity, f.evidence.size());
+            std::sort(result.begin(), result.end());
+            return result;
+          };
+          const auto from_plan = run_fixture(plan, rule);
+          const auto from_template = run_fixture(other, rule);
+          INFO("plan:\n" << summary(from_plan) << "template:\n" << summary(from_template));
+          CHECK(shape(from_plan) == shape(from_template));
+        }
+      }
+    }
+  }
+  CHECK(pairs > 0);
 }
