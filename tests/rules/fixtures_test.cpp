@@ -113,6 +113,7 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
     REQUIRE(rules::is_rule_id(rule));
     for (const fs::path& input : inputs_in(rule_dir.path() / "positive")) {
       ++positives;
+      DYNAMIC_SECTION(rule << "/positive/" << input.filename().string()) {
       const fs::path expected_path = input.parent_path() / (stem_of(input) + ".expected.json");
       INFO("positive fixture " << input.string());
       REQUIRE(fs::exists(expected_path));
@@ -127,12 +128,15 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
         INFO("expected " << item.dump());
         CHECK(std::count_if(findings.begin(), findings.end(), [&](const auto& f) { return matches(item, f); }) == 1);
       }
+      }
     }
     for (const fs::path& input : inputs_in(rule_dir.path() / "negative")) {
-      INFO("negative fixture " << input.string());
-      const auto findings = run_fixture(input, rule);
-      INFO("findings:\n" << summary(findings));
-      CHECK(findings.empty());
+      DYNAMIC_SECTION(rule << "/negative/" << input.filename().string()) {
+        INFO("negative fixture " << input.string());
+        const auto findings = run_fixture(input, rule);
+        INFO("findings:\n" << summary(findings));
+        CHECK(findings.empty());
+      }
     }
   }
   CHECK(positives > 0);
@@ -152,6 +156,7 @@ TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]
         for (const fs::path& other : inputs) {
           if (other == plan || scenario_of(other) != scenario_of(plan) || other.string().ends_with(".tfplan.json")) continue;
           ++pairs;
+          DYNAMIC_SECTION(plan.filename().string() << " vs " << other.filename().string()) {
           INFO(plan.string() << " vs " << other.string());
           const auto shape = [](const std::vector<rules::Finding>& findings) {
             std::vector<std::tuple<std::string, rules::Severity, std::size_t>> result;
@@ -163,6 +168,7 @@ TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]
           const auto from_template = run_fixture(other, rule);
           INFO("plan:\n" << summary(from_plan) << "template:\n" << summary(from_template));
           CHECK(shape(from_plan) == shape(from_template));
+          }
         }
       }
     }
