@@ -1,0 +1,109 @@
+// TFKMS002 and TFKMS010 on hand-built graphs: the cases the fixtures do not reach.
+#include <catch2/catch.hpp>
+
+#include "rules/engine.hpp"
+
+using namespace tfkms;
+
+namespace {
+
+std::vector<rules::Finding> run(const model::Graph& graph, const char* rule) {
+  return rules::run_rules(graph, rules::Config{}, {.only = {rule}, .skip = {}});
+}
+
+model::Graph queue_on(std::string_view key, nlohmann::json policy) {
+  model::Graph graph;
+  graph.account = "111122223333";
+  graph.region = "us-east-1";
+  model::DataStore queue;
+  queue.source.address = "aws_sqs_queue.events";
+  queue.kind = model::DataStoreKind::sqs_queue;
+  queue.service = "sqs";
+  queue.key = graph.resolve_key(key);
+  queue.resource_policy.state = model::PolicySource::State::document;
+  queue.resource_policy.document = std::move(policy);
+  graph.data_stores.push_back(std::move(queue));
+  return graph;
+}
+
+nlohmann::json allow(nlohmann::json principal) {
+  return {{"Version", "2012-10-17"},
+          {"Statement",
+           {{{"Sid", "Senders"}, {"Effect", "Allow"}, {"Principal", principal}, {"Action", "sqs:SendMessage"},
+             {"Resource", "*"}}}}};
+}
+
+} // namespace
+
+TEST_CASE("TFKMS002 service senders to a queue on aws/sqs", "[rules][TFKMS002]") {
+  const auto findings = run(queue_on("alias/aws/sqs", allow({{"Service", "sns.amazonaws.com"}})), "TFKMS002");
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::Contains("service sns.amazonaws.com"));
+  CHECK_THAT(findings[0].message, Catch::Contains("writes"));
+}
+
+TEST_CASE("TFKMS002 ignores same-account and customer-key queues", "[rules][TFKMS002]") {
+  CHECK(run(queue_on("alias/aws/sqs", allow({{"AWS", "arn:aws:iam::111122223333:role/producer"}})), "TFKMS002").empty());
+  CHECK(run(queue_on("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                     allow({{"AWS", "arn:aws:iam::444455556666:root"}})),
+            "TFKMS002")
+            .empty());
+}
+
+TEST_CASE("TFKMS002 public queue policy on aws/sqs", "[rules][TFKMS002]") {
+  const auto findings = run(queue_on("alias/aws/sqs", allow("*")), "TFKMS002");
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::Contains("any principal of any account"));
+}
+
+TEST_CASE("TFKMS010 unknown grant fields and key references", "[rules][TFKMS010]") {
+  model::Graph graph;
+  graph.account = "111122223333";
+  model::Grant grant;
+  grant.source.address = "aws_kms_grant.g";
+  grant.unknown_fields = true;
+  grant.waits_on = {"aws_iam_role.worker.arn"};
+  grant.key.kind = model::KeyRef::Kind::unknown;
+  grant.key.text = model::symbol("module.keys.key_arn");
+  graph.grants.push_back(grant);
+  const auto findings = run(graph, "TFKMS010");
+  REQUIRE(findings.size() == 2);
+  CHECK_THAT(findings[0].message + findings[1].message, Catch::Contains("aws_iam_role.worker.arn"));
+  CHECK_THAT(findings[0].message + findings[1].message, Catch::Contains("${module.keys.key_arn}"));
+}
+
+TEST_CASE("TFKMS010 unreadable key policy", "[rules][TFKMS010]") {
+  model::Graph graph;
+  model::Key key;
+  key.source.address = "aws_kms_key.k";
+  key.policy.state = model::PolicySource::State::unreadable;
+  key.policy.error = "invalid JSON at offset 12";
+  graph.keys.push_back(key);
+  const auto findings = run(graph, "TFKMS010");
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::Contains("invalid JSON at offset 12"));
+}
+
+TEST_CASE("TFKMS010 identity policy problems only count for KMS statements", "[rules][TFKMS010]") {
+  model::Graph graph;
+  model::Key key;
+  key.source.address = "aws_kms_key.k";
+  graph.keys.push_back(key);
+  model::IdentityPolicy identity;
+  identity.source.address = "aws_iam_policy.p";
+  identity.document.state = model::PolicySource::State::document;
+  identity.document.document = nlohmann::json::parse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+          "Condition":{"StringEqulas":{"aws:SourceVpc":"vpc-1"}}}]})");
+  const model::PolicyId policy_id = graph.add(identity);
+  model::Principal role;
+  role.source.address = "aws_iam_role.r";
+  role.policies.push_back(policy_id);
+  graph.add(role);
+  CHECK(run(graph, "TFKMS010").empty());
+
+  graph.policy(policy_id).document.document["Statement"][0]["Action"] = "kms:Decrypt";
+  const auto findings = run(graph, "TFKMS010");
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::Contains("StringEqulas"));
+}
