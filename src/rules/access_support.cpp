@@ -59,6 +59,15 @@ bool limited_to_named_callers(const std::vector<analysis::Condition>& when) {
          });
 }
 
+std::string when_text(const std::vector<analysis::Condition>& when) {
+  const bool always = when.size() == 1 && when.front().unconditional();
+  return always ? "always" : "when " + analysis::text(when);
+}
+
+bool on_the_key(const analysis::Ground& ground) {
+  return ground.source == policy::ReasonSource::key_policy || ground.source == policy::ReasonSource::grant;
+}
+
 Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix) {
   Evidence evidence;
   evidence.text = ground.text + std::string(suffix);

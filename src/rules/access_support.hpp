@@ -30,6 +30,13 @@ namespace tfkms::rules {
 /// aws:PrincipalAccount, kms:CallerAccount, ...): the access is limited to whom the values name.
 [[nodiscard]] bool limited_to_named_callers(const std::vector<analysis::Condition>& when);
 
+/// "always", or "when kms:ViaService is absent" — to follow an access in a sentence.
+[[nodiscard]] std::string when_text(const std::vector<analysis::Condition>& when);
+
+/// True for grounds that are statements of the key policy or grants (not the caller's own IAM
+/// policy that the analysis assumes for principals outside the input).
+[[nodiscard]] bool on_the_key(const analysis::Ground& ground);
+
 /// Evidence for an allowing statement or grant.
 [[nodiscard]] Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix = {});
 

@@ -2,6 +2,7 @@
 // access broader than those statements suggest, so they are decoration. See rules/TFKMS001.md and
 // kms-reference §3.10 (the patterns), §3.2 (account delegation), §3.9 (conditions that cannot hold).
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "rules/access_support.hpp"
@@ -146,7 +147,10 @@ private:
           if (!via_delegation) continue;
           account = subject.account;
           actions.insert(actions.end(), item.actions.begin(), item.actions.end());
-          add_delegating(item.grounds);
+          std::vector<analysis::Ground> delegating_grounds;
+          std::copy_if(item.grounds.begin(), item.grounds.end(), std::back_inserter(delegating_grounds),
+                       [](const analysis::Ground& ground) { return ground.kind == policy::ReasonKind::delegates; });
+          add_delegating(delegating_grounds);
         }
         if (actions.empty()) return;
         finding.severity = Severity::medium;

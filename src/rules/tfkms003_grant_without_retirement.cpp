@@ -38,10 +38,10 @@ private:
     if (grantee_account && !context.is_internal(*grantee_account)) {
       aggravating.push_back("the grantee is in another account (" + *grantee_account + ")");
     }
-    if (has_operation(grant, "CreateGrant")) aggravating.push_back("it lets the grantee create further grants");
+    if (has_operation(grant, "CreateGrant")) aggravating.emplace_back(std::string("it lets the grantee create further grants"));
     if (has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
         grant.encryption_context_subset.empty()) {
-      aggravating.push_back("it allows Decrypt with no encryption-context constraint");
+      aggravating.emplace_back(std::string("it allows Decrypt with no encryption-context constraint"));
     }
     if (!aggravating.empty()) finding.severity = Severity::high;
 

@@ -53,8 +53,9 @@ private:
           if (std::find(actions.begin(), actions.end(), action) == actions.end()) actions.push_back(action);
         }
         for (const analysis::Ground& ground : item->grounds) {
-          Evidence entry = ground_evidence(ground, " lets " + subject.label + " " +
-                                                       actions_text(item->actions) + " " + analysis::text(item->when));
+          if (!on_the_key(ground)) continue;
+          Evidence entry = ground_evidence(ground, " lets " + subject.label + " " + actions_text(item->actions) +
+                                                       " " + when_text(item->when));
           if (std::none_of(evidence.begin(), evidence.end(), [&](const Evidence& e) { return e.text == entry.text; })) {
             evidence.push_back(std::move(entry));
           }

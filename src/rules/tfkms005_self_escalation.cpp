@@ -78,9 +78,9 @@ private:
     finding.message = subject.label + " " + how + ", so it can " + means + actions_text(reachable) +
                       ", which the key policy does not give it directly.";
     for (const analysis::Ground& ground : path->grounds) {
-      finding.evidence.push_back(ground_evidence(ground, " lets " + subject.label + " " +
-                                                             actions_text(path->actions) + " " +
-                                                             analysis::text(path->when)));
+      if (!on_the_key(ground)) continue;
+      finding.evidence.push_back(ground_evidence(
+          ground, " lets " + subject.label + " " + actions_text(path->actions) + " " + when_text(path->when)));
     }
     finding.evidence.push_back(evidence_at(key.source, subject.label + " is given " +
                                                            (given.empty() ? std::string("no data access")

@@ -53,6 +53,9 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string
     REQUIRE(loaded);
     config = loaded.value();
   }
+  // Fixtures are checked as deployed to account 111122223333 (templates name it through
+  // AWS::AccountId) unless their .tfkms.yml says otherwise.
+  if (!config.account_id) config.account_id = "111122223333";
   loaders::LoadOptions options;
   options.account_id = config.account_id;
   auto loaded = loaders::load_file(input.string(), options);
