@@ -98,8 +98,8 @@ private:
         case policy::PrincipalForm::assumed_role:
         case policy::PrincipalForm::federated_user:
           if (entry.account.empty() || context.is_internal(entry.account)) break;
-          add((entry.form == policy::PrincipalForm::account ? "account " : "") + entry.value.text +
-                  (entry.form == policy::PrincipalForm::account ? "" : " (account " + entry.account + ")"),
+          add(entry.form == policy::PrincipalForm::account ? "account " + entry.account
+                                                           : entry.value.text + " (account " + entry.account + ")",
               entry.value.text, "arn:" + context.graph.partition + ":iam::" + entry.account + ":root", "");
           break;
         case policy::PrincipalForm::any:

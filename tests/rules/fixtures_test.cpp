@@ -59,7 +59,7 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string
   loaders::LoadOptions options;
   options.account_id = config.account_id;
   auto loaded = loaders::load_file(input.string(), options);
-  INFO(input.string());
+  INFO(input.string() << (loaded ? "" : ": " + loaded.error().to_string()));
   REQUIRE(loaded);
   return rules::run_rules(loaded.value().graph, config, {.only = {rule}, .skip = {}});
 }
