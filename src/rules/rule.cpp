@@ -30,4 +30,9 @@ bool RuleContext::is_internal(std::string_view account) const {
   return account == own_account() || graph.account == account || config.is_trusted(account);
 }
 
+bool RuleContext::is_external(std::string_view account) const {
+  return own_account() != model::k_this_account && account != model::k_this_account && !account.empty() &&
+         !is_internal(account);
+}
+
 } // namespace tfkms::rules

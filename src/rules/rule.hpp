@@ -58,6 +58,10 @@ public:
   [[nodiscard]] std::string own_account() const;
   /// True for the own account and configured trusted accounts.
   [[nodiscard]] bool is_internal(std::string_view account) const;
+  /// True when `account` is certainly another account: the own account is known (from the input or
+  /// account_id) and `account` is neither it nor trusted. With the own account unknown, a literal
+  /// account id in a template may well be the deployment account, so nothing is claimed.
+  [[nodiscard]] bool is_external(std::string_view account) const;
 
 private:
   mutable std::map<model::KeyId, analysis::KeyAccess> m_access;

@@ -97,7 +97,7 @@ private:
         case policy::PrincipalForm::role:
         case policy::PrincipalForm::assumed_role:
         case policy::PrincipalForm::federated_user:
-          if (entry.account.empty() || context.is_internal(entry.account)) break;
+          if (!context.is_external(entry.account)) break;
           add(entry.form == policy::PrincipalForm::account ? "account " + entry.account
                                                            : entry.value.text + " (account " + entry.account + ")",
               entry.value.text, "arn:" + context.graph.partition + ":iam::" + entry.account + ":root", "");

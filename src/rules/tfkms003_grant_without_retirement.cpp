@@ -35,7 +35,7 @@ private:
     // of their own).
     std::vector<std::string> aggravating;
     const auto grantee_account = account_of(grantee);
-    if (grantee_account && !context.is_internal(*grantee_account)) {
+    if (grantee_account && context.is_external(*grantee_account)) {
       aggravating.push_back("the grantee is in another account (" + *grantee_account + ")");
     }
     if (has_operation(grant, "CreateGrant")) aggravating.emplace_back(std::string("it lets the grantee create further grants"));

@@ -32,7 +32,7 @@ private:
     if (subject.kind == analysis::SubjectKind::any_account) return true;
     // A whole external account; a single named principal of another account is a deliberate share.
     return subject.kind == analysis::SubjectKind::account_principals && !subject.key_account &&
-           !context.is_internal(subject.account);
+           context.is_external(subject.account);
   }
 
   static void check_key(const RuleContext& context, const model::Key& key, const analysis::KeyAccess& access,

@@ -11,9 +11,16 @@
 namespace tfkms::rules {
 namespace {
 
+// "unknown:ImportValue shared" names what could not be known; the prefix only marks it as such.
+std::string readable_ref(std::string_view ref) {
+  return std::string(ref.starts_with("unknown:") ? ref.substr(8) : ref);
+}
+
 std::string waits_on_text(const std::vector<std::string>& waits_on) {
   if (waits_on.empty()) return "";
-  return " (it waits on " + join_words(waits_on) + ")";
+  std::vector<std::string> names;
+  for (const std::string& ref : waits_on) names.push_back(readable_ref(ref));
+  return " (it waits on " + join_words(names) + ")";
 }
 
 // Values inside a parsed policy that stay unknown before apply: "Statement[1].Principal: ${aws_iam_role.x.arn}".
@@ -74,14 +81,17 @@ public:
         Finding finding = new_finding(k_info);
         finding.message = "Grant " + grant.source.name() + " has values known only after apply" +
                           waits_on_text(grant.waits_on) + ", so what it allows is not checked.";
-        for (const std::string& ref : grant.waits_on) finding.evidence.push_back(evidence_at(grant.source, "waits on " + ref));
+        for (const std::string& ref : grant.waits_on) finding.evidence.push_back(evidence_at(grant.source, "waits on " + readable_ref(ref)));
         finding.fix = k_fix_unknown;
         out.report(std::move(finding), grant.source);
       }
       check_key_ref(grant.key, "Grant", grant.source, out);
     }
     for (const model::DataStore& store : graph.data_stores) {
-      check_key_ref(store.key, "Resource", store.source, out);
+      // Which key a store uses matters when its resource policy may share it (TFKMS002).
+      if (store.resource_policy.state != model::PolicySource::State::absent) {
+        check_key_ref(store.key, "Resource", store.source, out);
+      }
       // A store on an AWS managed key is checked for cross-account sharing (TFKMS002) through its
       // resource policy, so that policy must be readable.
       if (store.key.kind == model::KeyRef::Kind::node && store.key.key &&
@@ -110,7 +120,13 @@ private:
     out.report(std::move(finding), where);
   }
 
-  static std::string display_text(const std::string& raw) { return model::display(raw); }
+  // "${unknown:ImportValue shared}" reads as "ImportValue shared"; an empty reference as what it is.
+  static std::string display_text(const std::string& raw) {
+    if (raw.empty()) return "a value not known before deployment";
+    std::string text;
+    for (const std::string& ref : model::symbol_refs(raw)) text += (text.empty() ? "" : ", ") + readable_ref(ref);
+    return text.empty() ? model::display(raw) : text;
+  }
 
   static void check_policy(const model::Graph& graph, const model::PolicySource& source, policy::PolicyKind kind,
                            const std::string& subject, std::string_view consequence, const model::SourceRef& owner,
@@ -120,7 +136,7 @@ private:
     if (source.state == State::unknown) {
       finding.message = subject + " is known only after apply" + waits_on_text(source.waits_on) + ", so " +
                         std::string(consequence) + ".";
-      for (const std::string& ref : source.waits_on) finding.evidence.push_back(evidence_at(source.where, "waits on " + ref));
+      for (const std::string& ref : source.waits_on) finding.evidence.push_back(evidence_at(source.where, "waits on " + readable_ref(ref)));
       if (finding.evidence.empty()) finding.evidence.push_back(evidence_at(source.where, "value unknown in the plan"));
       finding.fix = std::string(k_fix_unknown);
     } else if (source.state == State::unreadable) {

@@ -69,7 +69,7 @@ TEST_CASE("TFKMS010 unknown grant fields and key references", "[rules][TFKMS010]
   const auto findings = run(graph, "TFKMS010");
   REQUIRE(findings.size() == 2);
   CHECK_THAT(findings[0].message + findings[1].message, Catch::Contains("aws_iam_role.worker.arn"));
-  CHECK_THAT(findings[0].message + findings[1].message, Catch::Contains("${module.keys.key_arn}"));
+  CHECK_THAT(findings[0].message + findings[1].message, Catch::Contains("(module.keys.key_arn)"));
 }
 
 TEST_CASE("TFKMS010 unreadable key policy", "[rules][TFKMS010]") {
