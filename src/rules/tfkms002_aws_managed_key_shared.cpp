@@ -166,20 +166,25 @@ private:
     finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
     for (const Sharing& item : shared) finding.evidence.push_back(item.evidence);
 
-    std::vector<std::string> principals;
+    // The statement to add to a customer managed key's policy, as JSON the user can paste.
+    nlohmann::json principals = nlohmann::json::array();
     std::string org;
     for (const Sharing& item : shared) {
-      if (!item.key_policy_principal.empty()) principals.push_back("\"" + item.key_policy_principal + "\"");
+      if (!item.key_policy_principal.empty() &&
+          std::find(principals.begin(), principals.end(), item.key_policy_principal) == principals.end()) {
+        principals.push_back(item.key_policy_principal);
+      }
       if (!item.org_condition.empty()) org = item.org_condition;
     }
-    std::string statement = "{\"Sid\": \"AllowSharedAccountsToUseKey\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": ";
-    statement += principals.size() == 1 ? principals.front() : "[" + join_words(principals, ", ") + "]";
-    statement += "}, \"Action\": [\"kms:Decrypt\", \"kms:GenerateDataKey*\", \"kms:DescribeKey\"], \"Resource\": \"*\"";
-    if (!org.empty()) statement += ", \"Condition\": {\"StringEquals\": {\"aws:PrincipalOrgID\": \"" + org + "\"}}";
-    statement += "}";
-    finding.fix = "Encrypt " + store.source.name() + " with a customer managed key (aws_kms_key / AWS::KMS::Key)" +
-                  (principals.empty() ? " whose key policy allows the service principal to use it."
-                                      : " and add to its key policy: " + statement);
+    nlohmann::json statement = {{"Sid", "AllowSharedAccountsToUseKey"},
+                                {"Effect", "Allow"},
+                                {"Principal", {{"AWS", principals.size() == 1 ? principals[0] : principals}}},
+                                {"Action", {"kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"}},
+                                {"Resource", "*"}};
+    if (!org.empty()) statement["Condition"] = {{"StringEquals", {{"aws:PrincipalOrgID", org}}}};
+    finding.fix = "Encrypt " + store.source.name() + " with a customer managed key (aws_kms_key / AWS::KMS::Key)";
+    finding.fix += principals.empty() ? std::string(" whose key policy allows the service principal to use it.")
+                                      : " and add to its key policy: " + statement.dump();
     return finding;
   }
 
