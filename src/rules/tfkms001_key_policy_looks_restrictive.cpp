@@ -71,6 +71,10 @@ private:
 
     void run() const {
       check_delegation();
+      // What each statement adds costs one analysis per statement; a key policy is at most 32 KB
+      // (kms-reference §6), so real ones stay far below this bound and only hostile input reaches it.
+      constexpr std::size_t k_max_statements_compared = 200;
+      if (document().statements.size() > k_max_statements_compared) return;
       for (const policy::Statement& statement : document().statements) {
         if (statement.effect != policy::Effect::allow || !statement.readable) continue;
         const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
