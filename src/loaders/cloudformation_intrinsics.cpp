@@ -109,9 +109,34 @@ std::string to_json_text(const json& value) {
   return out;
 }
 
+// Mappings hold literal values only [CFN-UG "Mappings"]; reading them without evaluation also keeps a
+// mapping from referring to itself.
+json literal(const Node& node) {
+  switch (node.kind) {
+  case Node::Kind::null:
+    return nullptr;
+  case Node::Kind::scalar:
+    return node.text;
+  case Node::Kind::sequence: {
+    json out = json::array();
+    for (const auto& item : node.items) out.push_back(literal(*item));
+    return out;
+  }
+  case Node::Kind::mapping:
+    break;
+  }
+  json out = json::object();
+  for (std::size_t i = 0; i < node.keys.size(); ++i) out[node.keys[i]] = literal(*node.items[i]);
+  return out;
+}
+
+// Conditions may refer to conditions; a chain longer than this only comes from hostile input.
+constexpr std::size_t k_max_condition_nesting = 64;
+
 } // namespace
 
-Intrinsics::Intrinsics(const Node& root, const LoadOptions& options) {
+Intrinsics::Intrinsics(const Node& root, const LoadOptions& options)
+    : m_budget(4 * root.weight + 1000000) {
   m_mappings = root.find("Mappings");
   m_conditions = root.find("Conditions");
   if (const Node* resources = root.find("Resources"); resources && resources->is_mapping()) {
@@ -146,6 +171,20 @@ Intrinsics::Intrinsics(const Node& root, const LoadOptions& options) {
 bool Intrinsics::is_resource(std::string_view logical_id) const { return m_resources.contains(logical_id); }
 
 std::optional<json> Intrinsics::resolve(const Node& node, Scope& scope) {
+  if (node.weight > m_budget) {
+    m_budget = 0;
+    if (!m_budget_reported) {
+      m_budget_reported = true;
+      scope.report(model::DiagnosticLevel::error, node,
+                   "the template repeats large mapping values too often to resolve; the rest is left unknown");
+    }
+    return unknown("resolution budget exhausted");
+  }
+  m_budget -= 1;
+  return resolve_node(node, scope);
+}
+
+std::optional<json> Intrinsics::resolve_node(const Node& node, Scope& scope) {
   switch (node.kind) {
   case Node::Kind::null:
     return json(nullptr);
@@ -385,12 +424,16 @@ json Intrinsics::find_in_map(const Node& argument, Scope& scope) {
   const Node* map = m_mappings ? m_mappings->find(names[0]) : nullptr;
   const Node* top = map ? map->find(names[1]) : nullptr;
   const Node* value = top ? top->find(names[2]) : nullptr;
-  if (!value) value = fallback;
+  if (!value && fallback) {
+    auto resolved = resolve(*fallback, scope);
+    return resolved ? std::move(*resolved) : json(nullptr);
+  }
   if (!value) {
     return invalid(argument, "Fn::FindInMap", "Mappings has no " + names[0] + "/" + names[1] + "/" + names[2], scope);
   }
-  auto resolved = resolve(*value, scope);
-  return resolved ? std::move(*resolved) : json(nullptr);
+  if (value->weight > m_budget) return *resolve(*value, scope); // the exhausted budget: unknown, reported
+  m_budget -= value->weight;
+  return literal(*value);
 }
 
 const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
@@ -423,6 +466,11 @@ const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
 Truth Intrinsics::condition(std::string_view name, const Node& where, Scope& scope) {
   if (const auto known = m_truths.find(name); known != m_truths.end()) return known->second;
   const Node* expression = m_conditions ? m_conditions->find(name) : nullptr;
+  if (m_evaluating.size() >= k_max_condition_nesting) {
+    scope.report(model::DiagnosticLevel::error, where, "conditions nested more than " +
+                                                           std::to_string(k_max_condition_nesting) + " deep");
+    return Truth::undecided;
+  }
   if (!expression || m_evaluating.contains(name)) {
     scope.report(model::DiagnosticLevel::error, where,
                  "condition " + std::string(name) + (expression ? " refers to itself" : " is not defined"));

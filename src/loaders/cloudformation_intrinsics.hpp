@@ -67,6 +67,7 @@ private:
   [[nodiscard]] nlohmann::json find_in_map(const Node& argument, Scope& scope);
   [[nodiscard]] Truth truth(const Node& expression, Scope& scope);
   [[nodiscard]] std::optional<std::string> text_of(const Node& node, Scope& scope);
+  [[nodiscard]] std::optional<nlohmann::json> resolve_node(const Node& node, Scope& scope);
   std::string invalid(const Node& at, std::string_view function, const std::string& why, Scope& scope);
 
   const Node* m_mappings = nullptr;
@@ -77,6 +78,10 @@ private:
   std::map<std::string, Truth, std::less<>> m_truths;
   std::set<std::string, std::less<>> m_evaluating; ///< conditions being evaluated (cycle guard)
   std::set<std::pair<std::string, std::string>> m_reported_undecided; ///< (resource, condition)
+  /// Nodes resolve() may still visit. The document's expanded size is bounded by the reader; only
+  /// Fn::FindInMap and Fn::Sub variables visit a subtree more than once, and this bounds that too.
+  std::size_t m_budget = 0;
+  bool m_budget_reported = false;
 };
 
 /// The intrinsic function a node calls, if any: a mapping with the single key Ref, Condition or Fn::*

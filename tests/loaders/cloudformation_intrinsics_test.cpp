@@ -178,3 +178,41 @@ TEST_CASE("an unknown function is reported", "[loaders][cloudformation]") {
   CHECK(resolved.value == json(sym("unknown:invalid Fn::Frobnicate")));
   CHECK(resolved.scope.diagnostics.size() == 1);
 }
+
+TEST_CASE("hostile mappings and conditions end quickly", "[loaders][cloudformation]") {
+  SECTION("a mapping value is literal, even when it looks like a call to itself") {
+    const auto document = loaders::cfn::read_document(
+        "Mappings: {M: {a: {b: {\"Fn::FindInMap\": [M, a, b]}}}}\nV: !FindInMap [M, a, b]\n", "t.yaml", {});
+    REQUIRE(document);
+    Intrinsics intrinsics(*document.value().root, {});
+    Scope scope;
+    CHECK(intrinsics.resolve(*document.value().root->find("V"), scope) ==
+          json{{"Fn::FindInMap", json::array({"M", "a", "b"})}});
+  }
+  SECTION("a large mapping value looked up many times exhausts the budget once") {
+    std::string text = "Mappings: {M: {a: {b: &big [";
+    for (int i = 0; i < 5000; ++i) text += (i ? ", " : "") + std::string("x");
+    text += "]}}}\nV: [";
+    for (int i = 0; i < 2000; ++i) text += (i ? ", " : "") + std::string("!FindInMap [M, a, b]");
+    text += "]\n";
+    const auto document = loaders::cfn::read_document(text, "t.yaml", {});
+    REQUIRE(document);
+    Intrinsics intrinsics(*document.value().root, {});
+    Scope scope;
+    const auto value = intrinsics.resolve(*document.value().root->find("V"), scope);
+    REQUIRE(value);
+    CHECK(value->back() == json(model::symbol("unknown:resolution budget exhausted")));
+    CHECK(scope.diagnostics.size() == 1);
+  }
+  SECTION("a long chain of conditions is cut") {
+    std::string text = "Conditions:\n";
+    for (int i = 0; i < 200; ++i) text += "  C" + std::to_string(i) + ": !Condition C" + std::to_string(i + 1) + "\n";
+    text += "  C200: !Equals [a, a]\nV: !If [C0, yes, no]\n";
+    const auto document = loaders::cfn::read_document(text, "t.yaml", {});
+    REQUIRE(document);
+    Intrinsics intrinsics(*document.value().root, {});
+    Scope scope;
+    CHECK(intrinsics.condition("C0", *document.value().root, scope) == loaders::cfn::Truth::undecided);
+    CHECK(intrinsics.condition("C150", *document.value().root, scope) == loaders::cfn::Truth::yes);
+  }
+}
