@@ -158,6 +158,9 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
     resource.source.display = display_name(logical_id, node);
     const Node* properties = node.find("Properties");
     resource.properties = properties && properties->is_mapping() ? properties : nullptr;
+    if (properties && !properties->is_mapping() && properties->kind != Node::Kind::null) {
+      resource.scope.report(model::DiagnosticLevel::error, *properties, "Properties is not a mapping; it is ignored");
+    }
     read_suppressions(resource, graph);
     created.push_back(std::move(resource));
   }

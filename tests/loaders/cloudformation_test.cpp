@@ -524,14 +524,20 @@ TEST_CASE("a malformed resource is reported and the others still load", "[loader
     Type: AWS::KMS::Key
     Properties:
       KeyPolicy: !Sub [1, 2, 3]
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: [KmsMasterKeyId, alias/aws/sqs]
 )");
   const model::Graph& graph = input.graph;
   REQUIRE(graph.keys.size() == 1);
   CHECK(graph.keys[0].policy.state == State::unreadable);
-  REQUIRE(graph.diagnostics.size() == 2);
+  REQUIRE(graph.data_stores.size() == 1);
+  REQUIRE(graph.diagnostics.size() == 3);
   CHECK(graph.diagnostics[0].message.find("NoType") != std::string::npos);
   CHECK(graph.diagnostics[0].line == 3);
   CHECK(graph.diagnostics[1].message.find("Fn::Sub") != std::string::npos);
+  CHECK(graph.diagnostics[2].message.find("Properties is not a mapping") != std::string::npos);
+  CHECK(graph.diagnostics[2].line == 10);
 }
 
 TEST_CASE("a file that is no template is refused with file and position", "[loaders][cloudformation]") {
