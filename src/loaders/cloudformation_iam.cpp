@@ -1,5 +1,7 @@
 // AWS::IAM::Role/User/Group/Policy/ManagedPolicy/UserToGroupAddition and the role SAM creates for an
 // AWS::Serverless::Function (formats.md §2.4, kms-reference §8).
+#include <algorithm>
+
 #include "loaders/cloudformation_resources.hpp"
 #include "model/value.hpp"
 
@@ -95,7 +97,7 @@ void ResourceMapper::add_inline_policies(Resource& resource, model::PrincipalId 
       policy.document.state = model::PolicySource::State::unreadable;
       policy.document.error = "no PolicyDocument";
     }
-    m_graph.principal(principal).policies.push_back(m_graph.add(std::move(policy)));
+    attach(principal, m_graph.add(std::move(policy)));
   }
 }
 
@@ -115,39 +117,31 @@ void ResourceMapper::attach_policy(Resource& resource, model::PolicyId policy) {
   static constexpr std::pair<std::string_view, model::PrincipalKind> k_targets[] = {
       {"Roles", model::PrincipalKind::role}, {"Users", model::PrincipalKind::user}, {"Groups", model::PrincipalKind::group}};
   for (const auto& [property_name, kind] : k_targets) {
-    for (const std::string& name : texts(resource, property_name)) {
-      // A principal outside the template keeps the policy too, but tfkms has no node for it.
-      if (const auto principal = find_principal(kind, name)) m_graph.principal(*principal).policies.push_back(policy);
-    }
+    for (const std::string& name : texts(resource, property_name)) attach(principal_named(resource, kind, name), policy);
   }
 }
 
 void ResourceMapper::attach_managed_policies(Resource& resource, model::PrincipalId principal) {
   for (const std::string& arn_text : texts(resource, "ManagedPolicyArns")) {
     if (arn_text.empty()) continue; // an empty CommaDelimitedList parameter
-    const model::PolicyId policy = managed_policy(resource, arn_text);
-    m_graph.principal(principal).policies.push_back(policy);
+    attach(principal, managed_policy(resource, arn_text));
   }
   if (const auto boundary = text(resource, "PermissionsBoundary")) {
     m_graph.principal(principal).permissions_boundary = managed_policy(resource, *boundary);
   }
   if (m_graph.principal(principal).kind == model::PrincipalKind::user) {
     for (const std::string& group : texts(resource, "Groups")) {
-      if (const auto id = find_principal(model::PrincipalKind::group, group)) {
-        m_graph.principal(principal).groups.push_back(*id);
-      }
+      join(principal, principal_named(resource, model::PrincipalKind::group, group));
     }
   }
 }
 
 void ResourceMapper::add_user_to_group(Resource& resource) {
   const auto group_name = text(resource, "GroupName");
-  const auto group = group_name ? find_principal(model::PrincipalKind::group, *group_name) : std::nullopt;
-  if (!group) return;
+  if (!group_name) return;
+  const model::PrincipalId group = principal_named(resource, model::PrincipalKind::group, *group_name);
   for (const std::string& user_name : texts(resource, "Users")) {
-    if (const auto user = find_principal(model::PrincipalKind::user, user_name)) {
-      m_graph.principal(*user).groups.push_back(*group);
-    }
+    join(principal_named(resource, model::PrincipalKind::user, user_name), group);
   }
 }
 
@@ -159,41 +153,72 @@ void ResourceMapper::add_principal_policy(Resource& resource) {
   const model::PrincipalKind kind = role ? model::PrincipalKind::role
                                          : (user ? model::PrincipalKind::user : model::PrincipalKind::group);
   const auto owner_name = text(resource, name_property(kind));
-  const auto owner = owner_name ? find_principal(kind, *owner_name) : std::nullopt;
-  if (!owner) return; // a principal outside the template: tfkms has no node for it
+  if (!owner_name) return;
+  const model::PrincipalId owner = principal_named(resource, kind, *owner_name);
   model::IdentityPolicy policy;
   policy.source = resource.source;
   policy.name = text(resource, "PolicyName").value_or(resource.logical_id);
   policy.inline_policy = true;
   policy.document = policy_property(resource, "PolicyDocument");
-  m_graph.principal(*owner).policies.push_back(m_graph.add(std::move(policy)));
+  attach(owner, m_graph.add(std::move(policy)));
 }
 
-std::optional<model::PrincipalId> ResourceMapper::find_principal(model::PrincipalKind kind, std::string_view raw) const {
-  const std::string name = resolved(raw);
-  for (std::size_t i = 0; i < m_graph.principals.size(); ++i) {
-    const model::Principal& principal = m_graph.principals[i];
-    if (principal.kind == kind && (resolved(principal.name) == name || resolved(principal.arn) == name)) {
-      return static_cast<model::PrincipalId>(i);
-    }
+// A principal the template names but does not declare (a role created elsewhere) still receives what
+// is attached here: it gets a node at the resource that names it, as the Terraform loader does, so that
+// both formats give the same graph.
+model::PrincipalId ResourceMapper::principal_named(const Resource& origin, model::PrincipalKind kind, std::string_view raw) {
+  // Indexed on first use in pass 2, when every symbol a name may refer to is defined; nodes added
+  // since are indexed on the next call. The first principal with a name wins.
+  for (; m_principals_indexed < m_graph.principals.size(); ++m_principals_indexed) {
+    const model::Principal& principal = m_graph.principals[m_principals_indexed];
+    const auto id = static_cast<model::PrincipalId>(m_principals_indexed);
+    m_principals_by_name.emplace(std::pair{principal.kind, resolved(principal.name)}, id);
+    m_principals_by_name.emplace(std::pair{principal.kind, resolved(principal.arn)}, id);
   }
-  return std::nullopt;
+  const std::string name = resolved(raw);
+  if (const auto it = m_principals_by_name.find(std::pair{kind, name}); it != m_principals_by_name.end()) return it->second;
+  model::Principal outside;
+  outside.source = origin.source;
+  outside.kind = kind;
+  // Attachments take names; an ARN written instead names the principal by its last path segment.
+  outside.name = name.starts_with("arn:") && name.rfind('/') != std::string::npos ? name.substr(name.rfind('/') + 1)
+                                                                                  : name;
+  outside.arn = name.starts_with("arn:") ? name
+                                         : "arn:" + model::symbol("partition") + ":iam::" + model::symbol("account") + ":" +
+                                               std::string(arn_word(kind)) + "/" + outside.name;
+  outside.account = m_graph.account;
+  return m_graph.add(std::move(outside));
+}
+
+void ResourceMapper::attach(model::PrincipalId principal, model::PolicyId policy) {
+  auto& policies = m_graph.principal(principal).policies;
+  if (std::find(policies.begin(), policies.end(), policy) == policies.end()) policies.push_back(policy);
+}
+
+void ResourceMapper::join(model::PrincipalId user, model::PrincipalId group) {
+  auto& groups = m_graph.principal(user).groups;
+  if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
 }
 
 model::PolicyId ResourceMapper::managed_policy(Resource& resource, const std::string& raw_arn) {
-  const std::string arn_text = resolved(raw_arn);
-  for (std::size_t i = 0; i < m_graph.policies.size(); ++i) {
-    const model::IdentityPolicy& known = m_graph.policies[i];
-    if (!known.inline_policy && !known.arn.empty() && resolved(known.arn) == arn_text) {
-      return static_cast<model::PolicyId>(i);
-    }
+  // An ARN known only at deploy time may name any policy: each such attachment keeps a node of its own.
+  for (; m_policies_indexed < m_graph.policies.size(); ++m_policies_indexed) {
+    const model::IdentityPolicy& known = m_graph.policies[m_policies_indexed];
+    if (known.inline_policy || known.arn.empty()) continue;
+    model::Value known_arn = model::resolve_value(known.arn, m_graph);
+    if (known_arn.known()) m_policies_by_arn.emplace(std::move(known_arn.text), static_cast<model::PolicyId>(m_policies_indexed));
   }
+  const model::Value arn_value = model::resolve_value(raw_arn, m_graph);
+  const std::string& arn_text = arn_value.text;
+  if (const auto it = m_policies_by_arn.find(arn_text); arn_value.known() && it != m_policies_by_arn.end()) return it->second;
   if (is_aws_managed_policy_arn(arn_text)) return m_graph.aws_managed_policy(arn_text);
   // A customer managed policy defined elsewhere: it may grant anything, and tfkms cannot see it.
   model::IdentityPolicy outside;
   outside.source = resource.source;
   outside.arn = raw_arn;
-  outside.name = model::display(raw_arn);
+  // Named by the last segment of its ARN, as the Terraform loader names it.
+  const std::string shown = model::display(raw_arn);
+  outside.name = shown.rfind('/') == std::string::npos ? shown : shown.substr(shown.rfind('/') + 1);
   outside.document.state = model::PolicySource::State::unknown;
   outside.document.waits_on.push_back(model::display(raw_arn));
   outside.document.origin = "managed policy " + model::display(raw_arn) + " is not defined in this template";
@@ -241,7 +266,7 @@ void ResourceMapper::add_serverless_function(Resource& resource) {
       if (!value || !value->is_string()) continue;
       std::string arn_text = value->get<std::string>();
       if (!arn_text.starts_with("arn:")) arn_text = "arn:aws:iam::aws:policy/" + arn_text; // a managed policy name
-      m_graph.principal(id).policies.push_back(managed_policy(resource, arn_text));
+      attach(id, managed_policy(resource, arn_text));
       continue;
     }
     model::IdentityPolicy policy;
@@ -275,7 +300,7 @@ void ResourceMapper::add_serverless_function(Resource& resource) {
     } else {
       continue;
     }
-    m_graph.principal(id).policies.push_back(m_graph.add(std::move(policy)));
+    attach(id, m_graph.add(std::move(policy)));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -67,7 +68,10 @@ private:
   void attach_policy(Resource& resource, model::PolicyId policy);
   void add_user_to_group(Resource& resource);
   void add_principal_policy(Resource& resource);
-  [[nodiscard]] std::optional<model::PrincipalId> find_principal(model::PrincipalKind kind, std::string_view raw) const;
+  /// The principal of `kind` named `raw` (name or ARN); a node at `origin` when the template has none.
+  model::PrincipalId principal_named(const Resource& origin, model::PrincipalKind kind, std::string_view raw);
+  void attach(model::PrincipalId principal, model::PolicyId policy);
+  void join(model::PrincipalId user, model::PrincipalId group);
   [[nodiscard]] model::PolicyId managed_policy(Resource& resource, const std::string& raw_arn);
 
   // cloudformation_data_stores.cpp
@@ -79,6 +83,10 @@ private:
   bool m_serverless;
   std::map<std::string, model::PrincipalId, std::less<>> m_principals; ///< by logical id
   std::map<std::string, model::PolicyId, std::less<>> m_managed_policies; ///< by logical id
+  std::map<std::pair<model::PrincipalKind, std::string>, model::PrincipalId> m_principals_by_name; ///< name and ARN
+  std::size_t m_principals_indexed = 0; ///< principals already in m_principals_by_name
+  std::map<std::string, model::PolicyId, std::less<>> m_policies_by_arn; ///< managed policies by resolved ARN
+  std::size_t m_policies_indexed = 0; ///< policies already looked at for m_policies_by_arn
   struct PendingKey {
     std::size_t store;
     std::string raw;

@@ -322,7 +322,7 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   std::vector<std::string> names;
   for (const model::PolicyId id : role->policies) names.push_back(graph.policy(id).name);
   CHECK(names == std::vector<std::string>{"decrypt", "AdministratorAccess", "Managed",
-                                          "arn:aws:iam::123456789012:policy/elsewhere", "extra", "own"});
+                                          "elsewhere", "extra", "own"});
   CHECK(graph.policy(role->policies[0]).inline_policy);
   CHECK(graph.policy(role->policies[0]).source.pointer == "/Resources/Role/Properties/Policies/0");
   CHECK(graph.policy(role->policies[1]).aws_managed);
@@ -337,6 +337,80 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   const model::Principal* group = find_principal(graph, "Group");
   REQUIRE(group->policies.size() == 1);
   CHECK(graph.policy(group->policies[0]).name == "Managed");
+}
+
+TEST_CASE("IAM attachments to principals outside the template give them a node", "[loaders][cloudformation]") {
+  const auto input = load_yaml(R"(Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      ManagedPolicyArns:
+        - arn:aws:iam::123456789012:policy/shared
+        - arn:aws:iam::123456789012:policy/shared
+        - !ImportValue SharedPolicyArn
+  Other:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      ManagedPolicyArns: [arn:aws:iam::123456789012:policy/shared, !ImportValue SharedPolicyArn]
+  Attach:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: attach
+      PolicyDocument: {Statement: [{Effect: Allow, Action: kms:Decrypt, Resource: "*"}]}
+      Roles: [legacy-role, !Ref Role, !Ref Role]
+      Groups: [arn:aws:iam::111122223333:group/ops/legacy-group]
+  LegacyInline:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: legacy-role
+      PolicyName: inline
+      PolicyDocument: {Statement: [{Effect: Allow, Action: kms:Encrypt, Resource: "*"}]}
+  Join:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: legacy-group, Users: [bob, bob]}
+)");
+  const model::Graph& graph = input.graph;
+  const auto named = [&](model::PrincipalKind kind, std::string_view name) -> const model::Principal* {
+    const auto it = std::find_if(graph.principals.begin(), graph.principals.end(), [&](const model::Principal& p) {
+      return p.kind == kind && p.name == name;
+    });
+    return it == graph.principals.end() ? nullptr : &*it;
+  };
+  REQUIRE(graph.principals.size() == 5); // Role, Other, legacy-role, legacy-group, bob
+
+  const model::Principal* legacy = named(model::PrincipalKind::role, "legacy-role");
+  REQUIRE(legacy);
+  CHECK(legacy->source.address == "Attach"); // where the template first names it
+  CHECK(resolved(graph, legacy->arn) == "arn:aws:iam::this-account:role/legacy-role");
+  REQUIRE(legacy->policies.size() == 2);
+  CHECK(graph.policy(legacy->policies[0]).name == "attach");
+  CHECK(graph.policy(legacy->policies[1]).name == "inline");
+
+  const model::Principal* group = named(model::PrincipalKind::group, "legacy-group");
+  REQUIRE(group);
+  CHECK(group->arn == "arn:aws:iam::111122223333:group/ops/legacy-group");
+  CHECK(group->policies.size() == 1);
+  const model::Principal* bob = named(model::PrincipalKind::user, "bob");
+  REQUIRE(bob);
+  REQUIRE(bob->groups.size() == 1); // written twice, a member once
+  CHECK(&graph.principal(bob->groups[0]) == group);
+
+  // A policy attached twice counts once; one outside ARN is one node, shared by the roles naming it;
+  // an ARN known only at deploy time may name any policy, so each attachment has its own.
+  const model::Principal* role = find_principal(graph, "Role");
+  const model::Principal* other = find_principal(graph, "Other");
+  REQUIRE(role);
+  REQUIRE(other);
+  REQUIRE(role->policies.size() == 3); // shared, the import, attach
+  REQUIRE(other->policies.size() == 2);
+  CHECK(role->policies[0] == other->policies[0]);
+  CHECK(graph.policy(role->policies[0]).name == "shared");
+  CHECK(graph.policy(role->policies[0]).document.state == State::unknown);
+  CHECK(role->policies[1] != other->policies[1]);
+  CHECK(graph.policy(role->policies[1]).document.state == State::unknown);
+  CHECK(graph.policy(role->policies[2]).name == "attach");
 }
 
 TEST_CASE("resource policies attach to their bucket, queue, topic and secret", "[loaders][cloudformation]") {
