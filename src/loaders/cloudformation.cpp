@@ -104,6 +104,11 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   const Node* resources = root.find("Resources");
   if (!resources) return diagnostic(path, &root, "not a CloudFormation template: no Resources section");
   if (!resources->is_mapping()) return diagnostic(path, resources, "Resources is not a mapping of logical ids to resources");
+  // CloudFormation refuses such a template ("At least one Resources member must be defined") [CFN-UG
+  // "Resources"]: there is nothing it could deploy, so nothing to check either.
+  if (resources->items.empty()) {
+    return diagnostic(path, resources, "not a deployable CloudFormation template: Resources is empty (CloudFormation requires at least one resource)");
+  }
 
   Input input{kind, model::Graph{}};
   model::Graph& graph = input.graph;

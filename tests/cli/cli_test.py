@@ -170,5 +170,30 @@ class Commands(unittest.TestCase):
         self.assertEqual(run("explain", "TFKMS999").returncode, 2)
 
 
+class CloudFormationParameters(unittest.TestCase):
+    """`--parameter KEY=VALUE` overrides a template parameter's Default, which decides its conditions."""
+
+    TEMPLATE = "fixtures/loaders/cloudformation/conditions.yaml"
+
+    def findings(self, *extra):
+        result = run("check", self.TEMPLATE, "--account-id", "111122223333", "--format", "json", *extra)
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        return sorted((f["rule_id"], f["resource"]) for f in json.loads(result.stdout)["findings"])
+
+    def test_parameter_overrides_default(self):
+        default = self.findings()
+        prod = self.findings("--parameter", "Stage=prod", "-p", "TrustedAccount=222222222222")
+        # Stage=prod creates ProdKey (no rotation) and adds the Partner statement for the other account.
+        self.assertNotIn(("TFKMS007", "ProdKey"), default)
+        self.assertIn(("TFKMS007", "ProdKey"), prod)
+        self.assertNotIn(("TFKMS004", "SharedKey"), default)
+        self.assertIn(("TFKMS004", "SharedKey"), prod)
+
+    def test_parameter_without_equals_is_a_usage_error(self):
+        result = run("check", self.TEMPLATE, "--parameter", "Stage")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("KEY=VALUE", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,6 +1,7 @@
 // Walks every template of the shared corpus (shared/corpus/cloudformation, 942 templates from cfn-lint,
 // cfn_nag, checkov and aws-cdk): nothing crashes, the refused templates are exactly those that are
-// really invalid (listed below with the reason, checked by hand), and all others load.
+// really invalid (listed below with the reason, checked by hand against each file and against an
+// independent parse: not YAML/JSON, not a mapping, no Resources, or an empty Resources), and all others load.
 #include "loaders/cloudformation.hpp"
 
 #include <cstdlib>
@@ -26,6 +27,17 @@ const std::map<std::string, std::string> k_invalid = {
     // A CDK lookup stack with Parameters, Rules and Outputs only; CloudFormation requires Resources.
     {"aws-cdk/aws-kms__test__integ.key-from-lookup-dummy.js.snapshot__key-from-lookup-dummy.template.json",
      "no Resources"},
+    // `Resources: {}`: cfn-lint's tests of its own configuration, parsing, mappings and parameters.
+    // CloudFormation refuses them ("At least one Resources member must be defined").
+    {"cfn-lint/good__core__config_cfn_lint.json", "Resources is empty"},
+    {"cfn-lint/good__core__config_cfn_lint.yaml", "Resources is empty"},
+    {"cfn-lint/good__core__config_only_i1002.yaml", "Resources is empty"},
+    {"cfn-lint/good__core__config_only_i1003.yaml", "Resources is empty"},
+    {"cfn-lint/good__core__config_parameters.yaml", "Resources is empty"},
+    {"cfn-lint/good__decode__parsing.json", "Resources is empty"},
+    {"cfn-lint/good__mappings__name.yaml", "Resources is empty"},
+    {"cfn-lint/good__parameters__default.yaml", "Resources is empty"},
+    {"cfn-lint/good__resources__cloudformation__stack_nested.yaml", "Resources is empty"},
 };
 
 std::filesystem::path corpus_root() {

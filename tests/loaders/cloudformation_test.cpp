@@ -626,6 +626,10 @@ TEST_CASE("a file that is no template is refused with file and position", "[load
   const auto list = load_text("- a\n- b\n");
   REQUIRE_FALSE(list);
   CHECK(list.error().message.find("not a mapping") != std::string::npos);
+  const auto empty = load_text("Parameters: {}\nResources: {}\n");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().line == 2);
+  CHECK(empty.error().message.find("Resources is empty") != std::string::npos);
 }
 
 TEST_CASE("macros tfkms does not apply are reported", "[loaders][cloudformation]") {
