@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <tuple>
 #include <sstream>
 #include <string>
@@ -44,7 +45,8 @@ std::vector<fs::path> inputs_in(const fs::path& folder) {
   return found;
 }
 
-std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string& rule) {
+// Runs `only` (every rule when empty) on a fixture.
+std::vector<rules::Finding> run_fixture(const fs::path& input, const std::vector<std::string>& only) {
   rules::Config config;
   const fs::path config_path = input.parent_path() / (scenario_of(input) + ".tfkms.yml");
   if (fs::exists(config_path)) {
@@ -61,7 +63,7 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::string
   auto loaded = loaders::load_file(input.string(), options);
   INFO(input.string() << (loaded ? "" : ": " + loaded.error().to_string()));
   REQUIRE(loaded);
-  return rules::run_rules(loaded.value().graph, config, {.only = {rule}, .skip = {}});
+  return rules::run_rules(loaded.value().graph, config, {.only = only, .skip = {}});
 }
 
 std::string summary(const std::vector<rules::Finding>& findings) {
@@ -124,7 +126,7 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
       const nlohmann::json expected = nlohmann::json::parse(in);
       REQUIRE(expected.is_array());
       REQUIRE_FALSE(expected.empty());
-      const auto findings = run_fixture(input, rule);
+      const auto findings = run_fixture(input, {rule});
       INFO("findings:\n" << summary(findings));
       CHECK(findings.size() == expected.size());
       for (const auto& item : expected) {
@@ -136,7 +138,7 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
     for (const fs::path& input : inputs_in(rule_dir.path() / "negative")) {
       DYNAMIC_SECTION(rule << "/negative/" << input.filename().string()) {
         INFO("negative fixture " << input.string());
-        const auto findings = run_fixture(input, rule);
+        const auto findings = run_fixture(input, {rule});
         INFO("findings:\n" << summary(findings));
         CHECK(findings.empty());
       }
@@ -145,21 +147,31 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
   CHECK(positives > 0);
 }
 
-// A scenario written both as a Terraform plan and as a CloudFormation template must give the same
-// findings (same rules, severities and amount of evidence; resource names differ by format).
+// Rules whose scenarios cannot be written as a CloudFormation template, and why.
+const std::map<std::string, std::string> k_not_in_templates = {
+    {"TFKMS003", "KMS grants are no CloudFormation resource (formats.md §2.4: no AWS::KMS::Grant; templates "
+                 "grant through custom resources calling CreateGrant, which tfkms cannot read)"},
+};
+
+// A scenario written both as a Terraform plan (<scenario>.tfplan.json) and as a CloudFormation template
+// (<scenario>.cfn.yaml or .cfn.json) in the same fixture folder must give the same findings under every
+// rule, not only the folder's: the same rule ids, severities and amount of evidence, as often (resource
+// names differ by format). Every rule that has fixtures has at least one such pair, unless it is listed
+// in k_not_in_templates; so the loaders are held to building the same graph from both formats.
 TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]") {
-  std::size_t pairs = 0;
+  std::map<std::string, std::size_t> pairs_by_rule;
   for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
     const std::string rule = rule_dir.path().filename().string();
     if (!rule_dir.is_directory() || !rule.starts_with("TFKMS")) continue;
+    pairs_by_rule[rule];
     for (const char* kind : {"positive", "negative"}) {
       const auto inputs = inputs_in(rule_dir.path() / kind);
       for (const fs::path& plan : inputs) {
         if (!plan.string().ends_with(".tfplan.json")) continue;
         for (const fs::path& other : inputs) {
           if (other == plan || scenario_of(other) != scenario_of(plan) || other.string().ends_with(".tfplan.json")) continue;
-          ++pairs;
-          DYNAMIC_SECTION(plan.filename().string() << " vs " << other.filename().string()) {
+          ++pairs_by_rule[rule];
+          DYNAMIC_SECTION(rule << "/" << kind << "/" << plan.filename().string() << " vs " << other.filename().string()) {
           INFO(plan.string() << " vs " << other.string());
           const auto shape = [](const std::vector<rules::Finding>& findings) {
             std::vector<std::tuple<std::string, rules::Severity, std::size_t>> result;
@@ -167,8 +179,8 @@ TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]
             std::sort(result.begin(), result.end());
             return result;
           };
-          const auto from_plan = run_fixture(plan, rule);
-          const auto from_template = run_fixture(other, rule);
+          const auto from_plan = run_fixture(plan, {});
+          const auto from_template = run_fixture(other, {});
           INFO("plan:\n" << summary(from_plan) << "template:\n" << summary(from_template));
           CHECK(shape(from_plan) == shape(from_template));
           }
@@ -176,5 +188,12 @@ TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]
       }
     }
   }
-  CHECK(pairs > 0);
+  for (const auto& [rule, pairs] : pairs_by_rule) {
+    INFO(rule << ": " << pairs << " scenario(s) in both formats");
+    if (const auto reason = k_not_in_templates.find(rule); reason != k_not_in_templates.end()) {
+      CHECK(pairs == 0); // a pair would show the reason wrong: then drop the entry
+    } else {
+      CHECK(pairs > 0);
+    }
+  }
 }
