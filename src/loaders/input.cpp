@@ -79,6 +79,20 @@ void append_utf8(std::string& out, char32_t cp) {
 
 enum class Endian { little, big };
 
+model::Result<InputText> validate_utf8_text(simdjson::padded_string buffer, std::size_t begin, const std::string& path) {
+  const std::string_view text(buffer.data() + begin, buffer.size() - begin);
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    const std::size_t at = first_invalid_utf8(text);
+    return error_at(path, text, at == std::string_view::npos ? 0 : at, "invalid UTF-8 (the file must be UTF-8 or UTF-16 with a BOM)");
+  }
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    return error_at(path, text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()),
+                    "NUL character in a text input");
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return error_in(path, "the file is empty");
+  return InputText(std::move(buffer), begin);
+}
+
 // Windows PowerShell 5 writes `terraform show -json > plan.json` as UTF-16LE (formats.md §3).
 model::Result<InputText> decode_utf16(std::string_view bytes, Endian endian, const std::string& path) {
   if (bytes.size() % 2 != 0) return error_in(path, "UTF-16 input has an odd number of bytes (truncated file?)");
@@ -100,25 +114,11 @@ model::Result<InputText> decode_utf16(std::string_view bytes, Endian endian, con
     }
     append_utf8(out, cp);
   }
-  simdjson::padded_string buffer(out.data(), out.size());
-  return InputText(std::move(buffer), 0);
+  // The decoded text gets the same checks as UTF-8 input: a BOM alone, blank text or U+0000 are refused.
+  return validate_utf8_text(simdjson::padded_string(out.data(), out.size()), 0, path);
 }
 
 bool starts_with(std::string_view bytes, std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; }
-
-model::Result<InputText> validate_utf8_text(simdjson::padded_string buffer, std::size_t begin, const std::string& path) {
-  const std::string_view text(buffer.data() + begin, buffer.size() - begin);
-  if (!simdjson::validate_utf8(text.data(), text.size())) {
-    const std::size_t at = first_invalid_utf8(text);
-    return error_at(path, text, at == std::string_view::npos ? 0 : at, "invalid UTF-8 (the file must be UTF-8 or UTF-16 with a BOM)");
-  }
-  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
-    return error_at(path, text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()),
-                    "NUL character in a text input");
-  }
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return error_in(path, "the file is empty");
-  return InputText(std::move(buffer), begin);
-}
 
 // Encoding by BOM, or by the zero bytes of BOM-less UTF-16 text that starts with an ASCII character.
 model::Result<InputText> decode_buffer(simdjson::padded_string buffer, const std::string& path) {

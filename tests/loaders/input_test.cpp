@@ -75,6 +75,13 @@ TEST_CASE("unreadable text is refused with its position", "[loaders][input]") {
   }
   SECTION("empty file") { CHECK_THAT(load_error("empty.json", "").message, Catch::Contains("empty")); }
   SECTION("blank file") { CHECK_THAT(load_error("blank.json", " \n\n").message, Catch::Contains("empty")); }
+  SECTION("UTF-16 BOM with nothing after it") {
+    CHECK_THAT(load_error("bom-only.json", "\xFF\xFE").message, Catch::Contains("empty"));
+    CHECK_THAT(load_error("bom-blank.json", std::string("\xFE\xFF\0 \0\n", 6)).message, Catch::Contains("empty"));
+  }
+  SECTION("UTF-16 text holding U+0000") {
+    CHECK_THAT(load_error("utf16-nul.json", std::string("\xFF\xFE{\0\0\0}\0", 8)).message, Catch::Contains("NUL"));
+  }
   SECTION("unpaired UTF-16 surrogate") {
     CHECK_THAT(load_error("surrogate.json", std::string("\xFF\xFE{\0\x00\xD8}\0", 8)).message, Catch::Contains("surrogate"));
   }
