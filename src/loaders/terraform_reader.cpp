@@ -96,29 +96,28 @@ Version parse_version(std::string_view text) {
 class Reader {
 public:
   Reader(const InputText& input, const std::string& path, InputKind kind, Snapshot snapshot)
-      : m_text(input.text()), m_path(path), m_kind(kind), m_snapshot(snapshot) {}
+      : m_text(input.text()), m_padded_end(input.padded_end()), m_path(path), m_kind(kind), m_snapshot(snapshot) {}
 
   // Top-level members are taken in file order (a lookup by name would rescan the whole file for
-  // each absent one). planned_values comes before resource_changes and is read only when there are
-  // no resource changes (plans trimmed by hand, formats.md §4).
+  // each absent one). planned_values is kept as raw text and read only when there are no resource
+  // changes (plans trimmed by hand, formats.md §4), wherever it stands.
   model::Result<Document> read(const InputText& input) {
     od::document json = input.parser().iterate(input.padded());
     std::vector<Resource> changes, planned, prior;
     bool has_changes = false;
     std::string_view planned_values;
     for (od::field member : json.get_object()) {
-      const od::raw_json_string key = member.key();
+      const std::string_view key = member.unescaped_key();
       if (key == "format_version") m_document.format_version = std::string_view(member.value());
       else if (key == "terraform_version") m_document.terraform_version = std::string_view(member.value());
       else if (key == "variables") m_document.variables = parse_raw(raw_text(member.value()));
       else if (key == "resource_changes") {
-        has_changes = true;
-        read_changes(member.value().get_array(), changes);
+        has_changes = read_changes(member.value().get_array(), changes) > 0;
       } else if (key == "planned_values") {
         planned_values = raw_text(member.value());
       } else if (key == "prior_state") {
         for (od::field part : member.value().get_object()) {
-          if (part.key() == "values") read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
+          if (std::string_view(part.unescaped_key()) == "values") read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
         }
       } else if (key == "configuration") {
         read_configuration(member.value().get_object());
@@ -128,9 +127,7 @@ public:
     }
     if (auto problem = check_version()) return *problem;
     if (!has_changes && !planned_values.empty()) {
-      od::parser parser;
-      const auto capacity = static_cast<std::size_t>(input.padded_end() - planned_values.data()) - simdjson::SIMDJSON_PADDING;
-      od::document values = parser.iterate(simdjson::padded_string_view(planned_values.data(), planned_values.size(), capacity));
+      od::document values = iterate_within(planned_values);
       read_state_values(values.get_object(), "/planned_values", planned, false);
     }
     combine(std::move(changes), std::move(planned), std::move(prior), has_changes);
@@ -186,55 +183,112 @@ private:
     return m_line;
   }
 
-  void read_changes(od::array changes, std::vector<Resource>& out) {
-    const bool after = m_snapshot == Snapshot::after;
-    const std::string_view side = after ? "after" : "before";
+  // The parts of a change the graph needs, as raw JSON text.
+  struct ChangeText {
+    bool present = false;
+    std::string_view actions, values, unknown;
+  };
+
+  void read_change(od::object change, ChangeText& out) {
+    out.present = true;
+    for (od::field part : change) {
+      const std::string_view key = part.unescaped_key();
+      if (key == "actions") out.actions = raw_text(part.value());
+      else if (key == side()) out.values = raw_text(part.value());
+      else if (m_snapshot == Snapshot::after && key == "after_unknown") out.unknown = raw_text(part.value());
+    }
+  }
+
+  // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters is
+  // known only once `type` and `mode` are. Terraform writes them first: then `change` is read in
+  // place; otherwise its raw text is kept and read after the object has ended.
+  // Returns the number of entries, relevant or not.
+  std::size_t read_changes(od::array changes, std::vector<Resource>& out) {
     std::size_t index = 0;
     for (od::value element : changes) {
       const char* start = element.current_location();
       Resource resource;
-      std::string_view actions, values, unknown;
+      ChangeText change;
+      std::string_view deferred;
+      bool has_type = false, has_mode = false;
       for (od::field member : element.get_object()) {
-        const od::raw_json_string key = member.key();
+        const std::string_view key = member.unescaped_key();
         if (key == "address") resource.address = std::string_view(member.value());
-        else if (key == "mode") resource.data = std::string_view(member.value()) == "data";
-        else if (key == "type") resource.type = std::string_view(member.value());
+        else if (key == "mode") resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+        else if (key == "type") resource.type = (has_type = true, std::string_view(member.value()));
         else if (key == "name") resource.name = std::string_view(member.value());
-        else if (key == "change" && relevant_type(resource.type, resource.data)) {
-          for (od::field part : member.value().get_object()) {
-            const od::raw_json_string part_key = part.key();
-            if (part_key == "actions") actions = raw_text(part.value());
-            else if (part_key == side) values = raw_text(part.value());
-            else if (after && part_key == "after_unknown") unknown = raw_text(part.value());
-          }
+        else if (key == "change") {
+          if (!has_type || !has_mode) deferred = raw_text(member.value());
+          else if (relevant_type(resource.type, resource.data)) read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
-      if (!relevant_type(resource.type, resource.data) || actions.empty()) continue;
-      resource.planned_action = planned_action(parse_raw(actions));
+      complete_from_address(resource, has_type, has_mode);
+      if (resource.type.empty()) {
+        warn("resource_changes entry " + std::to_string(position) + " has neither `type` nor a resource address: skipped");
+        continue;
+      }
+      if (!relevant_type(resource.type, resource.data)) continue;
+      if (!deferred.empty()) {
+        od::document document = iterate_within(deferred);
+        read_change(document.get_object(), change);
+      }
+      if (!change.present) {
+        warn("resource_changes entry " + resource.address + " has no `change`: skipped");
+        continue;
+      }
+      if (change.actions.empty()) {
+        warn("resource_changes entry " + resource.address + " has no `change.actions`: read as if it stays");
+      }
+      resource.planned_action = planned_action(parse_raw(change.actions));
       // Delete-only changes leave nothing after apply; creates have nothing before.
-      if (after && resource.planned_action == "delete") continue;
-      if (!after && resource.planned_action == "create") continue;
-      resource.values = parse_raw(values);
+      if (m_snapshot == Snapshot::after && resource.planned_action == "delete") continue;
+      if (m_snapshot == Snapshot::before && resource.planned_action == "create") continue;
+      resource.values = parse_raw(change.values);
       if (!resource.values.is_object()) resource.values = nlohmann::json::object();
-      resource.unknown = parse_raw(unknown);
-      resource.pointer = "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side);
+      resource.unknown = parse_raw(change.unknown);
+      resource.pointer = "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side());
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       out.push_back(std::move(resource));
     }
+    return index;
+  }
+
+  std::string_view side() const { return m_snapshot == Snapshot::after ? "after" : "before"; }
+
+  // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser is
+  // still walking the file). The input's padding lies after any view inside it.
+  od::document iterate_within(std::string_view raw) {
+    const auto capacity = static_cast<std::size_t>(m_padded_end - raw.data());
+    return m_inner_parser.iterate(simdjson::padded_string_view(raw.data(), raw.size(), capacity));
+  }
+
+  // Hand-trimmed files may leave out `type` or `mode`; the address holds them
+  // ([module.m.]...[data.]type.name[key]), and a resource without them must not vanish silently.
+  static void complete_from_address(Resource& resource, bool has_type, bool has_mode) {
+    if (has_type && has_mode) return;
+    const std::vector<std::string_view> steps = address_steps(resource.address);
+    std::size_t at = 0;
+    while (at + 2 < steps.size() && steps[at] == "module") at += 2;
+    const bool data = at + 2 < steps.size() && steps[at] == "data";
+    if (!has_mode) resource.data = data;
+    if (data) ++at;
+    if (has_type || at + 2 != steps.size()) return;
+    resource.type = std::string(steps[at]);
+    if (resource.name.empty()) resource.name = std::string(without_key(steps[at + 1]));
   }
 
   // State-shaped values: {root_module: {resources, child_modules: [{resources, child_modules}]}}.
   void read_state_values(od::object values, const std::string& pointer, std::vector<Resource>& out, bool data_only) {
     for (od::field member : values) {
-      if (member.key() == "root_module") read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
+      if (std::string_view(member.unescaped_key()) == "root_module") read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
     }
   }
 
   void read_state_module(od::object module, const std::string& pointer, std::vector<Resource>& out, bool data_only) {
     for (od::field member : module) {
-      const od::raw_json_string key = member.key();
+      const std::string_view key = member.unescaped_key();
       if (key == "resources") {
         std::size_t index = 0;
         for (od::value element : member.value().get_array()) read_state_resource(element, pointer + "/resources/" + std::to_string(index++), out, data_only);
@@ -250,7 +304,7 @@ private:
     Resource resource;
     std::string_view values;
     for (od::field member : element.get_object()) {
-      const od::raw_json_string key = member.key();
+      const std::string_view key = member.unescaped_key();
       if (key == "address") resource.address = std::string_view(member.value());
       else if (key == "mode") resource.data = std::string_view(member.value()) == "data";
       else if (key == "type") resource.type = std::string_view(member.value());
@@ -276,7 +330,7 @@ private:
 
   void read_config_module(od::object module, const std::string& path) {
     for (od::field member : module) {
-      const od::raw_json_string key = member.key();
+      const std::string_view key = member.unescaped_key();
       if (key == "resources") {
         for (od::value element : member.value().get_array()) read_config_resource(element.get_object(), path);
       } else if (key == "module_calls") {
@@ -327,10 +381,12 @@ private:
   }
 
   std::string_view m_text;
+  const char* m_padded_end;
   const std::string& m_path;
   InputKind m_kind;
   Snapshot m_snapshot;
   Document m_document;
+  od::parser m_inner_parser;
   std::size_t m_line_offset = 0;
   std::uint32_t m_line = 1;
 };
