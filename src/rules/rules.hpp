@@ -14,6 +14,7 @@ std::unique_ptr<Rule> make_tfkms004_key_open_beyond_account();
 std::unique_ptr<Rule> make_tfkms005_self_escalation();
 std::unique_ptr<Rule> make_tfkms006_lockout_risk();
 std::unique_ptr<Rule> make_tfkms007_rotation_disabled();
+std::unique_ptr<Rule> make_tfkms008_administrator_can_use_key();
 std::unique_ptr<Rule> make_tfkms010_cannot_evaluate();
 std::unique_ptr<Rule> make_tfkms020_access_gained_outside_account();
 std::unique_ptr<Rule> make_tfkms021_access_widened_through_iam();
