@@ -93,6 +93,13 @@ void ResourceMapper::add_links(Resource& resource) {
 void ResourceMapper::resolve_keys() {
   // Aliases first: a data store may name its key through an alias of the template.
   for (const auto& [index, raw] : m_pending_aliases) m_graph.aliases[index].target = m_graph.resolve_key(raw);
+  // A replica names its primary by ARN (PrimaryKeyArn); the link lets rules compare the two keys.
+  // By index: resolve_key may add a synthesized AWS managed key to m_graph.keys.
+  for (std::size_t index = 0; index < m_graph.keys.size(); ++index) {
+    if (m_graph.keys[index].kind != model::KeyKind::replica || m_graph.keys[index].primary_key.empty()) continue;
+    const model::KeyRef primary = m_graph.resolve_key(m_graph.keys[index].primary_key);
+    if (primary.kind == model::KeyRef::Kind::node) m_graph.keys[index].primary = primary.key;
+  }
   for (const PendingKey& pending : m_pending_keys) {
     model::KeyRef ref = m_graph.resolve_key(pending.raw);
     ref.service_default = pending.service_default;

@@ -304,6 +304,17 @@ void Builder::add_keys() {
     if (replica) key.primary_key = text(resource, "primary_key_arn").value_or("");
     index_key(m_graph.add(std::move(key)));
   }
+  link_replicas();
+}
+
+// A replica names its primary by ARN (primary_key_arn); the link lets rules compare the two keys.
+// By index: key_ref may add a synthesized AWS managed key to m_graph.keys.
+void Builder::link_replicas() {
+  for (std::size_t index = 0; index < m_graph.keys.size(); ++index) {
+    if (m_graph.keys[index].kind != model::KeyKind::replica || m_graph.keys[index].primary_key.empty()) continue;
+    const model::KeyRef primary = key_ref(m_graph.keys[index].primary_key);
+    if (primary.kind == model::KeyRef::Kind::node) m_graph.keys[index].primary = primary.key;
+  }
 }
 
 // aws_kms_key_policy sets the policy of a key declared elsewhere [TFAWS r/kms_key_policy].

@@ -74,6 +74,7 @@ struct Key {
   std::optional<int> deletion_window_days;
   bool enabled = true;
   std::string primary_key; ///< replica: reference to the primary (markers allowed)
+  std::optional<KeyId> primary; ///< replica: the primary key node, when the input defines it
   std::string planned_action; ///< Terraform: create, update, replace, no-op, read; empty for templates
 };
 

@@ -640,3 +640,22 @@ TEST_CASE("macros tfkms does not apply are reported", "[loaders][cloudformation]
   CHECK(input.graph.diagnostics[0].message.find("MyCompanyMacro") != std::string::npos);
   CHECK(input.graph.diagnostics[0].line == 1);
 }
+
+TEST_CASE("a replica key is linked to its primary through PrimaryKeyArn", "[loaders][cloudformation]") {
+  const auto input = load_yaml("Resources:\n"
+                               "  Primary: {Type: \"AWS::KMS::Key\", Properties: {MultiRegion: true}}\n"
+                               "  Replica:\n"
+                               "    Type: AWS::KMS::ReplicaKey\n"
+                               "    Properties: {PrimaryKeyArn: !GetAtt Primary.Arn, KeyPolicy: {Version: \"2012-10-17\", Statement: []}}\n"
+                               "  Elsewhere:\n"
+                               "    Type: AWS::KMS::ReplicaKey\n"
+                               "    Properties:\n"
+                               "      PrimaryKeyArn: arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab\n");
+  const auto& keys = input.graph.keys;
+  REQUIRE(keys.size() == 3);
+  CHECK(keys[0].multi_region);
+  CHECK_FALSE(keys[0].primary);
+  REQUIRE(keys[1].primary);
+  CHECK(static_cast<std::size_t>(*keys[1].primary) == 0);
+  CHECK_FALSE(keys[2].primary); // its primary is not in the template
+}

@@ -223,3 +223,16 @@ TEST_CASE("plan: attributes the provider computes when unset are not unknown pol
   CHECK(graph.principals[1].policies.empty());
   CHECK(graph.policies.empty());
 }
+
+TEST_CASE("plan: a replica key is linked to its primary", "[loaders][terraform]") {
+  const Graph graph = load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS009/positive/replica_without_key_policy.tfplan.json");
+  const tfkms::model::Key& primary = by_address(graph.keys, "aws_kms_key.primary");
+  const tfkms::model::Key& replica = by_address(graph.keys, "aws_kms_replica_key.replica");
+  CHECK(primary.multi_region);
+  CHECK_FALSE(primary.primary);
+  CHECK(replica.kind == tfkms::model::KeyKind::replica);
+  REQUIRE(replica.primary);
+  CHECK(&graph.key(*replica.primary) == &primary);
+  // No policy in the configuration: AWS applies the default key policy to the replica.
+  CHECK(replica.policy.state == tfkms::model::PolicySource::State::absent);
+}
