@@ -2,8 +2,11 @@
 // fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
 // requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "policy/evaluate.hpp"
+#include "policy/match.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -16,14 +19,36 @@ namespace {
 // limited to an organisation): any 12-digit id other than the key's account behaves the same.
 constexpr std::string_view k_other_account = "999999999999";
 
-/// Someone a resource policy lets in who cannot use the AWS managed key.
+/// Someone a resource policy lets in, or a principal of another account in the input whose IAM policy
+/// uses the store, who cannot use the AWS managed key.
 struct Sharing {
   std::string who;       ///< "account 222222222222", "any principal of organisation o-abc", "service sns.amazonaws.com"
   std::string principal; ///< the caller to evaluate: ARN, account id or service principal
   std::string key_policy_principal; ///< for the fix: the Principal value to name in a customer key policy
   std::string org_condition;        ///< for the fix: aws:PrincipalOrgID value, when shared with an organisation
   Evidence evidence;
+  bool consumer = false; ///< found through the principal's identity policy, not the resource policy
 };
+
+/// A request that uses the store's data: the service action and the resource it names.
+struct Use {
+  std::string_view action;
+  std::string resource;
+};
+
+// What reading (and, for queues and topics, sending to) the store looks like to IAM. Stores without
+// a resource-level read action in this list (volumes, databases, ...) are shared in other ways
+// (snapshots, AMIs) that the graph does not model.
+std::vector<Use> uses_of(const model::DataStore& store, const std::string& arn) {
+  switch (store.kind) {
+  case model::DataStoreKind::s3_bucket: return {{"s3:GetObject", arn + "/tfkms-example-object"}};
+  case model::DataStoreKind::sqs_queue: return {{"sqs:ReceiveMessage", arn}, {"sqs:SendMessage", arn}};
+  case model::DataStoreKind::sns_topic: return {{"sns:Publish", arn}};
+  case model::DataStoreKind::secret: return {{"secretsmanager:GetSecretValue", arn}};
+  case model::DataStoreKind::ssm_parameter: return {{"ssm:GetParameter", arn}};
+  default: return {};
+  }
+}
 
 const policy::ConditionClause* find_clause(const policy::Statement& statement, std::string_view key_lower) {
   for (const auto& clause : statement.conditions) {
@@ -49,6 +74,50 @@ std::string store_policy_name(const model::DataStore& store) {
   }
 }
 
+bool pattern_matches(const policy::PatternElement& element, std::string_view text, bool resource) {
+  const bool any = std::any_of(element.entries.begin(), element.entries.end(), [&](const policy::PatternEntry& entry) {
+    if (!entry.value.known()) return false; // unknown before apply: never assumed to match
+    const std::string pattern = policy::encode_wildcards(entry.value.text);
+    return resource ? policy::resource_match(pattern, text) : policy::wildcard_match(pattern, text, policy::Case::insensitive);
+  });
+  return element.negated ? !any : any;
+}
+
+bool statement_matches(const policy::Statement& statement, const Use& use) {
+  return statement.readable && statement.resources && pattern_matches(statement.actions, use.action, false) &&
+         pattern_matches(*statement.resources, use.resource, true);
+}
+
+// An Allow that names this store (not only "*"): a policy written for it, not an administrator's
+// access to everything, which says nothing about who consumes the data.
+bool names_store(const policy::Statement& statement, const Use& use) {
+  return !statement.resources->negated &&
+         std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                     [&](const policy::PatternEntry& entry) {
+                       return entry.value.known() && entry.value.text != "*" &&
+                              policy::resource_match(policy::encode_wildcards(entry.value.text), use.resource);
+                     });
+}
+
+// The statement of `documents` that allows `use`, unless an unconditional Deny refuses it. The policy
+// evaluator decides KMS actions only; for the store's own service action this is IAM's rule without
+// conditions, which can only keep an Allow from counting, never invent one [IAM-EVAL].
+std::optional<std::pair<std::size_t, const policy::Statement*>> allowing_statement(
+    const std::vector<policy::Document>& documents, const Use& use) {
+  std::optional<std::pair<std::size_t, const policy::Statement*>> allowed;
+  for (std::size_t index = 0; index < documents.size(); ++index) {
+    for (const policy::Statement& statement : documents[index].statements) {
+      if (!statement_matches(statement, use)) continue;
+      if (statement.effect == policy::Effect::deny && statement.conditions.empty()) return std::nullopt;
+      if (statement.effect == policy::Effect::allow && statement.conditions.empty() && !allowed &&
+          names_store(statement, use)) {
+        allowed.emplace(index, &statement);
+      }
+    }
+  }
+  return allowed;
+}
+
 class AwsManagedKeyShared final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
@@ -63,8 +132,12 @@ public:
       if (store.key.kind != model::KeyRef::Kind::node || !store.key.key) continue;
       const model::Key& key = graph.key(*store.key.key);
       if (key.kind != model::KeyKind::aws_managed) continue;
-      if (store.resource_policy.state != model::PolicySource::State::document) continue; // unknown: TFKMS010
-      std::vector<Sharing> shared = sharing(context, store);
+      // An unknown resource policy is TFKMS010's; the input's principals still count.
+      std::vector<Sharing> shared = store.resource_policy.state == model::PolicySource::State::document
+                                        ? sharing(context, store)
+                                        : std::vector<Sharing>{};
+      std::vector<Sharing> users = consumers(context, store);
+      shared.insert(shared.end(), std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
       const policy::CompiledPolicy key_policy =
           policy::compile(parse_policy(key.policy, policy::PolicyKind::key_policy, graph));
       std::erase_if(shared,
@@ -122,6 +195,45 @@ private:
     return found;
   }
 
+  // Roles and users of the input that belong to another account and whose own IAM policies let them
+  // use the store (kms-reference §4.3 row 11: consumers in another account). A role of the key's
+  // account that another account assumes is not one: its calls come from the key's account.
+  static std::vector<Sharing> consumers(const RuleContext& context, const model::DataStore& store) {
+    std::vector<Sharing> found;
+    const model::Graph& graph = context.graph;
+    const model::Value arn = model::resolve_value(store.arn, graph);
+    if (!arn.known()) return found;
+    const std::vector<Use> uses = uses_of(store, arn.text);
+    if (uses.empty()) return found;
+    for (const model::Principal& principal : graph.principals) {
+      if (principal.kind == model::PrincipalKind::group || !context.is_external(principal.account)) continue;
+      const model::Value caller = model::resolve_value(principal.arn, graph);
+      if (!caller.known()) continue;
+      std::vector<const model::IdentityPolicy*> sources;
+      for (const model::PolicyId id : principal.policies) sources.push_back(&graph.policy(id));
+      for (const model::PrincipalId group : principal.groups) {
+        for (const model::PolicyId id : graph.principal(group).policies) sources.push_back(&graph.policy(id));
+      }
+      std::vector<policy::Document> documents;
+      for (const model::IdentityPolicy* source : sources) {
+        documents.push_back(parse_policy(source->document, policy::PolicyKind::identity_policy, graph));
+      }
+      for (const Use& use : uses) {
+        const auto allowing = allowing_statement(documents, use);
+        if (!allowing) continue;
+        const auto [policy_index, statement] = *allowing;
+        const std::string who = principal.source.name() + " (account " + principal.account + ")";
+        found.push_back({who, caller.text, caller.text, "",
+                         statement_evidence(*statement, sources[policy_index]->document,
+                                            "of " + sources[policy_index]->name + " lets " + who + " " +
+                                                std::string(use.action)),
+                         true});
+        break; // one use is enough to name the principal
+      }
+    }
+    return found;
+  }
+
   // Principal "*" limited to our own (or trusted) accounts by an account condition.
   static bool limited_to_internal(const RuleContext& context, const policy::Statement& statement) {
     for (const std::string_view key : {"aws:principalaccount", "kms:calleraccount", "aws:sourceaccount"}) {
@@ -156,12 +268,16 @@ private:
                           const std::vector<Sharing>& shared) {
     Finding finding = new_finding(k_info);
     const std::string alias = "alias/aws/" + key.managed_service;
-    std::vector<std::string> who;
-    for (const Sharing& item : shared) who.push_back(item.who);
+    std::vector<std::string> shared_with;
+    std::vector<std::string> used_by;
+    for (const Sharing& item : shared) (item.consumer ? used_by : shared_with).push_back(item.who);
+    std::vector<std::string> how;
+    if (!shared_with.empty()) how.push_back("its " + store_policy_name(store) + " shares it with " + join_words(shared_with));
+    if (!used_by.empty()) how.push_back(join_words(used_by) + (used_by.size() == 1 ? " uses" : " use") + " it through IAM");
+    const std::string uses = needed_action(store) == "kms:Decrypt" ? "reads" : "writes";
     finding.message = store.source.name() + " is encrypted with the AWS managed key " + alias +
-                      (store.key.service_default ? " (the service default, as no key is set)" : "") + ", but its " +
-                      store_policy_name(store) + " shares it with " + join_words(who) + ", whose " +
-                      (needed_action(store) == "kms:Decrypt" ? "reads" : "writes") +
+                      (store.key.service_default ? " (the service default, as no key is set)" : "") + ", but " +
+                      join_words(how) + (used_by.empty() ? ", whose " + uses : "; " + uses + " from another account") +
                       " will fail: an AWS managed key only works for its own account.";
     finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
     for (const Sharing& item : shared) finding.evidence.push_back(item.evidence);
@@ -185,6 +301,9 @@ private:
     finding.fix = "Encrypt " + store.source.name() + " with a customer managed key (aws_kms_key / AWS::KMS::Key)";
     finding.fix += principals.empty() ? std::string(" whose key policy allows the service principal to use it.")
                                       : " and add to its key policy: " + statement.dump();
+    if (!used_by.empty() && shared_with.empty() && store.kind != model::DataStoreKind::ssm_parameter) {
+      finding.fix += " The other account's principals also need the " + store_policy_name(store) + " to let them in.";
+    }
     return finding;
   }
 
