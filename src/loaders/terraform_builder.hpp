@@ -31,9 +31,7 @@ private:
   void add_aliases();
   void add_grants();
   void add_suppressions();
-  [[nodiscard]] model::KeyRef key_ref(std::string_view raw);
   [[nodiscard]] model::KeyRef encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies);
-  void index_key(model::KeyId id);
 
   // terraform_graph_iam.cpp
   void add_principals();
@@ -80,7 +78,6 @@ private:
   PolicyReader m_policies;
   model::Graph m_graph;
 
-  std::unordered_map<std::string, model::KeyId> m_keys_by_ref;        ///< resolved key ARN, key id, alias name/ARN
   std::array<std::unordered_map<std::string, model::PrincipalId>, 3> m_principals; ///< by kind, by resolved name
   std::unordered_map<std::string, model::PolicyId> m_policies_by_arn; ///< resolved ARN
   std::unordered_map<std::string, std::size_t> m_stores_by_ref;      ///< resolved name, ARN, id

@@ -44,11 +44,6 @@ template <typename Map> std::string most_common(const Map& counts) {
   return best;
 }
 
-bool is_managed_alias(std::string_view text) {
-  return text.starts_with("alias/aws/") || text.starts_with("aws/") ||
-         (text.starts_with("arn:") && text.find(":alias/aws/") != std::string_view::npos);
-}
-
 } // namespace
 
 model::Graph build_graph(const Document& document, const std::string& path, const LoadOptions& options, const SourceIndex* source) {
@@ -233,36 +228,8 @@ void Builder::define_symbols() {
   }
 }
 
-void Builder::index_key(model::KeyId id) {
-  const model::Value arn = model::resolve_value(m_graph.key(id).arn, m_graph);
-  if (!arn.known()) return;
-  m_keys_by_ref.emplace(arn.text, id);
-  if (const auto pos = arn.text.rfind(":key/"); pos != std::string::npos) m_keys_by_ref.emplace(arn.text.substr(pos + 5), id);
-}
-
-// Same answers as Graph::resolve_key, from an index: resolve_key compares with every key, which is
-// quadratic on plans with thousands of keys and key users (bench/plan_load_bench.sh).
-model::KeyRef Builder::key_ref(std::string_view raw) {
-  model::KeyRef ref;
-  ref.text = std::string(raw);
-  if (raw.empty()) return ref;
-  const model::Value value = model::resolve_value(raw, m_graph);
-  if (!value.known()) {
-    ref.kind = model::KeyRef::Kind::unknown;
-    return ref;
-  }
-  if (is_managed_alias(value.text)) return m_graph.resolve_key(raw);
-  if (const auto it = m_keys_by_ref.find(value.text); it != m_keys_by_ref.end()) {
-    ref.kind = model::KeyRef::Kind::node;
-    ref.key = it->second;
-    return ref;
-  }
-  ref.kind = model::KeyRef::Kind::outside;
-  return ref;
-}
-
 model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies) {
-  if (key && !key->empty()) return key_ref(*key);
+  if (key && !key->empty()) return m_graph.resolve_key(*key);
   if (!default_applies) return {};
   model::KeyRef ref;
   ref.kind = model::KeyRef::Kind::node;
@@ -302,7 +269,7 @@ void Builder::add_keys() {
     }
     key.enabled = flag(root[customer ? "is_enabled" : "enabled"]).value_or(true);
     if (replica) key.primary_key = text(resource, "primary_key_arn").value_or("");
-    index_key(m_graph.add(std::move(key)));
+    m_graph.add(std::move(key));
   }
   link_replicas();
 }
@@ -321,7 +288,7 @@ void Builder::link_replicas() {
 void Builder::add_key_policies() {
   for (const Resource& resource : m_context.document().resources) {
     if (!is(resource, "aws_kms_key_policy")) continue;
-    const model::KeyRef target = key_ref(text(resource, "key_id").value_or(""));
+    const model::KeyRef target = m_graph.resolve_key(text(resource, "key_id").value_or(""));
     if (target.kind != model::KeyRef::Kind::node || m_graph.key(*target.key).kind == model::KeyKind::aws_managed) {
       m_graph.diagnostics.push_back(model::Diagnostic{model::DiagnosticLevel::warning, m_context.where(resource).file,
                                                       m_context.where(resource).line, std::nullopt, resource.pointer,
@@ -342,11 +309,7 @@ void Builder::add_aliases() {
     model::Alias alias;
     alias.source = m_context.where(resource);
     alias.name = name_of(resource, "name");
-    alias.target = key_ref(text(resource, "target_key_id").value_or(""));
-    if (alias.target.kind == model::KeyRef::Kind::node) {
-      m_keys_by_ref.emplace(resolved(alias.name), *alias.target.key);
-      m_keys_by_ref.emplace(resolved(arn_of(resource)), *alias.target.key);
-    }
+    alias.target = m_graph.resolve_key(text(resource, "target_key_id").value_or(""));
     m_graph.aliases.push_back(std::move(alias));
   }
 }
@@ -358,7 +321,7 @@ void Builder::add_grants() {
     model::Grant grant;
     grant.source = m_context.where(resource);
     grant.name = text(resource, "name").value_or("");
-    grant.key = key_ref(text(resource, "key_id").value_or(""));
+    grant.key = m_graph.resolve_key(text(resource, "key_id").value_or(""));
     grant.grantee = text(resource, "grantee_principal").value_or("");
     grant.operations = texts(resource, "operations");
     if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty()) grant.retiring_principal = *retiring;

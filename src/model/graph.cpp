@@ -1,5 +1,7 @@
 #include "model/graph.hpp"
 
+#include <algorithm>
+
 #include "model/aws_managed.hpp"
 
 namespace tfkms::model {
@@ -55,6 +57,20 @@ std::string_view alias_name_of_arn(std::string_view arn) {
   return pos == std::string_view::npos || !arn.starts_with("arn:") ? std::string_view{} : arn.substr(pos + 1);
 }
 
+// arn:partition:kms:region:account:alias/name -> account.
+std::string_view account_of_arn(std::string_view arn) {
+  for (int field = 0; field < 4; ++field) {
+    const auto colon = arn.find(':');
+    if (colon == std::string_view::npos) return {};
+    arn.remove_prefix(colon + 1);
+  }
+  return arn.substr(0, arn.find(':'));
+}
+
+bool is_account_id(std::string_view text) {
+  return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 } // namespace
 
 KeyId Graph::add(Key key) {
@@ -72,10 +88,41 @@ PolicyId Graph::add(IdentityPolicy policy) {
   return static_cast<PolicyId>(policies.size() - 1);
 }
 
-void Graph::define(std::string ref, std::string text) { m_symbols.insert_or_assign(std::move(ref), std::move(text)); }
+void Graph::define(std::string ref, std::string text) {
+  m_symbols.insert_or_assign(std::move(ref), std::move(text));
+  m_index = Index{}; // resolved ARNs and names may change
+}
 
 std::optional<std::string> Graph::resolve(std::string_view ref) const {
   return DepthLimitedResolver(*this, m_symbols, 0).resolve(ref);
+}
+
+void Graph::update_index() {
+  if (m_index.account != account || m_index.partition != partition || m_index.region != region || m_index.keys > keys.size() ||
+      m_index.aliases > aliases.size() || m_index.policies > policies.size()) {
+    m_index = Index{};
+    m_index.account = account;
+    m_index.partition = partition;
+    m_index.region = region;
+  }
+  for (; m_index.keys < keys.size(); ++m_index.keys) {
+    const Key& key = keys[m_index.keys];
+    const auto id = static_cast<KeyId>(m_index.keys);
+    if (key.kind == KeyKind::aws_managed) m_index.managed_key_by_service.emplace(key.managed_service, id);
+    const Value arn = resolve_value(key.arn, *this);
+    if (!arn.known()) continue;
+    if (!arn.text.starts_with("arn:")) m_index.key_by_id.emplace(arn.text, id); // an id where an ARN belongs
+    m_index.key_by_arn.emplace(arn.text, id);
+    if (const std::string_view key_id = key_id_of_arn(arn.text); !key_id.empty()) m_index.key_by_id.emplace(key_id, id);
+  }
+  for (; m_index.aliases < aliases.size(); ++m_index.aliases) {
+    const Value name = resolve_value(aliases[m_index.aliases].name, *this);
+    if (name.known()) m_index.aliases_by_name[name.text].push_back(m_index.aliases);
+  }
+  for (; m_index.policies < policies.size(); ++m_index.policies) {
+    const IdentityPolicy& policy = policies[m_index.policies];
+    if (policy.aws_managed) m_index.managed_policy_by_arn.emplace(policy.arn, static_cast<PolicyId>(m_index.policies));
+  }
 }
 
 KeyRef Graph::resolve_key(std::string_view raw) {
@@ -87,31 +134,33 @@ KeyRef Graph::resolve_key(std::string_view raw) {
     ref.kind = KeyRef::Kind::unknown;
     return ref;
   }
-  const std::string_view text = value.text;
+  const std::string& text = value.text;
   if (const auto service = aws_managed_alias_service(text)) {
     ref.kind = KeyRef::Kind::node;
     ref.key = aws_managed_key(*service);
     return ref;
   }
+  update_index();
   // Key ARN or key id of a key in the graph.
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const Value arn = resolve_value(keys[i].arn, *this);
-    if (!arn.known()) continue;
-    if (arn.text == text || (!text.starts_with("arn:") && key_id_of_arn(arn.text) == text)) {
-      ref.kind = KeyRef::Kind::node;
-      ref.key = static_cast<KeyId>(i);
-      return ref;
-    }
+  const auto& by_key = text.starts_with("arn:") ? m_index.key_by_arn : m_index.key_by_id;
+  if (const auto it = by_key.find(text); it != by_key.end()) {
+    ref.kind = KeyRef::Kind::node;
+    ref.key = it->second;
+    return ref;
   }
-  // Alias name or alias ARN of an alias in the graph.
-  const std::string_view alias_name = text.starts_with("arn:") ? alias_name_of_arn(text) : text;
-  if (alias_name.starts_with("alias/")) {
-    for (const Alias& alias : aliases) {
-      if (resolve_value(alias.name, *this).text == alias_name && alias.target.kind == KeyRef::Kind::node) {
-        ref.kind = KeyRef::Kind::node;
-        ref.key = alias.target.key;
-        return ref;
-      }
+  // Alias name or alias ARN of an alias in the graph; an alias ARN naming another account than the
+  // key's is another alias.
+  const std::string_view alias_name = text.starts_with("arn:") ? alias_name_of_arn(text) : std::string_view(text);
+  const std::string_view alias_account = text.starts_with("arn:") ? account_of_arn(text) : std::string_view{};
+  if (const auto it = m_index.aliases_by_name.find(std::string(alias_name)); it != m_index.aliases_by_name.end()) {
+    for (const std::size_t index : it->second) {
+      const KeyRef& target = aliases[index].target;
+      if (target.kind != KeyRef::Kind::node) continue;
+      const Value key_account = resolve_value(key(*target.key).account, *this);
+      if (is_account_id(alias_account) && is_account_id(key_account.text) && alias_account != key_account.text) continue;
+      ref.kind = KeyRef::Kind::node;
+      ref.key = target.key;
+      return ref;
     }
   }
   ref.kind = KeyRef::Kind::outside;
@@ -119,8 +168,9 @@ KeyRef Graph::resolve_key(std::string_view raw) {
 }
 
 KeyId Graph::aws_managed_key(std::string_view service) {
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].kind == KeyKind::aws_managed && keys[i].managed_service == service) return static_cast<KeyId>(i);
+  update_index();
+  if (const auto it = m_index.managed_key_by_service.find(std::string(service)); it != m_index.managed_key_by_service.end()) {
+    return it->second;
   }
   Key key;
   key.kind = KeyKind::aws_managed;
@@ -138,8 +188,9 @@ KeyId Graph::aws_managed_key(std::string_view service) {
 }
 
 PolicyId Graph::aws_managed_policy(std::string_view arn) {
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    if (policies[i].aws_managed && policies[i].arn == arn) return static_cast<PolicyId>(i);
+  update_index();
+  if (const auto it = m_index.managed_policy_by_arn.find(std::string(arn)); it != m_index.managed_policy_by_arn.end()) {
+    return it->second;
   }
   IdentityPolicy policy;
   policy.arn = std::string(arn);

@@ -187,7 +187,10 @@ public:
 
   /// Resolves a key reference as a resource holds it: key id, key ARN, alias name or alias ARN
   /// (literal or with markers). `alias/aws/<service>` yields the synthesized AWS managed key of that
-  /// service, created on first use.
+  /// service, created on first use. The first key (or alias with a key target) in vector order wins.
+  /// Answers come from an index of the keys and aliases appended since the last call; define() and
+  /// a change of account, partition or region rebuild it. Edit a key's `arn` or an alias's `name`
+  /// before resolving references to it (aliases' targets may be set later).
   KeyRef resolve_key(std::string_view raw);
 
   /// The AWS managed key of `service` ("s3"), synthesized with AWS's fixed key policy.
@@ -198,7 +201,22 @@ public:
   PolicyId aws_managed_policy(std::string_view arn);
 
 private:
+  void update_index();
+
   std::unordered_map<std::string, std::string> m_symbols;
+
+  /// What resolve_key, aws_managed_key and aws_managed_policy look up, so that loading a plan with
+  /// thousands of keys and key users stays linear.
+  struct Index {
+    std::size_t keys = 0, aliases = 0, policies = 0; ///< how many of each are indexed
+    std::string account, partition, region;          ///< what references were resolved with
+    std::unordered_map<std::string, KeyId> key_by_arn;
+    std::unordered_map<std::string, KeyId> key_by_id;
+    std::unordered_map<std::string, std::vector<std::size_t>> aliases_by_name;
+    std::unordered_map<std::string, KeyId> managed_key_by_service;
+    std::unordered_map<std::string, PolicyId> managed_policy_by_arn;
+  };
+  Index m_index;
 };
 
 /// The key policy AWS applies to a key created without one: the account root may do kms:*.
