@@ -275,11 +275,11 @@ void Builder::add_keys() {
 }
 
 // A replica names its primary by ARN (primary_key_arn); the link lets rules compare the two keys.
-// By index: key_ref may add a synthesized AWS managed key to m_graph.keys.
+// By index: resolve_key may add a synthesized AWS managed key to m_graph.keys.
 void Builder::link_replicas() {
   for (std::size_t index = 0; index < m_graph.keys.size(); ++index) {
     if (m_graph.keys[index].kind != model::KeyKind::replica || m_graph.keys[index].primary_key.empty()) continue;
-    const model::KeyRef primary = key_ref(m_graph.keys[index].primary_key);
+    const model::KeyRef primary = m_graph.resolve_key(m_graph.keys[index].primary_key);
     if (primary.kind == model::KeyRef::Kind::node) m_graph.keys[index].primary = primary.key;
   }
 }
