@@ -1,5 +1,7 @@
 // Every registered rule has its documentation page with the fixed headings, and every page a rule.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "rule_docs.hpp"
@@ -44,4 +46,17 @@ TEST_CASE("the registry is sorted by id and ids are unique", "[rules][docs]") {
   REQUIRE_FALSE(infos.empty());
   for (std::size_t i = 1; i < infos.size(); ++i) CHECK(infos[i - 1].id < infos[i].id);
   CHECK_FALSE(rules::is_rule_id("TFKMS999"));
+}
+
+TEST_CASE("the README's rule table lists every rule with its severity and title", "[rules][docs]") {
+  std::ifstream file(TFKMS_SOURCE_DIR "/README.md");
+  REQUIRE(file);
+  const std::string readme((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const rules::RuleInfo& info : rules::all_rule_infos()) {
+    const std::string id(info.id);
+    const std::string row = "| [" + id + "](rules/" + id + ".md) | " + std::string(rules::to_string(info.severity)) +
+                            " | " + std::string(info.title) + " |";
+    INFO(row);
+    CHECK(readme.find(row) != std::string::npos);
+  }
 }
