@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <span>
+#include <unordered_map>
+
+#include "analysis/key_inputs.hpp"
 
 namespace tfkms::analysis {
 
@@ -78,6 +81,7 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
   map.account = key.account;
   map.planned_action = key.planned_action;
   map.policy_known = analysis.key_policy_known();
+  map.aws_managed = key.kind == model::KeyKind::aws_managed;
   map.notes = analysis.notes();
   for (const ActionClass action_class : k_reported_classes) {
     // of() lists accesses in subject order, so one subject's accesses are adjacent.
@@ -92,26 +96,61 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
   return map;
 }
 
-AccessMap map_access(const model::Graph& graph) {
-  AccessMap result;
-  for (std::size_t index = 0; index < graph.keys.size(); ++index) {
-    result.keys.push_back(summarise(analyze_key(graph, static_cast<model::KeyId>(index))));
-  }
+namespace {
+
+// The data stores of `graph`, each linked to the key (already in `map`) that encrypts it.
+void add_data_stores(const model::Graph& graph, AccessMap& map) {
   for (const model::DataStore& store : graph.data_stores) {
     DataStoreAccess access;
     access.where = store.source;
     access.name = store.source.name().empty() ? store.name : store.source.name();
     access.kind = std::string(to_string(store.kind));
     if (store.key.kind == model::KeyRef::Kind::node && store.key.key) {
-      KeyAccessMap& key = result.keys.at(static_cast<std::size_t>(*store.key.key));
+      KeyAccessMap& key = map.keys.at(static_cast<std::size_t>(*store.key.key));
       access.key = key.name;
       key.data_stores.push_back(access.name);
     } else {
       access.key_text = store.key.kind == model::KeyRef::Kind::none ? "not encrypted with KMS" : store.key.text;
     }
-    result.data_stores.push_back(std::move(access));
+    map.data_stores.push_back(std::move(access));
   }
+}
+
+} // namespace
+
+AccessMap map_access(const model::Graph& graph) {
+  AccessMap result;
+  for (std::size_t index = 0; index < graph.keys.size(); ++index) {
+    result.keys.push_back(summarise(analyze_key(graph, static_cast<model::KeyId>(index))));
+  }
+  add_data_stores(graph, result);
   return result;
+}
+
+AccessPair map_access_pair(const model::Graph& before, const model::Graph& after) {
+  AccessPair pair;
+  pair.after = map_access(after);
+  const bool same_principals = shared_inputs(before) == shared_inputs(after);
+  std::unordered_map<std::string_view, std::size_t> after_keys;
+  for (std::size_t index = 0; index < pair.after.keys.size(); ++index) after_keys.emplace(pair.after.keys[index].name, index);
+  for (std::size_t index = 0; index < before.keys.size(); ++index) {
+    const auto id = static_cast<model::KeyId>(index);
+    const model::Key& key = before.key(id);
+    const auto same = after_keys.find(key.source.name().empty() ? key.arn : key.source.name());
+    if (same_principals && same != after_keys.end() &&
+        key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second))) {
+      KeyAccessMap copy = pair.after.keys[same->second];
+      copy.where = key.source;
+      copy.planned_action = key.planned_action;
+      copy.data_stores.clear();
+      pair.before.keys.push_back(std::move(copy));
+      ++pair.keys_reused;
+      continue;
+    }
+    pair.before.keys.push_back(summarise(analyze_key(before, id)));
+  }
+  add_data_stores(before, pair.before);
+  return pair;
 }
 
 std::string_view to_string(Reach reach) {

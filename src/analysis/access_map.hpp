@@ -46,6 +46,7 @@ struct KeyAccessMap {
   std::string account;
   std::string planned_action; ///< Terraform: create, update, ...
   bool policy_known = true;
+  bool aws_managed = false; ///< alias/aws/<service>: AWS's fixed policy; it exists whether or not an input names it
   std::vector<std::string> notes;
   std::vector<AccessEntry> entries; ///< by class (k_reported_classes order), then subject
   std::vector<std::string> data_stores; ///< names of the stores the key encrypts
@@ -69,6 +70,17 @@ struct AccessMap {
 
 /// Analyses every key of `graph` (analyze_key) and summarises it.
 [[nodiscard]] AccessMap map_access(const model::Graph& graph);
+
+/// The access maps of the two snapshots of a change.
+struct AccessPair {
+  AccessMap before;
+  AccessMap after;
+  std::size_t keys_reused = 0; ///< keys of `before` not analysed again: their inputs equal the after key's
+};
+
+/// map_access() of both graphs; a key of `before` whose inputs (key_inputs.hpp) and shared inputs equal
+/// those of the same-named key of `after` takes that key's summary instead of a second analysis.
+[[nodiscard]] AccessPair map_access_pair(const model::Graph& before, const model::Graph& after);
 
 /// Summarises one analysed key.
 [[nodiscard]] KeyAccessMap summarise(const KeyAccess& analysis);

@@ -139,3 +139,42 @@ TEST_CASE("a data store's access goes through the key that encrypts it", "[analy
   CHECK(map.data_stores[1].key_text == "not encrypted with KMS");
   CHECK(map.keys.front().data_stores == std::vector<std::string>{"aws_sqs_queue.orders"});
 }
+
+TEST_CASE("a key whose inputs did not change is analysed once for both snapshots", "[analysis][access_map]") {
+  Scenario before(json{{"Version", "2012-10-17"}, {"Statement", {root_statement()}}});
+  before.principal(model::PrincipalKind::role, "admin", {before.administrator_access()});
+  Scenario after = before;
+
+  SECTION("same key, same principals: the before summary is the after one") {
+    const AccessPair pair = map_access_pair(before.graph, after.graph);
+    CHECK(pair.keys_reused == 1);
+    REQUIRE(pair.before.keys.size() == 1);
+    CHECK(subjects(pair.before.keys.front(), ActionClass::read) == subjects(pair.after.keys.front(), ActionClass::read));
+  }
+  SECTION("a changed key policy is analysed again") {
+    after.graph.keys.front().policy = model::PolicySource{};
+    after.graph.keys.front().policy.state = model::PolicySource::State::document;
+    after.graph.keys.front().policy.document = narrower_policy();
+    const AccessPair pair = map_access_pair(before.graph, after.graph);
+    CHECK(pair.keys_reused == 0);
+    CHECK(subjects(pair.before.keys.front(), ActionClass::read).contains("aws_iam_role.admin"));
+    CHECK_FALSE(subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.admin"));
+  }
+  SECTION("a principal added anywhere makes every key be analysed again") {
+    after.principal(model::PrincipalKind::role, "other_admin", {after.administrator_access()});
+    const AccessPair pair = map_access_pair(before.graph, after.graph);
+    CHECK(pair.keys_reused == 0);
+    CHECK_FALSE(subjects(pair.before.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
+    CHECK(subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
+  }
+  SECTION("a grant added on the key makes it be analysed again") {
+    model::Grant grant;
+    grant.source.address = "aws_kms_grant.reader";
+    grant.key.kind = model::KeyRef::Kind::node;
+    grant.key.key = model::KeyId{0};
+    grant.grantee = "arn:aws:iam::111122223333:role/reader";
+    grant.operations = {"Decrypt"};
+    after.graph.grants.push_back(grant);
+    CHECK(map_access_pair(before.graph, after.graph).keys_reused == 0);
+  }
+}
