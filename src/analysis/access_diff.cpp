@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace tfkms::analysis {
 
@@ -133,6 +134,23 @@ private:
   }
 };
 
+// "alias/aws/s3" for a graph key by name; how the store names it otherwise ("not encrypted with KMS").
+std::string key_of(const DataStoreAccess& store) { return store.key.empty() ? store.key_text : store.key; }
+
+void compare_data_stores(const AccessMap& before, const AccessMap& after, AccessDiff& diff) {
+  std::unordered_map<std::string_view, const DataStoreAccess*> earlier;
+  for (const DataStoreAccess& store : before.data_stores) earlier.emplace(store.name, &store);
+  std::size_t in_both = 0;
+  for (const DataStoreAccess& store : after.data_stores) {
+    const auto then = earlier.find(store.name);
+    if (then == earlier.end()) continue;
+    ++in_both;
+    if (key_of(*then->second) == key_of(store)) continue;
+    diff.data_store_changes.push_back(DataStoreChange{store.name, store.where, store.kind, key_of(*then->second), key_of(store)});
+  }
+  diff.data_stores_compared = before.data_stores.size() + after.data_stores.size() - in_both;
+}
+
 } // namespace
 
 bool AccessChange::widens() const {
@@ -144,19 +162,26 @@ bool AccessChange::widens() const {
 
 AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
   AccessDiff diff;
+  std::size_t in_both = 0;
+  // An AWS managed key named by one snapshot only was neither created nor destroyed: it exists in
+  // every account and its policy is AWS's (kms-reference §4.1). A store moving to it shows as a
+  // data store change.
   for (const KeyAccessMap& now : after.keys) {
     const KeyAccessMap* then = before.find_key(now.name);
+    if (!then && now.aws_managed) continue;
     if (!then) diff.keys_created.push_back(now.name);
     const std::size_t count = diff.changes.size();
     KeyDiff(then, &now, diff.changes).run();
     if (then && count == diff.changes.size()) diff.keys_unchanged.push_back(now.name);
+    if (then) ++in_both;
   }
   for (const KeyAccessMap& then : before.keys) {
-    if (after.find_key(then.name)) continue;
+    if (after.find_key(then.name) || then.aws_managed) continue;
     diff.keys_destroyed.push_back(then.name);
     KeyDiff(&then, nullptr, diff.changes).run();
   }
-  diff.keys_compared = after.keys.size() + diff.keys_destroyed.size();
+  diff.keys_compared = after.keys.size() + before.keys.size() - in_both;
+  compare_data_stores(before, after, diff);
   return diff;
 }
 
@@ -166,6 +191,8 @@ void append(AccessDiff& into, const AccessDiff& more) {
   into.keys_destroyed.insert(into.keys_destroyed.end(), more.keys_destroyed.begin(), more.keys_destroyed.end());
   into.keys_unchanged.insert(into.keys_unchanged.end(), more.keys_unchanged.begin(), more.keys_unchanged.end());
   into.keys_compared += more.keys_compared;
+  into.data_store_changes.insert(into.data_store_changes.end(), more.data_store_changes.begin(), more.data_store_changes.end());
+  into.data_stores_compared += more.data_stores_compared;
 }
 
 std::string_view to_string(ChangeKind kind) {

@@ -41,12 +41,26 @@ struct AccessChange {
   [[nodiscard]] bool widens() const;
 };
 
+/// A data store in both snapshots whose key changed (a bucket moved from a customer key to aws/s3):
+/// its data is now as readable as the new key lets it be.
+struct DataStoreChange {
+  std::string data_store; ///< DataStoreAccess::name
+  model::SourceRef where; ///< after the change
+  std::string kind;
+  std::string key_before; ///< the key's name, or how the store names it when not a graph key
+  std::string key_after;
+};
+
 struct AccessDiff {
   std::vector<AccessChange> changes; ///< by key, then class, then subject
+  std::vector<DataStoreChange> data_store_changes;
   std::vector<std::string> keys_created;
   std::vector<std::string> keys_destroyed;
   std::vector<std::string> keys_unchanged; ///< in both snapshots, no change
   std::size_t keys_compared = 0;           ///< keys in either snapshot
+  std::size_t data_stores_compared = 0;    ///< data stores in either snapshot
+
+  [[nodiscard]] bool empty() const { return changes.empty() && data_store_changes.empty(); }
 };
 
 [[nodiscard]] AccessDiff diff_access(const AccessMap& before, const AccessMap& after);

@@ -145,17 +145,18 @@ model::Result<DiffResult> diff_input(const std::string& path, const std::optiona
 DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
                        const rules::Selection& selection) {
   DiffResult result;
-  result.diff = analysis::diff_access(analysis::map_access(before), analysis::map_access(after));
+  const analysis::AccessPair maps = analysis::map_access_pair(before, after);
+  result.diff = analysis::diff_access(maps.before, maps.after);
   result.findings = rules::run_diff_rules(after, result.diff, config, selection);
   return result;
 }
 
-model::Result<DiffResult> diff_plan(const std::string& path, const model::Graph& after, loaders::LoadOptions options,
-                                    const rules::Config& config, const rules::Selection& selection) {
-  options.snapshot = loaders::Snapshot::before;
-  auto before = loaders::load_file(path, options);
+model::Result<DiffResult> diff_against(const std::string& path, const loaders::Input& after,
+                                       const std::optional<std::string>& base, loaders::LoadOptions options,
+                                       const rules::Config& config, const rules::Selection& selection) {
+  auto before = load_before(path, after.kind, base, std::move(options));
   if (!before) return before.error();
-  return diff_graphs(before.value().graph, after, config, selection);
+  return diff_graphs(before.value(), after.graph, config, selection);
 }
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
@@ -197,6 +198,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     analysis::append(all, one.diff);
     report.findings.insert(report.findings.end(), one.findings.begin(), one.findings.end());
     report.counts.keys += one.diff.keys_compared;
+    report.counts.data_stores += one.diff.data_stores_compared;
   }
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;

@@ -60,9 +60,10 @@ struct DiffResult {
 [[nodiscard]] DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
                                      const rules::Selection& selection);
 
-/// `tfkms check --diff`: the plan at `path` is already loaded as `after`; loads its before snapshot.
-[[nodiscard]] model::Result<DiffResult> diff_plan(const std::string& path, const model::Graph& after,
-                                                  loaders::LoadOptions options, const rules::Config& config,
-                                                  const rules::Selection& selection);
+/// `tfkms check --diff`: `path` is already loaded as `after`; loads its before snapshot (the plan's
+/// before side, or `base`). Fails like load_snapshots.
+[[nodiscard]] model::Result<DiffResult> diff_against(const std::string& path, const loaders::Input& after,
+                                                     const std::optional<std::string>& base, loaders::LoadOptions options,
+                                                     const rules::Config& config, const rules::Selection& selection);
 
 } // namespace tfkms::cli

@@ -93,6 +93,7 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
   check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
   check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
+  check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
 }
 
 int list_rules(const std::string& format, std::ostream& out) {
@@ -185,6 +186,10 @@ int dispatch(int argc, char** argv) {
       for (const std::string& id : *list) {
         if (!rules::is_rule_id(id)) throw CLI::ValidationError("--rule", "no rule " + id + "; `tfkms rules` lists them");
       }
+    }
+    if (check_options.base && !check_options.diff) throw CLI::ValidationError("--base", "--base goes with --diff");
+    if (check_options.base && check_options.paths.size() != 1) {
+      throw CLI::ValidationError("--base", "--base compares one template with one other; give exactly one path");
     }
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? k_exit_clean : k_exit_usage;

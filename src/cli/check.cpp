@@ -127,9 +127,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     count(graph, report.counts);
     std::vector<rules::Finding> findings = rules::run_rules(graph, *config, selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
-    // --diff: only a plan holds a change; states and templates have nothing to compare.
-    if (options.diff && input.value().kind == loaders::InputKind::terraform_plan) {
-      auto diff = diff_plan(path, graph, load_options, *config, selection);
+    // --diff: a plan holds its change; a template is compared with --base, and a state (or a
+    // template without --base) has no change in it: an error rather than an empty "no changes".
+    if (options.diff) {
+      auto diff = diff_against(path, input.value(), options.base, load_options, *config, selection);
       if (!diff) {
         errors.push_back(diff.error());
         continue;

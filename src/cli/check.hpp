@@ -27,6 +27,7 @@ struct CheckOptions {
   bool no_color = false;
   bool quiet = false;
   bool diff = false; ///< --diff: also compare each plan's before and after access (TFKMS020/021)
+  std::optional<std::string> base; ///< --base: with --diff, the template before the change
 };
 
 /// Runs a check; returns the exit code. Errors about the inputs go to `err` as

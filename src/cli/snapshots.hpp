@@ -22,4 +22,9 @@ struct Snapshots {
 [[nodiscard]] model::Result<Snapshots> load_snapshots(const std::string& path, const std::optional<std::string>& base,
                                                       loaders::LoadOptions options);
 
+/// The before side of `path`, already loaded as a `kind`: `base` when given, else the plan's before
+/// side. Fails as load_snapshots does.
+[[nodiscard]] model::Result<model::Graph> load_before(const std::string& path, loaders::InputKind kind,
+                                                      const std::optional<std::string>& base, loaders::LoadOptions options);
+
 } // namespace tfkms::cli

@@ -99,6 +99,20 @@ std::string key_note(const analysis::AccessDiff& diff, const std::string& key) {
   return {};
 }
 
+constexpr std::size_t k_markdown_note_bytes = 200; // room for the "N more not shown" note
+constexpr std::size_t k_markdown_cell_bytes = 4'000; // one long cause must not crowd out the other rows
+
+std::string markdown_cell(std::string_view text) { return markdown_inline(truncate_utf8(text, k_markdown_cell_bytes)); }
+
+std::string plural(std::size_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+// "3 keys and 2 data stores": what the diff looked at, so "no changes" is not mistaken for "nothing read".
+std::string compared(const analysis::AccessDiff& diff) {
+  return plural(diff.keys_compared, "key", "keys") + " and " + plural(diff.data_stores_compared, "data store", "data stores");
+}
+
 } // namespace
 
 void write_access_text(const analysis::AccessMap& map, std::ostream& out) {
@@ -177,10 +191,7 @@ Json access_json(const analysis::AccessMap& map) {
 
 std::string changes_text(const analysis::AccessDiff& diff) {
   std::ostringstream out;
-  if (diff.changes.empty()) {
-    out << "access changes: none\n";
-    return out.str();
-  }
+  out << "access changes: " << (diff.empty() ? "none; compared " : "compared ") << compared(diff) << '\n';
   for (const auto& [key, changes] : by_key(diff)) {
     out << "access changes of " << terminal_safe(key) << key_note(diff, key) << '\n';
     for (const AccessChange* change : changes) {
@@ -190,24 +201,59 @@ std::string changes_text(const analysis::AccessDiff& diff) {
       if (!change->causes.empty()) out << "      cause: " << terminal_safe(joined(change->causes, "; ")) << '\n';
     }
   }
+  if (!diff.data_store_changes.empty()) out << "data stores whose key changed\n";
+  for (const analysis::DataStoreChange& store : diff.data_store_changes) {
+    out << "  ~ " << terminal_safe(store.data_store) << " (" << store.kind << "): " << terminal_safe(store.key_before)
+        << " -> " << terminal_safe(store.key_after) << '\n';
+  }
   return out.str();
 }
 
-std::string changes_markdown(const analysis::AccessDiff& diff) {
-  std::string out = "### Access changes\n\n";
-  if (diff.changes.empty()) return out + "No key gains or loses access.\n\n";
+std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes) {
+  std::string out = "### Access changes\n\nCompared " + compared(diff) + ".";
+  if (diff.empty()) return out + " No key gains or loses access.\n\n";
+  out += "\n\n";
+  // Rows that would pass max_bytes are counted instead (a step summary over 1 MiB is lost whole).
+  // Once one row does not fit, the rest are counted too, so no table skips a row in its middle.
+  const std::size_t budget = max_bytes > k_markdown_note_bytes ? max_bytes - k_markdown_note_bytes : 0;
+  std::size_t left_out = 0;
+  const auto put = [&](const std::string& text) {
+    if (left_out > 0 || out.size() + text.size() > budget) return false;
+    out += text;
+    return true;
+  };
   for (const auto& [key, changes] : by_key(diff)) {
-    out += "**" + markdown_inline(key) + "**" + key_note(diff, key) + "\n\n";
-    out += "| | Class | Who | Actions | Conditions | Cause |\n| --- | --- | --- | --- | --- | --- |\n";
-    for (const AccessChange* change : changes) {
-      out += std::string("| ") + (change->kind == ChangeKind::gain ? "gain" : change->kind == ChangeKind::loss ? "loss" : "changed") +
-             " | " + std::string(analysis::to_string(change->action_class)) + " | " + markdown_inline(who(*change)) + " | " +
-             markdown_inline(actions_text(change->actions, change->action_class)) + " | " + markdown_inline(conditions(*change)) + " | " +
-             markdown_inline(joined(change->causes, "; ")) + " |\n";
+    if (!put("**" + markdown_cell(key) + "**" + key_note(diff, key) +
+             "\n\n| | Class | Who | Actions | Conditions | Cause |\n| --- | --- | --- | --- | --- | --- |\n")) {
+      left_out += changes.size();
+      continue;
     }
-    out += '\n';
+    for (const AccessChange* change : changes) {
+      const bool shown =
+          put(std::string("| ") + (change->kind == ChangeKind::gain ? "gain" : change->kind == ChangeKind::loss ? "loss" : "changed") +
+              " | " + std::string(analysis::to_string(change->action_class)) + " | " + markdown_cell(who(*change)) + " | " +
+              markdown_cell(actions_text(change->actions, change->action_class)) + " | " + markdown_cell(conditions(*change)) +
+              " | " + markdown_cell(joined(change->causes, "; ")) + " |\n");
+      if (!shown) ++left_out;
+    }
+    if (left_out == 0) out += '\n';
   }
-  return out;
+  if (!diff.data_store_changes.empty() &&
+      !put("**Data stores whose key changed**\n\n| Data store | Kind | Key before | Key after |\n| --- | --- | --- | --- |\n")) {
+    left_out += diff.data_store_changes.size();
+  } else {
+    for (const analysis::DataStoreChange& store : diff.data_store_changes) {
+      if (!put("| " + markdown_cell(store.data_store) + " | " + store.kind + " | " + markdown_cell(store.key_before) + " | " +
+               markdown_cell(store.key_after) + " |\n")) {
+        ++left_out;
+      }
+    }
+  }
+  if (left_out > 0) {
+    out += "\n> " + std::to_string(left_out) +
+           " more access changes are not shown: a step summary is limited to 1 MiB. The JSON and SARIF reports list every change.\n";
+  }
+  return out + '\n';
 }
 
 Json changes_json(const analysis::AccessDiff& diff) {
@@ -231,6 +277,22 @@ Json changes_json(const analysis::AccessDiff& diff) {
                            {"data_stores", change.data_stores}});
   }
   return changes;
+}
+
+Json comparison_json(const analysis::AccessDiff& diff) {
+  Json stores = Json::array();
+  for (const analysis::DataStoreChange& store : diff.data_store_changes) {
+    stores.push_back(Json{{"data_store", store.data_store},
+                          {"file", store.where.file},
+                          {"kind", store.kind},
+                          {"key_before", store.key_before},
+                          {"key_after", store.key_after}});
+  }
+  return Json{{"keys", diff.keys_compared},
+              {"data_stores", diff.data_stores_compared},
+              {"keys_created", diff.keys_created},
+              {"keys_destroyed", diff.keys_destroyed},
+              {"data_store_changes", std::move(stores)}};
 }
 
 } // namespace tfkms::report

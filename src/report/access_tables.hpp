@@ -17,11 +17,15 @@ void write_access_text(const analysis::AccessMap& map, std::ostream& out);
 void write_access_markdown(const analysis::AccessMap& map, std::ostream& out);
 [[nodiscard]] nlohmann::json access_json(const analysis::AccessMap& map);
 
-/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change). Empty
-/// diff: one line saying nothing changed.
+/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change), then the data
+/// stores whose key changed, after how many keys and data stores were compared. Empty diff: one line
+/// saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted in a note.
 [[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
-[[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff);
+[[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes);
 /// The `changes` array of the JSON report.
 [[nodiscard]] nlohmann::json changes_json(const analysis::AccessDiff& diff);
+/// The `comparison` object of the JSON report: keys and data stores compared, keys created and
+/// destroyed, data stores whose key changed.
+[[nodiscard]] nlohmann::json comparison_json(const analysis::AccessDiff& diff);
 
 } // namespace tfkms::report

@@ -89,7 +89,10 @@ public:
                         {"findings", std::move(findings)},
                         {"diagnostics", std::move(diagnostics)},
                         {"summary", summary(report)}};
-    if (report.access_changes) document["changes"] = changes_json(*report.access_changes);
+    if (report.access_changes) {
+      document["changes"] = changes_json(*report.access_changes);
+      document["comparison"] = comparison_json(*report.access_changes);
+    }
     // Input bytes that are not UTF-8 become U+FFFD instead of aborting the whole report.
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
   }

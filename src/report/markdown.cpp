@@ -74,7 +74,9 @@ public:
   void write(const Report& report, std::ostream& out) const override {
     std::string text = "## tfkms: " + describe_findings(count_findings(report)) + "\n\nAnalysed " +
                        describe_analysed(report.counts) + ".\n\n" + rule_table(report);
-    if (report.access_changes) text += changes_markdown(*report.access_changes);
+    // The changes table gets two fifths of the budget and diagnostics half at most, so findings
+    // always have room and the sum stays under k_max_bytes.
+    if (report.access_changes) text += changes_markdown(*report.access_changes, k_max_bytes * 2 / 5);
 
     // Diagnostics get half the budget at most, so a run with many unreadable files still shows findings.
     std::size_t diagnostics_left = 0;

@@ -42,6 +42,20 @@ class Access(unittest.TestCase):
         markdown = run("access", ACCOUNT, "--format", "markdown", NARROWER)
         self.assertIn("| Class | Who | Actions | Conditions | Allowed by |", markdown.stdout)
 
+    def test_console_default_policy_names_the_administrator_role_as_reader_through_delegation(self):
+        result = run("access", ACCOUNT, "--format", "json",
+                     "fixtures/TFKMS001/positive/console_default_policy_with_admin_role.cfn.yaml")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        (key,) = json.loads(result.stdout)["inputs"][0]["keys"]
+        readers = {entry["subject"]: entry for entry in key["access"] if entry["class"] == "read"}
+        self.assertIn("OpsRole", readers, sorted(readers))
+        self.assertTrue(readers["OpsRole"]["through_delegation"])
+        self.assertTrue(any("AdministratorAccess" in ground for ground in readers["OpsRole"]["grounds"]))
+        # The console policy's named key user reads through its own statement, not the delegation.
+        power_user = [s for s in readers if "Team-Power-User-Role" in s]
+        self.assertEqual(len(power_user), 1, sorted(readers))
+        self.assertFalse(readers[power_user[0]]["through_delegation"])
+
     def test_missing_file_is_a_usage_error(self):
         result = run("access", "no/such/plan.json")
         self.assertEqual(result.returncode, 2)
@@ -94,6 +108,25 @@ class Diff(unittest.TestCase):
         with_diff = json.loads(run("check", ACCOUNT, "--diff", "--format", "json", "--fail-on", "never", CROSS).stdout)
         self.assertIn("TFKMS020", [f["rule_id"] for f in with_diff["findings"]])
         self.assertEqual(len(with_diff["changes"]), 1)
+
+    def test_check_diff_compares_a_template_with_its_base(self):
+        result = run("check", ACCOUNT, "--diff", "--base", f"{FIXTURES}/any_principal_added.before.yaml", "--format", "json",
+                     "--fail-on", "never", f"{FIXTURES}/any_principal_added.after.yaml")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        report = json.loads(result.stdout)
+        self.assertIn("TFKMS020", [f["rule_id"] for f in report["findings"]])
+        self.assertEqual({c["change"] for c in report["changes"]}, {"gain", "condition change"})
+
+    def test_check_diff_on_a_template_without_base_is_a_usage_error(self):
+        result = run("check", "--diff", "--format", "json", f"{FIXTURES}/any_principal_added.after.yaml")
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertIn("any_principal_added.after.yaml", result.stderr)
+        self.assertIn("--base", result.stderr)
+
+    def test_check_base_needs_diff(self):
+        result = run("check", "--base", f"{FIXTURES}/any_principal_added.before.yaml", f"{FIXTURES}/any_principal_added.after.yaml")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--diff", result.stderr)
 
 
 if __name__ == "__main__":

@@ -106,3 +106,36 @@ TEST_CASE("an unchanged key has no changes; created and destroyed keys gain and 
   CHECK(diff.changes[2].action_class == ActionClass::administration);
   CHECK(diff.changes[2].causes == std::vector<std::string>{"key destroyed"});
 }
+
+TEST_CASE("a data store whose key changed is a change; stores are counted once across both snapshots", "[analysis][access_diff]") {
+  const KeyAccessMap orders = key("aws_kms_key.orders", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})});
+  const auto store = [](std::string name, std::string graph_key, std::string key_text) {
+    DataStoreAccess out;
+    out.name = std::move(name);
+    out.kind = "s3 bucket";
+    out.key = std::move(graph_key);
+    out.key_text = std::move(key_text);
+    return out;
+  };
+  AccessMap before = map_of({orders});
+  before.data_stores = {store("aws_s3_bucket.moved", "aws_kms_key.orders", ""), store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
+                        store("aws_s3_bucket.removed", "", "not encrypted with KMS")};
+  AccessMap after = map_of({orders});
+  after.data_stores = {store("aws_s3_bucket.moved", "alias/aws/s3", ""), store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
+                       store("aws_s3_bucket.added", "aws_kms_key.orders", "")};
+  const AccessDiff diff = diff_access(before, after);
+  CHECK(diff.changes.empty());
+  CHECK_FALSE(diff.empty());
+  CHECK(diff.data_stores_compared == 4);
+  REQUIRE(diff.data_store_changes.size() == 1);
+  CHECK(diff.data_store_changes[0].data_store == "aws_s3_bucket.moved");
+  CHECK(diff.data_store_changes[0].key_before == "aws_kms_key.orders");
+  CHECK(diff.data_store_changes[0].key_after == "alias/aws/s3");
+
+  SECTION("a store that loses its KMS encryption is a change too") {
+    after.data_stores[0] = store("aws_s3_bucket.moved", "", "not encrypted with KMS");
+    const AccessDiff unencrypted = diff_access(before, after);
+    REQUIRE(unencrypted.data_store_changes.size() == 1);
+    CHECK(unencrypted.data_store_changes[0].key_after == "not encrypted with KMS");
+  }
+}

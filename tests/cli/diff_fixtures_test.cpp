@@ -1,7 +1,8 @@
 // Data-driven tests of `tfkms diff`: every fixtures/diff/<name>.tfplan.json (a plan with before/after
 // values) or <name>.after.yaml with <name>.before.yaml (a CloudFormation pair) must produce exactly
 // the access changes and findings listed in <name>.expected.json:
-//   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}]}
+//   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}],
+//    "data_store_changes": [{"data_store", "key_before", "key_after"}]}   (the last one optional)
 // Fixtures run as account 111122223333. Adding a fixture needs no code.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -92,6 +93,17 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
       }
       INFO("actual findings:\n" << messages);
       CHECK(actual_findings == expected_findings);
+
+      std::set<std::tuple<std::string, std::string, std::string>> expected_stores;
+      for (const auto& row : expected.value("data_store_changes", nlohmann::json::array())) {
+        expected_stores.emplace(row.at("data_store"), row.at("key_before"), row.at("key_after"));
+      }
+      std::set<std::tuple<std::string, std::string, std::string>> actual_stores;
+      for (const analysis::DataStoreChange& store : result.value().diff.data_store_changes) {
+        actual_stores.emplace(store.data_store, store.key_before, store.key_after);
+        INFO("data store change: " << store.data_store << ": " << store.key_before << " -> " << store.key_after);
+      }
+      CHECK(actual_stores == expected_stores);
     }
   }
 }
