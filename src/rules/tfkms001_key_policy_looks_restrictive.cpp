@@ -24,6 +24,14 @@ bool names_individuals(const policy::Statement& statement) {
   });
 }
 
+// A statement for AWS services only (logs.amazonaws.com, ...): it lets a service in, it does not try
+// to narrow what the account's users and roles may do.
+bool names_only_services(const policy::Statement& statement) {
+  return statement.principal && !statement.principal->negated && !statement.principal->entries.empty() &&
+         std::all_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                     [](const auto& entry) { return entry.form == policy::PrincipalForm::service; });
+}
+
 bool allows_anyone(const policy::Statement& statement) {
   return statement.principal && !statement.principal->negated &&
          std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
@@ -89,7 +97,7 @@ private:
     void check_delegation() const {
       const auto& statements = document().statements;
       const bool restricting = std::any_of(statements.begin(), statements.end(), [](const policy::Statement& st) {
-        return !delegates(st) && (names_individuals(st) || !st.conditions.empty());
+        return !delegates(st) && !names_only_services(st) && (names_individuals(st) || !st.conditions.empty());
       });
       if (!restricting) return;
 
@@ -190,6 +198,14 @@ private:
     // §3.10.2: Principal "*" limited only to the own account lets every identity in, without IAM.
     bool check_account_wide_star(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
       if (!allows_anyone(statement)) return false;
+      // Not limited to the account at all when it also lets other accounts in: that is "*" open to
+      // every account, which TFKMS004 reports.
+      const bool opens_other_accounts = std::any_of(effect.adds.begin(), effect.adds.end(), [&](const analysis::Access& item) {
+        const analysis::Subject& subject = access.subjects().at(item.subject);
+        return !subject.key_account && subject.kind != analysis::SubjectKind::service &&
+               !limited_to_named_callers(item.when);
+      });
+      if (opens_other_accounts) return false;
       std::vector<std::string_view> actions;
       for (const analysis::Access& item : effect.adds) {
         const analysis::Subject& subject = access.subjects().at(item.subject);
