@@ -1,6 +1,10 @@
 // TFKMS006: a key whose policy may lock everyone out of changing it. See rules/TFKMS006.md and
 // kms-reference §6 (policy lockout safety check) and §3.2 (a policy naming neither the account nor
 // the root user locks even root out).
+#include <set>
+#include <string>
+
+#include "policy/match.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -22,13 +26,36 @@ public:
       if (key.policy.state != model::PolicySource::State::document) continue;
       const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
       // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
-      if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty()) {
+      if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty() &&
+          !changeable_if_deployed_to_named_account(context, access)) {
         out.report(lockout_finding(key), key.source);
       }
     }
   }
 
 private:
+  // With the deployment account unknown, an account id the policy names may well be it (a template
+  // written for one account, "arn:aws:iam::111122223333:root"): the key is locked only if it stays
+  // so when deployed to each account the policy names (kms:PutKeyPolicy never works across accounts).
+  static bool changeable_if_deployed_to_named_account(const RuleContext& context, const analysis::KeyAccess& access) {
+    if (context.own_account() != model::k_this_account) return false;
+    std::set<std::string> accounts;
+    for (const analysis::Subject& subject : access.subjects()) {
+      if (!subject.key_account && policy::is_account_id(subject.account) && subject.account != model::k_this_account) {
+        accounts.insert(subject.account);
+      }
+    }
+    for (const std::string& account : accounts) {
+      model::Graph deployed = context.graph;
+      deployed.account = account;
+      for (model::Key& key : deployed.keys) {
+        if (key.account == model::k_this_account) key.account = account;
+      }
+      if (!analysis::analyze_key(deployed, access.key()).of(analysis::ActionClass::policy_change).empty()) return true;
+    }
+    return false;
+  }
+
   static Finding bypass_finding(const model::Key& key) {
     const std::string flag =
         is_terraform(key.source) ? "bypass_policy_lockout_safety_check = true" : "BypassPolicyLockoutSafetyCheck: true";

@@ -1,6 +1,7 @@
 // TFKMS002 and TFKMS010 on hand-built graphs: the cases the fixtures do not reach.
 #include <catch2/catch.hpp>
 
+#include "model/value.hpp"
 #include "rules/engine.hpp"
 
 using namespace tfkms;
@@ -106,4 +107,30 @@ TEST_CASE("TFKMS010 identity policy problems only count for KMS statements", "[r
   const auto findings = run(graph, "TFKMS010");
   REQUIRE(findings.size() == 1);
   CHECK_THAT(findings[0].message, Catch::Contains("StringEqulas"));
+}
+
+// A template written for one account, checked without knowing the deployment account: the account
+// it names may be the one it deploys to, so only a policy that locks out every named account counts.
+TEST_CASE("TFKMS006 lockout with the deployment account unknown", "[rules][TFKMS006]") {
+  const auto key_with_root_of = [](std::optional<std::string> deployment, std::string_view account) {
+    model::Graph graph;
+    if (deployment) graph.account = *deployment;
+    model::Key key;
+    key.source.address = "aws_kms_key.k";
+    key.account = graph.account;
+    key.arn = "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"; // as the loaders write it
+    key.policy.state = model::PolicySource::State::document;
+    key.policy.document = {{"Version", "2012-10-17"},
+                           {"Statement",
+                            {{{"Effect", "Allow"},
+                              {"Principal", {{"AWS", "arn:aws:iam::" + std::string(account) + ":root"}}},
+                              {"Action", "kms:*"},
+                              {"Resource", "*"}}}}};
+    graph.add(std::move(key));
+    return graph;
+  };
+  CHECK(run(key_with_root_of(std::nullopt, "111122223333"), "TFKMS006").empty());
+  CHECK(run(key_with_root_of("111122223333", "111122223333"), "TFKMS006").empty());
+  // Known to deploy elsewhere: the named account cannot call kms:PutKeyPolicy across accounts.
+  CHECK(run(key_with_root_of("999999999999", "111122223333"), "TFKMS006").size() == 1);
 }
