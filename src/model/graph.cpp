@@ -131,6 +131,21 @@ KeyRef Graph::resolve_key(std::string_view raw) {
   if (raw.empty()) return ref;
   const Value value = resolve_value(raw, *this);
   if (!value.known()) {
+    // Terraform 0.12 plans record a reference without its attribute ("aws_kms_key.logs"); whichever
+    // attribute a key reference used (key_id, arn), it names that key.
+    const std::vector<std::string> refs = symbol_refs(raw);
+    const auto names_key_resource = [](std::string_view address) {
+      return address.find("aws_kms_key.") != std::string_view::npos || address.find("aws_kms_replica_key.") != std::string_view::npos ||
+             address.find("aws_kms_external_key.") != std::string_view::npos;
+    };
+    if (refs.size() == 1 && raw == symbol(refs.front()) && names_key_resource(refs.front())) {
+      for (std::size_t index = 0; index < keys.size(); ++index) {
+        if (keys[index].source.address != refs.front() || keys[index].kind == KeyKind::aws_managed) continue;
+        ref.kind = KeyRef::Kind::node;
+        ref.key = static_cast<KeyId>(index);
+        return ref;
+      }
+    }
     ref.kind = KeyRef::Kind::unknown;
     return ref;
   }

@@ -236,3 +236,25 @@ TEST_CASE("plan: a replica key is linked to its primary", "[loaders][terraform]"
   // No policy in the configuration: AWS applies the default key policy to the replica.
   CHECK(replica.policy.state == tfkms::model::PolicySource::State::absent);
 }
+
+TEST_CASE("plan: a Terraform 0.12 reference to a key without its attribute names that key", "[loaders][terraform]") {
+  // 0.12 plans list "aws_kms_key.logs" where later versions write "aws_kms_key.logs.key_id" too.
+  const tfkms::test::TempFile file("v012.json", R"({"format_version": "0.1", "terraform_version": "0.12.23",
+    "resource_changes": [
+      {"address": "aws_kms_key.logs", "mode": "managed", "type": "aws_kms_key", "name": "logs",
+       "change": {"actions": ["create"], "before": null, "after": {"enable_key_rotation": true},
+                  "after_unknown": {"arn": true, "key_id": true, "id": true}}},
+      {"address": "aws_kms_alias.logs", "mode": "managed", "type": "aws_kms_alias", "name": "logs",
+       "change": {"actions": ["create"], "before": null, "after": {"name": "alias/logs"},
+                  "after_unknown": {"arn": true, "id": true, "target_key_arn": true, "target_key_id": true}}}],
+    "configuration": {"root_module": {"resources": [
+      {"address": "aws_kms_key.logs", "mode": "managed", "type": "aws_kms_key", "name": "logs",
+       "expressions": {"enable_key_rotation": {"constant_value": true}}},
+      {"address": "aws_kms_alias.logs", "mode": "managed", "type": "aws_kms_alias", "name": "logs",
+       "expressions": {"name": {"constant_value": "alias/logs"}, "target_key_id": {"references": ["aws_kms_key.logs"]}}}]}}})");
+  const Graph graph = load(file.path());
+  REQUIRE(graph.aliases.size() == 1);
+  CHECK(graph.aliases[0].target.kind == KeyRef::Kind::node);
+  REQUIRE(graph.aliases[0].target.key);
+  CHECK(graph.key(*graph.aliases[0].target.key).source.address == "aws_kms_key.logs");
+}
