@@ -164,6 +164,7 @@ private:
     call->weight = saturating_add(node->weight, 1);
     call->height = node->height + 1;
     call->keys.push_back(std::move(function));
+    call->key_positions.push_back(Node::Position{call->line, call->column}); // keys and positions stay parallel
     call->items.push_back(std::move(node));
     return call;
   }

@@ -54,6 +54,8 @@ TEST_CASE("short-form tags read as the long form", "[loaders][cloudformation]") 
   REQUIRE(a->is_mapping());
   CHECK(a->keys == std::vector<std::string>{"Fn::Sub"});
   CHECK(a->items[0]->text == "x-${AWS::Region}");
+  CHECK(a->key_positions.size() == a->keys.size()); // a tagged value where a mapping is expected is read safely
+  CHECK(a->key_position("Fn::Sub").line == 1);
   CHECK(root->find("B")->keys == std::vector<std::string>{"Fn::GetAtt"});
   CHECK(root->find("C")->keys == std::vector<std::string>{"Ref"});
   const Node* d = root->find("D");
