@@ -84,7 +84,12 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
     CHECK(comparison_json(diff).at("data_stores") == 3);
   }
   SECTION("a bucket moved to the AWS managed key") {
-    diff.data_store_changes.push_back({"aws_s3_bucket.logs", {}, "s3 bucket", "aws_kms_key.logs", "alias/aws/s3"});
+    analysis::DataStoreChange moved;
+    moved.data_store = "aws_s3_bucket.logs";
+    moved.kind = "s3 bucket";
+    moved.key_before = "aws_kms_key.logs";
+    moved.key_after = "alias/aws/s3";
+    diff.data_store_changes.push_back(moved);
     const std::string text = changes_text(diff);
     CHECK(text.find("access changes: compared 2 keys and 3 data stores\n") == 0);
     CHECK(text.find("data stores whose key changed\n  ~ aws_s3_bucket.logs (s3 bucket): aws_kms_key.logs -> alias/aws/s3\n") !=
