@@ -15,42 +15,6 @@ using detail::Analysis;
 using detail::Identity;
 using detail::Variant;
 
-policy::Document unreadable_document(policy::PolicyKind kind, std::string why) {
-  policy::Document document;
-  document.kind = kind;
-  document.unreadable = true;
-  model::Diagnostic diagnostic;
-  diagnostic.message = std::move(why);
-  document.diagnostics.push_back(std::move(diagnostic));
-  return document;
-}
-
-std::string waits_on(const model::PolicySource& source) {
-  std::string out;
-  for (const std::string& ref : source.waits_on) out += (out.empty() ? "" : ", ") + ref;
-  return out.empty() ? std::string() : " (waits on " + out + ")";
-}
-
-// The document of a policy source, or why it has none that can be evaluated.
-policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph,
-                             const std::string& what) {
-  switch (source.state) {
-  case model::PolicySource::State::document: {
-    policy::ParseOptions options;
-    options.file = source.where.file;
-    options.base_pointer = source.where.pointer;
-    options.statement_locations = source.statement_locations;
-    options.where = source.where;
-    return policy::parse_document(source.document, kind, graph, options);
-  }
-  case model::PolicySource::State::unknown:
-    return unreadable_document(kind, what + " is known only after apply" + waits_on(source));
-  case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);
-  case model::PolicySource::State::absent: break;
-  }
-  return unreadable_document(kind, what + " is absent");
-}
-
 void compile_key_policy(Analysis& a) {
   const model::Key& key = a.graph->key(a.key);
   policy::Document document;
@@ -59,7 +23,7 @@ void compile_key_policy(Analysis& a) {
     document = policy::parse_document(model::default_key_policy(a.partition, a.key_account), policy::PolicyKind::key_policy,
                                       *a.graph);
   } else {
-    document = read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
+    document = detail::read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
   }
   if (document.unreadable) {
     a.key_policy_known = false;
@@ -68,44 +32,29 @@ void compile_key_policy(Analysis& a) {
   a.key_policy = policy::compile(std::move(document));
 }
 
-const policy::CompiledPolicy* identity_policy(Analysis& a, model::PolicyId id) {
-  auto& slot = a.identity_policies[static_cast<std::size_t>(id)];
-  if (!slot) {
-    const model::IdentityPolicy& source = a.graph->policy(id);
-    // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
-    if (source.document.state == model::PolicySource::State::absent) return nullptr;
-    const std::string name = source.name.empty() ? source.source.name() : source.name;
-    slot = policy::compile(read_policy(source.document, policy::PolicyKind::identity_policy, *a.graph,
-                                       "identity policy " + name));
-  }
-  return &*slot;
-}
-
 void compile_grants(Analysis& a) {
-  for (std::size_t i = 0; i < a.graph->grants.size(); ++i) {
-    const model::Grant& grant = a.graph->grants[i];
-    if (grant.key.kind != model::KeyRef::Kind::node || grant.key.key != a.key) continue;
-    a.grants.push_back(policy::compile(policy::grant_spec(grant, *a.graph)));
+  for (const std::size_t i : a.shared->grants_by_key.at(static_cast<std::size_t>(a.key))) {
+    a.grants.push_back(policy::compile(policy::grant_spec(a.graph->grants[i], *a.graph)));
     a.grant_index.push_back(i);
   }
 }
 
 void build_variants(Analysis& a) {
+  a.subject_variants.resize(a.subjects.size());
+  const auto add = [&](Variant variant) {
+    a.subject_variants[variant.subject].push_back(a.variants.size());
+    a.variants.push_back(std::move(variant));
+  };
   for (std::size_t s = 0; s < a.subjects.size(); ++s) {
     const Subject& subject = a.subjects[s];
     if (subject.principal) {
-      const model::Principal& principal = a.graph->principal(*subject.principal);
-      for (const model::PolicyId id : principal.policies) (void)identity_policy(a, id);
-      for (const model::PrincipalId group : principal.groups) {
-        for (const model::PolicyId id : a.graph->principal(group).policies) (void)identity_policy(a, id);
-      }
-      a.variants.push_back(detail::graph_variant(a, s, *subject.principal));
+      add(detail::graph_variant(a, s, *subject.principal));
       continue;
     }
-    a.variants.push_back(Variant{s, Identity::none, {}, {}});
+    add(Variant{s, Identity::none, {}, {}});
     // The root user and service principals need no identity policy (kms-reference §3.2, §3.5).
     if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service) continue;
-    a.variants.push_back(Variant{s, Identity::allows_all, {&a.allows_all}, {std::nullopt}});
+    add(Variant{s, Identity::allows_all, {&a.shared->allows_all}, {std::nullopt}});
   }
 }
 
@@ -152,7 +101,7 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, mo
   }
   for (const model::PolicyId policy_id : ids) {
     if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(), policy_id) != variant.policy_ids.end()) continue;
-    const auto& compiled = a.identity_policies[static_cast<std::size_t>(policy_id)];
+    const auto& compiled = a.shared->identity_policies[static_cast<std::size_t>(policy_id)];
     if (!compiled) continue; // absent: grants nothing
     variant.policies.push_back(&*compiled);
     variant.policy_ids.emplace_back(policy_id);
@@ -170,8 +119,10 @@ std::vector<const Access*> KeyAccess::of(ActionClass action_class) const {
   return out;
 }
 
-KeyAccess analyze_key(const model::Graph& graph, model::KeyId key_id) {
+KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
+  const model::Graph& graph = *m_shared->graph;
   auto a = std::make_shared<Analysis>();
+  a->shared = m_shared;
   a->graph = &graph;
   a->key = key_id;
   a->partition = graph.partition;
@@ -185,14 +136,10 @@ KeyAccess analyze_key(const model::Graph& graph, model::KeyId key_id) {
                          ":" + a->key_account + ":key/" + key.source.address;
 
   compile_key_policy(*a);
-  a->identity_policies.resize(graph.policies.size());
-  a->allows_all = policy::compile(policy::parse_document(
-      nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
-      policy::PolicyKind::identity_policy, model::NoSymbols{}));
   compile_grants(*a);
 
   SubjectInputs inputs;
-  inputs.graph = &graph;
+  inputs.shared = m_shared.get();
   inputs.key_account = a->key_account;
   inputs.partition = a->partition;
   inputs.key_policy = a->key_policy_known ? &a->key_policy.document() : nullptr;

@@ -47,10 +47,15 @@ struct Subject {
   SubjectKind kind = SubjectKind::graph_principal;
   std::string arn;     ///< the caller evaluated; a stand-in ARN for account_principals and any_account
   std::string account; ///< empty for service principals
-  std::optional<model::PrincipalId> principal; ///< graph_principal
+  std::optional<model::PrincipalId> principal; ///< graph_principal: the first of `members`
+  /// graph_principal: every principal the subject stands for. Principals of one kind and account
+  /// with the same identity policies, which the key policy and grants do not tell apart, decide
+  /// alike: they are evaluated once (a plan with hundreds of team roles stays linear).
+  std::vector<model::PrincipalId> members;
   bool key_account = false; ///< belongs to the key's own account
-  /// "aws_iam_role.ops", "arn:aws:iam::111122223333:role/app", "any principal of account
-  /// 111122223333", "any principal of any other account", "service logs.amazonaws.com"
+  /// "aws_iam_role.ops", "aws_iam_role.ops and 3 other principals with the same identity policies",
+  /// "arn:aws:iam::111122223333:role/app", "any principal of account 111122223333", "any principal
+  /// of any other account", "service logs.amazonaws.com"
   std::string label;
 };
 
@@ -95,7 +100,8 @@ struct Access {
 
 namespace detail {
 struct Analysis;
-}
+struct Shared;
+} // namespace detail
 
 /// The access analysis of one key. Keeps a pointer to the graph: the graph must outlive it.
 class KeyAccess {
@@ -126,9 +132,29 @@ private:
   std::shared_ptr<const detail::Analysis> m_analysis;
 };
 
-/// Analyses key `key` of `graph`. Never fails: an absent key policy is AWS's default one, an unknown
-/// or unreadable one gives unknown accesses.
+/// Analyses the keys of one graph, sharing what does not depend on the key: the compiled identity
+/// policies and the classes of principals that decide alike. Keeps a pointer to the graph.
+class GraphAccess {
+public:
+  explicit GraphAccess(const model::Graph& graph);
+  /// Analyses key `key`. Never fails: an absent key policy is AWS's default one, an unknown or
+  /// unreadable one gives unknown accesses.
+  [[nodiscard]] KeyAccess analyze(model::KeyId key) const;
+
+private:
+  std::shared_ptr<const detail::Shared> m_shared;
+};
+
+/// Analyses key `key` of `graph` alone (GraphAccess(graph).analyze(key)); use a GraphAccess for many keys.
 [[nodiscard]] KeyAccess analyze_key(const model::Graph& graph, model::KeyId key);
+
+/// The label of graph principal `member` ("aws_iam_role.ops").
+[[nodiscard]] std::string member_label(const model::Graph& graph, model::PrincipalId member);
+
+/// `ground`, seen for subject `subject`, as it applies to `member` of that subject: an identity-policy
+/// statement of the subject's first principal becomes the same statement of the member's own policy.
+[[nodiscard]] Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
+                                   model::PrincipalId member);
 
 /// What one key-policy statement changes: the access that exists with it and not without it (Allow),
 /// or the access it takes away (Deny), over the same subjects and request cells.

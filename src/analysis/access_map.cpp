@@ -23,14 +23,16 @@ Reach reach_of(const Subject& subject) {
   }
 }
 
-// Joins the accesses of one subject and class. Accesses of a class can differ in their conditions
-// per action; the merged text then names the actions of each alternative.
-AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> accesses) {
+// Joins the accesses of one subject and class, as they apply to `member` when the subject is a class
+// of principals (each member is listed: diffs compare principals by name). Accesses of a class can
+// differ in their conditions per action; the merged text then names the actions of each alternative.
+AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> accesses,
+                  std::optional<model::PrincipalId> member) {
   const Access& first = *accesses.front();
   const Subject& subject = analysis.subjects().at(first.subject);
   AccessEntry entry;
   entry.action_class = first.action_class;
-  entry.subject = subject.label;
+  entry.subject = member ? member_label(analysis.graph(), *member) : subject.label;
   entry.kind = subject.kind;
   entry.reach = reach_of(subject);
   if (entry.reach == Reach::key_account || entry.reach == Reach::other_account) entry.account = subject.account;
@@ -45,7 +47,7 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     entry.needs_identity_policy = entry.needs_identity_policy || access->needs_identity_policy;
     entry.unknown = entry.unknown || access->outcome == policy::Outcome::unknown;
     for (const Ground& ground : access->grounds) {
-      entry.grounds.push_back(ground.text);
+      entry.grounds.push_back(member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
       if (ground.kind == policy::ReasonKind::delegates) entry.through_delegation = true;
     }
     entry.unknowns.insert(entry.unknowns.end(), access->unknowns.begin(), access->unknowns.end());
@@ -89,7 +91,13 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
     for (std::size_t begin = 0; begin < accesses.size();) {
       std::size_t end = begin;
       while (end < accesses.size() && accesses[end]->subject == accesses[begin]->subject) ++end;
-      map.entries.push_back(merge(analysis, std::span(accesses).subspan(begin, end - begin)));
+      const auto group = std::span(accesses).subspan(begin, end - begin);
+      const Subject& subject = analysis.subjects().at(accesses[begin]->subject);
+      if (subject.members.size() <= 1) {
+        map.entries.push_back(merge(analysis, group, std::nullopt));
+      } else {
+        for (const model::PrincipalId member : subject.members) map.entries.push_back(merge(analysis, group, member));
+      }
       begin = end;
     }
   }
@@ -120,8 +128,9 @@ void add_data_stores(const model::Graph& graph, AccessMap& map) {
 
 AccessMap map_access(const model::Graph& graph) {
   AccessMap result;
+  const GraphAccess graph_access(graph);
   for (std::size_t index = 0; index < graph.keys.size(); ++index) {
-    result.keys.push_back(summarise(analyze_key(graph, static_cast<model::KeyId>(index))));
+    result.keys.push_back(summarise(graph_access.analyze(static_cast<model::KeyId>(index))));
   }
   add_data_stores(graph, result);
   return result;
@@ -131,6 +140,7 @@ AccessPair map_access_pair(const model::Graph& before, const model::Graph& after
   AccessPair pair;
   pair.after = map_access(after);
   const bool same_principals = shared_inputs(before) == shared_inputs(after);
+  std::optional<GraphAccess> before_access;
   std::unordered_map<std::string_view, std::size_t> after_keys;
   for (std::size_t index = 0; index < pair.after.keys.size(); ++index) after_keys.emplace(pair.after.keys[index].name, index);
   for (std::size_t index = 0; index < before.keys.size(); ++index) {
@@ -147,7 +157,8 @@ AccessPair map_access_pair(const model::Graph& before, const model::Graph& after
       ++pair.keys_reused;
       continue;
     }
-    pair.before.keys.push_back(summarise(analyze_key(before, id)));
+    if (!before_access) before_access.emplace(before);
+    pair.before.keys.push_back(summarise(before_access->analyze(id)));
   }
   add_data_stores(before, pair.before);
   return pair;

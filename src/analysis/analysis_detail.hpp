@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/access.hpp"
@@ -49,7 +51,34 @@ struct Tables {
   }
 };
 
+/// What the analyses of one graph's keys share (GraphAccess).
+struct Shared {
+  const model::Graph* graph = nullptr;
+  std::vector<std::optional<policy::CompiledPolicy>> identity_policies; ///< by PolicyId; empty when absent
+  policy::CompiledPolicy allows_all;
+  std::vector<std::string> arns;   ///< by PrincipalId: principal_arn()
+  std::vector<std::string> labels; ///< by PrincipalId: member_label()
+  std::vector<std::string> accounts; ///< by PrincipalId: resolved account
+  std::vector<std::string> distinct_accounts; ///< the principals' accounts, in order of appearance
+  /// By PrincipalId: principals of one class decide alike unless a key's policy or grants name
+  /// them; k_own_class marks one that must always be evaluated on its own (and groups).
+  std::vector<std::size_t> classes;
+  std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
+  std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants
+};
+
+inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
+
+/// The document of a policy source, or an unreadable one saying why it has none (`what`: "the key policy").
+[[nodiscard]] policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind,
+                                           const model::Graph& graph, const std::string& what);
+
+/// True when `document` can decide differently for two callers of one kind and account: it tests the
+/// caller's ARN, name, id or tags, or uses a policy variable.
+[[nodiscard]] bool tells_callers_apart(const policy::Document& document);
+
 struct Analysis {
+  std::shared_ptr<const Shared> shared;
   const model::Graph* graph = nullptr;
   model::KeyId key{};
   std::string key_arn;     ///< resolved (or a stand-in with the key's account)
@@ -58,13 +87,12 @@ struct Analysis {
   bool key_policy_known = true;
   std::string key_policy_problem; ///< why it is not known
   policy::CompiledPolicy key_policy;
-  std::vector<std::optional<policy::CompiledPolicy>> identity_policies; ///< by PolicyId, for the policies principals use
-  policy::CompiledPolicy allows_all;
   std::vector<policy::CompiledGrant> grants;
   std::vector<std::size_t> grant_index; ///< by position in `grants`: index into Graph::grants
 
   std::vector<Subject> subjects;
   std::vector<Variant> variants;
+  std::vector<std::vector<std::size_t>> subject_variants; ///< by subject: indexes into `variants`
   std::vector<Dimension> dimensions;               ///< every condition key any policy or grant tests
   std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
   std::vector<std::string_view> actions;           ///< every action of every class
@@ -106,7 +134,7 @@ using CellPredicate = std::function<bool(std::size_t variant, std::size_t action
                                                  const std::vector<Membership>& membership, policy::Outcome outcome);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
-[[nodiscard]] std::vector<std::size_t> variants_of(const Analysis& analysis, std::size_t subject);
+[[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject);
 
 /// Evidence for `reason` seen while evaluating `variant`.
 [[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);

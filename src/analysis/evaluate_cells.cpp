@@ -117,12 +117,8 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
   return tables;
 }
 
-std::vector<std::size_t> variants_of(const Analysis& analysis, std::size_t subject) {
-  std::vector<std::size_t> out;
-  for (std::size_t v = 0; v < analysis.variants.size(); ++v) {
-    if (analysis.variants[v].subject == subject) out.push_back(v);
-  }
-  return out;
+const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject) {
+  return analysis.subject_variants[subject];
 }
 
 std::vector<Membership> membership(const Analysis& analysis, const CellPredicate& member) {
@@ -132,7 +128,7 @@ std::vector<Membership> membership(const Analysis& analysis, const CellPredicate
     Membership& m = out[s];
     m.plain.assign(actions, {});
     m.with_identity.assign(actions, {});
-    const std::vector<std::size_t> variants = variants_of(analysis, s);
+    const std::vector<std::size_t>& variants = variants_of(analysis, s);
     std::optional<std::size_t> plain, with_identity;
     for (const std::size_t v : variants) {
       if (analysis.variants[v].identity == Identity::allows_all) with_identity = v;
@@ -213,7 +209,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
   std::vector<Access> out;
   const std::vector<policy::Reason> no_reasons;
   for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
-    const std::vector<std::size_t> variants = variants_of(analysis, s);
+    const std::vector<std::size_t>& variants = variants_of(analysis, s);
     for (const ActionClass action_class : k_action_classes) {
       for (const bool needs_identity : {false, true}) {
         const auto& rows = needs_identity ? membership[s].with_identity : membership[s].plain;

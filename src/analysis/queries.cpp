@@ -20,7 +20,7 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
   } else {
     request.principal = caller.arn;
     if (caller.identity_allows_all) {
-      variant.policies.push_back(&a.allows_all);
+      variant.policies.push_back(&a.shared->allows_all);
       variant.policy_ids.emplace_back(std::nullopt);
     }
   }

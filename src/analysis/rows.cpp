@@ -2,6 +2,7 @@
 // that can apply to that caller and action. A policy with twenty statements tests many keys, but a
 // given caller and action meet few of them, and the cells multiply only over those.
 #include <algorithm>
+#include <unordered_map>
 
 #include "analysis/analysis_detail.hpp"
 #include "analysis/request_space.hpp"
@@ -87,10 +88,21 @@ void add_all(std::vector<std::size_t>& into, const std::vector<std::size_t>& dim
 } // namespace
 
 void build_rows(Analysis& a) {
-  std::vector<const policy::Document*> documents{&a.key_policy.document()};
-  for (const auto& compiled : a.identity_policies) {
-    if (compiled) documents.push_back(&compiled->document());
+  // The identity policies the variants evaluate (a class of principals is evaluated with its first one's).
+  std::vector<std::size_t> used;
+  for (const Variant& variant : a.variants) {
+    for (const auto& id : variant.policy_ids) {
+      if (id) used.push_back(static_cast<std::size_t>(*id));
+    }
   }
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  const auto identity_document = [&](std::size_t id) -> const policy::Document& {
+    return a.shared->identity_policies[id]->document();
+  };
+
+  std::vector<const policy::Document*> documents{&a.key_policy.document()};
+  for (const std::size_t id : used) documents.push_back(&identity_document(id));
   a.dimensions = build_dimensions(documents, a.grants);
   std::erase_if(a.dimensions, [](const Dimension& dim) {
     const std::string lower = policy::to_lower(dim.key);
@@ -99,10 +111,8 @@ void build_rows(Analysis& a) {
 
   const policy::Document& key_policy = a.key_policy.document();
   const std::vector<StatementFacts> key_facts = facts_of(key_policy, a.dimensions);
-  std::vector<std::optional<std::vector<StatementFacts>>> identity_facts(a.identity_policies.size());
-  for (std::size_t p = 0; p < a.identity_policies.size(); ++p) {
-    if (a.identity_policies[p]) identity_facts[p] = facts_of(a.identity_policies[p]->document(), a.dimensions);
-  }
+  std::unordered_map<std::size_t, std::vector<StatementFacts>> identity_facts;
+  for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_document(id), a.dimensions));
   std::vector<std::vector<std::size_t>> grant_dims;
   for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, a.dimensions));
 
@@ -133,7 +143,7 @@ void build_rows(Analysis& a) {
         if (applies) add_all(dims, key_facts[i].dims);
       }
       for (const std::size_t p : identity_ids) {
-        for (const StatementFacts& facts : *identity_facts[p]) {
+        for (const StatementFacts& facts : identity_facts.at(p)) {
           const bool applies = (facts.actions & bit) != 0;
           signature.push_back(applies);
           if (applies) add_all(dims, facts.dims);

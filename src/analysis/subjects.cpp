@@ -1,6 +1,9 @@
 #include "analysis/subjects.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+
+#include "analysis/analysis_detail.hpp"
 
 #include "policy/match.hpp"
 
@@ -16,27 +19,57 @@ std::string account_principal_arn(const std::string& partition, const std::strin
 
 class Collector {
 public:
-  explicit Collector(const SubjectInputs& inputs) : m_in(inputs) {}
+  explicit Collector(const SubjectInputs& inputs) : m_in(inputs), m_shared(*inputs.shared) {}
 
+  // The graph principals' accounts come first, in the order the principals appear.
+  void principal_accounts() {
+    for (const std::string& id : m_shared.distinct_accounts) account(id);
+  }
+
+  // Roles and users in graph order. Those the key policy or a grant names, or that the policies tell
+  // apart, are subjects of their own; the others join the subject of their class.
   void graph_principals() {
-    const model::Graph& graph = *m_in.graph;
+    std::sort(m_mentioned.begin(), m_mentioned.end());
+    std::unordered_map<std::size_t, std::size_t> class_subjects; // class -> index in m_principals
+    const model::Graph& graph = *m_shared.graph;
     for (std::size_t i = 0; i < graph.principals.size(); ++i) {
-      const model::Principal& principal = graph.principals[i];
-      if (principal.kind == model::PrincipalKind::group) continue; // groups are not callers
+      if (graph.principals[i].kind == model::PrincipalKind::group) continue; // groups are not callers
+      const auto id = static_cast<model::PrincipalId>(i);
+      const std::size_t principal_class = m_shared.classes[i];
+      const bool own = m_callers_told_apart || principal_class == detail::k_own_class ||
+                       std::binary_search(m_mentioned.begin(), m_mentioned.end(), id);
+      if (!own) {
+        const auto [entry, fresh] = class_subjects.try_emplace(principal_class, m_principals.size());
+        if (!fresh) {
+          m_principals[entry->second].members.push_back(id);
+          continue;
+        }
+      }
       Subject subject;
       subject.kind = SubjectKind::graph_principal;
-      subject.principal = static_cast<model::PrincipalId>(i);
-      subject.arn = principal_arn(graph, *subject.principal);
-      subject.account = model::resolve_value(principal.account, graph).text;
-      subject.label = principal.source.name().empty() ? subject.arn : principal.source.name();
-      account(subject.account);
+      subject.principal = id;
+      subject.members = {id};
+      subject.arn = m_shared.arns[i];
+      subject.account = m_shared.accounts[i];
+      subject.label = m_shared.labels[i];
       m_principals.push_back(std::move(subject));
+    }
+    for (Subject& subject : m_principals) {
+      const std::size_t others = subject.members.size() - 1;
+      if (others > 0) {
+        subject.label += " and " + std::to_string(others) + " other principal" + (others == 1 ? "" : "s") +
+                         " with the same identity policies";
+      }
     }
   }
 
   void named(const std::string& arn, std::string label) {
+    if (const auto found = m_shared.by_arn.find(arn); found != m_shared.by_arn.end()) {
+      m_mentioned.push_back(found->second);
+      return;
+    }
     const auto known = [&](const Subject& s) { return s.arn == arn; };
-    if (std::any_of(m_principals.begin(), m_principals.end(), known)) return;
+    if (std::any_of(m_named.begin(), m_named.end(), known)) return;
     const policy::ClassifiedPrincipal classified =
         policy::classify_principal(policy::PrincipalSection::aws, model::Value{arn, model::ValueKind::literal, {}});
     Subject subject;
@@ -44,7 +77,7 @@ public:
     subject.arn = arn;
     subject.account = classified.account;
     subject.label = std::move(label);
-    m_principals.push_back(std::move(subject));
+    m_named.push_back(std::move(subject));
     account(classified.account);
   }
 
@@ -58,14 +91,20 @@ public:
   }
 
   void principal_text(policy::PrincipalSection section, const model::Value& value) {
-    if (!value.known()) return;
+    if (!value.known()) {
+      m_callers_told_apart = true; // it may name any of them
+      return;
+    }
     const policy::ClassifiedPrincipal classified = policy::classify_principal(section, value);
     switch (classified.form) {
     case policy::PrincipalForm::account: account(classified.account); break;
     case policy::PrincipalForm::user:
-    case policy::PrincipalForm::role:
+    case policy::PrincipalForm::role: named(value.text, value.text); break;
     case policy::PrincipalForm::assumed_role:
-    case policy::PrincipalForm::federated_user: named(value.text, value.text); break;
+    case policy::PrincipalForm::federated_user:
+      m_callers_told_apart = true; // a session of one role: tell the roles apart
+      named(value.text, value.text);
+      break;
     case policy::PrincipalForm::service: service(value.text); break;
     case policy::PrincipalForm::any:
     case policy::PrincipalForm::other:
@@ -74,6 +113,7 @@ public:
   }
 
   void key_policy(const policy::Document& document) {
+    if (detail::tells_callers_apart(document)) m_callers_told_apart = true;
     for (const policy::Statement& statement : document.statements) {
       if (statement.principal) {
         for (const policy::PrincipalEntry& entry : statement.principal->entries) principal_text(entry.section, entry.value);
@@ -109,6 +149,7 @@ public:
 
   void grants(const std::vector<policy::CompiledGrant>& compiled) {
     for (const policy::CompiledGrant& grant : compiled) {
+      if (grant.spec.unknown_fields) m_callers_told_apart = true;
       principal_text(policy::PrincipalSection::aws, grant.spec.grantee);
       if (grant.spec.retiring_principal) principal_text(policy::PrincipalSection::aws, *grant.spec.retiring_principal);
     }
@@ -116,6 +157,7 @@ public:
 
   std::vector<Subject> finish() {
     std::vector<Subject> out = std::move(m_principals);
+    out.insert(out.end(), std::make_move_iterator(m_named.begin()), std::make_move_iterator(m_named.end()));
     for (Subject& subject : out) subject.key_account = subject.account == m_in.key_account;
 
     Subject root;
@@ -160,7 +202,11 @@ public:
 
 private:
   const SubjectInputs& m_in;
-  std::vector<Subject> m_principals;
+  const detail::Shared& m_shared;
+  std::vector<Subject> m_principals; ///< graph principals
+  std::vector<Subject> m_named;      ///< principals the policies and grants name that the graph lacks
+  std::vector<model::PrincipalId> m_mentioned; ///< graph principals they name
+  bool m_callers_told_apart = false; ///< the key policy or a grant may decide differently for any two callers
   std::vector<std::string> m_accounts;
   std::vector<std::string> m_services;
 };
@@ -178,9 +224,10 @@ std::string principal_arn(const model::Graph& graph, model::PrincipalId id) {
 
 std::vector<Subject> collect_subjects(const SubjectInputs& inputs) {
   Collector collector(inputs);
-  collector.graph_principals();
+  collector.principal_accounts();
   if (inputs.key_policy) collector.key_policy(*inputs.key_policy);
   if (inputs.grants) collector.grants(*inputs.grants);
+  collector.graph_principals();
   return collector.finish();
 }
 

@@ -11,14 +11,15 @@
 namespace tfkms::analysis {
 
 struct SubjectInputs {
-  const model::Graph* graph = nullptr;
+  const detail::Shared* shared = nullptr; ///< the graph's principals, compiled and classified
   std::string key_account;
   std::string partition;
   const policy::Document* key_policy = nullptr; ///< nullptr when unknown
   const std::vector<policy::CompiledGrant>* grants = nullptr;
 };
 
-/// Graph principals first (roles and users, in graph order), then named principals, the key
+/// Graph principals first (roles and users, in graph order; one subject per class of principals that
+/// decide alike), then named principals, the key
 /// account's root user, account principals (the key account first), services and any account.
 [[nodiscard]] std::vector<Subject> collect_subjects(const SubjectInputs& inputs);
 

@@ -85,4 +85,18 @@ std::string actions_text(const std::vector<std::string_view>& actions, std::size
   return join_words(names);
 }
 
+std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access, std::size_t subject) {
+  const analysis::Subject& shown = access.subjects().at(subject);
+  if (shown.members.size() <= 1) return {SubjectCaller{shown.label, std::nullopt}};
+  std::vector<SubjectCaller> out;
+  out.reserve(shown.members.size());
+  for (const model::PrincipalId member : shown.members) out.push_back({analysis::member_label(access.graph(), member), member});
+  return out;
+}
+
+analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject, const SubjectCaller& caller,
+                            const analysis::Ground& ground) {
+  return caller.member ? analysis::member_ground(access, subject, ground, *caller.member) : ground;
+}
+
 } // namespace tfkms::rules

@@ -1,6 +1,7 @@
 #pragma once
 // Reading the access analysis (analysis/access.hpp) the way the rules need: which conditions really
 // narrow an access, and how to show the statements behind it.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,19 @@ namespace tfkms::rules {
 
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);
+
+/// One caller a subject stands for: each member of a class of principals, else the subject itself.
+struct SubjectCaller {
+  std::string label;
+  std::optional<model::PrincipalId> member; ///< a member of a class of principals
+};
+
+/// The callers of subject `subject`, for rules that report each principal on its own.
+[[nodiscard]] std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access, std::size_t subject);
+
+/// `ground`, seen for subject `subject`, as it applies to `caller` (analysis::member_ground).
+[[nodiscard]] analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject,
+                                          const SubjectCaller& caller, const analysis::Ground& ground);
 
 
 } // namespace tfkms::rules

@@ -77,14 +77,16 @@ void sort_findings(std::vector<Finding>& findings) {
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
   const RuleContext context{graph, config};
-  std::vector<Finding> findings;
-  for (const auto& rule : make_all_rules()) {
-    const RuleInfo& info = rule->info();
-    if (!selected(info, config, selection)) continue;
-    FindingSink sink;
-    rule->check(context, sink);
-    finish(info, sink, graph, config, findings);
+  std::vector<std::unique_ptr<Rule>> rules = make_all_rules();
+  std::erase_if(rules, [&](const auto& rule) { return !selected(rule->info(), config, selection); });
+  std::vector<FindingSink> sinks(rules.size());
+  for (std::size_t r = 0; r < rules.size(); ++r) rules[r]->check(context, sinks[r]);
+  for (std::size_t key = 0; key < graph.keys.size(); ++key) {
+    for (std::size_t r = 0; r < rules.size(); ++r) rules[r]->check_key(context, static_cast<model::KeyId>(key), sinks[r]);
+    context.release_access();
   }
+  std::vector<Finding> findings;
+  for (std::size_t r = 0; r < rules.size(); ++r) finish(rules[r]->info(), sinks[r], graph, config, findings);
   sort_findings(findings);
   return findings;
 }

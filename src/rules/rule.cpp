@@ -16,8 +16,28 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
 
 const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
   auto found = m_access.find(key);
-  if (found == m_access.end()) found = m_access.emplace(key, analysis::analyze_key(graph, key)).first;
+  if (found == m_access.end()) {
+    if (!m_graph_access) m_graph_access.emplace(graph);
+    found = m_access.emplace(key, m_graph_access->analyze(key)).first;
+  }
   return found->second;
+}
+
+void RuleContext::release_access() const { m_access.clear(); }
+
+analysis::KeyAccess RuleContext::access_if_deployed_to(model::KeyId key, const std::string& account) const {
+  auto found = m_deployed.find(account);
+  if (found == m_deployed.end()) {
+    auto deployed = std::make_unique<Deployed>();
+    deployed->graph = graph;
+    deployed->graph.account = account;
+    for (model::Key& each : deployed->graph.keys) {
+      if (each.account == model::k_this_account) each.account = account;
+    }
+    deployed->access.emplace(deployed->graph);
+    found = m_deployed.emplace(account, std::move(deployed)).first;
+  }
+  return found->second->access->analyze(key);
 }
 
 std::string RuleContext::own_account() const {

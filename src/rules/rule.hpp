@@ -2,6 +2,7 @@
 // The interface every rule implements, and what a rule sees while it runs.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,7 @@ private:
 };
 
 /// What a rule reads: the graph of one input, the configuration, and the access analysis of each
-/// key (computed on first use and shared by the rules).
+/// key (computed on first use, shared by the rules, and released key by key: see Rule::check_key).
 class RuleContext {
 public:
   RuleContext(const model::Graph& graph_, const Config& config_) : graph(graph_), config(config_) {}
@@ -50,8 +51,14 @@ public:
   const model::Graph& graph;
   const Config& config;
 
-  /// The access analysis of key `key` (analysis::analyze_key), computed once.
+  /// The access analysis of key `key`, computed once until release_access().
   [[nodiscard]] const analysis::KeyAccess& access(model::KeyId key) const;
+  /// Drops the analyses computed so far: a plan with thousands of keys cannot hold them all.
+  void release_access() const;
+  /// The access analysis of key `key` as if the input, whose own account is unknown, were deployed to
+  /// `account`: its keys and principals of "this account" belong to `account`. The rewritten graph is
+  /// made once per account, not per key.
+  [[nodiscard]] analysis::KeyAccess access_if_deployed_to(model::KeyId key, const std::string& account) const;
 
   /// The account that owns the resources of the input: the graph's, else the configured one, else
   /// model::k_this_account.
@@ -64,7 +71,13 @@ public:
   [[nodiscard]] bool is_external(std::string_view account) const;
 
 private:
+  struct Deployed {
+    model::Graph graph;
+    std::optional<analysis::GraphAccess> access;
+  };
+  mutable std::optional<analysis::GraphAccess> m_graph_access;
   mutable std::map<model::KeyId, analysis::KeyAccess> m_access;
+  mutable std::map<std::string, std::unique_ptr<Deployed>, std::less<>> m_deployed;
 };
 
 struct DiffContext; // rules/diff_context.hpp
@@ -73,7 +86,11 @@ class Rule {
 public:
   virtual ~Rule() = default;
   [[nodiscard]] virtual const RuleInfo& info() const = 0;
-  virtual void check(const RuleContext& context, FindingSink& out) const = 0;
+  /// Rules about the input as a whole.
+  virtual void check(const RuleContext& /*context*/, FindingSink& /*out*/) const {}
+  /// Rules about one key's access analysis: the engine calls every rule for one key, then releases
+  /// that key's analysis, so only one is held at a time.
+  virtual void check_key(const RuleContext& /*context*/, model::KeyId /*key*/, FindingSink& /*out*/) const {}
   /// Rules about a change (tfkms diff, tfkms check --diff) look at both snapshots here; the others
   /// have nothing to say about a change as such.
   virtual void check_diff(const DiffContext& /*context*/, FindingSink& /*out*/) const {}

@@ -14,6 +14,9 @@
 namespace tfkms::rules {
 namespace {
 
+// Principals listed one by one in a delegation finding; the rest are counted.
+constexpr std::size_t k_listed_principals = 20;
+
 using analysis::ActionClass;
 
 bool names_individuals(const policy::Statement& statement) {
@@ -48,18 +51,16 @@ class KeyPolicyLooksRestrictive final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& key = context.graph.keys[index];
-      // No policy: AWS's default root statement, which restricts nothing and claims nothing.
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key) ||
-          key.policy.state != model::PolicySource::State::document) {
-        continue;
-      }
-      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
-      if (!access.key_policy_known()) continue;
-      Checker{context, key, access, out}.run();
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    // No policy: AWS's default root statement, which restricts nothing and claims nothing.
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key) ||
+        key.policy.state != model::PolicySource::State::document) {
+      return;
     }
+    const analysis::KeyAccess& access = context.access(id);
+    if (!access.key_policy_known()) return;
+    Checker{context, key, access, out}.run();
   }
 
 private:
@@ -101,14 +102,19 @@ private:
       });
       if (!restricting) return;
 
-      std::map<model::PrincipalId, std::vector<const analysis::DelegatedAccess*>> by_principal;
       std::vector<analysis::DelegatedAccess> delegated;
       for (const ActionClass action_class : {ActionClass::read, ActionClass::write}) {
         for (analysis::DelegatedAccess& item : analysis::delegated_access(access, action_class)) {
           if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
         }
       }
-      for (const auto& item : delegated) by_principal[item.principal].push_back(&item);
+      // Every principal with what it gets; the members of a class of principals get the same.
+      std::vector<std::pair<model::PrincipalId, const analysis::DelegatedAccess*>> by_principal;
+      for (const auto& item : delegated) {
+        for (const model::PrincipalId member : access.subjects().at(item.subject).members) by_principal.emplace_back(member, &item);
+      }
+      std::stable_sort(by_principal.begin(), by_principal.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
 
       Finding finding = new_finding(k_info);
       std::vector<std::string> named;
@@ -121,26 +127,40 @@ private:
           if (!seen) delegating.push_back(ground);
         }
       };
-      for (const auto& [principal, items] : by_principal) {
-        const std::string label = access.subjects().at(items.front()->subject).label;
-        std::vector<std::string_view> actions;
-        std::vector<std::string> via;
-        for (const auto* item : items) {
-          actions.insert(actions.end(), item->actions.begin(), item->actions.end());
-          for (const auto& ground : item->identity_grounds) {
-            const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
-            if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
+      for (const auto& item : delegated) add_delegating(item.key_policy_grounds);
+      std::size_t principals = 0;
+      for (std::size_t begin = 0; begin < by_principal.size();) {
+        std::size_t end = begin;
+        while (end < by_principal.size() && by_principal[end].first == by_principal[begin].first) ++end;
+        const model::PrincipalId principal = by_principal[begin].first;
+        if (++principals <= k_listed_principals) {
+          std::vector<std::string_view> actions;
+          std::vector<std::string> via;
+          for (std::size_t i = begin; i < end; ++i) {
+            const analysis::DelegatedAccess& item = *by_principal[i].second;
+            actions.insert(actions.end(), item.actions.begin(), item.actions.end());
+            for (const auto& shared_ground : item.identity_grounds) {
+              const analysis::Ground ground = analysis::member_ground(access, item.subject, shared_ground, principal);
+              const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
+              if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
+            }
           }
-          add_delegating(item->key_policy_grounds);
+          const std::string line =
+              analysis::member_label(context.graph, principal) + " can " + actions_text(actions) + " via " + join_words(via);
+          named.push_back(line);
+          finding.evidence.push_back(
+              evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy"));
         }
-        const std::string line = label + " can " + actions_text(actions) + " via " + join_words(via);
-        named.push_back(line);
-        Evidence evidence = evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy");
-        finding.evidence.push_back(std::move(evidence));
+        begin = end;
+      }
+      if (principals > k_listed_principals) {
+        finding.evidence.push_back(evidence_at(
+            key.source, std::to_string(principals - k_listed_principals) +
+                            " more principals get key use the same way; `tfkms access` lists every one"));
       }
       if (!named.empty()) {
         finding.message = "Key policy names specific principals, but it also delegates key use to the account, so " +
-                          named.front() + (named.size() > 1 ? " (and " + std::to_string(named.size() - 1) + " more)" : "") +
+                          named.front() + (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
                           " without being named.";
       } else {
         // No IAM principal in the input: the delegation still opens the key to the whole account.

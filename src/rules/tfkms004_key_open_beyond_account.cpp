@@ -17,14 +17,12 @@ class KeyOpenBeyondAccount final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& key = context.graph.keys[index];
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
-      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
-      if (!access.key_policy_known()) continue; // TFKMS010 reports it
-      check_key(context, key, access, out);
-    }
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    const analysis::KeyAccess& access = context.access(id);
+    if (!access.key_policy_known()) return; // TFKMS010 reports it
+    check_access(context, key, access, out);
   }
 
 private:
@@ -35,7 +33,7 @@ private:
            context.is_external(subject.account);
   }
 
-  static void check_key(const RuleContext& context, const model::Key& key, const analysis::KeyAccess& access,
+  static void check_access(const RuleContext& context, const model::Key& key, const analysis::KeyAccess& access,
                         FindingSink& out) {
     std::map<std::size_t, std::vector<const analysis::Access*>> by_subject;
     for (const analysis::Access& item : access.accesses()) {

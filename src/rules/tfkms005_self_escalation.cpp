@@ -20,15 +20,13 @@ class SelfEscalation final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& key = context.graph.keys[index];
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
-      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
-      if (!access.key_policy_known()) continue;
-      for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
-        check_subject(access, subject, key, out);
-      }
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    const analysis::KeyAccess& access = context.access(id);
+    if (!access.key_policy_known()) return;
+    for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
+      check_subject(access, subject, key, out);
     }
   }
 
@@ -74,23 +72,26 @@ private:
     const std::string how = put_policy ? "can call kms:PutKeyPolicy" : "can call kms:CreateGrant without a "
                                                                        "kms:GrantIsForAWSResource condition";
     const std::string means = put_policy ? "rewrite the key policy to give itself " : "grant itself ";
-    Finding finding = new_finding(k_info);
-    finding.message = subject.label + " " + how + ", so it can " + means + actions_text(reachable) +
-                      ", which the key policy does not give it directly.";
-    for (const analysis::Ground& ground : path->grounds) {
-      if (!on_the_key(ground)) continue;
-      finding.evidence.push_back(ground_evidence(
-          ground, " lets " + subject.label + " " + actions_text(path->actions) + " " + when_text(path->when)));
+    for (const SubjectCaller& caller : callers_of(access, subject_index)) {
+      const std::string& label = caller.label;
+      Finding finding = new_finding(k_info);
+      finding.message = label + " " + how + ", so it can " + means + actions_text(reachable) +
+                        ", which the key policy does not give it directly.";
+      for (const analysis::Ground& ground : path->grounds) {
+        if (!on_the_key(ground)) continue;
+        finding.evidence.push_back(ground_evidence(ground_for(access, subject_index, caller, ground),
+                                                   " lets " + label + " " + actions_text(path->actions) + " " +
+                                                       when_text(path->when)));
+      }
+      finding.evidence.push_back(evidence_at(
+          key.source,
+          label + " is given " + (given.empty() ? std::string("no data access") : actions_text(given, 8)) + " directly"));
+      finding.fix = put_policy ? "Keep kms:PutKeyPolicy for the deployment role only, or accept that " + label +
+                                     " is a full key administrator."
+                               : "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the "
+                                 "statement that allows kms:CreateGrant (or kms:Create*), or limit kms:GrantOperations.";
+      out.report(std::move(finding), key.source);
     }
-    finding.evidence.push_back(evidence_at(key.source, subject.label + " is given " +
-                                                           (given.empty() ? std::string("no data access")
-                                                                          : actions_text(given, 8)) +
-                                                           " directly"));
-    finding.fix = put_policy ? "Keep kms:PutKeyPolicy for the deployment role only, or accept that " + subject.label +
-                                   " is a full key administrator."
-                             : "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the "
-                               "statement that allows kms:CreateGrant (or kms:Create*), or limit kms:GrantOperations.";
-    out.report(std::move(finding), key.source);
   }
 
   static constexpr RuleInfo k_info{"TFKMS005", "KeySelfEscalation", "Principal can escalate its own key access",

@@ -17,19 +17,17 @@ class LockoutRisk final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& key = context.graph.keys[index];
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
-      if (key.bypass_policy_lockout_safety_check) out.report(bypass_finding(key), key.source);
-      // An absent policy is AWS's default, which gives the account kms:*.
-      if (key.policy.state != model::PolicySource::State::document) continue;
-      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
-      // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
-      if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty() &&
-          !changeable_if_deployed_to_named_account(context, access)) {
-        out.report(lockout_finding(key), key.source);
-      }
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    if (key.bypass_policy_lockout_safety_check) out.report(bypass_finding(key), key.source);
+    // An absent policy is AWS's default, which gives the account kms:*.
+    if (key.policy.state != model::PolicySource::State::document) return;
+    const analysis::KeyAccess& access = context.access(id);
+    // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
+    if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty() &&
+        !changeable_if_deployed_to_named_account(context, access)) {
+      out.report(lockout_finding(key), key.source);
     }
   }
 
@@ -46,12 +44,9 @@ private:
       }
     }
     for (const std::string& account : accounts) {
-      model::Graph deployed = context.graph;
-      deployed.account = account;
-      for (model::Key& key : deployed.keys) {
-        if (key.account == model::k_this_account) key.account = account;
+      if (!context.access_if_deployed_to(access.key(), account).of(analysis::ActionClass::policy_change).empty()) {
+        return true;
       }
-      if (!analysis::analyze_key(deployed, access.key()).of(analysis::ActionClass::policy_change).empty()) return true;
     }
     return false;
   }

@@ -44,15 +44,13 @@ class AdministratorCanUseKey final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& key = context.graph.keys[index];
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
-      const analysis::KeyAccess& access = context.access(static_cast<model::KeyId>(index));
-      if (!access.key_policy_known()) continue; // TFKMS010 reports it
-      for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
-        check_subject(access, subject, key, out);
-      }
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    const analysis::KeyAccess& access = context.access(id);
+    if (!access.key_policy_known()) return; // TFKMS010 reports it
+    for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
+      check_subject(access, subject, key, out);
     }
   }
 
@@ -95,24 +93,29 @@ private:
     const Duties duties = duties_of(access, subject_index);
     if (duties.administers.empty() || duties.uses.empty()) return;
 
-    Finding finding = new_finding(k_info);
-    finding.message = subject.label + " is a key administrator (" + actions_text(duties.administers, 3) +
-                      ") and can also use the key (" + actions_text(duties.uses, 3) + ")" +
-                      (duties.use_through_iam ? " through its IAM policies" : "") +
-                      ": managing the key and reading the data it protects are not separated.";
-    for (const analysis::Ground& ground : duties.administration_grounds) {
-      finding.evidence.push_back(ground_evidence(ground, " makes " + subject.label + " an administrator"));
+    for (const SubjectCaller& caller : callers_of(access, subject_index)) {
+      const std::string& label = caller.label;
+      Finding finding = new_finding(k_info);
+      finding.message = label + " is a key administrator (" + actions_text(duties.administers, 3) +
+                        ") and can also use the key (" + actions_text(duties.uses, 3) + ")" +
+                        (duties.use_through_iam ? " through its IAM policies" : "") +
+                        ": managing the key and reading the data it protects are not separated.";
+      for (const analysis::Ground& ground : duties.administration_grounds) {
+        finding.evidence.push_back(
+            ground_evidence(ground_for(access, subject_index, caller, ground), " makes " + label + " an administrator"));
+      }
+      for (const analysis::Ground& ground : duties.use_grounds) {
+        finding.evidence.push_back(
+            ground_evidence(ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
+      }
+      finding.fix = "Give " + label +
+                    " only administration actions (the console's key-administrator list, without kms:* or the "
+                    "kms:Encrypt/Decrypt/ReEncrypt*/GenerateDataKey* actions) and let separate roles use the key" +
+                    (duties.use_through_iam ? "; remove the KMS use actions from its IAM policies or limit the key "
+                                              "policy's delegation to the account to administration actions."
+                                            : ".");
+      out.report(std::move(finding), key.source);
     }
-    for (const analysis::Ground& ground : duties.use_grounds) {
-      finding.evidence.push_back(ground_evidence(ground, " lets " + subject.label + " use the key"));
-    }
-    finding.fix = "Give " + subject.label +
-                  " only administration actions (the console's key-administrator list, without kms:* or the "
-                  "kms:Encrypt/Decrypt/ReEncrypt*/GenerateDataKey* actions) and let separate roles use the key" +
-                  (duties.use_through_iam ? "; remove the KMS use actions from its IAM policies or limit the key "
-                                            "policy's delegation to the account to administration actions."
-                                          : ".");
-    out.report(std::move(finding), key.source);
   }
 
   static constexpr RuleInfo k_info{"TFKMS008", "KeyAdministratorCanUseKey",

@@ -26,21 +26,36 @@ bool reported(const analysis::AccessChange& change) {
 
 enum class Standing { none, with_identity_policy, direct };
 
-const analysis::Subject* find_subject(const analysis::KeyAccess& key, const std::string& label) {
+/// A subject, or the member of a class of principals, that the diff names by `label`.
+struct Found {
+  std::size_t subject = 0;
+  std::optional<model::PrincipalId> member;
+};
+
+std::optional<Found> find_subject(const analysis::KeyAccess& key, const std::string& label) {
   const auto& subjects = key.subjects();
-  const auto found = std::find_if(subjects.begin(), subjects.end(),
-                                  [&](const analysis::Subject& subject) { return subject.label == label; });
-  return found == subjects.end() ? nullptr : &*found;
+  for (std::size_t s = 0; s < subjects.size(); ++s) {
+    if (subjects[s].members.size() <= 1) {
+      if (subjects[s].label == label) return Found{s, subjects[s].principal};
+      continue;
+    }
+    for (const model::PrincipalId member : subjects[s].members) {
+      if (analysis::member_label(key.graph(), member) == label) return Found{s, member};
+    }
+  }
+  return std::nullopt;
 }
 
-// How `subject`, which the other key's policy does not name (so its analysis does not list it), stands
+// How `found`, which the other key's policy does not name (so its analysis does not list it), stands
 // for `action` there: asked of that key directly, without and then with an identity policy.
-Standing standing(const analysis::KeyAccess& key, const analysis::Subject& subject, std::string_view action) {
+Standing standing(const analysis::KeyAccess& key, const analysis::KeyAccess& own, const Found& found,
+                  std::string_view action) {
+  const analysis::Subject& subject = own.subjects().at(found.subject);
   analysis::Caller caller;
-  caller.principal = subject.principal;
+  caller.principal = found.member;
   caller.arn = subject.arn;
   if (analysis::can(key, caller, action).outcome == policy::Outcome::allowed) return Standing::direct;
-  if (subject.principal) return Standing::none; // a graph principal's own policies were already counted
+  if (found.member) return Standing::none; // a graph principal's own policies were already counted
   caller.identity_allows_all = true;
   return analysis::can(key, caller, action).outcome == policy::Outcome::allowed ? Standing::with_identity_policy
                                                                                : Standing::none;
@@ -60,16 +75,16 @@ struct Difference {
 std::optional<Difference> confirmed(const analysis::AccessChange& change, const analysis::KeyAccess& own,
                                                 const analysis::KeyAccess& other) {
   if (change.kind == analysis::ChangeKind::condition || change.conditions != "always" ||
-      find_subject(other, change.subject) != nullptr) {
+      find_subject(other, change.subject)) {
     return Difference{change};
   }
-  const analysis::Subject* subject = find_subject(own, change.subject);
-  if (subject == nullptr) return Difference{change};
+  const std::optional<Found> subject = find_subject(own, change.subject);
+  if (!subject) return Difference{change};
   const Standing here = change.needs_identity_policy ? Standing::with_identity_policy : Standing::direct;
   Difference kept{change};
   kept.change.actions.clear();
   for (const std::string& action : change.actions) {
-    const Standing there = standing(other, *subject, action);
+    const Standing there = standing(other, own, *subject, action);
     if (there >= here) continue;
     kept.change.actions.push_back(action);
     kept.elsewhere_through_iam = kept.elsewhere_through_iam || there == Standing::with_identity_policy;
@@ -106,9 +121,11 @@ std::string change_text(const Difference& difference) {
 // the primary's for what it drops.
 void add_grounds(const analysis::KeyAccess& key, const analysis::AccessChange& change, const std::string& role,
                  std::vector<Evidence>& evidence) {
+  const std::optional<Found> found = find_subject(key, change.subject);
+  if (!found) return;
   for (const analysis::Access& item : key.accesses()) {
     if (item.action_class != change.action_class || item.outcome != policy::Outcome::allowed ||
-        key.subjects().at(item.subject).label != change.subject) {
+        item.subject != found->subject) {
       continue;
     }
     for (const analysis::Ground& ground : item.grounds) {
@@ -125,17 +142,15 @@ class ReplicaPolicyDiffers final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext& context, FindingSink& out) const override {
-    for (std::size_t index = 0; index < context.graph.keys.size(); ++index) {
-      const model::Key& replica = context.graph.keys[index];
-      if (replica.kind != model::KeyKind::replica || !replica.primary || is_going_away(replica)) continue;
-      const model::Key& primary = context.graph.key(*replica.primary);
-      if (primary.kind == model::KeyKind::aws_managed || is_going_away(primary)) continue;
-      const analysis::KeyAccess& replica_access = context.access(static_cast<model::KeyId>(index));
-      const analysis::KeyAccess& primary_access = context.access(*replica.primary);
-      if (!replica_access.key_policy_known() || !primary_access.key_policy_known()) continue; // TFKMS010
-      check_pair(primary_access, replica_access, replica, out);
-    }
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& replica = context.graph.key(id);
+    if (replica.kind != model::KeyKind::replica || !replica.primary || is_going_away(replica)) return;
+    const model::Key& primary = context.graph.key(*replica.primary);
+    if (primary.kind == model::KeyKind::aws_managed || is_going_away(primary)) return;
+    const analysis::KeyAccess& replica_access = context.access(id);
+    const analysis::KeyAccess& primary_access = context.access(*replica.primary);
+    if (!replica_access.key_policy_known() || !primary_access.key_policy_known()) return; // TFKMS010
+    check_pair(primary_access, replica_access, replica, out);
   }
 
 private:

@@ -460,3 +460,86 @@ TEST_CASE("an input without an account id is analysed with the deployment accoun
   CHECK(accesses(analysis, everyone, ActionClass::read, "kms:Decrypt", policy::Outcome::unknown).empty());
   CHECK_FALSE(accesses(analysis, "arn:aws:iam::this-account:role/app", ActionClass::read, "kms:Decrypt").empty());
 }
+
+TEST_CASE("principals the key policy does not tell apart are analysed as one subject", "[analysis]") {
+  model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*"),
+                                                             allow(aws("arn:aws:iam::111122223333:role/named"),
+                                                                   "kms:Encrypt")})));
+  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
+  add_role(graph, "named", {add_inline_policy(graph, "named", decrypt)});
+  add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
+  add_role(graph, "other", {add_inline_policy(graph, "other", json::array({{{"Effect", "Allow"},
+                                                                           {"Action", "kms:Encrypt"},
+                                                                           {"Resource", "*"}}}))});
+  const KeyAccess analysis = analyze_key(graph, k_key);
+
+  const std::size_t shared = subject_index(analysis, "aws_iam_role.a and 1 other principal with the same identity policies");
+  const Subject& subject = analysis.subjects()[shared];
+  CHECK(subject.members == std::vector<model::PrincipalId>{model::PrincipalId{0}, model::PrincipalId{2}});
+  CHECK(subject.principal == model::PrincipalId{0});
+  // The role the key policy names, and the one with other policies, stay on their own.
+  CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.named")].members.size() == 1);
+  CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.other")].members.size() == 1);
+
+  // Evidence for a member names its own policy statement, not the first member's.
+  const auto reads = accesses(analysis, subject.label, ActionClass::read, "kms:Decrypt");
+  REQUIRE(reads.size() == 1);
+  const auto identity = std::find_if(reads.front()->grounds.begin(), reads.front()->grounds.end(),
+                                     [](const Ground& g) { return g.source == policy::ReasonSource::identity_policy; });
+  REQUIRE(identity != reads.front()->grounds.end());
+  CHECK(identity->text == "identity policy a statement 0");
+  const Ground for_b = member_ground(analysis, shared, *identity, model::PrincipalId{2});
+  CHECK(for_b.text == "identity policy b statement 0");
+  CHECK(for_b.policy == model::PolicyId{2});
+  CHECK(member_label(graph, model::PrincipalId{2}) == "aws_iam_role.b");
+}
+
+TEST_CASE("a key policy that tests the caller's ARN analyses every principal on its own", "[analysis]") {
+  model::Graph graph = graph_with_key(policy_of(json::array(
+      {allow(aws(k_root), "kms:Decrypt", {{"StringLike", {{"aws:PrincipalArn", "arn:aws:iam::111122223333:role/a*"}}}})})));
+  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  add_role(graph, "app", {add_inline_policy(graph, "app", decrypt)});
+  add_role(graph, "batch", {add_inline_policy(graph, "batch", decrypt)});
+  const KeyAccess analysis = analyze_key(graph, k_key);
+
+  // Each decides differently: the pattern matches one of them only.
+  CHECK(who(analysis, ActionClass::read, false) == std::vector<std::string>{"aws_iam_role.app"});
+  CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.batch")].members.size() == 1);
+}
+
+TEST_CASE("identity policies with policy variables keep their principals apart", "[analysis]") {
+  model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*")})));
+  const json own_key = json::array({{{"Effect", "Allow"},
+                                     {"Action", "kms:Decrypt"},
+                                     {"Resource", "*"},
+                                     {"Condition", {{"StringEquals", {{"kms:EncryptionContext:user", "${aws:username}"}}}}}}});
+  add_role(graph, "a", {add_inline_policy(graph, "a", own_key)});
+  add_role(graph, "b", {add_inline_policy(graph, "b", own_key)});
+  const KeyAccess analysis = analyze_key(graph, k_key);
+  CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.a")].members.size() == 1);
+  CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.b")].members.size() == 1);
+}
+
+TEST_CASE("one graph analysis serves every key alike", "[analysis]") {
+  model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*")})));
+  model::Key second = graph.keys.front();
+  second.source.address = "aws_kms_key.logs";
+  second.policy.document = policy_of(json::array({allow(aws("arn:aws:iam::111122223333:role/a"), "kms:Decrypt")}));
+  graph.add(std::move(second));
+  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
+  add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
+
+  const GraphAccess graph_access(graph);
+  for (const model::KeyId key : {model::KeyId{0}, model::KeyId{1}}) {
+    const KeyAccess shared = graph_access.analyze(key);
+    const KeyAccess alone = analyze_key(graph, key);
+    REQUIRE(shared.accesses().size() == alone.accesses().size());
+    for (std::size_t i = 0; i < shared.accesses().size(); ++i) CHECK(shared.text(shared.accesses()[i]) == alone.text(alone.accesses()[i]));
+  }
+  // The second key names role a: a and b are then told apart; b reads only through delegation, which
+  // this key's policy does not give.
+  const KeyAccess logs = graph_access.analyze(model::KeyId{1});
+  CHECK(who(logs, ActionClass::read, false) == std::vector<std::string>{"aws_iam_role.a"});
+}

@@ -1,0 +1,196 @@
+// What the analyses of one graph's keys share: every identity policy compiled once, and the classes
+// of principals that decide alike. A plan with N team modules has N keys and N roles; analysing each
+// key against each role one by one is N² work, while the roles of a team module differ only in their
+// names, which most key policies never test.
+#include <algorithm>
+#include <unordered_map>
+
+#include "analysis/access.hpp"
+#include "analysis/analysis_detail.hpp"
+#include "analysis/subjects.hpp"
+
+namespace tfkms::analysis {
+
+namespace detail {
+
+namespace {
+
+policy::Document unreadable_document(policy::PolicyKind kind, std::string why) {
+  policy::Document document;
+  document.kind = kind;
+  document.unreadable = true;
+  model::Diagnostic diagnostic;
+  diagnostic.message = std::move(why);
+  document.diagnostics.push_back(std::move(diagnostic));
+  return document;
+}
+
+std::string waits_on(const model::PolicySource& source) {
+  std::string out;
+  for (const std::string& ref : source.waits_on) out += (out.empty() ? "" : ", ") + ref;
+  return out.empty() ? std::string() : " (waits on " + out + ")";
+}
+
+} // namespace
+
+policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph,
+                             const std::string& what) {
+  switch (source.state) {
+  case model::PolicySource::State::document: {
+    policy::ParseOptions options;
+    options.file = source.where.file;
+    options.base_pointer = source.where.pointer;
+    options.statement_locations = source.statement_locations;
+    options.where = source.where;
+    return policy::parse_document(source.document, kind, graph, options);
+  }
+  case model::PolicySource::State::unknown:
+    return unreadable_document(kind, what + " is known only after apply" + waits_on(source));
+  case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);
+  case model::PolicySource::State::absent: break;
+  }
+  return unreadable_document(kind, what + " is absent");
+}
+
+bool tells_callers_apart(const policy::Document& document) {
+  const auto variable = [&](const model::Value& value) {
+    return document.variables_enabled() && value.text.find("${") != std::string::npos;
+  };
+  for (const policy::Statement& statement : document.statements) {
+    for (const policy::ConditionClause& clause : statement.conditions) {
+      const std::string_view key = clause.key_lower;
+      if (key == "aws:principalarn" || key == "aws:username" || key == "aws:userid" || key.starts_with("aws:principaltag/")) {
+        return true;
+      }
+      if (std::any_of(clause.values.begin(), clause.values.end(), variable)) return true;
+    }
+    if (statement.resources && std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                                            [&](const policy::PatternEntry& entry) { return variable(entry.value); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::Shared;
+
+// The identity policies a principal is evaluated with, its groups' included (as graph_variant() takes them).
+std::vector<model::PolicyId> policies_of(const model::Graph& graph, const model::Principal& principal) {
+  std::vector<model::PolicyId> ids;
+  const auto add = [&](const std::vector<model::PolicyId>& more) {
+    for (const model::PolicyId id : more) {
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  };
+  add(principal.policies);
+  for (const model::PrincipalId group : principal.groups) add(graph.principal(group).policies);
+  return ids;
+}
+
+void compile_identity_policies(Shared& shared) {
+  const model::Graph& graph = *shared.graph;
+  shared.identity_policies.resize(graph.policies.size());
+  for (std::size_t i = 0; i < graph.policies.size(); ++i) {
+    const model::IdentityPolicy& source = graph.policies[i];
+    // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
+    if (source.document.state == model::PolicySource::State::absent) continue;
+    const std::string name = source.name.empty() ? source.source.name() : source.name;
+    shared.identity_policies[i] = policy::compile(
+        detail::read_policy(source.document, policy::PolicyKind::identity_policy, graph, "identity policy " + name));
+  }
+}
+
+// Principals decide alike when everything decide() reads of them but their name is the same: kind,
+// // account, and the text of each identity policy, in order. Policies that test the caller's name or
+// tags, use policy variables (${aws:username}), or are not known keep their principal in a class of
+// its own.
+void classify_principals(Shared& shared) {
+  const model::Graph& graph = *shared.graph;
+  std::unordered_map<std::string, std::size_t> classes;
+  shared.classes.assign(graph.principals.size(), detail::k_own_class);
+  for (std::size_t i = 0; i < graph.principals.size(); ++i) {
+    const model::Principal& principal = graph.principals[i];
+    if (principal.kind == model::PrincipalKind::group) continue;
+    std::string signature = std::to_string(static_cast<int>(principal.kind)) + '\0' + shared.accounts[i] + '\0';
+    bool own = false;
+    for (const model::PolicyId id : policies_of(graph, principal)) {
+      const auto& compiled = shared.identity_policies[static_cast<std::size_t>(id)];
+      if (!compiled) continue; // absent: grants nothing
+      const model::PolicySource& source = graph.policy(id).document;
+      if (source.state != model::PolicySource::State::document || compiled->document().unreadable ||
+          detail::tells_callers_apart(compiled->document())) {
+        own = true;
+        break;
+      }
+      signature += source.document.dump();
+      signature += '\0';
+    }
+    if (own) continue;
+    shared.classes[i] = classes.try_emplace(std::move(signature), classes.size()).first->second;
+  }
+}
+
+std::shared_ptr<const Shared> share(const model::Graph& graph) {
+  auto shared = std::make_shared<Shared>();
+  shared->graph = &graph;
+  compile_identity_policies(*shared);
+  shared->allows_all = policy::compile(policy::parse_document(
+      nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+      policy::PolicyKind::identity_policy, model::NoSymbols{}));
+  for (std::size_t i = 0; i < graph.principals.size(); ++i) {
+    const auto id = static_cast<model::PrincipalId>(i);
+    const model::Principal& principal = graph.principals[i];
+    shared->arns.push_back(principal_arn(graph, id));
+    shared->labels.push_back(member_label(graph, id));
+    shared->accounts.push_back(model::resolve_value(principal.account, graph).text);
+    if (principal.kind == model::PrincipalKind::group) continue;
+    shared->by_arn.try_emplace(shared->arns.back(), id);
+    const std::string& account = shared->accounts.back();
+    if (!account.empty() && std::find(shared->distinct_accounts.begin(), shared->distinct_accounts.end(), account) ==
+                                shared->distinct_accounts.end()) {
+      shared->distinct_accounts.push_back(account);
+    }
+  }
+  classify_principals(*shared);
+  shared->grants_by_key.resize(graph.keys.size());
+  for (std::size_t i = 0; i < graph.grants.size(); ++i) {
+    const model::Grant& grant = graph.grants[i];
+    if (grant.key.kind == model::KeyRef::Kind::node && grant.key.key) {
+      shared->grants_by_key.at(static_cast<std::size_t>(*grant.key.key)).push_back(i);
+    }
+  }
+  return shared;
+}
+
+} // namespace
+
+GraphAccess::GraphAccess(const model::Graph& graph) : m_shared(share(graph)) {}
+
+KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) { return GraphAccess(graph).analyze(key); }
+
+std::string member_label(const model::Graph& graph, model::PrincipalId member) {
+  const model::Principal& principal = graph.principal(member);
+  return principal.source.name().empty() ? principal_arn(graph, member) : principal.source.name();
+}
+
+Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, model::PrincipalId member) {
+  const detail::Analysis& a = analysis.detail();
+  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return ground;
+  const detail::Variant first = detail::graph_variant(a, subject, *a.subjects.at(subject).principal);
+  const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
+  if (position == first.policy_ids.end()) return ground;
+  const detail::Variant own = detail::graph_variant(a, subject, member);
+  policy::Reason reason;
+  reason.kind = ground.kind;
+  reason.source = ground.source;
+  reason.policy = static_cast<std::uint16_t>(position - first.policy_ids.begin());
+  reason.statement = static_cast<std::uint16_t>(ground.statement);
+  if (reason.policy >= own.policies.size()) return ground;
+  return detail::ground_of(a, own, reason);
+}
+
+} // namespace tfkms::analysis
