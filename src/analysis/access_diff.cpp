@@ -1,6 +1,7 @@
 #include "analysis/access_diff.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -27,30 +28,39 @@ Texts all_grounds(const KeyAccessMap* key) {
   return {grounds.begin(), grounds.end()};
 }
 
-const AccessEntry* find_entry(const KeyAccessMap* key, ActionClass action_class, const std::string& subject) {
-  if (!key) return nullptr;
-  for (const AccessEntry& entry : key->entries) {
-    if (entry.action_class == action_class && entry.subject == subject) return &entry;
+// The entries of one key by class and subject (a key of a large plan has thousands).
+class EntryIndex {
+public:
+  explicit EntryIndex(const KeyAccessMap* key) {
+    if (!key) return;
+    for (const AccessEntry& entry : key->entries) m_entries.emplace(std::pair(entry.action_class, std::string_view(entry.subject)), &entry);
   }
-  return nullptr;
-}
+
+  [[nodiscard]] const AccessEntry* find(ActionClass action_class, std::string_view subject) const {
+    const auto found = m_entries.find(std::pair(action_class, subject));
+    return found == m_entries.end() ? nullptr : found->second;
+  }
+
+private:
+  std::map<std::pair<ActionClass, std::string_view>, const AccessEntry*> m_entries;
+};
 
 class KeyDiff {
 public:
   KeyDiff(const KeyAccessMap* before, const KeyAccessMap* after, std::vector<AccessChange>& out)
-      : m_before(before), m_after(after), m_out(out), m_grounds_before(all_grounds(before)),
-        m_grounds_after(all_grounds(after)) {}
+      : m_before(before), m_after(after), m_before_index(before), m_after_index(after), m_out(out),
+        m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)) {}
 
   void run() {
     for (const ActionClass action_class : k_reported_classes) {
       if (m_after) {
         for (const AccessEntry& now : m_after->entries) {
-          if (now.action_class == action_class) compare(find_entry(m_before, action_class, now.subject), &now);
+          if (now.action_class == action_class) compare(m_before_index.find(action_class, now.subject), &now);
         }
       }
       if (m_before) {
         for (const AccessEntry& then : m_before->entries) {
-          if (then.action_class == action_class && !find_entry(m_after, action_class, then.subject)) compare(&then, nullptr);
+          if (then.action_class == action_class && !m_after_index.find(action_class, then.subject)) compare(&then, nullptr);
         }
       }
     }
@@ -59,6 +69,8 @@ public:
 private:
   const KeyAccessMap* m_before;
   const KeyAccessMap* m_after;
+  EntryIndex m_before_index;
+  EntryIndex m_after_index;
   std::vector<AccessChange>& m_out;
   Texts m_grounds_before;
   Texts m_grounds_after;
@@ -163,11 +175,16 @@ bool AccessChange::widens() const {
 AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
   AccessDiff diff;
   std::size_t in_both = 0;
+  std::unordered_map<std::string_view, const KeyAccessMap*> before_keys;
+  for (const KeyAccessMap& then : before.keys) before_keys.emplace(then.name, &then);
+  std::unordered_map<std::string_view, const KeyAccessMap*> after_keys;
+  for (const KeyAccessMap& now : after.keys) after_keys.emplace(now.name, &now);
   // An AWS managed key named by one snapshot only was neither created nor destroyed: it exists in
   // every account and its policy is AWS's (kms-reference §4.1). A store moving to it shows as a
   // data store change.
   for (const KeyAccessMap& now : after.keys) {
-    const KeyAccessMap* then = before.find_key(now.name);
+    const auto found = before_keys.find(now.name);
+    const KeyAccessMap* then = found == before_keys.end() ? nullptr : found->second;
     if (!then && now.aws_managed) continue;
     if (!then) diff.keys_created.push_back(now.name);
     const std::size_t count = diff.changes.size();
@@ -176,7 +193,7 @@ AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
     if (then) ++in_both;
   }
   for (const KeyAccessMap& then : before.keys) {
-    if (after.find_key(then.name) || then.aws_managed) continue;
+    if (after_keys.contains(then.name) || then.aws_managed) continue;
     diff.keys_destroyed.push_back(then.name);
     KeyDiff(&then, nullptr, diff.changes).run();
   }
