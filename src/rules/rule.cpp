@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policy/match.hpp"
+
 namespace tfkms::rules {
 
 void FindingSink::report(Finding finding, const model::SourceRef& where) {
@@ -23,9 +25,26 @@ const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
   return found->second;
 }
 
-void RuleContext::release_access() const { m_access.clear(); }
+void RuleContext::release_access() const {
+  m_access.clear();
+  m_deployed_access.clear();
+}
 
-analysis::KeyAccess RuleContext::access_if_deployed_to(model::KeyId key, const std::string& account) const {
+std::vector<std::string> RuleContext::possible_own_accounts(const analysis::KeyAccess& access) const {
+  std::vector<std::string> accounts;
+  if (own_account() != model::k_this_account) return accounts;
+  for (const analysis::Subject& subject : access.subjects()) {
+    if (!subject.key_account && policy::is_account_id(subject.account) && subject.account != model::k_this_account &&
+        std::find(accounts.begin(), accounts.end(), subject.account) == accounts.end()) {
+      accounts.push_back(subject.account);
+    }
+  }
+  std::sort(accounts.begin(), accounts.end());
+  return accounts;
+}
+
+const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, const std::string& account) const {
+  if (const auto cached = m_deployed_access.find({account, key}); cached != m_deployed_access.end()) return cached->second;
   auto found = m_deployed.find(account);
   if (found == m_deployed.end()) {
     auto deployed = std::make_unique<Deployed>();
@@ -34,10 +53,13 @@ analysis::KeyAccess RuleContext::access_if_deployed_to(model::KeyId key, const s
     for (model::Key& each : deployed->graph.keys) {
       if (each.account == model::k_this_account) each.account = account;
     }
+    for (model::Principal& each : deployed->graph.principals) {
+      if (each.account == model::k_this_account) each.account = account;
+    }
     deployed->access.emplace(deployed->graph);
     found = m_deployed.emplace(account, std::move(deployed)).first;
   }
-  return found->second->access->analyze(key);
+  return m_deployed_access.emplace(std::pair(account, key), found->second->access->analyze(key)).first->second;
 }
 
 std::string RuleContext::own_account() const {

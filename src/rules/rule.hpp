@@ -55,10 +55,14 @@ public:
   [[nodiscard]] const analysis::KeyAccess& access(model::KeyId key) const;
   /// Drops the analyses computed so far: a plan with thousands of keys cannot hold them all.
   void release_access() const;
+  /// With the own account unknown, the accounts key `key`'s analysis names by id: a template written
+  /// for one account ("arn:aws:iam::111122223333:root") may well be deployed to it, which a claim about
+  /// the key must survive. Empty when the own account is known.
+  [[nodiscard]] std::vector<std::string> possible_own_accounts(const analysis::KeyAccess& access) const;
   /// The access analysis of key `key` as if the input, whose own account is unknown, were deployed to
   /// `account`: its keys and principals of "this account" belong to `account`. The rewritten graph is
-  /// made once per account, not per key.
-  [[nodiscard]] analysis::KeyAccess access_if_deployed_to(model::KeyId key, const std::string& account) const;
+  /// made once per account; the analysis is kept until release_access().
+  [[nodiscard]] const analysis::KeyAccess& access_if_deployed_to(model::KeyId key, const std::string& account) const;
 
   /// The account that owns the resources of the input: the graph's, else the configured one, else
   /// model::k_this_account.
@@ -78,6 +82,7 @@ private:
   mutable std::optional<analysis::GraphAccess> m_graph_access;
   mutable std::map<model::KeyId, analysis::KeyAccess> m_access;
   mutable std::map<std::string, std::unique_ptr<Deployed>, std::less<>> m_deployed;
+  mutable std::map<std::pair<std::string, model::KeyId>, analysis::KeyAccess> m_deployed_access;
 };
 
 struct DiffContext; // rules/diff_context.hpp

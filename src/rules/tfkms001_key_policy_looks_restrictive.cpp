@@ -274,8 +274,15 @@ private:
     }
 
     // A statement whose access other statements already give: it looks like a restriction and is not.
+    // With the own account unknown, it must add nothing in each account the policy names too: a
+    // statement naming a role of the deployment account gives it access without IAM.
     void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
       if (!effect.changes_nothing() || effect.covered_by.empty()) return;
+      for (const std::string& account : context.possible_own_accounts(access)) {
+        if (!analysis::statement_effect(context.access_if_deployed_to(access.key(), account), statement.index).changes_nothing()) {
+          return;
+        }
+      }
       std::vector<std::string> others;
       Finding finding = new_finding(k_info);
       finding.severity = Severity::medium;

@@ -1,10 +1,8 @@
 // TFKMS006: a key whose policy may lock everyone out of changing it. See rules/TFKMS006.md and
 // kms-reference §6 (policy lockout safety check) and §3.2 (a policy naming neither the account nor
 // the root user locks even root out).
-#include <set>
 #include <string>
 
-#include "policy/match.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -36,14 +34,7 @@ private:
   // written for one account, "arn:aws:iam::111122223333:root"): the key is locked only if it stays
   // so when deployed to each account the policy names (kms:PutKeyPolicy never works across accounts).
   static bool changeable_if_deployed_to_named_account(const RuleContext& context, const analysis::KeyAccess& access) {
-    if (context.own_account() != model::k_this_account) return false;
-    std::set<std::string> accounts;
-    for (const analysis::Subject& subject : access.subjects()) {
-      if (!subject.key_account && policy::is_account_id(subject.account) && subject.account != model::k_this_account) {
-        accounts.insert(subject.account);
-      }
-    }
-    for (const std::string& account : accounts) {
+    for (const std::string& account : context.possible_own_accounts(access)) {
       if (!context.access_if_deployed_to(access.key(), account).of(analysis::ActionClass::policy_change).empty()) {
         return true;
       }

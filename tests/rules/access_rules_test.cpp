@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/value.hpp"
 #include "rules/engine.hpp"
 
 using namespace tfkms;
@@ -21,21 +22,25 @@ json statement(json principal, json actions) {
   return {{"Effect", "Allow"}, {"Principal", std::move(principal)}, {"Action", std::move(actions)}, {"Resource", "*"}};
 }
 
-// A key whose policy delegates to the account and names role "app", and `teams` roles whose inline
-// policies allow `actions` on every key.
-model::Graph teams_graph(std::size_t teams, const json& actions) {
+// A key whose policy delegates to account 111122223333 and names its role `named`, and `teams` roles
+// (team-0, team-1, ...) whose inline policies allow `actions` on every key. `own_account`: the account
+// the input deploys to, or model::k_this_account when it does not say.
+model::Graph teams_graph(std::size_t teams, const json& actions, std::string_view own_account = k_account,
+                         const std::string& named = "app") {
+  const std::string account(own_account);
+  const bool known = own_account == k_account;
   model::Graph graph;
-  graph.account = k_account;
+  graph.account = account;
   graph.region = "us-east-1";
   model::Key key;
   key.source.address = "aws_kms_key.data";
-  key.account = k_account;
-  key.arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  key.account = account;
+  if (known) key.arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   key.policy.state = model::PolicySource::State::document;
   key.policy.document = {{"Version", "2012-10-17"},
                          {"Statement",
                           {statement({{"AWS", "arn:aws:iam::111122223333:root"}}, "kms:*"),
-                           statement({{"AWS", "arn:aws:iam::111122223333:role/app"}}, "kms:Encrypt")}}};
+                           statement({{"AWS", "arn:aws:iam::111122223333:role/" + named}}, "kms:Encrypt")}}};
   graph.add(std::move(key));
   for (std::size_t t = 0; t < teams; ++t) {
     const std::string name = "team-" + std::to_string(t);
@@ -50,8 +55,8 @@ model::Graph teams_graph(std::size_t teams, const json& actions) {
     model::Principal role;
     role.kind = model::PrincipalKind::role;
     role.name = name;
-    role.account = k_account;
-    role.arn = "arn:aws:iam::111122223333:role/" + name;
+    role.account = account;
+    if (known) role.arn = "arn:aws:iam::111122223333:role/" + name;
     role.source.address = "aws_iam_role." + name;
     role.policies = {policy_id};
     graph.add(std::move(role));
@@ -89,4 +94,19 @@ TEST_CASE("TFKMS005 reports each principal of a class that can rewrite the key p
     CHECK(std::any_of(findings.begin(), findings.end(),
                       [&](const rules::Finding& f) { return f.message.starts_with(label); }));
   }
+}
+
+TEST_CASE("TFKMS001 claims a statement adds nothing only if it also does in the account the policy names",
+          "[rules][TFKMS001]") {
+  const auto adds_nothing = [](const std::vector<rules::Finding>& findings) {
+    return std::count_if(findings.begin(), findings.end(),
+                         [](const rules::Finding& f) { return f.message.find("adds nothing") != std::string::npos; });
+  };
+  // The key policy names role team-0 for kms:Encrypt, which its IAM policy does not allow: deployed to
+  // 111122223333 the statement gives team-0 kms:Encrypt. With the account unknown, 111122223333 may be
+  // another account, where the statement would add nothing; the claim must not be made.
+  CHECK(adds_nothing(run(teams_graph(2, "kms:Decrypt", model::k_this_account, "team-0"), "TFKMS001")) == 0);
+  CHECK(adds_nothing(run(teams_graph(2, "kms:Decrypt", k_account, "team-0"), "TFKMS001")) == 0);
+  // With kms:* in its IAM policy, the statement adds nothing in either case.
+  CHECK(adds_nothing(run(teams_graph(2, "kms:*", model::k_this_account, "team-0"), "TFKMS001")) == 1);
 }
