@@ -79,7 +79,11 @@ private:
     void report(Finding finding) const { out.report(std::move(finding), key.source); }
 
     void run() const {
-      check_delegation();
+      if (!check_delegation(access, {})) {
+        for (const std::string& account : context.possible_own_accounts(access)) {
+          if (check_delegation(context.access_if_deployed_to(access.key(), account), account)) break;
+        }
+      }
       // What each statement adds costs one analysis per statement; a key policy is at most 32 KB
       // (kms-reference §6), so real ones stay far below this bound and only hostile input reaches it.
       constexpr std::size_t k_max_statements_compared = 200;
@@ -95,23 +99,25 @@ private:
     }
 
     // §3.10.1: root delegation next to statements that name users: the named lists restrict nothing.
-    void check_delegation() const {
+    // `assumed_account`: the account `key_access` was analysed as deployed to, when the input does not
+    // say (RuleContext::possible_own_accounts). True when it reported.
+    bool check_delegation(const analysis::KeyAccess& key_access, const std::string& assumed_account) const {
       const auto& statements = document().statements;
       const bool restricting = std::any_of(statements.begin(), statements.end(), [](const policy::Statement& st) {
         return !delegates(st) && !names_only_services(st) && (names_individuals(st) || !st.conditions.empty());
       });
-      if (!restricting) return;
+      if (!restricting) return false;
 
       std::vector<analysis::DelegatedAccess> delegated;
       for (const ActionClass action_class : {ActionClass::read, ActionClass::write}) {
-        for (analysis::DelegatedAccess& item : analysis::delegated_access(access, action_class)) {
+        for (analysis::DelegatedAccess& item : analysis::delegated_access(key_access, action_class)) {
           if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
         }
       }
       // Every principal with what it gets; the members of a class of principals get the same.
       std::vector<std::pair<model::PrincipalId, const analysis::DelegatedAccess*>> by_principal;
       for (const auto& item : delegated) {
-        for (const model::PrincipalId member : access.subjects().at(item.subject).members) by_principal.emplace_back(member, &item);
+        for (const model::PrincipalId member : key_access.subjects().at(item.subject).members) by_principal.emplace_back(member, &item);
       }
       std::stable_sort(by_principal.begin(), by_principal.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -140,7 +146,7 @@ private:
             const analysis::DelegatedAccess& item = *by_principal[i].second;
             actions.insert(actions.end(), item.actions.begin(), item.actions.end());
             for (const auto& shared_ground : item.identity_grounds) {
-              const analysis::Ground ground = analysis::member_ground(access, item.subject, shared_ground, principal);
+              const analysis::Ground ground = analysis::member_ground(key_access, item.subject, shared_ground, principal);
               const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
               if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
             }
@@ -166,8 +172,8 @@ private:
         // No IAM principal in the input: the delegation still opens the key to the whole account.
         std::vector<std::string_view> actions;
         std::string account;
-        for (const analysis::Access& item : access.accesses()) {
-          const analysis::Subject& subject = access.subjects().at(item.subject);
+        for (const analysis::Access& item : key_access.accesses()) {
+          const analysis::Subject& subject = key_access.subjects().at(item.subject);
           if (item.outcome != policy::Outcome::allowed || subject.kind != analysis::SubjectKind::account_principals ||
               !subject.key_account || !item.needs_identity_policy || !holds_unrestricted(item.when) ||
               (item.action_class != ActionClass::read && item.action_class != ActionClass::write)) {
@@ -184,7 +190,7 @@ private:
                        [](const analysis::Ground& ground) { return ground.kind == policy::ReasonKind::delegates; });
           add_delegating(delegating_grounds);
         }
-        if (actions.empty()) return;
+        if (actions.empty()) return false;
         finding.severity = Severity::medium;
         finding.message = "Key policy names specific principals, but it also delegates " + actions_text(actions) +
                           " to the account, so any principal of account " + account +
@@ -193,10 +199,17 @@ private:
       for (const auto& ground : delegating) {
         if (ground.source == policy::ReasonSource::key_policy) finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
       }
+      if (!assumed_account.empty()) {
+        finding.message += " This holds if the input deploys to account " + assumed_account +
+                           ", which the key policy names; the input does not say which account it deploys to.";
+        finding.evidence.push_back(evidence_at(key.source, "assumed deployment account " + assumed_account +
+                                                               " (pass --account-id to state it)"));
+      }
       finding.fix = "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
                     "kms:GenerateDataKey*, kms:ReEncrypt*), or to use through a service with a kms:ViaService "
                     "condition, and keep key use in the statements that name principals.";
       report(std::move(finding));
+      return true;
     }
 
     // §3.10.3, §3.6: Allow with NotAction / NotPrincipal / NotResource grants everything not listed.

@@ -110,3 +110,20 @@ TEST_CASE("TFKMS001 claims a statement adds nothing only if it also does in the 
   // With kms:* in its IAM policy, the statement adds nothing in either case.
   CHECK(adds_nothing(run(teams_graph(2, "kms:*", model::k_this_account, "team-0"), "TFKMS001")) == 1);
 }
+
+TEST_CASE("TFKMS001 reports delegation in the account the key policy names when the input does not say its own",
+          "[rules][TFKMS001]") {
+  const auto findings = run(teams_graph(2, "kms:Decrypt", model::k_this_account), "TFKMS001");
+  const auto delegation = std::find_if(findings.begin(), findings.end(), [](const rules::Finding& f) {
+    return f.message.find("delegates key use to the account") != std::string::npos;
+  });
+  REQUIRE(delegation != findings.end());
+  CHECK_THAT(delegation->message, Catch::Contains("aws_iam_role.team-0 can kms:Decrypt"));
+  CHECK_THAT(delegation->message, Catch::Contains("This holds if the input deploys to account 111122223333"));
+  CHECK(count_containing(*delegation, "assumed deployment account 111122223333") == 1);
+  // Stated, the account needs no assumption.
+  const auto stated = run(teams_graph(2, "kms:Decrypt", k_account), "TFKMS001");
+  REQUIRE_FALSE(stated.empty());
+  CHECK(std::none_of(stated.begin(), stated.end(),
+                     [](const rules::Finding& f) { return f.message.find("This holds if") != std::string::npos; }));
+}
