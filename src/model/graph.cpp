@@ -93,6 +93,26 @@ void Graph::define(std::string ref, std::string text) {
   m_index = Index{}; // resolved ARNs and names may change
 }
 
+Graph Graph::deployed_to(std::string_view target) const {
+  Graph out;
+  out.account = std::string(target);
+  out.partition = partition;
+  out.region = region;
+  out.keys = keys;
+  out.aliases = aliases;
+  out.grants = grants;
+  out.principals = principals;
+  out.policies = policies;
+  out.m_symbols = m_symbols;
+  for (Key& key : out.keys) {
+    if (key.account == k_this_account) key.account = out.account;
+  }
+  for (Principal& principal : out.principals) {
+    if (principal.account == k_this_account) principal.account = out.account;
+  }
+  return out;
+}
+
 std::optional<std::string> Graph::resolve(std::string_view ref) const {
   return DepthLimitedResolver(*this, m_symbols, 0).resolve(ref);
 }

@@ -200,6 +200,11 @@ public:
   /// first use from the bundled table; its document is absent when the table does not know it.
   PolicyId aws_managed_policy(std::string_view arn);
 
+  /// What the access analysis reads (keys, aliases, grants, principals, policies, defined references,
+  /// with the same ids) as if deployed to `account`: the graph's account, and the keys and principals
+  /// of "this account", become `account`. Data stores, suppressions and diagnostics are left out.
+  [[nodiscard]] Graph deployed_to(std::string_view account) const;
+
 private:
   void update_index();
 

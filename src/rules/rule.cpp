@@ -48,14 +48,7 @@ const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, 
   auto found = m_deployed.find(account);
   if (found == m_deployed.end()) {
     auto deployed = std::make_unique<Deployed>();
-    deployed->graph = graph;
-    deployed->graph.account = account;
-    for (model::Key& each : deployed->graph.keys) {
-      if (each.account == model::k_this_account) each.account = account;
-    }
-    for (model::Principal& each : deployed->graph.principals) {
-      if (each.account == model::k_this_account) each.account = account;
-    }
+    deployed->graph = graph.deployed_to(account);
     deployed->access.emplace(deployed->graph);
     found = m_deployed.emplace(account, std::move(deployed)).first;
   }
