@@ -9,9 +9,9 @@
 //
 // GitHub limits (GH-SARIF, sarif-github.md §1.4). A file above them is rejected whole, losing every
 // alert, so this writer never produces one: it keeps at most 25,000 results per run and at most
-// 9,500,000 bytes in all (uncompressed, so the 10 MB gzip limit holds whatever the compression
-// ratio), dropping suppressed findings first, then the least severe, and says so in a
-// toolExecutionNotification. Each result carries at most 100 related locations (GitHub shows 100,
+// 9,500,000 bytes once gzip-compressed (GitHub's limit is 10 MB of gzip; SARIF compresses 20-40x, so
+// a cap on the uncompressed size would drop results GitHub accepts), dropping suppressed findings
+// first, then the least severe, and says so in a toolExecutionNotification. Each result carries at most 100 related locations (GitHub shows 100,
 // rejects above 1,000) and each rule 10 tags (GitHub shows 10, rejects above 20).
 #include <algorithm>
 #include <filesystem>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "report/escape.hpp"
+#include "report/gzip_size.hpp"
 #include "report/formats.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
@@ -37,7 +38,7 @@ constexpr std::string_view k_information_uri = "https://github.com/tfkms/tfkms";
 constexpr std::string_view k_root_base_id = "%SRCROOT%";
 constexpr std::string_view k_fingerprint_key = "tfkms/v1";
 constexpr std::size_t k_max_results = 25'000;
-constexpr std::size_t k_max_bytes = 9'500'000;
+constexpr std::size_t k_max_gzip_bytes = 9'500'000;
 constexpr std::size_t k_max_related_locations = 100;
 constexpr std::size_t k_max_description = 1024; // shortDescription / fullDescription (GH-SARIF)
 
@@ -128,12 +129,15 @@ public:
     std::vector<std::size_t> kept = keep_order();
     if (kept.size() > k_max_results) kept.resize(k_max_results);
     std::string text = render_with(results, kept);
-    while (text.size() > k_max_bytes && !kept.empty()) {
-      // Drop the least wanted results until their compact size covers the excess; pretty printing
-      // only adds to each, so this overshoots rather than loops many times.
-      std::size_t dropped = 0;
-      while (!kept.empty() && dropped < text.size() - k_max_bytes) {
-        dropped += results.at(kept.back()).dump().size();
+    for (std::size_t compressed = gzip_size(text); compressed > k_max_gzip_bytes && !kept.empty();
+         compressed = gzip_size(text)) {
+      // Drop the least wanted results until their share of the compressed size, at this file's
+      // compression ratio, covers the excess; the ratio of what is dropped is close to the file's.
+      const double ratio = static_cast<double>(compressed) / static_cast<double>(text.size());
+      const auto excess = static_cast<double>(compressed - k_max_gzip_bytes);
+      double dropped = 0;
+      while (!kept.empty() && dropped < excess) {
+        dropped += ratio * static_cast<double>(results.at(kept.back()).dump().size());
         kept.pop_back();
       }
       text = render_with(results, kept);
