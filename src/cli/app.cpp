@@ -47,6 +47,7 @@ struct CheckArguments {
   std::string fail_on = "low";
   std::vector<std::string> outputs;
   std::vector<std::string> parameters;
+  std::vector<std::string> conditions;
 };
 
 void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) {
@@ -86,6 +87,10 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   check->add_option("--tf-dir", options.tf_dir,
                     "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
   check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)")->allow_extra_args(false);
+  check->add_option("--condition", arguments.conditions,
+                    "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
+                    "undecided ones are analysed both ways)")
+      ->allow_extra_args(false);
   check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
   check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
   check->add_option("--sarif-category", options.sarif_category,
@@ -181,6 +186,14 @@ int dispatch(int argc, char** argv) {
         throw CLI::ValidationError("--parameter", "expected KEY=VALUE; got '" + spec + "'");
       }
       check_options.parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
+    }
+    for (const std::string& spec : check_arguments.conditions) {
+      const auto equals = spec.find('=');
+      const std::string value = equals == std::string::npos ? "" : spec.substr(equals + 1);
+      if (equals == 0 || (value != "true" && value != "false")) {
+        throw CLI::ValidationError("--condition", "expected NAME=true or NAME=false; got '" + spec + "'");
+      }
+      check_options.conditions[spec.substr(0, equals)] = value == "true";
     }
     for (const auto* list : {&check_options.only_rules, &check_options.skip_rules}) {
       for (const std::string& id : *list) {

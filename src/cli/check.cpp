@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/access.hpp"
+#include "cli/condition_branches.hpp"
 #include "cli/exit_codes.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/config.hpp"
@@ -107,6 +108,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   load_options.account_id = options.account_id ? options.account_id : config->account_id;
   load_options.tf_dir = options.tf_dir;
   load_options.parameters = options.parameters;
+  load_options.conditions = options.conditions;
   load_options.limits = config->limits;
 
   const rules::Selection selection{options.only_rules, options.skip_rules};
@@ -125,7 +127,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics).push_back(diagnostic);
     }
     count(graph, report.counts);
-    std::vector<rules::Finding> findings = rules::run_rules(graph, *config, selection);
+    std::vector<rules::Finding> findings =
+        graph.undecided_conditions.empty()
+            ? rules::run_rules(graph, *config, selection)
+            : findings_of_every_branch(path, input.value(), load_options, *config, selection, report.diagnostics);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
     // --diff: a plan holds its change; a template is compared with --base, and a state (or a
     // template without --base) has no change in it: an error rather than an empty "no changes".

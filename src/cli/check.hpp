@@ -21,6 +21,7 @@ struct CheckOptions {
   std::optional<std::string> account_id;
   std::optional<std::string> tf_dir;
   std::map<std::string, std::string> parameters;
+  std::map<std::string, bool> conditions; ///< --condition NAME=true|false (CloudFormation)
   std::vector<std::string> only_rules;
   std::vector<std::string> skip_rules;
   std::string sarif_category;

@@ -157,7 +157,8 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
       } else if (truth == cfn::Truth::undecided) {
         resource.scope.report(model::DiagnosticLevel::note, *condition,
                               "created only when condition " + condition->text +
-                                  " holds, which depends on deploy-time values; it is analysed as created");
+                                  " holds, which depends on deploy-time values: tfkms check analyses both cases, "
+                                  "access and diff analyse it as created");
       }
     }
     resource.source.display = display_name(logical_id, node);
@@ -175,6 +176,7 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   for (cfn::Resource& resource : created) {
     for (model::Diagnostic& diagnostic : resource.scope.diagnostics) graph.diagnostics.push_back(std::move(diagnostic));
   }
+  graph.undecided_conditions = intrinsics.undecided();
   return input;
 }
 

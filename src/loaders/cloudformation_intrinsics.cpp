@@ -136,7 +136,7 @@ constexpr std::size_t k_max_condition_nesting = 64;
 } // namespace
 
 Intrinsics::Intrinsics(const Node& root, const LoadOptions& options)
-    : m_budget(4 * root.weight + 1000000) {
+    : m_forced(options.conditions.begin(), options.conditions.end()), m_budget(4 * root.weight + 1000000) {
   m_mappings = root.find("Mappings");
   m_conditions = root.find("Conditions");
   if (const Node* resources = root.find("Resources"); resources && resources->is_mapping()) {
@@ -447,10 +447,11 @@ const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
     const std::string& name = argument.items[0]->text;
     const Truth value = condition(name, *argument.items[0], scope);
     if (value == Truth::undecided) {
-      // The deployed value is one of the branches; the true branch is analysed (the one the author
-      // wrote the property for: the false branch is most often AWS::NoValue) and the assumption kept.
-      std::string assumption =
-          "condition " + name + " could not be decided from the parameters; its true branch was used";
+      // The deployed value is one of the branches. `tfkms check` loads the template again with each
+      // branch decided (LoadOptions::conditions); this load takes the true branch and says so.
+      std::string assumption = "condition " + name +
+                               " could not be decided from the parameters: tfkms check analyses each branch, "
+                               "access and diff take the true one (check --condition " + name + "=true|false decides it)";
       if (m_reported_undecided.emplace(scope.resource, name).second) {
         scope.report(model::DiagnosticLevel::warning, argument, assumption);
       }
@@ -465,6 +466,9 @@ const Node* Intrinsics::chosen(const Node& node, Scope& scope) {
 
 Truth Intrinsics::condition(std::string_view name, const Node& where, Scope& scope) {
   if (const auto known = m_truths.find(name); known != m_truths.end()) return known->second;
+  if (const auto forced = m_forced.find(name); forced != m_forced.end() && m_conditions && m_conditions->find(name)) {
+    return m_truths.emplace(std::string(name), forced->second ? Truth::yes : Truth::no).first->second;
+  }
   const Node* expression = m_conditions ? m_conditions->find(name) : nullptr;
   if (m_evaluating.size() >= k_max_condition_nesting) {
     scope.report(model::DiagnosticLevel::error, where, "conditions nested more than " +
@@ -480,6 +484,7 @@ Truth Intrinsics::condition(std::string_view name, const Node& where, Scope& sco
   const Truth value = truth(*expression, scope);
   m_evaluating.erase(m_evaluating.find(name));
   m_truths.emplace(std::string(name), value);
+  if (value == Truth::undecided) m_undecided.emplace_back(name);
   return value;
 }
 

@@ -54,6 +54,9 @@ public:
   /// nullptr when that is AWS::NoValue. An undecided condition takes its true branch, reported in `scope`.
   [[nodiscard]] const Node* chosen(const Node& node, Scope& scope);
 
+  /// The conditions found undecided so far, inner ones first (model::Graph::undecided_conditions).
+  [[nodiscard]] const std::vector<std::string>& undecided() const { return m_undecided; }
+
 private:
   [[nodiscard]] std::optional<nlohmann::json> call(std::string_view function, const Node& argument, const Node& at,
                                                    Scope& scope);
@@ -78,6 +81,8 @@ private:
   std::map<std::string, Truth, std::less<>> m_truths;
   std::set<std::string, std::less<>> m_evaluating; ///< conditions being evaluated (cycle guard)
   std::set<std::pair<std::string, std::string>> m_reported_undecided; ///< (resource, condition)
+  std::map<std::string, bool, std::less<>> m_forced; ///< LoadOptions::conditions
+  std::vector<std::string> m_undecided;
   /// Nodes resolve() may still visit. The document's expanded size is bounded by the reader; only
   /// Fn::FindInMap and Fn::Sub variables visit a subtree more than once, and this bounds that too.
   std::size_t m_budget = 0;

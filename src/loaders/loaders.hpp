@@ -33,6 +33,8 @@ struct LoadOptions {
   std::optional<std::string> account_id;        ///< --account-id
   std::optional<std::string> tf_dir;            ///< --tf-dir: Terraform source for line mapping
   std::map<std::string, std::string> parameters; ///< --parameter KEY=VALUE (CloudFormation)
+  /// --condition NAME=true|false (CloudFormation): decides a condition the parameters leave open.
+  std::map<std::string, bool> conditions;
   Limits limits;
   Snapshot snapshot = Snapshot::after;
 };

@@ -166,6 +166,9 @@ public:
   std::vector<DataStore> data_stores;
   std::vector<Suppression> suppressions;
   std::vector<Diagnostic> diagnostics;
+  /// CloudFormation conditions the input leaves open (they depend on deploy-time values), in the
+  /// order their evaluation finished: a condition built on another comes after it.
+  std::vector<std::string> undecided_conditions;
 
   [[nodiscard]] Key& key(KeyId id) { return keys.at(static_cast<std::size_t>(id)); }
   [[nodiscard]] const Key& key(KeyId id) const { return keys.at(static_cast<std::size_t>(id)); }

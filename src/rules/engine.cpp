@@ -66,14 +66,14 @@ void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph, 
   }
 }
 
+} // namespace
+
 void sort_findings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
            std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
   });
 }
-
-} // namespace
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
   const RuleContext context{graph, config};

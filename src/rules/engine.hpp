@@ -29,6 +29,9 @@ struct Selection {
 /// a problem.
 [[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection);
 
+/// Puts findings in report order: by file, line, resource, rule, message.
+void sort_findings(std::vector<Finding>& findings);
+
 /// Runs the rules about a change (Rule::check_diff: TFKMS020, TFKMS021) on what `diff` does to access,
 /// `after` being the input after the change (suppressions and accounts come from it). Selection,
 /// severity overrides, fingerprints, suppressions and order as run_rules.

@@ -195,5 +195,57 @@ class CloudFormationParameters(unittest.TestCase):
         self.assertIn("KEY=VALUE", result.stderr)
 
 
+class UndecidedConditions(unittest.TestCase):
+    """Conditions that depend on deploy-time values: check analyses every way they can go."""
+
+    TEMPLATE = "fixtures/loaders/cloudformation/undecided_conditions.yaml"
+
+    def check(self, *extra, template=TEMPLATE):
+        result = run("check", template, "--account-id", "111122223333", "--format", "json", *extra)
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        return json.loads(result.stdout)
+
+    @staticmethod
+    def when(finding):
+        return [e["text"] for e in finding["evidence"] if e["text"].startswith("only when")]
+
+    def by_rule(self, report):
+        return {(f["rule_id"], f["resource"]): self.when(f) for f in report["findings"]}
+
+    def test_both_branches_are_analysed_and_say_when(self):
+        report = self.check()
+        found = self.by_rule(report)
+        # The false branch opens the key to another account; the true branch names a reader beside the
+        # account's delegation. Each finding says which branch it belongs to.
+        self.assertEqual(found[("TFKMS004", "SharedKey")], ["only when condition IsProd is false"])
+        self.assertEqual(found[("TFKMS001", "SharedKey")], ["only when condition IsProd is true"])
+        # A resource created only under a condition built on IsProd and the region.
+        self.assertEqual(found[("TFKMS007", "EuropeKey")],
+                         ["only when condition InEurope is true and condition IsProd is true"])
+        # Whichever way the conditions go: no qualification.
+        self.assertEqual(found[("TFKMS007", "LogsKey")], [])
+        notes = [d["message"] for d in report["diagnostics"]]
+        self.assertTrue(any("each of the 3 ways they can go was analysed" in n for n in notes), notes)
+
+    def test_condition_option_decides_a_condition(self):
+        found = self.by_rule(self.check("--condition", "IsProd=false"))
+        self.assertIn(("TFKMS004", "SharedKey"), found)
+        self.assertNotIn(("TFKMS001", "SharedKey"), found)
+        self.assertNotIn(("TFKMS007", "EuropeKey"), found)  # ProdInEurope is false without IsProd
+        self.assertTrue(all(when == [] for when in found.values()), found)
+
+    def test_condition_option_needs_true_or_false(self):
+        result = run("check", self.TEMPLATE, "--condition", "IsProd=yes")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("NAME=true or NAME=false", result.stderr)
+
+    def test_too_many_conditions_take_the_true_branch_and_say_so(self):
+        report = self.check(template="fixtures/loaders/cloudformation/many_undecided_conditions.yaml")
+        notes = [d["message"] for d in report["diagnostics"]]
+        self.assertTrue(any("more than 16 ways" in n and "C5" in n for n in notes), notes)
+        rotation_off = {f["resource"] for f in report["findings"] if f["rule_id"] == "TFKMS007"}
+        self.assertIn("K1", rotation_off)  # C1..C4 were decided both ways
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -153,14 +153,42 @@ TEST_CASE("Fn::If and condition functions decided from parameters", "[loaders][c
   CHECK(text_of("!Equals [a, a]") == "true");
 }
 
-TEST_CASE("an undecidable Fn::If takes its true branch and says so", "[loaders][cloudformation]") {
+TEST_CASE("an undecidable Fn::If takes its true branch in one load and says so", "[loaders][cloudformation]") {
   const Resolved resolved = resolve("!If [ProdAndEurope, x, y]");
   CHECK(resolved.value == json("x"));
   REQUIRE(resolved.scope.diagnostics.size() == 1);
   CHECK(resolved.scope.diagnostics[0].level == model::DiagnosticLevel::warning);
   CHECK(resolved.scope.diagnostics[0].message.find("ProdAndEurope") != std::string::npos);
   REQUIRE(resolved.scope.assumptions.size() == 1);
-  CHECK(resolved.scope.assumptions[0].find("true branch") != std::string::npos);
+  CHECK(resolved.scope.assumptions[0].find("tfkms check analyses each branch") != std::string::npos);
+}
+
+TEST_CASE("undecided conditions are listed inner ones first, and a decided one is not", "[loaders][cloudformation]") {
+  const std::string text = std::string(k_context) + "Outputs:\n  Out:\n    Value: !If [ProdAndEurope, x, y]\n";
+  auto document = loaders::cfn::read_document(text, "t.yaml", {});
+  REQUIRE(document);
+  const auto& root = *document.value().root;
+  Scope scope;
+  {
+    Intrinsics intrinsics(root, {});
+    (void)intrinsics.resolve(*root.find("Outputs")->find("Out")->find("Value"), scope);
+    CHECK(intrinsics.undecided() == std::vector<std::string>{"InEurope", "ProdAndEurope"});
+  }
+  // Deciding the inner condition decides the outer one with it: the branches stay consistent.
+  loaders::LoadOptions options;
+  options.conditions["InEurope"] = false;
+  Intrinsics intrinsics(root, options);
+  CHECK(intrinsics.resolve(*root.find("Outputs")->find("Out")->find("Value"), scope) == json("y"));
+  CHECK(intrinsics.undecided().empty());
+}
+
+TEST_CASE("--condition decides a condition, and only one the template defines", "[loaders][cloudformation]") {
+  loaders::LoadOptions options;
+  options.conditions["ProdAndEurope"] = false;
+  options.conditions["Unknown"] = true;
+  CHECK(text_of("!If [ProdAndEurope, x, y]", options) == "y");
+  CHECK(resolve("!If [ProdAndEurope, x, y]", options).scope.diagnostics.empty());
+  CHECK_FALSE(resolve("!If [Unknown, x, y]", options).scope.diagnostics.empty()); // not defined: an error
 }
 
 TEST_CASE("values known only at deploy time", "[loaders][cloudformation]") {
