@@ -116,6 +116,13 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   graph.diagnostics = std::move(document.value().warnings);
 
   cfn::Intrinsics intrinsics(root, options);
+  const Node* conditions = root.find("Conditions");
+  for (const auto& [name, value] : options.conditions) {
+    if (conditions && conditions->find(name)) continue;
+    graph.diagnostics.push_back(diagnostic(path, conditions, "--condition " + name + ": the template defines no condition " +
+                                                                 name + "; it is ignored",
+                                           model::DiagnosticLevel::warning));
+  }
   const bool serverless = check_transforms(root, path, graph);
   if (serverless) declare_serverless_roles(*resources, intrinsics);
   cfn::ResourceMapper mapper(graph, intrinsics, serverless);

@@ -234,6 +234,11 @@ class UndecidedConditions(unittest.TestCase):
         self.assertNotIn(("TFKMS007", "EuropeKey"), found)  # ProdInEurope is false without IsProd
         self.assertTrue(all(when == [] for when in found.values()), found)
 
+    def test_condition_option_naming_no_condition_warns(self):
+        report = self.check("--condition", "IsProdd=true")
+        notes = [d["message"] for d in report["diagnostics"]]
+        self.assertTrue(any("the template defines no condition IsProdd" in n for n in notes), notes)
+
     def test_condition_option_needs_true_or_false(self):
         result = run("check", self.TEMPLATE, "--condition", "IsProd=yes")
         self.assertEqual(result.returncode, 2, result.stderr)
