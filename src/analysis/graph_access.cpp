@@ -8,6 +8,7 @@
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
 #include "analysis/subjects.hpp"
+#include "policy/policy_source.hpp"
 
 namespace tfkms::analysis {
 
@@ -36,14 +37,7 @@ std::string waits_on(const model::PolicySource& source) {
 policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph,
                              const std::string& what) {
   switch (source.state) {
-  case model::PolicySource::State::document: {
-    policy::ParseOptions options;
-    options.file = source.where.file;
-    options.base_pointer = source.where.pointer;
-    options.statement_locations = source.statement_locations;
-    options.where = source.where;
-    return policy::parse_document(source.document, kind, graph, options);
-  }
+  case model::PolicySource::State::document: return policy::parse_policy(source, kind, graph);
   case model::PolicySource::State::unknown:
     return unreadable_document(kind, what + " is known only after apply" + waits_on(source));
   case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);

@@ -44,15 +44,6 @@ std::string join_words(const std::vector<std::string>& words, std::string_view l
   return text;
 }
 
-policy::Document parse_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph) {
-  policy::ParseOptions options;
-  options.file = source.where.file;
-  options.base_pointer = source.where.pointer;
-  options.statement_locations = source.statement_locations;
-  options.where = source.where;
-  return policy::parse_document(source.document, kind, graph, options);
-}
-
 std::string statement_label(const policy::Statement& statement) {
   std::string label = "statement " + std::to_string(statement.index);
   if (statement.sid && !statement.sid->empty()) label += " (Sid \"" + *statement.sid + "\")";

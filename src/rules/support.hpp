@@ -28,11 +28,6 @@ namespace tfkms::rules {
 /// "a, b and c".
 [[nodiscard]] std::string join_words(const std::vector<std::string>& words, std::string_view last = " and ");
 
-/// Parses the document of `source` (state document) as a policy of `kind`, with statement
-/// locations and diagnostics pointing into the input file.
-[[nodiscard]] policy::Document parse_policy(const model::PolicySource& source, policy::PolicyKind kind,
-                                            const model::Graph& graph);
-
 /// `statement 1 (Sid "AllowUse")`.
 [[nodiscard]] std::string statement_label(const policy::Statement& statement);
 

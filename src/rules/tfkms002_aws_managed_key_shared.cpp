@@ -7,6 +7,7 @@
 
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
+#include "policy/policy_source.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -139,7 +140,7 @@ public:
       std::vector<Sharing> users = consumers(context, store);
       shared.insert(shared.end(), std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
       const policy::CompiledPolicy key_policy =
-          policy::compile(parse_policy(key.policy, policy::PolicyKind::key_policy, graph));
+          policy::compile(policy::parse_policy(key.policy, policy::PolicyKind::key_policy, graph));
       std::erase_if(shared,
                     [&](const Sharing& item) { return can_use(context, key, key_policy, allow_all, store, item); });
       if (!shared.empty()) out.report(describe(store, key, shared), store.source);
@@ -150,7 +151,7 @@ private:
   static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store) {
     std::vector<Sharing> found;
     const policy::Document document =
-        parse_policy(store.resource_policy, policy::PolicyKind::resource_policy, context.graph);
+        policy::parse_policy(store.resource_policy, policy::PolicyKind::resource_policy, context.graph);
     const bool service_senders =
         store.kind == model::DataStoreKind::sqs_queue || store.kind == model::DataStoreKind::sns_topic;
     for (const policy::Statement& statement : document.statements) {
@@ -216,7 +217,7 @@ private:
       }
       std::vector<policy::Document> documents;
       for (const model::IdentityPolicy* source : sources) {
-        documents.push_back(parse_policy(source->document, policy::PolicyKind::identity_policy, graph));
+        documents.push_back(policy::parse_policy(source->document, policy::PolicyKind::identity_policy, graph));
       }
       for (const Use& use : uses) {
         const auto allowing = allowing_statement(documents, use);

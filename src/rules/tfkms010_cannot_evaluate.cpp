@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policy/actions.hpp"
+#include "policy/policy_source.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -144,7 +145,7 @@ private:
       finding.evidence.push_back(evidence_at(source.where, source.error));
       finding.fix = "Make it a valid JSON policy document with Version and Statement.";
     } else if (source.state == State::document) {
-      const policy::Document document = parse_policy(source, kind, graph);
+      const policy::Document document = policy::parse_policy(source, kind, graph);
       std::vector<std::string> problems;
       for (const model::Diagnostic& diagnostic : document.diagnostics) {
         if (diagnostic.level != model::DiagnosticLevel::error) continue;
