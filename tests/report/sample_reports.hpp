@@ -3,6 +3,7 @@
 // run (several files, severities, evidence, suppressions, diagnostics), a clean run, and a run whose
 // every input-derived string is hostile.
 #include <array>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -115,6 +116,28 @@ inline Report clean() {
   report.rules = k_rules;
   report.inputs = {"repo/infra/plan.json"};
   report.counts = {.files = 1, .keys = 1};
+  return report;
+}
+
+/// More than one GitHub upload takes: 800 findings (every fourth critical, the rest low) whose 20 KB
+/// messages hardly compress (64 symbols, pseudo-random), about 12 MB once gzip-compressed.
+inline Report oversized() {
+  Report report = clean();
+  std::uint64_t state = 20261124;
+  const auto noise = [&state](std::size_t length) {
+    constexpr std::string_view symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    std::string out(length, ' ');
+    for (char& c : out) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      c = symbols[(state >> 58) & 63];
+    }
+    return out;
+  };
+  for (int i = 0; i < 800; ++i) {
+    const auto severity = i % 4 == 0 ? rules::Severity::critical : rules::Severity::low;
+    report.findings.push_back(make_finding("TFKMS004", severity, "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
+                                           static_cast<std::uint32_t>(i + 1), noise(20'000)));
+  }
   return report;
 }
 

@@ -47,8 +47,10 @@ def validate(binary: Path, sarif: Path, work: Path) -> int:
     log = work / (sarif.name + ".validation.sarif")
     if log.exists():
         log.unlink()
-    completed = subprocess.run([str(binary), "validate", "--rule-kind", "Gh;Sarif", "--output", str(log),
-                                str(sarif)], capture_output=True, text=True, timeout=600)
+    # GitHub limits the compressed size (10 MB); a SARIF file can be larger than the multitool's
+    # default 10,000 KB before compression.
+    completed = subprocess.run([str(binary), "validate", "--rule-kind", "Gh;Sarif", "--max-file-size-in-kb", "100000",
+                                "--output", str(log), str(sarif)], capture_output=True, text=True, timeout=600)
     if not log.exists():
         print(f"{sarif}: the multitool wrote no validation log (exit {completed.returncode}):\n"
               f"{completed.stdout}\n{completed.stderr}")

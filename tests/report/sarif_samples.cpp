@@ -17,18 +17,6 @@ bool write(const std::filesystem::path& path, const Report& report, const Report
   return static_cast<bool>(out);
 }
 
-/// More and longer findings than one GitHub upload takes: exercises the truncation notification.
-Report oversized() {
-  Report report = samples::clean();
-  const std::string message(20'000, 'm');
-  for (int i = 0; i < 600; ++i) {
-    report.findings.push_back(samples::make_finding("TFKMS004", tfkms::rules::Severity::high,
-                                                    "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
-                                                    static_cast<std::uint32_t>(i + 1), message));
-  }
-  return report;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -46,7 +34,7 @@ int main(int argc, char** argv) {
                   write(dir / "clean.sarif", samples::clean(), samples::in_repo()) &&
                   write(dir / "hostile.sarif", samples::hostile(), samples::in_repo()) &&
                   write(dir / "categorised.sarif", samples::representative(), categorised) &&
-                  write(dir / "oversized.sarif", oversized(), samples::in_repo()) &&
+                  write(dir / "oversized.sarif", samples::oversized(), samples::in_repo()) &&
                   write(dir / "registered_rules.sarif", registered, samples::in_repo());
   if (!ok) std::cerr << "tfkms_sarif_samples: cannot write to " << dir << '\n';
   return ok ? 0 : 1;

@@ -154,23 +154,7 @@ TEST_CASE("sarif over 10 MB that compresses below GitHub's limit is written whol
 }
 
 TEST_CASE("sarif stays within GitHub's compressed size limit, keeping the most severe results", "[report][sarif]") {
-  Report report = samples::clean();
-  // Text that hardly compresses (64 symbols, pseudo-random): 800 x 20 KB is about 12 MB compressed.
-  std::uint64_t state = 20261124;
-  const auto noise = [&state](std::size_t length) {
-    constexpr std::string_view symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-    std::string out(length, ' ');
-    for (char& c : out) {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      c = symbols[(state >> 58) & 63];
-    }
-    return out;
-  };
-  for (int i = 0; i < 800; ++i) {
-    const auto severity = i % 4 == 0 ? tfkms::rules::Severity::critical : tfkms::rules::Severity::low;
-    report.findings.push_back(samples::make_finding("TFKMS004", severity, "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
-                                                    static_cast<std::uint32_t>(i + 1), noise(20'000)));
-  }
+  const Report report = samples::oversized();
   const std::string text = samples::render(Format::sarif, report);
   CHECK(tfkms::report::gzip_size(text) <= 9'500'000);
   const json run = json::parse(text)["runs"][0];
