@@ -61,7 +61,7 @@ def main() -> None:
         "",
         f"const std::array<ActionInfo, {len(rows)}> k_kms_actions{{{{",
     ]
-    for name in sorted(rows):
+    for name in sorted(rows, key=str.lower):  # find_action() searches by lower-case name
         level, key_resource, caller_account = rows[name]
         flags = [
             "true" if key_resource else "false",

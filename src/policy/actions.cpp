@@ -12,10 +12,13 @@ static_assert(detail::k_kms_actions.size() <= k_max_actions, "action masks are 6
 std::span<const ActionInfo> kms_actions() { return detail::k_kms_actions; }
 
 std::optional<ActionIndex> find_action(std::string_view action) {
-  const std::string lower = to_lower(action);
+  // The table is sorted by lower-case name (tools/gen_kms_actions.py).
   const auto& table = detail::k_kms_actions;
-  const auto it = std::find_if(table.begin(), table.end(), [&](const ActionInfo& info) { return info.lower == lower; });
-  if (it == table.end()) return std::nullopt;
+  const auto it = std::lower_bound(table.begin(), table.end(), action, [](const ActionInfo& info, std::string_view wanted) {
+    return std::lexicographical_compare(info.lower.begin(), info.lower.end(), wanted.begin(), wanted.end(),
+                                        [](char a, char b) { return lower_ascii(a) < lower_ascii(b); });
+  });
+  if (it == table.end() || !iequals(it->lower, action)) return std::nullopt;
   return static_cast<ActionIndex>(it - table.begin());
 }
 

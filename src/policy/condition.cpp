@@ -115,12 +115,6 @@ CompiledCondition compile_condition(const ConditionClause& clause, bool variable
 
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 bool compare(ConditionOperator op, double policy, double request) {
   switch (op) {
   case ConditionOperator::numeric_equals:
@@ -151,7 +145,7 @@ bool in_network(const Cidr& network, const Cidr& address) {
   return true;
 }
 
-bool is_bool_text(std::string_view text) { return iequal(text, "true") || iequal(text, "false"); }
+bool is_bool_text(std::string_view text) { return iequals(text, "true") || iequals(text, "false"); }
 
 // Whether one policy value matches one request value, before negation; nothing when the comparison
 // cannot be made (unparsable value, variable without a value): "the values do not match".
@@ -185,7 +179,7 @@ std::optional<bool> value_matches(const CompiledCondition& condition, const Comp
   case ConditionOperator::string_equals:
   case ConditionOperator::string_not_equals: return *text == request_value;
   case ConditionOperator::string_equals_ignore_case:
-  case ConditionOperator::string_not_equals_ignore_case: return iequal(*text, request_value);
+  case ConditionOperator::string_not_equals_ignore_case: return iequals(*text, request_value);
   case ConditionOperator::string_like:
   case ConditionOperator::string_not_like: return wildcard_match(*text, request_value, Case::sensitive);
   case ConditionOperator::arn_equals:
@@ -195,7 +189,7 @@ std::optional<bool> value_matches(const CompiledCondition& condition, const Comp
   case ConditionOperator::boolean:
     // [OPEN] §9.7: "True"/"true" compare ignoring case; a non-boolean value never matches.
     if (!is_bool_text(*text) || !is_bool_text(request_value)) return std::nullopt;
-    return iequal(*text, request_value);
+    return iequals(*text, request_value);
   default: return std::nullopt;
   }
 }
@@ -224,9 +218,9 @@ Tri evaluate_null(const CompiledCondition& condition, bool present) {
   for (const CompiledConditionValue& value : condition.values) {
     if (!value.text.known) {
       result = tri_or(result, Tri::maybe);
-    } else if (iequal(value.text.text, "true")) {
+    } else if (iequals(value.text.text, "true")) {
       result = tri_or(result, tri(!present));
-    } else if (iequal(value.text.text, "false")) {
+    } else if (iequals(value.text.text, "false")) {
       result = tri_or(result, tri(present));
     }
   }

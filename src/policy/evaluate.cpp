@@ -16,12 +16,6 @@ using detail::tri_and;
 using detail::tri_not;
 using detail::tri_or;
 
-bool iequal(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 /// How a principal entry matches the caller: directly, or only as the caller's account principal.
 struct PrincipalMatch {
   Tri direct = Tri::no;
@@ -35,7 +29,7 @@ bool role_matches(std::string_view role_arn, std::string_view role_name_lower, c
   if (request.caller != CallerType::assumed_role) return false;
   const auto arn = split_arn(role_arn);
   return arn && arn->partition == request.partition && arn->account == request.caller_account &&
-         iequal(role_name_lower, request.role_name);
+         iequals(role_name_lower, request.role_name);
 }
 
 PrincipalMatch match_entry(const detail::CompiledPrincipal& entry, const PreparedRequest& request) {

@@ -3,7 +3,6 @@
 #include "model/value.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace tfkms::policy {
 
@@ -19,7 +18,7 @@ std::string encode_wildcards(std::string_view text) {
 namespace {
 
 char fold(char c, Case letter_case) {
-  return letter_case == Case::insensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  return letter_case == Case::insensitive ? lower_ascii(c) : c;
 }
 
 // `segment` holds no k_any; k_one matches any one character.
@@ -117,8 +116,12 @@ bool is_account_id(std::string_view text) {
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = lower_ascii(c);
   return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
 }
 
 } // namespace tfkms::policy

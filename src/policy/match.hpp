@@ -40,7 +40,13 @@ struct ArnParts {
 /// True for a 12-digit AWS account id, or model::k_this_account (the deployment account when unnamed).
 [[nodiscard]] bool is_account_id(std::string_view text);
 
+/// ASCII lower case: AWS compares names case-insensitively in ASCII only.
+[[nodiscard]] constexpr char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 /// ASCII lower-case copy.
 [[nodiscard]] std::string to_lower(std::string_view text);
+
+/// Equal ignoring ASCII case.
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
 
 } // namespace tfkms::policy

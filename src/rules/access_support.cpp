@@ -2,19 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include "policy/match.hpp"
 
 #include "rules/support.hpp"
 
 namespace tfkms::rules {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Condition keys that say who the caller is (kms-reference §2.3, §3.10.8).
 constexpr std::array<std::string_view, 8> k_identity_keys{
@@ -36,7 +30,7 @@ bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
   return std::any_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
     return std::none_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
       return narrows(constraint) &&
-             std::none_of(ignored.begin(), ignored.end(), [&](std::string_view key) { return iequals(constraint.key, key); });
+             std::none_of(ignored.begin(), ignored.end(), [&](std::string_view key) { return policy::iequals(constraint.key, key); });
     });
   });
 }
@@ -44,7 +38,7 @@ bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
 bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key) {
   return !when.empty() && std::all_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
     return std::any_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
-      return iequals(constraint.key, key) && narrows(constraint);
+      return policy::iequals(constraint.key, key) && narrows(constraint);
     });
   });
 }
@@ -54,7 +48,7 @@ bool limited_to_named_callers(const std::vector<analysis::Condition>& when) {
            return std::any_of(condition.all.begin(), condition.all.end(), [](const analysis::Constraint& constraint) {
              return narrows(constraint) &&
                     std::any_of(k_identity_keys.begin(), k_identity_keys.end(),
-                                [&](std::string_view key) { return iequals(constraint.key, key); });
+                                [&](std::string_view key) { return policy::iequals(constraint.key, key); });
            });
          });
 }

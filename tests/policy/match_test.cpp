@@ -64,6 +64,15 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   CHECK_FALSE(kms_actions()[*find_action("kms:ScheduleKeyDeletion")].cross_account);
   CHECK_FALSE(kms_actions()[*find_action("kms:CreateKey")].key_resource);
   CHECK(kms_actions()[*find_action("kms:Encapsulate")].grant_operation);
+  // Every action is found by its name in any case, at its own index (a binary search over the table).
+  for (std::size_t i = 0; i < kms_actions().size(); ++i) {
+    const std::string name = "kms:" + std::string(kms_actions()[i].name);
+    CHECK(find_action(name) == static_cast<ActionIndex>(i));
+    CHECK(find_action(to_lower(name)) == static_cast<ActionIndex>(i));
+  }
+  CHECK_FALSE(find_action("kms:"));
+  CHECK_FALSE(find_action("kms:Decrypt "));
+  CHECK_FALSE(find_action("kms:Zzz"));
   // kms-reference §1.2 expansions.
   const auto names = [](std::uint64_t mask) {
     std::vector<std::string> out;
