@@ -206,7 +206,9 @@ struct DelegatedAccess {
   std::vector<Ground> key_policy_grounds; ///< the delegating key-policy statements
 };
 
-/// The graph principals that get (some of) `action_class` only through account delegation.
-[[nodiscard]] std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, ActionClass action_class);
+/// The graph principals that get (some of) the actions of `action_classes` only through account
+/// delegation, class by class.
+[[nodiscard]] std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
+                                                            const std::vector<ActionClass>& action_classes);
 
 } // namespace tfkms::analysis

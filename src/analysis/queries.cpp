@@ -54,7 +54,7 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
   return answer;
 }
 
-std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, ActionClass action_class) {
+std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes) {
   const detail::Analysis& a = analysis.detail();
   // The graph principals again, without their identity policies.
   std::vector<detail::Variant> bare;
@@ -67,44 +67,46 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, ActionC
   const detail::Tables without = detail::evaluate(a, a.key_policy, bare);
 
   std::vector<DelegatedAccess> out;
-  for (std::size_t b = 0; b < bare.size(); ++b) {
-    const std::size_t v = with_policies[b];
-    const detail::Variant& variant = a.variants[v];
-    using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
-    std::map<Key, DelegatedAccess> by_cells;
-    std::vector<Key> order;
-    for (const std::string_view action : actions_of(action_class)) {
-      const auto it = std::find(a.actions.begin(), a.actions.end(), action);
-      if (it == a.actions.end()) continue;
-      const auto act = static_cast<std::size_t>(it - a.actions.begin());
-      const detail::Row& row = a.row(variant.subject, act);
-      std::vector<bool> cells(row.space.size(), false);
-      bool any = false;
-      for (std::size_t c = 0; c < cells.size(); ++c) {
-        cells[c] = a.tables.at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
-        any = any || cells[c];
+  for (const ActionClass action_class : action_classes) {
+    for (std::size_t b = 0; b < bare.size(); ++b) {
+      const std::size_t v = with_policies[b];
+      const detail::Variant& variant = a.variants[v];
+      using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
+      std::map<Key, DelegatedAccess> by_cells;
+      std::vector<Key> order;
+      for (const std::string_view action : actions_of(action_class)) {
+        const auto it = std::find(a.actions.begin(), a.actions.end(), action);
+        if (it == a.actions.end()) continue;
+        const auto act = static_cast<std::size_t>(it - a.actions.begin());
+        const detail::Row& row = a.row(variant.subject, act);
+        std::vector<bool> cells(row.space.size(), false);
+        bool any = false;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+          cells[c] = a.tables.at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
+          any = any || cells[c];
+        }
+        if (!any) continue;
+        Key key{row.dims, cells};
+        auto [entry, fresh] = by_cells.try_emplace(key);
+        DelegatedAccess& access = entry->second;
+        if (fresh) {
+          order.push_back(key);
+          access.principal = *a.subjects[variant.subject].principal;
+          access.subject = variant.subject;
+          access.when = row.space.describe(cells);
+        }
+        access.actions.push_back(action);
+        for (const policy::Reason& reason : a.tables.allowing[v * a.tables.actions + act]) {
+          const bool identity = reason.source == policy::ReasonSource::identity_policy;
+          const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
+          if (!identity && !delegating) continue;
+          auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
+          Ground ground = detail::ground_of(a, variant, reason);
+          if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));
+        }
       }
-      if (!any) continue;
-      Key key{row.dims, cells};
-      auto [entry, fresh] = by_cells.try_emplace(key);
-      DelegatedAccess& access = entry->second;
-      if (fresh) {
-        order.push_back(key);
-        access.principal = *a.subjects[variant.subject].principal;
-        access.subject = variant.subject;
-        access.when = row.space.describe(cells);
-      }
-      access.actions.push_back(action);
-      for (const policy::Reason& reason : a.tables.allowing[v * a.tables.actions + act]) {
-        const bool identity = reason.source == policy::ReasonSource::identity_policy;
-        const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
-        if (!identity && !delegating) continue;
-        auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
-        Ground ground = detail::ground_of(a, variant, reason);
-        if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));
-      }
+      for (const Key& key : order) out.push_back(std::move(by_cells.at(key)));
     }
-    for (const Key& key : order) out.push_back(std::move(by_cells.at(key)));
   }
   return out;
 }

@@ -109,10 +109,8 @@ private:
       if (!restricting) return false;
 
       std::vector<analysis::DelegatedAccess> delegated;
-      for (const ActionClass action_class : {ActionClass::read, ActionClass::write}) {
-        for (analysis::DelegatedAccess& item : analysis::delegated_access(key_access, action_class)) {
-          if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
-        }
+      for (analysis::DelegatedAccess& item : analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write})) {
+        if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
       }
       // Every principal with what it gets; the members of a class of principals get the same.
       std::vector<std::pair<model::PrincipalId, const analysis::DelegatedAccess*>> by_principal;

@@ -142,7 +142,7 @@ TEST_CASE("console default policy: a role with AdministratorAccess reads through
   CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::key_policy, "Enable IAM User Permissions"));
   CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::identity_policy, "AdministratorAccess"));
 
-  const auto delegated = delegated_access(analysis, ActionClass::read);
+  const auto delegated = delegated_access(analysis, {ActionClass::read});
   REQUIRE(delegated.size() == 1);
   CHECK(delegated.front().principal == ops);
   REQUIRE(delegated.front().identity_grounds.size() == 1);
@@ -179,7 +179,7 @@ TEST_CASE("console default policy without IAM principals: any principal of the a
   CHECK(who(analysis, ActionClass::read, false) ==
         std::vector<std::string>{"arn:aws:iam::111122223333:role/Team-Power-User-Role",
                                  "the root user of account 111122223333"});
-  CHECK(delegated_access(analysis, ActionClass::read).empty());
+  CHECK(delegated_access(analysis, {ActionClass::read}).empty());
   // No other account is named: it gets nothing.
   CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt").empty());
 }
