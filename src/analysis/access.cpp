@@ -72,8 +72,10 @@ void fix_key_context(Analysis& a) {
 void collect_actions(Analysis& a) {
   for (const ActionClass action_class : k_action_classes) {
     for (const std::string_view action : actions_of(action_class)) {
-      if (!policy::find_action(action)) continue;
-      if (std::find(a.actions.begin(), a.actions.end(), action) == a.actions.end()) a.actions.push_back(action);
+      const auto index = policy::find_action(action);
+      if (!index || std::find(a.actions.begin(), a.actions.end(), action) != a.actions.end()) continue;
+      a.actions.push_back(action);
+      a.action_indexes.push_back(*index);
     }
   }
 }

@@ -37,6 +37,9 @@ struct Row {
   CellSpace space{{}};           ///< over those dimensions, in that order
   /// Rows of the same subject with the same `signature` decide alike: `leader` is the row evaluated.
   std::size_t leader = 0;
+  /// By key-policy statement: whether it may apply to this subject and action. One that cannot
+  /// changes none of the row's outcomes, with or without it.
+  std::vector<bool> key_statements;
 };
 
 /// Outcomes per (variant, action) over the row's cells, and the reasons seen.
@@ -96,6 +99,7 @@ struct Analysis {
   std::vector<Dimension> dimensions;               ///< every condition key any policy or grant tests
   std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
   std::vector<std::string_view> actions;           ///< every action of every class
+  std::vector<policy::ActionIndex> action_indexes; ///< by position in `actions`: catalogue index
   std::vector<Row> rows;                           ///< [subject * actions.size() + action]
   Tables tables;
   std::vector<Access> accesses;
@@ -109,10 +113,17 @@ struct Analysis {
 /// Fills `analysis.dimensions`, `rows` and `notes` (after subjects, variants, actions).
 void build_rows(Analysis& analysis);
 
+/// Outcomes already evaluated against a key policy that differs from the one at hand only in
+/// statement `statement`: rows that statement cannot apply to take theirs from `tables`.
+struct Reuse {
+  const Tables* tables = nullptr;
+  std::size_t statement = 0;
+};
+
 /// Evaluates every variant of `variants`, action and cell of `analysis` against `key_policy` (the
 /// analysis's own, or one with a statement masked). Tables are indexed by position in `variants`.
 [[nodiscard]] Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy,
-                              const std::vector<Variant>& variants);
+                              const std::vector<Variant>& variants, Reuse reuse = {});
 
 /// Membership of one subject's cells, per action (index into Analysis::actions, cells of its row):
 /// `plain` for access without an identity policy (graph principals: with their own), `with_identity`

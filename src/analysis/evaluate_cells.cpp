@@ -57,7 +57,8 @@ std::string join_actions(const Analysis& analysis, ActionClass action_class, con
 
 } // namespace
 
-Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy, const std::vector<Variant>& variants) {
+Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy, const std::vector<Variant>& variants,
+                Reuse reuse) {
   Tables tables;
   const std::size_t actions = analysis.actions.size();
   tables.actions = actions;
@@ -80,6 +81,15 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
     for (std::size_t act = 0; act < actions; ++act) {
       const Row& row = analysis.row(s, act);
       if (row.leader != act) continue;
+      if (reuse.tables != nullptr && !row.key_statements.at(reuse.statement)) {
+        for (const std::size_t v : subject_variants) {
+          const std::size_t slot = v * actions + act;
+          tables.outcomes[slot] = reuse.tables->outcomes[slot];
+          tables.allowing[slot] = reuse.tables->allowing[slot];
+          tables.unknown[slot] = reuse.tables->unknown[slot];
+        }
+        continue;
+      }
       for (const std::size_t v : subject_variants) {
         tables.outcomes[v * actions + act].assign(row.space.size(), policy::Outcome::unknown);
       }

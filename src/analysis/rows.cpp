@@ -20,14 +20,6 @@ constexpr std::string_view k_key_property_keys[] = {"kms:keyspec", "kms:keyusage
                                                     "kms:multiregionkeytype", "kms:customermasterkeyspec",
                                                     "kms:customermasterkeyusage"};
 
-std::uint64_t action_mask(const policy::Statement& statement) {
-  std::uint64_t mask = 0;
-  for (const policy::PatternEntry& entry : statement.actions.entries) {
-    mask |= entry.value.known() ? policy::match_actions(entry.value.text) : ~std::uint64_t{0};
-  }
-  return statement.actions.negated ? ~mask : mask;
-}
-
 // Whether a principal entry may name `subject` (conservative: unknown values may).
 bool may_name(const policy::PrincipalEntry& entry, const Subject& subject) {
   if (!entry.value.known()) return true;
@@ -63,12 +55,15 @@ struct StatementFacts {
   std::vector<std::size_t> dims;
 };
 
-std::vector<StatementFacts> facts_of(const policy::Document& document, const std::vector<Dimension>& dims) {
+// The compiled action masks: the actions a statement certainly or possibly matches.
+std::vector<StatementFacts> facts_of(const policy::CompiledPolicy& policy, const std::vector<Dimension>& dims) {
   std::vector<StatementFacts> out;
-  out.reserve(document.statements.size());
-  for (const policy::Statement& statement : document.statements) {
+  const std::vector<policy::Statement>& statements = policy.document().statements;
+  out.reserve(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const policy::Statement& statement = statements[i];
     StatementFacts facts;
-    facts.actions = action_mask(statement);
+    facts.actions = policy.actions_of_statement(i);
     for (const policy::ConditionClause& clause : statement.conditions) {
       for (const std::size_t d : dimensions_of(clause, dims)) {
         if (std::find(facts.dims.begin(), facts.dims.end(), d) == facts.dims.end()) facts.dims.push_back(d);
@@ -97,12 +92,10 @@ void build_rows(Analysis& a) {
   }
   std::sort(used.begin(), used.end());
   used.erase(std::unique(used.begin(), used.end()), used.end());
-  const auto identity_document = [&](std::size_t id) -> const policy::Document& {
-    return a.shared->identity_policies[id]->document();
-  };
+  const auto identity_policy = [&](std::size_t id) -> const policy::CompiledPolicy& { return *a.shared->identity_policies[id]; };
 
   std::vector<const policy::Document*> documents{&a.key_policy.document()};
-  for (const std::size_t id : used) documents.push_back(&identity_document(id));
+  for (const std::size_t id : used) documents.push_back(&identity_policy(id).document());
   a.dimensions = build_dimensions(documents, a.grants);
   std::erase_if(a.dimensions, [](const Dimension& dim) {
     const std::string lower = policy::to_lower(dim.key);
@@ -110,9 +103,9 @@ void build_rows(Analysis& a) {
   });
 
   const policy::Document& key_policy = a.key_policy.document();
-  const std::vector<StatementFacts> key_facts = facts_of(key_policy, a.dimensions);
+  const std::vector<StatementFacts> key_facts = facts_of(a.key_policy, a.dimensions);
   std::unordered_map<std::size_t, std::vector<StatementFacts>> identity_facts;
-  for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_document(id), a.dimensions));
+  for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_policy(id), a.dimensions));
   std::vector<std::vector<std::size_t>> grant_dims;
   for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, a.dimensions));
 
@@ -130,16 +123,18 @@ void build_rows(Analysis& a) {
     }
     std::vector<std::vector<bool>> signatures;
     for (std::size_t act = 0; act < action_count; ++act) {
-      const auto index = policy::find_action(a.actions[act]);
-      const std::uint64_t bit = std::uint64_t{1} << *index;
-      const policy::ActionInfo& info = policy::kms_actions()[*index];
+      const policy::ActionIndex index = a.action_indexes[act];
+      const std::uint64_t bit = std::uint64_t{1} << index;
+      const policy::ActionInfo& info = policy::kms_actions()[index];
       std::vector<std::size_t> dims;
+      std::vector<bool> key_statements;
       // What decides alike: the statements and grants that apply, and the action's KMS traits.
       std::vector<bool> signature{info.key_resource, info.cross_account, info.grant_operation, info.cryptographic,
                                   a.actions[act] == "kms:RetireGrant", a.actions[act] == "kms:CreateGrant"};
       for (std::size_t i = 0; i < key_facts.size(); ++i) {
         const bool applies = (key_facts[i].actions & bit) != 0 && may_apply(key_policy.statements[i], subject);
         signature.push_back(applies);
+        key_statements.push_back(applies);
         if (applies) add_all(dims, key_facts[i].dims);
       }
       for (const std::size_t p : identity_ids) {
@@ -176,6 +171,7 @@ void build_rows(Analysis& a) {
       row.dims = std::move(dims);
       row.space = CellSpace(std::move(row_dims));
       row.leader = act;
+      row.key_statements = std::move(key_statements);
       for (std::size_t earlier = 0; earlier < signatures.size(); ++earlier) {
         if (signatures[earlier] == signature && a.rows[s * action_count + earlier].dims == row.dims) {
           row.leader = earlier;

@@ -21,7 +21,7 @@ StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statemen
   policy::Document masked_document = document;
   masked_document.statements[statement].actions = policy::PatternElement{};
   const policy::CompiledPolicy masked = policy::compile(std::move(masked_document));
-  const detail::Tables without = detail::evaluate(a, masked, a.variants);
+  const detail::Tables without = detail::evaluate(a, masked, a.variants, {&a.tables, statement});
   const detail::Tables& with = a.tables;
 
   const auto allowed = [](const detail::Tables& t, std::size_t v, std::size_t act, std::size_t c) {

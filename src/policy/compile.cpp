@@ -83,6 +83,11 @@ CompiledPolicy::CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> c
 
 const Document& CompiledPolicy::document() const { return m_compiled->document; }
 
+std::uint64_t CompiledPolicy::actions_of_statement(std::size_t statement) const {
+  const detail::CompiledStatement& compiled = m_compiled->statements.at(statement);
+  return compiled.actions_yes | compiled.actions_maybe;
+}
+
 CompiledPolicy compile(Document document) {
   auto compiled = std::make_shared<detail::CompiledDocument>();
   compiled->document = std::move(document);

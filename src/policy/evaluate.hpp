@@ -113,6 +113,8 @@ public:
   explicit CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> compiled);
   [[nodiscard]] const Document& document() const;
   [[nodiscard]] const detail::CompiledDocument& compiled() const { return *m_compiled; }
+  /// Catalogue mask of the actions statement `statement` certainly or possibly matches.
+  [[nodiscard]] std::uint64_t actions_of_statement(std::size_t statement) const;
 
 private:
   std::shared_ptr<const detail::CompiledDocument> m_compiled;
