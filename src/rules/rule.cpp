@@ -34,6 +34,8 @@ std::vector<std::string> RuleContext::possible_own_accounts(const analysis::KeyA
   std::vector<std::string> accounts;
   if (own_account() != model::k_this_account) return accounts;
   for (const analysis::Subject& subject : access.subjects()) {
+    // The any_account subject's id stands for every account nothing names: no input deploys to it.
+    if (subject.kind == analysis::SubjectKind::any_account) continue;
     if (!subject.key_account && policy::is_account_id(subject.account) && subject.account != model::k_this_account &&
         std::find(accounts.begin(), accounts.end(), subject.account) == accounts.end()) {
       accounts.push_back(subject.account);

@@ -6,6 +6,7 @@
 
 #include "model/value.hpp"
 #include "rules/engine.hpp"
+#include "rules/rule.hpp"
 
 using namespace tfkms;
 using nlohmann::json;
@@ -109,6 +110,17 @@ TEST_CASE("TFKMS001 claims a statement adds nothing only if it also does in the 
   CHECK(adds_nothing(run(teams_graph(2, "kms:Decrypt", k_account, "team-0"), "TFKMS001")) == 0);
   // With kms:* in its IAM policy, the statement adds nothing in either case.
   CHECK(adds_nothing(run(teams_graph(2, "kms:*", model::k_this_account, "team-0"), "TFKMS001")) == 1);
+}
+
+TEST_CASE("an input that does not say its account may deploy only to accounts its policies name", "[rules]") {
+  const model::Graph graph = teams_graph(2, "kms:Decrypt", model::k_this_account);
+  const rules::Config config;
+  const rules::RuleContext context(graph, config);
+  const analysis::KeyAccess& access = context.access(model::KeyId{0});
+  // The analysis also has a subject for "any other account", under a stand-in id: not a candidate.
+  REQUIRE(std::any_of(access.subjects().begin(), access.subjects().end(),
+                      [](const analysis::Subject& subject) { return subject.kind == analysis::SubjectKind::any_account; }));
+  CHECK(context.possible_own_accounts(access) == std::vector<std::string>{k_account});
 }
 
 TEST_CASE("TFKMS001 reports delegation in the account the key policy names when the input does not say its own",
