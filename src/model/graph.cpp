@@ -89,7 +89,8 @@ PolicyId Graph::add(IdentityPolicy policy) {
 }
 
 void Graph::define(std::string ref, std::string text) {
-  m_symbols.insert_or_assign(std::move(ref), std::move(text));
+  if (m_symbols.use_count() != 1) m_symbols = std::make_shared<SymbolTable>(m_symbols ? *m_symbols : SymbolTable{});
+  m_symbols->insert_or_assign(std::move(ref), std::move(text));
   m_index = Index{}; // resolved ARNs and names may change
 }
 
@@ -114,7 +115,8 @@ Graph Graph::deployed_to(std::string_view target) const {
 }
 
 std::optional<std::string> Graph::resolve(std::string_view ref) const {
-  return DepthLimitedResolver(*this, m_symbols, 0).resolve(ref);
+  if (!m_symbols) return std::nullopt; // moved from
+  return DepthLimitedResolver(*this, *m_symbols, 0).resolve(ref);
 }
 
 void Graph::update_index() {

@@ -4,6 +4,7 @@
 // a value: it copies, and tests can build one by hand.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -211,7 +212,9 @@ public:
 private:
   void update_index();
 
-  std::unordered_map<std::string, std::string> m_symbols;
+  using SymbolTable = std::unordered_map<std::string, std::string>;
+  /// Shared by copies (deployed_to() makes one per account named) until one of them defines more.
+  std::shared_ptr<SymbolTable> m_symbols = std::make_shared<SymbolTable>();
 
   /// What resolve_key, aws_managed_key and aws_managed_policy look up, so that loading a plan with
   /// thousands of keys and key users stays linear.

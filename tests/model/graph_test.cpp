@@ -98,3 +98,26 @@ TEST_CASE("AWS managed keys and policies are created once", "[model][graph]") {
   CHECK(graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess") == admin);
   CHECK(graph.policies.size() == 1);
 }
+
+TEST_CASE("a graph deployed to an account resolves with it, and copies keep their own definitions", "[model][graph]") {
+  Graph graph;
+  graph.define("aws_iam_role.app.arn", "arn:aws:iam::" + symbol("account") + ":role/app");
+  const Graph deployed = graph.deployed_to("444455556666");
+  CHECK(deployed.resolve("aws_iam_role.app.arn") == "arn:aws:iam::444455556666:role/app");
+  CHECK(graph.resolve("aws_iam_role.app.arn") == "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
+
+  // The copies share one table until one of them defines more.
+  Graph copy = graph;
+  copy.define("aws_iam_role.app.arn", "changed");
+  copy.define("only.in.copy", "x");
+  CHECK(copy.resolve("aws_iam_role.app.arn") == "changed");
+  CHECK(graph.resolve("aws_iam_role.app.arn") == "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
+  CHECK_FALSE(graph.resolve("only.in.copy"));
+  CHECK_FALSE(deployed.resolve("only.in.copy"));
+  graph.define("only.in.original", "y");
+  CHECK_FALSE(copy.resolve("only.in.original"));
+  CHECK(graph.resolve("only.in.original") == "y");
+
+  const Graph moved = std::move(copy);
+  CHECK(moved.resolve("only.in.copy") == "x");
+}
