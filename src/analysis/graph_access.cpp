@@ -123,8 +123,15 @@ void classify_principals(Shared& shared) {
       signature += source.document.dump();
       signature += '\0';
     }
-    if (own) continue;
-    shared.classes[i] = classes.try_emplace(std::move(signature), classes.size()).first->second;
+    const auto id = static_cast<model::PrincipalId>(i);
+    if (own) {
+      shared.own_class_callers.push_back(id);
+      continue;
+    }
+    const std::size_t principal_class = classes.try_emplace(std::move(signature), classes.size()).first->second;
+    shared.classes[i] = principal_class;
+    if (principal_class == shared.class_members.size()) shared.class_members.emplace_back();
+    shared.class_members[principal_class].push_back(id);
   }
 }
 

@@ -1,7 +1,7 @@
 #include "analysis/subjects.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <iterator>
 
 #include "analysis/analysis_detail.hpp"
 
@@ -26,40 +26,46 @@ public:
     for (const std::string& id : m_shared.distinct_accounts) account(id);
   }
 
-  // Roles and users in graph order. Those the key policy or a grant names, or that the policies tell
-  // apart, are subjects of their own; the others join the subject of their class.
+  // Roles and users in graph order of their first principal. Those the key policy or a grant names,
+  // or that the policies tell apart, are subjects of their own; the others join the subject of their
+  // class. Works from the classes GraphAccess found, so that a key costs what it names, not what the
+  // graph holds.
   void graph_principals() {
     std::sort(m_mentioned.begin(), m_mentioned.end());
-    std::unordered_map<std::size_t, std::size_t> class_subjects; // class -> index in m_principals
+    m_mentioned.erase(std::unique(m_mentioned.begin(), m_mentioned.end()), m_mentioned.end());
     const model::Graph& graph = *m_shared.graph;
-    for (std::size_t i = 0; i < graph.principals.size(); ++i) {
-      if (graph.principals[i].kind == model::PrincipalKind::group) continue; // groups are not callers
-      const auto id = static_cast<model::PrincipalId>(i);
-      const std::size_t principal_class = m_shared.classes[i];
-      const bool own = m_callers_told_apart || principal_class == detail::k_own_class ||
-                       std::binary_search(m_mentioned.begin(), m_mentioned.end(), id);
-      if (!own) {
-        const auto [entry, fresh] = class_subjects.try_emplace(principal_class, m_principals.size());
-        if (!fresh) {
-          m_principals[entry->second].members.push_back(id);
-          continue;
-        }
+    std::vector<std::vector<model::PrincipalId>> subjects; // members, the first one first
+    if (m_callers_told_apart) {
+      for (std::size_t i = 0; i < graph.principals.size(); ++i) {
+        if (graph.principals[i].kind != model::PrincipalKind::group) subjects.push_back({static_cast<model::PrincipalId>(i)});
       }
+    } else {
+      for (const model::PrincipalId id : m_shared.own_class_callers) subjects.push_back({id});
+      for (const model::PrincipalId id : m_mentioned) {
+        if (m_shared.classes[static_cast<std::size_t>(id)] != detail::k_own_class) subjects.push_back({id});
+      }
+      for (const std::vector<model::PrincipalId>& members : m_shared.class_members) {
+        std::vector<model::PrincipalId> unnamed;
+        unnamed.reserve(members.size());
+        std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(), std::back_inserter(unnamed));
+        if (!unnamed.empty()) subjects.push_back(std::move(unnamed));
+      }
+      std::sort(subjects.begin(), subjects.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+    }
+    for (std::vector<model::PrincipalId>& members : subjects) {
+      const auto i = static_cast<std::size_t>(members.front());
       Subject subject;
       subject.kind = SubjectKind::graph_principal;
-      subject.principal = id;
-      subject.members = {id};
+      subject.principal = members.front();
       subject.arn = m_shared.arns[i];
       subject.account = m_shared.accounts[i];
       subject.label = m_shared.labels[i];
-      m_principals.push_back(std::move(subject));
-    }
-    for (Subject& subject : m_principals) {
-      const std::size_t others = subject.members.size() - 1;
-      if (others > 0) {
+      if (const std::size_t others = members.size() - 1; others > 0) {
         subject.label += " and " + std::to_string(others) + " other principal" + (others == 1 ? "" : "s") +
                          " with the same identity policies";
       }
+      subject.members = std::move(members);
+      m_principals.push_back(std::move(subject));
     }
   }
 
