@@ -112,13 +112,20 @@ private:
       for (analysis::DelegatedAccess& item : analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write})) {
         if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
       }
-      // Every principal with what it gets; the members of a class of principals get the same.
-      std::vector<std::pair<model::PrincipalId, const analysis::DelegatedAccess*>> by_principal;
-      for (const auto& item : delegated) {
-        for (const model::PrincipalId member : key_access.subjects().at(item.subject).members) by_principal.emplace_back(member, &item);
+      // What each subject gets; every member of a class of principals gets the same, and each
+      // principal is the member of one subject. Only the first principals are listed, so only they
+      // are sorted: a class can hold thousands.
+      std::map<std::size_t, std::vector<const analysis::DelegatedAccess*>> by_subject;
+      for (const auto& item : delegated) by_subject[item.subject].push_back(&item);
+      std::size_t principals = 0;
+      std::vector<std::pair<model::PrincipalId, std::size_t>> listed; // principal, subject
+      for (const auto& [subject, items] : by_subject) {
+        const auto& members = key_access.subjects().at(subject).members;
+        principals += members.size();
+        for (std::size_t i = 0; i < members.size() && i < k_listed_principals; ++i) listed.emplace_back(members[i], subject);
       }
-      std::stable_sort(by_principal.begin(), by_principal.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(listed.begin(), listed.end());
+      if (listed.size() > k_listed_principals) listed.resize(k_listed_principals);
 
       Finding finding = new_finding(k_info);
       std::vector<std::string> named;
@@ -132,30 +139,22 @@ private:
         }
       };
       for (const auto& item : delegated) add_delegating(item.key_policy_grounds);
-      std::size_t principals = 0;
-      for (std::size_t begin = 0; begin < by_principal.size();) {
-        std::size_t end = begin;
-        while (end < by_principal.size() && by_principal[end].first == by_principal[begin].first) ++end;
-        const model::PrincipalId principal = by_principal[begin].first;
-        if (++principals <= k_listed_principals) {
-          std::vector<std::string_view> actions;
-          std::vector<std::string> via;
-          for (std::size_t i = begin; i < end; ++i) {
-            const analysis::DelegatedAccess& item = *by_principal[i].second;
-            actions.insert(actions.end(), item.actions.begin(), item.actions.end());
-            for (const auto& shared_ground : item.identity_grounds) {
-              const analysis::Ground ground = analysis::member_ground(key_access, item.subject, shared_ground, principal);
-              const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
-              if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
-            }
+      for (const auto& [principal, subject] : listed) {
+        std::vector<std::string_view> actions;
+        std::vector<std::string> via;
+        for (const analysis::DelegatedAccess* item : by_subject.at(subject)) {
+          actions.insert(actions.end(), item->actions.begin(), item->actions.end());
+          for (const auto& shared_ground : item->identity_grounds) {
+            const analysis::Ground ground = analysis::member_ground(key_access, item->subject, shared_ground, principal);
+            const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
+            if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
           }
-          const std::string line =
-              analysis::member_label(context.graph, principal) + " can " + actions_text(actions) + " via " + join_words(via);
-          named.push_back(line);
-          finding.evidence.push_back(
-              evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy"));
         }
-        begin = end;
+        const std::string line =
+            analysis::member_label(context.graph, principal) + " can " + actions_text(actions) + " via " + join_words(via);
+        named.push_back(line);
+        finding.evidence.push_back(
+            evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy"));
       }
       if (principals > k_listed_principals) {
         finding.evidence.push_back(evidence_at(
