@@ -387,6 +387,33 @@ TEST_CASE("a statement dominated by another adds nothing", "[analysis]") {
   }));
 }
 
+TEST_CASE("what a statement adds concerns only the callers and actions it can apply to", "[analysis]") {
+  // statement_effect re-evaluates only the rows a statement can apply to and copies the others.
+  const json reader = allow(aws("arn:aws:iam::111122223333:role/reader"), "kms:Decrypt");
+  const json writer = allow(aws("arn:aws:iam::111122223333:role/writer"), "kms:Encrypt");
+  model::Graph graph = graph_with_key(policy_of({reader, writer}));
+  add_role(graph, "reader");
+  add_role(graph, "writer");
+  const KeyAccess analysis = analyze_key(graph, k_key);
+  const auto gives = [&](const StatementEffect& effect, const std::string& label, std::string_view action) {
+    return std::any_of(effect.adds.begin(), effect.adds.end(), [&](const Access& access) {
+      return analysis.subjects()[access.subject].label == label &&
+             std::find(access.actions.begin(), access.actions.end(), action) != access.actions.end();
+    });
+  };
+  const StatementEffect first = statement_effect(analysis, 0);
+  CHECK(gives(first, "aws_iam_role.reader", "kms:Decrypt"));
+  CHECK_FALSE(gives(first, "aws_iam_role.writer", "kms:Encrypt"));
+  CHECK(first.removes.empty());
+  const StatementEffect second = statement_effect(analysis, 1);
+  CHECK(gives(second, "aws_iam_role.writer", "kms:Encrypt"));
+  CHECK_FALSE(gives(second, "aws_iam_role.reader", "kms:Decrypt"));
+  for (const StatementEffect* effect : {&first, &second}) {
+    CHECK(effect->adds.size() == 1);
+    CHECK(effect->covered_by.empty());
+  }
+}
+
 TEST_CASE("an unknown key policy gives unknown accesses that say why", "[analysis]") {
   model::Graph graph = graph_with_key(nullptr);
   model::Key& key = graph.key(k_key);
