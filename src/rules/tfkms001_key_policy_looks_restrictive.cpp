@@ -78,6 +78,19 @@ private:
 
     void report(Finding finding) const { out.report(std::move(finding), key.source); }
 
+    // Whether an Allow statement of the key policy names the subject's one principal (for some
+    // actions). The key policy names no member of a class: the principals it names are subjects of their own.
+    bool names(const analysis::Subject& subject) const {
+      if (subject.members.size() != 1) return false;
+      const std::string& arn = subject.arn;
+      return std::any_of(document().statements.begin(), document().statements.end(), [&](const policy::Statement& st) {
+        return st.effect == policy::Effect::allow && st.principal && !st.principal->negated &&
+               std::any_of(st.principal->entries.begin(), st.principal->entries.end(), [&](const auto& entry) {
+                 return entry.value.known() && entry.value.text == arn;
+               });
+      });
+    }
+
     void run() const {
       if (!check_delegation(access, {})) {
         for (const std::string& account : context.possible_own_accounts(access)) {
@@ -128,7 +141,7 @@ private:
       if (listed.size() > k_listed_principals) listed.resize(k_listed_principals);
 
       Finding finding = new_finding(k_info);
-      std::vector<std::string> named;
+      std::vector<std::pair<std::string, bool>> named; // line, whether the key policy names the principal
       std::vector<analysis::Ground> delegating;
       const auto add_delegating = [&](const std::vector<analysis::Ground>& grounds) {
         for (const auto& ground : grounds) {
@@ -152,9 +165,11 @@ private:
         }
         const std::string line =
             analysis::member_label(context.graph, principal) + " can " + actions_text(actions) + " via " + join_words(via);
-        named.push_back(line);
-        finding.evidence.push_back(
-            evidence_at(context.graph.principal(principal).source, line + " without being named in the key policy"));
+        const bool in_policy = names(key_access.subjects().at(subject));
+        named.emplace_back(line, in_policy);
+        finding.evidence.push_back(evidence_at(context.graph.principal(principal).source,
+                                               line + (in_policy ? " beyond what the key policy names it for"
+                                                                 : " without being named in the key policy")));
       }
       if (principals > k_listed_principals) {
         finding.evidence.push_back(evidence_at(
@@ -163,8 +178,8 @@ private:
       }
       if (!named.empty()) {
         finding.message = "Key policy names specific principals, but it also delegates key use to the account, so " +
-                          named.front() + (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
-                          " without being named.";
+                          named.front().first + (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
+                          (named.front().second ? " beyond what the key policy names it for." : " without being named.");
       } else {
         // No IAM principal in the input: the delegation still opens the key to the whole account.
         std::vector<std::string_view> actions;

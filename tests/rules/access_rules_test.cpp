@@ -87,6 +87,21 @@ TEST_CASE("TFKMS001 lists the first principals that get key use through delegati
   CHECK(count_containing(*delegation, "5 more principals get key use the same way") == 1);
 }
 
+TEST_CASE("TFKMS001 does not say a principal the key policy names is not named", "[rules][TFKMS001]") {
+  // team-0 is named for kms:Encrypt; delegation and its IAM policy give it kms:Decrypt as well.
+  const auto findings = run(teams_graph(2, json::array({"kms:Decrypt", "kms:Encrypt"}), k_account, "team-0"), "TFKMS001");
+  const auto delegation = std::find_if(findings.begin(), findings.end(), [](const rules::Finding& f) {
+    return f.message.find("delegates key use to the account") != std::string::npos;
+  });
+  REQUIRE(delegation != findings.end());
+  CHECK_THAT(delegation->message, Catch::EndsWith("aws_iam_role.team-0 can kms:Decrypt via aws_iam_role_policy.team-0 "
+                                                  "(and 1 more) beyond what the key policy names it for."));
+  CHECK(count_containing(*delegation, "aws_iam_role.team-0 can kms:Decrypt via aws_iam_role_policy.team-0 beyond what "
+                                      "the key policy names it for") == 1);
+  CHECK(count_containing(*delegation, "aws_iam_role.team-1 can kms:Decrypt and kms:Encrypt via aws_iam_role_policy.team-1 "
+                                      "without being named in the key policy") == 1);
+}
+
 TEST_CASE("TFKMS005 reports each principal of a class that can rewrite the key policy", "[rules][TFKMS005]") {
   const auto findings = run(teams_graph(3, json::array({"kms:PutKeyPolicy", "kms:DescribeKey"})), "TFKMS005");
   REQUIRE(findings.size() == 3);
