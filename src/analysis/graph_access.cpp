@@ -39,7 +39,7 @@ policy::Document read_policy(const model::PolicySource& source, policy::PolicyKi
   switch (source.state) {
   case model::PolicySource::State::document: return policy::parse_policy(source, kind, graph);
   case model::PolicySource::State::unknown:
-    return unreadable_document(kind, what + " is known only after apply" + waits_on(source));
+    return unreadable_document(kind, what + " is " + std::string(model::known_only_later(graph.format)) + waits_on(source));
   case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);
   case model::PolicySource::State::absent: break;
   }

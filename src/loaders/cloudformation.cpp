@@ -112,6 +112,7 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
 
   Input input{kind, model::Graph{}};
   model::Graph& graph = input.graph;
+  graph.format = model::InputFormat::cloudformation;
   if (options.account_id) graph.account = *options.account_id;
   graph.diagnostics = std::move(document.value().warnings);
 

@@ -94,9 +94,14 @@ void Graph::define(std::string ref, std::string text) {
   m_index = Index{}; // resolved ARNs and names may change
 }
 
+std::string_view known_only_later(InputFormat format) {
+  return format == InputFormat::cloudformation ? "known only at deployment" : "known only after apply";
+}
+
 Graph Graph::deployed_to(std::string_view target) const {
   Graph out;
   out.account = std::string(target);
+  out.format = format;
   out.partition = partition;
   out.region = region;
   out.keys = keys;

@@ -152,12 +152,19 @@ struct DataStore {
   std::string resource_policy_address; ///< the separate policy resource, when there is one
 };
 
+/// What a graph was read from: it decides how findings speak of values not known before deployment.
+enum class InputFormat { terraform, cloudformation };
+
+/// "known only after apply" (Terraform's words) or "known only at deployment" (CloudFormation).
+[[nodiscard]] std::string_view known_only_later(InputFormat format);
+
 /// The loaded model of one input file.
 class Graph final : public SymbolResolver {
 public:
   std::string account{k_this_account}; ///< deployment account id, or k_this_account
   std::string partition = "aws";
   std::string region; ///< empty when unknown
+  InputFormat format = InputFormat::terraform; ///< what the graph was read from
 
   std::vector<Key> keys;
   std::vector<Alias> aliases;

@@ -80,18 +80,18 @@ public:
     for (const model::Grant& grant : graph.grants) {
       if (grant.unknown_fields) {
         Finding finding = new_finding(k_info);
-        finding.message = "Grant " + grant.source.name() + " has values known only after apply" +
+        finding.message = "Grant " + grant.source.name() + " has values " + later(graph) +
                           waits_on_text(grant.waits_on) + ", so what it allows is not checked.";
         for (const std::string& ref : grant.waits_on) finding.evidence.push_back(evidence_at(grant.source, "waits on " + readable_ref(ref)));
         finding.fix = k_fix_unknown;
         out.report(std::move(finding), grant.source);
       }
-      check_key_ref(grant.key, "Grant", grant.source, out);
+      check_key_ref(graph, grant.key, "Grant", grant.source, out);
     }
     for (const model::DataStore& store : graph.data_stores) {
       // Which key a store uses matters when its resource policy may share it (TFKMS002).
       if (store.resource_policy.state != model::PolicySource::State::absent) {
-        check_key_ref(store.key, "Resource", store.source, out);
+        check_key_ref(graph, store.key, "Resource", store.source, out);
       }
       // A store on an AWS managed key is checked for cross-account sharing (TFKMS002) through its
       // resource policy, so that policy must be readable.
@@ -102,7 +102,7 @@ public:
                      "whether it shares data encrypted with an AWS managed key is not checked", store.source, out);
       }
     }
-    for (const model::Alias& alias : graph.aliases) check_key_ref(alias.target, "Alias", alias.source, out);
+    for (const model::Alias& alias : graph.aliases) check_key_ref(graph, alias.target, "Alias", alias.source, out);
   }
 
 private:
@@ -110,11 +110,13 @@ private:
       "Make the value known at plan time (a literal, or a resource or data source in the same configuration), or "
       "review it by hand and suppress this finding with a reason.";
 
-  static void check_key_ref(const model::KeyRef& ref, std::string_view what, const model::SourceRef& where,
-                            FindingSink& out) {
+  static std::string later(const model::Graph& graph) { return std::string(model::known_only_later(graph.format)); }
+
+  static void check_key_ref(const model::Graph& graph, const model::KeyRef& ref, std::string_view what,
+                            const model::SourceRef& where, FindingSink& out) {
     if (ref.kind != model::KeyRef::Kind::unknown) return;
     Finding finding = new_finding(k_info);
-    finding.message = std::string(what) + " " + where.name() + " uses a KMS key known only after apply (" +
+    finding.message = std::string(what) + " " + where.name() + " uses a KMS key " + later(graph) + " (" +
                       display_text(ref.text) + "), so which key it uses and who can read it is not checked.";
     finding.evidence.push_back(evidence_at(where, "key reference " + display_text(ref.text)));
     finding.fix = std::string(k_fix_unknown);
@@ -135,7 +137,7 @@ private:
     using State = model::PolicySource::State;
     Finding finding = new_finding(k_info);
     if (source.state == State::unknown) {
-      finding.message = subject + " is known only after apply" + waits_on_text(source.waits_on) + ", so " +
+      finding.message = subject + " is " + later(graph) + waits_on_text(source.waits_on) + ", so " +
                         std::string(consequence) + ".";
       for (const std::string& ref : source.waits_on) finding.evidence.push_back(evidence_at(source.where, "waits on " + readable_ref(ref)));
       if (finding.evidence.empty()) finding.evidence.push_back(evidence_at(source.where, "value unknown in the plan"));
@@ -161,14 +163,14 @@ private:
                             std::any_of(document.statements.begin(), document.statements.end(),
                                         [](const policy::Statement& st) { return !st.readable && may_touch_kms(st); });
       const std::vector<std::string> unknown = unknown_values(document);
-      for (const std::string& value : unknown) finding.evidence.push_back(evidence_at(source.where, value + " is known only after apply"));
+      for (const std::string& value : unknown) finding.evidence.push_back(evidence_at(source.where, value + " is " + later(graph)));
       if ((problems.empty() || !relevant) && unknown.empty()) return;
       if (!problems.empty() && relevant) {
         finding.message = subject + " has parts tfkms cannot read (" + problems.front() + "), so " +
                           std::string(consequence) + " for them.";
         finding.fix = "Correct the policy element named in the evidence.";
       } else {
-        finding.message = subject + " contains values known only after apply (" + unknown.front() + "), so " +
+        finding.message = subject + " contains values " + later(graph) + " (" + unknown.front() + "), so " +
                           std::string(consequence) + " where they matter.";
         finding.fix = std::string(k_fix_unknown);
       }
