@@ -1,6 +1,7 @@
 // The decision tables of the access analysis: one policy::decide() per (variant, action, cell), and
 // the accesses built back from them.
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include "analysis/analysis_detail.hpp"
@@ -35,6 +36,32 @@ void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>&
     }
   }
 }
+
+/// The requests of one caller prepared for the actions of its rows: one per set of derived context
+/// keys (policy::same_derived_context), each set to the action at hand, since preparing copies and
+/// sorts the whole context.
+class PreparedRequests {
+public:
+  explicit PreparedRequests(const policy::Request& request) : m_request(request) {}
+
+  /// The request for `action` (catalogue index `index`), or nullptr when prepare() rejects it.
+  policy::PreparedRequest* get(std::string_view action, policy::ActionIndex index) {
+    for (policy::PreparedRequest& prepared : m_prepared) {
+      if (!policy::same_derived_context(prepared.action, index)) continue;
+      prepared.action = index;
+      return &prepared;
+    }
+    m_request.action = std::string(action);
+    auto prepared = policy::prepare(m_request);
+    if (!prepared) return nullptr;
+    m_prepared.push_back(std::move(prepared.value()));
+    return &m_prepared.back();
+  }
+
+private:
+  policy::Request m_request;
+  std::deque<policy::PreparedRequest> m_prepared; // stable addresses
+};
 
 std::string statement_label(const policy::Statement& statement) {
   std::string out = "statement " + std::to_string(statement.index);
@@ -72,12 +99,14 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
 
   policy::Request request;
   request.resource = analysis.key_arn;
+  request.context = analysis.fixed_context;
   policy::Decision decision;
   CellIndex index;
   for (std::size_t s = 0; s < by_subject.size(); ++s) {
     const std::vector<std::size_t>& subject_variants = by_subject[s];
     if (subject_variants.empty()) continue;
     request.principal = analysis.subjects[s].arn;
+    PreparedRequests prepared_requests(request);
     for (std::size_t act = 0; act < actions; ++act) {
       const Row& row = analysis.row(s, act);
       if (row.leader != act) continue;
@@ -93,17 +122,15 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
       for (const std::size_t v : subject_variants) {
         tables.outcomes[v * actions + act].assign(row.space.size(), policy::Outcome::unknown);
       }
-      request.action = std::string(analysis.actions[act]);
-      request.context = analysis.fixed_context;
-      auto prepared = policy::prepare(request);
-      if (!prepared) continue; // a caller or action prepare() rejects: every outcome stays unknown
-      CellContext cell_context(prepared.value().context, row.space.dimensions());
+      policy::PreparedRequest* prepared = prepared_requests.get(analysis.actions[act], analysis.action_indexes[act]);
+      if (prepared == nullptr) continue; // a caller prepare() rejects: every outcome stays unknown
+      CellContext cell_context(prepared->context, row.space.dimensions());
       for (std::size_t cell = 0; cell < row.space.size(); ++cell) {
         row.space.decode(cell, index);
         cell_context.apply(index);
         for (const std::size_t v : subject_variants) {
           decision.clear();
-          policy::decide(prepared.value(), &key_policy, variants[v].policies, analysis.grants, decision);
+          policy::decide(*prepared, &key_policy, variants[v].policies, analysis.grants, decision);
           policy::Outcome outcome = decision.outcome;
           if (outcome == policy::Outcome::unknown && decision.never_allowed) outcome = policy::Outcome::implicitly_denied;
           const std::size_t slot = v * actions + act;
@@ -144,9 +171,11 @@ std::vector<Membership> membership(const Analysis& analysis, const CellPredicate
       if (analysis.variants[v].identity == Identity::allows_all) with_identity = v;
       else plain = v;
     }
+    std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
     for (std::size_t a = 0; a < actions; ++a) {
       const std::size_t cells = analysis.row(s, a).space.size();
-      std::vector<bool> p(cells, false), w(cells, false);
+      p.assign(cells, false);
+      w.assign(cells, false);
       bool any_p = false, any_w = false;
       for (std::size_t c = 0; c < cells; ++c) {
         p[c] = plain && member(*plain, a, c);
@@ -154,8 +183,8 @@ std::vector<Membership> membership(const Analysis& analysis, const CellPredicate
         any_p = any_p || p[c];
         any_w = any_w || (w[c] && !p[c]);
       }
-      if (any_p) m.plain[a] = std::move(p);
-      if (any_w) m.with_identity[a] = std::move(w);
+      if (any_p) m.plain[a] = p;
+      if (any_w) m.with_identity[a] = w;
     }
   }
   return out;
@@ -231,7 +260,11 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
         if (!variant) continue;
         // Actions of the class with the same cells share one access.
         using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
-        std::map<Key, Access> by_cells;
+        struct Building {
+          Access access;
+          std::vector<policy::Reason> seen; ///< reasons already turned into grounds
+        };
+        std::map<Key, Building> by_cells;
         std::vector<const Key*> order;
         for (const std::string_view action : actions_of(action_class)) {
           const auto it = std::find(analysis.actions.begin(), analysis.actions.end(), action);
@@ -240,7 +273,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
           if (rows[a].empty()) continue;
           const Row& row = analysis.row(s, a);
           auto [entry, fresh] = by_cells.try_emplace(Key{row.dims, rows[a]});
-          Access& access = entry->second;
+          Access& access = entry->second.access;
           if (fresh) {
             order.push_back(&entry->first);
             access.subject = s;
@@ -253,6 +286,10 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
           const Variant& v = analysis.variants[*variant];
           const std::size_t slot = *variant * tables.actions + a;
           for (const policy::Reason& reason : outcome == policy::Outcome::unknown ? no_reasons : tables.allowing[slot]) {
+            // The actions of one access share most reasons; one seen before gives a ground already there.
+            std::vector<policy::Reason>& seen = entry->second.seen;
+            if (std::any_of(seen.begin(), seen.end(), [&](const policy::Reason& r) { return same_reason(r, reason); })) continue;
+            seen.push_back(reason);
             Ground ground = ground_of(analysis, v, reason);
             if (std::find(access.grounds.begin(), access.grounds.end(), ground) == access.grounds.end()) {
               access.grounds.push_back(std::move(ground));
@@ -271,7 +308,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
             }
           }
         }
-        for (const Key* key : order) out.push_back(std::move(by_cells.at(*key)));
+        for (const Key* key : order) out.push_back(std::move(by_cells.at(*key).access));
       }
     }
   }

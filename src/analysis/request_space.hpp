@@ -28,10 +28,13 @@ namespace tfkms::analysis {
 /// Sets the condition keys of one cell after another into a prepared request's context, in place
 /// (moving entries in and out of a pool, so the loop over cells does not allocate). The encryption
 /// context keys of a cell also give kms:EncryptionContextKeys. The context must not already carry
-/// the dimensions' keys.
+/// the dimensions' keys; it is given back without them, so one prepared request serves many rows.
 class CellContext {
 public:
   CellContext(std::vector<policy::ContextEntry>& context, const std::vector<Dimension>& dimensions);
+  ~CellContext() { take_out(); }
+  CellContext(const CellContext&) = delete;
+  CellContext& operator=(const CellContext&) = delete;
   /// Replaces the previous cell's entries with those of cell `index`.
   void apply(const CellIndex& index);
 

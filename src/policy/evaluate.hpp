@@ -98,6 +98,11 @@ struct PreparedRequest {
 /// Checks `request` (known KMS action, parsable principal) and indexes it.
 [[nodiscard]] model::Result<PreparedRequest> prepare(const Request& request);
 
+/// True when prepare() derives the same context keys for actions `a` and `b` (kms:CallerAccount
+/// comes with some actions only): a request prepared for one serves for the other once its `action`
+/// is set, which spares preparing it again.
+[[nodiscard]] bool same_derived_context(ActionIndex a, ActionIndex b);
+
 // ---------------------------------------------------------------------------------------------
 // Policies and grants
 

@@ -95,6 +95,10 @@ const std::vector<std::string>* PreparedRequest::find(std::string_view key_lower
   return &it->values;
 }
 
+bool same_derived_context(ActionIndex a, ActionIndex b) {
+  return kms_actions()[a].caller_account_key == kms_actions()[b].caller_account_key;
+}
+
 model::Result<PreparedRequest> prepare(const Request& request) {
   PreparedRequest out;
   out.principal = request.principal;
