@@ -164,3 +164,28 @@ TEST_CASE("an unreadable key policy is unknown, not 'no access'", "[policy]") {
   const auto key = compile(parse_document_text("{not json", PolicyKind::key_policy, tfkms::model::NoSymbols{}));
   CHECK(decide_case({k_app}, &key).outcome == Outcome::unknown);
 }
+
+TEST_CASE("a request prepared for one action serves another that derives the same keys", "[policy]") {
+  const auto request_for = [](const char* action) {
+    auto prepared = prepare({.principal = k_app, .principal_type = {}, .action = action, .resource = k_key_arn, .context = {}});
+    REQUIRE(prepared);
+    return prepared.value();
+  };
+  const PreparedRequest decrypt = request_for("kms:Decrypt");
+  const PreparedRequest synchronize = request_for("kms:SynchronizeMultiRegionKey");
+  // kms:CallerAccount comes with Decrypt, not with SynchronizeMultiRegionKey [SAR-KMS].
+  CHECK(decrypt.find("kms:calleraccount") != nullptr);
+  CHECK(synchronize.find("kms:calleraccount") == nullptr);
+  CHECK_FALSE(same_derived_context(decrypt.action, synchronize.action));
+
+  PreparedRequest retargeted = decrypt;
+  retargeted.action = request_for("kms:Encrypt").action;
+  REQUIRE(same_derived_context(decrypt.action, retargeted.action));
+  const auto key = key_policy(policy(json::array(
+      {key_statement("Allow", "*", json::array({"kms:Encrypt", "kms:SynchronizeMultiRegionKey"}),
+                     {{"StringEquals", {{"kms:CallerAccount", k_key_account}}}})})));
+  CHECK(decide(retargeted, &key, {}, {}).outcome == Outcome::allowed);
+  CHECK(decide(decrypt, &key, {}, {}).outcome == Outcome::implicitly_denied);
+  // Without the derived key, the same condition cannot match: the request must be prepared anew.
+  CHECK(decide(synchronize, &key, {}, {}).outcome == Outcome::implicitly_denied);
+}
