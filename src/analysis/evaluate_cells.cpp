@@ -247,9 +247,19 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
                                    policy::Outcome outcome) {
   std::vector<Access> out;
   const std::vector<policy::Reason> no_reasons;
+  // By action class: the positions of its actions in Analysis::actions.
+  std::vector<std::vector<std::size_t>> class_actions;
+  for (const ActionClass action_class : k_action_classes) {
+    std::vector<std::size_t>& positions = class_actions.emplace_back();
+    for (const std::string_view action : actions_of(action_class)) {
+      const auto it = std::find(analysis.actions.begin(), analysis.actions.end(), action);
+      if (it != analysis.actions.end()) positions.push_back(static_cast<std::size_t>(it - analysis.actions.begin()));
+    }
+  }
   for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
     const std::vector<std::size_t>& variants = variants_of(analysis, s);
-    for (const ActionClass action_class : k_action_classes) {
+    for (std::size_t class_position = 0; class_position < std::size(k_action_classes); ++class_position) {
+      const ActionClass action_class = k_action_classes[class_position];
       for (const bool needs_identity : {false, true}) {
         const auto& rows = needs_identity ? membership[s].with_identity : membership[s].plain;
         // The variant whose reasons explain this kind of access.
@@ -266,11 +276,9 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
         };
         std::map<Key, Building> by_cells;
         std::vector<const Key*> order;
-        for (const std::string_view action : actions_of(action_class)) {
-          const auto it = std::find(analysis.actions.begin(), analysis.actions.end(), action);
-          if (it == analysis.actions.end()) continue;
-          const auto a = static_cast<std::size_t>(it - analysis.actions.begin());
+        for (const std::size_t a : class_actions[class_position]) {
           if (rows[a].empty()) continue;
+          const std::string_view action = analysis.actions[a];
           const Row& row = analysis.row(s, a);
           auto [entry, fresh] = by_cells.try_emplace(Key{row.dims, rows[a]});
           Access& access = entry->second.access;

@@ -1,5 +1,6 @@
 #include "report/escape.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -93,6 +94,9 @@ std::string percent_encode(std::string_view text, std::string_view special) {
 } // namespace
 
 std::string terminal_safe(std::string_view text) {
+  // Nearly all text is printable ASCII, which needs no escaping: spare it the byte-by-byte scan.
+  const bool printable_ascii = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+  if (printable_ascii) return std::string(text);
   std::string out;
   out.reserve(text.size());
   scan(
