@@ -134,7 +134,8 @@ struct Membership {
   std::vector<std::vector<bool>> plain, with_identity;
 };
 
-/// A predicate over (variant index into Analysis::variants, action, cell of the row).
+/// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends only
+/// on outcomes evaluate() gave, so that a row decides like its leader.
 using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
 
 /// Membership per subject from `member`: graph principals take their one variant; other subjects

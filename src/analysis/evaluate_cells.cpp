@@ -173,7 +173,13 @@ std::vector<Membership> membership(const Analysis& analysis, const CellPredicate
     }
     std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
     for (std::size_t a = 0; a < actions; ++a) {
-      const std::size_t cells = analysis.row(s, a).space.size();
+      const Row& row = analysis.row(s, a);
+      if (row.leader != a) { // evaluate() gave it its leader's outcomes
+        m.plain[a] = m.plain[row.leader];
+        m.with_identity[a] = m.with_identity[row.leader];
+        continue;
+      }
+      const std::size_t cells = row.space.size();
       p.assign(cells, false);
       w.assign(cells, false);
       bool any_p = false, any_w = false;

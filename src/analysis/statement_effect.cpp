@@ -16,11 +16,8 @@ StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statemen
   effect.sid = document.statements[statement].sid;
   effect.effect = document.statements[statement].effect;
 
-  // An empty Action element matches no action: the statement is still there (indexes unchanged)
-  // but can no longer apply.
-  policy::Document masked_document = document;
-  masked_document.statements[statement].actions = policy::PatternElement{};
-  const policy::CompiledPolicy masked = policy::compile(std::move(masked_document));
+  // The statement is still there (indexes unchanged) but can no longer apply.
+  const policy::CompiledPolicy masked = policy::without_statement(a.key_policy, statement);
   const detail::Tables without = detail::evaluate(a, masked, a.variants, {&a.tables, statement});
   const detail::Tables& with = a.tables;
 

@@ -97,6 +97,16 @@ CompiledPolicy compile(Document document) {
   return CompiledPolicy(std::move(compiled));
 }
 
+CompiledPolicy without_statement(const CompiledPolicy& policy, std::size_t statement) {
+  auto copy = std::make_shared<detail::CompiledDocument>(policy.compiled());
+  for (std::size_t i = 0; i < copy->statements.size(); ++i) copy->statements[i].source = &copy->document.statements[i];
+  if (statement < copy->statements.size()) {
+    copy->document.statements[statement].actions = PatternElement{};
+    copy->statements[statement] = compile_statement(copy->document.statements[statement], copy->document.variables_enabled());
+  }
+  return CompiledPolicy(std::move(copy));
+}
+
 CompiledGrant compile(GrantSpec grant) {
   CompiledGrant compiled;
   for (const std::string& operation : grant.operations) {

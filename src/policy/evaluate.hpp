@@ -128,6 +128,11 @@ private:
 /// Compiles `document` (an unreadable document compiles to one whose every decision is unknown).
 [[nodiscard]] CompiledPolicy compile(Document document);
 
+/// `policy` with statement `statement` made to match no action (its Action element emptied), every
+/// index unchanged: the policy as it would be without that statement. Same as compiling the edited
+/// document, without compiling the other statements again.
+[[nodiscard]] CompiledPolicy without_statement(const CompiledPolicy& policy, std::size_t statement);
+
 /// A grant on the key, as CreateGrant / aws_kms_grant define it (kms-reference §5).
 struct GrantSpec {
   model::Value grantee;                   ///< principal ARN, account principal or service principal

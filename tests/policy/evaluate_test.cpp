@@ -1,4 +1,5 @@
 // The worked decisions of kms-reference §7 (account 111111111111 owns the key, 222222222222 is external).
+#include "policy/compiled.hpp"
 #include "support.hpp"
 
 using namespace tfkms::policy;
@@ -188,4 +189,29 @@ TEST_CASE("a request prepared for one action serves another that derives the sam
   CHECK(decide(decrypt, &key, {}, {}).outcome == Outcome::implicitly_denied);
   // Without the derived key, the same condition cannot match: the request must be prepared anew.
   CHECK(decide(synchronize, &key, {}, {}).outcome == Outcome::implicitly_denied);
+}
+
+TEST_CASE("a policy without one statement decides like the edited document compiled anew", "[policy]") {
+  const json statements = json::array(
+      {root_delegation(), key_statement("Allow", aws(role(k_key_account, "App")), json::array({"kms:Decrypt", "kms:Encrypt"})),
+       key_statement("Deny", "*", "kms:Encrypt", {{"StringNotEquals", {{"kms:CallerAccount", k_key_account}}}})});
+  const CompiledPolicy whole = key_policy(policy(statements));
+  for (std::size_t masked = 0; masked < statements.size(); ++masked) {
+    Document edited = whole.document();
+    edited.statements[masked].actions = PatternElement{};
+    const CompiledPolicy expected = compile(std::move(edited));
+    const CompiledPolicy cheap = without_statement(whole, masked);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      CHECK(cheap.actions_of_statement(i) == expected.actions_of_statement(i));
+      CHECK(&cheap.compiled().statements[i].source->effect == &cheap.document().statements[i].effect);
+    }
+    CHECK(cheap.actions_of_statement(masked) == 0);
+    for (const char* action : {"kms:Decrypt", "kms:Encrypt"}) {
+      for (const std::string& caller : {k_app, k_partner}) {
+        CHECK(outcome({caller, action}, &cheap, {allow_everything()}) == outcome({caller, action}, &expected, {allow_everything()}));
+      }
+    }
+  }
+  // The original is untouched.
+  CHECK(whole.actions_of_statement(1) != 0);
 }
