@@ -86,6 +86,7 @@ KeyAccess::KeyAccess(std::shared_ptr<const detail::Analysis> analysis) : m_analy
 
 const model::Graph& KeyAccess::graph() const { return *m_analysis->graph; }
 model::KeyId KeyAccess::key() const { return m_analysis->key; }
+const std::string& KeyAccess::key_account() const { return m_analysis->key_account; }
 const std::vector<Subject>& KeyAccess::subjects() const { return m_analysis->subjects; }
 const std::vector<Access>& KeyAccess::accesses() const { return m_analysis->accesses; }
 const policy::CompiledPolicy& KeyAccess::key_policy() const { return m_analysis->key_policy; }

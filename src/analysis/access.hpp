@@ -110,6 +110,8 @@ public:
 
   [[nodiscard]] const model::Graph& graph() const;
   [[nodiscard]] model::KeyId key() const;
+  /// The key's account, resolved: a 12-digit id, or model::k_this_account when the input does not say.
+  [[nodiscard]] const std::string& key_account() const;
   [[nodiscard]] const std::vector<Subject>& subjects() const;
   /// Every access that is allowed or unknown, by subject then class.
   [[nodiscard]] const std::vector<Access>& accesses() const;

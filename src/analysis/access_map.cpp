@@ -80,7 +80,7 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
   KeyAccessMap map;
   map.where = key.source;
   map.name = key.source.name().empty() ? key.arn : key.source.name();
-  map.account = key.account;
+  map.account = analysis.key_account();
   map.planned_action = key.planned_action;
   map.policy_known = analysis.key_policy_known();
   map.aws_managed = key.kind == model::KeyKind::aws_managed;

@@ -62,6 +62,28 @@ class Access(unittest.TestCase):
         self.assertIn("tfkms: error:", result.stderr)
 
 
+    def test_aws_managed_key_names_its_resolved_account(self):
+        # The graph spells "the deployment account" with internal markers; output must never show them.
+        for path, account in [("fixtures/demo/plan.json", "111122223333"),
+                              ("fixtures/loaders/cloudformation/managed_key_defaults.yaml", "this-account")]:
+            with self.subTest(path=path):
+                result = run("access", "--format", "json", path)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                keys = json.loads(result.stdout)["inputs"][0]["keys"]
+                managed = [key for key in keys if key["key"].startswith("AWS managed key")]
+                self.assertTrue(managed)
+                self.assertEqual({key["account"] for key in managed}, {account})
+
+    def test_no_output_carries_internal_markers(self):
+        fixtures = [os.path.join(folder, name) for folder, _, names in os.walk("fixtures") for name in names
+                    if name.endswith((".json", ".yaml", ".yml")) and not name.endswith(".expected.json")]
+        self.assertGreater(len(fixtures), 50)
+        for path in fixtures:
+            for output_format in ("json", "text", "markdown"):
+                result = run("access", "--format", output_format, path)
+                self.assertNotRegex(result.stdout + result.stderr, r"[\x01\x02]|\\u000[12]|\\x0[12]", f"{path} ({output_format})")
+
+
 class Diff(unittest.TestCase):
     def test_gain_outside_the_account_fails_with_tfkms020(self):
         result = run("diff", ACCOUNT, "--format", "json", CROSS)
