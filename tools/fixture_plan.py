@@ -11,7 +11,10 @@ Description (JSON on stdin):
                   "refs": {"key_id": "aws_kms_key.k.key_id"},      # attributes set from references
                                                                    # (nested: "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id")
                   "known_refs": {"bucket": {"ref": "aws_s3_bucket.b.id", "value": "data"}},  # known reference
-                  "unknown": ["grant_id"]}]}                       # further computed attributes
+                  "unknown": ["grant_id"]}],                       # further computed attributes
+   "data": [{"address": "data.aws_kms_alias.s3",                   # data sources read during the plan:
+             "config": {"name": "alias/aws/s3"},                   # their arguments
+             "values": {"name": "alias/aws/s3", "target_key_arn": "arn:aws:kms:..."}}]}  # what was read
 Usage: tools/fixture_plan.py < description.json > fixture.tfplan.json
 """
 import json
@@ -159,6 +162,16 @@ def build(spec):
         config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
                        "provider_config_key": "aws", "expressions": dict(sorted(expressions.items())),
                        "schema_version": 0})
+    data_read = []
+    for source in spec.get("data", []):
+        address = source["address"]
+        rtype, name = address.split(".")[-2:]
+        data_read.append({"address": address, "mode": "data", "type": rtype, "name": name,
+                          "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                          "values": source["values"], "sensitive_values": {}})
+        config.append({"address": address, "mode": "data", "type": rtype, "name": name,
+                       "provider_config_key": "aws", "schema_version": 0,
+                       "expressions": {k: expression(v) for k, v in source.get("config", {}).items()}})
     config.insert(0, {"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity",
                       "name": "current", "provider_config_key": "aws", "schema_version": 0})
     plan = {
@@ -171,7 +184,7 @@ def build(spec):
                            "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
                            "values": {"account_id": account, "arn": f"arn:aws:iam::{account}:user/ci",
                                       "id": account, "user_id": "AIDAEXAMPLEUSERID"},
-                           "sensitive_values": {}}]}}},
+                           "sensitive_values": {}}] + data_read}}},
         "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}},
                           "root_module": {"resources": config}},
         "timestamp": "2026-11-23T12:00:00Z", "applyable": True, "complete": True, "errored": False,

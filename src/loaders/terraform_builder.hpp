@@ -26,6 +26,7 @@ private:
   void detect_environment();
   void define_symbols();
   void add_keys();
+  void add_managed_key_lookups();
   void link_replicas();
   void add_key_policies();
   void add_aliases();

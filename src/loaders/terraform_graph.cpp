@@ -56,6 +56,7 @@ model::Graph Builder::build() {
   detect_environment();
   define_symbols();
   add_keys();
+  add_managed_key_lookups();
   add_key_policies();
   add_aliases();
   add_grants();
@@ -300,6 +301,25 @@ void Builder::add_key_policies() {
     key.policy = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
     key.policy_address = resource.address;
     if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false)) key.bypass_policy_lockout_safety_check = true;
+  }
+}
+
+// AWS managed keys looked up by data sources (kms-reference §4.2, rule 2). Read during the plan,
+// data.aws_kms_alias.x.target_key_arn and data.aws_kms_key.x.arn reach the resources that use them as
+// the key's real ARN, which would otherwise name a key outside the input: it names the AWS managed key.
+void Builder::add_managed_key_lookups() {
+  for (const Resource& resource : m_context.document().resources) {
+    if (!resource.data || (resource.type != "aws_kms_alias" && resource.type != "aws_kms_key")) continue;
+    const bool alias = resource.type == "aws_kms_alias";
+    const auto name = text(resource, alias ? "name" : "key_id");
+    const auto arn = text(resource, alias ? "target_key_arn" : "arn");
+    if (!name || !arn || model::has_symbols(*name) || model::has_symbols(*arn) || !arn->starts_with("arn:")) continue;
+    const std::size_t keys_before = m_graph.keys.size();
+    const model::KeyRef ref = m_graph.resolve_key(*name);
+    // The graph has one AWS managed key per service: an ARN looked up for it again (another region)
+    // keeps naming a key outside the input.
+    if (ref.kind != model::KeyRef::Kind::node || m_graph.keys.size() == keys_before) continue;
+    m_graph.key(*ref.key).arn = *arn; // before anything resolves it (Graph::resolve_key)
   }
 }
 

@@ -98,8 +98,11 @@ void Builder::add_data_stores() {
     }
     m_graph.data_stores.push_back(std::move(store));
     index_store(m_graph.data_stores.size() - 1);
+    // Known, or as a reference to it resolves when it is known only after apply: a queue policy names
+    // its queue by the queue's id (its URL).
     for (const char* attribute : {"id", "url", "arn"}) {
-      if (auto alias = text(resource, attribute); alias && !model::has_symbols(*alias)) m_stores_by_ref.emplace(*alias, m_graph.data_stores.size() - 1);
+      const std::string alias = text(resource, attribute).value_or(model::symbol(resource.address + "." + attribute));
+      m_stores_by_ref.emplace(resolved(alias), m_graph.data_stores.size() - 1);
     }
   }
 }

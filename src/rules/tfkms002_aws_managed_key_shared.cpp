@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "analysis/access.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 #include "policy/policy_source.hpp"
@@ -145,6 +146,12 @@ public:
                     [&](const Sharing& item) { return can_use(context, key, key_policy, allow_all, store, item); });
       if (!shared.empty()) out.report(describe(store, key, shared), store.source);
     }
+    for (const model::Grant& grant : graph.grants) {
+      if (grant.key.kind != model::KeyRef::Kind::node || !grant.key.key) continue;
+      const model::Key& key = graph.key(*grant.key.key);
+      if (key.kind != model::KeyKind::aws_managed || account_can_create_grant(context.access(*grant.key.key))) continue;
+      out.report(describe(context, grant, key), grant.source);
+    }
   }
 
 private:
@@ -263,6 +270,41 @@ private:
     if (!prepared) return false; // the AWS rule (§4.1) stands on its own when the request cannot be built
     const policy::Decision decision = policy::decide(prepared.value(), &key_policy, allow_all, {});
     return decision.outcome == policy::Outcome::allowed;
+  }
+
+  // Whether a principal of the key's own account, with an identity policy that allows everything, can
+  // call CreateGrant directly, as aws_kms_grant does: not through a service (no kms:ViaService). The
+  // fixed policy of an AWS managed key allows CreateGrant only through its service (kms-reference §4.1).
+  static bool account_can_create_grant(const analysis::KeyAccess& access) {
+    for (const analysis::Subject& subject : access.subjects()) {
+      const bool own_account = subject.key_account && (subject.kind == analysis::SubjectKind::account_root ||
+                                                       subject.kind == analysis::SubjectKind::account_principals);
+      if (!own_account) continue;
+      const analysis::Answer answer = analysis::can(access, {std::nullopt, subject.arn, true}, "kms:CreateGrant",
+                                                    {{"kms:GrantIsForAWSResource", {"false"}}});
+      if (answer.outcome != policy::Outcome::implicitly_denied && answer.outcome != policy::Outcome::explicitly_denied) {
+        return true; // allowed, or unknown: claim nothing
+      }
+    }
+    return false;
+  }
+
+  static Finding describe(const RuleContext& context, const model::Grant& grant, const model::Key& key) {
+    Finding finding = new_finding(k_info);
+    const std::string alias = "alias/aws/" + key.managed_service;
+    const model::Value grantee = model::resolve_value(grant.grantee, context.graph);
+    const std::optional<std::string> grantee_account = grantee.known() ? account_of(grantee.text) : std::nullopt;
+    const bool other_account = grantee_account && context.is_external(*grantee_account);
+    finding.message = "Grant " + grant.source.name() + " is on the AWS managed key " + alias +
+                      ", whose fixed policy lets no principal call CreateGrant directly, as this resource does (the key "
+                      "is used only through " + key.managed_service + ", kms:ViaService): the apply will fail" +
+                      (other_account ? ", and no grant or policy can let account " + *grantee_account + " use an AWS managed key."
+                                     : ".");
+    finding.evidence.push_back(evidence_at(grant.source, "grant on " + alias));
+    if (grantee.known()) finding.evidence.push_back(evidence_at(grant.source, "grantee_principal = " + grantee.text));
+    finding.fix = "Create the grant on a customer managed key (aws_kms_key) whose key policy lets the deploying "
+                  "principal create it; an AWS managed key serves only its service, on its own account's behalf.";
+    return finding;
   }
 
   static Finding describe(const model::DataStore& store, const model::Key& key,

@@ -258,3 +258,32 @@ TEST_CASE("plan: a Terraform 0.12 reference to a key without its attribute names
   REQUIRE(graph.aliases[0].target.key);
   CHECK(graph.key(*graph.aliases[0].target.key).source.address == "aws_kms_key.logs");
 }
+
+TEST_CASE("plan: an AWS managed key looked up by a data source, and a queue policy on a queue known after apply",
+          "[loaders][terraform]") {
+  const std::string fixtures = std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS002";
+  SECTION("data.aws_kms_key with key_id alias/aws/sqs: its ARN names the AWS managed key; the policy finds its queue") {
+    const Graph graph = load(fixtures + "/positive/queue_on_aws_sqs_looked_up_by_data_source_shared_with_other_account.tfplan.json");
+    REQUIRE(graph.data_stores.size() == 1);
+    const auto& queue = graph.data_stores[0];
+    CHECK(queue.source.address == "aws_sqs_queue.orders");
+    CHECK(queue.resource_policy_address == "aws_sqs_queue_policy.orders");
+    REQUIRE(queue.key.kind == KeyRef::Kind::node);
+    const auto& key = graph.key(*queue.key.key);
+    CHECK(key.kind == tfkms::model::KeyKind::aws_managed);
+    CHECK(key.managed_service == "sqs");
+    CHECK(key.arn == "arn:aws:kms:us-east-1:111122223333:key/7b2d1f1f-2e3c-4d4e-8f9a-123456789abc");
+  }
+  SECTION("data.aws_kms_alias alias/aws/s3: the grant's key is the AWS managed key") {
+    const Graph graph = load(fixtures + "/positive/grant_on_aws_managed_key_looked_up_by_alias.tfplan.json");
+    REQUIRE(graph.grants.size() == 1);
+    REQUIRE(graph.grants[0].key.kind == KeyRef::Kind::node);
+    CHECK(graph.key(*graph.grants[0].key.key).managed_service == "s3");
+  }
+  SECTION("an alias of a customer managed key stays a key outside the input") {
+    const Graph graph = load(fixtures + "/negative/grant_on_customer_key_looked_up_by_alias.tfplan.json");
+    REQUIRE(graph.grants.size() == 1);
+    CHECK(graph.grants[0].key.kind == KeyRef::Kind::outside);
+    CHECK(graph.keys.empty());
+  }
+}
