@@ -104,7 +104,7 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
   load.account_id = options.account_id;
   load.parameters = *parameters;
   int exit_code = k_exit_clean;
-  nlohmann::json inputs = nlohmann::json::array();
+  report::AccessJsonWriter json(out);
   for (const std::string& path : expand(options.paths)) {
     auto input = loaders::load_file(path, load);
     if (!input) {
@@ -116,9 +116,7 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
     for (const model::Diagnostic& diagnostic : graph.diagnostics) err << "tfkms: " << diagnostic.to_string() << '\n';
     const analysis::AccessMap map = analysis::map_access(graph);
     if (options.format == "json") {
-      nlohmann::json entry = report::access_json(map);
-      entry["input"] = path;
-      inputs.push_back(std::move(entry));
+      json.add(map, path);
     } else if (options.format == "markdown") {
       report::write_access_markdown(map, out);
     } else {
@@ -126,11 +124,7 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
       report::write_access_text(map, out);
     }
   }
-  if (options.format == "json") {
-    out << nlohmann::json{{"version", TFKMS_VERSION}, {"inputs", std::move(inputs)}}.dump(2, ' ', false,
-                                                                                         nlohmann::json::error_handler_t::replace)
-        << '\n';
-  }
+  if (options.format == "json") json.finish(TFKMS_VERSION);
   return exit_code;
 }
 

@@ -168,25 +168,58 @@ void write_access_markdown(const analysis::AccessMap& map, std::ostream& out) {
   out << '\n';
 }
 
-Json access_json(const analysis::AccessMap& map) {
-  Json keys = Json::array();
-  for (const analysis::KeyAccessMap& key : map.keys) {
-    Json entries = Json::array();
-    for (const AccessEntry& entry : key.entries) entries.push_back(entry_json(entry));
-    keys.push_back(Json{{"key", key.name},
-                        {"file", key.where.file},
-                        {"account", key.account},
-                        {"planned_action", key.planned_action},
-                        {"policy_known", key.policy_known},
-                        {"notes", key.notes},
-                        {"data_stores", key.data_stores},
-                        {"access", std::move(entries)}});
-  }
+namespace {
+
+Json key_json(const analysis::KeyAccessMap& key) {
+  Json entries = Json::array();
+  for (const AccessEntry& entry : key.entries) entries.push_back(entry_json(entry));
+  return Json{{"key", key.name},
+              {"file", key.where.file},
+              {"account", key.account},
+              {"planned_action", key.planned_action},
+              {"policy_known", key.policy_known},
+              {"notes", key.notes},
+              {"data_stores", key.data_stores},
+              {"access", std::move(entries)}};
+}
+
+Json stores_json(const analysis::AccessMap& map) {
   Json stores = Json::array();
   for (const analysis::DataStoreAccess& store : map.data_stores) {
     stores.push_back(Json{{"data_store", store.name}, {"kind", store.kind}, {"key", store.key}, {"key_text", store.key_text}});
   }
-  return Json{{"keys", std::move(keys)}, {"data_stores", std::move(stores)}};
+  return stores;
+}
+
+/// Prints `value` as Json::dump(2) prints it `depth` levels deep in a document (invalid UTF-8 replaced).
+void dump_at(std::ostream& out, const Json& value, unsigned depth) {
+  nlohmann::detail::serializer<Json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                Json::error_handler_t::replace);
+  serializer.dump(value, true, false, 2, 2 * depth);
+}
+
+} // namespace
+
+// The document's skeleton, with members in the order Json sorts them: {"inputs": [{"data_stores",
+// "input", "keys": [...]}, ...], "version"}; an empty array prints as [].
+void AccessJsonWriter::add(const analysis::AccessMap& map, const std::string& path) {
+  m_out << (m_any_input ? ",\n    {\n      \"data_stores\": " : "{\n  \"inputs\": [\n    {\n      \"data_stores\": ");
+  m_any_input = true;
+  dump_at(m_out, stores_json(map), 3);
+  m_out << ",\n      \"input\": ";
+  dump_at(m_out, Json(path), 3);
+  m_out << ",\n      \"keys\": [";
+  for (std::size_t i = 0; i < map.keys.size(); ++i) {
+    m_out << (i == 0 ? "\n        " : ",\n        ");
+    dump_at(m_out, key_json(map.keys[i]), 4);
+  }
+  m_out << (map.keys.empty() ? "]\n    }" : "\n      ]\n    }");
+}
+
+void AccessJsonWriter::finish(const std::string& version) {
+  m_out << (m_any_input ? "\n  ],\n  \"version\": " : "{\n  \"inputs\": [],\n  \"version\": ");
+  dump_at(m_out, Json(version), 1);
+  m_out << "\n}\n";
 }
 
 std::string changes_text(const analysis::AccessDiff& diff) {

@@ -15,7 +15,22 @@ namespace tfkms::report {
 /// every data store and the key its access goes through.
 void write_access_text(const analysis::AccessMap& map, std::ostream& out);
 void write_access_markdown(const analysis::AccessMap& map, std::ostream& out);
-[[nodiscard]] nlohmann::json access_json(const analysis::AccessMap& map);
+
+/// Writes `tfkms access --format json`, {"inputs": [{"data_stores", "input", "keys"}, ...], "version"},
+/// exactly as nlohmann::json would print it with an indent of 2, but key by key as the inputs come: a
+/// document of a large plan's access would take several times the size of its text.
+class AccessJsonWriter {
+public:
+  explicit AccessJsonWriter(std::ostream& out) : m_out(out) {}
+  /// The access of one input (`path`).
+  void add(const analysis::AccessMap& map, const std::string& path);
+  /// Closes the document.
+  void finish(const std::string& version);
+
+private:
+  std::ostream& m_out;
+  bool m_any_input = false;
+};
 
 /// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change), then the data
 /// stores whose key changed, after how many keys and data stores were compared. Empty diff: one line
