@@ -1,6 +1,7 @@
 #include "report/access_tables.hpp"
 
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "sample_reports.hpp"
 
@@ -101,4 +102,54 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
     REQUIRE(json.at("data_store_changes").size() == 1);
     CHECK(json.at("data_store_changes")[0].at("key_after") == "alias/aws/s3");
   }
+}
+
+TEST_CASE("the streamed access JSON is the document nlohmann would print", "[report][access_tables]") {
+  using nlohmann::json;
+  tfkms::analysis::AccessMap with_key;
+  tfkms::analysis::KeyAccessMap key;
+  key.name = "aws_kms_key.app";
+  key.account = "111122223333";
+  key.notes = {"a note with \"quotes\" and \xff invalid UTF-8"};
+  tfkms::analysis::AccessEntry entry;
+  entry.subject = "aws_iam_role.app";
+  entry.actions = {"kms:Decrypt"};
+  entry.conditions = "always";
+  entry.grounds = {"key policy statement 0"};
+  key.entries = {entry, entry};
+  with_key.keys = {key, key};
+  with_key.data_stores = {{{}, "aws_s3_bucket.data", "s3 bucket", "aws_kms_key.app", ""}};
+  const tfkms::analysis::AccessMap empty;
+
+  const auto streamed = [](const std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>& inputs) {
+    std::ostringstream out;
+    tfkms::report::AccessJsonWriter writer(out);
+    for (const auto& [map, path] : inputs) writer.add(*map, path);
+    writer.finish("9.9.9");
+    return out.str();
+  };
+  // What the writer must equal: the whole document, printed at once.
+  const auto document = [](const std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>& inputs) {
+    json all = json::array();
+    for (const auto& [map, path] : inputs) {
+      const json parsed = json::parse([&] {
+        std::ostringstream one;
+        tfkms::report::AccessJsonWriter writer(one);
+        writer.add(*map, path);
+        writer.finish("x");
+        return one.str();
+      }(), nullptr, true, true)["inputs"][0];
+      all.push_back(parsed);
+    }
+    return json{{"inputs", all}, {"version", "9.9.9"}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  };
+  for (const auto& inputs : std::vector<std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>>{
+           {}, {{&empty, "a.json"}}, {{&with_key, "b.json"}}, {{&empty, "a.json"}, {&with_key, "b.json"}, {&empty, "c.json"}}}) {
+    CHECK(streamed(inputs) == document(inputs));
+  }
+  // Its content, not only its layout: two keys, each with both entries, and the data store.
+  const json parsed = json::parse(streamed({{&with_key, "b.json"}}), nullptr, true, true);
+  CHECK(parsed["inputs"][0]["keys"].size() == 2);
+  CHECK(parsed["inputs"][0]["keys"][1]["access"].size() == 2);
+  CHECK(parsed["inputs"][0]["data_stores"][0]["data_store"] == "aws_s3_bucket.data");
 }
