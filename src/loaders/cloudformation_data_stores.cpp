@@ -184,6 +184,7 @@ void ResourceMapper::add_resource_policy(Resource& resource) {
     outside.service = std::string(type->service);
     outside.name = model::display(target);
     outside.key.kind = model::KeyRef::Kind::unknown;
+    outside.outside_input = true;
     outside.resource_policy = document;
     outside.resource_policy_address = resource.logical_id;
     m_graph.data_stores.push_back(std::move(outside));

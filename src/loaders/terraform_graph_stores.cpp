@@ -99,10 +99,12 @@ void Builder::add_data_stores() {
     m_graph.data_stores.push_back(std::move(store));
     index_store(m_graph.data_stores.size() - 1);
     // Known, or as a reference to it resolves when it is known only after apply: a queue policy names
-    // its queue by the queue's id (its URL).
+    // its queue by the queue's id (its URL); Terraform 0.12 plans record references without the attribute.
+    const std::size_t index = m_graph.data_stores.size() - 1;
+    m_stores_by_ref.emplace(resolved(model::symbol(resource.address)), index);
     for (const char* attribute : {"id", "url", "arn"}) {
       const std::string alias = text(resource, attribute).value_or(model::symbol(resource.address + "." + attribute));
-      m_stores_by_ref.emplace(resolved(alias), m_graph.data_stores.size() - 1);
+      m_stores_by_ref.emplace(resolved(alias), index);
     }
   }
 }
@@ -128,6 +130,8 @@ std::size_t Builder::store_named(model::DataStoreKind kind, std::string_view ser
   store.kind = kind;
   store.service = std::string(service);
   store.name = resolved(raw_name);
+  store.outside_input = true;
+  store.key.kind = model::KeyRef::Kind::unknown; // an encryption configuration in the input may set it
   m_graph.data_stores.push_back(std::move(store));
   index_store(m_graph.data_stores.size() - 1);
   return m_graph.data_stores.size() - 1;

@@ -150,6 +150,9 @@ struct DataStore {
   KeyRef key;          ///< Kind::none when not encrypted with KMS
   PolicySource resource_policy; ///< bucket/queue/topic/secret policy
   std::string resource_policy_address; ///< the separate policy resource, when there is one
+  /// Only a separate resource of the input (its policy, its encryption configuration) names the store,
+  /// which is defined elsewhere: its key is unknown unless that resource sets it.
+  bool outside_input = false;
 };
 
 /// What a graph was read from: it decides how findings speak of values not known before deployment.

@@ -91,7 +91,8 @@ public:
     for (const model::DataStore& store : graph.data_stores) {
       // Which key a store uses matters when its resource policy may share it (TFKMS002).
       if (store.resource_policy.state != model::PolicySource::State::absent) {
-        check_key_ref(graph, store.key, "Resource", store.source, out);
+        if (store.outside_input && store.key.kind == model::KeyRef::Kind::unknown) check_store_outside(store, out);
+        else check_key_ref(graph, store.key, "Resource", store.source, out);
       }
       // A store on an AWS managed key is checked for cross-account sharing (TFKMS002) through its
       // resource policy, so that policy must be readable.
@@ -109,6 +110,19 @@ private:
   static constexpr std::string_view k_fix_unknown =
       "Make the value known at plan time (a literal, or a resource or data source in the same configuration), or "
       "review it by hand and suppress this finding with a reason.";
+
+  // A policy for a store the input does not define: nothing in the input says which key encrypts it.
+  static void check_store_outside(const model::DataStore& store, FindingSink& out) {
+    const std::string name = display_text(store.name);
+    Finding finding = new_finding(k_info);
+    finding.message = store.source.name() + " sets the policy of " + name +
+                      ", which tfkms does not find in the input, so which KMS key encrypts it, and whether the "
+                      "policy shares data that key cannot serve to the principals it lets in, is not checked.";
+    finding.evidence.push_back(evidence_at(store.source, "policy of " + name));
+    finding.fix = "Check " + name + " where it is defined: if it uses an AWS managed key (alias/aws/...), principals "
+                  "of other accounts this policy lets in cannot read its data. Then suppress this finding with a reason.";
+    out.report(std::move(finding), store.source);
+  }
 
   static std::string later(const model::Graph& graph) { return std::string(model::known_only_later(graph.format)); }
 

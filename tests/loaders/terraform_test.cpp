@@ -287,3 +287,23 @@ TEST_CASE("plan: an AWS managed key looked up by a data source, and a queue poli
     CHECK(graph.keys.empty());
   }
 }
+
+TEST_CASE("plan: a store policy finds its store, or says the store is defined elsewhere", "[loaders][terraform]") {
+  SECTION("Terraform 0.12 records the reference without its attribute: the policy still finds the bucket") {
+    const Graph graph = load(std::string(TFKMS_SHARED_DIR) +
+                             "/corpus/terraform-plans/policy-engine/pkg__input__golden_test__tfplan__example-01__plan.json");
+    REQUIRE(graph.data_stores.size() == 1);
+    CHECK(graph.data_stores[0].source.address == "aws_s3_bucket.example");
+    CHECK(graph.data_stores[0].resource_policy_address == "aws_s3_bucket_policy.example");
+    CHECK_FALSE(graph.data_stores[0].outside_input);
+    CHECK(graph.data_stores[0].key.kind == KeyRef::Kind::none);
+  }
+  SECTION("a bucket the plan does not define: its key is unknown, never taken to be none") {
+    const Graph graph =
+        load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS010/positive/bucket_policy_for_bucket_defined_elsewhere.tfplan.json");
+    REQUIRE(graph.data_stores.size() == 1);
+    CHECK(graph.data_stores[0].outside_input);
+    CHECK(graph.data_stores[0].name == "acme-shared-exports");
+    CHECK(graph.data_stores[0].key.kind == KeyRef::Kind::unknown);
+  }
+}
