@@ -97,10 +97,10 @@ void Builder::add_data_stores() {
       break;
     }
     m_graph.data_stores.push_back(std::move(store));
-    index_store(m_graph.data_stores.size() - 1);
+    const std::size_t index = m_graph.data_stores.size() - 1;
+    index_store(index);
     // Known, or as a reference to it resolves when it is known only after apply: a queue policy names
     // its queue by the queue's id (its URL); Terraform 0.12 plans record references without the attribute.
-    const std::size_t index = m_graph.data_stores.size() - 1;
     m_stores_by_ref.emplace(resolved(model::symbol(resource.address)), index);
     for (const char* attribute : {"id", "url", "arn"}) {
       const std::string alias = text(resource, attribute).value_or(model::symbol(resource.address + "." + attribute));
