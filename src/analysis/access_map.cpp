@@ -118,7 +118,9 @@ void add_data_stores(const model::Graph& graph, AccessMap& map) {
       access.key = key.name;
       key.data_stores.push_back(access.name);
     } else {
-      access.key_text = store.key.kind == model::KeyRef::Kind::none ? "not encrypted with KMS" : store.key.text;
+      // Resolved, with a reference unknown before apply shown as ${REF}, never as the graph's marker.
+      access.key_text = store.key.kind == model::KeyRef::Kind::none ? "not encrypted with KMS"
+                                                                     : model::resolve_value(store.key.text, graph).text;
     }
     map.data_stores.push_back(std::move(access));
   }

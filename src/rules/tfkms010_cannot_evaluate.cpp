@@ -91,7 +91,9 @@ public:
     for (const model::DataStore& store : graph.data_stores) {
       // Which key a store uses matters when its resource policy may share it (TFKMS002).
       if (store.resource_policy.state != model::PolicySource::State::absent) {
-        if (store.outside_input && store.key.kind == model::KeyRef::Kind::unknown) check_store_outside(store, out);
+        // Defined elsewhere, and no resource of the input says which key encrypts it.
+        const bool key_unsaid = store.key.kind == model::KeyRef::Kind::unknown && store.key.text.empty();
+        if (store.outside_input && key_unsaid) check_store_outside(store, out);
         else check_key_ref(graph, store.key, "Resource", store.source, out);
       }
       // A store on an AWS managed key is checked for cross-account sharing (TFKMS002) through its
