@@ -8,6 +8,17 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh --with-test-tools
 jobs=$(nproc)
 
+# The shared folder (corpus, seeds) sits beside the checkout. A clone made elsewhere finds it beside
+# the local repository it was cloned from; TFKMS_SHARED_DIR, when set, wins.
+if [[ -z "${TFKMS_SHARED_DIR:-}" && ! -d ../shared ]]; then
+  origin=$(git config --get remote.origin.url || true)
+  if [[ -n "$origin" && -d "$origin/../shared" ]]; then
+    TFKMS_SHARED_DIR=$(cd "$origin/../shared" && pwd)
+    export TFKMS_SHARED_DIR
+    echo "== shared folder: $TFKMS_SHARED_DIR (beside $origin)"
+  fi
+fi
+
 echo "== build (Release, -Werror)"
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DTFKMS_WERROR=ON >/dev/null
 cmake --build build/test -j "$jobs"

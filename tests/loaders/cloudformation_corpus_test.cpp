@@ -3,8 +3,8 @@
 // really invalid (listed below with the reason, checked by hand against each file and against an
 // independent parse: not YAML/JSON, not a mapping, no Resources, or an empty Resources), and all others load.
 #include "loaders/cloudformation.hpp"
+#include "shared_dir.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -41,9 +41,7 @@ const std::map<std::string, std::string> k_invalid = {
 };
 
 std::filesystem::path corpus_root() {
-  // Worktrees may sit where ../shared is not the shared folder; the environment can point at it.
-  const char* from_environment = std::getenv("TFKMS_SHARED_DIR");
-  return std::filesystem::path(from_environment ? from_environment : TFKMS_SHARED_DIR) / "corpus" / "cloudformation";
+  return tfkms::testing::shared_dir() / "corpus" / "cloudformation";
 }
 
 bool is_template(const std::filesystem::path& path) {

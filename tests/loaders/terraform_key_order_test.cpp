@@ -11,6 +11,7 @@
 #include "loaders/input.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/engine.hpp"
+#include "shared_dir.hpp"
 #include "temp_file.hpp"
 
 namespace {
@@ -141,8 +142,7 @@ TEST_CASE("a plan with sorted or reversed keys loads the same graph and findings
     }
   }
   SECTION("every plan of the corpus") {
-    const char* from_environment = std::getenv("TFKMS_SHARED_DIR");
-    const fs::path corpus = fs::path(from_environment ? from_environment : TFKMS_SHARED_DIR) / "corpus" / "terraform-plans";
+    const fs::path corpus = tfkms::testing::shared_dir() / "corpus" / "terraform-plans";
     REQUIRE(fs::exists(corpus));
     std::size_t plans = 0, with_keys = 0;
     for (const auto& entry : fs::recursive_directory_iterator(corpus)) {

@@ -1,10 +1,10 @@
 // Plan and state format versions (formats.md §1.1) and the shapes of real plans (corpus).
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 
 #include "loaders/loaders.hpp"
+#include "shared_dir.hpp"
 #include "temp_file.hpp"
 
 namespace {
@@ -75,9 +75,7 @@ TEST_CASE("a state file loads from values.root_module and its child modules", "[
 }
 
 TEST_CASE("every plan of the corpus loads; the corrupted one is refused with a message", "[loaders][terraform][corpus]") {
-  // Worktrees may sit where ../shared is not the shared folder; the environment can point at it.
-  const char* from_environment = std::getenv("TFKMS_SHARED_DIR");
-  const std::filesystem::path corpus = std::filesystem::path(from_environment ? from_environment : TFKMS_SHARED_DIR) / "corpus" / "terraform-plans";
+  const std::filesystem::path corpus = tfkms::testing::shared_dir() / "corpus" / "terraform-plans";
   if (!std::filesystem::exists(corpus)) {
     FAIL("corpus not found at " << corpus.string() << "; set TFKMS_SHARED_DIR to the shared folder");
   }
