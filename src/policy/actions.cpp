@@ -24,6 +24,10 @@ std::optional<ActionIndex> find_action(std::string_view action) {
 
 std::uint64_t match_actions(std::string_view pattern) {
   // Service prefix and action name are both case-insensitive [IAM-ACTION].
+  if (pattern.find_first_of("*?") == std::string_view::npos) {
+    const auto index = find_action(pattern);
+    return index ? std::uint64_t{1} << *index : 0;
+  }
   const std::string encoded = encode_wildcards(pattern);
   std::uint64_t mask = 0;
   for (std::size_t i = 0; i < detail::k_kms_actions.size(); ++i) {

@@ -88,4 +88,9 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   CHECK(names(match_actions("kms:De*")).size() == 8);
   CHECK(names(match_actions("*")).size() == 58);
   CHECK(match_actions("s3:*") == 0);
+  // A name without wildcards is one action, in any letter case, or none.
+  CHECK(names(match_actions("KMS:decrypt")) == std::vector<std::string>{"Decrypt"});
+  CHECK(names(match_actions("kms:Decrypt?")).empty());
+  CHECK(match_actions("kms:Decryp") == 0);
+  CHECK(match_actions("s3:GetObject") == 0);
 }
