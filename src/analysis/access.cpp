@@ -69,18 +69,30 @@ void fix_key_context(Analysis& a) {
   }
 }
 
-void collect_actions(Analysis& a) {
-  for (const ActionClass action_class : k_action_classes) {
-    for (const std::string_view action : actions_of(action_class)) {
-      const auto index = policy::find_action(action);
-      if (!index || std::find(a.actions.begin(), a.actions.end(), action) != a.actions.end()) continue;
-      a.actions.push_back(action);
-      a.action_indexes.push_back(*index);
-    }
-  }
-}
-
 } // namespace
+
+const detail::AnalysedActions& detail::analysed_actions() {
+  static const AnalysedActions table = [] {
+    AnalysedActions out;
+    for (const ActionClass action_class : k_action_classes) {
+      for (const std::string_view action : actions_of(action_class)) {
+        const auto index = policy::find_action(action);
+        if (!index || std::find(out.names.begin(), out.names.end(), action) != out.names.end()) continue;
+        out.names.push_back(action);
+        out.indexes.push_back(*index);
+      }
+    }
+    for (const ActionClass action_class : k_action_classes) {
+      std::vector<std::size_t>& positions = out.by_class.emplace_back();
+      for (const std::string_view action : actions_of(action_class)) {
+        const auto it = std::find(out.names.begin(), out.names.end(), action);
+        if (it != out.names.end()) positions.push_back(static_cast<std::size_t>(it - out.names.begin()));
+      }
+    }
+    return out;
+  }();
+  return table;
+}
 
 KeyAccess::KeyAccess(std::shared_ptr<const detail::Analysis> analysis) : m_analysis(std::move(analysis)) {}
 
@@ -150,7 +162,8 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
   a->subjects = collect_subjects(inputs);
   build_variants(*a);
   fix_key_context(*a);
-  collect_actions(*a);
+  a->actions = detail::analysed_actions().names;
+  a->action_indexes = detail::analysed_actions().indexes;
   detail::build_rows(*a);
 
   a->tables = detail::evaluate(*a, a->key_policy, a->variants);

@@ -4,9 +4,11 @@
 // use access.hpp.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,27 +34,46 @@ struct Variant {
 
 /// The request space of one (subject, action): only the condition keys of the statements and grants
 /// that can apply to that caller and action, so each question stays small.
+/// Actions of one subject that meet the same statements and grants, with the same traits and keys,
+/// decide alike and share one row: the analysis evaluates its `leader` only.
 struct Row {
   std::vector<std::size_t> dims; ///< indexes into Analysis::dimensions
   CellSpace space{{}};           ///< over those dimensions, in that order
-  /// Rows of the same subject with the same `signature` decide alike: `leader` is the row evaluated.
-  std::size_t leader = 0;
+  std::size_t subject = 0;       ///< index into Analysis::subjects
+  std::size_t leader = 0;        ///< the first action (index into Analysis::actions) of the row
   /// By key-policy statement: whether it may apply to this subject and action. One that cannot
   /// changes none of the row's outcomes, with or without it.
   std::vector<bool> key_statements;
 };
 
-/// Outcomes per (variant, action) over the row's cells, and the reasons seen.
+/// Outcomes per (variant, action) over the row's cells, and the reasons seen. The actions of one row
+/// share its leader's slot.
 struct Tables {
   std::size_t actions = 0;
-  std::vector<std::vector<policy::Outcome>> outcomes; ///< [variant * actions + action][cell]
-  std::vector<std::vector<policy::Reason>> allowing;  ///< [variant * actions + action], deduplicated
+  std::vector<std::size_t> slot_of;                   ///< [variant * actions + action]: its leader's slot
+  std::vector<std::vector<policy::Outcome>> outcomes; ///< [slot][cell]
+  std::vector<std::vector<policy::Reason>> allowing;  ///< [slot], deduplicated
   std::vector<std::vector<policy::Reason>> unknown;   ///< likewise, for unknown outcomes
 
+  [[nodiscard]] std::size_t slot(std::size_t variant, std::size_t action) const { return slot_of[variant * actions + action]; }
   [[nodiscard]] policy::Outcome at(std::size_t variant, std::size_t action, std::size_t cell) const {
-    return outcomes[variant * actions + action][cell];
+    return outcomes[slot(variant, action)][cell];
+  }
+  [[nodiscard]] const std::vector<policy::Reason>& allowing_of(std::size_t variant, std::size_t action) const {
+    return allowing[slot(variant, action)];
+  }
+  [[nodiscard]] const std::vector<policy::Reason>& unknown_of(std::size_t variant, std::size_t action) const {
+    return unknown[slot(variant, action)];
   }
 };
+
+/// The actions every analysis evaluates: those of every action class, each once, in class order.
+struct AnalysedActions {
+  std::vector<std::string_view> names;
+  std::vector<policy::ActionIndex> indexes;         ///< by position in `names`: catalogue index
+  std::vector<std::vector<std::size_t>> by_class;   ///< by position in k_action_classes: positions in `names`
+};
+[[nodiscard]] const AnalysedActions& analysed_actions();
 
 /// What the analyses of one graph's keys share (GraphAccess).
 struct Shared {
@@ -82,6 +103,21 @@ inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
 /// caller's ARN, name, id or tags, or uses a policy variable.
 [[nodiscard]] bool tells_callers_apart(const policy::Document& document);
 
+/// The requests of one caller prepared for the actions of its rows: one per set of derived context
+/// keys (policy::same_derived_context), each set to the action at hand, since preparing copies and
+/// sorts the whole context.
+class PreparedRequests {
+public:
+  explicit PreparedRequests(policy::Request request) : m_request(std::move(request)) {}
+
+  /// The request for `action` (catalogue index `index`), or nullptr when prepare() rejects it.
+  policy::PreparedRequest* get(std::string_view action, policy::ActionIndex index);
+
+private:
+  policy::Request m_request;
+  std::deque<policy::PreparedRequest> m_prepared; // stable addresses
+};
+
 struct Analysis {
   std::shared_ptr<const Shared> shared;
   const model::Graph* graph = nullptr;
@@ -100,16 +136,23 @@ struct Analysis {
   std::vector<std::vector<std::size_t>> subject_variants; ///< by subject: indexes into `variants`
   std::vector<Dimension> dimensions;               ///< every condition key any policy or grant tests
   std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
-  std::vector<std::string_view> actions;           ///< every action of every class
-  std::vector<policy::ActionIndex> action_indexes; ///< by position in `actions`: catalogue index
-  std::vector<Row> rows;                           ///< [subject * actions.size() + action]
+  std::span<const std::string_view> actions;           ///< analysed_actions().names
+  std::span<const policy::ActionIndex> action_indexes; ///< analysed_actions().indexes
+  std::vector<Row> rows;
+  std::vector<std::size_t> row_of; ///< [subject * actions.size() + action]: index into `rows`
   Tables tables;
   std::vector<Access> accesses;
   std::vector<std::string> notes;
+  mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
 
-  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const {
-    return rows[subject * actions.size() + action];
+  /// The prepared requests of `subject`, made on first use: every evaluate() of this analysis asks
+  /// the same questions, whatever policies it evaluates them against. Not thread-safe.
+  PreparedRequests& prepared_requests(std::size_t subject) const;
+
+  [[nodiscard]] std::size_t row_index(std::size_t subject, std::size_t action) const {
+    return row_of[subject * actions.size() + action];
   }
+  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const { return rows[row_index(subject, action)]; }
 };
 
 /// Fills `analysis.dimensions`, `rows` and `notes` (after subjects, variants, actions).
@@ -127,9 +170,9 @@ struct Reuse {
 [[nodiscard]] Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy,
                               const std::vector<Variant>& variants, Reuse reuse = {});
 
-/// Membership of one subject's cells, per action (index into Analysis::actions, cells of its row):
-/// `plain` for access without an identity policy (graph principals: with their own), `with_identity`
-/// for access that needs one. Empty vectors: no member.
+/// Membership of each row's cells (by index into Analysis::rows): `plain` for access without an
+/// identity policy (graph principals: with their own), `with_identity` for access that needs one.
+/// Empty vectors: no member.
 struct Membership {
   std::vector<std::vector<bool>> plain, with_identity;
 };
@@ -138,14 +181,13 @@ struct Membership {
 /// on outcomes evaluate() gave, so that a row decides like its leader.
 using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
 
-/// Membership per subject from `member`: graph principals take their one variant; other subjects
-/// take "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
-[[nodiscard]] std::vector<Membership> membership(const Analysis& analysis, const CellPredicate& member);
+/// Membership per row from `member`: graph principals take their one variant; other subjects take
+/// "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
+[[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
 
-/// Builds the accesses of `membership` (indexed [subject]) with the reasons of `tables` (indexed like
-/// Analysis::variants).
+/// Builds the accesses of `membership` with the reasons of `tables` (indexed like Analysis::variants).
 [[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
-                                                 const std::vector<Membership>& membership, policy::Outcome outcome);
+                                                 const Membership& membership, policy::Outcome outcome);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
 [[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject);

@@ -1,8 +1,6 @@
 // The decision tables of the access analysis: one policy::decide() per (variant, action, cell), and
 // the accesses built back from them.
 #include <algorithm>
-#include <deque>
-#include <map>
 
 #include "analysis/analysis_detail.hpp"
 #include "analysis/request_space.hpp"
@@ -37,32 +35,6 @@ void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>&
   }
 }
 
-/// The requests of one caller prepared for the actions of its rows: one per set of derived context
-/// keys (policy::same_derived_context), each set to the action at hand, since preparing copies and
-/// sorts the whole context.
-class PreparedRequests {
-public:
-  explicit PreparedRequests(const policy::Request& request) : m_request(request) {}
-
-  /// The request for `action` (catalogue index `index`), or nullptr when prepare() rejects it.
-  policy::PreparedRequest* get(std::string_view action, policy::ActionIndex index) {
-    for (policy::PreparedRequest& prepared : m_prepared) {
-      if (!policy::same_derived_context(prepared.action, index)) continue;
-      prepared.action = index;
-      return &prepared;
-    }
-    m_request.action = std::string(action);
-    auto prepared = policy::prepare(m_request);
-    if (!prepared) return nullptr;
-    m_prepared.push_back(std::move(prepared.value()));
-    return &m_prepared.back();
-  }
-
-private:
-  policy::Request m_request;
-  std::deque<policy::PreparedRequest> m_prepared; // stable addresses
-};
-
 std::string statement_label(const policy::Statement& statement) {
   std::string out = "statement " + std::to_string(statement.index);
   if (statement.sid && !statement.sid->empty()) out += " (Sid \"" + *statement.sid + "\")";
@@ -89,6 +61,12 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
   Tables tables;
   const std::size_t actions = analysis.actions.size();
   tables.actions = actions;
+  tables.slot_of.resize(variants.size() * actions);
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    for (std::size_t act = 0; act < actions; ++act) {
+      tables.slot_of[v * actions + act] = v * actions + analysis.row(variants[v].subject, act).leader;
+    }
+  }
   tables.outcomes.resize(variants.size() * actions);
   tables.allowing.resize(variants.size() * actions);
   tables.unknown.resize(variants.size() * actions);
@@ -97,16 +75,12 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
   std::vector<std::vector<std::size_t>> by_subject(analysis.subjects.size());
   for (std::size_t v = 0; v < variants.size(); ++v) by_subject[variants[v].subject].push_back(v);
 
-  policy::Request request;
-  request.resource = analysis.key_arn;
-  request.context = analysis.fixed_context;
   policy::Decision decision;
   CellIndex index;
   for (std::size_t s = 0; s < by_subject.size(); ++s) {
     const std::vector<std::size_t>& subject_variants = by_subject[s];
     if (subject_variants.empty()) continue;
-    request.principal = analysis.subjects[s].arn;
-    PreparedRequests prepared_requests(request);
+    PreparedRequests& prepared_requests = analysis.prepared_requests(s);
     for (std::size_t act = 0; act < actions; ++act) {
       const Row& row = analysis.row(s, act);
       if (row.leader != act) continue;
@@ -140,58 +114,67 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
         }
       }
     }
-    // Actions that decide like an earlier one (same statements, grants, traits and keys) share its results.
-    for (std::size_t act = 0; act < actions; ++act) {
-      const std::size_t leader = analysis.row(s, act).leader;
-      if (leader == act) continue;
-      for (const std::size_t v : subject_variants) {
-        tables.outcomes[v * actions + act] = tables.outcomes[v * actions + leader];
-        tables.allowing[v * actions + act] = tables.allowing[v * actions + leader];
-        tables.unknown[v * actions + act] = tables.unknown[v * actions + leader];
-      }
-    }
   }
   return tables;
+}
+
+policy::PreparedRequest* PreparedRequests::get(std::string_view action, policy::ActionIndex index) {
+  for (policy::PreparedRequest& prepared : m_prepared) {
+    if (!policy::same_derived_context(prepared.action, index)) continue;
+    prepared.action = index;
+    return &prepared;
+  }
+  m_request.action = std::string(action);
+  auto prepared = policy::prepare(m_request);
+  if (!prepared) return nullptr;
+  m_prepared.push_back(std::move(prepared.value()));
+  return &m_prepared.back();
+}
+
+PreparedRequests& Analysis::prepared_requests(std::size_t subject) const {
+  if (prepared.size() != subjects.size()) prepared.resize(subjects.size());
+  std::optional<PreparedRequests>& cached = prepared[subject];
+  if (!cached) {
+    policy::Request request;
+    request.principal = subjects[subject].arn;
+    request.resource = key_arn;
+    request.context = fixed_context;
+    cached.emplace(std::move(request));
+  }
+  return *cached;
 }
 
 const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject) {
   return analysis.subject_variants[subject];
 }
 
-std::vector<Membership> membership(const Analysis& analysis, const CellPredicate& member) {
-  const std::size_t actions = analysis.actions.size();
-  std::vector<Membership> out(analysis.subjects.size());
-  for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
-    Membership& m = out[s];
-    m.plain.assign(actions, {});
-    m.with_identity.assign(actions, {});
-    const std::vector<std::size_t>& variants = variants_of(analysis, s);
-    std::optional<std::size_t> plain, with_identity;
-    for (const std::size_t v : variants) {
-      if (analysis.variants[v].identity == Identity::allows_all) with_identity = v;
-      else plain = v;
+Membership membership(const Analysis& analysis, const CellPredicate& member) {
+  Membership out;
+  out.plain.resize(analysis.rows.size());
+  out.with_identity.resize(analysis.rows.size());
+  // By subject: the variant of plain access and the one of access with an identity policy.
+  std::vector<std::optional<std::size_t>> plain(analysis.subjects.size()), with_identity(analysis.subjects.size());
+  for (std::size_t v = 0; v < analysis.variants.size(); ++v) {
+    const Variant& variant = analysis.variants[v];
+    (variant.identity == Identity::allows_all ? with_identity : plain)[variant.subject] = v;
+  }
+  std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
+  for (std::size_t r = 0; r < analysis.rows.size(); ++r) {
+    const Row& row = analysis.rows[r];
+    const auto& plain_variant = plain[row.subject];
+    const auto& identity_variant = with_identity[row.subject];
+    const std::size_t cells = row.space.size();
+    p.assign(cells, false);
+    w.assign(cells, false);
+    bool any_p = false, any_w = false;
+    for (std::size_t c = 0; c < cells; ++c) {
+      p[c] = plain_variant && member(*plain_variant, row.leader, c);
+      w[c] = identity_variant && member(*identity_variant, row.leader, c);
+      any_p = any_p || p[c];
+      any_w = any_w || (w[c] && !p[c]);
     }
-    std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
-    for (std::size_t a = 0; a < actions; ++a) {
-      const Row& row = analysis.row(s, a);
-      if (row.leader != a) { // evaluate() gave it its leader's outcomes
-        m.plain[a] = m.plain[row.leader];
-        m.with_identity[a] = m.with_identity[row.leader];
-        continue;
-      }
-      const std::size_t cells = row.space.size();
-      p.assign(cells, false);
-      w.assign(cells, false);
-      bool any_p = false, any_w = false;
-      for (std::size_t c = 0; c < cells; ++c) {
-        p[c] = plain && member(*plain, a, c);
-        w[c] = with_identity && member(*with_identity, a, c);
-        any_p = any_p || p[c];
-        any_w = any_w || (w[c] && !p[c]);
-      }
-      if (any_p) m.plain[a] = p;
-      if (any_w) m.with_identity[a] = w;
-    }
+    if (any_p) out.plain[r] = p;
+    if (any_w) out.with_identity[r] = w;
   }
   return out;
 }
@@ -249,25 +232,17 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
   return ground;
 }
 
-std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables, const std::vector<Membership>& membership,
+std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables, const Membership& membership,
                                    policy::Outcome outcome) {
   std::vector<Access> out;
   const std::vector<policy::Reason> no_reasons;
-  // By action class: the positions of its actions in Analysis::actions.
-  std::vector<std::vector<std::size_t>> class_actions;
-  for (const ActionClass action_class : k_action_classes) {
-    std::vector<std::size_t>& positions = class_actions.emplace_back();
-    for (const std::string_view action : actions_of(action_class)) {
-      const auto it = std::find(analysis.actions.begin(), analysis.actions.end(), action);
-      if (it != analysis.actions.end()) positions.push_back(static_cast<std::size_t>(it - analysis.actions.begin()));
-    }
-  }
+  const std::vector<std::vector<std::size_t>>& class_actions = analysed_actions().by_class;
   for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
     const std::vector<std::size_t>& variants = variants_of(analysis, s);
     for (std::size_t class_position = 0; class_position < std::size(k_action_classes); ++class_position) {
       const ActionClass action_class = k_action_classes[class_position];
       for (const bool needs_identity : {false, true}) {
-        const auto& rows = needs_identity ? membership[s].with_identity : membership[s].plain;
+        const auto& rows = needs_identity ? membership.with_identity : membership.plain;
         // The variant whose reasons explain this kind of access.
         std::optional<std::size_t> variant;
         for (const std::size_t v : variants) {
@@ -275,33 +250,35 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
         }
         if (!variant) continue;
         // Actions of the class with the same cells share one access.
-        using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
         struct Building {
+          std::size_t row = 0; ///< the row of its first action: its dimensions and cells
           Access access;
           std::vector<policy::Reason> seen; ///< reasons already turned into grounds
         };
-        std::map<Key, Building> by_cells;
-        std::vector<const Key*> order;
+        std::vector<Building> building;
         for (const std::size_t a : class_actions[class_position]) {
-          if (rows[a].empty()) continue;
+          const std::size_t row_index = analysis.row_index(s, a);
+          if (rows[row_index].empty()) continue;
           const std::string_view action = analysis.actions[a];
-          const Row& row = analysis.row(s, a);
-          auto [entry, fresh] = by_cells.try_emplace(Key{row.dims, rows[a]});
-          Access& access = entry->second.access;
+          const Row& row = analysis.rows[row_index];
+          auto entry = std::find_if(building.begin(), building.end(), [&](const Building& other) {
+            return other.row == row_index || (analysis.rows[other.row].dims == row.dims && rows[other.row] == rows[row_index]);
+          });
+          const bool fresh = entry == building.end();
+          if (fresh) entry = building.insert(building.end(), Building{row_index, {}, {}});
+          Access& access = entry->access;
           if (fresh) {
-            order.push_back(&entry->first);
             access.subject = s;
             access.action_class = action_class;
             access.outcome = outcome;
             access.needs_identity_policy = needs_identity;
-            access.when = row.space.describe(rows[a]);
+            access.when = row.space.describe(rows[row_index]);
           }
           access.actions.push_back(action);
           const Variant& v = analysis.variants[*variant];
-          const std::size_t slot = *variant * tables.actions + a;
-          for (const policy::Reason& reason : outcome == policy::Outcome::unknown ? no_reasons : tables.allowing[slot]) {
+          for (const policy::Reason& reason : outcome == policy::Outcome::unknown ? no_reasons : tables.allowing_of(*variant, a)) {
             // The actions of one access share most reasons; one seen before gives a ground already there.
-            std::vector<policy::Reason>& seen = entry->second.seen;
+            std::vector<policy::Reason>& seen = entry->seen;
             if (std::any_of(seen.begin(), seen.end(), [&](const policy::Reason& r) { return same_reason(r, reason); })) continue;
             seen.push_back(reason);
             Ground ground = ground_of(analysis, v, reason);
@@ -312,7 +289,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
           if (outcome == policy::Outcome::unknown) {
             std::vector<std::string> texts;
             if (!analysis.key_policy_known) texts.push_back(analysis.key_policy_problem);
-            for (const policy::Reason& reason : tables.unknown[slot]) {
+            for (const policy::Reason& reason : tables.unknown_of(*variant, a)) {
               texts.push_back(policy::describe(reason, &analysis.key_policy, v.policies));
             }
             for (std::string& text : texts) {
@@ -322,7 +299,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
             }
           }
         }
-        for (const Key* key : order) out.push_back(std::move(by_cells.at(*key).access));
+        for (Building& built : building) out.push_back(std::move(built.access));
       }
     }
   }

@@ -96,7 +96,7 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
           access.when = row.space.describe(cells);
         }
         access.actions.push_back(action);
-        for (const policy::Reason& reason : a.tables.allowing[v * a.tables.actions + act]) {
+        for (const policy::Reason& reason : a.tables.allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
           const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
           if (!identity && !delegating) continue;

@@ -111,7 +111,8 @@ void build_rows(Analysis& a) {
 
   std::vector<std::string> dropped;
   const std::size_t action_count = a.actions.size();
-  a.rows.assign(a.subjects.size() * action_count, Row{});
+  a.rows.clear();
+  a.row_of.assign(a.subjects.size() * action_count, 0);
   for (std::size_t s = 0; s < a.subjects.size(); ++s) {
     const Subject& subject = a.subjects[s];
     // The identity policies this subject is evaluated with (graph principals only).
@@ -121,33 +122,44 @@ void build_rows(Analysis& a) {
         if (id) identity_ids.push_back(static_cast<std::size_t>(*id));
       }
     }
-    std::vector<std::vector<bool>> signatures;
+    std::vector<bool> may_apply_here, grant_names_here;
+    for (const policy::Statement& statement : key_policy.statements) may_apply_here.push_back(may_apply(statement, subject));
+    for (const policy::CompiledGrant& grant : a.grants) grant_names_here.push_back(grant_may_name(grant, subject));
+    // This subject's rows so far, with what decides alike: the statements and grants that apply, and
+    // the action's KMS traits.
+    struct Seen {
+      std::string signature; ///< a character per fact: fast to compare
+      std::size_t row = 0;
+    };
+    std::vector<Seen> seen;
     for (std::size_t act = 0; act < action_count; ++act) {
       const policy::ActionIndex index = a.action_indexes[act];
       const std::uint64_t bit = std::uint64_t{1} << index;
       const policy::ActionInfo& info = policy::kms_actions()[index];
+      const bool retire = a.actions[act] == "kms:RetireGrant";
       std::vector<std::size_t> dims;
-      std::vector<bool> key_statements;
-      // What decides alike: the statements and grants that apply, and the action's KMS traits.
-      std::vector<bool> signature{info.key_resource, info.cross_account, info.grant_operation, info.cryptographic,
-                                  a.actions[act] == "kms:RetireGrant", a.actions[act] == "kms:CreateGrant"};
+      std::string signature;
+      const auto sign = [&](bool fact) { signature.push_back(fact ? '1' : '0'); };
+      for (const bool trait : {info.key_resource, info.cross_account, info.grant_operation, info.cryptographic, retire,
+                               a.actions[act] == "kms:CreateGrant"}) {
+        sign(trait);
+      }
+      const std::size_t first_key_statement = signature.size();
       for (std::size_t i = 0; i < key_facts.size(); ++i) {
-        const bool applies = (key_facts[i].actions & bit) != 0 && may_apply(key_policy.statements[i], subject);
-        signature.push_back(applies);
-        key_statements.push_back(applies);
+        const bool applies = (key_facts[i].actions & bit) != 0 && may_apply_here[i];
+        sign(applies);
         if (applies) add_all(dims, key_facts[i].dims);
       }
       for (const std::size_t p : identity_ids) {
         for (const StatementFacts& facts : identity_facts.at(p)) {
           const bool applies = (facts.actions & bit) != 0;
-          signature.push_back(applies);
+          sign(applies);
           if (applies) add_all(dims, facts.dims);
         }
       }
       for (std::size_t g = 0; g < a.grants.size(); ++g) {
-        const bool applies = ((a.grants[g].operations & bit) != 0 || a.actions[act] == "kms:RetireGrant") &&
-                             grant_may_name(a.grants[g], subject);
-        signature.push_back(applies);
+        const bool applies = ((a.grants[g].operations & bit) != 0 || retire) && grant_names_here[g];
+        sign(applies);
         if (applies) add_all(dims, grant_dims[g]);
       }
       std::erase_if(dims, [&](std::size_t d) { return !key_applies(a.dimensions[d].key, a.actions[act]); });
@@ -165,20 +177,25 @@ void build_rows(Analysis& a) {
         cells *= a.dimensions[dims[i]].size();
       }
 
-      Row& row = a.rows[s * action_count + act];
+      std::size_t& row_index = a.row_of[s * action_count + act];
+      const auto same = std::find_if(seen.begin(), seen.end(), [&](const Seen& earlier) {
+        return earlier.signature == signature && a.rows[earlier.row].dims == dims;
+      });
+      if (same != seen.end()) {
+        row_index = same->row;
+        continue;
+      }
+      Row row;
       std::vector<Dimension> row_dims;
       for (const std::size_t d : dims) row_dims.push_back(a.dimensions[d]);
       row.dims = std::move(dims);
       row.space = CellSpace(std::move(row_dims));
+      row.subject = s;
       row.leader = act;
-      row.key_statements = std::move(key_statements);
-      for (std::size_t earlier = 0; earlier < signatures.size(); ++earlier) {
-        if (signatures[earlier] == signature && a.rows[s * action_count + earlier].dims == row.dims) {
-          row.leader = earlier;
-          break;
-        }
-      }
-      signatures.push_back(std::move(signature));
+      for (std::size_t i = 0; i < key_facts.size(); ++i) row.key_statements.push_back(signature[first_key_statement + i] == '1');
+      row_index = a.rows.size();
+      a.rows.push_back(std::move(row));
+      seen.push_back({std::move(signature), row_index});
     }
   }
   if (!dropped.empty()) {

@@ -37,12 +37,12 @@ StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statemen
     // Whatever allowed the same (variant, action) rows without the statement dominates it.
     for (std::size_t v = 0; v < a.variants.size(); ++v) {
       for (std::size_t act = 0; act < a.actions.size(); ++act) {
-        const auto& reasons = with.allowing[v * with.actions + act];
+        const auto& reasons = with.allowing_of(v, act);
         const bool uses_statement = std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
           return r.source == policy::ReasonSource::key_policy && r.statement == statement;
         });
         if (!uses_statement) continue;
-        for (const policy::Reason& reason : without.allowing[v * without.actions + act]) {
+        for (const policy::Reason& reason : without.allowing_of(v, act)) {
           if (reason.source == policy::ReasonSource::identity_policy && !a.variants[v].policy_ids[reason.policy]) continue;
           Ground ground = detail::ground_of(a, a.variants[v], reason);
           if (std::find(effect.covered_by.begin(), effect.covered_by.end(), ground) == effect.covered_by.end()) {
