@@ -164,22 +164,14 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
   fix_key_context(*a);
   a->actions = detail::analysed_actions().names;
   a->action_indexes = detail::analysed_actions().indexes;
-  detail::build_rows(*a);
-
-  a->tables = detail::evaluate(*a, a->key_policy, a->variants);
-  const detail::Tables& t = a->tables;
-  const auto allowed = detail::membership(*a, [&](std::size_t v, std::size_t act, std::size_t c) {
-    return t.at(v, act, c) == policy::Outcome::allowed;
-  });
-  const auto unknown = detail::membership(*a, [&](std::size_t v, std::size_t act, std::size_t c) {
-    return t.at(v, act, c) == policy::Outcome::unknown;
-  });
-  a->accesses = detail::build_accesses(*a, t, allowed, policy::Outcome::allowed);
-  auto unknowns = detail::build_accesses(*a, t, unknown, policy::Outcome::unknown);
+  a->core = detail::core_for(*a);
+  a->accesses = detail::build_accesses(*a, a->tables(), a->core->allowed, policy::Outcome::allowed);
+  auto unknowns = detail::build_accesses(*a, a->tables(), a->core->unknown, policy::Outcome::unknown);
   a->accesses.insert(a->accesses.end(), std::make_move_iterator(unknowns.begin()), std::make_move_iterator(unknowns.end()));
   std::stable_sort(a->accesses.begin(), a->accesses.end(), [](const Access& x, const Access& y) {
     return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
   });
+  a->notes = a->core->notes;
   a->notes.emplace_back("permission boundaries, SCPs and session policies are not modelled");
   return KeyAccess(std::move(a));
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <memory>
 #include <span>
@@ -67,6 +68,47 @@ struct Tables {
   }
 };
 
+/// Membership of each row's cells (by index into Analysis::rows): `plain` for access without an
+/// identity policy (graph principals: with their own), `with_identity` for access that needs one.
+/// Empty vectors: no member.
+struct Membership {
+  std::vector<std::vector<bool>> plain, with_identity;
+};
+
+/// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends only
+/// on outcomes evaluate() gave, so that a row decides like its leader.
+using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
+
+/// What an analysis computes from the shape of its inputs alone: the request space, the rows, the
+/// decision tables and memberships, and those of the questions rules ask next (a key-policy statement
+/// masked; the graph principals without their identity policies). Keys whose inputs differ only in
+/// the names of the principals they name, as one module instantiated per team, share one
+/// (core_for()). Accesses and their grounds name things: each analysis builds its own.
+struct Core {
+  std::vector<Dimension> dimensions; ///< every condition key any policy or grant tests
+  std::vector<Row> rows;
+  std::vector<std::size_t> row_of;   ///< [subject * actions + action]: index into `rows`
+  std::vector<std::string> notes;    ///< caveats of the request space
+  Tables tables;
+  Membership allowed, unknown;       ///< cells whose outcome is allowed, unknown
+
+  struct Masked {
+    Tables without;            ///< with the statement matching nothing
+    Membership adds, removes;  ///< allowed with it and not without; the reverse
+  };
+  // Filled on first use by masked() and without_identity(); not thread-safe.
+  mutable std::map<std::size_t, Masked> masked; ///< by key-policy statement
+  mutable std::optional<Tables> without_identity;
+};
+
+/// The cores of recent keys by fingerprint (core_for()); bounded, as the keys of one module's
+/// instances come together in a plan.
+struct CoreCache {
+  static constexpr std::size_t k_capacity = 64;
+  std::unordered_map<std::string, std::shared_ptr<const Core>> by_fingerprint;
+  std::deque<std::string> order; ///< oldest first
+};
+
 /// The actions every analysis evaluates: those of every action class, each once, in class order.
 struct AnalysedActions {
   std::vector<std::string_view> names;
@@ -91,6 +133,11 @@ struct Shared {
   std::vector<model::PrincipalId> own_class_callers;          ///< roles and users of k_own_class, in graph order
   std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
   std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants
+  /// By PolicyId: the identity policy's shape (same number, same document) and whether it tells
+  /// callers apart (tells_callers_apart()), for core fingerprints.
+  std::vector<std::size_t> policy_shapes;
+  std::vector<bool> policy_tells_apart;
+  mutable CoreCache cores;
 };
 
 inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
@@ -134,13 +181,10 @@ struct Analysis {
   std::vector<Subject> subjects;
   std::vector<Variant> variants;
   std::vector<std::vector<std::size_t>> subject_variants; ///< by subject: indexes into `variants`
-  std::vector<Dimension> dimensions;               ///< every condition key any policy or grant tests
   std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
   std::span<const std::string_view> actions;           ///< analysed_actions().names
   std::span<const policy::ActionIndex> action_indexes; ///< analysed_actions().indexes
-  std::vector<Row> rows;
-  std::vector<std::size_t> row_of; ///< [subject * actions.size() + action]: index into `rows`
-  Tables tables;
+  std::shared_ptr<const Core> core;
   std::vector<Access> accesses;
   std::vector<std::string> notes;
   mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
@@ -150,13 +194,33 @@ struct Analysis {
   PreparedRequests& prepared_requests(std::size_t subject) const;
 
   [[nodiscard]] std::size_t row_index(std::size_t subject, std::size_t action) const {
-    return row_of[subject * actions.size() + action];
+    return core->row_of[subject * actions.size() + action];
   }
-  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const { return rows[row_index(subject, action)]; }
+  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const { return core->rows[row_index(subject, action)]; }
+  [[nodiscard]] const Tables& tables() const { return core->tables; }
 };
 
-/// Fills `analysis.dimensions`, `rows` and `notes` (after subjects, variants, actions).
-void build_rows(Analysis& analysis);
+/// Fills `core.dimensions`, `rows`, `row_of` and `notes` for `analysis` (after subjects, variants, actions).
+void build_rows(const Analysis& analysis, Core& core);
+
+/// The core of `analysis` (after subjects, variants, fixed context and actions): one of an earlier
+/// key with the same fingerprint, or a new one built and evaluated.
+[[nodiscard]] std::shared_ptr<const Core> core_for(Analysis& analysis);
+
+/// The core's tables and memberships with key-policy statement `statement` masked, made on first use.
+[[nodiscard]] const Core::Masked& masked(const Analysis& analysis, std::size_t statement);
+
+/// The core's tables for the graph principals' variants without their identity policies (by
+/// position among the variants of Identity::graph), made on first use.
+[[nodiscard]] const Tables& without_identity(const Analysis& analysis);
+
+/// The fingerprint of everything core_for() computes from: two analyses with the same one decide
+/// alike, subject by subject. Principal names enter it only where evaluation compares them for
+/// equality alone; otherwise they are written as they are, and only identical inputs share.
+[[nodiscard]] std::string core_fingerprint(const Analysis& analysis);
+
+/// The shape of an identity policy for core_fingerprint(): its document, element by element.
+[[nodiscard]] std::string policy_shape(const policy::Document& document);
 
 /// Outcomes already evaluated against a key policy that differs from the one at hand only in
 /// statement `statement`: rows that statement cannot apply to take theirs from `tables`.
@@ -165,25 +229,15 @@ struct Reuse {
   std::size_t statement = 0;
 };
 
-/// Evaluates every variant of `variants`, action and cell of `analysis` against `key_policy` (the
+/// Evaluates every variant of `variants`, action and cell of `analysis` (its rows) against `key_policy` (the
 /// analysis's own, or one with a statement masked). Tables are indexed by position in `variants`.
 [[nodiscard]] Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy,
                               const std::vector<Variant>& variants, Reuse reuse = {});
 
-/// Membership of each row's cells (by index into Analysis::rows): `plain` for access without an
-/// identity policy (graph principals: with their own), `with_identity` for access that needs one.
-/// Empty vectors: no member.
-struct Membership {
-  std::vector<std::vector<bool>> plain, with_identity;
-};
-
-/// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends only
-/// on outcomes evaluate() gave, so that a row decides like its leader.
-using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
-
 /// Membership per row from `member`: graph principals take their one variant; other subjects take
 /// "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
 [[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
+
 
 /// Builds the accesses of `membership` with the reasons of `tables` (indexed like Analysis::variants).
 [[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,

@@ -150,8 +150,8 @@ const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_
 
 Membership membership(const Analysis& analysis, const CellPredicate& member) {
   Membership out;
-  out.plain.resize(analysis.rows.size());
-  out.with_identity.resize(analysis.rows.size());
+  out.plain.resize(analysis.core->rows.size());
+  out.with_identity.resize(analysis.core->rows.size());
   // By subject: the variant of plain access and the one of access with an identity policy.
   std::vector<std::optional<std::size_t>> plain(analysis.subjects.size()), with_identity(analysis.subjects.size());
   for (std::size_t v = 0; v < analysis.variants.size(); ++v) {
@@ -159,8 +159,8 @@ Membership membership(const Analysis& analysis, const CellPredicate& member) {
     (variant.identity == Identity::allows_all ? with_identity : plain)[variant.subject] = v;
   }
   std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
-  for (std::size_t r = 0; r < analysis.rows.size(); ++r) {
-    const Row& row = analysis.rows[r];
+  for (std::size_t r = 0; r < analysis.core->rows.size(); ++r) {
+    const Row& row = analysis.core->rows[r];
     const auto& plain_variant = plain[row.subject];
     const auto& identity_variant = with_identity[row.subject];
     const std::size_t cells = row.space.size();
@@ -260,9 +260,9 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
           const std::size_t row_index = analysis.row_index(s, a);
           if (rows[row_index].empty()) continue;
           const std::string_view action = analysis.actions[a];
-          const Row& row = analysis.rows[row_index];
+          const Row& row = analysis.core->rows[row_index];
           auto entry = std::find_if(building.begin(), building.end(), [&](const Building& other) {
-            return other.row == row_index || (analysis.rows[other.row].dims == row.dims && rows[other.row] == rows[row_index]);
+            return other.row == row_index || (analysis.core->rows[other.row].dims == row.dims && rows[other.row] == rows[row_index]);
           });
           const bool fresh = entry == building.end();
           if (fresh) entry = building.insert(building.end(), Building{row_index, {}, {}});

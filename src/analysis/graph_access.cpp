@@ -88,13 +88,18 @@ std::vector<model::PolicyId> policies_of(const model::Graph& graph, const model:
 void compile_identity_policies(Shared& shared) {
   const model::Graph& graph = *shared.graph;
   shared.identity_policies.resize(graph.policies.size());
+  shared.policy_shapes.assign(graph.policies.size(), 0);
+  shared.policy_tells_apart.assign(graph.policies.size(), false);
+  std::unordered_map<std::string, std::size_t> shapes;
   for (std::size_t i = 0; i < graph.policies.size(); ++i) {
     const model::IdentityPolicy& source = graph.policies[i];
     // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
     if (source.document.state == model::PolicySource::State::absent) continue;
     const std::string name = source.name.empty() ? source.source.name() : source.name;
-    shared.identity_policies[i] = policy::compile(
-        detail::read_policy(source.document, policy::PolicyKind::identity_policy, graph, "identity policy " + name));
+    const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(policy::compile(
+        detail::read_policy(source.document, policy::PolicyKind::identity_policy, graph, "identity policy " + name)));
+    shared.policy_shapes[i] = shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
+    shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
   }
 }
 

@@ -56,19 +56,17 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
 
 std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes) {
   const detail::Analysis& a = analysis.detail();
-  // The graph principals again, without their identity policies.
-  std::vector<detail::Variant> bare;
-  std::vector<std::size_t> with_policies; // by position in `bare`: the variant in a.variants
+  // The graph principals again, without their identity policies: `without` is indexed by position
+  // among the graph variants.
+  std::vector<std::size_t> with_policies; // by that position: the variant in a.variants
   for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    if (a.variants[v].identity != detail::Identity::graph) continue;
-    bare.push_back(detail::Variant{a.variants[v].subject, detail::Identity::none, {}, {}});
-    with_policies.push_back(v);
+    if (a.variants[v].identity == detail::Identity::graph) with_policies.push_back(v);
   }
-  const detail::Tables without = detail::evaluate(a, a.key_policy, bare);
+  const detail::Tables& without = detail::without_identity(a);
 
   std::vector<DelegatedAccess> out;
   for (const ActionClass action_class : action_classes) {
-    for (std::size_t b = 0; b < bare.size(); ++b) {
+    for (std::size_t b = 0; b < with_policies.size(); ++b) {
       const std::size_t v = with_policies[b];
       const detail::Variant& variant = a.variants[v];
       using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
@@ -82,7 +80,7 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
         std::vector<bool> cells(row.space.size(), false);
         bool any = false;
         for (std::size_t c = 0; c < cells.size(); ++c) {
-          cells[c] = a.tables.at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
+          cells[c] = a.tables().at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
           any = any || cells[c];
         }
         if (!any) continue;
@@ -96,7 +94,7 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
           access.when = row.space.describe(cells);
         }
         access.actions.push_back(action);
-        for (const policy::Reason& reason : a.tables.allowing_of(v, act)) {
+        for (const policy::Reason& reason : a.tables().allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
           const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
           if (!identity && !delegating) continue;

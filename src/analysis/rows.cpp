@@ -74,6 +74,23 @@ std::vector<StatementFacts> facts_of(const policy::CompiledPolicy& policy, const
   return out;
 }
 
+// Keeps the first dimensions of `dims` whose cells multiply to at most k_max_row_cells; the keys of
+// the others go to `dropped`.
+void cap_cells(const std::vector<Dimension>& dimensions, std::vector<std::size_t>& dims, std::vector<std::string>& dropped) {
+  std::size_t cells = 1;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (cells * dimensions[dims[i]].size() > k_max_row_cells) {
+      for (std::size_t rest = i; rest < dims.size(); ++rest) {
+        const std::string& key = dimensions[dims[rest]].key;
+        if (std::find(dropped.begin(), dropped.end(), key) == dropped.end()) dropped.push_back(key);
+      }
+      dims.resize(i);
+      return;
+    }
+    cells *= dimensions[dims[i]].size();
+  }
+}
+
 void add_all(std::vector<std::size_t>& into, const std::vector<std::size_t>& dims) {
   for (const std::size_t d : dims) {
     if (std::find(into.begin(), into.end(), d) == into.end()) into.push_back(d);
@@ -82,7 +99,7 @@ void add_all(std::vector<std::size_t>& into, const std::vector<std::size_t>& dim
 
 } // namespace
 
-void build_rows(Analysis& a) {
+void build_rows(const Analysis& a, Core& core) {
   // The identity policies the variants evaluate (a class of principals is evaluated with its first one's).
   std::vector<std::size_t> used;
   for (const Variant& variant : a.variants) {
@@ -96,35 +113,45 @@ void build_rows(Analysis& a) {
 
   std::vector<const policy::Document*> documents{&a.key_policy.document()};
   for (const std::size_t id : used) documents.push_back(&identity_policy(id).document());
-  a.dimensions = build_dimensions(documents, a.grants);
-  std::erase_if(a.dimensions, [](const Dimension& dim) {
+  core.dimensions = build_dimensions(documents, a.grants);
+  std::erase_if(core.dimensions, [](const Dimension& dim) {
     const std::string lower = policy::to_lower(dim.key);
     return std::find(std::begin(k_key_property_keys), std::end(k_key_property_keys), lower) != std::end(k_key_property_keys);
   });
 
   const policy::Document& key_policy = a.key_policy.document();
-  const std::vector<StatementFacts> key_facts = facts_of(a.key_policy, a.dimensions);
+  const std::vector<StatementFacts> key_facts = facts_of(a.key_policy, core.dimensions);
   std::unordered_map<std::size_t, std::vector<StatementFacts>> identity_facts;
-  for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_policy(id), a.dimensions));
+  for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_policy(id), core.dimensions));
   std::vector<std::vector<std::size_t>> grant_dims;
-  for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, a.dimensions));
+  for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, core.dimensions));
 
+  const auto bit_of = [](std::string_view action) { return std::uint64_t{1} << *policy::find_action(action); };
+  const std::uint64_t retire_bit = bit_of("kms:RetireGrant"), create_bit = bit_of("kms:CreateGrant");
   std::vector<std::string> dropped;
   const std::size_t action_count = a.actions.size();
-  a.rows.clear();
-  a.row_of.assign(a.subjects.size() * action_count, 0);
+  core.rows.clear();
+  core.row_of.assign(a.subjects.size() * action_count, 0);
   for (std::size_t s = 0; s < a.subjects.size(); ++s) {
     const Subject& subject = a.subjects[s];
-    // The identity policies this subject is evaluated with (graph principals only).
-    std::vector<std::size_t> identity_ids;
+    // What may apply to this subject, whatever the action: a mask of the actions each statement or
+    // grant matches (none when it cannot name the subject) and the dimensions it tests.
+    std::vector<std::pair<std::uint64_t, const std::vector<std::size_t>*>> facts;
+    for (std::size_t i = 0; i < key_facts.size(); ++i) {
+      facts.emplace_back(may_apply(key_policy.statements[i], subject) ? key_facts[i].actions : 0, &key_facts[i].dims);
+    }
     for (const std::size_t v : variants_of(a, s)) {
       for (const auto& id : a.variants[v].policy_ids) {
-        if (id) identity_ids.push_back(static_cast<std::size_t>(*id));
+        if (!id) continue;
+        for (const StatementFacts& statement : identity_facts.at(static_cast<std::size_t>(*id))) {
+          facts.emplace_back(statement.actions, &statement.dims);
+        }
       }
     }
-    std::vector<bool> may_apply_here, grant_names_here;
-    for (const policy::Statement& statement : key_policy.statements) may_apply_here.push_back(may_apply(statement, subject));
-    for (const policy::CompiledGrant& grant : a.grants) grant_names_here.push_back(grant_may_name(grant, subject));
+    for (std::size_t g = 0; g < a.grants.size(); ++g) {
+      // Anyone a grant names may retire it (kms-reference §5.4).
+      facts.emplace_back(grant_may_name(a.grants[g], subject) ? a.grants[g].operations | retire_bit : 0, &grant_dims[g]);
+    }
     // This subject's rows so far, with what decides alike: the statements and grants that apply, and
     // the action's KMS traits.
     struct Seen {
@@ -136,72 +163,49 @@ void build_rows(Analysis& a) {
       const policy::ActionIndex index = a.action_indexes[act];
       const std::uint64_t bit = std::uint64_t{1} << index;
       const policy::ActionInfo& info = policy::kms_actions()[index];
-      const bool retire = a.actions[act] == "kms:RetireGrant";
       std::vector<std::size_t> dims;
       std::string signature;
       const auto sign = [&](bool fact) { signature.push_back(fact ? '1' : '0'); };
-      for (const bool trait : {info.key_resource, info.cross_account, info.grant_operation, info.cryptographic, retire,
-                               a.actions[act] == "kms:CreateGrant"}) {
+      for (const bool trait : {info.key_resource, info.cross_account, info.grant_operation, info.cryptographic,
+                               bit == retire_bit, bit == create_bit}) {
         sign(trait);
       }
       const std::size_t first_key_statement = signature.size();
-      for (std::size_t i = 0; i < key_facts.size(); ++i) {
-        const bool applies = (key_facts[i].actions & bit) != 0 && may_apply_here[i];
+      for (const auto& [actions, statement_dims] : facts) {
+        const bool applies = (actions & bit) != 0;
         sign(applies);
-        if (applies) add_all(dims, key_facts[i].dims);
+        if (applies) add_all(dims, *statement_dims);
       }
-      for (const std::size_t p : identity_ids) {
-        for (const StatementFacts& facts : identity_facts.at(p)) {
-          const bool applies = (facts.actions & bit) != 0;
-          sign(applies);
-          if (applies) add_all(dims, facts.dims);
-        }
-      }
-      for (std::size_t g = 0; g < a.grants.size(); ++g) {
-        const bool applies = ((a.grants[g].operations & bit) != 0 || retire) && grant_names_here[g];
-        sign(applies);
-        if (applies) add_all(dims, grant_dims[g]);
-      }
-      std::erase_if(dims, [&](std::size_t d) { return !key_applies(a.dimensions[d].key, a.actions[act]); });
-      std::sort(dims.begin(), dims.end());
-      std::size_t cells = 1;
-      for (std::size_t i = 0; i < dims.size(); ++i) {
-        if (cells * a.dimensions[dims[i]].size() > k_max_row_cells) {
-          for (std::size_t rest = i; rest < dims.size(); ++rest) {
-            const std::string& key = a.dimensions[dims[rest]].key;
-            if (std::find(dropped.begin(), dropped.end(), key) == dropped.end()) dropped.push_back(key);
-          }
-          dims.resize(i);
-          break;
-        }
-        cells *= a.dimensions[dims[i]].size();
+      if (!dims.empty()) {
+        std::erase_if(dims, [&](std::size_t d) { return !key_applies(core.dimensions[d].key, a.actions[act]); });
+        std::sort(dims.begin(), dims.end());
+        cap_cells(core.dimensions, dims, dropped);
       }
 
-      std::size_t& row_index = a.row_of[s * action_count + act];
+      std::size_t& row_index = core.row_of[s * action_count + act];
       const auto same = std::find_if(seen.begin(), seen.end(), [&](const Seen& earlier) {
-        return earlier.signature == signature && a.rows[earlier.row].dims == dims;
+        return earlier.signature == signature && core.rows[earlier.row].dims == dims;
       });
       if (same != seen.end()) {
         row_index = same->row;
         continue;
       }
-      Row row;
+      Row& row = core.rows.emplace_back();
       std::vector<Dimension> row_dims;
-      for (const std::size_t d : dims) row_dims.push_back(a.dimensions[d]);
+      for (const std::size_t d : dims) row_dims.push_back(core.dimensions[d]);
       row.dims = std::move(dims);
       row.space = CellSpace(std::move(row_dims));
       row.subject = s;
       row.leader = act;
       for (std::size_t i = 0; i < key_facts.size(); ++i) row.key_statements.push_back(signature[first_key_statement + i] == '1');
-      row_index = a.rows.size();
-      a.rows.push_back(std::move(row));
+      row_index = core.rows.size() - 1;
       seen.push_back({std::move(signature), row_index});
     }
   }
   if (!dropped.empty()) {
     std::string keys;
     for (const std::string& key : dropped) keys += (keys.empty() ? "" : ", ") + key;
-    a.notes.push_back("too many condition values to combine; some requests are taken to lack " + keys);
+    core.notes.push_back("too many condition values to combine; some requests are taken to lack " + keys);
   }
 }
 

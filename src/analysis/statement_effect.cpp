@@ -1,5 +1,5 @@
 // What one key-policy statement changes: the analysis evaluated again with the statement made to
-// match no action, over the same subjects and cells, and the difference.
+// match no action, over the same subjects and cells (detail::masked()), and the difference.
 #include <algorithm>
 
 #include "analysis/access.hpp"
@@ -16,22 +16,11 @@ StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statemen
   effect.sid = document.statements[statement].sid;
   effect.effect = document.statements[statement].effect;
 
-  // The statement is still there (indexes unchanged) but can no longer apply.
-  const policy::CompiledPolicy masked = policy::without_statement(a.key_policy, statement);
-  const detail::Tables without = detail::evaluate(a, masked, a.variants, {&a.tables, statement});
-  const detail::Tables& with = a.tables;
-
-  const auto allowed = [](const detail::Tables& t, std::size_t v, std::size_t act, std::size_t c) {
-    return t.at(v, act, c) == policy::Outcome::allowed;
-  };
-  const auto adds = detail::membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
-    return allowed(with, v, act, c) && !allowed(without, v, act, c);
-  });
-  const auto removes = detail::membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
-    return allowed(without, v, act, c) && !allowed(with, v, act, c);
-  });
-  effect.adds = detail::build_accesses(a, with, adds, policy::Outcome::allowed);
-  effect.removes = detail::build_accesses(a, without, removes, policy::Outcome::allowed);
+  const detail::Core::Masked& masked = detail::masked(a, statement);
+  const detail::Tables& with = a.tables();
+  const detail::Tables& without = masked.without;
+  effect.adds = detail::build_accesses(a, with, masked.adds, policy::Outcome::allowed);
+  effect.removes = detail::build_accesses(a, without, masked.removes, policy::Outcome::allowed);
 
   if (effect.effect == policy::Effect::allow) {
     // Whatever allowed the same (variant, action) rows without the statement dominates it.

@@ -262,9 +262,19 @@ model::Result<InputKind> detect_kind(const InputText& input, const std::string& 
   const bool looks_json = text[first] == '{' || text[first] == '[';
   if (!looks_json) return InputKind::cloudformation_yaml;
   std::set<std::string> keys;
+  const auto has = [&](std::string_view key) { return keys.contains(std::string(key)); };
+  const auto plan_key = [](std::string_view key) {
+    return key == "resource_changes" || key == "planned_values" || key == "prior_state" || key == "configuration" ||
+           key == "output_changes" || key == "resource_drift";
+  };
   try {
     simdjson::ondemand::document document = input.parser().iterate(input.padded());
-    for (auto field : document.get_object()) keys.emplace(std::string_view(field.unescaped_key()));
+    for (auto field : document.get_object()) {
+      const std::string_view key = field.unescaped_key();
+      // A plan key decides: the rest of a plan (tens of megabytes) need not be skipped through here.
+      if (plan_key(key)) return InputKind::terraform_plan;
+      keys.emplace(key);
+    }
   } catch (const simdjson::simdjson_error& error) {
     // YAML allows flow style ({...}) that is not JSON.
     if (has_extension(path, ".yaml") || has_extension(path, ".yml") || has_extension(path, ".template")) {
@@ -277,11 +287,7 @@ model::Result<InputKind> detect_kind(const InputText& input, const std::string& 
     if (diagnostic.line == std::nullopt) diagnostic.message += std::string(" (") + error.what() + ")";
     return diagnostic;
   }
-  const auto has = [&](std::string_view key) { return keys.contains(std::string(key)); };
-  const bool plan_keys = has("resource_changes") || has("planned_values") || has("prior_state") ||
-                         has("configuration") || has("output_changes") || has("resource_drift");
   const bool terraform = has("format_version") || has("terraform_version");
-  if (plan_keys) return InputKind::terraform_plan;
   if (terraform && has("values")) return InputKind::terraform_state;
   if (has("Resources") || has("AWSTemplateFormatVersion")) return InputKind::cloudformation_json;
   if (terraform) {

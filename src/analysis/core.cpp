@@ -1,0 +1,288 @@
+// The core of an analysis (request space, rows, decision tables, memberships) and the fingerprint
+// that lets keys of the same shape share one. A plan that instantiates one module per team has as
+// many keys as teams, each with a policy naming its own team's roles: evaluation compares those
+// names with the caller's for equality only, so the keys decide alike, subject by subject.
+#include <algorithm>
+
+#include "analysis/analysis_detail.hpp"
+#include "policy/match.hpp"
+
+namespace tfkms::analysis::detail {
+
+namespace {
+
+// A field of a fingerprint, its length first, so that no text can run into the next field.
+void put(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+void put(std::string& out, std::size_t number) {
+  out += std::to_string(number);
+  out += ';';
+}
+
+/// Writes principal texts: the ARN of a subject that is a role or user, when renaming is safe, as
+/// its kind and account with "#<subject>" for the name (arn:aws:iam::111122223333:role/#2); any
+/// other text as it is.
+class Names {
+public:
+  Names(const Analysis& analysis, bool rename) {
+    if (!rename) return;
+    for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
+      const std::string& arn = analysis.subjects[s].arn;
+      if (is_named_caller(arn)) m_subject_of.try_emplace(arn, s);
+    }
+  }
+
+  void put_name(std::string& out, const std::string& text) const {
+    if (const auto found = m_subject_of.find(text); found != m_subject_of.end()) {
+      put(out, std::string_view(text).substr(0, text.find('/') + 1));
+      out += '#';
+      put(out, found->second);
+    } else {
+      put(out, text);
+    }
+  }
+
+  /// An IAM role or user ARN: the callers whose names evaluation compares for equality only.
+  static bool is_named_caller(std::string_view arn) {
+    const auto parts = policy::split_arn(arn);
+    return parts && parts->service == "iam" && (parts->resource.starts_with("role/") || parts->resource.starts_with("user/"));
+  }
+
+private:
+  std::unordered_map<std::string, std::size_t> m_subject_of;
+};
+
+void put_value(std::string& out, const model::Value& value, const Names* names = nullptr) {
+  put(out, static_cast<std::size_t>(value.kind));
+  if (names != nullptr) names->put_name(out, value.text);
+  else put(out, value.text);
+}
+
+void put_patterns(std::string& out, const std::optional<policy::PatternElement>& element) {
+  if (!element) {
+    out += '-';
+    return;
+  }
+  put(out, element->negated ? 1 : 0);
+  put(out, element->entries.size());
+  for (const policy::PatternEntry& entry : element->entries) put_value(out, entry.value);
+}
+
+// Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
+// which only name things in accesses.
+void put_document(std::string& out, const policy::Document& document, const Names* names) {
+  put(out, static_cast<std::size_t>(document.kind));
+  put(out, static_cast<std::size_t>(document.version));
+  put(out, document.unreadable ? 1 : 0);
+  if (document.id) put_value(out, *document.id);
+  put(out, document.statements.size());
+  for (const policy::Statement& statement : document.statements) {
+    put(out, statement.index);
+    put(out, static_cast<std::size_t>(statement.effect));
+    put(out, (statement.effect_known ? 1 : 0) + (statement.readable ? 2 : 0));
+    if (statement.principal) {
+      put(out, statement.principal->negated ? 1 : 0);
+      put(out, statement.principal->entries.size());
+      for (const policy::PrincipalEntry& entry : statement.principal->entries) {
+        put(out, static_cast<std::size_t>(entry.section));
+        put(out, static_cast<std::size_t>(entry.form));
+        put(out, entry.account);
+        put_value(out, entry.value, names);
+      }
+    } else {
+      out += '-';
+    }
+    put_patterns(out, statement.actions);
+    put_patterns(out, statement.resources);
+    put(out, statement.conditions.size());
+    for (const policy::ConditionClause& clause : statement.conditions) {
+      put(out, clause.operator_text);
+      put(out, clause.key);
+      put(out, clause.values.size());
+      for (const model::Value& value : clause.values) put_value(out, value);
+    }
+  }
+}
+
+bool only_any_resource(const policy::Document& document) {
+  return std::all_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
+    return statement.resources && !statement.resources->negated &&
+           std::all_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                       [](const policy::PatternEntry& entry) { return entry.value.known() && entry.value.text == "*"; });
+  });
+}
+
+bool names_sessions(const policy::Document& document) {
+  return std::any_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
+    return statement.principal &&
+           std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(), [](const auto& entry) {
+             return entry.form == policy::PrincipalForm::assumed_role || entry.form == policy::PrincipalForm::federated_user;
+           });
+  });
+}
+
+bool session_form(const policy::ClassifiedPrincipal& principal) {
+  return principal.form == policy::PrincipalForm::assumed_role || principal.form == policy::PrincipalForm::federated_user;
+}
+
+// Renaming role and user names is safe when evaluation compares them with the caller's for equality
+// and nothing else: no policy tests the caller's name, id or tags or substitutes variables, and no
+// session principal appears (a role entry matches its sessions by the role's name).
+bool renaming_is_safe(const Analysis& a) {
+  if (!a.key_policy_known || tells_callers_apart(a.key_policy.document()) || names_sessions(a.key_policy.document())) {
+    return false;
+  }
+  for (const Variant& variant : a.variants) {
+    for (const auto& id : variant.policy_ids) {
+      if (id && a.shared->policy_tells_apart[static_cast<std::size_t>(*id)]) return false;
+    }
+  }
+  for (const policy::CompiledGrant& grant : a.grants) {
+    if (session_form(grant.grantee) || (grant.retiring && session_form(*grant.retiring))) return false;
+  }
+  return std::none_of(a.subjects.begin(), a.subjects.end(), [](const Subject& subject) {
+    const auto arn = policy::split_arn(subject.arn);
+    return arn && arn->service == "sts";
+  });
+}
+
+// The key's ARN as requests carry it: only its partition, region and account matter when every
+// policy the analysis evaluates names the resource "*".
+std::string key_arn_shape(const Analysis& a) {
+  bool any_resource = only_any_resource(a.key_policy.document());
+  for (const Variant& variant : a.variants) {
+    for (const policy::CompiledPolicy* compiled : variant.policies) {
+      any_resource = any_resource && only_any_resource(compiled->document());
+    }
+  }
+  const auto arn = policy::split_arn(a.key_arn);
+  if (!any_resource || !arn) return a.key_arn;
+  return "arn:" + std::string(arn->partition) + ":" + std::string(arn->service) + ":" + std::string(arn->region) + ":" +
+         std::string(arn->account) + ":key/*";
+}
+
+void remember(const Shared& shared, std::string fingerprint, std::shared_ptr<const Core> core) {
+  CoreCache& cache = shared.cores;
+  if (cache.order.size() == CoreCache::k_capacity) {
+    cache.by_fingerprint.erase(cache.order.front());
+    cache.order.pop_front();
+  }
+  cache.order.push_back(fingerprint);
+  cache.by_fingerprint.emplace(std::move(fingerprint), std::move(core));
+}
+
+bool allowed_in(const Tables& tables, std::size_t v, std::size_t act, std::size_t c) {
+  return tables.at(v, act, c) == policy::Outcome::allowed;
+}
+
+} // namespace
+
+std::string policy_shape(const policy::Document& document) {
+  std::string out;
+  put_document(out, document, nullptr);
+  return out;
+}
+
+std::string core_fingerprint(const Analysis& a) {
+  const Names names(a, renaming_is_safe(a));
+  std::string out = "core1|";
+  put(out, key_arn_shape(a));
+  for (const policy::ContextEntry& entry : a.fixed_context) {
+    put(out, entry.key);
+    for (const std::string& value : entry.values) put(out, value);
+  }
+  put(out, a.key_policy_known ? 1 : 0);
+  put_document(out, a.key_policy.document(), &names);
+  put(out, a.grants.size());
+  for (const policy::CompiledGrant& grant : a.grants) {
+    const policy::GrantSpec& spec = grant.spec;
+    put_value(out, spec.grantee, &names);
+    put(out, spec.operations.size());
+    for (const std::string& operation : spec.operations) put(out, operation);
+    for (const auto* constraint : {&spec.encryption_context_equals, &spec.encryption_context_subset}) {
+      if (!*constraint) {
+        out += '-';
+        continue;
+      }
+      put(out, (*constraint)->size());
+      for (const auto& [key, value] : **constraint) {
+        put(out, key);
+        put(out, value);
+      }
+    }
+    if (spec.retiring_principal) put_value(out, *spec.retiring_principal, &names);
+    else out += '-';
+    put(out, spec.unknown_fields ? 1 : 0);
+  }
+  put(out, a.subjects.size());
+  for (const Subject& subject : a.subjects) {
+    put(out, static_cast<std::size_t>(subject.kind));
+    names.put_name(out, subject.arn);
+    put(out, subject.account);
+    put(out, subject.key_account ? 1 : 0);
+  }
+  put(out, a.variants.size());
+  for (const Variant& variant : a.variants) {
+    put(out, variant.subject);
+    put(out, static_cast<std::size_t>(variant.identity));
+    put(out, variant.policy_ids.size());
+    for (const auto& id : variant.policy_ids) {
+      if (id) put(out, a.shared->policy_shapes[static_cast<std::size_t>(*id)]);
+      else out += '*'; // allows_all
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<const Core> core_for(Analysis& a) {
+  std::string fingerprint = core_fingerprint(a);
+  if (const auto found = a.shared->cores.by_fingerprint.find(fingerprint); found != a.shared->cores.by_fingerprint.end()) {
+    return found->second;
+  }
+  auto core = std::make_shared<Core>();
+  build_rows(a, *core);
+  a.core = core; // evaluate() reads the rows through the analysis
+  core->tables = evaluate(a, a.key_policy, a.variants);
+  const Tables& t = core->tables;
+  core->allowed = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) { return allowed_in(t, v, act, c); });
+  core->unknown = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
+    return t.at(v, act, c) == policy::Outcome::unknown;
+  });
+  remember(*a.shared, std::move(fingerprint), core);
+  return core;
+}
+
+const Core::Masked& masked(const Analysis& a, std::size_t statement) {
+  const Core& core = *a.core;
+  if (const auto found = core.masked.find(statement); found != core.masked.end()) return found->second;
+  Core::Masked out;
+  // The statement is still there (indexes unchanged) but can no longer apply.
+  out.without = evaluate(a, policy::without_statement(a.key_policy, statement), a.variants, {&core.tables, statement});
+  const Tables& with = core.tables;
+  const Tables& without = out.without;
+  out.adds = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
+    return allowed_in(with, v, act, c) && !allowed_in(without, v, act, c);
+  });
+  out.removes = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
+    return allowed_in(without, v, act, c) && !allowed_in(with, v, act, c);
+  });
+  return core.masked.emplace(statement, std::move(out)).first->second;
+}
+
+const Tables& without_identity(const Analysis& a) {
+  const Core& core = *a.core;
+  if (!core.without_identity) {
+    std::vector<Variant> bare;
+    for (const Variant& variant : a.variants) {
+      if (variant.identity == Identity::graph) bare.push_back(Variant{variant.subject, Identity::none, {}, {}});
+    }
+    core.without_identity = evaluate(a, a.key_policy, bare);
+  }
+  return *core.without_identity;
+}
+
+} // namespace tfkms::analysis::detail

@@ -1,0 +1,233 @@
+// Keys of the same shape share one analysis core (analysis/core.cpp): the sharing must find the keys
+// that differ only in the names of the principals they name, refuse every other difference, and
+// change no analysis, which the last test checks on every fixture and corpus input.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "analysis/access.hpp"
+#include "analysis/analysis_detail.hpp"
+#include "loaders/loaders.hpp"
+#include "../loaders/shared_dir.hpp"
+
+using namespace tfkms;
+using namespace tfkms::analysis;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_account = "111122223333";
+const std::vector<std::string> k_use = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"};
+
+json root_statement() {
+  return {{"Effect", "Allow"}, {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}}, {"Action", "kms:*"}, {"Resource", "*"}};
+}
+
+json use_statement(const std::string& principal_arn, json condition = nullptr) {
+  json statement{{"Effect", "Allow"}, {"Principal", {{"AWS", principal_arn}}}, {"Action", k_use}, {"Resource", "*"}};
+  if (!condition.is_null()) statement["Condition"] = std::move(condition);
+  return statement;
+}
+
+void add_key(model::Graph& graph, const std::string& name, json statements) {
+  model::Key key;
+  key.source.address = "aws_kms_key." + name;
+  key.arn = "arn:aws:kms:us-east-1:111122223333:key/" + name;
+  key.account = k_account;
+  key.policy.state = model::PolicySource::State::document;
+  key.policy.document = json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
+  graph.add(std::move(key));
+}
+
+model::PolicyId add_policy(model::Graph& graph, const std::string& name, json statement) {
+  model::IdentityPolicy policy;
+  policy.name = name;
+  policy.inline_policy = true;
+  policy.source.address = "aws_iam_role_policy." + name;
+  policy.document.state = model::PolicySource::State::document;
+  policy.document.document = json{{"Version", "2012-10-17"}, {"Statement", json::array({std::move(statement)})}};
+  return graph.add(std::move(policy));
+}
+
+void add_principal(model::Graph& graph, model::PrincipalKind kind, const std::string& name, model::PolicyId policy) {
+  model::Principal principal;
+  principal.kind = kind;
+  principal.name = name;
+  principal.account = k_account;
+  const std::string type = kind == model::PrincipalKind::user ? "user" : "role";
+  principal.arn = "arn:aws:iam::111122223333:" + type + "/" + name;
+  principal.source.address = "aws_iam_" + type + "." + name;
+  principal.policies = {policy};
+  graph.add(std::move(principal));
+}
+
+json decrypt_anything() { return {{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}; }
+
+// Three teams as one module instantiated three times: a key naming its team's role, the role allowed
+// to decrypt. The first key differs in shape from the others: the class of unnamed roles follows its
+// named role, and comes before theirs.
+model::Graph three_teams() {
+  model::Graph graph;
+  graph.account = k_account;
+  graph.region = "us-east-1";
+  for (const std::string team : {"team-a", "team-b", "team-c"}) {
+    add_principal(graph, model::PrincipalKind::role, team, add_policy(graph, team, decrypt_anything()));
+    add_key(graph, team, {root_statement(), use_statement("arn:aws:iam::111122223333:role/" + team)});
+  }
+  return graph;
+}
+
+bool shares_core(const model::Graph& graph, model::KeyId first, model::KeyId second) {
+  const GraphAccess access(graph);
+  return access.analyze(first).detail().core == access.analyze(second).detail().core;
+}
+
+// Everything an analysis reports, as text: accesses, what each statement changes, delegation.
+std::vector<std::string> report_of(const KeyAccess& access) {
+  std::vector<std::string> out;
+  for (const Access& item : access.accesses()) out.push_back(access.text(item));
+  for (const auto& statement : access.key_policy().document().statements) {
+    const StatementEffect effect = statement_effect(access, statement.index);
+    out.push_back("statement " + std::to_string(statement.index));
+    for (const Access& item : effect.adds) out.push_back("adds " + access.text(item));
+    for (const Access& item : effect.removes) out.push_back("removes " + access.text(item));
+    for (const Ground& ground : effect.covered_by) out.push_back("covered by " + ground.text);
+  }
+  for (const DelegatedAccess& item : delegated_access(access, {ActionClass::read, ActionClass::write, ActionClass::administration})) {
+    std::string line = "delegated to " + member_label(access.graph(), item.principal) + ":";
+    for (const auto action : item.actions) line += " " + std::string(action);
+    for (const Ground& ground : item.identity_grounds) line += "; " + ground.text;
+    for (const Ground& ground : item.key_policy_grounds) line += "; " + ground.text;
+    out.push_back(line);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("keys that differ only in the roles they name share one core, and each names its own role",
+          "[analysis][core]") {
+  const model::Graph graph = three_teams();
+  CHECK_FALSE(shares_core(graph, model::KeyId{0}, model::KeyId{1}));
+  CHECK(shares_core(graph, model::KeyId{1}, model::KeyId{2}));
+
+  const GraphAccess shared(graph);
+  const KeyAccess team_b = shared.analyze(model::KeyId{1});
+  const KeyAccess team_c = shared.analyze(model::KeyId{2});
+  REQUIRE(team_b.detail().core == team_c.detail().core);
+  // Evaluated on its own, team c's key gives the same report as with the core of team b's.
+  const std::vector<std::string> report = report_of(team_c);
+  CHECK(report == report_of(GraphAccess(graph).analyze(model::KeyId{2})));
+  CHECK(std::any_of(report.begin(), report.end(), [](const std::string& line) {
+    return line.starts_with("aws_iam_role.team-c can every write action (key policy statement 1)");
+  }));
+  CHECK(std::none_of(report.begin(), report.end(), [](const std::string& line) {
+    return line.starts_with("aws_iam_role.team-b can");
+  }));
+}
+
+namespace {
+
+// One key (naming `principal_arn` for use, under `condition`) and, when `role` is given, that role
+// with an inline policy of `statement`.
+model::Graph one_key(const std::string& principal_arn, json condition = nullptr, const std::string& role = "",
+                     json statement = decrypt_anything(), const std::string& key_arn = "arn:aws:kms:us-east-1:111122223333:key/k") {
+  model::Graph graph;
+  graph.account = k_account;
+  graph.region = "us-east-1";
+  if (!role.empty()) add_principal(graph, model::PrincipalKind::role, role, add_policy(graph, role, std::move(statement)));
+  json statements = {root_statement(), use_statement(principal_arn, std::move(condition))};
+  add_key(graph, "k", std::move(statements));
+  graph.keys.back().arn = key_arn;
+  return graph;
+}
+
+std::string fingerprint(const model::Graph& graph) {
+  return detail::core_fingerprint(GraphAccess(graph).analyze(model::KeyId{0}).detail());
+}
+
+const std::string k_team_a = "arn:aws:iam::111122223333:role/team-a";
+const std::string k_team_b = "arn:aws:iam::111122223333:role/team-b";
+
+} // namespace
+
+TEST_CASE("a key's core fingerprint leaves out the names of the roles it names, and nothing else",
+          "[analysis][core]") {
+  CHECK(fingerprint(one_key(k_team_a, nullptr, "team-a")) == fingerprint(one_key(k_team_b, nullptr, "team-b")));
+  CHECK(fingerprint(one_key(k_team_a)) == fingerprint(one_key(k_team_b)));
+
+  SECTION("a role and a user of the same name") {
+    CHECK(fingerprint(one_key(k_team_a)) != fingerprint(one_key("arn:aws:iam::111122223333:user/team-a")));
+  }
+  SECTION("a condition on the caller's name that holds for one of them") {
+    const json condition = {{"StringEquals", {{"aws:username", "ana"}}}};
+    CHECK(fingerprint(one_key("arn:aws:iam::111122223333:user/ana", condition)) !=
+          fingerprint(one_key("arn:aws:iam::111122223333:user/bo", condition)));
+  }
+  SECTION("identity policies that allow different actions") {
+    // Shapes are numbered per graph: both graphs hold both policies, in the same order.
+    const json encrypt = {{"Effect", "Allow"}, {"Action", "kms:Encrypt"}, {"Resource", "*"}};
+    model::Graph decrypting = one_key(k_team_a, nullptr, "team-a");
+    add_policy(decrypting, "spare", encrypt);
+    model::Graph encrypting;
+    encrypting.account = k_account;
+    add_policy(encrypting, "spare", decrypt_anything());
+    add_principal(encrypting, model::PrincipalKind::role, "team-b", add_policy(encrypting, "team-b", encrypt));
+    add_key(encrypting, "k", {root_statement(), use_statement(k_team_b)});
+    encrypting.keys.back().arn = decrypting.keys.back().arn;
+    CHECK(fingerprint(decrypting) != fingerprint(encrypting));
+  }
+  SECTION("an identity policy that names the key") {
+    const json named_key = {{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "arn:aws:kms:us-east-1:111122223333:key/k"}};
+    CHECK(fingerprint(one_key(k_team_a, nullptr, "team-a", named_key)) !=
+          fingerprint(one_key(k_team_a, nullptr, "team-a", named_key, "arn:aws:kms:us-east-1:111122223333:key/other")));
+  }
+  SECTION("condition values") {
+    CHECK(fingerprint(one_key(k_team_a, {{"StringEquals", {{"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}})) !=
+          fingerprint(one_key(k_team_a, {{"StringEquals", {{"kms:ViaService", "sqs.us-east-1.amazonaws.com"}}}})));
+  }
+  SECTION("a session of one of the roles") {
+    // A role entry matches the role's sessions by name: team-a's session is team-a's, not team-b's.
+    const auto with_session = [](const std::string& role) {
+      model::Graph graph = one_key(role);
+      graph.keys.back().policy.document["Statement"].push_back(use_statement("arn:aws:sts::111122223333:assumed-role/team-a/job"));
+      return graph;
+    };
+    CHECK(fingerprint(with_session(k_team_a)) != fingerprint(with_session(k_team_b)));
+  }
+}
+
+TEST_CASE("sharing cores changes no analysis of any fixture or corpus input", "[analysis][core][corpus]") {
+  std::vector<fs::path> inputs;
+  for (const fs::path& root : {fs::path(TFKMS_SOURCE_DIR) / "fixtures", testing::shared_dir() / "corpus" / "terraform-plans"}) {
+    REQUIRE(fs::exists(root));
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      const std::string extension = entry.path().extension().string();
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && (extension == ".json" || extension == ".yaml" || extension == ".yml") &&
+          !name.ends_with(".expected.json")) {
+        inputs.push_back(entry.path());
+      }
+    }
+  }
+  std::size_t keys = 0, shared_cores = 0;
+  for (const fs::path& path : inputs) {
+    const auto input = loaders::load_file(path.string(), {});
+    if (!input) continue; // refused inputs are the loader tests' business
+    const model::Graph& graph = input.value().graph;
+    const GraphAccess shared(graph);
+    std::vector<std::shared_ptr<const detail::Core>> seen;
+    for (std::size_t k = 0; k < graph.keys.size(); ++k) {
+      INFO(path.string() << " key " << k);
+      const KeyAccess with_sharing = shared.analyze(static_cast<model::KeyId>(k));
+      CHECK(report_of(with_sharing) == report_of(GraphAccess(graph).analyze(static_cast<model::KeyId>(k))));
+      const auto& core = with_sharing.detail().core;
+      shared_cores += std::find(seen.begin(), seen.end(), core) != seen.end() ? 1 : 0;
+      seen.push_back(core);
+      ++keys;
+    }
+  }
+  CHECK(keys > 100);
+  CHECK(shared_cores > 0); // some inputs hold keys of one shape
+}
