@@ -104,7 +104,7 @@ struct Core {
 /// The cores of recent keys by fingerprint (core_for()); bounded, as the keys of one module's
 /// instances come together in a plan.
 struct CoreCache {
-  static constexpr std::size_t k_capacity = 64;
+  static constexpr std::size_t k_capacity = 16;
   std::unordered_map<std::string, std::shared_ptr<const Core>> by_fingerprint;
   std::deque<std::string> order; ///< oldest first
 };
