@@ -100,7 +100,19 @@ const model::Graph& KeyAccess::graph() const { return *m_analysis->graph; }
 model::KeyId KeyAccess::key() const { return m_analysis->key; }
 const std::string& KeyAccess::key_account() const { return m_analysis->key_account; }
 const std::vector<Subject>& KeyAccess::subjects() const { return m_analysis->subjects; }
-const std::vector<Access>& KeyAccess::accesses() const { return m_analysis->accesses; }
+const std::vector<Access>& KeyAccess::accesses() const {
+  const detail::Analysis& a = *m_analysis;
+  if (!a.accesses) {
+    // Built on first use: a rule may need only the tables (an analysis made to test one statement).
+    std::vector<Access>& out = a.accesses.emplace(detail::build_accesses(a, a.tables(), a.core->allowed, policy::Outcome::allowed));
+    auto unknowns = detail::build_accesses(a, a.tables(), a.core->unknown, policy::Outcome::unknown);
+    out.insert(out.end(), std::make_move_iterator(unknowns.begin()), std::make_move_iterator(unknowns.end()));
+    std::stable_sort(out.begin(), out.end(), [](const Access& x, const Access& y) {
+      return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
+    });
+  }
+  return *a.accesses;
+}
 const policy::CompiledPolicy& KeyAccess::key_policy() const { return m_analysis->key_policy; }
 bool KeyAccess::key_policy_known() const { return m_analysis->key_policy_known; }
 const std::vector<std::string>& KeyAccess::notes() const { return m_analysis->notes; }
@@ -124,11 +136,26 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, mo
   return variant;
 }
 
+bool KeyAccess::has_access(ActionClass action_class) const {
+  const detail::Analysis& a = *m_analysis;
+  const auto position = std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) - std::begin(k_action_classes);
+  // build_accesses() makes an access of every row with a member.
+  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
+    for (const std::size_t act : detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
+      const std::size_t row = a.row_index(s, act);
+      for (const detail::Membership* membership : {&a.core->allowed, &a.core->unknown}) {
+        if (!membership->plain[row].empty() || !membership->with_identity[row].empty()) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string KeyAccess::text(const Access& access) const { return detail::describe_access(*m_analysis, access); }
 
 std::vector<const Access*> KeyAccess::of(ActionClass action_class) const {
   std::vector<const Access*> out;
-  for (const Access& access : m_analysis->accesses) {
+  for (const Access& access : accesses()) {
     if (access.action_class == action_class) out.push_back(&access);
   }
   return out;
@@ -165,12 +192,6 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
   a->actions = detail::analysed_actions().names;
   a->action_indexes = detail::analysed_actions().indexes;
   a->core = detail::core_for(*a);
-  a->accesses = detail::build_accesses(*a, a->tables(), a->core->allowed, policy::Outcome::allowed);
-  auto unknowns = detail::build_accesses(*a, a->tables(), a->core->unknown, policy::Outcome::unknown);
-  a->accesses.insert(a->accesses.end(), std::make_move_iterator(unknowns.begin()), std::make_move_iterator(unknowns.end()));
-  std::stable_sort(a->accesses.begin(), a->accesses.end(), [](const Access& x, const Access& y) {
-    return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
-  });
   a->notes = a->core->notes;
   a->notes.emplace_back("permission boundaries, SCPs and session policies are not modelled");
   return KeyAccess(std::move(a));

@@ -117,6 +117,9 @@ public:
   [[nodiscard]] const std::vector<Access>& accesses() const;
   /// The accesses of `action_class`, in subject order.
   [[nodiscard]] std::vector<const Access*> of(ActionClass action_class) const;
+  /// Whether anyone has an allowed or unknown access of `action_class` (`!of(action_class).empty()`),
+  /// answered without building the accesses.
+  [[nodiscard]] bool has_access(ActionClass action_class) const;
   /// The key policy the analysis used (the default policy when the key sets none).
   [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
   /// False when the key policy is unknown before apply or unreadable: every access is then unknown.
@@ -159,18 +162,31 @@ private:
                                    model::PrincipalId member);
 
 /// What one key-policy statement changes: the access that exists with it and not without it (Allow),
-/// or the access it takes away (Deny), over the same subjects and request cells.
-struct StatementEffect {
-  std::size_t statement = 0;
-  std::optional<std::string> sid;
-  policy::Effect effect = policy::Effect::allow;
-  std::vector<Access> adds;       ///< Allow: access only this statement gives
-  std::vector<Access> removes;    ///< Deny: access this statement takes away
-  /// Allow: the grounds that allow, without this statement, the access it allows (its "dominators").
-  std::vector<Ground> covered_by;
+/// or the access it takes away (Deny), over the same subjects and request cells. Its accesses and
+/// grounds are built on first use: asking whether it changes anything costs none of them. Keeps the
+/// analysis alive.
+class StatementEffect {
+public:
+  StatementEffect(KeyAccess analysis, std::size_t statement);
 
+  [[nodiscard]] std::size_t statement() const { return m_statement; }
+  [[nodiscard]] policy::Effect effect() const;
+  /// Allow: access only this statement gives.
+  [[nodiscard]] const std::vector<Access>& adds() const;
+  /// Deny: access this statement takes away.
+  [[nodiscard]] const std::vector<Access>& removes() const;
+  /// Allow: the grounds that allow, without this statement, the access it allows (its "dominators").
+  [[nodiscard]] const std::vector<Ground>& covered_by() const;
   /// Changes nothing: an Allow dominated by others, or a Deny of what nothing allows.
-  [[nodiscard]] bool changes_nothing() const { return adds.empty() && removes.empty(); }
+  [[nodiscard]] bool changes_nothing() const;
+
+private:
+  [[nodiscard]] bool in_policy() const;
+
+  KeyAccess m_analysis;
+  std::size_t m_statement = 0;
+  mutable std::optional<std::vector<Access>> m_adds, m_removes;
+  mutable std::optional<std::vector<Ground>> m_covered_by;
 };
 
 /// The effect of key-policy statement `statement` (an index into Statement[]).

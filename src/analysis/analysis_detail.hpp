@@ -185,7 +185,7 @@ struct Analysis {
   std::span<const std::string_view> actions;           ///< analysed_actions().names
   std::span<const policy::ActionIndex> action_indexes; ///< analysed_actions().indexes
   std::shared_ptr<const Core> core;
-  std::vector<Access> accesses;
+  mutable std::optional<std::vector<Access>> accesses; ///< KeyAccess::accesses(), built on first use
   std::vector<std::string> notes;
   mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
 

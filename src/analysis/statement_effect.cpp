@@ -7,41 +7,79 @@
 
 namespace tfkms::analysis {
 
-StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statement) {
-  const detail::Analysis& a = analysis.detail();
-  StatementEffect effect;
-  effect.statement = statement;
-  const policy::Document& document = a.key_policy.document();
-  if (statement >= document.statements.size()) return effect;
-  effect.sid = document.statements[statement].sid;
-  effect.effect = document.statements[statement].effect;
+namespace {
 
-  const detail::Core::Masked& masked = detail::masked(a, statement);
+bool no_member(const std::vector<std::vector<bool>>& rows) {
+  return std::all_of(rows.begin(), rows.end(), [](const std::vector<bool>& cells) { return cells.empty(); });
+}
+
+} // namespace
+
+StatementEffect::StatementEffect(KeyAccess analysis, std::size_t statement)
+    : m_analysis(std::move(analysis)), m_statement(statement) {}
+
+StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statement) { return {analysis, statement}; }
+
+bool StatementEffect::in_policy() const { return m_statement < m_analysis.key_policy().document().statements.size(); }
+
+policy::Effect StatementEffect::effect() const {
+  return in_policy() ? m_analysis.key_policy().document().statements[m_statement].effect : policy::Effect::allow;
+}
+
+const std::vector<Access>& StatementEffect::adds() const {
+  if (!m_adds) {
+    const detail::Analysis& a = m_analysis.detail();
+    m_adds.emplace();
+    if (in_policy()) *m_adds = detail::build_accesses(a, a.tables(), detail::masked(a, m_statement).adds, policy::Outcome::allowed);
+  }
+  return *m_adds;
+}
+
+const std::vector<Access>& StatementEffect::removes() const {
+  if (!m_removes) {
+    const detail::Analysis& a = m_analysis.detail();
+    m_removes.emplace();
+    if (in_policy()) {
+      const detail::Core::Masked& masked = detail::masked(a, m_statement);
+      *m_removes = detail::build_accesses(a, masked.without, masked.removes, policy::Outcome::allowed);
+    }
+  }
+  return *m_removes;
+}
+
+bool StatementEffect::changes_nothing() const {
+  if (!in_policy()) return true;
+  // An access is built for every row with a member (build_accesses()).
+  const detail::Core::Masked& masked = detail::masked(m_analysis.detail(), m_statement);
+  return no_member(masked.adds.plain) && no_member(masked.adds.with_identity) && no_member(masked.removes.plain) &&
+         no_member(masked.removes.with_identity);
+}
+
+const std::vector<Ground>& StatementEffect::covered_by() const {
+  if (m_covered_by) return *m_covered_by;
+  m_covered_by.emplace();
+  if (!in_policy() || effect() != policy::Effect::allow) return *m_covered_by;
+  const detail::Analysis& a = m_analysis.detail();
   const detail::Tables& with = a.tables();
-  const detail::Tables& without = masked.without;
-  effect.adds = detail::build_accesses(a, with, masked.adds, policy::Outcome::allowed);
-  effect.removes = detail::build_accesses(a, without, masked.removes, policy::Outcome::allowed);
-
-  if (effect.effect == policy::Effect::allow) {
-    // Whatever allowed the same (variant, action) rows without the statement dominates it.
-    for (std::size_t v = 0; v < a.variants.size(); ++v) {
-      for (std::size_t act = 0; act < a.actions.size(); ++act) {
-        const auto& reasons = with.allowing_of(v, act);
-        const bool uses_statement = std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
-          return r.source == policy::ReasonSource::key_policy && r.statement == statement;
-        });
-        if (!uses_statement) continue;
-        for (const policy::Reason& reason : without.allowing_of(v, act)) {
-          if (reason.source == policy::ReasonSource::identity_policy && !a.variants[v].policy_ids[reason.policy]) continue;
-          Ground ground = detail::ground_of(a, a.variants[v], reason);
-          if (std::find(effect.covered_by.begin(), effect.covered_by.end(), ground) == effect.covered_by.end()) {
-            effect.covered_by.push_back(std::move(ground));
-          }
+  const detail::Tables& without = detail::masked(a, m_statement).without;
+  // Whatever allowed the same (variant, action) rows without the statement dominates it.
+  for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    for (std::size_t act = 0; act < a.actions.size(); ++act) {
+      const auto& reasons = with.allowing_of(v, act);
+      const bool uses_statement = std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
+        return r.source == policy::ReasonSource::key_policy && r.statement == m_statement;
+      });
+      if (!uses_statement) continue;
+      for (const policy::Reason& reason : without.allowing_of(v, act)) {
+        if (reason.source == policy::ReasonSource::identity_policy && !a.variants[v].policy_ids[reason.policy]) continue;
+        Ground ground = detail::ground_of(a, a.variants[v], reason);
+        if (std::find(m_covered_by->begin(), m_covered_by->end(), ground) == m_covered_by->end()) {
+          m_covered_by->push_back(std::move(ground));
         }
       }
     }
   }
-  return effect;
+  return *m_covered_by;
 }
 
 } // namespace tfkms::analysis

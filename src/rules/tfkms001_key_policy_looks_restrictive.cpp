@@ -230,7 +230,7 @@ private:
       if (statement.actions.negated) element = "NotAction";
       else if (statement.principal && statement.principal->negated) element = "NotPrincipal";
       else if (statement.resources && statement.resources->negated) element = "NotResource";
-      if (element.empty() || effect.adds.empty()) return false;
+      if (element.empty() || effect.adds().empty()) return false;
       Finding finding = new_finding(k_info);
       finding.message = "Key policy " + statement_label(statement) + " uses Allow with " + element +
                         ", which allows everything not listed: " + adds_text(effect) + ".";
@@ -245,14 +245,14 @@ private:
       if (!allows_anyone(statement)) return false;
       // Not limited to the account at all when it also lets other accounts in: that is "*" open to
       // every account, which TFKMS004 reports.
-      const bool opens_other_accounts = std::any_of(effect.adds.begin(), effect.adds.end(), [&](const analysis::Access& item) {
+      const bool opens_other_accounts = std::any_of(effect.adds().begin(), effect.adds().end(), [&](const analysis::Access& item) {
         const analysis::Subject& subject = access.subjects().at(item.subject);
         return !subject.key_account && subject.kind != analysis::SubjectKind::service &&
                !limited_to_named_callers(item.when);
       });
       if (opens_other_accounts) return false;
       std::vector<std::string_view> actions;
-      for (const analysis::Access& item : effect.adds) {
+      for (const analysis::Access& item : effect.adds()) {
         const analysis::Subject& subject = access.subjects().at(item.subject);
         if (!subject.key_account || item.needs_identity_policy ||
             !holds_unrestricted_except(item.when, {"kms:CallerAccount", "aws:PrincipalAccount"})) {
@@ -277,7 +277,7 @@ private:
     // §3.9, §3.10.7: a Condition block that holds for every request restricts nothing.
     bool check_hollow_conditions(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
       if (statement.conditions.empty()) return false;
-      const bool hollow = std::any_of(effect.adds.begin(), effect.adds.end(),
+      const bool hollow = std::any_of(effect.adds().begin(), effect.adds().end(),
                                       [](const analysis::Access& item) { return holds_unrestricted(item.when); });
       if (!hollow) return false;
       std::vector<std::string> clauses;
@@ -286,7 +286,7 @@ private:
       finding.message = "Key policy " + statement_label(statement) + " has a condition (" + join_words(clauses) +
                         ") that holds for requests it was meant to exclude, so " + adds_text(effect) + ".";
       finding.evidence.push_back(statement_ref(statement, "condition " + join_words(clauses)));
-      for (const auto& item : effect.adds) {
+      for (const auto& item : effect.adds()) {
         if (holds_unrestricted(item.when)) {
           finding.evidence.push_back(statement_ref(statement, "gives " + access.text(item)));
           break;
@@ -302,7 +302,7 @@ private:
     // With the own account unknown, it must add nothing in each account the policy names too: a
     // statement naming a role of the deployment account gives it access without IAM.
     void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
-      if (!effect.changes_nothing() || effect.covered_by.empty()) return;
+      if (!effect.changes_nothing() || effect.covered_by().empty()) return;
       for (const std::string& account : context.possible_own_accounts(access)) {
         if (!analysis::statement_effect(context.access_if_deployed_to(access.key(), account), statement.index).changes_nothing()) {
           return;
@@ -312,7 +312,7 @@ private:
       Finding finding = new_finding(k_info);
       finding.severity = Severity::medium;
       finding.evidence.push_back(statement_ref(statement, "adds no access"));
-      for (const auto& ground : effect.covered_by) {
+      for (const auto& ground : effect.covered_by()) {
         if (std::find(others.begin(), others.end(), ground.text) != others.end()) continue;
         others.push_back(ground.text);
         finding.evidence.push_back(ground_evidence(ground, " already allows it"));
@@ -325,11 +325,11 @@ private:
 
     std::string adds_text(const analysis::StatementEffect& effect) const {
       std::vector<std::string> parts;
-      for (const auto& item : effect.adds) {
+      for (const auto& item : effect.adds()) {
         parts.push_back(access.text(item));
         if (parts.size() == 2) break;
       }
-      if (effect.adds.size() > 2) parts.push_back(std::to_string(effect.adds.size() - 2) + " more accesses");
+      if (effect.adds().size() > 2) parts.push_back(std::to_string(effect.adds().size() - 2) + " more accesses");
       return join_words(parts, "; ");
     }
   };

@@ -23,7 +23,7 @@ public:
     if (key.policy.state != model::PolicySource::State::document) return;
     const analysis::KeyAccess& access = context.access(id);
     // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
-    if (access.key_policy_known() && access.of(analysis::ActionClass::policy_change).empty() &&
+    if (access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change) &&
         !changeable_if_deployed_to_named_account(context, access)) {
       out.report(lockout_finding(key), key.source);
     }
@@ -35,7 +35,7 @@ private:
   // so when deployed to each account the policy names (kms:PutKeyPolicy never works across accounts).
   static bool changeable_if_deployed_to_named_account(const RuleContext& context, const analysis::KeyAccess& access) {
     for (const std::string& account : context.possible_own_accounts(access)) {
-      if (!context.access_if_deployed_to(access.key(), account).of(analysis::ActionClass::policy_change).empty()) {
+      if (context.access_if_deployed_to(access.key(), account).has_access(analysis::ActionClass::policy_change)) {
         return true;
       }
     }

@@ -359,8 +359,8 @@ TEST_CASE("seed 003 NarrowerKeyPolicy: exactly the named roles get access", "[an
   }
   // The Deny takes away what the root delegation gives the administrator role.
   const StatementEffect deny_effect = statement_effect(analysis, 2);
-  CHECK(deny_effect.effect == policy::Effect::deny);
-  CHECK(std::any_of(deny_effect.removes.begin(), deny_effect.removes.end(), [&](const Access& access) {
+  CHECK(deny_effect.effect() == policy::Effect::deny);
+  CHECK(std::any_of(deny_effect.removes().begin(), deny_effect.removes().end(), [&](const Access& access) {
     return analysis.subjects()[access.subject].label == "aws_iam_role.ops";
   }));
 }
@@ -376,12 +376,12 @@ TEST_CASE("a statement dominated by another adds nothing", "[analysis]") {
 
   const StatementEffect dominated = statement_effect(analysis, 2);
   CHECK(dominated.changes_nothing());
-  CHECK(dominated.sid == "AppViaS3");
-  CHECK(has_ground(dominated.covered_by, policy::ReasonSource::key_policy, "AccountUse"));
+  CHECK(analysis.key_policy().document().statements[dominated.statement()].sid == "AppViaS3");
+  CHECK(has_ground(dominated.covered_by(), policy::ReasonSource::key_policy, "AccountUse"));
 
   const StatementEffect account_use = statement_effect(analysis, 1);
   CHECK_FALSE(account_use.changes_nothing());
-  CHECK(std::any_of(account_use.adds.begin(), account_use.adds.end(), [&](const Access& access) {
+  CHECK(std::any_of(account_use.adds().begin(), account_use.adds().end(), [&](const Access& access) {
     return analysis.subjects()[access.subject].label == "any principal of account 111122223333" &&
            !access.needs_identity_policy && access.action_class == ActionClass::read;
   }));
@@ -396,7 +396,7 @@ TEST_CASE("what a statement adds concerns only the callers and actions it can ap
   add_role(graph, "writer");
   const KeyAccess analysis = analyze_key(graph, k_key);
   const auto gives = [&](const StatementEffect& effect, const std::string& label, std::string_view action) {
-    return std::any_of(effect.adds.begin(), effect.adds.end(), [&](const Access& access) {
+    return std::any_of(effect.adds().begin(), effect.adds().end(), [&](const Access& access) {
       return analysis.subjects()[access.subject].label == label &&
              std::find(access.actions.begin(), access.actions.end(), action) != access.actions.end();
     });
@@ -404,13 +404,13 @@ TEST_CASE("what a statement adds concerns only the callers and actions it can ap
   const StatementEffect first = statement_effect(analysis, 0);
   CHECK(gives(first, "aws_iam_role.reader", "kms:Decrypt"));
   CHECK_FALSE(gives(first, "aws_iam_role.writer", "kms:Encrypt"));
-  CHECK(first.removes.empty());
+  CHECK(first.removes().empty());
   const StatementEffect second = statement_effect(analysis, 1);
   CHECK(gives(second, "aws_iam_role.writer", "kms:Encrypt"));
   CHECK_FALSE(gives(second, "aws_iam_role.reader", "kms:Decrypt"));
   for (const StatementEffect* effect : {&first, &second}) {
-    CHECK(effect->adds.size() == 1);
-    CHECK(effect->covered_by.empty());
+    CHECK(effect->adds().size() == 1);
+    CHECK(effect->covered_by().empty());
   }
 }
 
