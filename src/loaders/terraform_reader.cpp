@@ -56,7 +56,37 @@ std::string_view raw_text(od::value value) {
   }
 }
 
-nlohmann::json parse_raw(std::string_view raw) { return raw.empty() ? nlohmann::json() : nlohmann::json::parse(raw); }
+// nlohmann's tree of a value simdjson has parsed, with the number types nlohmann's own parser gives:
+// unsigned for non-negative integers, signed for negative ones, double otherwise. (-0 becomes an
+// unsigned 0, which nlohmann keeps signed: equal, printed alike, both integers.)
+nlohmann::json to_json(simdjson::dom::element element) {
+  switch (element.type()) {
+  case simdjson::dom::element_type::ARRAY: {
+    nlohmann::json out = nlohmann::json::array();
+    const simdjson::dom::array array = element.get_array().value_unsafe();
+    for (const simdjson::dom::element item : array) out.push_back(to_json(item));
+    return out;
+  }
+  case simdjson::dom::element_type::OBJECT: {
+    nlohmann::json out = nlohmann::json::object();
+    const simdjson::dom::object object = element.get_object().value_unsafe();
+    for (const simdjson::dom::key_value_pair field : object) {
+      out[std::string(field.key)] = to_json(field.value); // the last of repeated keys wins, as in nlohmann
+    }
+    return out;
+  }
+  case simdjson::dom::element_type::INT64: {
+    const std::int64_t number = element.get_int64().value_unsafe();
+    return number >= 0 ? nlohmann::json(static_cast<std::uint64_t>(number)) : nlohmann::json(number);
+  }
+  case simdjson::dom::element_type::UINT64: return element.get_uint64().value_unsafe();
+  case simdjson::dom::element_type::DOUBLE: return element.get_double().value_unsafe();
+  case simdjson::dom::element_type::STRING: return std::string(element.get_string().value_unsafe());
+  case simdjson::dom::element_type::BOOL: return element.get_bool().value_unsafe();
+  case simdjson::dom::element_type::NULL_VALUE: return nullptr;
+  }
+  return nullptr;
+}
 
 // "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather than
 // matching whole arrays).
@@ -259,6 +289,16 @@ private:
 
   // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser is
   // still walking the file). The input's padding lies after any view inside it.
+  // A value's raw text as nlohmann's tree: read by simdjson's DOM parser, several times faster than
+  // nlohmann's, falling back to nlohmann's for what simdjson refuses (integers beyond 64 bits).
+  nlohmann::json parse_raw(std::string_view raw) {
+    if (raw.empty()) return nlohmann::json();
+    const bool padded = static_cast<std::size_t>(m_padded_end - raw.data()) >= raw.size() + simdjson::SIMDJSON_PADDING;
+    simdjson::dom::element element;
+    if (m_dom_parser.parse(raw.data(), raw.size(), !padded).get(element) == simdjson::SUCCESS) return to_json(element);
+    return nlohmann::json::parse(raw);
+  }
+
   od::document iterate_within(std::string_view raw) {
     const auto capacity = static_cast<std::size_t>(m_padded_end - raw.data());
     return m_inner_parser.iterate(simdjson::padded_string_view(raw.data(), raw.size(), capacity));
@@ -387,6 +427,7 @@ private:
   Snapshot m_snapshot;
   Document m_document;
   od::parser m_inner_parser;
+  simdjson::dom::parser m_dom_parser;
   std::size_t m_line_offset = 0;
   std::uint32_t m_line = 1;
 };
