@@ -256,6 +256,15 @@ std::string list_keys(const std::set<std::string>& keys) {
 
 } // namespace
 
+simdjson::ondemand::document& InputText::document() const {
+  if (m_document) {
+    m_document->rewind();
+    return *m_document;
+  }
+  m_document = std::make_unique<simdjson::ondemand::document>(m_parser->iterate(padded()).value());
+  return *m_document;
+}
+
 model::Result<InputKind> detect_kind(const InputText& input, const std::string& path) {
   const std::string_view text = input.text();
   const std::size_t first = text.find_first_not_of(" \t\r\n");
@@ -268,8 +277,7 @@ model::Result<InputKind> detect_kind(const InputText& input, const std::string& 
            key == "output_changes" || key == "resource_drift";
   };
   try {
-    simdjson::ondemand::document document = input.parser().iterate(input.padded());
-    for (auto field : document.get_object()) {
+    for (auto field : input.document().get_object()) {
       const std::string_view key = field.unescaped_key();
       // A plan key decides: the rest of a plan (tens of megabytes) need not be skipped through here.
       if (plan_key(key)) return InputKind::terraform_plan;

@@ -2,6 +2,7 @@
 // Reading an input file into memory as UTF-8 and telling what kind of input it is.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,8 @@
 namespace tfkms::loaders {
 
 /// The text of an input as UTF-8 without BOM, followed by the padding simdjson reads past the end,
-/// and the simdjson parser that reads it: detecting the kind and loading share its buffers, which
-/// for a large plan are worth tens of MB of page faults.
+/// and the simdjson document over it: detecting the kind and loading share its buffers and its
+/// index of the whole text, which for a large plan are worth tens of MB of page faults and a pass.
 class InputText {
 public:
   InputText() = default;
@@ -29,12 +30,16 @@ public:
 
   /// Where the buffer (with its padding) ends: a view inside the text may be parsed on its own.
   [[nodiscard]] const char* padded_end() const { return m_buffer.data() + m_buffer.size() + simdjson::SIMDJSON_PADDING; }
-  [[nodiscard]] simdjson::ondemand::parser& parser() const { return m_parser; }
+  /// The text as a simdjson document, from its start: the first call indexes the text (throwing
+  /// simdjson_error when it is not JSON), later ones rewind.
+  [[nodiscard]] simdjson::ondemand::document& document() const;
 
 private:
   simdjson::padded_string m_buffer;
   std::size_t m_begin = 0;
-  mutable simdjson::ondemand::parser m_parser;
+  // On the heap, so that the document, which points to its parser, survives moving the text.
+  std::unique_ptr<simdjson::ondemand::parser> m_parser = std::make_unique<simdjson::ondemand::parser>();
+  mutable std::unique_ptr<simdjson::ondemand::document> m_document;
 };
 
 /// Reads `path` ("-": standard input) and converts it to UTF-8: UTF-8 with or without BOM, UTF-16

@@ -132,7 +132,7 @@ public:
   // each absent one). planned_values is kept as raw text and read only when there are no resource
   // changes (plans trimmed by hand, formats.md §4), wherever it stands.
   model::Result<Document> read(const InputText& input) {
-    od::document json = input.parser().iterate(input.padded());
+    od::document& json = input.document();
     std::vector<Resource> changes, planned, prior;
     bool has_changes = false;
     std::string_view planned_values;
