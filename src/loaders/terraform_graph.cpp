@@ -192,10 +192,21 @@ void Builder::define_symbols() {
       m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
     }
   }
+  std::size_t attributes = 0;
+  for (const Resource& resource : m_context.document().resources) attributes += resource.values.size() + 3;
+  m_graph.reserve_symbols(attributes);
   for (const Resource& resource : m_context.document().resources) {
     const Field root = field(resource);
+    // What root[attribute].value() says, without looking up the configuration for every attribute.
+    const auto unknown = [&](const std::string& attribute) {
+      const nlohmann::json& flags = resource.unknown;
+      if (flags.is_boolean()) return flags.get<bool>();
+      if (!flags.is_object()) return false;
+      const auto flag = flags.find(attribute);
+      return flag != flags.end() && flag->is_boolean() && flag->get<bool>();
+    };
     for (const auto& [attribute, value] : resource.values.items()) {
-      if (root[attribute].value() == nullptr) continue;
+      if (value.is_null() || unknown(attribute)) continue;
       if (value.is_string()) m_graph.define(resource.address + "." + attribute, model::strip_control(value.get<std::string>()));
       else if (value.is_number() || value.is_boolean()) m_graph.define(resource.address + "." + attribute, value.dump());
     }

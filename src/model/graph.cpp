@@ -88,10 +88,19 @@ PolicyId Graph::add(IdentityPolicy policy) {
   return static_cast<PolicyId>(policies.size() - 1);
 }
 
-void Graph::define(std::string ref, std::string text) {
+Graph::SymbolTable& Graph::own_symbols() {
   if (m_symbols.use_count() != 1) m_symbols = std::make_shared<SymbolTable>(m_symbols ? *m_symbols : SymbolTable{});
-  m_symbols->insert_or_assign(std::move(ref), std::move(text));
+  return *m_symbols;
+}
+
+void Graph::define(std::string ref, std::string text) {
+  own_symbols().insert_or_assign(std::move(ref), std::move(text));
   m_index = Index{}; // resolved ARNs and names may change
+}
+
+void Graph::reserve_symbols(std::size_t count) {
+  SymbolTable& symbols = own_symbols();
+  symbols.reserve(symbols.size() + count);
 }
 
 std::string_view known_only_later(InputFormat format) {

@@ -194,6 +194,9 @@ public:
 
   /// Declares that reference `ref` (see value.hpp) has text `text` (which may itself hold markers).
   void define(std::string ref, std::string text);
+  /// Makes room for `count` more defined references: a large plan defines hundreds of thousands,
+  /// and growing the table step by step moves every entry again each time.
+  void reserve_symbols(std::size_t count);
 
   /// Resolves pseudo references (account, partition, region, ...) and every defined reference,
   /// following references inside definitions.
@@ -225,6 +228,8 @@ private:
   using SymbolTable = std::unordered_map<std::string, std::string>;
   /// Shared by copies (deployed_to() makes one per account named) until one of them defines more.
   std::shared_ptr<SymbolTable> m_symbols = std::make_shared<SymbolTable>();
+  /// This graph's own table, copied first when a copy shares it.
+  SymbolTable& own_symbols();
 
   /// What resolve_key, aws_managed_key and aws_managed_policy look up, so that loading a plan with
   /// thousands of keys and key users stays linear.
