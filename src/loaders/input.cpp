@@ -8,6 +8,9 @@
 #include <memory>
 #include <set>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 namespace tfkms::loaders {
@@ -79,7 +82,7 @@ void append_utf8(std::string& out, char32_t cp) {
 
 enum class Endian { little, big };
 
-model::Result<InputText> validate_utf8_text(simdjson::padded_string buffer, std::size_t begin, const std::string& path) {
+model::Result<InputText> validate_utf8_text(PaddedBytes buffer, std::size_t begin, const std::string& path) {
   const std::string_view text(buffer.data() + begin, buffer.size() - begin);
   if (!simdjson::validate_utf8(text.data(), text.size())) {
     const std::size_t at = first_invalid_utf8(text);
@@ -115,13 +118,13 @@ model::Result<InputText> decode_utf16(std::string_view bytes, Endian endian, con
     append_utf8(out, cp);
   }
   // The decoded text gets the same checks as UTF-8 input: a BOM alone, blank text or U+0000 are refused.
-  return validate_utf8_text(simdjson::padded_string(out.data(), out.size()), 0, path);
+  return validate_utf8_text(PaddedBytes(simdjson::padded_string(out.data(), out.size())), 0, path);
 }
 
 bool starts_with(std::string_view bytes, std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; }
 
 // Encoding by BOM, or by the zero bytes of BOM-less UTF-16 text that starts with an ASCII character.
-model::Result<InputText> decode_buffer(simdjson::padded_string buffer, const std::string& path) {
+model::Result<InputText> decode_buffer(PaddedBytes buffer, const std::string& path) {
   const std::string_view bytes(buffer.data(), buffer.size());
   if (starts_with(bytes, "\xEF\xBB\xBF")) return validate_utf8_text(std::move(buffer), 3, path);
   if (starts_with(bytes, std::string_view("\xFF\xFE\0\0", 4)) || starts_with(bytes, std::string_view("\0\0\xFE\xFF", 4))) {
@@ -158,8 +161,33 @@ struct FileCloser {
 
 } // namespace
 
+PaddedBytes::PaddedBytes(simdjson::padded_string copy) {
+  auto owner = std::make_shared<simdjson::padded_string>(std::move(copy));
+  m_data = owner->data();
+  m_size = owner->size();
+  m_owner = std::move(owner);
+}
+
+std::optional<PaddedBytes> PaddedBytes::map(int fd, std::size_t size) {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t total = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+  // Anonymous zero pages first, the file over them: the padding after the file's last page is then
+  // readable, whatever the file's size.
+  void* base = mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return std::nullopt;
+  if (mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+    munmap(base, total);
+    return std::nullopt;
+  }
+  PaddedBytes out;
+  out.m_owner = std::shared_ptr<const void>(base, [total](const void* mapped) { munmap(const_cast<void*>(mapped), total); });
+  out.m_data = static_cast<const char*>(base);
+  out.m_size = size;
+  return out;
+}
+
 model::Result<InputText> decode_input(std::string_view bytes, const std::string& path) {
-  return decode_buffer(simdjson::padded_string(bytes.data(), bytes.size()), path);
+  return decode_buffer(PaddedBytes(simdjson::padded_string(bytes.data(), bytes.size())), path);
 }
 
 model::Result<InputText> read_input(const std::string& path, const Limits& limits) {
@@ -172,13 +200,17 @@ model::Result<InputText> read_input(const std::string& path, const Limits& limit
   const long size = std::ftell(file.get());
   if (size < 0) return error_in(path, "cannot read: not a regular file");
   if (static_cast<std::size_t>(size) > limits.max_input_bytes) return error_in(path, too_large(limits.max_input_bytes));
+  if (size == 0) return error_in(path, "the file is empty");
+  // Mapped rather than read: reading copies every byte and first zeroes the memory it copies to.
+  if (auto mapped = PaddedBytes::map(fileno(file.get()), static_cast<std::size_t>(size))) {
+    return decode_buffer(std::move(*mapped), path);
+  }
   std::rewind(file.get());
   simdjson::padded_string buffer(static_cast<std::size_t>(size));
   if (std::fread(buffer.data(), 1, buffer.size(), file.get()) != buffer.size()) {
     return error_in(path, std::string("cannot read: ") + std::strerror(errno));
   }
-  if (buffer.size() == 0) return error_in(path, "the file is empty");
-  return decode_buffer(std::move(buffer), path);
+  return decode_buffer(PaddedBytes(std::move(buffer)), path);
 }
 
 TextPosition position_of(std::string_view text, std::size_t offset) {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,13 +14,32 @@
 
 namespace tfkms::loaders {
 
+/// Bytes followed by simdjson::SIMDJSON_PADDING more readable bytes: a copy in memory, or a file
+/// mapped where it lies (no copy, no zeroing: its pages are the page cache's).
+class PaddedBytes {
+public:
+  PaddedBytes() = default;
+  explicit PaddedBytes(simdjson::padded_string copy);
+  /// The first `size` bytes of open file `fd` mapped read-only, or nullopt when it cannot be mapped.
+  /// The file must not shrink while mapped (reading past its new end would fault).
+  [[nodiscard]] static std::optional<PaddedBytes> map(int fd, std::size_t size);
+
+  [[nodiscard]] const char* data() const { return m_data; }
+  [[nodiscard]] std::size_t size() const { return m_size; }
+
+private:
+  std::shared_ptr<const void> m_owner; ///< frees the copy or unmaps the file
+  const char* m_data = nullptr;
+  std::size_t m_size = 0;
+};
+
 /// The text of an input as UTF-8 without BOM, followed by the padding simdjson reads past the end,
 /// and the simdjson document over it: detecting the kind and loading share its buffers and its
 /// index of the whole text, which for a large plan are worth tens of MB of page faults and a pass.
 class InputText {
 public:
   InputText() = default;
-  InputText(simdjson::padded_string buffer, std::size_t begin) : m_buffer(std::move(buffer)), m_begin(begin) {}
+  InputText(PaddedBytes buffer, std::size_t begin) : m_buffer(std::move(buffer)), m_begin(begin) {}
 
   [[nodiscard]] std::string_view text() const { return {m_buffer.data() + m_begin, m_buffer.size() - m_begin}; }
   /// The text as simdjson wants it: the padding after the end belongs to the same buffer.
@@ -35,7 +55,7 @@ public:
   [[nodiscard]] simdjson::ondemand::document& document() const;
 
 private:
-  simdjson::padded_string m_buffer;
+  PaddedBytes m_buffer;
   std::size_t m_begin = 0;
   // On the heap, so that the document, which points to its parser, survives moving the text.
   std::unique_ptr<simdjson::ondemand::parser> m_parser = std::make_unique<simdjson::ondemand::parser>();
