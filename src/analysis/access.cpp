@@ -15,8 +15,23 @@ using detail::Analysis;
 using detail::Identity;
 using detail::Variant;
 
-void compile_key_policy(Analysis& a) {
+bool holds_references(const nlohmann::json& value) {
+  if (value.is_string()) return model::has_symbols(value.get_ref<const std::string&>());
+  if (value.is_object()) {
+    return std::any_of(value.items().begin(), value.items().end(),
+                       [](const auto& item) { return model::has_symbols(item.key()) || holds_references(item.value()); });
+  }
+  return value.is_array() && std::any_of(value.begin(), value.end(), [](const nlohmann::json& item) { return holds_references(item); });
+}
+
+void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   const model::Key& key = a.graph->key(a.key);
+  if (origin != nullptr && key.policy.state == model::PolicySource::State::document && !holds_references(key.policy.document)) {
+    a.key_policy = origin->key_policy();
+    a.key_policy_known = origin->key_policy_known();
+    a.key_policy_problem = origin->detail().key_policy_problem;
+    return;
+  }
   policy::Document document;
   if (key.policy.state == model::PolicySource::State::absent) {
     // No policy: AWS applies the default key policy (kms-reference §6).
@@ -161,7 +176,7 @@ std::vector<const Access*> KeyAccess::of(ActionClass action_class) const {
   return out;
 }
 
-KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
+KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) const {
   const model::Graph& graph = *m_shared->graph;
   auto a = std::make_shared<Analysis>();
   a->shared = m_shared;
@@ -177,7 +192,7 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id) const {
                    : "arn:" + graph.partition + ":kms:" + (graph.region.empty() ? std::string(model::k_this_region) : graph.region) +
                          ":" + a->key_account + ":key/" + key.source.address;
 
-  compile_key_policy(*a);
+  compile_key_policy(*a, origin);
   compile_grants(*a);
 
   SubjectInputs inputs;

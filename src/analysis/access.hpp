@@ -143,8 +143,10 @@ class GraphAccess {
 public:
   explicit GraphAccess(const model::Graph& graph);
   /// Analyses key `key`. Never fails: an absent key policy is AWS's default one, an unknown or
-  /// unreadable one gives unknown accesses.
-  [[nodiscard]] KeyAccess analyze(model::KeyId key) const;
+  /// unreadable one gives unknown accesses. `origin`: the analysis of the same key in the graph
+  /// this one was made from by Graph::deployed_to(), whose key policy is reused when it names no
+  /// reference (and so reads the same in both).
+  [[nodiscard]] KeyAccess analyze(model::KeyId key, const KeyAccess* origin = nullptr) const;
 
 private:
   std::shared_ptr<const detail::Shared> m_shared;

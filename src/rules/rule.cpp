@@ -54,7 +54,7 @@ const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, 
     deployed->access.emplace(deployed->graph);
     found = m_deployed.emplace(account, std::move(deployed)).first;
   }
-  return m_deployed_access.emplace(std::pair(account, key), found->second->access->analyze(key)).first->second;
+  return m_deployed_access.emplace(std::pair(account, key), found->second->access->analyze(key, &access(key))).first->second;
 }
 
 std::string RuleContext::own_account() const {

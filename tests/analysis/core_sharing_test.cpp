@@ -240,3 +240,23 @@ TEST_CASE("sharing cores and answering without accesses change no analysis of an
   CHECK(keys > 100);
   CHECK(shared_cores > 0); // some inputs hold keys of one shape
 }
+
+TEST_CASE("a key analysed as deployed to another account reuses its policy only when it names no reference",
+          "[analysis][core]") {
+  model::Graph graph;
+  graph.account = std::string(model::k_this_account);
+  graph.region = "us-east-1";
+  add_key(graph, "literal", {root_statement()});
+  add_key(graph, "referring", {root_statement(), use_statement(model::symbol("var.admin_arn"))});
+  graph.define("var.admin_arn", "arn:aws:iam::" + std::string(model::k_this_account) + ":role/admin");
+  const model::Graph deployed = graph.deployed_to(k_account);
+  const GraphAccess here(graph), there(deployed);
+  for (const model::KeyId key : {model::KeyId{0}, model::KeyId{1}}) {
+    const KeyAccess origin = here.analyze(key);
+    const KeyAccess reused = there.analyze(key, &origin);
+    const KeyAccess fresh = there.analyze(key);
+    const bool shared = &reused.key_policy().compiled() == &origin.key_policy().compiled();
+    CHECK(shared == (key == model::KeyId{0}));
+    CHECK(report_of(reused) == report_of(fresh));
+  }
+}
