@@ -76,6 +76,17 @@ const Resource* Context::find(std::string_view address) const {
 }
 
 const ConfigResource* Context::config(const Resource& resource) const {
+  const std::vector<Resource>& resources = m_document.resources;
+  if (!resources.empty() && &resource >= resources.data() && &resource < resources.data() + resources.size()) {
+    m_config_of.resize(resources.size());
+    std::optional<const ConfigResource*>& cached = m_config_of[static_cast<std::size_t>(&resource - resources.data())];
+    if (!cached) cached = look_up_config(resource);
+    return *cached;
+  }
+  return look_up_config(resource);
+}
+
+const ConfigResource* Context::look_up_config(const Resource& resource) const {
   std::string key = module_path(resource.module_address);
   key += key.empty() ? "" : ".";
   key += resource.data ? "data." : "";

@@ -2,6 +2,7 @@
 // Shared by the Terraform graph builder and the policy rebuilder: finding resources and their
 // configuration, walking a value together with its `after_unknown` flags and configuration
 // expression, and turning configuration references into symbol markers (model/value.hpp).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,10 +75,15 @@ public:
   [[nodiscard]] std::vector<std::string> texts(const Field& field, std::string_view module) const;
 
 private:
+  [[nodiscard]] const ConfigResource* look_up_config(const Resource& resource) const;
+
   const Document& m_document;
   std::string m_path;
   const SourceIndex* m_source;
   std::unordered_map<std::string, const Resource*> m_by_address;
+  /// By position in the document's resources: config() of each, once looked up (every pass over
+  /// the resources asks again, and the lookup builds a key).
+  mutable std::vector<std::optional<const ConfigResource*>> m_config_of;
 };
 
 /// Removes control characters from every string of `value` (keys included), so that input can never
