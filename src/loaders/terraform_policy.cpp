@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/value.hpp"
@@ -35,6 +36,18 @@ void append_values(nlohmann::json& target, const std::vector<std::string>& value
 model::PolicySource parse_policy_text(std::string_view text) {
   model::PolicySource source;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return source;
+  // The usual policy (an object, shallow, no repeated keys or control characters) read by simdjson;
+  // any other by nlohmann's parser, which watches for all of that.
+  constexpr std::size_t k_plain_depth = 16;
+  thread_local simdjson::dom::parser parser; // one per thread, keeping its buffers from policy to policy
+  simdjson::dom::element element;
+  if (parser.parse(text.data(), text.size()).get(element) == simdjson::SUCCESS && element.is_object()) {
+    if (auto plain = to_plain_json(element, k_plain_depth)) {
+      source.document = std::move(*plain);
+      source.state = model::PolicySource::State::document;
+      return source;
+    }
+  }
   // The parse itself is iterative; what follows (strip_strings, copies of the graph) recurses, so a
   // policy nested past any real one (the grammar needs six levels) is refused here.
   constexpr int k_max_policy_nesting = 32;

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstring>
 
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 
 namespace tfkms::loaders::terraform {
@@ -54,38 +55,6 @@ std::string_view raw_text(od::value value) {
     return token;
   }
   }
-}
-
-// nlohmann's tree of a value simdjson has parsed, with the number types nlohmann's own parser gives:
-// unsigned for non-negative integers, signed for negative ones, double otherwise. (-0 becomes an
-// unsigned 0, which nlohmann keeps signed: equal, printed alike, both integers.)
-nlohmann::json to_json(simdjson::dom::element element) {
-  switch (element.type()) {
-  case simdjson::dom::element_type::ARRAY: {
-    nlohmann::json out = nlohmann::json::array();
-    const simdjson::dom::array array = element.get_array().value_unsafe();
-    for (const simdjson::dom::element item : array) out.push_back(to_json(item));
-    return out;
-  }
-  case simdjson::dom::element_type::OBJECT: {
-    nlohmann::json out = nlohmann::json::object();
-    const simdjson::dom::object object = element.get_object().value_unsafe();
-    for (const simdjson::dom::key_value_pair field : object) {
-      out[std::string(field.key)] = to_json(field.value); // the last of repeated keys wins, as in nlohmann
-    }
-    return out;
-  }
-  case simdjson::dom::element_type::INT64: {
-    const std::int64_t number = element.get_int64().value_unsafe();
-    return number >= 0 ? nlohmann::json(static_cast<std::uint64_t>(number)) : nlohmann::json(number);
-  }
-  case simdjson::dom::element_type::UINT64: return element.get_uint64().value_unsafe();
-  case simdjson::dom::element_type::DOUBLE: return element.get_double().value_unsafe();
-  case simdjson::dom::element_type::STRING: return std::string(element.get_string().value_unsafe());
-  case simdjson::dom::element_type::BOOL: return element.get_bool().value_unsafe();
-  case simdjson::dom::element_type::NULL_VALUE: return nullptr;
-  }
-  return nullptr;
 }
 
 // "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather than

@@ -1,12 +1,13 @@
-// Resource values are read with simdjson and copied into nlohmann trees (terraform_reader.cpp): the
-// trees must be exactly those nlohmann's own parser builds, number types included, since attributes
-// are compared and printed from them.
+// Resource values and policy texts are read with simdjson and copied into nlohmann trees
+// (loaders/json_tree.hpp): the trees must be exactly those nlohmann's own parser builds, number types
+// included, since attributes and policies are compared and printed from them.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "loaders/input.hpp"
 #include "loaders/terraform_document.hpp"
+#include "loaders/terraform_policy.hpp"
 
 namespace {
 
@@ -70,4 +71,30 @@ TEST_CASE("resource values with integers beyond 64 bits are read as nlohmann rea
   const json read = values_read_from(after);
   CHECK(same_tree(read, json::parse(after)));
   CHECK(read.at("beyond").is_number_float());
+}
+
+TEST_CASE("policy texts read as nlohmann reads them, the unusual ones included", "[loaders][terraform]") {
+  const std::string plain = R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["a", "b"]},)"
+                            R"( "Action": "kms:*", "Resource": "*", "Condition": {"NumericLessThan": {"k": 3.5, "n": -2}}}]})";
+  const auto policy = tfkms::loaders::terraform::parse_policy_text(plain);
+  CHECK(policy.state == tfkms::model::PolicySource::State::document);
+  CHECK(same_tree(policy.document, json::parse(plain)));
+  CHECK(policy.warnings.empty());
+
+  // A repeated key is read last-wins and reported; a control character is dropped.
+  const auto repeated = tfkms::loaders::terraform::parse_policy_text(R"({"Version": "1", "Version": "2012-10-17"})");
+  CHECK(repeated.document == json{{"Version", "2012-10-17"}});
+  CHECK(repeated.warnings.size() == 1);
+  const auto control = tfkms::loaders::terraform::parse_policy_text("{\"Sid\": \"a\\u0001b\"}");
+  CHECK(control.document == json{{"Sid", "ab"}});
+
+  // Nesting far past any real policy is refused; an integer beyond 64 bits is read as nlohmann does.
+  std::string deep = "{\"a\": ";
+  for (int i = 0; i < 40; ++i) deep += "[";
+  for (int i = 0; i < 40; ++i) deep += "]";
+  deep += "}";
+  CHECK(tfkms::loaders::terraform::parse_policy_text(deep).state == tfkms::model::PolicySource::State::unreadable);
+  const std::string big = R"({"Condition": {"NumericEquals": {"k": 123456789012345678901234567890}}})";
+  CHECK(same_tree(tfkms::loaders::terraform::parse_policy_text(big).document, json::parse(big)));
+  CHECK(tfkms::loaders::terraform::parse_policy_text("[1]").state == tfkms::model::PolicySource::State::unreadable);
 }

@@ -1,0 +1,23 @@
+#pragma once
+// nlohmann trees built from values simdjson has parsed: simdjson reads JSON several times faster than
+// nlohmann's own parser, and the graph builder works on nlohmann trees.
+#include <cstddef>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+namespace tfkms::loaders {
+
+/// `element` as nlohmann's parser would build it from the same text, number types included:
+/// unsigned for non-negative integers, signed for negative ones, double otherwise (-0 becomes an
+/// unsigned 0, which nlohmann keeps signed: equal, printed alike, both integers). The last of
+/// repeated keys wins, as in nlohmann.
+[[nodiscard]] nlohmann::json to_json(simdjson::dom::element element);
+
+/// Like to_json(), but nothing for a value that needs nlohmann's parser for its exact reading: one
+/// nested deeper than `max_depth` (the top value is at depth 0), with a repeated key, or with a
+/// control character other than tab, CR and LF in a string or key.
+[[nodiscard]] std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth);
+
+} // namespace tfkms::loaders
