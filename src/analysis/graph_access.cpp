@@ -186,7 +186,8 @@ std::string member_label(const model::Graph& graph, model::PrincipalId member) {
 Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, model::PrincipalId member) {
   const detail::Analysis& a = analysis.detail();
   if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return ground;
-  const detail::Variant first = detail::graph_variant(a, subject, *a.subjects.at(subject).principal);
+  // The subject's own variant is its first principal's (build_variants()).
+  const detail::Variant& first = a.variants.at(detail::variants_of(a, subject).at(0));
   const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
   if (position == first.policy_ids.end()) return ground;
   const detail::Variant own = detail::graph_variant(a, subject, member);
