@@ -69,14 +69,23 @@ std::string pointer_token(std::string_view token) {
   return out;
 }
 
+// a + b + c + d in one allocation: a policy has a location for every element it holds.
+std::string joined(std::string_view a, std::string_view b, std::string_view c, std::string_view d = {}) {
+  std::string out;
+  out.reserve(a.size() + b.size() + c.size() + d.size());
+  out.append(a).append(b).append(c).append(d);
+  return out;
+}
+
 struct Location {
   std::string pointer; ///< JSON Pointer inside the policy
   std::string path;    ///< Statement[1].Condition.StringEquals, for messages
   Location child(std::string_view key) const {
-    return {pointer + "/" + pointer_token(key), path.empty() ? std::string(key) : path + "." + std::string(key)};
+    return {joined(pointer, "/", pointer_token(key)), path.empty() ? std::string(key) : joined(path, ".", key)};
   }
   Location item(std::size_t index) const {
-    return {pointer + "/" + std::to_string(index), path + "[" + std::to_string(index) + "]"};
+    const std::string number = std::to_string(index);
+    return {joined(pointer, "/", number), joined(path, "[", number, "]")};
   }
 };
 
