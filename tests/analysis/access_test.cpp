@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "graph_builders.hpp"
+
 using namespace tfkms;
 using namespace tfkms::analysis;
 using nlohmann::json;
+using tfkms::test::add_inline_policy;
 
 namespace {
 
@@ -50,16 +53,6 @@ model::PrincipalId add_role(model::Graph& graph, const std::string& name, std::v
   role.source.address = "aws_iam_role." + name;
   role.policies = std::move(policies);
   return graph.add(std::move(role));
-}
-
-model::PolicyId add_inline_policy(model::Graph& graph, const std::string& name, json statements) {
-  model::IdentityPolicy policy;
-  policy.name = name;
-  policy.inline_policy = true;
-  policy.source.address = "aws_iam_role_policy." + name;
-  policy.document.state = model::PolicySource::State::document;
-  policy.document.document = policy_of(std::move(statements));
-  return graph.add(std::move(policy));
 }
 
 std::size_t subject_index(const KeyAccess& analysis, std::string_view label) {

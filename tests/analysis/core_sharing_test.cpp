@@ -9,6 +9,7 @@
 #include "analysis/analysis_detail.hpp"
 #include "loaders/loaders.hpp"
 #include "../loaders/shared_dir.hpp"
+#include "graph_builders.hpp"
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -41,13 +42,7 @@ void add_key(model::Graph& graph, const std::string& name, json statements) {
 }
 
 model::PolicyId add_policy(model::Graph& graph, const std::string& name, json statement) {
-  model::IdentityPolicy policy;
-  policy.name = name;
-  policy.inline_policy = true;
-  policy.source.address = "aws_iam_role_policy." + name;
-  policy.document.state = model::PolicySource::State::document;
-  policy.document.document = json{{"Version", "2012-10-17"}, {"Statement", json::array({std::move(statement)})}};
-  return graph.add(std::move(policy));
+  return test::add_inline_policy(graph, name, json::array({std::move(statement)}));
 }
 
 void add_principal(model::Graph& graph, model::PrincipalKind kind, const std::string& name, model::PolicyId policy) {
