@@ -4,8 +4,8 @@
 # `tfkms check` of the 2000-team (63 MB) plan: time <= 1/2 of Python's, peak RSS <= 2x file size,
 # and 10x input (200 -> 2000 teams) <= 12x time.
 # Times are the median CPU seconds (user + sys) of RUNS runs, at microsecond resolution
-# (bench/measure.py): the build machine is shared, so wall time mostly measures the neighbours; the
-# median wall time is printed beside it, with the load average.
+# (bench/measure.py), tfkms and Python run in turn: the build machine is shared, so wall time mostly
+# measures the neighbours; the median wall time is printed beside it, with the load average.
 # Usage: bench/plan_load_bench.sh [BUILD_DIR] [RUNS]   (BUILD_DIR holds tfkms and bench/plan_load_bench;
 #        default build/rel, 5 runs)
 set -euo pipefail
@@ -37,9 +37,10 @@ for teams in 200 2000; do
   plan=$work/plan-$teams.json
   python3 "$synth" "$teams" "$plan"
   size[$teams]=$(stat -c %s "$plan")
-  read -r check_cpu check_wall check_kb < <(measure "$tfkms" check --no-color "$plan")
+  # check and Python in turn, so that a change in the machine's load weighs on both alike.
+  read -r check_cpu check_wall check_kb py_cpu py_wall py_kb < <(measure "$tfkms" check --no-color "$plan" \
+    --versus python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$plan")
   read -r load_cpu load_wall load_kb < <(measure "$loader" "$plan")
-  read -r py_cpu py_wall py_kb < <(measure python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$plan")
   cpu[$teams]=$check_cpu
   printf '%5d teams, %5.1f MB: tfkms check %.3f s cpu (%.3f s wall), peak %.1f MB | loader alone %.3f s cpu, peak %.1f MB\n' \
     "$teams" "$(echo "${size[$teams]} / 1048576" | bc -l)" "$check_cpu" "$check_wall" "$(echo "$check_kb / 1024" | bc -l)" \
