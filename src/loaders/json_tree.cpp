@@ -1,17 +1,12 @@
 #include "loaders/json_tree.hpp"
 
-#include <algorithm>
 #include <string_view>
+
+#include "model/value.hpp"
 
 namespace tfkms::loaders {
 
 namespace {
-
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
-  });
-}
 
 /// What to_plain_json() refuses; nullptr: to_json(), which refuses nothing.
 struct Plain {
@@ -35,7 +30,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     const simdjson::dom::object object = element.get_object().value_unsafe();
     for (const simdjson::dom::key_value_pair field : object) {
       std::string key(field.key);
-      if (plain != nullptr && (has_control(key) || out.contains(key))) return false;
+      if (plain != nullptr && (model::has_control(key) || out.contains(key))) return false;
       if (!copy(field.value, depth + 1, plain, out[std::move(key)])) return false;
     }
     return true;
@@ -49,7 +44,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
   case simdjson::dom::element_type::DOUBLE: out = element.get_double().value_unsafe(); return true;
   case simdjson::dom::element_type::STRING: {
     const std::string_view text = element.get_string().value_unsafe();
-    if (plain != nullptr && has_control(text)) return false;
+    if (plain != nullptr && model::has_control(text)) return false;
     out = std::string(text);
     return true;
   }

@@ -202,23 +202,15 @@ std::vector<std::string> Context::texts(const Field& field, std::string_view mod
   return out;
 }
 
-namespace {
-
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; });
-}
-
-} // namespace
-
 void strip_strings(nlohmann::json& value) {
   if (value.is_string()) {
-    if (has_control(value.get_ref<const std::string&>())) value = model::strip_control(value.get_ref<const std::string&>());
+    if (model::has_control(value.get_ref<const std::string&>())) value = model::strip_control(value.get_ref<const std::string&>());
   } else if (value.is_array()) {
     for (auto& item : value) strip_strings(item);
   } else if (value.is_object()) {
     bool keys_clean = true;
     for (auto& [key, item] : value.items()) {
-      keys_clean = keys_clean && !has_control(key);
+      keys_clean = keys_clean && !model::has_control(key);
       strip_strings(item);
     }
     if (keys_clean) return;

@@ -197,16 +197,10 @@ void Builder::define_symbols() {
   m_graph.reserve_symbols(attributes);
   for (const Resource& resource : m_context.document().resources) {
     const Field root = field(resource);
-    // What root[attribute].value() says, without looking up the configuration for every attribute.
-    const auto unknown = [&](const std::string& attribute) {
-      const nlohmann::json& flags = resource.unknown;
-      if (flags.is_boolean()) return flags.get<bool>();
-      if (!flags.is_object()) return false;
-      const auto flag = flags.find(attribute);
-      return flag != flags.end() && flag->is_boolean() && flag->get<bool>();
-    };
+    // Known and not null is all that matters here: no need to look up each attribute's expression.
+    const Field planned(&resource.values, &resource.unknown, nullptr, false);
     for (const auto& [attribute, value] : resource.values.items()) {
-      if (value.is_null() || unknown(attribute)) continue;
+      if (planned[attribute].value() == nullptr) continue;
       if (value.is_string()) m_graph.define(resource.address + "." + attribute, model::strip_control(value.get<std::string>()));
       else if (value.is_number() || value.is_boolean()) m_graph.define(resource.address + "." + attribute, value.dump());
     }

@@ -256,8 +256,6 @@ private:
 
   std::string_view side() const { return m_snapshot == Snapshot::after ? "after" : "before"; }
 
-  // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser is
-  // still walking the file). The input's padding lies after any view inside it.
   // A value's raw text as nlohmann's tree: read by simdjson's DOM parser, several times faster than
   // nlohmann's, falling back to nlohmann's for what simdjson refuses (integers beyond 64 bits).
   nlohmann::json parse_raw(std::string_view raw) {
@@ -268,6 +266,8 @@ private:
     return nlohmann::json::parse(raw);
   }
 
+  // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser is
+  // still walking the file). The input's padding lies after any view inside it.
   od::document iterate_within(std::string_view raw) {
     const auto capacity = static_cast<std::size_t>(m_padded_end - raw.data());
     return m_inner_parser.iterate(simdjson::padded_string_view(raw.data(), raw.size(), capacity));

@@ -13,13 +13,20 @@ std::string symbol(std::string_view ref) {
 
 bool has_symbols(std::string_view text) { return text.find(k_symbol_open) != std::string_view::npos; }
 
+namespace {
+
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+} // namespace
+
+bool has_control(std::string_view text) { return std::any_of(text.begin(), text.end(), is_control); }
+
 std::string strip_control(std::string_view text) {
-  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
-  if (std::none_of(text.begin(), text.end(), control)) return std::string(text); // the usual case: one copy
+  if (!has_control(text)) return std::string(text); // the usual case: one copy
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (!control(c)) out += c;
+    if (!is_control(c)) out += c;
   }
   return out;
 }

@@ -37,6 +37,9 @@ inline constexpr std::string_view k_this_region = "this-region";
 /// True when `text` contains at least one symbol marker.
 [[nodiscard]] bool has_symbols(std::string_view text);
 
+/// True when `text` holds a control character other than tab, CR and LF.
+[[nodiscard]] bool has_control(std::string_view text);
+
 /// Removes control characters (other than tab, CR, LF) from text read from an input, so that input
 /// can never forge a symbol marker.
 [[nodiscard]] std::string strip_control(std::string_view text);
