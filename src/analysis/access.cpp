@@ -154,13 +154,10 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, mo
 bool KeyAccess::has_access(ActionClass action_class) const {
   const detail::Analysis& a = *m_analysis;
   const auto position = std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) - std::begin(k_action_classes);
-  // build_accesses() makes an access of every row with a member.
   for (std::size_t s = 0; s < a.subjects.size(); ++s) {
     for (const std::size_t act : detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
       const std::size_t row = a.row_index(s, act);
-      for (const detail::Membership* membership : {&a.core->allowed, &a.core->unknown}) {
-        if (!membership->plain[row].empty() || !membership->with_identity[row].empty()) return true;
-      }
+      if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row)) return true;
     }
   }
   return false;

@@ -33,12 +33,12 @@ struct Variant {
   std::vector<std::optional<model::PolicyId>> policy_ids; ///< by position in `policies`; none for allows_all
 };
 
-/// The request space of one (subject, action): only the condition keys of the statements and grants
-/// that can apply to that caller and action, so each question stays small.
-/// Actions of one subject that meet the same statements and grants, with the same traits and keys,
-/// decide alike and share one row: the analysis evaluates its `leader` only.
+/// The request space of a subject's actions: only the condition keys of the statements and grants
+/// that can apply to that caller and those actions, so each question stays small. Actions that meet
+/// the same statements and grants, with the same traits and keys, decide alike and share one row:
+/// the analysis evaluates its `leader` only.
 struct Row {
-  std::vector<std::size_t> dims; ///< indexes into Analysis::dimensions
+  std::vector<std::size_t> dims; ///< indexes into Core::dimensions
   CellSpace space{{}};           ///< over those dimensions, in that order
   std::size_t subject = 0;       ///< index into Analysis::subjects
   std::size_t leader = 0;        ///< the first action (index into Analysis::actions) of the row
@@ -68,11 +68,14 @@ struct Tables {
   }
 };
 
-/// Membership of each row's cells (by index into Analysis::rows): `plain` for access without an
+/// Membership of each row's cells (by index into Core::rows): `plain` for access without an
 /// identity policy (graph principals: with their own), `with_identity` for access that needs one.
-/// Empty vectors: no member.
+/// Empty vectors: no member. build_accesses() makes an access of every row with a member.
 struct Membership {
   std::vector<std::vector<bool>> plain, with_identity;
+
+  [[nodiscard]] bool has_member(std::size_t row) const { return !plain[row].empty() || !with_identity[row].empty(); }
+  [[nodiscard]] bool empty() const;
 };
 
 /// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends only
@@ -238,13 +241,16 @@ struct Reuse {
 /// "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
 [[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
 
-
 /// Builds the accesses of `membership` with the reasons of `tables` (indexed like Analysis::variants).
 [[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
                                                  const Membership& membership, policy::Outcome outcome);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
 [[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject);
+
+/// The variant of `subject` that explains access with an identity policy that allows all
+/// (`with_identity`), or without one (graph principals: with their own); none when it has no such variant.
+[[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject, bool with_identity);
 
 /// Evidence for `reason` seen while evaluating `variant`.
 [[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);

@@ -116,17 +116,15 @@ bool only_any_resource(const policy::Document& document) {
   });
 }
 
-bool names_sessions(const policy::Document& document) {
-  return std::any_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
-    return statement.principal &&
-           std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(), [](const auto& entry) {
-             return entry.form == policy::PrincipalForm::assumed_role || entry.form == policy::PrincipalForm::federated_user;
-           });
-  });
+bool is_session(policy::PrincipalForm form) {
+  return form == policy::PrincipalForm::assumed_role || form == policy::PrincipalForm::federated_user;
 }
 
-bool session_form(const policy::ClassifiedPrincipal& principal) {
-  return principal.form == policy::PrincipalForm::assumed_role || principal.form == policy::PrincipalForm::federated_user;
+bool names_sessions(const policy::Document& document) {
+  return std::any_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
+    return statement.principal && std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                                              [](const auto& entry) { return is_session(entry.form); });
+  });
 }
 
 // Renaming role and user names is safe when evaluation compares them with the caller's for equality
@@ -142,7 +140,7 @@ bool renaming_is_safe(const Analysis& a) {
     }
   }
   for (const policy::CompiledGrant& grant : a.grants) {
-    if (session_form(grant.grantee) || (grant.retiring && session_form(*grant.retiring))) return false;
+    if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form))) return false;
   }
   return std::none_of(a.subjects.begin(), a.subjects.end(), [](const Subject& subject) {
     const auto arn = policy::split_arn(subject.arn);

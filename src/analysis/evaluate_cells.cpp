@@ -148,21 +148,30 @@ const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_
   return analysis.subject_variants[subject];
 }
 
+std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject, bool with_identity) {
+  std::optional<std::size_t> out;
+  for (const std::size_t v : variants_of(analysis, subject)) {
+    if ((analysis.variants[v].identity == Identity::allows_all) == with_identity) out = v;
+  }
+  return out;
+}
+
+bool Membership::empty() const {
+  const auto none = [](const std::vector<std::vector<bool>>& rows) {
+    return std::all_of(rows.begin(), rows.end(), [](const std::vector<bool>& cells) { return cells.empty(); });
+  };
+  return none(plain) && none(with_identity);
+}
+
 Membership membership(const Analysis& analysis, const CellPredicate& member) {
   Membership out;
   out.plain.resize(analysis.core->rows.size());
   out.with_identity.resize(analysis.core->rows.size());
-  // By subject: the variant of plain access and the one of access with an identity policy.
-  std::vector<std::optional<std::size_t>> plain(analysis.subjects.size()), with_identity(analysis.subjects.size());
-  for (std::size_t v = 0; v < analysis.variants.size(); ++v) {
-    const Variant& variant = analysis.variants[v];
-    (variant.identity == Identity::allows_all ? with_identity : plain)[variant.subject] = v;
-  }
   std::vector<bool> p, w; // reused: most rows have no member, and then nothing is kept
   for (std::size_t r = 0; r < analysis.core->rows.size(); ++r) {
     const Row& row = analysis.core->rows[r];
-    const auto& plain_variant = plain[row.subject];
-    const auto& identity_variant = with_identity[row.subject];
+    const auto plain_variant = variant_for(analysis, row.subject, false);
+    const auto identity_variant = variant_for(analysis, row.subject, true);
     const std::size_t cells = row.space.size();
     p.assign(cells, false);
     w.assign(cells, false);
@@ -238,16 +247,12 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
   const std::vector<policy::Reason> no_reasons;
   const std::vector<std::vector<std::size_t>>& class_actions = analysed_actions().by_class;
   for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
-    const std::vector<std::size_t>& variants = variants_of(analysis, s);
     for (std::size_t class_position = 0; class_position < std::size(k_action_classes); ++class_position) {
       const ActionClass action_class = k_action_classes[class_position];
       for (const bool needs_identity : {false, true}) {
         const auto& rows = needs_identity ? membership.with_identity : membership.plain;
         // The variant whose reasons explain this kind of access.
-        std::optional<std::size_t> variant;
-        for (const std::size_t v : variants) {
-          if ((analysis.variants[v].identity == Identity::allows_all) == needs_identity) variant = v;
-        }
+        const std::optional<std::size_t> variant = variant_for(analysis, s, needs_identity);
         if (!variant) continue;
         // Actions of the class with the same cells share one access.
         struct Building {

@@ -7,14 +7,6 @@
 
 namespace tfkms::analysis {
 
-namespace {
-
-bool no_member(const std::vector<std::vector<bool>>& rows) {
-  return std::all_of(rows.begin(), rows.end(), [](const std::vector<bool>& cells) { return cells.empty(); });
-}
-
-} // namespace
-
 StatementEffect::StatementEffect(KeyAccess analysis, std::size_t statement)
     : m_analysis(std::move(analysis)), m_statement(statement) {}
 
@@ -49,10 +41,8 @@ const std::vector<Access>& StatementEffect::removes() const {
 
 bool StatementEffect::changes_nothing() const {
   if (!in_policy()) return true;
-  // An access is built for every row with a member (build_accesses()).
   const detail::Core::Masked& masked = detail::masked(m_analysis.detail(), m_statement);
-  return no_member(masked.adds.plain) && no_member(masked.adds.with_identity) && no_member(masked.removes.plain) &&
-         no_member(masked.removes.with_identity);
+  return masked.adds.empty() && masked.removes.empty();
 }
 
 const std::vector<Ground>& StatementEffect::covered_by() const {
