@@ -93,4 +93,11 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   CHECK(names(match_actions("kms:Decrypt?")).empty());
   CHECK(match_actions("kms:Decryp") == 0);
   CHECK(match_actions("s3:GetObject") == 0);
+  // Patterns are remembered: asked again, in between others and in another letter case, each keeps its own answer.
+  for (int round = 0; round < 2; ++round) {
+    CHECK(names(match_actions("kms:Put*")) == std::vector<std::string>{"PutKeyPolicy"});
+    CHECK(names(match_actions("KMS:PUT*")) == std::vector<std::string>{"PutKeyPolicy"});
+    CHECK(match_actions("s3:*") == 0);
+    CHECK(names(match_actions("kms:De*")).size() == 8);
+  }
 }
