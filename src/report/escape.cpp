@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <ostream>
 
 namespace tfkms::report {
 
@@ -91,18 +92,25 @@ std::string percent_encode(std::string_view text, std::string_view special) {
   return out;
 }
 
+// Nearly all text is printable ASCII, which needs no escaping: spare it the byte-by-byte scan.
+bool printable_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
 } // namespace
 
 std::string terminal_safe(std::string_view text) {
-  // Nearly all text is printable ASCII, which needs no escaping: spare it the byte-by-byte scan.
-  const bool printable_ascii = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
-  if (printable_ascii) return std::string(text);
+  if (printable_ascii(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   scan(
       text, [&](std::string_view sequence) { out += sequence; },
       [&](char32_t cp) { out += named_escape(cp); });
   return out;
+}
+
+std::ostream& operator<<(std::ostream& out, TerminalSafe safe) {
+  return printable_ascii(safe.text) ? out << safe.text : out << terminal_safe(safe.text);
 }
 
 std::string workflow_data(std::string_view text) { return percent_encode(text, ""); }

@@ -3,6 +3,7 @@
 // input, so every format treats them as hostile: they must not drive a terminal, break a JSON or
 // Markdown structure, or start a GitHub workflow command.
 #include <cstddef>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,13 @@ namespace tfkms::report {
 /// `text` with every control character (C0, DEL, C1) and bidirectional override shown as a visible
 /// escape (`\x1b`, `\n`, `\u202e`), so input can neither move the cursor nor reorder what is shown.
 [[nodiscard]] std::string terminal_safe(std::string_view text);
+
+/// terminal_safe(text) written to a stream, with no copy when there is nothing to escape (nearly
+/// always): `out << TerminalSafe{finding.message}`.
+struct TerminalSafe {
+  std::string_view text;
+};
+std::ostream& operator<<(std::ostream& out, TerminalSafe safe);
 
 /// `text` as the data part of a GitHub workflow command: `%`, CR and LF percent-encoded, so the
 /// command stays one line (GitHub docs "Workflow commands", escaping).

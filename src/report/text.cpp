@@ -91,10 +91,10 @@ public:
 private:
   void write_finding(const rules::Finding& finding, std::ostream& out) const {
     out << position(finding.file, finding.line, finding.column) << ": " << m_style.severity(finding.severity) << ' '
-        << m_style.bold(terminal_safe(finding.rule_id)) << ' ' << terminal_safe(finding.resource) << ": "
-        << terminal_safe(finding.message) << '\n';
+        << m_style.bold(terminal_safe(finding.rule_id)) << ' ' << TerminalSafe{finding.resource} << ": "
+        << TerminalSafe{finding.message} << '\n';
     for (const rules::Evidence& evidence : finding.evidence) {
-      out << "    " << terminal_safe(evidence.text);
+      out << "    " << TerminalSafe{evidence.text};
       if (!evidence.pointer.empty()) out << m_style.dim(" (at " + terminal_safe(evidence.pointer) + ")");
       if (evidence.line && evidence.file != finding.file && !evidence.file.empty()) {
         out << m_style.dim(" " + position(evidence.file, evidence.line, std::nullopt));
@@ -103,7 +103,7 @@ private:
       }
       out << '\n';
     }
-    if (!finding.fix.empty()) out << "    fix: " << terminal_safe(finding.fix) << '\n';
+    if (!finding.fix.empty()) out << "    fix: " << TerminalSafe{finding.fix} << '\n';
   }
 
   Style m_style;

@@ -1,6 +1,8 @@
 #include "report/escape.hpp"
 
 #include <catch2/catch.hpp>
+#include <sstream>
+#include <string_view>
 
 using namespace tfkms::report;
 
@@ -12,6 +14,14 @@ TEST_CASE("terminal_safe shows control characters instead of passing them", "[re
   CHECK(terminal_safe("csi\xc2\x9b" "2J") == "csi\\x9b2J");         // C1 control U+009B
   CHECK(terminal_safe("rtl\xe2\x80\xae" "cba") == "rtl\\u202ecba"); // right-to-left override
   CHECK(terminal_safe("bad \xff byte") == "bad \xff byte");          // not a control: left alone
+}
+
+TEST_CASE("TerminalSafe streams what terminal_safe returns", "[report]") {
+  for (const std::string_view text : {"plain text", "a\x1b[31mb", "line\nbreak", "rtl\xe2\x80\xae" "cba", ""}) {
+    std::ostringstream out;
+    out << TerminalSafe{text} << '|';
+    CHECK(out.str() == terminal_safe(text) + "|");
+  }
 }
 
 TEST_CASE("workflow command escaping keeps a command on one line", "[report]") {
