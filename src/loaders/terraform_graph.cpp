@@ -196,7 +196,6 @@ void Builder::define_symbols() {
   for (const Resource& resource : m_context.document().resources) attributes += resource.values.size() + 3;
   m_graph.reserve_symbols(attributes);
   for (const Resource& resource : m_context.document().resources) {
-    const Field root = field(resource);
     // Known and not null is all that matters here: no need to look up each attribute's expression.
     const Field planned(&resource.values, &resource.unknown, nullptr, false);
     for (const auto& [attribute, value] : resource.values.items()) {
@@ -206,7 +205,7 @@ void Builder::define_symbols() {
     }
     if (resource.data) continue;
     const auto define_missing = [&](const char* attribute, const std::string& text) {
-      if (!text.empty() && root[attribute].value() == nullptr) m_graph.define(resource.address + "." + attribute, text);
+      if (!text.empty() && planned[attribute].value() == nullptr) m_graph.define(resource.address + "." + attribute, text);
     };
     const std::string arn = arn_of(resource);
     define_missing("arn", arn);
