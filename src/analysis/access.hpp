@@ -162,6 +162,9 @@ private:
 /// statement of the subject's first principal becomes the same statement of the member's own policy.
 [[nodiscard]] Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
                                    model::PrincipalId member);
+/// member_ground(analysis, subject, ground, member).policy, without building the ground's texts.
+[[nodiscard]] std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject,
+                                                           const Ground& ground, model::PrincipalId member);
 
 /// What one key-policy statement changes: the access that exists with it and not without it (Allow),
 /// or the access it takes away (Deny), over the same subjects and request cells. Its accesses and

@@ -252,6 +252,9 @@ struct Reuse {
 /// (`with_identity`), or without one (graph principals: with their own); none when it has no such variant.
 [[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject, bool with_identity);
 
+/// The same statement (or grant) of the same policy, for the same reason: the same ground.
+[[nodiscard]] bool same_reason(const policy::Reason& a, const policy::Reason& b);
+
 /// Evidence for `reason` seen while evaluating `variant`.
 [[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);
 

@@ -18,10 +18,6 @@ bool explains_unknown(policy::ReasonKind kind) {
   return kind == policy::ReasonKind::depends_on_unknown || kind == policy::ReasonKind::unreadable_policy;
 }
 
-bool same_reason(const policy::Reason& a, const policy::Reason& b) {
-  return a.kind == b.kind && a.source == b.source && a.policy == b.policy && a.statement == b.statement;
-}
-
 void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>& reasons, bool (*keep)(policy::ReasonKind)) {
   // A delegating statement is evidence only together with the identity policy that uses it.
   const bool identity_allows = std::any_of(reasons.begin(), reasons.end(), [](const policy::Reason& r) {
@@ -186,6 +182,10 @@ Membership membership(const Analysis& analysis, const CellPredicate& member) {
     if (any_w) out.with_identity[r] = w;
   }
   return out;
+}
+
+bool same_reason(const policy::Reason& a, const policy::Reason& b) {
+  return a.kind == b.kind && a.source == b.source && a.policy == b.policy && a.statement == b.statement;
 }
 
 Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason) {

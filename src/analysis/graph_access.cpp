@@ -183,21 +183,42 @@ std::string member_label(const model::Graph& graph, model::PrincipalId member) {
   return principal.source.name().empty() ? principal_arn(graph, member) : principal.source.name();
 }
 
-Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, model::PrincipalId member) {
-  const detail::Analysis& a = analysis.detail();
-  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return ground;
+namespace {
+
+// `ground` restated for `member` of `subject`: the member's own variant and the reason at the same
+// place in it. None when `ground` is not a statement of one of the subject's first principal's policies.
+struct MemberReason {
+  detail::Variant own;
+  policy::Reason reason;
+};
+
+std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t subject, const Ground& ground,
+                                          model::PrincipalId member) {
+  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return std::nullopt;
   // The subject's own variant is its first principal's (build_variants()).
   const detail::Variant& first = a.variants.at(detail::variants_of(a, subject).at(0));
   const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
-  if (position == first.policy_ids.end()) return ground;
-  const detail::Variant own = detail::graph_variant(a, subject, member);
-  policy::Reason reason;
-  reason.kind = ground.kind;
-  reason.source = ground.source;
-  reason.policy = static_cast<std::uint16_t>(position - first.policy_ids.begin());
-  reason.statement = static_cast<std::uint16_t>(ground.statement);
-  if (reason.policy >= own.policies.size()) return ground;
-  return detail::ground_of(a, own, reason);
+  if (position == first.policy_ids.end()) return std::nullopt;
+  MemberReason out{detail::graph_variant(a, subject, member), {}};
+  out.reason.kind = ground.kind;
+  out.reason.source = ground.source;
+  out.reason.policy = static_cast<std::uint16_t>(position - first.policy_ids.begin());
+  out.reason.statement = static_cast<std::uint16_t>(ground.statement);
+  if (out.reason.policy >= out.own.policies.size()) return std::nullopt;
+  return out;
+}
+
+} // namespace
+
+Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, model::PrincipalId member) {
+  const auto restated = member_reason(analysis.detail(), subject, ground, member);
+  return restated ? detail::ground_of(analysis.detail(), restated->own, restated->reason) : ground;
+}
+
+std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
+                                             model::PrincipalId member) {
+  const auto restated = member_reason(analysis.detail(), subject, ground, member);
+  return restated ? restated->own.policy_ids[restated->reason.policy] : ground.policy;
 }
 
 } // namespace tfkms::analysis

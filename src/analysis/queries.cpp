@@ -71,6 +71,7 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
       const detail::Variant& variant = a.variants[v];
       using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
       std::map<Key, DelegatedAccess> by_cells;
+      std::map<Key, std::vector<policy::Reason>> seen; // reasons already turned into grounds, by entry
       std::vector<Key> order;
       for (const std::string_view action : actions_of(action_class)) {
         const auto it = std::find(a.actions.begin(), a.actions.end(), action);
@@ -94,10 +95,14 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
           access.when = row.space.describe(cells);
         }
         access.actions.push_back(action);
+        std::vector<policy::Reason>& seen_here = seen[key];
         for (const policy::Reason& reason : a.tables().allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
           const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
           if (!identity && !delegating) continue;
+          // The actions of one entry share most reasons; one seen before gives a ground already there.
+          if (std::any_of(seen_here.begin(), seen_here.end(), [&](const policy::Reason& r) { return detail::same_reason(r, reason); })) continue;
+          seen_here.push_back(reason);
           auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
           Ground ground = detail::ground_of(a, variant, reason);
           if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));

@@ -158,8 +158,8 @@ private:
         for (const analysis::DelegatedAccess* item : by_subject.at(subject)) {
           actions.insert(actions.end(), item->actions.begin(), item->actions.end());
           for (const auto& shared_ground : item->identity_grounds) {
-            const analysis::Ground ground = analysis::member_ground(key_access, item->subject, shared_ground, principal);
-            const std::string name = ground.policy ? context.graph.policy(*ground.policy).source.name() : ground.text;
+            const auto policy = analysis::member_policy(key_access, item->subject, shared_ground, principal);
+            const std::string name = policy ? context.graph.policy(*policy).source.name() : shared_ground.text;
             if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
           }
         }

@@ -380,6 +380,32 @@ TEST_CASE("a statement dominated by another adds nothing", "[analysis]") {
   }));
 }
 
+TEST_CASE("what covers a statement names each caller's own policy, and a shared one once", "[analysis]") {
+  const json named = allow(aws(json::array({"arn:aws:iam::111122223333:role/ops", "arn:aws:iam::111122223333:role/dev",
+                                            "arn:aws:iam::111122223333:role/qa", "arn:aws:iam::111122223333:role/ci"})),
+                           "kms:Decrypt");
+  model::Graph graph = graph_with_key(policy_of({allow(aws(k_root), "kms:*"), named}));
+  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  // ops and dev each have their own policy in the same place; qa and ci share AdministratorAccess.
+  add_role(graph, "ops", {add_inline_policy(graph, "ops", decrypt)});
+  add_role(graph, "dev", {add_inline_policy(graph, "dev", decrypt)});
+  const model::PolicyId admin = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  add_role(graph, "qa", {admin});
+  add_role(graph, "ci", {admin});
+  const KeyAccess analysis = analyze_key(graph, k_key);
+
+  const StatementEffect effect = statement_effect(analysis, 1);
+  CHECK(effect.changes_nothing());
+  std::vector<std::string> identity;
+  for (const Ground& ground : effect.covered_by()) {
+    if (ground.source == policy::ReasonSource::identity_policy) identity.push_back(ground.text);
+  }
+  std::sort(identity.begin(), identity.end());
+  CHECK(identity == std::vector<std::string>{"identity policy AdministratorAccess statement 0",
+                                             "identity policy dev statement 0", "identity policy ops statement 0"});
+  CHECK(has_ground(effect.covered_by(), policy::ReasonSource::key_policy, "statement 0"));
+}
+
 TEST_CASE("what a statement adds concerns only the callers and actions it can apply to", "[analysis]") {
   // statement_effect re-evaluates only the rows a statement can apply to and copies the others.
   const json reader = allow(aws("arn:aws:iam::111122223333:role/reader"), "kms:Decrypt");
@@ -512,6 +538,8 @@ TEST_CASE("principals the key policy does not tell apart are analysed as one sub
   const Ground for_b = member_ground(analysis, shared, *identity, model::PrincipalId{2});
   CHECK(for_b.text == "identity policy b statement 0");
   CHECK(for_b.policy == model::PolicyId{2});
+  CHECK(member_policy(analysis, shared, *identity, model::PrincipalId{2}) == model::PolicyId{2});
+  CHECK(member_policy(analysis, shared, *identity, model::PrincipalId{0}) == identity->policy);
   CHECK(member_label(graph, model::PrincipalId{2}) == "aws_iam_role.b");
 }
 
