@@ -19,6 +19,7 @@
 //
 // Not modelled (yet): permission boundaries and SCPs (policy::decide() takes neither), tags.
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -42,6 +43,29 @@ enum class SubjectKind {
   service,            ///< an AWS service principal a policy or grant names (logs.amazonaws.com)
 };
 
+/// The graph principals a subject stands for, in graph order. A class of thousands of team roles is
+/// shared by the subjects of every key that names none of them, not copied for each key.
+class Members {
+public:
+  Members() = default;
+  explicit Members(std::vector<model::PrincipalId> ids)
+      : m_ids(std::make_shared<const std::vector<model::PrincipalId>>(std::move(ids))) {}
+
+  [[nodiscard]] std::size_t size() const { return m_ids ? m_ids->size() : 0; }
+  [[nodiscard]] bool empty() const { return size() == 0; }
+  [[nodiscard]] model::PrincipalId operator[](std::size_t i) const { return (*m_ids)[i]; }
+  [[nodiscard]] model::PrincipalId front() const { return m_ids->front(); }
+  [[nodiscard]] const model::PrincipalId* begin() const { return m_ids ? m_ids->data() : nullptr; }
+  [[nodiscard]] const model::PrincipalId* end() const { return begin() + size(); }
+
+  friend bool operator==(const Members& members, const std::vector<model::PrincipalId>& ids) {
+    return std::equal(members.begin(), members.end(), ids.begin(), ids.end());
+  }
+
+private:
+  std::shared_ptr<const std::vector<model::PrincipalId>> m_ids;
+};
+
 /// A class of callers the analysis evaluates as one.
 struct Subject {
   SubjectKind kind = SubjectKind::graph_principal;
@@ -51,7 +75,7 @@ struct Subject {
   /// graph_principal: every principal the subject stands for. Principals of one kind and account
   /// with the same identity policies, which the key policy and grants do not tell apart, decide
   /// alike: they are evaluated once (a plan with hundreds of team roles stays linear).
-  std::vector<model::PrincipalId> members;
+  Members members;
   bool key_account = false; ///< belongs to the key's own account
   /// "aws_iam_role.ops", "aws_iam_role.ops and 3 other principals with the same identity policies",
   /// "arn:aws:iam::111122223333:role/app", "any principal of account 111122223333", "any principal

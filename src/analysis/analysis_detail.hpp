@@ -132,7 +132,7 @@ struct Shared {
   /// By PrincipalId: principals of one class decide alike unless a key's policy or grants name
   /// them; k_own_class marks one that must always be evaluated on its own (and groups).
   std::vector<std::size_t> classes;
-  std::vector<std::vector<model::PrincipalId>> class_members; ///< by class: its principals, in graph order
+  std::vector<Members> class_members;                          ///< by class: its principals, in graph order
   std::vector<model::PrincipalId> own_class_callers;          ///< roles and users of k_own_class, in graph order
   std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
   std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants

@@ -110,6 +110,7 @@ void compile_identity_policies(Shared& shared) {
 void classify_principals(Shared& shared) {
   const model::Graph& graph = *shared.graph;
   std::unordered_map<std::string, std::size_t> classes;
+  std::vector<std::vector<model::PrincipalId>> members; // by class
   shared.classes.assign(graph.principals.size(), detail::k_own_class);
   for (std::size_t i = 0; i < graph.principals.size(); ++i) {
     const model::Principal& principal = graph.principals[i];
@@ -135,9 +136,10 @@ void classify_principals(Shared& shared) {
     }
     const std::size_t principal_class = classes.try_emplace(std::move(signature), classes.size()).first->second;
     shared.classes[i] = principal_class;
-    if (principal_class == shared.class_members.size()) shared.class_members.emplace_back();
-    shared.class_members[principal_class].push_back(id);
+    if (principal_class == members.size()) members.emplace_back();
+    members[principal_class].push_back(id);
   }
+  for (std::vector<model::PrincipalId>& list : members) shared.class_members.emplace_back(std::move(list));
 }
 
 std::shared_ptr<const Shared> share(const model::Graph& graph) {

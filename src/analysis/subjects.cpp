@@ -34,25 +34,36 @@ public:
     std::sort(m_mentioned.begin(), m_mentioned.end());
     m_mentioned.erase(std::unique(m_mentioned.begin(), m_mentioned.end()), m_mentioned.end());
     const model::Graph& graph = *m_shared.graph;
-    std::vector<std::vector<model::PrincipalId>> subjects; // members, the first one first
+    std::vector<Members> subjects;
     if (m_callers_told_apart) {
       for (std::size_t i = 0; i < graph.principals.size(); ++i) {
-        if (graph.principals[i].kind != model::PrincipalKind::group) subjects.push_back({static_cast<model::PrincipalId>(i)});
+        const auto id = static_cast<model::PrincipalId>(i);
+        if (graph.principals[i].kind != model::PrincipalKind::group) subjects.emplace_back(std::vector{id});
       }
     } else {
-      for (const model::PrincipalId id : m_shared.own_class_callers) subjects.push_back({id});
+      for (const model::PrincipalId id : m_shared.own_class_callers) subjects.emplace_back(std::vector{id});
+      std::vector<bool> class_named(m_shared.class_members.size(), false);
       for (const model::PrincipalId id : m_mentioned) {
-        if (m_shared.classes[static_cast<std::size_t>(id)] != detail::k_own_class) subjects.push_back({id});
+        const std::size_t principal_class = m_shared.classes[static_cast<std::size_t>(id)];
+        if (principal_class == detail::k_own_class) continue;
+        subjects.emplace_back(std::vector{id});
+        class_named[principal_class] = true;
       }
-      for (const std::vector<model::PrincipalId>& members : m_shared.class_members) {
+      for (std::size_t c = 0; c < m_shared.class_members.size(); ++c) {
+        const Members& members = m_shared.class_members[c];
+        // A class the key names none of is shared as it is; only a named one is copied, without them.
+        if (!class_named[c]) {
+          subjects.push_back(members);
+          continue;
+        }
         std::vector<model::PrincipalId> unnamed;
         unnamed.reserve(members.size());
         std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(), std::back_inserter(unnamed));
-        if (!unnamed.empty()) subjects.push_back(std::move(unnamed));
+        if (!unnamed.empty()) subjects.emplace_back(std::move(unnamed));
       }
-      std::sort(subjects.begin(), subjects.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+      std::sort(subjects.begin(), subjects.end(), [](const Members& a, const Members& b) { return a.front() < b.front(); });
     }
-    for (std::vector<model::PrincipalId>& members : subjects) {
+    for (Members& members : subjects) {
       const auto i = static_cast<std::size_t>(members.front());
       Subject subject;
       subject.kind = SubjectKind::graph_principal;
