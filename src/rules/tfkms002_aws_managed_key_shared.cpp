@@ -2,6 +2,7 @@
 // fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
 // requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -130,6 +131,14 @@ public:
     const std::vector<policy::CompiledPolicy> allow_all{policy::compile(policy::parse_document(
         nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
         policy::PolicyKind::identity_policy, graph))};
+    // The same for every store: which of the input's roles and users belong to another account, and
+    // the policy of each AWS managed key (a plan has hundreds of stores and a few such keys).
+    std::vector<const model::Principal*> outsiders;
+    for (const model::Principal& principal : graph.principals) {
+      const bool outside = principal.kind != model::PrincipalKind::group && context.is_external(principal.account);
+      if (outside) outsiders.push_back(&principal);
+    }
+    std::map<model::KeyId, policy::CompiledPolicy> key_policies;
     for (const model::DataStore& store : graph.data_stores) {
       if (store.key.kind != model::KeyRef::Kind::node || !store.key.key) continue;
       const model::Key& key = graph.key(*store.key.key);
@@ -138,10 +147,14 @@ public:
       std::vector<Sharing> shared = store.resource_policy.state == model::PolicySource::State::document
                                         ? sharing(context, store)
                                         : std::vector<Sharing>{};
-      std::vector<Sharing> users = consumers(context, store);
+      std::vector<Sharing> users = consumers(graph, outsiders, store);
       shared.insert(shared.end(), std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
-      const policy::CompiledPolicy key_policy =
-          policy::compile(policy::parse_policy(key.policy, policy::PolicyKind::key_policy, graph));
+      auto compiled = key_policies.find(*store.key.key);
+      if (compiled == key_policies.end()) {
+        policy::Document document = policy::parse_policy(key.policy, policy::PolicyKind::key_policy, graph);
+        compiled = key_policies.emplace(*store.key.key, policy::compile(std::move(document))).first;
+      }
+      const policy::CompiledPolicy& key_policy = compiled->second;
       std::erase_if(shared,
                     [&](const Sharing& item) { return can_use(context, key, key_policy, allow_all, store, item); });
       if (!shared.empty()) out.report(describe(store, key, shared), store.source);
@@ -203,18 +216,18 @@ private:
     return found;
   }
 
-  // Roles and users of the input that belong to another account and whose own IAM policies let them
-  // use the store (kms-reference §4.3 row 11: consumers in another account). A role of the key's
-  // account that another account assumes is not one: its calls come from the key's account.
-  static std::vector<Sharing> consumers(const RuleContext& context, const model::DataStore& store) {
+  // Roles and users of the input that belong to another account (`outsiders`) and whose own IAM
+  // policies let them use the store (kms-reference §4.3 row 11: consumers in another account). A role
+  // of the key's account that another account assumes is not one: its calls come from the key's account.
+  static std::vector<Sharing> consumers(const model::Graph& graph, const std::vector<const model::Principal*>& outsiders,
+                                        const model::DataStore& store) {
     std::vector<Sharing> found;
-    const model::Graph& graph = context.graph;
     const model::Value arn = model::resolve_value(store.arn, graph);
     if (!arn.known()) return found;
     const std::vector<Use> uses = uses_of(store, arn.text);
     if (uses.empty()) return found;
-    for (const model::Principal& principal : graph.principals) {
-      if (principal.kind == model::PrincipalKind::group || !context.is_external(principal.account)) continue;
+    for (const model::Principal* outsider : outsiders) {
+      const model::Principal& principal = *outsider;
       const model::Value caller = model::resolve_value(principal.arn, graph);
       if (!caller.known()) continue;
       std::vector<const model::IdentityPolicy*> sources;
