@@ -15,18 +15,9 @@ using detail::Analysis;
 using detail::Identity;
 using detail::Variant;
 
-bool holds_references(const nlohmann::json& value) {
-  if (value.is_string()) return model::has_symbols(value.get_ref<const std::string&>());
-  if (value.is_object()) {
-    return std::any_of(value.items().begin(), value.items().end(),
-                       [](const auto& item) { return model::has_symbols(item.key()) || holds_references(item.value()); });
-  }
-  return value.is_array() && std::any_of(value.begin(), value.end(), [](const nlohmann::json& item) { return holds_references(item); });
-}
-
 void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   const model::Key& key = a.graph->key(a.key);
-  if (origin != nullptr && key.policy.state == model::PolicySource::State::document && !holds_references(key.policy.document)) {
+  if (origin != nullptr && key.policy.state == model::PolicySource::State::document && !detail::holds_references(key.policy.document)) {
     a.key_policy = origin->key_policy();
     a.key_policy_known = origin->key_policy_known();
     a.key_policy_problem = origin->detail().key_policy_problem;

@@ -166,6 +166,12 @@ private:
 class GraphAccess {
 public:
   explicit GraphAccess(const model::Graph& graph);
+  /// The same for `graph`, made from `origin`'s graph by Graph::deployed_to(): an identity policy that
+  /// names no reference reads the same in both, and origin's compiled form of it is reused.
+  GraphAccess(const model::Graph& graph, const GraphAccess& origin);
+  /// Identity policy `id` as the analyses read it (compiled once per graph); null when it is absent
+  /// (an AWS managed policy tfkms's table does not know).
+  [[nodiscard]] const policy::CompiledPolicy* identity_policy(model::PolicyId id) const;
   /// Analyses key `key`. Never fails: an absent key policy is AWS's default one, an unknown or
   /// unreadable one gives unknown accesses. `origin`: the analysis of the same key in the graph
   /// this one was made from by Graph::deployed_to(), whose key policy is reused when it names no

@@ -252,6 +252,10 @@ struct Reuse {
 /// (`with_identity`), or without one (graph principals: with their own); none when it has no such variant.
 [[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject, bool with_identity);
 
+/// Whether a policy text names a reference (a symbol marker, in a value or a key): only then can it
+/// read differently in a graph deployed_to() an account.
+[[nodiscard]] bool holds_references(const nlohmann::json& value);
+
 /// The same statement (or grant) of the same policy, for the same reason: the same ground.
 [[nodiscard]] bool same_reason(const policy::Reason& a, const policy::Reason& b);
 

@@ -46,6 +46,15 @@ policy::Document read_policy(const model::PolicySource& source, policy::PolicyKi
   return unreadable_document(kind, what + " is absent");
 }
 
+bool holds_references(const nlohmann::json& value) {
+  if (value.is_string()) return model::has_symbols(value.get_ref<const std::string&>());
+  if (value.is_object()) {
+    return std::any_of(value.items().begin(), value.items().end(),
+                       [](const auto& item) { return model::has_symbols(item.key()) || holds_references(item.value()); });
+  }
+  return value.is_array() && std::any_of(value.begin(), value.end(), [](const nlohmann::json& item) { return holds_references(item); });
+}
+
 bool tells_callers_apart(const policy::Document& document) {
   const auto variable = [&](const model::Value& value) {
     return document.variables_enabled() && value.text.find("${") != std::string::npos;
@@ -85,7 +94,8 @@ std::vector<model::PolicyId> policies_of(const model::Graph& graph, const model:
   return ids;
 }
 
-void compile_identity_policies(Shared& shared) {
+// `origin`: the shared part of the graph `shared.graph` was made from by deployed_to(), or null.
+void compile_identity_policies(Shared& shared, const Shared* origin) {
   const model::Graph& graph = *shared.graph;
   shared.identity_policies.resize(graph.policies.size());
   shared.policy_shapes.assign(graph.policies.size(), 0);
@@ -96,8 +106,13 @@ void compile_identity_policies(Shared& shared) {
     // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
     if (source.document.state == model::PolicySource::State::absent) continue;
     const std::string name = source.name.empty() ? source.source.name() : source.name;
-    const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(policy::compile(
-        detail::read_policy(source.document, policy::PolicyKind::identity_policy, graph, "identity policy " + name)));
+    const bool same_as_origin = origin != nullptr && i < origin->identity_policies.size() && origin->identity_policies[i] &&
+                                source.document.state == model::PolicySource::State::document &&
+                                !detail::holds_references(source.document.document);
+    const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(
+        same_as_origin ? *origin->identity_policies[i]
+                       : policy::compile(detail::read_policy(source.document, policy::PolicyKind::identity_policy,
+                                                             graph, "identity policy " + name)));
     shared.policy_shapes[i] = shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
     shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
   }
@@ -142,10 +157,10 @@ void classify_principals(Shared& shared) {
   for (std::vector<model::PrincipalId>& list : members) shared.class_members.emplace_back(std::move(list));
 }
 
-std::shared_ptr<const Shared> share(const model::Graph& graph) {
+std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* origin) {
   auto shared = std::make_shared<Shared>();
   shared->graph = &graph;
-  compile_identity_policies(*shared);
+  compile_identity_policies(*shared, origin);
   shared->allows_all = policy::compile(policy::parse_document(
       nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
       policy::PolicyKind::identity_policy, model::NoSymbols{}));
@@ -176,7 +191,15 @@ std::shared_ptr<const Shared> share(const model::Graph& graph) {
 
 } // namespace
 
-GraphAccess::GraphAccess(const model::Graph& graph) : m_shared(share(graph)) {}
+GraphAccess::GraphAccess(const model::Graph& graph) : m_shared(share(graph, nullptr)) {}
+
+GraphAccess::GraphAccess(const model::Graph& graph, const GraphAccess& origin)
+    : m_shared(share(graph, origin.m_shared.get())) {}
+
+const policy::CompiledPolicy* GraphAccess::identity_policy(model::PolicyId id) const {
+  const auto& compiled = m_shared->identity_policies.at(static_cast<std::size_t>(id));
+  return compiled ? &*compiled : nullptr;
+}
 
 KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) { return GraphAccess(graph).analyze(key); }
 

@@ -16,12 +16,14 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
   m_findings.push_back({std::move(finding), where.address});
 }
 
+const analysis::GraphAccess& RuleContext::graph_access() const {
+  if (!m_graph_access) m_graph_access.emplace(graph);
+  return *m_graph_access;
+}
+
 const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
   auto found = m_access.find(key);
-  if (found == m_access.end()) {
-    if (!m_graph_access) m_graph_access.emplace(graph);
-    found = m_access.emplace(key, m_graph_access->analyze(key)).first;
-  }
+  if (found == m_access.end()) found = m_access.emplace(key, graph_access().analyze(key)).first;
   return found->second;
 }
 
@@ -51,7 +53,7 @@ const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, 
   if (found == m_deployed.end()) {
     auto deployed = std::make_unique<Deployed>();
     deployed->graph = graph.deployed_to(account);
-    deployed->access.emplace(deployed->graph);
+    deployed->access.emplace(deployed->graph, graph_access());
     found = m_deployed.emplace(account, std::move(deployed)).first;
   }
   return m_deployed_access.emplace(std::pair(account, key), found->second->access->analyze(key, &access(key))).first->second;

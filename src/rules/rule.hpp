@@ -51,6 +51,8 @@ public:
   const model::Graph& graph;
   const Config& config;
 
+  /// What the analyses of this graph's keys share, made on first use: the identity policies compiled.
+  [[nodiscard]] const analysis::GraphAccess& graph_access() const;
   /// The access analysis of key `key`, computed once until release_access().
   [[nodiscard]] const analysis::KeyAccess& access(model::KeyId key) const;
   /// Drops the analyses computed so far: a plan with thousands of keys cannot hold them all.

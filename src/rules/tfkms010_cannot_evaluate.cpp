@@ -1,6 +1,7 @@
 // TFKMS010: something that decides access to a key could not be read, so tfkms could not check it.
 // tfkms never treats what it could not read as safe (style.md §5). See rules/TFKMS010.md.
 #include <algorithm>
+#include <optional>
 
 #include "policy/actions.hpp"
 #include "policy/policy_source.hpp"
@@ -71,9 +72,12 @@ public:
       for (const model::Principal& principal : graph.principals) {
         for (const model::PolicyId id : principal.policies) {
           const model::IdentityPolicy& identity = graph.policy(id);
+          // The analyses read every identity policy once: their reading serves here too.
+          const policy::CompiledPolicy* read = context.graph_access().identity_policy(id);
           check_policy(graph, identity.document, policy::PolicyKind::identity_policy,
                        "Identity policy " + identity.source.name() + " of " + principal.source.name(),
-                       "the KMS access it gives is not checked", identity.source, out);
+                       "the KMS access it gives is not checked", identity.source, out,
+                       read != nullptr ? &read->document() : nullptr);
         }
       }
     }
@@ -147,9 +151,10 @@ private:
     return text.empty() ? model::display(raw) : text;
   }
 
+  // `read`: the document as parse_policy() reads `source`, when that is already at hand.
   static void check_policy(const model::Graph& graph, const model::PolicySource& source, policy::PolicyKind kind,
                            const std::string& subject, std::string_view consequence, const model::SourceRef& owner,
-                           FindingSink& out) {
+                           FindingSink& out, const policy::Document* read = nullptr) {
     using State = model::PolicySource::State;
     Finding finding = new_finding(k_info);
     if (source.state == State::unknown) {
@@ -163,7 +168,9 @@ private:
       finding.evidence.push_back(evidence_at(source.where, source.error));
       finding.fix = "Make it a valid JSON policy document with Version and Statement.";
     } else if (source.state == State::document) {
-      const policy::Document document = policy::parse_policy(source, kind, graph);
+      std::optional<policy::Document> parsed;
+      const policy::Document& document =
+          read != nullptr ? *read : parsed.emplace(policy::parse_policy(source, kind, graph));
       std::vector<std::string> problems;
       for (const model::Diagnostic& diagnostic : document.diagnostics) {
         if (diagnostic.level != model::DiagnosticLevel::error) continue;

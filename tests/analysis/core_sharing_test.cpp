@@ -255,3 +255,25 @@ TEST_CASE("a key analysed as deployed to another account reuses its policy only 
     CHECK(report_of(reused) == report_of(fresh));
   }
 }
+
+TEST_CASE("the graph deployed to an account reuses the identity policies that name no reference", "[analysis][core]") {
+  model::Graph graph;
+  graph.account = std::string(model::k_this_account);
+  const json literal = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json referring = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"},
+                                       {"Resource", "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"}}});
+  const model::PolicyId plain = test::add_inline_policy(graph, "plain", literal);
+  const model::PolicyId marked = test::add_inline_policy(graph, "marked", referring);
+  const model::Graph deployed = graph.deployed_to(k_account);
+  const GraphAccess here(graph), there(deployed, here), fresh(deployed);
+
+  const auto resource_of = [](const GraphAccess& access, model::PolicyId id) {
+    return access.identity_policy(id)->document().statements.at(0).resources->entries.at(0).value.text;
+  };
+  CHECK(&there.identity_policy(plain)->compiled() == &here.identity_policy(plain)->compiled());
+  CHECK(&there.identity_policy(marked)->compiled() != &here.identity_policy(marked)->compiled());
+  // Read again, the policy with a reference names the account it is deployed to, as a fresh reading does.
+  CHECK(resource_of(there, marked) == "arn:aws:kms:us-east-1:111122223333:key/k");
+  CHECK(resource_of(there, marked) == resource_of(fresh, marked));
+  CHECK(resource_of(here, marked) != resource_of(there, marked));
+}
