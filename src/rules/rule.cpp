@@ -27,6 +27,11 @@ const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
   return found->second;
 }
 
+const analysis::KeyAccess* RuleContext::access_if_made(model::KeyId key) const {
+  const auto found = m_access.find(key);
+  return found == m_access.end() ? nullptr : &found->second;
+}
+
 void RuleContext::release_access() const {
   m_access.clear();
   m_deployed_access.clear();

@@ -55,6 +55,9 @@ public:
   [[nodiscard]] const analysis::GraphAccess& graph_access() const;
   /// The access analysis of key `key`, computed once until release_access().
   [[nodiscard]] const analysis::KeyAccess& access(model::KeyId key) const;
+  /// The access analysis of key `key` if a rule has asked for it since release_access(), else null:
+  /// for a rule that can do without one and need not pay for it.
+  [[nodiscard]] const analysis::KeyAccess* access_if_made(model::KeyId key) const;
   /// Drops the analyses computed so far: a plan with thousands of keys cannot hold them all.
   void release_access() const;
   /// With the own account unknown, the accounts key `key`'s analysis names by id: a template written

@@ -61,13 +61,7 @@ public:
 
   void check(const RuleContext& context, FindingSink& out) const override {
     const model::Graph& graph = context.graph;
-    bool has_keys = !graph.grants.empty();
-    for (const model::Key& key : graph.keys) {
-      if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) continue;
-      has_keys = true;
-      check_policy(graph, key.policy, policy::PolicyKind::key_policy, "Key policy of " + key.source.name(),
-                   "who can use or manage the key is not checked", key.source, out);
-    }
+    const bool has_keys = !graph.grants.empty() || std::any_of(graph.keys.begin(), graph.keys.end(), checked);
     if (has_keys) {
       for (const model::Principal& principal : graph.principals) {
         for (const model::PolicyId id : principal.policies) {
@@ -112,7 +106,21 @@ public:
     for (const model::Alias& alias : graph.aliases) check_key_ref(graph, alias.target, "Alias", alias.source, out);
   }
 
+  // Key policies key by key, after the rules that analyse the key: the analysis read the policy
+  // already (parse_policy() with the same graph), and its reading serves here.
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (!checked(key)) return;
+    const analysis::KeyAccess* access = context.access_if_made(id);
+    const bool read = access != nullptr && key.policy.state == model::PolicySource::State::document;
+    check_policy(context.graph, key.policy, policy::PolicyKind::key_policy, "Key policy of " + key.source.name(),
+                 "who can use or manage the key is not checked", key.source, out,
+                 read ? &access->key_policy().document() : nullptr);
+  }
+
 private:
+  static bool checked(const model::Key& key) { return key.kind != model::KeyKind::aws_managed && !is_going_away(key); }
+
   static constexpr std::string_view k_fix_unknown =
       "Make the value known at plan time (a literal, or a resource or data source in the same configuration), or "
       "review it by hand and suppress this finding with a reason.";

@@ -154,3 +154,33 @@ TEST_CASE("TFKMS001 reports delegation in the account the key policy names when 
   CHECK(std::none_of(stated.begin(), stated.end(),
                      [](const rules::Finding& f) { return f.message.find("This holds if") != std::string::npos; }));
 }
+
+TEST_CASE("an analysis is at hand for rules that need none only once a rule made it", "[rules]") {
+  const model::Graph graph = teams_graph(2, "kms:Decrypt");
+  const rules::Config config;
+  const rules::RuleContext context(graph, config);
+  CHECK(context.access_if_made(model::KeyId{0}) == nullptr);
+  const analysis::KeyAccess& access = context.access(model::KeyId{0});
+  CHECK(context.access_if_made(model::KeyId{0}) == &access);
+  context.release_access();
+  CHECK(context.access_if_made(model::KeyId{0}) == nullptr);
+}
+
+TEST_CASE("TFKMS010 reads a key policy alike whether another rule analysed the key or not", "[rules][TFKMS010]") {
+  model::Graph graph = teams_graph(2, "kms:Decrypt");
+  // A principal named by a reference nothing defines stays unknown.
+  graph.keys[0].policy.document["Statement"].push_back(
+      statement({{"AWS", model::symbol("aws_iam_role.later.arn")}}, "kms:Decrypt"));
+  const auto unknown_values = [](const std::vector<rules::Finding>& findings) {
+    std::vector<std::string> out;
+    for (const rules::Finding& finding : findings) {
+      if (finding.rule_id == "TFKMS010") out.push_back(finding.message + " | " + finding.fingerprint);
+    }
+    return out;
+  };
+  const auto alone = unknown_values(run(graph, "TFKMS010"));
+  const auto with_analysis = unknown_values(rules::run_rules(graph, rules::Config{}, {}));
+  REQUIRE(alone.size() == 1);
+  CHECK_THAT(alone.front(), Catch::Contains("aws_iam_role.later.arn"));
+  CHECK(with_analysis == alone);
+}
