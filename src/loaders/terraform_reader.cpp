@@ -20,6 +20,24 @@ namespace tfkms::loaders::terraform {
 
 namespace od = simdjson::ondemand;
 
+namespace {
+
+// Lines are short: counted a vector of bytes at a time, not searched for one by one (two million
+// memchr calls on a 63 MB plan took three times as long). Each block's count fits in a byte, the
+// width the compiler vectorizes.
+std::size_t count_newlines(const char* begin, const char* end) {
+  std::size_t total = 0;
+  while (begin < end) {
+    const char* block_end = begin + std::min<std::size_t>(static_cast<std::size_t>(end - begin), 255);
+    unsigned char in_block = 0;
+    for (; begin < block_end; ++begin) in_block += *begin == '\n' ? 1 : 0;
+    total += in_block;
+  }
+  return total;
+}
+
+} // namespace
+
 bool relevant_type(std::string_view type, bool data) {
   static constexpr std::array<std::string_view, 8> k_data = {
       "aws_iam_policy_document", "aws_caller_identity", "aws_partition", "aws_region",
@@ -174,8 +192,7 @@ private:
       m_line_offset = 0;
       m_line = 1;
     }
-    // Counted, not searched: lines are short, and a count over the text vectorizes.
-    m_line += static_cast<std::uint32_t>(std::count(m_text.data() + m_line_offset, location, '\n'));
+    m_line += static_cast<std::uint32_t>(count_newlines(m_text.data() + m_line_offset, location));
     m_line_offset = offset;
     return m_line;
   }
