@@ -3,6 +3,8 @@
 // many keys as teams, each with a policy naming its own team's roles: evaluation compares those
 // names with the caller's for equality only, so the keys decide alike, subject by subject.
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 #include "analysis/analysis_detail.hpp"
 #include "policy/match.hpp"
@@ -12,14 +14,19 @@ namespace tfkms::analysis::detail {
 namespace {
 
 // A field of a fingerprint, its length first, so that no text can run into the next field.
+void put_digits(std::string& out, std::size_t number) {
+  std::array<char, 20> digits{};
+  out.append(digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+}
+
 void put(std::string& out, std::string_view text) {
-  out += std::to_string(text.size());
+  put_digits(out, text.size());
   out += ':';
   out += text;
 }
 
 void put(std::string& out, std::size_t number) {
-  out += std::to_string(number);
+  put_digits(out, number);
   out += ';';
 }
 

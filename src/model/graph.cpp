@@ -95,7 +95,9 @@ Graph::SymbolTable& Graph::own_symbols() {
 
 void Graph::define(std::string ref, std::string text) {
   own_symbols().insert_or_assign(std::move(ref), std::move(text));
-  m_index = Index{}; // resolved ARNs and names may change
+  // Resolved ARNs and names may change; an index that holds nothing yet has nothing to forget (a plan
+  // defines its references before it resolves any).
+  if (m_index.keys + m_index.aliases + m_index.policies > 0) m_index = Index{};
 }
 
 void Graph::reserve_symbols(std::size_t count) {
