@@ -17,7 +17,8 @@ using detail::Variant;
 
 void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   const model::Key& key = a.graph->key(a.key);
-  if (origin != nullptr && key.policy.state == model::PolicySource::State::document && !detail::holds_references(key.policy.document)) {
+  if (origin != nullptr && key.policy.state == model::PolicySource::State::document &&
+      !detail::holds_references(key.policy.document)) {
     a.key_policy = origin->key_policy();
     a.key_policy_known = origin->key_policy_known();
     a.key_policy_problem = origin->detail().key_policy_problem;

@@ -101,7 +101,8 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
           const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
           if (!identity && !delegating) continue;
           // The actions of one entry share most reasons; one seen before gives a ground already there.
-          if (std::any_of(seen_here.begin(), seen_here.end(), [&](const policy::Reason& r) { return detail::same_reason(r, reason); })) continue;
+          const auto same = [&](const policy::Reason& r) { return detail::same_reason(r, reason); };
+          if (std::any_of(seen_here.begin(), seen_here.end(), same)) continue;
           seen_here.push_back(reason);
           auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
           Ground ground = detail::ground_of(a, variant, reason);

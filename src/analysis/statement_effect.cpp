@@ -72,7 +72,9 @@ const std::vector<Ground>& StatementEffect::covered_by() const {
         }
         const policy::Reason as_seen = node ? policy::Reason{reason.kind, reason.source, 0, reason.statement} : reason;
         bool known = false;
-        for (std::size_t i = 0; i < seen.size() && !known; ++i) known = seen_nodes[i] == node && detail::same_reason(seen[i], as_seen);
+        for (std::size_t i = 0; i < seen.size() && !known; ++i) {
+          known = seen_nodes[i] == node && detail::same_reason(seen[i], as_seen);
+        }
         if (known) continue;
         seen.push_back(as_seen);
         seen_nodes.push_back(node);

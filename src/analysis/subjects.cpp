@@ -61,7 +61,8 @@ public:
         std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(), std::back_inserter(unnamed));
         if (!unnamed.empty()) subjects.emplace_back(std::move(unnamed));
       }
-      std::sort(subjects.begin(), subjects.end(), [](const Members& a, const Members& b) { return a.front() < b.front(); });
+      std::sort(subjects.begin(), subjects.end(),
+                [](const Members& a, const Members& b) { return a.front() < b.front(); });
     }
     for (Members& members : subjects) {
       const auto i = static_cast<std::size_t>(members.front());
