@@ -256,8 +256,10 @@ struct Reuse {
 /// read differently in a graph deployed_to() an account.
 [[nodiscard]] bool holds_references(const nlohmann::json& value);
 
-/// The same statement (or grant) of the same policy, for the same reason: the same ground.
-[[nodiscard]] bool same_reason(const policy::Reason& a, const policy::Reason& b);
+/// Adds `reason` to `seen` unless a reason for the same statement (or grant) of the same policy and
+/// of the same kind is there; true when added. Within one variant such reasons give the same ground,
+/// so each is turned into one only the first time.
+bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason);
 
 /// Evidence for `reason` seen while evaluating `variant`.
 [[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);

@@ -25,9 +25,7 @@ void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>&
   });
   for (const policy::Reason& reason : reasons) {
     if (!keep(reason.kind) || (reason.kind == policy::ReasonKind::delegates && !identity_allows)) continue;
-    if (std::none_of(into.begin(), into.end(), [&](const policy::Reason& r) { return same_reason(r, reason); })) {
-      into.push_back(reason);
-    }
+    first_sight(into, reason);
   }
 }
 
@@ -184,8 +182,13 @@ Membership membership(const Analysis& analysis, const CellPredicate& member) {
   return out;
 }
 
-bool same_reason(const policy::Reason& a, const policy::Reason& b) {
-  return a.kind == b.kind && a.source == b.source && a.policy == b.policy && a.statement == b.statement;
+bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason) {
+  const bool seen_before = std::any_of(seen.begin(), seen.end(), [&](const policy::Reason& other) {
+    return other.kind == reason.kind && other.source == reason.source && other.policy == reason.policy &&
+           other.statement == reason.statement;
+  });
+  if (!seen_before) seen.push_back(reason);
+  return !seen_before;
 }
 
 Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason) {
@@ -283,9 +286,7 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
           const Variant& v = analysis.variants[*variant];
           for (const policy::Reason& reason : outcome == policy::Outcome::unknown ? no_reasons : tables.allowing_of(*variant, a)) {
             // The actions of one access share most reasons; one seen before gives a ground already there.
-            std::vector<policy::Reason>& seen = entry->seen;
-            if (std::any_of(seen.begin(), seen.end(), [&](const policy::Reason& r) { return same_reason(r, reason); })) continue;
-            seen.push_back(reason);
+            if (!first_sight(entry->seen, reason)) continue;
             Ground ground = ground_of(analysis, v, reason);
             if (std::find(access.grounds.begin(), access.grounds.end(), ground) == access.grounds.end()) {
               access.grounds.push_back(std::move(ground));

@@ -70,8 +70,11 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
       const std::size_t v = with_policies[b];
       const detail::Variant& variant = a.variants[v];
       using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
-      std::map<Key, DelegatedAccess> by_cells;
-      std::map<Key, std::vector<policy::Reason>> seen; // reasons already turned into grounds, by entry
+      struct Entry {
+        DelegatedAccess access;
+        std::vector<policy::Reason> seen; ///< reasons already turned into grounds
+      };
+      std::map<Key, Entry> by_cells;
       std::vector<Key> order;
       for (const std::string_view action : actions_of(action_class)) {
         const auto it = std::find(a.actions.begin(), a.actions.end(), action);
@@ -87,7 +90,7 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
         if (!any) continue;
         Key key{row.dims, cells};
         auto [entry, fresh] = by_cells.try_emplace(key);
-        DelegatedAccess& access = entry->second;
+        DelegatedAccess& access = entry->second.access;
         if (fresh) {
           order.push_back(key);
           access.principal = *a.subjects[variant.subject].principal;
@@ -95,21 +98,18 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
           access.when = row.space.describe(cells);
         }
         access.actions.push_back(action);
-        std::vector<policy::Reason>& seen_here = seen[key];
         for (const policy::Reason& reason : a.tables().allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
           const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
           if (!identity && !delegating) continue;
           // The actions of one entry share most reasons; one seen before gives a ground already there.
-          const auto same = [&](const policy::Reason& r) { return detail::same_reason(r, reason); };
-          if (std::any_of(seen_here.begin(), seen_here.end(), same)) continue;
-          seen_here.push_back(reason);
+          if (!detail::first_sight(entry->second.seen, reason)) continue;
           auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
           Ground ground = detail::ground_of(a, variant, reason);
           if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));
         }
       }
-      for (const Key& key : order) out.push_back(std::move(by_cells.at(key)));
+      for (const Key& key : order) out.push_back(std::move(by_cells.at(key).access));
     }
   }
   return out;

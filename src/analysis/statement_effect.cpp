@@ -52,12 +52,9 @@ const std::vector<Ground>& StatementEffect::covered_by() const {
   const detail::Analysis& a = m_analysis.detail();
   const detail::Tables& with = a.tables();
   const detail::Tables& without = detail::masked(a, m_statement).without;
-  // Reasons already turned into grounds. Two give the same ground when they are alike and name the
-  // same policy: for an identity policy, the same node (its place differs from variant to variant).
-  std::vector<policy::Reason> seen;
-  std::vector<std::optional<model::PolicyId>> seen_nodes;
   // Whatever allowed the same (variant, action) rows without the statement dominates it.
   for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    std::vector<policy::Reason> seen; // the variant's reasons already turned into grounds
     for (std::size_t act = 0; act < a.actions.size(); ++act) {
       const auto& reasons = with.allowing_of(v, act);
       const bool uses_statement = std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
@@ -65,19 +62,8 @@ const std::vector<Ground>& StatementEffect::covered_by() const {
       });
       if (!uses_statement) continue;
       for (const policy::Reason& reason : without.allowing_of(v, act)) {
-        std::optional<model::PolicyId> node;
-        if (reason.source == policy::ReasonSource::identity_policy) {
-          node = a.variants[v].policy_ids[reason.policy];
-          if (!node) continue;
-        }
-        const policy::Reason as_seen = node ? policy::Reason{reason.kind, reason.source, 0, reason.statement} : reason;
-        bool known = false;
-        for (std::size_t i = 0; i < seen.size() && !known; ++i) {
-          known = seen_nodes[i] == node && detail::same_reason(seen[i], as_seen);
-        }
-        if (known) continue;
-        seen.push_back(as_seen);
-        seen_nodes.push_back(node);
+        if (reason.source == policy::ReasonSource::identity_policy && !a.variants[v].policy_ids[reason.policy]) continue;
+        if (!detail::first_sight(seen, reason)) continue;
         Ground ground = detail::ground_of(a, a.variants[v], reason);
         if (std::find(m_covered_by->begin(), m_covered_by->end(), ground) == m_covered_by->end()) {
           m_covered_by->push_back(std::move(ground));

@@ -112,10 +112,10 @@ public:
     const model::Key& key = context.graph.key(id);
     if (!checked(key)) return;
     const analysis::KeyAccess* access = context.access_if_made(id);
-    const bool read = access != nullptr && key.policy.state == model::PolicySource::State::document;
+    const bool analysed = access != nullptr && key.policy.state == model::PolicySource::State::document;
     check_policy(context.graph, key.policy, policy::PolicyKind::key_policy, "Key policy of " + key.source.name(),
                  "who can use or manage the key is not checked", key.source, out,
-                 read ? &access->key_policy().document() : nullptr);
+                 analysed ? &access->key_policy().document() : nullptr);
   }
 
 private:
