@@ -60,6 +60,16 @@ private:
   [[nodiscard]] std::optional<std::string> text(const Resource& resource, const Field& value) const {
     return m_context.text(value, resource.module_address);
   }
+  /// Whether the provider fills a key attribute the configuration leaves unset (with the service's
+  /// AWS managed key, as for EBS volumes), or it stays unset.
+  enum class KeyDefault { provider_fills, stays_unset };
+  /// A key attribute's text, as text(); but a value known only after apply that the configuration does
+  /// not explain (no expression found for it) is unknown, never absent, unless the provider fills it.
+  [[nodiscard]] std::optional<std::string> key_text(const Resource& resource, const Field& value,
+                                                    KeyDefault unset) const {
+    if (unset == KeyDefault::stays_unset && value.computed_default()) return model::symbol("unknown:known after apply");
+    return text(resource, value);
+  }
   [[nodiscard]] std::vector<std::string> texts(const Resource& resource, std::string_view attribute) const {
     return m_context.texts(field(resource)[attribute], resource.module_address);
   }

@@ -71,8 +71,32 @@ model::Graph Builder::build() {
   return std::move(m_graph);
 }
 
-// Account: --account-id, else data.aws_caller_identity, else the account most resources' own ARNs
-// name. Partition and region likewise from data sources, the provider block, or ARNs.
+// The account the default aws provider block pins: a single allowed_account_ids entry, else the
+// account of the role it assumes. Only constant values count: a variable is unknown here.
+static std::optional<std::pair<std::string, std::string>> provider_account(const nlohmann::json& providers) {
+  if (!providers.is_object()) return std::nullopt;
+  const auto aws = providers.find("aws");
+  if (aws == providers.end() || !aws->is_object()) return std::nullopt;
+  const nlohmann::json expressions = aws->value("expressions", nlohmann::json::object());
+  if (!expressions.is_object()) return std::nullopt;
+  const nlohmann::json allowed =
+      expressions.value("allowed_account_ids", nlohmann::json::object()).value("constant_value", nlohmann::json());
+  if (allowed.is_array() && allowed.size() == 1 && allowed[0].is_string() &&
+      is_account_id(allowed[0].get_ref<const std::string&>())) {
+    return std::pair(allowed[0].get<std::string>(), std::string("the aws provider's allowed_account_ids"));
+  }
+  const nlohmann::json assume_role = expressions.value("assume_role", nlohmann::json::array());
+  if (!assume_role.is_array() || assume_role.empty() || !assume_role[0].is_object()) return std::nullopt;
+  const nlohmann::json role_arn =
+      assume_role[0].value("role_arn", nlohmann::json::object()).value("constant_value", nlohmann::json());
+  if (!role_arn.is_string()) return std::nullopt;
+  const auto fields = arn_fields(role_arn.get_ref<const std::string&>());
+  if (fields.size() != 6 || !is_account_id(fields[4])) return std::nullopt;
+  return std::pair(std::string(fields[4]), std::string("the role the aws provider assumes"));
+}
+
+// Account: --account-id, else data.aws_caller_identity, else the provider block, else the account most
+// resources' own ARNs name. Partition and region likewise from data sources, the provider block, or ARNs.
 void Builder::detect_environment() {
   std::map<std::string, std::size_t> accounts, partitions, regions;
   std::optional<std::string> caller_account, data_partition, data_region;
@@ -99,9 +123,19 @@ void Builder::detect_environment() {
     if (!fields[3].empty()) ++regions[std::string(fields[3])];
     if (is_account_id(fields[4])) ++accounts[std::string(fields[4])];
   }
-  if (m_options.account_id) m_graph.account = *m_options.account_id;
-  else if (caller_account && is_account_id(*caller_account)) m_graph.account = *caller_account;
-  else if (!accounts.empty()) m_graph.account = most_common(accounts);
+  const auto provider = provider_account(m_context.document().provider_config);
+  if (m_options.account_id) {
+    m_graph.account = *m_options.account_id;
+  } else if (caller_account && is_account_id(*caller_account)) {
+    m_graph.account = *caller_account;
+    m_graph.account_source = "data.aws_caller_identity in the plan";
+  } else if (provider) {
+    m_graph.account = provider->first;
+    m_graph.account_source = provider->second;
+  } else if (!accounts.empty()) {
+    m_graph.account = most_common(accounts);
+    m_graph.account_source = "the ARNs of the plan's resources";
+  }
   if (data_partition) m_graph.partition = *data_partition;
   else if (!partitions.empty()) m_graph.partition = most_common(partitions);
 

@@ -53,7 +53,7 @@ void Builder::add_data_stores() {
     case model::DataStoreKind::s3_bucket: {
       // Provider < 4.0: the encryption block sits inside aws_s3_bucket.
       const Field by_default = root["server_side_encryption_configuration"][0]["rule"][0]["apply_server_side_encryption_by_default"][0];
-      store.key = encryption_key(text(resource, by_default["kms_master_key_id"]), "s3",
+      store.key = encryption_key(key_text(resource, by_default["kms_master_key_id"], KeyDefault::stays_unset), "s3",
                                  is_kms_algorithm(text(resource, by_default["sse_algorithm"])));
       store.resource_policy = m_policies.read(resource, root["policy"], "policy", "/policy");
       break;
@@ -61,12 +61,13 @@ void Builder::add_data_stores() {
     case model::DataStoreKind::sqs_queue:
     case model::DataStoreKind::sns_topic:
       // sqs_managed_sse_enabled uses SQS-owned keys, not KMS [SQS-API].
-      store.key = encryption_key(text(resource, "kms_master_key_id"), store.service, false);
+      store.key = encryption_key(key_text(resource, root["kms_master_key_id"], KeyDefault::stays_unset), store.service,
+                                 false);
       store.resource_policy = m_policies.read(resource, root["policy"], "policy", "/policy");
       break;
     case model::DataStoreKind::secret:
       // No kms_key_id: aws/secretsmanager [TF-SM].
-      store.key = encryption_key(text(resource, "kms_key_id"), "secretsmanager", true);
+      store.key = encryption_key(key_text(resource, root["kms_key_id"], KeyDefault::stays_unset), "secretsmanager", true);
       store.resource_policy = m_policies.read(resource, root["policy"], "policy", "/policy");
       break;
     case model::DataStoreKind::ssm_parameter:
@@ -88,10 +89,11 @@ void Builder::add_data_stores() {
     }
     case model::DataStoreKind::lambda_function:
       // Environment variables are encrypted with aws/lambda unless kms_key_arn is set [LAMBDA-API].
-      store.key = encryption_key(text(resource, "kms_key_arn"), "lambda", root["environment"].size() > 0);
+      store.key = encryption_key(key_text(resource, root["kms_key_arn"], KeyDefault::stays_unset), "lambda",
+                                 root["environment"].size() > 0);
       break;
     case model::DataStoreKind::log_group:
-      store.key = encryption_key(text(resource, "kms_key_id"), "logs", false);
+      store.key = encryption_key(key_text(resource, root["kms_key_id"], KeyDefault::stays_unset), "logs", false);
       break;
     case model::DataStoreKind::other:
       break;
@@ -150,7 +152,8 @@ void Builder::add_store_policies() {
         const auto algorithm = text(resource, by_default["sse_algorithm"]);
         if (!algorithm) continue;
         model::DataStore& store = m_graph.data_stores[store_named(model::DataStoreKind::s3_bucket, "s3", *bucket, resource)];
-        store.key = encryption_key(text(resource, by_default["kms_master_key_id"]), "s3", is_kms_algorithm(algorithm));
+        store.key = encryption_key(key_text(resource, by_default["kms_master_key_id"], KeyDefault::stays_unset), "s3",
+                                   is_kms_algorithm(algorithm));
         if (model::has_symbols(*algorithm) && !model::resolve_value(*algorithm, m_graph).known()) {
           store.key.kind = model::KeyRef::Kind::unknown;
           store.key.text = *algorithm;

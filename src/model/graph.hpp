@@ -165,6 +165,7 @@ enum class InputFormat { terraform, cloudformation };
 class Graph final : public SymbolResolver {
 public:
   std::string account{k_this_account}; ///< deployment account id, or k_this_account
+  std::string account_source; ///< what in the input told the account ("data.aws_caller_identity"), when it did
   std::string partition = "aws";
   std::string region; ///< empty when unknown
   InputFormat format = InputFormat::terraform; ///< what the graph was read from
