@@ -7,7 +7,9 @@
 #include "cli/exit_codes.hpp"
 #include "cli/snapshots.hpp"
 #include "report/access_tables.hpp"
+#include "report/summary.hpp"
 #include "rules/registry.hpp"
+#include "run/run.hpp"
 
 namespace tfkms::cli {
 
@@ -29,31 +31,32 @@ std::optional<std::map<std::string, std::string>> parse_parameters(const std::ve
   return parameters;
 }
 
-// Files as given, directories expanded to the inputs they hold.
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (path != "-" && std::filesystem::is_directory(path, error)) {
-      for (std::string& found : loaders::find_inputs(path)) files.push_back(std::move(found));
-    } else {
-      files.push_back(path);
-    }
-  }
-  return files;
+void print_error(const model::Diagnostic& error, std::ostream& err) {
+  err << "tfkms: error: " << error.to_string() << '\n';
 }
 
-// --config, else .tfkms.yml in the working directory when there is one, else the defaults.
-std::optional<rules::Config> load_configuration(const std::optional<std::string>& path, std::ostream& err) {
-  std::string chosen = path.value_or(".tfkms.yml");
-  std::error_code error;
-  if (!path && !std::filesystem::exists(chosen, error)) return rules::Config{};
-  auto loaded = rules::load_config(chosen);
-  if (!loaded) {
-    err << "tfkms: error: " << loaded.error().to_string() << '\n';
-    return std::nullopt;
+// The inputs of a run, loaded one by one: `use` is called with each; errors are printed. Returns false
+// when some input could not be read or a directory held none.
+template <typename Use> bool for_each_input(const run::Run& run, std::ostream& err, Use use) {
+  bool ok = run.discovery.errors.empty();
+  for (const model::Diagnostic& error : run.discovery.errors) print_error(error, err);
+  std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
+  for (const run::Source& source : run.discovery.sources) {
+    run::Loaded loaded = run::load(run, source);
+    if (loaded.skipped_because) continue;
+    if (loaded.error) {
+      print_error(*loaded.error, err);
+      ok = false;
+      continue;
+    }
+    ++inputs_per_root[source.root];
+    use(source, *loaded.input);
   }
-  return loaded.value();
+  for (const model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) {
+    print_error(error, err);
+    ok = false;
+  }
+  return ok;
 }
 
 std::optional<rules::Severity> threshold(const std::string& fail_on) {
@@ -100,32 +103,31 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
 int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err) {
   const auto parameters = parse_parameters(options.parameters, err);
   if (!parameters) return k_exit_usage;
-  loaders::LoadOptions load;
-  load.account_id = options.account_id;
-  load.parameters = *parameters;
-  int exit_code = k_exit_clean;
+  run::RunOptions run_options;
+  run_options.paths = options.paths;
+  run_options.account_id = options.account_id;
+  run_options.parameters = *parameters;
+  auto prepared = run::prepare(run_options);
+  if (!prepared) {
+    print_error(prepared.error(), err);
+    return k_exit_usage;
+  }
   report::AccessJsonWriter json(out);
-  for (const std::string& path : expand(options.paths)) {
-    auto input = loaders::load_file(path, load);
-    if (!input) {
-      err << "tfkms: error: " << input.error().to_string() << '\n';
-      exit_code = k_exit_usage;
-      continue;
-    }
-    const model::Graph& graph = input.value().graph;
+  const bool ok = for_each_input(prepared.value(), err, [&](const run::Source& source, const run::LoadedInput& loaded) {
+    const model::Graph& graph = loaded.input.graph;
     for (const model::Diagnostic& diagnostic : graph.diagnostics) err << "tfkms: " << diagnostic.to_string() << '\n';
     const analysis::AccessMap map = analysis::map_access(graph);
     if (options.format == "json") {
-      json.add(map, path);
+      json.add(map, source.path);
     } else if (options.format == "markdown") {
       report::write_access_markdown(map, out);
     } else {
-      out << "== " << path << "\n";
+      out << "== " << source.path << "\n";
       report::write_access_text(map, out);
     }
-  }
+  });
   if (options.format == "json") json.finish(TFKMS_VERSION);
-  return exit_code;
+  return ok ? k_exit_clean : k_exit_usage;
 }
 
 model::Result<DiffResult> diff_input(const std::string& path, const std::optional<std::string>& base,
@@ -156,36 +158,32 @@ model::Result<DiffResult> diff_against(const std::string& path, const loaders::I
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   const auto parameters = parse_parameters(options.parameters, err);
   if (!parameters) return k_exit_usage;
-  for (const auto* list : {&options.only_rules, &options.skip_rules}) {
-    for (const std::string& id : *list) {
-      if (!rules::is_rule_id(id)) {
-        err << "tfkms: error: no rule " << id << "; `tfkms rules` lists them\n";
-        return k_exit_usage;
-      }
-    }
-  }
   if (options.base && options.paths.size() != 1) {
     err << "tfkms: error: --base compares one template with one other; give exactly one path after it\n";
     return k_exit_usage;
   }
-  const auto config = load_configuration(options.config_path, err);
-  if (!config) return k_exit_usage;
-  loaders::LoadOptions load;
-  load.account_id = options.account_id ? options.account_id : config->account_id;
-  load.parameters = *parameters;
-  const rules::Selection selection{options.only_rules, options.skip_rules};
+  run::RunOptions run_options;
+  run_options.paths = options.paths;
+  run_options.config_path = options.config_path;
+  run_options.account_id = options.account_id;
+  run_options.parameters = *parameters;
+  run_options.selection = {options.only_rules, options.skip_rules};
+  auto prepared = run::prepare(run_options);
+  if (!prepared) {
+    print_error(prepared.error(), err);
+    return k_exit_usage;
+  }
+  const run::Run& run = prepared.value();
 
-  int exit_code = k_exit_clean;
   analysis::AccessDiff all;
   report::Report report;
-  for (const std::string& path : options.paths) {
-    auto result = diff_input(path, options.base, load, *config, selection);
-    report.inputs.push_back(path);
+  bool ok = for_each_input(run, err, [&](const run::Source& source, const run::LoadedInput& loaded) {
+    auto result = diff_against(source.path, loaded.input, options.base, loaded.options, run.config, run.selection);
+    report.inputs.push_back(source.path);
     if (!result) {
-      err << "tfkms: error: " << result.error().to_string() << '\n';
+      print_error(result.error(), err);
       report.diagnostics.push_back(result.error());
-      exit_code = k_exit_usage;
-      continue;
+      return;
     }
     ++report.counts.files;
     DiffResult& one = result.value();
@@ -193,12 +191,13 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     report.findings.insert(report.findings.end(), one.findings.begin(), one.findings.end());
     report.counts.keys += one.diff.keys_compared;
     report.counts.data_stores += one.diff.data_stores_compared;
-  }
+  });
+  ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;
   report::make_reporter(*report::parse_format(options.format), {})->write(report, out);
 
-  if (exit_code != k_exit_clean) return exit_code;
+  if (!ok) return k_exit_usage;
   const auto fail_on = threshold(options.fail_on);
   for (const rules::Finding& finding : report.findings) {
     if (!finding.suppressed && fail_on && finding.severity >= *fail_on) return k_exit_findings;

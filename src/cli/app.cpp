@@ -57,11 +57,18 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   check->footer(std::string("Examples:\n"
                             "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
                             "  tfkms check cdk.out/ --output sarif=tfkms.sarif --fail-on high\n"
-                            "  tfkms check template.yaml --parameter Env=prod --format json\n\n"
+                            "  tfkms check template.yaml --parameter Env=prod --format json\n"
+                            "  tfkms check . --exclude 'test/*' --verbose\n\n"
                             "The input kind (plan JSON, state JSON, CloudFormation JSON or YAML) is detected from the\n"
-                            "content. Directories are searched for inputs; - reads standard input.\n\n") +
+                            "content. A directory is scanned as a repository: files that are not infrastructure are\n"
+                            "skipped and counted (--verbose lists them), .git, node_modules, .terraform and the like\n"
+                            "are left out, and a CDK cloud assembly (cdk.out) is read through its manifest. Files named\n"
+                            "on the command line must be inputs. - reads standard input.\n\n"
+                            "The deployment account comes from --account-id, a cloud assembly's environment,\n"
+                            "account_id in .tfkms.yml, or what a plan states; when it stays unknown, rules that\n"
+                            "depend on it are decided for every account the input names and say when a finding holds.\n\n") +
                 k_exit_codes_help);
-  check->add_option("paths", options.paths, "Plan/state JSON files, templates, directories, or - for stdin")
+  check->add_option("paths", options.run.paths, "Plan/state JSON files, templates, directories, or - for stdin")
       ->required();
   check->add_option("-f,--format", format_name, "Output format on standard output: " + std::string(report::k_format_names))
       ->check([](const std::string& name) {
@@ -77,26 +84,32 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                                         : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
       })
       ->default_str("low");
-  check->add_option("-c,--config", options.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
-  check->add_option("--account-id", options.account_id, "The AWS account the input deploys to (12 digits)")
+  check->add_option("-c,--config", options.run.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
+  check->add_option("--account-id", options.run.account_id, "The AWS account the input deploys to (12 digits)")
       ->check([](const std::string& id) {
         return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
                    ? std::string{}
                    : std::string("an AWS account id is 12 digits");
       });
-  check->add_option("--tf-dir", options.tf_dir,
+  check->add_option("--tf-dir", options.run.tf_dir,
                     "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
   check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)")->allow_extra_args(false);
   check->add_option("--condition", arguments.conditions,
                     "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
                     "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
-  check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
-  check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
+  check->add_option("--rule", options.run.selection.only, "Run only this rule (repeatable)")->allow_extra_args(false);
+  check->add_option("--skip-rule", options.run.selection.skip, "Do not run this rule (repeatable)")
+      ->allow_extra_args(false);
+  check->add_option("--exclude", options.run.excludes,
+                    "Leave out paths matching GLOB when scanning a directory (repeatable; * matches across folders, "
+                    "also exclude: in .tfkms.yml)")
+      ->allow_extra_args(false);
   check->add_option("--sarif-category", options.sarif_category,
                     "SARIF automationDetails.id, so several runs in one repository do not replace each other");
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
   check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
+  check->add_flag("-v,--verbose", options.verbose, "List the files of scanned directories that are not inputs, and why");
   check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
   check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
 }
@@ -185,7 +198,7 @@ int dispatch(int argc, char** argv) {
       if (equals == std::string::npos || equals == 0) {
         throw CLI::ValidationError("--parameter", "expected KEY=VALUE; got '" + spec + "'");
       }
-      check_options.parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
+      check_options.run.parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
     }
     for (const std::string& spec : check_arguments.conditions) {
       const auto equals = spec.find('=');
@@ -193,15 +206,10 @@ int dispatch(int argc, char** argv) {
       if (equals == 0 || (value != "true" && value != "false")) {
         throw CLI::ValidationError("--condition", "expected NAME=true or NAME=false; got '" + spec + "'");
       }
-      check_options.conditions[spec.substr(0, equals)] = value == "true";
-    }
-    for (const auto* list : {&check_options.only_rules, &check_options.skip_rules}) {
-      for (const std::string& id : *list) {
-        if (!rules::is_rule_id(id)) throw CLI::ValidationError("--rule", "no rule " + id + "; `tfkms rules` lists them");
-      }
+      check_options.run.conditions[spec.substr(0, equals)] = value == "true";
     }
     if (check_options.base && !check_options.diff) throw CLI::ValidationError("--base", "--base goes with --diff");
-    if (check_options.base && check_options.paths.size() != 1) {
+    if (check_options.base && check_options.run.paths.size() != 1) {
       throw CLI::ValidationError("--base", "--base compares one template with one other; give exactly one path");
     }
   } catch (const CLI::ParseError& error) {

@@ -7,11 +7,7 @@
 #include <unistd.h>
 
 #include "cli/access.hpp"
-#include "cli/condition_branches.hpp"
 #include "cli/exit_codes.hpp"
-#include "loaders/loaders.hpp"
-#include "rules/config.hpp"
-#include "rules/engine.hpp"
 #include "rules/registry.hpp"
 
 namespace tfkms::cli {
@@ -27,45 +23,6 @@ void print_diagnostic(const model::Diagnostic& diagnostic, std::ostream& err) {
                       : diagnostic.level == model::DiagnosticLevel::warning ? "warning"
                                                                             : "note";
   err << "tfkms: " << level << ": " << diagnostic.to_string() << '\n';
-}
-
-// Expands directories into the inputs they hold; a directory with none is an error, so that a
-// mistyped path is never a silent pass.
-std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std::vector<model::Diagnostic>& errors) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    if (path != "-" && std::filesystem::is_directory(path, ec)) {
-      std::vector<std::string> found = loaders::find_inputs(path);
-      if (found.empty()) {
-        model::Diagnostic error;
-        error.file = path;
-        error.message = "no Terraform plan/state JSON or CloudFormation template found in this directory";
-        errors.push_back(std::move(error));
-      }
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(path);
-    }
-  }
-  return files;
-}
-
-std::optional<rules::Config> load_configuration(const CheckOptions& options, std::vector<model::Diagnostic>& errors) {
-  std::string path;
-  if (options.config_path) {
-    path = *options.config_path;
-  } else if (std::error_code ec; std::filesystem::exists(".tfkms.yml", ec)) {
-    path = ".tfkms.yml";
-  } else {
-    return rules::Config{};
-  }
-  auto config = rules::load_config(path);
-  if (!config) {
-    errors.push_back(config.error());
-    return std::nullopt;
-  }
-  return std::move(config.value());
 }
 
 void count(const model::Graph& graph, report::Counts& counts) {
@@ -94,48 +51,57 @@ bool write_report(const report::Report& report, report::Format format, const rep
   return static_cast<bool>(stream);
 }
 
+// What the report says of an input's account.
+report::InputAccount account_of(const run::Source& source, const run::Deployment& deployment) {
+  report::InputAccount account;
+  account.input = source.path == "-" ? "<stdin>" : source.path;
+  account.stack = source.stack;
+  account.account = deployment.account;
+  account.source = deployment.source;
+  account.possibilities = deployment.possibilities;
+  return account;
+}
+
 } // namespace
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err) {
-  std::vector<model::Diagnostic> errors;
-  const std::optional<rules::Config> config = load_configuration(options, errors);
-  if (!config) {
-    for (const auto& error : errors) print_diagnostic(error, err);
+  auto prepared = run::prepare(options.run);
+  if (!prepared) {
+    print_diagnostic(prepared.error(), err);
     return k_exit_usage;
   }
-
-  loaders::LoadOptions load_options;
-  load_options.account_id = options.account_id ? options.account_id : config->account_id;
-  load_options.tf_dir = options.tf_dir;
-  load_options.parameters = options.parameters;
-  load_options.conditions = options.conditions;
-  load_options.limits = config->limits;
-
-  const rules::Selection selection{options.only_rules, options.skip_rules};
+  const run::Run& run = prepared.value();
+  std::vector<model::Diagnostic> errors = run.discovery.errors;
   report::Report report;
   report.rules = rules::all_rule_infos();
+  report.diagnostics = run.discovery.notes;
   analysis::AccessDiff access_changes;
-  for (const std::string& path : expand_paths(options.paths, errors)) {
-    report.inputs.push_back(path);
-    auto input = loaders::load_file(path, load_options);
-    if (!input) {
-      errors.push_back(input.error());
+  std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
+  for (const run::Source& source : run.discovery.sources) {
+    run::Loaded loaded = run::load(run, source);
+    if (loaded.skipped_because) {
+      report.skipped.push_back({source.path, *loaded.skipped_because});
       continue;
     }
-    const model::Graph& graph = input.value().graph;
+    report.inputs.push_back(source.path);
+    if (loaded.error) {
+      errors.push_back(std::move(*loaded.error));
+      continue;
+    }
+    ++inputs_per_root[source.root];
+    const run::LoadedInput& input = *loaded.input;
+    const model::Graph& graph = input.input.graph;
     for (const auto& diagnostic : graph.diagnostics) {
       (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics).push_back(diagnostic);
     }
     count(graph, report.counts);
-    std::vector<rules::Finding> findings =
-        graph.undecided_conditions.empty()
-            ? rules::run_rules(graph, *config, selection)
-            : findings_of_every_branch(path, input.value(), load_options, *config, selection, report.diagnostics);
+    report.accounts.push_back(account_of(source, input.deployment));
+    std::vector<rules::Finding> findings = run::findings_of(run, source, input, report.diagnostics);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
     // --diff: a plan holds its change; a template is compared with --base, and a state (or a
     // template without --base) has no change in it: an error rather than an empty "no changes".
     if (options.diff) {
-      auto diff = diff_against(path, input.value(), options.base, load_options, *config, selection);
+      auto diff = diff_against(source.path, input.input, options.base, input.options, run.config, run.selection);
       if (!diff) {
         errors.push_back(diff.error());
         continue;
@@ -144,6 +110,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       std::move(diff.value().findings.begin(), diff.value().findings.end(), std::back_inserter(report.findings));
     }
   }
+  for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) errors.push_back(std::move(error));
   if (options.diff) report.access_changes = &access_changes;
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
@@ -155,6 +122,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
 
   report::ReportOptions report_options;
   report_options.sarif_category = options.sarif_category;
+  report_options.verbose = options.verbose;
   report_options.repository_root = std::filesystem::current_path().string();
   bool written = true;
   for (const auto& [format, file] : options.outputs) {

@@ -7,26 +7,21 @@
 
 #include "report/reporter.hpp"
 #include "rules/finding.hpp"
+#include "run/run.hpp"
 
 namespace tfkms::cli {
 
 enum class FailOn { info, low, medium, high, critical, never };
 
 struct CheckOptions {
-  std::vector<std::string> paths;              ///< files, directories, or "-" for standard input
+  run::RunOptions run; ///< paths, configuration, account, parameters, excludes, rule selection
   report::Format format = report::Format::text; ///< what goes to standard output
   std::vector<std::pair<report::Format, std::string>> outputs; ///< --output FORMAT=FILE
   FailOn fail_on = FailOn::low;
-  std::optional<std::string> config_path;      ///< --config; default .tfkms.yml in the working directory
-  std::optional<std::string> account_id;
-  std::optional<std::string> tf_dir;
-  std::map<std::string, std::string> parameters;
-  std::map<std::string, bool> conditions; ///< --condition NAME=true|false (CloudFormation)
-  std::vector<std::string> only_rules;
-  std::vector<std::string> skip_rules;
   std::string sarif_category;
   bool no_color = false;
   bool quiet = false;
+  bool verbose = false; ///< list the files a directory scan skipped
   bool diff = false; ///< --diff: also compare each plan's before and after access (TFKMS020/021)
   std::optional<std::string> base; ///< --base: with --diff, the template before the change
 };

@@ -84,12 +84,13 @@ public:
     Config config;
     config.path = m_path;
     if (root.IsNull()) return config; // an empty file is the default configuration
-    each_entry(root, "the configuration", {"account_id", "trusted_accounts", "rules", "ignore", "limits"},
+    each_entry(root, "the configuration", {"account_id", "trusted_accounts", "rules", "ignore", "exclude", "limits"},
                [&](const std::string& key, const YAML::Node& value) {
                  if (key == "account_id") config.account_id = account(value, key);
                  if (key == "trusted_accounts") read_trusted(value, config);
                  if (key == "rules") read_rules(value, config);
                  if (key == "ignore") read_ignore(value, config);
+                 if (key == "exclude") read_exclude(value, config);
                  if (key == "limits") read_limits(value, config.limits);
                });
     return config;
@@ -99,6 +100,11 @@ private:
   void read_trusted(const YAML::Node& node, Config& config) const {
     if (!node.IsSequence()) fail(node, "'trusted_accounts' must be a list of account ids");
     for (const auto& item : node) config.trusted_accounts.push_back(account(item, "trusted_accounts"));
+  }
+
+  void read_exclude(const YAML::Node& node, Config& config) const {
+    if (!node.IsSequence()) fail(node, "'exclude' must be a list of path patterns (globs)");
+    for (const auto& item : node) config.exclude.push_back(scalar(item, "exclude"));
   }
 
   void read_rules(const YAML::Node& node, Config& config) const {

@@ -34,7 +34,11 @@ struct Config {
   std::vector<std::string> trusted_accounts;   ///< other accounts treated as internal (TFKMS004, TFKMS002)
   std::map<std::string, RuleSettings, std::less<>> rules; ///< by rule id
   std::vector<IgnoreEntry> ignore;
+  std::vector<std::string> exclude;            ///< glob patterns of paths a directory scan leaves out
   loaders::Limits limits;
+  /// Set by the run, not the file: the own account is unknown and taken to be none of the accounts
+  /// the input names, so that a named account is another account (see run/account.hpp).
+  bool own_account_unnamed = false;
 
   /// True when `account` is the deployment account or one of `trusted_accounts`.
   [[nodiscard]] bool is_trusted(std::string_view account) const;

@@ -34,10 +34,13 @@ std::span<const RuleInfo> all_rule_infos() {
   return infos;
 }
 
-bool is_rule_id(std::string_view id) {
+const RuleInfo* find_rule_info(std::string_view id) {
   const auto infos = all_rule_infos();
-  return std::any_of(infos.begin(), infos.end(), [&](const RuleInfo& info) { return info.id == id; });
+  const auto found = std::find_if(infos.begin(), infos.end(), [&](const RuleInfo& info) { return info.id == id; });
+  return found == infos.end() ? nullptr : &*found;
 }
+
+bool is_rule_id(std::string_view id) { return find_rule_info(id) != nullptr; }
 
 std::string_view rule_markdown(std::string_view id) { return doc_for(id); }
 

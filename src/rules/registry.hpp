@@ -16,6 +16,9 @@ namespace tfkms::rules {
 /// A fresh instance of every rule, sorted by id.
 [[nodiscard]] std::vector<std::unique_ptr<Rule>> make_all_rules();
 
+/// The metadata of rule `id` (TFKMS003), or null when no rule has that id.
+[[nodiscard]] const RuleInfo* find_rule_info(std::string_view id);
+
 /// True when `id` names a registered rule (TFKMS003).
 [[nodiscard]] bool is_rule_id(std::string_view id);
 

@@ -75,8 +75,9 @@ bool RuleContext::is_internal(std::string_view account) const {
 }
 
 bool RuleContext::is_external(std::string_view account) const {
-  return own_account() != model::k_this_account && account != model::k_this_account && !account.empty() &&
-         !is_internal(account);
+  if (account == model::k_this_account || account.empty() || is_internal(account)) return false;
+  if (own_account() != model::k_this_account) return true;
+  return config.own_account_unnamed && policy::is_account_id(account);
 }
 
 } // namespace tfkms::rules

@@ -76,7 +76,8 @@ public:
   [[nodiscard]] bool is_internal(std::string_view account) const;
   /// True when `account` is certainly another account: the own account is known (from the input or
   /// account_id) and `account` is neither it nor trusted. With the own account unknown, a literal
-  /// account id in a template may well be the deployment account, so nothing is claimed.
+  /// account id may well be the deployment account: it is another one only when the run takes the own
+  /// account to be none of those the input names (Config::own_account_unnamed).
   [[nodiscard]] bool is_external(std::string_view account) const;
 
 private:

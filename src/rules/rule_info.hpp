@@ -12,6 +12,9 @@ struct RuleInfo {
   std::string_view title;    ///< one line; also the SARIF shortDescription
   Severity severity;         ///< default severity
   std::string_view markdown; ///< rules/<id>.md, embedded at build time
+  /// With the own account unknown, the rule decides for each account the input names by itself
+  /// (RuleContext::possible_own_accounts), so the run does not do it again.
+  bool weighs_each_account = false;
 };
 
 } // namespace tfkms::rules

@@ -335,7 +335,8 @@ private:
   };
 
   static constexpr RuleInfo k_info{"TFKMS001", "KeyPolicyLooksRestrictive", "Key policy looks restrictive but is not",
-                                   Severity::high, doc_for("TFKMS001")};
+                                   Severity::high, doc_for("TFKMS001"),
+                                   /*weighs_each_account=*/true};
 };
 
 } // namespace

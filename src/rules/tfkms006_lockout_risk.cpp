@@ -70,7 +70,7 @@ private:
   }
 
   static constexpr RuleInfo k_info{"TFKMS006", "KeyPolicyLockoutRisk", "Key policy lockout risk", Severity::medium,
-                                   doc_for("TFKMS006")};
+                                   doc_for("TFKMS006"), /*weighs_each_account=*/true};
 };
 
 } // namespace

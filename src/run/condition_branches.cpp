@@ -1,10 +1,10 @@
-#include "cli/condition_branches.hpp"
+#include "run/condition_branches.hpp"
 
 #include <algorithm>
 #include <deque>
 #include <map>
 
-namespace tfkms::cli {
+namespace tfkms::run {
 
 namespace {
 
@@ -133,4 +133,4 @@ std::vector<rules::Finding> findings_of_every_branch(const std::string& path, co
   return merged;
 }
 
-} // namespace tfkms::cli
+} // namespace tfkms::run

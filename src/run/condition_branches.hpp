@@ -1,13 +1,13 @@
 #pragma once
 // A CloudFormation template whose conditions depend on deploy-time values deploys one of several
-// ways; `tfkms check` analyses each (issue: "otherwise analyse both branches and say so").
+// ways; `tfkms check` analyses each and says which findings hold in which.
 #include <string>
 #include <vector>
 
 #include "loaders/loaders.hpp"
 #include "rules/engine.hpp"
 
-namespace tfkms::cli {
+namespace tfkms::run {
 
 /// The findings of `input`, loaded from `path` with `options`, over every way its undecided conditions
 /// (model::Graph::undecided_conditions) can go: the template is loaded again with each condition decided,
@@ -20,4 +20,4 @@ namespace tfkms::cli {
                                                                  const rules::Selection& selection,
                                                                  std::vector<model::Diagnostic>& notes);
 
-} // namespace tfkms::cli
+} // namespace tfkms::run

@@ -1,0 +1,205 @@
+#include "run/run.hpp"
+
+#include <filesystem>
+
+#include "loaders/input.hpp"
+#include "loaders/recognize.hpp"
+#include "rules/registry.hpp"
+#include "run/condition_branches.hpp"
+
+namespace tfkms::run {
+
+namespace {
+
+// Each account an input names is one more load and rule run; past this many, the rest are assumed to
+// be other accounts and a note says so.
+constexpr std::size_t k_max_possible_accounts = 8;
+
+model::Diagnostic diagnostic(const std::string& file, std::string message,
+                             model::DiagnosticLevel level = model::DiagnosticLevel::error) {
+  model::Diagnostic result;
+  result.level = level;
+  result.file = file;
+  result.message = std::move(message);
+  return result;
+}
+
+model::Result<rules::Config> read_configuration(const std::optional<std::string>& path) {
+  if (path) return rules::load_config(*path);
+  if (std::error_code error; std::filesystem::exists(".tfkms.yml", error)) return rules::load_config(".tfkms.yml");
+  return rules::Config{};
+}
+
+// The account to load `source` with, and where it came from: --account-id, else the cloud assembly's
+// environment, else the configuration; otherwise the loader reads what the input states.
+void choose_account(const Run& run, const Source& source, loaders::LoadOptions& options, std::string& origin) {
+  if (run.load.account_id) {
+    origin = run.account_source;
+  } else if (source.account) {
+    options.account_id = source.account;
+    origin = "the cloud assembly's environment " + source.environment;
+  } else if (run.config.account_id) {
+    options.account_id = run.config.account_id;
+    origin = "account_id in " + run.config.path;
+  }
+}
+
+Deployment deployment_of(const model::Graph& graph, const std::string& origin) {
+  Deployment deployment;
+  if (graph.account != model::k_this_account) {
+    deployment.account = graph.account;
+    deployment.source = origin.empty() ? graph.account_source : origin;
+    return deployment;
+  }
+  deployment.source = graph.format == model::InputFormat::cloudformation
+                          ? "a template deploys to whichever account runs it"
+                          : "the plan names no account of its own";
+  deployment.possibilities = named_accounts(graph);
+  return deployment;
+}
+
+// Rules that weigh each possible account themselves are run once, in the unnamed possibility.
+rules::Selection without_rules_weighing_each_account(rules::Selection selection) {
+  for (const rules::RuleInfo& info : rules::all_rule_infos()) {
+    if (info.weighs_each_account) selection.skip.emplace_back(info.id);
+  }
+  return selection;
+}
+
+} // namespace
+
+model::Result<Run> prepare(const RunOptions& options) {
+  for (const auto* list : {&options.selection.only, &options.selection.skip}) {
+    for (const std::string& id : *list) {
+      if (!rules::is_rule_id(id)) return diagnostic("", "no rule " + id + "; `tfkms rules` lists them");
+    }
+  }
+  auto config = read_configuration(options.config_path);
+  if (!config) return std::move(config.error());
+  Run run;
+  run.config = std::move(config.value());
+  run.selection = options.selection;
+  run.load.account_id = options.account_id;
+  if (options.account_id) run.account_source = "--account-id";
+  run.load.tf_dir = options.tf_dir;
+  run.load.parameters = options.parameters;
+  run.load.conditions = options.conditions;
+  run.load.limits = run.config.limits;
+  run.roots = options.paths;
+  std::vector<std::string> excludes = run.config.exclude;
+  excludes.insert(excludes.end(), options.excludes.begin(), options.excludes.end());
+  run.discovery = discover(options.paths, excludes);
+  return run;
+}
+
+Loaded load(const Run& run, const Source& source) {
+  Loaded result;
+  LoadedInput loaded{loaders::Input{loaders::InputKind::terraform_plan, model::Graph{}}, run.load, {}};
+  std::string origin;
+  choose_account(run, source, loaded.options, origin);
+  model::Result<loaders::Input> input = model::Diagnostic{};
+  if (source.scanned) {
+    auto text = loaders::read_input(source.path, loaded.options.limits);
+    if (!text) {
+      if (auto why = loaders::why_unreadable_is_not_an_input(source.path)) {
+        result.skipped_because = std::move(why);
+      } else {
+        result.error = std::move(text.error());
+      }
+      return result;
+    }
+    if (auto why = loaders::why_not_an_input(text.value())) {
+      result.skipped_because = std::move(why);
+      return result;
+    }
+    input = loaders::load_input(std::move(text.value()), source.path, loaded.options);
+  } else if (auto advice = source.path == "-" ? std::nullopt : loaders::explain_non_input(source.path)) {
+    result.error = diagnostic(source.path, "not an input tfkms reads: " + *advice);
+    return result;
+  } else {
+    input = loaders::load_file(source.path, loaded.options);
+  }
+  if (!input) {
+    result.error = std::move(input.error());
+    return result;
+  }
+  loaded.input = std::move(input.value());
+  loaded.deployment = deployment_of(loaded.input.graph, origin);
+  result.input = std::move(loaded);
+  return result;
+}
+
+std::vector<rules::Finding> findings_of(const Run& run, const Source& source, const LoadedInput& loaded,
+                                        std::vector<model::Diagnostic>& notes) {
+  const auto every_branch = [&](const loaders::Input& input, const loaders::LoadOptions& options,
+                                const rules::Config& config, const rules::Selection& selection) {
+    return input.graph.undecided_conditions.empty()
+               ? rules::run_rules(input.graph, config, selection)
+               : findings_of_every_branch(source.path, input, options, config, selection, notes);
+  };
+  const Deployment& deployment = loaded.deployment;
+  if (deployment.account) return every_branch(loaded.input, loaded.options, run.config, run.selection);
+
+  rules::Config unnamed = run.config;
+  unnamed.own_account_unnamed = true;
+  std::vector<rules::Finding> unnamed_findings = every_branch(loaded.input, loaded.options, unnamed, run.selection);
+  if (deployment.possibilities.empty()) return unnamed_findings;
+  // The findings of rules that weighed each account themselves are final as they are.
+  std::vector<rules::Finding> findings;
+  std::vector<Possibility> possibilities(1);
+  for (rules::Finding& finding : unnamed_findings) {
+    const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
+    (info != nullptr && info->weighs_each_account ? findings : possibilities.front().findings)
+        .push_back(std::move(finding));
+  }
+  if (source.path == "-") {
+    notes.push_back(diagnostic("<stdin>",
+                               "its account is unknown and standard input cannot be read again: analysed only as "
+                               "deployed to an account it does not name (--account-id decides)",
+                               model::DiagnosticLevel::warning));
+    findings.insert(findings.end(), possibilities.front().findings.begin(), possibilities.front().findings.end());
+    rules::sort_findings(findings);
+    return findings;
+  }
+  const rules::Selection per_account = without_rules_weighing_each_account(run.selection);
+  std::vector<std::string> accounts = deployment.possibilities;
+  if (accounts.size() > k_max_possible_accounts) {
+    notes.push_back(diagnostic(source.path,
+                               "it names " + std::to_string(accounts.size()) + " accounts; only the first " +
+                                   std::to_string(k_max_possible_accounts) +
+                                   " were analysed as its own, the others as other accounts (--account-id decides)",
+                               model::DiagnosticLevel::warning));
+    accounts.resize(k_max_possible_accounts);
+  }
+  for (const std::string& account : accounts) {
+    loaders::LoadOptions options = loaded.options;
+    options.account_id = account;
+    auto input = loaders::load_file(source.path, options);
+    if (!input) {
+      notes.push_back(std::move(input.error()));
+      continue;
+    }
+    possibilities.push_back({account, every_branch(input.value(), options, run.config, per_account)});
+  }
+  for (rules::Finding& finding : merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {
+    findings.push_back(std::move(finding));
+  }
+  rules::sort_findings(findings);
+  return findings;
+}
+
+std::vector<model::Diagnostic> roots_without_inputs(const Run& run, const std::vector<std::size_t>& inputs_per_root) {
+  std::vector<model::Diagnostic> errors;
+  for (std::size_t root = 0; root < run.roots.size(); ++root) {
+    const std::string& path = run.roots[root];
+    std::error_code error;
+    if (inputs_per_root[root] > 0 || path == "-" || !std::filesystem::is_directory(path, error)) continue;
+    std::string message =
+        "no Terraform plan or state (JSON), CloudFormation template or CDK cloud assembly found in this directory";
+    if (auto advice = loaders::explain_directory_without_inputs(path)) message += ": it holds " + *advice;
+    errors.push_back(diagnostic(path, std::move(message)));
+  }
+  return errors;
+}
+
+} // namespace tfkms::run
