@@ -2,6 +2,8 @@
 // One factory per output format; make_reporter (reporter.cpp) picks among them.
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "report/reporter.hpp"
 
 namespace tfkms::report {
@@ -11,5 +13,8 @@ namespace tfkms::report {
 [[nodiscard]] std::unique_ptr<Reporter> make_sarif_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_github_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_markdown_reporter(const ReportOptions& options);
+
+/// An input's account as the JSON report and SARIF's invocation properties write it.
+[[nodiscard]] nlohmann::ordered_json to_json(const InputAccount& account);
 
 } // namespace tfkms::report

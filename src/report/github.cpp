@@ -103,8 +103,15 @@ public:
                          "and the SARIF file list every finding."})
           << '\n';
     }
-    out << "tfkms: " << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts)
-        << '\n';
+    for (const InputAccount& account : report.accounts) {
+      out << "tfkms: "
+          << workflow_data((account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") + ": " +
+                           describe_account(account))
+          << '\n';
+    }
+    out << "tfkms: " << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts);
+    if (!report.skipped.empty()) out << "; " << describe_skipped(report);
+    out << '\n';
   }
 
 private:

@@ -83,9 +83,15 @@ public:
     for (const rules::Finding& finding : report.findings) findings.push_back(to_json(finding));
     Json diagnostics = Json::array();
     for (const model::Diagnostic& diagnostic : report.diagnostics) diagnostics.push_back(to_json(diagnostic));
+    Json accounts = Json::array();
+    for (const InputAccount& account : report.accounts) accounts.push_back(to_json(account));
+    Json skipped = Json::array();
+    for (const SkippedFile& file : report.skipped) skipped.push_back({{"path", file.path}, {"reason", file.reason}});
     Json document{{"version", TFKMS_VERSION},
                         {"format_version", k_format_version},
                         {"inputs", report.inputs},
+                        {"accounts", std::move(accounts)},
+                        {"skipped", std::move(skipped)},
                         {"findings", std::move(findings)},
                         {"diagnostics", std::move(diagnostics)},
                         {"summary", summary(report)}};
@@ -99,6 +105,15 @@ public:
 };
 
 } // namespace
+
+nlohmann::ordered_json to_json(const InputAccount& account) {
+  nlohmann::ordered_json out{{"input", account.input},
+                             {"account", account.account ? nlohmann::ordered_json(*account.account) : nullptr},
+                             {"source", account.source}};
+  if (!account.stack.empty()) out["stack"] = account.stack;
+  if (!account.account) out["possibilities"] = account.possibilities;
+  return out;
+}
 
 std::unique_ptr<Reporter> make_json_reporter(const ReportOptions& /*options*/) {
   return std::make_unique<JsonReporter>();

@@ -33,6 +33,22 @@ std::string location(const ReportOptions& options, const std::string& file, cons
   return field(out);
 }
 
+// One line per input: the account it was analysed as deployed to. A scan of a large repository has
+// many inputs; past a few dozen lines the JSON and SARIF reports carry the rest.
+std::string accounts_markdown(const Report& report) {
+  constexpr std::size_t k_max_lines = 30;
+  std::string out;
+  for (std::size_t i = 0; i < report.accounts.size() && i < k_max_lines; ++i) {
+    const InputAccount& account = report.accounts[i];
+    out += "- " + markdown_inline(account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") +
+           ": " + markdown_inline(describe_account(account)) + "\n";
+  }
+  if (report.accounts.size() > k_max_lines) {
+    out += "- and " + std::to_string(report.accounts.size() - k_max_lines) + " more inputs (see the JSON report)\n";
+  }
+  return out.empty() ? out : out + '\n';
+}
+
 std::string rule_table(const Report& report) {
   // Most severe first, then by rule id.
   std::map<std::pair<int, std::string>, std::size_t> rows;
@@ -73,7 +89,9 @@ public:
 
   void write(const Report& report, std::ostream& out) const override {
     std::string text = "## tfkms: " + describe_findings(count_findings(report)) + "\n\nAnalysed " +
-                       describe_analysed(report.counts) + ".\n\n" + rule_table(report);
+                       describe_analysed(report.counts) +
+                       (report.skipped.empty() ? "" : "; " + describe_skipped(report)) + ".\n\n" +
+                       accounts_markdown(report) + rule_table(report);
     // The changes table gets two fifths of the budget and diagnostics half at most, so findings
     // always have room and the sum stays under k_max_bytes.
     if (report.access_changes) text += changes_markdown(*report.access_changes, k_max_bytes * 2 / 5);

@@ -30,10 +30,27 @@ struct Counts {
   std::size_t data_stores = 0;
 };
 
+/// The account an input was analysed as deployed to, and what said so.
+struct InputAccount {
+  std::string input;                  ///< the file (a stack's template)
+  std::string stack;                  ///< a cloud assembly's stack, by its display name
+  std::optional<std::string> account; ///< nullopt: unknown
+  std::string source;                 ///< "--account-id", "data.aws_caller_identity in the plan", ...
+  std::vector<std::string> possibilities; ///< unknown: the accounts it names, each analysed as its own
+};
+
+/// A file a directory scan met that is not an input.
+struct SkippedFile {
+  std::string path;
+  std::string reason;
+};
+
 struct Report {
   std::vector<rules::Finding> findings;       ///< sorted by file, line, rule
   std::vector<model::Diagnostic> diagnostics; ///< inputs (or parts) that could not be read, warnings
   std::vector<std::string> inputs;            ///< the paths analysed
+  std::vector<InputAccount> accounts;         ///< by input, in the order analysed
+  std::vector<SkippedFile> skipped;           ///< files of scanned directories that are not inputs
   Counts counts;
   std::span<const rules::RuleInfo> rules;     ///< every rule, for formats that list them (SARIF)
   /// With --diff / tfkms diff: who gains or loses access (text, Markdown and JSON show it).
@@ -46,6 +63,7 @@ struct ReportOptions {
   Color color = Color::off;
   std::string sarif_category;      ///< SARIF automationDetails.id
   std::string repository_root;     ///< paths are written relative to it (SARIF, annotations)
+  bool verbose = false;            ///< text: list the files skipped as not inputs
 };
 
 class Reporter {

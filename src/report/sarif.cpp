@@ -190,7 +190,8 @@ private:
               {{k_root_base_id, {{"description", message("The repository root; every uri is relative to it.")}}}}},
              {"invocations",
               Json::array({Json{{"executionSuccessful", !has_errors(m_report)},
-                                {"toolExecutionNotifications", std::move(notifications)}}})},
+                                {"toolExecutionNotifications", std::move(notifications)},
+                                {"properties", invocation_properties()}}})},
              {"results", std::move(kept_results)}};
     if (!m_options.sarif_category.empty()) {
       // GitHub splits automationDetails.id at the last '/' into category and run id; the trailing
@@ -274,6 +275,13 @@ private:
     }
     if (!diagnostic.pointer.empty()) out["properties"] = Json{{"pointer", diagnostic.pointer}};
     return out;
+  }
+
+  // What each input was analysed as (its account), and how many scanned files were not inputs.
+  [[nodiscard]] Json invocation_properties() const {
+    Json accounts = Json::array();
+    for (const InputAccount& account : m_report.accounts) accounts.push_back(to_json(account));
+    return Json{{"accounts", std::move(accounts)}, {"skippedFiles", m_report.skipped.size()}};
   }
 
   const Report& m_report;

@@ -44,6 +44,23 @@ std::string describe_analysed(const Counts& counts) {
          ", " + plural(counts.data_stores, "data store", "data stores");
 }
 
+std::string describe_account(const InputAccount& account) {
+  if (account.account) return "account " + *account.account + " (from " + account.source + ")";
+  std::string text = "account unknown (" + account.source + ")";
+  if (account.possibilities.empty()) return text + ": analysed as deployed to an account it does not name";
+  text += ": analysed as deployed to ";
+  for (std::size_t i = 0; i < account.possibilities.size(); ++i) {
+    text += (i == 0 ? "" : ", to ") + account.possibilities[i];
+  }
+  return text + " and to an account it does not name";
+}
+
+std::string describe_skipped(const Report& report) {
+  if (report.skipped.empty()) return {};
+  return "skipped " + plural(report.skipped.size(), "file", "files") + " that " +
+         (report.skipped.size() == 1 ? "is" : "are") + " not infrastructure";
+}
+
 const rules::RuleInfo* find_rule(const Report& report, std::string_view id) {
   const auto it = std::find_if(report.rules.begin(), report.rules.end(),
                                [&](const rules::RuleInfo& info) { return info.id == id; });

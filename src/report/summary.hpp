@@ -25,6 +25,14 @@ struct FindingCounts {
 /// "4 files: 3 keys, 2 grants, 5 principals, 1 data store".
 [[nodiscard]] std::string describe_analysed(const Counts& counts);
 
+/// "account 111122223333 (from data.aws_caller_identity in the plan)", or for an unknown account
+/// "account unknown (...): analysed as deployed to 111122223333, to 444455556666 and to an account it
+/// does not name".
+[[nodiscard]] std::string describe_account(const InputAccount& account);
+
+/// "skipped 14 files that are not infrastructure", or empty when none was skipped.
+[[nodiscard]] std::string describe_skipped(const Report& report);
+
 /// The rule declared with `id`, or nullptr when the report does not list it.
 [[nodiscard]] const rules::RuleInfo* find_rule(const Report& report, std::string_view id);
 

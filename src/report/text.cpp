@@ -60,7 +60,7 @@ std::string position(const std::string& file, const std::optional<std::uint32_t>
 
 class TextReporter final : public Reporter {
 public:
-  explicit TextReporter(const ReportOptions& options) : m_style(options.color) {}
+  explicit TextReporter(const ReportOptions& options) : m_style(options.color), m_verbose(options.verbose) {}
 
   void write(const Report& report, std::ostream& out) const override {
     // Grouped by file even when the report interleaves files (one input can map to several .tf files).
@@ -85,7 +85,19 @@ public:
       out << "tfkms: " << m_style.level(diagnostic.level) << ": " << terminal_safe(diagnostic.to_string()) << '\n';
     }
     if (report.access_changes) out << changes_text(*report.access_changes) << '\n';
-    out << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts) << '\n';
+    for (const InputAccount& account : report.accounts) {
+      out << m_style.dim(terminal_safe(account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") +
+                         ": " + terminal_safe(describe_account(account)))
+          << '\n';
+    }
+    if (m_verbose) {
+      for (const SkippedFile& skipped : report.skipped) {
+        out << m_style.dim("skipped " + terminal_safe(skipped.path) + ": " + terminal_safe(skipped.reason)) << '\n';
+      }
+    }
+    out << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts);
+    if (!report.skipped.empty()) out << "; " << describe_skipped(report) << (m_verbose ? "" : " (--verbose lists them)");
+    out << '\n';
   }
 
 private:
@@ -107,6 +119,7 @@ private:
   }
 
   Style m_style;
+  bool m_verbose = false;
 };
 
 } // namespace
