@@ -294,6 +294,20 @@ class ActionTest(unittest.TestCase):
         self.assertTrue(run.summaries["check"].startswith(f"## tfkms: {len(unsuppressed)} finding"))
         self.assertIn("| Severity | Rule | Title | Findings |", run.summaries["check"])
 
+    def test_real_tfkms_default_path_on_an_ordinary_repository(self):
+        """The default `path: .` on a repository full of ordinary files: they are skipped, the plan and
+        the cloud assembly in it are checked."""
+        shutil.copytree(SOURCE_DIR / "fixtures" / "repo" / "ordinary", self.workspace, dirs_exist_ok=True)
+        (self.bin / "tfkms").symlink_to(TFKMS)
+        run = ActionRun(self.action, {}, self.env, self.workspace, self.temp)
+        self.assertEqual((run.failed_step, run.returncode), ("check", 1), run.stdout)
+        self.assertNotIn("::error file=package.json", run.stdout)
+        self.assertIn("files that are not infrastructure", run.stdout)
+        log = json.loads((self.workspace / run.outputs["sarif-file"]).read_text())
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+        self.assertIn("infra/plan.json", uris)
+        self.assertIn("infra/cdk.out/Keys.template.json", uris)
+
     def test_real_tfkms_with_fail_on_never_passes(self):
         run = self.run_real({"path": "plan.json", "tf-dir": ".", "fail-on": "never"})
         self.assertIsNone(run.failed_step, run.stdout)

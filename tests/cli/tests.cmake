@@ -11,3 +11,7 @@ if(NOT TFKMS_SANITIZE)
   set_tests_properties(allocator_is_mimalloc PROPERTIES LABELS "integration"
                        PASS_REGULAR_EXPRESSION "mimalloc: process init")
 endif()
+# Real repositories: directory scans, cloud assemblies, the deployment account, errors that teach.
+add_test(NAME repository COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/repository_test.py $<TARGET_FILE:tfkms>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(repository PROPERTIES LABELS "integration;sanitize")
