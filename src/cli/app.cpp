@@ -180,7 +180,11 @@ int dispatch(int argc, char** argv) {
       "  \"grants\": [{\"grantee\", \"operations\", \"constraints\", \"retiring_principal\"}]}\n"
       "Each output line: {\"decision\": \"allowed\"|\"explicitly_denied\"|\"implicitly_denied\", \"reasons\": [...]}\n"
       "or {\"error\": \"...\"} for a malformed line; the exit code is then 2.\n\n"
-      "Example:\n  echo '{\"principal\":\"arn:aws:iam::111122223333:role/App\",\"action\":\"kms:Decrypt\",...}' | tfkms simulate");
+      "Example:\n"
+      "  echo '{\"principal\": \"arn:aws:iam::111122223333:role/App\", \"action\": \"kms:Decrypt\", \"resource\": "
+      "\"arn:aws:kms:eu-west-1:111122223333:key/1\", \"key_policy\": {\"Version\": \"2012-10-17\", \"Statement\": "
+      "[{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/App\"}, \"Action\": "
+      "\"kms:Decrypt\", \"Resource\": \"*\"}]}}' | tfkms simulate");
 
   CLI::App* version_cmd = app.add_subcommand("version", "Print the version");
 

@@ -15,3 +15,7 @@ endif()
 add_test(NAME repository COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/repository_test.py $<TARGET_FILE:tfkms>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(repository PROPERTIES LABELS "integration;sanitize")
+# Every example in `tfkms --help`, each command's --help and the README runs.
+add_test(NAME documented_examples COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/examples_test.py
+         $<TARGET_FILE:tfkms> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(documented_examples PROPERTIES LABELS "integration")
