@@ -120,6 +120,8 @@ Graph Graph::deployed_to(std::string_view target) const {
   out.grants = grants;
   out.principals = principals;
   out.policies = policies;
+  out.data_stores = data_stores;
+  out.suppressions = suppressions;
   out.m_symbols = m_symbols;
   for (Key& key : out.keys) {
     if (key.account == k_this_account) key.account = out.account;

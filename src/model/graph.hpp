@@ -218,9 +218,9 @@ public:
   /// first use from the bundled table; its document is absent when the table does not know it.
   PolicyId aws_managed_policy(std::string_view arn);
 
-  /// What the access analysis reads (keys, aliases, grants, principals, policies, defined references,
-  /// with the same ids) as if deployed to `account`: the graph's account, and the keys and principals
-  /// of "this account", become `account`. Data stores, suppressions and diagnostics are left out.
+  /// What the rules read (keys, aliases, grants, principals, policies, data stores, suppressions,
+  /// defined references, with the same ids) as if deployed to `account`: the graph's account, and the
+  /// keys and principals of "this account", become `account`. Diagnostics are left out.
   [[nodiscard]] Graph deployed_to(std::string_view account) const;
 
 private:

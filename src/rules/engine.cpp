@@ -76,18 +76,49 @@ void sort_findings(std::vector<Finding>& findings) {
 }
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
-  const RuleContext context{graph, config};
+  return std::move(run_rules_for_each_account(graph, config, selection, {}).front());
+}
+
+std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph& graph, const Config& config,
+                                                             const Selection& selection,
+                                                             const std::vector<std::string>& accounts) {
+  Config unnamed = config;
+  unnamed.own_account_unnamed = !accounts.empty() || config.own_account_unnamed;
+  const RuleContext origin{graph, accounts.empty() ? config : unnamed};
+  // One context per possibility: the first is the graph as it is, the others it deployed to each account.
+  std::vector<std::unique_ptr<const RuleContext>> deployed;
+  for (const std::string& account : accounts) deployed.push_back(std::make_unique<RuleContext>(origin, account, config));
+  const auto context = [&](std::size_t possibility) -> const RuleContext& {
+    return possibility == 0 ? origin : *deployed[possibility - 1];
+  };
+  const std::size_t possibilities = accounts.size() + 1;
+
   std::vector<std::unique_ptr<Rule>> rules = make_all_rules();
   std::erase_if(rules, [&](const auto& rule) { return !selected(rule->info(), config, selection); });
-  std::vector<FindingSink> sinks(rules.size());
-  for (std::size_t r = 0; r < rules.size(); ++r) rules[r]->check(context, sinks[r]);
-  for (std::size_t key = 0; key < graph.keys.size(); ++key) {
-    for (std::size_t r = 0; r < rules.size(); ++r) rules[r]->check_key(context, static_cast<model::KeyId>(key), sinks[r]);
-    context.release_access();
+  const auto runs_in = [&](const Rule& rule, std::size_t possibility) {
+    return possibility == 0 || !rule.info().weighs_each_account;
+  };
+  std::vector<std::vector<FindingSink>> sinks(possibilities, std::vector<FindingSink>(rules.size()));
+  for (std::size_t p = 0; p < possibilities; ++p) {
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      if (runs_in(*rules[r], p)) rules[r]->check(context(p), sinks[p][r]);
+    }
   }
-  std::vector<Finding> findings;
-  for (std::size_t r = 0; r < rules.size(); ++r) finish(rules[r]->info(), sinks[r], graph, config, findings);
-  sort_findings(findings);
+  for (std::size_t key = 0; key < graph.keys.size(); ++key) {
+    for (std::size_t p = 0; p < possibilities; ++p) {
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        if (runs_in(*rules[r], p)) rules[r]->check_key(context(p), static_cast<model::KeyId>(key), sinks[p][r]);
+      }
+    }
+    origin.release_access();
+  }
+  std::vector<std::vector<Finding>> findings(possibilities);
+  for (std::size_t p = 0; p < possibilities; ++p) {
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      finish(rules[r]->info(), sinks[p][r], context(p).graph, config, findings[p]);
+    }
+    sort_findings(findings[p]);
+  }
   return findings;
 }
 

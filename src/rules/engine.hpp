@@ -29,6 +29,15 @@ struct Selection {
 /// a problem.
 [[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection);
 
+/// The findings of run_rules for each account `graph`, whose own account is unknown, may deploy to:
+/// first an account the input does not name (Config::own_account_unnamed), then each of `accounts`.
+/// Rules that weigh each account themselves (RuleInfo::weighs_each_account) run in the first only.
+/// The analyses of the graph deployed to an account are made once, for those rules and the possibility.
+[[nodiscard]] std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph& graph,
+                                                                         const Config& config,
+                                                                         const Selection& selection,
+                                                                         const std::vector<std::string>& accounts);
+
 /// Puts findings in report order: by file, line, resource, rule, message.
 void sort_findings(std::vector<Finding>& findings);
 

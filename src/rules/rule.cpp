@@ -16,18 +16,38 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
   m_findings.push_back({std::move(finding), where.address});
 }
 
+RuleContext::RuleContext(const RuleContext& origin, const std::string& account, const Config& config_)
+    : graph(origin.deployed(account).graph), config(config_), m_origin(&origin), m_account(account) {}
+
 const analysis::GraphAccess& RuleContext::graph_access() const {
+  if (m_origin != nullptr) return *m_origin->deployed(m_account).access;
   if (!m_graph_access) m_graph_access.emplace(graph);
   return *m_graph_access;
 }
 
+RuleContext::Deployed& RuleContext::deployed(const std::string& account) const {
+  auto found = m_deployed.find(account);
+  if (found == m_deployed.end()) {
+    auto made = std::make_unique<Deployed>();
+    made->graph = graph.deployed_to(account);
+    made->access.emplace(made->graph, graph_access());
+    found = m_deployed.emplace(account, std::move(made)).first;
+  }
+  return *found->second;
+}
+
 const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
+  if (m_origin != nullptr) return m_origin->access_if_deployed_to(key, m_account);
   auto found = m_access.find(key);
   if (found == m_access.end()) found = m_access.emplace(key, graph_access().analyze(key)).first;
   return found->second;
 }
 
 const analysis::KeyAccess* RuleContext::access_if_made(model::KeyId key) const {
+  if (m_origin != nullptr) {
+    const auto made = m_origin->m_deployed_access.find({m_account, key});
+    return made == m_origin->m_deployed_access.end() ? nullptr : &made->second;
+  }
   const auto found = m_access.find(key);
   return found == m_access.end() ? nullptr : &found->second;
 }
@@ -54,14 +74,8 @@ std::vector<std::string> RuleContext::possible_own_accounts(const analysis::KeyA
 
 const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, const std::string& account) const {
   if (const auto cached = m_deployed_access.find({account, key}); cached != m_deployed_access.end()) return cached->second;
-  auto found = m_deployed.find(account);
-  if (found == m_deployed.end()) {
-    auto deployed = std::make_unique<Deployed>();
-    deployed->graph = graph.deployed_to(account);
-    deployed->access.emplace(deployed->graph, graph_access());
-    found = m_deployed.emplace(account, std::move(deployed)).first;
-  }
-  return m_deployed_access.emplace(std::pair(account, key), found->second->access->analyze(key, &access(key))).first->second;
+  return m_deployed_access.emplace(std::pair(account, key), deployed(account).access->analyze(key, &access(key)))
+      .first->second;
 }
 
 std::string RuleContext::own_account() const {

@@ -47,6 +47,9 @@ private:
 class RuleContext {
 public:
   RuleContext(const model::Graph& graph_, const Config& config_) : graph(graph_), config(config_) {}
+  /// The context of `origin`'s graph as if deployed to `account` (a possibility of an input whose own
+  /// account is unknown): its analyses are `origin`'s access_if_deployed_to(), made once for both.
+  RuleContext(const RuleContext& origin, const std::string& account, const Config& config_);
 
   const model::Graph& graph;
   const Config& config;
@@ -85,6 +88,11 @@ private:
     model::Graph graph;
     std::optional<analysis::GraphAccess> access;
   };
+  /// This graph deployed to `account`, made on first use and kept.
+  [[nodiscard]] Deployed& deployed(const std::string& account) const;
+
+  const RuleContext* m_origin = nullptr; ///< set for a context made as deployed to m_account
+  std::string m_account;
   mutable std::optional<analysis::GraphAccess> m_graph_access;
   mutable std::map<model::KeyId, analysis::KeyAccess> m_access;
   mutable std::map<std::string, std::unique_ptr<Deployed>, std::less<>> m_deployed;

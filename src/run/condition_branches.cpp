@@ -59,10 +59,10 @@ model::Diagnostic note(const std::string& path, std::string message) {
 
 } // namespace
 
-std::vector<rules::Finding> findings_of_every_branch(const std::string& path, const loaders::Input& input,
-                                                     const loaders::LoadOptions& options, const rules::Config& config,
-                                                     const rules::Selection& selection,
-                                                     std::vector<model::Diagnostic>& notes) {
+std::vector<rules::Finding>
+findings_of_every_branch(const std::string& path, const loaders::Input& input, const loaders::LoadOptions& options,
+                         const std::function<std::vector<rules::Finding>(const model::Graph&)>& check,
+                         std::vector<model::Diagnostic>& notes) {
   std::vector<Branch> branches;
   std::deque<Decisions> pending{Decisions{}};
   std::vector<std::string> left_open;
@@ -93,7 +93,7 @@ std::vector<rules::Finding> findings_of_every_branch(const std::string& path, co
     for (const std::string& name : open) {
       if (std::find(left_open.begin(), left_open.end(), name) == left_open.end()) left_open.push_back(name);
     }
-    branches.push_back(Branch{std::move(decided), rules::run_rules(graph, config, selection)});
+    branches.push_back(Branch{std::move(decided), check(graph)});
   }
 
   std::string decided_names;

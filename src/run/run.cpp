@@ -11,7 +11,7 @@ namespace tfkms::run {
 
 namespace {
 
-// Each account an input names is one more load and rule run; past this many, the rest are assumed to
+// Each account an input names is one more analysis of every key; past this many, the rest are assumed to
 // be other accounts and a note says so.
 constexpr std::size_t k_max_possible_accounts = 8;
 
@@ -56,14 +56,6 @@ Deployment deployment_of(const model::Graph& graph, const std::string& origin) {
                           : "the plan names no account of its own";
   deployment.possibilities = named_accounts(graph);
   return deployment;
-}
-
-// Rules that weigh each possible account themselves are run once, in the unnamed possibility.
-rules::Selection without_rules_weighing_each_account(rules::Selection selection) {
-  for (const rules::RuleInfo& info : rules::all_rule_infos()) {
-    if (info.weighs_each_account) selection.skip.emplace_back(info.id);
-  }
-  return selection;
 }
 
 } // namespace
@@ -131,37 +123,7 @@ Loaded load(const Run& run, const Source& source) {
 
 std::vector<rules::Finding> findings_of(const Run& run, const Source& source, const LoadedInput& loaded,
                                         std::vector<model::Diagnostic>& notes) {
-  const auto every_branch = [&](const loaders::Input& input, const loaders::LoadOptions& options,
-                                const rules::Config& config, const rules::Selection& selection) {
-    return input.graph.undecided_conditions.empty()
-               ? rules::run_rules(input.graph, config, selection)
-               : findings_of_every_branch(source.path, input, options, config, selection, notes);
-  };
   const Deployment& deployment = loaded.deployment;
-  if (deployment.account) return every_branch(loaded.input, loaded.options, run.config, run.selection);
-
-  rules::Config unnamed = run.config;
-  unnamed.own_account_unnamed = true;
-  std::vector<rules::Finding> unnamed_findings = every_branch(loaded.input, loaded.options, unnamed, run.selection);
-  if (deployment.possibilities.empty()) return unnamed_findings;
-  // The findings of rules that weighed each account themselves are final as they are.
-  std::vector<rules::Finding> findings;
-  std::vector<Possibility> possibilities(1);
-  for (rules::Finding& finding : unnamed_findings) {
-    const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
-    (info != nullptr && info->weighs_each_account ? findings : possibilities.front().findings)
-        .push_back(std::move(finding));
-  }
-  if (source.path == "-") {
-    notes.push_back(diagnostic("<stdin>",
-                               "its account is unknown and standard input cannot be read again: analysed only as "
-                               "deployed to an account it does not name (--account-id decides)",
-                               model::DiagnosticLevel::warning));
-    findings.insert(findings.end(), possibilities.front().findings.begin(), possibilities.front().findings.end());
-    rules::sort_findings(findings);
-    return findings;
-  }
-  const rules::Selection per_account = without_rules_weighing_each_account(run.selection);
   std::vector<std::string> accounts = deployment.possibilities;
   if (accounts.size() > k_max_possible_accounts) {
     notes.push_back(diagnostic(source.path,
@@ -171,21 +133,31 @@ std::vector<rules::Finding> findings_of(const Run& run, const Source& source, co
                                model::DiagnosticLevel::warning));
     accounts.resize(k_max_possible_accounts);
   }
-  for (const std::string& account : accounts) {
-    loaders::LoadOptions options = loaded.options;
-    options.account_id = account;
-    auto input = loaders::load_file(source.path, options);
-    if (!input) {
-      notes.push_back(std::move(input.error()));
-      continue;
+  rules::Config unnamed = run.config;
+  unnamed.own_account_unnamed = true;
+  const auto check = [&](const model::Graph& graph) {
+    if (deployment.account) return rules::run_rules(graph, run.config, run.selection);
+    std::vector<std::vector<rules::Finding>> found =
+        rules::run_rules_for_each_account(graph, unnamed, run.selection, accounts);
+    // The findings of rules that weighed each account themselves are final as they are.
+    std::vector<rules::Finding> findings;
+    std::vector<Possibility> possibilities(found.size());
+    for (rules::Finding& finding : found.front()) {
+      const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
+      (info != nullptr && info->weighs_each_account ? findings : possibilities.front().findings)
+          .push_back(std::move(finding));
     }
-    possibilities.push_back({account, every_branch(input.value(), options, run.config, per_account)});
-  }
-  for (rules::Finding& finding : merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {
-    findings.push_back(std::move(finding));
-  }
-  rules::sort_findings(findings);
-  return findings;
+    for (std::size_t p = 1; p < found.size(); ++p) {
+      possibilities[p] = Possibility{accounts[p - 1], std::move(found[p])};
+    }
+    for (rules::Finding& finding : merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {
+      findings.push_back(std::move(finding));
+    }
+    rules::sort_findings(findings);
+    return findings;
+  };
+  if (loaded.input.graph.undecided_conditions.empty()) return check(loaded.input.graph);
+  return findings_of_every_branch(source.path, loaded.input, loaded.options, check, notes);
 }
 
 std::vector<model::Diagnostic> roots_without_inputs(const Run& run, const std::vector<std::size_t>& inputs_per_root) {
