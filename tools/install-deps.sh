@@ -2,10 +2,14 @@
 # Installs the Debian packages tfkms needs to build and test, only those that are missing.
 set -euo pipefail
 
-packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev libmimalloc-dev)
-# The test suite also needs Node.js and npm (test oracles) and clang (libFuzzer harness replay).
+# help2man writes the man page from `tfkms --help` at build time.
+packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev
+          libmimalloc-dev help2man)
+# The test suite also needs Node.js and npm (test oracles), clang (libFuzzer harness replay),
+# dpkg-dev and file (cpack's .deb and its computed dependencies), man-db (the installed man page)
+# and curl (the Action's download).
 if [[ "${1:-}" == "--with-test-tools" ]]; then
-  packages+=(nodejs npm clang)
+  packages+=(nodejs npm clang dpkg-dev file man-db curl)
 fi
 
 missing=()
