@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Packages a tfkms build: the .deb (dependencies computed by dpkg-shlibdeps) and the .tar.gz that
 # `cpack` makes, copied into OUT_DIR. BUILD_DIR is configured as a Release build without tests
-# when it is not configured yet (the release workflow); an existing one (the test suite's) is
-# built and packaged as it is.
+# when it is not configured yet (the release workflow; TFKMS_COMMIT, when set, is the commit
+# `tfkms version` reports); an existing one (the test suite's) is built and packaged as it is.
 # usage: tools/package.sh BUILD_DIR OUT_DIR [GENERATOR...]   (generators: DEB TGZ; default both)
 set -euo pipefail
 if [[ $# -lt 2 ]]; then
@@ -16,7 +16,8 @@ generators=("$@")
 [[ ${#generators[@]} -eq 0 ]] && generators=(DEB TGZ)
 
 if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-  cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTFKMS_TESTS=OFF >/dev/null
+  cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTFKMS_TESTS=OFF \
+    ${TFKMS_COMMIT:+-DTFKMS_COMMIT="$TFKMS_COMMIT"} >/dev/null
 fi
 cmake --build "$build_dir" --target tfkms -j "$(nproc)" >/dev/null
 # The man page target is built by `all`; build it explicitly when help2man made one.
