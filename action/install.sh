@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Step 1 of the tfkms action: finds, downloads or builds tfkms, and sets the step output `bin`.
 # TFKMS_BUILD (input `build`):
-#   auto    a tfkms on PATH is used; else the release tarball of the action's own ref (TFKMS_ACTION_REF,
-#           a vX.Y.Z tag) is downloaded, its SHA-256 checked against that release's SHA256SUMS, and
-#           kept in the runner's tool cache; a ref with no release (a branch, a commit) is built.
+#   auto    a tfkms on PATH is used; else the release tarball of the action's own ref
+#           (TFKMS_ACTION_REF, a vX.Y.Z tag) is downloaded, its SHA-256 checked against that
+#           release's SHA256SUMS, and kept in the runner's tool cache; a ref with no release (a
+#           branch, a commit) is built.
 #   source  always built from the action's source (Debian/Ubuntu runners: tools/install-deps.sh).
 # A build is kept in the tool cache too, under the commit (or content hash) of the sources.
 # TFKMS_RELEASES_URL replaces https://github.com/tfkms/tfkms/releases/download (a mirror).
@@ -25,7 +26,8 @@ if [[ "$mode" == auto ]] && bin=$(command -v tfkms); then
   exit 0
 fi
 if [[ "${RUNNER_OS:-Linux}" != Linux ]]; then
-  annotate_error "tfkms is released for Linux x86_64 and arm64 only; on this ${RUNNER_OS} runner put a tfkms on PATH before this step, or run the container image ghcr.io/tfkms/tfkms"
+  annotate_error "tfkms is released for Linux x86_64 and arm64 only; on this ${RUNNER_OS} runner" \
+    "put a tfkms on PATH before this step, or run the container image ghcr.io/tfkms/tfkms"
   exit 2
 fi
 
@@ -37,7 +39,8 @@ release_machine() {
   esac
 }
 
-# A tool cache entry: FOLDER/bin/tfkms, complete once FOLDER.complete exists (@actions/tool-cache's layout).
+# A tool cache entry: FOLDER/bin/tfkms, complete once FOLDER.complete exists (the layout of
+# @actions/tool-cache).
 cached_bin() {
   [[ -f "$1.complete" && -x "$1/bin/tfkms" ]] && echo "$1/bin/tfkms"
 }
@@ -62,7 +65,8 @@ download_release() {
     exit 2
   fi
   if [[ "$expected" != "$actual" ]]; then
-    annotate_error "SHA-256 mismatch for $name of release v$version: SHA256SUMS says $expected, the download is $actual; not using it"
+    annotate_error "SHA-256 mismatch for $name of release v$version: SHA256SUMS says $expected," \
+      "the download is $actual; not using it"
     exit 2
   fi
   rm -rf "$folder"
@@ -76,14 +80,16 @@ download_release() {
 # hash of the files the build reads.
 source_id() {
   git -C "$GITHUB_ACTION_PATH" rev-parse HEAD 2>/dev/null && return
-  (cd "$GITHUB_ACTION_PATH" && find CMakeLists.txt cmake src rules data third_party -type f -print0 |
+  (cd "$GITHUB_ACTION_PATH" &&
+    find CMakeLists.txt cmake src rules data third_party -type f -print0 |
     LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-40)
 }
 
 build_from_source() {
   local folder=$1 build_dir="${RUNNER_TEMP:-/tmp}/tfkms-build"
   if ! command -v apt-get >/dev/null; then
-    annotate_error "building tfkms needs a Debian or Ubuntu runner (apt-get); put a tfkms binary on PATH instead"
+    annotate_error "building tfkms needs a Debian or Ubuntu runner (apt-get);" \
+      "put a tfkms binary on PATH instead"
     exit 2
   fi
   echo "::group::Build tfkms from $GITHUB_ACTION_PATH"
@@ -97,7 +103,8 @@ build_from_source() {
 }
 
 machine=$(release_machine)
-if [[ "$mode" == auto && -n "$machine" && "${TFKMS_ACTION_REF:-}" =~ ^v([0-9]+\.[0-9]+\.[0-9]+)$ ]]; then
+release_tag='^v([0-9]+\.[0-9]+\.[0-9]+)$'
+if [[ "$mode" == auto && -n "$machine" && "${TFKMS_ACTION_REF:-}" =~ $release_tag ]]; then
   version=${BASH_REMATCH[1]}
   folder="$tool_cache/$version/$runner_arch"
   if bin=$(cached_bin "$folder"); then

@@ -12,6 +12,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 out_dir=$1
 build_dir=${2:-$source_dir/build/portable}
 "$source_dir/tools/install-deps.sh"
-cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTFKMS_PORTABLE=ON -DTFKMS_TESTS=OFF \
+cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTFKMS_PORTABLE=ON \
+  -DTFKMS_TESTS=OFF \
   ${TFKMS_COMMIT:+-DTFKMS_COMMIT="$TFKMS_COMMIT"} >/dev/null
 "$source_dir/tools/package.sh" "$build_dir" "$out_dir" TGZ

@@ -29,6 +29,7 @@ out_dir=$(cd "$out_dir" && pwd)
 for generator in "${generators[@]}"; do
   (cd "$build_dir" && cpack -G "$generator" -B "$out_dir/.cpack" >/dev/null)
 done
-find "$out_dir/.cpack" -maxdepth 1 -type f \( -name '*.deb' -o -name '*.tar.gz' \) -exec mv {} "$out_dir/" \;
+find "$out_dir/.cpack" -maxdepth 1 -type f \( -name '*.deb' -o -name '*.tar.gz' \) \
+  -exec mv {} "$out_dir/" \;
 rm -rf "$out_dir/.cpack"
 ls "$out_dir"

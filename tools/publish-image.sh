@@ -3,7 +3,7 @@
 # IMAGE:VERSION and IMAGE:latest (VERSION: the tag without its v). Logs in to the image's registry
 # with REGISTRY_TOKEN as GITHUB_ACTOR when the token is set. Needs docker with buildx (and QEMU
 # for the other architecture), as the release workflow sets up.
-# usage: tools/publish-image.sh IMAGE TAG      e.g. tools/publish-image.sh ghcr.io/tfkms/tfkms v1.2.3
+# usage: tools/publish-image.sh IMAGE TAG   (e.g. ghcr.io/tfkms/tfkms v1.2.3)
 set -euo pipefail
 if [[ $# -ne 2 || ! "$2" =~ ^v([0-9]+\.[0-9]+\.[0-9]+)$ ]]; then
   echo "usage: tools/publish-image.sh IMAGE vX.Y.Z" >&2

@@ -11,7 +11,8 @@ fi
 tag=$1 version=${BASH_REMATCH[1]} dist=$2
 cd "$(dirname "$0")/.."
 # The notes: the lines under "## X.Y.Z" up to the next "## " heading.
-notes=$(awk -v heading="## $version" '$0 == heading { on = 1; next } /^## / { on = 0 } on' CHANGELOG.md)
+notes=$(awk -v heading="## $version" '$0 == heading { on = 1; next } /^## / { on = 0 } on' \
+  CHANGELOG.md)
 if [[ -z "${notes//[[:space:]]/}" ]]; then
   echo "tools/publish-release.sh: CHANGELOG.md has no section \"## $version\"" >&2
   exit 2

@@ -10,7 +10,8 @@ fi
 shopt -s nullglob
 tarballs=("$1"/tfkms-*-linux-*.tar.gz)
 if [[ ${#tarballs[@]} -ne 1 ]]; then
-  echo "tools/unpack-release.sh: expected one tfkms-*-linux-*.tar.gz in $1, found ${#tarballs[@]}" >&2
+  echo "tools/unpack-release.sh: expected one tfkms-*-linux-*.tar.gz in $1," \
+    "found ${#tarballs[@]}" >&2
   exit 2
 fi
 mkdir -p "$2"
