@@ -1,7 +1,8 @@
 # -DTFKMS_PORTABLE=ON: a tfkms that needs nothing from the machine but glibc 2.35 or newer (Ubuntu
 # 22.04 and later, Debian 12), for the release tarball. libstdc++ and libgcc are linked statically;
 # yaml-cpp and zlib from Debian's static archives; simdjson is compiled in from its source
-# (third_party/simdjson/README.md says why); mimalloc, which Debian ships only as a shared library,
+# (third_party/simdjson/README.md says why); libstdc++'s use of arc4random (glibc 2.36) is answered
+# by portable/arc4random.cpp; mimalloc, which Debian ships only as a shared library,
 # goes into the package's lib/ beside bin/ and is found through the $ORIGIN run path.
 #
 # Sets, for the main CMakeLists.txt: TFKMS_YAML_CPP, TFKMS_SIMDJSON and TFKMS_ZLIB (what tfkms_core
@@ -50,6 +51,8 @@ endif()
 
 function(tfkms_portable_executable target)
   target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  # libstdc++.a's one reference to a glibc 2.36 symbol, answered in the binary (the file says why).
+  target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/portable/arc4random.cpp)
   set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
   install(FILES ${mimalloc_library} DESTINATION ${CMAKE_INSTALL_LIBDIR} RENAME ${TFKMS_MIMALLOC_SONAME})
 endfunction()
