@@ -47,7 +47,9 @@ std::map<std::string, Graph> load_sample() {
       continue;
     }
     REQUIRE(input);
-    for (const auto& diagnostic : input.value().graph.diagnostics) CHECK(diagnostic.level != DiagnosticLevel::error);
+    for (const auto& diagnostic : input.value().graph.diagnostics) {
+      CHECK(diagnostic.level != DiagnosticLevel::error);
+    }
     graphs.emplace(name, std::move(input.value().graph));
   }
   CHECK(refused == k_refused.size());
@@ -56,7 +58,8 @@ std::map<std::string, Graph> load_sample() {
 
 } // namespace
 
-TEST_CASE("the real inputs in the repository load with the shapes their authors wrote", "[loaders][real]") {
+TEST_CASE("the real inputs in the repository load with the shapes their authors wrote",
+          "[loaders][real]") {
   REQUIRE(fs::exists(k_real));
   const std::map<std::string, Graph> graphs = load_sample();
   CHECK(graphs.size() == 13); // every input of fixtures/real but the two refused
@@ -65,17 +68,24 @@ TEST_CASE("the real inputs in the repository load with the shapes their authors 
   CHECK(tags.keys.size() == 2);
   CHECK(tags.aliases.size() == 1);
   CHECK(tags.principals.size() == 5);
-  const auto& iam = graphs.at("rego__tests__rules__tf__aws__iam__inputs__user_attached_policy_infra.json");
+  const auto& iam =
+      graphs.at("rego__tests__rules__tf__aws__iam__inputs__user_attached_policy_infra.json");
   CHECK(iam.principals.size() == 11);
-  CHECK(graphs.at("rego__tests__rules__tf__aws__kms__inputs__key_rotation_infra.json").keys.size() == 3);
-  const auto& utf16 = graphs.at("tests__terraform__runner__resources__plan_with_utf_16_encoding__tfplan.json");
+  const auto& rotation =
+      graphs.at("rego__tests__rules__tf__aws__kms__inputs__key_rotation_infra.json");
+  CHECK(rotation.keys.size() == 3);
+  const auto& utf16 =
+      graphs.at("tests__terraform__runner__resources__plan_with_utf_16_encoding__tfplan.json");
   CHECK(utf16.principals.size() == 1);
-  const auto& secret = graphs.at("tests__terraform__checks__resource__aws__example_SecretManagerSecretEncrypted__tfplan.json");
+  const auto& secret = graphs.at(
+      "tests__terraform__checks__resource__aws__example_SecretManagerSecretEncrypted__tfplan.json");
   CHECK(secret.data_stores.size() == 1);
 
   CHECK(graphs.at("json__kms__kms_key_with_aws_wildcard_principal.json").keys.size() == 1);
   CHECK(graphs.at("yaml__kms__kms_key_with_wildcard_principal.yml").keys.size() == 1);
   CHECK(graphs.at("example_KMSRotation__KMSRotation-FAILED.yml").keys.size() == 1);
-  CHECK_FALSE(graphs.at("aws-kms__test__integ.key-cross-account-grant.js.snapshot__KeyResourceStack.template.json")
+  CHECK_FALSE(graphs
+                  .at("aws-kms__test__integ.key-cross-account-grant.js.snapshot__"
+                      "KeyResourceStack.template.json")
                   .keys.empty());
 }
