@@ -8,9 +8,10 @@ set_output() {
   printf '%s<<%s\n%s\n%s\n' "$name" "$delimiter" "$value" "$delimiter" >>"$GITHUB_OUTPUT"
 }
 
-# Prints an error annotation; % CR LF in the message are escaped as workflow commands require.
+# Prints an error annotation of the arguments, joined by spaces; % CR LF in the message are escaped
+# as workflow commands require.
 annotate_error() {
-  local message=$1
+  local message="$*"
   message=${message//%/%25}
   message=${message//$'\r'/%0D}
   message=${message//$'\n'/%0A}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `tfkms check` and the Terraform plan loader alone on synthetic plans (synth-plan.py, 200 and
-# 2000 teams) against Python's json.load of the same file, and checks the targets of issue 5 on
+# 2000 teams) against Python's json.load of the same file, and checks the plan-size targets on
 # `tfkms check` of the 2000-team (63 MB) plan: time <= 1/2 of Python's, peak RSS <= 2x file size,
 # and 10x input (200 -> 2000 teams) <= 12x time.
 # Times are the median CPU seconds (user + sys) of RUNS runs, at microsecond resolution

@@ -2,11 +2,16 @@
 # Installs the Debian packages tfkms needs to build and test, only those that are missing.
 set -euo pipefail
 
-packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev libmimalloc-dev)
-# The test suite also needs Node.js and npm (test oracles) and clang (libFuzzer harness replay).
-if [[ "${1:-}" == "--with-test-tools" ]]; then
-  packages+=(nodejs npm clang)
-fi
+# help2man writes the man page from `tfkms --help` at build time.
+packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev
+          libmimalloc-dev help2man)
+# Packaging (tools/package.sh) needs dpkg-dev and file: cpack's .deb computes its dependencies.
+# The test suite also needs Node.js and npm (test oracles), clang (libFuzzer harness replay),
+# man-db (the installed man page), curl (the Action's download), git and pre-commit (the hooks).
+case "${1:-}" in
+--with-packaging) packages+=(dpkg-dev file) ;;
+--with-test-tools) packages+=(dpkg-dev file nodejs npm clang man-db curl git pre-commit) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

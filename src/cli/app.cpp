@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/access.hpp"
+#include "cli/build_info.hpp"
 #include "cli/check.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/simulate.hpp"
@@ -141,6 +142,11 @@ int explain(const std::string& id, std::ostream& out, std::ostream& err) {
   return k_exit_usage;
 }
 
+// "tfkms 0.1.0 (commit 0123456789ab)": the release, and the sources it was built from.
+std::string version_line() {
+  return std::string("tfkms ") + TFKMS_VERSION + " (commit " + std::string(build_commit()) + ")";
+}
+
 int dispatch(int argc, char** argv) {
   CLI::App app{"tfkms finds AWS KMS access mistakes in Terraform plans and CloudFormation templates, by evaluating\n"
                "key policies, IAM policies and grants with AWS's own semantics.",
@@ -150,7 +156,7 @@ int dispatch(int argc, char** argv) {
                          "  tfkms explain TFKMS001\n\n"
                          "Run `tfkms COMMAND --help` for a command's options and examples.\n\n") +
              k_exit_codes_help);
-  app.set_version_flag("--version", std::string("tfkms ") + TFKMS_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
 
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
@@ -226,7 +232,7 @@ int dispatch(int argc, char** argv) {
   if (app.got_subcommand(simulate_cmd)) return run_simulate(std::cin, std::cout, std::cerr);
   if (app.got_subcommand(access_cmd)) return run_access(access_options, std::cout, std::cerr);
   if (app.got_subcommand(diff_cmd)) return run_diff(diff_options, std::cout, std::cerr);
-  if (app.got_subcommand(version_cmd)) std::cout << "tfkms " << TFKMS_VERSION << '\n';
+  if (app.got_subcommand(version_cmd)) std::cout << version_line() << '\n';
   return k_exit_clean;
 }
 

@@ -9,13 +9,19 @@ GITHUB_STEP_SUMMARY pointing at temp files. The real tfkms checks the demo fixtu
 command line, exit-code handling, and that hostile input values are passed literally, never executed.
 """
 import argparse
+import functools
+import hashlib
+import http.server
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
+import threading
 import unittest
 from pathlib import Path
 
@@ -26,6 +32,7 @@ TFKMS: Path
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 INPUT_REF = re.compile(r"^inputs\.([A-Za-z0-9_-]+)$")
 STEP_OUTPUT_REF = re.compile(r"^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$")
+ACTION_REF = "github.action_ref"  # the action's own ref (a tag such as v1.2.3, a branch, a commit)
 
 FAKE_TFKMS = r"""#!/usr/bin/env bash
 # Fake tfkms for the action test: records argv (NUL-separated), writes the requested outputs, prints
@@ -87,7 +94,7 @@ def parse_github_output(path: Path) -> dict:
 class ActionRun:
     """One simulated run of the composite action."""
 
-    def __init__(self, action: dict, inputs: dict, env: dict, workspace: Path, temp: Path):
+    def __init__(self, action: dict, inputs: dict, env: dict, workspace: Path, temp: Path, action_ref: str = ""):
         self.outputs, self.step_outputs, self.summaries, self.stdout = {}, {}, {}, ""
         self.failed_step, self.returncode = None, 0
         declared = action["inputs"]
@@ -102,6 +109,8 @@ class ActionRun:
                     return values[m.group(1)]
                 if m := STEP_OUTPUT_REF.match(expression):
                     return self.step_outputs.get(m.group(1), {}).get(m.group(2), "")
+                if expression == ACTION_REF:
+                    return action_ref
                 raise AssertionError(f"expression not understood by the test: {expression}")
             return EXPRESSION.sub(replace, text)
 
@@ -112,9 +121,10 @@ class ActionRun:
             summary_file.write_text("")
             script = temp / f"script.{step_id}.sh"
             script.write_text(step["run"])
-            step_env = dict(env, GITHUB_OUTPUT=str(output_file), GITHUB_STEP_SUMMARY=str(summary_file),
+            step_env = dict({"RUNNER_OS": "Linux", "RUNNER_ARCH": "X64"}, **env)
+            step_env.update(GITHUB_OUTPUT=str(output_file), GITHUB_STEP_SUMMARY=str(summary_file),
                             GITHUB_ACTION_PATH=str(SOURCE_DIR), GITHUB_WORKSPACE=str(workspace),
-                            RUNNER_TEMP=str(temp), RUNNER_OS="Linux", RUNNER_ARCH="X64")
+                            RUNNER_TEMP=str(temp))
             step_env.update({name: evaluate(value) for name, value in step.get("env", {}).items()})
             completed = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
                                        cwd=workspace, env=step_env, capture_output=True, text=True, timeout=120)
@@ -127,7 +137,9 @@ class ActionRun:
         self.outputs = {name: evaluate(spec["value"]) for name, spec in action["outputs"].items()}
 
 
-class ActionTest(unittest.TestCase):
+class ActionHarness(unittest.TestCase):
+    """A runner for the action's steps, with fakes on PATH, a workspace and a tool cache per test."""
+
     def setUp(self):
         self.action = load_action()
         self.temp_dir = tempfile.TemporaryDirectory(prefix="tfkms-action-")
@@ -143,7 +155,7 @@ class ActionTest(unittest.TestCase):
             "PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8",
             "FAKE_TFKMS_ARGS": str(self.args_file), "FAKE_TFKMS_SARIF": SARIF,
             "FAKE_TFKMS_MARKDOWN": "## tfkms: 3 findings", "FAKE_TFKMS_STDOUT": ANNOTATIONS, "FAKE_TFKMS_EXIT": "0",
-            "FAKE_CMAKE_LOG": str(self.cmake_log),
+            "FAKE_CMAKE_LOG": str(self.cmake_log), "RUNNER_TOOL_CACHE": str(root / "tool-cache"),
         }
 
     def tearDown(self):
@@ -163,6 +175,32 @@ class ActionTest(unittest.TestCase):
     def tfkms_args(self) -> list:
         return self.args_file.read_bytes().decode().split("\0")[:-1]
 
+    def run_install(self, inputs: dict, action_ref: str = "", **env) -> ActionRun:
+        action = dict(self.action, runs=dict(self.action["runs"], steps=self.action["runs"]["steps"][:1]))
+        return ActionRun(action, inputs, dict(self.env, **env), self.workspace, self.temp, action_ref)
+
+    def install_fake_build_tools(self):
+        self.install_fake("cmake", FAKE_CMAKE)
+        self.install_fake("apt-get", "#!/bin/sh\necho \"apt-get $*\" >>\"$FAKE_CMAKE_LOG\"\n")
+
+    def cmake_calls(self) -> list:
+        if not self.cmake_log.exists():
+            return []
+        return [line for line in self.cmake_log.read_text().splitlines() if not line.startswith("apt-get")]
+
+    def source_cache(self) -> Path:
+        """Where a build from these sources is cached: under the git commit, or (sources without
+        .git, as an action is downloaded) a 40-digit content hash."""
+        tool_cache = Path(self.env["RUNNER_TOOL_CACHE"]) / "tfkms"
+        commit = subprocess.run(["git", "-C", SOURCE_DIR, "rev-parse", "HEAD"], capture_output=True, text=True)
+        if commit.returncode == 0:
+            return tool_cache / f"source-{commit.stdout.strip()}" / "x64"
+        (folder,) = tool_cache.glob("source-*/x64")
+        self.assertRegex(folder.parent.name, r"^source-[0-9a-f]{40}$")
+        return folder
+
+
+class ActionTest(ActionHarness):
     # --- lint -------------------------------------------------------------------------------------
 
     def test_inputs_reach_scripts_only_through_env(self):
@@ -175,7 +213,8 @@ class ActionTest(unittest.TestCase):
             self.assertNotIn("uses", step, "a nested action would need a SHA pin")
             for value in step.get("env", {}).values():
                 for expression in EXPRESSION.findall(value):
-                    self.assertTrue(INPUT_REF.match(expression) or STEP_OUTPUT_REF.match(expression), expression)
+                    self.assertTrue(INPUT_REF.match(expression) or STEP_OUTPUT_REF.match(expression)
+                                    or expression == ACTION_REF, expression)
                     if m := INPUT_REF.match(expression):
                         used.add(m.group(1))
             script = re.fullmatch(r'"\$GITHUB_ACTION_PATH/(action/[a-z_]+\.sh)"', step["run"].strip())
@@ -323,37 +362,157 @@ class ActionTest(unittest.TestCase):
         self.assertEqual(run.outputs["exit-code"], "2")
         self.assertEqual(list(m.iterdir()), [])
 
-    # --- finding or building tfkms ----------------------------------------------------------------
-
-    def run_install(self, inputs: dict) -> ActionRun:
-        action = dict(self.action, runs=dict(self.action["runs"], steps=self.action["runs"]["steps"][:1]))
-        return ActionRun(action, inputs, self.env, self.workspace, self.temp)
+    # --- finding, downloading or building tfkms --------------------------------------------------
 
     def test_auto_uses_tfkms_from_path(self):
         fake = self.install_fake("tfkms", FAKE_TFKMS)
-        run = self.run_install({})
+        run = self.run_install({}, action_ref="v1.2.3")
         self.assertIsNone(run.failed_step)
         self.assertEqual(run.step_outputs["install"]["bin"], str(fake))
         self.assertFalse(self.cmake_log.exists())
 
-    def test_source_builds_from_the_action_checkout(self):
+    def test_source_builds_from_the_action_checkout_once_per_commit(self):
         self.install_fake("tfkms", FAKE_TFKMS)
-        self.install_fake("cmake", FAKE_CMAKE)
-        self.install_fake("apt-get", "#!/bin/sh\necho \"apt-get $*\" >>\"$FAKE_CMAKE_LOG\"\n")
-        run = self.run_install({"build": "source"})
+        self.install_fake_build_tools()
+        run = self.run_install({"build": "source"}, action_ref="v1.2.3")
         self.assertIsNone(run.failed_step, run.stdout)
         build_dir = self.temp / "tfkms-build"
-        self.assertEqual(run.step_outputs["install"]["bin"], str(build_dir / "tfkms"))
-        calls = [line for line in self.cmake_log.read_text().splitlines() if not line.startswith("apt-get")]
-        self.assertEqual(calls, [
+        cached = self.source_cache() / "bin/tfkms"
+        self.assertEqual(run.step_outputs["install"]["bin"], str(cached))
+        self.assertEqual(subprocess.run([cached], capture_output=True, text=True).stdout, "built tfkms\n")
+        self.assertEqual(self.cmake_calls(), [
             f"-S {SOURCE_DIR} -B {build_dir} -DCMAKE_BUILD_TYPE=Release -DTFKMS_TESTS=OFF",
             f"--build {build_dir} --target tfkms -j {os.cpu_count()}"])
+        # The same sources again: the tool cache has them, nothing is built.
+        self.cmake_log.unlink()
+        again = self.run_install({"build": "source"})
+        self.assertEqual(again.step_outputs["install"]["bin"], str(cached))
+        self.assertEqual(self.cmake_calls(), [])
 
     def test_unknown_build_mode_is_rejected(self):
         run = self.run_install({"build": f"sometimes; touch {self.markers}/build"})
         self.assertEqual((run.failed_step, run.returncode), ("install", 2))
         self.assertIn("::error title=tfkms::input build must be auto or source, not: sometimes; touch", run.stdout)
         self.assertEqual(list(self.markers.iterdir()), [])
+
+    def test_runner_os_without_a_release_is_told_what_to_do(self):
+        for runner_os in ("macOS", "Windows"):
+            run = self.run_install({}, action_ref="v1.2.3", RUNNER_OS=runner_os)
+            self.assertEqual((run.failed_step, run.returncode), ("install", 2))
+            self.assertIn(f"::error title=tfkms::tfkms is released for Linux x86_64 and arm64 only; on this "
+                          f"{runner_os} runner put a tfkms on PATH", run.stdout)
+
+
+class FakeRelease:
+    """Releases served from a loopback HTTP server, laid out as GitHub serves release assets:
+    /v<version>/<file>. Records every requested path."""
+
+    def __init__(self, root: Path):
+        self.root, self.requests = root, []
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outer.requests.append(self.path)
+                super().do_GET()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def publish(self, version: str, machine: str, program: str, sums_override: str = None) -> str:
+        """Writes release v<version>: the portable tarball layout with `program` as bin/tfkms, and SHA256SUMS."""
+        folder = self.root / f"v{version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"tfkms-{version}-linux-{machine}.tar.gz"
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tarball:
+            data = program.encode()
+            info = tarfile.TarInfo(f"tfkms-{version}-linux-{machine}/bin/tfkms")
+            info.size, info.mode = len(data), 0o755
+            tarball.addfile(info, io.BytesIO(data))
+        (folder / name).write_bytes(buffer.getvalue())
+        digest = sums_override or hashlib.sha256(buffer.getvalue()).hexdigest()
+        (folder / "SHA256SUMS").write_text(f"{digest}  {name}\n{'0' * 64}  tfkms_{version}_amd64.deb\n")
+        return name
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ActionDownloadTest(ActionHarness):
+    """`build: auto` without a tfkms on PATH: the release of the action's ref, from a fake release server."""
+
+    def setUp(self):
+        super().setUp()
+        self.release = FakeRelease(Path(self.temp_dir.name) / "releases")
+        self.env["TFKMS_RELEASES_URL"] = self.release.url
+        self.tool_cache = Path(self.env["RUNNER_TOOL_CACHE"]) / "tfkms"
+
+    def tearDown(self):
+        self.release.close()
+        super().tearDown()
+
+    def test_download_checks_the_sum_and_caches(self):
+        name = self.release.publish("1.2.3", "x86_64", "#!/bin/sh\necho released tfkms 1.2.3\n")
+        run = self.run_install({}, action_ref="v1.2.3")
+        self.assertIsNone(run.failed_step, run.stdout)
+        cached = self.tool_cache / "1.2.3/x64/bin/tfkms"
+        self.assertEqual(run.step_outputs["install"]["bin"], str(cached))
+        self.assertEqual(subprocess.run([cached], capture_output=True, text=True).stdout, "released tfkms 1.2.3\n")
+        self.assertTrue((self.tool_cache / "1.2.3/x64.complete").exists())
+        self.assertEqual(self.release.requests, ["/v1.2.3/SHA256SUMS", f"/v1.2.3/{name}"])
+        self.assertEqual(self.cmake_calls(), [])
+        # A second job on this runner: the tool cache answers, nothing is downloaded.
+        again = self.run_install({}, action_ref="v1.2.3")
+        self.assertEqual(again.step_outputs["install"]["bin"], str(cached))
+        self.assertIn("tfkms: 1.2.3 from the tool cache", again.stdout)
+        self.assertEqual(len(self.release.requests), 2)
+
+    def test_arm64_runner_gets_the_aarch64_tarball(self):
+        name = self.release.publish("1.2.3", "aarch64", "#!/bin/sh\necho arm\n")
+        run = self.run_install({}, action_ref="v1.2.3", RUNNER_ARCH="ARM64")
+        self.assertIsNone(run.failed_step, run.stdout)
+        self.assertEqual(run.step_outputs["install"]["bin"], str(self.tool_cache / "1.2.3/arm64/bin/tfkms"))
+        self.assertIn(f"/v1.2.3/{name}", self.release.requests)
+
+    def test_checksum_mismatch_fails_clearly_and_caches_nothing(self):
+        name = self.release.publish("1.2.3", "x86_64", "#!/bin/sh\necho tampered\n", sums_override="ab" * 32)
+        self.install_fake_build_tools()
+        run = self.run_install({}, action_ref="v1.2.3")
+        self.assertEqual((run.failed_step, run.returncode), ("install", 2))
+        self.assertIn(f"::error title=tfkms::SHA-256 mismatch for {name} of release v1.2.3: SHA256SUMS says "
+                      f"{'ab' * 32}, the download is ", run.stdout)
+        self.assertFalse(self.tool_cache.exists() and any(self.tool_cache.rglob("tfkms")))
+        self.assertEqual(self.cmake_calls(), [], "a bad download is an error, never a reason to build")
+
+    def test_sums_without_the_tarball_fail(self):
+        folder = self.release.root / "v1.2.3"
+        self.release.publish("1.2.3", "x86_64", "#!/bin/sh\n")
+        (folder / "SHA256SUMS").write_text(f"{'0' * 64}  something-else.tar.gz\n")
+        run = self.run_install({}, action_ref="v1.2.3")
+        self.assertEqual((run.failed_step, run.returncode), ("install", 2))
+        self.assertIn("::error title=tfkms::the SHA256SUMS of release v1.2.3 lists no tfkms-1.2.3-linux-x86_64.tar.gz",
+                      run.stdout)
+
+    def test_no_release_for_the_ref_falls_back_to_a_cached_build(self):
+        self.install_fake_build_tools()
+        for ref in ("v9.9.9", "main"):  # a tag the server does not have, and a branch
+            with self.subTest(ref=ref):
+                shutil.rmtree(self.tool_cache, ignore_errors=True)
+                self.cmake_log.unlink(missing_ok=True)
+                run = self.run_install({}, action_ref=ref)
+                self.assertIsNone(run.failed_step, run.stdout)
+                self.assertEqual(run.step_outputs["install"]["bin"], str(self.source_cache() / "bin/tfkms"))
+                self.assertEqual(len(self.cmake_calls()), 2)
+                if ref == "v9.9.9":
+                    self.assertIn("tfkms: no release download for v9.9.9 on x86_64; building from source", run.stdout)
+        self.assertEqual(self.release.requests, ["/v9.9.9/SHA256SUMS"])
 
 
 if __name__ == "__main__":

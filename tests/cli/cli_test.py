@@ -139,7 +139,11 @@ class Commands(unittest.TestCase):
         for args in (["--version"], ["version"]):
             result = run(*args)
             self.assertEqual(result.returncode, 0)
-            self.assertRegex(result.stdout, r"^tfkms \d+\.\d+\.\d+")
+            # The release and the commit it was built from (a short hash, or "unknown" outside git).
+            self.assertRegex(result.stdout, r"^tfkms \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n$")
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+        if head.returncode == 0:
+            self.assertIn(head.stdout.strip(), run("version").stdout)
 
     def test_help_teaches(self):
         for args in (["--help"], ["check", "--help"], ["simulate", "--help"], ["explain", "--help"], ["rules", "--help"]):

@@ -19,3 +19,15 @@ set_tests_properties(repository PROPERTIES LABELS "integration;sanitize")
 add_test(NAME documented_examples COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/examples_test.py
          $<TARGET_FILE:tfkms> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(documented_examples PROPERTIES LABELS "integration")
+# `tfkms version` names the commit; sources that are no git checkout (a release's source tarball)
+# say "unknown", and a packager's -DTFKMS_COMMIT wins.
+foreach(case "unknown;" "0123456789ab;0123456789ab")
+  list(GET case 0 expected)
+  list(GET case 1 given)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/build_commit_${expected}.cpp)
+  add_test(NAME build_commit_${expected}
+           COMMAND sh -c "\"$0\" -DGIT=git -DSOURCE_DIR=/ -DCOMMIT=$1 -DOUT=$2 -P $3 && cat $2"
+                   ${CMAKE_COMMAND} "${given}" ${out} ${CMAKE_SOURCE_DIR}/cmake/BuildCommit.cmake)
+  set_tests_properties(build_commit_${expected} PROPERTIES LABELS "integration"
+                       PASS_REGULAR_EXPRESSION "return \"${expected}\";")
+endforeach()

@@ -6,7 +6,6 @@
 
 #include "loaders/loaders.hpp"
 #include "model/value.hpp"
-#include "shared_dir.hpp"
 #include "temp_file.hpp"
 
 namespace {
@@ -291,9 +290,8 @@ TEST_CASE("plan: an AWS managed key looked up by a data source, and a queue poli
 
 TEST_CASE("plan: a store policy finds its store, or says the store is defined elsewhere", "[loaders][terraform]") {
   SECTION("Terraform 0.12 records the reference without its attribute: the policy still finds the bucket") {
-    const Graph graph = load((tfkms::testing::shared_dir() / "corpus/terraform-plans/policy-engine/"
-                                                             "pkg__input__golden_test__tfplan__example-01__plan.json")
-                                 .string());
+    const Graph graph = load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/real/terraform/policy-engine/"
+                                                             "pkg__input__golden_test__tfplan__example-01__plan.json");
     REQUIRE(graph.data_stores.size() == 1);
     CHECK(graph.data_stores[0].source.address == "aws_s3_bucket.example");
     CHECK(graph.data_stores[0].resource_policy_address == "aws_s3_bucket_policy.example");

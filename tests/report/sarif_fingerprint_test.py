@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SARIF partialFingerprints stay the same when lines move (issue 8): GitHub code scanning matches alerts
+"""SARIF partialFingerprints stay the same when lines move: GitHub code scanning matches alerts
 across commits by fingerprint, so an alert must not reappear because a blank line was added above it.
 
 Each case copies a fixture to a temporary folder, runs `tfkms check --format sarif`, inserts one blank

@@ -15,7 +15,7 @@ add_test(NAME sarif_multitool
 set_tests_properties(sarif_multitool PROPERTIES LABELS "oracle" TIMEOUT 900)
 
 # Fingerprints stay when lines move: a blank line above a resource, in a .tf behind a plan and in YAML
-# and JSON templates, keeps every SARIF partialFingerprint (issue 8).
+# and JSON templates, keeps every SARIF partialFingerprint.
 add_test(NAME sarif_fingerprints COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/sarif_fingerprint_test.py
          $<TARGET_FILE:tfkms> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(sarif_fingerprints PROPERTIES LABELS "integration;sanitize")
