@@ -66,7 +66,8 @@ class PublishScripts(unittest.TestCase):
                                  "--password-stdin"])
         # The token arrives on standard input, never on the command line.
         self.assertEqual(Path(f"{self.record}.stdin").read_text(), "secret-token\n")
-        self.assertEqual(build, ["docker", "buildx", "build", "--platform", "linux/amd64,linux/arm64",
+        self.assertEqual(build, ["docker", "buildx", "build",
+                                 "--platform", "linux/amd64,linux/arm64",
                                  "--build-arg", "TFKMS_COMMIT=0123abc",
                                  "--label", "org.opencontainers.image.version=1.2.3",
                                  "--tag", "ghcr.io/tfkms/tfkms:1.2.3",
@@ -109,7 +110,7 @@ class PublishScripts(unittest.TestCase):
                              ("publish-image.sh", ["ghcr.io/tfkms/tfkms"]),
                              ("publish-release.sh", ["1.2.3", self.dist]),
                              ("publish-release.sh", ["v1.2.3", self.bin]),    # no SHA256SUMS
-                             ("publish-release.sh", ["v99.0.0", self.dist])]:  # not in the changelog
+                             ("publish-release.sh", ["v99.0.0", self.dist])]:  # no changelog
             with self.subTest(script=script, args=args):
                 result = self.run_script(SOURCE_DIR / "tools" / script, *args)
                 self.assertEqual(result.returncode, 2, result.stderr)
