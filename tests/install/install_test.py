@@ -55,9 +55,11 @@ class CmakeInstall(unittest.TestCase, InstalledTfkms):
             self.check_runs_on_demo(prefix / "bin/tfkms")
             self.check_docs(prefix / "share/doc/tfkms")
             # `man tfkms` finds the page through MANPATH and renders the commands from --help.
-            found = run("man", "-w", "tfkms", env={"MANPATH": str(prefix / "share/man"), "PATH": "/usr/bin:/bin"})
-            self.assertEqual(found.stdout.strip(), str(prefix / "share/man/man1/tfkms.1"), found.stderr)
-            page = run("man", "-P", "cat", "-l", prefix / "share/man/man1/tfkms.1").stdout
+            man_page = prefix / "share/man/man1/tfkms.1"
+            found = run("man", "-w", "tfkms",
+                        env={"MANPATH": str(prefix / "share/man"), "PATH": "/usr/bin:/bin"})
+            self.assertEqual(found.stdout.strip(), str(man_page), found.stderr)
+            page = run("man", "-P", "cat", "-l", man_page).stdout
             for text in ("check", "explain", "EXIT STATUS", "/usr/share/doc/tfkms/rules/"):
                 self.assertIn(text, page)
 
@@ -83,7 +85,8 @@ class Packages(unittest.TestCase, InstalledTfkms):
         arch = run("dpkg", "--print-architecture").stdout.strip()
         self.assertEqual(deb.name, f"tfkms_{project_version()}_{arch}.deb")
         fields = {name: run("dpkg-deb", "-f", deb, name).stdout.strip()
-                  for name in ("Package", "Version", "Architecture", "Depends", "Homepage", "Description", "Maintainer")}
+                  for name in ("Package", "Version", "Architecture", "Depends", "Homepage",
+                               "Description", "Maintainer")}
         self.assertEqual(fields["Package"], "tfkms")
         self.assertEqual(fields["Version"], project_version())
         self.assertEqual(fields["Architecture"], arch)
@@ -92,14 +95,15 @@ class Packages(unittest.TestCase, InstalledTfkms):
         self.assertTrue(fields["Maintainer"])
         # Computed by dpkg-shlibdeps from what the binary links, with minimum versions.
         depends = fields["Depends"]
-        for package in ("libc6", "libstdc++6", "libyaml-cpp0.7", "libsimdjson14", "libmimalloc2.0", "zlib1g"):
+        for package in ("libc6", "libstdc++6", "libyaml-cpp0.7", "libsimdjson14", "libmimalloc2.0",
+                        "zlib1g"):
             self.assertRegex(depends, rf"(^|, ){re.escape(package)} \(>= [^)]+\)", depends)
 
     def test_deb_contents_and_installed_program(self):
         deb = self.debs[0]
         listing = run("dpkg-deb", "-c", deb).stdout
-        for path in ("./usr/bin/tfkms", "./usr/share/man/man1/tfkms.1", "./usr/share/doc/tfkms/copyright",
-                     "./usr/share/doc/tfkms/rules/TFKMS001.md"):
+        for path in ("./usr/bin/tfkms", "./usr/share/man/man1/tfkms.1",
+                     "./usr/share/doc/tfkms/copyright", "./usr/share/doc/tfkms/rules/TFKMS001.md"):
             self.assertRegex(listing, rf" {re.escape(path)}\n", path)
         with tempfile.TemporaryDirectory() as root:
             self.assertEqual(run("dpkg-deb", "-x", deb, root).returncode, 0)

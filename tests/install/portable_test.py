@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The portable release tarball (tools/build-portable.sh, cmake/Portable.cmake) needs nothing from the
-machine but glibc 2.35: its tfkms links only glibc's libraries and the mimalloc shipped beside it
-(found through the $ORIGIN run path), no symbol of it or of what it ships needs a GLIBC_ version
-above 2.35, and, unpacked by tools/unpack-release.sh, it checks the demo plan with an empty
-environment.
+"""The portable release tarball (tools/build-portable.sh, cmake/Portable.cmake) needs nothing from
+the machine but glibc 2.35: its tfkms links only glibc's libraries and the mimalloc shipped beside
+it (found through the $ORIGIN run path), no symbol of it or of what it ships needs a GLIBC_
+version above 2.35, and, unpacked by tools/unpack-release.sh, it checks the demo plan with an
+empty environment.
 
 usage: portable_test.py --source-dir DIR --build-dir DIR
 """
@@ -30,7 +30,8 @@ def run(*command, **kwargs) -> subprocess.CompletedProcess:
 def glibc_versions(path: Path) -> set:
     """The GLIBC_x.y versions the dynamic symbols of `path` require."""
     symbols = run("objdump", "-T", path).stdout
-    return {tuple(int(part) for part in version.split(".")) for version in re.findall(r"GLIBC_(\d+\.\d+(?:\.\d+)?)", symbols)}
+    versions = re.findall(r"GLIBC_(\d+\.\d+(?:\.\d+)?)", symbols)
+    return {tuple(int(part) for part in version.split(".")) for version in versions}
 
 
 def dynamic_section(path: Path) -> str:
@@ -61,8 +62,8 @@ class PortableTarball(unittest.TestCase):
         self.assertRegex(self.tarball.name, rf"^tfkms-\d+\.\d+\.\d+-linux-{machine}\.tar\.gz$")
         with tarfile.open(self.tarball) as tarball:
             names = {name.split("/", 1)[1] for name in tarball.getnames() if "/" in name}
-        for path in ("bin/tfkms", "lib/libmimalloc.so.2", "share/man/man1/tfkms.1", "share/doc/tfkms/LICENSE",
-                     "share/doc/tfkms/rules/TFKMS001.md"):
+        for path in ("bin/tfkms", "lib/libmimalloc.so.2", "share/man/man1/tfkms.1",
+                     "share/doc/tfkms/LICENSE", "share/doc/tfkms/rules/TFKMS001.md"):
             self.assertIn(path, names)
 
     def test_needs_only_glibc_and_what_it_ships(self):
@@ -70,8 +71,8 @@ class PortableTarball(unittest.TestCase):
         needed = set(re.findall(r"NEEDED\s+(\S+)", section))
         shipped = {path.name for path in (self.prefix / "lib").iterdir()}
         self.assertEqual(shipped, {"libmimalloc.so.2"})
-        self.assertEqual(needed - GLIBC_LIBRARIES - {name for name in needed if DYNAMIC_LOADERS.match(name)},
-                         shipped, section)
+        loaders = {name for name in needed if DYNAMIC_LOADERS.match(name)}
+        self.assertEqual(needed - GLIBC_LIBRARIES - loaders, shipped, section)
         self.assertRegex(section, r"(RUNPATH|RPATH)\s+\$ORIGIN/\.\./lib\n")
         # ldd resolves every library to glibc's or to the one beside the binary.
         for line in run("ldd", self.tfkms).stdout.splitlines():
@@ -87,7 +88,8 @@ class PortableTarball(unittest.TestCase):
         for path in [self.tfkms, *(self.prefix / "lib").iterdir()]:
             versions = glibc_versions(path)
             self.assertTrue(versions, path)
-            self.assertLessEqual(max(versions), GLIBC_FLOOR, f"{path} needs GLIBC_{'.'.join(map(str, max(versions)))}")
+            newest = ".".join(map(str, max(versions)))
+            self.assertLessEqual(max(versions), GLIBC_FLOOR, f"{path} needs GLIBC_{newest}")
 
     def test_checks_the_demo_with_an_empty_environment(self):
         result = run(self.tfkms, "check", SOURCE_DIR / "fixtures/demo/plan.json", env={})

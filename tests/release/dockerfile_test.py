@@ -47,7 +47,8 @@ class Dockerfile(unittest.TestCase):
         self.build, self.runtime = stages(self.text)
 
     def test_known_instructions_only(self):
-        known = {"FROM", "ARG", "WORKDIR", "COPY", "RUN", "LABEL", "USER", "ENTRYPOINT", "CMD", "ENV"}
+        known = {"FROM", "ARG", "WORKDIR", "COPY", "RUN", "LABEL", "USER", "ENTRYPOINT", "CMD",
+                 "ENV"}
         for keyword, _ in instructions(self.text):
             self.assertIn(keyword, known)
 
@@ -57,7 +58,8 @@ class Dockerfile(unittest.TestCase):
         self.assertEqual(len(runs), 1)
         commands = [command.strip() for command in runs[0].split("&&")]
         self.assertEqual([command.split()[0] for command in commands],
-                         ["tools/install-deps.sh", "tools/build-portable.sh", "tools/unpack-release.sh"])
+                         ["tools/install-deps.sh", "tools/build-portable.sh",
+                          "tools/unpack-release.sh"])
         for command in commands:
             self.assertNotRegex(command, r"[;|`$<>]", command)
             script = command.split()[0]

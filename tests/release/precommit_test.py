@@ -36,8 +36,9 @@ class PreCommitHooks(unittest.TestCase):
         self.repo, self.bin = root / "repo", root / "bin"
         self.bin.mkdir()
         (self.bin / "tfkms").symlink_to(TFKMS)
-        self.env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}", PRE_COMMIT_HOME=str(root / "cache"),
-                        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+        self.env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}",
+                        PRE_COMMIT_HOME=str(root / "cache"), GIT_AUTHOR_NAME="t",
+                        GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
                         GIT_COMMITTER_EMAIL="t@example.com")
 
     def tearDown(self):
@@ -52,19 +53,22 @@ class PreCommitHooks(unittest.TestCase):
         subprocess.run(["git", "add", "."], cwd=self.repo, check=True, env=self.env)
 
     def try_repo(self, hook_id: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["pre-commit", "try-repo", str(SOURCE_DIR), hook_id, "--all-files", "--verbose"],
-                              cwd=self.repo, capture_output=True, text=True, env=self.env, timeout=300)
+        command = ["pre-commit", "try-repo", str(SOURCE_DIR), hook_id, "--all-files", "--verbose"]
+        return subprocess.run(command, cwd=self.repo, capture_output=True, text=True, env=self.env,
+                              timeout=300)
 
     def test_manifest_is_valid(self):
-        result = subprocess.run(["pre-commit", "validate-manifest", str(SOURCE_DIR / ".pre-commit-hooks.yaml")],
+        manifest = SOURCE_DIR / ".pre-commit-hooks.yaml"
+        result = subprocess.run(["pre-commit", "validate-manifest", str(manifest)],
                                 capture_output=True, text=True, env=self.env)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(set(hooks()), {"tfkms", "tfkms-docker"})
 
     def test_system_hook_checks_plans_and_templates_and_fails_on_findings(self):
+        template = "fixtures/TFKMS004/positive/any_principal_without_condition.cfn.yaml"
         self.make_repo({"infra/plan.json": "fixtures/demo/plan.json",
-                        "stacks/keys.cfn.yaml": "fixtures/TFKMS004/positive/any_principal_without_condition.cfn.yaml",
-                        "package.json": "fixtures/demo/plan.json",  # a JSON file that is no plan: not matched
+                        "stacks/keys.cfn.yaml": template,
+                        "package.json": "fixtures/demo/plan.json",  # not named like a plan
                         ".github/ci.yaml": "action.yml"})
         result = self.try_repo("tfkms")
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
@@ -73,8 +77,8 @@ class PreCommitHooks(unittest.TestCase):
         self.assertIn("TFKMS004", result.stdout)  # the template
 
     def test_system_hook_passes_a_clean_template_and_skips_other_files(self):
-        self.make_repo({"ok.cfn.yaml": "fixtures/TFKMS004/negative/" + sorted(
-            path.name for path in (SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*.cfn.yaml"))[0]})
+        negative = sorted((SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*.cfn.yaml"))[0]
+        self.make_repo({"ok.cfn.yaml": negative.relative_to(SOURCE_DIR)})
         self.assertEqual(self.try_repo("tfkms").returncode, 0)
         shutil.rmtree(self.repo)
         self.make_repo({"notes/data.json": "fixtures/demo/plan.json"})
@@ -94,7 +98,8 @@ class PreCommitHooks(unittest.TestCase):
         self.assertEqual(image, "ghcr.io/tfkms/tfkms:latest")
         self.assertEqual(docker["files"], system["files"])
         files = re.compile(system["files"])
-        for name in ("plan.json", "infra/tfplan.json", "prod-plan.json", "stack.template", "keys.cfn.yml"):
+        for name in ("plan.json", "infra/tfplan.json", "prod-plan.json", "stack.template",
+                     "keys.cfn.yml"):
             self.assertTrue(files.search(name), name)
         for name in ("package.json", "explained.json", ".github/workflows/ci.yml", "values.yaml"):
             self.assertFalse(files.search(name), name)
@@ -107,7 +112,8 @@ def main():
     parser.add_argument("--tfkms", required=True, type=Path)
     parser.add_argument("--yaml-to-json", required=True)
     args, rest = parser.parse_known_args()
-    SOURCE_DIR, TFKMS, YAML_TO_JSON = args.source_dir.resolve(), args.tfkms.resolve(), args.yaml_to_json
+    SOURCE_DIR, TFKMS = args.source_dir.resolve(), args.tfkms.resolve()
+    YAML_TO_JSON = args.yaml_to_json
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

@@ -36,10 +36,13 @@ class PublishScripts(unittest.TestCase):
             (self.bin / name).chmod(0o755)
         self.dist = root / "dist"
         self.dist.mkdir()
-        for name in ("tfkms-1.2.3-linux-x86_64.tar.gz", "tfkms-1.2.3-linux-aarch64.tar.gz", "tfkms_1.2.3_amd64.deb"):
+        for name in ("tfkms-1.2.3-linux-x86_64.tar.gz", "tfkms-1.2.3-linux-aarch64.tar.gz",
+                     "tfkms_1.2.3_amd64.deb"):
             (self.dist / name).write_bytes(name.encode())
-        subprocess.run([SOURCE_DIR / "tools/checksums.sh", self.dist], check=True, capture_output=True)
-        self.env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}", RECORD=str(self.record))
+        subprocess.run([SOURCE_DIR / "tools/checksums.sh", self.dist], check=True,
+                       capture_output=True)
+        self.env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}",
+                        RECORD=str(self.record))
 
     def tearDown(self):
         self.temp.cleanup()
@@ -54,21 +57,32 @@ class PublishScripts(unittest.TestCase):
         return [call.split("\0")[:-1] for call in self.record.read_text().split("\x1e") if call]
 
     def test_image_for_both_machines_under_version_and_latest(self):
-        result = self.run_script(SOURCE_DIR / "tools/publish-image.sh", "ghcr.io/Tfkms/tfkms", "v1.2.3",
-                                 REGISTRY_TOKEN="secret-token", GITHUB_ACTOR="bot", GITHUB_SHA="0123abc")
+        result = self.run_script(SOURCE_DIR / "tools/publish-image.sh", "ghcr.io/Tfkms/tfkms",
+                                 "v1.2.3", REGISTRY_TOKEN="secret-token", GITHUB_ACTOR="bot",
+                                 GITHUB_SHA="0123abc")
         self.assertEqual(result.returncode, 0, result.stderr)
         login, build = self.calls()
-        self.assertEqual(login, ["docker", "login", "ghcr.io", "--username", "bot", "--password-stdin"])
-        self.assertEqual(Path(f"{self.record}.stdin").read_text(), "secret-token\n")  # never on the command line
-        self.assertEqual(build, ["docker", "buildx", "build", "--platform", "linux/amd64,linux/arm64",
+        self.assertEqual(login, ["docker", "login", "ghcr.io", "--username", "bot",
+                                 "--password-stdin"])
+        # The token arrives on standard input, never on the command line.
+        self.assertEqual(Path(f"{self.record}.stdin").read_text(), "secret-token\n")
+        self.assertEqual(build, ["docker", "buildx", "build",
+                                 "--platform", "linux/amd64,linux/arm64",
                                  "--build-arg", "TFKMS_COMMIT=0123abc",
                                  "--label", "org.opencontainers.image.version=1.2.3",
-                                 "--tag", "ghcr.io/tfkms/tfkms:1.2.3", "--tag", "ghcr.io/tfkms/tfkms:latest",
+                                 "--tag", "ghcr.io/tfkms/tfkms:1.2.3",
+                                 "--tag", "ghcr.io/tfkms/tfkms:latest",
                                  "--push", "."])
+
+    def released_version(self) -> str:
+        """The newest version with a section of its own in CHANGELOG.md."""
+        changelog = (SOURCE_DIR / "CHANGELOG.md").read_text()
+        return next(line[3:] for line in changelog.splitlines()
+                    if line.startswith("## ") and line[3:4].isdigit())
 
     def test_release_with_every_file_and_the_changelog_notes(self):
         changelog = (SOURCE_DIR / "CHANGELOG.md").read_text()
-        version = next(line[3:] for line in changelog.splitlines() if line.startswith("## ") and line[3:4].isdigit())
+        version = self.released_version()
         result = self.run_script(SOURCE_DIR / "tools/publish-release.sh", f"v{version}", self.dist)
         self.assertEqual(result.returncode, 0, result.stderr)
         view, create = self.calls()
@@ -83,9 +97,9 @@ class PublishScripts(unittest.TestCase):
         self.assertIn(options[4].strip().splitlines()[0], changelog)
 
     def test_existing_release_gets_the_files_again(self):
-        changelog = (SOURCE_DIR / "CHANGELOG.md").read_text()
-        version = next(line[3:] for line in changelog.splitlines() if line.startswith("## ") and line[3:4].isdigit())
-        result = self.run_script(SOURCE_DIR / "tools/publish-release.sh", f"v{version}", self.dist, FAKE_RELEASE_EXISTS="0")
+        version = self.released_version()
+        result = self.run_script(SOURCE_DIR / "tools/publish-release.sh", f"v{version}", self.dist,
+                                 FAKE_RELEASE_EXISTS="0")
         self.assertEqual(result.returncode, 0, result.stderr)
         upload = self.calls()[1]
         self.assertEqual(upload[:4], ["gh", "release", "upload", f"v{version}"])
@@ -95,8 +109,8 @@ class PublishScripts(unittest.TestCase):
         for script, args in [("publish-image.sh", ["ghcr.io/tfkms/tfkms", "main"]),
                              ("publish-image.sh", ["ghcr.io/tfkms/tfkms"]),
                              ("publish-release.sh", ["1.2.3", self.dist]),
-                             ("publish-release.sh", ["v1.2.3", self.bin]),      # no SHA256SUMS there
-                             ("publish-release.sh", ["v99.0.0", self.dist])]:   # no changelog section
+                             ("publish-release.sh", ["v1.2.3", self.bin]),    # no SHA256SUMS
+                             ("publish-release.sh", ["v99.0.0", self.dist])]:  # no changelog
             with self.subTest(script=script, args=args):
                 result = self.run_script(SOURCE_DIR / "tools" / script, *args)
                 self.assertEqual(result.returncode, 2, result.stderr)
