@@ -241,6 +241,7 @@ private:
     } else if (kind == PolicyKind::resource_control_policy) {
       check_control_policy_principal(statement, *statement.principal, at);
     }
+    if (kind == PolicyKind::resource_control_policy) check_control_policy_effect(statement, json, at);
     if (statement.principal && statement.principal->negated && statement.effect_known &&
         statement.effect == Effect::allow) {
       // NotPrincipal "must be used with "Effect":"Deny"" [IAM-NOTPRINCIPAL], kms-reference §3.6.
@@ -265,6 +266,20 @@ private:
     for (const PrincipalEntry& entry : principal.entries) {
       if (entry.form != PrincipalForm::any && entry.form != PrincipalForm::unknown) {
         fail_statement(statement, at.child("Principal"), "a resource control policy accepts only \"Principal\": \"*\"");
+        return;
+      }
+    }
+  }
+
+  // "The effect of Allow is only supported for the RCPFullAWSAccess policy", which AWS attaches
+  // itself, and an RCP's Action names a service: "*" alone is refused [ORG-RCP] (RCP syntax).
+  void check_control_policy_effect(Statement& statement, const nlohmann::json& json, const Location& at) {
+    if (statement.effect_known && statement.effect == Effect::allow)
+      fail_statement(statement, at.child("Effect"), "a resource control policy accepts only Effect \"Deny\"");
+    for (const PatternEntry& entry : statement.actions.entries) {
+      if (entry.value.known() && entry.value.text == "*") {
+        fail_statement(statement, at.child(json.contains("NotAction") ? "NotAction" : "Action"),
+                       "a resource control policy cannot use \"*\" as an action");
         return;
       }
     }

@@ -23,6 +23,9 @@ struct PrincipalMatch {
   /// Part of `direct` that names the caller's own ARN (user, session, federated user): within an
   /// account a permissions boundary or session policy does not limit it [IAM-EVAL].
   Tri exact = Tri::no;
+  /// Part of `direct` through "*": not limited by a boundary, limited by a session policy, which
+  /// only a statement naming the session ARN escapes [IAM-SESSION].
+  Tri any = Tri::no;
 };
 
 // Role ARN entries match the role and every session of it (same partition and account, role name
@@ -51,8 +54,9 @@ PrincipalMatch match_entry(const detail::CompiledPrincipal& entry, const Prepare
   switch (entry.form) {
   case PrincipalForm::any:
     // "*" matches every principal, service principals included ([OPEN] §9.8, IAM examples exempt
-    // them explicitly with aws:PrincipalIsAWSService).
-    return {Tri::yes, Tri::no};
+    // them explicitly with aws:PrincipalIsAWSService). It names the caller itself, so a boundary
+    // does not limit it (the reading that finds more access: docs/evaluation-chain.md).
+    return {Tri::yes, Tri::no, Tri::no, Tri::yes};
   case PrincipalForm::account:
     if (service_caller || entry.account != request.caller_account) return {};
     // The account principal "represents the account and its administrators, including the account
@@ -64,7 +68,7 @@ PrincipalMatch match_entry(const detail::CompiledPrincipal& entry, const Prepare
   case PrincipalForm::assumed_role:
   case PrincipalForm::federated_user: {
     const Tri same = tri(!service_caller && entry.text == request.principal);
-    return {same, Tri::no, same};
+    return {same, Tri::no, same, Tri::no};
   }
   case PrincipalForm::role: return {tri(role_matches(entry.text, entry.role_name_lower, request)), Tri::no};
   case PrincipalForm::service: return {tri(service_caller && entry.text == request.principal), Tri::no};
@@ -81,6 +85,7 @@ PrincipalMatch match_principals(const detail::CompiledStatement& statement, cons
     result.direct = tri_or(result.direct, one.direct);
     result.account = tri_or(result.account, one.account);
     result.exact = tri_or(result.exact, one.exact);
+    result.any = tri_or(result.any, one.any);
   }
   return result;
 }
@@ -174,12 +179,14 @@ struct Tally {
   Tri deny = Tri::no;
   Tri key_direct = Tri::no;   ///< key policy allows the caller itself
   Tri key_exact = Tri::no;    ///< ... naming the caller's own ARN
+  Tri key_any = Tri::no;      ///< ... through "*"
   Tri key_account = Tri::no;  ///< key policy allows the caller's account (IAM must delegate)
   Tri identity = Tri::no;     ///< the caller's identity policies allow
   Tri grant = Tri::no;
   Tri grant_exact = Tri::no;  ///< a grant to the caller's own ARN allows
   Tri scps = Tri::yes;        ///< every SCP level allows (yes without SCPs)
-  Tri limits = Tri::yes;      ///< the boundary and the session policy allow (yes without them)
+  Tri boundary = Tri::yes;    ///< the permissions boundary allows (yes without one)
+  Tri session = Tri::yes;     ///< the session policy allows (yes without one)
 };
 
 class Evaluator {
@@ -238,15 +245,17 @@ public:
         if (allows == Tri::no) note(ReasonKind::not_allowed_by, ReasonSource::scp, 0, 0, level);
       }
     }
-    // RCPs guard the resources of the key's account; the implied RCPFullAWSAccess allows, so only
-    // their denies count. Like SCPs they are not applied to service principals (docs/evaluation-chain.md).
-    if (!service && m_request.action_info().key_resource) {
+    // RCPs guard the resources of the key's account, whoever calls: AWS's own RCP examples exempt
+    // service principals by condition (aws:PrincipalIsAWSService). The implied RCPFullAWSAccess
+    // allows, so only their denies count [ORG-RCP].
+    if (m_request.action_info().key_resource) {
       for (std::size_t level = 0; level < chain.rcps.size(); ++level) add_level(chain.rcps[level], ReasonSource::rcp, level);
     }
     if (service || m_request.caller == CallerType::account_root) return;
-    if (chain.permission_boundary) limit_by(*chain.permission_boundary, ReasonSource::permission_boundary);
+    if (chain.permission_boundary)
+      m_tally.boundary = limit_by(*chain.permission_boundary, ReasonSource::permission_boundary);
     const bool session = m_request.caller == CallerType::assumed_role || m_request.caller == CallerType::role;
-    if (session && chain.session_policy) limit_by(*chain.session_policy, ReasonSource::session_policy);
+    if (session && chain.session_policy) m_tally.session = limit_by(*chain.session_policy, ReasonSource::session_policy);
   }
 
   void finish() {
@@ -255,11 +264,12 @@ public:
     // The root user has every permission of its own account without identity policies [IAM-EVAL].
     const bool service = m_request.caller == CallerType::service;
     // Identity policies allow only what the boundary and the session policy allow too [IAM-EVAL].
-    const Tri identity = root ? Tri::yes : service ? Tri::no : tri_and(m_tally.identity, m_tally.limits);
+    const Tri identity = root ? Tri::yes : service ? Tri::no : limited(m_tally.identity);
     // A key policy or grant naming the user or session itself is not limited by them; naming the
-    // role (or "*") it is (IAM User Guide, evaluation logic, resource-based policies).
-    const Tri key_direct = tri_or(m_tally.key_exact, tri_and(m_tally.key_direct, m_tally.limits));
-    const Tri grant = tri_or(m_tally.grant_exact, tri_and(m_tally.grant, m_tally.limits));
+    // role is; "*" is limited by the session policy only (IAM User Guide, evaluation logic).
+    const Tri key_direct = tri_or(tri_or(m_tally.key_exact, tri_and(m_tally.key_any, m_tally.session)),
+                                  limited(m_tally.key_direct));
+    const Tri grant = tri_or(m_tally.grant_exact, limited(m_tally.grant));
     Tri allow = Tri::no;
     if (!info.key_resource) {
       // §3.3 step 1: actions without a key resource are decided by IAM alone [KMS-PERM].
@@ -354,16 +364,20 @@ private:
     const Tri account = tri_and(tri_and(applies, who.account), unsure_effect);
     m_tally.key_direct = tri_or(m_tally.key_direct, direct);
     m_tally.key_exact = tri_or(m_tally.key_exact, tri_and(tri_and(applies, who.exact), unsure_effect));
+    m_tally.key_any = tri_or(m_tally.key_any, tri_and(tri_and(applies, who.any), unsure_effect));
     m_tally.key_account = tri_or(m_tally.key_account, account);
     note_tri(direct, ReasonKind::allows, source, index, at);
     note_tri(account, ReasonKind::delegates, source, index, at);
   }
 
-  void limit_by(const CompiledPolicy& policy, ReasonSource source) {
+  Tri limit_by(const CompiledPolicy& policy, ReasonSource source) {
     const Tri allows = add_limit(policy, source, 0, 0);
-    m_tally.limits = tri_and(m_tally.limits, allows);
     if (allows == Tri::no) note(ReasonKind::not_allowed_by, source, 0, 0);
+    return allows;
   }
+
+  // What the boundary and the session policy leave of `allows` [IAM-EVAL].
+  Tri limited(Tri allows) const { return tri_and(tri_and(allows, m_tally.boundary), m_tally.session); }
 
   // Whether some document of an SCP or RCP level allows the request; their denies go to the tally.
   Tri add_level(const std::vector<CompiledPolicy>& documents, ReasonSource source, std::size_t level) {
@@ -413,7 +427,7 @@ private:
     switch (grantee.form) {
     case PrincipalForm::account:
       if (service_caller || grantee.account != m_request.caller_account) return Tri::no;
-      return m_request.caller == CallerType::account_root ? Tri::yes : tri_and(m_tally.identity, m_tally.limits);
+      return m_request.caller == CallerType::account_root ? Tri::yes : limited(m_tally.identity);
     case PrincipalForm::user:
     case PrincipalForm::assumed_role:
     case PrincipalForm::federated_user: return tri(!service_caller && text.text == m_request.principal);

@@ -72,10 +72,12 @@ TEST_CASE("an RCP denies outside the organisation; only its denies count", "[pol
   CHECK(with_chain({partner}, open_key, chain) == Outcome::explicitly_denied);
   CHECK(with_chain({partner, "kms:Decrypt", {{"aws:PrincipalOrgID", {"o-abc123"}}}}, open_key, chain) ==
         Outcome::allowed);
-  // An RCP that only allows changes nothing: RCPFullAWSAccess is implied at every level.
-  Chain allow_only;
-  allow_only.rcps = {{read(policy(json::array({key_statement("Allow", "*", "s3:*")})), PolicyKind::resource_control_policy)}};
-  CHECK(with_chain({partner}, open_key, allow_only) == Outcome::allowed);
+  // A service principal is not exempt by itself: AWS's examples exempt it by condition.
+  const auto logs_key = key_policy(policy(json::array({key_statement("Allow", {{"Service", "logs.amazonaws.com"}}, "kms:*")})));
+  Chain deny_all;
+  deny_all.rcps = {{read(policy(json::array({key_statement("Deny", "*", "kms:*")})), PolicyKind::resource_control_policy)}};
+  CHECK(with_chain({"logs.amazonaws.com"}, logs_key, deny_all, {}) == Outcome::explicitly_denied);
+  CHECK(with_chain({"logs.amazonaws.com"}, logs_key, chain, {}) == Outcome::allowed);
 }
 
 TEST_CASE("a boundary limits identity policies and a key policy naming the role, not one naming the user",
@@ -149,4 +151,9 @@ TEST_CASE("organisation policies are held to their own grammar", "[policy][chain
   CHECK(error(key_statement("Deny", aws(k_alice), "kms:*"), PolicyKind::resource_control_policy) ==
         "Statement[0].Principal: a resource control policy accepts only \"Principal\": \"*\"");
   CHECK(error(statement("Deny", "kms:*"), PolicyKind::resource_control_policy) == "Statement[0]: statement has no Principal");
+  // Only RCPFullAWSAccess, attached by AWS, may allow; "*" alone is not an RCP action.
+  CHECK(error(key_statement("Allow", "*", "kms:*"), PolicyKind::resource_control_policy) ==
+        "Statement[0].Effect: a resource control policy accepts only Effect \"Deny\"");
+  CHECK(error(key_statement("Deny", "*", "*"), PolicyKind::resource_control_policy) ==
+        "Statement[0].Action: a resource control policy cannot use \"*\" as an action");
 }
