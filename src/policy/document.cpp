@@ -349,8 +349,13 @@ private:
     entry.account = classified.account;
     entry.value = std::move(*text);
     entry.pointer = at.pointer;
-    if (entry.form == PrincipalForm::other && section == PrincipalSection::aws)
-      warn(at, "\"" + entry.value.text + "\" is not an account, user, role or session principal", &statement);
+    if (entry.form == PrincipalForm::other && section == PrincipalSection::aws) {
+      const std::string what = "\"" + entry.value.text + "\" is not an account, user, role or session principal";
+      // KMS refuses "a statement with one or more invalid principals" [BOTO-KMS], kms-reference §3.5;
+      // other resource policies accept more forms (CloudFront origin access identities, ...).
+      if (m_document.kind == PolicyKind::key_policy) fail_statement(statement, at, what + ", which KMS refuses");
+      else warn(at, what, &statement);
+    }
     element.entries.push_back(std::move(entry));
   }
 
