@@ -199,7 +199,8 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   a->action_indexes = detail::analysed_actions().indexes;
   a->core = detail::core_for(*a);
   a->notes = a->core->notes;
-  a->notes.emplace_back("permission boundaries, SCPs and session policies are not modelled");
+  a->notes.emplace_back("permissions boundaries, SCPs, RCPs and session policies are not applied here "
+                        "(tfkms simulate applies them)");
   return KeyAccess(std::move(a));
 }
 
