@@ -154,3 +154,29 @@ TEST_CASE("simulate: a statement AWS refuses is named, and an unknown field is a
                                  "Statement[1].Action: expected a string, found number");
   CHECK(run.lines[2]["error"] == "line 3: unknown field \"key_polcy\"");
 }
+
+TEST_CASE("simulate: SCP levels, RCPs, a boundary and a session policy take access away", "[cli][simulate]") {
+  const std::string app = "arn:aws:sts::111111111111:assumed-role/App/s";
+  const std::string base = key_policy_with(
+      R"({"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"kms:*","Resource":"*"})") +
+      R"(,"identity_policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}])";
+  const std::string allow_all = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+  const std::string s3_only = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})";
+  const std::string rcp_deny = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",)"
+                               R"("Action":"kms:Decrypt","Resource":"*"}]})";
+  const Run run = simulate(request_with(app, base) +
+                           request_with(app, base + R"(,"scps":[[)" + allow_all + "],[" + s3_only + "]]") +
+                           request_with(app, base + R"(,"rcps":[[)" + rcp_deny + "]]") +
+                           request_with(app, base + R"(,"permission_boundary":)" + s3_only) +
+                           request_with(app, base + R"(,"session_policy":)" + s3_only) +
+                           request_with(app, base + R"(,"scps":[)" + allow_all + "]"));
+  REQUIRE(run.lines.size() == 6);
+  CHECK(run.lines[0]["decision"] == "allowed");
+  CHECK(run.lines[1]["decision"] == "implicitly_denied");
+  CHECK(run.lines[1]["reasons"].back() == "no SCP of level 1 allows it");
+  CHECK(run.lines[2]["decision"] == "explicitly_denied");
+  CHECK(run.lines[2]["reasons"][0] == "RCP level 0 policy 0 Statement[0] denies");
+  CHECK(run.lines[3]["decision"] == "implicitly_denied");
+  CHECK(run.lines[4]["decision"] == "implicitly_denied");
+  CHECK(run.lines[5]["error"] == "line 6: \"scps\"[0] must be an array of policies");
+}
