@@ -32,9 +32,11 @@ void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   } else {
     document = detail::read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
   }
-  if (document.unreadable) {
+  // A policy AWS refuses is never in place: nothing is reasoned from it (TFKMS011 reports it).
+  if (document.rejected()) {
     a.key_policy_known = false;
-    a.key_policy_problem = document.diagnostics.empty() ? "the key policy cannot be read" : document.diagnostics.front().message;
+    const model::Diagnostic* error = document.first_error();
+    a.key_policy_problem = error ? error->message : "the key policy cannot be read";
   }
   a.key_policy = policy::compile(std::move(document));
 }
@@ -197,7 +199,8 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   a->action_indexes = detail::analysed_actions().indexes;
   a->core = detail::core_for(*a);
   a->notes = a->core->notes;
-  a->notes.emplace_back("permission boundaries, SCPs and session policies are not modelled");
+  a->notes.emplace_back("permissions boundaries, SCPs, RCPs and session policies are not applied here "
+                        "(tfkms simulate applies them)");
   return KeyAccess(std::move(a));
 }
 

@@ -17,7 +17,8 @@
 // case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before apply are
 // reported with Outcome::unknown and the unknowns named, never dropped.
 //
-// Not modelled (yet): permission boundaries and SCPs (policy::decide() takes neither), tags.
+// Not applied here (yet): permissions boundaries, SCPs, RCPs and session policies, which
+// policy::decide() takes in a policy::Chain (docs/evaluation-chain.md), and tags.
 
 #include <algorithm>
 #include <cstddef>

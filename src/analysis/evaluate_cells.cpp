@@ -240,6 +240,10 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
     break;
   }
   case policy::ReasonSource::request: ground.text = "the request"; break;
+  case policy::ReasonSource::scp:
+  case policy::ReasonSource::rcp:
+  case policy::ReasonSource::permission_boundary:
+  case policy::ReasonSource::session_policy: ground.text = policy::describe(reason, nullptr, {}); break;
   }
   return ground;
 }

@@ -1,5 +1,7 @@
 #include "cli/simulate.hpp"
 
+#include <algorithm>
+#include <array>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -7,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.hpp"
+#include "loaders/policy_limits.hpp"
 #include "model/value.hpp"
 #include "policy/evaluate.hpp"
 
@@ -53,23 +56,52 @@ std::vector<policy::ContextEntry> read_context(const nlohmann::json& line) {
   return context;
 }
 
-// Literal JSON carries no symbol markers: strip control characters so none can be forged.
-nlohmann::json without_markers(const nlohmann::json& value) {
-  if (value.is_string()) return model::strip_control(value.get<std::string>());
-  nlohmann::json copy = value;
-  if (value.is_object() || value.is_array()) {
-    for (auto& item : copy) item = without_markers(item);
+// The limits `tfkms check` holds policies to (loaders/policy_limits.hpp), with their defaults.
+const loaders::Limits k_limits{};
+// A line nests its policies at most this deep: the line, "scps", a level, the document.
+constexpr std::size_t k_envelope_depth = 3;
+
+// Refuses a line nested deeper than any policy may be before it is parsed, by counting brackets
+// outside strings: parsing and copying a deeper value costs memory with every level.
+void check_nesting(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > k_limits.max_depth + k_envelope_depth)
+        throw LineError{"nests deeper than limits.max_depth = " + std::to_string(k_limits.max_depth)};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
   }
-  return copy;
+}
+
+// Literal JSON carries no symbol markers: strip control characters so none can be forged. In place,
+// so each level is visited once.
+void strip_markers(nlohmann::json& value) {
+  if (value.is_string()) value = model::strip_control(value.get_ref<const std::string&>());
+  else if (value.is_structured()) {
+    for (auto& item : value) strip_markers(item);
+  }
 }
 
 policy::CompiledPolicy read_policy(const nlohmann::json& json, policy::PolicyKind kind, const std::string& what) {
-  policy::Document document = policy::parse_document(without_markers(json), kind, model::NoSymbols{});
-  if (document.unreadable) {
-    std::string message = what + " cannot be read";
-    if (!document.diagnostics.empty()) message += ": " + document.diagnostics.front().message;
-    throw LineError{message};
+  if (auto breach = loaders::policy_limit_breach(json, k_limits)) throw LineError{what + ": " + *breach};
+  nlohmann::json literal = json;
+  strip_markers(literal);
+  policy::Document document = policy::parse_document(literal, kind, model::NoSymbols{});
+  if (const model::Diagnostic* error = document.first_error()) {
+    // AWS refuses the whole document (MalformedPolicyDocument): it is never evaluated as if the
+    // offending statement were not there.
+    throw LineError{what + " is refused by AWS (MalformedPolicyDocument): " + error->message};
   }
+  if (document.unreadable) throw LineError{what + " cannot be read"};
   return policy::compile(std::move(document));
 }
 
@@ -104,13 +136,63 @@ policy::CompiledGrant read_grant(const nlohmann::json& json, std::size_t index) 
   }
   if (const nlohmann::json* retiring = field(json, "retiring_principal"))
     spec.retiring_principal = model::Value{scalar_text(*retiring, what + ".retiring_principal"), model::ValueKind::literal, {}};
-  return policy::compile(std::move(spec));
+  policy::CompiledGrant grant = policy::compile(std::move(spec));
+  if (!grant.exists()) {
+    const std::string& name = grant.invalid_operations.front();
+    throw LineError{what + ": " + (name.empty() ? "no operations" : "\"" + name + "\" is not a grant operation") +
+                    "; CreateGrant refuses it (ValidationException), so the grant cannot exist"};
+  }
+  return grant;
+}
+
+// Every field a request line may have: a misspelt one is an error, never silently ignored.
+void check_fields(const nlohmann::json& line) {
+  static constexpr std::array<std::string_view, 11> k_fields{
+      "principal", "action", "resource", "context", "key_policy", "identity_policies", "grants",
+      "scps", "rcps", "permission_boundary", "session_policy"};
+  for (const auto& [name, value] : line.items()) {
+    if (std::find(k_fields.begin(), k_fields.end(), name) == k_fields.end())
+      throw LineError{"unknown field \"" + name + "\""};
+  }
+}
+
+// "scps" / "rcps": levels from the organisation root to the account, each a list of documents.
+std::vector<std::vector<policy::CompiledPolicy>> read_levels(const nlohmann::json& line, const char* name,
+                                                             policy::PolicyKind kind) {
+  std::vector<std::vector<policy::CompiledPolicy>> levels;
+  const nlohmann::json* list = field(line, name);
+  if (!list) return levels;
+  const std::string what = std::string("\"") + name + "\"";
+  if (!list->is_array()) throw LineError{what + " must be an array of levels, each an array of policies"};
+  for (std::size_t level = 0; level < list->size(); ++level) {
+    const nlohmann::json& documents = (*list)[level];
+    if (!documents.is_array()) throw LineError{what + "[" + std::to_string(level) + "] must be an array of policies"};
+    levels.emplace_back();
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      levels.back().push_back(
+          read_policy(documents[i], kind, std::string(name) + "[" + std::to_string(level) + "][" + std::to_string(i) + "]"));
+    }
+  }
+  return levels;
+}
+
+policy::Chain read_chain(const nlohmann::json& line) {
+  policy::Chain chain;
+  chain.scps = read_levels(line, "scps", policy::PolicyKind::service_control_policy);
+  chain.rcps = read_levels(line, "rcps", policy::PolicyKind::resource_control_policy);
+  if (const nlohmann::json* json = field(line, "permission_boundary"))
+    chain.permission_boundary = read_policy(*json, policy::PolicyKind::identity_policy, "permission_boundary");
+  if (const nlohmann::json* json = field(line, "session_policy"))
+    chain.session_policy = read_policy(*json, policy::PolicyKind::identity_policy, "session_policy");
+  return chain;
 }
 
 nlohmann::json decide_line(const std::string& text) {
+  check_nesting(text);
   const nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
   if (line.is_discarded()) throw LineError{"not valid JSON"};
   if (!line.is_object()) throw LineError{"a request must be a JSON object"};
+  check_fields(line);
 
   policy::Request request;
   request.principal = required_string(line, "principal");
@@ -135,14 +217,17 @@ nlohmann::json decide_line(const std::string& text) {
     for (std::size_t i = 0; i < list->size(); ++i) grants.push_back(read_grant((*list)[i], i));
   }
 
+  const policy::Chain chain = read_chain(line);
+
   std::vector<const policy::CompiledPolicy*> identity_pointers;
   for (const auto& policy : identity) identity_pointers.push_back(&policy);
   policy::Decision decision;
   const policy::CompiledPolicy* key = key_policy ? &*key_policy : nullptr;
-  policy::decide(prepared.value(), key, identity_pointers, grants, decision);
+  policy::decide(prepared.value(), key, identity_pointers, grants, decision, &chain);
 
   nlohmann::json reasons = nlohmann::json::array();
-  for (const policy::Reason& reason : decision.reasons) reasons.push_back(policy::describe(reason, key, identity_pointers));
+  for (const policy::Reason& reason : decision.reasons)
+    reasons.push_back(policy::describe(reason, key, identity_pointers, &chain));
   // With literal input nothing is unknown except statements that could not be read.
   if (decision.outcome == policy::Outcome::unknown) {
     std::string message = "decision unknown";

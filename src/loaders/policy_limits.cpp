@@ -7,9 +7,11 @@ namespace tfkms::loaders {
 
 namespace {
 
-std::string breach(const std::string& what, std::size_t found, std::string_view setting, std::size_t limit) {
-  return what + " " + std::to_string(found) + ", more than limits." + std::string(setting) + " = " +
-         std::to_string(limit) + " (raise it in .tfkms.yml)";
+// "policy has 1200 statements, more than limits.max_statements = 1000 (raise it in .tfkms.yml)".
+std::string breach(const std::string& what, std::size_t found, std::string_view unit, std::string_view setting,
+                   std::size_t limit) {
+  return what + " " + std::to_string(found) + " " + std::string(unit) + ", more than limits." + std::string(setting) +
+         " = " + std::to_string(limit) + " (raise it in .tfkms.yml)";
 }
 
 // Depth and string lengths of the whole document, with an explicit stack.
@@ -19,14 +21,14 @@ std::optional<std::string> shape_breach(const nlohmann::json& document, const Li
     const auto [value, depth] = pending.back();
     pending.pop_back();
     if (value->is_string() && value->get_ref<const std::string&>().size() > limits.max_string_bytes) {
-      return breach("policy has a string of", value->get_ref<const std::string&>().size(), "max_string_bytes",
-                    limits.max_string_bytes) + " bytes";
+      return breach("policy has a string of", value->get_ref<const std::string&>().size(), "bytes",
+                    "max_string_bytes", limits.max_string_bytes);
     }
     if (!value->is_structured()) continue;
-    if (depth > limits.max_depth) return breach("policy nests", depth, "max_depth", limits.max_depth) + " levels";
+    if (depth > limits.max_depth) return breach("policy nests", depth, "levels", "max_depth", limits.max_depth);
     for (const auto& [name, child] : value->items()) {
       if (name.size() > limits.max_string_bytes) {
-        return breach("policy has a key of", name.size(), "max_string_bytes", limits.max_string_bytes) + " bytes";
+        return breach("policy has a key of", name.size(), "bytes", "max_string_bytes", limits.max_string_bytes);
       }
       pending.emplace_back(&child, depth + 1);
     }
@@ -44,8 +46,8 @@ std::optional<std::string> condition_breach(const nlohmann::json& statement, con
     if (!block.is_object()) continue;
     for (const auto& [key, values] : block.items()) {
       if (values.is_array() && values.size() > limits.max_condition_values) {
-        return breach("condition " + operator_name + " on " + key + " lists", values.size(), "max_condition_values",
-                      limits.max_condition_values) + " values";
+        return breach("condition " + operator_name + " on " + key + " lists", values.size(), "values",
+                      "max_condition_values", limits.max_condition_values);
       }
     }
   }
@@ -87,7 +89,7 @@ std::optional<std::string> policy_limit_breach(const nlohmann::json& document, c
   if (statements == document.end()) return std::nullopt;
   if (!statements->is_array()) return condition_breach(*statements, limits);
   if (statements->size() > limits.max_statements) {
-    return breach("policy has", statements->size(), "max_statements", limits.max_statements) + " statements";
+    return breach("policy has", statements->size(), "statements", "max_statements", limits.max_statements);
   }
   for (const auto& statement : *statements) {
     if (auto condition = condition_breach(statement, limits)) return condition;

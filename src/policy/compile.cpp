@@ -109,11 +109,19 @@ CompiledPolicy without_statement(const CompiledPolicy& policy, std::size_t state
 
 CompiledGrant compile(GrantSpec grant) {
   CompiledGrant compiled;
+  // CreateGrant accepts only GrantOperation values, spelt exactly; any other name is a
+  // ValidationException, so the grant never exists and allows nothing [BOTO-KMS], kms-reference §5.
+  std::uint64_t operations = 0;
   for (const std::string& operation : grant.operations) {
-    if (const auto index = find_action("kms:" + operation)) compiled.operations |= std::uint64_t{1} << *index;
+    const auto index = find_action("kms:" + operation);
+    if (index && kms_actions()[*index].grant_operation && kms_actions()[*index].name == operation)
+      operations |= std::uint64_t{1} << *index;
+    else compiled.invalid_operations.push_back(operation);
   }
+  if (grant.operations.empty() && !grant.unknown_fields) compiled.invalid_operations.emplace_back();
+  if (compiled.exists()) compiled.operations = operations;
   compiled.grantee = *classify_optional(grant.grantee);
-  compiled.retiring = classify_optional(grant.retiring_principal);
+  if (compiled.exists()) compiled.retiring = classify_optional(grant.retiring_principal);
   if (grant.encryption_context_equals) {
     compiled.has_equals = true;
     compiled.equals = lower_keys(*grant.encryption_context_equals);
@@ -129,11 +137,17 @@ CompiledGrant compile(GrantSpec grant) {
 GrantSpec grant_spec(const model::Grant& grant, const model::SymbolResolver& symbols) {
   GrantSpec spec;
   spec.grantee = model::resolve_value(grant.grantee, symbols);
-  spec.operations = grant.operations;
+  // An operation known only after apply is left out (the grant's use is then unknown through
+  // `unknown_fields`), so that only names the input spells are checked against GrantOperation.
+  for (const std::string& operation : grant.operations) {
+    model::Value value = model::resolve_value(operation, symbols);
+    if (value.known()) spec.operations.push_back(std::move(value.text));
+    else spec.unknown_fields = true;
+  }
   if (!grant.encryption_context_equals.empty()) spec.encryption_context_equals = grant.encryption_context_equals;
   if (!grant.encryption_context_subset.empty()) spec.encryption_context_subset = grant.encryption_context_subset;
   if (grant.retiring_principal) spec.retiring_principal = model::resolve_value(*grant.retiring_principal, symbols);
-  spec.unknown_fields = grant.unknown_fields || !spec.grantee.known();
+  spec.unknown_fields = spec.unknown_fields || grant.unknown_fields || !spec.grantee.known();
   return spec;
 }
 

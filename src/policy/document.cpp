@@ -229,20 +229,75 @@ private:
   void check_required(Statement& statement, const nlohmann::json& json, const Location& at, bool has_action) {
     if (!json.contains("Effect")) fail_statement(statement, at, "statement has no Effect");
     if (!has_action) fail_statement(statement, at, "statement has no Action or NotAction");
-    const bool needs_principal = m_document.kind != PolicyKind::identity_policy;
+    const PolicyKind kind = m_document.kind;
+    const bool needs_principal = kind != PolicyKind::identity_policy && kind != PolicyKind::service_control_policy;
     if (needs_principal && !statement.principal) {
       // "Each statement in the key policy must contain one or more principals" [BOTO-KMS].
       fail_statement(statement, at, "statement has no Principal");
     } else if (!needs_principal && statement.principal) {
       fail_statement(statement, at.child(statement.principal->negated ? "NotPrincipal" : "Principal"),
-                     "an identity policy cannot name a Principal");
+                     std::string(kind == PolicyKind::identity_policy ? "an identity" : "a service control") +
+                         " policy cannot name a Principal");
+    } else if (kind == PolicyKind::resource_control_policy) {
+      check_control_policy_principal(statement, *statement.principal, at);
+    }
+    if (kind == PolicyKind::resource_control_policy) check_control_policy_effect(statement, json, at);
+    if (statement.principal && statement.principal->negated && statement.effect_known &&
+        statement.effect == Effect::allow) {
+      // NotPrincipal "must be used with "Effect":"Deny"" [IAM-NOTPRINCIPAL], kms-reference §3.6.
+      fail_statement(statement, at.child("NotPrincipal"), "NotPrincipal is only accepted with Effect \"Deny\"");
     }
     if (!statement.resources) {
-      // A statement without Resource has no effect in a key policy [BOTO-KMS] and is rejected in IAM.
-      warn(at, "statement has no Resource or NotResource: it matches nothing", &statement);
-    } else if (m_document.kind == PolicyKind::key_policy && statement.resources->negated) {
-      // kms-reference §3.6, [OPEN] §9.5: KMS accepts only Resource "*" in key policies.
-      warn(at.child("NotResource"), "NotResource in a key policy is not accepted by KMS", &statement);
+      // Requests without a Resource element are rejected since 2025-08-18 [AWS-NOTICE-2025]; IAM
+      // has always refused them.
+      fail_statement(statement, at, "statement has no Resource or NotResource");
+    } else if (m_document.kind == PolicyKind::key_policy) {
+      check_key_policy_resource(statement, *statement.resources, at);
+    }
+  }
+
+  // An RCP names its principals only as `"Principal": "*"` and narrows them with conditions;
+  // NotPrincipal is not supported in SCPs or RCPs [ORG-RCP], kms-reference §3.6.
+  void check_control_policy_principal(Statement& statement, const PrincipalElement& principal, const Location& at) {
+    if (principal.negated) {
+      fail_statement(statement, at.child("NotPrincipal"), "a resource control policy cannot use NotPrincipal");
+      return;
+    }
+    for (const PrincipalEntry& entry : principal.entries) {
+      if (entry.form != PrincipalForm::any && entry.form != PrincipalForm::unknown) {
+        fail_statement(statement, at.child("Principal"), "a resource control policy accepts only \"Principal\": \"*\"");
+        return;
+      }
+    }
+  }
+
+  // "The effect of Allow is only supported for the RCPFullAWSAccess policy", which AWS attaches
+  // itself, and an RCP's Action names a service: "*" alone is refused [ORG-RCP] (RCP syntax).
+  void check_control_policy_effect(Statement& statement, const nlohmann::json& json, const Location& at) {
+    if (statement.effect_known && statement.effect == Effect::allow)
+      fail_statement(statement, at.child("Effect"), "a resource control policy accepts only Effect \"Deny\"");
+    for (const PatternEntry& entry : statement.actions.entries) {
+      if (entry.value.known() && entry.value.text == "*") {
+        fail_statement(statement, at.child(json.contains("NotAction") ? "NotAction" : "Action"),
+                       "a resource control policy cannot use \"*\" as an action");
+        return;
+      }
+    }
+  }
+
+  // KMS accepts only `"Resource": "*"` (this key) in a key policy [AWS-NOTICE-2025], kms-reference
+  // §3.6-§3.7; a value unknown before apply is left to the evaluation.
+  void check_key_policy_resource(Statement& statement, const PatternElement& resources, const Location& at) {
+    if (resources.negated) {
+      fail_statement(statement, at.child("NotResource"), "a key policy accepts only \"Resource\": \"*\"");
+      return;
+    }
+    for (const PatternEntry& entry : resources.entries) {
+      if (entry.value.known() && entry.value.text != "*") {
+        fail_statement(statement, at.child("Resource"),
+                       "a key policy accepts only \"Resource\": \"*\", found \"" + entry.value.text + "\"");
+        return;
+      }
     }
   }
 
@@ -294,8 +349,13 @@ private:
     entry.account = classified.account;
     entry.value = std::move(*text);
     entry.pointer = at.pointer;
-    if (entry.form == PrincipalForm::other && section == PrincipalSection::aws)
-      warn(at, "\"" + entry.value.text + "\" is not an account, user, role or session principal", &statement);
+    if (entry.form == PrincipalForm::other && section == PrincipalSection::aws) {
+      const std::string what = "\"" + entry.value.text + "\" is not an account, user, role or session principal";
+      // KMS refuses "a statement with one or more invalid principals" [BOTO-KMS], kms-reference §3.5;
+      // other resource policies accept more forms (CloudFront origin access identities, ...).
+      if (m_document.kind == PolicyKind::key_policy) fail_statement(statement, at, what + ", which KMS refuses");
+      else warn(at, what, &statement);
+    }
     element.entries.push_back(std::move(entry));
   }
 
@@ -463,6 +523,13 @@ ClassifiedPrincipal classify_principal(PrincipalSection section, const model::Va
     if (resource.starts_with("federated-user/")) return {PrincipalForm::federated_user, account};
   }
   return {PrincipalForm::other, {}};
+}
+
+const model::Diagnostic* Document::first_error() const {
+  for (const model::Diagnostic& diagnostic : diagnostics) {
+    if (diagnostic.level == model::DiagnosticLevel::error) return &diagnostic;
+  }
+  return nullptr;
 }
 
 Document parse_document(const nlohmann::json& json, PolicyKind kind, const model::SymbolResolver& symbols,

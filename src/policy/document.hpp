@@ -25,6 +25,9 @@ enum class PolicyKind {
   key_policy,      ///< KMS key policy: Principal required, `Resource: "*"` means this key
   resource_policy, ///< other resource policies (bucket, queue, ...): Principal required
   identity_policy, ///< IAM policy attached to a user, group or role: no Principal
+  /// Also a permissions boundary or a session policy: both read like identity policies.
+  service_control_policy,  ///< SCP: no Principal, no NotPrincipal [ORG-SCP]
+  resource_control_policy, ///< RCP: `Principal: "*"` only, no NotPrincipal [ORG-RCP]
 };
 
 enum class Effect { allow, deny };
@@ -138,6 +141,12 @@ struct Document {
   /// True when the document as a whole cannot be evaluated (not an object, no Statement, ...).
   /// Evaluation of an unreadable document is `unknown`, never "no access".
   bool unreadable = false;
+
+  /// The first error the parser met: a policy with one is refused by the API
+  /// (MalformedPolicyDocument), so it is never evaluated statement by statement.
+  [[nodiscard]] const model::Diagnostic* first_error() const;
+  /// True when AWS would refuse the document or it cannot be read at all.
+  [[nodiscard]] bool rejected() const { return unreadable || first_error() != nullptr; }
 
   /// True when `${...}` policy variables are substituted (Version 2012-10-17) [IAM-VARS].
   [[nodiscard]] bool variables_enabled() const { return version == PolicyVersion::v2012_10_17; }

@@ -11,7 +11,9 @@
 //   policy::decide(request.value(), &key_policy, identity_ptrs, grants, decision);
 //
 // Choices on the points kms-reference §9 leaves [OPEN] (each also commented where implemented):
-//   §9.1 boundaries / session policies / SCPs are not inputs of decide(); grants are not limited by them.
+//   §9.1 SCPs, RCPs, boundary and session policy come in a Chain; they limit grants as they limit
+//        a key policy (a grant to the session or user itself is not limited by boundary or session
+//        policy, one to its role or account is), see docs/evaluation-chain.md.
 //   §9.2 a grant to an account principal works like a key policy naming the account: its root user
 //        uses it directly, its other principals when their own identity policies allow the operation.
 //   §9.3 Encapsulate / Decapsulate: key resource, cross-account, grant operations (tools/gen_kms_actions.py).
@@ -148,12 +150,17 @@ struct GrantSpec {
 
 struct CompiledGrant {
   GrantSpec spec;
-  std::uint64_t operations = 0; ///< catalogue mask of `spec.operations`
+  std::uint64_t operations = 0; ///< catalogue mask of `spec.operations`; 0 when the grant cannot exist
   ClassifiedPrincipal grantee;
   std::optional<ClassifiedPrincipal> retiring;
   /// Constraint pairs with lower-cased keys (keys case-insensitive, values case-sensitive [BOTO-KMS]).
   std::vector<std::pair<std::string, std::string>> equals, subset;
   bool has_equals = false, has_subset = false;
+  /// Operations CreateGrant refuses (not a GrantOperation, or not spelt exactly); an empty name
+  /// stands for an empty list. Any of them and the grant cannot be created: it allows nothing.
+  std::vector<std::string> invalid_operations;
+
+  [[nodiscard]] bool exists() const { return invalid_operations.empty(); }
 };
 
 [[nodiscard]] CompiledGrant compile(GrantSpec grant);
@@ -175,16 +182,42 @@ enum class ReasonKind : std::uint8_t {
   needs_key_policy,          ///< IAM allows but the key policy does not [KMS-KEYPOL]
   unreadable_policy,         ///< a policy or statement could not be read
   depends_on_unknown,        ///< the statement or grant matches only if an unknown value does
+  not_allowed_by,            ///< an SCP level, the boundary or the session policy allows nothing of it
 };
 
-enum class ReasonSource : std::uint8_t { key_policy, identity_policy, grant, request };
+enum class ReasonSource : std::uint8_t {
+  key_policy, identity_policy, grant, request,
+  scp, rcp, permission_boundary, session_policy, ///< the rest of the chain (Chain)
+};
 
 /// Why a decision was made; small and copyable, indices point into the inputs of decide().
 struct Reason {
   ReasonKind kind = ReasonKind::allows;
   ReasonSource source = ReasonSource::request;
-  std::uint16_t policy = 0;    ///< identity_policies[policy] or grants[policy]
+  std::uint16_t policy = 0;    ///< identity_policies[policy], grants[policy], or a document of an SCP/RCP level
   std::uint16_t statement = 0; ///< statement index inside the policy
+  std::uint16_t level = 0;     ///< SCP/RCP: the level, 0 = the organisation root
+};
+
+/// The policies besides the key policy, identity policies and grants that decide a call in an
+/// organisation [IAM-EVAL]. Levels run from the organisation root to the account (or OU holding it),
+/// each a list of documents. An empty chain changes nothing.
+struct Chain {
+  /// Service control policies of the caller's account: every level must allow, any Deny denies.
+  /// They never apply to a service principal [ORG-SCP].
+  std::vector<std::vector<CompiledPolicy>> scps;
+  /// Resource control policies of the key's account: AWS attaches RCPFullAWSAccess at every level,
+  /// so only their Deny statements change anything [ORG-RCP].
+  std::vector<std::vector<CompiledPolicy>> rcps;
+  /// The caller's permissions boundary: limits what identity policies (and a key policy or grant
+  /// naming a role rather than the session) allow [IAM-EVAL], [IAM-BOUNDARY].
+  std::optional<CompiledPolicy> permission_boundary;
+  /// The session policy of a role session: limits it like a boundary [IAM-SESSION].
+  std::optional<CompiledPolicy> session_policy;
+
+  [[nodiscard]] bool empty() const {
+    return scps.empty() && rcps.empty() && !permission_boundary && !session_policy;
+  }
 };
 
 /// Result of decide(); reuse one object across calls to avoid allocation.
@@ -201,17 +234,19 @@ struct Decision {
 
 /// Decides `request` against the key policy (nullptr: the key has none to consult, e.g. IAM-only
 /// actions), the caller's identity policies and the key's grants (kms-reference §3.3, §5).
+/// `chain` (may be null) adds SCPs, RCPs, the permissions boundary and the session policy.
 void decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
             std::span<const CompiledPolicy* const> identity_policies, std::span<const CompiledGrant> grants,
-            Decision& out);
+            Decision& out, const Chain* chain = nullptr);
 
 /// Convenience form for tests and one-off questions.
 [[nodiscard]] Decision decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
                               const std::vector<CompiledPolicy>& identity_policies,
-                              const std::vector<CompiledGrant>& grants);
+                              const std::vector<CompiledGrant>& grants, const Chain* chain = nullptr);
 
 /// "key policy Statement[1] (Sid \"X\") denies" — for messages and `tfkms simulate`.
 [[nodiscard]] std::string describe(const Reason& reason, const CompiledPolicy* key_policy,
-                                   std::span<const CompiledPolicy* const> identity_policies);
+                                   std::span<const CompiledPolicy* const> identity_policies,
+                                   const Chain* chain = nullptr);
 
 } // namespace tfkms::policy

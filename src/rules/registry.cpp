@@ -19,6 +19,7 @@ std::vector<std::unique_ptr<Rule>> make_all_rules() {
   rules.push_back(make_tfkms008_administrator_can_use_key());
   rules.push_back(make_tfkms009_replica_policy_differs());
   rules.push_back(make_tfkms010_cannot_evaluate());
+  rules.push_back(make_tfkms011_policy_aws_would_reject());
   rules.push_back(make_tfkms020_access_gained_outside_account());
   rules.push_back(make_tfkms021_access_widened_through_iam());
   return rules;

@@ -17,6 +17,7 @@ std::unique_ptr<Rule> make_tfkms007_rotation_disabled();
 std::unique_ptr<Rule> make_tfkms008_administrator_can_use_key();
 std::unique_ptr<Rule> make_tfkms009_replica_policy_differs();
 std::unique_ptr<Rule> make_tfkms010_cannot_evaluate();
+std::unique_ptr<Rule> make_tfkms011_policy_aws_would_reject();
 std::unique_ptr<Rule> make_tfkms020_access_gained_outside_account();
 std::unique_ptr<Rule> make_tfkms021_access_widened_through_iam();
 

@@ -38,6 +38,21 @@ private:
            subject.kind == analysis::SubjectKind::named_principal;
   }
 
+  // Whether `subject` may create a grant of `action` for itself: the CreateGrant request it would
+  // make (grantee itself, that one operation, not for an AWS resource) decided against the policies,
+  // so conditions on kms:GranteePrincipal or kms:GrantOperations count as AWS counts them [KMS-COND].
+  // Unknown counts as "may": an unknown value is never taken as safe.
+  static bool may_grant_itself(const analysis::KeyAccess& access, const analysis::Subject& subject,
+                               std::string_view action) {
+    const analysis::Caller caller{subject.principal, subject.arn, false};
+    const std::string operation(action.substr(action.find(':') + 1));
+    const analysis::Answer answer = analysis::can(access, caller, "kms:CreateGrant",
+                                                  {{"kms:GranteePrincipal", {subject.arn}},
+                                                   {"kms:GrantOperations", {operation}},
+                                                   {"kms:GrantIsForAWSResource", {"false"}}});
+    return answer.outcome == policy::Outcome::allowed || answer.outcome == policy::Outcome::unknown;
+  }
+
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index, const model::Key& key,
                             FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
@@ -56,18 +71,21 @@ private:
         given.insert(given.end(), item.actions.begin(), item.actions.end());
       }
     }
-    const analysis::Access* path = put_policy ? put_policy : create_grant;
-    if (path == nullptr) return;
+    if (put_policy == nullptr && create_grant == nullptr) return;
 
-    // What it can reach: every data action (a new policy can say anything; a grant can carry every
-    // grant operation, and the data actions all are grant operations).
+    // What it can reach: every data action it is not given (a new policy can say anything; a grant
+    // can carry every grant operation, and the data actions all are grant operations).
     std::vector<std::string_view> reachable;
     for (const analysis::ActionClass action_class : {analysis::ActionClass::read, analysis::ActionClass::write}) {
       for (const std::string_view action : analysis::actions_of(action_class)) {
         if (!contains(given, action) && !contains(reachable, action)) reachable.push_back(action);
       }
     }
+    if (put_policy == nullptr) std::erase_if(reachable, [&](std::string_view action) {
+      return !may_grant_itself(access, subject, action);
+    });
     if (reachable.empty()) return;
+    const analysis::Access* path = put_policy ? put_policy : create_grant;
 
     const std::string how = put_policy ? "can call kms:PutKeyPolicy" : "can call kms:CreateGrant without a "
                                                                        "kms:GrantIsForAWSResource condition";

@@ -181,7 +181,8 @@ private:
           read != nullptr ? *read : parsed.emplace(policy::parse_policy(source, kind, graph));
       std::vector<std::string> problems;
       for (const model::Diagnostic& diagnostic : document.diagnostics) {
-        if (diagnostic.level != model::DiagnosticLevel::error) continue;
+        // What AWS would refuse is TFKMS011's; here only what the reading itself could not do.
+        if (diagnostic.level != model::DiagnosticLevel::error || document.rejected()) continue;
         Evidence evidence;
         evidence.text = diagnostic.message;
         evidence.pointer = diagnostic.pointer;

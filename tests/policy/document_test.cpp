@@ -95,9 +95,10 @@ TEST_CASE("element errors mark the statement unreadable", "[policy][document]") 
   CHECK(has_message(document, "Statement[4].Condition.NullIfExists: unknown condition operator"));
   CHECK(has_message(document, "Statement[5].Action: list is empty"));
   CHECK(has_message(document, "Statement[5].Condition.StringEquals.a: condition value list is empty"));
-  CHECK(has_message(document, "Statement[6]: statement has no Resource or NotResource: it matches nothing"));
-  for (std::size_t i = 0; i < 6; ++i) CHECK_FALSE(document.statements[i].readable);
-  CHECK(document.statements[6].readable);
+  // Refused since 2025-08-18 [AWS-NOTICE-2025].
+  CHECK(has_message(document, "Statement[6]: statement has no Resource or NotResource"));
+  for (std::size_t i = 0; i < 7; ++i) CHECK_FALSE(document.statements[i].readable);
+  CHECK(document.rejected());
   CHECK_FALSE(document.statements[0].effect_known);
 }
 

@@ -15,11 +15,23 @@ function accountOf(arn) {
   return parts.length >= 6 ? parts[4] : undefined
 }
 
+// "scps" / "rcps": levels from the organisation root to the account, each a list of documents.
+function orgLevels(levels, kind) {
+  return (levels || []).map((documents, level) => ({
+    orgIdentifier: level === 0 ? 'r-root' : `ou-${kind}-${level}`,
+    policies: documents.map((policy, i) => ({ name: `${kind}${level}-${i}`, policy }))
+  }))
+}
+
 async function decide(request) {
   const simulation = {
     identityPolicies: (request.identity_policies || []).map((policy, i) => ({ name: `identity${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
+    serviceControlPolicies: orgLevels(request.scps, 'scp'),
+    resourceControlPolicies: orgLevels(request.rcps, 'rcp'),
+    permissionBoundaryPolicies: request.permission_boundary
+      ? [{ name: 'boundary', policy: request.permission_boundary }]
+      : undefined,
+    sessionPolicy: request.session_policy,
     resourcePolicy: request.key_policy,
     request: {
       action: request.action,

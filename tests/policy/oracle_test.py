@@ -6,6 +6,7 @@
 2. Generates seeded random KMS requests with its own generator (every condition operator family,
    IfExists, set qualifiers, missing keys, policy variables, account delegation, cross-account callers,
    NotPrincipal/NotAction/NotResource, action wildcards in mixed case, grants).
+   Requests also carry random chains: SCP and RCP levels, a permissions boundary, a session policy.
 3. Runs them through `tfkms simulate` and through oracle_runner.js, and compares.
 
 Agreement must be 100% outside the classes listed in EXCLUDED_CLASSES, where the oracle contradicts
@@ -148,8 +149,20 @@ def is_retire_grant(case):
     return case["action"] == "kms:RetireGrant"
 
 
+CHAIN_FIELDS = ("scps", "rcps", "permission_boundary", "session_policy")
+
+
+def documents_of(case):
+    """Every policy document of the request: key, identity, and the chain's."""
+    documents = ([case["key_policy"]] if case.get("key_policy") else []) + case.get("identity_policies", [])
+    for field in ("scps", "rcps"):
+        documents += [document for level in case.get(field, []) for document in level]
+    documents += [case[field] for field in ("permission_boundary", "session_policy") if case.get(field)]
+    return documents
+
+
 def conditions_of(case):
-    policies = ([case["key_policy"]] if case.get("key_policy") else []) + case.get("identity_policies", [])
+    policies = documents_of(case)
     for policy in policies:
         for statement in policy["Statement"]:
             for operator, block in statement.get("Condition", {}).items():
@@ -206,6 +219,51 @@ def bare_address_compared_as_text(case):
     return False
 
 
+def chain_identities(principal):
+    """The identities AWS checks a NotPrincipal against: account, then role, then session or user."""
+    account = caller_account(principal)
+    if account is None:
+        return {principal}
+    identities = {account, f"arn:aws:iam::{account}:root", principal}
+    if ":assumed-role/" in principal:
+        identities.add(f"arn:aws:iam::{account}:role/{principal.split('/')[1]}")
+    return identities
+
+
+def not_principal_spares_part_of_chain(case):
+    statements = case.get("key_policy", {}).get("Statement", [])
+    for statement in statements:
+        if statement.get("Effect") != "Deny" or "NotPrincipal" not in statement:
+            continue
+        listed = statement["NotPrincipal"]["AWS"]
+        listed = set(listed if isinstance(listed, list) else [listed])
+        if listed & chain_identities(case["principal"]) or case.get("permission_boundary"):
+            return True
+        # A role entry with a path names the session's role too: the session ARN drops the path.
+        if any(grantee_matches(entry, case["principal"]) for entry in listed if ":role/" in entry):
+            return True
+    return False
+
+
+def scps_for_service_principal(case):
+    return caller_account(case["principal"]) is None and bool(case.get("scps"))
+
+
+def rcps_for_action_without_resource(case):
+    return bool(case.get("rcps")) and case["resource"] == "*"
+
+
+def key_policy_names_session_with_session_policy(case):
+    if not case.get("session_policy"):
+        return False
+    for statement in case.get("key_policy", {}).get("Statement", []):
+        entries = statement.get("Principal", {})
+        entries = entries.get("AWS", []) if isinstance(entries, dict) else entries
+        if case["principal"] in (entries if isinstance(entries, list) else [entries]):
+            return True
+    return False
+
+
 EXCLUDED_CLASSES = [
     ("cross-account call of an action outside the KMS cross-account allow-list", is_cross_account_incapable,
      "KMS Developer Guide, key-policy-modifying-external-accounts.html: 'Cross-account permission is effective "
@@ -235,6 +293,27 @@ EXCLUDED_CLASSES = [
      "IAM User Guide, condition operators (IP address): values are addresses or RFC 4632 CIDR ranges, so "
      "2001:db8:0:0:0:0:0:1 is 2001:db8::1 (RFC 4291 text forms) and an IPv6 address is never an IPv4 one; the "
      "oracle compares bare addresses as text and answers 'no match' for NotIpAddress across families"),
+    ("Deny with NotPrincipal listing part of the caller's chain, or a caller with a permissions boundary",
+     not_principal_spares_part_of_chain,
+     "IAM User Guide, reference_policies_elements_notprincipal.html: with the user Bob and the account listed "
+     "'all principals except the user named Bob ... are explicitly denied'; AWS 'might validate the account "
+     "first, then the role, and then the assumed-role user', so each must be listed; and a Deny with NotPrincipal "
+     "'will always deny any IAM principal that has a permissions boundary policy attached' (kms-reference §3.6); "
+     "the oracle spares a caller when any one listed entry matches it"),
+    ("SCPs with a service principal as caller", scps_for_service_principal,
+     "Organizations User Guide, orgs_manage_policies_scps.html: 'SCPs affect only IAM users and roles that are "
+     "managed by accounts that are part of the organization'; a service principal belongs to no account of it, "
+     "so SCPs never limit it; the oracle applies the caller's SCPs to service principals"),
+    ("RCPs with an action that has no resource (ListKeys, CreateKey, GenerateRandom, ...)",
+     rcps_for_action_without_resource,
+     "Organizations User Guide, orgs_manage_policies_rcps.html: RCPs set 'the maximum available permissions for "
+     "resources in your organization'; KMS authorizes these actions on no resource (Service Authorization "
+     "Reference, AWS KMS: no resource type), so no resource of the organisation is there for an RCP to guard; "
+     "the oracle evaluates them against the caller's own account"),
+    ("a key policy naming the role session ARN itself, with a session policy", key_policy_names_session_with_session_policy,
+     "IAM User Guide, access_policies.html#policies_session: when a resource-based policy specifies the session "
+     "ARN as principal, its permissions are added after the session is created and 'are not limited by the "
+     "session policy'; the oracle limits them by the session policy"),
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -318,8 +397,9 @@ class Generator:
         if self.chance(0.3):
             statement["Sid"] = self.pick(["Enable IAM", "KeyUsers", "DenyEveryoneElse", "x"])
         if key_policy:
-            if self.chance(0.1):
-                statement["NotPrincipal"] = {"AWS": self.one_or_list(self.some(PRINCIPAL_ENTRIES[:-1], 1, 3))}
+            if statement["Effect"] == "Deny" and self.chance(0.4):
+                # NotPrincipal is accepted with Deny only (IAM User Guide, NotPrincipal).
+                statement["NotPrincipal"] = {"AWS": self.one_or_list(self.some(PRINCIPAL_ENTRIES[:-1], 1, 4))}
             elif self.chance(0.15):
                 statement["Principal"] = self.pick(["*", {"AWS": "*"}])
             elif self.chance(0.1):
@@ -329,7 +409,8 @@ class Generator:
         actions = self.one_or_list(self.some(ACTION_PATTERNS, 1, 3))
         statement["NotAction" if self.chance(0.12) else "Action"] = actions
         if key_policy:
-            statement["Resource"] = self.pick(["*", "*", "*", ["*"], KEY_ARN, OTHER_KEY_ARN])
+            # KMS accepts only "*" in a key policy [AWS-NOTICE-2025]: other values are refused policies.
+            statement["Resource"] = self.pick(["*", "*", "*", ["*"]])
         else:
             resources = self.one_or_list(self.some(RESOURCE_PATTERNS, 1, 2))
             statement["NotResource" if self.chance(0.1) else "Resource"] = resources
@@ -405,6 +486,43 @@ class Generator:
             grant["constraints"] = {kind: pairs or {"Dept": "it"}}
         return grant
 
+    def limit_statement(self, effect, rcp=False):
+        # An RCP's actions name a service: "*" alone is refused (Organizations User Guide, RCP syntax).
+        patterns = [p for p in ACTION_PATTERNS if p != "*"] if rcp else ACTION_PATTERNS
+        statement = {"Effect": effect, "Action": self.one_or_list(self.some(patterns, 1, 3)),
+                     "Resource": self.pick(["*", "*", KEY_ARN, f"arn:aws:kms:*:{KEY_ACCOUNT}:key/*"])}
+        if rcp:
+            statement["Principal"] = "*"
+        if self.chance(0.5 if effect == "Deny" else 0.2):
+            statement["Condition"] = self.conditions(None, 1)
+        return statement
+
+    def control_policy(self, rcp):
+        """An SCP or RCP document: full access, an allow-list, or denies (RCPs: denies only)."""
+        if not rcp and self.chance(0.4):
+            return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        statements = [self.limit_statement("Deny" if rcp or self.chance(0.4) else "Allow", rcp)
+                      for _ in range(self.rng.randint(1, 2))]
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    def levels(self, rcp):
+        return [[self.control_policy(rcp) for _ in range(self.rng.randint(1, 2))]
+                for _ in range(self.rng.randint(1, 3))]
+
+    def chain(self, case):
+        """SCPs, RCPs, a boundary and (for role sessions) a session policy, each often absent."""
+        action = case["action"].split(":")[1]
+        if self.chance(0.35):
+            case["scps"] = self.levels(False)
+        if self.chance(0.3):
+            case["rcps"] = self.levels(True)
+        if caller_account(case["principal"]) is None:
+            return  # a service principal has no boundary and no session
+        if self.chance(0.3):
+            case["permission_boundary"] = self.policy(action, False, self.rng.randint(1, 2))
+        if ":assumed-role/" in case["principal"] and self.chance(0.3):
+            case["session_policy"] = self.policy(action, False, self.rng.randint(1, 2))
+
     def case(self):
         if self.chance(0.1):
             action = self.pick(IAM_ONLY_ACTIONS)
@@ -428,7 +546,9 @@ class Generator:
             case["identity_policies"] = [self.policy(action, False, self.rng.randint(1, 3))
                                          for _ in range(self.rng.randint(1, 2))]
         case["context"] = self.context(case, action)
-        if action in KEY_ACTIONS and self.chance(0.2):
+        self.chain(case)
+        # The file's grant model does not know the chain: grants only come without one.
+        if action in KEY_ACTIONS and self.chance(0.2) and not any(f in case for f in CHAIN_FIELDS):
             case["grants"] = [self.grant(case) for _ in range(self.rng.randint(1, 2))]
         return case
 
@@ -518,7 +638,7 @@ def main():
     theirs = run_lines(["node", str(HERE / "oracle_runner.js"), str(args.oracle_dir)], oracle_inputs)
 
     excluded = {name: 0 for name, _, _ in EXCLUDED_CLASSES}
-    compared = agreed = 0
+    compared = agreed = with_chain = 0
     failures = []
     for index, (case, mine, oracle) in enumerate(zip(cases, ours, theirs)):
         if "error" in mine or "error" in oracle:
@@ -540,6 +660,7 @@ def main():
                     failures.append((index, case, mine, oracle, f"documented {documented}"))
             continue
         compared += 1
+        with_chain += any(field in case for field in CHAIN_FIELDS)
         expected = expected_with_grants(oracle["decision"], case)
         if mine["decision"] == expected:
             agreed += 1
@@ -551,7 +672,8 @@ def main():
         outcomes[mine.get("decision", "error")] = outcomes.get(mine.get("decision", "error"), 0) + 1
     print(f"oracle {ORACLE_PACKAGE}@{ORACLE_VERSION}, seed {args.seed}: {args.count} requests, "
           f"{compared} compared, {agreed} agree ({100.0 * agreed / max(compared, 1):.2f}%), "
-          f"{sum(1 for c in cases if c.get('grants'))} with grants; tfkms decisions {outcomes}")
+          f"{sum(1 for c in cases if c.get('grants'))} with grants, {with_chain} compared with an SCP, RCP, "
+          f"boundary or session policy; tfkms decisions {outcomes}")
     for name, _, source in EXCLUDED_CLASSES:
         print(f"  excluded {excluded[name]:5d}: {name}\n      follows: {source}")
     for index, case, mine, oracle, why in failures[: args.show]:

@@ -85,7 +85,8 @@ TEST_CASE("TFKMS010 unreadable key policy", "[rules][TFKMS010]") {
   CHECK_THAT(findings[0].message, Catch::Contains("invalid JSON at offset 12"));
 }
 
-TEST_CASE("TFKMS010 identity policy problems only count for KMS statements", "[rules][TFKMS010]") {
+TEST_CASE("a policy AWS would reject is TFKMS011's, whatever its actions, and not TFKMS010's",
+          "[rules][TFKMS010][TFKMS011]") {
   model::Graph graph;
   model::Key key;
   key.source.address = "aws_kms_key.k";
@@ -102,11 +103,15 @@ TEST_CASE("TFKMS010 identity policy problems only count for KMS statements", "[r
   role.policies.push_back(policy_id);
   graph.add(role);
   CHECK(run(graph, "TFKMS010").empty());
+  REQUIRE(run(graph, "TFKMS011").size() == 1);
 
   graph.policy(policy_id).document.document["Statement"][0]["Action"] = "kms:Decrypt";
-  const auto findings = run(graph, "TFKMS010");
+  CHECK(run(graph, "TFKMS010").empty());
+  const auto findings = run(graph, "TFKMS011");
   REQUIRE(findings.size() == 1);
-  CHECK_THAT(findings[0].message, Catch::Contains("StringEqulas"));
+  CHECK_THAT(findings[0].message, Catch::Contains("Statement[0].Condition.StringEqulas: unknown condition operator"));
+  REQUIRE_FALSE(findings[0].evidence.empty());
+  CHECK(findings[0].evidence[0].pointer == "/Statement/0/Condition/StringEqulas");
 }
 
 // A template written for one account, checked without knowing the deployment account: the account

@@ -1,0 +1,112 @@
+// TFKMS011: a key, identity, resource or organisation policy, or a grant, that the AWS API refuses:
+// the plan passes and the apply fails. Other rules read such a policy as unknown
+// (policy::Document:: rejected()), never as the policy minus the offending statement. See
+// rules/TFKMS011.md and kms-reference §3.5-§3.7, §5.
+#include <string>
+
+#include "policy/evaluate.hpp"
+#include "policy/policy_source.hpp"
+#include "rules/rule.hpp"
+#include "rules/rule_doc.hpp"
+#include "rules/rules.hpp"
+#include "rules/support.hpp"
+
+namespace tfkms::rules {
+namespace {
+
+// "Policy documents ... The maximum length is 32768 characters" [KMS-QUOTAS], kms-reference §6.
+constexpr std::size_t k_key_policy_max_bytes = 32768;
+
+class PolicyAwsWouldReject final : public Rule {
+public:
+  const RuleInfo &info() const override { return k_info; }
+
+  void check(const RuleContext &context, FindingSink &out) const override {
+    const model::Graph &graph = context.graph;
+    for (const model::Key &key : graph.keys) {
+      if (key.kind == model::KeyKind::aws_managed) continue; // AWS writes those policies itself
+      check_policy(graph, key.policy, policy::PolicyKind::key_policy,
+                   "Key policy of " + key.source.name(), key.source, out);
+    }
+    for (const model::IdentityPolicy &identity : graph.policies) {
+      if (identity.aws_managed) continue;
+      check_policy(graph, identity.document, policy::PolicyKind::identity_policy,
+                   "Identity policy " + identity.source.name(), identity.source, out);
+    }
+    for (const model::DataStore &store : graph.data_stores) {
+      check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
+                   "Resource policy of " + store.source.name(), store.source, out);
+    }
+    for (const model::Grant &grant : graph.grants) check_grant(graph, grant, out);
+  }
+
+private:
+  static void check_policy(const model::Graph &graph, const model::PolicySource &source,
+                           policy::PolicyKind kind, const std::string &subject,
+                           const model::SourceRef &owner, FindingSink &out) {
+    if (source.state != model::PolicySource::State::document)
+      return; // TFKMS010 reports what cannot be read
+    const policy::Document document = policy::parse_policy(source, kind, graph);
+    Finding finding = new_finding(k_info);
+    for (const model::Diagnostic &diagnostic : document.diagnostics) {
+      if (diagnostic.level != model::DiagnosticLevel::error) continue;
+      Evidence evidence;
+      evidence.text = diagnostic.message;
+      evidence.pointer = diagnostic.pointer;
+      evidence.file = diagnostic.file;
+      evidence.line = diagnostic.line;
+      finding.evidence.push_back(std::move(evidence));
+    }
+    const std::size_t size = source.document.dump().size();
+    const bool too_large = kind == policy::PolicyKind::key_policy && size > k_key_policy_max_bytes;
+    if (too_large) {
+      finding.evidence.push_back(
+          evidence_at(source.where, "the policy has " + std::to_string(size) +
+                                        " bytes without white space, more than KMS's 32768"));
+    }
+    if (finding.evidence.empty()) return;
+    finding.message =
+        subject +
+        " is one AWS refuses (MalformedPolicyDocument): " + finding.evidence.front().text +
+        ". The plan passes and the apply fails; tfkms does not reason from this policy.";
+    finding.fix =
+        too_large && finding.evidence.size() == 1
+            ? "Shorten the policy below 32768 characters (fewer statements, wildcards, or grants instead)."
+            : "Correct the element named in the evidence: AWS accepts a policy only when every statement "
+              "follows the policy grammar and the service's own rules.";
+    out.report(std::move(finding), owner);
+  }
+
+  // CreateGrant accepts only GrantOperation values: any other name and the grant never exists.
+  static void check_grant(const model::Graph &graph, const model::Grant &grant, FindingSink &out) {
+    const policy::CompiledGrant compiled = policy::compile(policy::grant_spec(grant, graph));
+    if (compiled.exists()) return;
+    Finding finding = new_finding(k_info);
+    for (const std::string &operation : compiled.invalid_operations) {
+      finding.evidence.push_back(evidence_at(
+          grant.source, operation.empty() ? "operations is empty"
+                                          : "\"" + operation + "\" is not a grant operation"));
+    }
+    finding.message = "Grant " + grant.source.name() +
+                      " asks for operations CreateGrant refuses (" + finding.evidence.front().text +
+                      "), so the apply fails with ValidationException and the "
+                      "grant never exists.";
+    finding.fix =
+        "Use only GrantOperation names, spelt exactly: Decrypt, Encrypt, GenerateDataKey*, ReEncryptFrom, "
+        "ReEncryptTo, Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DeriveSharedSecret, "
+        "DescribeKey, CreateGrant, RetireGrant. Key management (PutKeyPolicy, ScheduleKeyDeletion, ...) "
+        "cannot be granted.";
+    out.report(std::move(finding), grant.source);
+  }
+
+  static constexpr RuleInfo k_info{"TFKMS011", "PolicyAwsWouldReject", "Policy AWS would reject",
+                                   Severity::high, doc_for("TFKMS011")};
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_tfkms011_policy_aws_would_reject() {
+  return std::make_unique<PolicyAwsWouldReject>();
+}
+
+} // namespace tfkms::rules
