@@ -43,12 +43,16 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   return files;
 }
 
-// --config, else .tfkms.yml in the working directory when there is one, else the defaults.
+// --config, else the configuration file find_config_file finds, else the defaults.
 std::optional<rules::Config> load_configuration(const std::optional<std::string>& path, std::ostream& err) {
-  std::string chosen = path.value_or(".tfkms.yml");
-  std::error_code error;
-  if (!path && !std::filesystem::exists(chosen, error)) return rules::Config{};
-  auto loaded = rules::load_config(chosen);
+  auto found = path ? model::Result<std::optional<std::string>>(path)
+                    : rules::find_config_file(std::filesystem::current_path());
+  if (!found) {
+    err << "tfkms: error: " << found.error().to_string() << '\n';
+    return std::nullopt;
+  }
+  if (!found.value()) return rules::Config{};
+  auto loaded = rules::load_config(*found.value());
   if (!loaded) {
     err << "tfkms: error: " << loaded.error().to_string() << '\n';
     return std::nullopt;

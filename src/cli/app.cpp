@@ -7,10 +7,12 @@
 
 #include "cli/access.hpp"
 #include "cli/check.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/simulate.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
+#include "rules/rule_ids.hpp"
 
 namespace tfkms::cli {
 
@@ -22,10 +24,6 @@ constexpr const char* k_exit_codes_help =
     "  1  findings at or above --fail-on\n"
     "  2  usage error, or an input that could not be read (never a pass)\n"
     "  3  internal error (please report it)\n";
-
-const std::map<std::string, FailOn> k_fail_on{{"info", FailOn::info},     {"low", FailOn::low},
-                                              {"medium", FailOn::medium}, {"high", FailOn::high},
-                                              {"critical", FailOn::critical}, {"never", FailOn::never}};
 
 // --output FORMAT=FILE, validated so a typo stops the run before any input is read.
 std::pair<report::Format, std::string> parse_output(const std::string& spec) {
@@ -43,16 +41,16 @@ std::pair<report::Format, std::string> parse_output(const std::string& spec) {
 
 // Raw option text that is validated and converted after parsing.
 struct CheckArguments {
-  std::string format = "text";
-  std::string fail_on = "low";
+  std::optional<std::string> format;  ///< nullopt: the configuration's, else text
+  std::optional<std::string> fail_on; ///< nullopt: the configuration's, else low
   std::vector<std::string> outputs;
   std::vector<std::string> parameters;
   std::vector<std::string> conditions;
 };
 
 void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) {
-  std::string& format_name = arguments.format;
-  std::string& fail_on_name = arguments.fail_on;
+  std::optional<std::string>& format_name = arguments.format;
+  std::optional<std::string>& fail_on_name = arguments.fail_on;
   CLI::App* check = app.add_subcommand("check", "Check Terraform plans/state and CloudFormation templates for KMS mistakes");
   check->footer(std::string("Examples:\n"
                             "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
@@ -68,16 +66,18 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
         return report::parse_format(name) ? std::string{}
                                           : "unknown format '" + name + "'; valid formats: " + std::string(report::k_format_names);
       })
-      ->default_str("text");
+      ->default_str("text, or the configuration's format");
   check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
       ->allow_extra_args(false);
   check->add_option("--fail-on", fail_on_name, "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
       ->check([](const std::string& name) {
-        return k_fail_on.contains(name) ? std::string{}
+        return parse_fail_on(name) ? std::string{}
                                         : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
       })
-      ->default_str("low");
-  check->add_option("-c,--config", options.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
+      ->default_str("low, or the configuration's fail_on");
+  check->add_option("-c,--config", options.config_path,
+                    "Configuration file (default: .tfkms.yml or .tfkms.yaml here or in the nearest parent, up to "
+                    "the repository root)");
   check->add_option("--account-id", options.account_id, "The AWS account the input deploys to (12 digits)")
       ->check([](const std::string& id) {
         return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
@@ -91,14 +91,34 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
                     "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
-  check->add_option("--rule", options.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
-  check->add_option("--skip-rule", options.skip_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
+  check->add_option("--rule", options.only_rules, "Run only these rules (comma-separated, repeatable; any case)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  check->add_option("--skip-rule", options.skip_rules, "Do not run these rules (comma-separated, repeatable; any case)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  check->add_flag("--fail-on-unused-suppressions", options.fail_on_unused_suppressions,
+                  "Exit 1 when a suppression matches no finding (otherwise a warning)");
   check->add_option("--sarif-category", options.sarif_category,
                     "SARIF automationDetails.id, so several runs in one repository do not replace each other");
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
   check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
   check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
   check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
+  check->add_option("--baseline", options.baseline,
+                    "Report only findings not recorded in this baseline file (see --write-baseline)");
+  check->add_option("--write-baseline", options.write_baseline,
+                    "Record the current findings in this file, then report against it");
+}
+
+// Rule ids as typed (any case) become the registered spelling; an unknown one stops the run, naming
+// `option` and the closest id.
+void canonical_rule_ids(std::vector<std::string>& ids, const std::string& option) {
+  for (std::string& id : ids) {
+    const auto canonical = rules::canonical_rule_id(id);
+    if (!canonical) throw CLI::ValidationError(option, rules::unknown_rule_id_message(id));
+    id = *canonical;
+  }
 }
 
 int list_rules(const std::string& format, std::ostream& out) {
@@ -141,7 +161,9 @@ int dispatch(int argc, char** argv) {
   app.require_subcommand(1);
 
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
-    const std::string command = failed->get_parent() != nullptr ? "tfkms " + failed->get_name() : "tfkms";
+    // CLI11 reports every error on the main app; the subcommand being parsed names the right help.
+    const auto parsed = failed->get_subcommands();
+    const std::string command = parsed.empty() ? "tfkms" : "tfkms " + parsed.front()->get_name();
     return "tfkms: error: " + std::string(error.what()) + "\nRun `" + command + " --help` for usage.\n";
   });
 
@@ -177,8 +199,8 @@ int dispatch(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    check_options.format = *report::parse_format(check_arguments.format);
-    check_options.fail_on = k_fail_on.at(check_arguments.fail_on);
+    if (check_arguments.format) check_options.format = report::parse_format(*check_arguments.format);
+    if (check_arguments.fail_on) check_options.fail_on = parse_fail_on(*check_arguments.fail_on);
     for (const std::string& spec : check_arguments.outputs) check_options.outputs.push_back(parse_output(spec));
     for (const std::string& spec : check_arguments.parameters) {
       const auto equals = spec.find('=');
@@ -195,11 +217,8 @@ int dispatch(int argc, char** argv) {
       }
       check_options.conditions[spec.substr(0, equals)] = value == "true";
     }
-    for (const auto* list : {&check_options.only_rules, &check_options.skip_rules}) {
-      for (const std::string& id : *list) {
-        if (!rules::is_rule_id(id)) throw CLI::ValidationError("--rule", "no rule " + id + "; `tfkms rules` lists them");
-      }
-    }
+    canonical_rule_ids(check_options.only_rules, "--rule");
+    canonical_rule_ids(check_options.skip_rules, "--skip-rule");
     if (check_options.base && !check_options.diff) throw CLI::ValidationError("--base", "--base goes with --diff");
     if (check_options.base && check_options.paths.size() != 1) {
       throw CLI::ValidationError("--base", "--base compares one template with one other; give exactly one path");

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include "cli/access.hpp"
+#include "cli/baseline_options.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/condition_branches.hpp"
 #include "cli/exit_codes.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
 #include "rules/registry.hpp"
+#include "rules/suppressions.hpp"
 
 namespace tfkms::cli {
 
@@ -52,15 +55,14 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std
 }
 
 std::optional<rules::Config> load_configuration(const CheckOptions& options, std::vector<model::Diagnostic>& errors) {
-  std::string path;
-  if (options.config_path) {
-    path = *options.config_path;
-  } else if (std::error_code ec; std::filesystem::exists(".tfkms.yml", ec)) {
-    path = ".tfkms.yml";
-  } else {
-    return rules::Config{};
+  auto found = options.config_path ? model::Result<std::optional<std::string>>(options.config_path)
+                                    : rules::find_config_file(std::filesystem::current_path());
+  if (!found) {
+    errors.push_back(found.error());
+    return std::nullopt;
   }
-  auto config = rules::load_config(path);
+  if (!found.value()) return rules::Config{};
+  auto config = rules::load_config(*found.value());
   if (!config) {
     errors.push_back(config.error());
     return std::nullopt;
@@ -84,6 +86,10 @@ bool write_report(const report::Report& report, report::Format format, const rep
   if (file.empty()) {
     reporter->write(report, out);
     return true;
+  }
+  if (const auto folder = std::filesystem::path(file).parent_path(); !folder.empty()) {
+    std::error_code ignored; // a failure shows as the open below failing
+    std::filesystem::create_directories(folder, ignored);
   }
   std::ofstream stream(file, std::ios::binary | std::ios::trunc);
   if (!stream) {
@@ -111,7 +117,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   load_options.conditions = options.conditions;
   load_options.limits = config->limits;
 
-  const rules::Selection selection{options.only_rules, options.skip_rules};
+  const CheckSettings settings = resolve_settings(options, *config, errors);
+  const rules::Selection& selection = settings.selection;
+  rules::SuppressionReview suppressions;
   report::Report report;
   report.rules = rules::all_rule_infos();
   analysis::AccessDiff access_changes;
@@ -127,6 +135,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics).push_back(diagnostic);
     }
     count(graph, report.counts);
+    suppressions.add_input(graph, errors);
+    const bool from_terraform = input.value().kind == loaders::InputKind::terraform_plan ||
+                                input.value().kind == loaders::InputKind::terraform_state;
+    if (from_terraform && !input.value().tf_source_found) suppressions.add_input_without_source(path);
     std::vector<rules::Finding> findings =
         graph.undecided_conditions.empty()
             ? rules::run_rules(graph, *config, selection)
@@ -145,6 +157,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   if (options.diff) report.access_changes = &access_changes;
+  if (auto warning = suppressions.missing_source()) report.diagnostics.push_back(std::move(*warning));
+  const std::vector<model::Diagnostic> unused = unused_suppressions(suppressions, options, *config, settings, report);
+  apply_baseline({options.baseline ? options.baseline : config->baseline, options.write_baseline}, report, errors);
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
   if (!options.quiet || !errors.empty()) {
@@ -156,6 +171,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   report::ReportOptions report_options;
   report_options.sarif_category = options.sarif_category;
   report_options.repository_root = std::filesystem::current_path().string();
+  // What --output files hold; standard output leaves diagnostics to standard error.
   bool written = true;
   for (const auto& [format, file] : options.outputs) {
     written = write_report(report, format, report_options, file, out, err) && written;
@@ -164,14 +180,15 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
     report_options.color = terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
                                                                                                : report::Color::off;
-    written = write_report(report, options.format, report_options, "", out, err) && written;
+    report_options.diagnostics = report::DiagnosticsPlace::elsewhere;
+    written = write_report(report, settings.format, report_options, "", out, err) && written;
   }
 
   if (!errors.empty() || !written) return k_exit_usage;
   const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
-    return !finding.suppressed && reaches(finding.severity, options.fail_on);
+    return !finding.suppressed && reaches(finding.severity, settings.fail_on);
   });
-  return failing ? k_exit_findings : k_exit_clean;
+  return failing || (options.fail_on_unused_suppressions && !unused.empty()) ? k_exit_findings : k_exit_clean;
 }
 
 } // namespace tfkms::cli

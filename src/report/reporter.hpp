@@ -32,6 +32,9 @@ struct Counts {
 
 struct Report {
   std::vector<rules::Finding> findings;       ///< sorted by file, line, rule
+  /// With a baseline: the findings it already holds. They do not count towards the exit code and
+  /// only SARIF lists them (baselineState "unchanged"); the other formats show what is new.
+  std::vector<rules::Finding> baselined;
   std::vector<model::Diagnostic> diagnostics; ///< inputs (or parts) that could not be read, warnings
   std::vector<std::string> inputs;            ///< the paths analysed
   Counts counts;
@@ -42,10 +45,15 @@ struct Report {
 
 enum class Color { off, on };
 
+/// Where the run's diagnostics are shown: in the report, or elsewhere (already printed on standard
+/// error, so a text report on the terminal leaves them out rather than show each twice).
+enum class DiagnosticsPlace { in_report, elsewhere };
+
 struct ReportOptions {
   Color color = Color::off;
   std::string sarif_category;      ///< SARIF automationDetails.id
   std::string repository_root;     ///< paths are written relative to it (SARIF, annotations)
+  DiagnosticsPlace diagnostics = DiagnosticsPlace::in_report;
 };
 
 class Reporter {

@@ -60,7 +60,7 @@ std::string position(const std::string& file, const std::optional<std::uint32_t>
 
 class TextReporter final : public Reporter {
 public:
-  explicit TextReporter(const ReportOptions& options) : m_style(options.color) {}
+  explicit TextReporter(const ReportOptions& options) : m_style(options.color), m_diagnostics(options.diagnostics) {}
 
   void write(const Report& report, std::ostream& out) const override {
     // Grouped by file even when the report interleaves files (one input can map to several .tf files).
@@ -81,8 +81,10 @@ public:
     }
     if (current_file != nullptr) out << '\n';
 
-    for (const model::Diagnostic& diagnostic : report.diagnostics) {
-      out << "tfkms: " << m_style.level(diagnostic.level) << ": " << terminal_safe(diagnostic.to_string()) << '\n';
+    if (m_diagnostics == DiagnosticsPlace::in_report) {
+      for (const model::Diagnostic& diagnostic : report.diagnostics) {
+        out << "tfkms: " << m_style.level(diagnostic.level) << ": " << terminal_safe(diagnostic.to_string()) << '\n';
+      }
     }
     if (report.access_changes) out << changes_text(*report.access_changes) << '\n';
     out << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts) << '\n';
@@ -107,6 +109,7 @@ private:
   }
 
   Style m_style;
+  DiagnosticsPlace m_diagnostics;
 };
 
 } // namespace

@@ -11,3 +11,7 @@ if(NOT TFKMS_SANITIZE)
   set_tests_properties(allocator_is_mimalloc PROPERTIES LABELS "integration"
                        PASS_REGULAR_EXPRESSION "mimalloc: process init")
 endif()
+# Adopting tfkms in a repository with findings: baselines, suppressions, configuration discovery.
+add_test(NAME cli_adoption COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/adoption_test.py $<TARGET_FILE:tfkms>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli_adoption PROPERTIES LABELS "integration")
