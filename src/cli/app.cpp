@@ -9,10 +9,11 @@
 #include "cli/check.hpp"
 #include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
+#include "cli/rule_id_option.hpp"
 #include "cli/simulate.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
-#include "rules/rule_ids.hpp"
 
 namespace tfkms::cli {
 
@@ -24,20 +25,6 @@ constexpr const char* k_exit_codes_help =
     "  1  findings at or above --fail-on\n"
     "  2  usage error, or an input that could not be read (never a pass)\n"
     "  3  internal error (please report it)\n";
-
-// --output FORMAT=FILE, validated so a typo stops the run before any input is read.
-std::pair<report::Format, std::string> parse_output(const std::string& spec) {
-  const auto equals = spec.find('=');
-  if (equals == std::string::npos || equals + 1 == spec.size()) {
-    throw CLI::ValidationError("--output", "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
-  }
-  const auto format = report::parse_format(spec.substr(0, equals));
-  if (!format) {
-    throw CLI::ValidationError("--output", "unknown format '" + spec.substr(0, equals) + "'; valid formats: " +
-                                               std::string(report::k_format_names));
-  }
-  return {*format, spec.substr(equals + 1)};
-}
 
 // Raw option text that is validated and converted after parsing.
 struct CheckArguments {
@@ -91,12 +78,10 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
                     "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
-  check->add_option("--rule", options.only_rules, "Run only these rules (comma-separated, repeatable; any case)")
-      ->allow_extra_args(false)
-      ->delimiter(',');
-  check->add_option("--skip-rule", options.skip_rules, "Do not run these rules (comma-separated, repeatable; any case)")
-      ->allow_extra_args(false)
-      ->delimiter(',');
+  rule_ids(check->add_option("--rule", options.only_rules, "Run only these rules (comma-separated, repeatable; any case)"))
+      ->allow_extra_args(false);
+  rule_ids(check->add_option("--skip-rule", options.skip_rules, "Do not run these rules (comma-separated, repeatable)"))
+      ->allow_extra_args(false);
   check->add_flag("--fail-on-unused-suppressions", options.fail_on_unused_suppressions,
                   "Exit 1 when a suppression matches no finding (otherwise a warning)");
   check->add_option("--sarif-category", options.sarif_category,
@@ -109,16 +94,6 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "Report only findings not recorded in this baseline file (see --write-baseline)");
   check->add_option("--write-baseline", options.write_baseline,
                     "Record the current findings in this file, then report against it");
-}
-
-// Rule ids as typed (any case) become the registered spelling; an unknown one stops the run, naming
-// `option` and the closest id.
-void canonical_rule_ids(std::vector<std::string>& ids, const std::string& option) {
-  for (std::string& id : ids) {
-    const auto canonical = rules::canonical_rule_id(id);
-    if (!canonical) throw CLI::ValidationError(option, rules::unknown_rule_id_message(id));
-    id = *canonical;
-  }
 }
 
 int list_rules(const std::string& format, std::ostream& out) {
@@ -217,8 +192,6 @@ int dispatch(int argc, char** argv) {
       }
       check_options.conditions[spec.substr(0, equals)] = value == "true";
     }
-    canonical_rule_ids(check_options.only_rules, "--rule");
-    canonical_rule_ids(check_options.skip_rules, "--skip-rule");
     if (check_options.base && !check_options.diff) throw CLI::ValidationError("--base", "--base goes with --diff");
     if (check_options.base && check_options.paths.size() != 1) {
       throw CLI::ValidationError("--base", "--base compares one template with one other; give exactly one path");

@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 #include "cli/access.hpp"
 #include "cli/baseline_options.hpp"
 #include "cli/check_settings.hpp"
 #include "cli/condition_branches.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
@@ -78,26 +77,6 @@ void count(const model::Graph& graph, report::Counts& counts) {
   counts.grants += graph.grants.size();
   counts.principals += graph.principals.size();
   counts.data_stores += graph.data_stores.size();
-}
-
-bool write_report(const report::Report& report, report::Format format, const report::ReportOptions& options,
-                  const std::string& file, std::ostream& out, std::ostream& err) {
-  const auto reporter = report::make_reporter(format, options);
-  if (file.empty()) {
-    reporter->write(report, out);
-    return true;
-  }
-  if (const auto folder = std::filesystem::path(file).parent_path(); !folder.empty()) {
-    std::error_code ignored; // a failure shows as the open below failing
-    std::filesystem::create_directories(folder, ignored);
-  }
-  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
-  if (!stream) {
-    err << "tfkms: error: " << file << ": cannot open for writing\n";
-    return false;
-  }
-  reporter->write(report, stream);
-  return static_cast<bool>(stream);
 }
 
 } // namespace
@@ -177,9 +156,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     written = write_report(report, format, report_options, file, out, err) && written;
   }
   if (!options.quiet) {
-    const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
-    report_options.color = terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
-                                                                                               : report::Color::off;
+    report_options.color = color_for(out, options.no_color);
     report_options.diagnostics = report::DiagnosticsPlace::elsewhere;
     written = write_report(report, settings.format, report_options, "", out, err) && written;
   }

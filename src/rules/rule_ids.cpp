@@ -40,7 +40,7 @@ std::optional<std::string> canonical_rule_id(std::string_view id) {
   return std::nullopt;
 }
 
-std::string closest_rule_id(std::string_view id) {
+std::optional<std::string> closest_rule_id(std::string_view id) {
   const std::string wanted = upper(id);
   std::string best;
   std::size_t best_distance = 0;
@@ -51,12 +51,14 @@ std::string closest_rule_id(std::string_view id) {
       best_distance = distance;
     }
   }
+  if (best_distance > 3) return std::nullopt;
   return best;
 }
 
 std::string unknown_rule_id_message(std::string_view id) {
-  return "unknown rule id '" + std::string(id) + "' (did you mean " + closest_rule_id(id) +
-         "? `tfkms rules` lists them)";
+  const auto closest = closest_rule_id(id);
+  return "unknown rule id '" + std::string(id) + "' (" + (closest ? "did you mean " + *closest + "? " : "") +
+         "`tfkms rules` lists them)";
 }
 
 } // namespace tfkms::rules

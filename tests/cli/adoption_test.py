@@ -300,5 +300,24 @@ class CommandLine(Folder):
         self.assertEqual((result.stdout + result.stderr).count("missing.json"), 1, result.stdout + result.stderr)
 
 
+class DiffOutputs(Folder):
+    def test_diff_takes_quiet_output_and_no_color(self):
+        shutil.copy(ROTATION_PLAN, self.dir / "plan.json")
+        result = run("diff", "plan.json", "-q", "--no-color", "--output", "json=reports/diff.json", cwd=self.dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("changes", json.loads((self.dir / "reports/diff.json").read_text()))
+
+    def test_diff_error_is_shown_once_and_hints_its_help(self):
+        result = run("diff", "missing.json", cwd=self.dir)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual((result.stdout + result.stderr).count("missing.json"), 1, result.stdout + result.stderr)
+        result = run("diff", "plan.json", "--skip-rule", "tfkms02O", cwd=self.dir)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--skip-rule", result.stderr)
+        self.assertIn("did you mean TFKMS020", result.stderr)
+        self.assertIn("`tfkms diff --help`", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -27,6 +27,7 @@ TEST_CASE("rule ids: any case, and the closest for a typo", "[rules][suppression
   CHECK(rules::canonical_rule_id("tfkms003") == "TFKMS003");
   CHECK_FALSE(rules::canonical_rule_id("TFKMS03"));
   CHECK(rules::closest_rule_id("TFKMS0077") == "TFKMS007");
+  CHECK_FALSE(rules::closest_rule_id("encryption"));
   CHECK_THAT(rules::unknown_rule_id_message("tfkms07"), Catch::Contains("'tfkms07'") && Catch::Contains("TFKMS007"));
   CHECK(rules::suppression_covers("tfkms007", "TFKMS007"));
   CHECK(rules::suppression_covers("*", "TFKMS007"));
