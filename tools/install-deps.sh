@@ -2,7 +2,7 @@
 # Installs the Debian packages tfkms needs to build and test, only those that are missing.
 set -euo pipefail
 
-packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev libmimalloc-dev)
+packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev libmimalloc-dev libxml2-utils)
 # The test suite also needs Node.js and npm (test oracles) and clang (libFuzzer harness replay).
 if [[ "${1:-}" == "--with-test-tools" ]]; then
   packages+=(nodejs npm clang)

@@ -11,5 +11,7 @@ namespace tfkms::report {
 [[nodiscard]] std::unique_ptr<Reporter> make_sarif_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_github_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_markdown_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_junit_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options);
 
 } // namespace tfkms::report

@@ -15,11 +15,11 @@
 
 namespace tfkms::report {
 
-enum class Format { text, json, sarif, github, markdown };
+enum class Format { text, json, sarif, github, markdown, junit, gitlab_sast };
 
 /// Parses a format name; nothing when it is not one of k_format_names.
 [[nodiscard]] std::optional<Format> parse_format(std::string_view name);
-inline constexpr std::string_view k_format_names = "text, json, sarif, github, markdown";
+inline constexpr std::string_view k_format_names = "text, json, sarif, github, markdown, junit, gitlab-sast";
 
 /// What was analysed, for summary lines.
 struct Counts {
