@@ -9,17 +9,18 @@ namespace tfkms::cli {
 
 namespace {
 
-model::Diagnostic problem(const std::string& path, std::string message) {
+model::Diagnostic problem(const std::string &path, std::string message) {
   model::Diagnostic diagnostic;
   diagnostic.file = path;
   diagnostic.message = std::move(message);
   return diagnostic;
 }
 
-bool write_file(const std::string& path, const std::string& text) {
+bool write_file(const std::string &path, const std::string &text) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ignored;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ignored);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   return static_cast<bool>(out);
@@ -27,13 +28,16 @@ bool write_file(const std::string& path, const std::string& text) {
 
 } // namespace
 
-void apply_baseline(const BaselineOptions& options, report::Report& report, std::vector<model::Diagnostic>& errors) {
-  if (!options.write && !options.compare) return;
+void apply_baseline(const BaselineOptions &options, report::Report &report,
+                    std::vector<model::Diagnostic> &errors) {
+  if (!options.write && !options.compare)
+    return;
   std::optional<rules::Baseline> baseline;
   if (options.write) {
     if (!errors.empty()) {
-      errors.push_back(problem(*options.write, "baseline not written: some inputs could not be read, and a baseline "
-                                               "without their findings would report them as new later"));
+      errors.push_back(problem(
+          *options.write, "baseline not written: some inputs could not be read, and a baseline "
+                          "without their findings would report them as new later"));
       return;
     }
     const std::string text = rules::baseline_text(report.findings);
@@ -54,7 +58,8 @@ void apply_baseline(const BaselineOptions& options, report::Report& report, std:
   rules::BaselineComparison comparison = rules::compare_with_baseline(*baseline, report.findings);
   std::vector<model::Diagnostic> notes = rules::describe_comparison(*baseline, comparison);
   if (options.write) {
-    notes.front().message = "wrote " + std::to_string(baseline->entries.size()) + " findings; " + notes.front().message;
+    notes.front().message =
+        "wrote " + std::to_string(baseline->entries.size()) + " findings; " + notes.front().message;
   }
   report.diagnostics.insert(report.diagnostics.end(), notes.begin(), notes.end());
   report.baselined = std::move(comparison.matched);

@@ -19,6 +19,7 @@ struct BaselineOptions {
 /// a baseline of a partly read run would hide findings later) and then compares with it. With
 /// `compare`: moves the findings the baseline holds into `report.baselined` and adds notes on how
 /// many matched and which entries are stale. Problems reading or writing go to `errors`.
-void apply_baseline(const BaselineOptions& options, report::Report& report, std::vector<model::Diagnostic>& errors);
+void apply_baseline(const BaselineOptions &options, report::Report &report,
+                    std::vector<model::Diagnostic> &errors);
 
 } // namespace tfkms::cli

@@ -26,14 +26,17 @@ struct CheckSettings {
 /// The settings of a run: format and fail-on from the command line, else the configuration, else
 /// text and low; --rule replaces the configuration's only_rules, --skip-rule adds to its
 /// skip_rules. A format in the configuration that does not exist is an error in `errors`.
-[[nodiscard]] CheckSettings resolve_settings(const CheckOptions& options, const rules::Config& config,
-                                             std::vector<model::Diagnostic>& errors);
+[[nodiscard]] CheckSettings resolve_settings(const CheckOptions &options,
+                                             const rules::Config &config,
+                                             std::vector<model::Diagnostic> &errors);
 
 /// The suppressions of `review` and `config` that suppressed none of the report's findings, as
 /// warnings (errors with --fail-on-unused-suppressions), appended to the report's diagnostics and
 /// returned. Suppressions of rules that did not run are not judged.
-std::vector<model::Diagnostic> unused_suppressions(const rules::SuppressionReview& review, const CheckOptions& options,
-                                                   const rules::Config& config, const CheckSettings& settings,
-                                                   report::Report& report);
+std::vector<model::Diagnostic> unused_suppressions(const rules::SuppressionReview &review,
+                                                   const CheckOptions &options,
+                                                   const rules::Config &config,
+                                                   const CheckSettings &settings,
+                                                   report::Report &report);
 
 } // namespace tfkms::cli

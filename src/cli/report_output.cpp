@@ -9,21 +9,24 @@
 
 namespace tfkms::cli {
 
-std::pair<report::Format, std::string> parse_output(const std::string& spec) {
+std::pair<report::Format, std::string> parse_output(const std::string &spec) {
   const auto equals = spec.find('=');
   if (equals == std::string::npos || equals + 1 == spec.size()) {
-    throw CLI::ValidationError("--output", "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
+    throw CLI::ValidationError("--output",
+                               "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
   }
   const auto format = report::parse_format(spec.substr(0, equals));
   if (!format) {
-    throw CLI::ValidationError("--output", "unknown format '" + spec.substr(0, equals) + "'; valid formats: " +
-                                               std::string(report::k_format_names));
+    throw CLI::ValidationError("--output",
+                               "unknown format '" + spec.substr(0, equals) +
+                                   "'; valid formats: " + std::string(report::k_format_names));
   }
   return {*format, spec.substr(equals + 1)};
 }
 
-bool write_report(const report::Report& report, report::Format format, const report::ReportOptions& options,
-                  const std::string& file, std::ostream& out, std::ostream& err) {
+bool write_report(const report::Report &report, report::Format format,
+                  const report::ReportOptions &options, const std::string &file, std::ostream &out,
+                  std::ostream &err) {
   const auto reporter = report::make_reporter(format, options);
   if (file.empty()) {
     reporter->write(report, out);
@@ -42,9 +45,10 @@ bool write_report(const report::Report& report, report::Format format, const rep
   return static_cast<bool>(stream);
 }
 
-report::Color color_for(const std::ostream& out, bool no_color) {
+report::Color color_for(const std::ostream &out, bool no_color) {
   const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
-  return terminal && !no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on : report::Color::off;
+  return terminal && !no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
+                                                                     : report::Color::off;
 }
 
 } // namespace tfkms::cli

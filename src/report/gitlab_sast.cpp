@@ -29,11 +29,16 @@ constexpr std::string_view k_information_uri = "https://github.com/tfkms/tfkms";
 
 std::string_view gitlab_severity(rules::Severity severity) {
   switch (severity) {
-  case rules::Severity::critical: return "Critical";
-  case rules::Severity::high: return "High";
-  case rules::Severity::medium: return "Medium";
-  case rules::Severity::low: return "Low";
-  case rules::Severity::info: return "Info";
+  case rules::Severity::critical:
+    return "Critical";
+  case rules::Severity::high:
+    return "High";
+  case rules::Severity::medium:
+    return "Medium";
+  case rules::Severity::low:
+    return "Low";
+  case rules::Severity::info:
+    return "Info";
   }
   return "Unknown";
 }
@@ -60,15 +65,17 @@ class GitlabSastReporter final : public Reporter {
 public:
   explicit GitlabSastReporter(ReportOptions options) : m_options(std::move(options)) {}
 
-  void write(const Report& report, std::ostream& out) const override {
+  void write(const Report &report, std::ostream &out) const override {
     const std::string started = utc_now();
     Json vulnerabilities = Json::array();
     std::set<std::string> ids;
-    for (const rules::Finding& finding : report.findings) {
-      if (finding.suppressed) continue;
+    for (const rules::Finding &finding : report.findings) {
+      if (finding.suppressed)
+        continue;
       // Identical findings share a fingerprint; ids must differ.
       std::string id = finding.fingerprint;
-      for (int copy = 2; !ids.insert(id).second; ++copy) id = finding.fingerprint + "-" + std::to_string(copy);
+      for (int copy = 2; !ids.insert(id).second; ++copy)
+        id = finding.fingerprint + "-" + std::to_string(copy);
       vulnerabilities.push_back(vulnerability(report, finding, id));
     }
     const Json document{{"$schema", k_schema},
@@ -85,23 +92,30 @@ public:
   }
 
 private:
-  [[nodiscard]] Json vulnerability(const Report& report, const rules::Finding& finding, const std::string& id) const {
-    const rules::RuleInfo* rule = find_rule(report, finding.rule_id);
+  [[nodiscard]] Json vulnerability(const Report &report, const rules::Finding &finding,
+                                   const std::string &id) const {
+    const rules::RuleInfo *rule = find_rule(report, finding.rule_id);
     std::string description = finding.message;
-    for (const rules::Evidence& evidence : finding.evidence) description += "\n- " + evidence.text;
-    Json location{{"file", repository_relative(finding.file, m_options.repository_root).value_or(finding.file)}};
-    if (finding.line) location["start_line"] = *finding.line;
+    for (const rules::Evidence &evidence : finding.evidence)
+      description += "\n- " + evidence.text;
+    Json location{
+        {"file",
+         repository_relative(finding.file, m_options.repository_root).value_or(finding.file)}};
+    if (finding.line)
+      location["start_line"] = *finding.line;
     Json item{{"id", id},
               {"name", rule == nullptr ? finding.rule_id : std::string(rule->title)},
               {"description", description},
               {"severity", gitlab_severity(finding.severity)},
               {"location", std::move(location)},
-              {"identifiers", Json::array({Json{{"type", "tfkms_rule_id"},
-                                                {"name", finding.rule_id},
-                                                {"value", finding.rule_id},
-                                                {"url", std::string(k_information_uri) + "/blob/main/rules/" +
-                                                            finding.rule_id + ".md"}}})}};
-    if (!finding.fix.empty()) item["solution"] = finding.fix;
+              {"identifiers",
+               Json::array({Json{{"type", "tfkms_rule_id"},
+                                 {"name", finding.rule_id},
+                                 {"value", finding.rule_id},
+                                 {"url", std::string(k_information_uri) + "/blob/main/rules/" +
+                                             finding.rule_id + ".md"}}})}};
+    if (!finding.fix.empty())
+      item["solution"] = finding.fix;
     return item;
   }
 
@@ -110,7 +124,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options) {
+std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions &options) {
   return std::make_unique<GitlabSastReporter>(options);
 }
 

@@ -12,14 +12,16 @@ namespace {
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char &c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
 // Levenshtein distance, one row at a time.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -36,7 +38,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> canonical_rule_id(std::string_view id) {
   const std::string wanted = upper(id);
-  if (is_rule_id(wanted)) return wanted;
+  if (is_rule_id(wanted))
+    return wanted;
   return std::nullopt;
 }
 
@@ -44,21 +47,22 @@ std::optional<std::string> closest_rule_id(std::string_view id) {
   const std::string wanted = upper(id);
   std::string best;
   std::size_t best_distance = 0;
-  for (const RuleInfo& info : all_rule_infos()) {
+  for (const RuleInfo &info : all_rule_infos()) {
     const std::size_t distance = edit_distance(wanted, info.id);
     if (best.empty() || distance < best_distance) {
       best = std::string(info.id);
       best_distance = distance;
     }
   }
-  if (best_distance > 3) return std::nullopt;
+  if (best_distance > 3)
+    return std::nullopt;
   return best;
 }
 
 std::string unknown_rule_id_message(std::string_view id) {
   const auto closest = closest_rule_id(id);
-  return "unknown rule id '" + std::string(id) + "' (" + (closest ? "did you mean " + *closest + "? " : "") +
-         "`tfkms rules` lists them)";
+  return "unknown rule id '" + std::string(id) + "' (" +
+         (closest ? "did you mean " + *closest + "? " : "") + "`tfkms rules` lists them)";
 }
 
 } // namespace tfkms::rules

@@ -6,7 +6,7 @@ using namespace tfkms;
 
 namespace {
 
-rules::Finding finding(const std::string& rule, const std::string& resource, std::uint32_t line) {
+rules::Finding finding(const std::string &rule, const std::string &resource, std::uint32_t line) {
   rules::Finding out;
   out.rule_id = rule;
   out.resource = resource;
@@ -20,13 +20,15 @@ rules::Finding finding(const std::string& rule, const std::string& resource, std
 } // namespace
 
 TEST_CASE("a written baseline reads back and matches the same findings", "[rules][baseline]") {
-  std::vector<rules::Finding> before{finding("TFKMS003", "aws_kms_grant.a", 10), finding("TFKMS007", "aws_kms_key.k", 2)};
+  std::vector<rules::Finding> before{finding("TFKMS003", "aws_kms_grant.a", 10),
+                                     finding("TFKMS007", "aws_kms_key.k", 2)};
   const auto baseline = rules::parse_baseline(rules::baseline_text(before), "b.json");
   REQUIRE(baseline);
   REQUIRE(baseline.value().entries.size() == 2);
 
   // The same findings 30 lines further down, and one new.
-  std::vector<rules::Finding> after{finding("TFKMS003", "aws_kms_grant.a", 40), finding("TFKMS007", "aws_kms_key.k", 32),
+  std::vector<rules::Finding> after{finding("TFKMS003", "aws_kms_grant.a", 40),
+                                    finding("TFKMS007", "aws_kms_key.k", 32),
                                     finding("TFKMS003", "aws_kms_grant.new", 50)};
   const auto comparison = rules::compare_with_baseline(baseline.value(), after);
   REQUIRE(after.size() == 1);
@@ -37,11 +39,15 @@ TEST_CASE("a written baseline reads back and matches the same findings", "[rules
   CHECK(comparison.stale.empty());
 }
 
-TEST_CASE("baseline entries without a finding are stale; each entry absorbs one finding", "[rules][baseline]") {
-  const auto baseline = rules::parse_baseline(
-      rules::baseline_text({finding("TFKMS003", "aws_kms_grant.a", 1), finding("TFKMS007", "aws_kms_key.k", 2)}), "b.json");
+TEST_CASE("baseline entries without a finding are stale; each entry absorbs one finding",
+          "[rules][baseline]") {
+  const auto baseline =
+      rules::parse_baseline(rules::baseline_text({finding("TFKMS003", "aws_kms_grant.a", 1),
+                                                  finding("TFKMS007", "aws_kms_key.k", 2)}),
+                            "b.json");
   REQUIRE(baseline);
-  std::vector<rules::Finding> now{finding("TFKMS003", "aws_kms_grant.a", 1), finding("TFKMS003", "aws_kms_grant.a", 1)};
+  std::vector<rules::Finding> now{finding("TFKMS003", "aws_kms_grant.a", 1),
+                                  finding("TFKMS003", "aws_kms_grant.a", 1)};
   const auto comparison = rules::compare_with_baseline(baseline.value(), now);
   CHECK(now.size() == 1); // the duplicate is new
   REQUIRE(comparison.stale.size() == 1);
@@ -67,7 +73,8 @@ TEST_CASE("a baseline of another version or shape is refused with its name", "[r
   CHECK_THAT(newer.error().message, Catch::Contains("version 2"));
   CHECK_FALSE(rules::parse_baseline("[]", "b.json"));
   CHECK_FALSE(rules::parse_baseline("{", "b.json"));
-  const auto no_fingerprint = rules::parse_baseline(R"({"version": 1, "findings": [{"rule_id": "TFKMS003"}]})", "b.json");
+  const auto no_fingerprint =
+      rules::parse_baseline(R"({"version": 1, "findings": [{"rule_id": "TFKMS003"}]})", "b.json");
   REQUIRE_FALSE(no_fingerprint);
   CHECK(no_fingerprint.error().pointer == "/findings/0");
 }

@@ -12,16 +12,19 @@ namespace {
 // A scratch repository: root/.git, root/sub/deeper.
 class Repository {
 public:
-  Repository() : m_root(fs::temp_directory_path() / ("tfkms-config-" + std::to_string(::getpid()))) {
+  Repository()
+      : m_root(fs::temp_directory_path() / ("tfkms-config-" + std::to_string(::getpid()))) {
     fs::create_directories(m_root / ".git");
     fs::create_directories(m_root / "sub" / "deeper");
   }
   ~Repository() { fs::remove_all(m_root); }
-  Repository(const Repository&) = delete;
-  Repository& operator=(const Repository&) = delete;
+  Repository(const Repository &) = delete;
+  Repository &operator=(const Repository &) = delete;
 
-  void write(const fs::path& relative, const std::string& text) const { std::ofstream(m_root / relative) << text; }
-  [[nodiscard]] const fs::path& root() const { return m_root; }
+  void write(const fs::path &relative, const std::string &text) const {
+    std::ofstream(m_root / relative) << text;
+  }
+  [[nodiscard]] const fs::path &root() const { return m_root; }
 
 private:
   fs::path m_root;
@@ -29,7 +32,8 @@ private:
 
 } // namespace
 
-TEST_CASE("the nearest .tfkms.yml or .tfkms.yaml is found, up to the repository root", "[rules][config]") {
+TEST_CASE("the nearest .tfkms.yml or .tfkms.yaml is found, up to the repository root",
+          "[rules][config]") {
   const Repository repo;
   CHECK_FALSE(rules::find_config_file(repo.root() / "sub" / "deeper").value());
 
@@ -55,7 +59,8 @@ TEST_CASE("both names in one folder is an error", "[rules][config]") {
   CHECK_THAT(found.error().message, Catch::Contains("both"));
 }
 
-TEST_CASE("config keys for a CI run; rule ids in any case, typos named with the closest id", "[rules][config]") {
+TEST_CASE("config keys for a CI run; rule ids in any case, typos named with the closest id",
+          "[rules][config]") {
   const auto config = rules::parse_config(R"(
 fail_on: high
 format: sarif
@@ -74,10 +79,12 @@ rules:
   CHECK(config.value().skip_rules == std::vector<std::string>{"TFKMS007"});
   CHECK(config.value().rules.at("TFKMS003").severity == rules::Severity::critical);
 
-  const auto typo = rules::parse_config("ignore:\n  - rule: TFKMS01\n    resource: k\n    reason: r\n", ".tfkms.yml");
+  const auto typo = rules::parse_config(
+      "ignore:\n  - rule: TFKMS01\n    resource: k\n    reason: r\n", ".tfkms.yml");
   REQUIRE_FALSE(typo);
   CHECK(typo.error().line == 2u);
-  CHECK_THAT(typo.error().message, Catch::Contains("'TFKMS01'") && Catch::Contains("did you mean TFKMS001"));
+  CHECK_THAT(typo.error().message,
+             Catch::Contains("'TFKMS01'") && Catch::Contains("did you mean TFKMS001"));
   const auto bad_fail_on = rules::parse_config("fail_on: severe\n", ".tfkms.yml");
   REQUIRE_FALSE(bad_fail_on);
   CHECK_THAT(bad_fail_on.error().message, Catch::Contains("fail_on"));

@@ -28,30 +28,35 @@ TEST_CASE("rule ids: any case, and the closest for a typo", "[rules][suppression
   CHECK_FALSE(rules::canonical_rule_id("TFKMS03"));
   CHECK(rules::closest_rule_id("TFKMS0077") == "TFKMS007");
   CHECK_FALSE(rules::closest_rule_id("encryption"));
-  CHECK_THAT(rules::unknown_rule_id_message("tfkms07"), Catch::Contains("'tfkms07'") && Catch::Contains("TFKMS007"));
+  CHECK_THAT(rules::unknown_rule_id_message("tfkms07"),
+             Catch::Contains("'tfkms07'") && Catch::Contains("TFKMS007"));
   CHECK(rules::suppression_covers("tfkms007", "TFKMS007"));
   CHECK(rules::suppression_covers("*", "TFKMS007"));
   CHECK_FALSE(rules::suppression_covers("TFKMS00", "TFKMS007"));
 }
 
-TEST_CASE("a suppression with an unknown rule or no reason is an error at its place", "[rules][suppressions]") {
+TEST_CASE("a suppression with an unknown rule or no reason is an error at its place",
+          "[rules][suppressions]") {
   model::Graph graph;
-  graph.suppressions = {suppression("TFKMS07", "rotation is done elsewhere", 3), suppression("TFKMS007", " ", 7),
+  graph.suppressions = {suppression("TFKMS07", "rotation is done elsewhere", 3),
+                        suppression("TFKMS007", " ", 7),
                         suppression("TFKMS007", "rotation is done elsewhere", 9)};
   rules::SuppressionReview review;
   std::vector<model::Diagnostic> errors;
   review.add_input(graph, errors);
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].line == 3u);
-  CHECK_THAT(errors[0].message, Catch::Contains("'TFKMS07'") && Catch::Contains("did you mean TFKMS007"));
+  CHECK_THAT(errors[0].message,
+             Catch::Contains("'TFKMS07'") && Catch::Contains("did you mean TFKMS007"));
   CHECK(errors[1].line == 7u);
   CHECK_THAT(errors[1].message, Catch::Contains("no reason"));
 }
 
-TEST_CASE("unused suppressions are reported, used ones and those of rules not run are not", "[rules][suppressions]") {
+TEST_CASE("unused suppressions are reported, used ones and those of rules not run are not",
+          "[rules][suppressions]") {
   model::Graph graph;
-  graph.suppressions = {suppression("TFKMS007", "done by the HSM team", 1), suppression("TFKMS004", "stale", 2),
-                        suppression("TFKMS003", "not run", 3)};
+  graph.suppressions = {suppression("TFKMS007", "done by the HSM team", 1),
+                        suppression("TFKMS004", "stale", 2), suppression("TFKMS003", "not run", 3)};
   rules::Config config;
   config.path = ".tfkms.yml";
   config.ignore.push_back({"TFKMS001", "aws_kms_key.*", "reviewed", 4});
@@ -75,7 +80,8 @@ TEST_CASE("unused suppressions are reported, used ones and those of rules not ru
   CHECK(review.unused(config, {used}, every_rule_ran, model::DiagnosticLevel::error).size() == 3);
 }
 
-TEST_CASE("the engine records which suppression applied, and config entries as external", "[rules][suppressions]") {
+TEST_CASE("the engine records which suppression applied, and config entries as external",
+          "[rules][suppressions]") {
   model::Graph graph;
   graph.account = "111111111111";
   model::Grant grant;
