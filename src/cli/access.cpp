@@ -95,8 +95,10 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
   diff_cmd->add_option("-c,--config", diff.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
   diff_cmd->add_option("--account-id", diff.account_id, "The AWS account the input deploys to (12 digits)");
   diff_cmd->add_option("-p,--parameter", diff.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
-  rule_ids(diff_cmd->add_option("--rule", diff.only_rules, "Run only these rules (comma-separated, repeatable)"));
-  rule_ids(diff_cmd->add_option("--skip-rule", diff.skip_rules, "Do not run these rules (comma-separated, repeatable)"));
+  rule_ids(diff_cmd->add_option("--rule", diff.only_rules,
+                                "Run only these rules (comma-separated, repeatable)"));
+  rule_ids(diff_cmd->add_option("--skip-rule", diff.skip_rules,
+                                "Do not run these rules (comma-separated, repeatable)"));
   diff_cmd->add_option_function<std::vector<std::string>>(
       "-o,--output",
       [&diff](const std::vector<std::string>& specs) {
@@ -104,8 +106,10 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       },
       "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
       ->allow_extra_args(false);
-  diff_cmd->add_flag("--no-color", diff.no_color, "No colour in text output (NO_COLOR is honoured too)");
-  diff_cmd->add_flag("-q,--quiet", diff.quiet, "Print nothing on standard output; only errors, and --output files");
+  diff_cmd->add_flag("--no-color", diff.no_color,
+                     "No colour in text output (NO_COLOR is honoured too)");
+  diff_cmd->add_flag("-q,--quiet", diff.quiet,
+                     "Print nothing on standard output; only errors, and --output files");
   diff_cmd->footer("Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
                    "  tfkms diff --base main/template.yaml template.yaml --format markdown\n\n"
                    "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 internal error.");
@@ -212,7 +216,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   if (!options.quiet) {
     report_options.color = color_for(out, options.no_color);
     report_options.diagnostics = report::DiagnosticsPlace::elsewhere; // errors went to `err` above
-    written = write_report(report, *report::parse_format(options.format), report_options, "", out, err) && written;
+    const report::Format format = *report::parse_format(options.format);
+    written = write_report(report, format, report_options, "", out, err) && written;
   }
 
   if (exit_code != k_exit_clean) return exit_code;

@@ -78,9 +78,11 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
                     "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
-  rule_ids(check->add_option("--rule", options.only_rules, "Run only these rules (comma-separated, repeatable; any case)"))
+  rule_ids(check->add_option("--rule", options.only_rules,
+                             "Run only these rules (comma-separated, repeatable; any case)"))
       ->allow_extra_args(false);
-  rule_ids(check->add_option("--skip-rule", options.skip_rules, "Do not run these rules (comma-separated, repeatable)"))
+  rule_ids(check->add_option("--skip-rule", options.skip_rules,
+                             "Do not run these rules (comma-separated, repeatable)"))
       ->allow_extra_args(false);
   check->add_flag("--fail-on-unused-suppressions", options.fail_on_unused_suppressions,
                   "Exit 1 when a suppression matches no finding (otherwise a warning)");

@@ -137,8 +137,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   if (options.diff) report.access_changes = &access_changes;
   if (auto warning = suppressions.missing_source()) report.diagnostics.push_back(std::move(*warning));
-  const std::vector<model::Diagnostic> unused = unused_suppressions(suppressions, options, *config, settings, report);
-  apply_baseline({options.baseline ? options.baseline : config->baseline, options.write_baseline}, report, errors);
+  const std::vector<model::Diagnostic> unused =
+      unused_suppressions(suppressions, options, *config, settings, report);
+  apply_baseline({options.baseline ? options.baseline : config->baseline, options.write_baseline},
+                 report, errors);
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
   if (!options.quiet || !errors.empty()) {
@@ -165,7 +167,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
     return !finding.suppressed && reaches(finding.severity, settings.fail_on);
   });
-  return failing || (options.fail_on_unused_suppressions && !unused.empty()) ? k_exit_findings : k_exit_clean;
+  const bool failing_unused = options.fail_on_unused_suppressions && !unused.empty();
+  return failing || failing_unused ? k_exit_findings : k_exit_clean;
 }
 
 } // namespace tfkms::cli

@@ -258,7 +258,8 @@ private:
     if (!related.empty()) result["relatedLocations"] = std::move(related);
     if (!finding.fingerprint.empty()) result["partialFingerprints"] = Json{{k_fingerprint_key, finding.fingerprint}};
     if (finding.baseline_state != rules::BaselineState::not_compared) {
-      result["baselineState"] = finding.baseline_state == rules::BaselineState::unchanged ? "unchanged" : "new";
+      const bool unchanged = finding.baseline_state == rules::BaselineState::unchanged;
+      result["baselineState"] = unchanged ? "unchanged" : "new";
     }
     if (finding.suppressed) {
       Json suppression{{"kind", finding.suppression_kind == rules::SuppressionKind::external ? "external" : "inSource"},

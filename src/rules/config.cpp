@@ -113,7 +113,9 @@ private:
 
   std::string fail_on(const YAML::Node& node) const {
     std::string text = scalar(node, "fail_on");
-    if (text != "never" && !parse_severity(text)) fail(node, "'fail_on' must be info, low, medium, high, critical or never");
+    if (text != "never" && !parse_severity(text)) {
+      fail(node, "'fail_on' must be info, low, medium, high, critical or never");
+    }
     return text;
   }
 
@@ -160,7 +162,8 @@ private:
       entry.line = static_cast<std::uint32_t>(item.Mark().line + 1);
       each_entry(item, "an 'ignore' entry", {"rule", "resource", "reason"},
                  [&](const std::string& key, const YAML::Node& value) {
-                   if (key == "rule") entry.rule = value.IsScalar() && value.Scalar() == "*" ? "*" : rule_id(value, "ignore.rule");
+                   const bool every = value.IsScalar() && value.Scalar() == "*";
+                   if (key == "rule") entry.rule = every ? "*" : rule_id(value, "ignore.rule");
                    if (key == "resource") entry.resource = scalar(value, "ignore.resource");
                    if (key == "reason") entry.reason = scalar(value, "ignore.reason");
                  });
@@ -224,7 +227,8 @@ model::Result<std::optional<std::string>> find_config_file(const std::filesystem
     std::vector<fs::path> found;
     for (const char* name : {".tfkms.yml", ".tfkms.yaml"}) {
       // Named as the user would from `start` (".tfkms.yml", "../.tfkms.yml").
-      if (fs::is_regular_file(folder / name, error)) found.push_back((folder / name).lexically_relative(origin));
+      const fs::path candidate = folder / name;
+      if (fs::is_regular_file(candidate, error)) found.push_back(candidate.lexically_relative(origin));
     }
     if (found.size() > 1) {
       model::Diagnostic diagnostic;
@@ -233,7 +237,8 @@ model::Result<std::optional<std::string>> find_config_file(const std::filesystem
       return diagnostic;
     }
     if (found.size() == 1) return std::optional<std::string>(found[0].string());
-    if (fs::exists(folder / ".git", error) || folder == folder.parent_path()) return std::optional<std::string>();
+    const bool repository_root = fs::exists(folder / ".git", error);
+    if (repository_root || folder == folder.parent_path()) return std::optional<std::string>();
   }
 }
 
