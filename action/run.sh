@@ -20,6 +20,7 @@ args=(check --format github "--output=sarif=$sarif_file" "--fail-on=${TFKMS_FAIL
 [[ -n "${TFKMS_CONFIG:-}" ]] && args+=("--config=$TFKMS_CONFIG")
 [[ -n "${TFKMS_ACCOUNT_ID:-}" ]] && args+=("--account-id=$TFKMS_ACCOUNT_ID")
 [[ -n "${TFKMS_CATEGORY:-}" ]] && args+=("--sarif-category=$TFKMS_CATEGORY")
+[[ -n "${TFKMS_BASELINE:-}" ]] && args+=("--baseline=$TFKMS_BASELINE")
 # diff: only the literal "true" adds the flag, anything else leaves it off.
 [[ "${TFKMS_DIFF:-false}" == "true" ]] && args+=(--diff)
 args+=(-- "${paths[@]}") # after --, a path starting with '-' is still a path

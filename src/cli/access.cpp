@@ -5,6 +5,8 @@
 
 #include "analysis/access_map.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
+#include "cli/rule_id_option.hpp"
 #include "cli/snapshots.hpp"
 #include "report/access_tables.hpp"
 #include "report/summary.hpp"
@@ -92,8 +94,21 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
   diff_cmd->add_option("-c,--config", diff.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
   diff_cmd->add_option("--account-id", diff.account_id, "The AWS account the input deploys to (12 digits)");
   diff_cmd->add_option("-p,--parameter", diff.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
-  diff_cmd->add_option("--rule", diff.only_rules, "Run only this rule (repeatable)");
-  diff_cmd->add_option("--skip-rule", diff.skip_rules, "Do not run this rule (repeatable)");
+  rule_ids(diff_cmd->add_option("--rule", diff.only_rules,
+                                "Run only these rules (comma-separated, repeatable)"));
+  rule_ids(diff_cmd->add_option("--skip-rule", diff.skip_rules,
+                                "Do not run these rules (comma-separated, repeatable)"));
+  diff_cmd->add_option_function<std::vector<std::string>>(
+      "-o,--output",
+      [&diff](const std::vector<std::string>& specs) {
+        for (const std::string& spec : specs) diff.outputs.push_back(parse_output(spec));
+      },
+      "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
+      ->allow_extra_args(false);
+  diff_cmd->add_flag("--no-color", diff.no_color,
+                     "No colour in text output (NO_COLOR is honoured too)");
+  diff_cmd->add_flag("-q,--quiet", diff.quiet,
+                     "Print nothing on standard output; only errors, and --output files");
   diff_cmd->footer("Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
                    "  tfkms diff --base main/template.yaml template.yaml --format markdown\n\n"
                    "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 internal error.");
@@ -195,9 +210,21 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;
-  report::make_reporter(*report::parse_format(options.format), {})->write(report, out);
+  report::ReportOptions report_options;
+  report_options.repository_root = std::filesystem::current_path().string();
+  bool written = true;
+  for (const auto& [format, file] : options.outputs) {
+    written = write_report(report, format, report_options, file, out, err) && written;
+  }
+  if (!options.quiet) {
+    report_options.color = color_for(out, options.no_color);
+    report_options.diagnostics = report::DiagnosticsPlace::elsewhere; // errors went to `err` above
+    const report::Format format = *report::parse_format(options.format);
+    written = write_report(report, format, report_options, "", out, err) && written;
+  }
 
   if (!ok) return k_exit_usage;
+  if (!written) return k_exit_usage;
   const auto fail_on = threshold(options.fail_on);
   for (const rules::Finding& finding : report.findings) {
     if (!finding.suppressed && fail_on && finding.severity >= *fail_on) return k_exit_findings;

@@ -35,6 +35,9 @@ struct DiffOptions {
   std::vector<std::string> parameters;
   std::vector<std::string> only_rules;
   std::vector<std::string> skip_rules;
+  std::vector<std::pair<report::Format, std::string>> outputs; ///< --output FORMAT=FILE
+  bool quiet = false;
+  bool no_color = false;
 };
 
 /// Adds the `access` and `diff` subcommands to `app`; their options are written into `access` and

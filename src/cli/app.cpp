@@ -8,7 +8,10 @@
 #include "cli/access.hpp"
 #include "cli/build_info.hpp"
 #include "cli/check.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
+#include "cli/rule_id_option.hpp"
 #include "cli/simulate.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
@@ -24,36 +27,18 @@ constexpr const char* k_exit_codes_help =
     "  2  usage error, or an input that could not be read (never a pass)\n"
     "  3  internal error (please report it)\n";
 
-const std::map<std::string, FailOn> k_fail_on{{"info", FailOn::info},     {"low", FailOn::low},
-                                              {"medium", FailOn::medium}, {"high", FailOn::high},
-                                              {"critical", FailOn::critical}, {"never", FailOn::never}};
-
-// --output FORMAT=FILE, validated so a typo stops the run before any input is read.
-std::pair<report::Format, std::string> parse_output(const std::string& spec) {
-  const auto equals = spec.find('=');
-  if (equals == std::string::npos || equals + 1 == spec.size()) {
-    throw CLI::ValidationError("--output", "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
-  }
-  const auto format = report::parse_format(spec.substr(0, equals));
-  if (!format) {
-    throw CLI::ValidationError("--output", "unknown format '" + spec.substr(0, equals) + "'; valid formats: " +
-                                               std::string(report::k_format_names));
-  }
-  return {*format, spec.substr(equals + 1)};
-}
-
 // Raw option text that is validated and converted after parsing.
 struct CheckArguments {
-  std::string format = "text";
-  std::string fail_on = "low";
+  std::optional<std::string> format;  ///< nullopt: the configuration's, else text
+  std::optional<std::string> fail_on; ///< nullopt: the configuration's, else low
   std::vector<std::string> outputs;
   std::vector<std::string> parameters;
   std::vector<std::string> conditions;
 };
 
 void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) {
-  std::string& format_name = arguments.format;
-  std::string& fail_on_name = arguments.fail_on;
+  std::optional<std::string>& format_name = arguments.format;
+  std::optional<std::string>& fail_on_name = arguments.fail_on;
   CLI::App* check = app.add_subcommand("check", "Check Terraform plans/state and CloudFormation templates for KMS mistakes");
   check->footer(std::string("Examples:\n"
                             "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
@@ -76,16 +61,18 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
         return report::parse_format(name) ? std::string{}
                                           : "unknown format '" + name + "'; valid formats: " + std::string(report::k_format_names);
       })
-      ->default_str("text");
+      ->default_str("text, or the configuration's format");
   check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
       ->allow_extra_args(false);
   check->add_option("--fail-on", fail_on_name, "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
       ->check([](const std::string& name) {
-        return k_fail_on.contains(name) ? std::string{}
+        return parse_fail_on(name) ? std::string{}
                                         : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
       })
-      ->default_str("low");
-  check->add_option("-c,--config", options.run.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
+      ->default_str("low, or the configuration's fail_on");
+  check->add_option("-c,--config", options.run.config_path,
+                    "Configuration file (default: .tfkms.yml or .tfkms.yaml here or in the nearest parent, up to "
+                    "the repository root)");
   check->add_option("--account-id", options.run.account_id, "The AWS account the input deploys to (12 digits)")
       ->check([](const std::string& id) {
         return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
@@ -99,13 +86,18 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                     "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
                     "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
-  check->add_option("--rule", options.run.selection.only, "Run only this rule (repeatable)")->allow_extra_args(false);
-  check->add_option("--skip-rule", options.run.selection.skip, "Do not run this rule (repeatable)")
+  rule_ids(check->add_option("--rule", options.run.selection.only,
+                             "Run only these rules (comma-separated, repeatable; any case)"))
+      ->allow_extra_args(false);
+  rule_ids(check->add_option("--skip-rule", options.run.selection.skip,
+                             "Do not run these rules (comma-separated, repeatable)"))
       ->allow_extra_args(false);
   check->add_option("--exclude", options.run.excludes,
                     "Leave out paths matching GLOB when scanning a directory (repeatable; * matches across folders, "
                     "also exclude: in .tfkms.yml)")
       ->allow_extra_args(false);
+  check->add_flag("--fail-on-unused-suppressions", options.fail_on_unused_suppressions,
+                  "Exit 1 when a suppression matches no finding (otherwise a warning)");
   check->add_option("--sarif-category", options.sarif_category,
                     "SARIF automationDetails.id, so several runs in one repository do not replace each other");
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
@@ -113,6 +105,10 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   check->add_flag("-v,--verbose", options.verbose, "List the files of scanned directories that are not inputs, and why");
   check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
   check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
+  check->add_option("--baseline", options.baseline,
+                    "Report only findings not recorded in this baseline file (see --write-baseline)");
+  check->add_option("--write-baseline", options.write_baseline,
+                    "Record the current findings in this file, then report against it");
 }
 
 int list_rules(const std::string& format, std::ostream& out) {
@@ -160,7 +156,9 @@ int dispatch(int argc, char** argv) {
   app.require_subcommand(1);
 
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
-    const std::string command = failed->get_parent() != nullptr ? "tfkms " + failed->get_name() : "tfkms";
+    // CLI11 reports every error on the main app; the subcommand being parsed names the right help.
+    const auto parsed = failed->get_subcommands();
+    const std::string command = parsed.empty() ? "tfkms" : "tfkms " + parsed.front()->get_name();
     return "tfkms: error: " + std::string(error.what()) + "\nRun `" + command + " --help` for usage.\n";
   });
 
@@ -200,8 +198,8 @@ int dispatch(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    check_options.format = *report::parse_format(check_arguments.format);
-    check_options.fail_on = k_fail_on.at(check_arguments.fail_on);
+    if (check_arguments.format) check_options.format = report::parse_format(*check_arguments.format);
+    if (check_arguments.fail_on) check_options.fail_on = parse_fail_on(*check_arguments.fail_on);
     for (const std::string& spec : check_arguments.outputs) check_options.outputs.push_back(parse_output(spec));
     for (const std::string& spec : check_arguments.parameters) {
       const auto equals = spec.find('=');

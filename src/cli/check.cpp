@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 #include "cli/access.hpp"
+#include "cli/baseline_options.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_output.hpp"
 #include "rules/registry.hpp"
+#include "rules/suppressions.hpp"
 
 namespace tfkms::cli {
 
@@ -35,22 +37,6 @@ void count(const model::Graph& graph, report::Counts& counts) {
   counts.data_stores += graph.data_stores.size();
 }
 
-bool write_report(const report::Report& report, report::Format format, const report::ReportOptions& options,
-                  const std::string& file, std::ostream& out, std::ostream& err) {
-  const auto reporter = report::make_reporter(format, options);
-  if (file.empty()) {
-    reporter->write(report, out);
-    return true;
-  }
-  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
-  if (!stream) {
-    err << "tfkms: error: " << file << ": cannot open for writing\n";
-    return false;
-  }
-  reporter->write(report, stream);
-  return static_cast<bool>(stream);
-}
-
 // What the report says of an input's account.
 report::InputAccount account_of(const run::Source& source, const run::Deployment& deployment) {
   report::InputAccount account;
@@ -72,6 +58,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   const run::Run& run = prepared.value();
   std::vector<model::Diagnostic> errors = run.discovery.errors;
+  CheckSettings settings = resolve_settings(options, run.config, errors);
+  settings.selection = run.selection;
+  rules::SuppressionReview suppressions;
   report::Report report;
   report.rules = rules::all_rule_infos();
   report.diagnostics = run.discovery.notes;
@@ -96,6 +85,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
     count(graph, report.counts);
     report.accounts.push_back(account_of(source, input.deployment));
+    suppressions.add_input(graph, errors);
+    const bool from_terraform = input.input.kind == loaders::InputKind::terraform_plan ||
+                                input.input.kind == loaders::InputKind::terraform_state;
+    if (from_terraform && !input.input.tf_source_found) suppressions.add_input_without_source(source.path);
     std::vector<rules::Finding> findings = run::findings_of(run, source, input, report.diagnostics);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
     // --diff: a plan holds its change; a template is compared with --base, and a state (or a
@@ -112,6 +105,11 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) errors.push_back(std::move(error));
   if (options.diff) report.access_changes = &access_changes;
+  if (auto warning = suppressions.missing_source()) report.diagnostics.push_back(std::move(*warning));
+  const std::vector<model::Diagnostic> unused =
+      unused_suppressions(suppressions, options, run.config, settings, report);
+  apply_baseline({options.baseline ? options.baseline : run.config.baseline, options.write_baseline},
+                 report, errors);
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
   if (!options.quiet || !errors.empty()) {
@@ -124,22 +122,23 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   report_options.sarif_category = options.sarif_category;
   report_options.verbose = options.verbose;
   report_options.repository_root = std::filesystem::current_path().string();
+  // What --output files hold; standard output leaves diagnostics to standard error.
   bool written = true;
   for (const auto& [format, file] : options.outputs) {
     written = write_report(report, format, report_options, file, out, err) && written;
   }
   if (!options.quiet) {
-    const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
-    report_options.color = terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
-                                                                                               : report::Color::off;
-    written = write_report(report, options.format, report_options, "", out, err) && written;
+    report_options.color = color_for(out, options.no_color);
+    report_options.diagnostics = report::DiagnosticsPlace::elsewhere;
+    written = write_report(report, settings.format, report_options, "", out, err) && written;
   }
 
   if (!errors.empty() || !written) return k_exit_usage;
   const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
-    return !finding.suppressed && reaches(finding.severity, options.fail_on);
+    return !finding.suppressed && reaches(finding.severity, settings.fail_on);
   });
-  return failing ? k_exit_findings : k_exit_clean;
+  const bool failing_unused = options.fail_on_unused_suppressions && !unused.empty();
+  return failing || failing_unused ? k_exit_findings : k_exit_clean;
 }
 
 } // namespace tfkms::cli

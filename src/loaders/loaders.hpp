@@ -42,6 +42,9 @@ struct LoadOptions {
 struct Input {
   InputKind kind;
   model::Graph graph; ///< its diagnostics hold the problems met inside the file
+  /// Plans and state: whether the .tf files behind them were found (--tf-dir, or beside the file);
+  /// without them findings point into the JSON and `# tfkms:ignore` comments cannot apply.
+  bool tf_source_found = false;
 };
 
 /// Reads `path` ("-" is standard input), detects its kind and loads it. Fails (exit code 2 in the CLI)

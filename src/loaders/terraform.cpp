@@ -42,7 +42,8 @@ model::Result<Input> load_terraform(InputText input, const std::string& path, In
                                                             "no Terraform resource blocks found in --tf-dir"});
     }
   }
-  return Input{kind, terraform::build_graph(document.value(), path, options, source ? &*source : nullptr)};
+  return Input{kind, terraform::build_graph(document.value(), path, options, source ? &*source : nullptr),
+               source.has_value()};
 }
 
 } // namespace tfkms::loaders

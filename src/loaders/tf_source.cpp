@@ -169,6 +169,27 @@ void parse_suppression(std::string_view comment, std::uint32_t line, const std::
   }
 }
 
+// Suppressions written inside a block: after its opening brace on the header line (where trivy
+// users put them) or on any line of the body (where checkov users put theirs). Strings and
+// heredocs are skipped, so a policy text mentioning tfkms:ignore is not taken for a comment.
+void parse_block_suppressions(std::string_view group, std::uint32_t first_line, const std::string& file,
+                              std::vector<model::Suppression>& out) {
+  Cursor cursor(group);
+  const auto on_comment = [&](std::string_view comment, std::uint32_t line) {
+    parse_suppression(comment, first_line + line - 1, file, out);
+  };
+  while (!cursor.done()) {
+    const char c = cursor.peek();
+    if (c == '#' || (c == '/' && (cursor.peek(1) == '/' || cursor.peek(1) == '*'))) {
+      cursor.skip_space(false, on_comment);
+    } else if (c == '"') {
+      cursor.skip_string();
+    } else if (!(c == '<' && cursor.skip_heredoc())) {
+      cursor.advance();
+    }
+  }
+}
+
 std::string read_label(Cursor& cursor) {
   if (cursor.peek() != '"') return std::string(cursor.identifier());
   const std::size_t start = cursor.pos() + 1;
@@ -207,6 +228,7 @@ void SourceIndex::add_file(const std::string& file, std::string_view text, const
       continue;
     }
     const std::size_t open = cursor.pos();
+    const std::uint32_t open_line = cursor.line();
     cursor.skip_group();
     if ((keyword == "resource" || keyword == "data") && labels.size() == 2) {
       SourceBlock block;
@@ -218,6 +240,7 @@ void SourceIndex::add_file(const std::string& file, std::string_view text, const
       for (auto it = comments.rbegin(); it != comments.rend() && it->line == expected; ++it, --expected) {
         parse_suppression(it->text, it->line, file, block.suppressions);
       }
+      parse_block_suppressions(text.substr(open, cursor.pos() - open), open_line, file, block.suppressions);
       const std::string address = (keyword == "data" ? "data." : "") + labels[0] + "." + labels[1];
       m_blocks.insert_or_assign(join_address(module_path, address), std::move(block));
     }

@@ -1,6 +1,6 @@
 #pragma once
 // The Terraform source (.tf files) behind a plan: where each resource block starts, the
-// `# tfkms:ignore RULE reason` comments above blocks, and the HCL text of block bodies, from which
+// `# tfkms:ignore RULE reason` comments above and inside blocks, and the HCL text of block bodies, from which
 // `jsonencode({...})` policies with unknown inputs are rebuilt. A scanner for block headers and a
 // small expression subset, not an HCL interpreter.
 #include <cstdint>
@@ -23,7 +23,7 @@ struct SourceBlock {
   std::string file;
   std::uint32_t line = 0; ///< line of the block header
   std::string body;       ///< text between the braces
-  std::vector<model::Suppression> suppressions; ///< from comments just above the header
+  std::vector<model::Suppression> suppressions; ///< from comments just above the header or in the block
 };
 
 class SourceIndex {

@@ -13,6 +13,8 @@ namespace tfkms::report {
 [[nodiscard]] std::unique_ptr<Reporter> make_sarif_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_github_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_markdown_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_junit_reporter(const ReportOptions& options);
+[[nodiscard]] std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options);
 
 /// An input's account as the JSON report and SARIF's invocation properties write it.
 [[nodiscard]] nlohmann::ordered_json to_json(const InputAccount& account);

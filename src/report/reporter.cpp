@@ -8,12 +8,14 @@
 namespace tfkms::report {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, Format>, 5> k_formats{{
+constexpr std::array<std::pair<std::string_view, Format>, 7> k_formats{{
     {"text", Format::text},
     {"json", Format::json},
     {"sarif", Format::sarif},
     {"github", Format::github},
     {"markdown", Format::markdown},
+    {"junit", Format::junit},
+    {"gitlab-sast", Format::gitlab_sast},
 }};
 } // namespace
 
@@ -31,6 +33,8 @@ std::unique_ptr<Reporter> make_reporter(Format format, const ReportOptions& opti
   case Format::sarif: return make_sarif_reporter(options);
   case Format::github: return make_github_reporter(options);
   case Format::markdown: return make_markdown_reporter(options);
+  case Format::junit: return make_junit_reporter(options);
+  case Format::gitlab_sast: return make_gitlab_sast_reporter(options);
   }
   return make_text_reporter(options);
 }

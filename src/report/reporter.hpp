@@ -15,11 +15,11 @@
 
 namespace tfkms::report {
 
-enum class Format { text, json, sarif, github, markdown };
+enum class Format { text, json, sarif, github, markdown, junit, gitlab_sast };
 
 /// Parses a format name; nothing when it is not one of k_format_names.
 [[nodiscard]] std::optional<Format> parse_format(std::string_view name);
-inline constexpr std::string_view k_format_names = "text, json, sarif, github, markdown";
+inline constexpr std::string_view k_format_names = "text, json, sarif, github, markdown, junit, gitlab-sast";
 
 /// What was analysed, for summary lines.
 struct Counts {
@@ -47,6 +47,9 @@ struct SkippedFile {
 
 struct Report {
   std::vector<rules::Finding> findings;       ///< sorted by file, line, rule
+  /// With a baseline: the findings it already holds. They do not count towards the exit code and
+  /// only SARIF lists them (baselineState "unchanged"); the other formats show what is new.
+  std::vector<rules::Finding> baselined;
   std::vector<model::Diagnostic> diagnostics; ///< inputs (or parts) that could not be read, warnings
   std::vector<std::string> inputs;            ///< the paths analysed
   std::vector<InputAccount> accounts;         ///< by input, in the order analysed
@@ -59,11 +62,16 @@ struct Report {
 
 enum class Color { off, on };
 
+/// Where the run's diagnostics are shown: in the report, or elsewhere (already printed on standard
+/// error, so a text report on the terminal leaves them out rather than show each twice).
+enum class DiagnosticsPlace { in_report, elsewhere };
+
 struct ReportOptions {
   Color color = Color::off;
   std::string sarif_category;      ///< SARIF automationDetails.id
   std::string repository_root;     ///< paths are written relative to it (SARIF, annotations)
   bool verbose = false;            ///< text: list the files skipped as not inputs
+  DiagnosticsPlace diagnostics = DiagnosticsPlace::in_report;
 };
 
 class Reporter {

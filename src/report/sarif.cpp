@@ -26,6 +26,7 @@
 #include "report/formats.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
+#include "rules/engine.hpp"
 
 namespace tfkms::report {
 
@@ -68,12 +69,12 @@ struct RuleEntry {
   std::string_view markdown;
 };
 
-std::vector<RuleEntry> collect_rules(const Report& report) {
+std::vector<RuleEntry> collect_rules(const Report& report, const std::vector<rules::Finding>& findings) {
   std::vector<RuleEntry> out;
   for (const rules::RuleInfo& info : report.rules) {
     out.push_back({std::string(info.id), std::string(info.name), std::string(info.title), info.severity, info.markdown});
   }
-  for (const rules::Finding& finding : report.findings) {
+  for (const rules::Finding& finding : findings) {
     const bool known = std::any_of(out.begin(), out.end(), [&](const RuleEntry& e) { return e.id == finding.rule_id; });
     // No name: SARIF1001 wants a name different from the id, and there is none to give.
     if (!known) out.push_back({finding.rule_id, {}, finding.rule_id, finding.severity, {}});
@@ -119,12 +120,13 @@ Json rule_descriptor(const RuleEntry& rule) {
 class SarifWriter {
 public:
   SarifWriter(const Report& report, const ReportOptions& options)
-      : m_report(report), m_options(options), m_rules(collect_rules(report)) {}
+      : m_report(report), m_options(options), m_findings(all_findings(report)),
+        m_rules(collect_rules(report, m_findings)) {}
 
   [[nodiscard]] std::string render() const {
     std::vector<Json> results;
-    results.reserve(m_report.findings.size());
-    for (const rules::Finding& finding : m_report.findings) results.push_back(result(finding));
+    results.reserve(m_findings.size());
+    for (const rules::Finding& finding : m_findings) results.push_back(result(finding));
 
     std::vector<std::size_t> kept = keep_order();
     if (kept.size() > k_max_results) kept.resize(k_max_results);
@@ -148,12 +150,13 @@ public:
 private:
   /// Finding indexes, most wanted first: unsuppressed before suppressed, then by severity.
   [[nodiscard]] std::vector<std::size_t> keep_order() const {
-    std::vector<std::size_t> order(m_report.findings.size());
+    std::vector<std::size_t> order(m_findings.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const rules::Finding& fa = m_report.findings.at(a);
-      const rules::Finding& fb = m_report.findings.at(b);
+      const rules::Finding& fa = m_findings.at(a);
+      const rules::Finding& fb = m_findings.at(b);
       if (fa.suppressed != fb.suppressed) return !fa.suppressed;
+      if (fa.baseline_state != fb.baseline_state) return fa.baseline_state != rules::BaselineState::unchanged;
       return fa.severity > fb.severity;
     });
     return order;
@@ -255,6 +258,10 @@ private:
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);
     if (!finding.fingerprint.empty()) result["partialFingerprints"] = Json{{k_fingerprint_key, finding.fingerprint}};
+    if (finding.baseline_state != rules::BaselineState::not_compared) {
+      const bool unchanged = finding.baseline_state == rules::BaselineState::unchanged;
+      result["baselineState"] = unchanged ? "unchanged" : "new";
+    }
     if (finding.suppressed) {
       Json suppression{{"kind", finding.suppression_kind == rules::SuppressionKind::external ? "external" : "inSource"},
                        {"status", "accepted"}};
@@ -284,8 +291,17 @@ private:
     return Json{{"accounts", std::move(accounts)}, {"skippedFiles", m_report.skipped.size()}};
   }
 
+  /// New and baselined findings, in report order.
+  static std::vector<rules::Finding> all_findings(const Report& report) {
+    std::vector<rules::Finding> findings = report.findings;
+    findings.insert(findings.end(), report.baselined.begin(), report.baselined.end());
+    if (!report.baselined.empty()) rules::sort_findings(findings);
+    return findings;
+  }
+
   const Report& m_report;
   const ReportOptions& m_options;
+  std::vector<rules::Finding> m_findings;
   std::vector<RuleEntry> m_rules;
 };
 

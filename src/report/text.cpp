@@ -60,7 +60,8 @@ std::string position(const std::string& file, const std::optional<std::uint32_t>
 
 class TextReporter final : public Reporter {
 public:
-  explicit TextReporter(const ReportOptions& options) : m_style(options.color), m_verbose(options.verbose) {}
+  explicit TextReporter(const ReportOptions& options)
+      : m_style(options.color), m_diagnostics(options.diagnostics), m_verbose(options.verbose) {}
 
   void write(const Report& report, std::ostream& out) const override {
     // Grouped by file even when the report interleaves files (one input can map to several .tf files).
@@ -81,8 +82,11 @@ public:
     }
     if (current_file != nullptr) out << '\n';
 
-    for (const model::Diagnostic& diagnostic : report.diagnostics) {
-      out << "tfkms: " << m_style.level(diagnostic.level) << ": " << terminal_safe(diagnostic.to_string()) << '\n';
+    if (m_diagnostics == DiagnosticsPlace::in_report) {
+      for (const model::Diagnostic& diagnostic : report.diagnostics) {
+        out << "tfkms: " << m_style.level(diagnostic.level) << ": "
+            << terminal_safe(diagnostic.to_string()) << '\n';
+      }
     }
     if (report.access_changes) out << changes_text(*report.access_changes) << '\n';
     for (const InputAccount& account : report.accounts) {
@@ -119,6 +123,7 @@ private:
   }
 
   Style m_style;
+  DiagnosticsPlace m_diagnostics;
   bool m_verbose = false;
 };
 

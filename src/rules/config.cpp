@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
-#include "rules/registry.hpp"
+#include "rules/rule_ids.hpp"
 
 namespace tfkms::rules {
 
@@ -84,8 +85,15 @@ public:
     Config config;
     config.path = m_path;
     if (root.IsNull()) return config; // an empty file is the default configuration
-    each_entry(root, "the configuration", {"account_id", "trusted_accounts", "rules", "ignore", "exclude", "limits"},
+    each_entry(root, "the configuration",
+               {"account_id", "trusted_accounts", "rules", "ignore", "exclude", "limits", "baseline", "fail_on",
+                "format", "only_rules", "skip_rules"},
                [&](const std::string& key, const YAML::Node& value) {
+                 if (key == "baseline") config.baseline = beside_config(scalar(value, key));
+                 if (key == "fail_on") config.fail_on = fail_on(value);
+                 if (key == "format") config.format = scalar(value, key);
+                 if (key == "only_rules") config.only_rules = rule_list(value, key);
+                 if (key == "skip_rules") config.skip_rules = rule_list(value, key);
                  if (key == "account_id") config.account_id = account(value, key);
                  if (key == "trusted_accounts") read_trusted(value, config);
                  if (key == "rules") read_rules(value, config);
@@ -97,6 +105,36 @@ public:
   }
 
 private:
+  // A path in the file names a place relative to the file, wherever tfkms runs from.
+  std::string beside_config(const std::string& path) const {
+    const std::filesystem::path given(path);
+    if (given.is_absolute()) return path;
+    return (std::filesystem::path(m_path).parent_path() / given).lexically_normal().generic_string();
+  }
+
+  std::string fail_on(const YAML::Node& node) const {
+    std::string text = scalar(node, "fail_on");
+    if (text != "never" && !parse_severity(text)) {
+      fail(node, "'fail_on' must be info, low, medium, high, critical or never");
+    }
+    return text;
+  }
+
+  /// A registered rule id written in any case, as its canonical spelling.
+  std::string rule_id(const YAML::Node& node, const std::string& where) const {
+    const std::string text = scalar(node, where);
+    const auto id = canonical_rule_id(text);
+    if (!id) fail(node, unknown_rule_id_message(text) + " in '" + where + "'");
+    return *id;
+  }
+
+  std::vector<std::string> rule_list(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsSequence()) fail(node, "'" + key + "' must be a list of rule ids");
+    std::vector<std::string> ids;
+    for (const auto& item : node) ids.push_back(rule_id(item, key));
+    return ids;
+  }
+
   void read_trusted(const YAML::Node& node, Config& config) const {
     if (!node.IsSequence()) fail(node, "'trusted_accounts' must be a list of account ids");
     for (const auto& item : node) config.trusted_accounts.push_back(account(item, "trusted_accounts"));
@@ -108,8 +146,10 @@ private:
   }
 
   void read_rules(const YAML::Node& node, Config& config) const {
-    each_entry(node, "'rules'", {}, [&](const std::string& id, const YAML::Node& value) {
-      if (!is_rule_id(id)) fail(value, "unknown rule id '" + id + "' in 'rules'");
+    if (!node.IsMap()) fail(node, "'rules' must be a mapping");
+    for (const auto& entry : node) rule_id(entry.first, "rules");
+    each_entry(node, "'rules'", {}, [&](const std::string& written, const YAML::Node& value) {
+      const std::string id = *canonical_rule_id(written);
       RuleSettings& settings = config.rules[id];
       each_entry(value, "rules." + id, {"enabled", "severity"}, [&](const std::string& key, const YAML::Node& item) {
         if (key == "enabled") settings.enabled = boolean(item, "rules." + id + ".enabled");
@@ -128,12 +168,12 @@ private:
       entry.line = static_cast<std::uint32_t>(item.Mark().line + 1);
       each_entry(item, "an 'ignore' entry", {"rule", "resource", "reason"},
                  [&](const std::string& key, const YAML::Node& value) {
-                   if (key == "rule") entry.rule = scalar(value, "ignore.rule");
+                   const bool every = value.IsScalar() && value.Scalar() == "*";
+                   if (key == "rule") entry.rule = every ? "*" : rule_id(value, "ignore.rule");
                    if (key == "resource") entry.resource = scalar(value, "ignore.resource");
                    if (key == "reason") entry.reason = scalar(value, "ignore.reason");
                  });
       if (entry.rule.empty()) fail(item, "'ignore' entry needs 'rule' (a rule id or \"*\")");
-      if (entry.rule != "*" && !is_rule_id(entry.rule)) fail(item, "unknown rule id '" + entry.rule + "' in 'ignore'");
       if (entry.resource.empty()) fail(item, "'ignore' entry needs 'resource' (an address or glob)");
       if (entry.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
         fail(item, "'ignore' entry for " + entry.rule + " on " + entry.resource + " needs a 'reason'");
@@ -182,6 +222,29 @@ model::Result<Config> parse_config(std::string_view text, const std::string& pat
     }
     diagnostic.message = "not valid YAML: " + error.msg;
     return diagnostic;
+  }
+}
+
+model::Result<std::optional<std::string>> find_config_file(const std::filesystem::path& start) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path origin = fs::absolute(start, error);
+  for (fs::path folder = origin;; folder = folder.parent_path()) {
+    std::vector<fs::path> found;
+    for (const char* name : {".tfkms.yml", ".tfkms.yaml"}) {
+      // Named as the user would from `start` (".tfkms.yml", "../.tfkms.yml").
+      const fs::path candidate = folder / name;
+      if (fs::is_regular_file(candidate, error)) found.push_back(candidate.lexically_relative(origin));
+    }
+    if (found.size() > 1) {
+      model::Diagnostic diagnostic;
+      diagnostic.file = found[1].string();
+      diagnostic.message = "both .tfkms.yml and .tfkms.yaml are here; keep one (or choose with --config)";
+      return diagnostic;
+    }
+    if (found.size() == 1) return std::optional<std::string>(found[0].string());
+    const bool repository_root = fs::exists(folder / ".git", error);
+    if (repository_root || folder == folder.parent_path()) return std::optional<std::string>();
   }
 }
 

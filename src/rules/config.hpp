@@ -2,6 +2,7 @@
 // The project configuration file, .tfkms.yml: which account is "ours", which other accounts count as
 // internal, per-rule switches and severities, ignore entries and input limits.
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,6 +40,11 @@ struct Config {
   /// Set by the run, not the file: the own account is unknown and taken to be none of the accounts
   /// the input names, so that a named account is another account (see run/account.hpp).
   bool own_account_unnamed = false;
+  std::optional<std::string> baseline; ///< baseline file, relative paths taken from the file's folder
+  std::optional<std::string> fail_on;  ///< info, low, medium, high, critical or never
+  std::optional<std::string> format;   ///< standard output format; the CLI checks the name
+  std::vector<std::string> only_rules; ///< run only these (canonical ids)
+  std::vector<std::string> skip_rules; ///< never run these (canonical ids)
 
   /// True when `account` is the deployment account or one of `trusted_accounts`.
   [[nodiscard]] bool is_trusted(std::string_view account) const;
@@ -48,6 +54,11 @@ struct Config {
 /// YAML, unknown keys, values of the wrong type, unknown rule ids, bad severities and ignore entries
 /// without a reason.
 [[nodiscard]] model::Result<Config> load_config(const std::string& path);
+
+/// The configuration file of a run started in folder `start`: `.tfkms.yml` or `.tfkms.yaml` there or
+/// in the nearest parent that has one, looking no higher than the repository root (the first folder
+/// holding `.git`). Nothing when there is none; fails when one folder holds both names.
+[[nodiscard]] model::Result<std::optional<std::string>> find_config_file(const std::filesystem::path& start);
 
 /// As load_config, from text already read (`path` is used in diagnostics).
 [[nodiscard]] model::Result<Config> parse_config(std::string_view text, const std::string& path);

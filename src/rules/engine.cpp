@@ -6,6 +6,7 @@
 #include "rules/diff_context.hpp"
 #include "rules/glob.hpp"
 #include "rules/rule.hpp"
+#include "rules/suppressions.hpp"
 
 namespace tfkms::rules {
 
@@ -15,19 +16,12 @@ bool contains(const std::vector<std::string>& list, std::string_view id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
-bool selected(const RuleInfo& info, const Config& config, const Selection& selection) {
-  if (contains(selection.skip, info.id)) return false;
-  if (!selection.only.empty()) return contains(selection.only, info.id);
-  const auto settings = config.rules.find(info.id);
-  return settings == config.rules.end() || settings->second.enabled.value_or(true);
-}
-
 // The input's own suppressions first (they sit next to the resource), then the config's entries.
 void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, const Config& config) {
   Finding& finding = reported.finding;
   for (const model::Suppression& suppression : graph.suppressions) {
     if (suppression.address != reported.address) continue;
-    if (suppression.rule != finding.rule_id && suppression.rule != "*") continue;
+    if (!suppression_covers(suppression.rule, finding.rule_id)) continue;
     if (suppression.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
       Evidence note;
       note.text = "the suppression of " + suppression.rule + " on " + suppression.address +
@@ -40,6 +34,7 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
     }
     finding.suppressed = true;
     finding.suppression_reason = suppression.reason;
+    finding.suppressed_at = suppression_site(suppression);
     return;
   }
   for (const IgnoreEntry& entry : config.ignore) {
@@ -47,6 +42,8 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
     if (!glob_match(entry.resource, reported.address) && !glob_match(entry.resource, finding.resource)) continue;
     finding.suppressed = true;
     finding.suppression_reason = entry.reason;
+    finding.suppression_kind = SuppressionKind::external;
+    finding.suppressed_at = suppression_site(entry, config);
     return;
   }
 }
@@ -67,6 +64,19 @@ void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph, 
 }
 
 } // namespace
+
+bool is_selected(std::string_view id, const Config& config, const Selection& selection) {
+  if (contains(selection.skip, id)) return false;
+  if (!selection.only.empty()) return contains(selection.only, id);
+  const auto settings = config.rules.find(id);
+  return settings == config.rules.end() || settings->second.enabled.value_or(true);
+}
+
+bool is_change_rule(std::string_view id) {
+  const auto rules = make_all_rules();
+  return std::any_of(rules.begin(), rules.end(),
+                     [&](const auto& rule) { return rule->info().id == id && rule->about_changes(); });
+}
 
 void sort_findings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
@@ -94,7 +104,7 @@ std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph&
   const std::size_t possibilities = accounts.size() + 1;
 
   std::vector<std::unique_ptr<Rule>> rules = make_all_rules();
-  std::erase_if(rules, [&](const auto& rule) { return !selected(rule->info(), config, selection); });
+  std::erase_if(rules, [&](const auto& rule) { return !is_selected(rule->info().id, config, selection); });
   const auto runs_in = [&](const Rule& rule, std::size_t possibility) {
     return possibility == 0 || !rule.info().weighs_each_account;
   };
@@ -129,7 +139,7 @@ std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::A
   std::vector<Finding> findings;
   for (const auto& rule : make_all_rules()) {
     const RuleInfo& info = rule->info();
-    if (!selected(info, config, selection)) continue;
+    if (!is_selected(info.id, config, selection)) continue;
     FindingSink sink;
     rule->check_diff(diff_context, sink);
     finish(info, sink, after, config, findings);

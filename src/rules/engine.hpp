@@ -37,6 +37,11 @@ struct Selection {
                                                                          const Config& config,
                                                                          const Selection& selection,
                                                                          const std::vector<std::string>& accounts);
+/// True when rule `id` runs under `config` and `selection`, as run_rules decides.
+[[nodiscard]] bool is_selected(std::string_view id, const Config& config, const Selection& selection);
+
+/// True when rule `id` reports only about a change (run_diff_rules), like TFKMS020.
+[[nodiscard]] bool is_change_rule(std::string_view id);
 
 /// Puts findings in report order: by file, line, resource, rule, message.
 void sort_findings(std::vector<Finding>& findings);

@@ -18,6 +18,10 @@ enum class Severity { info, low, medium, high, critical };
 /// or outside it (the tfkms config file). SARIF reports it as suppression `kind` inSource / external.
 enum class SuppressionKind { in_source, external };
 
+/// Whether a baseline was compared with the run and, if so, whether it held the finding. SARIF
+/// reports it as baselineState "new" / "unchanged".
+enum class BaselineState { not_compared, added, unchanged };
+
 /// One piece of the reasoning behind a finding: a statement, a principal, a policy, a grant.
 struct Evidence {
   std::string text;    ///< one line a reviewer reads: `statement 0 (Sid "Enable IAM User Permissions") allows kms:* to arn:aws:iam::111122223333:root`
@@ -40,6 +44,8 @@ struct Finding {
   bool suppressed = false;
   std::string suppression_reason;
   SuppressionKind suppression_kind = SuppressionKind::in_source;
+  BaselineState baseline_state = BaselineState::not_compared;
+  std::string suppressed_at; ///< when suppressed: where the suppression is written ("FILE:LINE")
 };
 
 /// Sets `finding.fingerprint` from the rule id, the resource and the evidence texts and pointers.

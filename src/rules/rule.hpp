@@ -113,6 +113,8 @@ public:
   /// Rules about a change (tfkms diff, tfkms check --diff) look at both snapshots here; the others
   /// have nothing to say about a change as such.
   virtual void check_diff(const DiffContext& /*context*/, FindingSink& /*out*/) const {}
+  /// True for rules that report only through check_diff, i.e. only when a change is compared.
+  [[nodiscard]] virtual bool about_changes() const { return false; }
 };
 
 } // namespace tfkms::rules

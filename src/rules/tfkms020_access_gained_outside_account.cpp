@@ -16,6 +16,7 @@ public:
 
   // A single snapshot has no change to judge: TFKMS004 covers keys open beyond their account.
   void check(const RuleContext& /*context*/, FindingSink& /*out*/) const override {}
+  bool about_changes() const override { return true; }
 
   void check_diff(const DiffContext& context, FindingSink& out) const override {
     const auto outside = [&](const analysis::AccessChange& change) {

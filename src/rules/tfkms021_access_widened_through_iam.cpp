@@ -19,6 +19,7 @@ public:
 
   // A single snapshot has no change to judge: TFKMS001 covers delegating key policies.
   void check(const RuleContext& /*context*/, FindingSink& /*out*/) const override {}
+  bool about_changes() const override { return true; }
 
   void check_diff(const DiffContext& context, FindingSink& out) const override {
     const auto unnamed_in_account = [&](const analysis::AccessChange& change) {

@@ -24,10 +24,22 @@ model::Diagnostic diagnostic(const std::string& file, std::string message,
   return result;
 }
 
+// --config, else .tfkms.yml or .tfkms.yaml here or in the nearest parent up to the repository root.
 model::Result<rules::Config> read_configuration(const std::optional<std::string>& path) {
   if (path) return rules::load_config(*path);
-  if (std::error_code error; std::filesystem::exists(".tfkms.yml", error)) return rules::load_config(".tfkms.yml");
-  return rules::Config{};
+  auto found = rules::find_config_file(std::filesystem::current_path());
+  if (!found) return std::move(found.error());
+  if (!found.value()) return rules::Config{};
+  return rules::load_config(*found.value());
+}
+
+// --rule replaces the configuration's only_rules; --skip-rule adds to its skip_rules.
+rules::Selection selection_of(const rules::Selection& given, const rules::Config& config) {
+  rules::Selection selection;
+  selection.only = given.only.empty() ? config.only_rules : given.only;
+  selection.skip = config.skip_rules;
+  selection.skip.insert(selection.skip.end(), given.skip.begin(), given.skip.end());
+  return selection;
 }
 
 // The account to load `source` with, and where it came from: --account-id, else the cloud assembly's
@@ -70,7 +82,7 @@ model::Result<Run> prepare(const RunOptions& options) {
   if (!config) return std::move(config.error());
   Run run;
   run.config = std::move(config.value());
-  run.selection = options.selection;
+  run.selection = selection_of(options.selection, run.config);
   run.load.account_id = options.account_id;
   if (options.account_id) run.account_source = "--account-id";
   run.load.tf_dir = options.tf_dir;

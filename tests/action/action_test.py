@@ -225,7 +225,7 @@ class ActionTest(ActionHarness):
     def test_inputs_and_outputs_as_documented(self):
         inputs = self.action["inputs"]
         self.assertEqual(set(inputs), {"path", "tf-dir", "config", "fail-on", "sarif-file", "category",
-                                       "account-id", "diff", "build"})
+                                       "account-id", "diff", "baseline", "build"})
         self.assertEqual(inputs["fail-on"]["default"], "low")
         self.assertEqual(inputs["diff"]["default"], "false")
         self.assertEqual(inputs["sarif-file"]["default"], "tfkms.sarif")
@@ -237,14 +237,15 @@ class ActionTest(ActionHarness):
     def test_run_with_findings_fails_and_reports(self):
         run = self.run_action({"path": "infra/plan.json\n  cfn/stack.yaml", "tf-dir": "infra",
                                "config": ".tfkms.yml", "fail-on": "medium", "category": "tfkms/infra",
-                               "account-id": "111122223333"}, exit_code=1)
+                               "account-id": "111122223333", "baseline": "ci/tfkms-baseline.json"}, exit_code=1)
         self.assertEqual(run.failed_step, "check")
         self.assertEqual(run.returncode, 1)
         summary_file = str(self.temp / "summary.check")
         self.assertEqual(self.tfkms_args(), [
             "check", "--format", "github", "--output=sarif=tfkms.sarif", "--fail-on=medium",
             f"--output=markdown={summary_file}", "--tf-dir=infra", "--config=.tfkms.yml",
-            "--account-id=111122223333", "--sarif-category=tfkms/infra", "--", "infra/plan.json", "cfn/stack.yaml"])
+            "--account-id=111122223333", "--sarif-category=tfkms/infra", "--baseline=ci/tfkms-baseline.json", "--",
+            "infra/plan.json", "cfn/stack.yaml"])
         self.assertEqual(run.outputs, {"findings": "3", "sarif-file": "tfkms.sarif", "exit-code": "1"})
         self.assertEqual(json.loads((self.workspace / "tfkms.sarif").read_text())["version"], "2.1.0")
         self.assertEqual(run.summaries["check"], "## tfkms: 3 findings\n")

@@ -31,3 +31,7 @@ foreach(case "unknown;" "0123456789ab;0123456789ab")
   set_tests_properties(build_commit_${expected} PROPERTIES LABELS "integration"
                        PASS_REGULAR_EXPRESSION "return \"${expected}\";")
 endforeach()
+# Adopting tfkms in a repository with findings: baselines, suppressions, configuration discovery.
+add_test(NAME cli_adoption COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/adoption_test.py $<TARGET_FILE:tfkms>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli_adoption PROPERTIES LABELS "integration")

@@ -19,3 +19,9 @@ set_tests_properties(sarif_multitool PROPERTIES LABELS "oracle" TIMEOUT 900)
 add_test(NAME sarif_fingerprints COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/sarif_fingerprint_test.py
          $<TARGET_FILE:tfkms> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(sarif_fingerprints PROPERTIES LABELS "integration;sanitize")
+
+# JUnit XML (against tests/report/junit.xsd, with xmllint) and GitLab SAST (the schema's required
+# fields) written for the fixtures.
+add_test(NAME ci_formats COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/ci_formats_test.py
+         $<TARGET_FILE:tfkms> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(ci_formats PROPERTIES LABELS "integration")

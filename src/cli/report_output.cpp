@@ -1,0 +1,54 @@
+#include "cli/report_output.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace tfkms::cli {
+
+std::pair<report::Format, std::string> parse_output(const std::string &spec) {
+  const auto equals = spec.find('=');
+  if (equals == std::string::npos || equals + 1 == spec.size()) {
+    throw CLI::ValidationError("--output",
+                               "expected FORMAT=FILE, e.g. sarif=tfkms.sarif; got '" + spec + "'");
+  }
+  const auto format = report::parse_format(spec.substr(0, equals));
+  if (!format) {
+    throw CLI::ValidationError("--output",
+                               "unknown format '" + spec.substr(0, equals) +
+                                   "'; valid formats: " + std::string(report::k_format_names));
+  }
+  return {*format, spec.substr(equals + 1)};
+}
+
+bool write_report(const report::Report &report, report::Format format,
+                  const report::ReportOptions &options, const std::string &file, std::ostream &out,
+                  std::ostream &err) {
+  const auto reporter = report::make_reporter(format, options);
+  if (file.empty()) {
+    reporter->write(report, out);
+    return true;
+  }
+  if (const auto folder = std::filesystem::path(file).parent_path(); !folder.empty()) {
+    std::error_code ignored; // a failure shows as the open below failing
+    std::filesystem::create_directories(folder, ignored);
+  }
+  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
+  if (!stream) {
+    err << "tfkms: error: " << file << ": cannot open for writing\n";
+    return false;
+  }
+  reporter->write(report, stream);
+  return static_cast<bool>(stream);
+}
+
+report::Color color_for(const std::ostream &out, bool no_color) {
+  const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
+  return terminal && !no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
+                                                                     : report::Color::off;
+}
+
+} // namespace tfkms::cli

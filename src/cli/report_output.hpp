@@ -1,0 +1,24 @@
+#pragma once
+// Where reports go, shared by `tfkms check` and `tfkms diff`: --output FORMAT=FILE, standard
+// output, colour.
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include "report/reporter.hpp"
+
+namespace tfkms::cli {
+
+/// --output FORMAT=FILE. Throws CLI::ValidationError naming --output and the valid formats.
+[[nodiscard]] std::pair<report::Format, std::string> parse_output(const std::string &spec);
+
+/// Writes `report` as `format` to `file` (creating its folder), or to `out` when `file` is empty.
+/// False, after a message on `err`, when the file cannot be written.
+bool write_report(const report::Report &report, report::Format format,
+                  const report::ReportOptions &options, const std::string &file, std::ostream &out,
+                  std::ostream &err);
+
+/// Colour only when `out` is the terminal and neither --no-color nor NO_COLOR says otherwise.
+[[nodiscard]] report::Color color_for(const std::ostream &out, bool no_color);
+
+} // namespace tfkms::cli
