@@ -94,7 +94,7 @@ public:
                  if (key == "format") config.format = scalar(value, key);
                  if (key == "only_rules") config.only_rules = rule_list(value, key);
                  if (key == "skip_rules") config.skip_rules = rule_list(value, key);
-                 if (key == "account_id") config.account_id = account(value, key);
+                 if (key == "account_id") read_account(value, config);
                  if (key == "trusted_accounts") read_trusted(value, config);
                  if (key == "rules") read_rules(value, config);
                  if (key == "ignore") read_ignore(value, config);
@@ -138,6 +138,17 @@ private:
   void read_trusted(const YAML::Node& node, Config& config) const {
     if (!node.IsSequence()) fail(node, "'trusted_accounts' must be a list of account ids");
     for (const auto& item : node) config.trusted_accounts.push_back(account(item, "trusted_accounts"));
+  }
+
+  // account_id: "111122223333", or per path glob: {"prod/*": "111122223333", "dev/*": "444455556666"}.
+  void read_account(const YAML::Node& node, Config& config) const {
+    if (!node.IsMap()) {
+      config.account_id = account(node, "account_id");
+      return;
+    }
+    each_entry(node, "'account_id'", {}, [&](const std::string& glob, const YAML::Node& value) {
+      config.account_by_path.emplace_back(glob, account(value, "account_id." + glob));
+    });
   }
 
   void read_exclude(const YAML::Node& node, Config& config) const {

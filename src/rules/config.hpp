@@ -32,6 +32,9 @@ struct IgnoreEntry {
 struct Config {
   std::string path;                            ///< the file it was read from; empty for defaults
   std::optional<std::string> account_id;       ///< the deployment account, when inputs do not name it
+  /// account_id given per path: (glob, account) in the file's order; the first whose glob matches an
+  /// input's path wins over account_id.
+  std::vector<std::pair<std::string, std::string>> account_by_path;
   std::vector<std::string> trusted_accounts;   ///< other accounts treated as internal (TFKMS004, TFKMS002)
   std::map<std::string, RuleSettings, std::less<>> rules; ///< by rule id
   std::vector<IgnoreEntry> ignore;

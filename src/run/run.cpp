@@ -4,6 +4,7 @@
 
 #include "loaders/input.hpp"
 #include "loaders/recognize.hpp"
+#include "rules/glob.hpp"
 #include "rules/registry.hpp"
 #include "run/condition_branches.hpp"
 
@@ -11,8 +12,8 @@ namespace tfkms::run {
 
 namespace {
 
-// Each account an input names is one more analysis of every key; past this many, the rest are assumed to
-// be other accounts and a note says so.
+// Each account an input names is one more analysis of every key; past this many, the rest are
+// assumed to be other accounts and a note says so.
 constexpr std::size_t k_max_possible_accounts = 8;
 
 model::Diagnostic diagnostic(const std::string& file, std::string message,
@@ -42,14 +43,26 @@ rules::Selection selection_of(const rules::Selection& given, const rules::Config
   return selection;
 }
 
+// The configuration's account for `path` by glob (matched against the path as given), if any.
+const std::pair<std::string, std::string>* account_for_path(const rules::Config& config, const std::string& path) {
+  const std::string given = path.starts_with("./") ? path.substr(2) : path;
+  for (const auto& entry : config.account_by_path) {
+    if (rules::glob_match(entry.first, given)) return &entry;
+  }
+  return nullptr;
+}
+
 // The account to load `source` with, and where it came from: --account-id, else the cloud assembly's
-// environment, else the configuration; otherwise the loader reads what the input states.
+// environment, else the configuration (by path first); otherwise the loader reads what the input states.
 void choose_account(const Run& run, const Source& source, loaders::LoadOptions& options, std::string& origin) {
   if (run.load.account_id) {
     origin = run.account_source;
   } else if (source.account) {
     options.account_id = source.account;
     origin = "the cloud assembly's environment " + source.environment;
+  } else if (const auto* by_path = account_for_path(run.config, source.path)) {
+    options.account_id = by_path->second;
+    origin = "account_id for " + by_path->first + " in " + run.config.path;
   } else if (run.config.account_id) {
     options.account_id = run.config.account_id;
     origin = "account_id in " + run.config.path;

@@ -228,6 +228,22 @@ class DeploymentAccount(unittest.TestCase):
         _, report = findings(f"{UNKNOWN}/ManagedKeySharing.template.json", "--account-id", "111122223333")
         self.assertEqual(report["accounts"][0]["source"], "--account-id")
 
+    def test_account_by_path_in_the_configuration(self):
+        stack = f"{UNKNOWN}/ManagedKeySharing.template.json"
+        with tempfile.TemporaryDirectory() as folder:
+            config = pathlib.Path(folder) / "tfkms.yml"
+            config.write_text('account_id:\n  "*/ManagedKeySharing.*": "444455556666"\n  "*": "111122223333"\n')
+            _, report = findings(stack, "--config", str(config))
+            self.assertEqual(report["accounts"][0]["account"], "444455556666")
+            self.assertEqual(report["accounts"][0]["source"], f"account_id for */ManagedKeySharing.* in {config}")
+            self.assertEqual(report["findings"], [])
+            _, other = findings(f"{UNKNOWN}/CrossAccountKeys.template.json", "--config", str(config))
+            self.assertEqual(other["accounts"][0]["account"], "111122223333")
+            config.write_text('account_id:\n  "*": "1234"\n')
+            result = run("check", stack, "--config", str(config))
+            self.assertEqual(result.returncode, 2)
+            self.assertIn("'account_id.*' must be a 12-digit AWS account id", result.stderr)
+
     def test_plan_account_from_the_provider(self):
         plan = json.loads(pathlib.Path("fixtures/demo/plan.json").read_text())
         plan["resource_changes"] = [r for r in plan["resource_changes"] if r["type"] != "aws_caller_identity"]
