@@ -212,16 +212,9 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   report.access_changes = &all;
   report::ReportOptions report_options;
   report_options.repository_root = std::filesystem::current_path().string();
-  bool written = true;
-  for (const auto& [format, file] : options.outputs) {
-    written = write_report(report, format, report_options, file, out, err) && written;
-  }
-  if (!options.quiet) {
-    report_options.color = color_for(out, options.no_color);
-    report_options.diagnostics = report::DiagnosticsPlace::elsewhere; // errors went to `err` above
-    const report::Format format = *report::parse_format(options.format);
-    written = write_report(report, format, report_options, "", out, err) && written;
-  }
+  const auto stdout_format = options.quiet ? std::nullopt : report::parse_format(options.format);
+  const bool written =
+      write_reports(report, report_options, options.outputs, stdout_format, options.no_color, out, err);
 
   if (!ok) return k_exit_usage;
   if (!written) return k_exit_usage;

@@ -122,16 +122,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   report_options.sarif_category = options.sarif_category;
   report_options.verbose = options.verbose;
   report_options.repository_root = std::filesystem::current_path().string();
-  // What --output files hold; standard output leaves diagnostics to standard error.
-  bool written = true;
-  for (const auto& [format, file] : options.outputs) {
-    written = write_report(report, format, report_options, file, out, err) && written;
-  }
-  if (!options.quiet) {
-    report_options.color = color_for(out, options.no_color);
-    report_options.diagnostics = report::DiagnosticsPlace::elsewhere;
-    written = write_report(report, settings.format, report_options, "", out, err) && written;
-  }
+  const bool written = write_reports(report, report_options, options.outputs,
+                                     options.quiet ? std::nullopt : std::optional(settings.format),
+                                     options.no_color, out, err);
 
   if (!errors.empty() || !written) return k_exit_usage;
   const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {

@@ -51,4 +51,20 @@ report::Color color_for(const std::ostream &out, bool no_color) {
                                                                      : report::Color::off;
 }
 
+bool write_reports(const report::Report &report, report::ReportOptions options,
+                   const std::vector<std::pair<report::Format, std::string>> &outputs,
+                   std::optional<report::Format> stdout_format, bool no_color, std::ostream &out,
+                   std::ostream &err) {
+  bool written = true;
+  for (const auto &[format, file] : outputs) {
+    written = write_report(report, format, options, file, out, err) && written;
+  }
+  if (stdout_format) {
+    options.color = color_for(out, no_color);
+    options.diagnostics = report::DiagnosticsPlace::elsewhere;
+    written = write_report(report, *stdout_format, options, "", out, err) && written;
+  }
+  return written;
+}
+
 } // namespace tfkms::cli
