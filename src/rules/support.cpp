@@ -69,4 +69,13 @@ Evidence evidence_at(const model::SourceRef& where, std::string text) {
   return evidence;
 }
 
+Evidence evidence_of(const model::Diagnostic& diagnostic) {
+  Evidence evidence;
+  evidence.text = diagnostic.message;
+  evidence.pointer = diagnostic.pointer;
+  evidence.file = diagnostic.file;
+  evidence.line = diagnostic.line;
+  return evidence;
+}
+
 } // namespace tfkms::rules

@@ -38,4 +38,7 @@ namespace tfkms::rules {
 /// Evidence pointing at `where`, with `text`.
 [[nodiscard]] Evidence evidence_at(const model::SourceRef& where, std::string text);
 
+/// Evidence of a problem met while reading a policy: its message, at its place.
+[[nodiscard]] Evidence evidence_of(const model::Diagnostic& diagnostic);
+
 } // namespace tfkms::rules

@@ -183,12 +183,7 @@ private:
       for (const model::Diagnostic& diagnostic : document.diagnostics) {
         // What AWS would refuse is TFKMS011's; here only what the reading itself could not do.
         if (diagnostic.level != model::DiagnosticLevel::error || document.rejected()) continue;
-        Evidence evidence;
-        evidence.text = diagnostic.message;
-        evidence.pointer = diagnostic.pointer;
-        evidence.file = diagnostic.file;
-        evidence.line = diagnostic.line;
-        finding.evidence.push_back(std::move(evidence));
+        finding.evidence.push_back(evidence_of(diagnostic));
         problems.push_back(diagnostic.message);
       }
       const bool relevant = kind != policy::PolicyKind::identity_policy || document.unreadable ||

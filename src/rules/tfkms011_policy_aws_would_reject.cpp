@@ -50,12 +50,7 @@ private:
     Finding finding = new_finding(k_info);
     for (const model::Diagnostic &diagnostic : document.diagnostics) {
       if (diagnostic.level != model::DiagnosticLevel::error) continue;
-      Evidence evidence;
-      evidence.text = diagnostic.message;
-      evidence.pointer = diagnostic.pointer;
-      evidence.file = diagnostic.file;
-      evidence.line = diagnostic.line;
-      finding.evidence.push_back(std::move(evidence));
+      finding.evidence.push_back(evidence_of(diagnostic));
     }
     const std::size_t size = source.document.dump().size();
     const bool too_large = kind == policy::PolicyKind::key_policy && size > k_key_policy_max_bytes;
