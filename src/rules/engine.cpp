@@ -106,7 +106,7 @@ std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph&
   std::vector<std::unique_ptr<Rule>> rules = make_all_rules();
   std::erase_if(rules, [&](const auto& rule) { return !is_selected(rule->info().id, config, selection); });
   const auto runs_in = [&](const Rule& rule, std::size_t possibility) {
-    return possibility == 0 || !rule.info().weighs_each_account;
+    return possibility == 0 || !decided_once(rule.info());
   };
   std::vector<std::vector<FindingSink>> sinks(possibilities, std::vector<FindingSink>(rules.size()));
   for (std::size_t p = 0; p < possibilities; ++p) {

@@ -31,7 +31,8 @@ struct Selection {
 
 /// The findings of run_rules for each account `graph`, whose own account is unknown, may deploy to:
 /// first an account the input does not name (Config::own_account_unnamed), then each of `accounts`.
-/// Rules that weigh each account themselves (RuleInfo::weighs_each_account) run in the first only.
+/// Rules decided once (decided_once(): they weigh each account themselves, or no verdict of theirs
+/// depends on it) run in the first only.
 /// The analyses of the graph deployed to an account are made once, for those rules and the possibility.
 [[nodiscard]] std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph& graph,
                                                                          const Config& config,

@@ -36,7 +36,8 @@ public:
 
 private:
   static constexpr RuleInfo k_info{"TFKMS007", "KeyRotationDisabled", "Automatic key rotation disabled",
-                                   Severity::low, doc_for("TFKMS007")};
+                                   Severity::low, doc_for("TFKMS007"), /*weighs_each_account=*/false,
+                                   /*depends_on_account=*/false};
 };
 
 } // namespace

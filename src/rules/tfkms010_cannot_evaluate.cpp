@@ -208,7 +208,8 @@ private:
   }
 
   static constexpr RuleInfo k_info{"TFKMS010", "CannotEvaluate", "Key access cannot be evaluated", Severity::medium,
-                                   doc_for("TFKMS010")};
+                                   doc_for("TFKMS010"), /*weighs_each_account=*/false,
+                                   /*depends_on_account=*/false};
 };
 
 } // namespace

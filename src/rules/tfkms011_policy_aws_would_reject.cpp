@@ -52,8 +52,10 @@ private:
       if (diagnostic.level != model::DiagnosticLevel::error) continue;
       finding.evidence.push_back(evidence_of(diagnostic));
     }
-    const std::size_t size = source.document.dump().size();
-    const bool too_large = kind == policy::PolicyKind::key_policy && size > k_key_policy_max_bytes;
+    // Only key policies have a size KMS checks here; writing out every policy to measure it was a
+    // tenth of `check` on a large plan.
+    const std::size_t size = kind == policy::PolicyKind::key_policy ? source.document.dump().size() : 0;
+    const bool too_large = size > k_key_policy_max_bytes;
     if (too_large) {
       finding.evidence.push_back(
           evidence_at(source.where, "the policy has " + std::to_string(size) +
@@ -95,7 +97,8 @@ private:
   }
 
   static constexpr RuleInfo k_info{"TFKMS011", "PolicyAwsWouldReject", "Policy AWS would reject",
-                                   Severity::high, doc_for("TFKMS011")};
+                                   Severity::high, doc_for("TFKMS011"), /*weighs_each_account=*/false,
+                                   /*depends_on_account=*/false};
 };
 
 } // namespace

@@ -164,12 +164,12 @@ std::vector<rules::Finding> findings_of(const Run& run, const Source& source, co
     if (deployment.account) return rules::run_rules(graph, run.config, run.selection);
     std::vector<std::vector<rules::Finding>> found =
         rules::run_rules_for_each_account(graph, unnamed, run.selection, accounts);
-    // The findings of rules that weighed each account themselves are final as they are.
+    // The findings of rules decided once are final as they are.
     std::vector<rules::Finding> findings;
     std::vector<Possibility> possibilities(found.size());
     for (rules::Finding& finding : found.front()) {
       const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
-      (info != nullptr && info->weighs_each_account ? findings : possibilities.front().findings)
+      (info != nullptr && rules::decided_once(*info) ? findings : possibilities.front().findings)
           .push_back(std::move(finding));
     }
     for (std::size_t p = 1; p < found.size(); ++p) {
