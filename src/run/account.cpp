@@ -5,6 +5,7 @@
 #include <set>
 
 #include "policy/match.hpp"
+#include "rules/support.hpp"
 
 namespace tfkms::run {
 
@@ -12,19 +13,7 @@ namespace {
 
 // An account id alone ("444455556666") or as an ARN's account field.
 void collect_text(std::string_view text, std::set<std::string>& accounts) {
-  if (policy::is_account_id(text)) {
-    accounts.emplace(text);
-    return;
-  }
-  if (!text.starts_with("arn:")) return;
-  std::size_t start = 0;
-  for (int field = 0; field < 4; ++field) {
-    start = text.find(':', start);
-    if (start == std::string_view::npos) return;
-    ++start;
-  }
-  const std::string_view account = text.substr(start, text.find(':', start) - start);
-  if (policy::is_account_id(account)) accounts.emplace(account);
+  if (auto account = rules::account_of(text); account && policy::is_account_id(*account)) accounts.insert(*account);
 }
 
 void collect_json(const nlohmann::json& document, std::set<std::string>& accounts) {
