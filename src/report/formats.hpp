@@ -19,4 +19,8 @@ namespace tfkms::report {
 /// An input's account as the JSON report and SARIF's invocation properties write it.
 [[nodiscard]] nlohmann::ordered_json to_json(const InputAccount& account);
 
+/// A finding's fix as data, as the JSON report (`fix_edit`) and SARIF (`properties.fixEdit`) write
+/// it: only the fields its kind uses.
+[[nodiscard]] nlohmann::ordered_json to_json(const rules::FixEdit& edit);
+
 } // namespace tfkms::report

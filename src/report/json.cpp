@@ -39,6 +39,7 @@ Json to_json(const rules::Finding& finding) {
               {"message", finding.message},
               {"evidence", std::move(evidence)},
               {"fix", finding.fix},
+              {"fix_edit", report::to_json(finding.fix_edit)},
               {"fingerprint", finding.fingerprint},
               {"suppressed", finding.suppressed},
               {"suppression_reason", finding.suppression_reason}};
@@ -105,6 +106,16 @@ public:
 };
 
 } // namespace
+
+nlohmann::ordered_json to_json(const rules::FixEdit& edit) {
+  // Only the fields the kind uses, so a reader can tell "statement 0" from "no statement".
+  nlohmann::ordered_json out{{"kind", rules::to_string(edit.kind)}};
+  if (!edit.policy.empty()) out["policy"] = edit.policy;
+  if (edit.statement) out["statement"] = *edit.statement;
+  if (!edit.json.empty()) out["json"] = nlohmann::ordered_json::parse(edit.json);
+  if (!edit.options.empty()) out["options"] = edit.options;
+  return out;
+}
 
 nlohmann::ordered_json to_json(const InputAccount& account) {
   nlohmann::ordered_json out{{"input", account.input},

@@ -271,6 +271,11 @@ private:
     result["properties"] = Json{{"severity", rules::to_string(finding.severity)},
                                 {"resource", finding.resource},
                                 {"evidence", std::move(evidence)}};
+    // Not a SARIF `fixes` entry: those are text replacements at regions of the file, and a policy
+    // edit inside YAML or inside a plan's JSON string has no such region that tfkms knows.
+    if (finding.fix_edit.kind != rules::FixKind::text_only) {
+      result["properties"]["fixEdit"] = report::to_json(finding.fix_edit);
+    }
     return result;
   }
 

@@ -79,6 +79,18 @@ std::string actions_text(const std::vector<std::string_view>& actions, std::size
   return join_words(names);
 }
 
+bool may_grant_itself(const analysis::KeyAccess& access, std::size_t subject,
+                      std::string_view action) {
+  const analysis::Subject& grantee = access.subjects().at(subject);
+  const analysis::Caller caller{grantee.principal, grantee.arn, !grantee.key_account};
+  const std::string operation(action.substr(action.find(':') + 1));
+  const analysis::Answer answer = analysis::can(access, caller, "kms:CreateGrant",
+                                                {{"kms:GranteePrincipal", {grantee.arn}},
+                                                 {"kms:GrantOperations", {operation}},
+                                                 {"kms:GrantIsForAWSResource", {"false"}}});
+  return answer.outcome == policy::Outcome::allowed || answer.outcome == policy::Outcome::unknown;
+}
+
 std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access, std::size_t subject) {
   const analysis::Subject& shown = access.subjects().at(subject);
   if (shown.members.size() <= 1) return {SubjectCaller{shown.label, std::nullopt}};

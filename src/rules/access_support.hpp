@@ -44,6 +44,15 @@ namespace tfkms::rules {
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);
 
+/// Whether subject `subject` may create, for itself, a grant of `action` ("kms:Decrypt"): the
+/// CreateGrant request it would make (grantee itself, that one operation, not for an AWS resource)
+/// decided against the policies, so conditions on kms:GranteePrincipal or kms:GrantOperations count
+/// as AWS counts them [KMS-COND]. A subject of another account is given the identity policy its own
+/// administrators may write (CreateGrant works across accounts, kms-reference §1.1, §3.2). Unknown
+/// counts as "may": an unknown value is never taken as safe.
+[[nodiscard]] bool may_grant_itself(const analysis::KeyAccess& access, std::size_t subject,
+                                    std::string_view action);
+
 /// One caller a subject stands for: each member of a class of principals, else the subject itself.
 struct SubjectCaller {
   std::string label;

@@ -30,6 +30,28 @@ struct Evidence {
   std::optional<std::uint32_t> line;
 };
 
+/// What kind of change a finding's fix is.
+enum class FixKind {
+  text_only,        ///< no fix as data: read `Finding::fix`
+  add_statement,    ///< add `FixEdit::json` to the policy's Statement[]
+  remove_statement, ///< remove Statement[`FixEdit::statement`]
+  add_condition,    ///< merge `FixEdit::json` (a Condition block) into Statement[`FixEdit::statement`]
+  new_key_statement, ///< move the data to a customer managed key whose policy has `FixEdit::json`
+  design_choice,    ///< no mechanical change: pick one of `FixEdit::options`
+};
+
+/// `text_only`, `add_statement`, ... as written in reports.
+[[nodiscard]] std::string_view to_string(FixKind kind);
+
+/// A finding's fix as data, for tools (and the test that applies every fix and checks again).
+struct FixEdit {
+  FixKind kind = FixKind::text_only;
+  std::string policy;   ///< JSON Pointer of the policy in the file (/Resources/Key/Properties/KeyPolicy)
+  std::optional<std::size_t> statement; ///< remove_statement, add_condition: index in Statement[]
+  std::string json;     ///< the statement, or the Condition block, as compact JSON
+  std::vector<std::string> options; ///< design_choice: one sentence per choice
+};
+
 struct Finding {
   std::string rule_id;  ///< TFKMS001
   Severity severity = Severity::medium;
@@ -40,6 +62,7 @@ struct Finding {
   std::string message;  ///< one sentence: what is wrong
   std::vector<Evidence> evidence;
   std::string fix;      ///< what to change
+  FixEdit fix_edit;     ///< the same as data, when it is a policy change or a choice
   std::string fingerprint; ///< stable id: rule + resource + digest of the evidence, never line numbers
   bool suppressed = false;
   std::string suppression_reason;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -92,9 +93,11 @@ private:
     }
 
     void run() const {
-      if (!check_delegation(access, {})) {
+      bool delegation_reported = check_delegation(access, {});
+      if (!delegation_reported) {
         for (const std::string& account : context.possible_own_accounts(access)) {
-          if (check_delegation(context.access_if_deployed_to(access.key(), account), account)) break;
+          delegation_reported = check_delegation(context.access_if_deployed_to(access.key(), account), account);
+          if (delegation_reported) break;
         }
       }
       // What each statement adds costs one analysis per statement; a key policy is at most 32 KB
@@ -107,7 +110,7 @@ private:
         if (check_negations(statement, effect)) continue;
         if (check_account_wide_star(statement, effect)) continue;
         if (check_hollow_conditions(statement, effect)) continue;
-        check_dominated(statement, effect);
+        check_dominated(statement, effect, delegation_reported);
       }
     }
 
@@ -301,8 +304,19 @@ private:
     // A statement whose access other statements already give: it looks like a restriction and is not.
     // With the own account unknown, it must add nothing in each account the policy names too: a
     // statement naming a role of the deployment account gives it access without IAM.
-    void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+    // When the delegation to the account is reported, its fix narrows the account statement and keeps
+    // key use in the statements that name principals: a statement that only the delegation covers is
+    // the one to keep, and calling it redundant would contradict that fix.
+    void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect,
+                         bool delegation_reported) const {
       if (!effect.changes_nothing() || effect.covered_by().empty()) return;
+      if (delegation_reported &&
+          std::any_of(effect.covered_by().begin(), effect.covered_by().end(), [](const analysis::Ground& ground) {
+            return ground.kind == policy::ReasonKind::delegates ||
+                   ground.source == policy::ReasonSource::identity_policy;
+          })) {
+        return;
+      }
       for (const std::string& account : context.possible_own_accounts(access)) {
         if (!analysis::statement_effect(context.access_if_deployed_to(access.key(), account), statement.index).changes_nothing()) {
           return;
@@ -320,6 +334,7 @@ private:
       finding.message = "Key policy " + statement_label(statement) + " adds nothing: " + join_words(others) +
                         " already allows everything it allows.";
       finding.fix = "Remove the statement, or narrow the broader one so that this statement is what grants the access.";
+      finding.fix_edit = removal_fix(key.policy, statement.index);
       report(std::move(finding));
     }
 

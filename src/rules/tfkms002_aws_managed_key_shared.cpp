@@ -10,6 +10,7 @@
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 #include "policy/policy_source.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -31,7 +32,31 @@ struct Sharing {
   std::string org_condition;        ///< for the fix: aws:PrincipalOrgID value, when shared with an organisation
   Evidence evidence;
   bool consumer = false; ///< found through the principal's identity policy, not the resource policy
+  /// For the fix: the conditions of the sharing statement that limit who may call or on whose
+  /// behalf ({"StringEquals": {"aws:SourceAccount": ["111122223333"]}}), carried over to the key.
+  nlohmann::json limits = nlohmann::json::object();
+  bool limits_unknown = false; ///< a limit's value is known only at deployment: no mechanical fix
 };
+
+// Condition keys that say who calls or on whose behalf (kms-reference §2.3): a key-policy
+// statement that replaces a sharing keeps each of them, so it is never wider than the sharing.
+constexpr std::string_view k_limit_keys[] = {
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourceaccount",  "aws:sourcearn",         "aws:sourceorgid",      "kms:calleraccount"};
+
+void carry_limits(const policy::Statement& statement, Sharing& sharing) {
+  for (const policy::ConditionClause& clause : statement.conditions) {
+    if (std::find(std::begin(k_limit_keys), std::end(k_limit_keys), clause.key_lower) == std::end(k_limit_keys)) {
+      continue;
+    }
+    nlohmann::json values = nlohmann::json::array();
+    for (const model::Value& value : clause.values) {
+      if (!value.known()) sharing.limits_unknown = true;
+      values.push_back(value.text);
+    }
+    sharing.limits[clause.operator_text][clause.key] = std::move(values);
+  }
+}
 
 /// A request that uses the store's data: the service action and the resource it names.
 struct Use {
@@ -157,7 +182,7 @@ public:
       const policy::CompiledPolicy& key_policy = compiled->second;
       std::erase_if(shared,
                     [&](const Sharing& item) { return can_use(context, key, key_policy, allow_all, store, item); });
-      if (!shared.empty()) out.report(describe(store, key, shared), store.source);
+      if (!shared.empty()) out.report(describe(context, store, key, shared), store.source);
     }
     for (const model::Grant& grant : graph.grants) {
       if (grant.key.kind != model::KeyRef::Kind::node || !grant.key.key) continue;
@@ -179,6 +204,7 @@ private:
       const auto add = [&](std::string who, std::string principal, std::string named, std::string org) {
         found.push_back({who, std::move(principal), std::move(named), std::move(org),
                          statement_evidence(statement, store.resource_policy, "lets " + who + " in")});
+        carry_limits(statement, found.back());
       };
       if (statement.principal->negated) {
         add("every principal except those listed in NotPrincipal", std::string(k_other_account), "*", "");
@@ -320,7 +346,7 @@ private:
     return finding;
   }
 
-  static Finding describe(const model::DataStore& store, const model::Key& key,
+  static Finding describe(const RuleContext& context, const model::DataStore& store, const model::Key& key,
                           const std::vector<Sharing>& shared) {
     Finding finding = new_finding(k_info);
     const std::string alias = "alias/aws/" + key.managed_service;
@@ -338,29 +364,75 @@ private:
     finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
     for (const Sharing& item : shared) finding.evidence.push_back(item.evidence);
 
-    // The statement to add to a customer managed key's policy, as JSON the user can paste.
-    nlohmann::json principals = nlohmann::json::array();
-    std::string org;
+    set_fix(context, finding, store, key, shared, !used_by.empty() && shared_with.empty());
+    return finding;
+  }
+
+  // The statement a customer managed key's policy needs instead, as data the user can paste: the
+  // principals the sharing names, with every limit it had (organisation, accounts, source
+  // conditions), used only through the store's service (kms:ViaService) as the data is. Sharing
+  // with every account, or with a limit known only at deployment, is the owner's choice to make.
+  static void set_fix(const RuleContext& context, Finding& finding, const model::DataStore& store,
+                      const model::Key& key, const std::vector<Sharing>& shared, bool needs_store_policy) {
+    nlohmann::json aws = nlohmann::json::array();
+    nlohmann::json services = nlohmann::json::array();
+    nlohmann::json condition = nlohmann::json::object();
+    bool unlimited_any = false;
+    bool limits_unknown = false;
     for (const Sharing& item : shared) {
-      if (!item.key_policy_principal.empty() &&
-          std::find(principals.begin(), principals.end(), item.key_policy_principal) == principals.end()) {
-        principals.push_back(item.key_policy_principal);
+      const std::string& principal = item.key_policy_principal;
+      const bool service = principal.empty();
+      nlohmann::json& list = service ? services : aws;
+      const std::string name = service ? item.principal : principal;
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+      if (!item.org_condition.empty()) {
+        condition["StringEquals"]["aws:PrincipalOrgID"] = item.org_condition;
       }
-      if (!item.org_condition.empty()) org = item.org_condition;
+      for (const auto& [op, clauses] : item.limits.items()) {
+        for (const auto& [limit_key, values] : clauses.items()) condition[op][limit_key] = values;
+      }
+      unlimited_any = unlimited_any || (principal == "*" && item.org_condition.empty() && item.limits.empty());
+      limits_unknown = limits_unknown || item.limits_unknown;
     }
+    const std::string name = store.source.name();
+    const std::string other_policy =
+        needs_store_policy && store.kind != model::DataStoreKind::ssm_parameter
+            ? " The other account's principals also need the " + store_policy_name(store) + " to let them in."
+            : "";
+    if (unlimited_any || limits_unknown) {
+      const std::string why = unlimited_any ? "The data is shared with every AWS account, and a key policy that "
+                                              "does the same opens the key to all of them."
+                                            : "A limit of the sharing is known only at deployment.";
+      finding.fix_edit = choice_fix(
+          {"Limit the " + store_policy_name(store) + " to the accounts or organisation that need " + name +
+               ", then encrypt it with a customer managed key whose policy names exactly those.",
+           "Encrypt " + name + " with a customer managed key whose policy copies the sharing's limits "
+               "and adds kms:ViaService for " + key.managed_service + "."});
+      finding.fix = why + " " + finding.fix_edit.options.front() + " Or: " + finding.fix_edit.options[1];
+      return;
+    }
+    // Services call KMS themselves; principals of other accounts call it through the store's service.
+    if (services.empty()) {
+      const std::string region = context.graph.region.empty() ? std::string(model::k_this_region)
+                                                               : context.graph.region;
+      condition["StringEquals"]["kms:ViaService"] = key.managed_service + "." + region + ".amazonaws.com";
+    }
+    nlohmann::json principal = nlohmann::json::object();
+    if (!aws.empty()) principal["AWS"] = aws.size() == 1 ? aws[0] : aws;
+    if (!services.empty()) principal["Service"] = services.size() == 1 ? services[0] : services;
     nlohmann::json statement = {{"Sid", "AllowSharedAccountsToUseKey"},
                                 {"Effect", "Allow"},
-                                {"Principal", {{"AWS", principals.size() == 1 ? principals[0] : principals}}},
+                                {"Principal", principal},
                                 {"Action", {"kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"}},
                                 {"Resource", "*"}};
-    if (!org.empty()) statement["Condition"] = {{"StringEquals", {{"aws:PrincipalOrgID", org}}}};
-    finding.fix = "Encrypt " + store.source.name() + " with a customer managed key (aws_kms_key / AWS::KMS::Key)";
-    finding.fix += principals.empty() ? std::string(" whose key policy allows the service principal to use it.")
-                                      : " and add to its key policy: " + statement.dump();
-    if (!used_by.empty() && shared_with.empty() && store.kind != model::DataStoreKind::ssm_parameter) {
-      finding.fix += " The other account's principals also need the " + store_policy_name(store) + " to let them in.";
-    }
-    return finding;
+    if (!condition.empty()) statement["Condition"] = condition;
+    finding.fix = "Encrypt " + name + " with a customer managed key (aws_kms_key / AWS::KMS::Key) and add to "
+                  "its key policy: " + statement.dump() + other_policy;
+    finding.fix_edit = FixEdit{.kind = FixKind::new_key_statement,
+                               .policy = {},
+                               .statement = std::nullopt,
+                               .json = statement.dump(),
+                               .options = {}};
   }
 
   static constexpr RuleInfo k_info{"TFKMS002", "AwsManagedKeySharedCrossAccount",

@@ -1,10 +1,14 @@
 // TFKMS004: the access analysis finds that principals of any account, or of a whole named external
-// account, can use or manage the key with no condition naming who they are. See rules/TFKMS004.md
-// and kms-reference §3.5 ("*" is every authenticated principal of every account), §3.10.8.
+// account, can use or manage the key with no condition naming who they are, or that a principal of
+// another account can grant itself use of the key (CreateGrant works across accounts, §1.1). See
+// rules/TFKMS004.md and kms-reference §3.5 ("*" is every authenticated principal of every account),
+// §3.10.8.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -26,54 +30,152 @@ public:
   }
 
 private:
+  // Principals of any account, or every principal of a whole external account.
   static bool outside(const RuleContext& context, const analysis::Subject& subject) {
     if (subject.kind == analysis::SubjectKind::any_account) return true;
-    // A whole external account; a single named principal of another account is a deliberate share.
     return subject.kind == analysis::SubjectKind::account_principals && !subject.key_account &&
            context.is_external(subject.account);
   }
 
-  static void check_access(const RuleContext& context, const model::Key& key, const analysis::KeyAccess& access,
-                        FindingSink& out) {
-    std::map<std::size_t, std::vector<const analysis::Access*>> by_subject;
+  // A single named principal of another account is a deliberate share, unless it can create a
+  // grant of kms:Decrypt for itself: then it can use the key however the policy names it.
+  static bool external_principal(const RuleContext& context, const analysis::Subject& subject) {
+    return subject.kind == analysis::SubjectKind::named_principal && !subject.key_account &&
+           context.is_external(subject.account);
+  }
+
+  // Data can be read: Decrypt, ReEncryptFrom (re-encrypting to a key the caller controls), or a
+  // policy the caller can rewrite. Encrypt and data-key generation alone expose no stored data.
+  static bool reads_data(const std::vector<std::string_view>& actions) {
+    return std::any_of(actions.begin(), actions.end(), [](std::string_view action) {
+      return action == "kms:Decrypt" || action == "kms:ReEncryptFrom" ||
+             action == "kms:PutKeyPolicy";
+    });
+  }
+
+  struct Exposure {
+    std::vector<const analysis::Access*> items;
+    const analysis::Access* create_grant = nullptr; ///< set when it can grant itself kms:Decrypt
+  };
+
+  static void check_access(const RuleContext& context, const model::Key& key,
+                           const analysis::KeyAccess& access, FindingSink& out) {
+    std::map<std::size_t, Exposure> by_subject;
     for (const analysis::Access& item : access.accesses()) {
       if (item.outcome != policy::Outcome::allowed) continue;
       const analysis::Subject& subject = access.subjects().at(item.subject);
-      if (!outside(context, subject) || limited_to_named_callers(item.when)) continue;
-      by_subject[item.subject].push_back(&item);
+      const bool whole = outside(context, subject);
+      if (!whole && !external_principal(context, subject)) continue;
+      if (whole && limited_to_named_callers(item.when)) continue;
+      const bool grants = item.action_class == analysis::ActionClass::grant_management &&
+                          std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
+                              item.actions.end();
+      Exposure& exposure = by_subject[item.subject];
+      if (grants && may_grant_itself(access, item.subject, "kms:Decrypt"))
+        exposure.create_grant = &item;
+      if (whole) exposure.items.push_back(&item);
     }
-    for (const auto& [subject_index, items] : by_subject) {
-      const analysis::Subject& subject = access.subjects().at(subject_index);
-      std::vector<std::string_view> actions;
-      std::vector<Evidence> evidence;
-      for (const analysis::Access* item : items) {
-        for (const std::string_view action : item->actions) {
-          if (std::find(actions.begin(), actions.end(), action) == actions.end()) actions.push_back(action);
-        }
-        for (const analysis::Ground& ground : item->grounds) {
-          if (!on_the_key(ground)) continue;
-          Evidence entry = ground_evidence(ground, " lets " + subject.label + " " + actions_text(item->actions) +
-                                                       " " + when_text(item->when));
-          if (std::none_of(evidence.begin(), evidence.end(), [&](const Evidence& e) { return e.text == entry.text; })) {
-            evidence.push_back(std::move(entry));
-          }
+    for (const auto& [subject_index, exposure] : by_subject) {
+      if (exposure.items.empty() && exposure.create_grant == nullptr) continue;
+      report(access.subjects().at(subject_index), exposure, key, out);
+    }
+  }
+
+  static void report(const analysis::Subject& subject, const Exposure& exposure,
+                     const model::Key& key, FindingSink& out) {
+    std::vector<const analysis::Access*> items = exposure.items;
+    if (exposure.create_grant != nullptr &&
+        std::find(items.begin(), items.end(), exposure.create_grant) == items.end()) {
+      items.push_back(exposure.create_grant);
+    }
+    std::vector<std::string_view> actions;
+    std::vector<Evidence> evidence;
+    for (const analysis::Access* item : items) {
+      for (const std::string_view action : item->actions) {
+        if (std::find(actions.begin(), actions.end(), action) == actions.end())
+          actions.push_back(action);
+      }
+      for (const analysis::Ground& ground : item->grounds) {
+        if (!on_the_key(ground)) continue;
+        Evidence entry =
+            ground_evidence(ground, " lets " + subject.label + " " + actions_text(item->actions) +
+                                        " " + when_text(item->when));
+        if (std::none_of(evidence.begin(), evidence.end(),
+                         [&](const Evidence& e) { return e.text == entry.text; })) {
+          evidence.push_back(std::move(entry));
         }
       }
-      const bool anyone = subject.kind == analysis::SubjectKind::any_account;
-      Finding finding = new_finding(k_info);
-      if (!anyone) finding.severity = Severity::high;
-      finding.message = "Key policy lets " + (anyone ? std::string("principals of any AWS account")
-                                                     : "every principal of account " + subject.account) +
-                        " call " + actions_text(actions) + " with no condition limiting which callers" +
-                        (anyone ? "; they only need their own IAM policy to allow it." : ".");
-      finding.evidence = std::move(evidence);
-      finding.fix = anyone ? "Name the principals or accounts that need the key, or limit the statement with "
-                             "kms:CallerAccount / aws:PrincipalOrgID (and kms:ViaService for service use)."
-                           : "Name the roles of account " + subject.account +
-                                 " that need the key, or add an aws:PrincipalArn condition; if the account is yours, "
-                                 "list it in trusted_accounts in .tfkms.yml.";
-      out.report(std::move(finding), key.source);
     }
+    const bool anyone = subject.kind == analysis::SubjectKind::any_account;
+    const bool self_grant = exposure.create_grant != nullptr;
+    Finding finding = new_finding(k_info);
+    finding.severity = self_grant || reads_data(actions) ? Severity::critical : Severity::high;
+    const std::string who = anyone ? std::string("principals of any AWS account")
+                            : subject.kind == analysis::SubjectKind::named_principal
+                                ? subject.arn + " of account " + subject.account
+                                : "every principal of account " + subject.account;
+    finding.message =
+        "Key policy lets " + who + " call " + actions_text(actions) +
+        (subject.kind == analysis::SubjectKind::named_principal
+             ? ""
+             : " with no condition limiting which callers") +
+        (self_grant ? ", so it can use the key through a grant it can create for itself" : "") +
+        (anyone ? "; they only need their own IAM policy to allow it." : ".");
+    finding.evidence = std::move(evidence);
+    set_fix(finding, subject, exposure, key);
+    out.report(std::move(finding), key.source);
+  }
+
+  // The one key-policy statement that allows `item`, if only one does.
+  static std::optional<std::size_t> only_statement(const analysis::Access& item) {
+    std::optional<std::size_t> found;
+    for (const analysis::Ground& ground : item.grounds) {
+      if (ground.source != policy::ReasonSource::key_policy) continue;
+      if (found && *found != ground.statement) return std::nullopt;
+      found = ground.statement;
+    }
+    return found;
+  }
+
+  // A grant path alone closes with one condition; a statement open to whole accounts needs the
+  // key's owner to say who should be let in, which no tool can guess.
+  static void set_fix(Finding& finding, const analysis::Subject& subject, const Exposure& exposure,
+                      const model::Key& key) {
+    const std::string grant_condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
+    const std::optional<std::size_t> grant_statement =
+        exposure.items.empty() && exposure.create_grant ? only_statement(*exposure.create_grant)
+                                                        : std::nullopt;
+    if (grant_statement) {
+      finding.fix = "Add \"Condition\": " + grant_condition + " to statement " +
+                    std::to_string(*grant_statement) +
+                    ", which allows kms:CreateGrant (often through kms:Create*), so only AWS services "
+                    "acting for " + subject.label + " can create grants; or drop kms:CreateGrant from it.";
+      finding.fix_edit = condition_fix(key.policy, *grant_statement,
+                                       nlohmann::json::parse(grant_condition));
+      return;
+    }
+    std::vector<std::string> options;
+    if (subject.kind == analysis::SubjectKind::any_account) {
+      options = {"Name the principals or accounts that need the key instead of \"*\".",
+                 "Keep \"*\" and add a condition naming who may call: kms:CallerAccount or "
+                 "aws:PrincipalAccount for accounts, aws:PrincipalOrgID for your organisation (and "
+                 "kms:ViaService for use through a service)."};
+    } else if (subject.kind == analysis::SubjectKind::account_principals) {
+      options = {"Name the roles of account " + subject.account +
+                     " that need the key instead of the whole account.",
+                 "Add an aws:PrincipalArn condition naming those roles.",
+                 "If account " + subject.account +
+                     " is yours, list it in trusted_accounts in .tfkms.yml."};
+    } else {
+      options = {"Drop kms:CreateGrant from every statement that allows it to " + subject.label + "."};
+    }
+    if (exposure.create_grant != nullptr) {
+      options.push_back("Add \"Condition\": " + grant_condition +
+                        " to the statements that allow kms:CreateGrant, so the grant path closes too.");
+    }
+    finding.fix = "Decide who should use the key. " + options.front();
+    for (std::size_t i = 1; i < options.size(); ++i) finding.fix += " Or: " + options[i];
+    finding.fix_edit = choice_fix(std::move(options));
   }
 
   static constexpr RuleInfo k_info{"TFKMS004", "KeyOpenBeyondAccount", "Key usable from outside its account",

@@ -1,9 +1,12 @@
-// TFKMS005: a principal that may rewrite the key policy, or create grants for itself, can take every
-// right the policy withholds from it. See rules/TFKMS005.md and kms-reference §3.10.4–5, §7 row 14
-// (CreateGrant does not require holding the granted permission).
+// TFKMS005: a principal that may rewrite the key policy, or create grants for itself, can take
+// every right the policy withholds from it. See rules/TFKMS005.md and kms-reference §3.10.4–5, §7
+// row 14 (CreateGrant does not require holding the granted permission). A principal of another
+// account counts too: CreateGrant works across accounts (§1.1).
 #include <algorithm>
+#include <optional>
 
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -38,21 +41,6 @@ private:
            subject.kind == analysis::SubjectKind::named_principal;
   }
 
-  // Whether `subject` may create a grant of `action` for itself: the CreateGrant request it would
-  // make (grantee itself, that one operation, not for an AWS resource) decided against the policies,
-  // so conditions on kms:GranteePrincipal or kms:GrantOperations count as AWS counts them [KMS-COND].
-  // Unknown counts as "may": an unknown value is never taken as safe.
-  static bool may_grant_itself(const analysis::KeyAccess& access, const analysis::Subject& subject,
-                               std::string_view action) {
-    const analysis::Caller caller{subject.principal, subject.arn, false};
-    const std::string operation(action.substr(action.find(':') + 1));
-    const analysis::Answer answer = analysis::can(access, caller, "kms:CreateGrant",
-                                                  {{"kms:GranteePrincipal", {subject.arn}},
-                                                   {"kms:GrantOperations", {operation}},
-                                                   {"kms:GrantIsForAWSResource", {"false"}}});
-    return answer.outcome == policy::Outcome::allowed || answer.outcome == policy::Outcome::unknown;
-  }
-
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index, const model::Key& key,
                             FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
@@ -61,7 +49,10 @@ private:
     const analysis::Access* create_grant = nullptr;
     std::vector<std::string_view> given; // what it may do without any further IAM policy
     for (const analysis::Access& item : access.accesses()) {
-      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed || item.needs_identity_policy) continue;
+      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed) continue;
+      // A principal of another account always needs its own IAM policy too; its administrators
+      // write that, so what the key policy opens to it is its to take.
+      if (item.needs_identity_policy && subject.key_account) continue;
       if (item.action_class == analysis::ActionClass::policy_change) put_policy = &item;
       if (item.action_class == analysis::ActionClass::grant_management && contains(item.actions, "kms:CreateGrant") &&
           !always_narrowed_by(item.when, "kms:GrantIsForAWSResource")) {
@@ -81,9 +72,10 @@ private:
         if (!contains(given, action) && !contains(reachable, action)) reachable.push_back(action);
       }
     }
-    if (put_policy == nullptr) std::erase_if(reachable, [&](std::string_view action) {
-      return !may_grant_itself(access, subject, action);
-    });
+    if (put_policy == nullptr)
+      std::erase_if(reachable, [&](std::string_view action) {
+        return !may_grant_itself(access, subject_index, action);
+      });
     if (reachable.empty()) return;
     const analysis::Access* path = put_policy ? put_policy : create_grant;
 
@@ -104,12 +96,51 @@ private:
       finding.evidence.push_back(evidence_at(
           key.source,
           label + " is given " + (given.empty() ? std::string("no data access") : actions_text(given, 8)) + " directly"));
-      finding.fix = put_policy ? "Keep kms:PutKeyPolicy for the deployment role only, or accept that " + label +
-                                     " is a full key administrator."
-                               : "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the "
-                                 "statement that allows kms:CreateGrant (or kms:Create*), or limit kms:GrantOperations.";
+      set_fix(finding, key, *path, put_policy != nullptr, label);
       out.report(std::move(finding), key.source);
     }
+  }
+
+  // The key-policy statement that alone allows `path` by naming the principal (not by delegating
+  // to its account, whose statement also serves the administrators), if there is one.
+  static std::optional<std::size_t> naming_statement(const analysis::Access& path) {
+    std::optional<std::size_t> found;
+    for (const analysis::Ground& ground : path.grounds) {
+      // The IAM policy a principal outside the input is assumed to have is no statement to edit.
+      if (ground.source == policy::ReasonSource::identity_policy && !ground.policy) continue;
+      if (ground.source != policy::ReasonSource::key_policy || ground.kind != policy::ReasonKind::allows) {
+        return std::nullopt;
+      }
+      if (found && *found != ground.statement) return std::nullopt;
+      found = ground.statement;
+    }
+    return found;
+  }
+
+  static void set_fix(Finding& finding, const model::Key& key, const analysis::Access& path,
+                      bool put_policy, const std::string& label) {
+    const std::string grant_condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
+    const std::optional<std::size_t> statement = put_policy ? std::nullopt : naming_statement(path);
+    if (statement) {
+      finding.fix = "Add \"Condition\": " + grant_condition + " to statement " +
+                    std::to_string(*statement) +
+                    ", which allows kms:CreateGrant (or kms:Create*), so only AWS services acting for " +
+                    label + " can create grants.";
+      finding.fix_edit = condition_fix(key.policy, *statement, nlohmann::json::parse(grant_condition));
+      return;
+    }
+    std::vector<std::string> options =
+        put_policy ? std::vector<std::string>{"Keep kms:PutKeyPolicy for the deployment role only.",
+                                              "Accept that " + label +
+                                                  " is a full key administrator and suppress this "
+                                                  "finding with a reason."}
+                   : std::vector<std::string>{
+                         "Add \"Condition\": " + grant_condition +
+                             " to the statements that allow " + label + " kms:CreateGrant.",
+                         "Limit kms:GrantOperations to the operations " + label + " already has."};
+    finding.fix = options.front();
+    for (std::size_t i = 1; i < options.size(); ++i) finding.fix += " Or: " + options[i];
+    finding.fix_edit = choice_fix(std::move(options));
   }
 
   static constexpr RuleInfo k_info{"TFKMS005", "KeySelfEscalation", "Principal can escalate its own key access",

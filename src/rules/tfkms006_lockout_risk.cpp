@@ -1,8 +1,12 @@
 // TFKMS006: a key whose policy may lock everyone out of changing it. See rules/TFKMS006.md and
 // kms-reference §6 (policy lockout safety check) and §3.2 (a policy naming neither the account nor
 // the root user locks even root out).
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -25,7 +29,7 @@ public:
     // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
     if (access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change) &&
         !changeable_if_deployed_to_named_account(context, access)) {
-      out.report(lockout_finding(key), key.source);
+      out.report(lockout_finding(context, key, access), key.source);
     }
   }
 
@@ -56,16 +60,85 @@ private:
     return finding;
   }
 
-  static Finding lockout_finding(const model::Key& key) {
+  // The Deny statements that take kms:PutKeyPolicy away from someone an Allow gives it to: an
+  // explicit deny overrides every allow (kms-reference §3.1), so asking for another Allow fixes
+  // nothing.
+  static std::vector<const policy::Statement*>
+  denies_of_policy_change(const analysis::KeyAccess& access) {
+    std::vector<const policy::Statement*> denies;
+    for (const policy::Statement& statement : access.key_policy().document().statements) {
+      if (!statement.effect_known || statement.effect != policy::Effect::deny) continue;
+      const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
+      const auto& removed = effect.removes();
+      if (std::none_of(removed.begin(), removed.end(), [](const analysis::Access& item) {
+            return item.action_class == analysis::ActionClass::policy_change;
+          })) {
+        continue;
+      }
+      denies.push_back(&statement);
+    }
+    return denies;
+  }
+
+  // The account root as an ARN, when the account is known: the principal a fix can name.
+  static std::optional<std::string> own_root(const RuleContext& context) {
+    const std::string account = context.own_account();
+    if (account == model::k_this_account) return std::nullopt;
+    return "arn:" + context.graph.partition + ":iam::" + account + ":root";
+  }
+
+  static Finding lockout_finding(const RuleContext& context, const model::Key& key,
+                                 const analysis::KeyAccess& access) {
     Finding finding = new_finding(k_info);
-    finding.message = "Key policy lets no principal call kms:PutKeyPolicy, not even the account through IAM, so once "
-                      "applied nobody can change it and only AWS Support can restore control" +
-                      std::string(key.bypass_policy_lockout_safety_check
-                                      ? "."
-                                      : " (KMS refuses such a policy unless the lockout safety check is bypassed).");
-    finding.evidence.push_back(evidence_at(key.policy.where, "no statement allows kms:PutKeyPolicy to any principal"));
-    finding.fix = "Add a statement that lets a key administrator role, or the account root "
-                  "(arn:aws:iam::<account>:root) with IAM delegation, call kms:PutKeyPolicy.";
+    const std::vector<const policy::Statement*> denies = denies_of_policy_change(access);
+    const std::optional<std::string> root = own_root(context);
+    const std::string safety =
+        key.bypass_policy_lockout_safety_check
+            ? "."
+            : " (KMS refuses such a policy unless the lockout safety check is bypassed).";
+    if (denies.empty()) {
+      finding.message = "Key policy lets no principal call kms:PutKeyPolicy, not even the account "
+                        "through IAM, so once applied nobody can change it and only AWS Support can "
+                        "restore control" +
+                        safety;
+      finding.evidence.push_back(
+          evidence_at(key.policy.where, "no statement allows kms:PutKeyPolicy to any principal"));
+      finding.fix = "Add a statement that lets a key administrator role, or the account root "
+                    "(arn:aws:iam::<account>:root) with IAM delegation, call kms:PutKeyPolicy.";
+      // Administration only: key use stays with the statements that name principals (TFKMS001).
+      if (root) {
+        finding.fix_edit = statement_fix(
+            key.policy, {{"Sid", "KeyAdministrationThroughIAM"},
+                         {"Effect", "Allow"},
+                         {"Principal", {{"AWS", *root}}},
+                         {"Action", {"kms:PutKeyPolicy", "kms:GetKeyPolicy", "kms:DescribeKey"}},
+                         {"Resource", "*"}});
+      }
+      return finding;
+    }
+    finding.message = "Key policy denies kms:PutKeyPolicy to every principal an Allow gives it to, "
+                      "so once applied nobody can change it and only AWS Support can restore control" +
+                      safety;
+    for (const policy::Statement* deny : denies) {
+      finding.evidence.push_back(statement_evidence(
+          *deny, key.policy, "denies kms:PutKeyPolicy, which overrides every statement allowing it"));
+    }
+    const std::string exclude_root =
+        root ? R"({"ArnNotEquals": {"aws:PrincipalArn": ")" + *root + R"("}})" : std::string();
+    std::vector<std::string> options = {
+        "Drop kms:PutKeyPolicy from the Deny's Action (or use NotAction).",
+        "Exclude a key administrator from the Deny with an aws:PrincipalArn condition" +
+            (root ? ", for example " + exclude_root + " for the account root user." : "."),
+        "Remove the Deny."};
+    finding.fix = "Narrow the Deny named in the evidence so it leaves kms:PutKeyPolicy to a key "
+                  "administrator; another Allow changes nothing while the Deny stands. " +
+                  options.front() + " Or: " + options[1] + " Or: " + options[2];
+    if (root && denies.size() == 1 && denies.front()->conditions.empty()) {
+      finding.fix_edit =
+          condition_fix(key.policy, denies.front()->index, nlohmann::json::parse(exclude_root));
+    } else {
+      finding.fix_edit = choice_fix(std::move(options));
+    }
     return finding;
   }
 

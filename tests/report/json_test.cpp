@@ -77,3 +77,31 @@ TEST_CASE("json summary counts unsuppressed findings and diagnostics", "[report]
   CHECK(summary["errors"] == 1);
   CHECK(summary["analysed"]["keys"] == 4);
 }
+
+TEST_CASE("json writes a finding's fix as data, and the schema accepts each kind", "[report][schema]") {
+  Report report = samples::representative();
+  report.findings[0].fix_edit = {.kind = tfkms::rules::FixKind::add_condition,
+                                 .policy = "/resource_changes/0/change/after/policy",
+                                 .statement = 0,
+                                 .json = R"({"Bool":{"kms:GrantIsForAWSResource":"true"}})",
+                                 .options = {}};
+  report.findings[1].fix_edit = {.kind = tfkms::rules::FixKind::design_choice,
+                                 .policy = {},
+                                 .statement = std::nullopt,
+                                 .json = {},
+                                 .options = {"Name the accounts.", "Add aws:PrincipalOrgID."}};
+  const nlohmann::json document = nlohmann::json::parse(samples::render(Format::json, report));
+  const auto& condition = document["findings"][0]["fix_edit"];
+  CHECK(condition["kind"] == "add_condition");
+  CHECK(condition["policy"] == "/resource_changes/0/change/after/policy");
+  CHECK(condition["statement"] == 0);
+  CHECK(condition["json"]["Bool"]["kms:GrantIsForAWSResource"] == "true");
+  const auto& choice = document["findings"][1]["fix_edit"];
+  CHECK(choice["kind"] == "design_choice");
+  CHECK(choice["options"].size() == 2);
+  CHECK_FALSE(choice.contains("statement"));
+  CHECK(document["findings"][2]["fix_edit"] == nlohmann::json{{"kind", "text_only"}});
+  const std::vector<std::string> errors = report_schema().validate(document);
+  INFO(joined(errors));
+  CHECK(errors.empty());
+}

@@ -1,0 +1,38 @@
+#include "rules/fix_edits.hpp"
+
+namespace tfkms::rules {
+
+FixEdit condition_fix(const model::PolicySource& holder, std::size_t statement,
+                      const nlohmann::json& condition) {
+  return FixEdit{.kind = FixKind::add_condition,
+                 .policy = holder.where.pointer,
+                 .statement = statement,
+                 .json = condition.dump(),
+                 .options = {}};
+}
+
+FixEdit statement_fix(const model::PolicySource& holder, const nlohmann::json& statement) {
+  return FixEdit{.kind = FixKind::add_statement,
+                 .policy = holder.where.pointer,
+                 .statement = std::nullopt,
+                 .json = statement.dump(),
+                 .options = {}};
+}
+
+FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement) {
+  return FixEdit{.kind = FixKind::remove_statement,
+                 .policy = holder.where.pointer,
+                 .statement = statement,
+                 .json = {},
+                 .options = {}};
+}
+
+FixEdit choice_fix(std::vector<std::string> options) {
+  return FixEdit{.kind = FixKind::design_choice,
+                 .policy = {},
+                 .statement = std::nullopt,
+                 .json = {},
+                 .options = std::move(options)};
+}
+
+} // namespace tfkms::rules

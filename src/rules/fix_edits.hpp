@@ -1,0 +1,27 @@
+#pragma once
+// Fixes as data (rules/finding.hpp FixEdit): what the rules build for the policy edits they suggest.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/graph.hpp"
+#include "rules/finding.hpp"
+
+namespace tfkms::rules {
+
+/// Merge Condition block `condition` ({"Bool": {"kms:GrantIsForAWSResource": "true"}}) into
+/// statement `statement` of the policy at `holder`.
+[[nodiscard]] FixEdit condition_fix(const model::PolicySource& holder, std::size_t statement,
+                                    const nlohmann::json& condition);
+
+/// Add `statement` to the policy at `holder`.
+[[nodiscard]] FixEdit statement_fix(const model::PolicySource& holder, const nlohmann::json& statement);
+
+/// Remove statement `statement` from the policy at `holder`.
+[[nodiscard]] FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement);
+
+/// No mechanical change: the reviewer picks one of `options`.
+[[nodiscard]] FixEdit choice_fix(std::vector<std::string> options);
+
+} // namespace tfkms::rules
