@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/actions.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
@@ -60,22 +61,36 @@ private:
     return finding;
   }
 
-  // The Deny statements that take kms:PutKeyPolicy away from someone an Allow gives it to: an
-  // explicit deny overrides every allow (kms-reference §3.1), so asking for another Allow fixes
-  // nothing.
-  static std::vector<const policy::Statement*>
-  denies_of_policy_change(const analysis::KeyAccess& access) {
-    std::vector<const policy::Statement*> denies;
+  /// A Deny statement that decides kms:PutKeyPolicy.
+  struct DecidingDeny {
+    const policy::Statement* statement = nullptr;
+    bool overrides_allow = false; ///< takes it from someone an Allow gives it to
+  };
+
+  // The Deny statements behind a lockout: those that take kms:PutKeyPolicy from someone an Allow
+  // gives it to, and those that deny it to every principal with no condition, which no Allow can
+  // get past. An explicit deny overrides every allow (kms-reference §3.1), so asking for another
+  // Allow fixes nothing while they stand.
+  static std::vector<DecidingDeny> denies_of_policy_change(const analysis::KeyAccess& access) {
+    std::vector<DecidingDeny> denies;
+    const std::optional<policy::ActionIndex> put_policy = policy::find_action("kms:PutKeyPolicy");
     for (const policy::Statement& statement : access.key_policy().document().statements) {
       if (!statement.effect_known || statement.effect != policy::Effect::deny) continue;
       const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
       const auto& removed = effect.removes();
-      if (std::none_of(removed.begin(), removed.end(), [](const analysis::Access& item) {
+      const bool overrides =
+          std::any_of(removed.begin(), removed.end(), [](const analysis::Access& item) {
             return item.action_class == analysis::ActionClass::policy_change;
-          })) {
-        continue;
-      }
-      denies.push_back(&statement);
+          });
+      const bool denies_everyone =
+          put_policy && statement.conditions.empty() && statement.principal &&
+          !statement.principal->negated &&
+          (access.key_policy().actions_of_statement(statement.index) >> *put_policy & 1U) != 0 &&
+          std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                      [](const policy::PrincipalEntry& entry) {
+                        return entry.form == policy::PrincipalForm::any;
+                      });
+      if (overrides || denies_everyone) denies.push_back({&statement, overrides});
     }
     return denies;
   }
@@ -90,7 +105,7 @@ private:
   static Finding lockout_finding(const RuleContext& context, const model::Key& key,
                                  const analysis::KeyAccess& access) {
     Finding finding = new_finding(k_info);
-    const std::vector<const policy::Statement*> denies = denies_of_policy_change(access);
+    const std::vector<DecidingDeny> denies = denies_of_policy_change(access);
     const std::optional<std::string> root = own_root(context);
     const std::string safety =
         key.bypass_policy_lockout_safety_check
@@ -116,12 +131,16 @@ private:
       }
       return finding;
     }
-    finding.message = "Key policy denies kms:PutKeyPolicy to every principal an Allow gives it to, "
-                      "so once applied nobody can change it and only AWS Support can restore control" +
-                      safety;
-    for (const policy::Statement* deny : denies) {
+    finding.message =
+        "Key policy denies kms:PutKeyPolicy, and an explicit deny overrides every allow, "
+        "so once applied nobody can change it and only AWS Support can restore control" +
+        safety;
+    for (const DecidingDeny& deny : denies) {
       finding.evidence.push_back(statement_evidence(
-          *deny, key.policy, "denies kms:PutKeyPolicy, which overrides every statement allowing it"));
+          *deny.statement, key.policy,
+          deny.overrides_allow
+              ? "denies kms:PutKeyPolicy, which overrides every statement allowing it"
+              : "denies kms:PutKeyPolicy to every principal, so no Allow can give it"));
     }
     const std::string exclude_root =
         root ? R"({"ArnNotEquals": {"aws:PrincipalArn": ")" + *root + R"("}})" : std::string();
@@ -133,9 +152,19 @@ private:
     finding.fix = "Narrow the Deny named in the evidence so it leaves kms:PutKeyPolicy to a key "
                   "administrator; another Allow changes nothing while the Deny stands. " +
                   options.front() + " Or: " + options[1] + " Or: " + options[2];
-    if (root && denies.size() == 1 && denies.front()->conditions.empty()) {
-      finding.fix_edit =
-          condition_fix(key.policy, denies.front()->index, nlohmann::json::parse(exclude_root));
+    const bool allowed_somewhere =
+        std::any_of(denies.begin(), denies.end(),
+                    [](const DecidingDeny& deny) { return deny.overrides_allow; });
+    if (!allowed_somewhere) {
+      finding.fix +=
+          " No statement allows kms:PutKeyPolicy either: once the Deny is narrowed, add one "
+          "for a key administrator.";
+    }
+    // Sparing the root user helps only where an Allow gives it kms:PutKeyPolicy.
+    if (root && denies.size() == 1 && denies.front().overrides_allow &&
+        denies.front().statement->conditions.empty()) {
+      finding.fix_edit = condition_fix(key.policy, denies.front().statement->index,
+                                       nlohmann::json::parse(exclude_root));
     } else {
       finding.fix_edit = choice_fix(std::move(options));
     }
