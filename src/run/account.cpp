@@ -118,6 +118,10 @@ std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibi
       std::string message = finding.message;
       if (possibilities[p].account) replace_all(message, *possibilities[p].account, own_account);
       std::string key = place_of(finding) + '\n' + message;
+      // A message naming the account for its own sake (a principal's ARN) reads the same in every
+      // possibility: as written, it is the same finding.
+      const std::string as_written = place_of(finding) + '\n' + finding.message;
+      if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written]))) key = as_written;
       key += '\n' + std::to_string(seen[key]++);
       const auto [entry, fresh] = by_key.try_emplace(std::move(key), merged.size());
       if (fresh) merged.push_back(Merged{std::move(finding), std::vector<bool>(possibilities.size(), false)});

@@ -3,12 +3,12 @@
 # than the sharing it replaces; a design choice lists its options. one_voice: no two fixes on one
 # resource contradict, over the fixtures and, when the shared folder is there, the corpus.
 add_test(NAME fix_apply
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/fix_apply_test.py $<TARGET_FILE:tfkms>
+         COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/fix_apply_test.py $<TARGET_FILE:tfkms>
                  ${CMAKE_SOURCE_DIR}/fixtures ${CMAKE_CURRENT_BINARY_DIR}/fix_apply)
 set_tests_properties(fix_apply PROPERTIES LABELS "integration" TIMEOUT 900)
 
 add_test(NAME one_voice_fixtures
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/one_voice_test.py $<TARGET_FILE:tfkms>
+         COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/one_voice_test.py $<TARGET_FILE:tfkms>
                  ${CMAKE_SOURCE_DIR}/fixtures)
 set_tests_properties(one_voice_fixtures PROPERTIES LABELS "integration" TIMEOUT 900)
 
