@@ -1,5 +1,6 @@
 #include "policy/document.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -8,6 +9,20 @@
 namespace tfkms::policy {
 
 namespace {
+
+// Service principals are DNS-like names under the partition's service domain:
+// "logs.amazonaws.com", "logs.us-east-1.amazonaws.com", "...amazonaws.com.cn" (kms-reference §3.5).
+bool is_service_principal_form(std::string_view name) {
+  constexpr std::array<std::string_view, 4> k_domains{".amazonaws.com", ".amazonaws.com.cn",
+                                                      ".c2s.ic.gov", ".sc2s.sgov.gov"};
+  if (name.empty() || name.front() == '.') return false;
+  const bool dns_like = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  });
+  return dns_like && std::any_of(k_domains.begin(), k_domains.end(), [&](std::string_view domain) {
+           return name.size() > domain.size() && name.ends_with(domain);
+         });
+}
 
 struct OperatorName {
   std::string_view name;
@@ -355,6 +370,13 @@ private:
       // other resource policies accept more forms (CloudFront origin access identities, ...).
       if (m_document.kind == PolicyKind::key_policy) fail_statement(statement, at, what + ", which KMS refuses");
       else warn(at, what, &statement);
+    }
+    if (section == PrincipalSection::service && entry.value.known() &&
+        !is_service_principal_form(entry.value.text) && m_document.kind == PolicyKind::key_policy) {
+      fail_statement(
+          statement, at,
+          "\"" + entry.value.text +
+              "\" is not a service principal (<service>.amazonaws.com), which KMS refuses");
     }
     element.entries.push_back(std::move(entry));
   }
