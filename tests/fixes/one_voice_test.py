@@ -7,7 +7,9 @@ Runs `tfkms check` (every rule) on every fixture input and, when given, every co
 compares the fixes as data (fix_edit) of the findings on each resource, policy by policy:
 - one removes a statement that another narrows with a condition (removes what the other keeps);
 - two narrow one statement with the same operator and condition key but different values;
-- two add statements with the same Sid but different content.
+- two add statements with the same Sid but different content;
+- one removes a statement that names principals while another finding's fix keeps key use in the
+  statements that name principals (TFKMS001's account delegation).
 """
 import collections
 import json
@@ -16,7 +18,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fix_inputs import FIXTURE_ACCOUNT  # noqa: E402
+from fix_inputs import FIXTURE_ACCOUNT, load_input  # noqa: E402
+
+KEEPS_NAMED = "keep key use in the statements that name principals"
 
 SUFFIXES = (".json", ".yaml", ".yml", ".template")
 
@@ -41,7 +45,32 @@ def findings_of(tfkms, path, account):
     return json.loads(run.stdout)["findings"]
 
 
-def contradictions(findings):
+def statement_at(path, policy_pointer, index):
+    """Statement `index` of the policy at `policy_pointer` in input `path`, or None."""
+    document, _ = load_input(path)
+    node = document
+    for token in policy_pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    policy = json.loads(node) if isinstance(node, str) else node
+    statements = policy.get("Statement", [])
+    statements = [statements] if isinstance(statements, dict) else statements
+    return statements[index] if index < len(statements) else None
+
+
+def names_principals(statement):
+    """True when the statement names roles, users or services, not only accounts."""
+    principal = (statement or {}).get("Principal", {})
+    values = []
+    for value in principal.values() if isinstance(principal, dict) else [principal]:
+        values += value if isinstance(value, list) else [value]
+    def account(value):
+        text = value if isinstance(value, str) else json.dumps(value)  # intrinsics: {"Fn::Sub": ...}
+        return text == "*" or text.isdigit() or ":root" in text or text == '{"Ref": "AWS::AccountId"}'
+    return not all(account(v) for v in values)
+
+
+def contradictions(findings, path):
     by_place = collections.defaultdict(list)
     for finding in findings:
         edit = finding.get("fix_edit", {})
@@ -50,6 +79,12 @@ def contradictions(findings):
     found = []
     for place, group in by_place.items():
         removed = {f["fix_edit"]["statement"]: f for f in group if f["fix_edit"]["kind"] == "remove_statement"}
+        keeper = next((f for f in findings if f["resource"] == place[1] and KEEPS_NAMED in f["fix"]), None)
+        for statement, remover in removed.items():
+            if keeper and names_principals(statement_at(path, place[2], statement)):
+                found.append(f"{place}: {remover['rule_id']} removes statement {statement}, which names "
+                             f"principals; {keeper['rule_id']} keeps key use in such statements: "
+                             f"{remover['fix']} / {keeper['fix']}")
         narrowed = collections.defaultdict(dict)
         added = {}
         for finding in group:
@@ -89,7 +124,7 @@ def main():
                 continue
             files += 1
             fixes += sum(1 for f in findings if f.get("fix_edit", {}).get("kind", "text_only") != "text_only")
-            failures += contradictions(findings)
+            failures += contradictions(findings, path)
     print(f"{files} inputs, {fixes} fixes as data compared")
     for failure in failures:
         print("FAIL", failure, file=sys.stderr)
