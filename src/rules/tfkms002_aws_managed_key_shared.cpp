@@ -44,11 +44,25 @@ constexpr std::string_view k_limit_keys[] = {
     "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
     "aws:sourceaccount",  "aws:sourcearn",         "aws:sourceorgid",      "kms:calleraccount"};
 
+bool limits_callers(const policy::ConditionClause& clause) {
+  return std::find(std::begin(k_limit_keys), std::end(k_limit_keys), clause.key_lower) !=
+         std::end(k_limit_keys);
+}
+
+// "aws:PrincipalAccount and aws:SourceArn": the limits a sharing statement sets, for messages.
+std::string limit_keys_text(const policy::Statement& statement) {
+  std::vector<std::string> keys;
+  for (const policy::ConditionClause& clause : statement.conditions) {
+    if (limits_callers(clause) && std::find(keys.begin(), keys.end(), clause.key) == keys.end()) {
+      keys.push_back(clause.key);
+    }
+  }
+  return join_words(keys);
+}
+
 void carry_limits(const policy::Statement& statement, Sharing& sharing) {
   for (const policy::ConditionClause& clause : statement.conditions) {
-    if (std::find(std::begin(k_limit_keys), std::end(k_limit_keys), clause.key_lower) == std::end(k_limit_keys)) {
-      continue;
-    }
+    if (!limits_callers(clause)) continue;
     nlohmann::json values = nlohmann::json::array();
     for (const model::Value& value : clause.values) {
       if (!value.known()) sharing.limits_unknown = true;
@@ -227,7 +241,11 @@ private:
             add("any principal of organisation " + org->values.front().text, std::string(k_other_account), "*",
                 org->values.front().text);
           } else if (!limited_to_internal(context, statement)) {
-            add("any principal of any account", std::string(k_other_account), "*", "");
+            const std::string limits = limit_keys_text(statement);
+            add(limits.empty()
+                    ? "any principal of any account"
+                    : "principals of other accounts that its " + limits + " condition admits",
+                std::string(k_other_account), "*", "");
           }
           break;
         case policy::PrincipalForm::service:
@@ -413,8 +431,11 @@ private:
     }
     // Services call KMS themselves; principals of other accounts call it through the store's service.
     if (services.empty()) {
-      const std::string region = context.graph.region.empty() ? std::string(model::k_this_region)
-                                                               : context.graph.region;
+      // A region the input does not say stays a placeholder the user fills in.
+      const std::string region =
+          context.graph.region.empty() || context.graph.region == model::k_this_region
+              ? std::string("<region>")
+              : context.graph.region;
       condition["StringEquals"]["kms:ViaService"] = key.managed_service + "." + region + ".amazonaws.com";
     }
     nlohmann::json principal = nlohmann::json::object();
