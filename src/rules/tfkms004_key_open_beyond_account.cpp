@@ -108,6 +108,8 @@ private:
     }
     const bool anyone = subject.kind == analysis::SubjectKind::any_account;
     const bool self_grant = exposure.create_grant != nullptr;
+    // The grant path is worth saying where it is what exposes the data.
+    const bool through_grant = self_grant && !reads_data(actions);
     Finding finding = new_finding(k_info);
     finding.severity = self_grant || reads_data(actions) ? Severity::critical : Severity::high;
     const std::string who = anyone ? std::string("principals of any AWS account")
@@ -119,7 +121,7 @@ private:
         (subject.kind == analysis::SubjectKind::named_principal
              ? ""
              : " with no condition limiting which callers") +
-        (self_grant ? ", so it can use the key through a grant it can create for itself" : "") +
+        (through_grant ? ", so it can use the key through a grant it can create for itself" : "") +
         (anyone ? "; they only need their own IAM policy to allow it." : ".");
     finding.evidence = std::move(evidence);
     set_fix(finding, subject, exposure, key);
