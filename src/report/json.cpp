@@ -14,7 +14,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Bump when a field changes meaning or disappears; adding fields keeps the number.
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;
 
 template <typename T> Json optional_number(const std::optional<T>& value) {
   return value ? Json(*value) : Json(nullptr);
