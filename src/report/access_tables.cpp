@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "report/escape.hpp"
+#include "report/json_stream.hpp"
 
 namespace tfkms::report {
 
@@ -278,13 +279,6 @@ Json class_json(const analysis::PrincipalClass& principal_class, std::size_t id)
   return Json{{"id", id}, {"members", std::move(members)}};
 }
 
-/// Prints `value` as Json::dump(2) prints it `depth` levels deep in a document (invalid UTF-8 replaced).
-void dump_at(std::ostream& out, const Json& value, unsigned depth) {
-  nlohmann::detail::serializer<Json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
-                                                Json::error_handler_t::replace);
-  serializer.dump(value, true, false, 2, 2 * depth);
-}
-
 } // namespace
 
 // The document's skeleton, with members in the order Json sorts them: {"format_version", "inputs":
@@ -393,30 +387,27 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
   return out + '\n';
 }
 
-Json changes_json(const analysis::AccessDiff& diff) {
-  Json changes = Json::array();
-  for (const AccessChange& change : diff.changes) {
-    changes.push_back(Json{{"key", change.key},
-                           {"file", change.where.file},
-                           {"class", analysis::to_string(change.action_class)},
-                           {"change", analysis::to_string(change.kind)},
-                           {"widens", change.widens()},
-                           {"subject", change.subject},
-                           {"reach", analysis::to_string(change.reach)},
-                           {"account", change.account},
-                           {"actions", change.actions},
-                           {"conditions", change.conditions},
-                           {"conditions_before", change.conditions_before},
-                           {"needs_identity_policy", change.needs_identity_policy},
-                           {"through_delegation", change.through_delegation},
-                           {"outcome", change.unknown ? "unknown" : "allowed"},
-                           {"causes", change.causes},
-                           {"data_stores", change.data_stores}});
-    if (change.principals) {
-      changes.back()["principals"] = Json{{"class", change.principals->principal_class + 1}, {"except", change.principals->except}};
-    }
+Json change_json(const AccessChange& change) {
+  Json json{{"key", change.key},
+            {"file", change.where.file},
+            {"class", analysis::to_string(change.action_class)},
+            {"change", analysis::to_string(change.kind)},
+            {"widens", change.widens()},
+            {"subject", change.subject},
+            {"reach", analysis::to_string(change.reach)},
+            {"account", change.account},
+            {"actions", change.actions},
+            {"conditions", change.conditions},
+            {"conditions_before", change.conditions_before},
+            {"needs_identity_policy", change.needs_identity_policy},
+            {"through_delegation", change.through_delegation},
+            {"outcome", change.unknown ? "unknown" : "allowed"},
+            {"causes", change.causes},
+            {"data_stores", change.data_stores}};
+  if (change.principals) {
+    json["principals"] = Json{{"class", change.principals->principal_class + 1}, {"except", change.principals->except}};
   }
-  return changes;
+  return json;
 }
 
 Json comparison_json(const analysis::AccessDiff& diff) {

@@ -43,8 +43,8 @@ private:
 /// saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted in a note.
 [[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
 [[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes);
-/// The `changes` array of the JSON report.
-[[nodiscard]] nlohmann::json changes_json(const analysis::AccessDiff& diff);
+/// One element of the `changes` array of the JSON report.
+[[nodiscard]] nlohmann::json change_json(const analysis::AccessChange& change);
 /// The `comparison` object of the JSON report: keys and data stores compared, keys created and
 /// destroyed, data stores whose key changed.
 [[nodiscard]] nlohmann::json comparison_json(const analysis::AccessDiff& diff);
