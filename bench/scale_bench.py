@@ -45,7 +45,8 @@ def run_once(command, output):
     errors = process.stderr.read().decode(errors="replace")
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed ({os.waitstatus_to_exitcode(status)}): {errors[:2000]}")
+        code = os.waitstatus_to_exitcode(status)
+        sys.exit(f"{' '.join(command)} failed ({code}): {errors[:2000]}")
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss, os.path.getsize(output)
 
 
@@ -66,7 +67,8 @@ def python_load(plan, runs):
 def plan_of(teams, folder):
     plan = folder / f"synth-{teams}.json"
     if not plan.exists():
-        subprocess.run([sys.executable, str(HERE / "synth_plan.py"), str(teams), str(plan)], check=True)
+        subprocess.run([sys.executable, str(HERE / "synth_plan.py"), str(teams), str(plan)],
+                       check=True)
     return plan
 
 
@@ -97,18 +99,21 @@ def main():
     for teams, plan in plans.items():
         for name, arguments in COMMANDS.items():
             output = args.dir / f"out-{teams}-{name.replace(' ', '-')}"
-            results[teams, name] = measure([args.tfkms, *arguments, *account, str(plan)], args.runs, output)
+            command = [args.tfkms, *arguments, *account, str(plan)]
+            results[teams, name] = measure(command, args.runs, output)
     large = args.teams
     plan_bytes = os.path.getsize(plans[large])
     python = python_load(plans[large], args.runs)
 
-    print(f"plan {plans[large]}: {plan_bytes / 1e6:.1f} MB, {large} teams; median of {args.runs} runs; "
+    print(f"plan {plans[large]}: {plan_bytes / 1e6:.1f} MB, {large} teams; "
+          f"median of {args.runs} runs; "
           f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}"
           f"{'; account ' + args.account_id if args.account_id else '; account not given'}")
     print(f"  {'python json.load':<14} {python:7.3f} s cpu")
     for name in COMMANDS:
         r = results[large, name]
-        print(f"  {name:<14} {r['cpu']:7.3f} s cpu {r['wall']:7.3f} s wall {r['peak'] / 1e6:8.1f} MB peak "
+        print(f"  {name:<14} {r['cpu']:7.3f} s cpu {r['wall']:7.3f} s wall "
+              f"{r['peak'] / 1e6:8.1f} MB peak "
               f"{r['bytes'] / 1e6:8.1f} MB written")
     verdicts = Verdicts()
     print("ratios")
@@ -116,11 +121,14 @@ def main():
     for name in ("check json", "check sarif"):
         verdicts.ratio(f"{name} time / python json.load", results[large, name]["cpu"] / python, 0.3)
     for name in ("access json", "diff json"):
-        verdicts.ratio(f"{name} time / check json time", results[large, name]["cpu"] / check_json, 2)
+        verdicts.ratio(f"{name} time / check json time",
+                       results[large, name]["cpu"] / check_json, 2)
     for name in COMMANDS:
-        verdicts.ratio(f"{name} peak memory / plan size", results[large, name]["peak"] / plan_bytes, 2)
+        verdicts.ratio(f"{name} peak memory / plan size",
+                       results[large, name]["peak"] / plan_bytes, 2)
     for name in ("access json", "diff json"):
-        verdicts.ratio(f"{name} output size / plan size", results[large, name]["bytes"] / plan_bytes, 1)
+        verdicts.ratio(f"{name} output size / plan size",
+                       results[large, name]["bytes"] / plan_bytes, 1)
     for name in COMMANDS:
         small = results[large // 10, name]["cpu"]
         verdicts.ratio(f"{name} time {large} / {large // 10} teams",

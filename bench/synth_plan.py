@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Writes a synthetic `terraform show -json` plan that creates TEAMS copies of one team module: a KMS key
-whose policy delegates to the account and names the team's role, that role with an inline policy (every
-seventh team's allows kms:*, the others' kms:Decrypt), a grant to a batch role, an S3 bucket encrypted
-with the team's key (every fifth with aws/s3), and 14 security group rules a KMS checker must skip.
+"""Writes a synthetic `terraform show -json` plan that creates TEAMS copies of one team module: a
+KMS key whose policy delegates to the account and names the team's role, that role with an inline
+policy (every seventh team's allows kms:*, the others' kms:Decrypt), a grant to a batch role, an S3
+bucket encrypted with the team's key (every fifth with aws/s3), and 14 security group rules a KMS
+checker must skip.
 
-The roles fall into two classes of principals that decide alike, and every key's access covers all of
-them: the shape that makes per-principal reports grow with keys x roles. 200 teams give about 6 MB,
-2000 about 63 MB. The output is the same for the same TEAMS.
+The roles fall into two classes of principals that decide alike, and every key's access covers all
+of them: the shape that makes per-principal reports grow with keys x roles. 200 teams give about
+6 MB, 2000 about 63 MB. The output is the same for the same TEAMS.
 
 Usage: synth_plan.py TEAMS OUT.json
 """
@@ -33,18 +34,22 @@ def team_resources(team):
     """(type, name, values) of one team's module."""
     key_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{team:08d}-0000-0000-0000-000000000000"
     trust = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+         "Action": "sts:AssumeRole"}]}
     role_actions = ["kms:*"] if team % 7 == 0 else ["kms:Decrypt"]
     yield "aws_kms_key", "this", {
-        "policy": key_policy(team), "enable_key_rotation": team % 3 != 0, "deletion_window_in_days": 30,
+        "policy": key_policy(team), "enable_key_rotation": team % 3 != 0,
+        "deletion_window_in_days": 30,
         "key_usage": "ENCRYPT_DECRYPT", "customer_master_key_spec": "SYMMETRIC_DEFAULT",
         "is_enabled": True, "multi_region": False, "bypass_policy_lockout_safety_check": False,
         "description": f"team {team}", "tags": {"team": str(team)}}
-    yield "aws_iam_role", "team", {"name": f"team-{team}", "path": "/", "max_session_duration": 3600,
+    yield "aws_iam_role", "team", {"name": f"team-{team}", "path": "/",
+                                   "max_session_duration": 3600,
                                    "assume_role_policy": json.dumps(trust)}
-    yield "aws_iam_role_policy", "team", {"name": "kms", "role": f"team-{team}", "policy": json.dumps(
-        {"Version": "2012-10-17",
-         "Statement": [{"Effect": "Allow", "Action": role_actions, "Resource": "*"}]})}
+    role_policy = {"Version": "2012-10-17",
+                   "Statement": [{"Effect": "Allow", "Action": role_actions, "Resource": "*"}]}
+    yield "aws_iam_role_policy", "team", {"name": "kms", "role": f"team-{team}",
+                                          "policy": json.dumps(role_policy)}
     yield "aws_kms_grant", "batch", {
         "name": f"batch-{team}", "grantee_principal": f"arn:aws:iam::{ACCOUNT}:role/batch-{team}",
         "operations": ["Decrypt", "GenerateDataKey"],

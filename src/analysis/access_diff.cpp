@@ -58,7 +58,8 @@ public:
   KeyDiff(const KeyAccessMap* before, const KeyAccessMap* after, std::vector<AccessChange>& out,
           KeyClasses classes = {})
       : m_before(before), m_after(after), m_before_index(before), m_after_index(after), m_out(out),
-        m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)), m_classes(classes) {}
+        m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)),
+        m_classes(classes) {}
 
   void run() {
     for (const ActionClass action_class : k_reported_classes) {
@@ -73,7 +74,8 @@ public:
       if (m_before) {
         for (std::size_t e = 0; e < m_before->entries.size(); ++e) {
           const AccessEntry& then = m_before->entries[e];
-          if (then.action_class != action_class || m_after_index.find(action_class, then.subject)) continue;
+          if (then.action_class != action_class || m_after_index.find(action_class, then.subject))
+            continue;
           compare(&then, nullptr);
           if (!m_after) of_class(e);
         }
@@ -93,7 +95,8 @@ private:
 
   // The change just made is of entry `e` of the only snapshot: of a class when the entry is.
   void of_class(std::size_t e) {
-    if (!m_classes.principals || e >= m_classes.principals->size() || !(*m_classes.principals)[e]) return;
+    if (!m_classes.principals || e >= m_classes.principals->size() || !(*m_classes.principals)[e])
+      return;
     ClassAccess principals = *(*m_classes.principals)[e];
     principals.principal_class += m_classes.offset;
     principals.own_policy_grounds.clear(); // a created or destroyed key's change names no grounds
@@ -204,12 +207,14 @@ struct Side {
   const AccessMap& map;
   const ClassAccessMap* classed = nullptr;
   std::size_t offset = 0; ///< where its classes start in AccessDiff::classes
-  const std::vector<bool>* reused = nullptr; ///< before only: keys that took the after key's summary
+  /// Before only: by key, whether it took the same-named after key's summary.
+  const std::vector<bool>* reused = nullptr;
 
   [[nodiscard]] bool has_classes(std::size_t key) const {
     if (!classed) return false;
     const auto& principals = classed->principals.at(key);
-    return std::any_of(principals.begin(), principals.end(), [](const auto& p) { return p.has_value(); });
+    return std::any_of(principals.begin(), principals.end(),
+                       [](const auto& p) { return p.has_value(); });
   }
   [[nodiscard]] KeyClasses classes_of(std::size_t key) const {
     return classed ? KeyClasses{&classed->principals.at(key), offset} : KeyClasses{};
@@ -225,7 +230,8 @@ AccessDiff diff_sides(const Side& before, const Side& after) {
   AccessDiff diff;
   std::size_t in_both = 0;
   std::unordered_map<std::string_view, std::size_t> before_keys;
-  for (std::size_t b = 0; b < before.map.keys.size(); ++b) before_keys.emplace(before.map.keys[b].name, b);
+  for (std::size_t b = 0; b < before.map.keys.size(); ++b)
+    before_keys.emplace(before.map.keys[b].name, b);
   std::unordered_map<std::string_view, const KeyAccessMap*> after_keys;
   for (const KeyAccessMap& now : after.map.keys) after_keys.emplace(now.name, &now);
   // An AWS managed key named by one snapshot only was neither created nor destroyed: it exists in
@@ -234,7 +240,8 @@ AccessDiff diff_sides(const Side& before, const Side& after) {
   for (std::size_t a = 0; a < after.map.keys.size(); ++a) {
     const KeyAccessMap& now = after.map.keys[a];
     const auto found = before_keys.find(now.name);
-    const std::optional<std::size_t> b = found == before_keys.end() ? std::nullopt : std::optional(found->second);
+    const std::optional<std::size_t> b =
+        found == before_keys.end() ? std::nullopt : std::optional(found->second);
     if (!b && now.aws_managed) continue;
     const std::size_t count = diff.changes.size();
     if (!b) {
@@ -286,7 +293,8 @@ AccessDiff diff_access(const ClassAccessPair& maps) {
     const auto [found, added] = position.try_emplace(index, diff.classes.size());
     if (added) {
       const std::size_t in_before = index - std::min(index, maps.after.classes.size());
-      diff.classes.push_back(index < maps.after.classes.size() ? maps.after.classes[index] : maps.before.classes.at(in_before));
+      diff.classes.push_back(index < maps.after.classes.size() ? maps.after.classes[index]
+                                                               : maps.before.classes.at(in_before));
     }
     change.principals->principal_class = found->second;
   }

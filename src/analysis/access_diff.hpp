@@ -38,7 +38,8 @@ struct AccessChange {
   std::vector<std::string> causes;
   std::vector<std::string> data_stores; ///< the stores the key encrypts: their access changes the same way
   /// Set when the change is the same for every member of a class of principals but `except` (a key
-  /// created or destroyed): `subject` is the class's label, principal_class indexes AccessDiff::classes.
+  /// created or destroyed): `subject` is the class's label, principal_class indexes
+  /// AccessDiff::classes.
   std::optional<ClassAccess> principals;
 
   /// Access grows: a gain, or the same actions under a condition that no longer holds back anyone.

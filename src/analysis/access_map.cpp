@@ -24,19 +24,21 @@ Reach reach_of(const Subject& subject) {
   }
 }
 
-// Joins the accesses of one subject and class, as they apply to `member` when the subject is a class
-// of principals (each member is listed: diffs compare principals by name). Accesses of a class can
-// differ in their conditions per action; the merged text then names the actions of each alternative.
-// Adds `ground` to the grounds in each member's own identity policy when it is one; false otherwise.
-bool add_own_policy_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, ClassAccess& principals) {
+// Adds `ground` to the grounds in each member's own identity policy when it is one; false
+// otherwise.
+bool add_own_policy_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
+                           ClassAccess& principals) {
   std::optional<OwnPolicyGround> own = own_policy_ground(analysis, subject, ground);
   if (!own) return false;
   principals.own_policy_grounds.push_back(std::move(*own));
   return true;
 }
 
-// With `principals`, the entry is the whole class's: the grounds in each member's own identity policy
-// go there instead of into its grounds.
+// Joins the accesses of one subject and class, as they apply to `member` when the subject is a
+// class of principals (each member is listed: diffs compare principals by name). Accesses of a
+// class can differ in their conditions per action; the merged text then names the actions of each
+// alternative. With `principals`, the entry is the whole class's: the grounds in each member's own
+// identity policy go there instead of into its grounds.
 AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> accesses,
                   std::optional<model::PrincipalId> member, ClassAccess* principals = nullptr) {
   const Access& first = *accesses.front();
@@ -59,7 +61,8 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     entry.unknown = entry.unknown || access->outcome == policy::Outcome::unknown;
     for (const Ground& ground : access->grounds) {
       if (!principals || !add_own_policy_ground(analysis, first.subject, ground, *principals)) {
-        entry.grounds.push_back(member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
+        entry.grounds.push_back(
+            member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
       }
       if (ground.kind == policy::ReasonKind::delegates) entry.through_delegation = true;
     }
@@ -121,7 +124,8 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
       while (end < accesses.size() && accesses[end]->subject == accesses[begin]->subject) ++end;
       const auto group = std::span(accesses).subspan(begin, end - begin);
       const Subject& subject = analysis.subjects().at(accesses[begin]->subject);
-      auto principals = sink ? sink->table.refer(analysis, accesses[begin]->subject, sink->classes) : std::nullopt;
+      auto principals = sink ? sink->table.refer(analysis, accesses[begin]->subject, sink->classes)
+                             : std::nullopt;
       if (principals) {
         map.entries.push_back(merge(analysis, group, std::nullopt, &*principals));
         sink->principals.push_back(std::move(principals));
@@ -179,19 +183,22 @@ ClassAccessMap map_graph(const model::Graph& graph, Principals principals, Class
   for (std::size_t index = 0; index < graph.keys.size(); ++index) {
     const ClassSink sink{table, result.classes, result.principals.emplace_back()};
     const KeyAccess analysis = graph_access.analyze(static_cast<model::KeyId>(index));
-    result.map.keys.push_back(summarise_key(analysis, principals == Principals::as_classes ? &sink : nullptr));
+    result.map.keys.push_back(
+        summarise_key(analysis, principals == Principals::as_classes ? &sink : nullptr));
   }
   add_data_stores(graph, result.map);
   return result;
 }
 
-ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after, Principals principals) {
+ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after,
+                         Principals principals) {
   ClassAccessPair pair;
   ClassTable table;
   pair.after = map_graph(after, principals, table);
   const bool same_principals = shared_inputs(before) == shared_inputs(after);
   std::unordered_map<std::string_view, std::size_t> after_keys;
-  for (std::size_t index = 0; index < pair.after.map.keys.size(); ++index) after_keys.emplace(pair.after.map.keys[index].name, index);
+  for (std::size_t index = 0; index < pair.after.map.keys.size(); ++index)
+    after_keys.emplace(pair.after.map.keys[index].name, index);
   // With the same principals, both graphs have the same classes: the before snapshot continues the
   // after one's table, so a summary taken from the after key refers to the right class.
   ClassAccessMap& earlier = pair.before;
@@ -202,8 +209,9 @@ ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after, 
     const auto id = static_cast<model::KeyId>(index);
     const model::Key& key = before.key(id);
     const auto same = after_keys.find(key.source.name().empty() ? key.arn : key.source.name());
-    const bool reuse = same_principals && same != after_keys.end() &&
-                       key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second));
+    const bool reuse =
+        same_principals && same != after_keys.end() &&
+        key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second));
     pair.reused.push_back(reuse);
     if (reuse) {
       KeyAccessMap copy = pair.after.map.keys[same->second];
@@ -217,7 +225,8 @@ ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after, 
     }
     if (!before_access) before_access.emplace(before);
     const ClassSink sink{before_table, earlier.classes, earlier.principals.emplace_back()};
-    earlier.map.keys.push_back(summarise_key(before_access->analyze(id), principals == Principals::as_classes ? &sink : nullptr));
+    earlier.map.keys.push_back(summarise_key(
+        before_access->analyze(id), principals == Principals::as_classes ? &sink : nullptr));
   }
   add_data_stores(before, earlier.map);
   return pair;
@@ -240,22 +249,27 @@ std::vector<AccessEntry> expand(const AccessEntry& entry, const ClassAccess& pri
   std::vector<AccessEntry> out;
   for (const PrincipalClass::Member& member : classes.at(principals.principal_class).members) {
     // `except` is short: the principals one key names.
-    if (std::find(principals.except.begin(), principals.except.end(), member.principal) != principals.except.end()) continue;
+    if (std::find(principals.except.begin(), principals.except.end(), member.principal) !=
+        principals.except.end())
+      continue;
     AccessEntry& one = out.emplace_back(entry);
     one.subject = member.principal;
-    for (const OwnPolicyGround& ground : principals.own_policy_grounds) one.grounds.push_back(ground_text(member, ground));
+    for (const OwnPolicyGround& ground : principals.own_policy_grounds)
+      one.grounds.push_back(ground_text(member, ground));
     sort_unique(one.grounds);
   }
   return out;
 }
 
-KeyAccessMap expand(const KeyAccessMap& key, const std::vector<std::optional<ClassAccess>>& principals,
+KeyAccessMap expand(const KeyAccessMap& key,
+                    const std::vector<std::optional<ClassAccess>>& principals,
                     const std::vector<PrincipalClass>& classes) {
   KeyAccessMap out = key;
   out.entries.clear();
   for (std::size_t e = 0; e < key.entries.size(); ++e) {
     if (e < principals.size() && principals[e]) {
-      for (AccessEntry& one : expand(key.entries[e], *principals[e], classes)) out.entries.push_back(std::move(one));
+      for (AccessEntry& one : expand(key.entries[e], *principals[e], classes))
+        out.entries.push_back(std::move(one));
     } else {
       out.entries.push_back(key.entries[e]);
     }

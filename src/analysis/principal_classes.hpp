@@ -1,8 +1,8 @@
 #pragma once
-// Principals that decide alike, reported once. A plan with hundreds of team roles of one shape gives
-// every key the same access for each of them; the access report lists such a class once, with its
-// members, and an access of the class refers to it instead of repeating itself per member. Expanding
-// a class access gives exactly the per-principal entries (expand()).
+// Principals that decide alike, reported once. A plan with hundreds of team roles of one shape
+// gives every key the same access for each of them; the access report lists such a class once, with
+// its members, and an access of the class refers to it instead of repeating itself per member.
+// Expanding a class access gives exactly the per-principal entries (expand()).
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -39,8 +39,8 @@ struct OwnPolicyGround {
 /// What makes an access entry one of a class: which class, the members it leaves out, and the
 /// grounds that differ per member.
 struct ClassAccess {
-  std::size_t principal_class = 0;    ///< index into the classes of the report (AccessMap::classes)
-  std::vector<std::string> except;    ///< members the key evaluates on their own, in class order
+  std::size_t principal_class = 0; ///< index into ClassAccessMap::classes (AccessDiff::classes)
+  std::vector<std::string> except; ///< members the key evaluates on their own, in class order
   std::vector<OwnPolicyGround> own_policy_grounds; ///< sorted, unique
 };
 
@@ -53,16 +53,18 @@ public:
                                                  std::vector<PrincipalClass>& classes);
 
 private:
-  std::unordered_map<std::size_t, std::size_t> m_position; ///< GraphAccess class -> index in classes
+  /// By class of GraphAccess: its index in the classes.
+  std::unordered_map<std::size_t, std::size_t> m_position;
 };
 
 /// `ground` of `subject` as a ground of each member's own identity policy; none when it reads the
 /// same for every member (key policy statements, grants, an identity policy the graph lacks).
-[[nodiscard]] std::optional<OwnPolicyGround> own_policy_ground(const KeyAccess& analysis, std::size_t subject,
-                                                               const Ground& ground);
+[[nodiscard]] std::optional<OwnPolicyGround>
+own_policy_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground);
 
 /// The text of `ground` for `member`, as member_ground() gives it.
-[[nodiscard]] std::string ground_text(const PrincipalClass::Member& member, const OwnPolicyGround& ground);
+[[nodiscard]] std::string ground_text(const PrincipalClass::Member& member,
+                                      const OwnPolicyGround& ground);
 
 /// The name a ground gives an identity policy: its own name, else its address or logical id.
 [[nodiscard]] std::string identity_policy_name(const model::IdentityPolicy& policy);
@@ -87,11 +89,14 @@ struct ClassAccessMap {
 [[nodiscard]] ClassAccessMap map_access_by_class(const model::Graph& graph);
 
 /// The per-principal entries `entry` of class access `principals` stands for, in class order.
-[[nodiscard]] std::vector<AccessEntry> expand(const AccessEntry& entry, const ClassAccess& principals,
+[[nodiscard]] std::vector<AccessEntry> expand(const AccessEntry& entry,
+                                              const ClassAccess& principals,
                                               const std::vector<PrincipalClass>& classes);
 
-/// `key` (with `principals`, one per entry) with every entry of a class expanded: as summarise() gives it.
-[[nodiscard]] KeyAccessMap expand(const KeyAccessMap& key, const std::vector<std::optional<ClassAccess>>& principals,
+/// `key` (with `principals`, one per entry) with every entry of a class expanded: as summarise()
+/// gives it.
+[[nodiscard]] KeyAccessMap expand(const KeyAccessMap& key,
+                                  const std::vector<std::optional<ClassAccess>>& principals,
                                   const std::vector<PrincipalClass>& classes);
 
 /// map_access_pair() with the classes of principals kept whole.
@@ -102,6 +107,7 @@ struct ClassAccessPair {
   std::size_t keys_reused = 0; ///< how many did
 };
 
-[[nodiscard]] ClassAccessPair map_access_pair_by_class(const model::Graph& before, const model::Graph& after);
+[[nodiscard]] ClassAccessPair map_access_pair_by_class(const model::Graph& before,
+                                                       const model::Graph& after);
 
 } // namespace tfkms::analysis

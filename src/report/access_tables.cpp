@@ -41,9 +41,12 @@ std::string who(const AccessEntry& entry) {
 
 // "the 285 principals of class 1 (all but aws_iam_role.ops)": the members of a class an entry or
 // change stands for.
-std::string class_text(const analysis::ClassAccess& principals, const std::vector<analysis::PrincipalClass>& classes) {
-  const std::size_t size = classes.at(principals.principal_class).members.size() - principals.except.size();
-  std::string text = "the " + std::to_string(size) + " principals of class " + std::to_string(principals.principal_class + 1);
+std::string class_text(const analysis::ClassAccess& principals,
+                       const std::vector<analysis::PrincipalClass>& classes) {
+  const std::size_t size =
+      classes.at(principals.principal_class).members.size() - principals.except.size();
+  std::string text = "the " + std::to_string(size) + " principals of class " +
+                     std::to_string(principals.principal_class + 1);
   if (!principals.except.empty()) text += " (all but " + joined(principals.except) + ")";
   return text;
 }
@@ -58,11 +61,13 @@ std::string who(const AccessEntry& entry, const analysis::ClassAccess& principal
 
 // The grounds of an entry; those in each member's own identity policy as "its own identity policy 1
 // statement 0" (the class lists the members' policies in that order).
-std::vector<std::string> grounds(const AccessEntry& entry, const std::optional<analysis::ClassAccess>& principals) {
+std::vector<std::string> grounds(const AccessEntry& entry,
+                                 const std::optional<analysis::ClassAccess>& principals) {
   std::vector<std::string> all = entry.grounds;
   if (!principals) return all;
   for (const analysis::OwnPolicyGround& ground : principals->own_policy_grounds) {
-    all.push_back("its own identity policy " + std::to_string(ground.policy + 1) + " " + ground.statement);
+    all.push_back("its own identity policy " + std::to_string(ground.policy + 1) + " " +
+                  ground.statement);
   }
   return all;
 }
@@ -105,16 +110,16 @@ Json entry_json(const AccessEntry& entry, const std::optional<analysis::ClassAcc
     }
   }
   Json json{{"class", analysis::to_string(entry.action_class)},
-              {"subject", entry.subject},
-              {"reach", analysis::to_string(entry.reach)},
-              {"account", entry.account},
-              {"actions", entry.actions},
-              {"conditions", entry.conditions},
-              {"needs_identity_policy", entry.needs_identity_policy},
-              {"through_delegation", entry.through_delegation},
-              {"outcome", entry.unknown ? "unknown" : "allowed"},
-              {"unknowns", entry.unknowns},
-              {"grounds", entry.grounds}};
+            {"subject", entry.subject},
+            {"reach", analysis::to_string(entry.reach)},
+            {"account", entry.account},
+            {"actions", entry.actions},
+            {"conditions", entry.conditions},
+            {"needs_identity_policy", entry.needs_identity_policy},
+            {"through_delegation", entry.through_delegation},
+            {"outcome", entry.unknown ? "unknown" : "allowed"},
+            {"unknowns", entry.unknowns},
+            {"grounds", entry.grounds}};
   if (principals) {
     json["principals"] = Json{{"class", principals->principal_class + 1},
                               {"except", principals->except},
@@ -161,11 +166,14 @@ namespace {
 // Each class with its members, one a line: what "the 286 principals of class 2" refers to.
 void write_classes_text(const std::vector<analysis::PrincipalClass>& classes, std::ostream& out) {
   if (classes.empty()) return;
-  out << "principal classes (principals with the same identity policies, which no policy tells apart)\n";
+  out << "principal classes (principals with the same identity policies, which no policy tells "
+         "apart)\n";
   for (std::size_t c = 0; c < classes.size(); ++c) {
     const auto& members = classes[c].members;
     out << "  class " << c + 1 << ", " << members.size() << " principals";
-    if (!members.empty()) out << ", identity policies " << terminal_safe(joined(members.front().identity_policies)) << " of the first";
+    if (!members.empty())
+      out << ", identity policies " << terminal_safe(joined(members.front().identity_policies))
+          << " of the first";
     out << ":\n";
     for (const auto& member : members) out << "    " << terminal_safe(member.principal) << '\n';
   }
@@ -189,8 +197,10 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
         if (entry.action_class != action_class) continue;
         any = true;
         const auto& principals = classed.principals[k][e];
-        out << "    " << terminal_safe(principals ? who(entry, *principals, classed.classes) : who(entry)) << ": "
-            << terminal_safe(actions_text(entry.actions, entry.action_class)) << ' ' << terminal_safe(entry.conditions) << '\n';
+        out << "    "
+            << terminal_safe(principals ? who(entry, *principals, classed.classes) : who(entry))
+            << ": " << terminal_safe(actions_text(entry.actions, entry.action_class)) << ' '
+            << terminal_safe(entry.conditions) << '\n';
         if (const auto all = grounds(entry, principals); !all.empty()) {
           out << "      allowed by " << terminal_safe(joined(all, "; ")) << '\n';
         }
@@ -204,8 +214,11 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
     out << "data stores\n";
     for (const analysis::DataStoreAccess& store : map.data_stores) {
       out << "  " << terminal_safe(store.name) << " (" << store.kind << "): ";
-      if (store.key.empty()) out << "key " << terminal_safe(store.key_text.empty() ? "unknown" : store.key_text) << " (not analysed)\n";
-      else out << "read, write and administration as key " << terminal_safe(store.key) << '\n';
+      if (store.key.empty())
+        out << "key " << terminal_safe(store.key_text.empty() ? "unknown" : store.key_text)
+            << " (not analysed)\n";
+      else
+        out << "read, write and administration as key " << terminal_safe(store.key) << '\n';
     }
   }
   write_classes_text(classed.classes, out);
@@ -224,8 +237,9 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
       const AccessEntry& entry = key.entries[e];
       const auto& principals = classed.principals[k][e];
       out << "| " << analysis::to_string(entry.action_class) << " | "
-          << markdown_inline(principals ? who(entry, *principals, classed.classes) : who(entry)) << " | "
-          << markdown_inline(actions_text(entry.actions, entry.action_class)) << " | " << markdown_inline(entry.conditions) << " | "
+          << markdown_inline(principals ? who(entry, *principals, classed.classes) : who(entry))
+          << " | " << markdown_inline(actions_text(entry.actions, entry.action_class)) << " | "
+          << markdown_inline(entry.conditions) << " | "
           << markdown_inline(joined(grounds(entry, principals), "; ")) << " |\n";
     }
     out << '\n';
@@ -234,25 +248,30 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
     out << "### Data stores\n\n| Data store | Kind | Key |\n| --- | --- | --- |\n";
     for (const analysis::DataStoreAccess& store : map.data_stores) {
       out << "| " << markdown_inline(store.name) << " | " << store.kind << " | "
-          << markdown_inline(store.key.empty() ? store.key_text + " (not analysed)" : store.key) << " |\n";
+          << markdown_inline(store.key.empty() ? store.key_text + " (not analysed)" : store.key)
+          << " |\n";
     }
     out << '\n';
   }
   if (classed.classes.empty()) return;
-  out << "### Principal classes\n\nPrincipals with the same identity policies, which no policy tells apart.\n\n";
+  out << "### Principal classes\n\nPrincipals with the same identity policies, which no policy "
+         "tells apart.\n\n";
   for (std::size_t c = 0; c < classed.classes.size(); ++c) {
     const auto& members = classed.classes[c].members;
     out << "**Class " << c + 1 << "** (" << members.size() << " principals): ";
-    for (std::size_t m = 0; m < members.size(); ++m) out << (m == 0 ? "" : ", ") << markdown_inline(members[m].principal);
+    for (std::size_t m = 0; m < members.size(); ++m)
+      out << (m == 0 ? "" : ", ") << markdown_inline(members[m].principal);
     out << "\n\n";
   }
 }
 
 namespace {
 
-Json key_json(const analysis::KeyAccessMap& key, const std::vector<std::optional<analysis::ClassAccess>>& principals) {
+Json key_json(const analysis::KeyAccessMap& key,
+              const std::vector<std::optional<analysis::ClassAccess>>& principals) {
   Json entries = Json::array();
-  for (std::size_t e = 0; e < key.entries.size(); ++e) entries.push_back(entry_json(key.entries[e], principals[e]));
+  for (std::size_t e = 0; e < key.entries.size(); ++e)
+    entries.push_back(entry_json(key.entries[e], principals[e]));
   return Json{{"key", key.name},
               {"file", key.where.file},
               {"account", key.account},
@@ -274,7 +293,8 @@ Json stores_json(const analysis::AccessMap& map) {
 Json class_json(const analysis::PrincipalClass& principal_class, std::size_t id) {
   Json members = Json::array();
   for (const auto& member : principal_class.members) {
-    members.push_back(Json{{"principal", member.principal}, {"identity_policies", member.identity_policies}});
+    members.push_back(
+        Json{{"principal", member.principal}, {"identity_policies", member.identity_policies}});
   }
   return Json{{"id", id}, {"members", std::move(members)}};
 }
@@ -282,17 +302,20 @@ Json class_json(const analysis::PrincipalClass& principal_class, std::size_t id)
 } // namespace
 
 // The document's skeleton, with members in the order Json sorts them: {"format_version", "inputs":
-// [{"classes": [...], "data_stores", "input", "keys": [...]}, ...], "version"}; an empty array prints as [].
+// [{"classes": [...], "data_stores", "input", "keys": [...]}, ...], "version"}; an empty array
+// prints as [].
 void AccessJsonWriter::add(const analysis::ClassAccessMap& classed, const std::string& path) {
   const analysis::AccessMap& map = classed.map;
-  if (!m_any_input) m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
+  if (!m_any_input)
+    m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
   m_out << (m_any_input ? ",\n    {\n      \"classes\": [" : "\n    {\n      \"classes\": [");
   m_any_input = true;
   for (std::size_t c = 0; c < classed.classes.size(); ++c) {
     m_out << (c == 0 ? "\n        " : ",\n        ");
     dump_at(m_out, class_json(classed.classes[c], c + 1), 4);
   }
-  m_out << (classed.classes.empty() ? "],\n      \"data_stores\": " : "\n      ],\n      \"data_stores\": ");
+  m_out << (classed.classes.empty() ? "],\n      \"data_stores\": "
+                                    : "\n      ],\n      \"data_stores\": ");
   dump_at(m_out, stores_json(map), 3);
   m_out << ",\n      \"input\": ";
   dump_at(m_out, Json(path), 3);
@@ -305,7 +328,8 @@ void AccessJsonWriter::add(const analysis::ClassAccessMap& classed, const std::s
 }
 
 void AccessJsonWriter::finish(const std::string& version) {
-  if (!m_any_input) m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
+  if (!m_any_input)
+    m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
   m_out << (m_any_input ? "\n  ],\n  \"version\": " : "],\n  \"version\": ");
   dump_at(m_out, Json(version), 1);
   m_out << "\n}\n";
@@ -318,7 +342,8 @@ std::string changes_text(const analysis::AccessDiff& diff) {
     out << "access changes of " << terminal_safe(key) << key_note(diff, key) << '\n';
     for (const AccessChange* change : changes) {
       out << "  " << sign(change->kind) << ' ' << analysis::to_string(change->action_class) << ": "
-          << terminal_safe(who(*change, diff.classes)) << ": " << terminal_safe(actions_text(change->actions, change->action_class)) << ' '
+          << terminal_safe(who(*change, diff.classes)) << ": "
+          << terminal_safe(actions_text(change->actions, change->action_class)) << ' '
           << terminal_safe(conditions(*change)) << '\n';
       if (!change->causes.empty()) out << "      cause: " << terminal_safe(joined(change->causes, "; ")) << '\n';
     }
@@ -352,11 +377,15 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
       continue;
     }
     for (const AccessChange* change : changes) {
-      const bool shown =
-          put(std::string("| ") + (change->kind == ChangeKind::gain ? "gain" : change->kind == ChangeKind::loss ? "loss" : "changed") +
-              " | " + std::string(analysis::to_string(change->action_class)) + " | " + markdown_cell(who(*change, diff.classes)) + " | " +
-              markdown_cell(actions_text(change->actions, change->action_class)) + " | " + markdown_cell(conditions(*change)) +
-              " | " + markdown_cell(joined(change->causes, "; ")) + " |\n");
+      const bool shown = put(std::string("| ") +
+                             (change->kind == ChangeKind::gain   ? "gain"
+                              : change->kind == ChangeKind::loss ? "loss"
+                                                                 : "changed") +
+                             " | " + std::string(analysis::to_string(change->action_class)) +
+                             " | " + markdown_cell(who(*change, diff.classes)) + " | " +
+                             markdown_cell(actions_text(change->actions, change->action_class)) +
+                             " | " + markdown_cell(conditions(*change)) + " | " +
+                             markdown_cell(joined(change->causes, "; ")) + " |\n");
       if (!shown) ++left_out;
     }
     if (left_out == 0) out += '\n';
@@ -374,7 +403,8 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
   }
   if (!diff.classes.empty()) put("\n**Principal classes**\n\n");
   for (std::size_t c = 0; c < diff.classes.size(); ++c) {
-    std::string line = "Class " + std::to_string(c + 1) + " (" + std::to_string(diff.classes[c].members.size()) + " principals): ";
+    std::string line = "Class " + std::to_string(c + 1) + " (" +
+                       std::to_string(diff.classes[c].members.size()) + " principals): ";
     for (std::size_t m = 0; m < diff.classes[c].members.size(); ++m) {
       line += (m == 0 ? "" : ", ") + markdown_cell(diff.classes[c].members[m].principal);
     }
@@ -405,7 +435,8 @@ Json change_json(const AccessChange& change) {
             {"causes", change.causes},
             {"data_stores", change.data_stores}};
   if (change.principals) {
-    json["principals"] = Json{{"class", change.principals->principal_class + 1}, {"except", change.principals->except}};
+    json["principals"] = Json{{"class", change.principals->principal_class + 1},
+                              {"except", change.principals->except}};
   }
   return json;
 }
@@ -420,7 +451,8 @@ Json comparison_json(const analysis::AccessDiff& diff) {
                           {"key_after", store.key_after}});
   }
   Json classes = Json::array();
-  for (std::size_t c = 0; c < diff.classes.size(); ++c) classes.push_back(class_json(diff.classes[c], c + 1));
+  for (std::size_t c = 0; c < diff.classes.size(); ++c)
+    classes.push_back(class_json(diff.classes[c], c + 1));
   return Json{{"keys", diff.keys_compared},
               {"classes", std::move(classes)},
               {"data_stores", diff.data_stores_compared},

@@ -18,13 +18,14 @@ namespace tfkms::report {
 void write_access_text(const analysis::ClassAccessMap& map, std::ostream& out);
 void write_access_markdown(const analysis::ClassAccessMap& map, std::ostream& out);
 
-/// The access JSON's version (schema/tfkms-access.schema.json): 2 lists each class of principals once.
+/// The access JSON's version (schema/tfkms-access.schema.json): 2 lists each class of principals
+/// once.
 inline constexpr int k_access_format_version = 2;
 
 /// Writes `tfkms access --format json`, {"format_version", "inputs": [{"classes", "data_stores",
-/// "input", "keys"}, ...], "version"}, exactly as nlohmann::json would print it with an indent of 2,
-/// but key by key as the inputs come: a document of a large plan's access would take several times
-/// the size of its text.
+/// "input", "keys"}, ...], "version"}, exactly as nlohmann::json would print it with an indent of
+/// 2, but key by key as the inputs come: a document of a large plan's access would take several
+/// times the size of its text.
 class AccessJsonWriter {
 public:
   explicit AccessJsonWriter(std::ostream& out) : m_out(out) {}

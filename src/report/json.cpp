@@ -86,10 +86,13 @@ public:
     document.member("version", Json(TFKMS_VERSION));
     document.member("format_version", Json(k_format_version));
     document.member("inputs", Json(report.inputs));
-    document.array("accounts", report.accounts, [](const InputAccount& account) { return to_json(account); });
-    document.array("skipped", report.skipped,
-                   [](const SkippedFile& file) { return Json{{"path", file.path}, {"reason", file.reason}}; });
-    document.array("findings", report.findings, [](const rules::Finding& finding) { return to_json(finding); });
+    document.array("accounts", report.accounts,
+                   [](const InputAccount& account) { return to_json(account); });
+    document.array("skipped", report.skipped, [](const SkippedFile& file) {
+      return Json{{"path", file.path}, {"reason", file.reason}};
+    });
+    document.array("findings", report.findings,
+                   [](const rules::Finding& finding) { return to_json(finding); });
     document.array("diagnostics", report.diagnostics,
                    [](const model::Diagnostic& diagnostic) { return to_json(diagnostic); });
     document.member("summary", summary(report));

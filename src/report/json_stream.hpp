@@ -1,16 +1,18 @@
 #pragma once
-// A JSON document written piece by piece exactly as nlohmann's dump(2) prints it whole: a report of a
-// large plan is never held in memory as one document (its tree takes several times its text).
+// A JSON document written piece by piece exactly as nlohmann's dump(2) prints it whole: a report of
+// a large plan is never held in memory as one document (its tree takes several times its text).
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string_view>
 
 namespace tfkms::report {
 
-/// Prints `value` as dump(2) prints it `depth` levels deep in a document; invalid UTF-8 becomes U+FFFD.
-template <typename BasicJson> void dump_at(std::ostream& out, const BasicJson& value, unsigned depth) {
-  nlohmann::detail::serializer<BasicJson> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
-                                                     BasicJson::error_handler_t::replace);
+/// Prints `value` as dump(2) prints it `depth` levels deep in a document; invalid UTF-8 becomes
+/// U+FFFD.
+template <typename BasicJson>
+void dump_at(std::ostream& out, const BasicJson& value, unsigned depth) {
+  nlohmann::detail::serializer<BasicJson> serializer(nlohmann::detail::output_adapter<char>(out),
+                                                     ' ', BasicJson::error_handler_t::replace);
   serializer.dump(value, true, false, 2, 2 * depth);
 }
 
@@ -26,7 +28,8 @@ public:
   }
 
   /// Member `name`, an array of `element(item)` for each of `items`, each made and written in turn.
-  template <typename Range, typename Element> void array(std::string_view name, const Range& items, Element element) {
+  template <typename Range, typename Element>
+  void array(std::string_view name, const Range& items, Element element) {
     key(name);
     bool empty = true;
     for (const auto& item : items) {

@@ -21,7 +21,8 @@ CASES = ((200, 96), (600, 256))  # (teams, address space in MB)
 def diff_within(tfkms, teams, cap_mb, temp):
     """A problem with `tfkms diff` of the plan of `teams` teams in `cap_mb` MB, or None."""
     plan = Path(temp) / f"synthetic-{teams}.tfplan.json"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synth_plan.py"), str(teams), str(plan)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synth_plan.py"), str(teams), str(plan)],
+                   check=True)
     cap = cap_mb * 1024 * 1024
 
     def capped():
@@ -30,12 +31,15 @@ def diff_within(tfkms, teams, cap_mb, temp):
     result = subprocess.run([tfkms, "diff", "--format", "json", "--fail-on", "never", str(plan)],
                             capture_output=True, text=True, preexec_fn=capped, timeout=600)
     if result.returncode != 0:
-        return f"{teams} teams: diff failed within {cap_mb} MB (exit {result.returncode}): {result.stderr[-1000:]}"
+        return (f"{teams} teams: diff failed within {cap_mb} MB (exit {result.returncode}): "
+                f"{result.stderr[-1000:]}")
     comparison = json.loads(result.stdout)["comparison"]
     # Every team's key is created; aws/s3, which some buckets use, is compared too.
     if len(comparison["keys_created"]) != teams:
-        return f"{teams} teams: expected {teams} keys created, got {len(comparison['keys_created'])}"
-    print(f"diff of {teams} keys within {cap_mb} MB of address space: {len(result.stdout)} bytes of JSON")
+        created = len(comparison["keys_created"])
+        return f"{teams} teams: expected {teams} keys created, got {created}"
+    print(f"diff of {teams} keys within {cap_mb} MB of address space: "
+          f"{len(result.stdout)} bytes of JSON")
     return None
 
 

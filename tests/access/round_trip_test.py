@@ -8,7 +8,8 @@ that every key reaches) and, when the shared corpus is there, a sample of it (ev
 
 Usage (from the source root, as CTest runs it):
   round_trip_test.py TFKMS [--corpus SHARED_DIR]
-  round_trip_test.py TFKMS --capture [--corpus SHARED_DIR]   rewrite the baseline with TFKMS's output
+  round_trip_test.py TFKMS --capture [--corpus SHARED_DIR]   (rewrites the baseline with TFKMS's
+                                                              output)
 """
 import argparse
 import copy
@@ -57,13 +58,15 @@ def run(tfkms, cwd, *args):
 
 
 def reports(tfkms, inputs, cwd=ROOT):
+    diff = ("diff", "--format", "json", "--fail-on", "never", ACCOUNT)
     return {path: {"access": run(tfkms, cwd, "access", "--format", "json", ACCOUNT, path),
-                   "diff": run(tfkms, cwd, "diff", "--format", "json", "--fail-on", "never", ACCOUNT, path)}
+                   "diff": run(tfkms, cwd, *diff, path)}
             for path in inputs}
 
 
 def expand_access(document):
-    """The access document with each class entry replaced by its members' entries, in class order."""
+    """The access document with each class entry replaced by its members' entries, in class
+    order."""
     if document is None:
         return None
     document = copy.deepcopy(document)
@@ -80,7 +83,8 @@ def expand_access(document):
                 for member in classes[principals["class"]]["members"]:
                     if member["principal"] in principals["except"]:
                         continue
-                    own = [f"identity policy {member['identity_policies'][g['policy']]} {g['statement']}"
+                    policies = member["identity_policies"]
+                    own = [f"identity policy {policies[g['policy']]} {g['statement']}"
                            for g in principals["own_policy_grounds"]]
                     expanded.append(dict(entry, subject=member["principal"],
                                          grounds=sorted(set(entry["grounds"] + own))))
@@ -89,8 +93,9 @@ def expand_access(document):
 
 
 def expand_diff(document):
-    """The diff report with each change of a class replaced by its members' changes. With classes, the
-    change rules report a class once rather than each member: findings and summary are left out then."""
+    """The diff report with each change of a class replaced by its members' changes. With classes,
+    the change rules report a class once rather than each member: findings and summary are left out
+    then."""
     if document is None or "comparison" not in document:
         return document
     document = copy.deepcopy(document)
@@ -105,7 +110,8 @@ def expand_diff(document):
         if principals is None:
             expanded.append(change)
             continue
-        expanded += [dict(change, subject=member["principal"]) for member in classes[principals["class"]]["members"]
+        members = classes[principals["class"]]["members"]
+        expanded += [dict(change, subject=member["principal"]) for member in members
                      if member["principal"] not in principals["except"]]
     document["changes"] = expanded
     return document
@@ -116,7 +122,9 @@ def as_expanded(baseline, now):
     summary when `now` had classes."""
     if baseline is None or now is None or "comparison" not in baseline:
         return baseline
-    dropped = ("format_version",) if "findings" in now else ("format_version", "findings", "summary")
+    dropped = ("format_version",)
+    if "findings" not in now:
+        dropped += ("findings", "summary")
     return {k: v for k, v in baseline.items() if k not in dropped}
 
 
@@ -132,14 +140,16 @@ def compare(name, baseline, now):
             if after["json"] is None:
                 expanded = after
             elif command == "access":
-                classes += sum(len(one.get("classes", [])) for one in after["json"].get("inputs", []))
+                inputs = after["json"].get("inputs", [])
+                classes += sum(len(one.get("classes", [])) for one in inputs)
                 expanded = dict(after, json=expand_access(after["json"]))
             else:
                 classes += len(after["json"].get("comparison", {}).get("classes", []))
                 expanded = dict(after, json=expand_diff(after["json"]))
                 before = dict(before, json=as_expanded(before["json"], expanded["json"]))
             if expanded != before:
-                problems.append(f"{name}: {command} {path}: the expanded report differs from the baseline")
+                problems.append(f"{name}: {command} {path}: the expanded report differs from "
+                                "the baseline")
     return problems, classes
 
 
@@ -183,7 +193,8 @@ def main():
     tfkms = str(Path(args.tfkms).resolve())
     with tempfile.TemporaryDirectory() as temp:
         synthetic = Path(temp) / "synthetic-20-teams.tfplan.json"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "synth_plan.py"), "20", str(synthetic)], check=True)
+        generator = str(ROOT / "bench" / "synth_plan.py")
+        subprocess.run([sys.executable, generator, "20", str(synthetic)], check=True)
         have_corpus = bool(args.corpus) and (Path(args.corpus) / "corpus").is_dir()
         now = {"fixtures": reports(tfkms, fixture_inputs())}
         if have_corpus:
@@ -206,7 +217,8 @@ def main():
         print(line, file=sys.stderr)
     if problems:
         return 1
-    print(f"round trip exact for {sum(len(d) for d in now.values())} inputs ({classes} principal classes)")
+    inputs = sum(len(d) for d in now.values())
+    print(f"round trip exact for {inputs} inputs ({classes} principal classes)")
     if not have_corpus:
         print(f"corpus part skipped: no corpus at {args.corpus}/corpus", file=sys.stderr)
     return 0

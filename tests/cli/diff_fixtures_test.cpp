@@ -41,12 +41,13 @@ void add_scenarios(const fs::path& folder, const std::string& rule, bool positiv
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string file = entry.path().filename().string();
     if (file.ends_with(".tfplan.json")) {
-      const std::string name = file.substr(0, file.size() - std::string_view(".tfplan.json").size());
+      const std::string name =
+          file.substr(0, file.size() - std::string_view(".tfplan.json").size());
       found.push_back({prefix + name, entry.path(), std::nullopt, rule, positive});
     } else if (file.ends_with(".after.yaml")) {
       const std::string name = file.substr(0, file.size() - std::string_view(".after.yaml").size());
-      found.push_back(
-          {prefix + name, entry.path(), (folder / (name + ".before.yaml")).string(), rule, positive});
+      found.push_back({prefix + name, entry.path(), (folder / (name + ".before.yaml")).string(),
+                       rule, positive});
     }
   }
 }
@@ -113,7 +114,8 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
       INFO("actual findings:\n" << messages);
       CHECK(actual_findings == expected_findings);
       const auto of_rule = [&](const FindingRow& row) { return row.first == scenario.rule; };
-      CHECK(std::any_of(actual_findings.begin(), actual_findings.end(), of_rule) == scenario.positive);
+      CHECK(std::any_of(actual_findings.begin(), actual_findings.end(), of_rule) ==
+            scenario.positive);
 
       std::set<std::tuple<std::string, std::string, std::string>> expected_stores;
       for (const auto& row : expected.value("data_store_changes", nlohmann::json::array())) {
