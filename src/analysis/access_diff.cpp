@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <optional>
 #include <unordered_map>
 
 namespace tfkms::analysis {
@@ -45,22 +46,38 @@ private:
   std::map<std::pair<ActionClass, std::string_view>, const AccessEntry*> m_entries;
 };
 
+// The class entries of a key created or destroyed: a change of such an entry is the same for each
+// member (its cause is "key created" or "key destroyed"), so it stays one change of the class.
+struct KeyClasses {
+  const std::vector<std::optional<ClassAccess>>* principals = nullptr; ///< by entry of the key
+  std::size_t offset = 0; ///< where the snapshot's classes start in AccessDiff::classes
+};
+
 class KeyDiff {
 public:
-  KeyDiff(const KeyAccessMap* before, const KeyAccessMap* after, std::vector<AccessChange>& out)
+  KeyDiff(const KeyAccessMap* before, const KeyAccessMap* after, std::vector<AccessChange>& out,
+          KeyClasses classes = {})
       : m_before(before), m_after(after), m_before_index(before), m_after_index(after), m_out(out),
-        m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)) {}
+        m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)),
+        m_classes(classes) {}
 
   void run() {
     for (const ActionClass action_class : k_reported_classes) {
       if (m_after) {
-        for (const AccessEntry& now : m_after->entries) {
-          if (now.action_class == action_class) compare(m_before_index.find(action_class, now.subject), &now);
+        for (std::size_t e = 0; e < m_after->entries.size(); ++e) {
+          const AccessEntry& now = m_after->entries[e];
+          if (now.action_class != action_class) continue;
+          compare(m_before_index.find(action_class, now.subject), &now);
+          if (!m_before) of_class(e);
         }
       }
       if (m_before) {
-        for (const AccessEntry& then : m_before->entries) {
-          if (then.action_class == action_class && !m_after_index.find(action_class, then.subject)) compare(&then, nullptr);
+        for (std::size_t e = 0; e < m_before->entries.size(); ++e) {
+          const AccessEntry& then = m_before->entries[e];
+          if (then.action_class != action_class || m_after_index.find(action_class, then.subject))
+            continue;
+          compare(&then, nullptr);
+          if (!m_after) of_class(e);
         }
       }
     }
@@ -74,6 +91,17 @@ private:
   std::vector<AccessChange>& m_out;
   Texts m_grounds_before;
   Texts m_grounds_after;
+  KeyClasses m_classes;
+
+  // The change just made is of entry `e` of the only snapshot: of a class when the entry is.
+  void of_class(std::size_t e) {
+    if (!m_classes.principals || e >= m_classes.principals->size() || !(*m_classes.principals)[e])
+      return;
+    ClassAccess principals = *(*m_classes.principals)[e];
+    principals.principal_class += m_classes.offset;
+    principals.own_policy_grounds.clear(); // a created or destroyed key's change names no grounds
+    m_out.back().principals = std::move(principals);
+  }
 
   AccessChange start(const AccessEntry& entry, ChangeKind kind) const {
     const KeyAccessMap& key = m_after ? *m_after : *m_before;
@@ -172,38 +200,114 @@ bool AccessChange::widens() const {
   return (conditions == "always" && conditions_before != "always") || (needed_identity_policy_before && !needs_identity_policy);
 }
 
-AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
+namespace {
+
+// One snapshot of diff_sides(): the map, and its classes when kept whole.
+struct Side {
+  const AccessMap& map;
+  const ClassAccessMap* classed = nullptr;
+  std::size_t offset = 0; ///< where its classes start in AccessDiff::classes
+  /// Before only: by key, whether it took the same-named after key's summary.
+  const std::vector<bool>* reused = nullptr;
+
+  [[nodiscard]] bool has_classes(std::size_t key) const {
+    if (!classed) return false;
+    const auto& principals = classed->principals.at(key);
+    return std::any_of(principals.begin(), principals.end(),
+                       [](const auto& p) { return p.has_value(); });
+  }
+  [[nodiscard]] KeyClasses classes_of(std::size_t key) const {
+    return classed ? KeyClasses{&classed->principals.at(key), offset} : KeyClasses{};
+  }
+  [[nodiscard]] KeyAccessMap expanded(std::size_t key) const {
+    return expand(map.keys[key], classed->principals.at(key), classed->classes);
+  }
+};
+
+// Compares the snapshots key by key. A key in both whose entries include a class is compared member
+// by member, its entries expanded only while it is compared, so memory stays that of one key.
+AccessDiff diff_sides(const Side& before, const Side& after) {
   AccessDiff diff;
   std::size_t in_both = 0;
-  std::unordered_map<std::string_view, const KeyAccessMap*> before_keys;
-  for (const KeyAccessMap& then : before.keys) before_keys.emplace(then.name, &then);
+  std::unordered_map<std::string_view, std::size_t> before_keys;
+  for (std::size_t b = 0; b < before.map.keys.size(); ++b)
+    before_keys.emplace(before.map.keys[b].name, b);
   std::unordered_map<std::string_view, const KeyAccessMap*> after_keys;
-  for (const KeyAccessMap& now : after.keys) after_keys.emplace(now.name, &now);
+  for (const KeyAccessMap& now : after.map.keys) after_keys.emplace(now.name, &now);
   // An AWS managed key named by one snapshot only was neither created nor destroyed: it exists in
   // every account and its policy is AWS's (kms-reference §4.1). A store moving to it shows as a
   // data store change.
-  for (const KeyAccessMap& now : after.keys) {
+  for (std::size_t a = 0; a < after.map.keys.size(); ++a) {
+    const KeyAccessMap& now = after.map.keys[a];
     const auto found = before_keys.find(now.name);
-    const KeyAccessMap* then = found == before_keys.end() ? nullptr : found->second;
-    if (!then && now.aws_managed) continue;
-    if (!then) diff.keys_created.push_back(now.name);
+    const std::optional<std::size_t> b =
+        found == before_keys.end() ? std::nullopt : std::optional(found->second);
+    if (!b && now.aws_managed) continue;
     const std::size_t count = diff.changes.size();
-    KeyDiff(then, &now, diff.changes).run();
-    if (then && count == diff.changes.size()) diff.keys_unchanged.push_back(now.name);
-    if (then) ++in_both;
+    if (!b) {
+      diff.keys_created.push_back(now.name);
+      KeyDiff(nullptr, &now, diff.changes, after.classes_of(a)).run();
+      continue;
+    }
+    ++in_both;
+    // A summary taken over from the after key is that key's: nothing to compare.
+    if (before.reused && before.reused->at(*b)) {
+      diff.keys_unchanged.push_back(now.name);
+      continue;
+    }
+    if (before.has_classes(*b) || after.has_classes(a)) {
+      const KeyAccessMap then_each = before.classed ? before.expanded(*b) : before.map.keys[*b];
+      const KeyAccessMap now_each = after.classed ? after.expanded(a) : now;
+      KeyDiff(&then_each, &now_each, diff.changes).run();
+    } else {
+      KeyDiff(&before.map.keys[*b], &now, diff.changes).run();
+    }
+    if (count == diff.changes.size()) diff.keys_unchanged.push_back(now.name);
   }
-  for (const KeyAccessMap& then : before.keys) {
+  for (std::size_t b = 0; b < before.map.keys.size(); ++b) {
+    const KeyAccessMap& then = before.map.keys[b];
     if (after_keys.contains(then.name) || then.aws_managed) continue;
     diff.keys_destroyed.push_back(then.name);
-    KeyDiff(&then, nullptr, diff.changes).run();
+    KeyDiff(&then, nullptr, diff.changes, before.classes_of(b)).run();
   }
-  diff.keys_compared = after.keys.size() + before.keys.size() - in_both;
-  compare_data_stores(before, after, diff);
+  diff.keys_compared = after.map.keys.size() + before.map.keys.size() - in_both;
+  compare_data_stores(before.map, after.map, diff);
+  return diff;
+}
+
+} // namespace
+
+AccessDiff diff_access(const AccessMap& before, const AccessMap& after) {
+  return diff_sides(Side{before}, Side{after});
+}
+
+AccessDiff diff_access(const ClassAccessPair& maps) {
+  const Side after{maps.after.map, &maps.after, 0};
+  const Side before{maps.before.map, &maps.before, maps.after.classes.size(), &maps.reused};
+  AccessDiff diff = diff_sides(before, after);
+  // Only the classes some change refers to, in the order of their first change.
+  std::unordered_map<std::size_t, std::size_t> position;
+  for (AccessChange& change : diff.changes) {
+    if (!change.principals) continue;
+    const std::size_t index = change.principals->principal_class;
+    const auto [found, added] = position.try_emplace(index, diff.classes.size());
+    if (added) {
+      const std::size_t in_before = index - std::min(index, maps.after.classes.size());
+      diff.classes.push_back(index < maps.after.classes.size() ? maps.after.classes[index]
+                                                               : maps.before.classes.at(in_before));
+    }
+    change.principals->principal_class = found->second;
+  }
   return diff;
 }
 
 void append(AccessDiff& into, const AccessDiff& more) {
-  into.changes.insert(into.changes.end(), more.changes.begin(), more.changes.end());
+  const std::size_t offset = into.classes.size();
+  into.classes.insert(into.classes.end(), more.classes.begin(), more.classes.end());
+  for (const AccessChange& change : more.changes) {
+    AccessChange& added = into.changes.emplace_back(change);
+    if (added.principals) added.principals->principal_class += offset;
+  }
   into.keys_created.insert(into.keys_created.end(), more.keys_created.begin(), more.keys_created.end());
   into.keys_destroyed.insert(into.keys_destroyed.end(), more.keys_destroyed.begin(), more.keys_destroyed.end());
   into.keys_unchanged.insert(into.keys_unchanged.end(), more.keys_unchanged.begin(), more.keys_unchanged.end());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/access_map.hpp"
+#include "analysis/principal_classes.hpp"
 
 namespace tfkms::analysis {
 
@@ -36,6 +37,10 @@ struct AccessChange {
   /// before (gain), before and not after (loss), or "key created" / "key destroyed".
   std::vector<std::string> causes;
   std::vector<std::string> data_stores; ///< the stores the key encrypts: their access changes the same way
+  /// Set when the change is the same for every member of a class of principals but `except` (a key
+  /// created or destroyed): `subject` is the class's label, principal_class indexes
+  /// AccessDiff::classes.
+  std::optional<ClassAccess> principals;
 
   /// Access grows: a gain, or the same actions under a condition that no longer holds back anyone.
   [[nodiscard]] bool widens() const;
@@ -59,11 +64,17 @@ struct AccessDiff {
   std::vector<std::string> keys_unchanged; ///< in both snapshots, no change
   std::size_t keys_compared = 0;           ///< keys in either snapshot
   std::size_t data_stores_compared = 0;    ///< data stores in either snapshot
+  std::vector<PrincipalClass> classes;     ///< the classes changes refer to
 
   [[nodiscard]] bool empty() const { return changes.empty() && data_store_changes.empty(); }
 };
 
 [[nodiscard]] AccessDiff diff_access(const AccessMap& before, const AccessMap& after);
+
+/// diff_access() of the maps of map_access_pair_by_class(), key by key: a key created or destroyed
+/// gives one change per class entry; a key in both snapshots is compared member by member (its
+/// entries expanded while it is compared), unless its summary was reused (no change).
+[[nodiscard]] AccessDiff diff_access(const ClassAccessPair& maps);
 
 /// Adds the changes and key lists of `more` (another input's diff) to `into`.
 void append(AccessDiff& into, const AccessDiff& more);

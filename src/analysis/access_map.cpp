@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "analysis/key_inputs.hpp"
+#include "analysis/principal_classes.hpp"
 
 namespace tfkms::analysis {
 
@@ -23,11 +24,23 @@ Reach reach_of(const Subject& subject) {
   }
 }
 
-// Joins the accesses of one subject and class, as they apply to `member` when the subject is a class
-// of principals (each member is listed: diffs compare principals by name). Accesses of a class can
-// differ in their conditions per action; the merged text then names the actions of each alternative.
+// Adds `ground` to the grounds in each member's own identity policy when it is one; false
+// otherwise.
+bool add_own_policy_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
+                           ClassAccess& principals) {
+  std::optional<OwnPolicyGround> own = own_policy_ground(analysis, subject, ground);
+  if (!own) return false;
+  principals.own_policy_grounds.push_back(std::move(*own));
+  return true;
+}
+
+// Joins the accesses of one subject and class, as they apply to `member` when the subject is a
+// class of principals (each member is listed: diffs compare principals by name). Accesses of a
+// class can differ in their conditions per action; the merged text then names the actions of each
+// alternative. With `principals`, the entry is the whole class's: the grounds in each member's own
+// identity policy go there instead of into its grounds.
 AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> accesses,
-                  std::optional<model::PrincipalId> member) {
+                  std::optional<model::PrincipalId> member, ClassAccess* principals = nullptr) {
   const Access& first = *accesses.front();
   const Subject& subject = analysis.subjects().at(first.subject);
   AccessEntry entry;
@@ -47,13 +60,21 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     entry.needs_identity_policy = entry.needs_identity_policy || access->needs_identity_policy;
     entry.unknown = entry.unknown || access->outcome == policy::Outcome::unknown;
     for (const Ground& ground : access->grounds) {
-      entry.grounds.push_back(member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
+      if (!principals || !add_own_policy_ground(analysis, first.subject, ground, *principals)) {
+        entry.grounds.push_back(
+            member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
+      }
       if (ground.kind == policy::ReasonKind::delegates) entry.through_delegation = true;
     }
     entry.unknowns.insert(entry.unknowns.end(), access->unknowns.begin(), access->unknowns.end());
   }
   sort_unique(entry.actions);
   sort_unique(entry.grounds);
+  if (principals) {
+    auto& own = principals->own_policy_grounds;
+    std::sort(own.begin(), own.end());
+    own.erase(std::unique(own.begin(), own.end()), own.end());
+  }
   sort_unique(entry.unknowns);
   if (by_condition.size() == 1) {
     entry.conditions = by_condition.front().first;
@@ -75,7 +96,17 @@ const KeyAccessMap* AccessMap::find_key(std::string_view name) const {
   return found == keys.end() ? nullptr : &*found;
 }
 
-KeyAccessMap summarise(const KeyAccess& analysis) {
+namespace {
+
+// Where summarise_key() keeps classes of principals whole.
+struct ClassSink {
+  ClassTable& table;
+  std::vector<PrincipalClass>& classes;
+  std::vector<std::optional<ClassAccess>>& principals; ///< by entry of the key
+};
+
+// summarise(), with each class of principals in one entry when `sink` is given.
+KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
   const model::Key& key = analysis.graph().key(analysis.key());
   KeyAccessMap map;
   map.where = key.source;
@@ -93,16 +124,29 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
       while (end < accesses.size() && accesses[end]->subject == accesses[begin]->subject) ++end;
       const auto group = std::span(accesses).subspan(begin, end - begin);
       const Subject& subject = analysis.subjects().at(accesses[begin]->subject);
-      if (subject.members.size() <= 1) {
+      auto principals = sink ? sink->table.refer(analysis, accesses[begin]->subject, sink->classes)
+                             : std::nullopt;
+      if (principals) {
+        map.entries.push_back(merge(analysis, group, std::nullopt, &*principals));
+        sink->principals.push_back(std::move(principals));
+      } else if (subject.members.size() <= 1) {
         map.entries.push_back(merge(analysis, group, std::nullopt));
+        if (sink) sink->principals.emplace_back();
       } else {
-        for (const model::PrincipalId member : subject.members) map.entries.push_back(merge(analysis, group, member));
+        for (const model::PrincipalId member : subject.members) {
+          map.entries.push_back(merge(analysis, group, member));
+          if (sink) sink->principals.emplace_back();
+        }
       }
       begin = end;
     }
   }
   return map;
 }
+
+} // namespace
+
+KeyAccessMap summarise(const KeyAccess& analysis) { return summarise_key(analysis, nullptr); }
 
 namespace {
 
@@ -128,42 +172,118 @@ void add_data_stores(const model::Graph& graph, AccessMap& map) {
 
 } // namespace
 
-AccessMap map_access(const model::Graph& graph) {
-  AccessMap result;
+namespace {
+
+enum class Principals { each, as_classes };
+
+// The access map of `graph`, its classes of principals kept whole or not, added to `table`.
+ClassAccessMap map_graph(const model::Graph& graph, Principals principals, ClassTable& table) {
+  ClassAccessMap result;
   const GraphAccess graph_access(graph);
   for (std::size_t index = 0; index < graph.keys.size(); ++index) {
-    result.keys.push_back(summarise(graph_access.analyze(static_cast<model::KeyId>(index))));
+    const ClassSink sink{table, result.classes, result.principals.emplace_back()};
+    const KeyAccess analysis = graph_access.analyze(static_cast<model::KeyId>(index));
+    result.map.keys.push_back(
+        summarise_key(analysis, principals == Principals::as_classes ? &sink : nullptr));
   }
-  add_data_stores(graph, result);
+  add_data_stores(graph, result.map);
   return result;
 }
 
-AccessPair map_access_pair(const model::Graph& before, const model::Graph& after) {
-  AccessPair pair;
-  pair.after = map_access(after);
+ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after,
+                         Principals principals) {
+  ClassAccessPair pair;
+  ClassTable table;
+  pair.after = map_graph(after, principals, table);
   const bool same_principals = shared_inputs(before) == shared_inputs(after);
-  std::optional<GraphAccess> before_access;
   std::unordered_map<std::string_view, std::size_t> after_keys;
-  for (std::size_t index = 0; index < pair.after.keys.size(); ++index) after_keys.emplace(pair.after.keys[index].name, index);
+  for (std::size_t index = 0; index < pair.after.map.keys.size(); ++index)
+    after_keys.emplace(pair.after.map.keys[index].name, index);
+  // With the same principals, both graphs have the same classes: the before snapshot continues the
+  // after one's table, so a summary taken from the after key refers to the right class.
+  ClassAccessMap& earlier = pair.before;
+  if (same_principals) earlier.classes = pair.after.classes;
+  ClassTable before_table = same_principals ? table : ClassTable{};
+  std::optional<GraphAccess> before_access;
   for (std::size_t index = 0; index < before.keys.size(); ++index) {
     const auto id = static_cast<model::KeyId>(index);
     const model::Key& key = before.key(id);
     const auto same = after_keys.find(key.source.name().empty() ? key.arn : key.source.name());
-    if (same_principals && same != after_keys.end() &&
-        key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second))) {
-      KeyAccessMap copy = pair.after.keys[same->second];
+    const bool reuse =
+        same_principals && same != after_keys.end() &&
+        key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second));
+    pair.reused.push_back(reuse);
+    if (reuse) {
+      KeyAccessMap copy = pair.after.map.keys[same->second];
       copy.where = key.source;
       copy.planned_action = key.planned_action;
       copy.data_stores.clear();
-      pair.before.keys.push_back(std::move(copy));
+      earlier.map.keys.push_back(std::move(copy));
+      earlier.principals.push_back(pair.after.principals[same->second]);
       ++pair.keys_reused;
       continue;
     }
     if (!before_access) before_access.emplace(before);
-    pair.before.keys.push_back(summarise(before_access->analyze(id)));
+    const ClassSink sink{before_table, earlier.classes, earlier.principals.emplace_back()};
+    earlier.map.keys.push_back(summarise_key(
+        before_access->analyze(id), principals == Principals::as_classes ? &sink : nullptr));
   }
-  add_data_stores(before, pair.before);
+  add_data_stores(before, earlier.map);
   return pair;
+}
+
+} // namespace
+
+AccessMap map_access(const model::Graph& graph) {
+  ClassTable table;
+  return map_graph(graph, Principals::each, table).map;
+}
+
+ClassAccessMap map_access_by_class(const model::Graph& graph) {
+  ClassTable table;
+  return map_graph(graph, Principals::as_classes, table);
+}
+
+std::vector<AccessEntry> expand(const AccessEntry& entry, const ClassAccess& principals,
+                                const std::vector<PrincipalClass>& classes) {
+  std::vector<AccessEntry> out;
+  for (const PrincipalClass::Member& member : classes.at(principals.principal_class).members) {
+    // `except` is short: the principals one key names.
+    if (std::find(principals.except.begin(), principals.except.end(), member.principal) !=
+        principals.except.end())
+      continue;
+    AccessEntry& one = out.emplace_back(entry);
+    one.subject = member.principal;
+    for (const OwnPolicyGround& ground : principals.own_policy_grounds)
+      one.grounds.push_back(ground_text(member, ground));
+    sort_unique(one.grounds);
+  }
+  return out;
+}
+
+KeyAccessMap expand(const KeyAccessMap& key,
+                    const std::vector<std::optional<ClassAccess>>& principals,
+                    const std::vector<PrincipalClass>& classes) {
+  KeyAccessMap out = key;
+  out.entries.clear();
+  for (std::size_t e = 0; e < key.entries.size(); ++e) {
+    if (e < principals.size() && principals[e]) {
+      for (AccessEntry& one : expand(key.entries[e], *principals[e], classes))
+        out.entries.push_back(std::move(one));
+    } else {
+      out.entries.push_back(key.entries[e]);
+    }
+  }
+  return out;
+}
+
+ClassAccessPair map_access_pair_by_class(const model::Graph& before, const model::Graph& after) {
+  return map_pair(before, after, Principals::as_classes);
+}
+
+AccessPair map_access_pair(const model::Graph& before, const model::Graph& after) {
+  ClassAccessPair maps = map_pair(before, after, Principals::each);
+  return AccessPair{std::move(maps.before.map), std::move(maps.after.map), maps.keys_reused};
 }
 
 std::string_view to_string(Reach reach) {

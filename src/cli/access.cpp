@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "analysis/access_map.hpp"
+#include "analysis/principal_classes.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
 #include "cli/rule_id_option.hpp"
@@ -131,7 +132,7 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
   const bool ok = for_each_input(prepared.value(), err, [&](const run::Source& source, const run::LoadedInput& loaded) {
     const model::Graph& graph = loaded.input.graph;
     for (const model::Diagnostic& diagnostic : graph.diagnostics) err << "tfkms: " << diagnostic.to_string() << '\n';
-    const analysis::AccessMap map = analysis::map_access(graph);
+    const analysis::ClassAccessMap map = analysis::map_access_by_class(graph);
     if (options.format == "json") {
       json.add(map, source.path);
     } else if (options.format == "markdown") {
@@ -156,8 +157,7 @@ model::Result<DiffResult> diff_input(const std::string& path, const std::optiona
 DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
                        const rules::Selection& selection) {
   DiffResult result;
-  const analysis::AccessPair maps = analysis::map_access_pair(before, after);
-  result.diff = analysis::diff_access(maps.before, maps.after);
+  result.diff = analysis::diff_access(analysis::map_access_pair_by_class(before, after));
   result.findings = rules::run_diff_rules(after, result.diff, config, selection);
   return result;
 }

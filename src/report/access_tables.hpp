@@ -8,22 +8,29 @@
 
 #include "analysis/access_diff.hpp"
 #include "analysis/access_map.hpp"
+#include "analysis/principal_classes.hpp"
 
 namespace tfkms::report {
 
 /// Per key: who can read, write, manage grants and administer, with conditions and grounds; then
-/// every data store and the key its access goes through.
-void write_access_text(const analysis::AccessMap& map, std::ostream& out);
-void write_access_markdown(const analysis::AccessMap& map, std::ostream& out);
+/// every data store and the key its access goes through, and the members of each class of
+/// principals the keys name ("class 1: 286 principals ...").
+void write_access_text(const analysis::ClassAccessMap& map, std::ostream& out);
+void write_access_markdown(const analysis::ClassAccessMap& map, std::ostream& out);
 
-/// Writes `tfkms access --format json`, {"inputs": [{"data_stores", "input", "keys"}, ...], "version"},
-/// exactly as nlohmann::json would print it with an indent of 2, but key by key as the inputs come: a
-/// document of a large plan's access would take several times the size of its text.
+/// The access JSON's version (schema/tfkms-access.schema.json): 2 lists each class of principals
+/// once.
+inline constexpr int k_access_format_version = 2;
+
+/// Writes `tfkms access --format json`, {"format_version", "inputs": [{"classes", "data_stores",
+/// "input", "keys"}, ...], "version"}, exactly as nlohmann::json would print it with an indent of
+/// 2, but key by key as the inputs come: a document of a large plan's access would take several
+/// times the size of its text.
 class AccessJsonWriter {
 public:
   explicit AccessJsonWriter(std::ostream& out) : m_out(out) {}
   /// The access of one input (`path`).
-  void add(const analysis::AccessMap& map, const std::string& path);
+  void add(const analysis::ClassAccessMap& map, const std::string& path);
   /// Closes the document.
   void finish(const std::string& version);
 
@@ -37,8 +44,8 @@ private:
 /// saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted in a note.
 [[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
 [[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes);
-/// The `changes` array of the JSON report.
-[[nodiscard]] nlohmann::json changes_json(const analysis::AccessDiff& diff);
+/// One element of the `changes` array of the JSON report.
+[[nodiscard]] nlohmann::json change_json(const analysis::AccessChange& change);
 /// The `comparison` object of the JSON report: keys and data stores compared, keys created and
 /// destroyed, data stores whose key changed.
 [[nodiscard]] nlohmann::json comparison_json(const analysis::AccessDiff& diff);

@@ -5,6 +5,7 @@
 
 #include "report/access_tables.hpp"
 #include "report/formats.hpp"
+#include "report/json_stream.hpp"
 #include "report/summary.hpp"
 
 namespace tfkms::report {
@@ -14,7 +15,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Bump when a field changes meaning or disappears; adding fields keeps the number.
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;
 
 template <typename T> Json optional_number(const std::optional<T>& value) {
   return value ? Json(*value) : Json(nullptr);
@@ -77,31 +78,31 @@ Json summary(const Report& report) {
                 {"data_stores", report.counts.data_stores}}}};
 }
 
+// Writes the document member by member and its arrays element by element (json_stream.hpp): the
+// report of a large plan is never held whole.
 class JsonReporter final : public Reporter {
 public:
   void write(const Report& report, std::ostream& out) const override {
-    Json findings = Json::array();
-    for (const rules::Finding& finding : report.findings) findings.push_back(to_json(finding));
-    Json diagnostics = Json::array();
-    for (const model::Diagnostic& diagnostic : report.diagnostics) diagnostics.push_back(to_json(diagnostic));
-    Json accounts = Json::array();
-    for (const InputAccount& account : report.accounts) accounts.push_back(to_json(account));
-    Json skipped = Json::array();
-    for (const SkippedFile& file : report.skipped) skipped.push_back({{"path", file.path}, {"reason", file.reason}});
-    Json document{{"version", TFKMS_VERSION},
-                        {"format_version", k_format_version},
-                        {"inputs", report.inputs},
-                        {"accounts", std::move(accounts)},
-                        {"skipped", std::move(skipped)},
-                        {"findings", std::move(findings)},
-                        {"diagnostics", std::move(diagnostics)},
-                        {"summary", summary(report)}};
+    JsonObjectWriter document(out);
+    document.member("version", Json(TFKMS_VERSION));
+    document.member("format_version", Json(k_format_version));
+    document.member("inputs", Json(report.inputs));
+    document.array("accounts", report.accounts,
+                   [](const InputAccount& account) { return to_json(account); });
+    document.array("skipped", report.skipped, [](const SkippedFile& file) {
+      return Json{{"path", file.path}, {"reason", file.reason}};
+    });
+    document.array("findings", report.findings,
+                   [](const rules::Finding& finding) { return to_json(finding); });
+    document.array("diagnostics", report.diagnostics,
+                   [](const model::Diagnostic& diagnostic) { return to_json(diagnostic); });
+    document.member("summary", summary(report));
     if (report.access_changes) {
-      document["changes"] = changes_json(*report.access_changes);
-      document["comparison"] = comparison_json(*report.access_changes);
+      document.array("changes", report.access_changes->changes,
+                     [](const analysis::AccessChange& change) { return change_json(change); });
+      document.member("comparison", comparison_json(*report.access_changes));
     }
-    // Input bytes that are not UTF-8 become U+FFFD instead of aborting the whole report.
-    out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    document.finish();
   }
 };
 

@@ -10,10 +10,10 @@ import sys
 import unittest
 
 TFKMS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "build/dev/tfkms"
-FIXTURES = "fixtures/diff"
+FIXTURES = "fixtures"
 ACCOUNT = "--account-id=111122223333"
-CROSS = f"{FIXTURES}/cross_account_statement_added.tfplan.json"
-NARROWER = f"{FIXTURES}/default_policy_replaced_by_narrower.tfplan.json"
+CROSS = f"{FIXTURES}/TFKMS020/positive/cross_account_statement_added.tfplan.json"
+NARROWER = f"{FIXTURES}/TFKMS021/negative/default_policy_replaced_by_narrower.tfplan.json"
 
 
 def run(*args):
@@ -113,13 +113,13 @@ class Diff(unittest.TestCase):
         self.assertEqual([r["ruleId"] for r in sarif["runs"][0]["results"]], ["TFKMS020"])
 
     def test_cloudformation_pair(self):
-        result = run("diff", ACCOUNT, "--format", "json", "--base", f"{FIXTURES}/any_principal_added.before.yaml",
-                     f"{FIXTURES}/any_principal_added.after.yaml")
+        result = run("diff", ACCOUNT, "--format", "json", "--base", f"{FIXTURES}/TFKMS020/positive/any_principal_added.before.yaml",
+                     f"{FIXTURES}/TFKMS020/positive/any_principal_added.after.yaml")
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertEqual(sorted(f["rule_id"] for f in json.loads(result.stdout)["findings"]), ["TFKMS020", "TFKMS021"])
 
     def test_a_template_without_base_is_a_usage_error(self):
-        result = run("diff", f"{FIXTURES}/any_principal_added.after.yaml")
+        result = run("diff", f"{FIXTURES}/TFKMS020/positive/any_principal_added.after.yaml")
         self.assertEqual(result.returncode, 2)
         self.assertIn("--base", result.stderr)
 
@@ -132,21 +132,21 @@ class Diff(unittest.TestCase):
         self.assertEqual(len(with_diff["changes"]), 1)
 
     def test_check_diff_compares_a_template_with_its_base(self):
-        result = run("check", ACCOUNT, "--diff", "--base", f"{FIXTURES}/any_principal_added.before.yaml", "--format", "json",
-                     "--fail-on", "never", f"{FIXTURES}/any_principal_added.after.yaml")
+        result = run("check", ACCOUNT, "--diff", "--base", f"{FIXTURES}/TFKMS020/positive/any_principal_added.before.yaml", "--format", "json",
+                     "--fail-on", "never", f"{FIXTURES}/TFKMS020/positive/any_principal_added.after.yaml")
         self.assertEqual(result.returncode, 0, result.stderr)
         report = json.loads(result.stdout)
         self.assertIn("TFKMS020", [f["rule_id"] for f in report["findings"]])
         self.assertEqual({c["change"] for c in report["changes"]}, {"gain", "condition change"})
 
     def test_check_diff_on_a_template_without_base_is_a_usage_error(self):
-        result = run("check", "--diff", "--format", "json", f"{FIXTURES}/any_principal_added.after.yaml")
+        result = run("check", "--diff", "--format", "json", f"{FIXTURES}/TFKMS020/positive/any_principal_added.after.yaml")
         self.assertEqual(result.returncode, 2, result.stdout)
         self.assertIn("any_principal_added.after.yaml", result.stderr)
         self.assertIn("--base", result.stderr)
 
     def test_check_base_needs_diff(self):
-        result = run("check", "--base", f"{FIXTURES}/any_principal_added.before.yaml", f"{FIXTURES}/any_principal_added.after.yaml")
+        result = run("check", "--base", f"{FIXTURES}/TFKMS020/positive/any_principal_added.before.yaml", f"{FIXTURES}/TFKMS020/positive/any_principal_added.after.yaml")
         self.assertEqual(result.returncode, 2)
         self.assertIn("--diff", result.stderr)
 

@@ -1,6 +1,7 @@
-// Data-driven tests of `tfkms diff`: every fixtures/diff/<name>.tfplan.json (a plan with before/after
-// values) or <name>.after.yaml with <name>.before.yaml (a CloudFormation pair) must produce exactly
-// the access changes and findings listed in <name>.expected.json:
+// Data-driven tests of `tfkms diff`: every <name>.tfplan.json (a plan with before/after values) or
+// <name>.after.yaml with <name>.before.yaml (a CloudFormation pair) under fixtures/<change rule>/
+// {positive,negative}/ must produce exactly the access changes and findings listed in
+// <name>.expected.json (a negative case has no finding of its folder's rule):
 //   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}],
 //    "data_store_changes": [{"data_store", "key_before", "key_after"}]}   (the last one optional)
 // Fixtures run as account 111122223333. Adding a fixture needs no code.
@@ -13,33 +14,52 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/access.hpp"
+#include "rules/engine.hpp"
 
 namespace fs = std::filesystem;
 using namespace tfkms;
 
 namespace {
 
-const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures" / "diff";
+const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures";
 
 using ChangeRow = std::tuple<std::string, std::string, std::string, std::string>;
 using FindingRow = std::pair<std::string, std::string>;
 
 struct Scenario {
-  std::string name;
+  std::string name; ///< "TFKMS020/positive/cross_account_statement_added"
   fs::path input;
   std::optional<std::string> base;
+  std::string rule;
+  bool positive = false;
 };
 
-std::vector<Scenario> scenarios() {
-  std::vector<Scenario> found;
-  for (const auto& entry : fs::directory_iterator(k_fixtures)) {
+void add_scenarios(const fs::path& folder, const std::string& rule, bool positive,
+                   std::vector<Scenario>& found) {
+  if (!fs::exists(folder)) return;
+  const std::string prefix = rule + (positive ? "/positive/" : "/negative/");
+  for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string file = entry.path().filename().string();
     if (file.ends_with(".tfplan.json")) {
-      found.push_back({file.substr(0, file.size() - std::string_view(".tfplan.json").size()), entry.path(), std::nullopt});
+      const std::string name =
+          file.substr(0, file.size() - std::string_view(".tfplan.json").size());
+      found.push_back({prefix + name, entry.path(), std::nullopt, rule, positive});
     } else if (file.ends_with(".after.yaml")) {
       const std::string name = file.substr(0, file.size() - std::string_view(".after.yaml").size());
-      found.push_back({name, entry.path(), (k_fixtures / (name + ".before.yaml")).string()});
+      found.push_back({prefix + name, entry.path(), (folder / (name + ".before.yaml")).string(),
+                       rule, positive});
     }
+  }
+}
+
+// The cases of every change rule (rules::is_change_rule), positive and negative.
+std::vector<Scenario> scenarios() {
+  std::vector<Scenario> found;
+  for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
+    const std::string rule = rule_dir.path().filename().string();
+    if (!rule_dir.is_directory() || !rules::is_change_rule(rule)) continue;
+    add_scenarios(rule_dir.path() / "positive", rule, true, found);
+    add_scenarios(rule_dir.path() / "negative", rule, false, found);
   }
   std::sort(found.begin(), found.end(), [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
   return found;
@@ -55,7 +75,7 @@ std::string show(const std::multiset<ChangeRow>& rows) {
 
 TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
   const auto all = scenarios();
-  REQUIRE(all.size() >= 6);
+  REQUIRE(all.size() >= 7);
   for (const Scenario& scenario : all) {
     DYNAMIC_SECTION(scenario.name) {
       const fs::path expected_path = k_fixtures / (scenario.name + ".expected.json");
@@ -93,6 +113,9 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
       }
       INFO("actual findings:\n" << messages);
       CHECK(actual_findings == expected_findings);
+      const auto of_rule = [&](const FindingRow& row) { return row.first == scenario.rule; };
+      CHECK(std::any_of(actual_findings.begin(), actual_findings.end(), of_rule) ==
+            scenario.positive);
 
       std::set<std::tuple<std::string, std::string, std::string>> expected_stores;
       for (const auto& row : expected.value("data_store_changes", nlohmann::json::array())) {

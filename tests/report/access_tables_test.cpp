@@ -106,7 +106,7 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
 
 TEST_CASE("the streamed access JSON is the document nlohmann would print", "[report][access_tables]") {
   using nlohmann::json;
-  tfkms::analysis::AccessMap with_key;
+  tfkms::analysis::ClassAccessMap with_key;
   tfkms::analysis::KeyAccessMap key;
   key.name = "aws_kms_key.app";
   key.account = "111122223333";
@@ -117,34 +117,52 @@ TEST_CASE("the streamed access JSON is the document nlohmann would print", "[rep
   entry.conditions = "always";
   entry.grounds = {"key policy statement 0"};
   key.entries = {entry, entry};
-  with_key.keys = {key, key};
-  with_key.data_stores = {{{}, "aws_s3_bucket.data", "s3 bucket", "aws_kms_key.app", ""}};
-  const tfkms::analysis::AccessMap empty;
+  with_key.map.keys = {key, key};
+  with_key.map.data_stores = {{{}, "aws_s3_bucket.data", "s3 bucket", "aws_kms_key.app", ""}};
+  // The second entry of the second key stands for a class of two roles, one of them left out.
+  with_key.classes = {
+      {{{"aws_iam_role.a", {"aws_iam_policy.a"}}, {"aws_iam_role.b", {"aws_iam_policy.b"}}}}};
+  with_key.principals = {
+      {std::nullopt, std::nullopt},
+      {std::nullopt, tfkms::analysis::ClassAccess{0, {"aws_iam_role.b"}, {{0, "statement 0"}}}}};
+  const tfkms::analysis::ClassAccessMap empty;
 
-  const auto streamed = [](const std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>& inputs) {
-    std::ostringstream out;
-    tfkms::report::AccessJsonWriter writer(out);
-    for (const auto& [map, path] : inputs) writer.add(*map, path);
-    writer.finish("9.9.9");
-    return out.str();
-  };
+  const auto streamed =
+      [](const std::vector<std::pair<const tfkms::analysis::ClassAccessMap*, std::string>>&
+             inputs) {
+        std::ostringstream out;
+        tfkms::report::AccessJsonWriter writer(out);
+        for (const auto& [map, path] : inputs) writer.add(*map, path);
+        writer.finish("9.9.9");
+        return out.str();
+      };
   // What the writer must equal: the whole document, printed at once.
-  const auto document = [](const std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>& inputs) {
-    json all = json::array();
-    for (const auto& [map, path] : inputs) {
-      const json parsed = json::parse([&] {
-        std::ostringstream one;
-        tfkms::report::AccessJsonWriter writer(one);
-        writer.add(*map, path);
-        writer.finish("x");
-        return one.str();
-      }(), nullptr, true, true)["inputs"][0];
-      all.push_back(parsed);
-    }
-    return json{{"inputs", all}, {"version", "9.9.9"}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-  };
-  for (const auto& inputs : std::vector<std::vector<std::pair<const tfkms::analysis::AccessMap*, std::string>>>{
-           {}, {{&empty, "a.json"}}, {{&with_key, "b.json"}}, {{&empty, "a.json"}, {&with_key, "b.json"}, {&empty, "c.json"}}}) {
+  const auto document =
+      [](const std::vector<std::pair<const tfkms::analysis::ClassAccessMap*, std::string>>&
+             inputs) {
+        json all = json::array();
+        for (const auto& [map, path] : inputs) {
+          const json parsed = json::parse(
+              [&] {
+                std::ostringstream one;
+                tfkms::report::AccessJsonWriter writer(one);
+                writer.add(*map, path);
+                writer.finish("x");
+                return one.str();
+              }(),
+              nullptr, true, true)["inputs"][0];
+          all.push_back(parsed);
+        }
+        return json{{"format_version", 2}, {"inputs", all}, {"version", "9.9.9"}}.dump(
+                   2, ' ', false, json::error_handler_t::replace) +
+               "\n";
+      };
+  for (const auto& inputs :
+       std::vector<std::vector<std::pair<const tfkms::analysis::ClassAccessMap*, std::string>>>{
+           {},
+           {{&empty, "a.json"}},
+           {{&with_key, "b.json"}},
+           {{&empty, "a.json"}, {&with_key, "b.json"}, {&empty, "c.json"}}}) {
     CHECK(streamed(inputs) == document(inputs));
   }
   // Its content, not only its layout: two keys, each with both entries, and the data store.
@@ -152,4 +170,13 @@ TEST_CASE("the streamed access JSON is the document nlohmann would print", "[rep
   CHECK(parsed["inputs"][0]["keys"].size() == 2);
   CHECK(parsed["inputs"][0]["keys"][1]["access"].size() == 2);
   CHECK(parsed["inputs"][0]["data_stores"][0]["data_store"] == "aws_s3_bucket.data");
+  CHECK(parsed["format_version"] == 2);
+  CHECK(parsed["inputs"][0]["classes"][0]["id"] == 1);
+  CHECK(parsed["inputs"][0]["classes"][0]["members"][1]["identity_policies"][0] ==
+        "aws_iam_policy.b");
+  const json& of_class = parsed["inputs"][0]["keys"][1]["access"][1];
+  CHECK(of_class["principals"]["class"] == 1);
+  CHECK(of_class["principals"]["except"] == json::array({"aws_iam_role.b"}));
+  CHECK(of_class["principals"]["own_policy_grounds"][0]["statement"] == "statement 0");
+  CHECK_FALSE(parsed["inputs"][0]["keys"][1]["access"][0].contains("principals"));
 }
