@@ -176,23 +176,6 @@ std::string_view to_string(Reach reach) {
   return "key account";
 }
 
-std::string_view to_string(model::DataStoreKind kind) {
-  using K = model::DataStoreKind;
-  switch (kind) {
-  case K::s3_bucket: return "s3 bucket";
-  case K::sqs_queue: return "sqs queue";
-  case K::sns_topic: return "sns topic";
-  case K::secret: return "secret";
-  case K::ssm_parameter: return "ssm parameter";
-  case K::ebs_volume: return "ebs volume";
-  case K::rds_instance: return "rds instance";
-  case K::rds_cluster: return "rds cluster";
-  case K::dynamodb_table: return "dynamodb table";
-  case K::lambda_function: return "lambda function";
-  case K::log_group: return "log group";
-  case K::other: return "data store";
-  }
-  return "data store";
-}
+std::string_view to_string(model::DataStoreKind kind) { return model::data_store_type(kind).label; }
 
 } // namespace tfkms::analysis
