@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "analysis/key_inputs.hpp"
+#include "analysis/key_roles.hpp"
 
 namespace tfkms::analysis {
 
@@ -68,6 +69,21 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
   return entry;
 }
 
+// Only subjects with administration access can hold either role: the rest are not asked.
+void add_roles(const KeyAccess& analysis, KeyAccessMap& map) {
+  std::vector<std::size_t> subjects;
+  for (const Access* access : analysis.of(ActionClass::administration)) {
+    if (std::find(subjects.begin(), subjects.end(), access->subject) == subjects.end()) {
+      subjects.push_back(access->subject);
+    }
+  }
+  for (const std::size_t subject : subjects) {
+    const std::string& label = analysis.subjects().at(subject).label;
+    if (administers(analysis, subject).held()) map.administrators.push_back(label);
+    if (destroys(analysis, subject).held()) map.can_destroy.push_back(label);
+  }
+}
+
 } // namespace
 
 const KeyAccessMap* AccessMap::find_key(std::string_view name) const {
@@ -101,6 +117,7 @@ KeyAccessMap summarise(const KeyAccess& analysis) {
       begin = end;
     }
   }
+  add_roles(analysis, map);
   return map;
 }
 
