@@ -65,7 +65,7 @@ class PreCommitHooks(unittest.TestCase):
         self.assertEqual(set(hooks()), {"tfkms", "tfkms-docker"})
 
     def test_system_hook_checks_plans_and_templates_and_fails_on_findings(self):
-        template = "fixtures/TFKMS004/positive/any_principal_without_condition.cfn.yaml"
+        template = "fixtures/TFKMS004/positive/any_principal_without_condition/any_principal_without_condition.cfn.yaml"
         self.make_repo({"infra/plan.json": "fixtures/demo/plan.json",
                         "stacks/keys.cfn.yaml": template,
                         "package.json": "fixtures/demo/plan.json",  # not named like a plan
