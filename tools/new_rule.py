@@ -5,8 +5,8 @@
   src/rules/rules.hpp, registry.cpp    its factory's declaration and registration, in id order
   rules/TFKMSNNN.md                    its page, with the fixed headings and both formats' examples
   README.md                            its line in the rule index
-  fixtures/TFKMSNNN/positive|negative  a scenario in each, as a plan (with its .tfplan.in and .tf)
-                                       and as a template, and the positive one's expected findings
+  fixtures/TFKMSNNN/positive|negative  a scenario folder in each, holding a plan (with its .tfplan.in
+                                       and .tf), a template and the positive one's expected findings
 
 The placeholder check reports every customer managed key without a deletion window set, so the
 generated fixtures pass until the real check replaces it; then edit the fixtures to show the real case.
@@ -148,7 +148,7 @@ def write_new(path: Path, text: str) -> None:
 
 def write_fixtures(root: Path, rule: str, folder: str) -> None:
     scenario, tf_values, cfn_properties, finds = SCENARIOS[folder]
-    base = root / "fixtures" / rule / folder / scenario
+    base = root / "fixtures" / rule / folder / scenario / scenario
     description = {"account": "111122223333", "resources": [{"address": "aws_kms_key.data", "after": tf_values}]}
     write_new(base.with_name(scenario + ".tfplan.in"), json.dumps(description, indent=1) + "\n")
     plan = subprocess.run([sys.executable, str(root / "tools" / "fixture_plan.py")], input=json.dumps(description),

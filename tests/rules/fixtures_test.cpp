@@ -1,6 +1,7 @@
-// Data-driven rule tests: every input under fixtures/TFKMSNNN/positive must produce exactly the
-// findings listed in its <name>.expected.json, every input under negative/ none of that rule.
-// Adding a fixture needs no code. A <name>.tfkms.yml beside an input is used as its configuration.
+// Data-driven rule tests: every input under fixtures/TFKMSNNN/positive/<scenario>/ must produce
+// exactly the findings listed in its <name>.expected.json, at the file and line listed, and every
+// input under negative/<scenario>/ none of that rule. Adding a fixture needs no code. A
+// <scenario>.tfkms.yml beside an input is used as its configuration.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -35,8 +36,9 @@ std::string stem_of(const fs::path& input) { return input.stem().string(); }
 // "console_default.tfplan" / "console_default.cfn" -> "console_default".
 std::string scenario_of(const fs::path& input) { return fs::path(stem_of(input)).stem().string(); }
 
-// The inputs of `folder` and of its scenario folders (positive/<scenario>/...): a scenario with a
-// folder of its own has only its own .tf files beside its plan, as Terraform reads a directory.
+// The inputs of the scenario folders of `folder` (positive/<scenario>/...), and of `folder` itself:
+// in a folder of its own a scenario's plan reads only its own .tf files, as Terraform reads a
+// directory.
 std::vector<fs::path> inputs_in(const fs::path& folder) {
   std::vector<fs::path> found;
   if (!fs::exists(folder)) return found;
