@@ -77,7 +77,7 @@ class PreCommitHooks(unittest.TestCase):
         self.assertIn("TFKMS004", result.stdout)  # the template
 
     def test_system_hook_passes_a_clean_template_and_skips_other_files(self):
-        negative = sorted((SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*.cfn.yaml"))[0]
+        negative = sorted((SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*/*.cfn.yaml"))[0]
         self.make_repo({"ok.cfn.yaml": negative.relative_to(SOURCE_DIR)})
         self.assertEqual(self.try_repo("tfkms").returncode, 0)
         shutil.rmtree(self.repo)
