@@ -15,7 +15,9 @@ Description (JSON on stdin):
    "data": [{"address": "data.aws_kms_alias.s3",                   # data sources read during the plan:
              "config": {"name": "alias/aws/s3"},                   # their arguments
              "values": {"name": "alias/aws/s3", "target_key_arn": "arn:aws:kms:..."}}]}  # what was read
-Usage: tools/fixture_plan.py < description.json > fixture.tfplan.json
+Usage: tools/fixture_plan.py < NAME.tfplan.in > NAME.tfplan.json
+The description is kept beside the plan as NAME.tfplan.in; tests/fixtures/fixture_plans_test.py
+regenerates every plan from it and fails when they differ.
 """
 import json
 import sys

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "analysis/key_inputs.hpp"
+#include "analysis/key_roles.hpp"
 #include "analysis/principal_classes.hpp"
 
 namespace tfkms::analysis {
@@ -89,6 +90,21 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
   return entry;
 }
 
+// Only subjects with administration access can hold either role: the rest are not asked.
+void add_roles(const KeyAccess& analysis, KeyAccessMap& map) {
+  std::vector<std::size_t> subjects;
+  for (const Access* access : analysis.of(ActionClass::administration)) {
+    if (std::find(subjects.begin(), subjects.end(), access->subject) == subjects.end()) {
+      subjects.push_back(access->subject);
+    }
+  }
+  for (const std::size_t subject : subjects) {
+    const std::string& label = analysis.subjects().at(subject).label;
+    if (administers(analysis, subject).held()) map.administrators.push_back(label);
+    if (destroys(analysis, subject).held()) map.can_destroy.push_back(label);
+  }
+}
+
 } // namespace
 
 const KeyAccessMap* AccessMap::find_key(std::string_view name) const {
@@ -141,6 +157,7 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
       begin = end;
     }
   }
+  add_roles(analysis, map);
   return map;
 }
 
@@ -296,23 +313,6 @@ std::string_view to_string(Reach reach) {
   return "key account";
 }
 
-std::string_view to_string(model::DataStoreKind kind) {
-  using K = model::DataStoreKind;
-  switch (kind) {
-  case K::s3_bucket: return "s3 bucket";
-  case K::sqs_queue: return "sqs queue";
-  case K::sns_topic: return "sns topic";
-  case K::secret: return "secret";
-  case K::ssm_parameter: return "ssm parameter";
-  case K::ebs_volume: return "ebs volume";
-  case K::rds_instance: return "rds instance";
-  case K::rds_cluster: return "rds cluster";
-  case K::dynamodb_table: return "dynamodb table";
-  case K::lambda_function: return "lambda function";
-  case K::log_group: return "log group";
-  case K::other: return "data store";
-  }
-  return "data store";
-}
+std::string_view to_string(model::DataStoreKind kind) { return model::data_store_type(kind).label; }
 
 } // namespace tfkms::analysis

@@ -50,6 +50,9 @@ struct KeyAccessMap {
   std::vector<std::string> notes;
   std::vector<AccessEntry> entries; ///< by class (k_reported_classes order), then subject
   std::vector<std::string> data_stores; ///< names of the stores the key encrypts
+  /// Subjects that are key administrators, and that can destroy the key's data (key_roles.hpp).
+  std::vector<std::string> administrators;
+  std::vector<std::string> can_destroy;
 };
 
 /// A data store and the key its access goes through.

@@ -84,8 +84,7 @@ void ResourceMapper::add_links(Resource& resource) {
     }
   } else if (type == "AWS::IAM::UserToGroupAddition") {
     add_user_to_group(resource);
-  } else if (type == "AWS::S3::BucketPolicy" || type == "AWS::SQS::QueuePolicy" || type == "AWS::SNS::TopicPolicy" ||
-             type == "AWS::SecretsManager::ResourcePolicy") {
+  } else if (model::cloudformation_policy_type(type)) {
     add_resource_policy(resource);
   }
 }

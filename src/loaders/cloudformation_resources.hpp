@@ -76,6 +76,13 @@ private:
 
   // cloudformation_data_stores.cpp
   void add_data_store(Resource& resource);
+  /// A store's key as written, and whether it is its service's default (no key named).
+  struct StoreKey {
+    std::optional<std::string> text;
+    bool service_default = false;
+  };
+  StoreKey read_store_settings(Resource& resource, const model::DataStoreType& type,
+                               model::DataStore& store, std::string& ref_value);
   void add_resource_policy(Resource& resource);
 
   model::Graph& m_graph;

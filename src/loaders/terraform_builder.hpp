@@ -47,7 +47,9 @@ private:
   // terraform_graph_stores.cpp
   void add_data_stores();
   void add_store_policies();
-  [[nodiscard]] std::size_t store_named(model::DataStoreKind kind, std::string_view service, const std::string& raw_name,
+  void read_store_settings(const Resource& resource, const model::DataStoreType& type,
+                           model::DataStore& store);
+  [[nodiscard]] std::size_t store_named(model::DataStoreKind kind, const std::string& raw_name,
                                         const Resource& origin);
   void index_store(std::size_t index);
   [[nodiscard]] std::optional<std::size_t> find_store(const std::string& raw) const;

@@ -206,13 +206,11 @@ std::string Builder::arn_of(const Resource& resource) const {
   if (type == "aws_iam_user") return partition + "iam" + global + "user" + path() + name_of(resource, "name");
   if (type == "aws_iam_group") return partition + "iam" + global + "group" + path() + name_of(resource, "name");
   if (type == "aws_iam_policy") return partition + "iam" + global + "policy" + path() + name_of(resource, "name");
-  if (type == "aws_s3_bucket") return partition + "s3:::" + name_of(resource, "bucket");
-  if (type == "aws_sqs_queue") return partition + "sqs:" + regional + name_of(resource, "name");
-  if (type == "aws_sns_topic") return partition + "sns:" + regional + name_of(resource, "name");
-  if (type == "aws_secretsmanager_secret") return partition + "secretsmanager:" + regional + "secret:" + name_of(resource, "name");
-  if (type == "aws_dynamodb_table") return partition + "dynamodb:" + regional + "table/" + name_of(resource, "name");
-  if (type == "aws_lambda_function") return partition + "lambda:" + regional + "function:" + name_of(resource, "function_name");
-  if (type == "aws_cloudwatch_log_group") return partition + "logs:" + regional + "log-group:" + name_of(resource, "name");
+  if (const model::DataStoreType* store = model::terraform_store_type(type)) {
+    const std::string name =
+        store->terraform_name.empty() ? resource.address : name_of(resource, store->terraform_name);
+    return model::data_store_arn(*store, name);
+  }
   return {};
 }
 

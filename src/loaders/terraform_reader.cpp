@@ -15,6 +15,7 @@
 
 #include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
+#include "model/data_store_types.hpp"
 
 namespace tfkms::loaders::terraform {
 
@@ -42,21 +43,13 @@ bool relevant_type(std::string_view type, bool data) {
   static constexpr std::array<std::string_view, 8> k_data = {
       "aws_iam_policy_document", "aws_caller_identity", "aws_partition", "aws_region",
       "aws_kms_alias",           "aws_kms_key",         "aws_iam_role",  "aws_iam_policy"};
-  // Resources the graph is built from, plus those whose ARNs policies commonly name.
-  static constexpr std::array<std::string_view, 22> k_managed = {
-      "aws_s3_bucket",         "aws_s3_bucket_server_side_encryption_configuration",
-      "aws_s3_bucket_policy",  "aws_sqs_queue",
-      "aws_sqs_queue_policy",  "aws_sns_topic",
-      "aws_sns_topic_policy",  "aws_secretsmanager_secret",
-      "aws_secretsmanager_secret_policy", "aws_ebs_volume",
-      "aws_db_instance",       "aws_rds_cluster",
-      "aws_dynamodb_table",    "aws_lambda_function",
-      "aws_cloudwatch_log_group", "aws_ssm_parameter",
-      "aws_kinesis_stream",    "aws_cloudtrail",
-      "aws_ecr_repository",    "aws_efs_file_system",
+  // Besides KMS, IAM and the data stores: resources the graph reads or whose ARNs policies name.
+  static constexpr std::array<std::string_view, 4> k_managed = {
+      "aws_s3_bucket_server_side_encryption_configuration", "aws_cloudtrail",
       "aws_organizations_organization", "aws_ebs_default_kms_key"};
   if (data) return std::find(k_data.begin(), k_data.end(), type) != k_data.end();
   if (type.starts_with("aws_kms_") || type.starts_with("aws_iam_")) return true;
+  if (model::terraform_store_type(type) || model::terraform_policy_type(type)) return true;
   return std::find(k_managed.begin(), k_managed.end(), type) != k_managed.end();
 }
 

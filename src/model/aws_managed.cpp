@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "model/data_store_types.hpp"
 #include "model/value.hpp"
 
 namespace tfkms::model {
@@ -21,12 +22,16 @@ nlohmann::json aws_managed_key_policy(std::string_view service) {
     metadata_actions.push_back("kms:RevokeGrant");
   }
   const std::string name(service);
+  // aws/ebs is used through EC2: its condition names ec2.<region>.amazonaws.com (kms-reference
+  // §2.1).
+  const std::string via(via_service_of_managed_key(service));
   return nlohmann::json{
       {"Version", "2012-10-17"},
       {"Id", "auto-" + name},
       {"Statement",
        nlohmann::json::array(
-           {{{"Sid", "Allow access through " + name + " for all principals in the account that are authorized to use " + name},
+           {{{"Sid", "Allow access through " + name +
+                         " for all principals in the account that are authorized to use " + name},
              {"Effect", "Allow"},
              {"Principal", {{"AWS", "*"}}},
              {"Action", via_service_actions},
@@ -34,7 +39,7 @@ nlohmann::json aws_managed_key_policy(std::string_view service) {
              {"Condition",
               {{"StringEquals",
                 {{"kms:CallerAccount", account},
-                 {"kms:ViaService", name + "." + symbol("region") + ".amazonaws.com"}}}}}},
+                 {"kms:ViaService", via + "." + symbol("region") + ".amazonaws.com"}}}}}},
             {{"Sid", "Allow direct access to key metadata to the account"},
              {"Effect", "Allow"},
              {"Principal", {{"AWS", "arn:" + symbol("partition") + ":iam::" + account + ":root"}}},

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/data_store_types.hpp"
 #include "model/diagnostic.hpp"
 #include "model/source_ref.hpp"
 #include "model/value.hpp"
@@ -136,15 +137,9 @@ struct IdentityPolicy {
   PolicySource document;
 };
 
-enum class DataStoreKind {
-  s3_bucket, sqs_queue, sns_topic, secret, ssm_parameter, ebs_volume, rds_instance, rds_cluster,
-  dynamodb_table, lambda_function, log_group, other,
-};
-
 struct DataStore {
   SourceRef source;
-  DataStoreKind kind = DataStoreKind::other;
-  std::string service; ///< the service whose AWS managed key would apply: s3, sqs, sns, secretsmanager, ...
+  DataStoreKind kind = DataStoreKind::other; ///< what else is known of it: data_store_type(kind)
   std::string name;
   std::string arn;     ///< markers allowed
   KeyRef key;          ///< Kind::none when not encrypted with KMS

@@ -194,8 +194,9 @@ public:
   Evaluator(const PreparedRequest& request, Decision& out, const Chain* chain)
       : m_request(request), m_out(out), m_chain(chain), m_bit(std::uint64_t{1} << request.action) {}
 
-  // Evaluates every statement of `policy`; `key_policy` says whether it is the key policy (principals
-  // checked) or an identity policy of the caller.
+  // Evaluates every statement of `policy`; `source` says whether it is the key policy (principals
+  // checked) or an identity policy of the caller. `key_allows_count` false: the key policy's Allow
+  // statements are read for their denies only (RetireGrant).
   void add_policy(const CompiledPolicy& policy, ReasonSource source, std::uint16_t index, bool key_allows_count) {
     const detail::CompiledDocument& compiled = policy.compiled();
     if (compiled.document.rejected()) {

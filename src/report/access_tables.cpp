@@ -187,6 +187,12 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
     const analysis::KeyAccessMap& key = map.keys[k];
     out << "key " << terminal_safe(key_heading(key)) << '\n';
     if (!key.data_stores.empty()) out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
+    if (!key.administrators.empty()) {
+      out << "  key administrators: " << terminal_safe(joined(key.administrators, "; ")) << '\n';
+    }
+    if (!key.can_destroy.empty()) {
+      out << "  can destroy its data: " << terminal_safe(joined(key.can_destroy, "; ")) << '\n';
+    }
     if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
     for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
     for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
@@ -279,6 +285,8 @@ Json key_json(const analysis::KeyAccessMap& key,
               {"policy_known", key.policy_known},
               {"notes", key.notes},
               {"data_stores", key.data_stores},
+              {"administrators", key.administrators},
+              {"can_destroy_data", key.can_destroy},
               {"access", std::move(entries)}};
 }
 

@@ -1,5 +1,5 @@
-// SARIF 2.1.0 for GitHub code scanning (shared/docs/sarif-github.md). One run; every rule is listed,
-// not only those that fired; locations are relative to the repository root under %SRCROOT%.
+// SARIF 2.1.0 for GitHub code scanning (shared/docs/sarif-github.md). One run; every rule is
+// listed, not only those that fired; locations are relative to the repository root under %SRCROOT%.
 //
 // Severity mapping (rule defaultConfiguration.level / result level, and the string
 // properties["security-severity"] GitHub buckets as >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium,
@@ -9,10 +9,11 @@
 //
 // GitHub limits (GH-SARIF, sarif-github.md §1.4). A file above them is rejected whole, losing every
 // alert, so this writer never produces one: it keeps at most 25,000 results per run and at most
-// 9,500,000 bytes once gzip-compressed (GitHub's limit is 10 MB of gzip; SARIF compresses 20-40x, so
-// a cap on the uncompressed size would drop results GitHub accepts), dropping suppressed findings
-// first, then the least severe, and says so in a toolExecutionNotification. Each result carries at most 100 related locations (GitHub shows 100,
-// rejects above 1,000) and each rule 10 tags (GitHub shows 10, rejects above 20).
+// 9,500,000 bytes once gzip-compressed (GitHub's limit is 10 MB of gzip; SARIF compresses 20-40x,
+// so a cap on the uncompressed size would drop results GitHub accepts), dropping suppressed
+// findings first, then the least severe, and says so in a toolExecutionNotification. Each result
+// carries at most 100 related locations (GitHub shows 100, rejects above 1,000). Every rule has the
+// same five tags (rule_descriptor), within GitHub's limits of 10 shown and 20 accepted.
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>

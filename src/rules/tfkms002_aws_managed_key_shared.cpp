@@ -78,18 +78,17 @@ struct Use {
   std::string resource;
 };
 
-// What reading (and, for queues and topics, sending to) the store looks like to IAM. Stores without
-// a resource-level read action in this list (volumes, databases, ...) are shared in other ways
-// (snapshots, AMIs) that the graph does not model.
+// What reading and writing the store look like to IAM (the data-store table). Stores another
+// account cannot reach by IAM or a resource policy (volumes, databases, ...) are shared in other
+// ways (snapshots, AMIs) that the graph does not model.
 std::vector<Use> uses_of(const model::DataStore& store, const std::string& arn) {
-  switch (store.kind) {
-  case model::DataStoreKind::s3_bucket: return {{"s3:GetObject", arn + "/tfkms-example-object"}};
-  case model::DataStoreKind::sqs_queue: return {{"sqs:ReceiveMessage", arn}, {"sqs:SendMessage", arn}};
-  case model::DataStoreKind::sns_topic: return {{"sns:Publish", arn}};
-  case model::DataStoreKind::secret: return {{"secretsmanager:GetSecretValue", arn}};
-  case model::DataStoreKind::ssm_parameter: return {{"ssm:GetParameter", arn}};
-  default: return {};
+  const model::DataStoreType& type = model::data_store_type(store.kind);
+  std::vector<Use> uses;
+  if (!type.other_accounts_use) return uses;
+  for (const model::ServiceUse& use : {type.reader, type.writer}) {
+    if (!use.action.empty()) uses.push_back({use.action, arn + std::string(use.resource_suffix)});
   }
+  return uses;
 }
 
 const policy::ConditionClause* find_clause(const policy::Statement& statement, std::string_view key_lower) {
@@ -99,21 +98,16 @@ const policy::ConditionClause* find_clause(const policy::Statement& statement, s
   return nullptr;
 }
 
-// Reading needs kms:Decrypt; queues and topics are written to by their senders (GenerateDataKey).
+// Reading needs the reader's KMS action; stores that services write to (queues, topics) are used by
+// their senders, with the writer's.
 std::string_view needed_action(const model::DataStore& store) {
-  return store.kind == model::DataStoreKind::sqs_queue || store.kind == model::DataStoreKind::sns_topic
-             ? "kms:GenerateDataKey"
-             : "kms:Decrypt";
+  const model::DataStoreType& type = model::data_store_type(store.kind);
+  const bool by_writers = type.services_write || type.reader.action.empty();
+  return by_writers ? type.writer.kms_action : type.reader.kms_action;
 }
 
 std::string store_policy_name(const model::DataStore& store) {
-  switch (store.kind) {
-  case model::DataStoreKind::s3_bucket: return "bucket policy";
-  case model::DataStoreKind::sqs_queue: return "queue policy";
-  case model::DataStoreKind::sns_topic: return "topic policy";
-  case model::DataStoreKind::secret: return "secret policy";
-  default: return "resource policy";
-  }
+  return std::string(model::data_store_type(store.kind).policy_label);
 }
 
 bool pattern_matches(const policy::PatternElement& element, std::string_view text, bool resource) {
@@ -183,9 +177,11 @@ public:
       const model::Key& key = graph.key(*store.key.key);
       if (key.kind != model::KeyKind::aws_managed) continue;
       // An unknown resource policy is TFKMS010's; the input's principals still count.
-      std::vector<Sharing> shared = store.resource_policy.state == model::PolicySource::State::document
-                                        ? sharing(context, store)
-                                        : std::vector<Sharing>{};
+      const bool policy_shares =
+          model::data_store_type(store.kind).other_accounts_use &&
+          store.resource_policy.state == model::PolicySource::State::document;
+      std::vector<Sharing> shared =
+          policy_shares ? sharing(context, store) : std::vector<Sharing>{};
       std::vector<Sharing> users = consumers(graph, outsiders, store);
       shared.insert(shared.end(), std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
       auto compiled = key_policies.find(*store.key.key);
@@ -211,8 +207,7 @@ private:
     std::vector<Sharing> found;
     const policy::Document document =
         policy::parse_policy(store.resource_policy, policy::PolicyKind::resource_policy, context.graph);
-    const bool service_senders =
-        store.kind == model::DataStoreKind::sqs_queue || store.kind == model::DataStoreKind::sns_topic;
+    const bool service_senders = model::data_store_type(store.kind).services_write;
     for (const policy::Statement& statement : document.statements) {
       if (statement.effect != policy::Effect::allow || !statement.readable || !statement.principal) continue;
       const auto add = [&](std::string who, std::string principal, std::string named, std::string org) {
@@ -322,7 +317,8 @@ private:
     request.principal = item.principal;
     request.action = std::string(needed_action(store));
     request.resource = shown(context.graph, key.arn);
-    request.context.push_back({"kms:ViaService", {key.managed_service + "." + region + ".amazonaws.com"}});
+    const std::string via(model::via_service_of_managed_key(key.managed_service));
+    request.context.push_back({"kms:ViaService", {via + "." + region + ".amazonaws.com"}});
     const auto prepared = policy::prepare(request);
     if (!prepared) return false; // the AWS rule (§4.1) stands on its own when the request cannot be built
     const policy::Decision decision = policy::decide(prepared.value(), &key_policy, allow_all, {});
@@ -414,7 +410,7 @@ private:
     }
     const std::string name = store.source.name();
     const std::string other_policy =
-        needs_store_policy && store.kind != model::DataStoreKind::ssm_parameter
+        needs_store_policy && !model::data_store_type(store.kind).terraform_policy.type.empty()
             ? " The other account's principals also need the " + store_policy_name(store) + " to let them in."
             : "";
     if (unlimited_any || limits_unknown) {
@@ -436,7 +432,8 @@ private:
           context.graph.region.empty() || context.graph.region == model::k_this_region
               ? std::string("<region>")
               : context.graph.region;
-      condition["StringEquals"]["kms:ViaService"] = key.managed_service + "." + region + ".amazonaws.com";
+      const std::string via(model::via_service_of_managed_key(key.managed_service));
+      condition["StringEquals"]["kms:ViaService"] = via + "." + region + ".amazonaws.com";
     }
     nlohmann::json principal = nlohmann::json::object();
     if (!aws.empty()) principal["AWS"] = aws.size() == 1 ? aws[0] : aws;

@@ -44,7 +44,7 @@ class Access(unittest.TestCase):
 
     def test_console_default_policy_names_the_administrator_role_as_reader_through_delegation(self):
         result = run("access", ACCOUNT, "--format", "json",
-                     "fixtures/TFKMS001/positive/console_default_policy_with_admin_role.cfn.yaml")
+                     "fixtures/TFKMS001/positive/console_default_policy_with_admin_role/console_default_policy_with_admin_role.cfn.yaml")
         self.assertEqual(result.returncode, 0, result.stderr)
         (key,) = json.loads(result.stdout)["inputs"][0]["keys"]
         readers = {entry["subject"]: entry for entry in key["access"] if entry["class"] == "read"}

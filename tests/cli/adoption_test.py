@@ -15,7 +15,7 @@ import unittest
 
 TFKMS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "build/dev/tfkms"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-ROTATION_PLAN = ROOT / "fixtures/TFKMS007/positive/symmetric_key_rotation_off.tfplan.json"
+ROTATION_PLAN = ROOT / "fixtures/TFKMS007/positive/symmetric_key_rotation_off/symmetric_key_rotation_off.tfplan.json"
 
 
 def run(*args, cwd):

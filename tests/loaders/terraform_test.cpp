@@ -225,7 +225,7 @@ TEST_CASE("plan: attributes the provider computes when unset are not unknown pol
 }
 
 TEST_CASE("plan: a replica key is linked to its primary", "[loaders][terraform]") {
-  const Graph graph = load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS009/positive/replica_without_key_policy.tfplan.json");
+  const Graph graph = load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS009/positive/replica_without_key_policy/replica_without_key_policy.tfplan.json");
   const tfkms::model::Key& primary = by_address(graph.keys, "aws_kms_key.primary");
   const tfkms::model::Key& replica = by_address(graph.keys, "aws_kms_replica_key.replica");
   CHECK(primary.multi_region);
@@ -263,7 +263,7 @@ TEST_CASE("plan: an AWS managed key looked up by a data source, and a queue poli
           "[loaders][terraform]") {
   const std::string fixtures = std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS002";
   SECTION("data.aws_kms_key with key_id alias/aws/sqs: its ARN names the AWS managed key; the policy finds its queue") {
-    const Graph graph = load(fixtures + "/positive/queue_on_aws_sqs_looked_up_by_data_source_shared_with_other_account.tfplan.json");
+    const Graph graph = load(fixtures + "/positive/queue_on_aws_sqs_looked_up_by_data_source_shared_with_other_account/queue_on_aws_sqs_looked_up_by_data_source_shared_with_other_account.tfplan.json");
     REQUIRE(graph.data_stores.size() == 1);
     const auto& queue = graph.data_stores[0];
     CHECK(queue.source.address == "aws_sqs_queue.orders");
@@ -275,13 +275,13 @@ TEST_CASE("plan: an AWS managed key looked up by a data source, and a queue poli
     CHECK(key.arn == "arn:aws:kms:us-east-1:111122223333:key/7b2d1f1f-2e3c-4d4e-8f9a-123456789abc");
   }
   SECTION("data.aws_kms_alias alias/aws/s3: the grant's key is the AWS managed key") {
-    const Graph graph = load(fixtures + "/positive/grant_on_aws_managed_key_looked_up_by_alias.tfplan.json");
+    const Graph graph = load(fixtures + "/positive/grant_on_aws_managed_key_looked_up_by_alias/grant_on_aws_managed_key_looked_up_by_alias.tfplan.json");
     REQUIRE(graph.grants.size() == 1);
     REQUIRE(graph.grants[0].key.kind == KeyRef::Kind::node);
     CHECK(graph.key(*graph.grants[0].key.key).managed_service == "s3");
   }
   SECTION("an alias of a customer managed key stays a key outside the input") {
-    const Graph graph = load(fixtures + "/negative/grant_on_customer_key_looked_up_by_alias.tfplan.json");
+    const Graph graph = load(fixtures + "/negative/grant_on_customer_key_looked_up_by_alias/grant_on_customer_key_looked_up_by_alias.tfplan.json");
     REQUIRE(graph.grants.size() == 1);
     CHECK(graph.grants[0].key.kind == KeyRef::Kind::outside);
     CHECK(graph.keys.empty());
@@ -300,7 +300,7 @@ TEST_CASE("plan: a store policy finds its store, or says the store is defined el
   }
   SECTION("a bucket the plan does not define: its key is unknown, never taken to be none") {
     const Graph graph =
-        load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS010/positive/bucket_policy_for_bucket_defined_elsewhere.tfplan.json");
+        load(std::string(TFKMS_SOURCE_DIR) + "/fixtures/TFKMS010/positive/bucket_policy_for_bucket_defined_elsewhere/bucket_policy_for_bucket_defined_elsewhere.tfplan.json");
     REQUIRE(graph.data_stores.size() == 1);
     CHECK(graph.data_stores[0].outside_input);
     CHECK(graph.data_stores[0].name == "acme-shared-exports");

@@ -65,7 +65,7 @@ class PreCommitHooks(unittest.TestCase):
         self.assertEqual(set(hooks()), {"tfkms", "tfkms-docker"})
 
     def test_system_hook_checks_plans_and_templates_and_fails_on_findings(self):
-        template = "fixtures/TFKMS004/positive/any_principal_without_condition.cfn.yaml"
+        template = "fixtures/TFKMS004/positive/any_principal_without_condition/any_principal_without_condition.cfn.yaml"
         self.make_repo({"infra/plan.json": "fixtures/demo/plan.json",
                         "stacks/keys.cfn.yaml": template,
                         "package.json": "fixtures/demo/plan.json",  # not named like a plan
@@ -77,7 +77,7 @@ class PreCommitHooks(unittest.TestCase):
         self.assertIn("TFKMS004", result.stdout)  # the template
 
     def test_system_hook_passes_a_clean_template_and_skips_other_files(self):
-        negative = sorted((SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*.cfn.yaml"))[0]
+        negative = sorted((SOURCE_DIR / "fixtures/TFKMS004/negative").glob("*/*.cfn.yaml"))[0]
         self.make_repo({"ok.cfn.yaml": negative.relative_to(SOURCE_DIR)})
         self.assertEqual(self.try_repo("tfkms").returncode, 0)
         shutil.rmtree(self.repo)

@@ -20,9 +20,9 @@ TFKMS = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else "build/dev/tf
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 XSD = ROOT / "tests/report/junit.xsd"
 # Every rule fixture (positive and negative, plans and templates) in one run, the demo, and one template.
-RULE_FIXTURES = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("fixtures/TFKMS*/*/*")
+RULE_FIXTURES = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("fixtures/TFKMS*/*/*/*")
                        if p.suffix in (".json", ".yaml") and not p.name.endswith(".expected.json"))
-INPUTS = [RULE_FIXTURES, ["fixtures/demo/plan.json"], ["fixtures/TFKMS007/positive/symmetric_key_rotation_off.cfn.yaml"]]
+INPUTS = [RULE_FIXTURES, ["fixtures/demo/plan.json"], ["fixtures/TFKMS007/positive/symmetric_key_rotation_off/symmetric_key_rotation_off.cfn.yaml"]]
 
 
 def report(format_name, args):

@@ -67,7 +67,7 @@ class FingerprintsSurviveMovedLines(unittest.TestCase):
                    "plan.json")
 
     def test_yaml_template(self):
-        template = "fixtures/TFKMS001/positive/console_default_policy_with_admin_role.cfn.yaml"
+        template = "fixtures/TFKMS001/positive/console_default_policy_with_admin_role/console_default_policy_with_admin_role.cfn.yaml"
         self.check([template], template, "  TeamKey:", Path(template).name)
 
     def test_json_template(self):

@@ -82,7 +82,7 @@ def check_outputs(tfkms: str, source_dir: Path, work: Path) -> list:
     broken = out / "unreadable.json"
     broken.write_text('{"format_version": "1.2", "resource_changes": [')
     # Every rule fixture input (not the expected results or per-fixture configs beside them).
-    inputs = sorted(str(path.relative_to(source_dir)) for path in Path(source_dir, "fixtures").glob("TFKMS*/*/*")
+    inputs = sorted(str(path.relative_to(source_dir)) for path in Path(source_dir, "fixtures").glob("TFKMS*/*/*/*")
                     if path.suffix in (".json", ".yaml", ".yml") and not path.name.endswith((".expected.json", ".tfkms.yml")))
     runs = {"fixtures.sarif": (inputs, {0, 1}),
             "demo.sarif": (["fixtures/demo/plan.json", "--tf-dir", "fixtures/demo"], {0, 1}),

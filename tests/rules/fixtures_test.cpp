@@ -1,6 +1,7 @@
-// Data-driven rule tests: every input under fixtures/TFKMSNNN/positive must produce exactly the
-// findings listed in its <name>.expected.json, every input under negative/ none of that rule.
-// Adding a fixture needs no code. A <name>.tfkms.yml beside an input is used as its configuration.
+// Data-driven rule tests: every input under fixtures/TFKMSNNN/positive/<scenario>/ must produce
+// exactly the findings listed in its <name>.expected.json, at the file and line listed, and every
+// input under negative/<scenario>/ none of that rule. Adding a fixture needs no code. A
+// <scenario>.tfkms.yml beside an input is used as its configuration.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -35,11 +36,18 @@ std::string stem_of(const fs::path& input) { return input.stem().string(); }
 // "console_default.tfplan" / "console_default.cfn" -> "console_default".
 std::string scenario_of(const fs::path& input) { return fs::path(stem_of(input)).stem().string(); }
 
+// The inputs of the scenario folders of `folder` (positive/<scenario>/...), and of `folder` itself:
+// in a folder of its own a scenario's plan reads only its own .tf files, as Terraform reads a
+// directory.
 std::vector<fs::path> inputs_in(const fs::path& folder) {
   std::vector<fs::path> found;
   if (!fs::exists(folder)) return found;
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (entry.is_regular_file() && is_input(entry.path())) found.push_back(entry.path());
+    if (!entry.is_directory()) continue;
+    for (const auto& inner : fs::directory_iterator(entry.path())) {
+      if (inner.is_regular_file() && is_input(inner.path())) found.push_back(inner.path());
+    }
   }
   std::sort(found.begin(), found.end());
   return found;
@@ -69,17 +77,23 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::vector
 std::string summary(const std::vector<rules::Finding>& findings) {
   std::string text;
   for (const auto& finding : findings) {
-    text += finding.rule_id + " " + std::string(rules::to_string(finding.severity)) + " " + finding.resource + ": " +
-            finding.message + "\n";
+    text += finding.rule_id + " " + std::string(rules::to_string(finding.severity)) + " " +
+            finding.resource + " at " + fs::path(finding.file).filename().string() + ":" +
+            (finding.line ? std::to_string(*finding.line) : "-") + ": " + finding.message + "\n";
     for (const auto& evidence : finding.evidence) text += "    " + evidence.text + " [" + evidence.pointer + "]\n";
   }
   return text;
 }
 
-// An expected entry: {"rule", "resource", optional "severity", optional "statement": {"index", "sid"},
+// An expected entry: {"rule", "resource", "file" (the name of the file the finding points into),
+// "line" (null when it has none), optional "severity", optional "statement": {"index", "sid"},
 // optional "pointer" (some evidence points there), optional "message_contains": [..]}.
 bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
   if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource) return false;
+  if (expected.at("file") != fs::path(finding.file).filename().string()) return false;
+  const nlohmann::json line =
+      finding.line ? nlohmann::json(*finding.line) : nlohmann::json(nullptr);
+  if (expected.at("line") != line) return false;
   if (expected.contains("severity") && expected["severity"] != rules::to_string(finding.severity)) return false;
   const auto has_evidence = [&](auto predicate) {
     return std::any_of(finding.evidence.begin(), finding.evidence.end(), predicate);
@@ -133,6 +147,11 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
       CHECK(findings.size() == expected.size());
       for (const auto& item : expected) {
         INFO("expected " << item.dump());
+        // Where a finding points is part of what is expected: a file of another scenario is a
+        // defect.
+        REQUIRE(item.contains("file"));
+        REQUIRE(item.contains("line"));
+        CHECK(item["file"].get<std::string>().starts_with(scenario_of(input) + "."));
         CHECK(std::count_if(findings.begin(), findings.end(), [&](const auto& f) { return matches(item, f); }) == 1);
       }
       }

@@ -19,7 +19,6 @@ model::Graph queue_on(std::string_view key, nlohmann::json policy) {
   model::DataStore queue;
   queue.source.address = "aws_sqs_queue.events";
   queue.kind = model::DataStoreKind::sqs_queue;
-  queue.service = "sqs";
   queue.key = graph.resolve_key(key);
   queue.resource_policy.state = model::PolicySource::State::document;
   queue.resource_policy.document = std::move(policy);
