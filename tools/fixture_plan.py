@@ -56,6 +56,9 @@ DEFAULTS = {
     "aws_sqs_queue": ({"delay_seconds": 0, "fifo_queue": False, "tags": None},
                       ["arn", "id", "policy", "tags_all", "url"]),
     "aws_sqs_queue_policy": ({}, ["id"]),
+    "aws_organizations_policy": ({"description": None, "skip_destroy": None, "tags": None,
+                                  "type": "SERVICE_CONTROL_POLICY"}, ["arn", "id", "tags_all"]),
+    "aws_organizations_policy_attachment": ({"skip_destroy": None}, ["id"]),
 }
 
 
