@@ -145,6 +145,11 @@ bool renaming_is_safe(const Analysis& a) {
     for (const auto& id : variant.policy_ids) {
       if (id && a.shared->policy_tells_apart[static_cast<std::size_t>(*id)]) return false;
     }
+    const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
+    if (boundary && tells_callers_apart(boundary->document())) return false;
+  }
+  for (const policy::Document* document : a.shared->organization->documents()) {
+    if (tells_callers_apart(*document)) return false;
   }
   for (const policy::CompiledGrant& grant : a.grants) {
     if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form))) return false;
@@ -163,6 +168,11 @@ std::string key_arn_shape(const Analysis& a) {
     for (const policy::CompiledPolicy* compiled : variant.policies) {
       any_resource = any_resource && only_any_resource(compiled->document());
     }
+    const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
+    if (boundary) any_resource = any_resource && only_any_resource(boundary->document());
+  }
+  for (const policy::Document* document : a.shared->organization->documents()) {
+    any_resource = any_resource && only_any_resource(*document);
   }
   const auto arn = policy::split_arn(a.key_arn);
   if (!any_resource || !arn) return a.key_arn;
@@ -239,6 +249,9 @@ std::string core_fingerprint(const Analysis& a) {
       if (id) put(out, a.shared->policy_shapes[static_cast<std::size_t>(*id)]);
       else out += '*'; // allows_all
     }
+    // Chains are made once per graph, and the cache is the graph's: equal ids, equal chains.
+    if (variant.chain) put(out, variant.chain->id);
+    else out += '-';
   }
   return out;
 }
@@ -283,7 +296,7 @@ const Tables& without_identity(const Analysis& a) {
   if (!core.without_identity) {
     std::vector<Variant> bare;
     for (const Variant& variant : a.variants) {
-      if (variant.identity == Identity::graph) bare.push_back(Variant{variant.subject, Identity::none, {}, {}});
+      if (variant.identity == Identity::graph) bare.push_back(Variant{variant.subject, Identity::none, {}, {}, variant.chain});
     }
     core.without_identity = evaluate(a, a.key_policy, bare);
   }

@@ -132,7 +132,13 @@ void classify_principals(Shared& shared) {
     if (principal.kind == model::PrincipalKind::group) continue;
     std::string signature = std::to_string(static_cast<int>(principal.kind)) + '\0' + shared.accounts[i] + '\0';
     bool own = false;
-    for (const model::PolicyId id : policies_of(graph, principal)) {
+    // A boundary decides too: principals with different ones never share a class.
+    std::vector<model::PolicyId> deciding = policies_of(graph, principal);
+    if (principal.permissions_boundary) {
+      signature += "boundary";
+      deciding.push_back(*principal.permissions_boundary);
+    }
+    for (const model::PolicyId id : deciding) {
       const auto& compiled = shared.identity_policies[static_cast<std::size_t>(id)];
       if (!compiled) continue; // absent: grants nothing
       const model::PolicySource& source = graph.policy(id).document;
@@ -179,6 +185,7 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
     }
   }
   classify_principals(*shared);
+  shared->organization.emplace(graph);
   shared->grants_by_key.resize(graph.keys.size());
   for (std::size_t i = 0; i < graph.grants.size(); ++i) {
     const model::Grant& grant = graph.grants[i];

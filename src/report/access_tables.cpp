@@ -121,6 +121,7 @@ void write_access_text(const analysis::AccessMap& map, std::ostream& out) {
     if (!key.data_stores.empty()) out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
     if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
     for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
+    for (const std::string& removed : key.removed) out << "  removed: " << terminal_safe(removed) << '\n';
     for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
       out << "  " << analysis::to_string(action_class) << ":\n";
       bool any = false;
@@ -179,6 +180,7 @@ Json key_json(const analysis::KeyAccessMap& key) {
               {"planned_action", key.planned_action},
               {"policy_known", key.policy_known},
               {"notes", key.notes},
+              {"removed", key.removed},
               {"data_stores", key.data_stores},
               {"access", std::move(entries)}};
 }
