@@ -67,6 +67,8 @@ private:
                         " call " + actions_text(actions) + " with no condition limiting which callers" +
                         (anyone ? "; they only need their own IAM policy to allow it." : ".");
       finding.evidence = std::move(evidence);
+      add_removals(access, subject_index, key.source, finding);
+      add_unapplied(access, key.source, finding);
       finding.fix = anyone ? "Name the principals or accounts that need the key, or limit the statement with "
                              "kms:CallerAccount / aws:PrincipalOrgID (and kms:ViaService for service use)."
                            : "Name the roles of account " + subject.account +

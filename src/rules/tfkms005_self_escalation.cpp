@@ -84,6 +84,12 @@ private:
     if (put_policy == nullptr) std::erase_if(reachable, [&](std::string_view action) {
       return !may_grant_itself(access, subject, action);
     });
+    // What its SCPs or RCPs deny whatever the key policy says, no policy it writes can give it.
+    // A caller outside the input is given the strongest IAM it could have, as elsewhere.
+    const analysis::Caller self{subject.principal, subject.arn, !subject.principal.has_value()};
+    std::erase_if(reachable, [&](std::string_view action) {
+      return !analysis::allowed_by_open_key_policy(access, self, action);
+    });
     if (reachable.empty()) return;
     const analysis::Access* path = put_policy ? put_policy : create_grant;
 
@@ -108,6 +114,7 @@ private:
                                      " is a full key administrator."
                                : "Add \"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}} to the "
                                  "statement that allows kms:CreateGrant (or kms:Create*), or limit kms:GrantOperations.";
+      add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
     }
   }
