@@ -104,7 +104,7 @@ void add_removals(const analysis::KeyAccess& access, std::size_t subject, const 
     std::string by;
     for (const std::string& text : removal.by) by += (by.empty() ? "" : "; ") + text;
     finding.evidence.push_back(
-        evidence_at(key, actions_text(removal.actions) + " is blocked, where the policies above allow it, by " + by));
+        evidence_at(key, actions_text(removal.actions) + ", where the policies above allow it: " + by));
   }
 }
 

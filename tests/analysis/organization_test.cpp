@@ -1,6 +1,7 @@
 // The rest of the chain in the access analysis: permissions boundaries, SCPs and RCPs from the graph
 // (analysis/organization.hpp, docs/evaluation-chain.md "The chain from the inputs").
 #include "analysis/access.hpp"
+#include "analysis/access_map.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -116,6 +117,14 @@ TEST_CASE("a boundary without kms:Decrypt removes a role from who can read", "[a
   CHECK(removed_by(analysis, "aws_iam_role.bounded").find("permissions boundary s3_only allows none of it") !=
         std::string::npos);
   CHECK(removed_by(analysis, "aws_iam_role.free").empty());
+
+  // tfkms access lists what the boundary removed, and only the classes it reports.
+  const KeyAccessMap map = summarise(analysis);
+  CHECK(std::any_of(map.removed.begin(), map.removed.end(), [](const std::string& line) {
+    return line == "aws_iam_role.bounded: kms:Decrypt: permissions boundary s3_only allows none of it";
+  }));
+  CHECK(std::none_of(map.removed.begin(), map.removed.end(),
+                     [](const std::string& line) { return line.starts_with("aws_iam_role.free"); }));
 
   // can() applies the boundary too.
   Caller bounded;
