@@ -164,6 +164,11 @@ inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
 /// caller's ARN, name, id or tags, or uses a policy variable.
 [[nodiscard]] bool tells_callers_apart(const policy::Document& document);
 
+/// As tells_callers_apart, but false when the only such tests are aws:PrincipalArn conditions whose
+/// values are whole ARNs: those name their callers, who become subjects of their own, and compare
+/// every other caller's ARN for equality only.
+[[nodiscard]] bool tells_callers_apart_beyond_names(const policy::Document& document);
+
 /// The requests of one caller prepared for the actions of its rows: one per set of derived context
 /// keys (policy::same_derived_context), each set to the action at hand, since preparing copies and
 /// sorts the whole context.

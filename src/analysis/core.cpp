@@ -81,7 +81,8 @@ void put_patterns(std::string& out, const std::optional<policy::PatternElement>&
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
 // which only name things in accesses.
-void put_document(std::string& out, const policy::Document& document, const Names* names) {
+void put_document(std::string& out, const policy::Document& document, const Names* names,
+                  const Names* condition_names = nullptr) {
   put(out, static_cast<std::size_t>(document.kind));
   put(out, static_cast<std::size_t>(document.version));
   put(out, document.unreadable ? 1 : 0);
@@ -110,7 +111,7 @@ void put_document(std::string& out, const policy::Document& document, const Name
       put(out, clause.operator_text);
       put(out, clause.key);
       put(out, clause.values.size());
-      for (const model::Value& value : clause.values) put_value(out, value);
+      for (const model::Value& value : clause.values) put_value(out, value, condition_names);
     }
   }
 }
@@ -148,8 +149,9 @@ bool renaming_is_safe(const Analysis& a) {
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
     if (boundary && tells_callers_apart(boundary->document())) return false;
   }
+  // Their whole-ARN conditions enter the fingerprint renamed (core_fingerprint).
   for (const policy::Document* document : a.shared->organization->documents()) {
-    if (tells_callers_apart(*document)) return false;
+    if (tells_callers_apart_beyond_names(*document)) return false;
   }
   for (const policy::CompiledGrant& grant : a.grants) {
     if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form))) return false;
@@ -240,6 +242,9 @@ std::string core_fingerprint(const Analysis& a) {
     put(out, subject.account);
     put(out, subject.key_account ? 1 : 0);
   }
+  // The organisation policies, with the callers their conditions name written as subjects: two keys
+  // share a core only when those policies name the same subjects.
+  for (const policy::Document* document : a.shared->organization->documents()) put_document(out, *document, &names, &names);
   put(out, a.variants.size());
   for (const Variant& variant : a.variants) {
     put(out, variant.subject);

@@ -143,7 +143,10 @@ public:
   // An SCP or RCP names no principal but "*"; its conditions may name callers and accounts. A
   // boundary is the principal's own and tells apart only through its class (graph_access.cpp).
   void chain_policy(const policy::Document& document) {
-    if (detail::tells_callers_apart(document)) m_callers_told_apart = true;
+    // An aws:PrincipalArn value without wildcards names its caller, who becomes a subject of its
+    // own (condition()); the rest of a class still decides alike. Anything else that tests the
+    // caller's name may tell any two principals apart.
+    if (detail::tells_callers_apart_beyond_names(document)) m_callers_told_apart = true;
     for (const policy::Statement& statement : document.statements) {
       for (const policy::ConditionClause& clause : statement.conditions) condition(clause);
     }
