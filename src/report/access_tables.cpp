@@ -159,6 +159,13 @@ void write_access_markdown(const analysis::AccessMap& map, std::ostream& out) {
           << markdown_inline(joined(entry.grounds, "; ")) << " |\n";
     }
     out << '\n';
+    // What the SCPs, RCPs and boundaries took away, and the organisation policies not applied.
+    if (!key.removed.empty()) {
+      out << "Removed by SCPs, RCPs and permissions boundaries:\n\n";
+      for (const std::string& removed : key.removed) out << "- " << markdown_inline(removed) << '\n';
+      out << '\n';
+    }
+    for (const std::string& note : key.notes) out << "> Note: " << markdown_inline(note) << "\n\n";
   }
   if (map.data_stores.empty()) return;
   out << "### Data stores\n\n| Data store | Kind | Key |\n| --- | --- | --- |\n";
