@@ -159,7 +159,12 @@ std::vector<std::string> OrganizationChains::unresolved(const std::string& accou
     }
     if (policy.configured_level || applies(i, account).has_value()) continue;
     std::string targets;
-    for (const std::string& target : policy.targets) targets += (targets.empty() ? "" : ", ") + model::display(target);
+    // Account ids are resolved (another account); only the targets left open are named.
+    for (const std::string& target : policy.targets) {
+      const model::Value value = model::resolve_value(target, *m_graph);
+      if (value.known() && policy::is_account_id(value.text)) continue;
+      targets += (targets.empty() ? "" : ", ") + model::display(target);
+    }
     out.push_back(what + " is not applied: it is attached to " + targets + ", and the input does not show whether " +
                   "account " + account + " is there; what this finds holds unless it applies");
   }

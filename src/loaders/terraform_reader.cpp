@@ -43,7 +43,7 @@ bool relevant_type(std::string_view type, bool data) {
       "aws_iam_policy_document", "aws_caller_identity", "aws_partition", "aws_region",
       "aws_kms_alias",           "aws_kms_key",         "aws_iam_role",  "aws_iam_policy"};
   // Resources the graph is built from, plus those whose ARNs policies commonly name.
-  static constexpr std::array<std::string_view, 24> k_managed = {
+  static constexpr std::array<std::string_view, 26> k_managed = {
       "aws_s3_bucket",         "aws_s3_bucket_server_side_encryption_configuration",
       "aws_s3_bucket_policy",  "aws_sqs_queue",
       "aws_sqs_queue_policy",  "aws_sns_topic",
@@ -55,7 +55,8 @@ bool relevant_type(std::string_view type, bool data) {
       "aws_kinesis_stream",    "aws_cloudtrail",
       "aws_ecr_repository",    "aws_efs_file_system",
       "aws_organizations_organization", "aws_ebs_default_kms_key",
-      "aws_organizations_policy", "aws_organizations_policy_attachment"};
+      "aws_organizations_policy", "aws_organizations_policy_attachment",
+      "aws_organizations_account", "aws_organizations_organizational_unit"};
   if (data) return std::find(k_data.begin(), k_data.end(), type) != k_data.end();
   if (type.starts_with("aws_kms_") || type.starts_with("aws_iam_")) return true;
   return std::find(k_managed.begin(), k_managed.end(), type) != k_managed.end();
