@@ -61,8 +61,8 @@ void build_variants(Analysis& a) {
       continue;
     }
     // A service principal has no account, and no SCP applies to it [ORG-SCP].
-    const NamedChain* chain =
-        detail::chain_of(a, subject.kind == SubjectKind::service ? std::string() : subject.account, std::nullopt);
+    const NamedChain* chain = detail::chain_of(
+        a, subject.kind == SubjectKind::service ? std::string() : subject.account, std::nullopt);
     add(Variant{s, Identity::none, {}, {}, chain});
     // The root user and service principals need no identity policy (kms-reference §3.2, §3.5).
     if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service) continue;
@@ -144,8 +144,8 @@ const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_
   }
   // RCPs "do not apply to AWS managed keys" [KMS-RCP].
   const bool aws_managed = a.graph->key(a.key).kind == model::KeyKind::aws_managed;
-  return a.shared->organization->chain(caller_account, aws_managed ? std::string() : a.key_account, boundary,
-                                       boundary_name);
+  return a.shared->organization->chain(caller_account, aws_managed ? std::string() : a.key_account,
+                                       boundary, boundary_name);
 }
 
 detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, model::PrincipalId id) {

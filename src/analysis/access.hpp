@@ -17,9 +17,10 @@
 // case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before apply are
 // reported with Outcome::unknown and the unknowns named, never dropped.
 //
-// Every caller is evaluated with the rest of its chain (organization.hpp): the SCPs of its account,
-// the RCPs of the key's account and, for a graph principal, its permissions boundary; what they take
-// away is listed by removals(). Not applied: session policies (no input shows them) and tags.
+// Every caller is evaluated with the rest of its chain (organization.hpp): the SCPs of its
+// account, the RCPs of the key's account and, for a graph principal, its permissions boundary;
+// what they take away is listed by removals(). Not applied: session policies (no input shows
+// them) and tags.
 
 #include <algorithm>
 #include <cstddef>
@@ -164,7 +165,8 @@ public:
   /// What the SCPs, RCPs and boundaries removed, by subject then class (in some cells at least).
   [[nodiscard]] std::vector<Removal> removals() const;
   /// Organisation policies the input shows but that were not applied, each saying why (attached
-  /// where the input does not show the account, or refused by AWS): findings hold unless they apply.
+  /// where the input does not show the account, or refused by AWS): findings hold unless they
+  /// apply.
   [[nodiscard]] const std::vector<std::string>& unapplied() const;
   /// Caveats of this analysis (request space capped, organisation policies not applied, ...).
   [[nodiscard]] const std::vector<std::string>& notes() const;

@@ -69,7 +69,8 @@ struct Tables {
   [[nodiscard]] const std::vector<policy::Reason>& allowing_of(std::size_t variant, std::size_t action) const {
     return allowing[slot(variant, action)];
   }
-  [[nodiscard]] const std::vector<policy::Reason>& removed_of(std::size_t variant, std::size_t action) const {
+  [[nodiscard]] const std::vector<policy::Reason>& removed_of(std::size_t variant,
+                                                              std::size_t action) const {
     return removed[slot(variant, action)];
   }
   [[nodiscard]] const std::vector<policy::Reason>& unknown_of(std::size_t variant, std::size_t action) const {
@@ -206,7 +207,8 @@ struct Analysis {
   std::shared_ptr<const Core> core;
   mutable std::optional<std::vector<Access>> accesses; ///< KeyAccess::accesses(), built on first use
   std::vector<std::string> notes;
-  std::vector<std::string> unapplied; ///< organisation policies not applied (OrganizationChains::unresolved)
+  std::vector<std::string>
+      unapplied; ///< organisation policies not applied (OrganizationChains::unresolved)
   mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
 
   /// The prepared requests of `subject`, made on first use: every evaluate() of this analysis asks
@@ -286,7 +288,8 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
 
 /// The chain of a caller of `caller_account` (empty for a service principal), with the permissions
 /// boundary of graph principal `principal` when given; null when nothing of it applies.
-[[nodiscard]] const NamedChain* chain_of(const Analysis& analysis, const std::string& caller_account,
+[[nodiscard]] const NamedChain* chain_of(const Analysis& analysis,
+                                         const std::string& caller_account,
                                          std::optional<model::PrincipalId> principal);
 
 /// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.

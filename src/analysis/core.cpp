@@ -244,7 +244,8 @@ std::string core_fingerprint(const Analysis& a) {
   }
   // The organisation policies, with the callers their conditions name written as subjects: two keys
   // share a core only when those policies name the same subjects.
-  for (const policy::Document* document : a.shared->organization->documents()) put_document(out, *document, &names, &names);
+  for (const policy::Document* document : a.shared->organization->documents())
+    put_document(out, *document, &names, &names);
   put(out, a.variants.size());
   for (const Variant& variant : a.variants) {
     put(out, variant.subject);
@@ -255,8 +256,10 @@ std::string core_fingerprint(const Analysis& a) {
       else out += '*'; // allows_all
     }
     // Chains are made once per graph, and the cache is the graph's: equal ids, equal chains.
-    if (variant.chain) put(out, variant.chain->id);
-    else out += '-';
+    if (variant.chain)
+      put(out, variant.chain->id);
+    else
+      out += '-';
   }
   return out;
 }
@@ -301,7 +304,8 @@ const Tables& without_identity(const Analysis& a) {
   if (!core.without_identity) {
     std::vector<Variant> bare;
     for (const Variant& variant : a.variants) {
-      if (variant.identity == Identity::graph) bare.push_back(Variant{variant.subject, Identity::none, {}, {}, variant.chain});
+      if (variant.identity == Identity::graph)
+        bare.push_back(Variant{variant.subject, Identity::none, {}, {}, variant.chain});
     }
     core.without_identity = evaluate(a, a.key_policy, bare);
   }

@@ -20,7 +20,8 @@ bool explains_unknown(policy::ReasonKind kind) {
 
 bool from_chain(policy::ReasonSource source) {
   return source == policy::ReasonSource::scp || source == policy::ReasonSource::rcp ||
-         source == policy::ReasonSource::permission_boundary || source == policy::ReasonSource::session_policy;
+         source == policy::ReasonSource::permission_boundary ||
+         source == policy::ReasonSource::session_policy;
 }
 
 bool chain_refuses(policy::ReasonKind kind) {
@@ -57,11 +58,15 @@ std::string join_actions(const Analysis& analysis, ActionClass action_class, con
   return out;
 }
 
-// What the chain took away in this cell: its refusing reasons, when the request is allowed without it.
+// What the chain took away in this cell: its refusing reasons, when the request is allowed without
+// it.
 void note_removed(const policy::PreparedRequest& request, const policy::CompiledPolicy& key_policy,
-                  const Analysis& analysis, const Variant& variant, const policy::Decision& decision,
-                  policy::Decision& without_chain, std::vector<policy::Reason>& removed) {
-  const auto refusing = [](const policy::Reason& reason) { return from_chain(reason.source) && chain_refuses(reason.kind); };
+                  const Analysis& analysis, const Variant& variant,
+                  const policy::Decision& decision, policy::Decision& without_chain,
+                  std::vector<policy::Reason>& removed) {
+  const auto refusing = [](const policy::Reason& reason) {
+    return from_chain(reason.source) && chain_refuses(reason.kind);
+  };
   if (std::none_of(decision.reasons.begin(), decision.reasons.end(), refusing)) return;
   without_chain.clear();
   policy::decide(request, &key_policy, variant.policies, analysis.grants, without_chain);
@@ -125,14 +130,17 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
           const Variant& variant = variants[v];
           const policy::Chain* chain = variant.chain ? &variant.chain->chain : nullptr;
           decision.clear();
-          policy::decide(*prepared, &key_policy, variant.policies, analysis.grants, decision, chain);
+          policy::decide(*prepared, &key_policy, variant.policies, analysis.grants, decision,
+                         chain);
           policy::Outcome outcome = decision.outcome;
           if (outcome == policy::Outcome::unknown && decision.never_allowed) outcome = policy::Outcome::implicitly_denied;
           const std::size_t slot = v * actions + act;
           tables.outcomes[slot][cell] = outcome;
           if (outcome == policy::Outcome::allowed) merge(tables.allowing[slot], decision.reasons, allowing);
           if (outcome == policy::Outcome::unknown) merge(tables.unknown[slot], decision.reasons, explains_unknown);
-          if (outcome != policy::Outcome::allowed && chain != nullptr) note_removed(*prepared, key_policy, analysis, variant, decision, without_chain, tables.removed[slot]);
+          if (outcome != policy::Outcome::allowed && chain != nullptr)
+            note_removed(*prepared, key_policy, analysis, variant, decision, without_chain,
+                         tables.removed[slot]);
         }
       }
     }
@@ -272,7 +280,8 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
   case policy::ReasonSource::rcp:
   case policy::ReasonSource::permission_boundary:
   case policy::ReasonSource::session_policy:
-    ground.text = variant.chain ? OrganizationChains::describe(reason, *variant.chain) : policy::describe(reason, nullptr, {});
+    ground.text = variant.chain ? OrganizationChains::describe(reason, *variant.chain)
+                                : policy::describe(reason, nullptr, {});
     break;
   }
   return ground;
@@ -395,13 +404,15 @@ std::vector<Removal> KeyAccess::removals() const {
           }
           if (by.empty()) continue;
           // Actions removed by the same policies share one entry.
-          const auto same = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-                                         [&](const Removal& removal) { return removal.by == by; });
+          const auto same =
+              std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                           [&](const Removal& removal) { return removal.by == by; });
           if (same != out.end()) {
             same->actions.push_back(a.actions[act]);
             continue;
           }
-          out.push_back(Removal{s, k_action_classes[position], {a.actions[act]}, needs_identity, std::move(by)});
+          out.push_back(Removal{
+              s, k_action_classes[position], {a.actions[act]}, needs_identity, std::move(by)});
         }
       }
     }

@@ -78,24 +78,29 @@ bool tells_callers_apart(const policy::Document& document) {
 bool tells_callers_apart_beyond_names(const policy::Document& document) {
   if (!tells_callers_apart(document)) return false;
   for (const policy::Statement& statement : document.statements) {
-    if (statement.resources && std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
-                                            [](const policy::PatternEntry& entry) {
-                                              return entry.value.text.find("${") != std::string::npos;
-                                            })) {
+    if (statement.resources &&
+        std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                    [](const policy::PatternEntry& entry) {
+                      return entry.value.text.find("${") != std::string::npos;
+                    })) {
       return true;
     }
     for (const policy::ConditionClause& clause : statement.conditions) {
       const bool arn = clause.key_lower == "aws:principalarn";
-      const bool names_whole_arns = arn && std::all_of(clause.values.begin(), clause.values.end(), [](const model::Value& value) {
-        return value.known() && value.text.find_first_of("*?") == std::string::npos && value.text.find("${") == std::string::npos;
-      });
+      const bool names_whole_arns =
+          arn &&
+          std::all_of(clause.values.begin(), clause.values.end(), [](const model::Value& value) {
+            return value.known() && value.text.find_first_of("*?") == std::string::npos &&
+                   value.text.find("${") == std::string::npos;
+          });
       if (names_whole_arns) continue;
       if (arn || clause.key_lower == "aws:username" || clause.key_lower == "aws:userid" ||
           clause.key_lower.starts_with("aws:principaltag/")) {
         return true;
       }
-      if (std::any_of(clause.values.begin(), clause.values.end(),
-                      [](const model::Value& value) { return value.text.find("${") != std::string::npos; })) {
+      if (std::any_of(clause.values.begin(), clause.values.end(), [](const model::Value& value) {
+            return value.text.find("${") != std::string::npos;
+          })) {
         return true;
       }
     }

@@ -18,8 +18,9 @@ namespace {
 constexpr std::size_t k_full_access = static_cast<std::size_t>(-1);
 
 policy::PolicyKind kind_of(model::OrganizationPolicyType type) {
-  return type == model::OrganizationPolicyType::service_control ? policy::PolicyKind::service_control_policy
-                                                                : policy::PolicyKind::resource_control_policy;
+  return type == model::OrganizationPolicyType::service_control
+             ? policy::PolicyKind::service_control_policy
+             : policy::PolicyKind::resource_control_policy;
 }
 
 std::string_view word(model::OrganizationPolicyType type) {
@@ -40,7 +41,8 @@ std::string statement_text(const policy::CompiledPolicy* compiled, std::size_t i
 std::string verb(const policy::Reason& reason) {
   switch (reason.kind) {
   case policy::ReasonKind::denies: return " denies it";
-  case policy::ReasonKind::depends_on_unknown: return " may deny it (it depends on a value not known yet)";
+  case policy::ReasonKind::depends_on_unknown:
+    return " may deny it (it depends on a value not known yet)";
   case policy::ReasonKind::unreadable_policy: return " cannot be read";
   default: return "";
   }
@@ -53,17 +55,20 @@ OrganizationChains::OrganizationChains(const model::Graph& graph) : m_graph(&gra
   m_account = account.known() ? account.text : graph.account;
   for (const model::OrganizationPolicy& source : graph.organization_policies) {
     const std::string what = std::string(word(source.type)) + " " + source.name;
-    policy::Document document = detail::read_policy(source.document, kind_of(source.type), graph, what);
+    policy::Document document =
+        detail::read_policy(source.document, kind_of(source.type), graph, what);
     // A policy AWS refuses is never in place (TFKMS011 reports it); an unknown one stays unknown.
     m_refused.push_back(!document.unreadable && document.rejected());
     m_compiled.push_back(policy::compile(std::move(document)));
   }
   m_full_access = policy::compile(policy::parse_document(
-      nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+      nlohmann::json::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
       policy::PolicyKind::service_control_policy, model::NoSymbols{}));
 }
 
-std::optional<bool> OrganizationChains::applies(std::size_t index, const std::string& account) const {
+std::optional<bool> OrganizationChains::applies(std::size_t index,
+                                                const std::string& account) const {
   const model::OrganizationPolicy& policy = m_graph->organization_policies[index];
   bool unresolved = false;
   for (const std::string& target : policy.targets) {
@@ -81,8 +86,8 @@ std::optional<bool> OrganizationChains::applies(std::size_t index, const std::st
   return false;
 }
 
-std::vector<OrganizationChains::Level> OrganizationChains::levels(model::OrganizationPolicyType type,
-                                                                  const std::string& account) const {
+std::vector<OrganizationChains::Level>
+OrganizationChains::levels(model::OrganizationPolicyType type, const std::string& account) const {
   std::vector<Level> out;
   Level inputs;
   for (std::size_t i = 0; i < m_compiled.size(); ++i) {
@@ -100,13 +105,15 @@ std::vector<OrganizationChains::Level> OrganizationChains::levels(model::Organiz
     // An input shows what it attaches, not what else is attached at that level: FullAWSAccess is
     // taken to be there too, so only the Deny statements of its SCPs count. That finds more access,
     // never less (RCPs: RCPFullAWSAccess is always there [ORG-RCP]).
-    if (type == model::OrganizationPolicyType::service_control) inputs.policies.insert(inputs.policies.begin(), k_full_access);
+    if (type == model::OrganizationPolicyType::service_control)
+      inputs.policies.insert(inputs.policies.begin(), k_full_access);
     out.push_back(std::move(inputs));
   }
   return out;
 }
 
-const NamedChain* OrganizationChains::chain(const std::string& caller_account, const std::string& key_account,
+const NamedChain* OrganizationChains::chain(const std::string& caller_account,
+                                            const std::string& key_account,
                                             const policy::CompiledPolicy* boundary,
                                             const std::string& boundary_name) const {
   const auto key = std::make_tuple(caller_account, key_account, boundary);
@@ -120,13 +127,18 @@ const NamedChain* OrganizationChains::chain(const std::string& caller_account, c
       auto& level_names = names.emplace_back();
       for (const std::size_t i : level.policies) {
         documents.push_back(i == k_full_access ? m_full_access : m_compiled[i]);
-        level_names.push_back(i == k_full_access ? "FullAWSAccess" : m_graph->organization_policies[i].name);
+        level_names.push_back(i == k_full_access ? "FullAWSAccess"
+                                                 : m_graph->organization_policies[i].name);
       }
     }
   };
   // SCPs are the caller's account's; a service principal has none [ORG-SCP].
-  if (!caller_account.empty()) fill(model::OrganizationPolicyType::service_control, caller_account, named.chain.scps, named.scp_names);
-  if (!key_account.empty()) fill(model::OrganizationPolicyType::resource_control, key_account, named.chain.rcps, named.rcp_names);
+  if (!caller_account.empty())
+    fill(model::OrganizationPolicyType::service_control, caller_account, named.chain.scps,
+         named.scp_names);
+  if (!key_account.empty())
+    fill(model::OrganizationPolicyType::resource_control, key_account, named.chain.rcps,
+         named.rcp_names);
   if (boundary != nullptr) {
     named.chain.permission_boundary = *boundary;
     named.boundary_name = boundary_name;
@@ -165,16 +177,19 @@ std::vector<std::string> OrganizationChains::unresolved(const std::string& accou
       if (value.known() && policy::is_account_id(value.text)) continue;
       targets += (targets.empty() ? "" : ", ") + model::display(target);
     }
-    out.push_back(what + " is not applied: it is attached to " + targets + ", and the input does not show whether " +
-                  "account " + account + " is there; what this finds holds unless it applies");
+    out.push_back(what + " is not applied: it is attached to " + targets +
+                  ", and the input does not show whether " + "account " + account +
+                  " is there; what this finds holds unless it applies");
   }
   return out;
 }
 
 std::string OrganizationChains::describe(const policy::Reason& reason, const NamedChain& named) {
   const auto level_policy = [&](const std::vector<std::vector<policy::CompiledPolicy>>& levels,
-                                const std::vector<std::vector<std::string>>& names) -> std::pair<std::string, const policy::CompiledPolicy*> {
-    if (reason.level >= names.size() || reason.policy >= names[reason.level].size()) return {"", nullptr};
+                                const std::vector<std::vector<std::string>>& names)
+      -> std::pair<std::string, const policy::CompiledPolicy*> {
+    if (reason.level >= names.size() || reason.policy >= names[reason.level].size())
+      return {"", nullptr};
     return {names[reason.level][reason.policy], &levels[reason.level][reason.policy]};
   };
   switch (reason.source) {
@@ -182,7 +197,8 @@ std::string OrganizationChains::describe(const policy::Reason& reason, const Nam
     if (reason.kind == policy::ReasonKind::not_allowed_by) {
       std::string names;
       if (reason.level < named.scp_names.size()) {
-        for (const std::string& name : named.scp_names[reason.level]) names += (names.empty() ? "" : ", ") + name;
+        for (const std::string& name : named.scp_names[reason.level])
+          names += (names.empty() ? "" : ", ") + name;
       }
       return "no SCP of level " + std::to_string(reason.level) + " (" + names + ") allows it";
     }
@@ -194,10 +210,12 @@ std::string OrganizationChains::describe(const policy::Reason& reason, const Nam
     return "RCP " + name + " " + statement_text(compiled, reason.statement) + verb(reason);
   }
   case policy::ReasonSource::permission_boundary: {
-    const policy::CompiledPolicy* compiled = named.chain.permission_boundary ? &*named.chain.permission_boundary : nullptr;
-    if (reason.kind == policy::ReasonKind::not_allowed_by) return "permissions boundary " + named.boundary_name + " allows none of it";
-    return "permissions boundary " + named.boundary_name + " " + statement_text(compiled, reason.statement) +
-           verb(reason);
+    const policy::CompiledPolicy* compiled =
+        named.chain.permission_boundary ? &*named.chain.permission_boundary : nullptr;
+    if (reason.kind == policy::ReasonKind::not_allowed_by)
+      return "permissions boundary " + named.boundary_name + " allows none of it";
+    return "permissions boundary " + named.boundary_name + " " +
+           statement_text(compiled, reason.statement) + verb(reason);
   }
   default: break;
   }

@@ -31,7 +31,8 @@ public:
   /// The chain of a caller of `caller_account` (empty for a service principal) with permissions
   /// boundary `boundary` (compiled, named `boundary_name`) on a key of `key_account` (empty: a key
   /// no RCP applies to); null when nothing of the chain applies.
-  [[nodiscard]] const NamedChain* chain(const std::string& caller_account, const std::string& key_account,
+  [[nodiscard]] const NamedChain* chain(const std::string& caller_account,
+                                        const std::string& key_account,
                                         const policy::CompiledPolicy* boundary,
                                         const std::string& boundary_name) const;
 
@@ -42,7 +43,8 @@ public:
   /// where they apply (an OU, a target known only after apply) or AWS would refuse them.
   [[nodiscard]] std::vector<std::string> unresolved(const std::string& account) const;
 
-  /// "why a reason's chain element decided": "SCP deny-decrypt-outside-app statement 0 (Sid \"X\")".
+  /// "why a reason's chain element decided": "SCP deny-decrypt-outside-app statement 0 (Sid
+  /// \"X\")".
   [[nodiscard]] static std::string describe(const policy::Reason& reason, const NamedChain& chain);
 
 private:
@@ -50,17 +52,20 @@ private:
     std::vector<std::size_t> policies; ///< indexes into m_compiled
   };
   /// The levels of `type` that apply to `account`: the configuration's, then one of the inputs'.
-  [[nodiscard]] std::vector<Level> levels(model::OrganizationPolicyType type, const std::string& account) const;
+  [[nodiscard]] std::vector<Level> levels(model::OrganizationPolicyType type,
+                                          const std::string& account) const;
   /// Whether input policy `index` applies to `account`: yes, no, or nullopt when unresolved.
   [[nodiscard]] std::optional<bool> applies(std::size_t index, const std::string& account) const;
 
   const model::Graph* m_graph;
-  std::string m_account; ///< the analysed account, resolved
+  std::string m_account;                          ///< the analysed account, resolved
   std::vector<policy::CompiledPolicy> m_compiled; ///< by index into Graph::organization_policies
-  std::vector<bool> m_refused; ///< AWS would refuse it: never in place
-  policy::CompiledPolicy m_full_access; ///< FullAWSAccess, implied at the inputs' level
+  std::vector<bool> m_refused;                    ///< AWS would refuse it: never in place
+  policy::CompiledPolicy m_full_access;           ///< FullAWSAccess, implied at the inputs' level
   mutable std::deque<NamedChain> m_chains;
-  mutable std::map<std::tuple<std::string, std::string, const policy::CompiledPolicy*>, const NamedChain*> m_by_key;
+  mutable std::map<std::tuple<std::string, std::string, const policy::CompiledPolicy*>,
+                   const NamedChain*>
+      m_by_key;
 };
 
 } // namespace tfkms::analysis

@@ -46,10 +46,12 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
   answer.outcome = decision.outcome;
   answer.never_allowed = decision.never_allowed;
   for (const policy::Reason& reason : decision.reasons) {
-    const bool from_chain = reason.source == policy::ReasonSource::scp || reason.source == policy::ReasonSource::rcp ||
+    const bool from_chain = reason.source == policy::ReasonSource::scp ||
+                            reason.source == policy::ReasonSource::rcp ||
                             reason.source == policy::ReasonSource::permission_boundary;
-    answer.reasons.push_back(from_chain && variant.chain ? OrganizationChains::describe(reason, *variant.chain)
-                                                         : policy::describe(reason, &a.key_policy, variant.policies));
+    answer.reasons.push_back(from_chain && variant.chain
+                                 ? OrganizationChains::describe(reason, *variant.chain)
+                                 : policy::describe(reason, &a.key_policy, variant.policies));
     const bool allows = reason.kind == policy::ReasonKind::allows || reason.kind == policy::ReasonKind::delegates ||
                         reason.kind == policy::ReasonKind::grant_allows || reason.kind == policy::ReasonKind::retire_allowed;
     if (answer.outcome == policy::Outcome::allowed && allows) {
@@ -62,7 +64,8 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
   return answer;
 }
 
-bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller, std::string_view action) {
+bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
+                                std::string_view action) {
   const detail::Analysis& a = analysis.detail();
   // A key policy that allows every KMS action to anyone ("*" names the caller itself, so no
   // boundary limits it: docs/evaluation-chain.md), and no grant.
@@ -90,7 +93,8 @@ bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
   policy::Decision decision;
   policy::decide(prepared.value(), &open, variant.policies, {}, decision,
                  variant.chain ? &variant.chain->chain : nullptr);
-  return decision.outcome != policy::Outcome::explicitly_denied && decision.outcome != policy::Outcome::implicitly_denied;
+  return decision.outcome != policy::Outcome::explicitly_denied &&
+         decision.outcome != policy::Outcome::implicitly_denied;
 }
 
 std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes) {

@@ -125,7 +125,8 @@ void build_rows(const Analysis& a, Core& core) {
   }
   std::vector<const policy::Document*> documents{&a.key_policy.document()};
   for (const std::size_t id : used) documents.push_back(&identity_policy(id).document());
-  for (const policy::CompiledPolicy* compiled : chain_policies) documents.push_back(&compiled->document());
+  for (const policy::CompiledPolicy* compiled : chain_policies)
+    documents.push_back(&compiled->document());
   core.dimensions = build_dimensions(documents, a.grants);
   std::erase_if(core.dimensions, [](const Dimension& dim) {
     const std::string lower = policy::to_lower(dim.key);
@@ -138,7 +139,8 @@ void build_rows(const Analysis& a, Core& core) {
   for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_policy(id), core.dimensions));
   std::unordered_map<const policy::CompiledPolicy*, std::vector<StatementFacts>> chain_facts;
   for (const policy::CompiledPolicy* compiled : chain_policies) {
-    if (!chain_facts.contains(compiled)) chain_facts.emplace(compiled, facts_of(*compiled, core.dimensions));
+    if (!chain_facts.contains(compiled))
+      chain_facts.emplace(compiled, facts_of(*compiled, core.dimensions));
   }
   std::vector<std::vector<std::size_t>> grant_dims;
   for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, core.dimensions));
@@ -158,7 +160,8 @@ void build_rows(const Analysis& a, Core& core) {
       facts.emplace_back(may_apply(key_policy.statements[i], subject) ? key_facts[i].actions : 0, &key_facts[i].dims);
     }
     const auto add_facts = [&](const std::vector<StatementFacts>& statements) {
-      for (const StatementFacts& statement : statements) facts.emplace_back(statement.actions, &statement.dims);
+      for (const StatementFacts& statement : statements)
+        facts.emplace_back(statement.actions, &statement.dims);
     };
     for (const std::size_t v : variants_of(a, s)) {
       for (const auto& id : a.variants[v].policy_ids) {

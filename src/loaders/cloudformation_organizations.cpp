@@ -7,9 +7,12 @@ namespace tfkms::loaders::cfn {
 void ResourceMapper::add_organization_policy(Resource& resource) {
   const std::string type = text(resource, "Type").value_or("");
   model::OrganizationPolicy policy;
-  if (type == "SERVICE_CONTROL_POLICY") policy.type = model::OrganizationPolicyType::service_control;
-  else if (type == "RESOURCE_CONTROL_POLICY") policy.type = model::OrganizationPolicyType::resource_control;
-  else return; // tag, backup and AI opt-out policies decide no KMS call
+  if (type == "SERVICE_CONTROL_POLICY")
+    policy.type = model::OrganizationPolicyType::service_control;
+  else if (type == "RESOURCE_CONTROL_POLICY")
+    policy.type = model::OrganizationPolicyType::resource_control;
+  else
+    return; // tag, backup and AI opt-out policies decide no KMS call
   policy.source = resource.source;
   policy.name = text(resource, "Name").value_or(resource.logical_id);
   policy.document = policy_property(resource, "Content");

@@ -22,7 +22,7 @@ void Builder::add_organization_policies() {
   // itself once known. Accounts and OUs are named by their ids likewise.
   std::unordered_map<std::string, std::size_t> by_reference;
   std::unordered_map<std::string, std::string> parent_of; // account or OU id (resolved) -> parent
-  std::vector<std::string> accounts;                       // account ids the input places in the organisation
+  std::vector<std::string> accounts; // account ids the input places in the organisation
   const auto ids_of = [&](const Resource& resource) {
     std::vector<std::string> ids{model::symbol(resource.address + ".id")};
     if (const auto id = text(resource, "id"); id && !model::has_symbols(*id)) ids.push_back(*id);
@@ -43,9 +43,12 @@ void Builder::add_organization_policies() {
     // The provider's default type is SERVICE_CONTROL_POLICY.
     const std::string type = text(resource, "type").value_or("SERVICE_CONTROL_POLICY");
     model::OrganizationPolicy policy;
-    if (type == "SERVICE_CONTROL_POLICY") policy.type = model::OrganizationPolicyType::service_control;
-    else if (type == "RESOURCE_CONTROL_POLICY") policy.type = model::OrganizationPolicyType::resource_control;
-    else continue; // tag, backup and AI opt-out policies decide no KMS call
+    if (type == "SERVICE_CONTROL_POLICY")
+      policy.type = model::OrganizationPolicyType::service_control;
+    else if (type == "RESOURCE_CONTROL_POLICY")
+      policy.type = model::OrganizationPolicyType::resource_control;
+    else
+      continue; // tag, backup and AI opt-out policies decide no KMS call
     policy.source = m_context.where(resource);
     policy.name = name_of(resource, "name");
     policy.document = m_policies.read(resource, field(resource)["content"], "content", "/content");
@@ -70,7 +73,8 @@ void Builder::add_organization_policies() {
     const auto found = policy_id ? by_reference.find(*policy_id) : by_reference.end();
     if (found == by_reference.end()) continue; // a policy the input does not define
     // A target known only after apply stays a marker: the analysis reports it as unresolved.
-    const std::string target = resolved(text(resource, "target_id").value_or(model::symbol("unknown:known after apply")));
+    const std::string target =
+        resolved(text(resource, "target_id").value_or(model::symbol("unknown:known after apply")));
     std::vector<std::string>& targets = m_graph.organization_policies[found->second].targets;
     targets.push_back(target);
     for (const std::string& account : accounts) {

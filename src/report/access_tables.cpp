@@ -121,7 +121,8 @@ void write_access_text(const analysis::AccessMap& map, std::ostream& out) {
     if (!key.data_stores.empty()) out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
     if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
     for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
-    for (const std::string& removed : key.removed) out << "  removed: " << terminal_safe(removed) << '\n';
+    for (const std::string& removed : key.removed)
+      out << "  removed: " << terminal_safe(removed) << '\n';
     for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
       out << "  " << analysis::to_string(action_class) << ":\n";
       bool any = false;
@@ -162,7 +163,8 @@ void write_access_markdown(const analysis::AccessMap& map, std::ostream& out) {
     // What the SCPs, RCPs and boundaries took away, and the organisation policies not applied.
     if (!key.removed.empty()) {
       out << "Removed by SCPs, RCPs and permissions boundaries:\n\n";
-      for (const std::string& removed : key.removed) out << "- " << markdown_inline(removed) << '\n';
+      for (const std::string& removed : key.removed)
+        out << "- " << markdown_inline(removed) << '\n';
       out << '\n';
     }
     for (const std::string& note : key.notes) out << "> Note: " << markdown_inline(note) << "\n\n";

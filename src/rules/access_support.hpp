@@ -43,12 +43,13 @@ namespace tfkms::rules {
 
 /// Adds to `finding` what the analysis did not apply (KeyAccess::unapplied()) at `key`: the finding
 /// holds unless one of those organisation policies applies.
-void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& key, Finding& finding);
+void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& key,
+                   Finding& finding);
 
 /// Adds to `finding` what the SCPs, RCPs and boundaries took away from subject `subject`
 /// (KeyAccess::removals()), so that the evidence names the limits that narrowed what is reported.
-void add_removals(const analysis::KeyAccess& access, std::size_t subject, const model::SourceRef& key,
-                  Finding& finding);
+void add_removals(const analysis::KeyAccess& access, std::size_t subject,
+                  const model::SourceRef& key, Finding& finding);
 
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);

@@ -49,11 +49,13 @@ public:
       check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
                    "Resource policy of " + store.source.name(), store.source, out);
     }
-    for (const model::OrganizationPolicy &organization : graph.organization_policies) {
+    for (const model::OrganizationPolicy& organization : graph.organization_policies) {
       const bool scp = organization.type == model::OrganizationPolicyType::service_control;
       check_policy(graph, organization.document,
-                   scp ? policy::PolicyKind::service_control_policy : policy::PolicyKind::resource_control_policy,
-                   std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source, out);
+                   scp ? policy::PolicyKind::service_control_policy
+                       : policy::PolicyKind::resource_control_policy,
+                   std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source,
+                   out);
     }
     for (const model::Grant &grant : graph.grants) check_grant(graph, grant, out);
   }
@@ -76,21 +78,23 @@ private:
     const std::size_t size = limit > 0 ? source.document.dump().size() : 0;
     const bool too_large = size > limit;
     if (too_large) {
-      finding.evidence.push_back(evidence_at(source.where, "the policy has " + std::to_string(size) +
-                                                               " bytes without white space, more than the " +
-                                                               std::to_string(limit) + " AWS accepts"));
+      finding.evidence.push_back(
+          evidence_at(source.where, "the policy has " + std::to_string(size) +
+                                        " bytes without white space, more than the " +
+                                        std::to_string(limit) + " AWS accepts"));
     }
     if (finding.evidence.empty()) return;
     finding.message =
         subject +
         " is one AWS refuses (MalformedPolicyDocument): " + finding.evidence.front().text +
         ". The plan passes and the apply fails; tfkms does not reason from this policy.";
-    finding.fix =
-        too_large && finding.evidence.size() == 1
-            ? "Shorten the policy below the limit in the evidence (fewer statements, wildcards, or grants "
-              "instead)."
-            : "Correct the element named in the evidence: AWS accepts a policy only when every statement "
-              "follows the policy grammar and the service's own rules.";
+    finding.fix = too_large && finding.evidence.size() == 1
+                      ? "Shorten the policy below the limit in the evidence (fewer statements, "
+                        "wildcards, or grants "
+                        "instead)."
+                      : "Correct the element named in the evidence: AWS accepts a policy only when "
+                        "every statement "
+                        "follows the policy grammar and the service's own rules.";
     out.report(std::move(finding), owner);
   }
 

@@ -23,8 +23,10 @@ nlohmann::json full_aws_access() {
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})");
 }
 
-model::Result<model::OrganizationPolicy> read_file(const std::string& path, model::OrganizationPolicyType type,
-                                                   std::size_t level, const loaders::Limits& limits) {
+model::Result<model::OrganizationPolicy> read_file(const std::string& path,
+                                                   model::OrganizationPolicyType type,
+                                                   std::size_t level,
+                                                   const loaders::Limits& limits) {
   model::OrganizationPolicy policy;
   policy.type = type;
   policy.configured_level = level;
@@ -41,7 +43,8 @@ model::Result<model::OrganizationPolicy> read_file(const std::string& path, mode
   } catch (const nlohmann::json::exception& error) {
     return problem(path, std::string("not a policy document: ") + error.what());
   }
-  if (const auto breach = loaders::policy_limit_breach(policy.document.document, limits)) return problem(path, *breach);
+  if (const auto breach = loaders::policy_limit_breach(policy.document.document, limits))
+    return problem(path, *breach);
   policy.name = std::filesystem::path(path).filename().string();
   policy.source.file = path;
   policy.document.where.file = path;
@@ -54,15 +57,17 @@ bool has_allow(const nlohmann::json& document) {
   const auto allows = [](const nlohmann::json& statement) {
     return statement.is_object() && statement.value("Effect", nlohmann::json()) == "Allow";
   };
-  return statements->is_array() ? std::any_of(statements->begin(), statements->end(), allows) : allows(*statements);
+  return statements->is_array() ? std::any_of(statements->begin(), statements->end(), allows)
+                                : allows(*statements);
 }
 
 } // namespace
 
-model::Result<std::vector<model::OrganizationPolicy>> read_organization(const rules::OrganizationFiles& files,
-                                                                        const loaders::Limits& limits) {
+model::Result<std::vector<model::OrganizationPolicy>>
+read_organization(const rules::OrganizationFiles& files, const loaders::Limits& limits) {
   std::vector<model::OrganizationPolicy> out;
-  for (const auto type : {model::OrganizationPolicyType::service_control, model::OrganizationPolicyType::resource_control}) {
+  for (const auto type : {model::OrganizationPolicyType::service_control,
+                          model::OrganizationPolicyType::resource_control}) {
     const bool scp = type == model::OrganizationPolicyType::service_control;
     const auto& levels = scp ? files.scps : files.rcps;
     for (std::size_t level = 0; level < levels.size(); ++level) {
@@ -73,12 +78,14 @@ model::Result<std::vector<model::OrganizationPolicy>> read_organization(const ru
         allows = allows || has_allow(policy.value().document.document);
         out.push_back(std::move(policy.value()));
       }
-      // Every SCP level must allow a call [ORG-SCP]; RCPs need no Allow (RCPFullAWSAccess is implied).
+      // Every SCP level must allow a call [ORG-SCP]; RCPs need no Allow (RCPFullAWSAccess is
+      // implied).
       if (scp && !allows) {
-        return problem(levels[level].front(), "SCP level " + std::to_string(level) +
-                                                  " of organization.scps has no Allow statement, so AWS would deny "
-                                                  "every call of the account; list FullAWSAccess in that level if it "
-                                                  "is attached there");
+        return problem(levels[level].front(),
+                       "SCP level " + std::to_string(level) +
+                           " of organization.scps has no Allow statement, so AWS would deny "
+                           "every call of the account; list FullAWSAccess in that level if it "
+                           "is attached there");
       }
     }
   }

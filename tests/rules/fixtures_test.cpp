@@ -82,8 +82,9 @@ std::string summary(const std::vector<rules::Finding>& findings) {
   return text;
 }
 
-// An expected entry: {"rule", "resource", optional "severity", optional "statement": {"index", "sid"},
-// optional "pointer" (some evidence points there), optional "message_contains": [..], "message_lacks":
+// An expected entry: {"rule", "resource", optional "severity", optional "statement": {"index",
+// "sid"}, optional "pointer" (some evidence points there), optional "message_contains": [..],
+// "message_lacks":
 // [..] (texts the message must not hold), "evidence_contains": [..] (each in some evidence text)}.
 bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
   if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource) return false;
@@ -116,7 +117,9 @@ bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
   }
   for (const auto& part : expected.value("evidence_contains", nlohmann::json::array())) {
     const std::string text = part.get<std::string>();
-    if (!has_evidence([&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; })) return false;
+    if (!has_evidence(
+            [&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; }))
+      return false;
   }
   return true;
 }

@@ -20,22 +20,26 @@ struct Folder {
   fs::path path = fs::temp_directory_path() / ("tfkms-organization-" + std::to_string(::getpid()));
   Folder() { fs::create_directories(path); }
   ~Folder() { fs::remove_all(path); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path / name) << text; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+  }
   [[nodiscard]] model::Result<rules::Config> config(const std::string& text) const {
     write(".tfkms.yml", text);
     return rules::load_config((path / ".tfkms.yml").string());
   }
 };
 
-constexpr const char* k_deny = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]})";
+constexpr const char* k_deny =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}]})";
 
 } // namespace
 
 TEST_CASE("organization levels from the configuration, paths beside it", "[run][config]") {
   const Folder folder;
   folder.write("deny.json", k_deny);
-  const auto config = folder.config("organization:\n  scps:\n    - FullAWSAccess\n    - [FullAWSAccess, deny.json]\n"
-                                    "  rcps: [deny.json]\n");
+  const auto config = folder.config(
+      "organization:\n  scps:\n    - FullAWSAccess\n    - [FullAWSAccess, deny.json]\n"
+      "  rcps: [deny.json]\n");
   REQUIRE(config);
   const rules::OrganizationFiles& files = config.value().organization;
   REQUIRE(files.scps.size() == 2);
