@@ -58,6 +58,13 @@ DEFAULTS = {
     "aws_sqs_queue": ({"delay_seconds": 0, "fifo_queue": False, "tags": None},
                       ["arn", "id", "policy", "tags_all", "url"]),
     "aws_sqs_queue_policy": ({}, ["id"]),
+    "aws_organizations_policy": ({"description": None, "skip_destroy": None, "tags": None,
+                                  "type": "SERVICE_CONTROL_POLICY"}, ["arn", "id", "tags_all"]),
+    "aws_organizations_policy_attachment": ({"skip_destroy": None}, ["id"]),
+    "aws_organizations_organizational_unit": ({"tags": None}, ["accounts", "arn", "id", "tags_all"]),
+    "aws_organizations_account": ({"close_on_deletion": False, "create_govcloud": False, "iam_user_access_to_billing": None,
+                                   "role_name": None, "tags": None},
+                                  ["arn", "govcloud_id", "joined_method", "joined_timestamp", "status", "tags_all"]),
 }
 
 

@@ -60,10 +60,13 @@ void build_variants(Analysis& a) {
       add(detail::graph_variant(a, s, *subject.principal));
       continue;
     }
-    add(Variant{s, Identity::none, {}, {}});
+    // A service principal has no account, and no SCP applies to it [ORG-SCP].
+    const NamedChain* chain = detail::chain_of(
+        a, subject.kind == SubjectKind::service ? std::string() : subject.account, std::nullopt);
+    add(Variant{s, Identity::none, {}, {}, chain});
     // The root user and service principals need no identity policy (kms-reference §3.2, §3.5).
     if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service) continue;
-    add(Variant{s, Identity::allows_all, {&a.shared->allows_all}, {std::nullopt}});
+    add(Variant{s, Identity::allows_all, {&a.shared->allows_all}, {std::nullopt}, chain});
   }
 }
 
@@ -125,10 +128,31 @@ const std::vector<Access>& KeyAccess::accesses() const {
 const policy::CompiledPolicy& KeyAccess::key_policy() const { return m_analysis->key_policy; }
 bool KeyAccess::key_policy_known() const { return m_analysis->key_policy_known; }
 const std::vector<std::string>& KeyAccess::notes() const { return m_analysis->notes; }
+const std::vector<std::string>& KeyAccess::unapplied() const { return m_analysis->unapplied; }
+const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_account,
+                                   std::optional<model::PrincipalId> principal) {
+  const policy::CompiledPolicy* boundary = nullptr;
+  std::string boundary_name;
+  if (principal) {
+    if (const auto id = a.graph->principal(*principal).permissions_boundary) {
+      // An AWS managed boundary tfkms's table does not know is not applied: that finds more access.
+      const auto& compiled = a.shared->identity_policies[static_cast<std::size_t>(*id)];
+      if (compiled) boundary = &*compiled;
+      const model::IdentityPolicy& policy = a.graph->policy(*id);
+      boundary_name = policy.name.empty() ? policy.source.name() : policy.name;
+    }
+  }
+  // RCPs "do not apply to AWS managed keys" [KMS-RCP].
+  const bool aws_managed = a.graph->key(a.key).kind == model::KeyKind::aws_managed;
+  return a.shared->organization->chain(caller_account, aws_managed ? std::string() : a.key_account,
+                                       boundary, boundary_name);
+}
+
 detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, model::PrincipalId id) {
   Variant variant;
   variant.subject = subject;
   variant.identity = Identity::graph;
+  variant.chain = chain_of(a, a.shared->accounts[static_cast<std::size_t>(id)], id);
   const model::Principal& principal = a.graph->principal(id);
   std::vector<model::PolicyId> ids = principal.policies;
   for (const model::PrincipalId group : principal.groups) {
@@ -192,6 +216,7 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   inputs.partition = a->partition;
   inputs.key_policy = a->key_policy_known ? &a->key_policy.document() : nullptr;
   inputs.grants = &a->grants;
+  inputs.organization = m_shared->organization->documents();
   a->subjects = collect_subjects(inputs);
   build_variants(*a);
   fix_key_context(*a);
@@ -199,8 +224,9 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   a->action_indexes = detail::analysed_actions().indexes;
   a->core = detail::core_for(*a);
   a->notes = a->core->notes;
-  a->notes.emplace_back("permissions boundaries, SCPs, RCPs and session policies are not applied here "
-                        "(tfkms simulate applies them)");
+  // Session policies are set when a role is assumed: no input shows them.
+  a->unapplied = a->shared->organization->unresolved(a->key_account);
+  a->notes.insert(a->notes.end(), a->unapplied.begin(), a->unapplied.end());
   return KeyAccess(std::move(a));
 }
 

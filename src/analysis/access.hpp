@@ -17,8 +17,10 @@
 // case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before apply are
 // reported with Outcome::unknown and the unknowns named, never dropped.
 //
-// Not applied here (yet): permissions boundaries, SCPs, RCPs and session policies, which
-// policy::decide() takes in a policy::Chain (docs/evaluation-chain.md), and tags.
+// Every caller is evaluated with the rest of its chain (organization.hpp): the SCPs of its
+// account, the RCPs of the key's account and, for a graph principal, its permissions boundary;
+// what they take away is listed by removals(). Not applied: session policies (no input shows
+// them) and tags.
 
 #include <algorithm>
 #include <cstddef>
@@ -123,6 +125,17 @@ struct Access {
   [[nodiscard]] bool unconditional() const { return when.size() == 1 && when.front().unconditional(); }
 };
 
+/// Access a subject would have without the SCPs, RCPs or permissions boundary that apply to it.
+struct Removal {
+  std::size_t subject = 0; ///< index into KeyAccess::subjects()
+  ActionClass action_class = ActionClass::read;
+  std::vector<std::string_view> actions;
+  bool needs_identity_policy = false; ///< as Access::needs_identity_policy
+  /// What took it: "SCP deny-decrypt statement 0 (Sid \"X\") denies it", "permissions boundary
+  /// s3-only allows none of it".
+  std::vector<std::string> by;
+};
+
 namespace detail {
 struct Analysis;
 struct Shared;
@@ -149,7 +162,13 @@ public:
   [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
   /// False when the key policy is unknown before apply or unreadable: every access is then unknown.
   [[nodiscard]] bool key_policy_known() const;
-  /// Caveats of this analysis (request space capped, boundaries not modelled, ...).
+  /// What the SCPs, RCPs and boundaries removed, by subject then class (in some cells at least).
+  [[nodiscard]] std::vector<Removal> removals() const;
+  /// Organisation policies the input shows but that were not applied, each saying why (attached
+  /// where the input does not show the account, or refused by AWS): findings hold unless they
+  /// apply.
+  [[nodiscard]] const std::vector<std::string>& unapplied() const;
+  /// Caveats of this analysis (request space capped, organisation policies not applied, ...).
   [[nodiscard]] const std::vector<std::string>& notes() const;
 
   /// "aws_iam_role.ops can kms:Decrypt always (key policy statement 0 (Sid "Enable IAM User
@@ -248,6 +267,12 @@ struct Answer {
 /// {"kms:ViaService", {"s3.us-east-1.amazonaws.com"}}, {"kms:EncryptionContext:dept", {"it"}})?
 [[nodiscard]] Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view action,
                          const std::vector<policy::ContextEntry>& context = {});
+
+/// Whether `caller` could perform `action` on the key if the key policy allowed every KMS action to
+/// anyone: false when the rest of its chain (an SCP, an RCP) or its own IAM refuses it whatever the
+/// key policy says, so that no key policy or grant it could write would give it. Unknown is true.
+[[nodiscard]] bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
+                                              std::string_view action);
 
 /// A graph principal that gets an action only because the key policy delegates to its account and
 /// one of its identity policies allows it (kms-reference §3.2, §3.10.1).

@@ -132,6 +132,21 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
   map.policy_known = analysis.key_policy_known();
   map.aws_managed = key.kind == model::KeyKind::aws_managed;
   map.notes = analysis.notes();
+  for (const Removal& removal : analysis.removals()) {
+    // policy_change is reported within administration, like the accesses.
+    if (std::find(std::begin(k_reported_classes), std::end(k_reported_classes),
+                  removal.action_class) == std::end(k_reported_classes)) {
+      continue;
+    }
+    std::string line = analysis.subjects().at(removal.subject).label;
+    if (removal.needs_identity_policy) line += " whose identity policy allows it";
+    line += ": ";
+    for (std::size_t i = 0; i < removal.actions.size(); ++i)
+      line += (i > 0 ? ", " : "") + std::string(removal.actions[i]);
+    line += ": ";
+    for (std::size_t i = 0; i < removal.by.size(); ++i) line += (i > 0 ? "; " : "") + removal.by[i];
+    map.removed.push_back(std::move(line));
+  }
   for (const ActionClass action_class : k_reported_classes) {
     // of() lists accesses in subject order, so one subject's accesses are adjacent.
     const std::vector<const Access*> accesses = analysis.of(action_class);

@@ -48,6 +48,9 @@ struct KeyAccessMap {
   bool policy_known = true;
   bool aws_managed = false; ///< alias/aws/<service>: AWS's fixed policy; it exists whether or not an input names it
   std::vector<std::string> notes;
+  /// What an SCP, RCP or permissions boundary removed: "aws_iam_role.app: kms:Decrypt: SCP
+  /// deny-decrypt statement 0 denies it".
+  std::vector<std::string> removed;
   std::vector<AccessEntry> entries; ///< by class (k_reported_classes order), then subject
   std::vector<std::string> data_stores; ///< names of the stores the key encrypts
   /// Subjects that are key administrators, and that can destroy the key's data (key_roles.hpp).

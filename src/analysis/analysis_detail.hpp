@@ -16,6 +16,7 @@
 
 #include "analysis/access.hpp"
 #include "analysis/cell_space.hpp"
+#include "analysis/organization.hpp"
 
 namespace tfkms::analysis::detail {
 
@@ -31,6 +32,8 @@ struct Variant {
   Identity identity = Identity::none;
   std::vector<const policy::CompiledPolicy*> policies;  ///< passed to decide()
   std::vector<std::optional<model::PolicyId>> policy_ids; ///< by position in `policies`; none for allows_all
+  /// SCPs, RCPs and permissions boundary of the subject (organization.hpp); null: none applies.
+  const NamedChain* chain = nullptr;
 };
 
 /// The request space of a subject's actions: only the condition keys of the statements and grants
@@ -55,6 +58,9 @@ struct Tables {
   std::vector<std::vector<policy::Outcome>> outcomes; ///< [slot][cell]
   std::vector<std::vector<policy::Reason>> allowing;  ///< [slot], deduplicated
   std::vector<std::vector<policy::Reason>> unknown;   ///< likewise, for unknown outcomes
+  /// [slot]: the chain's reasons (SCP, RCP, boundary) in cells it denies and that would be allowed
+  /// without it, deduplicated: what the chain removed.
+  std::vector<std::vector<policy::Reason>> removed;
 
   [[nodiscard]] std::size_t slot(std::size_t variant, std::size_t action) const { return slot_of[variant * actions + action]; }
   [[nodiscard]] policy::Outcome at(std::size_t variant, std::size_t action, std::size_t cell) const {
@@ -62,6 +68,10 @@ struct Tables {
   }
   [[nodiscard]] const std::vector<policy::Reason>& allowing_of(std::size_t variant, std::size_t action) const {
     return allowing[slot(variant, action)];
+  }
+  [[nodiscard]] const std::vector<policy::Reason>& removed_of(std::size_t variant,
+                                                              std::size_t action) const {
+    return removed[slot(variant, action)];
   }
   [[nodiscard]] const std::vector<policy::Reason>& unknown_of(std::size_t variant, std::size_t action) const {
     return unknown[slot(variant, action)];
@@ -140,6 +150,8 @@ struct Shared {
   /// callers apart (tells_callers_apart()), for core fingerprints.
   std::vector<std::size_t> policy_shapes;
   std::vector<bool> policy_tells_apart;
+  /// The organisation policies and boundaries; chains are made on first use.
+  std::optional<OrganizationChains> organization;
   mutable CoreCache cores;
 };
 
@@ -152,6 +164,11 @@ inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
 /// True when `document` can decide differently for two callers of one kind and account: it tests the
 /// caller's ARN, name, id or tags, or uses a policy variable.
 [[nodiscard]] bool tells_callers_apart(const policy::Document& document);
+
+/// As tells_callers_apart, but false when the only such tests are aws:PrincipalArn conditions whose
+/// values are whole ARNs: those name their callers, who become subjects of their own, and compare
+/// every other caller's ARN for equality only.
+[[nodiscard]] bool tells_callers_apart_beyond_names(const policy::Document& document);
 
 /// The requests of one caller prepared for the actions of its rows: one per set of derived context
 /// keys (policy::same_derived_context), each set to the action at hand, since preparing copies and
@@ -190,6 +207,8 @@ struct Analysis {
   std::shared_ptr<const Core> core;
   mutable std::optional<std::vector<Access>> accesses; ///< KeyAccess::accesses(), built on first use
   std::vector<std::string> notes;
+  std::vector<std::string>
+      unapplied; ///< organisation policies not applied (OrganizationChains::unresolved)
   mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
 
   /// The prepared requests of `subject`, made on first use: every evaluate() of this analysis asks
@@ -266,6 +285,12 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
 
 /// One line for `access`: who, what, when, on which grounds (KeyAccess::text).
 [[nodiscard]] std::string describe_access(const Analysis& analysis, const Access& access);
+
+/// The chain of a caller of `caller_account` (empty for a service principal), with the permissions
+/// boundary of graph principal `principal` when given; null when nothing of it applies.
+[[nodiscard]] const NamedChain* chain_of(const Analysis& analysis,
+                                         const std::string& caller_account,
+                                         std::optional<model::PrincipalId> principal);
 
 /// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.
 [[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject, model::PrincipalId id);

@@ -81,7 +81,8 @@ void put_patterns(std::string& out, const std::optional<policy::PatternElement>&
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
 // which only name things in accesses.
-void put_document(std::string& out, const policy::Document& document, const Names* names) {
+void put_document(std::string& out, const policy::Document& document, const Names* names,
+                  const Names* condition_names = nullptr) {
   put(out, static_cast<std::size_t>(document.kind));
   put(out, static_cast<std::size_t>(document.version));
   put(out, document.unreadable ? 1 : 0);
@@ -110,7 +111,7 @@ void put_document(std::string& out, const policy::Document& document, const Name
       put(out, clause.operator_text);
       put(out, clause.key);
       put(out, clause.values.size());
-      for (const model::Value& value : clause.values) put_value(out, value);
+      for (const model::Value& value : clause.values) put_value(out, value, condition_names);
     }
   }
 }
@@ -145,6 +146,12 @@ bool renaming_is_safe(const Analysis& a) {
     for (const auto& id : variant.policy_ids) {
       if (id && a.shared->policy_tells_apart[static_cast<std::size_t>(*id)]) return false;
     }
+    const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
+    if (boundary && tells_callers_apart(boundary->document())) return false;
+  }
+  // Their whole-ARN conditions enter the fingerprint renamed (core_fingerprint).
+  for (const policy::Document* document : a.shared->organization->documents()) {
+    if (tells_callers_apart_beyond_names(*document)) return false;
   }
   for (const policy::CompiledGrant& grant : a.grants) {
     if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form))) return false;
@@ -163,6 +170,11 @@ std::string key_arn_shape(const Analysis& a) {
     for (const policy::CompiledPolicy* compiled : variant.policies) {
       any_resource = any_resource && only_any_resource(compiled->document());
     }
+    const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
+    if (boundary) any_resource = any_resource && only_any_resource(boundary->document());
+  }
+  for (const policy::Document* document : a.shared->organization->documents()) {
+    any_resource = any_resource && only_any_resource(*document);
   }
   const auto arn = policy::split_arn(a.key_arn);
   if (!any_resource || !arn) return a.key_arn;
@@ -230,6 +242,10 @@ std::string core_fingerprint(const Analysis& a) {
     put(out, subject.account);
     put(out, subject.key_account ? 1 : 0);
   }
+  // The organisation policies, with the callers their conditions name written as subjects: two keys
+  // share a core only when those policies name the same subjects.
+  for (const policy::Document* document : a.shared->organization->documents())
+    put_document(out, *document, &names, &names);
   put(out, a.variants.size());
   for (const Variant& variant : a.variants) {
     put(out, variant.subject);
@@ -239,6 +255,11 @@ std::string core_fingerprint(const Analysis& a) {
       if (id) put(out, a.shared->policy_shapes[static_cast<std::size_t>(*id)]);
       else out += '*'; // allows_all
     }
+    // Chains are made once per graph, and the cache is the graph's: equal ids, equal chains.
+    if (variant.chain)
+      put(out, variant.chain->id);
+    else
+      out += '-';
   }
   return out;
 }
@@ -283,7 +304,8 @@ const Tables& without_identity(const Analysis& a) {
   if (!core.without_identity) {
     std::vector<Variant> bare;
     for (const Variant& variant : a.variants) {
-      if (variant.identity == Identity::graph) bare.push_back(Variant{variant.subject, Identity::none, {}, {}});
+      if (variant.identity == Identity::graph)
+        bare.push_back(Variant{variant.subject, Identity::none, {}, {}, variant.chain});
     }
     core.without_identity = evaluate(a, a.key_policy, bare);
   }

@@ -18,6 +18,16 @@ bool explains_unknown(policy::ReasonKind kind) {
   return kind == policy::ReasonKind::depends_on_unknown || kind == policy::ReasonKind::unreadable_policy;
 }
 
+bool from_chain(policy::ReasonSource source) {
+  return source == policy::ReasonSource::scp || source == policy::ReasonSource::rcp ||
+         source == policy::ReasonSource::permission_boundary ||
+         source == policy::ReasonSource::session_policy;
+}
+
+bool chain_refuses(policy::ReasonKind kind) {
+  return kind == policy::ReasonKind::denies || kind == policy::ReasonKind::not_allowed_by;
+}
+
 void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>& reasons, bool (*keep)(policy::ReasonKind)) {
   // A delegating statement is evidence only together with the identity policy that uses it.
   const bool identity_allows = std::any_of(reasons.begin(), reasons.end(), [](const policy::Reason& r) {
@@ -48,6 +58,24 @@ std::string join_actions(const Analysis& analysis, ActionClass action_class, con
   return out;
 }
 
+// What the chain took away in this cell: its refusing reasons, when the request is allowed without
+// it.
+void note_removed(const policy::PreparedRequest& request, const policy::CompiledPolicy& key_policy,
+                  const Analysis& analysis, const Variant& variant,
+                  const policy::Decision& decision, policy::Decision& without_chain,
+                  std::vector<policy::Reason>& removed) {
+  const auto refusing = [](const policy::Reason& reason) {
+    return from_chain(reason.source) && chain_refuses(reason.kind);
+  };
+  if (std::none_of(decision.reasons.begin(), decision.reasons.end(), refusing)) return;
+  without_chain.clear();
+  policy::decide(request, &key_policy, variant.policies, analysis.grants, without_chain);
+  if (without_chain.outcome != policy::Outcome::allowed) return;
+  for (const policy::Reason& reason : decision.reasons) {
+    if (refusing(reason)) first_sight(removed, reason);
+  }
+}
+
 } // namespace
 
 Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy, const std::vector<Variant>& variants,
@@ -64,12 +92,13 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
   tables.outcomes.resize(variants.size() * actions);
   tables.allowing.resize(variants.size() * actions);
   tables.unknown.resize(variants.size() * actions);
+  tables.removed.resize(variants.size() * actions);
 
   // The variants of one subject ask the same questions: one prepared request serves them all.
   std::vector<std::vector<std::size_t>> by_subject(analysis.subjects.size());
   for (std::size_t v = 0; v < variants.size(); ++v) by_subject[variants[v].subject].push_back(v);
 
-  policy::Decision decision;
+  policy::Decision decision, without_chain;
   CellIndex index;
   for (std::size_t s = 0; s < by_subject.size(); ++s) {
     const std::vector<std::size_t>& subject_variants = by_subject[s];
@@ -84,6 +113,7 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
           tables.outcomes[slot] = reuse.tables->outcomes[slot];
           tables.allowing[slot] = reuse.tables->allowing[slot];
           tables.unknown[slot] = reuse.tables->unknown[slot];
+          tables.removed[slot] = reuse.tables->removed[slot];
         }
         continue;
       }
@@ -97,14 +127,20 @@ Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_poli
         row.space.decode(cell, index);
         cell_context.apply(index);
         for (const std::size_t v : subject_variants) {
+          const Variant& variant = variants[v];
+          const policy::Chain* chain = variant.chain ? &variant.chain->chain : nullptr;
           decision.clear();
-          policy::decide(*prepared, &key_policy, variants[v].policies, analysis.grants, decision);
+          policy::decide(*prepared, &key_policy, variant.policies, analysis.grants, decision,
+                         chain);
           policy::Outcome outcome = decision.outcome;
           if (outcome == policy::Outcome::unknown && decision.never_allowed) outcome = policy::Outcome::implicitly_denied;
           const std::size_t slot = v * actions + act;
           tables.outcomes[slot][cell] = outcome;
           if (outcome == policy::Outcome::allowed) merge(tables.allowing[slot], decision.reasons, allowing);
           if (outcome == policy::Outcome::unknown) merge(tables.unknown[slot], decision.reasons, explains_unknown);
+          if (outcome != policy::Outcome::allowed && chain != nullptr)
+            note_removed(*prepared, key_policy, analysis, variant, decision, without_chain,
+                         tables.removed[slot]);
         }
       }
     }
@@ -243,7 +279,10 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
   case policy::ReasonSource::scp:
   case policy::ReasonSource::rcp:
   case policy::ReasonSource::permission_boundary:
-  case policy::ReasonSource::session_policy: ground.text = policy::describe(reason, nullptr, {}); break;
+  case policy::ReasonSource::session_policy:
+    ground.text = variant.chain ? OrganizationChains::describe(reason, *variant.chain)
+                                : policy::describe(reason, nullptr, {});
+    break;
   }
   return ground;
 }
@@ -300,7 +339,9 @@ std::vector<Access> build_accesses(const Analysis& analysis, const Tables& table
             std::vector<std::string> texts;
             if (!analysis.key_policy_known) texts.push_back(analysis.key_policy_problem);
             for (const policy::Reason& reason : tables.unknown_of(*variant, a)) {
-              texts.push_back(policy::describe(reason, &analysis.key_policy, v.policies));
+              texts.push_back(from_chain(reason.source) && v.chain
+                                  ? OrganizationChains::describe(reason, *v.chain)
+                                  : policy::describe(reason, &analysis.key_policy, v.policies));
             }
             for (std::string& text : texts) {
               if (std::find(access.unknowns.begin(), access.unknowns.end(), text) == access.unknowns.end()) {
@@ -342,3 +383,41 @@ std::string describe_access(const Analysis& analysis, const Access& access) {
 }
 
 } // namespace tfkms::analysis::detail
+
+namespace tfkms::analysis {
+
+std::vector<Removal> KeyAccess::removals() const {
+  const detail::Analysis& a = detail();
+  std::vector<Removal> out;
+  const auto& by_class = detail::analysed_actions().by_class;
+  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
+    for (const bool needs_identity : {false, true}) {
+      const auto v = detail::variant_for(a, s, needs_identity);
+      if (!v || a.variants[*v].chain == nullptr) continue;
+      const NamedChain& chain = *a.variants[*v].chain;
+      for (std::size_t position = 0; position < std::size(k_action_classes); ++position) {
+        const std::size_t first = out.size();
+        for (const std::size_t act : by_class[position]) {
+          std::vector<std::string> by;
+          for (const policy::Reason& reason : a.tables().removed_of(*v, act)) {
+            by.push_back(OrganizationChains::describe(reason, chain));
+          }
+          if (by.empty()) continue;
+          // Actions removed by the same policies share one entry.
+          const auto same =
+              std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                           [&](const Removal& removal) { return removal.by == by; });
+          if (same != out.end()) {
+            same->actions.push_back(a.actions[act]);
+            continue;
+          }
+          out.push_back(Removal{
+              s, k_action_classes[position], {a.actions[act]}, needs_identity, std::move(by)});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace tfkms::analysis

@@ -75,6 +75,39 @@ bool tells_callers_apart(const policy::Document& document) {
   return false;
 }
 
+bool tells_callers_apart_beyond_names(const policy::Document& document) {
+  if (!tells_callers_apart(document)) return false;
+  for (const policy::Statement& statement : document.statements) {
+    if (statement.resources &&
+        std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                    [](const policy::PatternEntry& entry) {
+                      return entry.value.text.find("${") != std::string::npos;
+                    })) {
+      return true;
+    }
+    for (const policy::ConditionClause& clause : statement.conditions) {
+      const bool arn = clause.key_lower == "aws:principalarn";
+      const bool names_whole_arns =
+          arn &&
+          std::all_of(clause.values.begin(), clause.values.end(), [](const model::Value& value) {
+            return value.known() && value.text.find_first_of("*?") == std::string::npos &&
+                   value.text.find("${") == std::string::npos;
+          });
+      if (names_whole_arns) continue;
+      if (arn || clause.key_lower == "aws:username" || clause.key_lower == "aws:userid" ||
+          clause.key_lower.starts_with("aws:principaltag/")) {
+        return true;
+      }
+      if (std::any_of(clause.values.begin(), clause.values.end(), [](const model::Value& value) {
+            return value.text.find("${") != std::string::npos;
+          })) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 } // namespace detail
 
 namespace {
@@ -132,7 +165,13 @@ void classify_principals(Shared& shared) {
     if (principal.kind == model::PrincipalKind::group) continue;
     std::string signature = std::to_string(static_cast<int>(principal.kind)) + '\0' + shared.accounts[i] + '\0';
     bool own = false;
-    for (const model::PolicyId id : policies_of(graph, principal)) {
+    // A boundary decides too: principals with different ones never share a class.
+    std::vector<model::PolicyId> deciding = policies_of(graph, principal);
+    if (principal.permissions_boundary) {
+      signature += "boundary";
+      deciding.push_back(*principal.permissions_boundary);
+    }
+    for (const model::PolicyId id : deciding) {
       const auto& compiled = shared.identity_policies[static_cast<std::size_t>(id)];
       if (!compiled) continue; // absent: grants nothing
       const model::PolicySource& source = graph.policy(id).document;
@@ -179,6 +218,7 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
     }
   }
   classify_principals(*shared);
+  shared->organization.emplace(graph);
   shared->grants_by_key.resize(graph.keys.size());
   for (std::size_t i = 0; i < graph.grants.size(); ++i) {
     const model::Grant& grant = graph.grants[i];

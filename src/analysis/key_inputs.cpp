@@ -50,6 +50,12 @@ std::string shared_inputs(const model::Graph& graph) {
     digest.add(policy.source.name()).add(policy.name).resolved(policy.arn).number(policy.aws_managed).number(policy.inline_policy);
     digest.policy(policy.document);
   }
+  digest.add("organization");
+  for (const model::OrganizationPolicy& policy : graph.organization_policies) {
+    digest.add(policy.name).number(static_cast<std::size_t>(policy.type)).policy(policy.document);
+    digest.number(policy.configured_level ? *policy.configured_level + 1 : 0);
+    for (const std::string& target : policy.targets) digest.resolved(target);
+  }
   return digest.take();
 }
 

@@ -6,6 +6,7 @@
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
 #include "analysis/subjects.hpp"
+#include "policy/match.hpp"
 
 namespace tfkms::analysis {
 
@@ -23,6 +24,9 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
       variant.policies.push_back(&a.shared->allows_all);
       variant.policy_ids.emplace_back(std::nullopt);
     }
+    const policy::ClassifiedPrincipal classified = policy::classify_principal(
+        policy::PrincipalSection::aws, model::Value{caller.arn, model::ValueKind::literal, {}});
+    variant.chain = detail::chain_of(a, classified.account, std::nullopt);
   }
   request.action = std::string(action);
   request.resource = a.key_arn;
@@ -37,11 +41,17 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
     return answer;
   }
   policy::Decision decision;
-  policy::decide(prepared.value(), &a.key_policy, variant.policies, a.grants, decision);
+  const policy::Chain* chain = variant.chain ? &variant.chain->chain : nullptr;
+  policy::decide(prepared.value(), &a.key_policy, variant.policies, a.grants, decision, chain);
   answer.outcome = decision.outcome;
   answer.never_allowed = decision.never_allowed;
   for (const policy::Reason& reason : decision.reasons) {
-    answer.reasons.push_back(policy::describe(reason, &a.key_policy, variant.policies));
+    const bool from_chain = reason.source == policy::ReasonSource::scp ||
+                            reason.source == policy::ReasonSource::rcp ||
+                            reason.source == policy::ReasonSource::permission_boundary;
+    answer.reasons.push_back(from_chain && variant.chain
+                                 ? OrganizationChains::describe(reason, *variant.chain)
+                                 : policy::describe(reason, &a.key_policy, variant.policies));
     const bool allows = reason.kind == policy::ReasonKind::allows || reason.kind == policy::ReasonKind::delegates ||
                         reason.kind == policy::ReasonKind::grant_allows || reason.kind == policy::ReasonKind::retire_allowed;
     if (answer.outcome == policy::Outcome::allowed && allows) {
@@ -52,6 +62,39 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
     }
   }
   return answer;
+}
+
+bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
+                                std::string_view action) {
+  const detail::Analysis& a = analysis.detail();
+  // A key policy that allows every KMS action to anyone ("*" names the caller itself, so no
+  // boundary limits it: docs/evaluation-chain.md), and no grant.
+  static const policy::CompiledPolicy open = policy::compile(policy::parse_document(
+      nlohmann::json::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})"),
+      policy::PolicyKind::key_policy, model::NoSymbols{}));
+  detail::Variant variant;
+  policy::Request request;
+  if (caller.principal) {
+    variant = detail::graph_variant(a, 0, *caller.principal);
+    request.principal = principal_arn(*a.graph, *caller.principal);
+  } else {
+    request.principal = caller.arn;
+    const policy::ClassifiedPrincipal classified = policy::classify_principal(
+        policy::PrincipalSection::aws, model::Value{caller.arn, model::ValueKind::literal, {}});
+    variant.chain = detail::chain_of(a, classified.account, std::nullopt);
+    if (caller.identity_allows_all) variant.policies.push_back(&a.shared->allows_all);
+  }
+  request.action = std::string(action);
+  request.resource = a.key_arn;
+  request.context = a.fixed_context;
+  const auto prepared = policy::prepare(request);
+  if (!prepared) return true; // not known: never taken as blocked
+  policy::Decision decision;
+  policy::decide(prepared.value(), &open, variant.policies, {}, decision,
+                 variant.chain ? &variant.chain->chain : nullptr);
+  return decision.outcome != policy::Outcome::explicitly_denied &&
+         decision.outcome != policy::Outcome::implicitly_denied;
 }
 
 std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes) {

@@ -111,8 +111,22 @@ void build_rows(const Analysis& a, Core& core) {
   used.erase(std::unique(used.begin(), used.end()), used.end());
   const auto identity_policy = [&](std::size_t id) -> const policy::CompiledPolicy& { return *a.shared->identity_policies[id]; };
 
+  // The chains' policies (SCPs, RCPs, boundaries) test condition keys too.
+  std::vector<const policy::CompiledPolicy*> chain_policies;
+  for (const Variant& variant : a.variants) {
+    if (!variant.chain) continue;
+    const policy::Chain& chain = variant.chain->chain;
+    for (const auto* levels : {&chain.scps, &chain.rcps}) {
+      for (const auto& level : *levels) {
+        for (const policy::CompiledPolicy& compiled : level) chain_policies.push_back(&compiled);
+      }
+    }
+    if (chain.permission_boundary) chain_policies.push_back(&*chain.permission_boundary);
+  }
   std::vector<const policy::Document*> documents{&a.key_policy.document()};
   for (const std::size_t id : used) documents.push_back(&identity_policy(id).document());
+  for (const policy::CompiledPolicy* compiled : chain_policies)
+    documents.push_back(&compiled->document());
   core.dimensions = build_dimensions(documents, a.grants);
   std::erase_if(core.dimensions, [](const Dimension& dim) {
     const std::string lower = policy::to_lower(dim.key);
@@ -123,6 +137,11 @@ void build_rows(const Analysis& a, Core& core) {
   const std::vector<StatementFacts> key_facts = facts_of(a.key_policy, core.dimensions);
   std::unordered_map<std::size_t, std::vector<StatementFacts>> identity_facts;
   for (const std::size_t id : used) identity_facts.emplace(id, facts_of(identity_policy(id), core.dimensions));
+  std::unordered_map<const policy::CompiledPolicy*, std::vector<StatementFacts>> chain_facts;
+  for (const policy::CompiledPolicy* compiled : chain_policies) {
+    if (!chain_facts.contains(compiled))
+      chain_facts.emplace(compiled, facts_of(*compiled, core.dimensions));
+  }
   std::vector<std::vector<std::size_t>> grant_dims;
   for (const policy::CompiledGrant& grant : a.grants) grant_dims.push_back(dimensions_of(grant, core.dimensions));
 
@@ -140,13 +159,22 @@ void build_rows(const Analysis& a, Core& core) {
     for (std::size_t i = 0; i < key_facts.size(); ++i) {
       facts.emplace_back(may_apply(key_policy.statements[i], subject) ? key_facts[i].actions : 0, &key_facts[i].dims);
     }
+    const auto add_facts = [&](const std::vector<StatementFacts>& statements) {
+      for (const StatementFacts& statement : statements)
+        facts.emplace_back(statement.actions, &statement.dims);
+    };
     for (const std::size_t v : variants_of(a, s)) {
       for (const auto& id : a.variants[v].policy_ids) {
-        if (!id) continue;
-        for (const StatementFacts& statement : identity_facts.at(static_cast<std::size_t>(*id))) {
-          facts.emplace_back(statement.actions, &statement.dims);
+        if (id) add_facts(identity_facts.at(static_cast<std::size_t>(*id)));
+      }
+      if (!a.variants[v].chain) continue;
+      const policy::Chain& chain = a.variants[v].chain->chain;
+      for (const auto* levels : {&chain.scps, &chain.rcps}) {
+        for (const auto& level : *levels) {
+          for (const policy::CompiledPolicy& compiled : level) add_facts(chain_facts.at(&compiled));
         }
       }
+      if (chain.permission_boundary) add_facts(chain_facts.at(&*chain.permission_boundary));
     }
     for (std::size_t g = 0; g < a.grants.size(); ++g) {
       // Anyone a grant names may retire it (kms-reference §5.4).

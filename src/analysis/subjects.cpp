@@ -140,6 +140,18 @@ public:
     }
   }
 
+  // An SCP or RCP names no principal but "*"; its conditions may name callers and accounts. A
+  // boundary is the principal's own and tells apart only through its class (graph_access.cpp).
+  void chain_policy(const policy::Document& document) {
+    // An aws:PrincipalArn value without wildcards names its caller, who becomes a subject of its
+    // own (condition()); the rest of a class still decides alike. Anything else that tests the
+    // caller's name may tell any two principals apart.
+    if (detail::tells_callers_apart_beyond_names(document)) m_callers_told_apart = true;
+    for (const policy::Statement& statement : document.statements) {
+      for (const policy::ConditionClause& clause : statement.conditions) condition(clause);
+    }
+  }
+
   void condition(const policy::ConditionClause& clause) {
     const bool arn = clause.key_lower == "aws:principalarn";
     const bool account_key = clause.key_lower == "kms:calleraccount" || clause.key_lower == "aws:principalaccount";
@@ -245,6 +257,7 @@ std::vector<Subject> collect_subjects(const SubjectInputs& inputs) {
   collector.principal_accounts();
   if (inputs.key_policy) collector.key_policy(*inputs.key_policy);
   if (inputs.grants) collector.grants(*inputs.grants);
+  for (const policy::Document* document : inputs.organization) collector.chain_policy(*document);
   collector.graph_principals();
   return collector.finish();
 }

@@ -16,6 +16,9 @@ struct SubjectInputs {
   std::string partition;
   const policy::Document* key_policy = nullptr; ///< nullptr when unknown
   const std::vector<policy::CompiledGrant>* grants = nullptr;
+  /// The organisation policies that may apply: the principals and accounts their conditions name
+  /// are subjects too, as those of the key policy.
+  std::vector<const policy::Document*> organization;
 };
 
 /// Graph principals first (roles and users, in graph order; one subject per class of principals that

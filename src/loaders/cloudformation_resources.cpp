@@ -57,6 +57,8 @@ void ResourceMapper::add_node(Resource& resource) {
     add_principal(resource, model::PrincipalKind::group);
   } else if (type == "AWS::IAM::ManagedPolicy") {
     add_managed_policy(resource);
+  } else if (type == "AWS::Organizations::Policy") {
+    add_organization_policy(resource);
   } else {
     if (type == "AWS::Serverless::Function" && m_serverless) add_serverless_function(resource);
     add_data_store(resource);

@@ -74,6 +74,9 @@ private:
   void join(model::PrincipalId user, model::PrincipalId group);
   [[nodiscard]] model::PolicyId managed_policy(Resource& resource, const std::string& raw_arn);
 
+  // cloudformation_organizations.cpp
+  void add_organization_policy(Resource& resource);
+
   // cloudformation_data_stores.cpp
   void add_data_store(Resource& resource);
   /// A store's key as written, and whether it is its service's default (no key named).

@@ -32,7 +32,10 @@ model::Result<Input> load_input(InputText text, const std::string& name, const L
   auto input = kind.value() == InputKind::terraform_plan || kind.value() == InputKind::terraform_state
                    ? load_terraform(std::move(text), name, kind.value(), options)
                    : load_cloudformation(text.text(), name, kind.value(), options);
-  if (input) enforce_policy_limits(input.value().graph, options.limits);
+  if (!input) return input;
+  enforce_policy_limits(input.value().graph, options.limits);
+  auto& organization = input.value().graph.organization_policies;
+  organization.insert(organization.end(), options.organization.begin(), options.organization.end());
   return input;
 }
 

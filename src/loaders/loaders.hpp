@@ -37,6 +37,9 @@ struct LoadOptions {
   std::map<std::string, bool> conditions;
   Limits limits;
   Snapshot snapshot = Snapshot::after;
+  /// SCPs and RCPs kept outside the inputs (.tfkms.yml `organization`): added to every graph
+  /// loaded.
+  std::vector<model::OrganizationPolicy> organization;
 };
 
 struct Input {

@@ -102,6 +102,7 @@ void enforce_policy_limits(model::Graph& graph, const Limits& limits) {
   for (auto& principal : graph.principals) enforce(principal.trust_policy, limits, graph);
   for (auto& policy : graph.policies) enforce(policy.document, limits, graph);
   for (auto& store : graph.data_stores) enforce(store.resource_policy, limits, graph);
+  for (auto& policy : graph.organization_policies) enforce(policy.document, limits, graph);
 }
 
 } // namespace tfkms::loaders

@@ -44,6 +44,9 @@ private:
   [[nodiscard]] model::PolicyId policy_for_arn(const std::string& raw_arn, const Resource& origin);
   void attach(model::PrincipalId principal, model::PolicyId policy);
 
+  // terraform_graph_organizations.cpp
+  void add_organization_policies();
+
   // terraform_graph_stores.cpp
   void add_data_stores();
   void add_store_policies();

@@ -65,6 +65,7 @@ model::Graph Builder::build() {
   add_inline_policies();
   add_attachments();
   add_memberships();
+  add_organization_policies();
   add_data_stores();
   add_store_policies();
   add_suppressions();

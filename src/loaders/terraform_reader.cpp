@@ -44,9 +44,11 @@ bool relevant_type(std::string_view type, bool data) {
       "aws_iam_policy_document", "aws_caller_identity", "aws_partition", "aws_region",
       "aws_kms_alias",           "aws_kms_key",         "aws_iam_role",  "aws_iam_policy"};
   // Besides KMS, IAM and the data stores: resources the graph reads or whose ARNs policies name.
-  static constexpr std::array<std::string_view, 4> k_managed = {
+  static constexpr std::array<std::string_view, 8> k_managed = {
       "aws_s3_bucket_server_side_encryption_configuration", "aws_cloudtrail",
-      "aws_organizations_organization", "aws_ebs_default_kms_key"};
+      "aws_organizations_organization", "aws_ebs_default_kms_key",
+      "aws_organizations_policy", "aws_organizations_policy_attachment",
+      "aws_organizations_account", "aws_organizations_organizational_unit"};
   if (data) return std::find(k_data.begin(), k_data.end(), type) != k_data.end();
   if (type.starts_with("aws_kms_") || type.starts_with("aws_iam_")) return true;
   if (model::terraform_store_type(type) || model::terraform_policy_type(type)) return true;

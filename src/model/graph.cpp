@@ -121,6 +121,7 @@ Graph Graph::deployed_to(std::string_view target) const {
   out.principals = principals;
   out.policies = policies;
   out.data_stores = data_stores;
+  out.organization_policies = organization_policies;
   out.suppressions = suppressions;
   out.m_symbols = m_symbols;
   for (Key& key : out.keys) {

@@ -137,6 +137,27 @@ struct IdentityPolicy {
   PolicySource document;
 };
 
+/// The two kinds of organisation policy that decide KMS calls.
+enum class OrganizationPolicyType {
+  service_control,  ///< SCP: bounds what the principals of the accounts it applies to may do
+  resource_control, ///< RCP: bounds what anyone may do to the resources of those accounts
+};
+
+/// An SCP or RCP: aws_organizations_policy with its attachments, AWS::Organizations::Policy, or a
+/// policy file the configuration names (docs/evaluation-chain.md says how each applies).
+struct OrganizationPolicy {
+  SourceRef source;
+  std::string name;
+  OrganizationPolicyType type = OrganizationPolicyType::service_control;
+  PolicySource document;
+  /// Where it is attached as written (markers allowed): account ids, OU ids (ou-...), the
+  /// organisation root (r-...).
+  std::vector<std::string> targets;
+  /// From the configuration: its level (0 = the organisation root), which applies to the analysed
+  /// account whatever `targets` says.
+  std::optional<std::size_t> configured_level;
+};
+
 struct DataStore {
   SourceRef source;
   DataStoreKind kind = DataStoreKind::other; ///< what else is known of it: data_store_type(kind)
@@ -171,6 +192,7 @@ public:
   std::vector<Principal> principals;
   std::vector<IdentityPolicy> policies;
   std::vector<DataStore> data_stores;
+  std::vector<OrganizationPolicy> organization_policies;
   std::vector<Suppression> suppressions;
   std::vector<Diagnostic> diagnostics;
   /// CloudFormation conditions the input leaves open (they depend on deploy-time values), in the

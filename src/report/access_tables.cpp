@@ -195,6 +195,8 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
     }
     if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
     for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
+    for (const std::string& removed : key.removed)
+      out << "  removed: " << terminal_safe(removed) << '\n';
     for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
       out << "  " << analysis::to_string(action_class) << ":\n";
       bool any = false;
@@ -249,6 +251,14 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
           << markdown_inline(joined(grounds(entry, principals), "; ")) << " |\n";
     }
     out << '\n';
+    // What the SCPs, RCPs and boundaries took away, and the organisation policies not applied.
+    if (!key.removed.empty()) {
+      out << "Removed by SCPs, RCPs and permissions boundaries:\n\n";
+      for (const std::string& removed : key.removed)
+        out << "- " << markdown_inline(removed) << '\n';
+      out << '\n';
+    }
+    for (const std::string& note : key.notes) out << "> Note: " << markdown_inline(note) << "\n\n";
   }
   if (!map.data_stores.empty()) {
     out << "### Data stores\n\n| Data store | Kind | Key |\n| --- | --- | --- |\n";
@@ -284,6 +294,7 @@ Json key_json(const analysis::KeyAccessMap& key,
               {"planned_action", key.planned_action},
               {"policy_known", key.policy_known},
               {"notes", key.notes},
+              {"removed", key.removed},
               {"data_stores", key.data_stores},
               {"administrators", key.administrators},
               {"can_destroy_data", key.can_destroy},

@@ -105,4 +105,21 @@ analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subje
   return caller.member ? analysis::member_ground(access, subject, ground, *caller.member) : ground;
 }
 
+void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& key,
+                   Finding& finding) {
+  for (const std::string& text : access.unapplied())
+    finding.evidence.push_back(evidence_at(key, text));
+}
+
+void add_removals(const analysis::KeyAccess& access, std::size_t subject,
+                  const model::SourceRef& key, Finding& finding) {
+  for (const analysis::Removal& removal : access.removals()) {
+    if (removal.subject != subject) continue;
+    std::string by;
+    for (const std::string& text : removal.by) by += (by.empty() ? "" : "; ") + text;
+    finding.evidence.push_back(evidence_at(key, actions_text(removal.actions) +
+                                                    ", where the policies above allow it: " + by));
+  }
+}
+
 } // namespace tfkms::rules

@@ -41,6 +41,16 @@ namespace tfkms::rules {
 /// Evidence for an allowing statement or grant.
 [[nodiscard]] Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix = {});
 
+/// Adds to `finding` what the analysis did not apply (KeyAccess::unapplied()) at `key`: the finding
+/// holds unless one of those organisation policies applies.
+void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& key,
+                   Finding& finding);
+
+/// Adds to `finding` what the SCPs, RCPs and boundaries took away from subject `subject`
+/// (KeyAccess::removals()), so that the evidence names the limits that narrowed what is reported.
+void add_removals(const analysis::KeyAccess& access, std::size_t subject,
+                  const model::SourceRef& key, Finding& finding);
+
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);
 

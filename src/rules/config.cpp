@@ -86,8 +86,8 @@ public:
     config.path = m_path;
     if (root.IsNull()) return config; // an empty file is the default configuration
     each_entry(root, "the configuration",
-               {"account_id", "trusted_accounts", "rules", "ignore", "exclude", "limits", "baseline", "fail_on",
-                "format", "only_rules", "skip_rules"},
+               {"account_id", "trusted_accounts", "rules", "ignore", "exclude", "limits",
+                "baseline", "fail_on", "format", "only_rules", "skip_rules", "organization"},
                [&](const std::string& key, const YAML::Node& value) {
                  if (key == "baseline") config.baseline = beside_config(scalar(value, key));
                  if (key == "fail_on") config.fail_on = fail_on(value);
@@ -100,6 +100,7 @@ public:
                  if (key == "ignore") read_ignore(value, config);
                  if (key == "exclude") read_exclude(value, config);
                  if (key == "limits") read_limits(value, config.limits);
+                 if (key == "organization") read_organization(value, config.organization);
                });
     return config;
   }
@@ -149,6 +150,32 @@ private:
     each_entry(node, "'account_id'", {}, [&](const std::string& glob, const YAML::Node& value) {
       config.account_by_path.emplace_back(glob, account(value, "account_id." + glob));
     });
+  }
+
+  // organization: {scps: [root.json, [ou.json, FullAWSAccess], account.json], rcps: [...]}: each
+  // entry a level, a file or a list of files.
+  void read_organization(const YAML::Node& node, OrganizationFiles& organization) const {
+    each_entry(node, "'organization'", {"scps", "rcps"},
+               [&](const std::string& key, const YAML::Node& value) {
+                 const std::string where = "organization." + key;
+                 if (!value.IsSequence())
+                   fail(value, "'" + where + "' must be a list of levels, root first");
+                 auto& levels = key == "scps" ? organization.scps : organization.rcps;
+                 for (const auto& level : value) {
+                   std::vector<std::string>& files = levels.emplace_back();
+                   if (!level.IsSequence()) {
+                     files.push_back(policy_file(level, where));
+                     continue;
+                   }
+                   for (const auto& item : level) files.push_back(policy_file(item, where));
+                   if (files.empty()) fail(level, "a level of '" + where + "' lists no policy");
+                 }
+               });
+  }
+
+  std::string policy_file(const YAML::Node& node, const std::string& where) const {
+    const std::string text = scalar(node, where);
+    return text == k_full_aws_access ? text : beside_config(text);
   }
 
   void read_exclude(const YAML::Node& node, Config& config) const {

@@ -29,6 +29,17 @@ struct IgnoreEntry {
   std::optional<std::uint32_t> line;
 };
 
+/// Organisation policies that apply to the analysed account, as policy files (paths relative to the
+/// configuration file), by level from the organisation root to the account.
+struct OrganizationFiles {
+  /// A file may be the word k_full_aws_access: AWS's FullAWSAccess SCP attached at that level.
+  std::vector<std::vector<std::string>> scps;
+  std::vector<std::vector<std::string>> rcps;
+};
+
+/// Stands for AWS's managed SCP FullAWSAccess in `organization.scps`.
+inline constexpr std::string_view k_full_aws_access = "FullAWSAccess";
+
 struct Config {
   std::string path;                            ///< the file it was read from; empty for defaults
   std::optional<std::string> account_id;       ///< the deployment account, when inputs do not name it
@@ -39,6 +50,7 @@ struct Config {
   std::map<std::string, RuleSettings, std::less<>> rules; ///< by rule id
   std::vector<IgnoreEntry> ignore;
   std::vector<std::string> exclude;            ///< glob patterns of paths a directory scan leaves out
+  OrganizationFiles organization;              ///< SCPs and RCPs kept outside the inputs
   loaders::Limits limits;
   /// Set by the run, not the file: the own account is unknown and taken to be none of the accounts
   /// the input names, so that a named account is another account (see run/account.hpp).

@@ -77,7 +77,10 @@ private:
       return statement_evidence(statement, key.policy, text);
     }
 
-    void report(Finding finding) const { out.report(std::move(finding), key.source); }
+    void report(Finding finding) const {
+      add_unapplied(access, key.source, finding);
+      out.report(std::move(finding), key.source);
+    }
 
     // Whether an Allow statement of the key policy names the subject's one principal (for some
     // actions). The key policy names no member of a class: the principals it names are subjects of their own.

@@ -77,12 +77,13 @@ private:
     }
     for (const auto& [subject_index, exposure] : by_subject) {
       if (exposure.items.empty() && exposure.create_grant == nullptr) continue;
-      report(access.subjects().at(subject_index), exposure, key, out);
+      report(access, subject_index, exposure, key, out);
     }
   }
 
-  static void report(const analysis::Subject& subject, const Exposure& exposure,
-                     const model::Key& key, FindingSink& out) {
+  static void report(const analysis::KeyAccess& access, std::size_t subject_index,
+                     const Exposure& exposure, const model::Key& key, FindingSink& out) {
+    const analysis::Subject& subject = access.subjects().at(subject_index);
     std::vector<const analysis::Access*> items = exposure.items;
     if (exposure.create_grant != nullptr &&
         std::find(items.begin(), items.end(), exposure.create_grant) == items.end()) {
@@ -124,6 +125,8 @@ private:
         (through_grant ? ", so it can use the key through a grant it can create for itself" : "") +
         (anyone ? "; they only need their own IAM policy to allow it." : ".");
     finding.evidence = std::move(evidence);
+    add_removals(access, subject_index, key.source, finding);
+    add_unapplied(access, key.source, finding);
     set_fix(finding, subject, exposure, key);
     out.report(std::move(finding), key.source);
   }

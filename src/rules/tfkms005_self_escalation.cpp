@@ -76,6 +76,12 @@ private:
       std::erase_if(reachable, [&](std::string_view action) {
         return !may_grant_itself(access, subject_index, action);
       });
+    // What its SCPs or RCPs deny whatever the key policy says, no policy it writes can give it.
+    // A caller outside the input is given the strongest IAM it could have, as elsewhere.
+    const analysis::Caller self{subject.principal, subject.arn, !subject.principal.has_value()};
+    std::erase_if(reachable, [&](std::string_view action) {
+      return !analysis::allowed_by_open_key_policy(access, self, action);
+    });
     if (reachable.empty()) return;
     const analysis::Access* path = put_policy ? put_policy : create_grant;
 
@@ -97,6 +103,7 @@ private:
           key.source,
           label + " is given " + (given.empty() ? std::string("no data access") : actions_text(given, 8)) + " directly"));
       set_fix(finding, key, *path, put_policy != nullptr, label);
+      add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
     }
   }

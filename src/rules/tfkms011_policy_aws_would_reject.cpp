@@ -16,6 +16,18 @@ namespace {
 
 // "Policy documents ... The maximum length is 32768 characters" [KMS-QUOTAS], kms-reference §6.
 constexpr std::size_t k_key_policy_max_bytes = 32768;
+// AWS Organizations quotas: an SCP or RCP document holds at most 5,120 characters [ORG-QUOTAS].
+constexpr std::size_t k_organization_policy_max_bytes = 5120;
+
+// The size limit the API holds `kind` to; 0 when tfkms does not check one (see check_policy).
+std::size_t size_limit(policy::PolicyKind kind) {
+  switch (kind) {
+  case policy::PolicyKind::key_policy: return k_key_policy_max_bytes;
+  case policy::PolicyKind::service_control_policy:
+  case policy::PolicyKind::resource_control_policy: return k_organization_policy_max_bytes;
+  default: return 0;
+  }
+}
 
 class PolicyAwsWouldReject final : public Rule {
 public:
@@ -37,6 +49,14 @@ public:
       check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
                    "Resource policy of " + store.source.name(), store.source, out);
     }
+    for (const model::OrganizationPolicy& organization : graph.organization_policies) {
+      const bool scp = organization.type == model::OrganizationPolicyType::service_control;
+      check_policy(graph, organization.document,
+                   scp ? policy::PolicyKind::service_control_policy
+                       : policy::PolicyKind::resource_control_policy,
+                   std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source,
+                   out);
+    }
     for (const model::Grant &grant : graph.grants) check_grant(graph, grant, out);
   }
 
@@ -52,25 +72,29 @@ private:
       if (diagnostic.level != model::DiagnosticLevel::error) continue;
       finding.evidence.push_back(evidence_of(diagnostic));
     }
-    // Only key policies have a size KMS checks here; writing out every policy to measure it was a
-    // tenth of `check` on a large plan.
-    const std::size_t size = kind == policy::PolicyKind::key_policy ? source.document.dump().size() : 0;
-    const bool too_large = size > k_key_policy_max_bytes;
+    // Only key and organisation policies are measured; writing out every policy to measure it was
+    // a tenth of `check` on a large plan. Measured without white space: never more than AWS counts.
+    const std::size_t limit = size_limit(kind);
+    const std::size_t size = limit > 0 ? source.document.dump().size() : 0;
+    const bool too_large = size > limit;
     if (too_large) {
       finding.evidence.push_back(
           evidence_at(source.where, "the policy has " + std::to_string(size) +
-                                        " bytes without white space, more than KMS's 32768"));
+                                        " bytes without white space, more than the " +
+                                        std::to_string(limit) + " AWS accepts"));
     }
     if (finding.evidence.empty()) return;
     finding.message =
         subject +
         " is one AWS refuses (MalformedPolicyDocument): " + finding.evidence.front().text +
         ". The plan passes and the apply fails; tfkms does not reason from this policy.";
-    finding.fix =
-        too_large && finding.evidence.size() == 1
-            ? "Shorten the policy below 32768 characters (fewer statements, wildcards, or grants instead)."
-            : "Correct the element named in the evidence: AWS accepts a policy only when every statement "
-              "follows the policy grammar and the service's own rules.";
+    finding.fix = too_large && finding.evidence.size() == 1
+                      ? "Shorten the policy below the limit in the evidence (fewer statements, "
+                        "wildcards, or grants "
+                        "instead)."
+                      : "Correct the element named in the evidence: AWS accepts a policy only when "
+                        "every statement "
+                        "follows the policy grammar and the service's own rules.";
     out.report(std::move(finding), owner);
   }
 

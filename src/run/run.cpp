@@ -7,6 +7,7 @@
 #include "rules/glob.hpp"
 #include "rules/registry.hpp"
 #include "run/condition_branches.hpp"
+#include "run/organization.hpp"
 
 namespace tfkms::run {
 
@@ -102,6 +103,9 @@ model::Result<Run> prepare(const RunOptions& options) {
   run.load.parameters = options.parameters;
   run.load.conditions = options.conditions;
   run.load.limits = run.config.limits;
+  auto organization = read_organization(run.config.organization, run.config.limits);
+  if (!organization) return std::move(organization.error());
+  run.load.organization = std::move(organization.value());
   run.roots = options.paths;
   std::vector<std::string> excludes = run.config.exclude;
   excludes.insert(excludes.end(), options.excludes.begin(), options.excludes.end());

@@ -30,14 +30,17 @@ struct RunOptions {
 struct Run {
   rules::Config config;
   rules::Selection selection;
-  loaders::LoadOptions load; ///< what every input is loaded with, before its own account
+  /// What every input is loaded with, before its own account (with the configuration's SCPs and
+  /// RCPs).
+  loaders::LoadOptions load;
   std::string account_source; ///< where load.account_id came from, when set
   std::vector<std::string> roots; ///< the paths as given
   Discovery discovery;
 };
 
-/// Reads the configuration and finds the inputs. Fails on a configuration file that cannot be read
-/// and on a rule id that does not exist.
+/// Reads the configuration and finds the inputs. Fails on a configuration file that cannot be read,
+/// on an organisation policy file it names that cannot be read, and on a rule id that does not
+/// exist.
 [[nodiscard]] model::Result<Run> prepare(const RunOptions& options);
 
 /// One input, loaded.

@@ -15,6 +15,7 @@
 
 #include "loaders/loaders.hpp"
 #include "rules/engine.hpp"
+#include "run/organization.hpp"
 
 namespace fs = std::filesystem;
 using namespace tfkms;
@@ -68,6 +69,11 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::vector
   if (!config.account_id) config.account_id = "111122223333";
   loaders::LoadOptions options;
   options.account_id = config.account_id;
+  // The organisation policies the configuration names apply as in a run (run/organization.hpp).
+  auto organization = run::read_organization(config.organization, config.limits);
+  INFO((organization ? "" : organization.error().to_string()));
+  REQUIRE(organization);
+  options.organization = std::move(organization.value());
   auto loaded = loaders::load_file(input.string(), options);
   INFO(input.string() << (loaded ? "" : ": " + loaded.error().to_string()));
   REQUIRE(loaded);
@@ -87,7 +93,9 @@ std::string summary(const std::vector<rules::Finding>& findings) {
 
 // An expected entry: {"rule", "resource", "file" (the name of the file the finding points into),
 // "line" (null when it has none), optional "severity", optional "statement": {"index", "sid"},
-// optional "pointer" (some evidence points there), optional "message_contains": [..]}.
+// optional "pointer" (some evidence points there), optional "message_contains": [..],
+// "message_lacks": [..] (texts the message must not hold), "evidence_contains": [..] (each in
+// some evidence text)}.
 bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
   if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource) return false;
   if (expected.at("file") != fs::path(finding.file).filename().string()) return false;
@@ -117,6 +125,15 @@ bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
   }
   for (const auto& part : expected.value("message_contains", nlohmann::json::array())) {
     if (finding.message.find(part.get<std::string>()) == std::string::npos) return false;
+  }
+  for (const auto& part : expected.value("message_lacks", nlohmann::json::array())) {
+    if (finding.message.find(part.get<std::string>()) != std::string::npos) return false;
+  }
+  for (const auto& part : expected.value("evidence_contains", nlohmann::json::array())) {
+    const std::string text = part.get<std::string>();
+    if (!has_evidence(
+            [&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; }))
+      return false;
   }
   return true;
 }
