@@ -103,6 +103,7 @@ model::Result<Run> prepare(const RunOptions& options) {
   run.load.conditions = options.conditions;
   run.load.limits = run.config.limits;
   run.roots = options.paths;
+  run.separately = options.separately;
   std::vector<std::string> excludes = run.config.exclude;
   excludes.insert(excludes.end(), options.excludes.begin(), options.excludes.end());
   run.discovery = discover(options.paths, excludes);
