@@ -123,9 +123,7 @@ public:
     }
     m_out.graph.inputs.push_back(part.input);
     substitute_all(graph, PartSymbols(part, &exports));
-    m_scope = graph.format == model::InputFormat::cloudformation
-                  ? (part.stack.empty() ? part.input : part.stack) + "\n"
-                  : std::string{};
+    m_scope = part.stack.empty() ? part.input : part.stack;
     m_part = part.input;
     const std::vector<model::KeyId> keys = add_keys(graph);
     const std::vector<model::PolicyId> policies = add_policies(graph);
@@ -163,7 +161,7 @@ private:
     ids.reserve(part.keys.size());
     std::vector<model::KeyId> added;
     for (model::Key& key : part.keys) {
-      const auto arn = identity(key.arn, key.kind == model::KeyKind::aws_managed);
+      const auto arn = identity(key.arn, key.source, key.kind == model::KeyKind::aws_managed);
       const auto same = arn ? m_key_by_arn.find(*arn) : m_key_by_arn.end();
       if (same != m_key_by_arn.end()) {
         const model::Key& first = m_out.graph.key(same->second);
@@ -192,7 +190,7 @@ private:
     ids.reserve(part.policies.size());
     for (model::IdentityPolicy& policy : part.policies) {
       // Inline policies are their principal's: they join or not with it (add_principals).
-      const auto arn = policy.inline_policy ? std::nullopt : identity(policy.arn, policy.aws_managed);
+      const auto arn = policy.inline_policy ? std::nullopt : identity(policy.arn, policy.source, policy.aws_managed);
       const auto same = arn ? m_policy_by_arn.find(*arn) : m_policy_by_arn.end();
       if (same != m_policy_by_arn.end()) {
         const model::IdentityPolicy& first = m_out.graph.policy(same->second);
@@ -229,7 +227,7 @@ private:
     ids.reserve(part.principals.size());
     std::vector<model::PrincipalId> added;
     for (model::Principal& principal : part.principals) {
-      const auto arn = identity(principal.arn);
+      const auto arn = identity(principal.arn, principal.source);
       const auto same = arn ? m_principal_by_arn.find(*arn) : m_principal_by_arn.end();
       if (same != m_principal_by_arn.end()) {
         const model::Principal& first = m_out.graph.principal(same->second);
@@ -286,12 +284,15 @@ private:
     m_dropped.clear();
   }
 
-  // What makes two definitions one resource: the ARN. A template's ARNs are synthesized from logical
-  // ids before deployment, unique only within its stack: the stack is part of their identity, but
-  // not of what AWS defines for the whole account (managed keys and policies).
-  [[nodiscard]] std::optional<std::string> identity(const std::string& arn, bool account_wide = false) const {
+  // What makes two definitions one resource: the ARN. Before deployment a loader stands in for an
+  // ARN it cannot know with one built from the resource's address or logical id ("key/aws_kms_key.this",
+  // "key/AppKey51DFC408"), unique only within its input: such an ARN is scoped to the input (its stack,
+  // for a template). AWS managed keys and policies are the account's whatever the input.
+  [[nodiscard]] std::optional<std::string> identity(const std::string& arn, const model::SourceRef& source,
+                                                    bool account_wide = false) const {
     if (!known_arn(arn)) return std::nullopt;
-    return account_wide ? arn : m_scope + arn;
+    const bool stand_in = !source.address.empty() && arn.find(source.address) != std::string::npos;
+    return stand_in && !account_wide ? m_scope + "\n" + arn : arn;
   }
 
   static void remap(KeyRef& ref, const std::vector<model::KeyId>& keys) {
@@ -302,7 +303,7 @@ private:
     for (model::Alias& alias : part.aliases) {
       remap(alias.target, keys);
       const bool known = !alias.name.empty() && !model::has_symbols(alias.name);
-      const std::string identity = m_scope + part.region + "\n" + alias.name;
+      const std::string identity = part.region + "\n" + alias.name;
       if (known) {
         if (const auto same = m_alias_by_name.find(identity); same != m_alias_by_name.end()) {
           const model::Alias& first = m_out.graph.aliases[same->second];
@@ -341,7 +342,7 @@ private:
   void add_data_stores(Graph& part, const std::vector<model::KeyId>& keys) {
     for (model::DataStore& store : part.data_stores) {
       remap(store.key, keys);
-      const auto arn = identity(store.arn);
+      const auto arn = identity(store.arn, store.source);
       const auto same = arn ? m_store_by_arn.find(*arn) : m_store_by_arn.end();
       if (same != m_store_by_arn.end()) {
         const model::DataStore& first = m_out.graph.data_stores[same->second];
@@ -396,7 +397,7 @@ private:
 
   AccountGraph m_out;
   std::string m_part;
-  std::string m_scope; ///< the current part's stack, for identity()
+  std::string m_scope; ///< the current part's input, or its stack: see identity()
   std::unordered_map<std::string, model::KeyId> m_key_by_arn;
   std::unordered_map<std::string, model::PolicyId> m_policy_by_arn;
   std::unordered_map<std::string, model::PrincipalId> m_principal_by_arn;

@@ -16,7 +16,8 @@
 // - A resource two inputs define alike (a plan and the state of one workspace, a stack synthesized
 //   twice) is one node, as the first input defines it, with a note; defined differently, both are
 //   kept and a warning says what differs. Identity is the resource's ARN (alias: its name and
-//   region), known before deployment, so resources only known after apply never join.
+//   region) when it is known before deployment; an ARN a loader made up from the resource's address
+//   or logical id (a key not created yet, a template's resources) identifies it in its input only.
 #include <string>
 #include <vector>
 
