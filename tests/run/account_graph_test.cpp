@@ -232,6 +232,24 @@ TEST_CASE("a reference unknown in its input stays its input's", "[run][account]"
   CHECK(model::display(joined.graph.keys[1].arn) == "${aws_kms_key.k.arn in b.json}");
 }
 
+TEST_CASE("a literal ARN of another input's key resolves to that key", "[run][account]") {
+  const std::string arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  model::Graph app;
+  app.account = "111122223333";
+  model::DataStore bucket;
+  bucket.key.kind = model::KeyRef::Kind::outside; // what the plan of the bucket alone can say
+  bucket.key.text = arn;
+  app.data_stores.push_back(std::move(bucket));
+  std::vector<run::GraphPart> parts;
+  parts.push_back({"app.json", std::move(app), ""});
+  parts.push_back({"platform.json", graph_with_key(arn, "S"), ""});
+  const run::AccountGraph joined = run::join_account(std::move(parts), "111122223333");
+  REQUIRE(joined.graph.data_stores.size() == 1);
+  CHECK(joined.graph.data_stores.front().key.kind == model::KeyRef::Kind::node);
+  REQUIRE(joined.graph.data_stores.front().key.key);
+  CHECK(joined.graph.key(*joined.graph.data_stores.front().key.key).source.file == "in.json");
+}
+
 TEST_CASE("an import reads only an export of its own region", "[run][account]") {
   const auto stack = [](const std::string& region) {
     model::Graph graph;
