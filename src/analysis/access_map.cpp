@@ -79,7 +79,8 @@ namespace {
 
 // How the map names a node: its address (else `fallback`), and in an account graph its input too,
 // so that aws_kms_key.this of two workspaces stays two keys.
-std::string map_name(const model::Graph& graph, const model::SourceRef& where, const std::string& fallback) {
+std::string map_name(const model::Graph& graph, const model::SourceRef& where,
+                     const std::string& fallback) {
   std::string name = where.name().empty() ? fallback : where.name();
   if (graph.inputs.size() > 1 && !where.file.empty()) name += " in " + where.file;
   return name;

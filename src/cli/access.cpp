@@ -37,11 +37,12 @@ void print_error(const model::Diagnostic& error, std::ostream& err) {
   err << "tfkms: error: " << error.to_string() << '\n';
 }
 
-// Loads the inputs of a run: those that may join an account graph are kept in `inputs` until all are
-// loaded; any other is given to `alone` at once and let go. Errors are printed. Returns false when
-// some input could not be read or a directory held none.
+// Loads the inputs of a run: those that may join an account graph are kept in `inputs` until all
+// are loaded; any other is given to `alone` at once and let go. Errors are printed. Returns false
+// when some input could not be read or a directory held none.
 template <typename Alone>
-bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::LoadedSource>& inputs, Alone alone) {
+bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::LoadedSource>& inputs,
+                 Alone alone) {
   bool ok = run.discovery.errors.empty();
   for (const model::Diagnostic& error : run.discovery.errors) print_error(error, err);
   std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
@@ -69,7 +70,8 @@ bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::Loaded
 }
 
 // How access and diff name an account graph: "account 111122223333 (a/plan.json, b/plan.json)".
-std::string group_name(const run::AccountGroup& group, const std::vector<run::LoadedSource>& inputs) {
+std::string group_name(const run::AccountGroup& group,
+                       const std::vector<run::LoadedSource>& inputs) {
   std::string name = "account " + group.account + " (";
   for (std::size_t i = 0; i < group.members.size(); ++i) {
     name += (i == 0 ? "" : ", ") + inputs.at(group.members[i]).source->path;
@@ -98,13 +100,16 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->default_str("text");
   access_cmd->add_option("--account-id", access.account_id, "The AWS account the input deploys to (12 digits)");
   access_cmd->add_option("-p,--parameter", access.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
-  access_cmd->add_flag("--separately", access.separately,
-                       "Answer for each input alone, not for the inputs of one account as one graph");
-  access_cmd->footer("Examples:\n  tfkms access plan.json\n  tfkms access template.yaml --account-id 111122223333 --format markdown\n"
-                     "  tfkms access plan.json template.yaml --account-id 111122223333\n\n"
-                     "Inputs that deploy to one known account are answered as one graph: every key's readers,\n"
-                     "writers and administrators include the principals of every input. --separately answers\n"
-                     "for each input alone.");
+  access_cmd->add_flag(
+      "--separately", access.separately,
+      "Answer for each input alone, not for the inputs of one account as one graph");
+  access_cmd->footer(
+      "Examples:\n  tfkms access plan.json\n  tfkms access template.yaml --account-id 111122223333 "
+      "--format markdown\n"
+      "  tfkms access plan.json template.yaml --account-id 111122223333\n\n"
+      "Inputs that deploy to one known account are answered as one graph: every key's readers,\n"
+      "writers and administrators include the principals of every input. --separately answers\n"
+      "for each input alone.");
 
   CLI::App* diff_cmd = app.add_subcommand(
       "diff", "What a change does to key access: who gains or loses read, write, grants, administration");
@@ -138,13 +143,15 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
                      "Print nothing on standard output; only errors, and --output files");
   diff_cmd->add_flag("--separately", diff.separately,
                      "Compare each input alone, not the inputs of one account as one graph");
-  diff_cmd->footer("Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
-                   "  tfkms diff --base main/template.yaml template.yaml --format markdown\n"
-                   "  tfkms diff plan.json template.yaml --account-id 111122223333\n\n"
-                   "Inputs that deploy to one known account are compared as one graph: a change in one\n"
-                   "is measured against the others as its unchanged context (a state, a template without\n"
-                   "--base). --separately compares each input alone.\n\n"
-                   "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 internal error.");
+  diff_cmd->footer(
+      "Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
+      "  tfkms diff --base main/template.yaml template.yaml --format markdown\n"
+      "  tfkms diff plan.json template.yaml --account-id 111122223333\n\n"
+      "Inputs that deploy to one known account are compared as one graph: a change in one\n"
+      "is measured against the others as its unchanged context (a state, a template without\n"
+      "--base). --separately compares each input alone.\n\n"
+      "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 "
+      "internal error.");
   return {access_cmd, diff_cmd};
 }
 
@@ -192,7 +199,8 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
   }
   for (const run::AccountGroup& group : groups) {
     const std::string name = group_name(group, inputs);
-    const run::AccountGraph account = run::join_account(run::take_graphs(inputs, group), group.account);
+    const run::AccountGraph account =
+        run::join_account(run::take_graphs(inputs, group), group.account);
     for (const model::Diagnostic& note : account.notes) print_note(note, err);
     write(account.graph, name);
   }
@@ -226,8 +234,10 @@ model::Result<DiffResult> diff_against(const std::string& path, const loaders::I
 }
 
 model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource*>& members,
-                                       const std::string& account, const std::optional<std::string>& base,
-                                       const rules::Config& config, const rules::Selection& selection) {
+                                       const std::string& account,
+                                       const std::optional<std::string>& base,
+                                       const rules::Config& config,
+                                       const rules::Selection& selection) {
   std::vector<run::GraphPart> before;
   std::vector<run::GraphPart> after;
   std::optional<model::Diagnostic> no_change;
@@ -290,8 +300,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     report.counts.data_stores += one.diff.data_stores_compared;
   };
   const auto diff_alone = [&](const run::LoadedSource& input) {
-    add(diff_against(input.source->path, input.input.input, options.base, input.input.options, run.config,
-                     run.selection),
+    add(diff_against(input.source->path, input.input.input, options.base, input.input.options,
+                     run.config, run.selection),
         1);
   };
   std::vector<run::LoadedSource> inputs;
@@ -307,7 +317,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   }
   for (const run::AccountGroup& group : groups) {
     report.diagnostics.push_back(run::joined_note(group, inputs));
-    add(diff_account(run::members_of(inputs, group), group.account, options.base, run.config, run.selection),
+    add(diff_account(run::members_of(inputs, group), group.account, options.base, run.config,
+                     run.selection),
         group.members.size());
   }
   ok = ok && !report::has_errors(report);

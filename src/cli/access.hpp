@@ -73,11 +73,12 @@ struct DiffResult {
                                                      const rules::Config& config, const rules::Selection& selection);
 
 /// The change of an account graph: each member's before side (its plan's prior state, or `base`)
-/// joined, against the members as loaded, joined. A member that holds no change (a state, a template
-/// without `base`) is the unchanged context on both sides. Fails when no member holds a change, or
-/// when a before side cannot be read.
-[[nodiscard]] model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource*>& members,
-                                                     const std::string& account, const std::optional<std::string>& base,
-                                                     const rules::Config& config, const rules::Selection& selection);
+/// joined, against the members as loaded, joined. A member that holds no change (a state, a
+/// template without `base`) is the unchanged context on both sides. Fails when no member holds a
+/// change, or when a before side cannot be read.
+[[nodiscard]] model::Result<DiffResult>
+diff_account(const std::vector<const run::LoadedSource*>& members, const std::string& account,
+             const std::optional<std::string>& base, const rules::Config& config,
+             const rules::Selection& selection);
 
 } // namespace tfkms::cli

@@ -53,10 +53,11 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                             "The deployment account comes from --account-id, a cloud assembly's environment,\n"
                             "account_id in .tfkms.yml, or what a plan states; when it stays unknown, rules that\n"
                             "depend on it are decided for every account the input names and say when a finding holds.\n\n"
-                            "Inputs that deploy to one known account (a platform workspace's keys, an application's\n"
-                            "roles, the stacks of a CDK app) are analysed as one graph: a key's findings name the\n"
-                            "principals of every input, Fn::ImportValue reads another stack's export, and a resource\n"
-                            "two inputs define alike counts once. --separately analyses each input alone.\n\n") +
+                            "Inputs that deploy to one known account (a platform workspace's keys, an\n"
+                            "application's roles, the stacks of a CDK app) are analysed as one graph: a key's\n"
+                            "findings name the principals of every input, Fn::ImportValue reads another\n"
+                            "stack's export, and a resource two inputs define alike counts once.\n"
+                            "--separately analyses each input alone.\n\n") +
                 k_exit_codes_help);
   check->add_option("paths", options.run.paths, "Plan/state JSON files, templates, directories, or - for stdin")
       ->required();

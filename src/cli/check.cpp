@@ -73,14 +73,17 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       return;
     }
     analysis::append(access_changes, diff.value().diff);
-    std::move(diff.value().findings.begin(), diff.value().findings.end(), std::back_inserter(report.findings));
+    std::move(diff.value().findings.begin(), diff.value().findings.end(),
+              std::back_inserter(report.findings));
   };
   const auto check_alone = [&](const run::Source& source, const run::LoadedInput& input) {
     std::vector<rules::Finding> findings = run::findings_of(run, source, input, report.diagnostics);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
     // --diff: a plan holds its change; a template is compared with --base, and a state (or a
     // template without --base) has no change in it: an error rather than an empty "no changes".
-    if (options.diff) add_diff(diff_against(source.path, input.input, options.base, input.options, run.config, run.selection));
+    if (options.diff)
+      add_diff(diff_against(source.path, input.input, options.base, input.options, run.config,
+                            run.selection));
   };
   // An input that may join an account graph waits until every input is loaded; any other is checked
   // and let go at once, so that memory holds one of them at a time.
@@ -121,10 +124,13 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   for (const run::AccountGroup& group : groups) {
     report.diagnostics.push_back(run::joined_note(group, inputs));
-    if (options.diff) add_diff(diff_account(run::members_of(inputs, group), group.account, options.base, run.config, run.selection));
+    if (options.diff)
+      add_diff(diff_account(run::members_of(inputs, group), group.account, options.base, run.config,
+                            run.selection));
     run::AccountGraph account = run::join_account(run::take_graphs(inputs, group), group.account);
     std::move(account.notes.begin(), account.notes.end(), std::back_inserter(report.diagnostics));
-    std::vector<rules::Finding> findings = rules::run_rules(account.graph, run.config, run.selection);
+    std::vector<rules::Finding> findings =
+        rules::run_rules(account.graph, run.config, run.selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
   }
   for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) errors.push_back(std::move(error));

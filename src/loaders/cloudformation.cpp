@@ -94,9 +94,10 @@ std::string display_name(const std::string& logical_id, const Node& resource) {
 }
 
 // Outputs with Export.Name: what other stacks of the account and region may read with
-// Fn::ImportValue [CFN-UG "Fn::ImportValue": exports are per account and region]. Only the names and
-// values that resolve to text are kept; the account graph joins them (run/account_graph.hpp).
-void read_exports(const Node& root, const std::string& path, cfn::Intrinsics& intrinsics, model::Graph& graph) {
+// Fn::ImportValue [CFN-UG "Fn::ImportValue": exports are per account and region]. Only the names
+// and values that resolve to text are kept; the account graph joins them (run/account_graph.hpp).
+void read_exports(const Node& root, const std::string& path, cfn::Intrinsics& intrinsics,
+                  model::Graph& graph) {
   const Node* outputs = root.find("Outputs");
   if (!outputs || !outputs->is_mapping()) return;
   for (std::size_t i = 0; i < outputs->keys.size(); ++i) {

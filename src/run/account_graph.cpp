@@ -27,7 +27,8 @@ public:
     if (ref.starts_with(k_import_prefix)) {
       const auto it = m_exports == nullptr
                           ? m_exports->end()
-                          : m_exports->find({m_part.graph.region, std::string(ref.substr(k_import_prefix.size()))});
+                          : m_exports->find({m_part.graph.region,
+                                             std::string(ref.substr(k_import_prefix.size()))});
       if (m_exports == nullptr || it == m_exports->end()) return std::nullopt;
       return it->second;
     }
@@ -68,7 +69,8 @@ void substitute_all(Graph& part, const model::SymbolResolver& symbols) {
     substitute(alias.target.text, symbols);
   }
   for (model::Grant& grant : part.grants) {
-    for (std::string* text : {&grant.name, &grant.key.text, &grant.grantee}) substitute(*text, symbols);
+    for (std::string* text : {&grant.name, &grant.key.text, &grant.grantee})
+      substitute(*text, symbols);
     for (std::string& operation : grant.operations) substitute(operation, symbols);
     if (grant.retiring_principal) substitute(*grant.retiring_principal, symbols);
     for (auto* context : {&grant.encryption_context_equals, &grant.encryption_context_subset}) {
@@ -93,7 +95,9 @@ void substitute_all(Graph& part, const model::SymbolResolver& symbols) {
 }
 
 // An ARN every input would name alike: known before deployment and no reference left.
-bool known_arn(const std::string& text) { return text.starts_with("arn:") && !model::has_symbols(text); }
+bool known_arn(const std::string& text) {
+  return text.starts_with("arn:") && !model::has_symbols(text);
+}
 
 bool same_policy(const model::PolicySource& a, const model::PolicySource& b) {
   return a.state == b.state && a.document == b.document;
@@ -102,7 +106,8 @@ bool same_policy(const model::PolicySource& a, const model::PolicySource& b) {
 // What differs between two definitions of one key; empty when they are alike.
 std::string key_difference(const model::Key& a, const model::Key& b) {
   if (!same_policy(a.policy, b.policy)) return "key policy";
-  if (a.enabled != b.enabled || a.rotation_enabled != b.rotation_enabled) return "state or rotation";
+  if (a.enabled != b.enabled || a.rotation_enabled != b.rotation_enabled)
+    return "state or rotation";
   if (a.key_spec != b.key_spec || a.key_usage != b.key_usage || a.kind != b.kind) return "key type";
   return {};
 }
@@ -190,7 +195,9 @@ private:
     ids.reserve(part.policies.size());
     for (model::IdentityPolicy& policy : part.policies) {
       // Inline policies are their principal's: they join or not with it (add_principals).
-      const auto arn = policy.inline_policy ? std::nullopt : identity(policy.arn, policy.source, policy.aws_managed);
+      const auto arn = policy.inline_policy
+                           ? std::nullopt
+                           : identity(policy.arn, policy.source, policy.aws_managed);
       const auto same = arn ? m_policy_by_arn.find(*arn) : m_policy_by_arn.end();
       if (same != m_policy_by_arn.end()) {
         const model::IdentityPolicy& first = m_out.graph.policy(same->second);
@@ -211,7 +218,8 @@ private:
   // Alike: the same kind, trust policy and identity policies (by their documents, in order).
   bool same_principal(const model::Principal& first, const model::Principal& other,
                       const std::vector<model::PolicyId>& policies) const {
-    if (first.kind != other.kind || !same_policy(first.trust_policy, other.trust_policy)) return false;
+    if (first.kind != other.kind || !same_policy(first.trust_policy, other.trust_policy))
+      return false;
     if (first.policies.size() != other.policies.size()) return false;
     for (std::size_t i = 0; i < first.policies.size(); ++i) {
       const auto& mine = m_out.graph.policy(first.policies[i]).document;
@@ -285,10 +293,12 @@ private:
   }
 
   // What makes two definitions one resource: the ARN. Before deployment a loader stands in for an
-  // ARN it cannot know with one built from the resource's address or logical id ("key/aws_kms_key.this",
-  // "key/AppKey51DFC408"), unique only within its input: such an ARN is scoped to the input (its stack,
-  // for a template). AWS managed keys and policies are the account's whatever the input.
-  [[nodiscard]] std::optional<std::string> identity(const std::string& arn, const model::SourceRef& source,
+  // ARN it cannot know with one built from the resource's address or logical id
+  // ("key/aws_kms_key.this", "key/AppKey51DFC408"), unique only within its input: such an ARN is
+  // scoped to the input (its stack, for a template). AWS managed keys and policies are the
+  // account's whatever the input.
+  [[nodiscard]] std::optional<std::string> identity(const std::string& arn,
+                                                    const model::SourceRef& source,
                                                     bool account_wide = false) const {
     if (!known_arn(arn)) return std::nullopt;
     const bool stand_in = !source.address.empty() && arn.find(source.address) != std::string::npos;
@@ -322,8 +332,9 @@ private:
   void add_grants(Graph& part, const std::vector<model::KeyId>& keys) {
     for (model::Grant& grant : part.grants) {
       remap(grant.key, keys);
-      std::string digest = grant.key.key ? std::to_string(static_cast<std::uint32_t>(*grant.key.key))
-                                         : grant.key.text;
+      std::string digest = grant.key.key
+                               ? std::to_string(static_cast<std::uint32_t>(*grant.key.key))
+                               : grant.key.text;
       for (const std::string* text : {&grant.name, &grant.grantee}) digest += "\n" + *text;
       for (const std::string& operation : grant.operations) digest += "\n" + operation;
       if (grant.retiring_principal) digest += "\nretiring " + *grant.retiring_principal;
@@ -387,9 +398,10 @@ private:
       model::Diagnostic note;
       note.level = model::DiagnosticLevel::note;
       note.file = m_part;
-      note.message = std::to_string(names.size()) + (names.size() == 1 ? " resource" : " resources") +
-                     " defined here as in " + first_file + " (" + listed +
-                     "): each is analysed once, as " + first_file + " defines it";
+      note.message = std::to_string(names.size()) +
+                     (names.size() == 1 ? " resource" : " resources") + " defined here as in " +
+                     first_file + " (" + listed + "): each is analysed once, as " + first_file +
+                     " defines it";
       m_out.notes.push_back(std::move(note));
     }
     m_duplicates.clear();

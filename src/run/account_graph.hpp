@@ -1,8 +1,8 @@
 #pragma once
-// One account's inputs as one graph. A key policy that delegates to the account opens the key to every
-// principal of the account whose identity policy allows it, wherever that principal is defined: in
-// another Terraform workspace, another stack of the CDK app. Joining the inputs of one account lets
-// the rules, `access` and `diff` see all of them.
+// One account's inputs as one graph. A key policy that delegates to the account opens the key to
+// every principal of the account whose identity policy allows it, wherever that principal is
+// defined: in another Terraform workspace, another stack of the CDK app. Joining the inputs of one
+// account lets the rules, `access` and `diff` see all of them.
 //
 // What joins: every node of every input (keys, aliases, grants, principals, identity policies, data
 // stores, suppressions), each keeping the file and place it came from. References are resolved in

@@ -1,6 +1,6 @@
 #pragma once
-// Which loaded inputs of a run are analysed together as one account's graph (run/account_graph.hpp),
-// for `check`, `access` and `diff` alike.
+// Which loaded inputs of a run are analysed together as one account's graph
+// (run/account_graph.hpp), for `check`, `access` and `diff` alike.
 #include <string>
 #include <vector>
 
@@ -27,16 +27,20 @@ struct AccountGroup {
 
 /// The account graphs of `inputs`: one per account that two or more of them that may_join() deploy
 /// to.
-[[nodiscard]] std::vector<AccountGroup> account_groups(const Run& run, const std::vector<LoadedSource>& inputs);
+[[nodiscard]] std::vector<AccountGroup> account_groups(const Run& run,
+                                                       const std::vector<LoadedSource>& inputs);
 
 /// True for each of `inputs` that some group joins.
-[[nodiscard]] std::vector<bool> joined_inputs(const std::vector<AccountGroup>& groups, std::size_t inputs);
+[[nodiscard]] std::vector<bool> joined_inputs(const std::vector<AccountGroup>& groups,
+                                              std::size_t inputs);
 
 /// The note that says which inputs `group` joins, for the report.
-[[nodiscard]] model::Diagnostic joined_note(const AccountGroup& group, const std::vector<LoadedSource>& inputs);
+[[nodiscard]] model::Diagnostic joined_note(const AccountGroup& group,
+                                            const std::vector<LoadedSource>& inputs);
 
 /// The graphs of the members of `group`, moved out of `inputs`, ready for join_account().
-[[nodiscard]] std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs, const AccountGroup& group);
+[[nodiscard]] std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs,
+                                                 const AccountGroup& group);
 
 /// The members of `group`, in order.
 [[nodiscard]] std::vector<const LoadedSource*> members_of(const std::vector<LoadedSource>& inputs,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""One account, many inputs: `check`, `access` and `diff` over the inputs of one account as one graph,
-and --separately. Run as: account_graph_test.py TFKMS_BINARY (from the source root)."""
+"""One account, many inputs: `check`, `access` and `diff` over the inputs of one account as one
+graph, and --separately. Run as: account_graph_test.py TFKMS_BINARY (from the source root)."""
 import json
 import subprocess
 import sys
@@ -38,11 +38,12 @@ class Check(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         (finding,) = on_key(report)
         self.assertEqual(finding["file"], PLATFORM)
-        self.assertTrue(any(OPS_IN_APP + " can " in text for text in texts(finding)), texts(finding))
+        self.assertTrue(any(OPS_IN_APP + " can " in t for t in texts(finding)), texts(finding))
         self.assertIn("analysed as one graph", result.stderr)
 
     def test_every_format_names_the_other_input(self):
-        for output_format in ("text", "json", "sarif", "github", "markdown", "junit", "gitlab-sast"):
+        for output_format in ("text", "json", "sarif", "github", "markdown", "junit",
+                              "gitlab-sast"):
             with self.subTest(output_format):
                 result = run("check", "--no-color", "--format", output_format, PLATFORM, APP)
                 self.assertEqual(result.returncode, 1, result.stderr)
@@ -69,16 +70,18 @@ class Check(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         pairs = [(f["rule_id"], f["resource"]) for f in both["findings"]]
         self.assertEqual(len(pairs), len(set(pairs)), pairs)
-        self.assertEqual(sorted(pairs), sorted((f["rule_id"], f["resource"]) for f in plan_only["findings"]))
+        alone = [(f["rule_id"], f["resource"]) for f in plan_only["findings"]]
+        self.assertEqual(sorted(pairs), sorted(alone))
         self.assertIn(PLATFORM_STATE + ": 1 resource defined here as in " + PLATFORM, result.stderr)
 
     def test_cdk_stacks_are_one_graph(self):
         result, report = check_json(TWO_STACKS)
         self.assertEqual(result.returncode, 1, result.stderr)
-        findings = [f for f in report["findings"] if f["rule_id"] == "TFKMS001" and f["file"].endswith("Keys.template.json")]
+        findings = [f for f in report["findings"]
+                    if f["rule_id"] == "TFKMS001" and f["file"].endswith("Keys.template.json")]
         self.assertEqual(len(findings), 1, report["findings"])
-        self.assertTrue(any("OpsRole" in text and "Consumer.template.json" in text for text in texts(findings[0])),
-                        texts(findings[0]))
+        lines = texts(findings[0])
+        self.assertTrue(any("OpsRole" in t and "Consumer.template.json" in t for t in lines), lines)
         # The import resolved: no finding says the role's key ARN is unknown.
         for finding in report["findings"]:
             self.assertFalse(any("ImportValue" in text for text in texts(finding)), finding)
@@ -101,7 +104,8 @@ class Access(unittest.TestCase):
         self.assertEqual(len(inputs), 2)
         for graph in inputs:
             for key in graph["keys"]:
-                self.assertFalse(any("aws_iam_role.ops" in entry["subject"] for entry in key["access"]), key)
+                subjects = [entry["subject"] for entry in key["access"]]
+                self.assertFalse(any("aws_iam_role.ops" in subject for subject in subjects), key)
 
     def test_help_explains_separately(self):
         for command in ("check", "access", "diff"):
@@ -116,11 +120,13 @@ class Diff(unittest.TestCase):
         result = run("diff", "--format", "json", "--fail-on", "never", PLATFORM, APP)
         self.assertEqual(result.returncode, 0, result.stderr)
         changes = json.loads(result.stdout)["changes"]
-        gains = [c for c in changes if c["key"].startswith("aws_kms_key.shared") and c["change"] == "gain"]
+        gains = [c for c in changes
+                 if c["key"].startswith("aws_kms_key.shared") and c["change"] == "gain"]
         self.assertTrue(any(OPS_IN_APP in c["subject"] for c in gains), changes)
 
     def test_separately_the_key_does_not_change(self):
-        result = run("diff", "--format", "json", "--fail-on", "never", "--separately", PLATFORM, APP)
+        result = run("diff", "--format", "json", "--fail-on", "never", "--separately",
+                     PLATFORM, APP)
         self.assertEqual(result.returncode, 0, result.stderr)
         changes = json.loads(result.stdout)["changes"]
         self.assertFalse([c for c in changes if c["key"].startswith("aws_kms_key.shared")], changes)

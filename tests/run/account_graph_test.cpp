@@ -59,7 +59,8 @@ Checked check(const std::vector<std::string>& paths, bool separately = false) {
 }
 
 // The findings of `rule` on `resource`.
-std::vector<const rules::Finding*> on(const Checked& checked, std::string_view rule, std::string_view resource) {
+std::vector<const rules::Finding*> on(const Checked& checked, std::string_view rule,
+                                      std::string_view resource) {
   std::vector<const rules::Finding*> found;
   for (const rules::Finding& finding : checked.findings) {
     if (finding.rule_id == rule && finding.resource == resource) found.push_back(&finding);
@@ -69,8 +70,9 @@ std::vector<const rules::Finding*> on(const Checked& checked, std::string_view r
 
 bool mentions(const rules::Finding& finding, std::string_view text) {
   if (finding.message.find(text) != std::string::npos) return true;
-  return std::any_of(finding.evidence.begin(), finding.evidence.end(),
-                     [&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; });
+  return std::any_of(
+      finding.evidence.begin(), finding.evidence.end(),
+      [&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; });
 }
 
 bool any_mentions(const Checked& checked, std::string_view text) {
@@ -78,7 +80,8 @@ bool any_mentions(const Checked& checked, std::string_view text) {
                      [&](const rules::Finding& finding) { return mentions(finding, text); });
 }
 
-TEST_CASE("a key's TFKMS001 names the role another plan of its account defines", "[run][account][TFKMS001]") {
+TEST_CASE("a key's TFKMS001 names the role another plan of its account defines",
+          "[run][account][TFKMS001]") {
   const Checked checked = check({k_platform, k_app});
   CHECK(checked.groups == 1);
   const auto findings = on(checked, "TFKMS001", "aws_kms_key.shared");
@@ -86,9 +89,10 @@ TEST_CASE("a key's TFKMS001 names the role another plan of its account defines",
   const rules::Finding& finding = *findings.front();
   CHECK(finding.file == k_platform);
   CHECK(mentions(finding, "aws_iam_role.ops in " + k_app + " can "));
-  const auto evidence = std::find_if(finding.evidence.begin(), finding.evidence.end(), [](const rules::Evidence& e) {
-    return e.text.starts_with("aws_iam_role.ops in ");
-  });
+  const auto evidence =
+      std::find_if(finding.evidence.begin(), finding.evidence.end(), [](const rules::Evidence& e) {
+        return e.text.starts_with("aws_iam_role.ops in ");
+      });
   REQUIRE(evidence != finding.evidence.end());
   CHECK(evidence->file == k_app);
 }
@@ -112,24 +116,27 @@ TEST_CASE("a plan and the state of its workspace give each finding once", "[run]
   CHECK(both.groups == 1);
   CHECK(on(both, "TFKMS001", "aws_kms_key.shared").size() == 1);
   std::vector<std::pair<std::string, std::string>> seen;
-  for (const rules::Finding& finding : both.findings) seen.emplace_back(finding.rule_id, finding.resource);
+  for (const rules::Finding& finding : both.findings)
+    seen.emplace_back(finding.rule_id, finding.resource);
   std::sort(seen.begin(), seen.end());
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
   CHECK(both.findings.size() == plan.findings.size());
-  const bool noted = std::any_of(both.notes.begin(), both.notes.end(), [](const model::Diagnostic& note) {
-    return note.level == model::DiagnosticLevel::note && note.file == k_platform_state &&
-           note.message.find("aws_kms_key.shared") != std::string::npos;
-  });
+  const bool noted =
+      std::any_of(both.notes.begin(), both.notes.end(), [](const model::Diagnostic& note) {
+        return note.level == model::DiagnosticLevel::note && note.file == k_platform_state &&
+               note.message.find("aws_kms_key.shared") != std::string::npos;
+      });
   CHECK(noted);
 }
 
 TEST_CASE("the stacks of a CDK app are one graph, joined by their exports", "[run][account][cdk]") {
   const Checked checked = check({k_two_stacks});
   CHECK(checked.groups == 1);
-  const auto findings = std::count_if(checked.findings.begin(), checked.findings.end(), [](const rules::Finding& f) {
-    return f.rule_id == "TFKMS001" && f.file.ends_with("Keys.template.json") &&
-           mentions(f, "OpsRole") && mentions(f, "Consumer.template.json");
-  });
+  const auto findings =
+      std::count_if(checked.findings.begin(), checked.findings.end(), [](const rules::Finding& f) {
+        return f.rule_id == "TFKMS001" && f.file.ends_with("Keys.template.json") &&
+               mentions(f, "OpsRole") && mentions(f, "Consumer.template.json");
+      });
   CHECK(findings == 1);
 
   run::RunOptions options;
@@ -144,19 +151,23 @@ TEST_CASE("the stacks of a CDK app are one graph, joined by their exports", "[ru
   }
   const auto groups = run::account_groups(prepared.value(), inputs);
   REQUIRE(groups.size() == 1);
-  const run::AccountGraph account = run::join_account(run::take_graphs(inputs, groups.front()), groups.front().account);
+  const run::AccountGraph account =
+      run::join_account(run::take_graphs(inputs, groups.front()), groups.front().account);
   const model::Graph& graph = account.graph;
-  const auto key = std::find_if(graph.keys.begin(), graph.keys.end(),
-                                [](const model::Key& k) { return k.source.address == "AppKey51DFC408"; });
-  REQUIRE(key != graph.keys.end());
-  const auto policy = std::find_if(graph.policies.begin(), graph.policies.end(), [](const model::IdentityPolicy& p) {
-    return p.source.file.ends_with("Consumer.template.json");
+  const auto key = std::find_if(graph.keys.begin(), graph.keys.end(), [](const model::Key& k) {
+    return k.source.address == "AppKey51DFC408";
   });
+  REQUIRE(key != graph.keys.end());
+  const auto policy = std::find_if(graph.policies.begin(), graph.policies.end(),
+                                   [](const model::IdentityPolicy& p) {
+                                     return p.source.file.ends_with("Consumer.template.json");
+                                   });
   REQUIRE(policy != graph.policies.end());
   // Fn::ImportValue of the Keys stack's export is the key's ARN.
   const nlohmann::json& statements = policy->document.document.at("Statement");
-  const auto imported = std::find_if(statements.begin(), statements.end(),
-                                     [](const nlohmann::json& s) { return s.value("Sid", "") == "AppKeyData"; });
+  const auto imported =
+      std::find_if(statements.begin(), statements.end(),
+                   [](const nlohmann::json& s) { return s.value("Sid", "") == "AppKeyData"; });
   REQUIRE(imported != statements.end());
   CHECK(model::resolve_value(imported->at("Resource").get<std::string>(), graph).text ==
         model::resolve_value(key->arn, graph).text);
@@ -176,7 +187,8 @@ model::Graph graph_with_key(const std::string& arn, const std::string& policy_si
   return graph;
 }
 
-TEST_CASE("one key in two inputs is one node; two definitions of it are reported", "[run][account]") {
+TEST_CASE("one key in two inputs is one node; two definitions of it are reported",
+          "[run][account]") {
   const std::string arn = "arn:aws:kms:eu-west-1:111122223333:key/k";
   std::vector<run::GraphPart> alike;
   alike.push_back({"a.json", graph_with_key(arn, "Same"), ""});
@@ -214,7 +226,8 @@ TEST_CASE("a reference unknown in its input stays its input's", "[run][account]"
     graph.define("aws_iam_role.r.name", "reader");
     model::Principal role;
     role.source.file = input;
-    role.arn = "arn:aws:iam::" + model::symbol("account") + ":role/" + model::symbol("aws_iam_role.r.name");
+    role.arn = "arn:aws:iam::" + model::symbol("account") + ":role/" +
+               model::symbol("aws_iam_role.r.name");
     role.name = model::symbol("aws_iam_role.r.unique_id");
     graph.add(std::move(role));
     return run::GraphPart{input, std::move(graph), ""};
@@ -233,7 +246,8 @@ TEST_CASE("a reference unknown in its input stays its input's", "[run][account]"
 }
 
 TEST_CASE("a literal ARN of another input's key resolves to that key", "[run][account]") {
-  const std::string arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string arn =
+      "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   model::Graph app;
   app.account = "111122223333";
   model::DataStore bucket;
