@@ -143,6 +143,23 @@ public:
     graph = Graph{}; // the part's memory goes back before the next part is loaded into ours
   }
 
+  // Room for every part's nodes at once: growing by doubling would hold up to twice the graph.
+  void reserve(const std::vector<GraphPart>& parts) {
+    Graph& graph = m_out.graph;
+    const auto total = [&parts](auto member) {
+      std::size_t sum = 0;
+      for (const GraphPart& part : parts) sum += (part.graph.*member).size();
+      return sum;
+    };
+    graph.keys.reserve(total(&Graph::keys));
+    graph.aliases.reserve(total(&Graph::aliases));
+    graph.grants.reserve(total(&Graph::grants));
+    graph.principals.reserve(total(&Graph::principals));
+    graph.policies.reserve(total(&Graph::policies));
+    graph.data_stores.reserve(total(&Graph::data_stores));
+    graph.suppressions.reserve(total(&Graph::suppressions));
+  }
+
   // Key references no input could place alone, looked up among every input's keys and aliases.
   AccountGraph finish() {
     Graph& graph = m_out.graph;
@@ -437,6 +454,7 @@ Exports exports_of(const std::vector<GraphPart>& parts) {
 AccountGraph join_account(std::vector<GraphPart> parts, const std::string& account) {
   const Exports exports = exports_of(parts);
   Joiner joiner(account);
+  joiner.reserve(parts);
   for (GraphPart& part : parts) joiner.add(part, exports);
   return joiner.finish();
 }
