@@ -205,7 +205,8 @@ private:
 /// Analyses key `key` of `graph` alone (GraphAccess(graph).analyze(key)); use a GraphAccess for many keys.
 [[nodiscard]] KeyAccess analyze_key(const model::Graph& graph, model::KeyId key);
 
-/// The label of graph principal `member` ("aws_iam_role.ops").
+/// The label of graph principal `member` ("aws_iam_role.ops"; in an account graph, with its input:
+/// "aws_iam_role.ops in app/plan.json").
 [[nodiscard]] std::string member_label(const model::Graph& graph, model::PrincipalId member);
 
 /// `ground`, seen for subject `subject`, as it applies to `member` of that subject: an identity-policy

@@ -114,6 +114,15 @@ const KeyAccessMap* AccessMap::find_key(std::string_view name) const {
 
 namespace {
 
+// How the map names a node: its address (else `fallback`), and in an account graph its input too,
+// so that aws_kms_key.this of two workspaces stays two keys.
+std::string map_name(const model::Graph& graph, const model::SourceRef& where,
+                     const std::string& fallback) {
+  std::string name = where.name().empty() ? fallback : where.name();
+  if (graph.inputs.size() > 1 && !where.file.empty()) name += " in " + where.file;
+  return name;
+}
+
 // Where summarise_key() keeps classes of principals whole.
 struct ClassSink {
   ClassTable& table;
@@ -126,7 +135,7 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
   const model::Key& key = analysis.graph().key(analysis.key());
   KeyAccessMap map;
   map.where = key.source;
-  map.name = key.source.name().empty() ? key.arn : key.source.name();
+  map.name = map_name(analysis.graph(), key.source, key.arn);
   map.account = analysis.key_account();
   map.planned_action = key.planned_action;
   map.policy_known = analysis.key_policy_known();
@@ -187,7 +196,7 @@ void add_data_stores(const model::Graph& graph, AccessMap& map) {
   for (const model::DataStore& store : graph.data_stores) {
     DataStoreAccess access;
     access.where = store.source;
-    access.name = store.source.name().empty() ? store.name : store.source.name();
+    access.name = map_name(graph, store.source, store.name);
     access.kind = std::string(to_string(store.kind));
     if (store.key.kind == model::KeyRef::Kind::node && store.key.key) {
       KeyAccessMap& key = map.keys.at(static_cast<std::size_t>(*store.key.key));
@@ -240,7 +249,7 @@ ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after,
   for (std::size_t index = 0; index < before.keys.size(); ++index) {
     const auto id = static_cast<model::KeyId>(index);
     const model::Key& key = before.key(id);
-    const auto same = after_keys.find(key.source.name().empty() ? key.arn : key.source.name());
+    const auto same = after_keys.find(map_name(before, key.source, key.arn));
     const bool reuse =
         same_principals && same != after_keys.end() &&
         key_inputs(before, id) == key_inputs(after, static_cast<model::KeyId>(same->second));

@@ -245,7 +245,12 @@ KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) { return Grap
 
 std::string member_label(const model::Graph& graph, model::PrincipalId member) {
   const model::Principal& principal = graph.principal(member);
-  return principal.source.name().empty() ? principal_arn(graph, member) : principal.source.name();
+  std::string label =
+      principal.source.name().empty() ? principal_arn(graph, member) : principal.source.name();
+  // In an account graph, the reader needs the input too: "aws_iam_role.ops in app/plan.json".
+  if (graph.inputs.size() > 1 && !principal.source.file.empty())
+    label += " in " + principal.source.file;
+  return label;
 }
 
 namespace {

@@ -38,9 +38,12 @@ void print_error(const model::Diagnostic& error, std::ostream& err) {
   err << "tfkms: error: " << error.to_string() << '\n';
 }
 
-// The inputs of a run, loaded one by one: `use` is called with each; errors are printed. Returns false
+// Loads the inputs of a run: those that may join an account graph are kept in `inputs` until all
+// are loaded; any other is given to `alone` at once and let go. Errors are printed. Returns false
 // when some input could not be read or a directory held none.
-template <typename Use> bool for_each_input(const run::Run& run, std::ostream& err, Use use) {
+template <typename Alone>
+bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::LoadedSource>& inputs,
+                 Alone alone) {
   bool ok = run.discovery.errors.empty();
   for (const model::Diagnostic& error : run.discovery.errors) print_error(error, err);
   std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
@@ -53,13 +56,33 @@ template <typename Use> bool for_each_input(const run::Run& run, std::ostream& e
       continue;
     }
     ++inputs_per_root[source.root];
-    use(source, *loaded.input);
+    run::LoadedSource input{&source, std::move(*loaded.input)};
+    if (run::may_join(run, input.input)) {
+      inputs.push_back(std::move(input));
+    } else {
+      alone(input);
+    }
   }
   for (const model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) {
     print_error(error, err);
     ok = false;
   }
   return ok;
+}
+
+// How access and diff name an account graph: "account 111122223333 (a/plan.json, b/plan.json)".
+std::string group_name(const run::AccountGroup& group,
+                       const std::vector<run::LoadedSource>& inputs) {
+  std::string name = "account " + group.account + " (";
+  for (std::size_t i = 0; i < group.members.size(); ++i) {
+    name += (i == 0 ? "" : ", ") + inputs.at(group.members[i]).source->path;
+  }
+  return name + ")";
+}
+
+void print_note(const model::Diagnostic& note, std::ostream& err) {
+  const char* level = note.level == model::DiagnosticLevel::warning ? "warning" : "note";
+  err << "tfkms: " << level << ": " << note.to_string() << '\n';
 }
 
 std::optional<rules::Severity> threshold(const std::string& fail_on) {
@@ -78,7 +101,16 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->default_str("text");
   access_cmd->add_option("--account-id", access.account_id, "The AWS account the input deploys to (12 digits)");
   access_cmd->add_option("-p,--parameter", access.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
-  access_cmd->footer("Examples:\n  tfkms access plan.json\n  tfkms access template.yaml --account-id 111122223333 --format markdown");
+  access_cmd->add_flag(
+      "--separately", access.separately,
+      "Answer for each input alone, not for the inputs of one account as one graph");
+  access_cmd->footer(
+      "Examples:\n  tfkms access plan.json\n  tfkms access template.yaml --account-id 111122223333 "
+      "--format markdown\n"
+      "  tfkms access plan.json template.yaml --account-id 111122223333\n\n"
+      "Inputs that deploy to one known account are answered as one graph: every key's readers,\n"
+      "writers and administrators include the principals of every input. --separately answers\n"
+      "for each input alone.");
 
   CLI::App* diff_cmd = app.add_subcommand(
       "diff", "What a change does to key access: who gains or loses read, write, grants, administration");
@@ -110,9 +142,17 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
                      "No colour in text output (NO_COLOR is honoured too)");
   diff_cmd->add_flag("-q,--quiet", diff.quiet,
                      "Print nothing on standard output; only errors, and --output files");
-  diff_cmd->footer("Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
-                   "  tfkms diff --base main/template.yaml template.yaml --format markdown\n\n"
-                   "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 internal error.");
+  diff_cmd->add_flag("--separately", diff.separately,
+                     "Compare each input alone, not the inputs of one account as one graph");
+  diff_cmd->footer(
+      "Examples:\n  terraform show -json tfplan > plan.json && tfkms diff plan.json\n"
+      "  tfkms diff --base main/template.yaml template.yaml --format markdown\n"
+      "  tfkms diff plan.json template.yaml --account-id 111122223333\n\n"
+      "Inputs that deploy to one known account are compared as one graph: a change in one\n"
+      "is measured against the others as its unchanged context (a state, a template without\n"
+      "--base). --separately compares each input alone.\n\n"
+      "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input, 3 "
+      "internal error.");
   return {access_cmd, diff_cmd};
 }
 
@@ -123,25 +163,48 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
   run_options.paths = options.paths;
   run_options.account_id = options.account_id;
   run_options.parameters = *parameters;
+  run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
   if (!prepared) {
     print_error(prepared.error(), err);
     return k_exit_usage;
   }
+  const run::Run& run = prepared.value();
   report::AccessJsonWriter json(out);
-  const bool ok = for_each_input(prepared.value(), err, [&](const run::Source& source, const run::LoadedInput& loaded) {
-    const model::Graph& graph = loaded.input.graph;
-    for (const model::Diagnostic& diagnostic : graph.diagnostics) err << "tfkms: " << diagnostic.to_string() << '\n';
+  const auto write = [&](const model::Graph& graph, const std::string& name) {
     const analysis::ClassAccessMap map = analysis::map_access_by_class(graph);
     if (options.format == "json") {
-      json.add(map, source.path);
+      json.add(map, name);
     } else if (options.format == "markdown") {
       report::write_access_markdown(map, out);
     } else {
-      out << "== " << source.path << "\n";
+      out << "== " << name << "\n";
       report::write_access_text(map, out);
     }
+  };
+  const auto print_diagnostics = [&](const run::LoadedSource& input) {
+    for (const model::Diagnostic& diagnostic : input.input.input.graph.diagnostics) {
+      err << "tfkms: " << diagnostic.to_string() << '\n';
+    }
+  };
+  std::vector<run::LoadedSource> inputs;
+  const bool ok = load_inputs(run, err, inputs, [&](const run::LoadedSource& input) {
+    print_diagnostics(input);
+    write(input.input.input.graph, input.source->path);
   });
+  for (const run::LoadedSource& input : inputs) print_diagnostics(input);
+  const std::vector<run::AccountGroup> groups = run::account_groups(run, inputs);
+  const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!joined[i]) write(inputs[i].input.input.graph, inputs[i].source->path);
+  }
+  for (const run::AccountGroup& group : groups) {
+    const std::string name = group_name(group, inputs);
+    const run::AccountGraph account =
+        run::join_account(run::take_graphs(inputs, group), group.account);
+    for (const model::Diagnostic& note : account.notes) print_note(note, err);
+    write(account.graph, name);
+  }
   if (options.format == "json") json.finish(TFKMS_VERSION);
   return ok ? k_exit_clean : k_exit_usage;
 }
@@ -170,6 +233,36 @@ model::Result<DiffResult> diff_against(const std::string& path, const loaders::I
   return diff_graphs(before.value(), after.graph, config, selection);
 }
 
+model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource*>& members,
+                                       const std::string& account,
+                                       const std::optional<std::string>& base,
+                                       const rules::Config& config,
+                                       const rules::Selection& selection) {
+  std::vector<run::GraphPart> before;
+  std::vector<run::GraphPart> after;
+  std::optional<model::Diagnostic> no_change;
+  std::size_t no_change_count = 0;
+  for (const run::LoadedSource* member : members) {
+    const std::string& path = member->source->path;
+    const loaders::Input& input = member->input.input;
+    auto then = load_before(path, input.kind, base, member->input.options);
+    if (then) {
+      before.push_back({path, std::move(then.value()), member->source->stack});
+    } else if (input.kind == loaders::InputKind::terraform_plan || base) {
+      return then.error(); // a before side that exists but cannot be read
+    } else {
+      if (!no_change) no_change = then.error();
+      ++no_change_count;
+      before.push_back({path, input.graph, member->source->stack});
+    }
+    after.push_back({path, input.graph, member->source->stack});
+  }
+  if (no_change && no_change_count == members.size()) return *no_change;
+  const run::AccountGraph joined_before = run::join_account(std::move(before), account);
+  const run::AccountGraph joined_after = run::join_account(std::move(after), account);
+  return diff_graphs(joined_before.graph, joined_after.graph, config, selection);
+}
+
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   const auto parameters = parse_parameters(options.parameters, err);
   if (!parameters) return k_exit_usage;
@@ -183,6 +276,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   run_options.account_id = options.account_id;
   run_options.parameters = *parameters;
   run_options.selection = {options.only_rules, options.skip_rules};
+  run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
   if (!prepared) {
     print_error(prepared.error(), err);
@@ -192,21 +286,41 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
 
   analysis::AccessDiff all;
   report::Report report;
-  bool ok = for_each_input(run, err, [&](const run::Source& source, const run::LoadedInput& loaded) {
-    auto result = diff_against(source.path, loaded.input, options.base, loaded.options, run.config, run.selection);
-    report.inputs.push_back(source.path);
+  const auto add = [&](model::Result<DiffResult> result, std::size_t files) {
     if (!result) {
       print_error(result.error(), err);
       report.diagnostics.push_back(result.error());
       return;
     }
-    ++report.counts.files;
     DiffResult& one = result.value();
+    report.counts.files += files;
     analysis::append(all, one.diff);
     report.findings.insert(report.findings.end(), one.findings.begin(), one.findings.end());
     report.counts.keys += one.diff.keys_compared;
     report.counts.data_stores += one.diff.data_stores_compared;
+  };
+  const auto diff_alone = [&](const run::LoadedSource& input) {
+    add(diff_against(input.source->path, input.input.input, options.base, input.input.options,
+                     run.config, run.selection),
+        1);
+  };
+  std::vector<run::LoadedSource> inputs;
+  bool ok = load_inputs(run, err, inputs, [&](const run::LoadedSource& input) {
+    report.inputs.push_back(input.source->path);
+    diff_alone(input);
   });
+  const std::vector<run::AccountGroup> groups = run::account_groups(run, inputs);
+  const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    report.inputs.push_back(inputs[i].source->path);
+    if (!joined[i]) diff_alone(inputs[i]);
+  }
+  for (const run::AccountGroup& group : groups) {
+    report.diagnostics.push_back(run::joined_note(group, inputs));
+    add(diff_account(run::members_of(inputs, group), group.account, options.base, run.config,
+                     run.selection),
+        group.members.size());
+  }
   ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;

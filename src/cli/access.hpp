@@ -15,6 +15,7 @@
 #include "report/reporter.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
+#include "run/account_inputs.hpp"
 
 namespace tfkms::cli {
 
@@ -23,6 +24,7 @@ struct AccessOptions {
   std::string format = "text"; ///< text, json, markdown
   std::optional<std::string> account_id;
   std::vector<std::string> parameters; ///< KEY=VALUE
+  bool separately = false;             ///< --separately: no account graph
 };
 
 struct DiffOptions {
@@ -38,6 +40,7 @@ struct DiffOptions {
   std::vector<std::pair<report::Format, std::string>> outputs; ///< --output FORMAT=FILE
   bool quiet = false;
   bool no_color = false;
+  bool separately = false; ///< --separately: no account graph
 };
 
 /// Adds the `access` and `diff` subcommands to `app`; their options are written into `access` and
@@ -68,5 +71,14 @@ struct DiffResult {
 [[nodiscard]] model::Result<DiffResult> diff_against(const std::string& path, const loaders::Input& after,
                                                      const std::optional<std::string>& base, loaders::LoadOptions options,
                                                      const rules::Config& config, const rules::Selection& selection);
+
+/// The change of an account graph: each member's before side (its plan's prior state, or `base`)
+/// joined, against the members as loaded, joined. A member that holds no change (a state, a
+/// template without `base`) is the unchanged context on both sides. Fails when no member holds a
+/// change, or when a before side cannot be read.
+[[nodiscard]] model::Result<DiffResult>
+diff_account(const std::vector<const run::LoadedSource*>& members, const std::string& account,
+             const std::optional<std::string>& base, const rules::Config& config,
+             const rules::Selection& selection);
 
 } // namespace tfkms::cli

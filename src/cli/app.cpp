@@ -52,7 +52,12 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
                             "on the command line must be inputs. - reads standard input.\n\n"
                             "The deployment account comes from --account-id, a cloud assembly's environment,\n"
                             "account_id in .tfkms.yml, or what a plan states; when it stays unknown, rules that\n"
-                            "depend on it are decided for every account the input names and say when a finding holds.\n\n") +
+                            "depend on it are decided for every account the input names and say when a finding holds.\n\n"
+                            "Inputs that deploy to one known account (a platform workspace's keys, an\n"
+                            "application's roles, the stacks of a CDK app) are analysed as one graph: a key's\n"
+                            "findings name the principals of every input, Fn::ImportValue reads another\n"
+                            "stack's export, and a resource two inputs define alike counts once.\n"
+                            "--separately analyses each input alone.\n\n") +
                 k_exit_codes_help);
   check->add_option("paths", options.run.paths, "Plan/state JSON files, templates, directories, or - for stdin")
       ->required();
@@ -103,6 +108,8 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
   check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
   check->add_flag("-v,--verbose", options.verbose, "List the files of scanned directories that are not inputs, and why");
+  check->add_flag("--separately", options.run.separately,
+                  "Analyse each input alone, not the inputs of one account as one graph");
   check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
   check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
   check->add_option("--baseline", options.baseline,

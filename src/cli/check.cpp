@@ -11,6 +11,7 @@
 #include "cli/report_output.hpp"
 #include "rules/registry.hpp"
 #include "rules/suppressions.hpp"
+#include "run/account_inputs.hpp"
 
 namespace tfkms::cli {
 
@@ -66,6 +67,27 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   report.diagnostics = run.discovery.notes;
   analysis::AccessDiff access_changes;
   std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
+  const auto add_diff = [&](model::Result<DiffResult> diff) {
+    if (!diff) {
+      errors.push_back(diff.error());
+      return;
+    }
+    analysis::append(access_changes, diff.value().diff);
+    std::move(diff.value().findings.begin(), diff.value().findings.end(),
+              std::back_inserter(report.findings));
+  };
+  const auto check_alone = [&](const run::Source& source, const run::LoadedInput& input) {
+    std::vector<rules::Finding> findings = run::findings_of(run, source, input, report.diagnostics);
+    std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
+    // --diff: a plan holds its change; a template is compared with --base, and a state (or a
+    // template without --base) has no change in it: an error rather than an empty "no changes".
+    if (options.diff)
+      add_diff(diff_against(source.path, input.input, options.base, input.options, run.config,
+                            run.selection));
+  };
+  // An input that may join an account graph waits until every input is loaded; any other is checked
+  // and let go at once, so that memory holds one of them at a time.
+  std::vector<run::LoadedSource> inputs;
   for (const run::Source& source : run.discovery.sources) {
     run::Loaded loaded = run::load(run, source);
     if (loaded.skipped_because) {
@@ -89,19 +111,27 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     const bool from_terraform = input.input.kind == loaders::InputKind::terraform_plan ||
                                 input.input.kind == loaders::InputKind::terraform_state;
     if (from_terraform && !input.input.tf_source_found) suppressions.add_input_without_source(source.path);
-    std::vector<rules::Finding> findings = run::findings_of(run, source, input, report.diagnostics);
-    std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
-    // --diff: a plan holds its change; a template is compared with --base, and a state (or a
-    // template without --base) has no change in it: an error rather than an empty "no changes".
-    if (options.diff) {
-      auto diff = diff_against(source.path, input.input, options.base, input.options, run.config, run.selection);
-      if (!diff) {
-        errors.push_back(diff.error());
-        continue;
-      }
-      analysis::append(access_changes, diff.value().diff);
-      std::move(diff.value().findings.begin(), diff.value().findings.end(), std::back_inserter(report.findings));
+    if (run::may_join(run, input)) {
+      inputs.push_back({&source, std::move(*loaded.input)});
+    } else {
+      check_alone(source, input);
     }
+  }
+  const std::vector<run::AccountGroup> groups = run::account_groups(run, inputs);
+  const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!joined[i]) check_alone(*inputs[i].source, inputs[i].input);
+  }
+  for (const run::AccountGroup& group : groups) {
+    report.diagnostics.push_back(run::joined_note(group, inputs));
+    if (options.diff)
+      add_diff(diff_account(run::members_of(inputs, group), group.account, options.base, run.config,
+                            run.selection));
+    run::AccountGraph account = run::join_account(run::take_graphs(inputs, group), group.account);
+    std::move(account.notes.begin(), account.notes.end(), std::back_inserter(report.diagnostics));
+    std::vector<rules::Finding> findings =
+        rules::run_rules(account.graph, run.config, run.selection);
+    std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
   }
   for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) errors.push_back(std::move(error));
   if (options.diff) report.access_changes = &access_changes;

@@ -93,6 +93,27 @@ std::string display_name(const std::string& logical_id, const Node& resource) {
   return path->text + " (" + logical_id + ")";
 }
 
+// Outputs with Export.Name: what other stacks of the account and region may read with
+// Fn::ImportValue [CFN-UG "Fn::ImportValue": exports are per account and region]. Only the names
+// and values that resolve to text are kept; the account graph joins them (run/account_graph.hpp).
+void read_exports(const Node& root, const std::string& path, cfn::Intrinsics& intrinsics,
+                  model::Graph& graph) {
+  const Node* outputs = root.find("Outputs");
+  if (!outputs || !outputs->is_mapping()) return;
+  for (std::size_t i = 0; i < outputs->keys.size(); ++i) {
+    const Node& output = *outputs->items[i];
+    const Node* exported = output.is_mapping() ? output.find("Export") : nullptr;
+    const Node* name = exported && exported->is_mapping() ? exported->find("Name") : nullptr;
+    const Node* value = output.is_mapping() ? output.find("Value") : nullptr;
+    if (!name || !value) continue;
+    cfn::Scope scope{path, "Outputs/" + outputs->keys[i], {}, {}};
+    const auto name_text = intrinsics.resolve(*name, scope);
+    const auto value_text = intrinsics.resolve(*value, scope);
+    if (!name_text || !name_text->is_string() || !value_text || !value_text->is_string()) continue;
+    graph.exports.insert_or_assign(name_text->get<std::string>(), value_text->get<std::string>());
+  }
+}
+
 } // namespace
 
 model::Result<Input> load_cloudformation(std::string_view text, const std::string& path, InputKind kind,
@@ -184,6 +205,7 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   for (cfn::Resource& resource : created) {
     for (model::Diagnostic& diagnostic : resource.scope.diagnostics) graph.diagnostics.push_back(std::move(diagnostic));
   }
+  read_exports(root, path, intrinsics, graph);
   graph.undecided_conditions = intrinsics.undecided();
   return input;
 }

@@ -198,6 +198,11 @@ public:
   /// CloudFormation conditions the input leaves open (they depend on deploy-time values), in the
   /// order their evaluation finished: a condition built on another comes after it.
   std::vector<std::string> undecided_conditions;
+  /// CloudFormation: the stack's exports (Outputs with Export.Name), name -> value (markers
+  /// allowed). Another stack of the same account and region reads them with Fn::ImportValue.
+  std::map<std::string, std::string> exports;
+  /// An account graph (run/account_graph.hpp): the inputs it joins, in order; empty for one input.
+  std::vector<std::string> inputs;
 
   [[nodiscard]] Key& key(KeyId id) { return keys.at(static_cast<std::size_t>(id)); }
   [[nodiscard]] const Key& key(KeyId id) const { return keys.at(static_cast<std::size_t>(id)); }

@@ -71,6 +71,21 @@ Value resolve_value(std::string_view raw, const SymbolResolver& resolver) {
   return value;
 }
 
+std::string substitute_symbols(std::string_view raw, const SymbolResolver& resolver) {
+  std::string out;
+  out.reserve(raw.size());
+  split_symbols(
+      raw, [&](std::string_view text) { out += text; },
+      [&](std::string_view ref) {
+        if (auto resolved = resolver.resolve(ref)) {
+          out += *resolved;
+        } else {
+          out += symbol(ref);
+        }
+      });
+  return out;
+}
+
 std::string display(std::string_view raw) { return resolve_value(raw, NoSymbols{}).text; }
 
 std::vector<std::string> symbol_refs(std::string_view raw) { return resolve_value(raw, NoSymbols{}).refs; }

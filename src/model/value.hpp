@@ -76,6 +76,9 @@ struct Value {
 /// Resolves every marker in `raw` with `resolver`.
 [[nodiscard]] Value resolve_value(std::string_view raw, const SymbolResolver& resolver);
 
+/// `raw` with each marker `resolver` knows replaced by its text; the others stay markers.
+[[nodiscard]] std::string substitute_symbols(std::string_view raw, const SymbolResolver& resolver);
+
 /// `raw` with each marker shown as ${REF}, for messages.
 [[nodiscard]] std::string display(std::string_view raw);
 

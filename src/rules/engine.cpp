@@ -21,6 +21,9 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
   Finding& finding = reported.finding;
   for (const model::Suppression& suppression : graph.suppressions) {
     if (suppression.address != reported.address) continue;
+    // An account graph joins inputs that may reuse an address (aws_kms_key.this in two workspaces):
+    // a suppression covers the resource written beside it, in its own file.
+    if (graph.inputs.size() > 1 && suppression.where.file != finding.file) continue;
     if (!suppression_covers(suppression.rule, finding.rule_id)) continue;
     if (suppression.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
       Evidence note;

@@ -107,6 +107,7 @@ model::Result<Run> prepare(const RunOptions& options) {
   if (!organization) return std::move(organization.error());
   run.load.organization = std::move(organization.value());
   run.roots = options.paths;
+  run.separately = options.separately;
   std::vector<std::string> excludes = run.config.exclude;
   excludes.insert(excludes.end(), options.excludes.begin(), options.excludes.end());
   run.discovery = discover(options.paths, excludes);

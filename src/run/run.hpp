@@ -24,6 +24,7 @@ struct RunOptions {
   std::map<std::string, bool> conditions;  ///< --condition NAME=true|false
   std::vector<std::string> excludes;       ///< --exclude GLOB, besides the configuration's
   rules::Selection selection;              ///< --rule / --skip-rule
+  bool separately = false;                 ///< --separately: no account graphs
 };
 
 /// A run made ready: its configuration read and its inputs found.
@@ -36,6 +37,7 @@ struct Run {
   std::string account_source; ///< where load.account_id came from, when set
   std::vector<std::string> roots; ///< the paths as given
   Discovery discovery;
+  bool separately = false; ///< analyse each input alone (RunOptions::separately)
 };
 
 /// Reads the configuration and finds the inputs. Fails on a configuration file that cannot be read,

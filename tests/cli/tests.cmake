@@ -35,3 +35,8 @@ endforeach()
 add_test(NAME cli_adoption COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/adoption_test.py $<TARGET_FILE:tfkms>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(cli_adoption PROPERTIES LABELS "integration")
+# One account, many inputs: check, access and diff over one graph per account, and --separately.
+add_test(NAME cli_account_graph
+         COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/account_graph_test.py $<TARGET_FILE:tfkms>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli_account_graph PROPERTIES LABELS "integration")

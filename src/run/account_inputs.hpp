@@ -1,0 +1,49 @@
+#pragma once
+// Which loaded inputs of a run are analysed together as one account's graph
+// (run/account_graph.hpp), for `check`, `access` and `diff` alike.
+#include <string>
+#include <vector>
+
+#include "run/account_graph.hpp"
+#include "run/run.hpp"
+
+namespace tfkms::run {
+
+/// An input loaded, with the source it was read from.
+struct LoadedSource {
+  const Source* source = nullptr;
+  LoadedInput input;
+};
+
+/// The inputs of one account that are analysed as one graph.
+struct AccountGroup {
+  std::string account;
+  std::vector<std::size_t> members; ///< indexes into the inputs given to account_groups, in order
+};
+
+/// False when `input` joins no account graph: with run.separately, when its account is unknown, and
+/// when it leaves CloudFormation conditions open (it is analysed once per way they can go, alone).
+[[nodiscard]] bool may_join(const Run& run, const LoadedInput& input);
+
+/// The account graphs of `inputs`: one per account that two or more of them that may_join() deploy
+/// to.
+[[nodiscard]] std::vector<AccountGroup> account_groups(const Run& run,
+                                                       const std::vector<LoadedSource>& inputs);
+
+/// True for each of `inputs` that some group joins.
+[[nodiscard]] std::vector<bool> joined_inputs(const std::vector<AccountGroup>& groups,
+                                              std::size_t inputs);
+
+/// The note that says which inputs `group` joins, for the report.
+[[nodiscard]] model::Diagnostic joined_note(const AccountGroup& group,
+                                            const std::vector<LoadedSource>& inputs);
+
+/// The graphs of the members of `group`, moved out of `inputs`, ready for join_account().
+[[nodiscard]] std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs,
+                                                 const AccountGroup& group);
+
+/// The members of `group`, in order.
+[[nodiscard]] std::vector<const LoadedSource*> members_of(const std::vector<LoadedSource>& inputs,
+                                                          const AccountGroup& group);
+
+} // namespace tfkms::run
