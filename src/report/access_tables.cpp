@@ -171,9 +171,10 @@ void write_classes_text(const std::vector<analysis::PrincipalClass>& classes, st
   for (std::size_t c = 0; c < classes.size(); ++c) {
     const auto& members = classes[c].members;
     out << "  class " << c + 1 << ", " << members.size() << " principals";
-    if (!members.empty())
-      out << ", identity policies " << terminal_safe(joined(members.front().identity_policies))
-          << " of the first";
+    if (!members.empty()) {
+      out << " (the first's identity policies: "
+          << terminal_safe(joined(members.front().identity_policies)) << ")";
+    }
     out << ":\n";
     for (const auto& member : members) out << "    " << terminal_safe(member.principal) << '\n';
   }
