@@ -17,7 +17,8 @@ std::vector<std::filesystem::path> inputs_below(const std::filesystem::path& roo
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(root)) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
+      if (entry.is_regular_file())
+        files.push_back(entry.path());
     }
   } else {
     files.push_back(root);
@@ -36,10 +37,12 @@ int main(int argc, char** argv) {
     }
     for (const auto& file : inputs_below(argv[i])) {
       std::ifstream stream(file, std::ios::binary);
-      const std::string bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+      const std::string bytes((std::istreambuf_iterator<char>(stream)),
+                              std::istreambuf_iterator<char>());
       // Print before running: when a crash kills the process, the last line names the input.
       std::cout << "replay " << file.string() << std::endl;
-      (void)LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+      (void)LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                   bytes.size());
       ++replayed;
     }
   }

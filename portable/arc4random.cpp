@@ -4,11 +4,12 @@
 // Defining arc4random in the binary satisfies it there, so the binary keeps to glibc 2.35.
 // Same contract as glibc's: 32 uniformly random bits from the kernel (getrandom(2), glibc 2.25);
 // it cannot fail, so an unexpected error aborts, as glibc's does.
+#include <sys/random.h>
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <sys/random.h>
 
 extern "C" std::uint32_t arc4random() noexcept {
   std::uint32_t value = 0;

@@ -8,10 +8,12 @@ packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcl
 # Packaging (tools/package.sh) needs dpkg-dev and file: cpack's .deb computes its dependencies.
 # The test suite also needs Node.js and npm (test oracles), clang (libFuzzer harness replay),
 # man-db (the installed man page), curl (the Action's download), git and pre-commit (the hooks),
-# xmllint (the JUnit report's schema), python3-jsonschema (the access report's schema).
+# xmllint (the JUnit report's schema), python3-jsonschema (the access report's schema) and
+# clang-format (the house style check).
 case "${1:-}" in
 --with-packaging) packages+=(dpkg-dev file) ;;
---with-test-tools) packages+=(dpkg-dev file nodejs npm clang man-db curl git pre-commit libxml2-utils python3-jsonschema) ;;
+--with-test-tools) packages+=(dpkg-dev file nodejs npm clang man-db curl git pre-commit libxml2-utils
+                   python3-jsonschema clang-format) ;;
 esac
 
 missing=()

@@ -2,10 +2,10 @@
 // key's grants, collects the subjects and the request space, and fills the decision tables.
 #include "analysis/access.hpp"
 
-#include <algorithm>
-
 #include "analysis/analysis_detail.hpp"
 #include "analysis/subjects.hpp"
+
+#include <algorithm>
 
 namespace tfkms::analysis {
 
@@ -27,10 +27,11 @@ void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   policy::Document document;
   if (key.policy.state == model::PolicySource::State::absent) {
     // No policy: AWS applies the default key policy (kms-reference §6).
-    document = policy::parse_document(model::default_key_policy(a.partition, a.key_account), policy::PolicyKind::key_policy,
-                                      *a.graph);
+    document = policy::parse_document(model::default_key_policy(a.partition, a.key_account),
+                                      policy::PolicyKind::key_policy, *a.graph);
   } else {
-    document = detail::read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
+    document =
+        detail::read_policy(key.policy, policy::PolicyKind::key_policy, *a.graph, "the key policy");
   }
   // A policy AWS refuses is never in place: nothing is reasoned from it (TFKMS011 reports it).
   if (document.rejected()) {
@@ -65,7 +66,8 @@ void build_variants(Analysis& a) {
         a, subject.kind == SubjectKind::service ? std::string() : subject.account, std::nullopt);
     add(Variant{s, Identity::none, {}, {}, chain});
     // The root user and service principals need no identity policy (kms-reference §3.2, §3.5).
-    if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service) continue;
+    if (subject.kind == SubjectKind::account_root || subject.kind == SubjectKind::service)
+      continue;
     add(Variant{s, Identity::allows_all, {&a.shared->allows_all}, {std::nullopt}, chain});
   }
 }
@@ -77,7 +79,8 @@ void fix_key_context(Analysis& a) {
                      {"kms:KeyOrigin", {key.origin}},
                      {"kms:MultiRegion", {key.multi_region ? "true" : "false"}}};
   if (key.multi_region) {
-    a.fixed_context.push_back({"kms:MultiRegionKeyType", {key.kind == model::KeyKind::replica ? "REPLICA" : "PRIMARY"}});
+    a.fixed_context.push_back(
+        {"kms:MultiRegionKeyType", {key.kind == model::KeyKind::replica ? "REPLICA" : "PRIMARY"}});
   }
 }
 
@@ -89,7 +92,8 @@ const detail::AnalysedActions& detail::analysed_actions() {
     for (const ActionClass action_class : k_action_classes) {
       for (const std::string_view action : actions_of(action_class)) {
         const auto index = policy::find_action(action);
-        if (!index || std::find(out.names.begin(), out.names.end(), action) != out.names.end()) continue;
+        if (!index || std::find(out.names.begin(), out.names.end(), action) != out.names.end())
+          continue;
         out.names.push_back(action);
         out.indexes.push_back(*index);
       }
@@ -98,7 +102,8 @@ const detail::AnalysedActions& detail::analysed_actions() {
       std::vector<std::size_t>& positions = out.by_class.emplace_back();
       for (const std::string_view action : actions_of(action_class)) {
         const auto it = std::find(out.names.begin(), out.names.end(), action);
-        if (it != out.names.end()) positions.push_back(static_cast<std::size_t>(it - out.names.begin()));
+        if (it != out.names.end())
+          positions.push_back(static_cast<std::size_t>(it - out.names.begin()));
       }
     }
     return out;
@@ -106,7 +111,8 @@ const detail::AnalysedActions& detail::analysed_actions() {
   return table;
 }
 
-KeyAccess::KeyAccess(std::shared_ptr<const detail::Analysis> analysis) : m_analysis(std::move(analysis)) {}
+KeyAccess::KeyAccess(std::shared_ptr<const detail::Analysis> analysis)
+    : m_analysis(std::move(analysis)) {}
 
 const model::Graph& KeyAccess::graph() const { return *m_analysis->graph; }
 model::KeyId KeyAccess::key() const { return m_analysis->key; }
@@ -116,9 +122,12 @@ const std::vector<Access>& KeyAccess::accesses() const {
   const detail::Analysis& a = *m_analysis;
   if (!a.accesses) {
     // Built on first use: a rule may need only the tables (an analysis made to test one statement).
-    std::vector<Access>& out = a.accesses.emplace(detail::build_accesses(a, a.tables(), a.core->allowed, policy::Outcome::allowed));
-    auto unknowns = detail::build_accesses(a, a.tables(), a.core->unknown, policy::Outcome::unknown);
-    out.insert(out.end(), std::make_move_iterator(unknowns.begin()), std::make_move_iterator(unknowns.end()));
+    std::vector<Access>& out = a.accesses.emplace(
+        detail::build_accesses(a, a.tables(), a.core->allowed, policy::Outcome::allowed));
+    auto unknowns =
+        detail::build_accesses(a, a.tables(), a.core->unknown, policy::Outcome::unknown);
+    out.insert(out.end(), std::make_move_iterator(unknowns.begin()),
+               std::make_move_iterator(unknowns.end()));
     std::stable_sort(out.begin(), out.end(), [](const Access& x, const Access& y) {
       return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
     });
@@ -137,7 +146,8 @@ const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_
     if (const auto id = a.graph->principal(*principal).permissions_boundary) {
       // An AWS managed boundary tfkms's table does not know is not applied: that finds more access.
       const auto& compiled = a.shared->identity_policies[static_cast<std::size_t>(*id)];
-      if (compiled) boundary = &*compiled;
+      if (compiled)
+        boundary = &*compiled;
       const model::IdentityPolicy& policy = a.graph->policy(*id);
       boundary_name = policy.name.empty() ? policy.source.name() : policy.name;
     }
@@ -148,7 +158,8 @@ const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_
                                        boundary, boundary_name);
 }
 
-detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, model::PrincipalId id) {
+detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
+                                      model::PrincipalId id) {
   Variant variant;
   variant.subject = subject;
   variant.identity = Identity::graph;
@@ -160,9 +171,12 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, mo
     ids.insert(ids.end(), more.begin(), more.end());
   }
   for (const model::PolicyId policy_id : ids) {
-    if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(), policy_id) != variant.policy_ids.end()) continue;
+    if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(), policy_id) !=
+        variant.policy_ids.end())
+      continue;
     const auto& compiled = a.shared->identity_policies[static_cast<std::size_t>(policy_id)];
-    if (!compiled) continue; // absent: grants nothing
+    if (!compiled)
+      continue; // absent: grants nothing
     variant.policies.push_back(&*compiled);
     variant.policy_ids.emplace_back(policy_id);
   }
@@ -171,22 +185,29 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject, mo
 
 bool KeyAccess::has_access(ActionClass action_class) const {
   const detail::Analysis& a = *m_analysis;
-  const auto position = std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) - std::begin(k_action_classes);
+  const auto position =
+      std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) -
+      std::begin(k_action_classes);
   for (std::size_t s = 0; s < a.subjects.size(); ++s) {
-    for (const std::size_t act : detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
+    for (const std::size_t act :
+         detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
       const std::size_t row = a.row_index(s, act);
-      if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row)) return true;
+      if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row))
+        return true;
     }
   }
   return false;
 }
 
-std::string KeyAccess::text(const Access& access) const { return detail::describe_access(*m_analysis, access); }
+std::string KeyAccess::text(const Access& access) const {
+  return detail::describe_access(*m_analysis, access);
+}
 
 std::vector<const Access*> KeyAccess::of(ActionClass action_class) const {
   std::vector<const Access*> out;
   for (const Access& access : accesses()) {
-    if (access.action_class == action_class) out.push_back(&access);
+    if (access.action_class == action_class)
+      out.push_back(&access);
   }
   return out;
 }
@@ -199,12 +220,14 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   a->key = key_id;
   a->partition = graph.partition;
   const model::Key& key = graph.key(key_id);
-  const model::Value account = model::resolve_value(key.account.empty() ? graph.account : key.account, graph);
+  const model::Value account =
+      model::resolve_value(key.account.empty() ? graph.account : key.account, graph);
   a->key_account = account.known() ? account.text : graph.account;
   const model::Value arn = model::resolve_value(key.arn, graph);
   a->key_arn = arn.known() && arn.text.starts_with("arn:")
                    ? arn.text
-                   : "arn:" + graph.partition + ":kms:" + (graph.region.empty() ? std::string(model::k_this_region) : graph.region) +
+                   : "arn:" + graph.partition + ":kms:" +
+                         (graph.region.empty() ? std::string(model::k_this_region) : graph.region) +
                          ":" + a->key_account + ":key/" + key.source.address;
 
   compile_key_policy(*a, origin);

@@ -1,5 +1,6 @@
 #pragma once
-// Who can really do what to a KMS key, and under which conditions (kms-reference §3.2, §3.3, §3.10).
+// Who can really do what to a KMS key, and under which conditions (kms-reference §3.2, §3.3,
+// §3.10).
 //
 // analyze_key() partitions the request space by what the key policy, the identity policies of the
 // graph's principals and the key's grants actually test: the callers they name (plus "other
@@ -9,18 +10,24 @@
 //
 //   for (const Access* access : analysis.of(ActionClass::read))
 //     std::cout << analysis.text(*access) << '\n';
-//   // aws_iam_role.ops can kms:Decrypt always (via identity policy AdministratorAccess statement 0, ...)
+//   // aws_iam_role.ops can kms:Decrypt always (via identity policy AdministratorAccess statement
+//   0, ...)
 //   // any principal of account 111122223333 whose identity policy allows it can kms:Decrypt always
 //
-// A caller that is not in the graph (a named ARN, an account, "any account") is evaluated twice: with
-// no identity policy and with one that allows everything; an access that exists only in the second
-// case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before apply are
-// reported with Outcome::unknown and the unknowns named, never dropped.
+// A caller that is not in the graph (a named ARN, an account, "any account") is evaluated twice:
+// with no identity policy and with one that allows everything; an access that exists only in the
+// second case has `needs_identity_policy`. Accesses whose outcome depends on a value unknown before
+// apply are reported with Outcome::unknown and the unknowns named, never dropped.
 //
 // Every caller is evaluated with the rest of its chain (organization.hpp): the SCPs of its
 // account, the RCPs of the key's account and, for a graph principal, its permissions boundary;
 // what they take away is listed by removals(). Not applied: session policies (no input shows
 // them) and tags.
+
+#include "analysis/action_class.hpp"
+#include "analysis/condition.hpp"
+#include "model/graph.hpp"
+#include "policy/evaluate.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -30,18 +37,14 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/action_class.hpp"
-#include "analysis/condition.hpp"
-#include "model/graph.hpp"
-#include "policy/evaluate.hpp"
-
 namespace tfkms::analysis {
 
 enum class SubjectKind {
-  graph_principal,    ///< a role or user of the graph, with its identity policies (and its groups')
-  named_principal,    ///< an IAM principal ARN a policy, condition or grant names but the graph lacks
-  account_root,       ///< the root user of the key's account
-  account_principals, ///< any principal of a named account that the graph does not list (the key's own included)
+  graph_principal, ///< a role or user of the graph, with its identity policies (and its groups')
+  named_principal, ///< an IAM principal ARN a policy, condition or grant names but the graph lacks
+  account_root,    ///< the root user of the key's account
+  account_principals, ///< any principal of a named account that the graph does not list (the key's
+                      ///< own included)
   any_account,        ///< a principal of an account nothing names
   service,            ///< an AWS service principal a policy or grant names (logs.amazonaws.com)
 };
@@ -72,8 +75,8 @@ private:
 /// A class of callers the analysis evaluates as one.
 struct Subject {
   SubjectKind kind = SubjectKind::graph_principal;
-  std::string arn;     ///< the caller evaluated; a stand-in ARN for account_principals and any_account
-  std::string account; ///< empty for service principals
+  std::string arn; ///< the caller evaluated; a stand-in ARN for account_principals and any_account
+  std::string account;                         ///< empty for service principals
   std::optional<model::PrincipalId> principal; ///< graph_principal: the first of `members`
   /// graph_principal: every principal the subject stands for. Principals of one kind and account
   /// with the same identity policies, which the key policy and grants do not tell apart, decide
@@ -88,14 +91,16 @@ struct Subject {
 
 /// One piece of evidence for an access: the statement or grant that allows it.
 struct Ground {
-  policy::ReasonSource source = policy::ReasonSource::key_policy; ///< key_policy, identity_policy or grant
-  policy::ReasonKind kind = policy::ReasonKind::allows;           ///< allows, delegates, grant_allows, retire_allowed
+  policy::ReasonSource source =
+      policy::ReasonSource::key_policy; ///< key_policy, identity_policy or grant
+  policy::ReasonKind kind =
+      policy::ReasonKind::allows;        ///< allows, delegates, grant_allows, retire_allowed
   std::optional<model::PolicyId> policy; ///< identity_policy: the graph's policy node
   std::optional<std::size_t> grant;      ///< grant: index into Graph::grants
   std::size_t statement = 0;             ///< index in Statement[] (policies only)
   std::optional<std::string> sid;
-  std::string pointer;      ///< JSON Pointer of the statement inside its policy: /Statement/1
-  model::SourceRef where;   ///< the statement's (or grant's, or policy's) location in the input
+  std::string pointer;    ///< JSON Pointer of the statement inside its policy: /Statement/1
+  model::SourceRef where; ///< the statement's (or grant's, or policy's) location in the input
   /// `key policy statement 1 (Sid "Allow use of the key")`, `identity policy AdministratorAccess
   /// statement 0`, `grant aws_kms_grant.worker`
   std::string text;
@@ -109,20 +114,24 @@ struct Ground {
 
 /// What one subject can do within one action class, under which conditions.
 struct Access {
-  std::size_t subject = 0;     ///< index into KeyAccess::subjects()
+  std::size_t subject = 0; ///< index into KeyAccess::subjects()
   ActionClass action_class = ActionClass::read;
-  std::vector<std::string_view> actions; ///< the actions of the class covered ("kms:Decrypt"); all share `when`
+  std::vector<std::string_view>
+      actions; ///< the actions of the class covered ("kms:Decrypt"); all share `when`
   policy::Outcome outcome = policy::Outcome::allowed; ///< allowed or unknown
   /// The subject is not in the graph and gets this only if its own identity policies allow the
   /// actions too (delegation from its account principal, or any cross-account use). Such an access
   /// lists every cell allowed with that identity policy; it exists only when that is more than the
   /// subject gets without one.
   bool needs_identity_policy = false;
-  std::vector<Condition> when;   ///< alternatives; one unconditional Condition = always
-  std::vector<Ground> grounds;   ///< what allows it (every statement/grant seen allowing a cell)
-  std::vector<std::string> unknowns; ///< outcome unknown: what is not known ("kms:ViaService value ${var.svc}")
+  std::vector<Condition> when; ///< alternatives; one unconditional Condition = always
+  std::vector<Ground> grounds; ///< what allows it (every statement/grant seen allowing a cell)
+  std::vector<std::string>
+      unknowns; ///< outcome unknown: what is not known ("kms:ViaService value ${var.svc}")
 
-  [[nodiscard]] bool unconditional() const { return when.size() == 1 && when.front().unconditional(); }
+  [[nodiscard]] bool unconditional() const {
+    return when.size() == 1 && when.front().unconditional();
+  }
 };
 
 /// Access a subject would have without the SCPs, RCPs or permissions boundary that apply to it.
@@ -148,15 +157,16 @@ public:
 
   [[nodiscard]] const model::Graph& graph() const;
   [[nodiscard]] model::KeyId key() const;
-  /// The key's account, resolved: a 12-digit id, or model::k_this_account when the input does not say.
+  /// The key's account, resolved: a 12-digit id, or model::k_this_account when the input does not
+  /// say.
   [[nodiscard]] const std::string& key_account() const;
   [[nodiscard]] const std::vector<Subject>& subjects() const;
   /// Every access that is allowed or unknown, by subject then class.
   [[nodiscard]] const std::vector<Access>& accesses() const;
   /// The accesses of `action_class`, in subject order.
   [[nodiscard]] std::vector<const Access*> of(ActionClass action_class) const;
-  /// Whether anyone has an allowed or unknown access of `action_class` (`!of(action_class).empty()`),
-  /// answered without building the accesses.
+  /// Whether anyone has an allowed or unknown access of `action_class`
+  /// (`!of(action_class).empty()`), answered without building the accesses.
   [[nodiscard]] bool has_access(ActionClass action_class) const;
   /// The key policy the analysis used (the default policy when the key sets none).
   [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
@@ -186,8 +196,8 @@ private:
 class GraphAccess {
 public:
   explicit GraphAccess(const model::Graph& graph);
-  /// The same for `graph`, made from `origin`'s graph by Graph::deployed_to(): an identity policy that
-  /// names no reference reads the same in both, and origin's compiled form of it is reused.
+  /// The same for `graph`, made from `origin`'s graph by Graph::deployed_to(): an identity policy
+  /// that names no reference reads the same in both, and origin's compiled form of it is reused.
   GraphAccess(const model::Graph& graph, const GraphAccess& origin);
   /// Identity policy `id` as the analyses read it (compiled once per graph); null when it is absent
   /// (an AWS managed policy tfkms's table does not know).
@@ -202,25 +212,29 @@ private:
   std::shared_ptr<const detail::Shared> m_shared;
 };
 
-/// Analyses key `key` of `graph` alone (GraphAccess(graph).analyze(key)); use a GraphAccess for many keys.
+/// Analyses key `key` of `graph` alone (GraphAccess(graph).analyze(key)); use a GraphAccess for
+/// many keys.
 [[nodiscard]] KeyAccess analyze_key(const model::Graph& graph, model::KeyId key);
 
 /// The label of graph principal `member` ("aws_iam_role.ops"; in an account graph, with its input:
 /// "aws_iam_role.ops in app/plan.json").
 [[nodiscard]] std::string member_label(const model::Graph& graph, model::PrincipalId member);
 
-/// `ground`, seen for subject `subject`, as it applies to `member` of that subject: an identity-policy
-/// statement of the subject's first principal becomes the same statement of the member's own policy.
-[[nodiscard]] Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
-                                   model::PrincipalId member);
+/// `ground`, seen for subject `subject`, as it applies to `member` of that subject: an
+/// identity-policy statement of the subject's first principal becomes the same statement of the
+/// member's own policy.
+[[nodiscard]] Ground member_ground(const KeyAccess& analysis, std::size_t subject,
+                                   const Ground& ground, model::PrincipalId member);
 /// member_ground(analysis, subject, ground, member).policy, without building the ground's texts.
-[[nodiscard]] std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject,
-                                                           const Ground& ground, model::PrincipalId member);
+[[nodiscard]] std::optional<model::PolicyId> member_policy(const KeyAccess& analysis,
+                                                           std::size_t subject,
+                                                           const Ground& ground,
+                                                           model::PrincipalId member);
 
-/// What one key-policy statement changes: the access that exists with it and not without it (Allow),
-/// or the access it takes away (Deny), over the same subjects and request cells. Its accesses and
-/// grounds are built on first use: asking whether it changes anything costs none of them. Keeps the
-/// analysis alive.
+/// What one key-policy statement changes: the access that exists with it and not without it
+/// (Allow), or the access it takes away (Deny), over the same subjects and request cells. Its
+/// accesses and grounds are built on first use: asking whether it changes anything costs none of
+/// them. Keeps the analysis alive.
 class StatementEffect {
 public:
   StatementEffect(KeyAccess analysis, std::size_t statement);
@@ -231,7 +245,8 @@ public:
   [[nodiscard]] const std::vector<Access>& adds() const;
   /// Deny: access this statement takes away.
   [[nodiscard]] const std::vector<Access>& removes() const;
-  /// Allow: the grounds that allow, without this statement, the access it allows (its "dominators").
+  /// Allow: the grounds that allow, without this statement, the access it allows (its
+  /// "dominators").
   [[nodiscard]] const std::vector<Ground>& covered_by() const;
   /// Changes nothing: an Allow dominated by others, or a Deny of what nothing allows.
   [[nodiscard]] bool changes_nothing() const;
@@ -259,9 +274,9 @@ struct Caller {
 
 struct Answer {
   policy::Outcome outcome = policy::Outcome::implicitly_denied;
-  bool never_allowed = false;        ///< unknown, but denied either way
-  std::vector<Ground> grounds;       ///< the allowing statements / grants (allowed)
-  std::vector<std::string> reasons;  ///< every reason as text (denies, unknowns, ...)
+  bool never_allowed = false;       ///< unknown, but denied either way
+  std::vector<Ground> grounds;      ///< the allowing statements / grants (allowed)
+  std::vector<std::string> reasons; ///< every reason as text (denies, unknowns, ...)
 };
 
 /// Can `caller` perform `action` ("kms:Decrypt") on the key, with condition `context` (for example
@@ -279,16 +294,17 @@ struct Answer {
 /// one of its identity policies allows it (kms-reference §3.2, §3.10.1).
 struct DelegatedAccess {
   model::PrincipalId principal{};
-  std::size_t subject = 0;            ///< index into KeyAccess::subjects()
+  std::size_t subject = 0; ///< index into KeyAccess::subjects()
   std::vector<std::string_view> actions;
   std::vector<Condition> when;
-  std::vector<Ground> identity_grounds;   ///< identity policy statements that allow it (AdministratorAccess ...)
+  std::vector<Ground>
+      identity_grounds; ///< identity policy statements that allow it (AdministratorAccess ...)
   std::vector<Ground> key_policy_grounds; ///< the delegating key-policy statements
 };
 
 /// The graph principals that get (some of) the actions of `action_classes` only through account
 /// delegation, class by class.
-[[nodiscard]] std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
-                                                            const std::vector<ActionClass>& action_classes);
+[[nodiscard]] std::vector<DelegatedAccess>
+delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes);
 
 } // namespace tfkms::analysis

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
-#include <optional>
 #include <unordered_map>
 
 namespace tfkms::analysis {
@@ -15,16 +15,19 @@ using Texts = std::vector<std::string>;
 
 Texts minus(const Texts& sorted_a, const Texts& sorted_b) {
   Texts out;
-  std::set_difference(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(), std::back_inserter(out));
+  std::set_difference(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(),
+                      std::back_inserter(out));
   return out;
 }
 
-// Every ground any access of the key rests on: a gain's cause is what it rests on that nothing rested
-// on before, so an existing delegating statement is not named as the cause of a new role's access.
+// Every ground any access of the key rests on: a gain's cause is what it rests on that nothing
+// rested on before, so an existing delegating statement is not named as the cause of a new role's
+// access.
 Texts all_grounds(const KeyAccessMap* key) {
   std::set<std::string> grounds;
   if (key) {
-    for (const AccessEntry& entry : key->entries) grounds.insert(entry.grounds.begin(), entry.grounds.end());
+    for (const AccessEntry& entry : key->entries)
+      grounds.insert(entry.grounds.begin(), entry.grounds.end());
   }
   return {grounds.begin(), grounds.end()};
 }
@@ -33,8 +36,10 @@ Texts all_grounds(const KeyAccessMap* key) {
 class EntryIndex {
 public:
   explicit EntryIndex(const KeyAccessMap* key) {
-    if (!key) return;
-    for (const AccessEntry& entry : key->entries) m_entries.emplace(std::pair(entry.action_class, std::string_view(entry.subject)), &entry);
+    if (!key)
+      return;
+    for (const AccessEntry& entry : key->entries)
+      m_entries.emplace(std::pair(entry.action_class, std::string_view(entry.subject)), &entry);
   }
 
   [[nodiscard]] const AccessEntry* find(ActionClass action_class, std::string_view subject) const {
@@ -66,9 +71,11 @@ public:
       if (m_after) {
         for (std::size_t e = 0; e < m_after->entries.size(); ++e) {
           const AccessEntry& now = m_after->entries[e];
-          if (now.action_class != action_class) continue;
+          if (now.action_class != action_class)
+            continue;
           compare(m_before_index.find(action_class, now.subject), &now);
-          if (!m_before) of_class(e);
+          if (!m_before)
+            of_class(e);
         }
       }
       if (m_before) {
@@ -77,7 +84,8 @@ public:
           if (then.action_class != action_class || m_after_index.find(action_class, then.subject))
             continue;
           compare(&then, nullptr);
-          if (!m_after) of_class(e);
+          if (!m_after)
+            of_class(e);
         }
       }
     }
@@ -160,33 +168,43 @@ private:
       m_out.push_back(std::move(change));
     }
     const bool same_terms = then->conditions == now->conditions &&
-                            then->needs_identity_policy == now->needs_identity_policy && then->unknown == now->unknown;
+                            then->needs_identity_policy == now->needs_identity_policy &&
+                            then->unknown == now->unknown;
     if (gained.empty() && lost.empty() && !same_terms) {
       AccessChange change = start(*now, ChangeKind::condition);
       change.actions = now->actions;
       change.conditions_before = then->conditions;
       change.causes = minus(now->grounds, then->grounds);
-      for (const std::string& removed : minus(then->grounds, now->grounds)) change.causes.push_back("no longer: " + removed);
-      if (change.causes.empty()) change.causes.push_back("a statement of the key policy changed");
+      for (const std::string& removed : minus(then->grounds, now->grounds))
+        change.causes.push_back("no longer: " + removed);
+      if (change.causes.empty())
+        change.causes.push_back("a statement of the key policy changed");
       change.needed_identity_policy_before = then->needs_identity_policy;
       m_out.push_back(std::move(change));
     }
   }
 };
 
-// "alias/aws/s3" for a graph key by name; how the store names it otherwise ("not encrypted with KMS").
-std::string key_of(const DataStoreAccess& store) { return store.key.empty() ? store.key_text : store.key; }
+// "alias/aws/s3" for a graph key by name; how the store names it otherwise ("not encrypted with
+// KMS").
+std::string key_of(const DataStoreAccess& store) {
+  return store.key.empty() ? store.key_text : store.key;
+}
 
 void compare_data_stores(const AccessMap& before, const AccessMap& after, AccessDiff& diff) {
   std::unordered_map<std::string_view, const DataStoreAccess*> earlier;
-  for (const DataStoreAccess& store : before.data_stores) earlier.emplace(store.name, &store);
+  for (const DataStoreAccess& store : before.data_stores)
+    earlier.emplace(store.name, &store);
   std::size_t in_both = 0;
   for (const DataStoreAccess& store : after.data_stores) {
     const auto then = earlier.find(store.name);
-    if (then == earlier.end()) continue;
+    if (then == earlier.end())
+      continue;
     ++in_both;
-    if (key_of(*then->second) == key_of(store)) continue;
-    diff.data_store_changes.push_back(DataStoreChange{store.name, store.where, store.kind, key_of(*then->second), key_of(store)});
+    if (key_of(*then->second) == key_of(store))
+      continue;
+    diff.data_store_changes.push_back(
+        DataStoreChange{store.name, store.where, store.kind, key_of(*then->second), key_of(store)});
   }
   diff.data_stores_compared = before.data_stores.size() + after.data_stores.size() - in_both;
 }
@@ -194,10 +212,13 @@ void compare_data_stores(const AccessMap& before, const AccessMap& after, Access
 } // namespace
 
 bool AccessChange::widens() const {
-  if (kind == ChangeKind::gain) return true;
-  if (kind != ChangeKind::condition) return false;
+  if (kind == ChangeKind::gain)
+    return true;
+  if (kind != ChangeKind::condition)
+    return false;
   // Unconditional where it was conditional, or no longer needing the subject's own IAM policy.
-  return (conditions == "always" && conditions_before != "always") || (needed_identity_policy_before && !needs_identity_policy);
+  return (conditions == "always" && conditions_before != "always") ||
+         (needed_identity_policy_before && !needs_identity_policy);
 }
 
 namespace {
@@ -211,7 +232,8 @@ struct Side {
   const std::vector<bool>* reused = nullptr;
 
   [[nodiscard]] bool has_classes(std::size_t key) const {
-    if (!classed) return false;
+    if (!classed)
+      return false;
     const auto& principals = classed->principals.at(key);
     return std::any_of(principals.begin(), principals.end(),
                        [](const auto& p) { return p.has_value(); });
@@ -233,7 +255,8 @@ AccessDiff diff_sides(const Side& before, const Side& after) {
   for (std::size_t b = 0; b < before.map.keys.size(); ++b)
     before_keys.emplace(before.map.keys[b].name, b);
   std::unordered_map<std::string_view, const KeyAccessMap*> after_keys;
-  for (const KeyAccessMap& now : after.map.keys) after_keys.emplace(now.name, &now);
+  for (const KeyAccessMap& now : after.map.keys)
+    after_keys.emplace(now.name, &now);
   // An AWS managed key named by one snapshot only was neither created nor destroyed: it exists in
   // every account and its policy is AWS's (kms-reference §4.1). A store moving to it shows as a
   // data store change.
@@ -242,7 +265,8 @@ AccessDiff diff_sides(const Side& before, const Side& after) {
     const auto found = before_keys.find(now.name);
     const std::optional<std::size_t> b =
         found == before_keys.end() ? std::nullopt : std::optional(found->second);
-    if (!b && now.aws_managed) continue;
+    if (!b && now.aws_managed)
+      continue;
     const std::size_t count = diff.changes.size();
     if (!b) {
       diff.keys_created.push_back(now.name);
@@ -262,11 +286,13 @@ AccessDiff diff_sides(const Side& before, const Side& after) {
     } else {
       KeyDiff(&before.map.keys[*b], &now, diff.changes).run();
     }
-    if (count == diff.changes.size()) diff.keys_unchanged.push_back(now.name);
+    if (count == diff.changes.size())
+      diff.keys_unchanged.push_back(now.name);
   }
   for (std::size_t b = 0; b < before.map.keys.size(); ++b) {
     const KeyAccessMap& then = before.map.keys[b];
-    if (after_keys.contains(then.name) || then.aws_managed) continue;
+    if (after_keys.contains(then.name) || then.aws_managed)
+      continue;
     diff.keys_destroyed.push_back(then.name);
     KeyDiff(&then, nullptr, diff.changes, before.classes_of(b)).run();
   }
@@ -288,7 +314,8 @@ AccessDiff diff_access(const ClassAccessPair& maps) {
   // Only the classes some change refers to, in the order of their first change.
   std::unordered_map<std::size_t, std::size_t> position;
   for (AccessChange& change : diff.changes) {
-    if (!change.principals) continue;
+    if (!change.principals)
+      continue;
     const std::size_t index = change.principals->principal_class;
     const auto [found, added] = position.try_emplace(index, diff.classes.size());
     if (added) {
@@ -306,21 +333,29 @@ void append(AccessDiff& into, const AccessDiff& more) {
   into.classes.insert(into.classes.end(), more.classes.begin(), more.classes.end());
   for (const AccessChange& change : more.changes) {
     AccessChange& added = into.changes.emplace_back(change);
-    if (added.principals) added.principals->principal_class += offset;
+    if (added.principals)
+      added.principals->principal_class += offset;
   }
-  into.keys_created.insert(into.keys_created.end(), more.keys_created.begin(), more.keys_created.end());
-  into.keys_destroyed.insert(into.keys_destroyed.end(), more.keys_destroyed.begin(), more.keys_destroyed.end());
-  into.keys_unchanged.insert(into.keys_unchanged.end(), more.keys_unchanged.begin(), more.keys_unchanged.end());
+  into.keys_created.insert(into.keys_created.end(), more.keys_created.begin(),
+                           more.keys_created.end());
+  into.keys_destroyed.insert(into.keys_destroyed.end(), more.keys_destroyed.begin(),
+                             more.keys_destroyed.end());
+  into.keys_unchanged.insert(into.keys_unchanged.end(), more.keys_unchanged.begin(),
+                             more.keys_unchanged.end());
   into.keys_compared += more.keys_compared;
-  into.data_store_changes.insert(into.data_store_changes.end(), more.data_store_changes.begin(), more.data_store_changes.end());
+  into.data_store_changes.insert(into.data_store_changes.end(), more.data_store_changes.begin(),
+                                 more.data_store_changes.end());
   into.data_stores_compared += more.data_stores_compared;
 }
 
 std::string_view to_string(ChangeKind kind) {
   switch (kind) {
-  case ChangeKind::gain: return "gain";
-  case ChangeKind::loss: return "loss";
-  case ChangeKind::condition: return "condition change";
+  case ChangeKind::gain:
+    return "gain";
+  case ChangeKind::loss:
+    return "loss";
+  case ChangeKind::condition:
+    return "condition change";
   }
   return "gain";
 }

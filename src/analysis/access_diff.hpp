@@ -2,11 +2,11 @@
 // What a change (a Terraform plan, or two CloudFormation templates) does to who can use each key:
 // the subjects that gain or lose read, write, grant management or administration, and why. Compares
 // the access maps of the two snapshots, matching keys by address and subjects by label.
-#include <string>
-#include <vector>
-
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::analysis {
 
@@ -17,26 +17,27 @@ enum class ChangeKind {
 };
 
 struct AccessChange {
-  std::string key;            ///< KeyAccessMap::name
-  model::SourceRef where;     ///< the key: its location after the change (before, when destroyed)
+  std::string key;        ///< KeyAccessMap::name
+  model::SourceRef where; ///< the key: its location after the change (before, when destroyed)
   std::string key_account;
   ActionClass action_class = ActionClass::read;
   ChangeKind kind = ChangeKind::gain;
   std::string subject;
   SubjectKind subject_kind = SubjectKind::graph_principal;
   Reach reach = Reach::key_account;
-  std::string account; ///< the subject's account, when it has one
-  std::vector<std::string> actions;   ///< the actions gained or lost (condition: all of them)
-  std::string conditions;             ///< after the change (loss: before it)
-  std::string conditions_before;      ///< condition changes only
+  std::string account;              ///< the subject's account, when it has one
+  std::vector<std::string> actions; ///< the actions gained or lost (condition: all of them)
+  std::string conditions;           ///< after the change (loss: before it)
+  std::string conditions_before;    ///< condition changes only
   bool needed_identity_policy_before = false; ///< condition changes only
-  bool needs_identity_policy = false; ///< after the change (loss: before it)
-  bool through_delegation = false;    ///< after the change (loss: before it)
-  bool unknown = false;               ///< depends on values known only after apply
-  /// What made the difference: the statements, grants or identity policies allowing it after and not
-  /// before (gain), before and not after (loss), or "key created" / "key destroyed".
+  bool needs_identity_policy = false;         ///< after the change (loss: before it)
+  bool through_delegation = false;            ///< after the change (loss: before it)
+  bool unknown = false;                       ///< depends on values known only after apply
+  /// What made the difference: the statements, grants or identity policies allowing it after and
+  /// not before (gain), before and not after (loss), or "key created" / "key destroyed".
   std::vector<std::string> causes;
-  std::vector<std::string> data_stores; ///< the stores the key encrypts: their access changes the same way
+  std::vector<std::string>
+      data_stores; ///< the stores the key encrypts: their access changes the same way
   /// Set when the change is the same for every member of a class of principals but `except` (a key
   /// created or destroyed): `subject` is the class's label, principal_class indexes
   /// AccessDiff::classes.

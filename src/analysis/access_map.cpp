@@ -1,12 +1,12 @@
 #include "analysis/access_map.hpp"
 
-#include <algorithm>
-#include <span>
-#include <unordered_map>
-
 #include "analysis/key_inputs.hpp"
 #include "analysis/key_roles.hpp"
 #include "analysis/principal_classes.hpp"
+
+#include <algorithm>
+#include <span>
+#include <unordered_map>
 
 namespace tfkms::analysis {
 
@@ -19,9 +19,12 @@ void sort_unique(std::vector<std::string>& values) {
 
 Reach reach_of(const Subject& subject) {
   switch (subject.kind) {
-  case SubjectKind::service: return Reach::service;
-  case SubjectKind::any_account: return Reach::any_principal;
-  default: return subject.key_account ? Reach::key_account : Reach::other_account;
+  case SubjectKind::service:
+    return Reach::service;
+  case SubjectKind::any_account:
+    return Reach::any_principal;
+  default:
+    return subject.key_account ? Reach::key_account : Reach::other_account;
   }
 }
 
@@ -30,7 +33,8 @@ Reach reach_of(const Subject& subject) {
 bool add_own_policy_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
                            ClassAccess& principals) {
   std::optional<OwnPolicyGround> own = own_policy_ground(analysis, subject, ground);
-  if (!own) return false;
+  if (!own)
+    return false;
   principals.own_policy_grounds.push_back(std::move(*own));
   return true;
 }
@@ -49,15 +53,19 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
   entry.subject = member ? member_label(analysis.graph(), *member) : subject.label;
   entry.kind = subject.kind;
   entry.reach = reach_of(subject);
-  if (entry.reach == Reach::key_account || entry.reach == Reach::other_account) entry.account = subject.account;
+  if (entry.reach == Reach::key_account || entry.reach == Reach::other_account)
+    entry.account = subject.account;
   std::vector<std::pair<std::string, std::vector<std::string>>> by_condition;
   for (const Access* access : accesses) {
     std::vector<std::string> actions(access->actions.begin(), access->actions.end());
     entry.actions.insert(entry.actions.end(), actions.begin(), actions.end());
     const std::string when = text(access->when);
-    auto same = std::find_if(by_condition.begin(), by_condition.end(), [&](const auto& group) { return group.first == when; });
-    if (same == by_condition.end()) by_condition.emplace_back(when, std::move(actions));
-    else same->second.insert(same->second.end(), actions.begin(), actions.end());
+    auto same = std::find_if(by_condition.begin(), by_condition.end(),
+                             [&](const auto& group) { return group.first == when; });
+    if (same == by_condition.end())
+      by_condition.emplace_back(when, std::move(actions));
+    else
+      same->second.insert(same->second.end(), actions.begin(), actions.end());
     entry.needs_identity_policy = entry.needs_identity_policy || access->needs_identity_policy;
     entry.unknown = entry.unknown || access->outcome == policy::Outcome::unknown;
     for (const Ground& ground : access->grounds) {
@@ -65,7 +73,8 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
         entry.grounds.push_back(
             member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
       }
-      if (ground.kind == policy::ReasonKind::delegates) entry.through_delegation = true;
+      if (ground.kind == policy::ReasonKind::delegates)
+        entry.through_delegation = true;
     }
     entry.unknowns.insert(entry.unknowns.end(), access->unknowns.begin(), access->unknowns.end());
   }
@@ -83,7 +92,8 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     for (auto& [when, actions] : by_condition) {
       sort_unique(actions);
       std::string names;
-      for (const std::string& action : actions) names += (names.empty() ? "" : ", ") + action;
+      for (const std::string& action : actions)
+        names += (names.empty() ? "" : ", ") + action;
       entry.conditions += (entry.conditions.empty() ? "" : "; ") + names + ": " + when;
     }
   }
@@ -100,15 +110,18 @@ void add_roles(const KeyAccess& analysis, KeyAccessMap& map) {
   }
   for (const std::size_t subject : subjects) {
     const std::string& label = analysis.subjects().at(subject).label;
-    if (administers(analysis, subject).held()) map.administrators.push_back(label);
-    if (destroys(analysis, subject).held()) map.can_destroy.push_back(label);
+    if (administers(analysis, subject).held())
+      map.administrators.push_back(label);
+    if (destroys(analysis, subject).held())
+      map.can_destroy.push_back(label);
   }
 }
 
 } // namespace
 
 const KeyAccessMap* AccessMap::find_key(std::string_view name) const {
-  auto found = std::find_if(keys.begin(), keys.end(), [&](const KeyAccessMap& key) { return key.name == name; });
+  auto found = std::find_if(keys.begin(), keys.end(),
+                            [&](const KeyAccessMap& key) { return key.name == name; });
   return found == keys.end() ? nullptr : &*found;
 }
 
@@ -119,7 +132,8 @@ namespace {
 std::string map_name(const model::Graph& graph, const model::SourceRef& where,
                      const std::string& fallback) {
   std::string name = where.name().empty() ? fallback : where.name();
-  if (graph.inputs.size() > 1 && !where.file.empty()) name += " in " + where.file;
+  if (graph.inputs.size() > 1 && !where.file.empty())
+    name += " in " + where.file;
   return name;
 }
 
@@ -148,12 +162,14 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
       continue;
     }
     std::string line = analysis.subjects().at(removal.subject).label;
-    if (removal.needs_identity_policy) line += " whose identity policy allows it";
+    if (removal.needs_identity_policy)
+      line += " whose identity policy allows it";
     line += ": ";
     for (std::size_t i = 0; i < removal.actions.size(); ++i)
       line += (i > 0 ? ", " : "") + std::string(removal.actions[i]);
     line += ": ";
-    for (std::size_t i = 0; i < removal.by.size(); ++i) line += (i > 0 ? "; " : "") + removal.by[i];
+    for (std::size_t i = 0; i < removal.by.size(); ++i)
+      line += (i > 0 ? "; " : "") + removal.by[i];
     map.removed.push_back(std::move(line));
   }
   for (const ActionClass action_class : k_reported_classes) {
@@ -161,7 +177,8 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
     const std::vector<const Access*> accesses = analysis.of(action_class);
     for (std::size_t begin = 0; begin < accesses.size();) {
       std::size_t end = begin;
-      while (end < accesses.size() && accesses[end]->subject == accesses[begin]->subject) ++end;
+      while (end < accesses.size() && accesses[end]->subject == accesses[begin]->subject)
+        ++end;
       const auto group = std::span(accesses).subspan(begin, end - begin);
       const Subject& subject = analysis.subjects().at(accesses[begin]->subject);
       auto principals = sink ? sink->table.refer(analysis, accesses[begin]->subject, sink->classes)
@@ -171,11 +188,13 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
         sink->principals.push_back(std::move(principals));
       } else if (subject.members.size() <= 1) {
         map.entries.push_back(merge(analysis, group, std::nullopt));
-        if (sink) sink->principals.emplace_back();
+        if (sink)
+          sink->principals.emplace_back();
       } else {
         for (const model::PrincipalId member : subject.members) {
           map.entries.push_back(merge(analysis, group, member));
-          if (sink) sink->principals.emplace_back();
+          if (sink)
+            sink->principals.emplace_back();
         }
       }
       begin = end;
@@ -203,9 +222,11 @@ void add_data_stores(const model::Graph& graph, AccessMap& map) {
       access.key = key.name;
       key.data_stores.push_back(access.name);
     } else {
-      // Resolved, with a reference unknown before apply shown as ${REF}, never as the graph's marker.
-      access.key_text = store.key.kind == model::KeyRef::Kind::none ? "not encrypted with KMS"
-                                                                     : model::resolve_value(store.key.text, graph).text;
+      // Resolved, with a reference unknown before apply shown as ${REF}, never as the graph's
+      // marker.
+      access.key_text = store.key.kind == model::KeyRef::Kind::none
+                            ? "not encrypted with KMS"
+                            : model::resolve_value(store.key.text, graph).text;
     }
     map.data_stores.push_back(std::move(access));
   }
@@ -243,7 +264,8 @@ ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after,
   // With the same principals, both graphs have the same classes: the before snapshot continues the
   // after one's table, so a summary taken from the after key refers to the right class.
   ClassAccessMap& earlier = pair.before;
-  if (same_principals) earlier.classes = pair.after.classes;
+  if (same_principals)
+    earlier.classes = pair.after.classes;
   ClassTable before_table = same_principals ? table : ClassTable{};
   std::optional<GraphAccess> before_access;
   for (std::size_t index = 0; index < before.keys.size(); ++index) {
@@ -264,7 +286,8 @@ ClassAccessPair map_pair(const model::Graph& before, const model::Graph& after,
       ++pair.keys_reused;
       continue;
     }
-    if (!before_access) before_access.emplace(before);
+    if (!before_access)
+      before_access.emplace(before);
     const ClassSink sink{before_table, earlier.classes, earlier.principals.emplace_back()};
     earlier.map.keys.push_back(summarise_key(
         before_access->analyze(id), principals == Principals::as_classes ? &sink : nullptr));
@@ -329,10 +352,14 @@ AccessPair map_access_pair(const model::Graph& before, const model::Graph& after
 
 std::string_view to_string(Reach reach) {
   switch (reach) {
-  case Reach::service: return "service";
-  case Reach::key_account: return "key account";
-  case Reach::other_account: return "other account";
-  case Reach::any_principal: return "any principal";
+  case Reach::service:
+    return "service";
+  case Reach::key_account:
+    return "key account";
+  case Reach::other_account:
+    return "other account";
+  case Reach::any_principal:
+    return "any principal";
   }
   return "key account";
 }

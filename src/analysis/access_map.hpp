@@ -1,27 +1,28 @@
 #pragma once
-// Who can read, write, manage grants of and administer each key of a graph, and through it each data
-// store the key encrypts (seed 003 "partition data with encryption": the key policy is the access
-// control of the whole data domain). A flat, comparable summary of analyze_key() that `tfkms access`
-// prints and `tfkms diff` compares between two snapshots of the same input.
-#include <string>
-#include <vector>
-
+// Who can read, write, manage grants of and administer each key of a graph, and through it each
+// data store the key encrypts (seed 003 "partition data with encryption": the key policy is the
+// access control of the whole data domain). A flat, comparable summary of analyze_key() that `tfkms
+// access` prints and `tfkms diff` compares between two snapshots of the same input.
 #include "analysis/access.hpp"
 #include "model/graph.hpp"
 #include "model/source_ref.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::analysis {
 
 /// The classes the access report lists. policy_change is part of administration (PutKeyPolicy).
 inline constexpr ActionClass k_reported_classes[] = {ActionClass::read, ActionClass::write,
-                                                     ActionClass::grant_management, ActionClass::administration};
+                                                     ActionClass::grant_management,
+                                                     ActionClass::administration};
 
 /// Where a subject stands relative to the key's account: what TFKMS020/021 weigh.
 enum class Reach {
-  service,          ///< an AWS service principal
-  key_account,      ///< a principal of the key's own account
-  other_account,    ///< a principal of a named other account
-  any_principal,    ///< anyone ("*", or any account nothing names)
+  service,       ///< an AWS service principal
+  key_account,   ///< a principal of the key's own account
+  other_account, ///< a principal of a named other account
+  any_principal, ///< anyone ("*", or any account nothing names)
 };
 
 /// What one subject can do within one class: every access of that subject and class merged.
@@ -30,28 +31,29 @@ struct AccessEntry {
   std::string subject; ///< Subject::label
   SubjectKind kind = SubjectKind::graph_principal;
   Reach reach = Reach::key_account;
-  std::string account;                 ///< the subject's account; empty for services and "any principal"
-  std::vector<std::string> actions;    ///< sorted, unique
-  std::string conditions;              ///< "always", or the alternatives as text
-  bool needs_identity_policy = false;  ///< only if the subject's own IAM policies allow it too
-  bool through_delegation = false;     ///< a key-policy statement delegates to the account's IAM
-  bool unknown = false;                ///< the outcome depends on values known only after apply
-  std::vector<std::string> grounds;    ///< sorted, unique: "key policy statement 1 (Sid ...)"
+  std::string account; ///< the subject's account; empty for services and "any principal"
+  std::vector<std::string> actions;   ///< sorted, unique
+  std::string conditions;             ///< "always", or the alternatives as text
+  bool needs_identity_policy = false; ///< only if the subject's own IAM policies allow it too
+  bool through_delegation = false;    ///< a key-policy statement delegates to the account's IAM
+  bool unknown = false;               ///< the outcome depends on values known only after apply
+  std::vector<std::string> grounds;   ///< sorted, unique: "key policy statement 1 (Sid ...)"
   std::vector<std::string> unknowns;
 };
 
 struct KeyAccessMap {
   model::SourceRef where;
-  std::string name;           ///< where.name(): the key's address or logical id
+  std::string name; ///< where.name(): the key's address or logical id
   std::string account;
   std::string planned_action; ///< Terraform: create, update, ...
   bool policy_known = true;
-  bool aws_managed = false; ///< alias/aws/<service>: AWS's fixed policy; it exists whether or not an input names it
+  bool aws_managed = false; ///< alias/aws/<service>: AWS's fixed policy; it exists whether or not
+                            ///< an input names it
   std::vector<std::string> notes;
   /// What an SCP, RCP or permissions boundary removed: "aws_iam_role.app: kms:Decrypt: SCP
   /// deny-decrypt statement 0 denies it".
   std::vector<std::string> removed;
-  std::vector<AccessEntry> entries; ///< by class (k_reported_classes order), then subject
+  std::vector<AccessEntry> entries;     ///< by class (k_reported_classes order), then subject
   std::vector<std::string> data_stores; ///< names of the stores the key encrypts
   /// Subjects that are key administrators, and that can destroy the key's data (key_roles.hpp).
   std::vector<std::string> administrators;
@@ -62,9 +64,10 @@ struct KeyAccessMap {
 struct DataStoreAccess {
   model::SourceRef where;
   std::string name;
-  std::string kind;     ///< "s3 bucket", "sqs queue", ...
-  std::string key;      ///< KeyAccessMap::name of its key; empty when encryption is not by a graph key
-  std::string key_text; ///< the key as the store names it, when not a graph key ("outside", unknown, none)
+  std::string kind; ///< "s3 bucket", "sqs queue", ...
+  std::string key;  ///< KeyAccessMap::name of its key; empty when encryption is not by a graph key
+  std::string
+      key_text; ///< the key as the store names it, when not a graph key ("outside", unknown, none)
 };
 
 struct AccessMap {
@@ -81,11 +84,13 @@ struct AccessMap {
 struct AccessPair {
   AccessMap before;
   AccessMap after;
-  std::size_t keys_reused = 0; ///< keys of `before` not analysed again: their inputs equal the after key's
+  std::size_t keys_reused =
+      0; ///< keys of `before` not analysed again: their inputs equal the after key's
 };
 
-/// map_access() of both graphs; a key of `before` whose inputs (key_inputs.hpp) and shared inputs equal
-/// those of the same-named key of `after` takes that key's summary instead of a second analysis.
+/// map_access() of both graphs; a key of `before` whose inputs (key_inputs.hpp) and shared inputs
+/// equal those of the same-named key of `after` takes that key's summary instead of a second
+/// analysis.
 [[nodiscard]] AccessPair map_access_pair(const model::Graph& before, const model::Graph& after);
 
 /// Summarises one analysed key.

@@ -9,14 +9,15 @@ namespace tfkms::analysis {
 enum class ActionClass {
   read,             ///< kms:Decrypt: reading data encrypted under the key
   write,            ///< Encrypt, GenerateDataKey*, ReEncryptFrom/To: producing data under the key
-  grant_management, ///< CreateGrant, RetireGrant, RevokeGrant, ListGrants: handing out or removing access
+  grant_management, ///< CreateGrant, RetireGrant, RevokeGrant, ListGrants: handing out or removing
+                    ///< access
   policy_change,    ///< PutKeyPolicy: rewriting who can do anything
   administration,   ///< PutKeyPolicy, ScheduleKeyDeletion, DisableKey, ...: managing the key itself
 };
 
-inline constexpr ActionClass k_action_classes[] = {ActionClass::read, ActionClass::write,
-                                                   ActionClass::grant_management, ActionClass::policy_change,
-                                                   ActionClass::administration};
+inline constexpr ActionClass k_action_classes[] = {
+    ActionClass::read, ActionClass::write, ActionClass::grant_management,
+    ActionClass::policy_change, ActionClass::administration};
 
 /// The actions of `action_class`, as IAM action names ("kms:Decrypt"). Administration includes
 /// PutKeyPolicy, which is also the policy_change class on its own.

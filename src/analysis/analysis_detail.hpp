@@ -1,22 +1,22 @@
 #pragma once
 // Internals of the access analysis shared by its source files: the compiled inputs, the evaluation
-// variants, the request space of each (subject, action) and the decision tables. Not for rules: they
-// use access.hpp.
+// variants, the request space of each (subject, action) and the decision tables. Not for rules:
+// they use access.hpp.
+#include "analysis/access.hpp"
+#include "analysis/cell_space.hpp"
+#include "analysis/organization.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "analysis/access.hpp"
-#include "analysis/cell_space.hpp"
-#include "analysis/organization.hpp"
 
 namespace tfkms::analysis::detail {
 
@@ -30,8 +30,9 @@ enum class Identity : std::uint8_t {
 struct Variant {
   std::size_t subject = 0;
   Identity identity = Identity::none;
-  std::vector<const policy::CompiledPolicy*> policies;  ///< passed to decide()
-  std::vector<std::optional<model::PolicyId>> policy_ids; ///< by position in `policies`; none for allows_all
+  std::vector<const policy::CompiledPolicy*> policies; ///< passed to decide()
+  std::vector<std::optional<model::PolicyId>>
+      policy_ids; ///< by position in `policies`; none for allows_all
   /// SCPs, RCPs and permissions boundary of the subject (organization.hpp); null: none applies.
   const NamedChain* chain = nullptr;
 };
@@ -50,11 +51,11 @@ struct Row {
   std::vector<bool> key_statements;
 };
 
-/// Outcomes per (variant, action) over the row's cells, and the reasons seen. The actions of one row
-/// share its leader's slot.
+/// Outcomes per (variant, action) over the row's cells, and the reasons seen. The actions of one
+/// row share its leader's slot.
 struct Tables {
   std::size_t actions = 0;
-  std::vector<std::size_t> slot_of;                   ///< [variant * actions + action]: its leader's slot
+  std::vector<std::size_t> slot_of; ///< [variant * actions + action]: its leader's slot
   std::vector<std::vector<policy::Outcome>> outcomes; ///< [slot][cell]
   std::vector<std::vector<policy::Reason>> allowing;  ///< [slot], deduplicated
   std::vector<std::vector<policy::Reason>> unknown;   ///< likewise, for unknown outcomes
@@ -62,18 +63,23 @@ struct Tables {
   /// without it, deduplicated: what the chain removed.
   std::vector<std::vector<policy::Reason>> removed;
 
-  [[nodiscard]] std::size_t slot(std::size_t variant, std::size_t action) const { return slot_of[variant * actions + action]; }
-  [[nodiscard]] policy::Outcome at(std::size_t variant, std::size_t action, std::size_t cell) const {
+  [[nodiscard]] std::size_t slot(std::size_t variant, std::size_t action) const {
+    return slot_of[variant * actions + action];
+  }
+  [[nodiscard]] policy::Outcome at(std::size_t variant, std::size_t action,
+                                   std::size_t cell) const {
     return outcomes[slot(variant, action)][cell];
   }
-  [[nodiscard]] const std::vector<policy::Reason>& allowing_of(std::size_t variant, std::size_t action) const {
+  [[nodiscard]] const std::vector<policy::Reason>& allowing_of(std::size_t variant,
+                                                               std::size_t action) const {
     return allowing[slot(variant, action)];
   }
   [[nodiscard]] const std::vector<policy::Reason>& removed_of(std::size_t variant,
                                                               std::size_t action) const {
     return removed[slot(variant, action)];
   }
-  [[nodiscard]] const std::vector<policy::Reason>& unknown_of(std::size_t variant, std::size_t action) const {
+  [[nodiscard]] const std::vector<policy::Reason>& unknown_of(std::size_t variant,
+                                                              std::size_t action) const {
     return unknown[slot(variant, action)];
   }
 };
@@ -84,30 +90,33 @@ struct Tables {
 struct Membership {
   std::vector<std::vector<bool>> plain, with_identity;
 
-  [[nodiscard]] bool has_member(std::size_t row) const { return !plain[row].empty() || !with_identity[row].empty(); }
+  [[nodiscard]] bool has_member(std::size_t row) const {
+    return !plain[row].empty() || !with_identity[row].empty();
+  }
   [[nodiscard]] bool empty() const;
 };
 
-/// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends only
-/// on outcomes evaluate() gave, so that a row decides like its leader.
-using CellPredicate = std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
+/// A predicate over (variant index into Analysis::variants, action, cell of the row) that depends
+/// only on outcomes evaluate() gave, so that a row decides like its leader.
+using CellPredicate =
+    std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
 
 /// What an analysis computes from the shape of its inputs alone: the request space, the rows, the
-/// decision tables and memberships, and those of the questions rules ask next (a key-policy statement
-/// masked; the graph principals without their identity policies). Keys whose inputs differ only in
-/// the names of the principals they name, as one module instantiated per team, share one
-/// (core_for()). Accesses and their grounds name things: each analysis builds its own.
+/// decision tables and memberships, and those of the questions rules ask next (a key-policy
+/// statement masked; the graph principals without their identity policies). Keys whose inputs
+/// differ only in the names of the principals they name, as one module instantiated per team, share
+/// one (core_for()). Accesses and their grounds name things: each analysis builds its own.
 struct Core {
   std::vector<Dimension> dimensions; ///< every condition key any policy or grant tests
   std::vector<Row> rows;
-  std::vector<std::size_t> row_of;   ///< [subject * actions + action]: index into `rows`
-  std::vector<std::string> notes;    ///< caveats of the request space
+  std::vector<std::size_t> row_of; ///< [subject * actions + action]: index into `rows`
+  std::vector<std::string> notes;  ///< caveats of the request space
   Tables tables;
-  Membership allowed, unknown;       ///< cells whose outcome is allowed, unknown
+  Membership allowed, unknown; ///< cells whose outcome is allowed, unknown
 
   struct Masked {
-    Tables without;            ///< with the statement matching nothing
-    Membership adds, removes;  ///< allowed with it and not without; the reverse
+    Tables without;           ///< with the statement matching nothing
+    Membership adds, removes; ///< allowed with it and not without; the reverse
   };
   // Filled on first use by masked() and without_identity(); not thread-safe.
   mutable std::map<std::size_t, Masked> masked; ///< by key-policy statement
@@ -125,25 +134,28 @@ struct CoreCache {
 /// The actions every analysis evaluates: those of every action class, each once, in class order.
 struct AnalysedActions {
   std::vector<std::string_view> names;
-  std::vector<policy::ActionIndex> indexes;         ///< by position in `names`: catalogue index
-  std::vector<std::vector<std::size_t>> by_class;   ///< by position in k_action_classes: positions in `names`
+  std::vector<policy::ActionIndex> indexes; ///< by position in `names`: catalogue index
+  std::vector<std::vector<std::size_t>>
+      by_class; ///< by position in k_action_classes: positions in `names`
 };
 [[nodiscard]] const AnalysedActions& analysed_actions();
 
 /// What the analyses of one graph's keys share (GraphAccess).
 struct Shared {
   const model::Graph* graph = nullptr;
-  std::vector<std::optional<policy::CompiledPolicy>> identity_policies; ///< by PolicyId; empty when absent
+  std::vector<std::optional<policy::CompiledPolicy>>
+      identity_policies; ///< by PolicyId; empty when absent
   policy::CompiledPolicy allows_all;
-  std::vector<std::string> arns;   ///< by PrincipalId: principal_arn()
-  std::vector<std::string> labels; ///< by PrincipalId: member_label()
-  std::vector<std::string> accounts; ///< by PrincipalId: resolved account
+  std::vector<std::string> arns;              ///< by PrincipalId: principal_arn()
+  std::vector<std::string> labels;            ///< by PrincipalId: member_label()
+  std::vector<std::string> accounts;          ///< by PrincipalId: resolved account
   std::vector<std::string> distinct_accounts; ///< the principals' accounts, in order of appearance
   /// By PrincipalId: principals of one class decide alike unless a key's policy or grants name
   /// them; k_own_class marks one that must always be evaluated on its own (and groups).
   std::vector<std::size_t> classes;
-  std::vector<Members> class_members;                          ///< by class: its principals, in graph order
-  std::vector<model::PrincipalId> own_class_callers;          ///< roles and users of k_own_class, in graph order
+  std::vector<Members> class_members; ///< by class: its principals, in graph order
+  std::vector<model::PrincipalId>
+      own_class_callers; ///< roles and users of k_own_class, in graph order
   std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
   std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants
   /// By PolicyId: the identity policy's shape (same number, same document) and whether it tells
@@ -157,12 +169,14 @@ struct Shared {
 
 inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
 
-/// The document of a policy source, or an unreadable one saying why it has none (`what`: "the key policy").
-[[nodiscard]] policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind,
-                                           const model::Graph& graph, const std::string& what);
+/// The document of a policy source, or an unreadable one saying why it has none (`what`: "the key
+/// policy").
+[[nodiscard]] policy::Document read_policy(const model::PolicySource& source,
+                                           policy::PolicyKind kind, const model::Graph& graph,
+                                           const std::string& what);
 
-/// True when `document` can decide differently for two callers of one kind and account: it tests the
-/// caller's ARN, name, id or tags, or uses a policy variable.
+/// True when `document` can decide differently for two callers of one kind and account: it tests
+/// the caller's ARN, name, id or tags, or uses a policy variable.
 [[nodiscard]] bool tells_callers_apart(const policy::Document& document);
 
 /// As tells_callers_apart, but false when the only such tests are aws:PrincipalArn conditions whose
@@ -189,7 +203,7 @@ struct Analysis {
   std::shared_ptr<const Shared> shared;
   const model::Graph* graph = nullptr;
   model::KeyId key{};
-  std::string key_arn;     ///< resolved (or a stand-in with the key's account)
+  std::string key_arn; ///< resolved (or a stand-in with the key's account)
   std::string key_account;
   std::string partition;
   bool key_policy_known = true;
@@ -201,15 +215,17 @@ struct Analysis {
   std::vector<Subject> subjects;
   std::vector<Variant> variants;
   std::vector<std::vector<std::size_t>> subject_variants; ///< by subject: indexes into `variants`
-  std::vector<policy::ContextEntry> fixed_context; ///< properties of the key (kms:KeySpec, ...)
+  std::vector<policy::ContextEntry> fixed_context;     ///< properties of the key (kms:KeySpec, ...)
   std::span<const std::string_view> actions;           ///< analysed_actions().names
   std::span<const policy::ActionIndex> action_indexes; ///< analysed_actions().indexes
   std::shared_ptr<const Core> core;
-  mutable std::optional<std::vector<Access>> accesses; ///< KeyAccess::accesses(), built on first use
+  mutable std::optional<std::vector<Access>>
+      accesses; ///< KeyAccess::accesses(), built on first use
   std::vector<std::string> notes;
   std::vector<std::string>
       unapplied; ///< organisation policies not applied (OrganizationChains::unresolved)
-  mutable std::vector<std::optional<PreparedRequests>> prepared; ///< by subject: prepared_requests()
+  mutable std::vector<std::optional<PreparedRequests>>
+      prepared; ///< by subject: prepared_requests()
 
   /// The prepared requests of `subject`, made on first use: every evaluate() of this analysis asks
   /// the same questions, whatever policies it evaluates them against. Not thread-safe.
@@ -218,18 +234,22 @@ struct Analysis {
   [[nodiscard]] std::size_t row_index(std::size_t subject, std::size_t action) const {
     return core->row_of[subject * actions.size() + action];
   }
-  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const { return core->rows[row_index(subject, action)]; }
+  [[nodiscard]] const Row& row(std::size_t subject, std::size_t action) const {
+    return core->rows[row_index(subject, action)];
+  }
   [[nodiscard]] const Tables& tables() const { return core->tables; }
 };
 
-/// Fills `core.dimensions`, `rows`, `row_of` and `notes` for `analysis` (after subjects, variants, actions).
+/// Fills `core.dimensions`, `rows`, `row_of` and `notes` for `analysis` (after subjects, variants,
+/// actions).
 void build_rows(const Analysis& analysis, Core& core);
 
 /// The core of `analysis` (after subjects, variants, fixed context and actions): one of an earlier
 /// key with the same fingerprint, or a new one built and evaluated.
 [[nodiscard]] std::shared_ptr<const Core> core_for(Analysis& analysis);
 
-/// The core's tables and memberships with key-policy statement `statement` masked, made on first use.
+/// The core's tables and memberships with key-policy statement `statement` masked, made on first
+/// use.
 [[nodiscard]] const Core::Masked& masked(const Analysis& analysis, std::size_t statement);
 
 /// The core's tables for the graph principals' variants without their identity policies (by
@@ -251,8 +271,9 @@ struct Reuse {
   std::size_t statement = 0;
 };
 
-/// Evaluates every variant of `variants`, action and cell of `analysis` (its rows) against `key_policy` (the
-/// analysis's own, or one with a statement masked). Tables are indexed by position in `variants`.
+/// Evaluates every variant of `variants`, action and cell of `analysis` (its rows) against
+/// `key_policy` (the analysis's own, or one with a statement masked). Tables are indexed by
+/// position in `variants`.
 [[nodiscard]] Tables evaluate(const Analysis& analysis, const policy::CompiledPolicy& key_policy,
                               const std::vector<Variant>& variants, Reuse reuse = {});
 
@@ -260,28 +281,34 @@ struct Reuse {
 /// "none" as plain and "allows all" as with_identity, kept only when it has cells plain lacks.
 [[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
 
-/// Builds the accesses of `membership` with the reasons of `tables` (indexed like Analysis::variants).
+/// Builds the accesses of `membership` with the reasons of `tables` (indexed like
+/// Analysis::variants).
 [[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
-                                                 const Membership& membership, policy::Outcome outcome);
+                                                 const Membership& membership,
+                                                 policy::Outcome outcome);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
-[[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis, std::size_t subject);
+[[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis,
+                                                          std::size_t subject);
 
 /// The variant of `subject` that explains access with an identity policy that allows all
-/// (`with_identity`), or without one (graph principals: with their own); none when it has no such variant.
-[[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject, bool with_identity);
+/// (`with_identity`), or without one (graph principals: with their own); none when it has no such
+/// variant.
+[[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject,
+                                                     bool with_identity);
 
 /// Whether a policy text names a reference (a symbol marker, in a value or a key): only then can it
 /// read differently in a graph deployed_to() an account.
 [[nodiscard]] bool holds_references(const nlohmann::json& value);
 
 /// Adds `reason` to `seen` unless a reason for the same statement (or grant) of the same policy and
-/// of the same kind is there; true when added. Within one variant such reasons give the same ground,
-/// so each is turned into one only the first time.
+/// of the same kind is there; true when added. Within one variant such reasons give the same
+/// ground, so each is turned into one only the first time.
 bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason);
 
 /// Evidence for `reason` seen while evaluating `variant`.
-[[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant, const policy::Reason& reason);
+[[nodiscard]] Ground ground_of(const Analysis& analysis, const Variant& variant,
+                               const policy::Reason& reason);
 
 /// One line for `access`: who, what, when, on which grounds (KeyAccess::text).
 [[nodiscard]] std::string describe_access(const Analysis& analysis, const Access& access);
@@ -293,6 +320,7 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
                                          std::optional<model::PrincipalId> principal);
 
 /// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.
-[[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject, model::PrincipalId id);
+[[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject,
+                                    model::PrincipalId id);
 
 } // namespace tfkms::analysis::detail

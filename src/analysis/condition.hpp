@@ -9,7 +9,7 @@ namespace tfkms::analysis {
 /// The values one condition key may take. The analysis only distinguishes the values the policies
 /// name, "any value they do not name" and "absent", so that is what a constraint lists.
 struct Constraint {
-  std::string key;                   ///< kms:ViaService, kms:EncryptionContext:dept, aws:PrincipalOrgID, ...
+  std::string key; ///< kms:ViaService, kms:EncryptionContext:dept, aws:PrincipalOrgID, ...
   std::vector<std::string> values;   ///< named values (or patterns, as written) that qualify
   std::vector<std::string> excluded; ///< named values that do not qualify
   bool other_values = false;         ///< a value the policies do not name qualifies
@@ -34,7 +34,8 @@ struct Condition {
   friend bool operator==(const Condition&, const Condition&) = default;
 };
 
-/// The pseudo condition key the analysis uses for "an encryption context key no policy or grant names".
+/// The pseudo condition key the analysis uses for "an encryption context key no policy or grant
+/// names".
 inline constexpr std::string_view k_other_context_key = "kms:EncryptionContext:<any other key>";
 
 /// Alternatives joined by "; or ". Empty: "never".

@@ -2,12 +2,12 @@
 // that lets keys of the same shape share one. A plan that instantiates one module per team has as
 // many keys as teams, each with a policy naming its own team's roles: evaluation compares those
 // names with the caller's for equality only, so the keys decide alike, subject by subject.
+#include "analysis/analysis_detail.hpp"
+#include "policy/match.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
-
-#include "analysis/analysis_detail.hpp"
-#include "policy/match.hpp"
 
 namespace tfkms::analysis::detail {
 
@@ -16,7 +16,8 @@ namespace {
 // A field of a fingerprint, its length first, so that no text can run into the next field.
 void put_digits(std::string& out, std::size_t number) {
   std::array<char, 20> digits{};
-  out.append(digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+  out.append(digits.data(),
+             std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
 }
 
 void put(std::string& out, std::string_view text) {
@@ -36,10 +37,12 @@ void put(std::string& out, std::size_t number) {
 class Names {
 public:
   Names(const Analysis& analysis, bool rename) {
-    if (!rename) return;
+    if (!rename)
+      return;
     for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
       const std::string& arn = analysis.subjects[s].arn;
-      if (is_named_caller(arn)) m_subject_of.try_emplace(arn, s);
+      if (is_named_caller(arn))
+        m_subject_of.try_emplace(arn, s);
     }
   }
 
@@ -56,7 +59,8 @@ public:
   /// An IAM role or user ARN: the callers whose names evaluation compares for equality only.
   static bool is_named_caller(std::string_view arn) {
     const auto parts = policy::split_arn(arn);
-    return parts && parts->service == "iam" && (parts->resource.starts_with("role/") || parts->resource.starts_with("user/"));
+    return parts && parts->service == "iam" &&
+           (parts->resource.starts_with("role/") || parts->resource.starts_with("user/"));
   }
 
 private:
@@ -65,8 +69,10 @@ private:
 
 void put_value(std::string& out, const model::Value& value, const Names* names = nullptr) {
   put(out, static_cast<std::size_t>(value.kind));
-  if (names != nullptr) names->put_name(out, value.text);
-  else put(out, value.text);
+  if (names != nullptr)
+    names->put_name(out, value.text);
+  else
+    put(out, value.text);
 }
 
 void put_patterns(std::string& out, const std::optional<policy::PatternElement>& element) {
@@ -76,7 +82,8 @@ void put_patterns(std::string& out, const std::optional<policy::PatternElement>&
   }
   put(out, element->negated ? 1 : 0);
   put(out, element->entries.size());
-  for (const policy::PatternEntry& entry : element->entries) put_value(out, entry.value);
+  for (const policy::PatternEntry& entry : element->entries)
+    put_value(out, entry.value);
 }
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
@@ -86,7 +93,8 @@ void put_document(std::string& out, const policy::Document& document, const Name
   put(out, static_cast<std::size_t>(document.kind));
   put(out, static_cast<std::size_t>(document.version));
   put(out, document.unreadable ? 1 : 0);
-  if (document.id) put_value(out, *document.id);
+  if (document.id)
+    put_value(out, *document.id);
   put(out, document.statements.size());
   for (const policy::Statement& statement : document.statements) {
     put(out, statement.index);
@@ -111,50 +119,64 @@ void put_document(std::string& out, const policy::Document& document, const Name
       put(out, clause.operator_text);
       put(out, clause.key);
       put(out, clause.values.size());
-      for (const model::Value& value : clause.values) put_value(out, value, condition_names);
+      for (const model::Value& value : clause.values)
+        put_value(out, value, condition_names);
     }
   }
 }
 
 bool only_any_resource(const policy::Document& document) {
-  return std::all_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
-    return statement.resources && !statement.resources->negated &&
-           std::all_of(statement.resources->entries.begin(), statement.resources->entries.end(),
-                       [](const policy::PatternEntry& entry) { return entry.value.known() && entry.value.text == "*"; });
-  });
+  return std::all_of(document.statements.begin(), document.statements.end(),
+                     [](const policy::Statement& statement) {
+                       return statement.resources && !statement.resources->negated &&
+                              std::all_of(statement.resources->entries.begin(),
+                                          statement.resources->entries.end(),
+                                          [](const policy::PatternEntry& entry) {
+                                            return entry.value.known() && entry.value.text == "*";
+                                          });
+                     });
 }
 
 bool is_session(policy::PrincipalForm form) {
-  return form == policy::PrincipalForm::assumed_role || form == policy::PrincipalForm::federated_user;
+  return form == policy::PrincipalForm::assumed_role ||
+         form == policy::PrincipalForm::federated_user;
 }
 
 bool names_sessions(const policy::Document& document) {
-  return std::any_of(document.statements.begin(), document.statements.end(), [](const policy::Statement& statement) {
-    return statement.principal && std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
-                                              [](const auto& entry) { return is_session(entry.form); });
-  });
+  return std::any_of(document.statements.begin(), document.statements.end(),
+                     [](const policy::Statement& statement) {
+                       return statement.principal &&
+                              std::any_of(statement.principal->entries.begin(),
+                                          statement.principal->entries.end(),
+                                          [](const auto& entry) { return is_session(entry.form); });
+                     });
 }
 
 // Renaming role and user names is safe when evaluation compares them with the caller's for equality
 // and nothing else: no policy tests the caller's name, id or tags or substitutes variables, and no
 // session principal appears (a role entry matches its sessions by the role's name).
 bool renaming_is_safe(const Analysis& a) {
-  if (!a.key_policy_known || tells_callers_apart(a.key_policy.document()) || names_sessions(a.key_policy.document())) {
+  if (!a.key_policy_known || tells_callers_apart(a.key_policy.document()) ||
+      names_sessions(a.key_policy.document())) {
     return false;
   }
   for (const Variant& variant : a.variants) {
     for (const auto& id : variant.policy_ids) {
-      if (id && a.shared->policy_tells_apart[static_cast<std::size_t>(*id)]) return false;
+      if (id && a.shared->policy_tells_apart[static_cast<std::size_t>(*id)])
+        return false;
     }
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
-    if (boundary && tells_callers_apart(boundary->document())) return false;
+    if (boundary && tells_callers_apart(boundary->document()))
+      return false;
   }
   // Their whole-ARN conditions enter the fingerprint renamed (core_fingerprint).
   for (const policy::Document* document : a.shared->organization->documents()) {
-    if (tells_callers_apart_beyond_names(*document)) return false;
+    if (tells_callers_apart_beyond_names(*document))
+      return false;
   }
   for (const policy::CompiledGrant& grant : a.grants) {
-    if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form))) return false;
+    if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form)))
+      return false;
   }
   return std::none_of(a.subjects.begin(), a.subjects.end(), [](const Subject& subject) {
     const auto arn = policy::split_arn(subject.arn);
@@ -171,15 +193,17 @@ std::string key_arn_shape(const Analysis& a) {
       any_resource = any_resource && only_any_resource(compiled->document());
     }
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
-    if (boundary) any_resource = any_resource && only_any_resource(boundary->document());
+    if (boundary)
+      any_resource = any_resource && only_any_resource(boundary->document());
   }
   for (const policy::Document* document : a.shared->organization->documents()) {
     any_resource = any_resource && only_any_resource(*document);
   }
   const auto arn = policy::split_arn(a.key_arn);
-  if (!any_resource || !arn) return a.key_arn;
-  return "arn:" + std::string(arn->partition) + ":" + std::string(arn->service) + ":" + std::string(arn->region) + ":" +
-         std::string(arn->account) + ":key/*";
+  if (!any_resource || !arn)
+    return a.key_arn;
+  return "arn:" + std::string(arn->partition) + ":" + std::string(arn->service) + ":" +
+         std::string(arn->region) + ":" + std::string(arn->account) + ":key/*";
 }
 
 void remember(const Shared& shared, std::string fingerprint, std::shared_ptr<const Core> core) {
@@ -210,7 +234,8 @@ std::string core_fingerprint(const Analysis& a) {
   put(out, key_arn_shape(a));
   for (const policy::ContextEntry& entry : a.fixed_context) {
     put(out, entry.key);
-    for (const std::string& value : entry.values) put(out, value);
+    for (const std::string& value : entry.values)
+      put(out, value);
   }
   put(out, a.key_policy_known ? 1 : 0);
   put_document(out, a.key_policy.document(), &names);
@@ -219,8 +244,10 @@ std::string core_fingerprint(const Analysis& a) {
     const policy::GrantSpec& spec = grant.spec;
     put_value(out, spec.grantee, &names);
     put(out, spec.operations.size());
-    for (const std::string& operation : spec.operations) put(out, operation);
-    for (const auto* constraint : {&spec.encryption_context_equals, &spec.encryption_context_subset}) {
+    for (const std::string& operation : spec.operations)
+      put(out, operation);
+    for (const auto* constraint :
+         {&spec.encryption_context_equals, &spec.encryption_context_subset}) {
       if (!*constraint) {
         out += '-';
         continue;
@@ -231,8 +258,10 @@ std::string core_fingerprint(const Analysis& a) {
         put(out, value);
       }
     }
-    if (spec.retiring_principal) put_value(out, *spec.retiring_principal, &names);
-    else out += '-';
+    if (spec.retiring_principal)
+      put_value(out, *spec.retiring_principal, &names);
+    else
+      out += '-';
     put(out, spec.unknown_fields ? 1 : 0);
   }
   put(out, a.subjects.size());
@@ -252,8 +281,10 @@ std::string core_fingerprint(const Analysis& a) {
     put(out, static_cast<std::size_t>(variant.identity));
     put(out, variant.policy_ids.size());
     for (const auto& id : variant.policy_ids) {
-      if (id) put(out, a.shared->policy_shapes[static_cast<std::size_t>(*id)]);
-      else out += '*'; // allows_all
+      if (id)
+        put(out, a.shared->policy_shapes[static_cast<std::size_t>(*id)]);
+      else
+        out += '*'; // allows_all
     }
     // Chains are made once per graph, and the cache is the graph's: equal ids, equal chains.
     if (variant.chain)
@@ -266,7 +297,8 @@ std::string core_fingerprint(const Analysis& a) {
 
 std::shared_ptr<const Core> core_for(Analysis& a) {
   std::string fingerprint = core_fingerprint(a);
-  if (const auto found = a.shared->cores.by_fingerprint.find(fingerprint); found != a.shared->cores.by_fingerprint.end()) {
+  if (const auto found = a.shared->cores.by_fingerprint.find(fingerprint);
+      found != a.shared->cores.by_fingerprint.end()) {
     return found->second;
   }
   auto core = std::make_shared<Core>();
@@ -274,7 +306,8 @@ std::shared_ptr<const Core> core_for(Analysis& a) {
   a.core = core; // evaluate() reads the rows through the analysis
   core->tables = evaluate(a, a.key_policy, a.variants);
   const Tables& t = core->tables;
-  core->allowed = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) { return allowed_in(t, v, act, c); });
+  core->allowed = membership(
+      a, [&](std::size_t v, std::size_t act, std::size_t c) { return allowed_in(t, v, act, c); });
   core->unknown = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {
     return t.at(v, act, c) == policy::Outcome::unknown;
   });
@@ -284,10 +317,12 @@ std::shared_ptr<const Core> core_for(Analysis& a) {
 
 const Core::Masked& masked(const Analysis& a, std::size_t statement) {
   const Core& core = *a.core;
-  if (const auto found = core.masked.find(statement); found != core.masked.end()) return found->second;
+  if (const auto found = core.masked.find(statement); found != core.masked.end())
+    return found->second;
   Core::Masked out;
   // The statement is still there (indexes unchanged) but can no longer apply.
-  out.without = evaluate(a, policy::without_statement(a.key_policy, statement), a.variants, {&core.tables, statement});
+  out.without = evaluate(a, policy::without_statement(a.key_policy, statement), a.variants,
+                         {&core.tables, statement});
   const Tables& with = core.tables;
   const Tables& without = out.without;
   out.adds = membership(a, [&](std::size_t v, std::size_t act, std::size_t c) {

@@ -1,14 +1,14 @@
 // What the analyses of one graph's keys share: every identity policy compiled once, and the classes
-// of principals that decide alike. A plan with N team modules has N keys and N roles; analysing each
-// key against each role one by one is N² work, while the roles of a team module differ only in their
-// names, which most key policies never test.
-#include <algorithm>
-#include <unordered_map>
-
+// of principals that decide alike. A plan with N team modules has N keys and N roles; analysing
+// each key against each role one by one is N² work, while the roles of a team module differ only in
+// their names, which most key policies never test.
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
 #include "analysis/subjects.hpp"
 #include "policy/policy_source.hpp"
+
+#include <algorithm>
+#include <unordered_map>
 
 namespace tfkms::analysis {
 
@@ -28,31 +28,41 @@ policy::Document unreadable_document(policy::PolicyKind kind, std::string why) {
 
 std::string waits_on(const model::PolicySource& source) {
   std::string out;
-  for (const std::string& ref : source.waits_on) out += (out.empty() ? "" : ", ") + ref;
+  for (const std::string& ref : source.waits_on)
+    out += (out.empty() ? "" : ", ") + ref;
   return out.empty() ? std::string() : " (waits on " + out + ")";
 }
 
 } // namespace
 
-policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind, const model::Graph& graph,
-                             const std::string& what) {
+policy::Document read_policy(const model::PolicySource& source, policy::PolicyKind kind,
+                             const model::Graph& graph, const std::string& what) {
   switch (source.state) {
-  case model::PolicySource::State::document: return policy::parse_policy(source, kind, graph);
+  case model::PolicySource::State::document:
+    return policy::parse_policy(source, kind, graph);
   case model::PolicySource::State::unknown:
-    return unreadable_document(kind, what + " is " + std::string(model::known_only_later(graph.format)) + waits_on(source));
-  case model::PolicySource::State::unreadable: return unreadable_document(kind, what + " cannot be read: " + source.error);
-  case model::PolicySource::State::absent: break;
+    return unreadable_document(kind, what + " is " +
+                                         std::string(model::known_only_later(graph.format)) +
+                                         waits_on(source));
+  case model::PolicySource::State::unreadable:
+    return unreadable_document(kind, what + " cannot be read: " + source.error);
+  case model::PolicySource::State::absent:
+    break;
   }
   return unreadable_document(kind, what + " is absent");
 }
 
 bool holds_references(const nlohmann::json& value) {
-  if (value.is_string()) return model::has_symbols(value.get_ref<const std::string&>());
+  if (value.is_string())
+    return model::has_symbols(value.get_ref<const std::string&>());
   if (value.is_object()) {
-    return std::any_of(value.items().begin(), value.items().end(),
-                       [](const auto& item) { return model::has_symbols(item.key()) || holds_references(item.value()); });
+    return std::any_of(value.items().begin(), value.items().end(), [](const auto& item) {
+      return model::has_symbols(item.key()) || holds_references(item.value());
+    });
   }
-  return value.is_array() && std::any_of(value.begin(), value.end(), [](const nlohmann::json& item) { return holds_references(item); });
+  return value.is_array() &&
+         std::any_of(value.begin(), value.end(),
+                     [](const nlohmann::json& item) { return holds_references(item); });
 }
 
 bool tells_callers_apart(const policy::Document& document) {
@@ -62,13 +72,16 @@ bool tells_callers_apart(const policy::Document& document) {
   for (const policy::Statement& statement : document.statements) {
     for (const policy::ConditionClause& clause : statement.conditions) {
       const std::string_view key = clause.key_lower;
-      if (key == "aws:principalarn" || key == "aws:username" || key == "aws:userid" || key.starts_with("aws:principaltag/")) {
+      if (key == "aws:principalarn" || key == "aws:username" || key == "aws:userid" ||
+          key.starts_with("aws:principaltag/")) {
         return true;
       }
-      if (std::any_of(clause.values.begin(), clause.values.end(), variable)) return true;
+      if (std::any_of(clause.values.begin(), clause.values.end(), variable))
+        return true;
     }
-    if (statement.resources && std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
-                                            [&](const policy::PatternEntry& entry) { return variable(entry.value); })) {
+    if (statement.resources &&
+        std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                    [&](const policy::PatternEntry& entry) { return variable(entry.value); })) {
       return true;
     }
   }
@@ -76,7 +89,8 @@ bool tells_callers_apart(const policy::Document& document) {
 }
 
 bool tells_callers_apart_beyond_names(const policy::Document& document) {
-  if (!tells_callers_apart(document)) return false;
+  if (!tells_callers_apart(document))
+    return false;
   for (const policy::Statement& statement : document.statements) {
     if (statement.resources &&
         std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
@@ -93,7 +107,8 @@ bool tells_callers_apart_beyond_names(const policy::Document& document) {
             return value.known() && value.text.find_first_of("*?") == std::string::npos &&
                    value.text.find("${") == std::string::npos;
           });
-      if (names_whole_arns) continue;
+      if (names_whole_arns)
+        continue;
       if (arn || clause.key_lower == "aws:username" || clause.key_lower == "aws:userid" ||
           clause.key_lower.starts_with("aws:principaltag/")) {
         return true;
@@ -114,16 +129,20 @@ namespace {
 
 using detail::Shared;
 
-// The identity policies a principal is evaluated with, its groups' included (as graph_variant() takes them).
-std::vector<model::PolicyId> policies_of(const model::Graph& graph, const model::Principal& principal) {
+// The identity policies a principal is evaluated with, its groups' included (as graph_variant()
+// takes them).
+std::vector<model::PolicyId> policies_of(const model::Graph& graph,
+                                         const model::Principal& principal) {
   std::vector<model::PolicyId> ids;
   const auto add = [&](const std::vector<model::PolicyId>& more) {
     for (const model::PolicyId id : more) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(id);
     }
   };
   add(principal.policies);
-  for (const model::PrincipalId group : principal.groups) add(graph.principal(group).policies);
+  for (const model::PrincipalId group : principal.groups)
+    add(graph.principal(group).policies);
   return ids;
 }
 
@@ -136,25 +155,30 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
   std::unordered_map<std::string, std::size_t> shapes;
   for (std::size_t i = 0; i < graph.policies.size(); ++i) {
     const model::IdentityPolicy& source = graph.policies[i];
-    // An AWS managed policy tfkms's table does not know grants no KMS action (model/aws_managed.hpp).
-    if (source.document.state == model::PolicySource::State::absent) continue;
+    // An AWS managed policy tfkms's table does not know grants no KMS action
+    // (model/aws_managed.hpp).
+    if (source.document.state == model::PolicySource::State::absent)
+      continue;
     const std::string name = source.name.empty() ? source.source.name() : source.name;
-    const bool same_as_origin = origin != nullptr && i < origin->identity_policies.size() && origin->identity_policies[i] &&
+    const bool same_as_origin = origin != nullptr && i < origin->identity_policies.size() &&
+                                origin->identity_policies[i] &&
                                 source.document.state == model::PolicySource::State::document &&
                                 !detail::holds_references(source.document.document);
     const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(
         same_as_origin ? *origin->identity_policies[i]
-                       : policy::compile(detail::read_policy(source.document, policy::PolicyKind::identity_policy,
+                       : policy::compile(detail::read_policy(source.document,
+                                                             policy::PolicyKind::identity_policy,
                                                              graph, "identity policy " + name)));
-    shared.policy_shapes[i] = shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
+    shared.policy_shapes[i] =
+        shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
     shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
   }
 }
 
 // Principals decide alike when everything decide() reads of them but their name is the same: kind,
-// // account, and the text of each identity policy, in order. Policies that test the caller's name or
-// tags, use policy variables (${aws:username}), or are not known keep their principal in a class of
-// its own.
+// // account, and the text of each identity policy, in order. Policies that test the caller's name
+// or tags, use policy variables (${aws:username}), or are not known keep their principal in a class
+// of its own.
 void classify_principals(Shared& shared) {
   const model::Graph& graph = *shared.graph;
   std::unordered_map<std::string, std::size_t> classes;
@@ -162,8 +186,10 @@ void classify_principals(Shared& shared) {
   shared.classes.assign(graph.principals.size(), detail::k_own_class);
   for (std::size_t i = 0; i < graph.principals.size(); ++i) {
     const model::Principal& principal = graph.principals[i];
-    if (principal.kind == model::PrincipalKind::group) continue;
-    std::string signature = std::to_string(static_cast<int>(principal.kind)) + '\0' + shared.accounts[i] + '\0';
+    if (principal.kind == model::PrincipalKind::group)
+      continue;
+    std::string signature =
+        std::to_string(static_cast<int>(principal.kind)) + '\0' + shared.accounts[i] + '\0';
     bool own = false;
     // A boundary decides too: principals with different ones never share a class.
     std::vector<model::PolicyId> deciding = policies_of(graph, principal);
@@ -173,7 +199,8 @@ void classify_principals(Shared& shared) {
     }
     for (const model::PolicyId id : deciding) {
       const auto& compiled = shared.identity_policies[static_cast<std::size_t>(id)];
-      if (!compiled) continue; // absent: grants nothing
+      if (!compiled)
+        continue; // absent: grants nothing
       const model::PolicySource& source = graph.policy(id).document;
       if (source.state != model::PolicySource::State::document || compiled->document().unreadable ||
           detail::tells_callers_apart(compiled->document())) {
@@ -188,12 +215,15 @@ void classify_principals(Shared& shared) {
       shared.own_class_callers.push_back(id);
       continue;
     }
-    const std::size_t principal_class = classes.try_emplace(std::move(signature), classes.size()).first->second;
+    const std::size_t principal_class =
+        classes.try_emplace(std::move(signature), classes.size()).first->second;
     shared.classes[i] = principal_class;
-    if (principal_class == members.size()) members.emplace_back();
+    if (principal_class == members.size())
+      members.emplace_back();
     members[principal_class].push_back(id);
   }
-  for (std::vector<model::PrincipalId>& list : members) shared.class_members.emplace_back(std::move(list));
+  for (std::vector<model::PrincipalId>& list : members)
+    shared.class_members.emplace_back(std::move(list));
 }
 
 std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* origin) {
@@ -201,7 +231,8 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
   shared->graph = &graph;
   compile_identity_policies(*shared, origin);
   shared->allows_all = policy::compile(policy::parse_document(
-      nlohmann::json::parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+      nlohmann::json::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
       policy::PolicyKind::identity_policy, model::NoSymbols{}));
   for (std::size_t i = 0; i < graph.principals.size(); ++i) {
     const auto id = static_cast<model::PrincipalId>(i);
@@ -209,11 +240,13 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
     shared->arns.push_back(principal_arn(graph, id));
     shared->labels.push_back(member_label(graph, id));
     shared->accounts.push_back(model::resolve_value(principal.account, graph).text);
-    if (principal.kind == model::PrincipalKind::group) continue;
+    if (principal.kind == model::PrincipalKind::group)
+      continue;
     shared->by_arn.try_emplace(shared->arns.back(), id);
     const std::string& account = shared->accounts.back();
-    if (!account.empty() && std::find(shared->distinct_accounts.begin(), shared->distinct_accounts.end(), account) ==
-                                shared->distinct_accounts.end()) {
+    if (!account.empty() &&
+        std::find(shared->distinct_accounts.begin(), shared->distinct_accounts.end(), account) ==
+            shared->distinct_accounts.end()) {
       shared->distinct_accounts.push_back(account);
     }
   }
@@ -241,7 +274,9 @@ const policy::CompiledPolicy* GraphAccess::identity_policy(model::PolicyId id) c
   return compiled ? &*compiled : nullptr;
 }
 
-KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) { return GraphAccess(graph).analyze(key); }
+KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) {
+  return GraphAccess(graph).analyze(key);
+}
 
 std::string member_label(const model::Graph& graph, model::PrincipalId member) {
   const model::Principal& principal = graph.principal(member);
@@ -256,37 +291,42 @@ std::string member_label(const model::Graph& graph, model::PrincipalId member) {
 namespace {
 
 // `ground` restated for `member` of `subject`: the member's own variant and the reason at the same
-// place in it. None when `ground` is not a statement of one of the subject's first principal's policies.
+// place in it. None when `ground` is not a statement of one of the subject's first principal's
+// policies.
 struct MemberReason {
   detail::Variant own;
   policy::Reason reason;
 };
 
-std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t subject, const Ground& ground,
-                                          model::PrincipalId member) {
-  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return std::nullopt;
+std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t subject,
+                                          const Ground& ground, model::PrincipalId member) {
+  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy)
+    return std::nullopt;
   // The subject's own variant is its first principal's (build_variants()).
   const detail::Variant& first = a.variants.at(detail::variants_of(a, subject).at(0));
   const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
-  if (position == first.policy_ids.end()) return std::nullopt;
+  if (position == first.policy_ids.end())
+    return std::nullopt;
   MemberReason out{detail::graph_variant(a, subject, member), {}};
   out.reason.kind = ground.kind;
   out.reason.source = ground.source;
   out.reason.policy = static_cast<std::uint16_t>(position - first.policy_ids.begin());
   out.reason.statement = static_cast<std::uint16_t>(ground.statement);
-  if (out.reason.policy >= out.own.policies.size()) return std::nullopt;
+  if (out.reason.policy >= out.own.policies.size())
+    return std::nullopt;
   return out;
 }
 
 } // namespace
 
-Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground, model::PrincipalId member) {
+Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
+                     model::PrincipalId member) {
   const auto restated = member_reason(analysis.detail(), subject, ground, member);
   return restated ? detail::ground_of(analysis.detail(), restated->own, restated->reason) : ground;
 }
 
-std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject, const Ground& ground,
-                                             model::PrincipalId member) {
+std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject,
+                                             const Ground& ground, model::PrincipalId member) {
   const auto restated = member_reason(analysis.detail(), subject, ground, member);
   return restated ? restated->own.policy_ids[restated->reason.policy] : ground.policy;
 }

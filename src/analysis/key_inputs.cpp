@@ -18,11 +18,14 @@ public:
     return *this;
   }
   // Markers are resolved: the same reference can stand for different values in the two snapshots.
-  Digest& resolved(std::string_view raw) { return add(raw).add(model::resolve_value(raw, m_graph).text); }
+  Digest& resolved(std::string_view raw) {
+    return add(raw).add(model::resolve_value(raw, m_graph).text);
+  }
   Digest& number(std::size_t value) { return add(std::to_string(value)); }
   Digest& policy(const model::PolicySource& source) {
     number(static_cast<std::size_t>(source.state)).add(source.document.dump()).add(source.error);
-    for (const std::string& reference : source.waits_on) add(reference);
+    for (const std::string& reference : source.waits_on)
+      add(reference);
     return add("end of policy");
   }
   [[nodiscard]] std::string take() { return std::move(m_text); }
@@ -38,23 +41,34 @@ std::string shared_inputs(const model::Graph& graph) {
   Digest digest(graph);
   digest.add(graph.account).add(graph.partition).add(graph.region);
   for (const model::Principal& principal : graph.principals) {
-    digest.add(principal.source.name()).number(static_cast<std::size_t>(principal.kind)).add(principal.name);
+    digest.add(principal.source.name())
+        .number(static_cast<std::size_t>(principal.kind))
+        .add(principal.name);
     digest.resolved(principal.arn).resolved(principal.account).policy(principal.trust_policy);
-    for (const model::PolicyId id : principal.policies) digest.number(static_cast<std::size_t>(id));
+    for (const model::PolicyId id : principal.policies)
+      digest.number(static_cast<std::size_t>(id));
     digest.add("groups");
-    for (const model::PrincipalId id : principal.groups) digest.number(static_cast<std::size_t>(id));
-    digest.number(principal.permissions_boundary ? static_cast<std::size_t>(*principal.permissions_boundary) + 1 : 0);
+    for (const model::PrincipalId id : principal.groups)
+      digest.number(static_cast<std::size_t>(id));
+    digest.number(principal.permissions_boundary
+                      ? static_cast<std::size_t>(*principal.permissions_boundary) + 1
+                      : 0);
   }
   digest.add("policies");
   for (const model::IdentityPolicy& policy : graph.policies) {
-    digest.add(policy.source.name()).add(policy.name).resolved(policy.arn).number(policy.aws_managed).number(policy.inline_policy);
+    digest.add(policy.source.name())
+        .add(policy.name)
+        .resolved(policy.arn)
+        .number(policy.aws_managed)
+        .number(policy.inline_policy);
     digest.policy(policy.document);
   }
   digest.add("organization");
   for (const model::OrganizationPolicy& policy : graph.organization_policies) {
     digest.add(policy.name).number(static_cast<std::size_t>(policy.type)).policy(policy.document);
     digest.number(policy.configured_level ? *policy.configured_level + 1 : 0);
-    for (const std::string& target : policy.targets) digest.resolved(target);
+    for (const std::string& target : policy.targets)
+      digest.resolved(target);
   }
   return digest.take();
 }
@@ -62,17 +76,27 @@ std::string shared_inputs(const model::Graph& graph) {
 std::string key_inputs(const model::Graph& graph, model::KeyId id) {
   const model::Key& key = graph.key(id);
   Digest digest(graph);
-  digest.resolved(key.arn).resolved(key.account).number(static_cast<std::size_t>(key.kind)).add(key.managed_service);
+  digest.resolved(key.arn)
+      .resolved(key.account)
+      .number(static_cast<std::size_t>(key.kind))
+      .add(key.managed_service);
   digest.policy(key.policy).add(key.key_spec).add(key.key_usage).number(key.enabled);
   for (const model::Grant& grant : graph.grants) {
-    if (grant.key.kind != model::KeyRef::Kind::node || grant.key.key != id) continue;
+    if (grant.key.kind != model::KeyRef::Kind::node || grant.key.key != id)
+      continue;
     digest.add(grant.source.name()).add(grant.name).resolved(grant.grantee);
-    for (const std::string& operation : grant.operations) digest.add(operation);
-    digest.add(grant.retiring_principal ? "retiring: " + model::resolve_value(*grant.retiring_principal, graph).text : "");
-    for (const auto& [name, value] : grant.encryption_context_equals) digest.add("equals").add(name).add(value);
-    for (const auto& [name, value] : grant.encryption_context_subset) digest.add("subset").add(name).add(value);
+    for (const std::string& operation : grant.operations)
+      digest.add(operation);
+    digest.add(grant.retiring_principal
+                   ? "retiring: " + model::resolve_value(*grant.retiring_principal, graph).text
+                   : "");
+    for (const auto& [name, value] : grant.encryption_context_equals)
+      digest.add("equals").add(name).add(value);
+    for (const auto& [name, value] : grant.encryption_context_subset)
+      digest.add("subset").add(name).add(value);
     digest.number(grant.unknown_fields);
-    for (const std::string& reference : grant.waits_on) digest.add(reference);
+    for (const std::string& reference : grant.waits_on)
+      digest.add(reference);
   }
   return digest.take();
 }

@@ -1,10 +1,10 @@
 #pragma once
-// Everything analyze_key() reads from a graph, as comparable text: `tfkms diff` analyses a key of the
-// before snapshot only when its inputs differ from the same key's in the after snapshot. A plan that
-// touches a few resources then costs one analysis per key, not two.
-#include <string>
-
+// Everything analyze_key() reads from a graph, as comparable text: `tfkms diff` analyses a key of
+// the before snapshot only when its inputs differ from the same key's in the after snapshot. A plan
+// that touches a few resources then costs one analysis per key, not two.
 #include "model/graph.hpp"
+
+#include <string>
 
 namespace tfkms::analysis {
 

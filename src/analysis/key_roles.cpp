@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 3> k_destroying = {
     "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DeleteImportedKeyMaterial"};
 
 template <typename T> void add_unique(std::vector<T>& into, const T& value) {
-  if (std::find(into.begin(), into.end(), value) == into.end()) into.push_back(value);
+  if (std::find(into.begin(), into.end(), value) == into.end())
+    into.push_back(value);
 }
 
 // A key-policy statement that names the caller itself (not its account, which is delegation to
@@ -37,19 +38,25 @@ Role collect(const KeyAccess& access, std::size_t subject,
     if (item.subject != subject || item.outcome != policy::Outcome::allowed ||
         item.needs_identity_policy)
       continue;
-    if (!wanted(item.action_class)) continue;
-    if (std::none_of(item.grounds.begin(), item.grounds.end(), counts)) continue;
+    if (!wanted(item.action_class))
+      continue;
+    if (std::none_of(item.grounds.begin(), item.grounds.end(), counts))
+      continue;
     bool kept = false;
     for (const std::string_view action : item.actions) {
-      if (!keep(action)) continue;
+      if (!keep(action))
+        continue;
       add_unique(role.actions, action);
       kept = true;
     }
-    if (!kept) continue;
+    if (!kept)
+      continue;
     for (const Ground& ground : item.grounds) {
-      if (!counts(ground)) continue;
+      if (!counts(ground))
+        continue;
       add_unique(role.grounds, ground);
-      if (ground.source == policy::ReasonSource::identity_policy) role.through_iam = true;
+      if (ground.source == policy::ReasonSource::identity_policy)
+        role.through_iam = true;
     }
   }
   return role;

@@ -3,11 +3,11 @@
 // administrator, who can destroy the key's data, who can read it, who can use it. Each counts only
 // what certainly holds: an access that is allowed (not unknown) and that does not depend on an
 // identity policy the input does not show (a principal outside the input or in another account).
+#include "analysis/access.hpp"
+
 #include <cstddef>
 #include <string_view>
 #include <vector>
-
-#include "analysis/access.hpp"
 
 namespace tfkms::analysis {
 

@@ -6,10 +6,10 @@
 // applies. Applying it instead could hide a finding AWS would confirm.
 #include "analysis/organization.hpp"
 
-#include <algorithm>
-
 #include "analysis/analysis_detail.hpp"
 #include "policy/match.hpp"
+
+#include <algorithm>
 
 namespace tfkms::analysis {
 
@@ -29,10 +29,13 @@ std::string_view word(model::OrganizationPolicyType type) {
 
 std::string statement_text(const policy::CompiledPolicy* compiled, std::size_t index) {
   std::string out = "statement " + std::to_string(index);
-  if (compiled == nullptr) return out;
+  if (compiled == nullptr)
+    return out;
   for (const policy::Statement& statement : compiled->document().statements) {
-    if (statement.index != index) continue;
-    if (statement.sid && !statement.sid->empty()) out += " (Sid \"" + *statement.sid + "\")";
+    if (statement.index != index)
+      continue;
+    if (statement.sid && !statement.sid->empty())
+      out += " (Sid \"" + *statement.sid + "\")";
     break;
   }
   return out;
@@ -40,11 +43,14 @@ std::string statement_text(const policy::CompiledPolicy* compiled, std::size_t i
 
 std::string verb(const policy::Reason& reason) {
   switch (reason.kind) {
-  case policy::ReasonKind::denies: return " denies it";
+  case policy::ReasonKind::denies:
+    return " denies it";
   case policy::ReasonKind::depends_on_unknown:
     return " may deny it (it depends on a value not known yet)";
-  case policy::ReasonKind::unreadable_policy: return " cannot be read";
-  default: return "";
+  case policy::ReasonKind::unreadable_policy:
+    return " cannot be read";
+  default:
+    return "";
   }
 }
 
@@ -79,10 +85,13 @@ std::optional<bool> OrganizationChains::applies(std::size_t index,
     }
     // The root holds every account of the organisation [ORG-SCP]; the management account is the
     // exception tfkms cannot see (docs/evaluation-chain.md).
-    if (value.text == account || value.text.starts_with("r-")) return true;
-    if (!policy::is_account_id(value.text)) unresolved = true; // an OU: its accounts are not shown
+    if (value.text == account || value.text.starts_with("r-"))
+      return true;
+    if (!policy::is_account_id(value.text))
+      unresolved = true; // an OU: its accounts are not shown
   }
-  if (unresolved) return std::nullopt;
+  if (unresolved)
+    return std::nullopt;
   return false;
 }
 
@@ -92,10 +101,13 @@ OrganizationChains::levels(model::OrganizationPolicyType type, const std::string
   Level inputs;
   for (std::size_t i = 0; i < m_compiled.size(); ++i) {
     const model::OrganizationPolicy& policy = m_graph->organization_policies[i];
-    if (policy.type != type || m_refused[i]) continue;
+    if (policy.type != type || m_refused[i])
+      continue;
     if (policy.configured_level) {
-      if (account != m_account) continue;
-      if (out.size() <= *policy.configured_level) out.resize(*policy.configured_level + 1);
+      if (account != m_account)
+        continue;
+      if (out.size() <= *policy.configured_level)
+        out.resize(*policy.configured_level + 1);
       out[*policy.configured_level].policies.push_back(i);
     } else if (applies(i, account) == true) {
       inputs.policies.push_back(i);
@@ -117,7 +129,8 @@ const NamedChain* OrganizationChains::chain(const std::string& caller_account,
                                             const policy::CompiledPolicy* boundary,
                                             const std::string& boundary_name) const {
   const auto key = std::make_tuple(caller_account, key_account, boundary);
-  if (const auto found = m_by_key.find(key); found != m_by_key.end()) return found->second;
+  if (const auto found = m_by_key.find(key); found != m_by_key.end())
+    return found->second;
   NamedChain named;
   const auto fill = [&](model::OrganizationPolicyType type, const std::string& account,
                         std::vector<std::vector<policy::CompiledPolicy>>& levels,
@@ -155,7 +168,8 @@ const NamedChain* OrganizationChains::chain(const std::string& caller_account,
 std::vector<const policy::Document*> OrganizationChains::documents() const {
   std::vector<const policy::Document*> out;
   for (std::size_t i = 0; i < m_compiled.size(); ++i) {
-    if (!m_refused[i]) out.push_back(&m_compiled[i].document());
+    if (!m_refused[i])
+      out.push_back(&m_compiled[i].document());
   }
   return out;
 }
@@ -169,12 +183,14 @@ std::vector<std::string> OrganizationChains::unresolved(const std::string& accou
       out.push_back(what + " is not applied: AWS would refuse it (TFKMS011)");
       continue;
     }
-    if (policy.configured_level || applies(i, account).has_value()) continue;
+    if (policy.configured_level || applies(i, account).has_value())
+      continue;
     std::string targets;
     // Account ids are resolved (another account); only the targets left open are named.
     for (const std::string& target : policy.targets) {
       const model::Value value = model::resolve_value(target, *m_graph);
-      if (value.known() && policy::is_account_id(value.text)) continue;
+      if (value.known() && policy::is_account_id(value.text))
+        continue;
       targets += (targets.empty() ? "" : ", ") + model::display(target);
     }
     out.push_back(what + " is not applied: it is attached to " + targets +
@@ -217,7 +233,8 @@ std::string OrganizationChains::describe(const policy::Reason& reason, const Nam
     return "permissions boundary " + named.boundary_name + " " +
            statement_text(compiled, reason.statement) + verb(reason);
   }
-  default: break;
+  default:
+    break;
   }
   return policy::describe(reason, nullptr, {}, &named.chain);
 }

@@ -2,6 +2,9 @@
 // The rest of the evaluation chain as the access analysis applies it to a graph: the SCPs of the
 // caller's account, the RCPs of the key's account (from the inputs and the configuration) and each
 // principal's permissions boundary (docs/evaluation-chain.md, "The chain from the inputs").
+#include "model/graph.hpp"
+#include "policy/evaluate.hpp"
+
 #include <cstddef>
 #include <deque>
 #include <map>
@@ -9,9 +12,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "model/graph.hpp"
-#include "policy/evaluate.hpp"
 
 namespace tfkms::analysis {
 

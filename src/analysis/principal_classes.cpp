@@ -1,9 +1,9 @@
 #include "analysis/principal_classes.hpp"
 
+#include "analysis/analysis_detail.hpp"
+
 #include <algorithm>
 #include <iterator>
-
-#include "analysis/analysis_detail.hpp"
 
 namespace tfkms::analysis {
 
@@ -32,9 +32,11 @@ std::optional<ClassAccess> ClassTable::refer(const KeyAccess& analysis, std::siz
                                              std::vector<PrincipalClass>& classes) {
   const detail::Analysis& a = analysis.detail();
   const Members& members = a.subjects.at(subject).members;
-  if (members.size() < 2) return std::nullopt;
+  if (members.size() < 2)
+    return std::nullopt;
   const std::size_t shared_class = a.shared->classes.at(static_cast<std::size_t>(members.front()));
-  if (shared_class == detail::k_own_class) return std::nullopt;
+  if (shared_class == detail::k_own_class)
+    return std::nullopt;
   const Members& all = a.shared->class_members.at(shared_class);
   auto [found, added] = m_position.try_emplace(shared_class, classes.size());
   if (added) {
@@ -58,15 +60,18 @@ std::optional<OwnPolicyGround> own_policy_ground(const KeyAccess& analysis, std:
                                                  const Ground& ground) {
   // As member_ground(): only a statement of one of the first principal's identity policies is
   // restated.
-  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy) return std::nullopt;
+  if (ground.source != policy::ReasonSource::identity_policy || !ground.policy)
+    return std::nullopt;
   const detail::Analysis& a = analysis.detail();
   const detail::Variant first =
       detail::graph_variant(a, subject, a.subjects.at(subject).members.front());
   const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
-  if (position == first.policy_ids.end()) return std::nullopt;
+  if (position == first.policy_ids.end())
+    return std::nullopt;
   const std::string prefix =
       std::string(k_identity_prefix) + identity_policy_name(a.graph->policy(*ground.policy)) + " ";
-  if (!ground.text.starts_with(prefix)) return std::nullopt;
+  if (!ground.text.starts_with(prefix))
+    return std::nullopt;
   return OwnPolicyGround{static_cast<std::size_t>(position - first.policy_ids.begin()),
                          ground.text.substr(prefix.size())};
 }

@@ -3,13 +3,13 @@
 // gives every key the same access for each of them; the access report lists such a class once, with
 // its members, and an access of the class refers to it instead of repeating itself per member.
 // Expanding a class access gives exactly the per-principal entries (expand()).
+#include "analysis/access.hpp"
+#include "analysis/access_map.hpp"
+
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "analysis/access.hpp"
-#include "analysis/access_map.hpp"
 
 namespace tfkms::analysis {
 

@@ -1,12 +1,12 @@
 // Point questions on an analysed key: can one caller perform one action, and which graph principals
 // get access only through delegation to their account.
-#include <algorithm>
-#include <map>
-
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
 #include "analysis/subjects.hpp"
 #include "policy/match.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace tfkms::analysis {
 
@@ -52,8 +52,10 @@ Answer can(const KeyAccess& analysis, const Caller& caller, std::string_view act
     answer.reasons.push_back(from_chain && variant.chain
                                  ? OrganizationChains::describe(reason, *variant.chain)
                                  : policy::describe(reason, &a.key_policy, variant.policies));
-    const bool allows = reason.kind == policy::ReasonKind::allows || reason.kind == policy::ReasonKind::delegates ||
-                        reason.kind == policy::ReasonKind::grant_allows || reason.kind == policy::ReasonKind::retire_allowed;
+    const bool allows = reason.kind == policy::ReasonKind::allows ||
+                        reason.kind == policy::ReasonKind::delegates ||
+                        reason.kind == policy::ReasonKind::grant_allows ||
+                        reason.kind == policy::ReasonKind::retire_allowed;
     if (answer.outcome == policy::Outcome::allowed && allows) {
       Ground ground = detail::ground_of(a, variant, reason);
       if (std::find(answer.grounds.begin(), answer.grounds.end(), ground) == answer.grounds.end()) {
@@ -83,13 +85,15 @@ bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
     const policy::ClassifiedPrincipal classified = policy::classify_principal(
         policy::PrincipalSection::aws, model::Value{caller.arn, model::ValueKind::literal, {}});
     variant.chain = detail::chain_of(a, classified.account, std::nullopt);
-    if (caller.identity_allows_all) variant.policies.push_back(&a.shared->allows_all);
+    if (caller.identity_allows_all)
+      variant.policies.push_back(&a.shared->allows_all);
   }
   request.action = std::string(action);
   request.resource = a.key_arn;
   request.context = a.fixed_context;
   const auto prepared = policy::prepare(request);
-  if (!prepared) return true; // not known: never taken as blocked
+  if (!prepared)
+    return true; // not known: never taken as blocked
   policy::Decision decision;
   policy::decide(prepared.value(), &open, variant.policies, {}, decision,
                  variant.chain ? &variant.chain->chain : nullptr);
@@ -97,13 +101,15 @@ bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
          decision.outcome != policy::Outcome::implicitly_denied;
 }
 
-std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const std::vector<ActionClass>& action_classes) {
+std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
+                                              const std::vector<ActionClass>& action_classes) {
   const detail::Analysis& a = analysis.detail();
   // The graph principals again, without their identity policies: `without` is indexed by position
   // among the graph variants.
   std::vector<std::size_t> with_policies; // by that position: the variant in a.variants
   for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    if (a.variants[v].identity == detail::Identity::graph) with_policies.push_back(v);
+    if (a.variants[v].identity == detail::Identity::graph)
+      with_policies.push_back(v);
   }
   const detail::Tables& without = detail::without_identity(a);
 
@@ -121,16 +127,19 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
       std::vector<Key> order;
       for (const std::string_view action : actions_of(action_class)) {
         const auto it = std::find(a.actions.begin(), a.actions.end(), action);
-        if (it == a.actions.end()) continue;
+        if (it == a.actions.end())
+          continue;
         const auto act = static_cast<std::size_t>(it - a.actions.begin());
         const detail::Row& row = a.row(variant.subject, act);
         std::vector<bool> cells(row.space.size(), false);
         bool any = false;
         for (std::size_t c = 0; c < cells.size(); ++c) {
-          cells[c] = a.tables().at(v, act, c) == policy::Outcome::allowed && without.at(b, act, c) != policy::Outcome::allowed;
+          cells[c] = a.tables().at(v, act, c) == policy::Outcome::allowed &&
+                     without.at(b, act, c) != policy::Outcome::allowed;
           any = any || cells[c];
         }
-        if (!any) continue;
+        if (!any)
+          continue;
         Key key{row.dims, cells};
         auto [entry, fresh] = by_cells.try_emplace(key);
         DelegatedAccess& access = entry->second.access;
@@ -143,16 +152,22 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis, const s
         access.actions.push_back(action);
         for (const policy::Reason& reason : a.tables().allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
-          const bool delegating = reason.source == policy::ReasonSource::key_policy && reason.kind == policy::ReasonKind::delegates;
-          if (!identity && !delegating) continue;
-          // The actions of one entry share most reasons; one seen before gives a ground already there.
-          if (!detail::first_sight(entry->second.seen, reason)) continue;
+          const bool delegating = reason.source == policy::ReasonSource::key_policy &&
+                                  reason.kind == policy::ReasonKind::delegates;
+          if (!identity && !delegating)
+            continue;
+          // The actions of one entry share most reasons; one seen before gives a ground already
+          // there.
+          if (!detail::first_sight(entry->second.seen, reason))
+            continue;
           auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
           Ground ground = detail::ground_of(a, variant, reason);
-          if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end()) grounds.push_back(std::move(ground));
+          if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end())
+            grounds.push_back(std::move(ground));
         }
       }
-      for (const Key& key : order) out.push_back(std::move(by_cells.at(key).access));
+      for (const Key& key : order)
+        out.push_back(std::move(by_cells.at(key).access));
     }
   }
   return out;

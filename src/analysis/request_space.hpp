@@ -1,24 +1,25 @@
 #pragma once
 // Builds the dimensions of the request space from what the policies and grants test
 // (kms-reference §2, §3.9), and says which condition keys a request for an action can carry.
-#include <string_view>
-#include <vector>
-
 #include "analysis/cell_space.hpp"
 #include "policy/document.hpp"
 #include "policy/evaluate.hpp"
 
+#include <string_view>
+#include <vector>
+
 namespace tfkms::analysis {
 
-/// True for keys fixed by who calls (aws:PrincipalArn, kms:CallerAccount, ...): the analysis varies the
-/// caller, not these keys.
+/// True for keys fixed by who calls (aws:PrincipalArn, kms:CallerAccount, ...): the analysis varies
+/// the caller, not these keys.
 [[nodiscard]] bool is_caller_key(std::string_view key_lower);
 
-/// One dimension per condition key tested by `documents` (caller keys excepted), with the values they
-/// name; the encryption context becomes one dimension per context key named by a condition or a grant
-/// constraint, plus one for "some other context key".
-[[nodiscard]] std::vector<Dimension> build_dimensions(const std::vector<const policy::Document*>& documents,
-                                                      const std::vector<policy::CompiledGrant>& grants);
+/// One dimension per condition key tested by `documents` (caller keys excepted), with the values
+/// they name; the encryption context becomes one dimension per context key named by a condition or
+/// a grant constraint, plus one for "some other context key".
+[[nodiscard]] std::vector<Dimension>
+build_dimensions(const std::vector<const policy::Document*>& documents,
+                 const std::vector<policy::CompiledGrant>& grants);
 
 /// True when a request for `action` ("kms:Decrypt") can carry condition key `key` (as a Dimension
 /// names it): encryption context only on operations that take one, grant keys only on grant

@@ -1,11 +1,10 @@
 #include "analysis/subjects.hpp"
 
+#include "analysis/analysis_detail.hpp"
+#include "policy/match.hpp"
+
 #include <algorithm>
 #include <iterator>
-
-#include "analysis/analysis_detail.hpp"
-
-#include "policy/match.hpp"
 
 namespace tfkms::analysis {
 
@@ -23,13 +22,14 @@ public:
 
   // The graph principals' accounts come first, in the order the principals appear.
   void principal_accounts() {
-    for (const std::string& id : m_shared.distinct_accounts) account(id);
+    for (const std::string& id : m_shared.distinct_accounts)
+      account(id);
   }
 
   // Roles and users in graph order of their first principal. Those the key policy or a grant names,
-  // or that the policies tell apart, are subjects of their own; the others join the subject of their
-  // class. Works from the classes GraphAccess found, so that a key costs what it names, not what the
-  // graph holds.
+  // or that the policies tell apart, are subjects of their own; the others join the subject of
+  // their class. Works from the classes GraphAccess found, so that a key costs what it names, not
+  // what the graph holds.
   void graph_principals() {
     std::sort(m_mentioned.begin(), m_mentioned.end());
     m_mentioned.erase(std::unique(m_mentioned.begin(), m_mentioned.end()), m_mentioned.end());
@@ -38,28 +38,34 @@ public:
     if (m_callers_told_apart) {
       for (std::size_t i = 0; i < graph.principals.size(); ++i) {
         const auto id = static_cast<model::PrincipalId>(i);
-        if (graph.principals[i].kind != model::PrincipalKind::group) subjects.emplace_back(std::vector{id});
+        if (graph.principals[i].kind != model::PrincipalKind::group)
+          subjects.emplace_back(std::vector{id});
       }
     } else {
-      for (const model::PrincipalId id : m_shared.own_class_callers) subjects.emplace_back(std::vector{id});
+      for (const model::PrincipalId id : m_shared.own_class_callers)
+        subjects.emplace_back(std::vector{id});
       std::vector<bool> class_named(m_shared.class_members.size(), false);
       for (const model::PrincipalId id : m_mentioned) {
         const std::size_t principal_class = m_shared.classes[static_cast<std::size_t>(id)];
-        if (principal_class == detail::k_own_class) continue;
+        if (principal_class == detail::k_own_class)
+          continue;
         subjects.emplace_back(std::vector{id});
         class_named[principal_class] = true;
       }
       for (std::size_t c = 0; c < m_shared.class_members.size(); ++c) {
         const Members& members = m_shared.class_members[c];
-        // A class the key names none of is shared as it is; only a named one is copied, without them.
+        // A class the key names none of is shared as it is; only a named one is copied, without
+        // them.
         if (!class_named[c]) {
           subjects.push_back(members);
           continue;
         }
         std::vector<model::PrincipalId> unnamed;
         unnamed.reserve(members.size());
-        std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(), std::back_inserter(unnamed));
-        if (!unnamed.empty()) subjects.emplace_back(std::move(unnamed));
+        std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(),
+                            std::back_inserter(unnamed));
+        if (!unnamed.empty())
+          subjects.emplace_back(std::move(unnamed));
       }
       std::sort(subjects.begin(), subjects.end(),
                 [](const Members& a, const Members& b) { return a.front() < b.front(); });
@@ -73,8 +79,8 @@ public:
       subject.account = m_shared.accounts[i];
       subject.label = m_shared.labels[i];
       if (const std::size_t others = members.size() - 1; others > 0) {
-        subject.label += " and " + std::to_string(others) + " other principal" + (others == 1 ? "" : "s") +
-                         " with the same identity policies";
+        subject.label += " and " + std::to_string(others) + " other principal" +
+                         (others == 1 ? "" : "s") + " with the same identity policies";
       }
       subject.members = std::move(members);
       m_principals.push_back(std::move(subject));
@@ -87,9 +93,10 @@ public:
       return;
     }
     const auto known = [&](const Subject& s) { return s.arn == arn; };
-    if (std::any_of(m_named.begin(), m_named.end(), known)) return;
-    const policy::ClassifiedPrincipal classified =
-        policy::classify_principal(policy::PrincipalSection::aws, model::Value{arn, model::ValueKind::literal, {}});
+    if (std::any_of(m_named.begin(), m_named.end(), known))
+      return;
+    const policy::ClassifiedPrincipal classified = policy::classify_principal(
+        policy::PrincipalSection::aws, model::Value{arn, model::ValueKind::literal, {}});
     Subject subject;
     subject.kind = SubjectKind::named_principal;
     subject.arn = arn;
@@ -100,12 +107,14 @@ public:
   }
 
   void account(const std::string& id) {
-    if (id.empty() || std::find(m_accounts.begin(), m_accounts.end(), id) != m_accounts.end()) return;
+    if (id.empty() || std::find(m_accounts.begin(), m_accounts.end(), id) != m_accounts.end())
+      return;
     m_accounts.push_back(id);
   }
 
   void service(const std::string& name) {
-    if (std::find(m_services.begin(), m_services.end(), name) == m_services.end()) m_services.push_back(name);
+    if (std::find(m_services.begin(), m_services.end(), name) == m_services.end())
+      m_services.push_back(name);
   }
 
   void principal_text(policy::PrincipalSection section, const model::Value& value) {
@@ -115,28 +124,38 @@ public:
     }
     const policy::ClassifiedPrincipal classified = policy::classify_principal(section, value);
     switch (classified.form) {
-    case policy::PrincipalForm::account: account(classified.account); break;
+    case policy::PrincipalForm::account:
+      account(classified.account);
+      break;
     case policy::PrincipalForm::user:
-    case policy::PrincipalForm::role: named(value.text, value.text); break;
+    case policy::PrincipalForm::role:
+      named(value.text, value.text);
+      break;
     case policy::PrincipalForm::assumed_role:
     case policy::PrincipalForm::federated_user:
       m_callers_told_apart = true; // a session of one role: tell the roles apart
       named(value.text, value.text);
       break;
-    case policy::PrincipalForm::service: service(value.text); break;
+    case policy::PrincipalForm::service:
+      service(value.text);
+      break;
     case policy::PrincipalForm::any:
     case policy::PrincipalForm::other:
-    case policy::PrincipalForm::unknown: break;
+    case policy::PrincipalForm::unknown:
+      break;
     }
   }
 
   void key_policy(const policy::Document& document) {
-    if (detail::tells_callers_apart(document)) m_callers_told_apart = true;
+    if (detail::tells_callers_apart(document))
+      m_callers_told_apart = true;
     for (const policy::Statement& statement : document.statements) {
       if (statement.principal) {
-        for (const policy::PrincipalEntry& entry : statement.principal->entries) principal_text(entry.section, entry.value);
+        for (const policy::PrincipalEntry& entry : statement.principal->entries)
+          principal_text(entry.section, entry.value);
       }
-      for (const policy::ConditionClause& clause : statement.conditions) condition(clause);
+      for (const policy::ConditionClause& clause : statement.conditions)
+        condition(clause);
     }
   }
 
@@ -146,22 +165,30 @@ public:
     // An aws:PrincipalArn value without wildcards names its caller, who becomes a subject of its
     // own (condition()); the rest of a class still decides alike. Anything else that tests the
     // caller's name may tell any two principals apart.
-    if (detail::tells_callers_apart_beyond_names(document)) m_callers_told_apart = true;
+    if (detail::tells_callers_apart_beyond_names(document))
+      m_callers_told_apart = true;
     for (const policy::Statement& statement : document.statements) {
-      for (const policy::ConditionClause& clause : statement.conditions) condition(clause);
+      for (const policy::ConditionClause& clause : statement.conditions)
+        condition(clause);
     }
   }
 
   void condition(const policy::ConditionClause& clause) {
     const bool arn = clause.key_lower == "aws:principalarn";
-    const bool account_key = clause.key_lower == "kms:calleraccount" || clause.key_lower == "aws:principalaccount";
+    const bool account_key =
+        clause.key_lower == "kms:calleraccount" || clause.key_lower == "aws:principalaccount";
     const bool service_key = clause.key_lower == "aws:principalservicename";
-    if (!arn && !account_key && !service_key) return;
+    if (!arn && !account_key && !service_key)
+      return;
     for (const model::Value& value : clause.values) {
-      if (!value.known() || value.text.empty()) continue;
-      if (account_key && policy::is_account_id(value.text)) account(value.text);
-      if (service_key && value.text.find('*') == std::string::npos) service(value.text);
-      if (!arn) continue;
+      if (!value.known() || value.text.empty())
+        continue;
+      if (account_key && policy::is_account_id(value.text))
+        account(value.text);
+      if (service_key && value.text.find('*') == std::string::npos)
+        service(value.text);
+      if (!arn)
+        continue;
       if (value.text.find_first_of("*?") == std::string::npos) {
         principal_text(policy::PrincipalSection::aws, value);
         continue;
@@ -169,9 +196,12 @@ public:
       // A pattern: one caller it matches stands for all of them.
       std::string sample;
       for (const char c : value.text) {
-        if (c == '?') sample += 'x';
-        else if (c == '*') sample += "tfkms";
-        else sample += c;
+        if (c == '?')
+          sample += 'x';
+        else if (c == '*')
+          sample += "tfkms";
+        else
+          sample += c;
       }
       named(sample, "principals matching " + value.text);
     }
@@ -179,16 +209,20 @@ public:
 
   void grants(const std::vector<policy::CompiledGrant>& compiled) {
     for (const policy::CompiledGrant& grant : compiled) {
-      if (grant.spec.unknown_fields) m_callers_told_apart = true;
+      if (grant.spec.unknown_fields)
+        m_callers_told_apart = true;
       principal_text(policy::PrincipalSection::aws, grant.spec.grantee);
-      if (grant.spec.retiring_principal) principal_text(policy::PrincipalSection::aws, *grant.spec.retiring_principal);
+      if (grant.spec.retiring_principal)
+        principal_text(policy::PrincipalSection::aws, *grant.spec.retiring_principal);
     }
   }
 
   std::vector<Subject> finish() {
     std::vector<Subject> out = std::move(m_principals);
-    out.insert(out.end(), std::make_move_iterator(m_named.begin()), std::make_move_iterator(m_named.end()));
-    for (Subject& subject : out) subject.key_account = subject.account == m_in.key_account;
+    out.insert(out.end(), std::make_move_iterator(m_named.begin()),
+               std::make_move_iterator(m_named.end()));
+    for (Subject& subject : out)
+      subject.key_account = subject.account == m_in.key_account;
 
     Subject root;
     root.kind = SubjectKind::account_root;
@@ -200,7 +234,8 @@ public:
 
     std::vector<std::string> accounts{m_in.key_account};
     for (const std::string& id : m_accounts) {
-      if (id != m_in.key_account) accounts.push_back(id);
+      if (id != m_in.key_account)
+        accounts.push_back(id);
     }
     for (const std::string& id : accounts) {
       Subject subject;
@@ -220,7 +255,8 @@ public:
     }
     // An account id nothing names, standing for every other account.
     std::string other = "000000000000";
-    while (std::find(accounts.begin(), accounts.end(), other) != accounts.end()) other.back()++;
+    while (std::find(accounts.begin(), accounts.end(), other) != accounts.end())
+      other.back()++;
     Subject any;
     any.kind = SubjectKind::any_account;
     any.account = other;
@@ -234,9 +270,10 @@ private:
   const SubjectInputs& m_in;
   const detail::Shared& m_shared;
   std::vector<Subject> m_principals; ///< graph principals
-  std::vector<Subject> m_named;      ///< principals the policies and grants name that the graph lacks
+  std::vector<Subject> m_named; ///< principals the policies and grants name that the graph lacks
   std::vector<model::PrincipalId> m_mentioned; ///< graph principals they name
-  bool m_callers_told_apart = false; ///< the key policy or a grant may decide differently for any two callers
+  bool m_callers_told_apart =
+      false; ///< the key policy or a grant may decide differently for any two callers
   std::vector<std::string> m_accounts;
   std::vector<std::string> m_services;
 };
@@ -246,18 +283,22 @@ private:
 std::string principal_arn(const model::Graph& graph, model::PrincipalId id) {
   const model::Principal& principal = graph.principal(id);
   model::Value arn = model::resolve_value(principal.arn, graph);
-  if (arn.known() && !arn.text.empty()) return std::move(arn.text);
+  if (arn.known() && !arn.text.empty())
+    return std::move(arn.text);
   const std::string_view kind = principal.kind == model::PrincipalKind::user ? "user/" : "role/";
-  return "arn:" + graph.partition + ":iam::" + model::resolve_value(principal.account, graph).text + ":" +
-         std::string(kind) + principal.name;
+  return "arn:" + graph.partition + ":iam::" + model::resolve_value(principal.account, graph).text +
+         ":" + std::string(kind) + principal.name;
 }
 
 std::vector<Subject> collect_subjects(const SubjectInputs& inputs) {
   Collector collector(inputs);
   collector.principal_accounts();
-  if (inputs.key_policy) collector.key_policy(*inputs.key_policy);
-  if (inputs.grants) collector.grants(*inputs.grants);
-  for (const policy::Document* document : inputs.organization) collector.chain_policy(*document);
+  if (inputs.key_policy)
+    collector.key_policy(*inputs.key_policy);
+  if (inputs.grants)
+    collector.grants(*inputs.grants);
+  for (const policy::Document* document : inputs.organization)
+    collector.chain_policy(*document);
   collector.graph_principals();
   return collector.finish();
 }

@@ -2,11 +2,11 @@
 // The classes of callers the access analysis evaluates: the graph's principals, the principals and
 // accounts the key policy, its conditions and the grants name, the key account's other principals
 // and root user, and "any other account" (kms-reference §3.5).
-#include <string>
-#include <vector>
-
 #include "analysis/access.hpp"
 #include "policy/document.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::analysis {
 
@@ -21,9 +21,9 @@ struct SubjectInputs {
   std::vector<const policy::Document*> organization;
 };
 
-/// Graph principals first (roles and users, in graph order; one subject per class of principals that
-/// decide alike), then named principals, the key
-/// account's root user, account principals (the key account first), services and any account.
+/// Graph principals first (roles and users, in graph order; one subject per class of principals
+/// that decide alike), then named principals, the key account's root user, account principals (the
+/// key account first), services and any account.
 [[nodiscard]] std::vector<Subject> collect_subjects(const SubjectInputs& inputs);
 
 /// The resolved ARN of graph principal `id`, or one built from its account and name when unknown.

@@ -1,8 +1,5 @@
 #include "cli/access.hpp"
 
-#include <filesystem>
-#include <iostream>
-
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
 #include "cli/exit_codes.hpp"
@@ -14,14 +11,17 @@
 #include "rules/registry.hpp"
 #include "run/run.hpp"
 
+#include <filesystem>
+#include <iostream>
+
 namespace tfkms::cli {
 
 namespace {
 
 constexpr std::string_view k_access_formats = "text, json, markdown";
 
-std::optional<std::map<std::string, std::string>> parse_parameters(const std::vector<std::string>& specs,
-                                                                   std::ostream& err) {
+std::optional<std::map<std::string, std::string>>
+parse_parameters(const std::vector<std::string>& specs, std::ostream& err) {
   std::map<std::string, std::string> parameters;
   for (const std::string& spec : specs) {
     const auto equals = spec.find('=');
@@ -45,11 +45,13 @@ template <typename Alone>
 bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::LoadedSource>& inputs,
                  Alone alone) {
   bool ok = run.discovery.errors.empty();
-  for (const model::Diagnostic& error : run.discovery.errors) print_error(error, err);
+  for (const model::Diagnostic& error : run.discovery.errors)
+    print_error(error, err);
   std::vector<std::size_t> inputs_per_root(run.roots.size(), 0);
   for (const run::Source& source : run.discovery.sources) {
     run::Loaded loaded = run::load(run, source);
-    if (loaded.skipped_because) continue;
+    if (loaded.skipped_because)
+      continue;
     if (loaded.error) {
       print_error(*loaded.error, err);
       ok = false;
@@ -86,21 +88,30 @@ void print_note(const model::Diagnostic& note, std::ostream& err) {
 }
 
 std::optional<rules::Severity> threshold(const std::string& fail_on) {
-  if (fail_on == "never") return std::nullopt;
+  if (fail_on == "never")
+    return std::nullopt;
   return rules::parse_severity(fail_on);
 }
 
 } // namespace
 
-std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access, DiffOptions& diff) {
-  CLI::App* access_cmd = app.add_subcommand(
-      "access", "Who can read, write, manage grants of and administer each key, and the data stores it encrypts");
-  access_cmd->add_option("paths", access.paths, "Plan/state JSON files, templates, directories, or - for stdin")->required();
-  access_cmd->add_option("-f,--format", access.format, "Output format: " + std::string(k_access_formats))
+std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access,
+                                                    DiffOptions& diff) {
+  CLI::App* access_cmd =
+      app.add_subcommand("access", "Who can read, write, manage grants of and administer each key, "
+                                   "and the data stores it encrypts");
+  access_cmd
+      ->add_option("paths", access.paths,
+                   "Plan/state JSON files, templates, directories, or - for stdin")
+      ->required();
+  access_cmd
+      ->add_option("-f,--format", access.format, "Output format: " + std::string(k_access_formats))
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->default_str("text");
-  access_cmd->add_option("--account-id", access.account_id, "The AWS account the input deploys to (12 digits)");
-  access_cmd->add_option("-p,--parameter", access.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
+  access_cmd->add_option("--account-id", access.account_id,
+                         "The AWS account the input deploys to (12 digits)");
+  access_cmd->add_option("-p,--parameter", access.parameters,
+                         "CloudFormation parameter value KEY=VALUE (repeatable)");
   access_cmd->add_flag(
       "--separately", access.separately,
       "Answer for each input alone, not for the inputs of one account as one graph");
@@ -113,30 +124,43 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       "for each input alone.");
 
   CLI::App* diff_cmd = app.add_subcommand(
-      "diff", "What a change does to key access: who gains or loses read, write, grants, administration");
-  diff_cmd->add_option("paths", diff.paths, "Plan JSON files; with --base, the template after the change")->required();
+      "diff",
+      "What a change does to key access: who gains or loses read, write, grants, administration");
+  diff_cmd
+      ->add_option("paths", diff.paths,
+                   "Plan JSON files; with --base, the template after the change")
+      ->required();
   diff_cmd->add_option("--base", diff.base, "CloudFormation: the template before the change");
-  diff_cmd->add_option("-f,--format", diff.format, "Output format: " + std::string(report::k_format_names))
+  diff_cmd
+      ->add_option("-f,--format", diff.format,
+                   "Output format: " + std::string(report::k_format_names))
       ->check([](const std::string& name) {
         return report::parse_format(name) ? std::string{} : "unknown format '" + name + "'";
       })
       ->default_str("text");
-  diff_cmd->add_option("--fail-on", diff.fail_on, "Lowest severity that makes the exit code 1 (or never)")
+  diff_cmd
+      ->add_option("--fail-on", diff.fail_on,
+                   "Lowest severity that makes the exit code 1 (or never)")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}))
       ->default_str("low");
-  diff_cmd->add_option("-c,--config", diff.config_path, "Configuration file (default: .tfkms.yml in the working directory)");
-  diff_cmd->add_option("--account-id", diff.account_id, "The AWS account the input deploys to (12 digits)");
-  diff_cmd->add_option("-p,--parameter", diff.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)");
+  diff_cmd->add_option("-c,--config", diff.config_path,
+                       "Configuration file (default: .tfkms.yml in the working directory)");
+  diff_cmd->add_option("--account-id", diff.account_id,
+                       "The AWS account the input deploys to (12 digits)");
+  diff_cmd->add_option("-p,--parameter", diff.parameters,
+                       "CloudFormation parameter value KEY=VALUE (repeatable)");
   rule_ids(diff_cmd->add_option("--rule", diff.only_rules,
                                 "Run only these rules (comma-separated, repeatable)"));
   rule_ids(diff_cmd->add_option("--skip-rule", diff.skip_rules,
                                 "Do not run these rules (comma-separated, repeatable)"));
-  diff_cmd->add_option_function<std::vector<std::string>>(
-      "-o,--output",
-      [&diff](const std::vector<std::string>& specs) {
-        for (const std::string& spec : specs) diff.outputs.push_back(parse_output(spec));
-      },
-      "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
+  diff_cmd
+      ->add_option_function<std::vector<std::string>>(
+          "-o,--output",
+          [&diff](const std::vector<std::string>& specs) {
+            for (const std::string& spec : specs)
+              diff.outputs.push_back(parse_output(spec));
+          },
+          "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
       ->allow_extra_args(false);
   diff_cmd->add_flag("--no-color", diff.no_color,
                      "No colour in text output (NO_COLOR is honoured too)");
@@ -158,7 +182,8 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
 
 int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err) {
   const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters) return k_exit_usage;
+  if (!parameters)
+    return k_exit_usage;
   run::RunOptions run_options;
   run_options.paths = options.paths;
   run_options.account_id = options.account_id;
@@ -192,33 +217,40 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
     print_diagnostics(input);
     write(input.input.input.graph, input.source->path);
   });
-  for (const run::LoadedSource& input : inputs) print_diagnostics(input);
+  for (const run::LoadedSource& input : inputs)
+    print_diagnostics(input);
   const std::vector<run::AccountGroup> groups = run::account_groups(run, inputs);
   const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (!joined[i]) write(inputs[i].input.input.graph, inputs[i].source->path);
+    if (!joined[i])
+      write(inputs[i].input.input.graph, inputs[i].source->path);
   }
   for (const run::AccountGroup& group : groups) {
     const std::string name = group_name(group, inputs);
     const run::AccountGraph account =
         run::join_account(run::take_graphs(inputs, group), group.account);
-    for (const model::Diagnostic& note : account.notes) print_note(note, err);
+    for (const model::Diagnostic& note : account.notes)
+      print_note(note, err);
     write(account.graph, name);
   }
-  if (options.format == "json") json.finish(TFKMS_VERSION);
+  if (options.format == "json")
+    json.finish(TFKMS_VERSION);
   return ok ? k_exit_clean : k_exit_usage;
 }
 
-model::Result<DiffResult> diff_input(const std::string& path, const std::optional<std::string>& base,
-                                     const loaders::LoadOptions& options, const rules::Config& config,
+model::Result<DiffResult> diff_input(const std::string& path,
+                                     const std::optional<std::string>& base,
+                                     const loaders::LoadOptions& options,
+                                     const rules::Config& config,
                                      const rules::Selection& selection) {
   auto snapshots = load_snapshots(path, base, options);
-  if (!snapshots) return snapshots.error();
+  if (!snapshots)
+    return snapshots.error();
   return diff_graphs(snapshots.value().before, snapshots.value().after, config, selection);
 }
 
-DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
-                       const rules::Selection& selection) {
+DiffResult diff_graphs(const model::Graph& before, const model::Graph& after,
+                       const rules::Config& config, const rules::Selection& selection) {
   DiffResult result;
   result.diff = analysis::diff_access(analysis::map_access_pair_by_class(before, after));
   result.findings = rules::run_diff_rules(after, result.diff, config, selection);
@@ -226,10 +258,12 @@ DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, co
 }
 
 model::Result<DiffResult> diff_against(const std::string& path, const loaders::Input& after,
-                                       const std::optional<std::string>& base, loaders::LoadOptions options,
-                                       const rules::Config& config, const rules::Selection& selection) {
+                                       const std::optional<std::string>& base,
+                                       loaders::LoadOptions options, const rules::Config& config,
+                                       const rules::Selection& selection) {
   auto before = load_before(path, after.kind, base, std::move(options));
-  if (!before) return before.error();
+  if (!before)
+    return before.error();
   return diff_graphs(before.value(), after.graph, config, selection);
 }
 
@@ -251,13 +285,15 @@ model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource
     } else if (input.kind == loaders::InputKind::terraform_plan || base) {
       return then.error(); // a before side that exists but cannot be read
     } else {
-      if (!no_change) no_change = then.error();
+      if (!no_change)
+        no_change = then.error();
       ++no_change_count;
       before.push_back({path, input.graph, member->source->stack});
     }
     after.push_back({path, input.graph, member->source->stack});
   }
-  if (no_change && no_change_count == members.size()) return *no_change;
+  if (no_change && no_change_count == members.size())
+    return *no_change;
   const run::AccountGraph joined_before = run::join_account(std::move(before), account);
   const run::AccountGraph joined_after = run::join_account(std::move(after), account);
   return diff_graphs(joined_before.graph, joined_after.graph, config, selection);
@@ -265,9 +301,11 @@ model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters) return k_exit_usage;
+  if (!parameters)
+    return k_exit_usage;
   if (options.base && options.paths.size() != 1) {
-    err << "tfkms: error: --base compares one template with one other; give exactly one path after it\n";
+    err << "tfkms: error: --base compares one template with one other; give exactly one path after "
+           "it\n";
     return k_exit_usage;
   }
   run::RunOptions run_options;
@@ -313,7 +351,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     report.inputs.push_back(inputs[i].source->path);
-    if (!joined[i]) diff_alone(inputs[i]);
+    if (!joined[i])
+      diff_alone(inputs[i]);
   }
   for (const run::AccountGroup& group : groups) {
     report.diagnostics.push_back(run::joined_note(group, inputs));
@@ -327,14 +366,17 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   report::ReportOptions report_options;
   report_options.repository_root = std::filesystem::current_path().string();
   const auto stdout_format = options.quiet ? std::nullopt : report::parse_format(options.format);
-  const bool written =
-      write_reports(report, report_options, options.outputs, stdout_format, options.no_color, out, err);
+  const bool written = write_reports(report, report_options, options.outputs, stdout_format,
+                                     options.no_color, out, err);
 
-  if (!ok) return k_exit_usage;
-  if (!written) return k_exit_usage;
+  if (!ok)
+    return k_exit_usage;
+  if (!written)
+    return k_exit_usage;
   const auto fail_on = threshold(options.fail_on);
   for (const rules::Finding& finding : report.findings) {
-    if (!finding.suppressed && fail_on && finding.severity >= *fail_on) return k_exit_findings;
+    if (!finding.suppressed && fail_on && finding.severity >= *fail_on)
+      return k_exit_findings;
   }
   return k_exit_clean;
 }

@@ -1,21 +1,21 @@
 #pragma once
-// `tfkms access`: who can read, write, manage grants of and administer each key and the data stores it
-// encrypts. `tfkms diff`: what a change (a plan, or --base OLD NEW templates) does to that, with the
-// rules about changes (TFKMS020, TFKMS021).
-#include <map>
-#include <optional>
-#include <ostream>
-#include <string>
-#include <vector>
-
-#include <CLI/CLI.hpp>
-
+// `tfkms access`: who can read, write, manage grants of and administer each key and the data stores
+// it encrypts. `tfkms diff`: what a change (a plan, or --base OLD NEW templates) does to that, with
+// the rules about changes (TFKMS020, TFKMS021).
 #include "analysis/access_diff.hpp"
 #include "loaders/loaders.hpp"
 #include "report/reporter.hpp"
 #include "rules/config.hpp"
 #include "rules/engine.hpp"
 #include "run/account_inputs.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
 
 namespace tfkms::cli {
 
@@ -28,10 +28,10 @@ struct AccessOptions {
 };
 
 struct DiffOptions {
-  std::vector<std::string> paths;       ///< plans; with --base, the template after the change
-  std::optional<std::string> base;      ///< the template before the change
-  std::string format = "text";          ///< any report format
-  std::string fail_on = "low";          ///< lowest severity that makes the exit code 1, or "never"
+  std::vector<std::string> paths;  ///< plans; with --base, the template after the change
+  std::optional<std::string> base; ///< the template before the change
+  std::string format = "text";     ///< any report format
+  std::string fail_on = "low";     ///< lowest severity that makes the exit code 1, or "never"
   std::optional<std::string> config_path;
   std::optional<std::string> account_id;
   std::vector<std::string> parameters;
@@ -45,7 +45,8 @@ struct DiffOptions {
 
 /// Adds the `access` and `diff` subcommands to `app`; their options are written into `access` and
 /// `diff`. Returns the two subcommands, so the caller can tell which one ran.
-std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access, DiffOptions& diff);
+std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access,
+                                                    DiffOptions& diff);
 
 [[nodiscard]] int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err);
 [[nodiscard]] int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err);
@@ -56,21 +57,25 @@ struct DiffResult {
   std::vector<rules::Finding> findings;
 };
 
-/// Loads the two snapshots of `path` (see load_snapshots), compares their access and runs the change
-/// rules. Fails with the diagnostic of an input that cannot be read.
-[[nodiscard]] model::Result<DiffResult> diff_input(const std::string& path, const std::optional<std::string>& base,
-                                                   const loaders::LoadOptions& options, const rules::Config& config,
+/// Loads the two snapshots of `path` (see load_snapshots), compares their access and runs the
+/// change rules. Fails with the diagnostic of an input that cannot be read.
+[[nodiscard]] model::Result<DiffResult> diff_input(const std::string& path,
+                                                   const std::optional<std::string>& base,
+                                                   const loaders::LoadOptions& options,
+                                                   const rules::Config& config,
                                                    const rules::Selection& selection);
 
 /// The same for two graphs already loaded.
-[[nodiscard]] DiffResult diff_graphs(const model::Graph& before, const model::Graph& after, const rules::Config& config,
+[[nodiscard]] DiffResult diff_graphs(const model::Graph& before, const model::Graph& after,
+                                     const rules::Config& config,
                                      const rules::Selection& selection);
 
 /// `tfkms check --diff`: `path` is already loaded as `after`; loads its before snapshot (the plan's
 /// before side, or `base`). Fails like load_snapshots.
-[[nodiscard]] model::Result<DiffResult> diff_against(const std::string& path, const loaders::Input& after,
-                                                     const std::optional<std::string>& base, loaders::LoadOptions options,
-                                                     const rules::Config& config, const rules::Selection& selection);
+[[nodiscard]] model::Result<DiffResult>
+diff_against(const std::string& path, const loaders::Input& after,
+             const std::optional<std::string>& base, loaders::LoadOptions options,
+             const rules::Config& config, const rules::Selection& selection);
 
 /// The change of an account graph: each member's before side (its plan's prior state, or `base`)
 /// joined, against the members as loaded, joined. A member that holds no change (a state, a

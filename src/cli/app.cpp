@@ -1,10 +1,5 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
-#include <exception>
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "cli/access.hpp"
 #include "cli/build_info.hpp"
 #include "cli/check.hpp"
@@ -15,6 +10,12 @@
 #include "cli/simulate.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <exception>
+#include <iostream>
 
 namespace tfkms::cli {
 
@@ -39,57 +40,85 @@ struct CheckArguments {
 void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) {
   std::optional<std::string>& format_name = arguments.format;
   std::optional<std::string>& fail_on_name = arguments.fail_on;
-  CLI::App* check = app.add_subcommand("check", "Check Terraform plans/state and CloudFormation templates for KMS mistakes");
-  check->footer(std::string("Examples:\n"
-                            "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
-                            "  tfkms check cdk.out/ --output sarif=tfkms.sarif --fail-on high\n"
-                            "  tfkms check template.yaml --parameter Env=prod --format json\n"
-                            "  tfkms check . --exclude 'test/*' --verbose\n\n"
-                            "The input kind (plan JSON, state JSON, CloudFormation JSON or YAML) is detected from the\n"
-                            "content. A directory is scanned as a repository: files that are not infrastructure are\n"
-                            "skipped and counted (--verbose lists them), .git, node_modules, .terraform and the like\n"
-                            "are left out, and a CDK cloud assembly (cdk.out) is read through its manifest. Files named\n"
-                            "on the command line must be inputs. - reads standard input.\n\n"
-                            "The deployment account comes from --account-id, a cloud assembly's environment,\n"
-                            "account_id in .tfkms.yml, or what a plan states; when it stays unknown, rules that\n"
-                            "depend on it are decided for every account the input names and say when a finding holds.\n\n"
-                            "Inputs that deploy to one known account (a platform workspace's keys, an\n"
-                            "application's roles, the stacks of a CDK app) are analysed as one graph: a key's\n"
-                            "findings name the principals of every input, Fn::ImportValue reads another\n"
-                            "stack's export, and a resource two inputs define alike counts once.\n"
-                            "--separately analyses each input alone.\n\n") +
-                k_exit_codes_help);
-  check->add_option("paths", options.run.paths, "Plan/state JSON files, templates, directories, or - for stdin")
+  CLI::App* check = app.add_subcommand(
+      "check", "Check Terraform plans/state and CloudFormation templates for KMS mistakes");
+  check->footer(
+      std::string(
+          "Examples:\n"
+          "  terraform show -json tfplan > plan.json && tfkms check plan.json\n"
+          "  tfkms check cdk.out/ --output sarif=tfkms.sarif --fail-on high\n"
+          "  tfkms check template.yaml --parameter Env=prod --format json\n"
+          "  tfkms check . --exclude 'test/*' --verbose\n\n"
+          "The input kind (plan JSON, state JSON, CloudFormation JSON or YAML) is detected from "
+          "the\n"
+          "content. A directory is scanned as a repository: files that are not infrastructure are\n"
+          "skipped and counted (--verbose lists them), .git, node_modules, .terraform and the "
+          "like\n"
+          "are left out, and a CDK cloud assembly (cdk.out) is read through its manifest. Files "
+          "named\n"
+          "on the command line must be inputs. - reads standard input.\n\n"
+          "The deployment account comes from --account-id, a cloud assembly's environment,\n"
+          "account_id in .tfkms.yml, or what a plan states; when it stays unknown, rules that\n"
+          "depend on it are decided for every account the input names and say when a finding "
+          "holds.\n\n"
+          "Inputs that deploy to one known account (a platform workspace's keys, an\n"
+          "application's roles, the stacks of a CDK app) are analysed as one graph: a key's\n"
+          "findings name the principals of every input, Fn::ImportValue reads another\n"
+          "stack's export, and a resource two inputs define alike counts once.\n"
+          "--separately analyses each input alone.\n\n") +
+      k_exit_codes_help);
+  check
+      ->add_option("paths", options.run.paths,
+                   "Plan/state JSON files, templates, directories, or - for stdin")
       ->required();
-  check->add_option("-f,--format", format_name, "Output format on standard output: " + std::string(report::k_format_names))
+  check
+      ->add_option("-f,--format", format_name,
+                   "Output format on standard output: " + std::string(report::k_format_names))
       ->check([](const std::string& name) {
-        return report::parse_format(name) ? std::string{}
-                                          : "unknown format '" + name + "'; valid formats: " + std::string(report::k_format_names);
+        return report::parse_format(name)
+                   ? std::string{}
+                   : "unknown format '" + name +
+                         "'; valid formats: " + std::string(report::k_format_names);
       })
       ->default_str("text, or the configuration's format");
-  check->add_option("-o,--output", arguments.outputs, "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
+  check
+      ->add_option("-o,--output", arguments.outputs,
+                   "Also write FORMAT to FILE (repeatable), e.g. sarif=tfkms.sarif")
       ->allow_extra_args(false);
-  check->add_option("--fail-on", fail_on_name, "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
+  check
+      ->add_option(
+          "--fail-on", fail_on_name,
+          "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
       ->check([](const std::string& name) {
         return parse_fail_on(name) ? std::string{}
-                                        : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
+                                   : "unknown severity '" + name +
+                                         "'; valid: info, low, medium, high, critical, never";
       })
       ->default_str("low, or the configuration's fail_on");
-  check->add_option("-c,--config", options.run.config_path,
-                    "Configuration file (default: .tfkms.yml or .tfkms.yaml here or in the nearest parent, up to "
-                    "the repository root)");
-  check->add_option("--account-id", options.run.account_id, "The AWS account the input deploys to (12 digits)")
+  check->add_option(
+      "-c,--config", options.run.config_path,
+      "Configuration file (default: .tfkms.yml or .tfkms.yaml here or in the nearest parent, up to "
+      "the repository root)");
+  check
+      ->add_option("--account-id", options.run.account_id,
+                   "The AWS account the input deploys to (12 digits)")
       ->check([](const std::string& id) {
         return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
                    ? std::string{}
                    : std::string("an AWS account id is 12 digits");
       });
-  check->add_option("--tf-dir", options.run.tf_dir,
-                    "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
-  check->add_option("-p,--parameter", arguments.parameters, "CloudFormation parameter value KEY=VALUE (repeatable)")->allow_extra_args(false);
-  check->add_option("--condition", arguments.conditions,
-                    "Decide a CloudFormation condition the parameters leave open: NAME=true|false (repeatable; "
-                    "undecided ones are analysed both ways)")
+  check->add_option(
+      "--tf-dir", options.run.tf_dir,
+      "Terraform source directory, to point findings at .tf lines (default: the plan's directory)");
+  check
+      ->add_option("-p,--parameter", arguments.parameters,
+                   "CloudFormation parameter value KEY=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  check
+      ->add_option("--condition", arguments.conditions,
+                   "Decide a CloudFormation condition the parameters leave open: NAME=true|false "
+                   "(repeatable; "
+                   "undecided ones are analysed both ways)")
       ->allow_extra_args(false);
   rule_ids(check->add_option("--rule", options.run.selection.only,
                              "Run only these rules (comma-separated, repeatable; any case)"))
@@ -97,23 +126,32 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
   rule_ids(check->add_option("--skip-rule", options.run.selection.skip,
                              "Do not run these rules (comma-separated, repeatable)"))
       ->allow_extra_args(false);
-  check->add_option("--exclude", options.run.excludes,
-                    "Leave out paths matching GLOB when scanning a directory (repeatable; * matches across folders, "
-                    "also exclude: in .tfkms.yml)")
+  check
+      ->add_option("--exclude", options.run.excludes,
+                   "Leave out paths matching GLOB when scanning a directory (repeatable; * matches "
+                   "across folders, "
+                   "also exclude: in .tfkms.yml)")
       ->allow_extra_args(false);
   check->add_flag("--fail-on-unused-suppressions", options.fail_on_unused_suppressions,
                   "Exit 1 when a suppression matches no finding (otherwise a warning)");
-  check->add_option("--sarif-category", options.sarif_category,
-                    "SARIF automationDetails.id, so several runs in one repository do not replace each other");
-  check->add_flag("--no-color", options.no_color, "No colour in text output (NO_COLOR is honoured too)");
-  check->add_flag("-q,--quiet", options.quiet, "Print nothing on standard output; only errors, and --output files");
-  check->add_flag("-v,--verbose", options.verbose, "List the files of scanned directories that are not inputs, and why");
+  check->add_option(
+      "--sarif-category", options.sarif_category,
+      "SARIF automationDetails.id, so several runs in one repository do not replace each other");
+  check->add_flag("--no-color", options.no_color,
+                  "No colour in text output (NO_COLOR is honoured too)");
+  check->add_flag("-q,--quiet", options.quiet,
+                  "Print nothing on standard output; only errors, and --output files");
+  check->add_flag("-v,--verbose", options.verbose,
+                  "List the files of scanned directories that are not inputs, and why");
   check->add_flag("--separately", options.run.separately,
                   "Analyse each input alone, not the inputs of one account as one graph");
-  check->add_flag("--diff", options.diff, "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
-  check->add_option("--base", options.base, "With --diff on a CloudFormation template: the template before the change");
-  check->add_option("--baseline", options.baseline,
-                    "Report only findings not recorded in this baseline file (see --write-baseline)");
+  check->add_flag("--diff", options.diff,
+                  "Also report who gains or loses access to each key in a plan (TFKMS020/021)");
+  check->add_option("--base", options.base,
+                    "With --diff on a CloudFormation template: the template before the change");
+  check->add_option(
+      "--baseline", options.baseline,
+      "Report only findings not recorded in this baseline file (see --write-baseline)");
   check->add_option("--write-baseline", options.write_baseline,
                     "Record the current findings in this file, then report against it");
 }
@@ -122,14 +160,18 @@ int list_rules(const std::string& format, std::ostream& out) {
   if (format == "json") {
     nlohmann::json rules = nlohmann::json::array();
     for (const rules::RuleInfo& rule : rules::all_rule_infos()) {
-      rules.push_back({{"id", rule.id}, {"name", rule.name}, {"severity", rules::to_string(rule.severity)}, {"title", rule.title}});
+      rules.push_back({{"id", rule.id},
+                       {"name", rule.name},
+                       {"severity", rules::to_string(rule.severity)},
+                       {"title", rule.title}});
     }
     out << rules.dump(2) << '\n';
     return k_exit_clean;
   }
   for (const rules::RuleInfo& rule : rules::all_rule_infos()) {
     out << rule.id << "  " << rules::to_string(rule.severity)
-        << std::string(10 - std::min<std::size_t>(9, rules::to_string(rule.severity).size()), ' ') << rule.title << '\n';
+        << std::string(10 - std::min<std::size_t>(9, rules::to_string(rule.severity).size()), ' ')
+        << rule.title << '\n';
   }
   return k_exit_clean;
 }
@@ -151,7 +193,8 @@ std::string version_line() {
 }
 
 int dispatch(int argc, char** argv) {
-  CLI::App app{"tfkms finds AWS KMS access mistakes in Terraform plans and CloudFormation templates, by evaluating\n"
+  CLI::App app{"tfkms finds AWS KMS access mistakes in Terraform plans and CloudFormation "
+               "templates, by evaluating\n"
                "key policies, IAM policies and grants with AWS's own semantics.",
                "tfkms"};
   app.footer(std::string("Examples:\n"
@@ -166,7 +209,8 @@ int dispatch(int argc, char** argv) {
     // CLI11 reports every error on the main app; the subcommand being parsed names the right help.
     const auto parsed = failed->get_subcommands();
     const std::string command = parsed.empty() ? "tfkms" : "tfkms " + parsed.front()->get_name();
-    return "tfkms: error: " + std::string(error.what()) + "\nRun `" + command + " --help` for usage.\n";
+    return "tfkms: error: " + std::string(error.what()) + "\nRun `" + command +
+           " --help` for usage.\n";
   });
 
   CheckOptions check_options;
@@ -174,27 +218,36 @@ int dispatch(int argc, char** argv) {
   add_check(app, check_options, check_arguments);
 
   std::string rules_format = "text";
-  CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its id, default severity and title");
-  rules_cmd->add_option("-f,--format", rules_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  CLI::App* rules_cmd =
+      app.add_subcommand("rules", "List every rule with its id, default severity and title");
+  rules_cmd->add_option("-f,--format", rules_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   rules_cmd->footer("Example:\n  tfkms rules --format json");
 
   std::string rule_id;
-  CLI::App* explain_cmd = app.add_subcommand("explain", "Print a rule's documentation: why it matters, examples, fix");
+  CLI::App* explain_cmd =
+      app.add_subcommand("explain", "Print a rule's documentation: why it matters, examples, fix");
   explain_cmd->add_option("rule", rule_id, "Rule id, e.g. TFKMS003")->required();
   explain_cmd->footer("Example:\n  tfkms explain TFKMS001");
 
   CLI::App* simulate_cmd = app.add_subcommand(
-      "simulate", "Decide KMS requests given as JSON lines on stdin (one decision per line on stdout)");
+      "simulate",
+      "Decide KMS requests given as JSON lines on stdin (one decision per line on stdout)");
   simulate_cmd->footer(
       "Each input line: {\"principal\": ARN, \"action\": \"kms:Decrypt\", \"resource\": KEY_ARN,\n"
-      "  \"context\": {KEY: VALUE | [VALUES]}, \"key_policy\": {...}, \"identity_policies\": [{...}],\n"
+      "  \"context\": {KEY: VALUE | [VALUES]}, \"key_policy\": {...}, \"identity_policies\": "
+      "[{...}],\n"
       "  \"grants\": [{\"grantee\", \"operations\", \"constraints\", \"retiring_principal\"}]}\n"
-      "Each output line: {\"decision\": \"allowed\"|\"explicitly_denied\"|\"implicitly_denied\", \"reasons\": [...]}\n"
+      "Each output line: {\"decision\": \"allowed\"|\"explicitly_denied\"|\"implicitly_denied\", "
+      "\"reasons\": [...]}\n"
       "or {\"error\": \"...\"} for a malformed line; the exit code is then 2.\n\n"
       "Example:\n"
-      "  echo '{\"principal\": \"arn:aws:iam::111122223333:role/App\", \"action\": \"kms:Decrypt\", \"resource\": "
-      "\"arn:aws:kms:eu-west-1:111122223333:key/1\", \"key_policy\": {\"Version\": \"2012-10-17\", \"Statement\": "
-      "[{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/App\"}, \"Action\": "
+      "  echo '{\"principal\": \"arn:aws:iam::111122223333:role/App\", \"action\": "
+      "\"kms:Decrypt\", \"resource\": "
+      "\"arn:aws:kms:eu-west-1:111122223333:key/1\", \"key_policy\": {\"Version\": \"2012-10-17\", "
+      "\"Statement\": "
+      "[{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/App\"}, "
+      "\"Action\": "
       "\"kms:Decrypt\", \"Resource\": \"*\"}]}}' | tfkms simulate");
 
   CLI::App* version_cmd = app.add_subcommand("version", "Print the version");
@@ -205,9 +258,12 @@ int dispatch(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    if (check_arguments.format) check_options.format = report::parse_format(*check_arguments.format);
-    if (check_arguments.fail_on) check_options.fail_on = parse_fail_on(*check_arguments.fail_on);
-    for (const std::string& spec : check_arguments.outputs) check_options.outputs.push_back(parse_output(spec));
+    if (check_arguments.format)
+      check_options.format = report::parse_format(*check_arguments.format);
+    if (check_arguments.fail_on)
+      check_options.fail_on = parse_fail_on(*check_arguments.fail_on);
+    for (const std::string& spec : check_arguments.outputs)
+      check_options.outputs.push_back(parse_output(spec));
     for (const std::string& spec : check_arguments.parameters) {
       const auto equals = spec.find('=');
       if (equals == std::string::npos || equals == 0) {
@@ -219,25 +275,35 @@ int dispatch(int argc, char** argv) {
       const auto equals = spec.find('=');
       const std::string value = equals == std::string::npos ? "" : spec.substr(equals + 1);
       if (equals == 0 || (value != "true" && value != "false")) {
-        throw CLI::ValidationError("--condition", "expected NAME=true or NAME=false; got '" + spec + "'");
+        throw CLI::ValidationError("--condition",
+                                   "expected NAME=true or NAME=false; got '" + spec + "'");
       }
       check_options.run.conditions[spec.substr(0, equals)] = value == "true";
     }
-    if (check_options.base && !check_options.diff) throw CLI::ValidationError("--base", "--base goes with --diff");
+    if (check_options.base && !check_options.diff)
+      throw CLI::ValidationError("--base", "--base goes with --diff");
     if (check_options.base && check_options.run.paths.size() != 1) {
-      throw CLI::ValidationError("--base", "--base compares one template with one other; give exactly one path");
+      throw CLI::ValidationError(
+          "--base", "--base compares one template with one other; give exactly one path");
     }
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? k_exit_clean : k_exit_usage;
   }
 
-  if (app.got_subcommand("check")) return run_check(check_options, std::cout, std::cerr);
-  if (app.got_subcommand(rules_cmd)) return list_rules(rules_format, std::cout);
-  if (app.got_subcommand(explain_cmd)) return explain(rule_id, std::cout, std::cerr);
-  if (app.got_subcommand(simulate_cmd)) return run_simulate(std::cin, std::cout, std::cerr);
-  if (app.got_subcommand(access_cmd)) return run_access(access_options, std::cout, std::cerr);
-  if (app.got_subcommand(diff_cmd)) return run_diff(diff_options, std::cout, std::cerr);
-  if (app.got_subcommand(version_cmd)) std::cout << version_line() << '\n';
+  if (app.got_subcommand("check"))
+    return run_check(check_options, std::cout, std::cerr);
+  if (app.got_subcommand(rules_cmd))
+    return list_rules(rules_format, std::cout);
+  if (app.got_subcommand(explain_cmd))
+    return explain(rule_id, std::cout, std::cerr);
+  if (app.got_subcommand(simulate_cmd))
+    return run_simulate(std::cin, std::cout, std::cerr);
+  if (app.got_subcommand(access_cmd))
+    return run_access(access_options, std::cout, std::cerr);
+  if (app.got_subcommand(diff_cmd))
+    return run_diff(diff_options, std::cout, std::cerr);
+  if (app.got_subcommand(version_cmd))
+    std::cout << version_line() << '\n';
   return k_exit_clean;
 }
 

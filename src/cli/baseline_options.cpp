@@ -1,22 +1,22 @@
 #include "cli/baseline_options.hpp"
 
+#include "rules/baseline.hpp"
+
 #include <filesystem>
 #include <fstream>
-
-#include "rules/baseline.hpp"
 
 namespace tfkms::cli {
 
 namespace {
 
-model::Diagnostic problem(const std::string &path, std::string message) {
+model::Diagnostic problem(const std::string& path, std::string message) {
   model::Diagnostic diagnostic;
   diagnostic.file = path;
   diagnostic.message = std::move(message);
   return diagnostic;
 }
 
-bool write_file(const std::string &path, const std::string &text) {
+bool write_file(const std::string& path, const std::string& text) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ignored;
   if (!parent.empty())
@@ -28,8 +28,8 @@ bool write_file(const std::string &path, const std::string &text) {
 
 } // namespace
 
-void apply_baseline(const BaselineOptions &options, report::Report &report,
-                    std::vector<model::Diagnostic> &errors) {
+void apply_baseline(const BaselineOptions& options, report::Report& report,
+                    std::vector<model::Diagnostic>& errors) {
   if (!options.write && !options.compare)
     return;
   std::optional<rules::Baseline> baseline;

@@ -1,9 +1,5 @@
 #include "cli/check.hpp"
 
-#include <algorithm>
-#include <filesystem>
-#include <iostream>
-
 #include "cli/access.hpp"
 #include "cli/baseline_options.hpp"
 #include "cli/check_settings.hpp"
@@ -12,6 +8,10 @@
 #include "rules/registry.hpp"
 #include "rules/suppressions.hpp"
 #include "run/account_inputs.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
 
 namespace tfkms::cli {
 
@@ -30,9 +30,9 @@ void print_diagnostic(const model::Diagnostic& diagnostic, std::ostream& err) {
 
 void count(const model::Graph& graph, report::Counts& counts) {
   ++counts.files;
-  counts.keys += static_cast<std::size_t>(std::count_if(graph.keys.begin(), graph.keys.end(), [](const model::Key& key) {
-    return key.kind != model::KeyKind::aws_managed;
-  }));
+  counts.keys += static_cast<std::size_t>(
+      std::count_if(graph.keys.begin(), graph.keys.end(),
+                    [](const model::Key& key) { return key.kind != model::KeyKind::aws_managed; }));
   counts.grants += graph.grants.size();
   counts.principals += graph.principals.size();
   counts.data_stores += graph.data_stores.size();
@@ -103,14 +103,16 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     const run::LoadedInput& input = *loaded.input;
     const model::Graph& graph = input.input.graph;
     for (const auto& diagnostic : graph.diagnostics) {
-      (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics).push_back(diagnostic);
+      (diagnostic.level == model::DiagnosticLevel::error ? errors : report.diagnostics)
+          .push_back(diagnostic);
     }
     count(graph, report.counts);
     report.accounts.push_back(account_of(source, input.deployment));
     suppressions.add_input(graph, errors);
     const bool from_terraform = input.input.kind == loaders::InputKind::terraform_plan ||
                                 input.input.kind == loaders::InputKind::terraform_state;
-    if (from_terraform && !input.input.tf_source_found) suppressions.add_input_without_source(source.path);
+    if (from_terraform && !input.input.tf_source_found)
+      suppressions.add_input_without_source(source.path);
     if (run::may_join(run, input)) {
       inputs.push_back({&source, std::move(*loaded.input)});
     } else {
@@ -120,7 +122,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   const std::vector<run::AccountGroup> groups = run::account_groups(run, inputs);
   const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (!joined[i]) check_alone(*inputs[i].source, inputs[i].input);
+    if (!joined[i])
+      check_alone(*inputs[i].source, inputs[i].input);
   }
   for (const run::AccountGroup& group : groups) {
     report.diagnostics.push_back(run::joined_note(group, inputs));
@@ -133,18 +136,23 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
         rules::run_rules(account.graph, run.config, run.selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
   }
-  for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root)) errors.push_back(std::move(error));
-  if (options.diff) report.access_changes = &access_changes;
-  if (auto warning = suppressions.missing_source()) report.diagnostics.push_back(std::move(*warning));
+  for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root))
+    errors.push_back(std::move(error));
+  if (options.diff)
+    report.access_changes = &access_changes;
+  if (auto warning = suppressions.missing_source())
+    report.diagnostics.push_back(std::move(*warning));
   const std::vector<model::Diagnostic> unused =
       unused_suppressions(suppressions, options, run.config, settings, report);
-  apply_baseline({options.baseline ? options.baseline : run.config.baseline, options.write_baseline},
-                 report, errors);
+  apply_baseline(
+      {options.baseline ? options.baseline : run.config.baseline, options.write_baseline}, report,
+      errors);
   report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
 
   if (!options.quiet || !errors.empty()) {
     for (const auto& diagnostic : report.diagnostics) {
-      if (diagnostic.level == model::DiagnosticLevel::error || !options.quiet) print_diagnostic(diagnostic, err);
+      if (diagnostic.level == model::DiagnosticLevel::error || !options.quiet)
+        print_diagnostic(diagnostic, err);
     }
   }
 
@@ -156,10 +164,12 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
                                      options.quiet ? std::nullopt : std::optional(settings.format),
                                      options.no_color, out, err);
 
-  if (!errors.empty() || !written) return k_exit_usage;
-  const bool failing = std::any_of(report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
-    return !finding.suppressed && reaches(finding.severity, settings.fail_on);
-  });
+  if (!errors.empty() || !written)
+    return k_exit_usage;
+  const bool failing = std::any_of(
+      report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
+        return !finding.suppressed && reaches(finding.severity, settings.fail_on);
+      });
   const bool failing_unused = options.fail_on_unused_suppressions && !unused.empty();
   return failing || failing_unused ? k_exit_findings : k_exit_clean;
 }

@@ -16,15 +16,15 @@ constexpr std::array<std::pair<std::string_view, FailOn>, 6> k_fail_on{
 } // namespace
 
 std::optional<FailOn> parse_fail_on(std::string_view name) {
-  for (const auto &[text, value] : k_fail_on) {
+  for (const auto& [text, value] : k_fail_on) {
     if (text == name)
       return value;
   }
   return std::nullopt;
 }
 
-CheckSettings resolve_settings(const CheckOptions &options, const rules::Config &config,
-                               std::vector<model::Diagnostic> &errors) {
+CheckSettings resolve_settings(const CheckOptions& options, const rules::Config& config,
+                               std::vector<model::Diagnostic>& errors) {
   CheckSettings settings;
   if (options.format) {
     settings.format = *options.format;
@@ -47,11 +47,11 @@ CheckSettings resolve_settings(const CheckOptions &options, const rules::Config 
   return settings;
 }
 
-std::vector<model::Diagnostic> unused_suppressions(const rules::SuppressionReview &review,
-                                                   const CheckOptions &options,
-                                                   const rules::Config &config,
-                                                   const CheckSettings &settings,
-                                                   report::Report &report) {
+std::vector<model::Diagnostic> unused_suppressions(const rules::SuppressionReview& review,
+                                                   const CheckOptions& options,
+                                                   const rules::Config& config,
+                                                   const CheckSettings& settings,
+                                                   report::Report& report) {
   const auto ran = [&](std::string_view id) {
     return rules::is_selected(id, config, settings.selection) &&
            (options.diff || !rules::is_change_rule(id));

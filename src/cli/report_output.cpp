@@ -1,15 +1,16 @@
 #include "cli/report_output.hpp"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace tfkms::cli {
 
-std::pair<report::Format, std::string> parse_output(const std::string &spec) {
+std::pair<report::Format, std::string> parse_output(const std::string& spec) {
   const auto equals = spec.find('=');
   if (equals == std::string::npos || equals + 1 == spec.size()) {
     throw CLI::ValidationError("--output",
@@ -24,9 +25,9 @@ std::pair<report::Format, std::string> parse_output(const std::string &spec) {
   return {*format, spec.substr(equals + 1)};
 }
 
-bool write_report(const report::Report &report, report::Format format,
-                  const report::ReportOptions &options, const std::string &file, std::ostream &out,
-                  std::ostream &err) {
+bool write_report(const report::Report& report, report::Format format,
+                  const report::ReportOptions& options, const std::string& file, std::ostream& out,
+                  std::ostream& err) {
   const auto reporter = report::make_reporter(format, options);
   if (file.empty()) {
     reporter->write(report, out);
@@ -45,18 +46,18 @@ bool write_report(const report::Report &report, report::Format format,
   return static_cast<bool>(stream);
 }
 
-report::Color color_for(const std::ostream &out, bool no_color) {
+report::Color color_for(const std::ostream& out, bool no_color) {
   const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO) != 0;
   return terminal && !no_color && std::getenv("NO_COLOR") == nullptr ? report::Color::on
                                                                      : report::Color::off;
 }
 
-bool write_reports(const report::Report &report, report::ReportOptions options,
-                   const std::vector<std::pair<report::Format, std::string>> &outputs,
-                   std::optional<report::Format> stdout_format, bool no_color, std::ostream &out,
-                   std::ostream &err) {
+bool write_reports(const report::Report& report, report::ReportOptions options,
+                   const std::vector<std::pair<report::Format, std::string>>& outputs,
+                   std::optional<report::Format> stdout_format, bool no_color, std::ostream& out,
+                   std::ostream& err) {
   bool written = true;
-  for (const auto &[format, file] : outputs) {
+  for (const auto& [format, file] : outputs) {
     written = write_report(report, format, options, file, out, err) && written;
   }
   if (stdout_format) {

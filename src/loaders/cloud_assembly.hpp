@@ -1,12 +1,12 @@
 #pragma once
-// CDK cloud assemblies (`cdk.out`): a manifest that lists the stacks `cdk synth` wrote, each with its
-// template file and the environment it deploys to. Assets, the construct tree and metadata files are
-// not inputs.
+// CDK cloud assemblies (`cdk.out`): a manifest that lists the stacks `cdk synth` wrote, each with
+// its template file and the environment it deploys to. Assets, the construct tree and metadata
+// files are not inputs.
+#include "model/diagnostic.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/diagnostic.hpp"
 
 namespace tfkms::loaders {
 
@@ -20,7 +20,7 @@ struct AssemblyStack {
 };
 
 struct CloudAssembly {
-  std::vector<AssemblyStack> stacks;  ///< stacks, their nested stacks and those of nested assemblies
+  std::vector<AssemblyStack> stacks; ///< stacks, their nested stacks and those of nested assemblies
   std::vector<model::Diagnostic> notes; ///< what was not read (a nested stack without its template)
 };
 

@@ -10,9 +10,11 @@ using nlohmann::json;
 namespace {
 
 std::optional<std::string> member_text(const json& object, std::string_view key) {
-  if (!object.is_object()) return std::nullopt;
+  if (!object.is_object())
+    return std::nullopt;
   const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
+  if (it == object.end() || !it->is_string())
+    return std::nullopt;
   return it->get<std::string>();
 }
 
@@ -57,15 +59,20 @@ ResourceMapper::StoreKey ResourceMapper::read_store_settings(Resource& resource,
   switch (type.kind) {
   case model::DataStoreKind::s3_bucket: {
     const auto encryption = property(resource, "BucketEncryption");
-    const json* rules = encryption && encryption->is_object() && encryption->contains("ServerSideEncryptionConfiguration")
+    const json* rules = encryption && encryption->is_object() &&
+                                encryption->contains("ServerSideEncryptionConfiguration")
                             ? &(*encryption)["ServerSideEncryptionConfiguration"]
                             : nullptr;
     for (const json& rule : rules && rules->is_array() ? *rules : json::array()) {
-      const json defaults = rule.is_object() ? rule.value("ServerSideEncryptionByDefault", json::object()) : json::object();
+      const json defaults = rule.is_object()
+                                ? rule.value("ServerSideEncryptionByDefault", json::object())
+                                : json::object();
       // aws:kms and aws:kms:dsse without a key use aws/s3 of the uploading account [S3-SSEKMS].
-      if (!member_text(defaults, "SSEAlgorithm").value_or("").starts_with("aws:kms")) continue;
+      if (!member_text(defaults, "SSEAlgorithm").value_or("").starts_with("aws:kms"))
+        continue;
       key.text = member_text(defaults, "KMSMasterKeyID");
-      if (!key.text || key.text->empty()) default_key();
+      if (!key.text || key.text->empty())
+        default_key();
     }
     break;
   }
@@ -103,12 +110,14 @@ ResourceMapper::StoreKey ResourceMapper::read_store_settings(Resource& resource,
   case model::DataStoreKind::rds_instance:
   case model::DataStoreKind::rds_cluster:
     key.text = text(resource, "KmsKeyId");
-    if (!key.text && flag(resource, "StorageEncrypted").value_or(false)) default_key();
+    if (!key.text && flag(resource, "StorageEncrypted").value_or(false))
+      default_key();
     break;
   case model::DataStoreKind::ebs_volume:
   case model::DataStoreKind::efs_file_system:
     key.text = text(resource, "KmsKeyId");
-    if (!key.text && flag(resource, "Encrypted").value_or(false)) default_key();
+    if (!key.text && flag(resource, "Encrypted").value_or(false))
+      default_key();
     if (type.kind == model::DataStoreKind::efs_file_system) {
       store.resource_policy = policy_property(resource, "FileSystemPolicy");
     }
@@ -118,7 +127,8 @@ ResourceMapper::StoreKey ResourceMapper::read_store_settings(Resource& resource,
     const auto sse = property(resource, "SSESpecification");
     if (sse && sse->is_object() && as_bool(sse->value("SSEEnabled", json(false))).value_or(false)) {
       key.text = member_text(*sse, "KMSMasterKeyId");
-      if (!key.text) default_key();
+      if (!key.text)
+        default_key();
     }
     break;
   }
@@ -127,7 +137,8 @@ ResourceMapper::StoreKey ResourceMapper::read_store_settings(Resource& resource,
     const auto encryption = property(resource, "StreamEncryption");
     if (encryption && member_text(*encryption, "EncryptionType").value_or("") == "KMS") {
       key.text = member_text(*encryption, "KeyId");
-      if (!key.text) default_key();
+      if (!key.text)
+        default_key();
     }
     break;
   }
@@ -136,38 +147,45 @@ ResourceMapper::StoreKey ResourceMapper::read_store_settings(Resource& resource,
     const auto encryption = property(resource, "EncryptionConfiguration");
     if (encryption && member_text(*encryption, "EncryptionType").value_or("") == "KMS") {
       key.text = member_text(*encryption, "KmsKey");
-      if (!key.text) default_key();
+      if (!key.text)
+        default_key();
     }
     store.resource_policy = policy_property(resource, "RepositoryPolicyText");
     break;
   }
   case model::DataStoreKind::backup_vault:
     key.text = text(resource, "EncryptionKeyArn");
-    if (!key.text) default_key(); // a vault always encrypts: aws/backup unless a key is named
+    if (!key.text)
+      default_key(); // a vault always encrypts: aws/backup unless a key is named
     store.resource_policy = policy_property(resource, "AccessPolicy");
     break;
-  case model::DataStoreKind::other: break;
+  case model::DataStoreKind::other:
+    break;
   }
   return key;
 }
 
 void ResourceMapper::add_resource_policy(Resource& resource) {
   const model::DataStoreType* type = model::cloudformation_policy_type(resource.type);
-  if (!type) return;
+  if (!type)
+    return;
   const model::PolicySource document =
       policy_property(resource, type->cloudformation_policy.document);
   for (const std::string& target : texts(resource, type->cloudformation_policy.target)) {
     const std::string wanted = resolved(target);
     bool found = false;
     for (model::DataStore& store : m_graph.data_stores) {
-      if (store.kind != type->kind) continue;
+      if (store.kind != type->kind)
+        continue;
       const std::string ref_value = resolved(model::symbol("cfn:" + store.source.address));
-      if (wanted != ref_value && wanted != resolved(store.name) && wanted != resolved(store.arn)) continue;
+      if (wanted != ref_value && wanted != resolved(store.name) && wanted != resolved(store.arn))
+        continue;
       store.resource_policy = document;
       store.resource_policy_address = resource.logical_id;
       found = true;
     }
-    if (found) continue;
+    if (found)
+      continue;
     // The target lives outside the template: keep the policy, with the target's key unknown.
     model::DataStore outside;
     outside.source = resource.source;

@@ -1,8 +1,6 @@
 #include "loaders/cloudformation_document.hpp"
 
-#include <algorithm>
-#include <map>
-#include <sstream>
+#include "model/value.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -10,20 +8,24 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
-#include "model/value.hpp"
+#include <algorithm>
+#include <map>
+#include <sstream>
 
 namespace tfkms::loaders::cfn {
 
 const Node* Node::find(std::string_view key) const {
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] == key) return items[i].get();
+    if (keys[i] == key)
+      return items[i].get();
   }
   return nullptr;
 }
 
 Node::Position Node::key_position(std::string_view key) const {
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] == key) return key_positions[i];
+    if (keys[i] == key)
+      return key_positions[i];
   }
   return Position{line, column};
 }
@@ -42,19 +44,19 @@ std::size_t saturating_add(std::size_t a, std::size_t b) {
 }
 
 // The long form of a short-form tag: !Ref and !Condition keep their name, the others are Fn::<Name>
-// (formats.md §2.2). yaml-cpp reports "?" for plain and "!" for quoted untagged scalars, and the long
-// form of standard tags such as !!str; those carry no function. Empty: no function.
+// (formats.md §2.2). yaml-cpp reports "?" for plain and "!" for quoted untagged scalars, and the
+// long form of standard tags such as !!str; those carry no function. Empty: no function.
 std::string long_form(const std::string& tag) {
-  static constexpr std::string_view k_functions[] = {"Base64", "Cidr",   "And",    "Equals", "FindInMap",
-                                                     "GetAtt", "GetAZs", "If",     "ImportValue", "Join",
-                                                     "Not",    "Or",     "Select", "Split",  "Sub",
-                                                     "Length", "ToJsonString", "Transform",
-                                                     // Rules-section functions
-                                                     "Contains", "EachMemberEquals", "EachMemberIn", "RefAll",
-                                                     "ValueOf", "ValueOfAll"};
-  if (tag == "!Ref" || tag == "!Condition") return tag.substr(1);
+  static constexpr std::string_view k_functions[] = {
+      "Base64", "Cidr", "And", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue",
+      "Join", "Not", "Or", "Select", "Split", "Sub", "Length", "ToJsonString", "Transform",
+      // Rules-section functions
+      "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll"};
+  if (tag == "!Ref" || tag == "!Condition")
+    return tag.substr(1);
   for (const std::string_view function : k_functions) {
-    if (tag.size() == function.size() + 1 && tag[0] == '!' && std::string_view(tag).substr(1) == function) {
+    if (tag.size() == function.size() + 1 && tag[0] == '!' &&
+        std::string_view(tag).substr(1) == function) {
       return "Fn::" + std::string(function);
     }
   }
@@ -65,9 +67,9 @@ bool is_standard_tag(const std::string& tag) {
   return tag.empty() || tag == "?" || tag == "!" || tag.starts_with("tag:yaml.org,2002:");
 }
 
-// Builds Nodes from parser events. An alias shares the anchored subtree instead of copying it; every
-// completed node knows its expanded weight and height, so the bounds are checked per event and the
-// parse stops at the first node past them, long before an exponential expansion is walked.
+// Builds Nodes from parser events. An alias shares the anchored subtree instead of copying it;
+// every completed node knows its expanded weight and height, so the bounds are checked per event
+// and the parse stops at the first node past them, long before an exponential expansion is walked.
 class TreeBuilder final : public YAML::EventHandler {
 public:
   TreeBuilder(const Limits& limits, std::size_t max_weight, const std::string& path)
@@ -85,17 +87,20 @@ public:
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (++m_aliases > m_limits.max_yaml_aliases) {
-      throw Refusal{mark, "more than " + std::to_string(m_limits.max_yaml_aliases) + " YAML aliases"};
+      throw Refusal{mark,
+                    "more than " + std::to_string(m_limits.max_yaml_aliases) + " YAML aliases"};
     }
     const auto it = m_anchors.find(anchor);
-    if (it == m_anchors.end()) throw Refusal{mark, "alias to an anchor that is not complete (recursive alias)"};
+    if (it == m_anchors.end())
+      throw Refusal{mark, "alias to an anchor that is not complete (recursive alias)"};
     attach(it->second, mark);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     if (value.size() > m_limits.max_string_bytes) {
-      throw Refusal{mark, "scalar longer than " + std::to_string(m_limits.max_string_bytes) + " bytes"};
+      throw Refusal{mark,
+                    "scalar longer than " + std::to_string(m_limits.max_string_bytes) + " bytes"};
     }
     auto node = make(mark, Node::Kind::scalar);
     node->text = model::strip_control(value);
@@ -133,7 +138,8 @@ private:
     return node;
   }
 
-  void open(std::shared_ptr<Node> node, const std::string& tag, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void open(std::shared_ptr<Node> node, const std::string& tag, const YAML::Mark& mark,
+            YAML::anchor_t anchor) {
     if (m_stack.size() + 1 > m_limits.max_depth) {
       throw Refusal{mark, "nesting deeper than " + std::to_string(m_limits.max_depth) + " levels"};
     }
@@ -146,15 +152,19 @@ private:
     complete(std::move(frame.node), frame.tag, frame.mark, frame.anchor);
   }
 
-  void complete(std::shared_ptr<Node> node, const std::string& tag, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void complete(std::shared_ptr<Node> node, const std::string& tag, const YAML::Mark& mark,
+                YAML::anchor_t anchor) {
     std::shared_ptr<const Node> done = wrap_tag(std::move(node), tag, mark);
-    if (anchor != YAML::NullAnchor) m_anchors[anchor] = done;
+    if (anchor != YAML::NullAnchor)
+      m_anchors[anchor] = done;
     attach(std::move(done), mark);
   }
 
   // `!Sub x` becomes `{Fn::Sub: x}` at the same position.
-  std::shared_ptr<const Node> wrap_tag(std::shared_ptr<Node> node, const std::string& tag, const YAML::Mark& mark) {
-    if (is_standard_tag(tag)) return node;
+  std::shared_ptr<const Node> wrap_tag(std::shared_ptr<Node> node, const std::string& tag,
+                                       const YAML::Mark& mark) {
+    if (is_standard_tag(tag))
+      return node;
     std::string function = long_form(tag);
     if (function.empty()) {
       warn(mark, "unknown YAML tag " + model::strip_control(tag) + " is ignored");
@@ -164,7 +174,8 @@ private:
     call->weight = saturating_add(node->weight, 1);
     call->height = node->height + 1;
     call->keys.push_back(std::move(function));
-    call->key_positions.push_back(Node::Position{call->line, call->column}); // keys and positions stay parallel
+    call->key_positions.push_back(
+        Node::Position{call->line, call->column}); // keys and positions stay parallel
     call->items.push_back(std::move(node));
     return call;
   }
@@ -219,8 +230,9 @@ private:
     Node& owner = *parent.node;
     const auto it = std::find(owner.keys.begin(), owner.keys.end(), parent.pending_key);
     if (it != owner.keys.end()) {
-      m_warnings.push_back(model::Diagnostic{model::DiagnosticLevel::warning, m_path, value->line, value->column, "",
-                                             "duplicate key \"" + parent.pending_key + "\"; the last value is used"});
+      m_warnings.push_back(model::Diagnostic{
+          model::DiagnosticLevel::warning, m_path, value->line, value->column, "",
+          "duplicate key \"" + parent.pending_key + "\"; the last value is used"});
       const auto index = static_cast<std::size_t>(it - owner.keys.begin());
       owner.items[index] = std::move(value);
       owner.key_positions[index] = parent.pending_key_position;
@@ -254,9 +266,10 @@ model::Diagnostic refusal(const std::string& path, const YAML::Mark& mark, std::
 
 } // namespace
 
-model::Result<Document> read_document(std::string_view text, const std::string& path, const Limits& limits) {
-  // Without aliases a document has fewer nodes than bytes; aliases may multiply it a few times (shared
-  // policy fragments), never by orders of magnitude.
+model::Result<Document> read_document(std::string_view text, const std::string& path,
+                                      const Limits& limits) {
+  // Without aliases a document has fewer nodes than bytes; aliases may multiply it a few times
+  // (shared policy fragments), never by orders of magnitude.
   const std::size_t max_weight = 4 * text.size() + 100000;
   TreeBuilder builder(limits, max_weight, path);
   try {

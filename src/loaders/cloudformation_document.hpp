@@ -1,17 +1,17 @@
 #pragma once
-// Reading a CloudFormation template (YAML or JSON) into a tree that keeps every node's position. YAML
-// short-form tags become the long form they abbreviate (`!Sub x` reads as `{Fn::Sub: x}`), so later
-// stages see one form. Anchors and aliases share subtrees; the reader bounds the expanded size and
-// depth so that no later walk can blow up ("billion laughs", deep nesting).
+// Reading a CloudFormation template (YAML or JSON) into a tree that keeps every node's position.
+// YAML short-form tags become the long form they abbreviate (`!Sub x` reads as `{Fn::Sub: x}`), so
+// later stages see one form. Anchors and aliases share subtrees; the reader bounds the expanded
+// size and depth so that no later walk can blow up ("billion laughs", deep nesting).
+#include "loaders/loaders.hpp"
+#include "model/diagnostic.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loaders/loaders.hpp"
-#include "model/diagnostic.hpp"
 
 namespace tfkms::loaders::cfn {
 
@@ -23,13 +23,13 @@ struct Node {
     std::uint32_t line = 0;
     std::uint32_t column = 0;
   };
-  std::vector<std::string> keys;                    ///< mapping keys, parallel to `items`
-  std::vector<Position> key_positions;              ///< where each key is written, parallel to `keys`
-  std::vector<std::shared_ptr<const Node>> items;   ///< sequence items or mapping values
-  std::uint32_t line = 0;   ///< 1-based
-  std::uint32_t column = 0; ///< 1-based
-  std::size_t weight = 1;   ///< nodes in the subtree with every alias expanded
-  std::size_t height = 1;   ///< levels in the subtree with every alias expanded
+  std::vector<std::string> keys;                  ///< mapping keys, parallel to `items`
+  std::vector<Position> key_positions;            ///< where each key is written, parallel to `keys`
+  std::vector<std::shared_ptr<const Node>> items; ///< sequence items or mapping values
+  std::uint32_t line = 0;                         ///< 1-based
+  std::uint32_t column = 0;                       ///< 1-based
+  std::size_t weight = 1; ///< nodes in the subtree with every alias expanded
+  std::size_t height = 1; ///< levels in the subtree with every alias expanded
 
   [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }
   [[nodiscard]] bool is_sequence() const { return kind == Kind::sequence; }
@@ -42,12 +42,14 @@ struct Node {
 
 struct Document {
   std::shared_ptr<const Node> root;
-  std::vector<model::Diagnostic> warnings; ///< duplicate keys, unknown tags; already naming the file
+  std::vector<model::Diagnostic>
+      warnings; ///< duplicate keys, unknown tags; already naming the file
 };
 
 /// Reads the first document of `text`. Fails, naming `path` and the position, when the text is not
 /// valid YAML/JSON, or is deeper than `limits.max_depth`, uses more than `limits.max_yaml_aliases`
-/// aliases, expands to more nodes than a template can hold, or has a scalar over `max_string_bytes`.
+/// aliases, expands to more nodes than a template can hold, or has a scalar over
+/// `max_string_bytes`.
 [[nodiscard]] model::Result<Document> read_document(std::string_view text, const std::string& path,
                                                     const Limits& limits);
 

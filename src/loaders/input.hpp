@@ -1,16 +1,16 @@
 #pragma once
 // Reading an input file into memory as UTF-8 and telling what kind of input it is.
+#include "loaders/loaders.hpp"
+#include "model/diagnostic.hpp"
+
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
-
-#include "loaders/loaders.hpp"
-#include "model/diagnostic.hpp"
 
 namespace tfkms::loaders {
 
@@ -20,8 +20,8 @@ class PaddedBytes {
 public:
   PaddedBytes() = default;
   explicit PaddedBytes(simdjson::padded_string copy);
-  /// The first `size` bytes of open file `fd` mapped read-only, or nullopt when it cannot be mapped.
-  /// The file must not shrink while mapped (reading past its new end would fault).
+  /// The first `size` bytes of open file `fd` mapped read-only, or nullopt when it cannot be
+  /// mapped. The file must not shrink while mapped (reading past its new end would fault).
   [[nodiscard]] static std::optional<PaddedBytes> map(int fd, std::size_t size);
 
   [[nodiscard]] const char* data() const { return m_data; }
@@ -41,7 +41,9 @@ public:
   InputText() = default;
   InputText(PaddedBytes buffer, std::size_t begin) : m_buffer(std::move(buffer)), m_begin(begin) {}
 
-  [[nodiscard]] std::string_view text() const { return {m_buffer.data() + m_begin, m_buffer.size() - m_begin}; }
+  [[nodiscard]] std::string_view text() const {
+    return {m_buffer.data() + m_begin, m_buffer.size() - m_begin};
+  }
   /// The text as simdjson wants it: the padding after the end belongs to the same buffer.
   [[nodiscard]] simdjson::padded_string_view padded() const {
     return simdjson::padded_string_view(m_buffer.data() + m_begin, m_buffer.size() - m_begin,
@@ -49,7 +51,9 @@ public:
   }
 
   /// Where the buffer (with its padding) ends: a view inside the text may be parsed on its own.
-  [[nodiscard]] const char* padded_end() const { return m_buffer.data() + m_buffer.size() + simdjson::SIMDJSON_PADDING; }
+  [[nodiscard]] const char* padded_end() const {
+    return m_buffer.data() + m_buffer.size() + simdjson::SIMDJSON_PADDING;
+  }
   /// The text as a simdjson document, from its start: the first call indexes the text (throwing
   /// simdjson_error when it is not JSON), later ones rewind.
   [[nodiscard]] simdjson::ondemand::document& document() const;
@@ -58,7 +62,8 @@ private:
   PaddedBytes m_buffer;
   std::size_t m_begin = 0;
   // On the heap, so that the document, which points to its parser, survives moving the text.
-  std::unique_ptr<simdjson::ondemand::parser> m_parser = std::make_unique<simdjson::ondemand::parser>();
+  std::unique_ptr<simdjson::ondemand::parser> m_parser =
+      std::make_unique<simdjson::ondemand::parser>();
   mutable std::unique_ptr<simdjson::ondemand::document> m_document;
 };
 
@@ -69,16 +74,18 @@ private:
 [[nodiscard]] model::Result<InputText> read_input(const std::string& path, const Limits& limits);
 
 /// Converts raw bytes as `read_input` does (exposed for tests and for standard input).
-[[nodiscard]] model::Result<InputText> decode_input(std::string_view bytes, const std::string& path);
+[[nodiscard]] model::Result<InputText> decode_input(std::string_view bytes,
+                                                    const std::string& path);
 
 /// Tells the kind of `text` from its content. Fails on malformed JSON (with the error's line and
 /// column) and on JSON that is none of the supported kinds.
 [[nodiscard]] model::Result<InputKind> detect_kind(const InputText& text, const std::string& path);
 
-/// Detects the kind of `text` (read from `name`) and loads it, as load_file does after reading; then
-/// holds its policies to `options.limits` (policy_limits.hpp). Lets the fuzz harness and tests load
-/// bytes that are not in a file.
-[[nodiscard]] model::Result<Input> load_input(InputText text, const std::string& name, const LoadOptions& options);
+/// Detects the kind of `text` (read from `name`) and loads it, as load_file does after reading;
+/// then holds its policies to `options.limits` (policy_limits.hpp). Lets the fuzz harness and tests
+/// load bytes that are not in a file.
+[[nodiscard]] model::Result<Input> load_input(InputText text, const std::string& name,
+                                              const LoadOptions& options);
 
 /// 1-based line and column (in bytes) of `offset` in `text`.
 struct TextPosition {

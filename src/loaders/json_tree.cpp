@@ -1,8 +1,8 @@
 #include "loaders/json_tree.hpp"
 
-#include <string_view>
-
 #include "model/value.hpp"
+
+#include <string_view>
 
 namespace tfkms::loaders {
 
@@ -14,14 +14,17 @@ struct Plain {
 };
 
 // False when `plain` refuses the value (`out` is then partly built).
-bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain, nlohmann::json& out) {
-  if (plain != nullptr && depth > plain->max_depth) return false;
+bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
+          nlohmann::json& out) {
+  if (plain != nullptr && depth > plain->max_depth)
+    return false;
   switch (element.type()) {
   case simdjson::dom::element_type::ARRAY: {
     out = nlohmann::json::array();
     const simdjson::dom::array array = element.get_array().value_unsafe();
     for (const simdjson::dom::element item : array) {
-      if (!copy(item, depth + 1, plain, out.emplace_back())) return false;
+      if (!copy(item, depth + 1, plain, out.emplace_back()))
+        return false;
     }
     return true;
   }
@@ -30,8 +33,10 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     const simdjson::dom::object object = element.get_object().value_unsafe();
     for (const simdjson::dom::key_value_pair field : object) {
       std::string key(field.key);
-      if (plain != nullptr && (model::has_control(key) || out.contains(key))) return false;
-      if (!copy(field.value, depth + 1, plain, out[std::move(key)])) return false;
+      if (plain != nullptr && (model::has_control(key) || out.contains(key)))
+        return false;
+      if (!copy(field.value, depth + 1, plain, out[std::move(key)]))
+        return false;
     }
     return true;
   }
@@ -40,16 +45,25 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     out = number >= 0 ? nlohmann::json(static_cast<std::uint64_t>(number)) : nlohmann::json(number);
     return true;
   }
-  case simdjson::dom::element_type::UINT64: out = element.get_uint64().value_unsafe(); return true;
-  case simdjson::dom::element_type::DOUBLE: out = element.get_double().value_unsafe(); return true;
+  case simdjson::dom::element_type::UINT64:
+    out = element.get_uint64().value_unsafe();
+    return true;
+  case simdjson::dom::element_type::DOUBLE:
+    out = element.get_double().value_unsafe();
+    return true;
   case simdjson::dom::element_type::STRING: {
     const std::string_view text = element.get_string().value_unsafe();
-    if (plain != nullptr && model::has_control(text)) return false;
+    if (plain != nullptr && model::has_control(text))
+      return false;
     out = std::string(text);
     return true;
   }
-  case simdjson::dom::element_type::BOOL: out = element.get_bool().value_unsafe(); return true;
-  case simdjson::dom::element_type::NULL_VALUE: out = nullptr; return true;
+  case simdjson::dom::element_type::BOOL:
+    out = element.get_bool().value_unsafe();
+    return true;
+  case simdjson::dom::element_type::NULL_VALUE:
+    out = nullptr;
+    return true;
   }
   return true;
 }
@@ -65,7 +79,8 @@ nlohmann::json to_json(simdjson::dom::element element) {
 std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth) {
   const Plain plain{max_depth};
   nlohmann::json out;
-  if (!copy(element, 0, &plain, out)) return std::nullopt;
+  if (!copy(element, 0, &plain, out))
+    return std::nullopt;
   return out;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
-// nlohmann trees built from values simdjson has parsed: simdjson reads JSON several times faster than
-// nlohmann's own parser, and the graph builder works on nlohmann trees.
-#include <cstddef>
-#include <optional>
-
+// nlohmann trees built from values simdjson has parsed: simdjson reads JSON several times faster
+// than nlohmann's own parser, and the graph builder works on nlohmann trees.
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
+
+#include <cstddef>
+#include <optional>
 
 namespace tfkms::loaders {
 
@@ -18,6 +18,7 @@ namespace tfkms::loaders {
 /// Like to_json(), but nothing for a value that needs nlohmann's parser for its exact reading: one
 /// nested deeper than `max_depth` (the top value is at depth 0), with a repeated key, or with a
 /// control character other than tab, CR and LF in a string or key.
-[[nodiscard]] std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth);
+[[nodiscard]] std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element,
+                                                          std::size_t max_depth);
 
 } // namespace tfkms::loaders

@@ -1,14 +1,14 @@
 #pragma once
 // Reading inputs: detect what a file is from its content and load it into a Graph.
+#include "model/diagnostic.hpp"
+#include "model/graph.hpp"
+
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/diagnostic.hpp"
-#include "model/graph.hpp"
 
 namespace tfkms::loaders {
 
@@ -30,8 +30,8 @@ struct Limits {
 enum class Snapshot { after, before };
 
 struct LoadOptions {
-  std::optional<std::string> account_id;        ///< --account-id
-  std::optional<std::string> tf_dir;            ///< --tf-dir: Terraform source for line mapping
+  std::optional<std::string> account_id;         ///< --account-id
+  std::optional<std::string> tf_dir;             ///< --tf-dir: Terraform source for line mapping
   std::map<std::string, std::string> parameters; ///< --parameter KEY=VALUE (CloudFormation)
   /// --condition NAME=true|false (CloudFormation): decides a condition the parameters leave open.
   std::map<std::string, bool> conditions;
@@ -50,9 +50,9 @@ struct Input {
   bool tf_source_found = false;
 };
 
-/// Reads `path` ("-" is standard input), detects its kind and loads it. Fails (exit code 2 in the CLI)
-/// when the file cannot be read, is not valid JSON/YAML, or is none of the supported kinds; the
-/// diagnostic names the file and position.
+/// Reads `path` ("-" is standard input), detects its kind and loads it. Fails (exit code 2 in the
+/// CLI) when the file cannot be read, is not valid JSON/YAML, or is none of the supported kinds;
+/// the diagnostic names the file and position.
 [[nodiscard]] model::Result<Input> load_file(const std::string& path, const LoadOptions& options);
 
 /// Lists the candidate input files below `directory` (plan/state JSON and templates), sorted.

@@ -1,10 +1,10 @@
 #include "loaders/terraform.hpp"
 
-#include <filesystem>
-
 #include "loaders/terraform_document.hpp"
 #include "loaders/terraform_graph.hpp"
 #include "loaders/tf_source.hpp"
+
+#include <filesystem>
 
 namespace tfkms::loaders {
 
@@ -13,36 +13,45 @@ namespace {
 bool holds_tf_files(const std::filesystem::path& directory) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-    if (entry.path().extension() == ".tf") return true;
+    if (entry.path().extension() == ".tf")
+      return true;
   }
   return false;
 }
 
 // --tf-dir, else the plan's own directory when it holds the configuration.
 std::optional<std::string> source_directory(const std::string& path, const LoadOptions& options) {
-  if (options.tf_dir) return options.tf_dir;
-  if (path == "<stdin>" || path == "-") return std::nullopt;
+  if (options.tf_dir)
+    return options.tf_dir;
+  if (path == "<stdin>" || path == "-")
+    return std::nullopt;
   std::filesystem::path directory = std::filesystem::path(path).parent_path();
-  if (directory.empty()) directory = ".";
-  if (!holds_tf_files(directory)) return std::nullopt;
+  if (directory.empty())
+    directory = ".";
+  if (!holds_tf_files(directory))
+    return std::nullopt;
   return directory.string();
 }
 
 } // namespace
 
-model::Result<Input> load_terraform(InputText input, const std::string& path, InputKind kind, const LoadOptions& options) {
+model::Result<Input> load_terraform(InputText input, const std::string& path, InputKind kind,
+                                    const LoadOptions& options) {
   auto document = terraform::read_document(input, path, kind, options.snapshot);
   input = InputText();
-  if (!document) return std::move(document.error());
+  if (!document)
+    return std::move(document.error());
   std::optional<terraform::SourceIndex> source;
   if (auto directory = source_directory(path, options)) {
     source = terraform::SourceIndex::scan(*directory, document.value().module_sources);
     if (options.tf_dir && source->empty()) {
-      document.value().warnings.push_back(model::Diagnostic{model::DiagnosticLevel::warning, *directory, std::nullopt, std::nullopt, "",
-                                                            "no Terraform resource blocks found in --tf-dir"});
+      document.value().warnings.push_back(
+          model::Diagnostic{model::DiagnosticLevel::warning, *directory, std::nullopt, std::nullopt,
+                            "", "no Terraform resource blocks found in --tf-dir"});
     }
   }
-  return Input{kind, terraform::build_graph(document.value(), path, options, source ? &*source : nullptr),
+  return Input{kind,
+               terraform::build_graph(document.value(), path, options, source ? &*source : nullptr),
                source.has_value()};
 }
 

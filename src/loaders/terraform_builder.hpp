@@ -1,6 +1,11 @@
 #pragma once
 // The state of one graph build, shared by terraform_graph*.cpp (environment and symbols, KMS
 // resources, IAM resources, data stores).
+#include "loaders/loaders.hpp"
+#include "loaders/terraform_context.hpp"
+#include "loaders/terraform_policy.hpp"
+#include "model/graph.hpp"
+
 #include <array>
 #include <optional>
 #include <string>
@@ -8,16 +13,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "loaders/loaders.hpp"
-#include "loaders/terraform_context.hpp"
-#include "loaders/terraform_policy.hpp"
-#include "model/graph.hpp"
-
 namespace tfkms::loaders::terraform {
 
 class Builder {
 public:
-  Builder(const Context& context, const LoadOptions& options) : m_context(context), m_options(options), m_policies(context) {}
+  Builder(const Context& context, const LoadOptions& options)
+      : m_context(context), m_options(options), m_policies(context) {}
 
   model::Graph build();
 
@@ -32,7 +33,8 @@ private:
   void add_aliases();
   void add_grants();
   void add_suppressions();
-  [[nodiscard]] model::KeyRef encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies);
+  [[nodiscard]] model::KeyRef encryption_key(std::optional<std::string> key,
+                                             std::string_view service, bool default_applies);
 
   // terraform_graph_iam.cpp
   void add_principals();
@@ -40,7 +42,8 @@ private:
   void add_inline_policies();
   void add_attachments();
   void add_memberships();
-  [[nodiscard]] model::PrincipalId principal_named(model::PrincipalKind kind, const std::string& raw_name, const Resource& origin);
+  [[nodiscard]] model::PrincipalId
+  principal_named(model::PrincipalKind kind, const std::string& raw_name, const Resource& origin);
   [[nodiscard]] model::PolicyId policy_for_arn(const std::string& raw_arn, const Resource& origin);
   void attach(model::PrincipalId principal, model::PolicyId policy);
 
@@ -59,23 +62,28 @@ private:
 
   // Shared helpers.
   [[nodiscard]] Field field(const Resource& resource) const { return m_context.field(resource); }
-  [[nodiscard]] std::optional<std::string> text(const Resource& resource, std::string_view attribute) const {
+  [[nodiscard]] std::optional<std::string> text(const Resource& resource,
+                                                std::string_view attribute) const {
     return m_context.text(field(resource)[attribute], resource.module_address);
   }
-  [[nodiscard]] std::optional<std::string> text(const Resource& resource, const Field& value) const {
+  [[nodiscard]] std::optional<std::string> text(const Resource& resource,
+                                                const Field& value) const {
     return m_context.text(value, resource.module_address);
   }
   /// Whether the provider fills a key attribute the configuration leaves unset (with the service's
   /// AWS managed key, as for EBS volumes), or it stays unset.
   enum class KeyDefault { provider_fills, stays_unset };
-  /// A key attribute's text, as text(); but a value known only after apply that the configuration does
-  /// not explain (no expression found for it) is unknown, never absent, unless the provider fills it.
+  /// A key attribute's text, as text(); but a value known only after apply that the configuration
+  /// does not explain (no expression found for it) is unknown, never absent, unless the provider
+  /// fills it.
   [[nodiscard]] std::optional<std::string> key_text(const Resource& resource, const Field& value,
                                                     KeyDefault unset) const {
-    if (unset == KeyDefault::stays_unset && value.computed_default()) return model::symbol("unknown:known after apply");
+    if (unset == KeyDefault::stays_unset && value.computed_default())
+      return model::symbol("unknown:known after apply");
     return text(resource, value);
   }
-  [[nodiscard]] std::vector<std::string> texts(const Resource& resource, std::string_view attribute) const {
+  [[nodiscard]] std::vector<std::string> texts(const Resource& resource,
+                                               std::string_view attribute) const {
     return m_context.texts(field(resource)[attribute], resource.module_address);
   }
   [[nodiscard]] std::optional<bool> flag(const Field& value) const;
@@ -87,16 +95,19 @@ private:
   /// type's ARN cannot be synthesized.
   [[nodiscard]] std::string arn_of(const Resource& resource) const;
   [[nodiscard]] std::string account_of(std::string_view arn) const;
-  [[nodiscard]] bool is(const Resource& resource, std::string_view type) const { return !resource.data && resource.type == type; }
+  [[nodiscard]] bool is(const Resource& resource, std::string_view type) const {
+    return !resource.data && resource.type == type;
+  }
 
   const Context& m_context;
   const LoadOptions& m_options;
   PolicyReader m_policies;
   model::Graph m_graph;
 
-  std::array<std::unordered_map<std::string, model::PrincipalId>, 3> m_principals; ///< by kind, by resolved name
+  std::array<std::unordered_map<std::string, model::PrincipalId>, 3>
+      m_principals;                                                   ///< by kind, by resolved name
   std::unordered_map<std::string, model::PolicyId> m_policies_by_arn; ///< resolved ARN
-  std::unordered_map<std::string, std::size_t> m_stores_by_ref;      ///< resolved name, ARN, id
+  std::unordered_map<std::string, std::size_t> m_stores_by_ref;       ///< resolved name, ARN, id
   /// managed_policy_arns and permissions_boundary, linked once every aws_iam_policy is known.
   struct PendingPolicy {
     model::PrincipalId principal;

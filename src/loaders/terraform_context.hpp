@@ -2,16 +2,16 @@
 // Shared by the Terraform graph builder and the policy rebuilder: finding resources and their
 // configuration, walking a value together with its `after_unknown` flags and configuration
 // expression, and turning configuration references into symbol markers (model/value.hpp).
+#include "loaders/terraform_document.hpp"
+#include "model/source_ref.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "loaders/terraform_document.hpp"
-#include "model/source_ref.hpp"
 
 namespace tfkms::loaders::terraform {
 
@@ -22,8 +22,10 @@ class SourceIndex;
 class Field {
 public:
   Field() = default;
-  /// `configured`: the resource has a configuration, so an attribute without an expression is unset.
-  Field(const nlohmann::json* value, const nlohmann::json* unknown, const nlohmann::json* expression, bool configured)
+  /// `configured`: the resource has a configuration, so an attribute without an expression is
+  /// unset.
+  Field(const nlohmann::json* value, const nlohmann::json* unknown,
+        const nlohmann::json* expression, bool configured)
       : m_value(value), m_unknown(unknown), m_expression(expression), m_configured(configured) {}
 
   [[nodiscard]] Field operator[](std::string_view key) const;
@@ -33,11 +35,14 @@ public:
   [[nodiscard]] bool unknown() const;
   /// True when the value is unknown only because the provider computes a default: the
   /// configuration does not set it (`after_unknown` marks such attributes at create).
-  [[nodiscard]] bool computed_default() const { return unknown() && m_configured && m_expression == nullptr; }
+  [[nodiscard]] bool computed_default() const {
+    return unknown() && m_configured && m_expression == nullptr;
+  }
   /// The planned value when known and not null.
   [[nodiscard]] const nlohmann::json* value() const;
   [[nodiscard]] const nlohmann::json* expression() const { return m_expression; }
-  /// The references of the expression, most specific only ("aws_iam_role.r.arn", not "aws_iam_role.r").
+  /// The references of the expression, most specific only ("aws_iam_role.r.arn", not
+  /// "aws_iam_role.r").
   [[nodiscard]] std::vector<std::string> references() const;
   /// Number of elements the value or its configuration block list has.
   [[nodiscard]] std::size_t size() const;
@@ -60,16 +65,18 @@ public:
   [[nodiscard]] Field field(const Resource& resource) const;
 
   /// Where `resource` is: the .tf block when the source is known, else the plan file and line.
-  [[nodiscard]] model::SourceRef where(const Resource& resource, std::string_view attribute_pointer = {}) const;
+  [[nodiscard]] model::SourceRef where(const Resource& resource,
+                                       std::string_view attribute_pointer = {}) const;
 
   /// The symbol marker for configuration reference `ref` made inside `module`: pseudo values of
   /// data.aws_caller_identity / aws_partition / aws_region become account / partition / region.
   [[nodiscard]] std::string marker(std::string_view ref, std::string_view module) const;
   /// `references` made absolute (module prefix) for `waits_on` lists.
-  [[nodiscard]] std::vector<std::string> absolute(const std::vector<std::string>& references, std::string_view module) const;
+  [[nodiscard]] std::vector<std::string> absolute(const std::vector<std::string>& references,
+                                                  std::string_view module) const;
 
-  /// The text of a string field: its known value (control characters stripped), a marker for what an
-  /// unknown value references, or nothing when unset.
+  /// The text of a string field: its known value (control characters stripped), a marker for what
+  /// an unknown value references, or nothing when unset.
   [[nodiscard]] std::optional<std::string> text(const Field& field, std::string_view module) const;
   /// The strings of a list field, unknown elements as markers.
   [[nodiscard]] std::vector<std::string> texts(const Field& field, std::string_view module) const;

@@ -1,12 +1,12 @@
 #include "loaders/terraform_graph.hpp"
 
-#include <algorithm>
-#include <map>
-
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_builder.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/value.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace tfkms::loaders::terraform {
 
@@ -15,7 +15,8 @@ namespace {
 using model::symbol;
 
 bool is_account_id(std::string_view text) {
-  return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return text.size() == 12 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // arn:partition:service:region:account:resource
@@ -24,7 +25,8 @@ std::vector<std::string_view> arn_fields(std::string_view arn) {
   std::size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     const auto colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return {};
+    if (colon == std::string_view::npos)
+      return {};
     fields.push_back(arn.substr(start, colon - start));
     start = colon + 1;
   }
@@ -46,7 +48,8 @@ template <typename Map> std::string most_common(const Map& counts) {
 
 } // namespace
 
-model::Graph build_graph(const Document& document, const std::string& path, const LoadOptions& options, const SourceIndex* source) {
+model::Graph build_graph(const Document& document, const std::string& path,
+                         const LoadOptions& options, const SourceIndex* source) {
   const Context context(document, path, source);
   return Builder(context, options).build();
 }
@@ -74,30 +77,40 @@ model::Graph Builder::build() {
 
 // The account the default aws provider block pins: a single allowed_account_ids entry, else the
 // account of the role it assumes. Only constant values count: a variable is unknown here.
-static std::optional<std::pair<std::string, std::string>> provider_account(const nlohmann::json& providers) {
-  if (!providers.is_object()) return std::nullopt;
+static std::optional<std::pair<std::string, std::string>>
+provider_account(const nlohmann::json& providers) {
+  if (!providers.is_object())
+    return std::nullopt;
   const auto aws = providers.find("aws");
-  if (aws == providers.end() || !aws->is_object()) return std::nullopt;
+  if (aws == providers.end() || !aws->is_object())
+    return std::nullopt;
   const nlohmann::json expressions = aws->value("expressions", nlohmann::json::object());
-  if (!expressions.is_object()) return std::nullopt;
-  const nlohmann::json allowed =
-      expressions.value("allowed_account_ids", nlohmann::json::object()).value("constant_value", nlohmann::json());
+  if (!expressions.is_object())
+    return std::nullopt;
+  const nlohmann::json allowed = expressions.value("allowed_account_ids", nlohmann::json::object())
+                                     .value("constant_value", nlohmann::json());
   if (allowed.is_array() && allowed.size() == 1 && allowed[0].is_string() &&
       is_account_id(allowed[0].get_ref<const std::string&>())) {
-    return std::pair(allowed[0].get<std::string>(), std::string("the aws provider's allowed_account_ids"));
+    return std::pair(allowed[0].get<std::string>(),
+                     std::string("the aws provider's allowed_account_ids"));
   }
   const nlohmann::json assume_role = expressions.value("assume_role", nlohmann::json::array());
-  if (!assume_role.is_array() || assume_role.empty() || !assume_role[0].is_object()) return std::nullopt;
-  const nlohmann::json role_arn =
-      assume_role[0].value("role_arn", nlohmann::json::object()).value("constant_value", nlohmann::json());
-  if (!role_arn.is_string()) return std::nullopt;
+  if (!assume_role.is_array() || assume_role.empty() || !assume_role[0].is_object())
+    return std::nullopt;
+  const nlohmann::json role_arn = assume_role[0]
+                                      .value("role_arn", nlohmann::json::object())
+                                      .value("constant_value", nlohmann::json());
+  if (!role_arn.is_string())
+    return std::nullopt;
   const auto fields = arn_fields(role_arn.get_ref<const std::string&>());
-  if (fields.size() != 6 || !is_account_id(fields[4])) return std::nullopt;
+  if (fields.size() != 6 || !is_account_id(fields[4]))
+    return std::nullopt;
   return std::pair(std::string(fields[4]), std::string("the role the aws provider assumes"));
 }
 
-// Account: --account-id, else data.aws_caller_identity, else the provider block, else the account most
-// resources' own ARNs name. Partition and region likewise from data sources, the provider block, or ARNs.
+// Account: --account-id, else data.aws_caller_identity, else the provider block, else the account
+// most resources' own ARNs name. Partition and region likewise from data sources, the provider
+// block, or ARNs.
 void Builder::detect_environment() {
   std::map<std::string, std::size_t> accounts, partitions, regions;
   std::optional<std::string> caller_account, data_partition, data_region;
@@ -105,24 +118,31 @@ void Builder::detect_environment() {
     const Field root = field(resource);
     if (resource.data) {
       const auto* value = root["account_id"].value();
-      if (resource.type == "aws_caller_identity" && value != nullptr && value->is_string()) caller_account = value->get<std::string>();
-      if (resource.type == "aws_partition" && root["partition"].value() != nullptr && root["partition"].value()->is_string()) {
+      if (resource.type == "aws_caller_identity" && value != nullptr && value->is_string())
+        caller_account = value->get<std::string>();
+      if (resource.type == "aws_partition" && root["partition"].value() != nullptr &&
+          root["partition"].value()->is_string()) {
         data_partition = root["partition"].value()->get<std::string>();
       }
       if (resource.type == "aws_region") {
         for (const char* attribute : {"name", "region"}) {
-          if (const auto* name = root[attribute].value(); name != nullptr && name->is_string()) data_region = name->get<std::string>();
+          if (const auto* name = root[attribute].value(); name != nullptr && name->is_string())
+            data_region = name->get<std::string>();
         }
       }
       continue;
     }
     const auto* arn = root["arn"].value();
-    if (arn == nullptr || !arn->is_string()) continue;
+    if (arn == nullptr || !arn->is_string())
+      continue;
     const auto fields = arn_fields(arn->get_ref<const std::string&>());
-    if (fields.size() != 6 || fields[0] != "arn") continue;
+    if (fields.size() != 6 || fields[0] != "arn")
+      continue;
     ++partitions[std::string(fields[1])];
-    if (!fields[3].empty()) ++regions[std::string(fields[3])];
-    if (is_account_id(fields[4])) ++accounts[std::string(fields[4])];
+    if (!fields[3].empty())
+      ++regions[std::string(fields[3])];
+    if (is_account_id(fields[4]))
+      ++accounts[std::string(fields[4])];
   }
   const auto provider = provider_account(m_context.document().provider_config);
   if (m_options.account_id) {
@@ -137,44 +157,57 @@ void Builder::detect_environment() {
     m_graph.account = most_common(accounts);
     m_graph.account_source = "the ARNs of the plan's resources";
   }
-  if (data_partition) m_graph.partition = *data_partition;
-  else if (!partitions.empty()) m_graph.partition = most_common(partitions);
+  if (data_partition)
+    m_graph.partition = *data_partition;
+  else if (!partitions.empty())
+    m_graph.partition = most_common(partitions);
 
   const nlohmann::json& providers = m_context.document().provider_config;
   std::optional<std::string> provider_region;
   if (providers.is_object()) {
     if (const auto aws = providers.find("aws"); aws != providers.end() && aws->is_object()) {
-      const auto region = aws->value("expressions", nlohmann::json::object()).value("region", nlohmann::json::object());
-      if (region.is_object() && region.contains("constant_value") && region["constant_value"].is_string()) {
+      const auto region = aws->value("expressions", nlohmann::json::object())
+                              .value("region", nlohmann::json::object());
+      if (region.is_object() && region.contains("constant_value") &&
+          region["constant_value"].is_string()) {
         provider_region = region["constant_value"].get<std::string>();
       }
     }
   }
-  if (data_region) m_graph.region = *data_region;
-  else if (provider_region) m_graph.region = *provider_region;
-  else if (!regions.empty()) m_graph.region = most_common(regions);
+  if (data_region)
+    m_graph.region = *data_region;
+  else if (provider_region)
+    m_graph.region = *provider_region;
+  else if (!regions.empty())
+    m_graph.region = most_common(regions);
 }
 
 std::optional<bool> Builder::flag(const Field& value) const {
   const nlohmann::json* known = value.value();
-  if (known == nullptr) return std::nullopt;
-  if (known->is_boolean()) return known->get<bool>();
+  if (known == nullptr)
+    return std::nullopt;
+  if (known->is_boolean())
+    return known->get<bool>();
   if (known->is_string()) {
-    if (known->get_ref<const std::string&>() == "true") return true;
-    if (known->get_ref<const std::string&>() == "false") return false;
+    if (known->get_ref<const std::string&>() == "true")
+      return true;
+    if (known->get_ref<const std::string&>() == "false")
+      return false;
   }
   return std::nullopt;
 }
 
 std::string Builder::resolved(std::string_view raw) const {
-  if (!model::has_symbols(raw)) return std::string(raw);
+  if (!model::has_symbols(raw))
+    return std::string(raw);
   model::Value value = model::resolve_value(raw, m_graph);
   return value.known() ? std::move(value.text) : std::string(raw);
 }
 
 std::string Builder::name_of(const Resource& resource, std::string_view attribute) const {
   const Field value = field(resource)[attribute];
-  if (const nlohmann::json* known = value.value(); known != nullptr && known->is_string() && !known->get_ref<const std::string&>().empty()) {
+  if (const nlohmann::json* known = value.value();
+      known != nullptr && known->is_string() && !known->get_ref<const std::string&>().empty()) {
     return model::strip_control(known->get<std::string>());
   }
   return resource.address;
@@ -182,13 +215,15 @@ std::string Builder::name_of(const Resource& resource, std::string_view attribut
 
 std::string Builder::account_of(std::string_view arn) const {
   const auto fields = arn_fields(arn);
-  if (fields.size() == 6 && is_account_id(fields[4])) return std::string(fields[4]);
+  if (fields.size() == 6 && is_account_id(fields[4]))
+    return std::string(fields[4]);
   return m_graph.account;
 }
 
 std::string Builder::arn_of(const Resource& resource) const {
   const Field root = field(resource);
-  if (const nlohmann::json* arn = root["arn"].value(); arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
+  if (const nlohmann::json* arn = root["arn"].value();
+      arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
     return model::strip_control(arn->get<std::string>());
   }
   const std::string partition = "arn:" + symbol("partition") + ":";
@@ -202,11 +237,16 @@ std::string Builder::arn_of(const Resource& resource) const {
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
     return partition + "kms:" + regional + "key/" + resource.address;
   }
-  if (type == "aws_kms_alias") return partition + "kms:" + regional + name_of(resource, "name");
-  if (type == "aws_iam_role") return partition + "iam" + global + "role" + path() + name_of(resource, "name");
-  if (type == "aws_iam_user") return partition + "iam" + global + "user" + path() + name_of(resource, "name");
-  if (type == "aws_iam_group") return partition + "iam" + global + "group" + path() + name_of(resource, "name");
-  if (type == "aws_iam_policy") return partition + "iam" + global + "policy" + path() + name_of(resource, "name");
+  if (type == "aws_kms_alias")
+    return partition + "kms:" + regional + name_of(resource, "name");
+  if (type == "aws_iam_role")
+    return partition + "iam" + global + "role" + path() + name_of(resource, "name");
+  if (type == "aws_iam_user")
+    return partition + "iam" + global + "user" + path() + name_of(resource, "name");
+  if (type == "aws_iam_group")
+    return partition + "iam" + global + "group" + path() + name_of(resource, "name");
+  if (type == "aws_iam_policy")
+    return partition + "iam" + global + "policy" + path() + name_of(resource, "name");
   if (const model::DataStoreType* store = model::terraform_store_type(type)) {
     const std::string name =
         store->terraform_name.empty() ? resource.address : name_of(resource, store->terraform_name);
@@ -226,19 +266,26 @@ void Builder::define_symbols() {
     }
   }
   std::size_t attributes = 0;
-  for (const Resource& resource : m_context.document().resources) attributes += resource.values.size() + 3;
+  for (const Resource& resource : m_context.document().resources)
+    attributes += resource.values.size() + 3;
   m_graph.reserve_symbols(attributes);
   for (const Resource& resource : m_context.document().resources) {
     // Known and not null is all that matters here: no need to look up each attribute's expression.
     const Field planned(&resource.values, &resource.unknown, nullptr, false);
     for (const auto& [attribute, value] : resource.values.items()) {
-      if (planned[attribute].value() == nullptr) continue;
-      if (value.is_string()) m_graph.define(resource.address + "." + attribute, model::strip_control(value.get<std::string>()));
-      else if (value.is_number() || value.is_boolean()) m_graph.define(resource.address + "." + attribute, value.dump());
+      if (planned[attribute].value() == nullptr)
+        continue;
+      if (value.is_string())
+        m_graph.define(resource.address + "." + attribute,
+                       model::strip_control(value.get<std::string>()));
+      else if (value.is_number() || value.is_boolean())
+        m_graph.define(resource.address + "." + attribute, value.dump());
     }
-    if (resource.data) continue;
+    if (resource.data)
+      continue;
     const auto define_missing = [&](const char* attribute, const std::string& text) {
-      if (!text.empty() && planned[attribute].value() == nullptr) m_graph.define(resource.address + "." + attribute, text);
+      if (!text.empty() && planned[attribute].value() == nullptr)
+        m_graph.define(resource.address + "." + attribute, text);
     };
     const std::string arn = arn_of(resource);
     define_missing("arn", arn);
@@ -254,7 +301,8 @@ void Builder::define_symbols() {
       define_missing("id", name_of(resource, "bucket"));
     } else if (type == "aws_sqs_queue") {
       define_missing("name", name_of(resource, "name"));
-      const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" + symbol("account") + "/" + name_of(resource, "name");
+      const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" +
+                              symbol("account") + "/" + name_of(resource, "name");
       define_missing("id", url);
       define_missing("url", url);
     } else if (type == "aws_kms_alias") {
@@ -266,9 +314,12 @@ void Builder::define_symbols() {
   }
 }
 
-model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::string_view service, bool default_applies) {
-  if (key && !key->empty()) return m_graph.resolve_key(*key);
-  if (!default_applies) return {};
+model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::string_view service,
+                                      bool default_applies) {
+  if (key && !key->empty())
+    return m_graph.resolve_key(*key);
+  if (!default_applies)
+    return {};
   model::KeyRef ref;
   ref.kind = model::KeyRef::Kind::node;
   ref.key = m_graph.aws_managed_key(service);
@@ -282,31 +333,46 @@ void Builder::add_keys() {
     const bool customer = is(resource, "aws_kms_key");
     const bool replica = is(resource, "aws_kms_replica_key");
     const bool external = is(resource, "aws_kms_external_key");
-    if (!customer && !replica && !external) continue;
+    if (!customer && !replica && !external)
+      continue;
     const Field root = field(resource);
     model::Key key;
     key.source = m_context.where(resource);
-    key.kind = customer ? model::KeyKind::customer : replica ? model::KeyKind::replica : model::KeyKind::external;
+    key.kind = customer  ? model::KeyKind::customer
+               : replica ? model::KeyKind::replica
+                         : model::KeyKind::external;
     key.arn = arn_of(resource);
     key.account = account_of(key.arn);
     key.policy = m_policies.read(resource, root["policy"], "policy", "/policy");
     key.planned_action = resource.planned_action;
-    if (auto spec = text(resource, customer ? "customer_master_key_spec" : "key_spec"); spec && !model::has_symbols(*spec)) key.key_spec = *spec;
-    if (auto usage = text(resource, "key_usage"); usage && !model::has_symbols(*usage)) key.key_usage = *usage;
-    if (external) key.origin = "EXTERNAL";
+    if (auto spec = text(resource, customer ? "customer_master_key_spec" : "key_spec");
+        spec && !model::has_symbols(*spec))
+      key.key_spec = *spec;
+    if (auto usage = text(resource, "key_usage"); usage && !model::has_symbols(*usage))
+      key.key_usage = *usage;
+    if (external)
+      key.origin = "EXTERNAL";
     else if (auto store = text(resource, "custom_key_store_id"); store && !store->empty()) {
-      key.origin = text(resource, "xks_key_id").value_or("").empty() ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
+      key.origin =
+          text(resource, "xks_key_id").value_or("").empty() ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
     }
     // enable_key_rotation defaults to false [TFAWS r/kms_key]; replicas report it only after apply.
-    if (customer) key.rotation_enabled = root["enable_key_rotation"].unknown() ? std::nullopt : std::optional(flag(root["enable_key_rotation"]).value_or(false));
-    else key.rotation_enabled = flag(root["key_rotation_enabled"]);
+    if (customer)
+      key.rotation_enabled = root["enable_key_rotation"].unknown()
+                                 ? std::nullopt
+                                 : std::optional(flag(root["enable_key_rotation"]).value_or(false));
+    else
+      key.rotation_enabled = flag(root["key_rotation_enabled"]);
     key.multi_region = flag(root["multi_region"]).value_or(false);
-    key.bypass_policy_lockout_safety_check = flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
-    if (const auto* days = root["deletion_window_in_days"].value(); days != nullptr && days->is_number_integer()) {
+    key.bypass_policy_lockout_safety_check =
+        flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
+    if (const auto* days = root["deletion_window_in_days"].value();
+        days != nullptr && days->is_number_integer()) {
       key.deletion_window_days = days->get<int>();
     }
     key.enabled = flag(root[customer ? "is_enabled" : "enabled"]).value_or(true);
-    if (replica) key.primary_key = text(resource, "primary_key_arn").value_or("");
+    if (replica)
+      key.primary_key = text(resource, "primary_key_arn").value_or("");
     m_graph.add(std::move(key));
   }
   link_replicas();
@@ -316,53 +382,66 @@ void Builder::add_keys() {
 // By index: resolve_key may add a synthesized AWS managed key to m_graph.keys.
 void Builder::link_replicas() {
   for (std::size_t index = 0; index < m_graph.keys.size(); ++index) {
-    if (m_graph.keys[index].kind != model::KeyKind::replica || m_graph.keys[index].primary_key.empty()) continue;
+    if (m_graph.keys[index].kind != model::KeyKind::replica ||
+        m_graph.keys[index].primary_key.empty())
+      continue;
     const model::KeyRef primary = m_graph.resolve_key(m_graph.keys[index].primary_key);
-    if (primary.kind == model::KeyRef::Kind::node) m_graph.keys[index].primary = primary.key;
+    if (primary.kind == model::KeyRef::Kind::node)
+      m_graph.keys[index].primary = primary.key;
   }
 }
 
 // aws_kms_key_policy sets the policy of a key declared elsewhere [TFAWS r/kms_key_policy].
 void Builder::add_key_policies() {
   for (const Resource& resource : m_context.document().resources) {
-    if (!is(resource, "aws_kms_key_policy")) continue;
+    if (!is(resource, "aws_kms_key_policy"))
+      continue;
     const model::KeyRef target = m_graph.resolve_key(text(resource, "key_id").value_or(""));
-    if (target.kind != model::KeyRef::Kind::node || m_graph.key(*target.key).kind == model::KeyKind::aws_managed) {
-      m_graph.diagnostics.push_back(model::Diagnostic{model::DiagnosticLevel::warning, m_context.where(resource).file,
-                                                      m_context.where(resource).line, std::nullopt, resource.pointer,
-                                                      resource.address + " sets the policy of a key that is not in this input (" +
-                                                          model::display(target.text) + ")"});
+    if (target.kind != model::KeyRef::Kind::node ||
+        m_graph.key(*target.key).kind == model::KeyKind::aws_managed) {
+      m_graph.diagnostics.push_back(model::Diagnostic{
+          model::DiagnosticLevel::warning, m_context.where(resource).file,
+          m_context.where(resource).line, std::nullopt, resource.pointer,
+          resource.address + " sets the policy of a key that is not in this input (" +
+              model::display(target.text) + ")"});
       continue;
     }
     model::Key& key = m_graph.key(*target.key);
     key.policy = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
     key.policy_address = resource.address;
-    if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false)) key.bypass_policy_lockout_safety_check = true;
+    if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false))
+      key.bypass_policy_lockout_safety_check = true;
   }
 }
 
 // AWS managed keys looked up by data sources (kms-reference §4.2, rule 2). Read during the plan,
-// data.aws_kms_alias.x.target_key_arn and data.aws_kms_key.x.arn reach the resources that use them as
-// the key's real ARN, which would otherwise name a key outside the input: it names the AWS managed key.
+// data.aws_kms_alias.x.target_key_arn and data.aws_kms_key.x.arn reach the resources that use them
+// as the key's real ARN, which would otherwise name a key outside the input: it names the AWS
+// managed key.
 void Builder::add_managed_key_lookups() {
   for (const Resource& resource : m_context.document().resources) {
-    if (!resource.data || (resource.type != "aws_kms_alias" && resource.type != "aws_kms_key")) continue;
+    if (!resource.data || (resource.type != "aws_kms_alias" && resource.type != "aws_kms_key"))
+      continue;
     const bool alias = resource.type == "aws_kms_alias";
     const auto name = text(resource, alias ? "name" : "key_id");
     const auto arn = text(resource, alias ? "target_key_arn" : "arn");
-    if (!name || !arn || model::has_symbols(*name) || model::has_symbols(*arn) || !arn->starts_with("arn:")) continue;
+    if (!name || !arn || model::has_symbols(*name) || model::has_symbols(*arn) ||
+        !arn->starts_with("arn:"))
+      continue;
     const std::size_t keys_before = m_graph.keys.size();
     const model::KeyRef ref = m_graph.resolve_key(*name);
     // The graph has one AWS managed key per service: an ARN looked up for it again (another region)
     // keeps naming a key outside the input.
-    if (ref.kind != model::KeyRef::Kind::node || m_graph.keys.size() == keys_before) continue;
+    if (ref.kind != model::KeyRef::Kind::node || m_graph.keys.size() == keys_before)
+      continue;
     m_graph.key(*ref.key).arn = *arn; // before anything resolves it (Graph::resolve_key)
   }
 }
 
 void Builder::add_aliases() {
   for (const Resource& resource : m_context.document().resources) {
-    if (!is(resource, "aws_kms_alias")) continue;
+    if (!is(resource, "aws_kms_alias"))
+      continue;
     model::Alias alias;
     alias.source = m_context.where(resource);
     alias.name = name_of(resource, "name");
@@ -373,7 +452,8 @@ void Builder::add_aliases() {
 
 void Builder::add_grants() {
   for (const Resource& resource : m_context.document().resources) {
-    if (!is(resource, "aws_kms_grant")) continue;
+    if (!is(resource, "aws_kms_grant"))
+      continue;
     const Field root = field(resource);
     model::Grant grant;
     grant.source = m_context.where(resource);
@@ -381,12 +461,14 @@ void Builder::add_grants() {
     grant.key = m_graph.resolve_key(text(resource, "key_id").value_or(""));
     grant.grantee = text(resource, "grantee_principal").value_or("");
     grant.operations = texts(resource, "operations");
-    if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty()) grant.retiring_principal = *retiring;
+    if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty())
+      grant.retiring_principal = *retiring;
     // formats.md §1.6: constraints is a set of blocks, each with one of the two maps.
     const Field constraints = root["constraints"];
     for (std::size_t i = 0; i < constraints.size(); ++i) {
-      for (const auto& [attribute, target] : {std::pair{"encryption_context_equals", &grant.encryption_context_equals},
-                                              std::pair{"encryption_context_subset", &grant.encryption_context_subset}}) {
+      for (const auto& [attribute, target] :
+           {std::pair{"encryption_context_equals", &grant.encryption_context_equals},
+            std::pair{"encryption_context_subset", &grant.encryption_context_subset}}) {
         const Field map = constraints[i][attribute];
         if (map.unknown()) {
           grant.unknown_fields = true;
@@ -394,8 +476,11 @@ void Builder::add_grants() {
         }
         if (const auto* known = map.value(); known != nullptr && known->is_object()) {
           for (const auto& [context_key, context_value] : known->items()) {
-            if (context_value.is_string()) (*target)[model::strip_control(context_key)] = model::strip_control(context_value.get<std::string>());
-            else grant.unknown_fields = true;
+            if (context_value.is_string())
+              (*target)[model::strip_control(context_key)] =
+                  model::strip_control(context_value.get<std::string>());
+            else
+              grant.unknown_fields = true;
           }
         }
       }
@@ -404,13 +489,16 @@ void Builder::add_grants() {
     std::vector<std::string> fields = grant.operations;
     fields.push_back(grant.grantee);
     fields.push_back(grant.key.text);
-    if (grant.retiring_principal) fields.push_back(*grant.retiring_principal);
+    if (grant.retiring_principal)
+      fields.push_back(*grant.retiring_principal);
     for (const std::string& raw : fields) {
       const model::Value value = model::resolve_value(raw, m_graph);
-      if (value.known()) continue;
+      if (value.known())
+        continue;
       grant.unknown_fields = true;
       for (const std::string& ref : value.refs) {
-        if (!m_graph.resolve(ref) && std::find(grant.waits_on.begin(), grant.waits_on.end(), ref) == grant.waits_on.end()) {
+        if (!m_graph.resolve(ref) &&
+            std::find(grant.waits_on.begin(), grant.waits_on.end(), ref) == grant.waits_on.end()) {
           grant.waits_on.push_back(ref);
         }
       }
@@ -420,10 +508,12 @@ void Builder::add_grants() {
 }
 
 void Builder::add_suppressions() {
-  if (m_context.source() == nullptr) return;
+  if (m_context.source() == nullptr)
+    return;
   for (const Resource& resource : m_context.document().resources) {
     const SourceBlock* block = m_context.source()->block(resource);
-    if (block == nullptr) continue;
+    if (block == nullptr)
+      continue;
     for (model::Suppression suppression : block->suppressions) {
       suppression.address = resource.address;
       m_graph.suppressions.push_back(std::move(suppression));

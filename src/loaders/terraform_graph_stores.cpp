@@ -15,9 +15,11 @@ bool is_kms_algorithm(const std::optional<std::string>& algorithm) {
 
 void Builder::add_data_stores() {
   for (const Resource& resource : m_context.document().resources) {
-    if (resource.data) continue;
+    if (resource.data)
+      continue;
     const model::DataStoreType* type = model::terraform_store_type(resource.type);
-    if (type == nullptr) continue;
+    if (type == nullptr)
+      continue;
     model::DataStore store;
     store.source = m_context.where(resource);
     store.kind = type->kind;
@@ -28,11 +30,13 @@ void Builder::add_data_stores() {
     m_graph.data_stores.push_back(std::move(store));
     const std::size_t index = m_graph.data_stores.size() - 1;
     index_store(index);
-    // Known, or as a reference to it resolves when it is known only after apply: a queue policy names
-    // its queue by the queue's id (its URL); Terraform 0.12 plans record references without the attribute.
+    // Known, or as a reference to it resolves when it is known only after apply: a queue policy
+    // names its queue by the queue's id (its URL); Terraform 0.12 plans record references without
+    // the attribute.
     m_stores_by_ref.emplace(resolved(model::symbol(resource.address)), index);
     for (const char* attribute : {"id", "url", "arn"}) {
-      const std::string alias = text(resource, attribute).value_or(model::symbol(resource.address + "." + attribute));
+      const std::string alias =
+          text(resource, attribute).value_or(model::symbol(resource.address + "." + attribute));
       m_stores_by_ref.emplace(resolved(alias), index);
     }
   }
@@ -112,9 +116,11 @@ void Builder::read_store_settings(const Resource& resource, const model::DataSto
     // A vault always encrypts its backups; without kms_key_arn, with aws/backup.
     store.key = encryption_key(text(resource, "kms_key_arn"), managed, true);
     break;
-  case model::DataStoreKind::other: break;
+  case model::DataStoreKind::other:
+    break;
   }
-  if (type.terraform_policy.type.empty()) return;
+  if (type.terraform_policy.type.empty())
+    return;
   // Buckets, queues, topics and secrets also take the policy inline, in an attribute of the same
   // name; for the other stores it is absent.
   const std::string attribute(type.terraform_policy.document);
@@ -124,25 +130,29 @@ void Builder::read_store_settings(const Resource& resource, const model::DataSto
 void Builder::index_store(std::size_t index) {
   const model::DataStore& store = m_graph.data_stores[index];
   m_stores_by_ref.emplace(resolved(store.name), index);
-  if (!store.arn.empty()) m_stores_by_ref.emplace(resolved(store.arn), index);
+  if (!store.arn.empty())
+    m_stores_by_ref.emplace(resolved(store.arn), index);
 }
 
 std::optional<std::size_t> Builder::find_store(const std::string& raw) const {
   const auto it = m_stores_by_ref.find(resolved(raw));
-  if (it == m_stores_by_ref.end()) return std::nullopt;
+  if (it == m_stores_by_ref.end())
+    return std::nullopt;
   return it->second;
 }
 
 // A store named by a separate resource but not declared in the input gets a node at that resource.
 std::size_t Builder::store_named(model::DataStoreKind kind, const std::string& raw_name,
                                  const Resource& origin) {
-  if (auto found = find_store(raw_name)) return *found;
+  if (auto found = find_store(raw_name))
+    return *found;
   model::DataStore store;
   store.source = m_context.where(origin);
   store.kind = kind;
   store.name = resolved(raw_name);
   store.outside_input = true;
-  store.key.kind = model::KeyRef::Kind::unknown; // an encryption configuration in the input may set it
+  store.key.kind =
+      model::KeyRef::Kind::unknown; // an encryption configuration in the input may set it
   m_graph.data_stores.push_back(std::move(store));
   index_store(m_graph.data_stores.size() - 1);
   return m_graph.data_stores.size() - 1;
@@ -150,16 +160,19 @@ std::size_t Builder::store_named(model::DataStoreKind kind, const std::string& r
 
 void Builder::add_store_policies() {
   for (const Resource& resource : m_context.document().resources) {
-    if (resource.data) continue;
+    if (resource.data)
+      continue;
     const Field root = field(resource);
     if (resource.type == "aws_s3_bucket_server_side_encryption_configuration") {
       const auto bucket = text(resource, "bucket");
-      if (!bucket) continue;
+      if (!bucket)
+        continue;
       const Field rules = root["rule"];
       for (std::size_t i = 0; i < rules.size(); ++i) {
         const Field by_default = rules[i]["apply_server_side_encryption_by_default"][0];
         const auto algorithm = text(resource, by_default["sse_algorithm"]);
-        if (!algorithm) continue;
+        if (!algorithm)
+          continue;
         model::DataStore& store =
             m_graph.data_stores[store_named(model::DataStoreKind::s3_bucket, *bucket, resource)];
         store.key = encryption_key(
@@ -175,9 +188,11 @@ void Builder::add_store_policies() {
       continue;
     }
     const model::DataStoreType* type = model::terraform_policy_type(resource.type);
-    if (type == nullptr) continue;
+    if (type == nullptr)
+      continue;
     const auto target = text(resource, type->terraform_policy.target);
-    if (!target) continue;
+    if (!target)
+      continue;
     model::DataStore& store = m_graph.data_stores[store_named(type->kind, *target, resource)];
     const std::string attribute(type->terraform_policy.document);
     store.resource_policy = m_policies.read(resource, root[attribute], attribute, "/" + attribute);

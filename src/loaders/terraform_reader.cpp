@@ -1,21 +1,21 @@
 // Reading a Terraform plan or state with simdjson On-Demand.
 //
 // Why On-Demand and not a DOM: plans reach tens of MB (formats.md §3) and most of a plan is
-// resources a KMS checker has no business with. A DOM of the whole file (nlohmann or simdjson) costs
-// several times the file size in memory; On-Demand walks the padded input in place and skips what it
-// is not asked for, so only the few resources that matter are copied into small nlohmann values.
-// Measured on the 63 MB synthetic plan (bench/plan_load_bench.sh): see the figures in bench/README.md.
+// resources a KMS checker has no business with. A DOM of the whole file (nlohmann or simdjson)
+// costs several times the file size in memory; On-Demand walks the padded input in place and skips
+// what it is not asked for, so only the few resources that matter are copied into small nlohmann
+// values. Measured on the 63 MB synthetic plan (bench/plan_load_bench.sh): see the figures in
+// bench/README.md.
 //
 // Skipped values are checked only for structure (balanced brackets, valid strings and UTF-8), not
 // parsed; a malformed value inside a skipped resource is not reported.
+#include "loaders/json_tree.hpp"
+#include "loaders/terraform_address.hpp"
 #include "loaders/terraform_document.hpp"
+#include "model/data_store_types.hpp"
 
 #include <algorithm>
 #include <array>
-
-#include "loaders/json_tree.hpp"
-#include "loaders/terraform_address.hpp"
-#include "model/data_store_types.hpp"
 
 namespace tfkms::loaders::terraform {
 
@@ -29,9 +29,11 @@ namespace {
 std::size_t count_newlines(const char* begin, const char* end) {
   std::size_t total = 0;
   while (begin < end) {
-    const char* block_end = begin + std::min<std::size_t>(static_cast<std::size_t>(end - begin), 255);
+    const char* block_end =
+        begin + std::min<std::size_t>(static_cast<std::size_t>(end - begin), 255);
     unsigned char in_block = 0;
-    for (; begin < block_end; ++begin) in_block += *begin == '\n' ? 1 : 0;
+    for (; begin < block_end; ++begin)
+      in_block += *begin == '\n' ? 1 : 0;
     total += in_block;
   }
   return total;
@@ -45,13 +47,20 @@ bool relevant_type(std::string_view type, bool data) {
       "aws_kms_alias",           "aws_kms_key",         "aws_iam_role",  "aws_iam_policy"};
   // Besides KMS, IAM and the data stores: resources the graph reads or whose ARNs policies name.
   static constexpr std::array<std::string_view, 8> k_managed = {
-      "aws_s3_bucket_server_side_encryption_configuration", "aws_cloudtrail",
-      "aws_organizations_organization", "aws_ebs_default_kms_key",
-      "aws_organizations_policy", "aws_organizations_policy_attachment",
-      "aws_organizations_account", "aws_organizations_organizational_unit"};
-  if (data) return std::find(k_data.begin(), k_data.end(), type) != k_data.end();
-  if (type.starts_with("aws_kms_") || type.starts_with("aws_iam_")) return true;
-  if (model::terraform_store_type(type) || model::terraform_policy_type(type)) return true;
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_cloudtrail",
+      "aws_organizations_organization",
+      "aws_ebs_default_kms_key",
+      "aws_organizations_policy",
+      "aws_organizations_policy_attachment",
+      "aws_organizations_account",
+      "aws_organizations_organizational_unit"};
+  if (data)
+    return std::find(k_data.begin(), k_data.end(), type) != k_data.end();
+  if (type.starts_with("aws_kms_") || type.starts_with("aws_iam_"))
+    return true;
+  if (model::terraform_store_type(type) || model::terraform_policy_type(type))
+    return true;
   return std::find(k_managed.begin(), k_managed.end(), type) != k_managed.end();
 }
 
@@ -60,30 +69,36 @@ namespace {
 // The JSON text of `value` as it stands in the input (consumes it).
 std::string_view raw_text(od::value value) {
   switch (value.type()) {
-  case od::json_type::object: return od::object(value.get_object()).raw_json();
-  case od::json_type::array: return od::array(value.get_array()).raw_json();
+  case od::json_type::object:
+    return od::object(value.get_object()).raw_json();
+  case od::json_type::array:
+    return od::array(value.get_array()).raw_json();
   default: {
     std::string_view token = value.raw_json_token();
-    while (!token.empty() && std::strchr(" \t\r\n", token.back()) != nullptr) token.remove_suffix(1);
+    while (!token.empty() && std::strchr(" \t\r\n", token.back()) != nullptr)
+      token.remove_suffix(1);
     return token;
   }
   }
 }
 
-// "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather than
-// matching whole arrays).
+// "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather
+// than matching whole arrays).
 std::string planned_action(const nlohmann::json& actions) {
   bool create = false, remove = false;
   std::string single;
   for (const auto& action : actions) {
-    if (!action.is_string()) continue;
+    if (!action.is_string())
+      continue;
     const auto& text = action.get_ref<const std::string&>();
     create |= text == "create";
     remove |= text == "delete";
     single = text;
   }
-  if (create && remove) return "replace";
-  if (actions.size() == 1) return single;
+  if (create && remove)
+    return "replace";
+  if (actions.size() == 1)
+    return single;
   return create ? "create" : single;
 }
 
@@ -95,7 +110,8 @@ struct Version {
 Version parse_version(std::string_view text) {
   Version version;
   const auto dot = text.find('.');
-  if (dot == std::string_view::npos) return version;
+  if (dot == std::string_view::npos)
+    return version;
   try {
     version.major = std::stoi(std::string(text.substr(0, dot)));
     version.minor = std::stoi(std::string(text.substr(dot + 1)));
@@ -108,7 +124,8 @@ Version parse_version(std::string_view text) {
 class Reader {
 public:
   Reader(const InputText& input, const std::string& path, InputKind kind, Snapshot snapshot)
-      : m_text(input.text()), m_padded_end(input.padded_end()), m_path(path), m_kind(kind), m_snapshot(snapshot) {}
+      : m_text(input.text()), m_padded_end(input.padded_end()), m_path(path), m_kind(kind),
+        m_snapshot(snapshot) {}
 
   // Top-level members are taken in file order (a lookup by name would rescan the whole file for
   // each absent one). planned_values is kept as raw text and read only when there are no resource
@@ -120,16 +137,20 @@ public:
     std::string_view planned_values;
     for (od::field member : json.get_object()) {
       const std::string_view key = member.unescaped_key();
-      if (key == "format_version") m_document.format_version = std::string_view(member.value());
-      else if (key == "terraform_version") m_document.terraform_version = std::string_view(member.value());
-      else if (key == "variables") m_document.variables = parse_raw(raw_text(member.value()));
+      if (key == "format_version")
+        m_document.format_version = std::string_view(member.value());
+      else if (key == "terraform_version")
+        m_document.terraform_version = std::string_view(member.value());
+      else if (key == "variables")
+        m_document.variables = parse_raw(raw_text(member.value()));
       else if (key == "resource_changes") {
         has_changes = read_changes(member.value().get_array(), changes) > 0;
       } else if (key == "planned_values") {
         planned_values = raw_text(member.value());
       } else if (key == "prior_state") {
         for (od::field part : member.value().get_object()) {
-          if (std::string_view(part.unescaped_key()) == "values") read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
+          if (std::string_view(part.unescaped_key()) == "values")
+            read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
         }
       } else if (key == "configuration") {
         read_configuration(member.value().get_object());
@@ -137,7 +158,8 @@ public:
         read_state_values(member.value().get_object(), "/values", changes, false);
       }
     }
-    if (auto problem = check_version()) return *problem;
+    if (auto problem = check_version())
+      return *problem;
     if (!has_changes && !planned_values.empty()) {
       od::document values = iterate_within(planned_values);
       read_state_values(values.get_object(), "/planned_values", planned, false);
@@ -148,8 +170,8 @@ public:
 
 private:
   // formats.md §1.1: accept 0.1, 0.2 and any 1.x (minor bumps are additive); refuse a new major.
-  // Format 1.x first came with Terraform 1.1, so an older terraform_version beside it means the file
-  // was edited by hand or damaged.
+  // Format 1.x first came with Terraform 1.1, so an older terraform_version beside it means the
+  // file was edited by hand or damaged.
   std::optional<model::Diagnostic> check_version() {
     const std::string& text = m_document.format_version;
     if (text.empty()) {
@@ -158,31 +180,42 @@ private:
     }
     const Version version = parse_version(text);
     if (version.major < 0 || version.major > 1) {
-      return error("unsupported Terraform JSON format_version \"" + text + "\": tfkms reads formats 0.1 to 1.x");
+      return error("unsupported Terraform JSON format_version \"" + text +
+                   "\": tfkms reads formats 0.1 to 1.x");
     }
-    if (version.major == 0 && version.minor > 2) warn("unknown format_version \"" + text + "\": read as 0.2");
-    if (version.major == 1 && version.minor > 2) warn("format_version \"" + text + "\" is newer than 1.2: read as 1.2");
+    if (version.major == 0 && version.minor > 2)
+      warn("unknown format_version \"" + text + "\": read as 0.2");
+    if (version.major == 1 && version.minor > 2)
+      warn("format_version \"" + text + "\" is newer than 1.2: read as 1.2");
     const Version terraform = parse_version(m_document.terraform_version);
     if (version.major == 1 && terraform.major == 0) {
-      return error("format_version " + text + " is written by Terraform 1.1 or later, but the file says terraform_version " +
+      return error("format_version " + text +
+                   " is written by Terraform 1.1 or later, but the file says terraform_version " +
                    m_document.terraform_version + ": the file was edited or is damaged");
     }
     return std::nullopt;
   }
 
   model::Diagnostic error(std::string message) const {
-    return model::Diagnostic{model::DiagnosticLevel::error, m_path, std::nullopt, std::nullopt, "/format_version", std::move(message)};
+    return model::Diagnostic{model::DiagnosticLevel::error,
+                             m_path,
+                             std::nullopt,
+                             std::nullopt,
+                             "/format_version",
+                             std::move(message)};
   }
 
   void warn(std::string message) {
-    m_document.warnings.push_back(
-        model::Diagnostic{model::DiagnosticLevel::warning, m_path, std::nullopt, std::nullopt, "", std::move(message)});
+    m_document.warnings.push_back(model::Diagnostic{model::DiagnosticLevel::warning, m_path,
+                                                    std::nullopt, std::nullopt, "",
+                                                    std::move(message)});
   }
 
   // Lines are counted forward from the last position asked for: resources are met in file order.
   std::uint32_t line_of(const char* location) {
     const auto offset = static_cast<std::size_t>(location - m_text.data());
-    if (offset > m_text.size()) return 0;
+    if (offset > m_text.size())
+      return 0;
     if (offset < m_line_offset) {
       m_line_offset = 0;
       m_line = 1;
@@ -202,14 +235,17 @@ private:
     out.present = true;
     for (od::field part : change) {
       const std::string_view key = part.unescaped_key();
-      if (key == "actions") out.actions = raw_text(part.value());
-      else if (key == side()) out.values = raw_text(part.value());
-      else if (m_snapshot == Snapshot::after && key == "after_unknown") out.unknown = raw_text(part.value());
+      if (key == "actions")
+        out.actions = raw_text(part.value());
+      else if (key == side())
+        out.values = raw_text(part.value());
+      else if (m_snapshot == Snapshot::after && key == "after_unknown")
+        out.unknown = raw_text(part.value());
     }
   }
 
-  // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters is
-  // known only once `type` and `mode` are. Terraform writes them first: then `change` is read in
+  // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters
+  // is known only once `type` and `mode` are. Terraform writes them first: then `change` is read in
   // place; otherwise its raw text is kept and read after the object has ended.
   // Returns the number of entries, relevant or not.
   std::size_t read_changes(od::array changes, std::vector<Resource>& out) {
@@ -222,22 +258,30 @@ private:
       bool has_type = false, has_mode = false;
       for (od::field member : element.get_object()) {
         const std::string_view key = member.unescaped_key();
-        if (key == "address") resource.address = std::string_view(member.value());
-        else if (key == "mode") resource.data = (has_mode = true, std::string_view(member.value()) == "data");
-        else if (key == "type") resource.type = (has_type = true, std::string_view(member.value()));
-        else if (key == "name") resource.name = std::string_view(member.value());
+        if (key == "address")
+          resource.address = std::string_view(member.value());
+        else if (key == "mode")
+          resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+        else if (key == "type")
+          resource.type = (has_type = true, std::string_view(member.value()));
+        else if (key == "name")
+          resource.name = std::string_view(member.value());
         else if (key == "change") {
-          if (!has_type || !has_mode) deferred = raw_text(member.value());
-          else if (relevant_type(resource.type, resource.data)) read_change(member.value().get_object(), change);
+          if (!has_type || !has_mode)
+            deferred = raw_text(member.value());
+          else if (relevant_type(resource.type, resource.data))
+            read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
       complete_from_address(resource, has_type, has_mode);
       if (resource.type.empty()) {
-        warn("resource_changes entry " + std::to_string(position) + " has neither `type` nor a resource address: skipped");
+        warn("resource_changes entry " + std::to_string(position) +
+             " has neither `type` nor a resource address: skipped");
         continue;
       }
-      if (!relevant_type(resource.type, resource.data)) continue;
+      if (!relevant_type(resource.type, resource.data))
+        continue;
       if (!deferred.empty()) {
         od::document document = iterate_within(deferred);
         read_change(document.get_object(), change);
@@ -247,16 +291,21 @@ private:
         continue;
       }
       if (change.actions.empty()) {
-        warn("resource_changes entry " + resource.address + " has no `change.actions`: read as if it stays");
+        warn("resource_changes entry " + resource.address +
+             " has no `change.actions`: read as if it stays");
       }
       resource.planned_action = planned_action(parse_raw(change.actions));
       // Delete-only changes leave nothing after apply; creates have nothing before.
-      if (m_snapshot == Snapshot::after && resource.planned_action == "delete") continue;
-      if (m_snapshot == Snapshot::before && resource.planned_action == "create") continue;
+      if (m_snapshot == Snapshot::after && resource.planned_action == "delete")
+        continue;
+      if (m_snapshot == Snapshot::before && resource.planned_action == "create")
+        continue;
       resource.values = parse_raw(change.values);
-      if (!resource.values.is_object()) resource.values = nlohmann::json::object();
+      if (!resource.values.is_object())
+        resource.values = nlohmann::json::object();
       resource.unknown = parse_raw(change.unknown);
-      resource.pointer = "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side());
+      resource.pointer =
+          "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side());
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       out.push_back(std::move(resource));
@@ -269,15 +318,18 @@ private:
   // A value's raw text as nlohmann's tree: read by simdjson's DOM parser, several times faster than
   // nlohmann's, falling back to nlohmann's for what simdjson refuses (integers beyond 64 bits).
   nlohmann::json parse_raw(std::string_view raw) {
-    if (raw.empty()) return nlohmann::json();
-    const bool padded = static_cast<std::size_t>(m_padded_end - raw.data()) >= raw.size() + simdjson::SIMDJSON_PADDING;
+    if (raw.empty())
+      return nlohmann::json();
+    const bool padded = static_cast<std::size_t>(m_padded_end - raw.data()) >=
+                        raw.size() + simdjson::SIMDJSON_PADDING;
     simdjson::dom::element element;
-    if (m_dom_parser.parse(raw.data(), raw.size(), !padded).get(element) == simdjson::SUCCESS) return to_json(element);
+    if (m_dom_parser.parse(raw.data(), raw.size(), !padded).get(element) == simdjson::SUCCESS)
+      return to_json(element);
     return nlohmann::json::parse(raw);
   }
 
-  // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser is
-  // still walking the file). The input's padding lies after any view inside it.
+  // A raw JSON value inside the input, iterated on its own by a second parser (the input's parser
+  // is still walking the file). The input's padding lies after any view inside it.
   od::document iterate_within(std::string_view raw) {
     const auto capacity = static_cast<std::size_t>(m_padded_end - raw.data());
     return m_inner_parser.iterate(simdjson::padded_string_view(raw.data(), raw.size(), capacity));
@@ -286,53 +338,74 @@ private:
   // Hand-trimmed files may leave out `type` or `mode`; the address holds them
   // ([module.m.]...[data.]type.name[key]), and a resource without them must not vanish silently.
   static void complete_from_address(Resource& resource, bool has_type, bool has_mode) {
-    if (has_type && has_mode) return;
+    if (has_type && has_mode)
+      return;
     const std::vector<std::string_view> steps = address_steps(resource.address);
     std::size_t at = 0;
-    while (at + 2 < steps.size() && steps[at] == "module") at += 2;
+    while (at + 2 < steps.size() && steps[at] == "module")
+      at += 2;
     const bool data = at + 2 < steps.size() && steps[at] == "data";
-    if (!has_mode) resource.data = data;
-    if (data) ++at;
-    if (has_type || at + 2 != steps.size()) return;
+    if (!has_mode)
+      resource.data = data;
+    if (data)
+      ++at;
+    if (has_type || at + 2 != steps.size())
+      return;
     resource.type = std::string(steps[at]);
-    if (resource.name.empty()) resource.name = std::string(without_key(steps[at + 1]));
+    if (resource.name.empty())
+      resource.name = std::string(without_key(steps[at + 1]));
   }
 
   // State-shaped values: {root_module: {resources, child_modules: [{resources, child_modules}]}}.
-  void read_state_values(od::object values, const std::string& pointer, std::vector<Resource>& out, bool data_only) {
+  void read_state_values(od::object values, const std::string& pointer, std::vector<Resource>& out,
+                         bool data_only) {
     for (od::field member : values) {
-      if (std::string_view(member.unescaped_key()) == "root_module") read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
+      if (std::string_view(member.unescaped_key()) == "root_module")
+        read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
     }
   }
 
-  void read_state_module(od::object module, const std::string& pointer, std::vector<Resource>& out, bool data_only) {
+  void read_state_module(od::object module, const std::string& pointer, std::vector<Resource>& out,
+                         bool data_only) {
     for (od::field member : module) {
       const std::string_view key = member.unescaped_key();
       if (key == "resources") {
         std::size_t index = 0;
-        for (od::value element : member.value().get_array()) read_state_resource(element, pointer + "/resources/" + std::to_string(index++), out, data_only);
+        for (od::value element : member.value().get_array())
+          read_state_resource(element, pointer + "/resources/" + std::to_string(index++), out,
+                              data_only);
       } else if (key == "child_modules") {
         std::size_t index = 0;
-        for (od::value child : member.value().get_array()) read_state_module(child.get_object(), pointer + "/child_modules/" + std::to_string(index++), out, data_only);
+        for (od::value child : member.value().get_array())
+          read_state_module(child.get_object(),
+                            pointer + "/child_modules/" + std::to_string(index++), out, data_only);
       }
     }
   }
 
-  void read_state_resource(od::value element, const std::string& pointer, std::vector<Resource>& out, bool data_only) {
+  void read_state_resource(od::value element, const std::string& pointer,
+                           std::vector<Resource>& out, bool data_only) {
     const char* start = element.current_location();
     Resource resource;
     std::string_view values;
     for (od::field member : element.get_object()) {
       const std::string_view key = member.unescaped_key();
-      if (key == "address") resource.address = std::string_view(member.value());
-      else if (key == "mode") resource.data = std::string_view(member.value()) == "data";
-      else if (key == "type") resource.type = std::string_view(member.value());
-      else if (key == "name") resource.name = std::string_view(member.value());
-      else if (key == "values") values = raw_text(member.value());
+      if (key == "address")
+        resource.address = std::string_view(member.value());
+      else if (key == "mode")
+        resource.data = std::string_view(member.value()) == "data";
+      else if (key == "type")
+        resource.type = std::string_view(member.value());
+      else if (key == "name")
+        resource.name = std::string_view(member.value());
+      else if (key == "values")
+        values = raw_text(member.value());
     }
-    if (!relevant_type(resource.type, resource.data) || (data_only && !resource.data)) return;
+    if (!relevant_type(resource.type, resource.data) || (data_only && !resource.data))
+      return;
     resource.values = parse_raw(values);
-    if (!resource.values.is_object()) resource.values = nlohmann::json::object();
+    if (!resource.values.is_object())
+      resource.values = nlohmann::json::object();
     resource.pointer = pointer + "/values";
     resource.line = line_of(start);
     resource.module_address = module_of(resource.address);
@@ -342,8 +415,10 @@ private:
   void read_configuration(od::object configuration) {
     for (od::field member : configuration) {
       const std::string_view key = member.unescaped_key();
-      if (key == "provider_config") m_document.provider_config = parse_raw(raw_text(member.value()));
-      else if (key == "root_module") read_config_module(member.value().get_object(), "");
+      if (key == "provider_config")
+        m_document.provider_config = parse_raw(raw_text(member.value()));
+      else if (key == "root_module")
+        read_config_module(member.value().get_object(), "");
     }
   }
 
@@ -351,14 +426,18 @@ private:
     for (od::field member : module) {
       const std::string_view key = member.unescaped_key();
       if (key == "resources") {
-        for (od::value element : member.value().get_array()) read_config_resource(element.get_object(), path);
+        for (od::value element : member.value().get_array())
+          read_config_resource(element.get_object(), path);
       } else if (key == "module_calls") {
         for (od::field call : member.value().get_object()) {
-          const std::string call_path = (path.empty() ? "" : path + ".") + "module." + std::string(std::string_view(call.unescaped_key()));
+          const std::string call_path = (path.empty() ? "" : path + ".") + "module." +
+                                        std::string(std::string_view(call.unescaped_key()));
           for (od::field part : call.value().get_object()) {
             const std::string_view part_key = part.unescaped_key();
-            if (part_key == "source") m_document.module_sources[call_path] = std::string_view(part.value());
-            else if (part_key == "module") read_config_module(part.value().get_object(), call_path);
+            if (part_key == "source")
+              m_document.module_sources[call_path] = std::string_view(part.value());
+            else if (part_key == "module")
+              read_config_module(part.value().get_object(), call_path);
           }
         }
       }
@@ -372,20 +451,28 @@ private:
     std::string_view expressions;
     for (od::field member : element) {
       const std::string_view key = member.unescaped_key();
-      if (key == "address") address = std::string_view(member.value());
-      else if (key == "mode") data = std::string_view(member.value()) == "data";
-      else if (key == "type") type = std::string_view(member.value());
-      else if (key == "expressions") expressions = raw_text(member.value());
+      if (key == "address")
+        address = std::string_view(member.value());
+      else if (key == "mode")
+        data = std::string_view(member.value()) == "data";
+      else if (key == "type")
+        type = std::string_view(member.value());
+      else if (key == "expressions")
+        expressions = raw_text(member.value());
     }
-    if (!relevant_type(type, data)) return;
+    if (!relevant_type(type, data))
+      return;
     ConfigResource resource{parse_raw(expressions), path};
-    if (!resource.expressions.is_object()) resource.expressions = nlohmann::json::object();
-    m_document.config.insert_or_assign((path.empty() ? "" : path + ".") + address, std::move(resource));
+    if (!resource.expressions.is_object())
+      resource.expressions = nlohmann::json::object();
+    m_document.config.insert_or_assign((path.empty() ? "" : path + ".") + address,
+                                       std::move(resource));
   }
 
   // Resource changes hold both sides (planned values stand in for plans without them); data sources
   // read during plan are only in prior_state.
-  void combine(std::vector<Resource> changes, std::vector<Resource> planned, std::vector<Resource> prior, bool has_changes) {
+  void combine(std::vector<Resource> changes, std::vector<Resource> planned,
+               std::vector<Resource> prior, bool has_changes) {
     std::vector<Resource>& resources = m_document.resources;
     if (m_kind == InputKind::terraform_state) {
       resources = std::move(changes);
@@ -393,9 +480,11 @@ private:
     }
     resources = has_changes ? std::move(changes) : std::move(planned);
     std::unordered_map<std::string, bool> seen;
-    for (const Resource& resource : resources) seen.emplace(resource.address, true);
+    for (const Resource& resource : resources)
+      seen.emplace(resource.address, true);
     for (Resource& resource : prior) {
-      if (resource.data && !seen.contains(resource.address)) resources.push_back(std::move(resource));
+      if (resource.data && !seen.contains(resource.address))
+        resources.push_back(std::move(resource));
     }
   }
 
@@ -413,7 +502,8 @@ private:
 
 } // namespace
 
-model::Result<Document> read_document(const InputText& input, const std::string& path, InputKind kind, Snapshot snapshot) {
+model::Result<Document> read_document(const InputText& input, const std::string& path,
+                                      InputKind kind, Snapshot snapshot) {
   try {
     return Reader(input, path, kind, snapshot).read(input);
   } catch (const simdjson::simdjson_error& error) {
@@ -423,7 +513,11 @@ model::Result<Document> read_document(const InputText& input, const std::string&
     }
     return diagnostic;
   } catch (const nlohmann::json::exception& error) {
-    return model::Diagnostic{model::DiagnosticLevel::error, path, std::nullopt, std::nullopt, "",
+    return model::Diagnostic{model::DiagnosticLevel::error,
+                             path,
+                             std::nullopt,
+                             std::nullopt,
+                             "",
                              std::string("unexpected Terraform JSON structure: ") + error.what()};
   }
 }

@@ -1,18 +1,18 @@
 #include "model/aws_managed.hpp"
 
+#include "model/data_store_types.hpp"
+#include "model/value.hpp"
+
 #include <array>
 #include <string>
 #include <utility>
-
-#include "model/data_store_types.hpp"
-#include "model/value.hpp"
 
 namespace tfkms::model {
 
 nlohmann::json aws_managed_key_policy(std::string_view service) {
   const std::string account = symbol("account");
-  nlohmann::json via_service_actions = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                                        "kms:DescribeKey"};
+  nlohmann::json via_service_actions = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+                                        "kms:GenerateDataKey*", "kms:DescribeKey"};
   nlohmann::json metadata_actions = {"kms:Describe*", "kms:Get*", "kms:List*"};
   // Every observed managed key but aws/s3 also lets the service create grants for its resources,
   // and the account revoke them (FogSecurity/aws-managed-kms-keys, kms-reference §4.1).
@@ -50,24 +50,31 @@ nlohmann::json aws_managed_key_policy(std::string_view service) {
 namespace {
 
 // The statements that matter for KMS, from the policies' published versions (IAM docs, AWS managed
-// policy reference). Statements about other services are left out: they cannot change a KMS decision.
+// policy reference). Statements about other services are left out: they cannot change a KMS
+// decision.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_managed_policies{{
-    {"AdministratorAccess", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"},
+    {"AdministratorAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"},
     {"PowerUserAccess",
      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"}]})"},
     {"AWSKeyManagementServicePowerUser",
      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateAlias","kms:CreateKey","kms:DeleteAlias","kms:Describe*","kms:GenerateRandom","kms:Get*","kms:List*","kms:TagResource","kms:UntagResource","iam:ListGroups","iam:ListRoles","iam:ListUsers"],"Resource":"*"}]})"},
-    {"ReadOnlyAccess", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]})"},
-    {"SecurityAudit", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]})"},
-    {"ViewOnlyAccess", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:ListAliases","kms:ListKeys","kms:DescribeKey"],"Resource":"*"}]})"},
-    {"SystemAdministrator", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:ListAliases","kms:ListKeys"],"Resource":"*"}]})"},
+    {"ReadOnlyAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]})"},
+    {"SecurityAudit",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Describe*","kms:Get*","kms:List*"],"Resource":"*"}]})"},
+    {"ViewOnlyAccess",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:ListAliases","kms:ListKeys","kms:DescribeKey"],"Resource":"*"}]})"},
+    {"SystemAdministrator",
+     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:ListAliases","kms:ListKeys"],"Resource":"*"}]})"},
 }};
 
 } // namespace
 
 std::optional<nlohmann::json> aws_managed_policy_document(std::string_view name) {
   for (const auto& [policy_name, text] : k_managed_policies) {
-    if (policy_name == name) return nlohmann::json::parse(text);
+    if (policy_name == name)
+      return nlohmann::json::parse(text);
   }
   return std::nullopt;
 }

@@ -4,9 +4,9 @@
 // Reference; resource types, the Terraform AWS provider and CloudFormation resource references.
 #include "model/data_store_types.hpp"
 
-#include <array>
-
 #include "model/value.hpp"
+
+#include <array>
 
 namespace tfkms::model {
 
@@ -297,7 +297,8 @@ constexpr DataStoreType k_other{
 
 template <typename Matches> const DataStoreType* find_type(Matches matches) {
   for (const DataStoreType& type : k_types) {
-    if (matches(type)) return &type;
+    if (matches(type))
+      return &type;
   }
   return nullptr;
 }
@@ -343,7 +344,8 @@ const DataStoreType* cloudformation_policy_type(std::string_view type) {
 }
 
 std::string data_store_arn(const DataStoreType& type, std::string_view name) {
-  if (type.arn.empty()) return {};
+  if (type.arn.empty())
+    return {};
   std::string arn = "arn:" + symbol("partition") + ":" + std::string(type.arn);
   // SSM parameter names may start with "/", which the ARN does not repeat after "parameter/".
   std::string_view shown = name;

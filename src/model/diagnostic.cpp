@@ -6,10 +6,13 @@ std::string Diagnostic::to_string() const {
   std::string out = file;
   if (line) {
     out += ':' + std::to_string(*line);
-    if (column) out += ':' + std::to_string(*column);
+    if (column)
+      out += ':' + std::to_string(*column);
   }
-  if (line == std::nullopt && !pointer.empty()) out += ": at " + pointer;
-  if (!out.empty()) out += ": ";
+  if (line == std::nullopt && !pointer.empty())
+    out += ": at " + pointer;
+  if (!out.empty())
+    out += ": ";
   out += message;
   return out;
 }

@@ -30,8 +30,8 @@ struct Diagnostic {
 /// A value or the diagnostic that explains why there is none (C++20 has no std::expected).
 template <typename T> class Result {
 public:
-  Result(T value) : m_state(std::move(value)) {}             // NOLINT: implicit by design
-  Result(Diagnostic error) : m_state(std::move(error)) {}     // NOLINT: implicit by design
+  Result(T value) : m_state(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Diagnostic error) : m_state(std::move(error)) {} // NOLINT: implicit by design
 
   [[nodiscard]] explicit operator bool() const { return m_state.index() == 0; }
   [[nodiscard]] T& value() { return std::get<0>(m_state); }

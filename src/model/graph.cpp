@@ -1,8 +1,8 @@
 #include "model/graph.hpp"
 
-#include <algorithm>
-
 #include "model/aws_managed.hpp"
+
+#include <algorithm>
 
 namespace tfkms::model {
 
@@ -14,20 +14,28 @@ constexpr int k_max_resolution_depth = 16;
 
 class DepthLimitedResolver final : public SymbolResolver {
 public:
-  DepthLimitedResolver(const Graph& graph, const std::unordered_map<std::string, std::string>& symbols, int depth)
+  DepthLimitedResolver(const Graph& graph,
+                       const std::unordered_map<std::string, std::string>& symbols, int depth)
       : m_graph(graph), m_symbols(symbols), m_depth(depth) {}
 
   std::optional<std::string> resolve(std::string_view ref) const override {
-    if (ref == "account") return m_graph.account;
-    if (ref == "partition") return m_graph.partition;
-    if (ref == "region") return m_graph.region.empty() ? std::string(k_this_region) : m_graph.region;
-    if (ref == "url_suffix") return m_graph.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    if (ref == "account")
+      return m_graph.account;
+    if (ref == "partition")
+      return m_graph.partition;
+    if (ref == "region")
+      return m_graph.region.empty() ? std::string(k_this_region) : m_graph.region;
+    if (ref == "url_suffix")
+      return m_graph.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
     const auto it = m_symbols.find(std::string(ref));
-    if (it == m_symbols.end() || m_depth >= k_max_resolution_depth) return std::nullopt;
-    if (!has_symbols(it->second)) return it->second;
+    if (it == m_symbols.end() || m_depth >= k_max_resolution_depth)
+      return std::nullopt;
+    if (!has_symbols(it->second))
+      return it->second;
     const DepthLimitedResolver inner(m_graph, m_symbols, m_depth + 1);
     Value value = resolve_value(it->second, inner);
-    if (!value.known()) return std::nullopt;
+    if (!value.known())
+      return std::nullopt;
     return std::move(value.text);
   }
 
@@ -39,11 +47,14 @@ private:
 
 // "alias/aws/s3", "aws/s3" (accepted by the S3 API) or an alias ARN ending in "alias/aws/s3".
 std::optional<std::string_view> aws_managed_alias_service(std::string_view text) {
-  if (const auto pos = text.find(":alias/aws/"); pos != std::string_view::npos && text.starts_with("arn:")) {
+  if (const auto pos = text.find(":alias/aws/");
+      pos != std::string_view::npos && text.starts_with("arn:")) {
     return text.substr(pos + 11);
   }
-  if (text.starts_with("alias/aws/")) return text.substr(10);
-  if (text.starts_with("aws/")) return text.substr(4);
+  if (text.starts_with("alias/aws/"))
+    return text.substr(10);
+  if (text.starts_with("aws/"))
+    return text.substr(4);
   return std::nullopt;
 }
 
@@ -54,21 +65,24 @@ std::string_view key_id_of_arn(std::string_view arn) {
 
 std::string_view alias_name_of_arn(std::string_view arn) {
   const auto pos = arn.find(":alias/");
-  return pos == std::string_view::npos || !arn.starts_with("arn:") ? std::string_view{} : arn.substr(pos + 1);
+  return pos == std::string_view::npos || !arn.starts_with("arn:") ? std::string_view{}
+                                                                   : arn.substr(pos + 1);
 }
 
 // arn:partition:kms:region:account:alias/name -> account.
 std::string_view account_of_arn(std::string_view arn) {
   for (int field = 0; field < 4; ++field) {
     const auto colon = arn.find(':');
-    if (colon == std::string_view::npos) return {};
+    if (colon == std::string_view::npos)
+      return {};
     arn.remove_prefix(colon + 1);
   }
   return arn.substr(0, arn.find(':'));
 }
 
 bool is_account_id(std::string_view text) {
-  return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return text.size() == 12 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
@@ -89,15 +103,17 @@ PolicyId Graph::add(IdentityPolicy policy) {
 }
 
 Graph::SymbolTable& Graph::own_symbols() {
-  if (m_symbols.use_count() != 1) m_symbols = std::make_shared<SymbolTable>(m_symbols ? *m_symbols : SymbolTable{});
+  if (m_symbols.use_count() != 1)
+    m_symbols = std::make_shared<SymbolTable>(m_symbols ? *m_symbols : SymbolTable{});
   return *m_symbols;
 }
 
 void Graph::define(std::string ref, std::string text) {
   own_symbols().insert_or_assign(std::move(ref), std::move(text));
-  // Resolved ARNs and names may change; an index that holds nothing yet has nothing to forget (a plan
-  // defines its references before it resolves any).
-  if (m_index.keys + m_index.aliases + m_index.policies > 0) m_index = Index{};
+  // Resolved ARNs and names may change; an index that holds nothing yet has nothing to forget (a
+  // plan defines its references before it resolves any).
+  if (m_index.keys + m_index.aliases + m_index.policies > 0)
+    m_index = Index{};
 }
 
 void Graph::reserve_symbols(std::size_t count) {
@@ -106,7 +122,8 @@ void Graph::reserve_symbols(std::size_t count) {
 }
 
 std::string_view known_only_later(InputFormat format) {
-  return format == InputFormat::cloudformation ? "known only at deployment" : "known only after apply";
+  return format == InputFormat::cloudformation ? "known only at deployment"
+                                               : "known only after apply";
 }
 
 Graph Graph::deployed_to(std::string_view target) const {
@@ -125,22 +142,26 @@ Graph Graph::deployed_to(std::string_view target) const {
   out.suppressions = suppressions;
   out.m_symbols = m_symbols;
   for (Key& key : out.keys) {
-    if (key.account == k_this_account) key.account = out.account;
+    if (key.account == k_this_account)
+      key.account = out.account;
   }
   for (Principal& principal : out.principals) {
-    if (principal.account == k_this_account) principal.account = out.account;
+    if (principal.account == k_this_account)
+      principal.account = out.account;
   }
   return out;
 }
 
 std::optional<std::string> Graph::resolve(std::string_view ref) const {
-  if (!m_symbols) return std::nullopt; // moved from
+  if (!m_symbols)
+    return std::nullopt; // moved from
   return DepthLimitedResolver(*this, *m_symbols, 0).resolve(ref);
 }
 
 void Graph::update_index() {
-  if (m_index.account != account || m_index.partition != partition || m_index.region != region || m_index.keys > keys.size() ||
-      m_index.aliases > aliases.size() || m_index.policies > policies.size()) {
+  if (m_index.account != account || m_index.partition != partition || m_index.region != region ||
+      m_index.keys > keys.size() || m_index.aliases > aliases.size() ||
+      m_index.policies > policies.size()) {
     m_index = Index{};
     m_index.account = account;
     m_index.partition = partition;
@@ -149,39 +170,48 @@ void Graph::update_index() {
   for (; m_index.keys < keys.size(); ++m_index.keys) {
     const Key& key = keys[m_index.keys];
     const auto id = static_cast<KeyId>(m_index.keys);
-    if (key.kind == KeyKind::aws_managed) m_index.managed_key_by_service.emplace(key.managed_service, id);
+    if (key.kind == KeyKind::aws_managed)
+      m_index.managed_key_by_service.emplace(key.managed_service, id);
     const Value arn = resolve_value(key.arn, *this);
-    if (!arn.known()) continue;
-    if (!arn.text.starts_with("arn:")) m_index.key_by_id.emplace(arn.text, id); // an id where an ARN belongs
+    if (!arn.known())
+      continue;
+    if (!arn.text.starts_with("arn:"))
+      m_index.key_by_id.emplace(arn.text, id); // an id where an ARN belongs
     m_index.key_by_arn.emplace(arn.text, id);
-    if (const std::string_view key_id = key_id_of_arn(arn.text); !key_id.empty()) m_index.key_by_id.emplace(key_id, id);
+    if (const std::string_view key_id = key_id_of_arn(arn.text); !key_id.empty())
+      m_index.key_by_id.emplace(key_id, id);
   }
   for (; m_index.aliases < aliases.size(); ++m_index.aliases) {
     const Value name = resolve_value(aliases[m_index.aliases].name, *this);
-    if (name.known()) m_index.aliases_by_name[name.text].push_back(m_index.aliases);
+    if (name.known())
+      m_index.aliases_by_name[name.text].push_back(m_index.aliases);
   }
   for (; m_index.policies < policies.size(); ++m_index.policies) {
     const IdentityPolicy& policy = policies[m_index.policies];
-    if (policy.aws_managed) m_index.managed_policy_by_arn.emplace(policy.arn, static_cast<PolicyId>(m_index.policies));
+    if (policy.aws_managed)
+      m_index.managed_policy_by_arn.emplace(policy.arn, static_cast<PolicyId>(m_index.policies));
   }
 }
 
 KeyRef Graph::resolve_key(std::string_view raw) {
   KeyRef ref;
   ref.text = std::string(raw);
-  if (raw.empty()) return ref;
+  if (raw.empty())
+    return ref;
   const Value value = resolve_value(raw, *this);
   if (!value.known()) {
     // Terraform 0.12 plans record a reference without its attribute ("aws_kms_key.logs"); whichever
     // attribute a key reference used (key_id, arn), it names that key.
     const std::vector<std::string> refs = symbol_refs(raw);
     const auto names_key_resource = [](std::string_view address) {
-      return address.find("aws_kms_key.") != std::string_view::npos || address.find("aws_kms_replica_key.") != std::string_view::npos ||
+      return address.find("aws_kms_key.") != std::string_view::npos ||
+             address.find("aws_kms_replica_key.") != std::string_view::npos ||
              address.find("aws_kms_external_key.") != std::string_view::npos;
     };
     if (refs.size() == 1 && raw == symbol(refs.front()) && names_key_resource(refs.front())) {
       for (std::size_t index = 0; index < keys.size(); ++index) {
-        if (keys[index].source.address != refs.front() || keys[index].kind == KeyKind::aws_managed) continue;
+        if (keys[index].source.address != refs.front() || keys[index].kind == KeyKind::aws_managed)
+          continue;
         ref.kind = KeyRef::Kind::node;
         ref.key = static_cast<KeyId>(index);
         return ref;
@@ -206,14 +236,20 @@ KeyRef Graph::resolve_key(std::string_view raw) {
   }
   // Alias name or alias ARN of an alias in the graph; an alias ARN naming another account than the
   // key's is another alias.
-  const std::string_view alias_name = text.starts_with("arn:") ? alias_name_of_arn(text) : std::string_view(text);
-  const std::string_view alias_account = text.starts_with("arn:") ? account_of_arn(text) : std::string_view{};
-  if (const auto it = m_index.aliases_by_name.find(std::string(alias_name)); it != m_index.aliases_by_name.end()) {
+  const std::string_view alias_name =
+      text.starts_with("arn:") ? alias_name_of_arn(text) : std::string_view(text);
+  const std::string_view alias_account =
+      text.starts_with("arn:") ? account_of_arn(text) : std::string_view{};
+  if (const auto it = m_index.aliases_by_name.find(std::string(alias_name));
+      it != m_index.aliases_by_name.end()) {
     for (const std::size_t index : it->second) {
       const KeyRef& target = aliases[index].target;
-      if (target.kind != KeyRef::Kind::node) continue;
+      if (target.kind != KeyRef::Kind::node)
+        continue;
       const Value key_account = resolve_value(key(*target.key).account, *this);
-      if (is_account_id(alias_account) && is_account_id(key_account.text) && alias_account != key_account.text) continue;
+      if (is_account_id(alias_account) && is_account_id(key_account.text) &&
+          alias_account != key_account.text)
+        continue;
       ref.kind = KeyRef::Kind::node;
       ref.key = target.key;
       return ref;
@@ -225,27 +261,30 @@ KeyRef Graph::resolve_key(std::string_view raw) {
 
 KeyId Graph::aws_managed_key(std::string_view service) {
   update_index();
-  if (const auto it = m_index.managed_key_by_service.find(std::string(service)); it != m_index.managed_key_by_service.end()) {
+  if (const auto it = m_index.managed_key_by_service.find(std::string(service));
+      it != m_index.managed_key_by_service.end()) {
     return it->second;
   }
   Key key;
   key.kind = KeyKind::aws_managed;
   key.managed_service = std::string(service);
   key.account = symbol("account");
-  key.arn = "arn:" + symbol("partition") + ":kms:" + symbol("region") + ":" + symbol("account") + ":key/aws-managed-" +
-            std::string(service);
+  key.arn = "arn:" + symbol("partition") + ":kms:" + symbol("region") + ":" + symbol("account") +
+            ":key/aws-managed-" + std::string(service);
   key.source.address = "alias/aws/" + std::string(service);
   key.source.display = "AWS managed key alias/aws/" + std::string(service);
   key.policy.state = PolicySource::State::document;
   key.policy.document = aws_managed_key_policy(service);
-  key.policy.origin = "the fixed policy AWS gives the managed key alias/aws/" + std::string(service);
+  key.policy.origin =
+      "the fixed policy AWS gives the managed key alias/aws/" + std::string(service);
   key.rotation_enabled = true; // AWS rotates managed keys every year
   return add(std::move(key));
 }
 
 PolicyId Graph::aws_managed_policy(std::string_view arn) {
   update_index();
-  if (const auto it = m_index.managed_policy_by_arn.find(std::string(arn)); it != m_index.managed_policy_by_arn.end()) {
+  if (const auto it = m_index.managed_policy_by_arn.find(std::string(arn));
+      it != m_index.managed_policy_by_arn.end()) {
     return it->second;
   }
   IdentityPolicy policy;
@@ -267,12 +306,13 @@ nlohmann::json default_key_policy(std::string_view partition, std::string_view a
   return nlohmann::json{
       {"Version", "2012-10-17"},
       {"Id", "key-default-1"},
-      {"Statement",
-       nlohmann::json::array({{{"Sid", "Enable IAM User Permissions"},
-                               {"Effect", "Allow"},
-                               {"Principal", {{"AWS", "arn:" + std::string(partition) + ":iam::" + std::string(account) + ":root"}}},
-                               {"Action", "kms:*"},
-                               {"Resource", "*"}}})}};
+      {"Statement", nlohmann::json::array({{{"Sid", "Enable IAM User Permissions"},
+                                            {"Effect", "Allow"},
+                                            {"Principal",
+                                             {{"AWS", "arn:" + std::string(partition) + ":iam::" +
+                                                          std::string(account) + ":root"}}},
+                                            {"Action", "kms:*"},
+                                            {"Resource", "*"}}})}};
 }
 
 } // namespace tfkms::model

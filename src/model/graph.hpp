@@ -1,7 +1,14 @@
 #pragma once
 // The resource graph both loaders build: KMS keys and what uses them, IAM principals and their
-// policies. Nodes refer to each other by strong ids (indexes into the graph's vectors), so a Graph is
-// a value: it copies, and tests can build one by hand.
+// policies. Nodes refer to each other by strong ids (indexes into the graph's vectors), so a Graph
+// is a value: it copies, and tests can build one by hand.
+#include "model/data_store_types.hpp"
+#include "model/diagnostic.hpp"
+#include "model/source_ref.hpp"
+#include "model/value.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,13 +17,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "model/data_store_types.hpp"
-#include "model/diagnostic.hpp"
-#include "model/source_ref.hpp"
-#include "model/value.hpp"
 
 namespace tfkms::model {
 
@@ -35,9 +35,10 @@ struct PolicySource {
   State state = State::absent;
   nlohmann::json document;
   std::vector<std::string> waits_on; ///< references the unknown value depends on
-  std::string origin;                ///< how it was obtained when not literal ("rebuilt from data.aws_iam_policy_document.k")
+  std::string origin;                ///< how it was obtained when not literal ("rebuilt from
+                                     ///< data.aws_iam_policy_document.k")
   std::string error;
-  SourceRef where;                   ///< the attribute holding the policy
+  SourceRef where;                            ///< the attribute holding the policy
   std::vector<SourceRef> statement_locations; ///< by statement index, when the loader knows them
   /// Problems read past (a duplicate key in the policy text: the last value is used); load_input
   /// reports each as a warning naming the policy's attribute.
@@ -62,35 +63,36 @@ enum class KeyKind {
 struct Key {
   SourceRef source;
   KeyKind kind = KeyKind::customer;
-  std::string arn;     ///< may carry symbol markers; synthesized when unknown before apply
-  std::string account; ///< owning account id or k_this_account
+  std::string arn;             ///< may carry symbol markers; synthesized when unknown before apply
+  std::string account;         ///< owning account id or k_this_account
   std::string managed_service; ///< aws_managed: the service ("s3")
   PolicySource policy;         ///< absent: AWS's default key policy applies
   std::string policy_address;  ///< the aws_kms_key_policy resource that sets the policy, if any
   std::string key_spec = "SYMMETRIC_DEFAULT";
   std::string key_usage = "ENCRYPT_DECRYPT";
-  std::string origin = "AWS_KMS"; ///< AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE
+  std::string origin = "AWS_KMS";       ///< AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE
   std::optional<bool> rotation_enabled; ///< nullopt: unknown before apply
   bool multi_region = false;
   bool bypass_policy_lockout_safety_check = false;
   std::optional<int> deletion_window_days;
   bool enabled = true;
-  std::string primary_key; ///< replica: reference to the primary (markers allowed)
+  std::string primary_key;      ///< replica: reference to the primary (markers allowed)
   std::optional<KeyId> primary; ///< replica: the primary key node, when the input defines it
-  std::string planned_action; ///< Terraform: create, update, replace, no-op, read; empty for templates
+  std::string
+      planned_action; ///< Terraform: create, update, replace, no-op, read; empty for templates
 };
 
 /// How a resource names the key it uses, and what that resolved to.
 struct KeyRef {
   enum class Kind {
-    none,        ///< no KMS encryption
-    node,        ///< a key in the graph (`key`), including synthesized AWS managed keys
-    outside,     ///< a literal key ARN or id not defined in the input
-    unknown,     ///< known only after apply and not traceable to a node
+    none,    ///< no KMS encryption
+    node,    ///< a key in the graph (`key`), including synthesized AWS managed keys
+    outside, ///< a literal key ARN or id not defined in the input
+    unknown, ///< known only after apply and not traceable to a node
   };
   Kind kind = Kind::none;
   std::optional<KeyId> key;
-  std::string text; ///< as written (markers allowed), e.g. "alias/aws/s3"
+  std::string text;             ///< as written (markers allowed), e.g. "alias/aws/s3"
   bool service_default = false; ///< no key set: the service's AWS managed key applies
 };
 
@@ -104,8 +106,8 @@ struct Grant {
   SourceRef source;
   std::string name;
   KeyRef key;
-  std::string grantee;                       ///< principal ARN (markers allowed)
-  std::vector<std::string> operations;       ///< grant operation names as written (Decrypt, ...)
+  std::string grantee;                 ///< principal ARN (markers allowed)
+  std::vector<std::string> operations; ///< grant operation names as written (Decrypt, ...)
   std::optional<std::string> retiring_principal;
   std::map<std::string, std::string> encryption_context_equals;
   std::map<std::string, std::string> encryption_context_subset;
@@ -120,11 +122,11 @@ struct Principal {
   SourceRef source;
   PrincipalKind kind = PrincipalKind::role;
   std::string name;
-  std::string arn;     ///< markers allowed; synthesized from account and name when unknown
+  std::string arn; ///< markers allowed; synthesized from account and name when unknown
   std::string account;
-  PolicySource trust_policy;             ///< roles
-  std::vector<PolicyId> policies;        ///< inline and attached identity policies
-  std::vector<PrincipalId> groups;       ///< users: the groups they belong to
+  PolicySource trust_policy;       ///< roles
+  std::vector<PolicyId> policies;  ///< inline and attached identity policies
+  std::vector<PrincipalId> groups; ///< users: the groups they belong to
   std::optional<PolicyId> permissions_boundary;
 };
 
@@ -162,12 +164,12 @@ struct DataStore {
   SourceRef source;
   DataStoreKind kind = DataStoreKind::other; ///< what else is known of it: data_store_type(kind)
   std::string name;
-  std::string arn;     ///< markers allowed
-  KeyRef key;          ///< Kind::none when not encrypted with KMS
-  PolicySource resource_policy; ///< bucket/queue/topic/secret policy
+  std::string arn;                     ///< markers allowed
+  KeyRef key;                          ///< Kind::none when not encrypted with KMS
+  PolicySource resource_policy;        ///< bucket/queue/topic/secret policy
   std::string resource_policy_address; ///< the separate policy resource, when there is one
-  /// Only a separate resource of the input (its policy, its encryption configuration) names the store,
-  /// which is defined elsewhere: its key is unknown unless that resource sets it.
+  /// Only a separate resource of the input (its policy, its encryption configuration) names the
+  /// store, which is defined elsewhere: its key is unknown unless that resource sets it.
   bool outside_input = false;
 };
 
@@ -181,9 +183,10 @@ enum class InputFormat { terraform, cloudformation };
 class Graph final : public SymbolResolver {
 public:
   std::string account{k_this_account}; ///< deployment account id, or k_this_account
-  std::string account_source; ///< what in the input told the account ("data.aws_caller_identity"), when it did
+  std::string account_source; ///< what in the input told the account ("data.aws_caller_identity"),
+                              ///< when it did
   std::string partition = "aws";
-  std::string region; ///< empty when unknown
+  std::string region;                          ///< empty when unknown
   InputFormat format = InputFormat::terraform; ///< what the graph was read from
 
   std::vector<Key> keys;
@@ -206,10 +209,18 @@ public:
 
   [[nodiscard]] Key& key(KeyId id) { return keys.at(static_cast<std::size_t>(id)); }
   [[nodiscard]] const Key& key(KeyId id) const { return keys.at(static_cast<std::size_t>(id)); }
-  [[nodiscard]] Principal& principal(PrincipalId id) { return principals.at(static_cast<std::size_t>(id)); }
-  [[nodiscard]] const Principal& principal(PrincipalId id) const { return principals.at(static_cast<std::size_t>(id)); }
-  [[nodiscard]] IdentityPolicy& policy(PolicyId id) { return policies.at(static_cast<std::size_t>(id)); }
-  [[nodiscard]] const IdentityPolicy& policy(PolicyId id) const { return policies.at(static_cast<std::size_t>(id)); }
+  [[nodiscard]] Principal& principal(PrincipalId id) {
+    return principals.at(static_cast<std::size_t>(id));
+  }
+  [[nodiscard]] const Principal& principal(PrincipalId id) const {
+    return principals.at(static_cast<std::size_t>(id));
+  }
+  [[nodiscard]] IdentityPolicy& policy(PolicyId id) {
+    return policies.at(static_cast<std::size_t>(id));
+  }
+  [[nodiscard]] const IdentityPolicy& policy(PolicyId id) const {
+    return policies.at(static_cast<std::size_t>(id));
+  }
 
   KeyId add(Key key);
   PrincipalId add(Principal principal);
@@ -226,23 +237,23 @@ public:
   [[nodiscard]] std::optional<std::string> resolve(std::string_view ref) const override;
 
   /// Resolves a key reference as a resource holds it: key id, key ARN, alias name or alias ARN
-  /// (literal or with markers). `alias/aws/<service>` yields the synthesized AWS managed key of that
-  /// service, created on first use. The first key (or alias with a key target) in vector order wins.
-  /// Answers come from an index of the keys and aliases appended since the last call; define() and
-  /// a change of account, partition or region rebuild it. Edit a key's `arn` or an alias's `name`
-  /// before resolving references to it (aliases' targets may be set later).
+  /// (literal or with markers). `alias/aws/<service>` yields the synthesized AWS managed key of
+  /// that service, created on first use. The first key (or alias with a key target) in vector order
+  /// wins. Answers come from an index of the keys and aliases appended since the last call;
+  /// define() and a change of account, partition or region rebuild it. Edit a key's `arn` or an
+  /// alias's `name` before resolving references to it (aliases' targets may be set later).
   KeyRef resolve_key(std::string_view raw);
 
   /// The AWS managed key of `service` ("s3"), synthesized with AWS's fixed key policy.
   KeyId aws_managed_key(std::string_view service);
 
-  /// The identity policy node of an AWS managed policy ARN (arn:aws:iam::aws:policy/...), created on
-  /// first use from the bundled table; its document is absent when the table does not know it.
+  /// The identity policy node of an AWS managed policy ARN (arn:aws:iam::aws:policy/...), created
+  /// on first use from the bundled table; its document is absent when the table does not know it.
   PolicyId aws_managed_policy(std::string_view arn);
 
   /// What the rules read (keys, aliases, grants, principals, policies, data stores, suppressions,
-  /// defined references, with the same ids) as if deployed to `account`: the graph's account, and the
-  /// keys and principals of "this account", become `account`. Diagnostics are left out.
+  /// defined references, with the same ids) as if deployed to `account`: the graph's account, and
+  /// the keys and principals of "this account", become `account`. Diagnostics are left out.
   [[nodiscard]] Graph deployed_to(std::string_view account) const;
 
 private:
@@ -269,6 +280,7 @@ private:
 };
 
 /// The key policy AWS applies to a key created without one: the account root may do kms:*.
-[[nodiscard]] nlohmann::json default_key_policy(std::string_view partition, std::string_view account);
+[[nodiscard]] nlohmann::json default_key_policy(std::string_view partition,
+                                                std::string_view account);
 
 } // namespace tfkms::model

@@ -11,22 +11,30 @@ std::string symbol(std::string_view ref) {
   return out;
 }
 
-bool has_symbols(std::string_view text) { return text.find(k_symbol_open) != std::string_view::npos; }
+bool has_symbols(std::string_view text) {
+  return text.find(k_symbol_open) != std::string_view::npos;
+}
 
 namespace {
 
-bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+bool is_control(char c) {
+  return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
 
 } // namespace
 
-bool has_control(std::string_view text) { return std::any_of(text.begin(), text.end(), is_control); }
+bool has_control(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), is_control);
+}
 
 std::string strip_control(std::string_view text) {
-  if (!has_control(text)) return std::string(text); // the usual case: one copy
+  if (!has_control(text))
+    return std::string(text); // the usual case: one copy
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (!is_control(c)) out += c;
+    if (!is_control(c))
+      out += c;
   }
   return out;
 }
@@ -40,14 +48,18 @@ void split_symbols(std::string_view raw, OnText on_text, OnRef on_ref) {
   std::size_t pos = 0;
   while (pos < raw.size()) {
     const std::size_t open = raw.find(k_symbol_open, pos);
-    if (open == std::string_view::npos) break;
+    if (open == std::string_view::npos)
+      break;
     const std::size_t close = raw.find(k_symbol_close, open + 1);
-    if (close == std::string_view::npos) break;
-    if (open > pos) on_text(raw.substr(pos, open - pos));
+    if (close == std::string_view::npos)
+      break;
+    if (open > pos)
+      on_text(raw.substr(pos, open - pos));
     on_ref(raw.substr(open + 1, close - open - 1));
     pos = close + 1;
   }
-  if (pos < raw.size()) on_text(raw.substr(pos));
+  if (pos < raw.size())
+    on_text(raw.substr(pos));
 }
 
 } // namespace
@@ -60,7 +72,8 @@ Value resolve_value(std::string_view raw, const SymbolResolver& resolver) {
         value.refs.emplace_back(ref);
         if (auto resolved = resolver.resolve(ref)) {
           value.text += *resolved;
-          if (value.kind == ValueKind::literal) value.kind = ValueKind::symbolic;
+          if (value.kind == ValueKind::literal)
+            value.kind = ValueKind::symbolic;
         } else {
           value.text += "${";
           value.text += ref;
@@ -88,6 +101,8 @@ std::string substitute_symbols(std::string_view raw, const SymbolResolver& resol
 
 std::string display(std::string_view raw) { return resolve_value(raw, NoSymbols{}).text; }
 
-std::vector<std::string> symbol_refs(std::string_view raw) { return resolve_value(raw, NoSymbols{}).refs; }
+std::vector<std::string> symbol_refs(std::string_view raw) {
+  return resolve_value(raw, NoSymbols{}).refs;
+}
 
 } // namespace tfkms::model

@@ -4,17 +4,17 @@
 //
 // Loaders write such references into the string values of the documents they produce (policies,
 // key ids, principals) as symbol markers: "\x01" REF "\x02", for example
-// "arn:aws:iam::\x01account\x02:root" or "\x01aws_iam_role.app.arn\x02". A marker is resolved later,
-// once the whole input is loaded, by a SymbolResolver that knows the graph. Control characters
-// cannot appear in a real policy (KMS and IAM accept printable characters, tab, CR and LF only),
-// so loaders strip any the input carries before adding markers.
+// "arn:aws:iam::\x01account\x02:root" or "\x01aws_iam_role.app.arn\x02". A marker is resolved
+// later, once the whole input is loaded, by a SymbolResolver that knows the graph. Control
+// characters cannot appear in a real policy (KMS and IAM accept printable characters, tab, CR and
+// LF only), so loaders strip any the input carries before adding markers.
 //
 // Reference names (REF):
 //   account, partition, region, url_suffix, stack_name   the deployment's pseudo values
-//   <terraform address>.<attribute>                         aws_iam_role.app.arn, module.k.aws_kms_key.this["a"].key_id
-//   cfn:<LogicalId>            Ref to a CloudFormation resource
-//   cfn:<LogicalId>.<Attr>     Fn::GetAtt
-//   unknown:<what>             never resolves (Fn::ImportValue, a variable without default, ...)
+//   <terraform address>.<attribute>                         aws_iam_role.app.arn,
+//   module.k.aws_kms_key.this["a"].key_id cfn:<LogicalId>            Ref to a CloudFormation
+//   resource cfn:<LogicalId>.<Attr>     Fn::GetAtt unknown:<what>             never resolves
+//   (Fn::ImportValue, a variable without default, ...)
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,7 +54,9 @@ public:
 /// Resolves nothing: every reference stays unknown.
 class NoSymbols final : public SymbolResolver {
 public:
-  [[nodiscard]] std::optional<std::string> resolve(std::string_view) const override { return std::nullopt; }
+  [[nodiscard]] std::optional<std::string> resolve(std::string_view) const override {
+    return std::nullopt;
+  }
 };
 
 enum class ValueKind {
@@ -65,7 +67,7 @@ enum class ValueKind {
 
 /// A string value of a policy or resource attribute after symbol resolution.
 struct Value {
-  std::string text;              ///< resolved text; an unresolved reference shows as ${REF}
+  std::string text; ///< resolved text; an unresolved reference shows as ${REF}
   ValueKind kind = ValueKind::literal;
   std::vector<std::string> refs; ///< the references it was built from, in order
 

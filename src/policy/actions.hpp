@@ -11,19 +11,22 @@
 namespace tfkms::policy {
 
 struct ActionInfo {
-  std::string_view name;         ///< "Decrypt" (without the "kms:" prefix)
-  std::string_view lower;        ///< "kms:decrypt"
-  std::string_view access_level; ///< SAR access level: Read, Write, List, Permissions management, Tagging
-  bool key_resource = false;     ///< authorized against the key, so the key policy decides; false = IAM only
+  std::string_view name;  ///< "Decrypt" (without the "kms:" prefix)
+  std::string_view lower; ///< "kms:decrypt"
+  std::string_view
+      access_level; ///< SAR access level: Read, Write, List, Permissions management, Tagging
+  bool key_resource =
+      false; ///< authorized against the key, so the key policy decides; false = IAM only
   bool caller_account_key = false; ///< the request carries kms:CallerAccount [SAR-KMS]
-  bool cross_account = false;    ///< effective for a principal of another account [KMS-XACCT]
-  bool grant_operation = false;  ///< valid in CreateGrant Operations [BOTO-KMS]
-  bool cryptographic = false;    ///< cryptographic operation [KMS-CONCEPTS]
+  bool cross_account = false;      ///< effective for a principal of another account [KMS-XACCT]
+  bool grant_operation = false;    ///< valid in CreateGrant Operations [BOTO-KMS]
+  bool cryptographic = false;      ///< cryptographic operation [KMS-CONCEPTS]
 };
 
 /// Index into the catalogue; stable within one build (the table is sorted by name).
 using ActionIndex = std::uint8_t;
-inline constexpr std::size_t k_max_actions = 64; ///< catalogue size bound: action sets are 64-bit masks
+inline constexpr std::size_t k_max_actions =
+    64; ///< catalogue size bound: action sets are 64-bit masks
 
 /// Every known KMS action, sorted by name.
 [[nodiscard]] std::span<const ActionInfo> kms_actions();

@@ -36,14 +36,17 @@ detail::CompiledStatement compile_statement(const Statement& statement, bool var
   if (statement.principal) {
     compiled.has_principal = true;
     compiled.principal_negated = statement.principal->negated;
-    for (const PrincipalEntry& entry : statement.principal->entries) compiled.principals.push_back(compile_principal(entry));
+    for (const PrincipalEntry& entry : statement.principal->entries)
+      compiled.principals.push_back(compile_principal(entry));
   }
   // Action masks: a pattern whose value is unknown may match any action.
   std::uint64_t certain = 0;
   std::uint64_t possible = 0;
   for (const PatternEntry& entry : statement.actions.entries) {
-    if (entry.value.known()) certain |= match_actions(entry.value.text);
-    else possible = all_actions();
+    if (entry.value.known())
+      certain |= match_actions(entry.value.text);
+    else
+      possible = all_actions();
   }
   possible |= certain;
   if (statement.actions.negated) {
@@ -57,7 +60,8 @@ detail::CompiledStatement compile_statement(const Statement& statement, bool var
     compiled.has_resources = true;
     compiled.resources_negated = statement.resources->negated;
     for (const PatternEntry& entry : statement.resources->entries)
-      compiled.resources.push_back(detail::compile_text(entry.value, detail::Wildcards::pattern, variables));
+      compiled.resources.push_back(
+          detail::compile_text(entry.value, detail::Wildcards::pattern, variables));
   }
   for (const ConditionClause& clause : statement.conditions)
     compiled.conditions.push_back(detail::compile_condition(clause, variables));
@@ -65,21 +69,26 @@ detail::CompiledStatement compile_statement(const Statement& statement, bool var
 }
 
 std::optional<ClassifiedPrincipal> classify_optional(const std::optional<model::Value>& value) {
-  if (!value) return std::nullopt;
+  if (!value)
+    return std::nullopt;
   // A grantee is an ARN or a service principal name (no "arn:" prefix) [BOTO-KMS CreateGrant].
-  const bool service = value->known() && !value->text.starts_with("arn:") && !is_account_id(value->text);
+  const bool service =
+      value->known() && !value->text.starts_with("arn:") && !is_account_id(value->text);
   return classify_principal(service ? PrincipalSection::service : PrincipalSection::aws, *value);
 }
 
-std::vector<std::pair<std::string, std::string>> lower_keys(const std::map<std::string, std::string>& pairs) {
+std::vector<std::pair<std::string, std::string>>
+lower_keys(const std::map<std::string, std::string>& pairs) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [key, value] : pairs) out.emplace_back(to_lower(key), value);
+  for (const auto& [key, value] : pairs)
+    out.emplace_back(to_lower(key), value);
   return out;
 }
 
 } // namespace
 
-CompiledPolicy::CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> compiled) : m_compiled(std::move(compiled)) {}
+CompiledPolicy::CompiledPolicy(std::shared_ptr<const detail::CompiledDocument> compiled)
+    : m_compiled(std::move(compiled)) {}
 
 const Document& CompiledPolicy::document() const { return m_compiled->document; }
 
@@ -99,10 +108,12 @@ CompiledPolicy compile(Document document) {
 
 CompiledPolicy without_statement(const CompiledPolicy& policy, std::size_t statement) {
   auto copy = std::make_shared<detail::CompiledDocument>(policy.compiled());
-  for (std::size_t i = 0; i < copy->statements.size(); ++i) copy->statements[i].source = &copy->document.statements[i];
+  for (std::size_t i = 0; i < copy->statements.size(); ++i)
+    copy->statements[i].source = &copy->document.statements[i];
   if (statement < copy->statements.size()) {
     copy->document.statements[statement].actions = PatternElement{};
-    copy->statements[statement] = compile_statement(copy->document.statements[statement], copy->document.variables_enabled());
+    copy->statements[statement] =
+        compile_statement(copy->document.statements[statement], copy->document.variables_enabled());
   }
   return CompiledPolicy(std::move(copy));
 }
@@ -116,12 +127,16 @@ CompiledGrant compile(GrantSpec grant) {
     const auto index = find_action("kms:" + operation);
     if (index && kms_actions()[*index].grant_operation && kms_actions()[*index].name == operation)
       operations |= std::uint64_t{1} << *index;
-    else compiled.invalid_operations.push_back(operation);
+    else
+      compiled.invalid_operations.push_back(operation);
   }
-  if (grant.operations.empty() && !grant.unknown_fields) compiled.invalid_operations.emplace_back();
-  if (compiled.exists()) compiled.operations = operations;
+  if (grant.operations.empty() && !grant.unknown_fields)
+    compiled.invalid_operations.emplace_back();
+  if (compiled.exists())
+    compiled.operations = operations;
   compiled.grantee = *classify_optional(grant.grantee);
-  if (compiled.exists()) compiled.retiring = classify_optional(grant.retiring_principal);
+  if (compiled.exists())
+    compiled.retiring = classify_optional(grant.retiring_principal);
   if (grant.encryption_context_equals) {
     compiled.has_equals = true;
     compiled.equals = lower_keys(*grant.encryption_context_equals);
@@ -141,12 +156,17 @@ GrantSpec grant_spec(const model::Grant& grant, const model::SymbolResolver& sym
   // `unknown_fields`), so that only names the input spells are checked against GrantOperation.
   for (const std::string& operation : grant.operations) {
     model::Value value = model::resolve_value(operation, symbols);
-    if (value.known()) spec.operations.push_back(std::move(value.text));
-    else spec.unknown_fields = true;
+    if (value.known())
+      spec.operations.push_back(std::move(value.text));
+    else
+      spec.unknown_fields = true;
   }
-  if (!grant.encryption_context_equals.empty()) spec.encryption_context_equals = grant.encryption_context_equals;
-  if (!grant.encryption_context_subset.empty()) spec.encryption_context_subset = grant.encryption_context_subset;
-  if (grant.retiring_principal) spec.retiring_principal = model::resolve_value(*grant.retiring_principal, symbols);
+  if (!grant.encryption_context_equals.empty())
+    spec.encryption_context_equals = grant.encryption_context_equals;
+  if (!grant.encryption_context_subset.empty())
+    spec.encryption_context_subset = grant.encryption_context_subset;
+  if (grant.retiring_principal)
+    spec.retiring_principal = model::resolve_value(*grant.retiring_principal, symbols);
   spec.unknown_fields = spec.unknown_fields || grant.unknown_fields || !spec.grantee.known();
   return spec;
 }

@@ -2,13 +2,13 @@
 // Internal: the compiled form of a policy document that decide() walks. Built once by compile();
 // everything decide() needs is pre-computed here (action masks, encoded wildcard patterns, parsed
 // numbers, dates and CIDRs), so evaluation does no parsing and no allocation.
+#include "policy/document.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "policy/document.hpp"
 
 namespace tfkms::policy::detail {
 
@@ -18,7 +18,8 @@ struct Variable {
   std::optional<std::string> fallback;
 };
 
-inline constexpr char k_variable_mark = '\x05'; ///< stands for the next Variable in CompiledText::text
+inline constexpr char k_variable_mark =
+    '\x05'; ///< stands for the next Variable in CompiledText::text
 
 /// A policy string ready to compare: wildcards encoded (match.hpp) when the operator uses them,
 /// `${*}`/`${?}`/`${$}` already literal, each variable replaced by k_variable_mark.
@@ -38,8 +39,8 @@ struct Cidr {
 /// One condition value pre-parsed for its operator family.
 struct CompiledConditionValue {
   CompiledText text;
-  std::optional<double> number;  ///< numeric and date families (dates as epoch seconds)
-  std::optional<Cidr> cidr;      ///< ip_address family
+  std::optional<double> number; ///< numeric and date families (dates as epoch seconds)
+  std::optional<Cidr> cidr;     ///< ip_address family
 };
 
 struct CompiledCondition {
@@ -54,7 +55,7 @@ struct CompiledCondition {
 
 struct CompiledPrincipal {
   PrincipalForm form = PrincipalForm::other;
-  std::string text;       ///< as written (service principal, ARNs)
+  std::string text; ///< as written (service principal, ARNs)
   std::string account;
   std::string partition;
   std::string role_name_lower; ///< role: last path segment, for matching its sessions
@@ -68,7 +69,8 @@ struct CompiledStatement {
   bool has_principal = false;
   bool principal_negated = false;
   std::vector<CompiledPrincipal> principals;
-  std::uint64_t actions_yes = 0;   ///< catalogue actions the Action/NotAction element certainly matches
+  std::uint64_t actions_yes =
+      0; ///< catalogue actions the Action/NotAction element certainly matches
   std::uint64_t actions_maybe = 0; ///< ... may match (a pattern value is unknown)
   bool has_resources = false;
   bool resources_negated = false;

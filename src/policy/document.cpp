@@ -1,10 +1,10 @@
 #include "policy/document.hpp"
 
+#include "policy/match.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
-
-#include "policy/match.hpp"
 
 namespace tfkms::policy {
 
@@ -15,7 +15,8 @@ namespace {
 bool is_service_principal_form(std::string_view name) {
   constexpr std::array<std::string_view, 4> k_domains{".amazonaws.com", ".amazonaws.com.cn",
                                                       ".c2s.ic.gov", ".sc2s.sgov.gov"};
-  if (name.empty() || name.front() == '.') return false;
+  if (name.empty() || name.front() == '.')
+    return false;
   const bool dns_like = std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
   });
@@ -59,13 +60,16 @@ constexpr std::array<OperatorName, 27> k_operators{{
     {"Null", ConditionOperator::null},
 }};
 
-// A JSON value for a message: scalars as written (cut short), containers by their type. Never dump()
-// a container: a hostile policy can nest one deep enough to exhaust the stack of the recursive dump.
+// A JSON value for a message: scalars as written (cut short), containers by their type. Never
+// dump() a container: a hostile policy can nest one deep enough to exhaust the stack of the
+// recursive dump.
 std::string shown(const nlohmann::json& value) {
-  if (value.is_structured()) return std::string("a JSON ") + value.type_name();
+  if (value.is_structured())
+    return std::string("a JSON ") + value.type_name();
   constexpr std::size_t k_max_shown = 80;
   std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text.size() > k_max_shown) text = text.substr(0, k_max_shown) + "...";
+  if (text.size() > k_max_shown)
+    text = text.substr(0, k_max_shown) + "...";
   return text;
 }
 
@@ -77,15 +81,19 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
 std::string pointer_token(std::string_view token) {
   std::string out;
   for (const char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
 
 // a + b + c + d in one allocation: a policy has a location for every element it holds.
-std::string joined(std::string_view a, std::string_view b, std::string_view c, std::string_view d = {}) {
+std::string joined(std::string_view a, std::string_view b, std::string_view c,
+                   std::string_view d = {}) {
   std::string out;
   out.reserve(a.size() + b.size() + c.size() + d.size());
   out.append(a).append(b).append(c).append(d);
@@ -96,7 +104,8 @@ struct Location {
   std::string pointer; ///< JSON Pointer inside the policy
   std::string path;    ///< Statement[1].Condition.StringEquals, for messages
   Location child(std::string_view key) const {
-    return {joined(pointer, "/", pointer_token(key)), path.empty() ? std::string(key) : joined(path, ".", key)};
+    return {joined(pointer, "/", pointer_token(key)),
+            path.empty() ? std::string(key) : joined(path, ".", key)};
   }
   Location item(std::size_t index) const {
     const std::string number = std::to_string(index);
@@ -118,12 +127,17 @@ public:
     }
     const Location root;
     for (const auto& [name, value] : json.items()) {
-      if (name == "Version") read_version(value, root.child(name));
-      else if (name == "Id") m_document.id = read_scalar(value, root.child(name), nullptr);
-      else if (name == "Statement") read_statements(value, root.child(name));
-      else warn(root.child(name), "unknown policy element \"" + name + "\" (ignored)", nullptr);
+      if (name == "Version")
+        read_version(value, root.child(name));
+      else if (name == "Id")
+        m_document.id = read_scalar(value, root.child(name), nullptr);
+      else if (name == "Statement")
+        read_statements(value, root.child(name));
+      else
+        warn(root.child(name), "unknown policy element \"" + name + "\" (ignored)", nullptr);
     }
-    if (!json.contains("Statement")) fail_document({}, "policy has no Statement");
+    if (!json.contains("Statement"))
+      fail_document({}, "policy has no Statement");
     return std::move(m_document);
   }
 
@@ -137,14 +151,16 @@ private:
   const ParseOptions& m_options;
   Document m_document;
 
-  void report(model::DiagnosticLevel level, const Location& at, const std::string& message, const Statement* statement) {
+  void report(model::DiagnosticLevel level, const Location& at, const std::string& message,
+              const Statement* statement) {
     model::Diagnostic diagnostic;
     diagnostic.level = level;
     diagnostic.file = m_options.file;
     diagnostic.pointer = m_options.base_pointer + at.pointer;
     diagnostic.message = (at.path.empty() ? std::string("policy") : at.path) + ": " + message;
     const model::SourceRef& where = statement ? statement->where : m_options.where;
-    if (!where.file.empty()) diagnostic.file = where.file;
+    if (!where.file.empty())
+      diagnostic.file = where.file;
     diagnostic.line = where.line;
     diagnostic.column = where.column;
     m_document.diagnostics.push_back(std::move(diagnostic));
@@ -162,18 +178,28 @@ private:
   }
 
   void read_version(const nlohmann::json& value, const Location& at) {
-    if (value == "2012-10-17") m_document.version = PolicyVersion::v2012_10_17;
-    else if (value == "2008-10-17") m_document.version = PolicyVersion::v2008_10_17;
-    else report(model::DiagnosticLevel::error, at, "unknown Version " + shown(value) + " (expected \"2012-10-17\")", nullptr);
+    if (value == "2012-10-17")
+      m_document.version = PolicyVersion::v2012_10_17;
+    else if (value == "2008-10-17")
+      m_document.version = PolicyVersion::v2008_10_17;
+    else
+      report(model::DiagnosticLevel::error, at,
+             "unknown Version " + shown(value) + " (expected \"2012-10-17\")", nullptr);
   }
 
   // A string leaf; numbers and booleans are read as their JSON text ("Quotation marks are optional
   // for numeric and Boolean values" [IAM-GRAMMAR]). Nothing (and a diagnostic) for other types.
-  std::optional<model::Value> read_scalar(const nlohmann::json& value, const Location& at, Statement* statement) {
-    if (value.is_string()) return model::resolve_value(value.get_ref<const std::string&>(), m_symbols);
-    if (value.is_number() || value.is_boolean()) return model::Value{value.dump(), model::ValueKind::literal, {}};
-    if (statement) fail_statement(*statement, at, "expected a string, found " + std::string(value.type_name()));
-    else report(model::DiagnosticLevel::error, at, "expected a string, found " + std::string(value.type_name()), nullptr);
+  std::optional<model::Value> read_scalar(const nlohmann::json& value, const Location& at,
+                                          Statement* statement) {
+    if (value.is_string())
+      return model::resolve_value(value.get_ref<const std::string&>(), m_symbols);
+    if (value.is_number() || value.is_boolean())
+      return model::Value{value.dump(), model::ValueKind::literal, {}};
+    if (statement)
+      fail_statement(*statement, at, "expected a string, found " + std::string(value.type_name()));
+    else
+      report(model::DiagnosticLevel::error, at,
+             "expected a string, found " + std::string(value.type_name()), nullptr);
     return std::nullopt;
   }
 
@@ -181,7 +207,8 @@ private:
     if (value.is_object()) {
       read_statement(value, 0, at);
     } else if (value.is_array()) {
-      for (std::size_t i = 0; i < value.size(); ++i) read_statement(value[i], i, at.item(i));
+      for (std::size_t i = 0; i < value.size(); ++i)
+        read_statement(value[i], i, at.item(i));
     } else {
       fail_document(at, "Statement must be an object or an array of objects");
     }
@@ -192,7 +219,9 @@ private:
     statement.index = index;
     statement.pointer = at.pointer;
     statement.path = at.path;
-    statement.where = index < m_options.statement_locations.size() ? m_options.statement_locations[index] : m_options.where;
+    statement.where = index < m_options.statement_locations.size()
+                          ? m_options.statement_locations[index]
+                          : m_options.where;
     if (!json.is_object()) {
       statement.effect_known = false;
       fail_statement(statement, at, "statement is not a JSON object");
@@ -204,20 +233,27 @@ private:
     for (const auto& [name, value] : json.items()) {
       const Location here = at.child(name);
       if (name == "Sid") {
-        if (value.is_string()) statement.sid = value.get<std::string>();
-        else fail_statement(statement, here, "Sid must be a string");
+        if (value.is_string())
+          statement.sid = value.get<std::string>();
+        else
+          fail_statement(statement, here, "Sid must be a string");
       } else if (name == "Effect") {
         read_effect(statement, value, here);
       } else if (name == "Principal" || name == "NotPrincipal") {
-        if (statement.principal) fail_statement(statement, here, "statement has both Principal and NotPrincipal");
-        else statement.principal = read_principal(statement, value, here, name == "NotPrincipal");
+        if (statement.principal)
+          fail_statement(statement, here, "statement has both Principal and NotPrincipal");
+        else
+          statement.principal = read_principal(statement, value, here, name == "NotPrincipal");
       } else if (name == "Action" || name == "NotAction") {
-        if (has_action) fail_statement(statement, here, "statement has both Action and NotAction");
+        if (has_action)
+          fail_statement(statement, here, "statement has both Action and NotAction");
         has_action = true;
         statement.actions = read_patterns(statement, value, here, name == "NotAction");
       } else if (name == "Resource" || name == "NotResource") {
-        if (statement.resources) fail_statement(statement, here, "statement has both Resource and NotResource");
-        else statement.resources = read_patterns(statement, value, here, name == "NotResource");
+        if (statement.resources)
+          fail_statement(statement, here, "statement has both Resource and NotResource");
+        else
+          statement.resources = read_patterns(statement, value, here, name == "NotResource");
       } else if (name == "Condition") {
         read_conditions(statement, value, here);
       } else {
@@ -241,26 +277,33 @@ private:
     }
   }
 
-  void check_required(Statement& statement, const nlohmann::json& json, const Location& at, bool has_action) {
-    if (!json.contains("Effect")) fail_statement(statement, at, "statement has no Effect");
-    if (!has_action) fail_statement(statement, at, "statement has no Action or NotAction");
+  void check_required(Statement& statement, const nlohmann::json& json, const Location& at,
+                      bool has_action) {
+    if (!json.contains("Effect"))
+      fail_statement(statement, at, "statement has no Effect");
+    if (!has_action)
+      fail_statement(statement, at, "statement has no Action or NotAction");
     const PolicyKind kind = m_document.kind;
-    const bool needs_principal = kind != PolicyKind::identity_policy && kind != PolicyKind::service_control_policy;
+    const bool needs_principal =
+        kind != PolicyKind::identity_policy && kind != PolicyKind::service_control_policy;
     if (needs_principal && !statement.principal) {
       // "Each statement in the key policy must contain one or more principals" [BOTO-KMS].
       fail_statement(statement, at, "statement has no Principal");
     } else if (!needs_principal && statement.principal) {
-      fail_statement(statement, at.child(statement.principal->negated ? "NotPrincipal" : "Principal"),
-                     std::string(kind == PolicyKind::identity_policy ? "an identity" : "a service control") +
-                         " policy cannot name a Principal");
+      fail_statement(
+          statement, at.child(statement.principal->negated ? "NotPrincipal" : "Principal"),
+          std::string(kind == PolicyKind::identity_policy ? "an identity" : "a service control") +
+              " policy cannot name a Principal");
     } else if (kind == PolicyKind::resource_control_policy) {
       check_control_policy_principal(statement, *statement.principal, at);
     }
-    if (kind == PolicyKind::resource_control_policy) check_control_policy_effect(statement, json, at);
+    if (kind == PolicyKind::resource_control_policy)
+      check_control_policy_effect(statement, json, at);
     if (statement.principal && statement.principal->negated && statement.effect_known &&
         statement.effect == Effect::allow) {
       // NotPrincipal "must be used with "Effect":"Deny"" [IAM-NOTPRINCIPAL], kms-reference §3.6.
-      fail_statement(statement, at.child("NotPrincipal"), "NotPrincipal is only accepted with Effect \"Deny\"");
+      fail_statement(statement, at.child("NotPrincipal"),
+                     "NotPrincipal is only accepted with Effect \"Deny\"");
     }
     if (!statement.resources) {
       // Requests without a Resource element are rejected since 2025-08-18 [AWS-NOTICE-2025]; IAM
@@ -273,14 +316,17 @@ private:
 
   // An RCP names its principals only as `"Principal": "*"` and narrows them with conditions;
   // NotPrincipal is not supported in SCPs or RCPs [ORG-RCP], kms-reference §3.6.
-  void check_control_policy_principal(Statement& statement, const PrincipalElement& principal, const Location& at) {
+  void check_control_policy_principal(Statement& statement, const PrincipalElement& principal,
+                                      const Location& at) {
     if (principal.negated) {
-      fail_statement(statement, at.child("NotPrincipal"), "a resource control policy cannot use NotPrincipal");
+      fail_statement(statement, at.child("NotPrincipal"),
+                     "a resource control policy cannot use NotPrincipal");
       return;
     }
     for (const PrincipalEntry& entry : principal.entries) {
       if (entry.form != PrincipalForm::any && entry.form != PrincipalForm::unknown) {
-        fail_statement(statement, at.child("Principal"), "a resource control policy accepts only \"Principal\": \"*\"");
+        fail_statement(statement, at.child("Principal"),
+                       "a resource control policy accepts only \"Principal\": \"*\"");
         return;
       }
     }
@@ -288,9 +334,11 @@ private:
 
   // "The effect of Allow is only supported for the RCPFullAWSAccess policy", which AWS attaches
   // itself, and an RCP's Action names a service: "*" alone is refused [ORG-RCP] (RCP syntax).
-  void check_control_policy_effect(Statement& statement, const nlohmann::json& json, const Location& at) {
+  void check_control_policy_effect(Statement& statement, const nlohmann::json& json,
+                                   const Location& at) {
     if (statement.effect_known && statement.effect == Effect::allow)
-      fail_statement(statement, at.child("Effect"), "a resource control policy accepts only Effect \"Deny\"");
+      fail_statement(statement, at.child("Effect"),
+                     "a resource control policy accepts only Effect \"Deny\"");
     for (const PatternEntry& entry : statement.actions.entries) {
       if (entry.value.known() && entry.value.text == "*") {
         fail_statement(statement, at.child(json.contains("NotAction") ? "NotAction" : "Action"),
@@ -302,29 +350,34 @@ private:
 
   // KMS accepts only `"Resource": "*"` (this key) in a key policy [AWS-NOTICE-2025], kms-reference
   // §3.6-§3.7; a value unknown before apply is left to the evaluation.
-  void check_key_policy_resource(Statement& statement, const PatternElement& resources, const Location& at) {
+  void check_key_policy_resource(Statement& statement, const PatternElement& resources,
+                                 const Location& at) {
     if (resources.negated) {
-      fail_statement(statement, at.child("NotResource"), "a key policy accepts only \"Resource\": \"*\"");
+      fail_statement(statement, at.child("NotResource"),
+                     "a key policy accepts only \"Resource\": \"*\"");
       return;
     }
     for (const PatternEntry& entry : resources.entries) {
       if (entry.value.known() && entry.value.text != "*") {
         fail_statement(statement, at.child("Resource"),
-                       "a key policy accepts only \"Resource\": \"*\", found \"" + entry.value.text + "\"");
+                       "a key policy accepts only \"Resource\": \"*\", found \"" +
+                           entry.value.text + "\"");
         return;
       }
     }
   }
 
-  std::optional<PrincipalElement> read_principal(Statement& statement, const nlohmann::json& value, const Location& at,
-                                                 bool negated) {
+  std::optional<PrincipalElement> read_principal(Statement& statement, const nlohmann::json& value,
+                                                 const Location& at, bool negated) {
     PrincipalElement element;
     element.negated = negated;
     element.pointer = at.pointer;
     if (value.is_string()) {
-      // "*" is the only valid bare string [IAM-PRINCIPAL]; anything else is read as an AWS principal.
+      // "*" is the only valid bare string [IAM-PRINCIPAL]; anything else is read as an AWS
+      // principal.
       const PrincipalSection section = value == "*" ? PrincipalSection::any : PrincipalSection::aws;
-      if (section == PrincipalSection::aws) warn(at, "a principal other than \"*\" must be inside {\"AWS\": ...}", &statement);
+      if (section == PrincipalSection::aws)
+        warn(at, "a principal other than \"*\" must be inside {\"AWS\": ...}", &statement);
       add_principal(statement, element, section, value, at);
       return element;
     }
@@ -335,17 +388,23 @@ private:
     for (const auto& [name, entries] : value.items()) {
       const Location here = at.child(name);
       PrincipalSection section = PrincipalSection::aws;
-      if (name == "AWS") section = PrincipalSection::aws;
-      else if (name == "Service") section = PrincipalSection::service;
-      else if (name == "Federated") section = PrincipalSection::federated;
-      else if (name == "CanonicalUser") section = PrincipalSection::canonical_user;
+      if (name == "AWS")
+        section = PrincipalSection::aws;
+      else if (name == "Service")
+        section = PrincipalSection::service;
+      else if (name == "Federated")
+        section = PrincipalSection::federated;
+      else if (name == "CanonicalUser")
+        section = PrincipalSection::canonical_user;
       else {
         fail_statement(statement, here, "unknown principal type \"" + name + "\"");
         continue;
       }
       if (entries.is_array()) {
-        if (entries.empty()) fail_statement(statement, here, "principal list is empty");
-        for (std::size_t i = 0; i < entries.size(); ++i) add_principal(statement, element, section, entries[i], here.item(i));
+        if (entries.empty())
+          fail_statement(statement, here, "principal list is empty");
+        for (std::size_t i = 0; i < entries.size(); ++i)
+          add_principal(statement, element, section, entries[i], here.item(i));
       } else {
         add_principal(statement, element, section, entries, here);
       }
@@ -356,7 +415,8 @@ private:
   void add_principal(Statement& statement, PrincipalElement& element, PrincipalSection section,
                      const nlohmann::json& value, const Location& at) {
     auto text = read_scalar(value, at, &statement);
-    if (!text) return;
+    if (!text)
+      return;
     PrincipalEntry entry;
     entry.section = section;
     const ClassifiedPrincipal classified = classify_principal(section, *text);
@@ -365,11 +425,14 @@ private:
     entry.value = std::move(*text);
     entry.pointer = at.pointer;
     if (entry.form == PrincipalForm::other && section == PrincipalSection::aws) {
-      const std::string what = "\"" + entry.value.text + "\" is not an account, user, role or session principal";
-      // KMS refuses "a statement with one or more invalid principals" [BOTO-KMS], kms-reference §3.5;
-      // other resource policies accept more forms (CloudFront origin access identities, ...).
-      if (m_document.kind == PolicyKind::key_policy) fail_statement(statement, at, what + ", which KMS refuses");
-      else warn(at, what, &statement);
+      const std::string what =
+          "\"" + entry.value.text + "\" is not an account, user, role or session principal";
+      // KMS refuses "a statement with one or more invalid principals" [BOTO-KMS], kms-reference
+      // §3.5; other resource policies accept more forms (CloudFront origin access identities, ...).
+      if (m_document.kind == PolicyKind::key_policy)
+        fail_statement(statement, at, what + ", which KMS refuses");
+      else
+        warn(at, what, &statement);
     }
     if (section == PrincipalSection::service && entry.value.known() &&
         !is_service_principal_form(entry.value.text) && m_document.kind == PolicyKind::key_policy) {
@@ -381,20 +444,25 @@ private:
     element.entries.push_back(std::move(entry));
   }
 
-  PatternElement read_patterns(Statement& statement, const nlohmann::json& value, const Location& at, bool negated) {
+  PatternElement read_patterns(Statement& statement, const nlohmann::json& value,
+                               const Location& at, bool negated) {
     PatternElement element;
     element.negated = negated;
     element.pointer = at.pointer;
     const auto add = [&](const nlohmann::json& item, const Location& here) {
       if (!item.is_string()) {
-        fail_statement(statement, here, "expected a string, found " + std::string(item.type_name()));
+        fail_statement(statement, here,
+                       "expected a string, found " + std::string(item.type_name()));
         return;
       }
-      element.entries.push_back({model::resolve_value(item.get_ref<const std::string&>(), m_symbols), here.pointer});
+      element.entries.push_back(
+          {model::resolve_value(item.get_ref<const std::string&>(), m_symbols), here.pointer});
     };
     if (value.is_array()) {
-      if (value.empty()) fail_statement(statement, at, "list is empty");
-      for (std::size_t i = 0; i < value.size(); ++i) add(value[i], at.item(i));
+      if (value.empty())
+        fail_statement(statement, at, "list is empty");
+      for (std::size_t i = 0; i < value.size(); ++i)
+        add(value[i], at.item(i));
     } else {
       add(value, at);
     }
@@ -424,9 +492,11 @@ private:
         const Location key_at = here.child(key);
         clause.pointer = key_at.pointer;
         if (values.is_array()) {
-          if (values.empty()) fail_statement(statement, key_at, "condition value list is empty");
+          if (values.empty())
+            fail_statement(statement, key_at, "condition value list is empty");
           for (std::size_t i = 0; i < values.size(); ++i) {
-            if (auto v = read_scalar(values[i], key_at.item(i), &statement)) clause.values.push_back(std::move(*v));
+            if (auto v = read_scalar(values[i], key_at.item(i), &statement))
+              clause.values.push_back(std::move(*v));
           }
         } else if (auto v = read_scalar(values, key_at, &statement)) {
           clause.values.push_back(std::move(*v));
@@ -449,15 +519,18 @@ private:
       rest.remove_prefix(13);
     }
     constexpr std::string_view if_exists = "IfExists";
-    if (rest.size() > if_exists.size() && iequals(rest.substr(rest.size() - if_exists.size()), if_exists)) {
+    if (rest.size() > if_exists.size() &&
+        iequals(rest.substr(rest.size() - if_exists.size()), if_exists)) {
       clause.if_exists = true;
       rest.remove_suffix(if_exists.size());
     }
     for (const auto& entry : k_operators) {
-      if (!iequals(entry.name, rest)) continue;
+      if (!iequals(entry.name, rest))
+        continue;
       clause.op = entry.op;
       // Null tests presence itself: neither IfExists nor a set qualifier applies [IAM-CONDOPS].
-      return !(entry.op == ConditionOperator::null && (clause.if_exists || clause.qualifier != SetQualifier::none));
+      return !(entry.op == ConditionOperator::null &&
+               (clause.if_exists || clause.qualifier != SetQualifier::none));
     }
     return false;
   }
@@ -472,28 +545,36 @@ ConditionFamily family(ConditionOperator op) {
   case ConditionOperator::string_equals_ignore_case:
   case ConditionOperator::string_not_equals_ignore_case:
   case ConditionOperator::string_like:
-  case ConditionOperator::string_not_like: return ConditionFamily::string;
+  case ConditionOperator::string_not_like:
+    return ConditionFamily::string;
   case ConditionOperator::numeric_equals:
   case ConditionOperator::numeric_not_equals:
   case ConditionOperator::numeric_less_than:
   case ConditionOperator::numeric_less_than_equals:
   case ConditionOperator::numeric_greater_than:
-  case ConditionOperator::numeric_greater_than_equals: return ConditionFamily::numeric;
+  case ConditionOperator::numeric_greater_than_equals:
+    return ConditionFamily::numeric;
   case ConditionOperator::date_equals:
   case ConditionOperator::date_not_equals:
   case ConditionOperator::date_less_than:
   case ConditionOperator::date_less_than_equals:
   case ConditionOperator::date_greater_than:
-  case ConditionOperator::date_greater_than_equals: return ConditionFamily::date;
-  case ConditionOperator::boolean: return ConditionFamily::boolean;
-  case ConditionOperator::binary_equals: return ConditionFamily::binary;
+  case ConditionOperator::date_greater_than_equals:
+    return ConditionFamily::date;
+  case ConditionOperator::boolean:
+    return ConditionFamily::boolean;
+  case ConditionOperator::binary_equals:
+    return ConditionFamily::binary;
   case ConditionOperator::ip_address:
-  case ConditionOperator::not_ip_address: return ConditionFamily::ip_address;
+  case ConditionOperator::not_ip_address:
+    return ConditionFamily::ip_address;
   case ConditionOperator::arn_equals:
   case ConditionOperator::arn_like:
   case ConditionOperator::arn_not_equals:
-  case ConditionOperator::arn_not_like: return ConditionFamily::arn;
-  case ConditionOperator::null: return ConditionFamily::null;
+  case ConditionOperator::arn_not_like:
+    return ConditionFamily::arn;
+  case ConditionOperator::null:
+    return ConditionFamily::null;
   }
   return ConditionFamily::string;
 }
@@ -507,62 +588,79 @@ bool is_negated(ConditionOperator op) {
   case ConditionOperator::date_not_equals:
   case ConditionOperator::not_ip_address:
   case ConditionOperator::arn_not_equals:
-  case ConditionOperator::arn_not_like: return true;
-  default: return false;
+  case ConditionOperator::arn_not_like:
+    return true;
+  default:
+    return false;
   }
 }
 
 std::string_view to_string(ConditionOperator op) {
   for (const auto& entry : k_operators) {
-    if (entry.op == op) return entry.name;
+    if (entry.op == op)
+      return entry.name;
   }
   return "?";
 }
 
 ClassifiedPrincipal classify_principal(PrincipalSection section, const model::Value& value) {
-  if (!value.known()) return {PrincipalForm::unknown, {}};
+  if (!value.known())
+    return {PrincipalForm::unknown, {}};
   const std::string& text = value.text;
   switch (section) {
-  case PrincipalSection::service: return {PrincipalForm::service, {}};
+  case PrincipalSection::service:
+    return {PrincipalForm::service, {}};
   case PrincipalSection::federated:
-  case PrincipalSection::canonical_user: return {PrincipalForm::other, {}};
+  case PrincipalSection::canonical_user:
+    return {PrincipalForm::other, {}};
   case PrincipalSection::any:
-  case PrincipalSection::aws: break;
+  case PrincipalSection::aws:
+    break;
   }
-  if (text == "*") return {PrincipalForm::any, {}};
+  if (text == "*")
+    return {PrincipalForm::any, {}};
   // "The account ARN and the shortened account ID behave the same way" [IAM-PRINCIPAL].
-  if (is_account_id(text)) return {PrincipalForm::account, text};
+  if (is_account_id(text))
+    return {PrincipalForm::account, text};
   const auto arn = split_arn(text);
-  if (!arn || !is_account_id(arn->account)) return {PrincipalForm::other, {}};
+  if (!arn || !is_account_id(arn->account))
+    return {PrincipalForm::other, {}};
   const std::string account(arn->account);
   const std::string_view resource = arn->resource;
   if (arn->service == "iam") {
-    if (resource == "root") return {PrincipalForm::account, account};
-    if (resource.starts_with("user/")) return {PrincipalForm::user, account};
-    if (resource.starts_with("role/")) return {PrincipalForm::role, account};
+    if (resource == "root")
+      return {PrincipalForm::account, account};
+    if (resource.starts_with("user/"))
+      return {PrincipalForm::user, account};
+    if (resource.starts_with("role/"))
+      return {PrincipalForm::role, account};
   } else if (arn->service == "sts") {
-    if (resource.starts_with("assumed-role/")) return {PrincipalForm::assumed_role, account};
-    if (resource.starts_with("federated-user/")) return {PrincipalForm::federated_user, account};
+    if (resource.starts_with("assumed-role/"))
+      return {PrincipalForm::assumed_role, account};
+    if (resource.starts_with("federated-user/"))
+      return {PrincipalForm::federated_user, account};
   }
   return {PrincipalForm::other, {}};
 }
 
 const model::Diagnostic* Document::first_error() const {
   for (const model::Diagnostic& diagnostic : diagnostics) {
-    if (diagnostic.level == model::DiagnosticLevel::error) return &diagnostic;
+    if (diagnostic.level == model::DiagnosticLevel::error)
+      return &diagnostic;
   }
   return nullptr;
 }
 
-Document parse_document(const nlohmann::json& json, PolicyKind kind, const model::SymbolResolver& symbols,
-                        const ParseOptions& options) {
+Document parse_document(const nlohmann::json& json, PolicyKind kind,
+                        const model::SymbolResolver& symbols, const ParseOptions& options) {
   return Parser(kind, symbols, options).run(json);
 }
 
-Document parse_document_text(std::string_view text, PolicyKind kind, const model::SymbolResolver& symbols,
-                             const ParseOptions& options) {
+Document parse_document_text(std::string_view text, PolicyKind kind,
+                             const model::SymbolResolver& symbols, const ParseOptions& options) {
   nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) return Parser(kind, symbols, options).fail_text("policy is not valid JSON");
+  if (json.is_discarded())
+    return Parser(kind, symbols, options).fail_text("policy is not valid JSON");
   return parse_document(json, kind, symbols, options);
 }
 

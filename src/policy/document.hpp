@@ -1,22 +1,22 @@
 #pragma once
 // The typed policy model: a key policy, resource policy or IAM identity policy as parsed from JSON.
-// Every string leaf becomes a model::Value (literal, symbolic or unknown: see model/value.hpp), so a
-// policy built from references can be read before they resolve. Problems are diagnostics with a JSON
-// path ("Statement[2].Condition.StringEqulas: unknown condition operator"), never exceptions.
+// Every string leaf becomes a model::Value (literal, symbolic or unknown: see model/value.hpp), so
+// a policy built from references can be read before they resolve. Problems are diagnostics with a
+// JSON path ("Statement[2].Condition.StringEqulas: unknown condition operator"), never exceptions.
 //
 // Grammar and element rules: kms-reference §3.5–§3.9, IAM policy grammar.
+#include "model/diagnostic.hpp"
+#include "model/source_ref.hpp"
+#include "model/value.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "model/diagnostic.hpp"
-#include "model/source_ref.hpp"
-#include "model/value.hpp"
 
 namespace tfkms::policy {
 
@@ -81,18 +81,45 @@ struct PatternElement {
 
 /// Condition operators without their `IfExists` suffix and set qualifier [IAM-CONDOPS].
 enum class ConditionOperator : std::uint8_t {
-  string_equals, string_not_equals, string_equals_ignore_case, string_not_equals_ignore_case,
-  string_like, string_not_like,
-  numeric_equals, numeric_not_equals, numeric_less_than, numeric_less_than_equals,
-  numeric_greater_than, numeric_greater_than_equals,
-  date_equals, date_not_equals, date_less_than, date_less_than_equals, date_greater_than,
+  string_equals,
+  string_not_equals,
+  string_equals_ignore_case,
+  string_not_equals_ignore_case,
+  string_like,
+  string_not_like,
+  numeric_equals,
+  numeric_not_equals,
+  numeric_less_than,
+  numeric_less_than_equals,
+  numeric_greater_than,
+  numeric_greater_than_equals,
+  date_equals,
+  date_not_equals,
+  date_less_than,
+  date_less_than_equals,
+  date_greater_than,
   date_greater_than_equals,
-  boolean, binary_equals, ip_address, not_ip_address,
-  arn_equals, arn_like, arn_not_equals, arn_not_like,
+  boolean,
+  binary_equals,
+  ip_address,
+  not_ip_address,
+  arn_equals,
+  arn_like,
+  arn_not_equals,
+  arn_not_like,
   null,
 };
 
-enum class ConditionFamily : std::uint8_t { string, numeric, date, boolean, binary, ip_address, arn, null };
+enum class ConditionFamily : std::uint8_t {
+  string,
+  numeric,
+  date,
+  boolean,
+  binary,
+  ip_address,
+  arn,
+  null
+};
 
 enum class SetQualifier : std::uint8_t { none, for_any_value, for_all_values };
 
@@ -111,22 +138,24 @@ struct ConditionClause {
   SetQualifier qualifier = SetQualifier::none;
   std::string key;       ///< condition key as written ("kms:EncryptionContext:Dept")
   std::string key_lower; ///< lower-cased: keys are case-insensitive [IAM-COND]
-  std::vector<model::Value> values; ///< numbers and booleans as their JSON text; ORed (ANDed if negated)
-  std::string pointer;   ///< /Statement/1/Condition/StringEquals/kms:CallerAccount
+  std::vector<model::Value>
+      values;          ///< numbers and booleans as their JSON text; ORed (ANDed if negated)
+  std::string pointer; ///< /Statement/1/Condition/StringEquals/kms:CallerAccount
 };
 
 struct Statement {
-  std::size_t index = 0;      ///< position in Statement[] (0 when Statement is a single object)
+  std::size_t index = 0; ///< position in Statement[] (0 when Statement is a single object)
   std::optional<std::string> sid;
   Effect effect = Effect::deny;
-  bool effect_known = true;   ///< false when Effect is missing or invalid (then `readable` is false too)
+  bool effect_known =
+      true; ///< false when Effect is missing or invalid (then `readable` is false too)
   std::optional<PrincipalElement> principal; ///< absent in identity policies
   PatternElement actions;
-  std::optional<PatternElement> resources;   ///< absent: the statement matches no resource
+  std::optional<PatternElement> resources; ///< absent: the statement matches no resource
   std::vector<ConditionClause> conditions;
-  std::string pointer;        ///< /Statement/1 (or /Statement when it is a single object)
-  std::string path;           ///< Statement[1], for messages
-  model::SourceRef where;     ///< location in the input file, when the caller gave one
+  std::string pointer;    ///< /Statement/1 (or /Statement when it is a single object)
+  std::string path;       ///< Statement[1], for messages
+  model::SourceRef where; ///< location in the input file, when the caller gave one
   /// False when an element could not be read (unknown operator, wrong type, ...): the statement
   /// is kept for reporting, and evaluation treats its outcome as unknown rather than guessing.
   bool readable = true;
@@ -153,15 +182,17 @@ struct Document {
 };
 
 struct ParseOptions {
-  std::string file;                               ///< named in diagnostics
-  std::string base_pointer;                       ///< pointer of the policy inside the file, for diagnostics
-  std::vector<model::SourceRef> statement_locations; ///< by statement index (PolicySource::statement_locations)
-  model::SourceRef where;                         ///< default location of statements without their own
+  std::string file;         ///< named in diagnostics
+  std::string base_pointer; ///< pointer of the policy inside the file, for diagnostics
+  std::vector<model::SourceRef>
+      statement_locations; ///< by statement index (PolicySource::statement_locations)
+  model::SourceRef where;  ///< default location of statements without their own
 };
 
 /// Parses `json` as a policy of `kind`; string leaves are resolved with `symbols`. Never throws.
 [[nodiscard]] Document parse_document(const nlohmann::json& json, PolicyKind kind,
-                                      const model::SymbolResolver& symbols, const ParseOptions& options = {});
+                                      const model::SymbolResolver& symbols,
+                                      const ParseOptions& options = {});
 
 /// Parses JSON text (as Terraform holds policies); invalid JSON gives an unreadable document.
 [[nodiscard]] Document parse_document_text(std::string_view text, PolicyKind kind,
@@ -174,6 +205,7 @@ struct ClassifiedPrincipal {
   PrincipalForm form = PrincipalForm::other;
   std::string account;
 };
-[[nodiscard]] ClassifiedPrincipal classify_principal(PrincipalSection section, const model::Value& value);
+[[nodiscard]] ClassifiedPrincipal classify_principal(PrincipalSection section,
+                                                     const model::Value& value);
 
 } // namespace tfkms::policy

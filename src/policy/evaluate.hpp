@@ -1,11 +1,11 @@
 #pragma once
-// The KMS authorization decision for one request: key policy, the caller's identity policies and the
-// key's grants, exactly as kms-reference §3.3 describes. Policies and grants are compiled once;
+// The KMS authorization decision for one request: key policy, the caller's identity policies and
+// the key's grants, exactly as kms-reference §3.3 describes. Policies and grants are compiled once;
 // decide() then runs without allocating (reasons go into a reusable Decision), so the analysis can
 // ask millions of questions.
 //
-//   auto key_policy = policy::compile(policy::parse_document(json, PolicyKind::key_policy, symbols));
-//   auto request = policy::prepare({.principal = "arn:aws:iam::111122223333:role/App",
+//   auto key_policy = policy::compile(policy::parse_document(json, PolicyKind::key_policy,
+//   symbols)); auto request = policy::prepare({.principal = "arn:aws:iam::111122223333:role/App",
 //                                   .action = "kms:Decrypt", .resource = key_arn});
 //   policy::Decision decision;
 //   policy::decide(request.value(), &key_policy, identity_ptrs, grants, decision);
@@ -15,14 +15,22 @@
 //        a key policy (a grant to the session or user itself is not limited by boundary or session
 //        policy, one to its role or account is), see docs/evaluation-chain.md.
 //   §9.2 a grant to an account principal works like a key policy naming the account: its root user
-//        uses it directly, its other principals when their own identity policies allow the operation.
-//   §9.3 Encapsulate / Decapsulate: key resource, cross-account, grant operations (tools/gen_kms_actions.py).
-//   §9.5 NotPrincipal is evaluated in key policies; NotResource too, with a parser warning.
-//   §9.6 a multi-valued key (ArrayOf...) under an operator without ForAnyValue/ForAllValues never matches.
-//   §9.7 Bool compares "true"/"false" ignoring case; any other value never matches.
-//   §9.8 "*" matches service principals; a service principal's request has no kms:CallerAccount.
+//        uses it directly, its other principals when their own identity policies allow the
+//        operation.
+//   §9.3 Encapsulate / Decapsulate: key resource, cross-account, grant operations
+//   (tools/gen_kms_actions.py). §9.5 NotPrincipal is evaluated in key policies; NotResource too,
+//   with a parser warning. §9.6 a multi-valued key (ArrayOf...) under an operator without
+//   ForAnyValue/ForAllValues never matches. §9.7 Bool compares "true"/"false" ignoring case; any
+//   other value never matches. §9.8 "*" matches service principals; a service principal's request
+//   has no kms:CallerAccount.
 // Root user: the account root user is matched directly by its account principal and has an implicit
 // identity-side allow in its own account [IAM-EVAL], kms-reference §3.2.
+#include "model/diagnostic.hpp"
+#include "model/graph.hpp"
+#include "model/value.hpp"
+#include "policy/actions.hpp"
+#include "policy/document.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,12 +39,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/diagnostic.hpp"
-#include "model/graph.hpp"
-#include "model/value.hpp"
-#include "policy/actions.hpp"
-#include "policy/document.hpp"
 
 namespace tfkms::policy {
 
@@ -63,11 +65,11 @@ struct ContextEntry {
 };
 
 struct Request {
-  std::string principal;                  ///< ARN, 12-digit account id or service principal name
+  std::string principal;                    ///< ARN, 12-digit account id or service principal name
   std::optional<CallerType> principal_type; ///< derived from `principal` when absent
-  std::string action;                     ///< "kms:Decrypt" (case-insensitive)
-  std::string resource;                   ///< the key ARN; "*" for actions without a key resource
-  std::vector<ContextEntry> context;      ///< condition keys the caller knows
+  std::string action;                       ///< "kms:Decrypt" (case-insensitive)
+  std::string resource;                     ///< the key ARN; "*" for actions without a key resource
+  std::vector<ContextEntry> context;        ///< condition keys the caller knows
 };
 
 /// A request checked and indexed for evaluation (built once, evaluated many times).
@@ -80,21 +82,23 @@ struct Request {
 /// for direct service-principal calls). aws:PrincipalIsAWSService is "false" for other callers.
 struct PreparedRequest {
   CallerType caller = CallerType::user;
-  std::string principal;       ///< as given
-  std::string partition;       ///< "aws" for service principals
-  std::string caller_account;  ///< empty for service principals
-  std::string role_name;       ///< assumed_role / role: the role's name (without path)
-  std::string principal_arn;   ///< aws:PrincipalArn (role ARN for sessions)
+  std::string principal;      ///< as given
+  std::string partition;      ///< "aws" for service principals
+  std::string caller_account; ///< empty for service principals
+  std::string role_name;      ///< assumed_role / role: the role's name (without path)
+  std::string principal_arn;  ///< aws:PrincipalArn (role ARN for sessions)
   ActionIndex action = 0;
   std::string resource;
-  std::string key_account;     ///< account in the key ARN; empty when the resource is not an ARN
+  std::string key_account; ///< account in the key ARN; empty when the resource is not an ARN
   std::vector<ContextEntry> context; ///< keys lower-cased, sorted, derived keys added
 
   [[nodiscard]] const ActionInfo& action_info() const;
   /// The values of condition key `key_lower`, or nullptr when the request does not carry it.
   [[nodiscard]] const std::vector<std::string>* find(std::string_view key_lower) const;
   [[nodiscard]] bool has_resource_arn() const { return !key_account.empty(); }
-  [[nodiscard]] bool cross_account() const { return caller != CallerType::service && caller_account != key_account; }
+  [[nodiscard]] bool cross_account() const {
+    return caller != CallerType::service && caller_account != key_account;
+  }
 };
 
 /// Checks `request` (known KMS action, parsable principal) and indexes it.
@@ -137,12 +141,12 @@ private:
 
 /// A grant on the key, as CreateGrant / aws_kms_grant define it (kms-reference §5).
 struct GrantSpec {
-  model::Value grantee;                   ///< principal ARN, account principal or service principal
-  std::vector<std::string> operations;    ///< "Decrypt", ... (GrantOperation names)
+  model::Value grantee;                ///< principal ARN, account principal or service principal
+  std::vector<std::string> operations; ///< "Decrypt", ... (GrantOperation names)
   std::optional<std::map<std::string, std::string>> encryption_context_equals;
   std::optional<std::map<std::string, std::string>> encryption_context_subset;
   std::optional<model::Value> retiring_principal;
-  bool unknown_fields = false;            ///< some field is only known after apply: its use is unknown
+  bool unknown_fields = false; ///< some field is only known after apply: its use is unknown
 };
 
 /// Builds the spec of a graph grant, resolving its markers with `symbols`.
@@ -150,10 +154,12 @@ struct GrantSpec {
 
 struct CompiledGrant {
   GrantSpec spec;
-  std::uint64_t operations = 0; ///< catalogue mask of `spec.operations`; 0 when the grant cannot exist
+  std::uint64_t operations =
+      0; ///< catalogue mask of `spec.operations`; 0 when the grant cannot exist
   ClassifiedPrincipal grantee;
   std::optional<ClassifiedPrincipal> retiring;
-  /// Constraint pairs with lower-cased keys (keys case-insensitive, values case-sensitive [BOTO-KMS]).
+  /// Constraint pairs with lower-cased keys (keys case-insensitive, values case-sensitive
+  /// [BOTO-KMS]).
   std::vector<std::pair<std::string, std::string>> equals, subset;
   bool has_equals = false, has_subset = false;
   /// Operations CreateGrant refuses (not a GrantOperation, or not spelt exactly); an empty name
@@ -172,36 +178,43 @@ enum class Outcome : std::uint8_t { allowed, explicitly_denied, implicitly_denie
 [[nodiscard]] std::string_view to_string(Outcome outcome); ///< "allowed", "explicitly_denied", ...
 
 enum class ReasonKind : std::uint8_t {
-  denies,                    ///< a Deny statement matches
-  allows,                    ///< an Allow statement matches the caller directly (or identity allow)
-  delegates,                 ///< a key-policy Allow names the caller's account (needs an identity allow)
-  grant_allows,              ///< a grant lets the grantee perform the action
-  retire_allowed,            ///< RetireGrant: retiring principal, grantee with RetireGrant, or key account
-  not_cross_account,         ///< the action is never effective across accounts [KMS-XACCT]
-  needs_identity_allow,      ///< the key policy allows but the caller's own IAM does not
-  needs_key_policy,          ///< IAM allows but the key policy does not [KMS-KEYPOL]
-  unreadable_policy,         ///< a policy or statement could not be read
-  depends_on_unknown,        ///< the statement or grant matches only if an unknown value does
-  not_allowed_by,            ///< an SCP level, the boundary or the session policy allows nothing of it
+  denies,            ///< a Deny statement matches
+  allows,            ///< an Allow statement matches the caller directly (or identity allow)
+  delegates,         ///< a key-policy Allow names the caller's account (needs an identity allow)
+  grant_allows,      ///< a grant lets the grantee perform the action
+  retire_allowed,    ///< RetireGrant: retiring principal, grantee with RetireGrant, or key account
+  not_cross_account, ///< the action is never effective across accounts [KMS-XACCT]
+  needs_identity_allow, ///< the key policy allows but the caller's own IAM does not
+  needs_key_policy,     ///< IAM allows but the key policy does not [KMS-KEYPOL]
+  unreadable_policy,    ///< a policy or statement could not be read
+  depends_on_unknown,   ///< the statement or grant matches only if an unknown value does
+  not_allowed_by,       ///< an SCP level, the boundary or the session policy allows nothing of it
 };
 
 enum class ReasonSource : std::uint8_t {
-  key_policy, identity_policy, grant, request,
-  scp, rcp, permission_boundary, session_policy, ///< the rest of the chain (Chain)
+  key_policy,
+  identity_policy,
+  grant,
+  request,
+  scp,
+  rcp,
+  permission_boundary,
+  session_policy, ///< the rest of the chain (Chain)
 };
 
 /// Why a decision was made; small and copyable, indices point into the inputs of decide().
 struct Reason {
   ReasonKind kind = ReasonKind::allows;
   ReasonSource source = ReasonSource::request;
-  std::uint16_t policy = 0;    ///< identity_policies[policy], grants[policy], or a document of an SCP/RCP level
+  std::uint16_t policy =
+      0; ///< identity_policies[policy], grants[policy], or a document of an SCP/RCP level
   std::uint16_t statement = 0; ///< statement index inside the policy
   std::uint16_t level = 0;     ///< SCP/RCP: the level, 0 = the organisation root
 };
 
 /// The policies besides the key policy, identity policies and grants that decide a call in an
-/// organisation [IAM-EVAL]. Levels run from the organisation root to the account (or OU holding it),
-/// each a list of documents. An empty chain changes nothing.
+/// organisation [IAM-EVAL]. Levels run from the organisation root to the account (or OU holding
+/// it), each a list of documents. An empty chain changes nothing.
 struct Chain {
   /// Service control policies of the caller's account: every level must allow, any Deny denies.
   /// They never apply to a service principal [ORG-SCP].
@@ -229,20 +242,25 @@ struct Decision {
   std::vector<Reason> reasons;
   std::string scratch; ///< buffer for policy-variable substitution
 
-  void clear() { outcome = Outcome::implicitly_denied; never_allowed = false; reasons.clear(); }
+  void clear() {
+    outcome = Outcome::implicitly_denied;
+    never_allowed = false;
+    reasons.clear();
+  }
 };
 
 /// Decides `request` against the key policy (nullptr: the key has none to consult, e.g. IAM-only
 /// actions), the caller's identity policies and the key's grants (kms-reference §3.3, §5).
 /// `chain` (may be null) adds SCPs, RCPs, the permissions boundary and the session policy.
 void decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
-            std::span<const CompiledPolicy* const> identity_policies, std::span<const CompiledGrant> grants,
-            Decision& out, const Chain* chain = nullptr);
+            std::span<const CompiledPolicy* const> identity_policies,
+            std::span<const CompiledGrant> grants, Decision& out, const Chain* chain = nullptr);
 
 /// Convenience form for tests and one-off questions.
 [[nodiscard]] Decision decide(const PreparedRequest& request, const CompiledPolicy* key_policy,
                               const std::vector<CompiledPolicy>& identity_policies,
-                              const std::vector<CompiledGrant>& grants, const Chain* chain = nullptr);
+                              const std::vector<CompiledGrant>& grants,
+                              const Chain* chain = nullptr);
 
 /// "key policy Statement[1] (Sid \"X\") denies" — for messages and `tfkms simulate`.
 [[nodiscard]] std::string describe(const Reason& reason, const CompiledPolicy* key_policy,

@@ -19,29 +19,34 @@ enum class Case { sensitive, insensitive };
 /// True when encoded `pattern` matches all of `text`. Each run between k_any marks is placed at its
 /// leftmost match, which is correct for globs and never backtracks: O(|pattern| * |text|) at worst,
 /// so hostile patterns such as `*a*a*a*…b` cannot blow up.
-[[nodiscard]] bool wildcard_match(std::string_view pattern, std::string_view text, Case letter_case);
+[[nodiscard]] bool wildcard_match(std::string_view pattern, std::string_view text,
+                                  Case letter_case);
 
 /// The six colon-separated parts of an ARN; `resource` keeps any further colons.
 struct ArnParts {
   std::string_view partition, service, region, account, resource;
 };
 
-/// Splits `text` ("arn:partition:service:region:account:resource"); nothing when it has fewer parts.
+/// Splits `text` ("arn:partition:service:region:account:resource"); nothing when it has fewer
+/// parts.
 [[nodiscard]] std::optional<ArnParts> split_arn(std::string_view text);
 
-/// ArnLike / ArnEquals: each component matched separately, so `*` never crosses a colon except inside
-/// the resource part [IAM-CONDOPS]. Case-sensitive.
+/// ArnLike / ArnEquals: each component matched separately, so `*` never crosses a colon except
+/// inside the resource part [IAM-CONDOPS]. Case-sensitive.
 [[nodiscard]] bool arn_match(std::string_view encoded_pattern, std::string_view arn);
 
 /// A `Resource` element entry against the request's resource: `*` matches everything; otherwise an
 /// ARN matched per component, partition/service/region/account ignoring case [IAM-RESOURCE].
 [[nodiscard]] bool resource_match(std::string_view encoded_pattern, std::string_view resource);
 
-/// True for a 12-digit AWS account id, or model::k_this_account (the deployment account when unnamed).
+/// True for a 12-digit AWS account id, or model::k_this_account (the deployment account when
+/// unnamed).
 [[nodiscard]] bool is_account_id(std::string_view text);
 
 /// ASCII lower case: AWS compares names case-insensitively in ASCII only.
-[[nodiscard]] constexpr char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+[[nodiscard]] constexpr char lower_ascii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 /// ASCII lower-case copy.
 [[nodiscard]] std::string to_lower(std::string_view text);

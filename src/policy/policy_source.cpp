@@ -2,7 +2,8 @@
 
 namespace tfkms::policy {
 
-Document parse_policy(const model::PolicySource& source, PolicyKind kind, const model::SymbolResolver& symbols) {
+Document parse_policy(const model::PolicySource& source, PolicyKind kind,
+                      const model::SymbolResolver& symbols) {
   ParseOptions options;
   options.file = source.where.file;
   options.base_pointer = source.where.pointer;

@@ -5,8 +5,9 @@
 
 namespace tfkms::policy {
 
-/// Parses `source`'s document (state `document`) as a policy of `kind`, so that its statements point at
-/// their lines in the input file; references are resolved with `symbols`.
-[[nodiscard]] Document parse_policy(const model::PolicySource& source, PolicyKind kind, const model::SymbolResolver& symbols);
+/// Parses `source`'s document (state `document`) as a policy of `kind`, so that its statements
+/// point at their lines in the input file; references are resolved with `symbols`.
+[[nodiscard]] Document parse_policy(const model::PolicySource& source, PolicyKind kind,
+                                    const model::SymbolResolver& symbols);
 
 } // namespace tfkms::policy

@@ -1,10 +1,10 @@
 #include "report/access_tables.hpp"
 
-#include <algorithm>
-#include <sstream>
-
 #include "report/escape.hpp"
 #include "report/json_stream.hpp"
+
+#include <algorithm>
+#include <sstream>
 
 namespace tfkms::report {
 
@@ -18,24 +18,29 @@ using Json = nlohmann::json;
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string out;
   for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
+    if (!out.empty())
+      out += separator;
     out += item;
   }
   return out;
 }
 
 // Every action of the class reads as "all N actions of the class"; a partial list is spelled out.
-std::string actions_text(const std::vector<std::string>& actions, analysis::ActionClass action_class) {
+std::string actions_text(const std::vector<std::string>& actions,
+                         analysis::ActionClass action_class) {
   const auto all = analysis::actions_of(action_class);
-  if (actions.size() > 1 && actions.size() == all.size()) return "all " + std::to_string(all.size()) + " actions";
+  if (actions.size() > 1 && actions.size() == all.size())
+    return "all " + std::to_string(all.size()) + " actions";
   return joined(actions);
 }
 
 // "any principal of account 111122223333, if its own IAM policy allows it" / "may" for unknowns.
 std::string who(const AccessEntry& entry) {
   std::string text = entry.subject;
-  if (entry.needs_identity_policy) text += " (if its own IAM policy allows it)";
-  if (entry.unknown) text += " (unknown before apply)";
+  if (entry.needs_identity_policy)
+    text += " (if its own IAM policy allows it)";
+  if (entry.unknown)
+    text += " (unknown before apply)";
   return text;
 }
 
@@ -47,15 +52,18 @@ std::string class_text(const analysis::ClassAccess& principals,
       classes.at(principals.principal_class).members.size() - principals.except.size();
   std::string text = "the " + std::to_string(size) + " principals of class " +
                      std::to_string(principals.principal_class + 1);
-  if (!principals.except.empty()) text += " (all but " + joined(principals.except) + ")";
+  if (!principals.except.empty())
+    text += " (all but " + joined(principals.except) + ")";
   return text;
 }
 
 std::string who(const AccessEntry& entry, const analysis::ClassAccess& principals,
                 const std::vector<analysis::PrincipalClass>& classes) {
   std::string text = class_text(principals, classes);
-  if (entry.needs_identity_policy) text += " (if their own IAM policies allow it)";
-  if (entry.unknown) text += " (unknown before apply)";
+  if (entry.needs_identity_policy)
+    text += " (if their own IAM policies allow it)";
+  if (entry.unknown)
+    text += " (unknown before apply)";
   return text;
 }
 
@@ -64,7 +72,8 @@ std::string who(const AccessEntry& entry, const analysis::ClassAccess& principal
 std::vector<std::string> grounds(const AccessEntry& entry,
                                  const std::optional<analysis::ClassAccess>& principals) {
   std::vector<std::string> all = entry.grounds;
-  if (!principals) return all;
+  if (!principals)
+    return all;
   for (const analysis::OwnPolicyGround& ground : principals->own_policy_grounds) {
     all.push_back("its own identity policy " + std::to_string(ground.policy + 1) + " " +
                   ground.statement);
@@ -74,30 +83,38 @@ std::vector<std::string> grounds(const AccessEntry& entry,
 
 std::string who(const AccessChange& change, const std::vector<analysis::PrincipalClass>& classes) {
   std::string text = change.principals ? class_text(*change.principals, classes) : change.subject;
-  if (change.needs_identity_policy) text += " (if its own IAM policy allows it)";
-  if (change.unknown) text += " (unknown before apply)";
+  if (change.needs_identity_policy)
+    text += " (if its own IAM policy allows it)";
+  if (change.unknown)
+    text += " (unknown before apply)";
   return text;
 }
 
 std::string conditions(const AccessChange& change) {
-  if (change.kind != ChangeKind::condition) return change.conditions;
+  if (change.kind != ChangeKind::condition)
+    return change.conditions;
   std::string before = change.conditions_before;
-  if (change.needed_identity_policy_before) before += ", only with its own IAM policy";
+  if (change.needed_identity_policy_before)
+    before += ", only with its own IAM policy";
   return change.conditions + " (was: " + before + ")";
 }
 
 char sign(ChangeKind kind) {
   switch (kind) {
-  case ChangeKind::gain: return '+';
-  case ChangeKind::loss: return '-';
-  case ChangeKind::condition: return '~';
+  case ChangeKind::gain:
+    return '+';
+  case ChangeKind::loss:
+    return '-';
+  case ChangeKind::condition:
+    return '~';
   }
   return '~';
 }
 
 std::string key_heading(const analysis::KeyAccessMap& key) {
   std::string text = key.name + " (account " + key.account;
-  if (!key.planned_action.empty()) text += ", " + key.planned_action;
+  if (!key.planned_action.empty())
+    text += ", " + key.planned_action;
   text += ")";
   return text;
 }
@@ -129,34 +146,45 @@ Json entry_json(const AccessEntry& entry, const std::optional<analysis::ClassAcc
 }
 
 // The keys of a diff in order of first appearance, with their changes.
-std::vector<std::pair<std::string, std::vector<const AccessChange*>>> by_key(const analysis::AccessDiff& diff) {
+std::vector<std::pair<std::string, std::vector<const AccessChange*>>>
+by_key(const analysis::AccessDiff& diff) {
   std::vector<std::pair<std::string, std::vector<const AccessChange*>>> keys;
   for (const AccessChange& change : diff.changes) {
-    if (keys.empty() || keys.back().first != change.key) keys.emplace_back(change.key, std::vector<const AccessChange*>{});
+    if (keys.empty() || keys.back().first != change.key)
+      keys.emplace_back(change.key, std::vector<const AccessChange*>{});
     keys.back().second.push_back(&change);
   }
   return keys;
 }
 
 std::string key_note(const analysis::AccessDiff& diff, const std::string& key) {
-  const auto has = [&](const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), key) != list.end(); };
-  if (has(diff.keys_created)) return " (created)";
-  if (has(diff.keys_destroyed)) return " (destroyed)";
+  const auto has = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), key) != list.end();
+  };
+  if (has(diff.keys_created))
+    return " (created)";
+  if (has(diff.keys_destroyed))
+    return " (destroyed)";
   return {};
 }
 
 constexpr std::size_t k_markdown_note_bytes = 200; // room for the "N more not shown" note
-constexpr std::size_t k_markdown_cell_bytes = 4'000; // one long cause must not crowd out the other rows
+constexpr std::size_t k_markdown_cell_bytes =
+    4'000; // one long cause must not crowd out the other rows
 
-std::string markdown_cell(std::string_view text) { return markdown_inline(truncate_utf8(text, k_markdown_cell_bytes)); }
+std::string markdown_cell(std::string_view text) {
+  return markdown_inline(truncate_utf8(text, k_markdown_cell_bytes));
+}
 
 std::string plural(std::size_t count, std::string_view one, std::string_view many) {
   return std::to_string(count) + " " + std::string(count == 1 ? one : many);
 }
 
-// "3 keys and 2 data stores": what the diff looked at, so "no changes" is not mistaken for "nothing read".
+// "3 keys and 2 data stores": what the diff looked at, so "no changes" is not mistaken for "nothing
+// read".
 std::string compared(const analysis::AccessDiff& diff) {
-  return plural(diff.keys_compared, "key", "keys") + " and " + plural(diff.data_stores_compared, "data store", "data stores");
+  return plural(diff.keys_compared, "key", "keys") + " and " +
+         plural(diff.data_stores_compared, "data store", "data stores");
 }
 
 } // namespace
@@ -165,7 +193,8 @@ namespace {
 
 // Each class with its members, one a line: what "the 286 principals of class 2" refers to.
 void write_classes_text(const std::vector<analysis::PrincipalClass>& classes, std::ostream& out) {
-  if (classes.empty()) return;
+  if (classes.empty())
+    return;
   out << "principal classes (principals with the same identity policies, which no policy tells "
          "apart)\n";
   for (std::size_t c = 0; c < classes.size(); ++c) {
@@ -176,7 +205,8 @@ void write_classes_text(const std::vector<analysis::PrincipalClass>& classes, st
           << terminal_safe(joined(members.front().identity_policies)) << ")";
     }
     out << ":\n";
-    for (const auto& member : members) out << "    " << terminal_safe(member.principal) << '\n';
+    for (const auto& member : members)
+      out << "    " << terminal_safe(member.principal) << '\n';
   }
 }
 
@@ -187,15 +217,18 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
   for (std::size_t k = 0; k < map.keys.size(); ++k) {
     const analysis::KeyAccessMap& key = map.keys[k];
     out << "key " << terminal_safe(key_heading(key)) << '\n';
-    if (!key.data_stores.empty()) out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
+    if (!key.data_stores.empty())
+      out << "  encrypts: " << terminal_safe(joined(key.data_stores)) << '\n';
     if (!key.administrators.empty()) {
       out << "  key administrators: " << terminal_safe(joined(key.administrators, "; ")) << '\n';
     }
     if (!key.can_destroy.empty()) {
       out << "  can destroy its data: " << terminal_safe(joined(key.can_destroy, "; ")) << '\n';
     }
-    if (!key.policy_known) out << "  the key policy is not known before apply: every access below is unknown\n";
-    for (const std::string& note : key.notes) out << "  note: " << terminal_safe(note) << '\n';
+    if (!key.policy_known)
+      out << "  the key policy is not known before apply: every access below is unknown\n";
+    for (const std::string& note : key.notes)
+      out << "  note: " << terminal_safe(note) << '\n';
     for (const std::string& removed : key.removed)
       out << "  removed: " << terminal_safe(removed) << '\n';
     for (const analysis::ActionClass action_class : analysis::k_reported_classes) {
@@ -203,7 +236,8 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
       bool any = false;
       for (std::size_t e = 0; e < key.entries.size(); ++e) {
         const AccessEntry& entry = key.entries[e];
-        if (entry.action_class != action_class) continue;
+        if (entry.action_class != action_class)
+          continue;
         any = true;
         const auto& principals = classed.principals[k][e];
         out << "    "
@@ -213,9 +247,11 @@ void write_access_text(const analysis::ClassAccessMap& classed, std::ostream& ou
         if (const auto all = grounds(entry, principals); !all.empty()) {
           out << "      allowed by " << terminal_safe(joined(all, "; ")) << '\n';
         }
-        if (!entry.unknowns.empty()) out << "      unknown: " << terminal_safe(joined(entry.unknowns, "; ")) << '\n';
+        if (!entry.unknowns.empty())
+          out << "      unknown: " << terminal_safe(joined(entry.unknowns, "; ")) << '\n';
       }
-      if (!any) out << "    nobody\n";
+      if (!any)
+        out << "    nobody\n";
     }
     out << '\n';
   }
@@ -239,8 +275,10 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
   for (std::size_t k = 0; k < map.keys.size(); ++k) {
     const analysis::KeyAccessMap& key = map.keys[k];
     out << "### " << markdown_inline(key_heading(key)) << "\n\n";
-    if (!key.data_stores.empty()) out << "Encrypts " << markdown_inline(joined(key.data_stores)) << ".\n\n";
-    if (!key.policy_known) out << "> The key policy is not known before apply: every access is unknown.\n\n";
+    if (!key.data_stores.empty())
+      out << "Encrypts " << markdown_inline(joined(key.data_stores)) << ".\n\n";
+    if (!key.policy_known)
+      out << "> The key policy is not known before apply: every access is unknown.\n\n";
     out << "| Class | Who | Actions | Conditions | Allowed by |\n| --- | --- | --- | --- | --- |\n";
     for (std::size_t e = 0; e < key.entries.size(); ++e) {
       const AccessEntry& entry = key.entries[e];
@@ -259,7 +297,8 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
         out << "- " << markdown_inline(removed) << '\n';
       out << '\n';
     }
-    for (const std::string& note : key.notes) out << "> Note: " << markdown_inline(note) << "\n\n";
+    for (const std::string& note : key.notes)
+      out << "> Note: " << markdown_inline(note) << "\n\n";
   }
   if (!map.data_stores.empty()) {
     out << "### Data stores\n\n| Data store | Kind | Key |\n| --- | --- | --- |\n";
@@ -270,7 +309,8 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
     }
     out << '\n';
   }
-  if (classed.classes.empty()) return;
+  if (classed.classes.empty())
+    return;
   out << "### Principal classes\n\nPrincipals with the same identity policies, which no policy "
          "tells apart.\n\n";
   for (std::size_t c = 0; c < classed.classes.size(); ++c) {
@@ -305,7 +345,10 @@ Json key_json(const analysis::KeyAccessMap& key,
 Json stores_json(const analysis::AccessMap& map) {
   Json stores = Json::array();
   for (const analysis::DataStoreAccess& store : map.data_stores) {
-    stores.push_back(Json{{"data_store", store.name}, {"kind", store.kind}, {"key", store.key}, {"key_text", store.key_text}});
+    stores.push_back(Json{{"data_store", store.name},
+                          {"kind", store.kind},
+                          {"key", store.key},
+                          {"key_text", store.key_text}});
   }
   return stores;
 }
@@ -357,7 +400,8 @@ void AccessJsonWriter::finish(const std::string& version) {
 
 std::string changes_text(const analysis::AccessDiff& diff) {
   std::ostringstream out;
-  out << "access changes: " << (diff.empty() ? "none; compared " : "compared ") << compared(diff) << '\n';
+  out << "access changes: " << (diff.empty() ? "none; compared " : "compared ") << compared(diff)
+      << '\n';
   for (const auto& [key, changes] : by_key(diff)) {
     out << "access changes of " << terminal_safe(key) << key_note(diff, key) << '\n';
     for (const AccessChange* change : changes) {
@@ -365,13 +409,16 @@ std::string changes_text(const analysis::AccessDiff& diff) {
           << terminal_safe(who(*change, diff.classes)) << ": "
           << terminal_safe(actions_text(change->actions, change->action_class)) << ' '
           << terminal_safe(conditions(*change)) << '\n';
-      if (!change->causes.empty()) out << "      cause: " << terminal_safe(joined(change->causes, "; ")) << '\n';
+      if (!change->causes.empty())
+        out << "      cause: " << terminal_safe(joined(change->causes, "; ")) << '\n';
     }
   }
-  if (!diff.data_store_changes.empty()) out << "data stores whose key changed\n";
+  if (!diff.data_store_changes.empty())
+    out << "data stores whose key changed\n";
   for (const analysis::DataStoreChange& store : diff.data_store_changes) {
-    out << "  ~ " << terminal_safe(store.data_store) << " (" << store.kind << "): " << terminal_safe(store.key_before)
-        << " -> " << terminal_safe(store.key_after) << '\n';
+    out << "  ~ " << terminal_safe(store.data_store) << " (" << store.kind
+        << "): " << terminal_safe(store.key_before) << " -> " << terminal_safe(store.key_after)
+        << '\n';
   }
   write_classes_text(diff.classes, out);
   return out.str();
@@ -379,20 +426,24 @@ std::string changes_text(const analysis::AccessDiff& diff) {
 
 std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes) {
   std::string out = "### Access changes\n\nCompared " + compared(diff) + ".";
-  if (diff.empty()) return out + " No key gains or loses access.\n\n";
+  if (diff.empty())
+    return out + " No key gains or loses access.\n\n";
   out += "\n\n";
   // Rows that would pass max_bytes are counted instead (a step summary over 1 MiB is lost whole).
   // Once one row does not fit, the rest are counted too, so no table skips a row in its middle.
-  const std::size_t budget = max_bytes > k_markdown_note_bytes ? max_bytes - k_markdown_note_bytes : 0;
+  const std::size_t budget =
+      max_bytes > k_markdown_note_bytes ? max_bytes - k_markdown_note_bytes : 0;
   std::size_t left_out = 0;
   const auto put = [&](const std::string& text) {
-    if (left_out > 0 || out.size() + text.size() > budget) return false;
+    if (left_out > 0 || out.size() + text.size() > budget)
+      return false;
     out += text;
     return true;
   };
   for (const auto& [key, changes] : by_key(diff)) {
     if (!put("**" + markdown_cell(key) + "**" + key_note(diff, key) +
-             "\n\n| | Class | Who | Actions | Conditions | Cause |\n| --- | --- | --- | --- | --- | --- |\n")) {
+             "\n\n| | Class | Who | Actions | Conditions | Cause |\n| --- | --- | --- | --- | --- "
+             "| --- |\n")) {
       left_out += changes.size();
       continue;
     }
@@ -406,33 +457,39 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
                              markdown_cell(actions_text(change->actions, change->action_class)) +
                              " | " + markdown_cell(conditions(*change)) + " | " +
                              markdown_cell(joined(change->causes, "; ")) + " |\n");
-      if (!shown) ++left_out;
+      if (!shown)
+        ++left_out;
     }
-    if (left_out == 0) out += '\n';
+    if (left_out == 0)
+      out += '\n';
   }
   if (!diff.data_store_changes.empty() &&
-      !put("**Data stores whose key changed**\n\n| Data store | Kind | Key before | Key after |\n| --- | --- | --- | --- |\n")) {
+      !put("**Data stores whose key changed**\n\n| Data store | Kind | Key before | Key after |\n| "
+           "--- | --- | --- | --- |\n")) {
     left_out += diff.data_store_changes.size();
   } else {
     for (const analysis::DataStoreChange& store : diff.data_store_changes) {
-      if (!put("| " + markdown_cell(store.data_store) + " | " + store.kind + " | " + markdown_cell(store.key_before) + " | " +
-               markdown_cell(store.key_after) + " |\n")) {
+      if (!put("| " + markdown_cell(store.data_store) + " | " + store.kind + " | " +
+               markdown_cell(store.key_before) + " | " + markdown_cell(store.key_after) + " |\n")) {
         ++left_out;
       }
     }
   }
-  if (!diff.classes.empty()) put("\n**Principal classes**\n\n");
+  if (!diff.classes.empty())
+    put("\n**Principal classes**\n\n");
   for (std::size_t c = 0; c < diff.classes.size(); ++c) {
     std::string line = "Class " + std::to_string(c + 1) + " (" +
                        std::to_string(diff.classes[c].members.size()) + " principals): ";
     for (std::size_t m = 0; m < diff.classes[c].members.size(); ++m) {
       line += (m == 0 ? "" : ", ") + markdown_cell(diff.classes[c].members[m].principal);
     }
-    if (!put(line + "\n\n")) ++left_out;
+    if (!put(line + "\n\n"))
+      ++left_out;
   }
   if (left_out > 0) {
     out += "\n> " + std::to_string(left_out) +
-           " more access changes are not shown: a step summary is limited to 1 MiB. The JSON and SARIF reports list every change.\n";
+           " more access changes are not shown: a step summary is limited to 1 MiB. The JSON and "
+           "SARIF reports list every change.\n";
   }
   return out + '\n';
 }

@@ -1,14 +1,14 @@
 #pragma once
 // Renders the access map (`tfkms access`) and the access changes of a diff (`tfkms diff`, and the
 // "access changes" section every report format carries when a diff was run).
-#include <ostream>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include "analysis/access_diff.hpp"
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
 
 namespace tfkms::report {
 
@@ -39,9 +39,10 @@ private:
   bool m_any_input = false;
 };
 
-/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change), then the data
-/// stores whose key changed, after how many keys and data stores were compared. Empty diff: one line
-/// saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted in a note.
+/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change), then the
+/// data stores whose key changed, after how many keys and data stores were compared. Empty diff:
+/// one line saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted
+/// in a note.
 [[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
 [[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes);
 /// One element of the `changes` array of the JSON report.

@@ -1,7 +1,7 @@
 #pragma once
-// Escaping shared by the output formats. Resource names, Sids, messages and file names come from the
-// input, so every format treats them as hostile: they must not drive a terminal, break a JSON or
-// Markdown structure, or start a GitHub workflow command.
+// Escaping shared by the output formats. Resource names, Sids, messages and file names come from
+// the input, so every format treats them as hostile: they must not drive a terminal, break a JSON
+// or Markdown structure, or start a GitHub workflow command.
 #include <cstddef>
 #include <iosfwd>
 #include <string>
@@ -28,9 +28,10 @@ std::ostream& operator<<(std::ostream& out, TerminalSafe safe);
 /// otherwise end the value or the property list.
 [[nodiscard]] std::string workflow_property(std::string_view text);
 
-/// `text` as inline GitHub-flavoured Markdown that renders literally: ASCII punctuation that Markdown
-/// or a table gives meaning to is backslash-escaped, `<`, `>` and `&` become entities (no raw HTML),
-/// line breaks become spaces and control characters are shown as escapes. Safe in a table cell.
+/// `text` as inline GitHub-flavoured Markdown that renders literally: ASCII punctuation that
+/// Markdown or a table gives meaning to is backslash-escaped, `<`, `>` and `&` become entities (no
+/// raw HTML), line breaks become spaces and control characters are shown as escapes. Safe in a
+/// table cell.
 [[nodiscard]] std::string markdown_inline(std::string_view text);
 
 /// `text` cut to at most `max_bytes` bytes without splitting a UTF-8 sequence; "..." marks a cut.

@@ -1,10 +1,10 @@
 #pragma once
 // One factory per output format; make_reporter (reporter.cpp) picks among them.
-#include <memory>
+#include "report/reporter.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "report/reporter.hpp"
+#include <memory>
 
 namespace tfkms::report {
 

@@ -4,19 +4,20 @@
 // (escape.hpp), so each command stays one line and input cannot start a command of its own.
 //
 // GitHub shows at most 10 annotations of each type per step (actions/toolkit problem-matchers.md,
-// "Limitations"); the rest are dropped silently. So unreadable inputs come first, then findings most
-// severe first, each type capped at 10, and one notice counts what was left out. The last line,
-// "tfkms: N findings ..." / "tfkms: no findings ...", is what action/run.sh reads for its output.
+// "Limitations"); the rest are dropped silently. So unreadable inputs come first, then findings
+// most severe first, each type capped at 10, and one notice counts what was left out. The last
+// line, "tfkms: N findings ..." / "tfkms: no findings ...", is what action/run.sh reads for its
+// output.
+#include "report/escape.hpp"
+#include "report/formats.hpp"
+#include "report/paths.hpp"
+#include "report/summary.hpp"
+
 #include <algorithm>
 #include <array>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "report/escape.hpp"
-#include "report/formats.hpp"
-#include "report/paths.hpp"
-#include "report/summary.hpp"
 
 namespace tfkms::report {
 
@@ -27,16 +28,21 @@ constexpr std::array<std::string_view, 3> k_command_names{"error", "warning", "n
 constexpr std::size_t k_per_type_limit = 10;
 
 Command command_for(rules::Severity severity) {
-  if (severity >= rules::Severity::high) return Command::error;
-  if (severity == rules::Severity::medium) return Command::warning;
+  if (severity >= rules::Severity::high)
+    return Command::error;
+  if (severity == rules::Severity::medium)
+    return Command::warning;
   return Command::notice;
 }
 
 Command command_for(model::DiagnosticLevel level) {
   switch (level) {
-  case model::DiagnosticLevel::error: return Command::error;
-  case model::DiagnosticLevel::warning: return Command::warning;
-  case model::DiagnosticLevel::note: return Command::notice;
+  case model::DiagnosticLevel::error:
+    return Command::error;
+  case model::DiagnosticLevel::warning:
+    return Command::warning;
+  case model::DiagnosticLevel::note:
+    return Command::notice;
   }
   return Command::error;
 }
@@ -58,12 +64,15 @@ std::string render(const Annotation& annotation) {
   };
   if (!annotation.file.empty()) {
     add("file", terminal_safe(annotation.file));
-    if (annotation.line) add("line", std::to_string(*annotation.line));
-    if (annotation.line && annotation.column) add("col", std::to_string(*annotation.column));
+    if (annotation.line)
+      add("line", std::to_string(*annotation.line));
+    if (annotation.line && annotation.column)
+      add("col", std::to_string(*annotation.column));
   }
-  if (!annotation.title.empty()) add("title", annotation.title);
-  return "::" + std::string(k_command_names.at(static_cast<std::size_t>(annotation.command))) + properties +
-         "::" + workflow_data(annotation.message);
+  if (!annotation.title.empty())
+    add("title", annotation.title);
+  return "::" + std::string(k_command_names.at(static_cast<std::size_t>(annotation.command))) +
+         properties + "::" + workflow_data(annotation.message);
 }
 
 class GithubReporter final : public Reporter {
@@ -73,17 +82,22 @@ public:
   void write(const Report& report, std::ostream& out) const override {
     std::vector<Annotation> annotations;
     for (const model::Diagnostic& diagnostic : report.diagnostics) {
-      annotations.push_back({command_for(diagnostic.level), relative(diagnostic.file), diagnostic.line,
-                             diagnostic.column, "tfkms " + std::string(to_string(diagnostic.level)),
+      annotations.push_back({command_for(diagnostic.level), relative(diagnostic.file),
+                             diagnostic.line, diagnostic.column,
+                             "tfkms " + std::string(to_string(diagnostic.level)),
                              terminal_safe(diagnostic.to_string())});
     }
-    for (const rules::Finding* finding : most_severe_first(report)) annotations.push_back(annotate(report, *finding));
+    for (const rules::Finding* finding : most_severe_first(report))
+      annotations.push_back(annotate(report, *finding));
 
     std::array<std::size_t, 3> wanted{};
-    for (const Annotation& annotation : annotations) ++wanted.at(static_cast<std::size_t>(annotation.command));
-    const bool omits = std::any_of(wanted.begin(), wanted.end(), [](std::size_t n) { return n > k_per_type_limit; });
+    for (const Annotation& annotation : annotations)
+      ++wanted.at(static_cast<std::size_t>(annotation.command));
+    const bool omits = std::any_of(wanted.begin(), wanted.end(),
+                                   [](std::size_t n) { return n > k_per_type_limit; });
     std::array<std::size_t, 3> limit{k_per_type_limit, k_per_type_limit, k_per_type_limit};
-    if (omits) --limit.at(static_cast<std::size_t>(Command::notice)); // room for the notice below
+    if (omits)
+      --limit.at(static_cast<std::size_t>(Command::notice)); // room for the notice below
 
     std::array<std::size_t, 3> written{};
     std::size_t omitted = 0;
@@ -97,20 +111,27 @@ public:
       out << render(annotation) << '\n';
     }
     if (omitted > 0) {
-      out << render({Command::notice, {}, std::nullopt, std::nullopt, "tfkms",
-                     std::to_string(omitted) +
-                         " more annotations not shown: GitHub shows 10 of each type per step. The step summary "
-                         "and the SARIF file list every finding."})
+      out << render({Command::notice,
+                     {},
+                     std::nullopt,
+                     std::nullopt,
+                     "tfkms",
+                     std::to_string(omitted) + " more annotations not shown: GitHub shows 10 of "
+                                               "each type per step. The step summary "
+                                               "and the SARIF file list every finding."})
           << '\n';
     }
     for (const InputAccount& account : report.accounts) {
       out << "tfkms: "
-          << workflow_data((account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") + ": " +
-                           describe_account(account))
+          << workflow_data((account.stack.empty() ? account.input
+                                                  : account.stack + " (" + account.input + ")") +
+                           ": " + describe_account(account))
           << '\n';
     }
-    out << "tfkms: " << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts);
-    if (!report.skipped.empty()) out << "; " << describe_skipped(report);
+    out << "tfkms: " << describe_findings(count_findings(report)) << "; analysed "
+        << describe_analysed(report.counts);
+    if (!report.skipped.empty())
+      out << "; " << describe_skipped(report);
     out << '\n';
   }
 
@@ -120,16 +141,25 @@ private:
   }
 
   [[nodiscard]] Annotation annotate(const Report& report, const rules::Finding& finding) const {
-    std::string title = finding.rule_id + " (" + std::string(rules::to_string(finding.severity)) + ")";
-    if (const rules::RuleInfo* rule = find_rule(report, finding.rule_id)) title += ": " + std::string(rule->title);
+    std::string title =
+        finding.rule_id + " (" + std::string(rules::to_string(finding.severity)) + ")";
+    if (const rules::RuleInfo* rule = find_rule(report, finding.rule_id))
+      title += ": " + std::string(rule->title);
     title = terminal_safe(title);
     // Pieces are made terminal-safe one by one (the log renders ANSI colours); the line breaks
     // between them are ours and become %0A.
     std::string text = terminal_safe(finding.message);
-    if (!finding.resource.empty()) text = terminal_safe(finding.resource) + ": " + text;
-    for (const rules::Evidence& evidence : finding.evidence) text += "\n- " + terminal_safe(evidence.text);
-    if (!finding.fix.empty()) text += "\nFix: " + terminal_safe(finding.fix);
-    return {command_for(finding.severity), relative(finding.file), finding.line, finding.column, std::move(title),
+    if (!finding.resource.empty())
+      text = terminal_safe(finding.resource) + ": " + text;
+    for (const rules::Evidence& evidence : finding.evidence)
+      text += "\n- " + terminal_safe(evidence.text);
+    if (!finding.fix.empty())
+      text += "\nFix: " + terminal_safe(finding.fix);
+    return {command_for(finding.severity),
+            relative(finding.file),
+            finding.line,
+            finding.column,
+            std::move(title),
             std::move(text)};
   }
 

@@ -5,15 +5,16 @@
 // `id`, `identifiers` (at least one, each with type, name, value) and `location` (`file`,
 // `start_line`). Suppressed findings are left out: the schema has no way to say "accepted", and
 // GitLab would show them as open.
-#include <chrono>
-#include <ctime>
-#include <nlohmann/json.hpp>
-#include <ostream>
-#include <set>
-
 #include "report/formats.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <ostream>
+#include <set>
 
 namespace tfkms::report {
 
@@ -65,11 +66,11 @@ class GitlabSastReporter final : public Reporter {
 public:
   explicit GitlabSastReporter(ReportOptions options) : m_options(std::move(options)) {}
 
-  void write(const Report &report, std::ostream &out) const override {
+  void write(const Report& report, std::ostream& out) const override {
     const std::string started = utc_now();
     Json vulnerabilities = Json::array();
     std::set<std::string> ids;
-    for (const rules::Finding &finding : report.findings) {
+    for (const rules::Finding& finding : report.findings) {
       if (finding.suppressed)
         continue;
       // Identical findings share a fingerprint; ids must differ.
@@ -92,11 +93,11 @@ public:
   }
 
 private:
-  [[nodiscard]] Json vulnerability(const Report &report, const rules::Finding &finding,
-                                   const std::string &id) const {
-    const rules::RuleInfo *rule = find_rule(report, finding.rule_id);
+  [[nodiscard]] Json vulnerability(const Report& report, const rules::Finding& finding,
+                                   const std::string& id) const {
+    const rules::RuleInfo* rule = find_rule(report, finding.rule_id);
     std::string description = finding.message;
-    for (const rules::Evidence &evidence : finding.evidence)
+    for (const rules::Evidence& evidence : finding.evidence)
       description += "\n- " + evidence.text;
     Json location{
         {"file",
@@ -124,7 +125,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions &options) {
+std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options) {
   return std::make_unique<GitlabSastReporter>(options);
 }
 

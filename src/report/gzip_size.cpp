@@ -1,16 +1,18 @@
 #include "report/gzip_size.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
-#include <zlib.h>
 
 namespace tfkms::report {
 
 std::size_t gzip_size(std::string_view text) {
   z_stream stream{};
   constexpr int k_gzip_window = 15 + 16; // 32 KB window, gzip header and trailer
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, k_gzip_window, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, k_gzip_window, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib: cannot initialise deflate");
   }
   std::array<unsigned char, 64 * 1024> chunk{};

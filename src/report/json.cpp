@@ -1,12 +1,13 @@
 // The JSON report: every finding (suppressed ones flagged), every diagnostic and a summary, in the
 // shape described by schema/tfkms-report.schema.json. Keys keep a fixed order so output diffs well.
-#include <nlohmann/json.hpp>
-#include <ostream>
-
 #include "report/access_tables.hpp"
 #include "report/formats.hpp"
 #include "report/json_stream.hpp"
 #include "report/summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
 
 namespace tfkms::report {
 
@@ -30,7 +31,8 @@ Json to_json(const rules::Evidence& evidence) {
 
 Json to_json(const rules::Finding& finding) {
   Json evidence = Json::array();
-  for (const rules::Evidence& item : finding.evidence) evidence.push_back(to_json(item));
+  for (const rules::Evidence& item : finding.evidence)
+    evidence.push_back(to_json(item));
   return Json{{"rule_id", finding.rule_id},
               {"severity", rules::to_string(finding.severity)},
               {"resource", finding.resource},
@@ -59,11 +61,13 @@ Json summary(const Report& report) {
   const FindingCounts counts = count_findings(report);
   Json by_severity = Json::object();
   for (std::size_t i = counts.by_severity.size(); i-- > 0;) {
-    by_severity[std::string(rules::to_string(static_cast<rules::Severity>(i)))] = counts.by_severity.at(i);
+    by_severity[std::string(rules::to_string(static_cast<rules::Severity>(i)))] =
+        counts.by_severity.at(i);
   }
   std::size_t errors = 0;
   for (const model::Diagnostic& diagnostic : report.diagnostics) {
-    if (diagnostic.level == model::DiagnosticLevel::error) ++errors;
+    if (diagnostic.level == model::DiagnosticLevel::error)
+      ++errors;
   }
   return Json{{"findings", counts.total},
               {"suppressed", counts.suppressed},
@@ -111,19 +115,26 @@ public:
 nlohmann::ordered_json to_json(const rules::FixEdit& edit) {
   // Only the fields the kind uses, so a reader can tell "statement 0" from "no statement".
   nlohmann::ordered_json out{{"kind", rules::to_string(edit.kind)}};
-  if (!edit.policy.empty()) out["policy"] = edit.policy;
-  if (edit.statement) out["statement"] = *edit.statement;
-  if (!edit.json.empty()) out["json"] = nlohmann::ordered_json::parse(edit.json);
-  if (!edit.options.empty()) out["options"] = edit.options;
+  if (!edit.policy.empty())
+    out["policy"] = edit.policy;
+  if (edit.statement)
+    out["statement"] = *edit.statement;
+  if (!edit.json.empty())
+    out["json"] = nlohmann::ordered_json::parse(edit.json);
+  if (!edit.options.empty())
+    out["options"] = edit.options;
   return out;
 }
 
 nlohmann::ordered_json to_json(const InputAccount& account) {
-  nlohmann::ordered_json out{{"input", account.input},
-                             {"account", account.account ? nlohmann::ordered_json(*account.account) : nullptr},
-                             {"source", account.source}};
-  if (!account.stack.empty()) out["stack"] = account.stack;
-  if (!account.account) out["possibilities"] = account.possibilities;
+  nlohmann::ordered_json out{
+      {"input", account.input},
+      {"account", account.account ? nlohmann::ordered_json(*account.account) : nullptr},
+      {"source", account.source}};
+  if (!account.stack.empty())
+    out["stack"] = account.stack;
+  if (!account.account)
+    out["possibilities"] = account.possibilities;
   return out;
 }
 

@@ -2,6 +2,7 @@
 // A JSON document written piece by piece exactly as nlohmann's dump(2) prints it whole: a report of
 // a large plan is never held in memory as one document (its tree takes several times its text).
 #include <nlohmann/json.hpp>
+
 #include <ostream>
 #include <string_view>
 

@@ -5,16 +5,16 @@
 //
 // GitHub refuses a step summary over 1 MiB (GitHub docs, "Adding a job summary"), losing all of it,
 // so the output stays under k_max_bytes: findings that do not fit are counted in a closing note.
-#include <map>
-#include <ostream>
-#include <string>
-#include <utility>
-
 #include "report/access_tables.hpp"
 #include "report/escape.hpp"
 #include "report/formats.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <utility>
 
 namespace tfkms::report {
 
@@ -24,12 +24,17 @@ constexpr std::size_t k_max_bytes = 1'000'000;   // below GitHub's 1 MiB (1,048,
 constexpr std::size_t k_max_field_bytes = 4'000; // one long message must not crowd out the rest
 constexpr std::size_t k_note_reserve = 400;      // room for the truncation note
 
-std::string field(std::string_view text) { return markdown_inline(truncate_utf8(text, k_max_field_bytes)); }
+std::string field(std::string_view text) {
+  return markdown_inline(truncate_utf8(text, k_max_field_bytes));
+}
 
 /// The file relative to the repository root when it lies inside, else as given.
-std::string location(const ReportOptions& options, const std::string& file, const std::optional<std::uint32_t>& line) {
-  std::string out = repository_relative(file, options.repository_root).value_or(file.empty() ? "(no file)" : file);
-  if (line) out += ':' + std::to_string(*line);
+std::string location(const ReportOptions& options, const std::string& file,
+                     const std::optional<std::uint32_t>& line) {
+  std::string out = repository_relative(file, options.repository_root)
+                        .value_or(file.empty() ? "(no file)" : file);
+  if (line)
+    out += ':' + std::to_string(*line);
   return field(out);
 }
 
@@ -40,11 +45,14 @@ std::string accounts_markdown(const Report& report) {
   std::string out;
   for (std::size_t i = 0; i < report.accounts.size() && i < k_max_lines; ++i) {
     const InputAccount& account = report.accounts[i];
-    out += "- " + markdown_inline(account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") +
+    out += "- " +
+           markdown_inline(account.stack.empty() ? account.input
+                                                 : account.stack + " (" + account.input + ")") +
            ": " + markdown_inline(describe_account(account)) + "\n";
   }
   if (report.accounts.size() > k_max_lines) {
-    out += "- and " + std::to_string(report.accounts.size() - k_max_lines) + " more inputs (see the JSON report)\n";
+    out += "- and " + std::to_string(report.accounts.size() - k_max_lines) +
+           " more inputs (see the JSON report)\n";
   }
   return out.empty() ? out : out + '\n';
 }
@@ -55,27 +63,37 @@ std::string rule_table(const Report& report) {
   for (const rules::Finding* finding : most_severe_first(report)) {
     ++rows[{-static_cast<int>(finding->severity), finding->rule_id}];
   }
-  if (rows.empty()) return {};
+  if (rows.empty())
+    return {};
   std::string out = "| Severity | Rule | Title | Findings |\n|---|---|---|---:|\n";
   for (const auto& [key, count] : rows) {
     const rules::RuleInfo* rule = find_rule(report, key.second);
-    out += "| " + std::string(rules::to_string(static_cast<rules::Severity>(-key.first))) + " | " + field(key.second) +
-           " | " + (rule != nullptr ? field(rule->title) : std::string()) + " | " + std::to_string(count) + " |\n";
+    out += "| " + std::string(rules::to_string(static_cast<rules::Severity>(-key.first))) + " | " +
+           field(key.second) + " | " + (rule != nullptr ? field(rule->title) : std::string()) +
+           " | " + std::to_string(count) + " |\n";
   }
   return out + '\n';
 }
 
 std::string finding_section(const ReportOptions& options, const rules::Finding& finding) {
-  std::string out = "#### " + std::string(rules::to_string(finding.severity)) + ": " + field(finding.rule_id);
-  if (!finding.resource.empty()) out += " in " + field(finding.resource);
-  out += "\n\n**Location:** " + location(options, finding.file, finding.line) + "\\\n" + field(finding.message) + '\n';
-  if (!finding.fix.empty()) out += "\n**Fix:** " + field(finding.fix) + '\n';
+  std::string out =
+      "#### " + std::string(rules::to_string(finding.severity)) + ": " + field(finding.rule_id);
+  if (!finding.resource.empty())
+    out += " in " + field(finding.resource);
+  out += "\n\n**Location:** " + location(options, finding.file, finding.line) + "\\\n" +
+         field(finding.message) + '\n';
+  if (!finding.fix.empty())
+    out += "\n**Fix:** " + field(finding.fix) + '\n';
   if (!finding.evidence.empty()) {
-    out += "\n<details><summary>Evidence (" + std::to_string(finding.evidence.size()) + ")</summary>\n\n";
+    out += "\n<details><summary>Evidence (" + std::to_string(finding.evidence.size()) +
+           ")</summary>\n\n";
     for (const rules::Evidence& evidence : finding.evidence) {
       out += "- " + field(evidence.text);
-      if (!evidence.pointer.empty()) out += " (at " + field(evidence.pointer) + ")";
-      if (evidence.line) out += ", " + location(options, evidence.file.empty() ? finding.file : evidence.file, evidence.line);
+      if (!evidence.pointer.empty())
+        out += " (at " + field(evidence.pointer) + ")";
+      if (evidence.line)
+        out += ", " + location(options, evidence.file.empty() ? finding.file : evidence.file,
+                               evidence.line);
       out += '\n';
     }
     out += "\n</details>\n";
@@ -94,34 +112,42 @@ public:
                        accounts_markdown(report) + rule_table(report);
     // The changes table gets two fifths of the budget and diagnostics half at most, so findings
     // always have room and the sum stays under k_max_bytes.
-    if (report.access_changes) text += changes_markdown(*report.access_changes, k_max_bytes * 2 / 5);
+    if (report.access_changes)
+      text += changes_markdown(*report.access_changes, k_max_bytes * 2 / 5);
 
-    // Diagnostics get half the budget at most, so a run with many unreadable files still shows findings.
+    // Diagnostics get half the budget at most, so a run with many unreadable files still shows
+    // findings.
     std::size_t diagnostics_left = 0;
     std::string diagnostics;
     for (const model::Diagnostic& diagnostic : report.diagnostics) {
-      std::string line = "- **" + std::string(to_string(diagnostic.level)) + "** " + field(diagnostic.to_string()) + '\n';
+      std::string line = "- **" + std::string(to_string(diagnostic.level)) + "** " +
+                         field(diagnostic.to_string()) + '\n';
       if (diagnostics.size() + line.size() > k_max_bytes / 2) {
         ++diagnostics_left;
         continue;
       }
       diagnostics += line;
     }
-    if (diagnostics_left > 0) diagnostics += "- " + std::to_string(diagnostics_left) + " more not shown\n";
-    if (!diagnostics.empty()) text += "### Inputs not fully read\n\n" + diagnostics + '\n';
+    if (diagnostics_left > 0)
+      diagnostics += "- " + std::to_string(diagnostics_left) + " more not shown\n";
+    if (!diagnostics.empty())
+      text += "### Inputs not fully read\n\n" + diagnostics + '\n';
 
     const std::vector<const rules::Finding*> findings = most_severe_first(report);
-    if (!findings.empty()) text += "### Findings\n\n";
+    if (!findings.empty())
+      text += "### Findings\n\n";
     std::size_t shown = 0;
     for (const rules::Finding* finding : findings) {
       std::string section = finding_section(m_options, *finding);
-      if (text.size() + section.size() + k_note_reserve > k_max_bytes) break;
+      if (text.size() + section.size() + k_note_reserve > k_max_bytes)
+        break;
       text += section;
       ++shown;
     }
     if (shown < findings.size()) {
       text += "> " + std::to_string(findings.size() - shown) +
-              " more findings are not shown: a step summary is limited to 1 MiB. The SARIF and JSON reports "
+              " more findings are not shown: a step summary is limited to 1 MiB. The SARIF and "
+              "JSON reports "
               "list every finding.\n";
     }
     out << text;

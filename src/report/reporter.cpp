@@ -1,9 +1,9 @@
 #include "report/reporter.hpp"
 
+#include "report/formats.hpp"
+
 #include <array>
 #include <utility>
-
-#include "report/formats.hpp"
 
 namespace tfkms::report {
 
@@ -21,20 +21,28 @@ constexpr std::array<std::pair<std::string_view, Format>, 7> k_formats{{
 
 std::optional<Format> parse_format(std::string_view name) {
   for (const auto& [format_name, format] : k_formats) {
-    if (format_name == name) return format;
+    if (format_name == name)
+      return format;
   }
   return std::nullopt;
 }
 
 std::unique_ptr<Reporter> make_reporter(Format format, const ReportOptions& options) {
   switch (format) {
-  case Format::text: return make_text_reporter(options);
-  case Format::json: return make_json_reporter(options);
-  case Format::sarif: return make_sarif_reporter(options);
-  case Format::github: return make_github_reporter(options);
-  case Format::markdown: return make_markdown_reporter(options);
-  case Format::junit: return make_junit_reporter(options);
-  case Format::gitlab_sast: return make_gitlab_sast_reporter(options);
+  case Format::text:
+    return make_text_reporter(options);
+  case Format::json:
+    return make_json_reporter(options);
+  case Format::sarif:
+    return make_sarif_reporter(options);
+  case Format::github:
+    return make_github_reporter(options);
+  case Format::markdown:
+    return make_markdown_reporter(options);
+  case Format::junit:
+    return make_junit_reporter(options);
+  case Format::gitlab_sast:
+    return make_gitlab_sast_reporter(options);
   }
   return make_text_reporter(options);
 }

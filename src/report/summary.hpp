@@ -1,13 +1,13 @@
 #pragma once
 // Facts about a Report that several formats print: counts by severity, what was analysed, rule
 // lookup, and the order in which findings are worth reading.
+#include "report/reporter.hpp"
+
 #include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "report/reporter.hpp"
 
 namespace tfkms::report {
 
@@ -26,8 +26,8 @@ struct FindingCounts {
 [[nodiscard]] std::string describe_analysed(const Counts& counts);
 
 /// "account 111122223333 (from data.aws_caller_identity in the plan)", or for an unknown account
-/// "account unknown (...): analysed as deployed to 111122223333, to 444455556666 and to an account it
-/// does not name".
+/// "account unknown (...): analysed as deployed to 111122223333, to 444455556666 and to an account
+/// it does not name".
 [[nodiscard]] std::string describe_account(const InputAccount& account);
 
 /// "skipped 14 files that are not infrastructure", or empty when none was skipped.

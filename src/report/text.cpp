@@ -1,15 +1,15 @@
 // Plain text for terminals: findings grouped by file, one headline each, then the evidence and the
 // fix indented, then diagnostics and a summary. Input text is passed through terminal_safe so a
 // resource name cannot carry escape sequences to the user's terminal.
-#include <algorithm>
-#include <ostream>
-#include <string>
-#include <vector>
-
 #include "report/access_tables.hpp"
 #include "report/escape.hpp"
 #include "report/formats.hpp"
 #include "report/summary.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <vector>
 
 namespace tfkms::report {
 
@@ -25,11 +25,16 @@ public:
   [[nodiscard]] std::string severity(rules::Severity severity) const {
     const std::string_view name = rules::to_string(severity);
     switch (severity) {
-    case rules::Severity::critical: return wrap("1;31", name);
-    case rules::Severity::high: return wrap("31", name);
-    case rules::Severity::medium: return wrap("33", name);
-    case rules::Severity::low: return wrap("36", name);
-    case rules::Severity::info: return wrap("2", name);
+    case rules::Severity::critical:
+      return wrap("1;31", name);
+    case rules::Severity::high:
+      return wrap("31", name);
+    case rules::Severity::medium:
+      return wrap("33", name);
+    case rules::Severity::low:
+      return wrap("36", name);
+    case rules::Severity::info:
+      return wrap("2", name);
     }
     return std::string(name);
   }
@@ -41,7 +46,8 @@ public:
 
 private:
   [[nodiscard]] std::string wrap(std::string_view sgr, std::string_view text) const {
-    if (m_color == Color::off) return std::string(text);
+    if (m_color == Color::off)
+      return std::string(text);
     return "\x1b[" + std::string(sgr) + "m" + std::string(text) + "\x1b[0m";
   }
 
@@ -53,7 +59,8 @@ std::string position(const std::string& file, const std::optional<std::uint32_t>
   std::string out = terminal_safe(file);
   if (line) {
     out += ':' + std::to_string(*line);
-    if (column) out += ':' + std::to_string(*column);
+    if (column)
+      out += ':' + std::to_string(*column);
   }
   return out;
 }
@@ -64,23 +71,29 @@ public:
       : m_style(options.color), m_diagnostics(options.diagnostics), m_verbose(options.verbose) {}
 
   void write(const Report& report, std::ostream& out) const override {
-    // Grouped by file even when the report interleaves files (one input can map to several .tf files).
+    // Grouped by file even when the report interleaves files (one input can map to several .tf
+    // files).
     std::vector<const rules::Finding*> shown;
     for (const rules::Finding& finding : report.findings) {
-      if (!finding.suppressed) shown.push_back(&finding);
+      if (!finding.suppressed)
+        shown.push_back(&finding);
     }
-    std::stable_sort(shown.begin(), shown.end(),
-                     [](const rules::Finding* a, const rules::Finding* b) { return a->file < b->file; });
+    std::stable_sort(
+        shown.begin(), shown.end(),
+        [](const rules::Finding* a, const rules::Finding* b) { return a->file < b->file; });
     const std::string* current_file = nullptr;
     for (const rules::Finding* finding : shown) {
       if (current_file == nullptr || *current_file != finding->file) {
-        if (current_file != nullptr) out << '\n';
-        out << m_style.bold(terminal_safe(finding->file.empty() ? "(no file)" : finding->file)) << '\n';
+        if (current_file != nullptr)
+          out << '\n';
+        out << m_style.bold(terminal_safe(finding->file.empty() ? "(no file)" : finding->file))
+            << '\n';
         current_file = &finding->file;
       }
       write_finding(*finding, out);
     }
-    if (current_file != nullptr) out << '\n';
+    if (current_file != nullptr)
+      out << '\n';
 
     if (m_diagnostics == DiagnosticsPlace::in_report) {
       for (const model::Diagnostic& diagnostic : report.diagnostics) {
@@ -88,30 +101,38 @@ public:
             << terminal_safe(diagnostic.to_string()) << '\n';
       }
     }
-    if (report.access_changes) out << changes_text(*report.access_changes) << '\n';
+    if (report.access_changes)
+      out << changes_text(*report.access_changes) << '\n';
     for (const InputAccount& account : report.accounts) {
-      out << m_style.dim(terminal_safe(account.stack.empty() ? account.input : account.stack + " (" + account.input + ")") +
+      out << m_style.dim(terminal_safe(account.stack.empty()
+                                           ? account.input
+                                           : account.stack + " (" + account.input + ")") +
                          ": " + terminal_safe(describe_account(account)))
           << '\n';
     }
     if (m_verbose) {
       for (const SkippedFile& skipped : report.skipped) {
-        out << m_style.dim("skipped " + terminal_safe(skipped.path) + ": " + terminal_safe(skipped.reason)) << '\n';
+        out << m_style.dim("skipped " + terminal_safe(skipped.path) + ": " +
+                           terminal_safe(skipped.reason))
+            << '\n';
       }
     }
-    out << describe_findings(count_findings(report)) << "; analysed " << describe_analysed(report.counts);
-    if (!report.skipped.empty()) out << "; " << describe_skipped(report) << (m_verbose ? "" : " (--verbose lists them)");
+    out << describe_findings(count_findings(report)) << "; analysed "
+        << describe_analysed(report.counts);
+    if (!report.skipped.empty())
+      out << "; " << describe_skipped(report) << (m_verbose ? "" : " (--verbose lists them)");
     out << '\n';
   }
 
 private:
   void write_finding(const rules::Finding& finding, std::ostream& out) const {
-    out << position(finding.file, finding.line, finding.column) << ": " << m_style.severity(finding.severity) << ' '
-        << m_style.bold(terminal_safe(finding.rule_id)) << ' ' << TerminalSafe{finding.resource} << ": "
-        << TerminalSafe{finding.message} << '\n';
+    out << position(finding.file, finding.line, finding.column) << ": "
+        << m_style.severity(finding.severity) << ' ' << m_style.bold(terminal_safe(finding.rule_id))
+        << ' ' << TerminalSafe{finding.resource} << ": " << TerminalSafe{finding.message} << '\n';
     for (const rules::Evidence& evidence : finding.evidence) {
       out << "    " << TerminalSafe{evidence.text};
-      if (!evidence.pointer.empty()) out << m_style.dim(" (at " + terminal_safe(evidence.pointer) + ")");
+      if (!evidence.pointer.empty())
+        out << m_style.dim(" (at " + terminal_safe(evidence.pointer) + ")");
       if (evidence.line && evidence.file != finding.file && !evidence.file.empty()) {
         out << m_style.dim(" " + position(evidence.file, evidence.line, std::nullopt));
       } else if (evidence.line) {
@@ -119,7 +140,8 @@ private:
       }
       out << '\n';
     }
-    if (!finding.fix.empty()) out << "    fix: " << TerminalSafe{finding.fix} << '\n';
+    if (!finding.fix.empty())
+      out << "    fix: " << TerminalSafe{finding.fix} << '\n';
   }
 
   Style m_style;

@@ -1,10 +1,10 @@
 #include "rules/access_support.hpp"
 
+#include "policy/match.hpp"
+#include "rules/support.hpp"
+
 #include <algorithm>
 #include <array>
-#include "policy/match.hpp"
-
-#include "rules/support.hpp"
 
 namespace tfkms::rules {
 
@@ -12,12 +12,15 @@ namespace {
 
 // Condition keys that say who the caller is (kms-reference §2.3, §3.10.8).
 constexpr std::array<std::string_view, 8> k_identity_keys{
-    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalArn", "aws:PrincipalAccount",
-    "kms:CallerAccount",  "aws:userid",            "aws:username",     "aws:SourceAccount"};
+    "aws:PrincipalOrgID",   "aws:PrincipalOrgPaths", "aws:PrincipalArn",
+    "aws:PrincipalAccount", "kms:CallerAccount",     "aws:userid",
+    "aws:username",         "aws:SourceAccount"};
 
 } // namespace
 
-bool narrows(const analysis::Constraint& constraint) { return !constraint.absent && !constraint.other_values; }
+bool narrows(const analysis::Constraint& constraint) {
+  return !constraint.absent && !constraint.other_values;
+}
 
 bool holds_unrestricted(const std::vector<analysis::Condition>& when) {
   return std::any_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
@@ -28,28 +31,37 @@ bool holds_unrestricted(const std::vector<analysis::Condition>& when) {
 bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
                                std::initializer_list<std::string_view> ignored) {
   return std::any_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
-    return std::none_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
-      return narrows(constraint) &&
-             std::none_of(ignored.begin(), ignored.end(), [&](std::string_view key) { return policy::iequals(constraint.key, key); });
-    });
+    return std::none_of(
+        condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
+          return narrows(constraint) &&
+                 std::none_of(ignored.begin(), ignored.end(), [&](std::string_view key) {
+                   return policy::iequals(constraint.key, key);
+                 });
+        });
   });
 }
 
 bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key) {
-  return !when.empty() && std::all_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
-    return std::any_of(condition.all.begin(), condition.all.end(), [&](const analysis::Constraint& constraint) {
-      return policy::iequals(constraint.key, key) && narrows(constraint);
-    });
-  });
+  return !when.empty() &&
+         std::all_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
+           return std::any_of(condition.all.begin(), condition.all.end(),
+                              [&](const analysis::Constraint& constraint) {
+                                return policy::iequals(constraint.key, key) && narrows(constraint);
+                              });
+         });
 }
 
 bool limited_to_named_callers(const std::vector<analysis::Condition>& when) {
-  return !when.empty() && std::all_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
-           return std::any_of(condition.all.begin(), condition.all.end(), [](const analysis::Constraint& constraint) {
-             return narrows(constraint) &&
-                    std::any_of(k_identity_keys.begin(), k_identity_keys.end(),
-                                [&](std::string_view key) { return policy::iequals(constraint.key, key); });
-           });
+  return !when.empty() &&
+         std::all_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
+           return std::any_of(condition.all.begin(), condition.all.end(),
+                              [](const analysis::Constraint& constraint) {
+                                return narrows(constraint) &&
+                                       std::any_of(k_identity_keys.begin(), k_identity_keys.end(),
+                                                   [&](std::string_view key) {
+                                                     return policy::iequals(constraint.key, key);
+                                                   });
+                              });
          });
 }
 
@@ -59,7 +71,8 @@ std::string when_text(const std::vector<analysis::Condition>& when) {
 }
 
 bool on_the_key(const analysis::Ground& ground) {
-  return ground.source == policy::ReasonSource::key_policy || ground.source == policy::ReasonSource::grant;
+  return ground.source == policy::ReasonSource::key_policy ||
+         ground.source == policy::ReasonSource::grant;
 }
 
 Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix) {
@@ -74,8 +87,10 @@ Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix
 
 std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown) {
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < actions.size() && i < shown; ++i) names.emplace_back(actions[i]);
-  if (actions.size() > shown) names.push_back(std::to_string(actions.size() - shown) + " more");
+  for (std::size_t i = 0; i < actions.size() && i < shown; ++i)
+    names.emplace_back(actions[i]);
+  if (actions.size() > shown)
+    names.push_back(std::to_string(actions.size() - shown) + " more");
   return join_words(names);
 }
 
@@ -93,15 +108,17 @@ bool may_grant_itself(const analysis::KeyAccess& access, std::size_t subject,
 
 std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access, std::size_t subject) {
   const analysis::Subject& shown = access.subjects().at(subject);
-  if (shown.members.size() <= 1) return {SubjectCaller{shown.label, std::nullopt}};
+  if (shown.members.size() <= 1)
+    return {SubjectCaller{shown.label, std::nullopt}};
   std::vector<SubjectCaller> out;
   out.reserve(shown.members.size());
-  for (const model::PrincipalId member : shown.members) out.push_back({analysis::member_label(access.graph(), member), member});
+  for (const model::PrincipalId member : shown.members)
+    out.push_back({analysis::member_label(access.graph(), member), member});
   return out;
 }
 
-analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject, const SubjectCaller& caller,
-                            const analysis::Ground& ground) {
+analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject,
+                            const SubjectCaller& caller, const analysis::Ground& ground) {
   return caller.member ? analysis::member_ground(access, subject, ground, *caller.member) : ground;
 }
 
@@ -114,9 +131,11 @@ void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& ke
 void add_removals(const analysis::KeyAccess& access, std::size_t subject,
                   const model::SourceRef& key, Finding& finding) {
   for (const analysis::Removal& removal : access.removals()) {
-    if (removal.subject != subject) continue;
+    if (removal.subject != subject)
+      continue;
     std::string by;
-    for (const std::string& text : removal.by) by += (by.empty() ? "" : "; ") + text;
+    for (const std::string& text : removal.by)
+      by += (by.empty() ? "" : "; ") + text;
     finding.evidence.push_back(evidence_at(key, actions_text(removal.actions) +
                                                     ", where the policies above allow it: " + by));
   }

@@ -1,19 +1,19 @@
 #pragma once
 // Reading the access analysis (analysis/access.hpp) the way the rules need: which conditions really
 // narrow an access, and how to show the statements behind it.
+#include "analysis/access.hpp"
+#include "rules/finding.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "analysis/access.hpp"
-#include "rules/finding.hpp"
-
 namespace tfkms::rules {
 
 /// True when `constraint` lets only the values a policy names through: no other value, and not a
-/// request without the key. `StringLike "*"`, `...IfExists` and `ForAllValues` on an absent key fail
-/// this test (kms-reference §3.9, §3.10.7).
+/// request without the key. `StringLike "*"`, `...IfExists` and `ForAllValues` on an absent key
+/// fail this test (kms-reference §3.9, §3.10.7).
 [[nodiscard]] bool narrows(const analysis::Constraint& constraint);
 
 /// True when some alternative of `when` has no narrowing constraint at all: the access holds for
@@ -25,7 +25,8 @@ namespace tfkms::rules {
                                              std::initializer_list<std::string_view> ignored);
 
 /// True when every alternative of `when` narrows `key` (case-insensitive), e.g. kms:ViaService.
-[[nodiscard]] bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key);
+[[nodiscard]] bool always_narrowed_by(const std::vector<analysis::Condition>& when,
+                                      std::string_view key);
 
 /// True when every alternative narrows the caller's identity (aws:PrincipalOrgID, aws:PrincipalArn,
 /// aws:PrincipalAccount, kms:CallerAccount, ...): the access is limited to whom the values name.
@@ -39,7 +40,8 @@ namespace tfkms::rules {
 [[nodiscard]] bool on_the_key(const analysis::Ground& ground);
 
 /// Evidence for an allowing statement or grant.
-[[nodiscard]] Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix = {});
+[[nodiscard]] Evidence ground_evidence(const analysis::Ground& ground,
+                                       std::string_view suffix = {});
 
 /// Adds to `finding` what the analysis did not apply (KeyAccess::unapplied()) at `key`: the finding
 /// holds unless one of those organisation policies applies.
@@ -52,7 +54,8 @@ void add_removals(const analysis::KeyAccess& access, std::size_t subject,
                   const model::SourceRef& key, Finding& finding);
 
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
-[[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown = 4);
+[[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions,
+                                       std::size_t shown = 4);
 
 /// Whether subject `subject` may create, for itself, a grant of `action` ("kms:Decrypt"): the
 /// CreateGrant request it would make (grantee itself, that one operation, not for an AWS resource)
@@ -70,11 +73,12 @@ struct SubjectCaller {
 };
 
 /// The callers of subject `subject`, for rules that report each principal on its own.
-[[nodiscard]] std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access, std::size_t subject);
+[[nodiscard]] std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access,
+                                                    std::size_t subject);
 
 /// `ground`, seen for subject `subject`, as it applies to `caller` (analysis::member_ground).
 [[nodiscard]] analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject,
-                                          const SubjectCaller& caller, const analysis::Ground& ground);
-
+                                          const SubjectCaller& caller,
+                                          const analysis::Ground& ground);
 
 } // namespace tfkms::rules

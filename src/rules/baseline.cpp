@@ -1,12 +1,12 @@
 #include "rules/baseline.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 namespace tfkms::rules {
 
@@ -14,25 +14,25 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-model::Diagnostic error_in(const std::string &path, std::string message) {
+model::Diagnostic error_in(const std::string& path, std::string message) {
   model::Diagnostic diagnostic;
   diagnostic.file = path;
   diagnostic.message = std::move(message);
   return diagnostic;
 }
 
-std::string text_field(const Json &object, const char *key) {
+std::string text_field(const Json& object, const char* key) {
   const auto found = object.find(key);
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string{};
 }
 
 } // namespace
 
-model::Result<Baseline> parse_baseline(const std::string &text, const std::string &path) {
+model::Result<Baseline> parse_baseline(const std::string& text, const std::string& path) {
   Json document;
   try {
     document = Json::parse(text);
-  } catch (const nlohmann::json::parse_error &error) {
+  } catch (const nlohmann::json::parse_error& error) {
     return error_in(path, std::string("not a tfkms baseline (not valid JSON): ") + error.what());
   }
   if (!document.is_object() || !document.contains("version") || !document.contains("findings")) {
@@ -40,7 +40,7 @@ model::Result<Baseline> parse_baseline(const std::string &text, const std::strin
                     "not a tfkms baseline: expected an object with \"version\" and \"findings\" "
                     "(write one with tfkms check --write-baseline)");
   }
-  const Json &version = document["version"];
+  const Json& version = document["version"];
   if (!version.is_number_integer() || version.get<int>() != k_baseline_version) {
     return error_in(path, "baseline version " + version.dump() +
                               " is not supported; this tfkms reads version " +
@@ -52,7 +52,7 @@ model::Result<Baseline> parse_baseline(const std::string &text, const std::strin
   Baseline baseline;
   baseline.path = path;
   std::size_t index = 0;
-  for (const Json &item : document["findings"]) {
+  for (const Json& item : document["findings"]) {
     BaselineEntry entry;
     if (item.is_object()) {
       entry.fingerprint = text_field(item, "fingerprint");
@@ -72,7 +72,7 @@ model::Result<Baseline> parse_baseline(const std::string &text, const std::strin
   return baseline;
 }
 
-model::Result<Baseline> load_baseline(const std::string &path) {
+model::Result<Baseline> load_baseline(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return error_in(path, "cannot read the baseline file");
@@ -81,19 +81,19 @@ model::Result<Baseline> load_baseline(const std::string &path) {
   return parse_baseline(text.str(), path);
 }
 
-std::string baseline_text(const std::vector<Finding> &findings) {
-  std::vector<const Finding *> recorded;
-  for (const Finding &finding : findings) {
+std::string baseline_text(const std::vector<Finding>& findings) {
+  std::vector<const Finding*> recorded;
+  for (const Finding& finding : findings) {
     if (!finding.suppressed)
       recorded.push_back(&finding);
   }
   // By rule and resource, not by line: moving a block must not reorder the file.
-  std::sort(recorded.begin(), recorded.end(), [](const Finding *a, const Finding *b) {
+  std::sort(recorded.begin(), recorded.end(), [](const Finding* a, const Finding* b) {
     return std::tie(a->rule_id, a->resource, a->fingerprint, a->file) <
            std::tie(b->rule_id, b->resource, b->fingerprint, b->file);
   });
   Json entries = Json::array();
-  for (const Finding *finding : recorded) {
+  for (const Finding* finding : recorded) {
     entries.push_back(Json{{"fingerprint", finding->fingerprint},
                            {"rule_id", finding->rule_id},
                            {"resource", finding->resource},
@@ -105,15 +105,15 @@ std::string baseline_text(const std::vector<Finding> &findings) {
   return document.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
 }
 
-BaselineComparison compare_with_baseline(const Baseline &baseline, std::vector<Finding> &findings) {
+BaselineComparison compare_with_baseline(const Baseline& baseline, std::vector<Finding>& findings) {
   // Remaining uses of each fingerprint; each entry absorbs one finding.
-  std::map<std::string, std::vector<const BaselineEntry *>, std::less<>> unmatched;
-  for (const BaselineEntry &entry : baseline.entries)
+  std::map<std::string, std::vector<const BaselineEntry*>, std::less<>> unmatched;
+  for (const BaselineEntry& entry : baseline.entries)
     unmatched[entry.fingerprint].push_back(&entry);
 
   BaselineComparison comparison;
   std::vector<Finding> reported;
-  for (Finding &finding : findings) {
+  for (Finding& finding : findings) {
     const auto entries = unmatched.find(finding.fingerprint);
     if (finding.suppressed || entries == unmatched.end() || entries->second.empty()) {
       finding.baseline_state = BaselineState::added;
@@ -125,8 +125,8 @@ BaselineComparison compare_with_baseline(const Baseline &baseline, std::vector<F
     comparison.matched.push_back(std::move(finding));
   }
   findings = std::move(reported);
-  for (const BaselineEntry &entry : baseline.entries) {
-    auto &left = unmatched[entry.fingerprint];
+  for (const BaselineEntry& entry : baseline.entries) {
+    auto& left = unmatched[entry.fingerprint];
     const auto it = std::find(left.begin(), left.end(), &entry);
     if (it != left.end())
       comparison.stale.push_back(entry);
@@ -134,8 +134,8 @@ BaselineComparison compare_with_baseline(const Baseline &baseline, std::vector<F
   return comparison;
 }
 
-std::vector<model::Diagnostic> describe_comparison(const Baseline &baseline,
-                                                   const BaselineComparison &comparison) {
+std::vector<model::Diagnostic> describe_comparison(const Baseline& baseline,
+                                                   const BaselineComparison& comparison) {
   std::vector<model::Diagnostic> notes;
   model::Diagnostic summary;
   summary.level = model::DiagnosticLevel::note;
@@ -149,7 +149,7 @@ std::vector<model::Diagnostic> describe_comparison(const Baseline &baseline,
       (stale == 1 ? std::string("1 entry matches") : std::to_string(stale) + " entries match") +
       " nothing any more";
   notes.push_back(std::move(summary));
-  for (const BaselineEntry &entry : comparison.stale) {
+  for (const BaselineEntry& entry : comparison.stale) {
     model::Diagnostic note;
     note.level = model::DiagnosticLevel::note;
     note.file = baseline.path;

@@ -2,12 +2,12 @@
 // Baselines: the findings a repository already had when it adopted tfkms, recorded by fingerprint
 // (the same value as SARIF partialFingerprints, see assign_fingerprint) so that later runs report
 // only what is new. File format: docs/baseline.md.
+#include "model/diagnostic.hpp"
+#include "rules/finding.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>
-
-#include "model/diagnostic.hpp"
-#include "rules/finding.hpp"
 
 namespace tfkms::rules {
 
@@ -30,15 +30,15 @@ struct Baseline {
 
 /// Reads a baseline file. Fails naming the file (and line, for bad JSON) when it cannot be read,
 /// is not a baseline, or has a version other than k_baseline_version.
-[[nodiscard]] model::Result<Baseline> load_baseline(const std::string &path);
+[[nodiscard]] model::Result<Baseline> load_baseline(const std::string& path);
 
 /// As load_baseline, from text already read (`path` is used in diagnostics).
-[[nodiscard]] model::Result<Baseline> parse_baseline(const std::string &text,
-                                                     const std::string &path);
+[[nodiscard]] model::Result<Baseline> parse_baseline(const std::string& text,
+                                                     const std::string& path);
 
 /// The baseline text recording every unsuppressed finding of `findings`, sorted so that the file
 /// diffs well in review.
-[[nodiscard]] std::string baseline_text(const std::vector<Finding> &findings);
+[[nodiscard]] std::string baseline_text(const std::vector<Finding>& findings);
 
 /// What comparing a run with a baseline found.
 struct BaselineComparison {
@@ -49,11 +49,11 @@ struct BaselineComparison {
 /// Moves the unsuppressed findings the baseline holds out of `findings` (into the result, marked
 /// BaselineState::unchanged) and marks the rest BaselineState::added. An entry matches one finding
 /// only, so a second identical finding counts as new.
-[[nodiscard]] BaselineComparison compare_with_baseline(const Baseline &baseline,
-                                                       std::vector<Finding> &findings);
+[[nodiscard]] BaselineComparison compare_with_baseline(const Baseline& baseline,
+                                                       std::vector<Finding>& findings);
 
 /// Notes for the report: how many findings matched `baseline`, and one per stale entry.
 [[nodiscard]] std::vector<model::Diagnostic>
-describe_comparison(const Baseline &baseline, const BaselineComparison &comparison);
+describe_comparison(const Baseline& baseline, const BaselineComparison& comparison);
 
 } // namespace tfkms::rules

@@ -1,12 +1,12 @@
 #include "rules/engine.hpp"
 
-#include <algorithm>
-#include <tuple>
-
 #include "rules/diff_context.hpp"
 #include "rules/glob.hpp"
 #include "rules/rule.hpp"
 #include "rules/suppressions.hpp"
+
+#include <algorithm>
+#include <tuple>
 
 namespace tfkms::rules {
 
@@ -17,14 +17,18 @@ bool contains(const std::vector<std::string>& list, std::string_view id) {
 }
 
 // The input's own suppressions first (they sit next to the resource), then the config's entries.
-void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, const Config& config) {
+void apply_suppressions(ReportedFinding& reported, const model::Graph& graph,
+                        const Config& config) {
   Finding& finding = reported.finding;
   for (const model::Suppression& suppression : graph.suppressions) {
-    if (suppression.address != reported.address) continue;
+    if (suppression.address != reported.address)
+      continue;
     // An account graph joins inputs that may reuse an address (aws_kms_key.this in two workspaces):
     // a suppression covers the resource written beside it, in its own file.
-    if (graph.inputs.size() > 1 && suppression.where.file != finding.file) continue;
-    if (!suppression_covers(suppression.rule, finding.rule_id)) continue;
+    if (graph.inputs.size() > 1 && suppression.where.file != finding.file)
+      continue;
+    if (!suppression_covers(suppression.rule, finding.rule_id))
+      continue;
     if (suppression.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
       Evidence note;
       note.text = "the suppression of " + suppression.rule + " on " + suppression.address +
@@ -41,8 +45,11 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
     return;
   }
   for (const IgnoreEntry& entry : config.ignore) {
-    if (entry.rule != "*" && entry.rule != finding.rule_id) continue;
-    if (!glob_match(entry.resource, reported.address) && !glob_match(entry.resource, finding.resource)) continue;
+    if (entry.rule != "*" && entry.rule != finding.rule_id)
+      continue;
+    if (!glob_match(entry.resource, reported.address) &&
+        !glob_match(entry.resource, finding.resource))
+      continue;
     finding.suppressed = true;
     finding.suppression_reason = entry.reason;
     finding.suppression_kind = SuppressionKind::external;
@@ -52,13 +59,14 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph, co
 }
 
 // Severity overrides, fingerprints and suppressions, the same for every rule's findings.
-void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph, const Config& config,
-            std::vector<Finding>& findings) {
+void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph,
+            const Config& config, std::vector<Finding>& findings) {
   const auto settings = config.rules.find(info.id);
   for (ReportedFinding& reported : sink.findings()) {
     Finding& finding = reported.finding;
     finding.rule_id = std::string(info.id);
-    if (settings != config.rules.end() && settings->second.severity) finding.severity = *settings->second.severity;
+    if (settings != config.rules.end() && settings->second.severity)
+      finding.severity = *settings->second.severity;
     // The fingerprint covers what the rule found, not how it was suppressed.
     assign_fingerprint(finding);
     apply_suppressions(reported, graph, config);
@@ -69,16 +77,19 @@ void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph, 
 } // namespace
 
 bool is_selected(std::string_view id, const Config& config, const Selection& selection) {
-  if (contains(selection.skip, id)) return false;
-  if (!selection.only.empty()) return contains(selection.only, id);
+  if (contains(selection.skip, id))
+    return false;
+  if (!selection.only.empty())
+    return contains(selection.only, id);
   const auto settings = config.rules.find(id);
   return settings == config.rules.end() || settings->second.enabled.value_or(true);
 }
 
 bool is_change_rule(std::string_view id) {
   const auto rules = make_all_rules();
-  return std::any_of(rules.begin(), rules.end(),
-                     [&](const auto& rule) { return rule->info().id == id && rule->about_changes(); });
+  return std::any_of(rules.begin(), rules.end(), [&](const auto& rule) {
+    return rule->info().id == id && rule->about_changes();
+  });
 }
 
 void sort_findings(std::vector<Finding>& findings) {
@@ -88,39 +99,46 @@ void sort_findings(std::vector<Finding>& findings) {
   });
 }
 
-std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection) {
+std::vector<Finding> run_rules(const model::Graph& graph, const Config& config,
+                               const Selection& selection) {
   return std::move(run_rules_for_each_account(graph, config, selection, {}).front());
 }
 
-std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph& graph, const Config& config,
-                                                             const Selection& selection,
-                                                             const std::vector<std::string>& accounts) {
+std::vector<std::vector<Finding>>
+run_rules_for_each_account(const model::Graph& graph, const Config& config,
+                           const Selection& selection, const std::vector<std::string>& accounts) {
   Config unnamed = config;
   unnamed.own_account_unnamed = !accounts.empty() || config.own_account_unnamed;
   const RuleContext origin{graph, accounts.empty() ? config : unnamed};
-  // One context per possibility: the first is the graph as it is, the others it deployed to each account.
+  // One context per possibility: the first is the graph as it is, the others it deployed to each
+  // account.
   std::vector<std::unique_ptr<const RuleContext>> deployed;
-  for (const std::string& account : accounts) deployed.push_back(std::make_unique<RuleContext>(origin, account, config));
+  for (const std::string& account : accounts)
+    deployed.push_back(std::make_unique<RuleContext>(origin, account, config));
   const auto context = [&](std::size_t possibility) -> const RuleContext& {
     return possibility == 0 ? origin : *deployed[possibility - 1];
   };
   const std::size_t possibilities = accounts.size() + 1;
 
   std::vector<std::unique_ptr<Rule>> rules = make_all_rules();
-  std::erase_if(rules, [&](const auto& rule) { return !is_selected(rule->info().id, config, selection); });
+  std::erase_if(rules,
+                [&](const auto& rule) { return !is_selected(rule->info().id, config, selection); });
   const auto runs_in = [&](const Rule& rule, std::size_t possibility) {
     return possibility == 0 || !decided_once(rule.info());
   };
-  std::vector<std::vector<FindingSink>> sinks(possibilities, std::vector<FindingSink>(rules.size()));
+  std::vector<std::vector<FindingSink>> sinks(possibilities,
+                                              std::vector<FindingSink>(rules.size()));
   for (std::size_t p = 0; p < possibilities; ++p) {
     for (std::size_t r = 0; r < rules.size(); ++r) {
-      if (runs_in(*rules[r], p)) rules[r]->check(context(p), sinks[p][r]);
+      if (runs_in(*rules[r], p))
+        rules[r]->check(context(p), sinks[p][r]);
     }
   }
   for (std::size_t key = 0; key < graph.keys.size(); ++key) {
     for (std::size_t p = 0; p < possibilities; ++p) {
       for (std::size_t r = 0; r < rules.size(); ++r) {
-        if (runs_in(*rules[r], p)) rules[r]->check_key(context(p), static_cast<model::KeyId>(key), sinks[p][r]);
+        if (runs_in(*rules[r], p))
+          rules[r]->check_key(context(p), static_cast<model::KeyId>(key), sinks[p][r]);
       }
     }
     origin.release_access();
@@ -135,14 +153,15 @@ std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph&
   return findings;
 }
 
-std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::AccessDiff& diff, const Config& config,
-                                    const Selection& selection) {
+std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::AccessDiff& diff,
+                                    const Config& config, const Selection& selection) {
   const RuleContext context{after, config};
   const DiffContext diff_context{context, diff};
   std::vector<Finding> findings;
   for (const auto& rule : make_all_rules()) {
     const RuleInfo& info = rule->info();
-    if (!is_selected(info.id, config, selection)) continue;
+    if (!is_selected(info.id, config, selection))
+      continue;
     FindingSink sink;
     rule->check_diff(diff_context, sink);
     finish(info, sink, after, config, findings);

@@ -1,13 +1,13 @@
 #pragma once
 // Runs the rules over one loaded input and turns their reports into the final, ordered findings.
-#include <string>
-#include <vector>
-
 #include "analysis/access_diff.hpp"
 #include "model/graph.hpp"
 #include "rules/config.hpp"
 #include "rules/finding.hpp"
 #include "rules/registry.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::rules {
 
@@ -27,19 +27,21 @@ struct Selection {
 /// `suppressed = true` and the reason. A suppression from the input that gives no reason is not
 /// honoured: the finding stays active and says so in its evidence, so a silent opt-out cannot hide
 /// a problem.
-[[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config, const Selection& selection);
+[[nodiscard]] std::vector<Finding> run_rules(const model::Graph& graph, const Config& config,
+                                             const Selection& selection);
 
 /// The findings of run_rules for each account `graph`, whose own account is unknown, may deploy to:
 /// first an account the input does not name (Config::own_account_unnamed), then each of `accounts`.
 /// Rules decided once (decided_once(): they weigh each account themselves, or no verdict of theirs
 /// depends on it) run in the first only.
-/// The analyses of the graph deployed to an account are made once, for those rules and the possibility.
-[[nodiscard]] std::vector<std::vector<Finding>> run_rules_for_each_account(const model::Graph& graph,
-                                                                         const Config& config,
-                                                                         const Selection& selection,
-                                                                         const std::vector<std::string>& accounts);
+/// The analyses of the graph deployed to an account are made once, for those rules and the
+/// possibility.
+[[nodiscard]] std::vector<std::vector<Finding>>
+run_rules_for_each_account(const model::Graph& graph, const Config& config,
+                           const Selection& selection, const std::vector<std::string>& accounts);
 /// True when rule `id` runs under `config` and `selection`, as run_rules decides.
-[[nodiscard]] bool is_selected(std::string_view id, const Config& config, const Selection& selection);
+[[nodiscard]] bool is_selected(std::string_view id, const Config& config,
+                               const Selection& selection);
 
 /// True when rule `id` reports only about a change (run_diff_rules), like TFKMS020.
 [[nodiscard]] bool is_change_rule(std::string_view id);
@@ -47,10 +49,11 @@ struct Selection {
 /// Puts findings in report order: by file, line, resource, rule, message.
 void sort_findings(std::vector<Finding>& findings);
 
-/// Runs the rules about a change (Rule::check_diff: TFKMS020, TFKMS021) on what `diff` does to access,
-/// `after` being the input after the change (suppressions and accounts come from it). Selection,
-/// severity overrides, fingerprints, suppressions and order as run_rules.
-[[nodiscard]] std::vector<Finding> run_diff_rules(const model::Graph& after, const analysis::AccessDiff& diff,
+/// Runs the rules about a change (Rule::check_diff: TFKMS020, TFKMS021) on what `diff` does to
+/// access, `after` being the input after the change (suppressions and accounts come from it).
+/// Selection, severity overrides, fingerprints, suppressions and order as run_rules.
+[[nodiscard]] std::vector<Finding> run_diff_rules(const model::Graph& after,
+                                                  const analysis::AccessDiff& diff,
                                                   const Config& config, const Selection& selection);
 
 } // namespace tfkms::rules

@@ -7,9 +7,10 @@
 namespace tfkms::rules {
 
 namespace {
-constexpr std::array<std::string_view, 5> k_severity_names{"info", "low", "medium", "high", "critical"};
-constexpr std::array<std::string_view, 6> k_fix_kind_names{"text_only",        "add_statement",
-                                                           "remove_statement", "add_condition",
+constexpr std::array<std::string_view, 5> k_severity_names{"info", "low", "medium", "high",
+                                                           "critical"};
+constexpr std::array<std::string_view, 6> k_fix_kind_names{"text_only",         "add_statement",
+                                                           "remove_statement",  "add_condition",
                                                            "new_key_statement", "design_choice"};
 
 // FNV-1a, 64 bit: a stable digest that does not depend on the standard library's std::hash.
@@ -22,7 +23,9 @@ std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
 }
 } // namespace
 
-std::string_view to_string(Severity severity) { return k_severity_names.at(static_cast<std::size_t>(severity)); }
+std::string_view to_string(Severity severity) {
+  return k_severity_names.at(static_cast<std::size_t>(severity));
+}
 
 std::string_view to_string(FixKind kind) {
   return k_fix_kind_names.at(static_cast<std::size_t>(kind));
@@ -30,9 +33,11 @@ std::string_view to_string(FixKind kind) {
 
 std::optional<Severity> parse_severity(std::string_view text) {
   std::string lower;
-  for (const char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char c : text)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::size_t i = 0; i < k_severity_names.size(); ++i) {
-    if (k_severity_names[i] == lower) return static_cast<Severity>(i);
+    if (k_severity_names[i] == lower)
+      return static_cast<Severity>(i);
   }
   return std::nullopt;
 }

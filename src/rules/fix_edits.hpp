@@ -1,12 +1,13 @@
 #pragma once
-// Fixes as data (rules/finding.hpp FixEdit): what the rules build for the policy edits they suggest.
-#include <string>
-#include <vector>
+// Fixes as data (rules/finding.hpp FixEdit): what the rules build for the policy edits they
+// suggest.
+#include "model/graph.hpp"
+#include "rules/finding.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "model/graph.hpp"
-#include "rules/finding.hpp"
+#include <string>
+#include <vector>
 
 namespace tfkms::rules {
 
@@ -16,7 +17,8 @@ namespace tfkms::rules {
                                     const nlohmann::json& condition);
 
 /// Add `statement` to the policy at `holder`.
-[[nodiscard]] FixEdit statement_fix(const model::PolicySource& holder, const nlohmann::json& statement);
+[[nodiscard]] FixEdit statement_fix(const model::PolicySource& holder,
+                                    const nlohmann::json& statement);
 
 /// Remove statement `statement` from the policy at `holder`.
 [[nodiscard]] FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement);

@@ -1,9 +1,9 @@
 #include "rules/registry.hpp"
 
-#include <algorithm>
-
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
+
+#include <algorithm>
 
 namespace tfkms::rules {
 
@@ -29,7 +29,8 @@ std::span<const RuleInfo> all_rule_infos() {
   // Built once from the rules themselves, so the metadata cannot drift from the registry.
   static const std::vector<RuleInfo> infos = [] {
     std::vector<RuleInfo> result;
-    for (const auto& rule : make_all_rules()) result.push_back(rule->info());
+    for (const auto& rule : make_all_rules())
+      result.push_back(rule->info());
     return result;
   }();
   return infos;
@@ -37,7 +38,8 @@ std::span<const RuleInfo> all_rule_infos() {
 
 const RuleInfo* find_rule_info(std::string_view id) {
   const auto infos = all_rule_infos();
-  const auto found = std::find_if(infos.begin(), infos.end(), [&](const RuleInfo& info) { return info.id == id; });
+  const auto found =
+      std::find_if(infos.begin(), infos.end(), [&](const RuleInfo& info) { return info.id == id; });
   return found == infos.end() ? nullptr : &*found;
 }
 

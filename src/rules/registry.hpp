@@ -1,12 +1,12 @@
 #pragma once
 // The explicit list of rules: one factory per rule, one line each in registry.cpp.
+#include "rules/rule.hpp"
+#include "rules/rule_info.hpp"
+
 #include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
-
-#include "rules/rule.hpp"
-#include "rules/rule_info.hpp"
 
 namespace tfkms::rules {
 

@@ -1,14 +1,15 @@
 #include "rules/rule.hpp"
 
-#include <algorithm>
-
 #include "policy/match.hpp"
+
+#include <algorithm>
 
 namespace tfkms::rules {
 
 void FindingSink::report(Finding finding, const model::SourceRef& where) {
   finding.resource = where.name();
-  if (finding.file.empty()) finding.file = where.file;
+  if (finding.file.empty())
+    finding.file = where.file;
   if (!finding.line) {
     finding.line = where.line;
     finding.column = where.column;
@@ -16,12 +17,16 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
   m_findings.push_back({std::move(finding), where.address});
 }
 
-RuleContext::RuleContext(const RuleContext& origin, const std::string& account, const Config& config_)
-    : graph(origin.deployed(account).graph), config(config_), m_origin(&origin), m_account(account) {}
+RuleContext::RuleContext(const RuleContext& origin, const std::string& account,
+                         const Config& config_)
+    : graph(origin.deployed(account).graph), config(config_), m_origin(&origin),
+      m_account(account) {}
 
 const analysis::GraphAccess& RuleContext::graph_access() const {
-  if (m_origin != nullptr) return *m_origin->deployed(m_account).access;
-  if (!m_graph_access) m_graph_access.emplace(graph);
+  if (m_origin != nullptr)
+    return *m_origin->deployed(m_account).access;
+  if (!m_graph_access)
+    m_graph_access.emplace(graph);
   return *m_graph_access;
 }
 
@@ -37,9 +42,11 @@ RuleContext::Deployed& RuleContext::deployed(const std::string& account) const {
 }
 
 const analysis::KeyAccess& RuleContext::access(model::KeyId key) const {
-  if (m_origin != nullptr) return m_origin->access_if_deployed_to(key, m_account);
+  if (m_origin != nullptr)
+    return m_origin->access_if_deployed_to(key, m_account);
   auto found = m_access.find(key);
-  if (found == m_access.end()) found = m_access.emplace(key, graph_access().analyze(key)).first;
+  if (found == m_access.end())
+    found = m_access.emplace(key, graph_access().analyze(key)).first;
   return found->second;
 }
 
@@ -57,13 +64,17 @@ void RuleContext::release_access() const {
   m_deployed_access.clear();
 }
 
-std::vector<std::string> RuleContext::possible_own_accounts(const analysis::KeyAccess& access) const {
+std::vector<std::string>
+RuleContext::possible_own_accounts(const analysis::KeyAccess& access) const {
   std::vector<std::string> accounts;
-  if (own_account() != model::k_this_account) return accounts;
+  if (own_account() != model::k_this_account)
+    return accounts;
   for (const analysis::Subject& subject : access.subjects()) {
     // The any_account subject's id stands for every account nothing names: no input deploys to it.
-    if (subject.kind == analysis::SubjectKind::any_account) continue;
-    if (!subject.key_account && policy::is_account_id(subject.account) && subject.account != model::k_this_account &&
+    if (subject.kind == analysis::SubjectKind::any_account)
+      continue;
+    if (!subject.key_account && policy::is_account_id(subject.account) &&
+        subject.account != model::k_this_account &&
         std::find(accounts.begin(), accounts.end(), subject.account) == accounts.end()) {
       accounts.push_back(subject.account);
     }
@@ -72,15 +83,20 @@ std::vector<std::string> RuleContext::possible_own_accounts(const analysis::KeyA
   return accounts;
 }
 
-const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key, const std::string& account) const {
-  if (const auto cached = m_deployed_access.find({account, key}); cached != m_deployed_access.end()) return cached->second;
-  return m_deployed_access.emplace(std::pair(account, key), deployed(account).access->analyze(key, &access(key)))
+const analysis::KeyAccess& RuleContext::access_if_deployed_to(model::KeyId key,
+                                                              const std::string& account) const {
+  if (const auto cached = m_deployed_access.find({account, key}); cached != m_deployed_access.end())
+    return cached->second;
+  return m_deployed_access
+      .emplace(std::pair(account, key), deployed(account).access->analyze(key, &access(key)))
       .first->second;
 }
 
 std::string RuleContext::own_account() const {
-  if (graph.account != model::k_this_account) return graph.account;
-  if (config.account_id) return *config.account_id;
+  if (graph.account != model::k_this_account)
+    return graph.account;
+  if (config.account_id)
+    return *config.account_id;
   return std::string(model::k_this_account);
 }
 
@@ -89,8 +105,10 @@ bool RuleContext::is_internal(std::string_view account) const {
 }
 
 bool RuleContext::is_external(std::string_view account) const {
-  if (account == model::k_this_account || account.empty() || is_internal(account)) return false;
-  if (own_account() != model::k_this_account) return true;
+  if (account == model::k_this_account || account.empty() || is_internal(account))
+    return false;
+  if (own_account() != model::k_this_account)
+    return true;
   return config.own_account_unnamed && policy::is_account_id(account);
 }
 

@@ -1,10 +1,10 @@
 #include "rules/rule_ids.hpp"
 
+#include "rules/registry.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
-
-#include "rules/registry.hpp"
 
 namespace tfkms::rules {
 
@@ -12,7 +12,7 @@ namespace {
 
 std::string upper(std::string_view text) {
   std::string out(text);
-  for (char &c : out)
+  for (char& c : out)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
@@ -47,7 +47,7 @@ std::optional<std::string> closest_rule_id(std::string_view id) {
   const std::string wanted = upper(id);
   std::string best;
   std::size_t best_distance = 0;
-  for (const RuleInfo &info : all_rule_infos()) {
+  for (const RuleInfo& info : all_rule_infos()) {
     const std::size_t distance = edit_distance(wanted, info.id);
     if (best.empty() || distance < best_distance) {
       best = std::string(info.id);

@@ -1,7 +1,7 @@
 #pragma once
-#include <string_view>
-
 #include "rules/finding.hpp"
+
+#include <string_view>
 
 namespace tfkms::rules {
 

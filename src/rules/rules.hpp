@@ -1,9 +1,9 @@
 #pragma once
 // The factories of the rules, one per rule file (src/rules/tfkmsNNN_<what>.cpp). Only registry.cpp
 // includes this.
-#include <memory>
-
 #include "rules/rule.hpp"
+
+#include <memory>
 
 namespace tfkms::rules {
 

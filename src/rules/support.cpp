@@ -6,39 +6,49 @@ namespace tfkms::rules {
 
 std::optional<std::string> account_of(std::string_view arn) {
   const auto is_account = [](std::string_view text) {
-    return text.size() == 12 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return text.size() == 12 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (is_account(arn)) return std::string(arn);
-  if (!arn.starts_with("arn:")) return std::nullopt;
+  if (is_account(arn))
+    return std::string(arn);
+  if (!arn.starts_with("arn:"))
+    return std::nullopt;
   // arn:partition:service:region:account:resource
   std::size_t start = 0;
   for (int field = 0; field < 4; ++field) {
     start = arn.find(':', start);
-    if (start == std::string_view::npos) return std::nullopt;
+    if (start == std::string_view::npos)
+      return std::nullopt;
     ++start;
   }
   const std::size_t end = arn.find(':', start);
-  if (end == std::string_view::npos) return std::nullopt;
+  if (end == std::string_view::npos)
+    return std::nullopt;
   const std::string_view account = arn.substr(start, end - start);
-  if (account.empty() || account == "aws") return std::nullopt; // arn:aws:iam::aws:policy/... is AWS's own
+  if (account.empty() || account == "aws")
+    return std::nullopt; // arn:aws:iam::aws:policy/... is AWS's own
   return std::string(account);
 }
 
-std::string shown(const model::Graph& graph, std::string_view raw) { return model::resolve_value(raw, graph).text; }
+std::string shown(const model::Graph& graph, std::string_view raw) {
+  return model::resolve_value(raw, graph).text;
+}
 
 bool is_going_away(const model::Key& key) { return key.planned_action == "delete"; }
 
 bool is_terraform(const model::SourceRef& source) {
   // Terraform addresses are <type>.<name> with a provider-prefixed type; CloudFormation logical ids
   // are alphanumeric only.
-  return source.address.find('.') != std::string::npos || source.pointer.starts_with("/resource_changes") ||
+  return source.address.find('.') != std::string::npos ||
+         source.pointer.starts_with("/resource_changes") ||
          source.pointer.starts_with("/planned_values") || source.pointer.starts_with("/values");
 }
 
 std::string join_words(const std::vector<std::string>& words, std::string_view last) {
   std::string text;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) text += i + 1 == words.size() ? std::string(last) : std::string(", ");
+    if (i > 0)
+      text += i + 1 == words.size() ? std::string(last) : std::string(", ");
     text += words[i];
   }
   return text;
@@ -46,7 +56,8 @@ std::string join_words(const std::vector<std::string>& words, std::string_view l
 
 std::string statement_label(const policy::Statement& statement) {
   std::string label = "statement " + std::to_string(statement.index);
-  if (statement.sid && !statement.sid->empty()) label += " (Sid \"" + *statement.sid + "\")";
+  if (statement.sid && !statement.sid->empty())
+    label += " (Sid \"" + *statement.sid + "\")";
   return label;
 }
 

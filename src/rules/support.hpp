@@ -1,13 +1,13 @@
 #pragma once
 // Small helpers the rules share: reading values with symbol markers, naming things in messages.
+#include "model/graph.hpp"
+#include "policy/document.hpp"
+#include "rules/finding.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/graph.hpp"
-#include "policy/document.hpp"
-#include "rules/finding.hpp"
 
 namespace tfkms::rules {
 
@@ -26,13 +26,15 @@ namespace tfkms::rules {
 [[nodiscard]] bool is_terraform(const model::SourceRef& source);
 
 /// "a, b and c".
-[[nodiscard]] std::string join_words(const std::vector<std::string>& words, std::string_view last = " and ");
+[[nodiscard]] std::string join_words(const std::vector<std::string>& words,
+                                     std::string_view last = " and ");
 
 /// `statement 1 (Sid "AllowUse")`.
 [[nodiscard]] std::string statement_label(const policy::Statement& statement);
 
 /// Evidence for `statement` of a policy held at `holder`, with `text` after its label.
-[[nodiscard]] Evidence statement_evidence(const policy::Statement& statement, const model::PolicySource& holder,
+[[nodiscard]] Evidence statement_evidence(const policy::Statement& statement,
+                                          const model::PolicySource& holder,
                                           const std::string& text);
 
 /// Evidence pointing at `where`, with `text`.

@@ -1,10 +1,10 @@
 #include "rules/suppressions.hpp"
 
+#include "rules/rule_ids.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
-
-#include "rules/rule_ids.hpp"
 
 namespace tfkms::rules {
 
@@ -14,7 +14,7 @@ bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-model::Diagnostic at(const model::SourceRef &where, model::DiagnosticLevel level,
+model::Diagnostic at(const model::SourceRef& where, model::DiagnosticLevel level,
                      std::string message) {
   model::Diagnostic diagnostic;
   diagnostic.level = level;
@@ -36,7 +36,7 @@ bool suppression_covers(std::string_view rule, std::string_view id) {
   });
 }
 
-std::string suppression_site(const model::Suppression &suppression) {
+std::string suppression_site(const model::Suppression& suppression) {
   std::string site = suppression.where.file;
   if (suppression.where.line)
     site += ":" + std::to_string(*suppression.where.line);
@@ -45,14 +45,14 @@ std::string suppression_site(const model::Suppression &suppression) {
   return site + " " + suppression.rule;
 }
 
-std::string suppression_site(const IgnoreEntry &entry, const Config &config) {
+std::string suppression_site(const IgnoreEntry& entry, const Config& config) {
   return config.path + ":" + std::to_string(entry.line.value_or(0));
 }
 
-void SuppressionReview::add_input(const model::Graph &graph,
-                                  std::vector<model::Diagnostic> &errors) {
+void SuppressionReview::add_input(const model::Graph& graph,
+                                  std::vector<model::Diagnostic>& errors) {
   std::set<std::string> reported; // a comment over a counted resource is copied to every instance
-  for (const model::Suppression &suppression : graph.suppressions) {
+  for (const model::Suppression& suppression : graph.suppressions) {
     const std::string site = suppression_site(suppression);
     const bool known = suppression.rule == "*" || canonical_rule_id(suppression.rule).has_value();
     if (!known || blank(suppression.reason)) {
@@ -71,7 +71,7 @@ void SuppressionReview::add_input(const model::Graph &graph,
   }
 }
 
-void SuppressionReview::add_input_without_source(const std::string &path) {
+void SuppressionReview::add_input_without_source(const std::string& path) {
   m_without_source.push_back(path);
 }
 
@@ -91,20 +91,20 @@ std::optional<model::Diagnostic> SuppressionReview::missing_source() const {
 }
 
 std::vector<model::Diagnostic>
-SuppressionReview::unused(const Config &config, const std::vector<Finding> &findings,
-                          const std::function<bool(std::string_view)> &ran,
+SuppressionReview::unused(const Config& config, const std::vector<Finding>& findings,
+                          const std::function<bool(std::string_view)>& ran,
                           model::DiagnosticLevel level) const {
   std::set<std::string, std::less<>> used;
-  for (const Finding &finding : findings) {
+  for (const Finding& finding : findings) {
     if (finding.suppressed)
       used.insert(finding.suppressed_at);
   }
-  const auto judged = [&](const std::string &rule) {
+  const auto judged = [&](const std::string& rule) {
     return rule == "*" || ran(*canonical_rule_id(rule));
   };
   std::vector<model::Diagnostic> out;
   std::set<std::string> reported;
-  for (const model::Suppression &suppression : m_suppressions) {
+  for (const model::Suppression& suppression : m_suppressions) {
     const std::string site = suppression_site(suppression);
     if (used.contains(site) || !judged(suppression.rule) || !reported.insert(site).second)
       continue;
@@ -112,7 +112,7 @@ SuppressionReview::unused(const Config &config, const std::vector<Finding> &find
                      "unused suppression: " + suppression.rule + " on " + suppression.address +
                          " matched no finding; remove it"));
   }
-  for (const IgnoreEntry &entry : config.ignore) {
+  for (const IgnoreEntry& entry : config.ignore) {
     if (used.contains(suppression_site(entry, config)) || !judged(entry.rule))
       continue;
     model::SourceRef where;

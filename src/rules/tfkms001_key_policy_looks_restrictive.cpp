@@ -1,16 +1,17 @@
 // TFKMS001: the key policy names administrators, users or conditions, yet the access analysis shows
 // access broader than those statements suggest, so they are decoration. See rules/TFKMS001.md and
-// kms-reference §3.10 (the patterns), §3.2 (account delegation), §3.9 (conditions that cannot hold).
-#include <algorithm>
-#include <iterator>
-#include <map>
-
+// kms-reference §3.10 (the patterns), §3.2 (account delegation), §3.9 (conditions that cannot
+// hold).
 #include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
 
 namespace tfkms::rules {
 namespace {
@@ -21,19 +22,25 @@ constexpr std::size_t k_listed_principals = 20;
 using analysis::ActionClass;
 
 bool names_individuals(const policy::Statement& statement) {
-  if (!statement.principal) return false;
-  return std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(), [](const auto& entry) {
-    return entry.form == policy::PrincipalForm::role || entry.form == policy::PrincipalForm::user ||
-           entry.form == policy::PrincipalForm::assumed_role || entry.form == policy::PrincipalForm::federated_user;
-  });
+  if (!statement.principal)
+    return false;
+  return std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                     [](const auto& entry) {
+                       return entry.form == policy::PrincipalForm::role ||
+                              entry.form == policy::PrincipalForm::user ||
+                              entry.form == policy::PrincipalForm::assumed_role ||
+                              entry.form == policy::PrincipalForm::federated_user;
+                     });
 }
 
-// A statement for AWS services only (logs.amazonaws.com, ...): it lets a service in, it does not try
-// to narrow what the account's users and roles may do.
+// A statement for AWS services only (logs.amazonaws.com, ...): it lets a service in, it does not
+// try to narrow what the account's users and roles may do.
 bool names_only_services(const policy::Statement& statement) {
-  return statement.principal && !statement.principal->negated && !statement.principal->entries.empty() &&
-         std::all_of(statement.principal->entries.begin(), statement.principal->entries.end(),
-                     [](const auto& entry) { return entry.form == policy::PrincipalForm::service; });
+  return statement.principal && !statement.principal->negated &&
+         !statement.principal->entries.empty() &&
+         std::all_of(
+             statement.principal->entries.begin(), statement.principal->entries.end(),
+             [](const auto& entry) { return entry.form == policy::PrincipalForm::service; });
 }
 
 bool allows_anyone(const policy::Statement& statement) {
@@ -43,9 +50,11 @@ bool allows_anyone(const policy::Statement& statement) {
 }
 
 bool delegates(const policy::Statement& statement) {
-  return statement.effect == policy::Effect::allow && statement.principal && !statement.principal->negated &&
-         std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
-                     [](const auto& entry) { return entry.form == policy::PrincipalForm::account; });
+  return statement.effect == policy::Effect::allow && statement.principal &&
+         !statement.principal->negated &&
+         std::any_of(
+             statement.principal->entries.begin(), statement.principal->entries.end(),
+             [](const auto& entry) { return entry.form == policy::PrincipalForm::account; });
 }
 
 class KeyPolicyLooksRestrictive final : public Rule {
@@ -60,7 +69,8 @@ public:
       return;
     }
     const analysis::KeyAccess& access = context.access(id);
-    if (!access.key_policy_known()) return;
+    if (!access.key_policy_known())
+      return;
     Checker{context, key, access, out}.run();
   }
 
@@ -83,180 +93,240 @@ private:
     }
 
     // Whether an Allow statement of the key policy names the subject's one principal (for some
-    // actions). The key policy names no member of a class: the principals it names are subjects of their own.
+    // actions). The key policy names no member of a class: the principals it names are subjects of
+    // their own.
     bool names(const analysis::Subject& subject) const {
-      if (subject.members.size() != 1) return false;
+      if (subject.members.size() != 1)
+        return false;
       const std::string& arn = subject.arn;
-      return std::any_of(document().statements.begin(), document().statements.end(), [&](const policy::Statement& st) {
-        return st.effect == policy::Effect::allow && st.principal && !st.principal->negated &&
-               std::any_of(st.principal->entries.begin(), st.principal->entries.end(), [&](const auto& entry) {
-                 return entry.value.known() && entry.value.text == arn;
-               });
-      });
+      return std::any_of(document().statements.begin(), document().statements.end(),
+                         [&](const policy::Statement& st) {
+                           return st.effect == policy::Effect::allow && st.principal &&
+                                  !st.principal->negated &&
+                                  std::any_of(st.principal->entries.begin(),
+                                              st.principal->entries.end(), [&](const auto& entry) {
+                                                return entry.value.known() &&
+                                                       entry.value.text == arn;
+                                              });
+                         });
     }
 
     void run() const {
       bool delegation_reported = check_delegation(access, {});
       if (!delegation_reported) {
         for (const std::string& account : context.possible_own_accounts(access)) {
-          delegation_reported = check_delegation(context.access_if_deployed_to(access.key(), account), account);
-          if (delegation_reported) break;
+          delegation_reported =
+              check_delegation(context.access_if_deployed_to(access.key(), account), account);
+          if (delegation_reported)
+            break;
         }
       }
       // What each statement adds costs one analysis per statement; a key policy is at most 32 KB
-      // (kms-reference §6), so real ones stay far below this bound and only hostile input reaches it.
+      // (kms-reference §6), so real ones stay far below this bound and only hostile input reaches
+      // it.
       constexpr std::size_t k_max_statements_compared = 200;
-      if (document().statements.size() > k_max_statements_compared) return;
+      if (document().statements.size() > k_max_statements_compared)
+        return;
       for (const policy::Statement& statement : document().statements) {
-        if (statement.effect != policy::Effect::allow || !statement.readable) continue;
-        const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
-        if (check_negations(statement, effect)) continue;
-        if (check_account_wide_star(statement, effect)) continue;
-        if (check_hollow_conditions(statement, effect)) continue;
+        if (statement.effect != policy::Effect::allow || !statement.readable)
+          continue;
+        const analysis::StatementEffect effect =
+            analysis::statement_effect(access, statement.index);
+        if (check_negations(statement, effect))
+          continue;
+        if (check_account_wide_star(statement, effect))
+          continue;
+        if (check_hollow_conditions(statement, effect))
+          continue;
         check_dominated(statement, effect, delegation_reported);
       }
     }
 
-    // §3.10.1: root delegation next to statements that name users: the named lists restrict nothing.
-    // `assumed_account`: the account `key_access` was analysed as deployed to, when the input does not
-    // say (RuleContext::possible_own_accounts). True when it reported.
-    bool check_delegation(const analysis::KeyAccess& key_access, const std::string& assumed_account) const {
+    // §3.10.1: root delegation next to statements that name users: the named lists restrict
+    // nothing. `assumed_account`: the account `key_access` was analysed as deployed to, when the
+    // input does not say (RuleContext::possible_own_accounts). True when it reported.
+    bool check_delegation(const analysis::KeyAccess& key_access,
+                          const std::string& assumed_account) const {
       const auto& statements = document().statements;
-      const bool restricting = std::any_of(statements.begin(), statements.end(), [](const policy::Statement& st) {
-        return !delegates(st) && !names_only_services(st) && (names_individuals(st) || !st.conditions.empty());
-      });
-      if (!restricting) return false;
+      const bool restricting =
+          std::any_of(statements.begin(), statements.end(), [](const policy::Statement& st) {
+            return !delegates(st) && !names_only_services(st) &&
+                   (names_individuals(st) || !st.conditions.empty());
+          });
+      if (!restricting)
+        return false;
 
       std::vector<analysis::DelegatedAccess> delegated;
-      for (analysis::DelegatedAccess& item : analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write})) {
-        if (holds_unrestricted(item.when)) delegated.push_back(std::move(item));
+      for (analysis::DelegatedAccess& item :
+           analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write})) {
+        if (holds_unrestricted(item.when))
+          delegated.push_back(std::move(item));
       }
       // What each subject gets; every member of a class of principals gets the same, and each
       // principal is the member of one subject. Only the first principals are listed, so only they
       // are sorted: a class can hold thousands.
       std::map<std::size_t, std::vector<const analysis::DelegatedAccess*>> by_subject;
-      for (const auto& item : delegated) by_subject[item.subject].push_back(&item);
+      for (const auto& item : delegated)
+        by_subject[item.subject].push_back(&item);
       std::size_t principals = 0;
       std::vector<std::pair<model::PrincipalId, std::size_t>> listed; // principal, subject
       for (const auto& [subject, items] : by_subject) {
         const auto& members = key_access.subjects().at(subject).members;
         principals += members.size();
-        for (std::size_t i = 0; i < members.size() && i < k_listed_principals; ++i) listed.emplace_back(members[i], subject);
+        for (std::size_t i = 0; i < members.size() && i < k_listed_principals; ++i)
+          listed.emplace_back(members[i], subject);
       }
       std::sort(listed.begin(), listed.end());
-      if (listed.size() > k_listed_principals) listed.resize(k_listed_principals);
+      if (listed.size() > k_listed_principals)
+        listed.resize(k_listed_principals);
 
       Finding finding = new_finding(k_info);
-      std::vector<std::pair<std::string, bool>> named; // line, whether the key policy names the principal
+      std::vector<std::pair<std::string, bool>>
+          named; // line, whether the key policy names the principal
       std::vector<analysis::Ground> delegating;
       const auto add_delegating = [&](const std::vector<analysis::Ground>& grounds) {
         for (const auto& ground : grounds) {
-          const bool seen = std::any_of(delegating.begin(), delegating.end(), [&](const analysis::Ground& other) {
-            return other.text == ground.text && other.pointer == ground.pointer;
-          });
-          if (!seen) delegating.push_back(ground);
+          const bool seen =
+              std::any_of(delegating.begin(), delegating.end(), [&](const analysis::Ground& other) {
+                return other.text == ground.text && other.pointer == ground.pointer;
+              });
+          if (!seen)
+            delegating.push_back(ground);
         }
       };
-      for (const auto& item : delegated) add_delegating(item.key_policy_grounds);
+      for (const auto& item : delegated)
+        add_delegating(item.key_policy_grounds);
       for (const auto& [principal, subject] : listed) {
         std::vector<std::string_view> actions;
         std::vector<std::string> via;
         for (const analysis::DelegatedAccess* item : by_subject.at(subject)) {
           actions.insert(actions.end(), item->actions.begin(), item->actions.end());
           for (const auto& shared_ground : item->identity_grounds) {
-            const auto policy = analysis::member_policy(key_access, item->subject, shared_ground, principal);
-            const std::string name = policy ? context.graph.policy(*policy).source.name() : shared_ground.text;
-            if (std::find(via.begin(), via.end(), name) == via.end()) via.push_back(name);
+            const auto policy =
+                analysis::member_policy(key_access, item->subject, shared_ground, principal);
+            const std::string name =
+                policy ? context.graph.policy(*policy).source.name() : shared_ground.text;
+            if (std::find(via.begin(), via.end(), name) == via.end())
+              via.push_back(name);
           }
         }
-        const std::string line =
-            analysis::member_label(context.graph, principal) + " can " + actions_text(actions) + " via " + join_words(via);
+        const std::string line = analysis::member_label(context.graph, principal) + " can " +
+                                 actions_text(actions) + " via " + join_words(via);
         const bool in_policy = names(key_access.subjects().at(subject));
         named.emplace_back(line, in_policy);
-        finding.evidence.push_back(evidence_at(context.graph.principal(principal).source,
-                                               line + (in_policy ? " beyond what the key policy names it for"
-                                                                 : " without being named in the key policy")));
+        finding.evidence.push_back(
+            evidence_at(context.graph.principal(principal).source,
+                        line + (in_policy ? " beyond what the key policy names it for"
+                                          : " without being named in the key policy")));
       }
       if (principals > k_listed_principals) {
         finding.evidence.push_back(evidence_at(
-            key.source, std::to_string(principals - k_listed_principals) +
-                            " more principals get key use the same way; `tfkms access` lists every one"));
+            key.source,
+            std::to_string(principals - k_listed_principals) +
+                " more principals get key use the same way; `tfkms access` lists every one"));
       }
       if (!named.empty()) {
-        finding.message = "Key policy names specific principals, but it also delegates key use to the account, so " +
-                          named.front().first + (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
-                          (named.front().second ? " beyond what the key policy names it for." : " without being named.");
+        finding.message =
+            "Key policy names specific principals, but it also delegates key use to the account, "
+            "so " +
+            named.front().first +
+            (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
+            (named.front().second ? " beyond what the key policy names it for."
+                                  : " without being named.");
       } else {
         // No IAM principal in the input: the delegation still opens the key to the whole account.
         std::vector<std::string_view> actions;
         std::string account;
         for (const analysis::Access& item : key_access.accesses()) {
           const analysis::Subject& subject = key_access.subjects().at(item.subject);
-          if (item.outcome != policy::Outcome::allowed || subject.kind != analysis::SubjectKind::account_principals ||
-              !subject.key_account || !item.needs_identity_policy || !holds_unrestricted(item.when) ||
+          if (item.outcome != policy::Outcome::allowed ||
+              subject.kind != analysis::SubjectKind::account_principals || !subject.key_account ||
+              !item.needs_identity_policy || !holds_unrestricted(item.when) ||
               (item.action_class != ActionClass::read && item.action_class != ActionClass::write)) {
             continue;
           }
-          const bool via_delegation = std::any_of(item.grounds.begin(), item.grounds.end(), [](const auto& ground) {
-            return ground.kind == policy::ReasonKind::delegates;
-          });
-          if (!via_delegation) continue;
+          const bool via_delegation =
+              std::any_of(item.grounds.begin(), item.grounds.end(), [](const auto& ground) {
+                return ground.kind == policy::ReasonKind::delegates;
+              });
+          if (!via_delegation)
+            continue;
           account = subject.account;
           actions.insert(actions.end(), item.actions.begin(), item.actions.end());
           std::vector<analysis::Ground> delegating_grounds;
-          std::copy_if(item.grounds.begin(), item.grounds.end(), std::back_inserter(delegating_grounds),
-                       [](const analysis::Ground& ground) { return ground.kind == policy::ReasonKind::delegates; });
+          std::copy_if(item.grounds.begin(), item.grounds.end(),
+                       std::back_inserter(delegating_grounds), [](const analysis::Ground& ground) {
+                         return ground.kind == policy::ReasonKind::delegates;
+                       });
           add_delegating(delegating_grounds);
         }
-        if (actions.empty()) return false;
+        if (actions.empty())
+          return false;
         finding.severity = Severity::medium;
-        finding.message = "Key policy names specific principals, but it also delegates " + actions_text(actions) +
-                          " to the account, so any principal of account " + account +
+        finding.message = "Key policy names specific principals, but it also delegates " +
+                          actions_text(actions) + " to the account, so any principal of account " +
+                          account +
                           " whose IAM policy allows it can use the key without being named.";
       }
       for (const auto& ground : delegating) {
-        if (ground.source == policy::ReasonSource::key_policy) finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
+        if (ground.source == policy::ReasonSource::key_policy)
+          finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
       }
       if (!assumed_account.empty()) {
-        finding.message += " This holds if the input deploys to account " + assumed_account +
-                           ", which the key policy names; the input does not say which account it deploys to.";
-        finding.evidence.push_back(evidence_at(key.source, "assumed deployment account " + assumed_account +
+        finding.message +=
+            " This holds if the input deploys to account " + assumed_account +
+            ", which the key policy names; the input does not say which account it deploys to.";
+        finding.evidence.push_back(evidence_at(key.source, "assumed deployment account " +
+                                                               assumed_account +
                                                                " (pass --account-id to state it)"));
       }
-      finding.fix = "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
-                    "kms:GenerateDataKey*, kms:ReEncrypt*), or to use through a service with a kms:ViaService "
-                    "condition, and keep key use in the statements that name principals.";
+      finding.fix =
+          "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
+          "kms:GenerateDataKey*, kms:ReEncrypt*), or to use through a service with a "
+          "kms:ViaService "
+          "condition, and keep key use in the statements that name principals.";
       report(std::move(finding));
       return true;
     }
 
-    // §3.10.3, §3.6: Allow with NotAction / NotPrincipal / NotResource grants everything not listed.
-    bool check_negations(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
+    // §3.10.3, §3.6: Allow with NotAction / NotPrincipal / NotResource grants everything not
+    // listed.
+    bool check_negations(const policy::Statement& statement,
+                         const analysis::StatementEffect& effect) const {
       std::string element;
-      if (statement.actions.negated) element = "NotAction";
-      else if (statement.principal && statement.principal->negated) element = "NotPrincipal";
-      else if (statement.resources && statement.resources->negated) element = "NotResource";
-      if (element.empty() || effect.adds().empty()) return false;
+      if (statement.actions.negated)
+        element = "NotAction";
+      else if (statement.principal && statement.principal->negated)
+        element = "NotPrincipal";
+      else if (statement.resources && statement.resources->negated)
+        element = "NotResource";
+      if (element.empty() || effect.adds().empty())
+        return false;
       Finding finding = new_finding(k_info);
       finding.message = "Key policy " + statement_label(statement) + " uses Allow with " + element +
                         ", which allows everything not listed: " + adds_text(effect) + ".";
       finding.evidence.push_back(statement_ref(statement, "Allow with " + element));
-      finding.fix = "List what the statement allows (Action and Principal) instead of what it does not.";
+      finding.fix =
+          "List what the statement allows (Action and Principal) instead of what it does not.";
       report(std::move(finding));
       return true;
     }
 
     // §3.10.2: Principal "*" limited only to the own account lets every identity in, without IAM.
-    bool check_account_wide_star(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
-      if (!allows_anyone(statement)) return false;
+    bool check_account_wide_star(const policy::Statement& statement,
+                                 const analysis::StatementEffect& effect) const {
+      if (!allows_anyone(statement))
+        return false;
       // Not limited to the account at all when it also lets other accounts in: that is "*" open to
       // every account, which TFKMS004 reports.
-      const bool opens_other_accounts = std::any_of(effect.adds().begin(), effect.adds().end(), [&](const analysis::Access& item) {
-        const analysis::Subject& subject = access.subjects().at(item.subject);
-        return !subject.key_account && subject.kind != analysis::SubjectKind::service &&
-               !limited_to_named_callers(item.when);
-      });
-      if (opens_other_accounts) return false;
+      const bool opens_other_accounts = std::any_of(
+          effect.adds().begin(), effect.adds().end(), [&](const analysis::Access& item) {
+            const analysis::Subject& subject = access.subjects().at(item.subject);
+            return !subject.key_account && subject.kind != analysis::SubjectKind::service &&
+                   !limited_to_named_callers(item.when);
+          });
+      if (opens_other_accounts)
+        return false;
       std::vector<std::string_view> actions;
       for (const analysis::Access& item : effect.adds()) {
         const analysis::Subject& subject = access.subjects().at(item.subject);
@@ -265,32 +335,43 @@ private:
           continue;
         }
         for (const auto action : item.actions) {
-          if (std::find(actions.begin(), actions.end(), action) == actions.end()) actions.push_back(action);
+          if (std::find(actions.begin(), actions.end(), action) == actions.end())
+            actions.push_back(action);
         }
       }
-      if (actions.empty()) return false;
+      if (actions.empty())
+        return false;
       Finding finding = new_finding(k_info);
       finding.message = "Key policy " + statement_label(statement) +
-                        " allows Principal \"*\" limited only to the account, so every user and role of the account "
-                        "can call " + actions_text(actions) + " with no IAM permission at all.";
+                        " allows Principal \"*\" limited only to the account, so every user and "
+                        "role of the account "
+                        "can call " +
+                        actions_text(actions) + " with no IAM permission at all.";
       finding.evidence.push_back(statement_ref(statement, "allows Principal \"*\""));
-      finding.fix = "Name the principals that need the key, or add a kms:ViaService condition so the key is only "
+      finding.fix = "Name the principals that need the key, or add a kms:ViaService condition so "
+                    "the key is only "
                     "used through the service that needs it.";
       report(std::move(finding));
       return true;
     }
 
     // §3.9, §3.10.7: a Condition block that holds for every request restricts nothing.
-    bool check_hollow_conditions(const policy::Statement& statement, const analysis::StatementEffect& effect) const {
-      if (statement.conditions.empty()) return false;
-      const bool hollow = std::any_of(effect.adds().begin(), effect.adds().end(),
-                                      [](const analysis::Access& item) { return holds_unrestricted(item.when); });
-      if (!hollow) return false;
+    bool check_hollow_conditions(const policy::Statement& statement,
+                                 const analysis::StatementEffect& effect) const {
+      if (statement.conditions.empty())
+        return false;
+      const bool hollow =
+          std::any_of(effect.adds().begin(), effect.adds().end(),
+                      [](const analysis::Access& item) { return holds_unrestricted(item.when); });
+      if (!hollow)
+        return false;
       std::vector<std::string> clauses;
-      for (const auto& clause : statement.conditions) clauses.push_back(clause.operator_text + " " + clause.key);
+      for (const auto& clause : statement.conditions)
+        clauses.push_back(clause.operator_text + " " + clause.key);
       Finding finding = new_finding(k_info);
-      finding.message = "Key policy " + statement_label(statement) + " has a condition (" + join_words(clauses) +
-                        ") that holds for requests it was meant to exclude, so " + adds_text(effect) + ".";
+      finding.message =
+          "Key policy " + statement_label(statement) + " has a condition (" + join_words(clauses) +
+          ") that holds for requests it was meant to exclude, so " + adds_text(effect) + ".";
       finding.evidence.push_back(statement_ref(statement, "condition " + join_words(clauses)));
       for (const auto& item : effect.adds()) {
         if (holds_unrestricted(item.when)) {
@@ -298,30 +379,35 @@ private:
           break;
         }
       }
-      finding.fix = "Use an operator that fails when the key is absent (StringEquals, not StringEqualsIfExists or "
+      finding.fix = "Use an operator that fails when the key is absent (StringEquals, not "
+                    "StringEqualsIfExists or "
                     "ForAllValues with Allow) and values that name what is allowed (not \"*\").";
       report(std::move(finding));
       return true;
     }
 
-    // A statement whose access other statements already give: it looks like a restriction and is not.
-    // With the own account unknown, it must add nothing in each account the policy names too: a
-    // statement naming a role of the deployment account gives it access without IAM.
-    // When the delegation to the account is reported, its fix narrows the account statement and keeps
-    // key use in the statements that name principals: a statement that only the delegation covers is
+    // A statement whose access other statements already give: it looks like a restriction and is
+    // not. With the own account unknown, it must add nothing in each account the policy names too:
+    // a statement naming a role of the deployment account gives it access without IAM. When the
+    // delegation to the account is reported, its fix narrows the account statement and keeps key
+    // use in the statements that name principals: a statement that only the delegation covers is
     // the one to keep, and calling it redundant would contradict that fix.
-    void check_dominated(const policy::Statement& statement, const analysis::StatementEffect& effect,
-                         bool delegation_reported) const {
-      if (!effect.changes_nothing() || effect.covered_by().empty()) return;
+    void check_dominated(const policy::Statement& statement,
+                         const analysis::StatementEffect& effect, bool delegation_reported) const {
+      if (!effect.changes_nothing() || effect.covered_by().empty())
+        return;
       if (delegation_reported &&
-          std::any_of(effect.covered_by().begin(), effect.covered_by().end(), [](const analysis::Ground& ground) {
-            return ground.kind == policy::ReasonKind::delegates ||
-                   ground.source == policy::ReasonSource::identity_policy;
-          })) {
+          std::any_of(effect.covered_by().begin(), effect.covered_by().end(),
+                      [](const analysis::Ground& ground) {
+                        return ground.kind == policy::ReasonKind::delegates ||
+                               ground.source == policy::ReasonSource::identity_policy;
+                      })) {
         return;
       }
       for (const std::string& account : context.possible_own_accounts(access)) {
-        if (!analysis::statement_effect(context.access_if_deployed_to(access.key(), account), statement.index).changes_nothing()) {
+        if (!analysis::statement_effect(context.access_if_deployed_to(access.key(), account),
+                                        statement.index)
+                 .changes_nothing()) {
           return;
         }
       }
@@ -330,13 +416,16 @@ private:
       finding.severity = Severity::medium;
       finding.evidence.push_back(statement_ref(statement, "adds no access"));
       for (const auto& ground : effect.covered_by()) {
-        if (std::find(others.begin(), others.end(), ground.text) != others.end()) continue;
+        if (std::find(others.begin(), others.end(), ground.text) != others.end())
+          continue;
         others.push_back(ground.text);
         finding.evidence.push_back(ground_evidence(ground, " already allows it"));
       }
-      finding.message = "Key policy " + statement_label(statement) + " adds nothing: " + join_words(others) +
+      finding.message = "Key policy " + statement_label(statement) +
+                        " adds nothing: " + join_words(others) +
                         " already allows everything it allows.";
-      finding.fix = "Remove the statement, or narrow the broader one so that this statement is what grants the access.";
+      finding.fix = "Remove the statement, or narrow the broader one so that this statement is "
+                    "what grants the access.";
       finding.fix_edit = removal_fix(key.policy, statement.index);
       report(std::move(finding));
     }
@@ -345,15 +434,20 @@ private:
       std::vector<std::string> parts;
       for (const auto& item : effect.adds()) {
         parts.push_back(access.text(item));
-        if (parts.size() == 2) break;
+        if (parts.size() == 2)
+          break;
       }
-      if (effect.adds().size() > 2) parts.push_back(std::to_string(effect.adds().size() - 2) + " more accesses");
+      if (effect.adds().size() > 2)
+        parts.push_back(std::to_string(effect.adds().size() - 2) + " more accesses");
       return join_words(parts, "; ");
     }
   };
 
-  static constexpr RuleInfo k_info{"TFKMS001", "KeyPolicyLooksRestrictive", "Key policy looks restrictive but is not",
-                                   Severity::high, doc_for("TFKMS001"),
+  static constexpr RuleInfo k_info{"TFKMS001",
+                                   "KeyPolicyLooksRestrictive",
+                                   "Key policy looks restrictive but is not",
+                                   Severity::high,
+                                   doc_for("TFKMS001"),
                                    /*weighs_each_account=*/true};
 };
 

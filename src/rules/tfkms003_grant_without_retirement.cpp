@@ -1,18 +1,19 @@
-// TFKMS003: a KMS grant that names no retiring principal lives until a key administrator revokes it.
-// See rules/TFKMS003.md and kms-reference §5.3.
-#include <algorithm>
-
+// TFKMS003: a KMS grant that names no retiring principal lives until a key administrator revokes
+// it. See rules/TFKMS003.md and kms-reference §5.3.
 #include "policy/evaluate.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
 
+#include <algorithm>
+
 namespace tfkms::rules {
 namespace {
 
 bool has_operation(const model::Grant& grant, std::string_view operation) {
-  return std::find(grant.operations.begin(), grant.operations.end(), operation) != grant.operations.end();
+  return std::find(grant.operations.begin(), grant.operations.end(), operation) !=
+         grant.operations.end();
 }
 
 class GrantWithoutRetirement final : public Rule {
@@ -21,9 +22,11 @@ public:
 
   void check(const RuleContext& context, FindingSink& out) const override {
     for (const model::Grant& grant : context.graph.grants) {
-      if (grant.retiring_principal && !grant.retiring_principal->empty()) continue;
+      if (grant.retiring_principal && !grant.retiring_principal->empty())
+        continue;
       // A grant CreateGrant refuses never exists (TFKMS011 reports it).
-      if (!policy::compile(policy::grant_spec(grant, context.graph)).exists()) continue;
+      if (!policy::compile(policy::grant_spec(grant, context.graph)).exists())
+        continue;
       out.report(describe(context, grant), grant.source);
     }
   }
@@ -36,7 +39,8 @@ private:
     // Why it is worse than the default: kms-reference §5.2 (re-delegation through CreateGrant, the
     // grantee's child grants are unrestricted) and §5.5 (cross-account grantees need no IAM policy
     // of their own).
-    // Built as one string: GCC 12 reports false -Warray-bounds for vectors of short temporaries here.
+    // Built as one string: GCC 12 reports false -Warray-bounds for vectors of short temporaries
+    // here.
     std::string aggravating;
     const auto aggravate = [&aggravating](std::string_view reason) {
       aggravating += aggravating.empty() ? "; " : " and ";
@@ -46,39 +50,51 @@ private:
     if (grantee_account && context.is_external(*grantee_account)) {
       aggravate("the grantee is in another account (" + *grantee_account + ")");
     }
-    if (has_operation(grant, "CreateGrant")) aggravate("it lets the grantee create further grants");
+    if (has_operation(grant, "CreateGrant"))
+      aggravate("it lets the grantee create further grants");
     if (has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
         grant.encryption_context_subset.empty()) {
       aggravate("it allows Decrypt with no encryption-context constraint");
     }
-    if (!aggravating.empty()) finding.severity = Severity::high;
+    if (!aggravating.empty())
+      finding.severity = Severity::high;
 
     finding.message = "Grant gives " + grantee + " " + join_words(grant.operations) +
-                      " on the key with no retiring principal, so it never expires and only a key administrator can "
-                      "revoke it" + aggravating + ".";
+                      " on the key with no retiring principal, so it never expires and only a key "
+                      "administrator can "
+                      "revoke it" +
+                      aggravating + ".";
     finding.evidence.push_back(evidence_at(grant.source, "grantee_principal = " + grantee));
-    finding.evidence.push_back(evidence_at(grant.source, "operations = [" + join_words(grant.operations, ", ") + "]"));
+    finding.evidence.push_back(
+        evidence_at(grant.source, "operations = [" + join_words(grant.operations, ", ") + "]"));
     if (grant.retire_on_delete) {
-      finding.evidence.push_back(evidence_at(
-          grant.source, "retire_on_delete = true only changes how Terraform removes the grant on destroy; it does not "
-                        "name anyone who may retire it"));
+      finding.evidence.push_back(evidence_at(grant.source,
+                                             "retire_on_delete = true only changes how Terraform "
+                                             "removes the grant on destroy; it does not "
+                                             "name anyone who may retire it"));
     }
-    finding.fix = "Set retiring_principal to the principal that owns the grant's life cycle (for example the role of "
-                  "the job that needs it) and have it retire the grant when done" +
-                  std::string(has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
-                                      grant.encryption_context_subset.empty()
-                                  ? "; add a constraints block with encryption_context_equals to limit what it can "
-                                    "decrypt."
-                                  : ".");
+    finding.fix =
+        "Set retiring_principal to the principal that owns the grant's life cycle (for example the "
+        "role of "
+        "the job that needs it) and have it retire the grant when done" +
+        std::string(
+            has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
+                    grant.encryption_context_subset.empty()
+                ? "; add a constraints block with encryption_context_equals to limit what it can "
+                  "decrypt."
+                : ".");
     return finding;
   }
 
-  static constexpr RuleInfo k_info{"TFKMS003", "GrantWithoutRetirement", "KMS grant without a retiring principal",
-                                   Severity::medium, doc_for("TFKMS003")};
+  static constexpr RuleInfo k_info{"TFKMS003", "GrantWithoutRetirement",
+                                   "KMS grant without a retiring principal", Severity::medium,
+                                   doc_for("TFKMS003")};
 };
 
 } // namespace
 
-std::unique_ptr<Rule> make_tfkms003_grant_without_retirement() { return std::make_unique<GrantWithoutRetirement>(); }
+std::unique_ptr<Rule> make_tfkms003_grant_without_retirement() {
+  return std::make_unique<GrantWithoutRetirement>();
+}
 
 } // namespace tfkms::rules

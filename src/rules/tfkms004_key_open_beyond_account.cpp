@@ -3,16 +3,16 @@
 // another account can grant itself use of the key (CreateGrant works across accounts, §1.1). See
 // rules/TFKMS004.md and kms-reference §3.5 ("*" is every authenticated principal of every account),
 // §3.10.8.
-#include <algorithm>
-#include <map>
-#include <optional>
-
 #include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
 
 namespace tfkms::rules {
 namespace {
@@ -23,16 +23,19 @@ public:
 
   void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
     const model::Key& key = context.graph.key(id);
-    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key))
+      return;
     const analysis::KeyAccess& access = context.access(id);
-    if (!access.key_policy_known()) return; // TFKMS010 reports it
+    if (!access.key_policy_known())
+      return; // TFKMS010 reports it
     check_access(context, key, access, out);
   }
 
 private:
   // Principals of any account, or every principal of a whole external account.
   static bool outside(const RuleContext& context, const analysis::Subject& subject) {
-    if (subject.kind == analysis::SubjectKind::any_account) return true;
+    if (subject.kind == analysis::SubjectKind::any_account)
+      return true;
     return subject.kind == analysis::SubjectKind::account_principals && !subject.key_account &&
            context.is_external(subject.account);
   }
@@ -62,21 +65,26 @@ private:
                            const analysis::KeyAccess& access, FindingSink& out) {
     std::map<std::size_t, Exposure> by_subject;
     for (const analysis::Access& item : access.accesses()) {
-      if (item.outcome != policy::Outcome::allowed) continue;
+      if (item.outcome != policy::Outcome::allowed)
+        continue;
       const analysis::Subject& subject = access.subjects().at(item.subject);
       const bool whole = outside(context, subject);
-      if (!whole && !external_principal(context, subject)) continue;
-      if (whole && limited_to_named_callers(item.when)) continue;
+      if (!whole && !external_principal(context, subject))
+        continue;
+      if (whole && limited_to_named_callers(item.when))
+        continue;
       const bool grants = item.action_class == analysis::ActionClass::grant_management &&
                           std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
                               item.actions.end();
       Exposure& exposure = by_subject[item.subject];
       if (grants && may_grant_itself(access, item.subject, "kms:Decrypt"))
         exposure.create_grant = &item;
-      if (whole) exposure.items.push_back(&item);
+      if (whole)
+        exposure.items.push_back(&item);
     }
     for (const auto& [subject_index, exposure] : by_subject) {
-      if (exposure.items.empty() && exposure.create_grant == nullptr) continue;
+      if (exposure.items.empty() && exposure.create_grant == nullptr)
+        continue;
       report(access, subject_index, exposure, key, out);
     }
   }
@@ -97,7 +105,8 @@ private:
           actions.push_back(action);
       }
       for (const analysis::Ground& ground : item->grounds) {
-        if (!on_the_key(ground)) continue;
+        if (!on_the_key(ground))
+          continue;
         Evidence entry =
             ground_evidence(ground, " lets " + subject.label + " " + actions_text(item->actions) +
                                         " " + when_text(item->when));
@@ -135,8 +144,10 @@ private:
   static std::optional<std::size_t> only_statement(const analysis::Access& item) {
     std::optional<std::size_t> found;
     for (const analysis::Ground& ground : item.grounds) {
-      if (ground.source != policy::ReasonSource::key_policy) continue;
-      if (found && *found != ground.statement) return std::nullopt;
+      if (ground.source != policy::ReasonSource::key_policy)
+        continue;
+      if (found && *found != ground.statement)
+        return std::nullopt;
       found = ground.statement;
     }
     return found;
@@ -151,12 +162,14 @@ private:
         exposure.items.empty() && exposure.create_grant ? only_statement(*exposure.create_grant)
                                                         : std::nullopt;
     if (grant_statement) {
-      finding.fix = "Add \"Condition\": " + grant_condition + " to statement " +
-                    std::to_string(*grant_statement) +
-                    ", which allows kms:CreateGrant (often through kms:Create*), so only AWS services "
-                    "acting for " + subject.label + " can create grants; or drop kms:CreateGrant from it.";
-      finding.fix_edit = condition_fix(key.policy, *grant_statement,
-                                       nlohmann::json::parse(grant_condition));
+      finding.fix =
+          "Add \"Condition\": " + grant_condition + " to statement " +
+          std::to_string(*grant_statement) +
+          ", which allows kms:CreateGrant (often through kms:Create*), so only AWS services "
+          "acting for " +
+          subject.label + " can create grants; or drop kms:CreateGrant from it.";
+      finding.fix_edit =
+          condition_fix(key.policy, *grant_statement, nlohmann::json::parse(grant_condition));
       return;
     }
     std::vector<std::string> options;
@@ -172,23 +185,29 @@ private:
                  "If account " + subject.account +
                      " is yours, list it in trusted_accounts in .tfkms.yml."};
     } else {
-      options = {"Drop kms:CreateGrant from every statement that allows it to " + subject.label + "."};
+      options = {"Drop kms:CreateGrant from every statement that allows it to " + subject.label +
+                 "."};
     }
     if (exposure.create_grant != nullptr) {
-      options.push_back("Add \"Condition\": " + grant_condition +
-                        " to the statements that allow kms:CreateGrant, so the grant path closes too.");
+      options.push_back(
+          "Add \"Condition\": " + grant_condition +
+          " to the statements that allow kms:CreateGrant, so the grant path closes too.");
     }
     finding.fix = "Decide who should use the key. " + options.front();
-    for (std::size_t i = 1; i < options.size(); ++i) finding.fix += " Or: " + options[i];
+    for (std::size_t i = 1; i < options.size(); ++i)
+      finding.fix += " Or: " + options[i];
     finding.fix_edit = choice_fix(std::move(options));
   }
 
-  static constexpr RuleInfo k_info{"TFKMS004", "KeyOpenBeyondAccount", "Key usable from outside its account",
-                                   Severity::critical, doc_for("TFKMS004")};
+  static constexpr RuleInfo k_info{"TFKMS004", "KeyOpenBeyondAccount",
+                                   "Key usable from outside its account", Severity::critical,
+                                   doc_for("TFKMS004")};
 };
 
 } // namespace
 
-std::unique_ptr<Rule> make_tfkms004_key_open_beyond_account() { return std::make_unique<KeyOpenBeyondAccount>(); }
+std::unique_ptr<Rule> make_tfkms004_key_open_beyond_account() {
+  return std::make_unique<KeyOpenBeyondAccount>();
+}
 
 } // namespace tfkms::rules

@@ -2,15 +2,15 @@
 // every right the policy withholds from it. See rules/TFKMS005.md and kms-reference §3.10.4–5, §7
 // row 14 (CreateGrant does not require holding the granted permission). A principal of another
 // account counts too: CreateGrant works across accounts (§1.1).
-#include <algorithm>
-#include <optional>
-
 #include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
+
+#include <algorithm>
+#include <optional>
 
 namespace tfkms::rules {
 namespace {
@@ -25,9 +25,11 @@ public:
 
   void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
     const model::Key& key = context.graph.key(id);
-    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key))
+      return;
     const analysis::KeyAccess& access = context.access(id);
-    if (!access.key_policy_known()) return;
+    if (!access.key_policy_known())
+      return;
     for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
       check_subject(access, subject, key, out);
     }
@@ -41,35 +43,44 @@ private:
            subject.kind == analysis::SubjectKind::named_principal;
   }
 
-  static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index, const model::Key& key,
-                            FindingSink& out) {
+  static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
+                            const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!individual(subject)) return;
+    if (!individual(subject))
+      return;
     const analysis::Access* put_policy = nullptr;
     const analysis::Access* create_grant = nullptr;
     std::vector<std::string_view> given; // what it may do without any further IAM policy
     for (const analysis::Access& item : access.accesses()) {
-      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed) continue;
+      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed)
+        continue;
       // A principal of another account always needs its own IAM policy too; its administrators
       // write that, so what the key policy opens to it is its to take.
-      if (item.needs_identity_policy && subject.key_account) continue;
-      if (item.action_class == analysis::ActionClass::policy_change) put_policy = &item;
-      if (item.action_class == analysis::ActionClass::grant_management && contains(item.actions, "kms:CreateGrant") &&
+      if (item.needs_identity_policy && subject.key_account)
+        continue;
+      if (item.action_class == analysis::ActionClass::policy_change)
+        put_policy = &item;
+      if (item.action_class == analysis::ActionClass::grant_management &&
+          contains(item.actions, "kms:CreateGrant") &&
           !always_narrowed_by(item.when, "kms:GrantIsForAWSResource")) {
         create_grant = &item;
       }
-      if (item.action_class == analysis::ActionClass::read || item.action_class == analysis::ActionClass::write) {
+      if (item.action_class == analysis::ActionClass::read ||
+          item.action_class == analysis::ActionClass::write) {
         given.insert(given.end(), item.actions.begin(), item.actions.end());
       }
     }
-    if (put_policy == nullptr && create_grant == nullptr) return;
+    if (put_policy == nullptr && create_grant == nullptr)
+      return;
 
     // What it can reach: every data action it is not given (a new policy can say anything; a grant
     // can carry every grant operation, and the data actions all are grant operations).
     std::vector<std::string_view> reachable;
-    for (const analysis::ActionClass action_class : {analysis::ActionClass::read, analysis::ActionClass::write}) {
+    for (const analysis::ActionClass action_class :
+         {analysis::ActionClass::read, analysis::ActionClass::write}) {
       for (const std::string_view action : analysis::actions_of(action_class)) {
-        if (!contains(given, action) && !contains(reachable, action)) reachable.push_back(action);
+        if (!contains(given, action) && !contains(reachable, action))
+          reachable.push_back(action);
       }
     }
     if (put_policy == nullptr)
@@ -82,26 +93,31 @@ private:
     std::erase_if(reachable, [&](std::string_view action) {
       return !analysis::allowed_by_open_key_policy(access, self, action);
     });
-    if (reachable.empty()) return;
+    if (reachable.empty())
+      return;
     const analysis::Access* path = put_policy ? put_policy : create_grant;
 
-    const std::string how = put_policy ? "can call kms:PutKeyPolicy" : "can call kms:CreateGrant without a "
-                                                                       "kms:GrantIsForAWSResource condition";
-    const std::string means = put_policy ? "rewrite the key policy to give itself " : "grant itself ";
+    const std::string how = put_policy ? "can call kms:PutKeyPolicy"
+                                       : "can call kms:CreateGrant without a "
+                                         "kms:GrantIsForAWSResource condition";
+    const std::string means =
+        put_policy ? "rewrite the key policy to give itself " : "grant itself ";
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
       finding.message = label + " " + how + ", so it can " + means + actions_text(reachable) +
                         ", which the key policy does not give it directly.";
       for (const analysis::Ground& ground : path->grounds) {
-        if (!on_the_key(ground)) continue;
-        finding.evidence.push_back(ground_evidence(ground_for(access, subject_index, caller, ground),
-                                                   " lets " + label + " " + actions_text(path->actions) + " " +
-                                                       when_text(path->when)));
+        if (!on_the_key(ground))
+          continue;
+        finding.evidence.push_back(ground_evidence(
+            ground_for(access, subject_index, caller, ground),
+            " lets " + label + " " + actions_text(path->actions) + " " + when_text(path->when)));
       }
       finding.evidence.push_back(evidence_at(
-          key.source,
-          label + " is given " + (given.empty() ? std::string("no data access") : actions_text(given, 8)) + " directly"));
+          key.source, label + " is given " +
+                          (given.empty() ? std::string("no data access") : actions_text(given, 8)) +
+                          " directly"));
       set_fix(finding, key, *path, put_policy != nullptr, label);
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
@@ -114,11 +130,14 @@ private:
     std::optional<std::size_t> found;
     for (const analysis::Ground& ground : path.grounds) {
       // The IAM policy a principal outside the input is assumed to have is no statement to edit.
-      if (ground.source == policy::ReasonSource::identity_policy && !ground.policy) continue;
-      if (ground.source != policy::ReasonSource::key_policy || ground.kind != policy::ReasonKind::allows) {
+      if (ground.source == policy::ReasonSource::identity_policy && !ground.policy)
+        continue;
+      if (ground.source != policy::ReasonSource::key_policy ||
+          ground.kind != policy::ReasonKind::allows) {
         return std::nullopt;
       }
-      if (found && *found != ground.statement) return std::nullopt;
+      if (found && *found != ground.statement)
+        return std::nullopt;
       found = ground.statement;
     }
     return found;
@@ -129,11 +148,12 @@ private:
     const std::string grant_condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
     const std::optional<std::size_t> statement = put_policy ? std::nullopt : naming_statement(path);
     if (statement) {
-      finding.fix = "Add \"Condition\": " + grant_condition + " to statement " +
-                    std::to_string(*statement) +
-                    ", which allows kms:CreateGrant (or kms:Create*), so only AWS services acting for " +
-                    label + " can create grants.";
-      finding.fix_edit = condition_fix(key.policy, *statement, nlohmann::json::parse(grant_condition));
+      finding.fix =
+          "Add \"Condition\": " + grant_condition + " to statement " + std::to_string(*statement) +
+          ", which allows kms:CreateGrant (or kms:Create*), so only AWS services acting for " +
+          label + " can create grants.";
+      finding.fix_edit =
+          condition_fix(key.policy, *statement, nlohmann::json::parse(grant_condition));
       return;
     }
     std::vector<std::string> options =
@@ -146,12 +166,14 @@ private:
                              " to the statements that allow " + label + " kms:CreateGrant.",
                          "Limit kms:GrantOperations to the operations " + label + " already has."};
     finding.fix = options.front();
-    for (std::size_t i = 1; i < options.size(); ++i) finding.fix += " Or: " + options[i];
+    for (std::size_t i = 1; i < options.size(); ++i)
+      finding.fix += " Or: " + options[i];
     finding.fix_edit = choice_fix(std::move(options));
   }
 
-  static constexpr RuleInfo k_info{"TFKMS005", "KeySelfEscalation", "Principal can escalate its own key access",
-                                   Severity::high, doc_for("TFKMS005")};
+  static constexpr RuleInfo k_info{"TFKMS005", "KeySelfEscalation",
+                                   "Principal can escalate its own key access", Severity::high,
+                                   doc_for("TFKMS005")};
 };
 
 } // namespace

@@ -1,17 +1,17 @@
 // TFKMS006: a key whose policy may lock everyone out of changing it. See rules/TFKMS006.md and
 // kms-reference §6 (policy lockout safety check) and §3.2 (a policy naming neither the account nor
 // the root user locks even root out).
-#include <algorithm>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "policy/actions.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace tfkms::rules {
 namespace {
@@ -22,10 +22,13 @@ public:
 
   void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
     const model::Key& key = context.graph.key(id);
-    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
-    if (key.bypass_policy_lockout_safety_check) out.report(bypass_finding(key), key.source);
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key))
+      return;
+    if (key.bypass_policy_lockout_safety_check)
+      out.report(bypass_finding(key), key.source);
     // An absent policy is AWS's default, which gives the account kms:*.
-    if (key.policy.state != model::PolicySource::State::document) return;
+    if (key.policy.state != model::PolicySource::State::document)
+      return;
     const analysis::KeyAccess& access = context.access(id);
     // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
     if (access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change) &&
@@ -37,10 +40,13 @@ public:
 private:
   // With the deployment account unknown, an account id the policy names may well be it (a template
   // written for one account, "arn:aws:iam::111122223333:root"): the key is locked only if it stays
-  // so when deployed to each account the policy names (kms:PutKeyPolicy never works across accounts).
-  static bool changeable_if_deployed_to_named_account(const RuleContext& context, const analysis::KeyAccess& access) {
+  // so when deployed to each account the policy names (kms:PutKeyPolicy never works across
+  // accounts).
+  static bool changeable_if_deployed_to_named_account(const RuleContext& context,
+                                                      const analysis::KeyAccess& access) {
     for (const std::string& account : context.possible_own_accounts(access)) {
-      if (context.access_if_deployed_to(access.key(), account).has_access(analysis::ActionClass::policy_change)) {
+      if (context.access_if_deployed_to(access.key(), account)
+              .has_access(analysis::ActionClass::policy_change)) {
         return true;
       }
     }
@@ -48,16 +54,18 @@ private:
   }
 
   static Finding bypass_finding(const model::Key& key) {
-    const std::string flag =
-        is_terraform(key.source) ? "bypass_policy_lockout_safety_check = true" : "BypassPolicyLockoutSafetyCheck: true";
+    const std::string flag = is_terraform(key.source) ? "bypass_policy_lockout_safety_check = true"
+                                                      : "BypassPolicyLockoutSafetyCheck: true";
     Finding finding = new_finding(k_info);
     finding.message = "Key sets " + flag +
-                      ", so KMS accepts a policy that no principal can change afterwards; a mistake then needs AWS "
+                      ", so KMS accepts a policy that no principal can change afterwards; a "
+                      "mistake then needs AWS "
                       "Support to undo.";
     finding.evidence.push_back(evidence_at(key.source, flag));
-    finding.fix = "Remove " + flag +
-                  " (it defaults to false) and make sure the policy lets the deploying principal call "
-                  "kms:PutKeyPolicy.";
+    finding.fix =
+        "Remove " + flag +
+        " (it defaults to false) and make sure the policy lets the deploying principal call "
+        "kms:PutKeyPolicy.";
     return finding;
   }
 
@@ -75,7 +83,8 @@ private:
     std::vector<DecidingDeny> denies;
     const std::optional<policy::ActionIndex> put_policy = policy::find_action("kms:PutKeyPolicy");
     for (const policy::Statement& statement : access.key_policy().document().statements) {
-      if (!statement.effect_known || statement.effect != policy::Effect::deny) continue;
+      if (!statement.effect_known || statement.effect != policy::Effect::deny)
+        continue;
       const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
       const auto& removed = effect.removes();
       const bool overrides =
@@ -90,7 +99,8 @@ private:
                       [](const policy::PrincipalEntry& entry) {
                         return entry.form == policy::PrincipalForm::any;
                       });
-      if (overrides || denies_everyone) denies.push_back({&statement, overrides});
+      if (overrides || denies_everyone)
+        denies.push_back({&statement, overrides});
     }
     return denies;
   }
@@ -98,7 +108,8 @@ private:
   // The account root as an ARN, when the account is known: the principal a fix can name.
   static std::optional<std::string> own_root(const RuleContext& context) {
     const std::string account = context.own_account();
-    if (account == model::k_this_account) return std::nullopt;
+    if (account == model::k_this_account)
+      return std::nullopt;
     return "arn:" + context.graph.partition + ":iam::" + account + ":root";
   }
 
@@ -112,10 +123,11 @@ private:
             ? "."
             : " (KMS refuses such a policy unless the lockout safety check is bypassed).";
     if (denies.empty()) {
-      finding.message = "Key policy lets no principal call kms:PutKeyPolicy, not even the account "
-                        "through IAM, so once applied nobody can change it and only AWS Support can "
-                        "restore control" +
-                        safety;
+      finding.message =
+          "Key policy lets no principal call kms:PutKeyPolicy, not even the account "
+          "through IAM, so once applied nobody can change it and only AWS Support can "
+          "restore control" +
+          safety;
       finding.evidence.push_back(
           evidence_at(key.policy.where, "no statement allows kms:PutKeyPolicy to any principal"));
       finding.fix = "Add a statement that lets a key administrator role, or the account root "
@@ -171,8 +183,9 @@ private:
     return finding;
   }
 
-  static constexpr RuleInfo k_info{"TFKMS006", "KeyPolicyLockoutRisk", "Key policy lockout risk", Severity::medium,
-                                   doc_for("TFKMS006"), /*weighs_each_account=*/true};
+  static constexpr RuleInfo k_info{
+      "TFKMS006",       "KeyPolicyLockoutRisk", "Key policy lockout risk",
+      Severity::medium, doc_for("TFKMS006"),    /*weighs_each_account=*/true};
 };
 
 } // namespace

@@ -20,28 +20,38 @@ public:
 
   void check(const RuleContext& context, FindingSink& out) const override {
     for (const model::Key& key : context.graph.keys) {
-      // An unknown setting (known only after apply) is not reported: rotation is not an access risk.
-      if (!supports_rotation(key) || is_going_away(key) || key.rotation_enabled != false) continue;
+      // An unknown setting (known only after apply) is not reported: rotation is not an access
+      // risk.
+      if (!supports_rotation(key) || is_going_away(key) || key.rotation_enabled != false)
+        continue;
       const bool terraform = is_terraform(key.source);
       const std::string setting = terraform ? "enable_key_rotation" : "EnableKeyRotation";
       Finding finding = new_finding(k_info);
-      finding.message = "Symmetric key with AWS-generated material has automatic rotation off (" + setting +
-                        " is false or not set), so its key material never changes.";
+      finding.message = "Symmetric key with AWS-generated material has automatic rotation off (" +
+                        setting + " is false or not set), so its key material never changes.";
       finding.evidence.push_back(evidence_at(key.source, setting + " = false"));
-      finding.fix = terraform ? "Set enable_key_rotation = true (optionally rotation_period_in_days, 90-2560)."
-                              : "Set EnableKeyRotation: true (optionally RotationPeriodInDays, 90-2560).";
+      finding.fix =
+          terraform
+              ? "Set enable_key_rotation = true (optionally rotation_period_in_days, 90-2560)."
+              : "Set EnableKeyRotation: true (optionally RotationPeriodInDays, 90-2560).";
       out.report(std::move(finding), key.source);
     }
   }
 
 private:
-  static constexpr RuleInfo k_info{"TFKMS007", "KeyRotationDisabled", "Automatic key rotation disabled",
-                                   Severity::low, doc_for("TFKMS007"), /*weighs_each_account=*/false,
+  static constexpr RuleInfo k_info{"TFKMS007",
+                                   "KeyRotationDisabled",
+                                   "Automatic key rotation disabled",
+                                   Severity::low,
+                                   doc_for("TFKMS007"),
+                                   /*weighs_each_account=*/false,
                                    /*depends_on_account=*/false};
 };
 
 } // namespace
 
-std::unique_ptr<Rule> make_tfkms007_rotation_disabled() { return std::make_unique<RotationDisabled>(); }
+std::unique_ptr<Rule> make_tfkms007_rotation_disabled() {
+  return std::make_unique<RotationDisabled>();
+}
 
 } // namespace tfkms::rules

@@ -17,9 +17,11 @@ public:
 
   void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
     const model::Key& key = context.graph.key(id);
-    if (key.kind == model::KeyKind::aws_managed || is_going_away(key)) return;
+    if (key.kind == model::KeyKind::aws_managed || is_going_away(key))
+      return;
     const analysis::KeyAccess& access = context.access(id);
-    if (!access.key_policy_known()) return; // TFKMS010 reports it
+    if (!access.key_policy_known())
+      return; // TFKMS010 reports it
     for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
       check_subject(access, subject, key, out);
     }
@@ -33,13 +35,15 @@ private:
            subject.kind == analysis::SubjectKind::named_principal;
   }
 
-  static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index, const model::Key& key,
-                            FindingSink& out) {
+  static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
+                            const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!individual(subject)) return;
+    if (!individual(subject))
+      return;
     const analysis::Role administration = analysis::administers(access, subject_index);
     const analysis::Role use = analysis::uses(access, subject_index);
-    if (!administration.held() || !use.held()) return;
+    if (!administration.held() || !use.held())
+      return;
 
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
@@ -51,11 +55,12 @@ private:
                         ": managing the key and reading the data it protects are not separated.";
       for (const analysis::Ground& ground : administration.grounds) {
         finding.evidence.push_back(
-            ground_evidence(ground_for(access, subject_index, caller, ground), " makes " + label + " an administrator"));
+            ground_evidence(ground_for(access, subject_index, caller, ground),
+                            " makes " + label + " an administrator"));
       }
       for (const analysis::Ground& ground : use.grounds) {
-        finding.evidence.push_back(
-            ground_evidence(ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
+        finding.evidence.push_back(ground_evidence(
+            ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
       finding.fix =
           "Give " + label +
@@ -71,11 +76,14 @@ private:
   }
 
   static constexpr RuleInfo k_info{"TFKMS008", "KeyAdministratorCanUseKey",
-                                   "Key administrator can also use the key", Severity::medium, doc_for("TFKMS008")};
+                                   "Key administrator can also use the key", Severity::medium,
+                                   doc_for("TFKMS008")};
 };
 
 } // namespace
 
-std::unique_ptr<Rule> make_tfkms008_administrator_can_use_key() { return std::make_unique<AdministratorCanUseKey>(); }
+std::unique_ptr<Rule> make_tfkms008_administrator_can_use_key() {
+  return std::make_unique<AdministratorCanUseKey>();
+}
 
 } // namespace tfkms::rules

@@ -2,14 +2,14 @@
 // the plan passes and the apply fails. Other rules read such a policy as unknown
 // (policy::Document:: rejected()), never as the policy minus the offending statement. See
 // rules/TFKMS011.md and kms-reference §3.5-§3.7, §5.
-#include <string>
-
 #include "policy/evaluate.hpp"
 #include "policy/policy_source.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
+
+#include <string>
 
 namespace tfkms::rules {
 namespace {
@@ -22,30 +22,35 @@ constexpr std::size_t k_organization_policy_max_bytes = 5120;
 // The size limit the API holds `kind` to; 0 when tfkms does not check one (see check_policy).
 std::size_t size_limit(policy::PolicyKind kind) {
   switch (kind) {
-  case policy::PolicyKind::key_policy: return k_key_policy_max_bytes;
+  case policy::PolicyKind::key_policy:
+    return k_key_policy_max_bytes;
   case policy::PolicyKind::service_control_policy:
-  case policy::PolicyKind::resource_control_policy: return k_organization_policy_max_bytes;
-  default: return 0;
+  case policy::PolicyKind::resource_control_policy:
+    return k_organization_policy_max_bytes;
+  default:
+    return 0;
   }
 }
 
 class PolicyAwsWouldReject final : public Rule {
 public:
-  const RuleInfo &info() const override { return k_info; }
+  const RuleInfo& info() const override { return k_info; }
 
-  void check(const RuleContext &context, FindingSink &out) const override {
-    const model::Graph &graph = context.graph;
-    for (const model::Key &key : graph.keys) {
-      if (key.kind == model::KeyKind::aws_managed) continue; // AWS writes those policies itself
+  void check(const RuleContext& context, FindingSink& out) const override {
+    const model::Graph& graph = context.graph;
+    for (const model::Key& key : graph.keys) {
+      if (key.kind == model::KeyKind::aws_managed)
+        continue; // AWS writes those policies itself
       check_policy(graph, key.policy, policy::PolicyKind::key_policy,
                    "Key policy of " + key.source.name(), key.source, out);
     }
-    for (const model::IdentityPolicy &identity : graph.policies) {
-      if (identity.aws_managed) continue;
+    for (const model::IdentityPolicy& identity : graph.policies) {
+      if (identity.aws_managed)
+        continue;
       check_policy(graph, identity.document, policy::PolicyKind::identity_policy,
                    "Identity policy " + identity.source.name(), identity.source, out);
     }
-    for (const model::DataStore &store : graph.data_stores) {
+    for (const model::DataStore& store : graph.data_stores) {
       check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
                    "Resource policy of " + store.source.name(), store.source, out);
     }
@@ -57,19 +62,21 @@ public:
                    std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source,
                    out);
     }
-    for (const model::Grant &grant : graph.grants) check_grant(graph, grant, out);
+    for (const model::Grant& grant : graph.grants)
+      check_grant(graph, grant, out);
   }
 
 private:
-  static void check_policy(const model::Graph &graph, const model::PolicySource &source,
-                           policy::PolicyKind kind, const std::string &subject,
-                           const model::SourceRef &owner, FindingSink &out) {
+  static void check_policy(const model::Graph& graph, const model::PolicySource& source,
+                           policy::PolicyKind kind, const std::string& subject,
+                           const model::SourceRef& owner, FindingSink& out) {
     if (source.state != model::PolicySource::State::document)
       return; // TFKMS010 reports what cannot be read
     const policy::Document document = policy::parse_policy(source, kind, graph);
     Finding finding = new_finding(k_info);
-    for (const model::Diagnostic &diagnostic : document.diagnostics) {
-      if (diagnostic.level != model::DiagnosticLevel::error) continue;
+    for (const model::Diagnostic& diagnostic : document.diagnostics) {
+      if (diagnostic.level != model::DiagnosticLevel::error)
+        continue;
       finding.evidence.push_back(evidence_of(diagnostic));
     }
     // Only key and organisation policies are measured; writing out every policy to measure it was
@@ -83,7 +90,8 @@ private:
                                         " bytes without white space, more than the " +
                                         std::to_string(limit) + " AWS accepts"));
     }
-    if (finding.evidence.empty()) return;
+    if (finding.evidence.empty())
+      return;
     finding.message =
         subject +
         " is one AWS refuses (MalformedPolicyDocument): " + finding.evidence.front().text +
@@ -99,11 +107,12 @@ private:
   }
 
   // CreateGrant accepts only GrantOperation values: any other name and the grant never exists.
-  static void check_grant(const model::Graph &graph, const model::Grant &grant, FindingSink &out) {
+  static void check_grant(const model::Graph& graph, const model::Grant& grant, FindingSink& out) {
     const policy::CompiledGrant compiled = policy::compile(policy::grant_spec(grant, graph));
-    if (compiled.exists()) return;
+    if (compiled.exists())
+      return;
     Finding finding = new_finding(k_info);
-    for (const std::string &operation : compiled.invalid_operations) {
+    for (const std::string& operation : compiled.invalid_operations) {
       finding.evidence.push_back(evidence_at(
           grant.source, operation.empty() ? "operations is empty"
                                           : "\"" + operation + "\" is not a grant operation"));
@@ -113,15 +122,21 @@ private:
                       "), so the apply fails with ValidationException and the "
                       "grant never exists.";
     finding.fix =
-        "Use only GrantOperation names, spelt exactly: Decrypt, Encrypt, GenerateDataKey*, ReEncryptFrom, "
+        "Use only GrantOperation names, spelt exactly: Decrypt, Encrypt, GenerateDataKey*, "
+        "ReEncryptFrom, "
         "ReEncryptTo, Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DeriveSharedSecret, "
-        "DescribeKey, CreateGrant, RetireGrant. Key management (PutKeyPolicy, ScheduleKeyDeletion, ...) "
+        "DescribeKey, CreateGrant, RetireGrant. Key management (PutKeyPolicy, ScheduleKeyDeletion, "
+        "...) "
         "cannot be granted.";
     out.report(std::move(finding), grant.source);
   }
 
-  static constexpr RuleInfo k_info{"TFKMS011", "PolicyAwsWouldReject", "Policy AWS would reject",
-                                   Severity::high, doc_for("TFKMS011"), /*weighs_each_account=*/false,
+  static constexpr RuleInfo k_info{"TFKMS011",
+                                   "PolicyAwsWouldReject",
+                                   "Policy AWS would reject",
+                                   Severity::high,
+                                   doc_for("TFKMS011"),
+                                   /*weighs_each_account=*/false,
                                    /*depends_on_account=*/false};
 };
 

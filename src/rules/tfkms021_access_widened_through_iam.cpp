@@ -2,13 +2,13 @@
 // name: roles and users that get the key through a statement delegating to the account's IAM
 // policies. See rules/TFKMS021.md and kms-reference §3.2 (the account principal in a key policy
 // delegates to IAM), §3.10 (the default key policy).
-#include <algorithm>
-
 #include "rules/access_change_support.hpp"
 #include "rules/diff_context.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
+
+#include <algorithm>
 
 namespace tfkms::rules {
 namespace {
@@ -23,35 +23,45 @@ public:
 
   void check_diff(const DiffContext& context, FindingSink& out) const override {
     const auto unnamed_in_account = [&](const analysis::AccessChange& change) {
-      // A new key's own policy is reviewed by the key rules; here only changes to existing keys count.
-      if (std::find(context.diff.keys_created.begin(), context.diff.keys_created.end(), change.key) !=
-          context.diff.keys_created.end()) {
+      // A new key's own policy is reviewed by the key rules; here only changes to existing keys
+      // count.
+      if (std::find(context.diff.keys_created.begin(), context.diff.keys_created.end(),
+                    change.key) != context.diff.keys_created.end()) {
         return false;
       }
-      if (change.reach != analysis::Reach::key_account) return false;
-      return change.through_delegation || change.subject_kind == analysis::SubjectKind::account_principals;
+      if (change.reach != analysis::Reach::key_account)
+        return false;
+      return change.through_delegation ||
+             change.subject_kind == analysis::SubjectKind::account_principals;
     };
     for (const auto& changes : widenings_by_subject(context.diff, unnamed_in_account)) {
       const analysis::AccessChange& first = *changes.front();
       Finding finding = new_finding(k_info);
-      finding.message = "This change lets " + first.subject + " gain " + classes_text(changes) + " of key " + first.key +
-                        " through the account's IAM policies, although the key policy does not name it.";
+      finding.message =
+          "This change lets " + first.subject + " gain " + classes_text(changes) + " of key " +
+          first.key +
+          " through the account's IAM policies, although the key policy does not name it.";
       finding.evidence = change_evidence(changes);
-      finding.fix = "Name the principals that need the key in its key policy and deny the others (for example a "
-                    "Deny with an aws:PrincipalArn condition), or narrow the identity policy that grants kms:* "
+      finding.fix = "Name the principals that need the key in its key policy and deny the others "
+                    "(for example a "
+                    "Deny with an aws:PrincipalArn condition), or narrow the identity policy that "
+                    "grants kms:* "
                     "(AdministratorAccess, kms:* on \"*\").";
       out.report(std::move(finding), first.where);
     }
   }
 
 private:
-  static constexpr RuleInfo k_info{"TFKMS021", "AccessWidenedThroughIam",
-                                   "Change widens key access within the account beyond the principals its policy names",
-                                   Severity::medium, doc_for("TFKMS021")};
+  static constexpr RuleInfo k_info{
+      "TFKMS021", "AccessWidenedThroughIam",
+      "Change widens key access within the account beyond the principals its policy names",
+      Severity::medium, doc_for("TFKMS021")};
 };
 
 } // namespace
 
-std::unique_ptr<Rule> make_tfkms021_access_widened_through_iam() { return std::make_unique<AccessWidenedThroughIam>(); }
+std::unique_ptr<Rule> make_tfkms021_access_widened_through_iam() {
+  return std::make_unique<AccessWidenedThroughIam>();
+}
 
 } // namespace tfkms::rules

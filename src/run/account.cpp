@@ -1,11 +1,11 @@
 #include "run/account.hpp"
 
+#include "policy/match.hpp"
+#include "rules/support.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include "policy/match.hpp"
-#include "rules/support.hpp"
 
 namespace tfkms::run {
 
@@ -13,7 +13,8 @@ namespace {
 
 // An account id alone ("444455556666") or as an ARN's account field.
 void collect_text(std::string_view text, std::set<std::string>& accounts) {
-  if (auto account = rules::account_of(text); account && policy::is_account_id(*account)) accounts.insert(*account);
+  if (auto account = rules::account_of(text); account && policy::is_account_id(*account))
+    accounts.insert(*account);
 }
 
 void collect_json(const nlohmann::json& document, std::set<std::string>& accounts) {
@@ -25,17 +26,20 @@ void collect_json(const nlohmann::json& document, std::set<std::string>& account
     if (value->is_string()) {
       collect_text(value->get_ref<const std::string&>(), accounts);
     } else if (value->is_structured()) {
-      for (const auto& item : *value) pending.push_back(&item);
+      for (const auto& item : *value)
+        pending.push_back(&item);
     }
   }
 }
 
 void collect_policy(const model::PolicySource& policy, std::set<std::string>& accounts) {
-  if (policy.state == model::PolicySource::State::document) collect_json(policy.document, accounts);
+  if (policy.state == model::PolicySource::State::document)
+    collect_json(policy.document, accounts);
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
 }
@@ -50,26 +54,32 @@ struct Merged {
   std::vector<bool> found; ///< by possibility
 };
 
-std::vector<std::string> accounts_where(const std::vector<Possibility>& possibilities, const Merged& merged,
-                                        bool found) {
+std::vector<std::string> accounts_where(const std::vector<Possibility>& possibilities,
+                                        const Merged& merged, bool found) {
   std::vector<std::string> accounts;
   for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    if (merged.found[p] == found && possibilities[p].account) accounts.push_back(*possibilities[p].account);
+    if (merged.found[p] == found && possibilities[p].account)
+      accounts.push_back(*possibilities[p].account);
   }
   return accounts;
 }
 
 // One finding's own words on when it holds, appended to its message.
 void say_when(Merged& merged, const std::vector<Possibility>& possibilities) {
-  const bool everywhere = std::all_of(merged.found.begin(), merged.found.end(), [](bool found) { return found; });
-  if (everywhere) return;
+  const bool everywhere =
+      std::all_of(merged.found.begin(), merged.found.end(), [](bool found) { return found; });
+  if (everywhere)
+    return;
   std::string& message = merged.finding.message;
-  if (!message.empty() && message.back() == '.') message.pop_back();
+  if (!message.empty() && message.back() == '.')
+    message.pop_back();
   const bool when_unnamed = merged.found.front() && !possibilities.front().account;
   if (when_unnamed) {
-    message += " — unless this input is deployed to " + accounts_text(accounts_where(possibilities, merged, false));
+    message += " — unless this input is deployed to " +
+               accounts_text(accounts_where(possibilities, merged, false));
   } else {
-    message += " — if this input is deployed to " + accounts_text(accounts_where(possibilities, merged, true));
+    message += " — if this input is deployed to " +
+               accounts_text(accounts_where(possibilities, merged, true));
   }
   message += "; its account is unknown, --account-id decides.";
 }
@@ -79,7 +89,8 @@ void say_when(Merged& merged, const std::vector<Possibility>& possibilities) {
 std::string accounts_text(const std::vector<std::string>& accounts) {
   std::string text;
   for (std::size_t i = 0; i < accounts.size(); ++i) {
-    if (i > 0) text += i + 1 == accounts.size() ? " or " : ", ";
+    if (i > 0)
+      text += i + 1 == accounts.size() ? " or " : ", ";
     text += accounts[i];
   }
   return text;
@@ -88,49 +99,59 @@ std::string accounts_text(const std::vector<std::string>& accounts) {
 std::vector<std::string> named_accounts(const model::Graph& graph) {
   std::set<std::string> accounts;
   for (const model::Key& key : graph.keys) {
-    if (key.kind == model::KeyKind::aws_managed) continue; // AWS's own policy names no account of the input
+    if (key.kind == model::KeyKind::aws_managed)
+      continue; // AWS's own policy names no account of the input
     collect_text(key.arn, accounts);
     collect_policy(key.policy, accounts);
   }
   for (const model::Grant& grant : graph.grants) {
     collect_text(grant.grantee, accounts);
-    if (grant.retiring_principal) collect_text(*grant.retiring_principal, accounts);
+    if (grant.retiring_principal)
+      collect_text(*grant.retiring_principal, accounts);
   }
   for (const model::Principal& principal : graph.principals) {
     collect_text(principal.arn, accounts);
     collect_policy(principal.trust_policy, accounts);
   }
   for (const model::IdentityPolicy& policy : graph.policies) {
-    if (!policy.aws_managed) collect_policy(policy.document, accounts);
+    if (!policy.aws_managed)
+      collect_policy(policy.document, accounts);
   }
-  for (const model::DataStore& store : graph.data_stores) collect_policy(store.resource_policy, accounts);
+  for (const model::DataStore& store : graph.data_stores)
+    collect_policy(store.resource_policy, accounts);
   accounts.erase(graph.account);
   accounts.erase(std::string(model::k_this_account));
   return {accounts.begin(), accounts.end()};
 }
 
-std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibilities, const std::string& own_account) {
+std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibilities,
+                                                const std::string& own_account) {
   std::vector<Merged> merged;
   std::map<std::string, std::size_t> by_key;
   for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    std::map<std::string, std::size_t> seen; // the same finding twice in one possibility stays twice
+    std::map<std::string, std::size_t>
+        seen; // the same finding twice in one possibility stays twice
     for (rules::Finding& finding : possibilities[p].findings) {
       std::string message = finding.message;
-      if (possibilities[p].account) replace_all(message, *possibilities[p].account, own_account);
+      if (possibilities[p].account)
+        replace_all(message, *possibilities[p].account, own_account);
       std::string key = place_of(finding) + '\n' + message;
       // A message naming the account for its own sake (a principal's ARN) reads the same in every
       // possibility: as written, it is the same finding.
       const std::string as_written = place_of(finding) + '\n' + finding.message;
-      if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written]))) key = as_written;
+      if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written])))
+        key = as_written;
       key += '\n' + std::to_string(seen[key]++);
       const auto [entry, fresh] = by_key.try_emplace(std::move(key), merged.size());
-      if (fresh) merged.push_back(Merged{std::move(finding), std::vector<bool>(possibilities.size(), false)});
+      if (fresh)
+        merged.push_back(
+            Merged{std::move(finding), std::vector<bool>(possibilities.size(), false)});
       merged[entry->second].found[p] = true;
     }
   }
 
-  // Findings of one rule on one resource that each hold in some cases may together hold in all (a key
-  // policy naming two accounts' roots: one of them is outside whichever deploys).
+  // Findings of one rule on one resource that each hold in some cases may together hold in all (a
+  // key policy naming two accounts' roots: one of them is outside whichever deploys).
   std::map<std::string, std::vector<std::size_t>> partial_by_place;
   for (std::size_t m = 0; m < merged.size(); ++m) {
     const auto& found = merged[m].found;
@@ -139,16 +160,20 @@ std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibi
     }
   }
   for (const auto& [place, members] : partial_by_place) {
-    if (members.size() < 2) continue;
+    if (members.size() < 2)
+      continue;
     bool always = true;
     for (std::size_t p = 0; p < possibilities.size() && always; ++p) {
-      always = std::any_of(members.begin(), members.end(), [&](std::size_t m) { return merged[m].found[p]; });
+      always = std::any_of(members.begin(), members.end(),
+                           [&](std::size_t m) { return merged[m].found[p]; });
     }
-    if (!always) continue;
+    if (!always)
+      continue;
     for (const std::size_t m : members) {
       rules::Evidence evidence;
-      evidence.text = "whichever account this input is deployed to, one of these " + std::to_string(members.size()) +
-                      " " + merged[m].finding.rule_id + " findings on " + merged[m].finding.resource + " holds";
+      evidence.text = "whichever account this input is deployed to, one of these " +
+                      std::to_string(members.size()) + " " + merged[m].finding.rule_id +
+                      " findings on " + merged[m].finding.resource + " holds";
       evidence.file = merged[m].finding.file;
       evidence.line = merged[m].finding.line;
       merged[m].finding.evidence.push_back(std::move(evidence));

@@ -6,12 +6,12 @@
 // decided for each possibility: the input deployed to each account it names, and to an account it
 // does not name. A finding that holds in every case is reported as it is; one that holds in some
 // says in which ("unless this input is deployed to 444455556666").
+#include "model/graph.hpp"
+#include "rules/finding.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/graph.hpp"
-#include "rules/finding.hpp"
 
 namespace tfkms::run {
 
@@ -19,13 +19,13 @@ namespace tfkms::run {
 struct Deployment {
   std::optional<std::string> account; ///< nullopt: unknown
   std::string source;                 ///< "--account-id", "the cloud assembly's environment", ...
-  /// With the account unknown: the accounts the input names, each analysed as the deployment account
-  /// (besides an account it does not name).
+  /// With the account unknown: the accounts the input names, each analysed as the deployment
+  /// account (besides an account it does not name).
   std::vector<std::string> possibilities;
 };
 
-/// Account ids (12 digits) that `graph` names in its policies, grants and ARNs, sorted, other than its
-/// own account.
+/// Account ids (12 digits) that `graph` names in its policies, grants and ARNs, sorted, other than
+/// its own account.
 [[nodiscard]] std::vector<std::string> named_accounts(const model::Graph& graph);
 
 /// The findings of one possibility: the input deployed to `account`, or (nullopt) to an account the
@@ -35,13 +35,13 @@ struct Possibility {
   std::vector<rules::Finding> findings;
 };
 
-/// Merges the findings of every possibility (the first is the unnamed account's). A finding is matched
-/// across possibilities by rule, resource, place and message, with each possibility's own account
-/// written as `own_account` (the unnamed possibility's rendering of it); one found in only some of them
-/// says when it holds, and the findings of one rule on one resource that together hold in every case
-/// say so.
-[[nodiscard]] std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibilities,
-                                                              const std::string& own_account);
+/// Merges the findings of every possibility (the first is the unnamed account's). A finding is
+/// matched across possibilities by rule, resource, place and message, with each possibility's own
+/// account written as `own_account` (the unnamed possibility's rendering of it); one found in only
+/// some of them says when it holds, and the findings of one rule on one resource that together hold
+/// in every case say so.
+[[nodiscard]] std::vector<rules::Finding>
+merge_possibilities(std::vector<Possibility> possibilities, const std::string& own_account);
 
 /// "unless this input is deployed to 111122223333 or 444455556666" and the like, for messages.
 [[nodiscard]] std::string accounts_text(const std::vector<std::string>& accounts);

@@ -29,11 +29,14 @@ public:
                           ? m_exports->end()
                           : m_exports->find({m_part.graph.region,
                                              std::string(ref.substr(k_import_prefix.size()))});
-      if (m_exports == nullptr || it == m_exports->end()) return std::nullopt;
+      if (m_exports == nullptr || it == m_exports->end())
+        return std::nullopt;
       return it->second;
     }
-    if (auto text = m_part.graph.resolve(ref)) return text;
-    if (ref.starts_with("unknown:")) return std::nullopt;
+    if (auto text = m_part.graph.resolve(ref))
+      return text;
+    if (ref.starts_with("unknown:"))
+      return std::nullopt;
     return model::symbol(std::string(ref) + " in " + m_part.input);
   }
 
@@ -43,25 +46,29 @@ private:
 };
 
 void substitute(std::string& text, const model::SymbolResolver& symbols) {
-  if (model::has_symbols(text)) text = model::substitute_symbols(text, symbols);
+  if (model::has_symbols(text))
+    text = model::substitute_symbols(text, symbols);
 }
 
 void substitute(nlohmann::json& value, const model::SymbolResolver& symbols) {
   if (value.is_string()) {
     substitute(value.get_ref<std::string&>(), symbols);
   } else if (value.is_structured()) {
-    for (nlohmann::json& item : value) substitute(item, symbols);
+    for (nlohmann::json& item : value)
+      substitute(item, symbols);
   }
 }
 
 void substitute(model::PolicySource& policy, const model::SymbolResolver& symbols) {
-  if (policy.state == model::PolicySource::State::document) substitute(policy.document, symbols);
+  if (policy.state == model::PolicySource::State::document)
+    substitute(policy.document, symbols);
 }
 
 // Every value of `part` that may hold references, resolved as far as `symbols` can.
 void substitute_all(Graph& part, const model::SymbolResolver& symbols) {
   for (model::Key& key : part.keys) {
-    for (std::string* text : {&key.arn, &key.account, &key.primary_key}) substitute(*text, symbols);
+    for (std::string* text : {&key.arn, &key.account, &key.primary_key})
+      substitute(*text, symbols);
     substitute(key.policy, symbols);
   }
   for (model::Alias& alias : part.aliases) {
@@ -71,10 +78,13 @@ void substitute_all(Graph& part, const model::SymbolResolver& symbols) {
   for (model::Grant& grant : part.grants) {
     for (std::string* text : {&grant.name, &grant.key.text, &grant.grantee})
       substitute(*text, symbols);
-    for (std::string& operation : grant.operations) substitute(operation, symbols);
-    if (grant.retiring_principal) substitute(*grant.retiring_principal, symbols);
+    for (std::string& operation : grant.operations)
+      substitute(operation, symbols);
+    if (grant.retiring_principal)
+      substitute(*grant.retiring_principal, symbols);
     for (auto* context : {&grant.encryption_context_equals, &grant.encryption_context_subset}) {
-      for (auto& entry : *context) substitute(entry.second, symbols);
+      for (auto& entry : *context)
+        substitute(entry.second, symbols);
     }
   }
   for (model::Principal& principal : part.principals) {
@@ -89,7 +99,8 @@ void substitute_all(Graph& part, const model::SymbolResolver& symbols) {
     substitute(policy.document, symbols);
   }
   for (model::DataStore& store : part.data_stores) {
-    for (std::string* text : {&store.name, &store.arn, &store.key.text}) substitute(*text, symbols);
+    for (std::string* text : {&store.name, &store.arn, &store.key.text})
+      substitute(*text, symbols);
     substitute(store.resource_policy, symbols);
   }
 }
@@ -105,10 +116,12 @@ bool same_policy(const model::PolicySource& a, const model::PolicySource& b) {
 
 // What differs between two definitions of one key; empty when they are alike.
 std::string key_difference(const model::Key& a, const model::Key& b) {
-  if (!same_policy(a.policy, b.policy)) return "key policy";
+  if (!same_policy(a.policy, b.policy))
+    return "key policy";
   if (a.enabled != b.enabled || a.rotation_enabled != b.rotation_enabled)
     return "state or rotation";
-  if (a.key_spec != b.key_spec || a.key_usage != b.key_usage || a.kind != b.kind) return "key type";
+  if (a.key_spec != b.key_spec || a.key_usage != b.key_usage || a.kind != b.kind)
+    return "key type";
   return {};
 }
 
@@ -148,7 +161,8 @@ public:
     Graph& graph = m_out.graph;
     const auto total = [&parts](auto member) {
       std::size_t sum = 0;
-      for (const GraphPart& part : parts) sum += (part.graph.*member).size();
+      for (const GraphPart& part : parts)
+        sum += (part.graph.*member).size();
       return sum;
     };
     graph.keys.reserve(total(&Graph::keys));
@@ -165,15 +179,20 @@ public:
     Graph& graph = m_out.graph;
     const auto resolve_again = [&graph](KeyRef& ref) {
       const bool open = ref.kind == KeyRef::Kind::unknown || ref.kind == KeyRef::Kind::outside;
-      if (!open || ref.text.empty() || model::has_symbols(ref.text)) return;
+      if (!open || ref.text.empty() || model::has_symbols(ref.text))
+        return;
       const KeyRef found = graph.resolve_key(ref.text);
-      if (found.kind != KeyRef::Kind::node) return;
+      if (found.kind != KeyRef::Kind::node)
+        return;
       ref.kind = found.kind;
       ref.key = found.key;
     };
-    for (model::Alias& alias : graph.aliases) resolve_again(alias.target);
-    for (model::Grant& grant : graph.grants) resolve_again(grant.key);
-    for (model::DataStore& store : graph.data_stores) resolve_again(store.key);
+    for (model::Alias& alias : graph.aliases)
+      resolve_again(alias.target);
+    for (model::Grant& grant : graph.grants)
+      resolve_again(grant.key);
+    for (model::DataStore& store : graph.data_stores)
+      resolve_again(store.key);
     return std::move(m_out);
   }
 
@@ -189,20 +208,23 @@ private:
         const model::Key& first = m_out.graph.key(same->second);
         const std::string difference = key_difference(first, key);
         if (difference.empty()) {
-          if (key.kind != model::KeyKind::aws_managed) duplicate(first.source, key.source);
+          if (key.kind != model::KeyKind::aws_managed)
+            duplicate(first.source, key.source);
           ids.push_back(same->second);
           continue;
         }
         conflict(first.source, key.source, difference);
       }
       const model::KeyId id = m_out.graph.add(std::move(key));
-      if (arn) m_key_by_arn.try_emplace(*arn, id);
+      if (arn)
+        m_key_by_arn.try_emplace(*arn, id);
       ids.push_back(id);
       added.push_back(id);
     }
     for (const model::KeyId id : added) {
       model::Key& key = m_out.graph.key(id);
-      if (key.primary) key.primary = ids.at(static_cast<std::size_t>(*key.primary));
+      if (key.primary)
+        key.primary = ids.at(static_cast<std::size_t>(*key.primary));
     }
     return ids;
   }
@@ -219,14 +241,16 @@ private:
       if (same != m_policy_by_arn.end()) {
         const model::IdentityPolicy& first = m_out.graph.policy(same->second);
         if (same_policy(first.document, policy.document)) {
-          if (!policy.aws_managed) duplicate(first.source, policy.source);
+          if (!policy.aws_managed)
+            duplicate(first.source, policy.source);
           ids.push_back(same->second);
           continue;
         }
         conflict(first.source, policy.source, "policy document");
       }
       const model::PolicyId id = m_out.graph.add(std::move(policy));
-      if (arn) m_policy_by_arn.try_emplace(*arn, id);
+      if (arn)
+        m_policy_by_arn.try_emplace(*arn, id);
       ids.push_back(id);
     }
     return ids;
@@ -237,12 +261,14 @@ private:
                       const std::vector<model::PolicyId>& policies) const {
     if (first.kind != other.kind || !same_policy(first.trust_policy, other.trust_policy))
       return false;
-    if (first.policies.size() != other.policies.size()) return false;
+    if (first.policies.size() != other.policies.size())
+      return false;
     for (std::size_t i = 0; i < first.policies.size(); ++i) {
       const auto& mine = m_out.graph.policy(first.policies[i]).document;
       const auto& theirs =
           m_out.graph.policy(policies.at(static_cast<std::size_t>(other.policies[i]))).document;
-      if (!same_policy(mine, theirs)) return false;
+      if (!same_policy(mine, theirs))
+        return false;
     }
     return true;
   }
@@ -275,7 +301,8 @@ private:
             policies.at(static_cast<std::size_t>(*principal.permissions_boundary));
       }
       const model::PrincipalId id = m_out.graph.add(std::move(principal));
-      if (arn) m_principal_by_arn.try_emplace(*arn, id);
+      if (arn)
+        m_principal_by_arn.try_emplace(*arn, id);
       ids.push_back(id);
       added.push_back(id);
     }
@@ -288,7 +315,8 @@ private:
   }
 
   void drop_inline(model::PolicyId id) {
-    if (m_out.graph.policy(id).inline_policy) m_dropped.insert(id);
+    if (m_out.graph.policy(id).inline_policy)
+      m_dropped.insert(id);
   }
 
   // The inline policies of principals that joined an earlier definition are the last ones added;
@@ -317,13 +345,15 @@ private:
   [[nodiscard]] std::optional<std::string> identity(const std::string& arn,
                                                     const model::SourceRef& source,
                                                     bool account_wide = false) const {
-    if (!known_arn(arn)) return std::nullopt;
+    if (!known_arn(arn))
+      return std::nullopt;
     const bool stand_in = !source.address.empty() && arn.find(source.address) != std::string::npos;
     return stand_in && !account_wide ? m_scope + "\n" + arn : arn;
   }
 
   static void remap(KeyRef& ref, const std::vector<model::KeyId>& keys) {
-    if (ref.key) ref.key = keys.at(static_cast<std::size_t>(*ref.key));
+    if (ref.key)
+      ref.key = keys.at(static_cast<std::size_t>(*ref.key));
   }
 
   void add_aliases(Graph& part, const std::vector<model::KeyId>& keys) {
@@ -342,7 +372,8 @@ private:
         }
       }
       m_out.graph.aliases.push_back(std::move(alias));
-      if (known) m_alias_by_name.try_emplace(identity, m_out.graph.aliases.size() - 1);
+      if (known)
+        m_alias_by_name.try_emplace(identity, m_out.graph.aliases.size() - 1);
     }
   }
 
@@ -352,9 +383,12 @@ private:
       std::string digest = grant.key.key
                                ? std::to_string(static_cast<std::uint32_t>(*grant.key.key))
                                : grant.key.text;
-      for (const std::string* text : {&grant.name, &grant.grantee}) digest += "\n" + *text;
-      for (const std::string& operation : grant.operations) digest += "\n" + operation;
-      if (grant.retiring_principal) digest += "\nretiring " + *grant.retiring_principal;
+      for (const std::string* text : {&grant.name, &grant.grantee})
+        digest += "\n" + *text;
+      for (const std::string& operation : grant.operations)
+        digest += "\n" + operation;
+      if (grant.retiring_principal)
+        digest += "\nretiring " + *grant.retiring_principal;
       const bool known = grant.key.key && !model::has_symbols(digest);
       if (known) {
         if (const auto same = m_grants.find(digest); same != m_grants.end()) {
@@ -363,7 +397,8 @@ private:
         }
       }
       m_out.graph.grants.push_back(std::move(grant));
-      if (known) m_grants.try_emplace(std::move(digest), m_out.graph.grants.size() - 1);
+      if (known)
+        m_grants.try_emplace(std::move(digest), m_out.graph.grants.size() - 1);
     }
   }
 
@@ -382,7 +417,8 @@ private:
         conflict(first.source, store.source, "key or resource policy");
       }
       m_out.graph.data_stores.push_back(std::move(store));
-      if (arn) m_store_by_arn.try_emplace(*arn, m_out.graph.data_stores.size() - 1);
+      if (arn)
+        m_store_by_arn.try_emplace(*arn, m_out.graph.data_stores.size() - 1);
     }
   }
 
@@ -411,7 +447,8 @@ private:
       for (std::size_t i = 0; i < names.size() && i < k_named; ++i) {
         listed += (i == 0 ? "" : ", ") + names[i];
       }
-      if (names.size() > k_named) listed += ", ...";
+      if (names.size() > k_named)
+        listed += ", ...";
       model::Diagnostic note;
       note.level = model::DiagnosticLevel::note;
       note.file = m_part;
@@ -455,7 +492,8 @@ AccountGraph join_account(std::vector<GraphPart> parts, const std::string& accou
   const Exports exports = exports_of(parts);
   Joiner joiner(account);
   joiner.reserve(parts);
-  for (GraphPart& part : parts) joiner.add(part, exports);
+  for (GraphPart& part : parts)
+    joiner.add(part, exports);
   return joiner.finish();
 }
 

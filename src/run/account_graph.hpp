@@ -18,11 +18,11 @@
 //   kept and a warning says what differs. Identity is the resource's ARN (alias: its name and
 //   region) when it is known before deployment; an ARN a loader made up from the resource's address
 //   or logical id (a key not created yet, a template's resources) identifies it in its input only.
-#include <string>
-#include <vector>
-
 #include "model/diagnostic.hpp"
 #include "model/graph.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::run {
 

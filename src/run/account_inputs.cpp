@@ -17,7 +17,8 @@ std::vector<AccountGroup> account_groups(const Run& run, const std::vector<Loade
   }
   std::vector<AccountGroup> groups;
   for (auto& [account, members] : by_account) {
-    if (members.size() > 1) groups.push_back(AccountGroup{account, std::move(members)});
+    if (members.size() > 1)
+      groups.push_back(AccountGroup{account, std::move(members)});
   }
   return groups;
 }
@@ -25,7 +26,8 @@ std::vector<AccountGroup> account_groups(const Run& run, const std::vector<Loade
 std::vector<bool> joined_inputs(const std::vector<AccountGroup>& groups, std::size_t inputs) {
   std::vector<bool> joined(inputs, false);
   for (const AccountGroup& group : groups) {
-    for (const std::size_t member : group.members) joined.at(member) = true;
+    for (const std::size_t member : group.members)
+      joined.at(member) = true;
   }
   return joined;
 }
@@ -57,7 +59,8 @@ std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs, const Acco
 std::vector<const LoadedSource*> members_of(const std::vector<LoadedSource>& inputs,
                                             const AccountGroup& group) {
   std::vector<const LoadedSource*> members;
-  for (const std::size_t member : group.members) members.push_back(&inputs.at(member));
+  for (const std::size_t member : group.members)
+    members.push_back(&inputs.at(member));
   return members;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // Which loaded inputs of a run are analysed together as one account's graph
 // (run/account_graph.hpp), for `check`, `access` and `diff` alike.
-#include <string>
-#include <vector>
-
 #include "run/account_graph.hpp"
 #include "run/run.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::run {
 

@@ -21,7 +21,8 @@ struct Branch {
 std::string describe(const Decisions& decided) {
   std::string out;
   for (const auto& [name, value] : decided) {
-    out += (out.empty() ? "" : " and ") + ("condition " + name + " is " + (value ? "true" : "false"));
+    out +=
+        (out.empty() ? "" : " and ") + ("condition " + name + " is " + (value ? "true" : "false"));
   }
   return out;
 }
@@ -42,10 +43,13 @@ std::string when_found(const std::vector<Branch>& branches, const std::vector<st
       return own != branch.decided.end() && own->second == decision.second;
     });
   };
-  const auto matching = static_cast<std::size_t>(std::count_if(branches.begin(), branches.end(), has_shared));
-  if (!shared.empty() && matching == found.size()) return describe(shared);
+  const auto matching =
+      static_cast<std::size_t>(std::count_if(branches.begin(), branches.end(), has_shared));
+  if (!shared.empty() && matching == found.size())
+    return describe(shared);
   std::string when;
-  for (const std::size_t b : found) when += (when.empty() ? "" : "; or when ") + describe(branches[b].decided);
+  for (const std::size_t b : found)
+    when += (when.empty() ? "" : "; or when ") + describe(branches[b].decided);
   return when;
 }
 
@@ -59,10 +63,10 @@ model::Diagnostic note(const std::string& path, std::string message) {
 
 } // namespace
 
-std::vector<rules::Finding>
-findings_of_every_branch(const std::string& path, const loaders::Input& input, const loaders::LoadOptions& options,
-                         const std::function<std::vector<rules::Finding>(const model::Graph&)>& check,
-                         std::vector<model::Diagnostic>& notes) {
+std::vector<rules::Finding> findings_of_every_branch(
+    const std::string& path, const loaders::Input& input, const loaders::LoadOptions& options,
+    const std::function<std::vector<rules::Finding>(const model::Graph&)>& check,
+    std::vector<model::Diagnostic>& notes) {
   std::vector<Branch> branches;
   std::deque<Decisions> pending{Decisions{}};
   std::vector<std::string> left_open;
@@ -72,7 +76,8 @@ findings_of_every_branch(const std::string& path, const loaders::Input& input, c
     std::optional<loaders::Input> reloaded;
     if (!decided.empty()) {
       loaders::LoadOptions decided_options = options;
-      for (const auto& [name, value] : decided) decided_options.conditions[name] = value;
+      for (const auto& [name, value] : decided)
+        decided_options.conditions[name] = value;
       auto loaded = loaders::load_file(path, decided_options);
       if (!loaded) {
         notes.push_back(loaded.error());
@@ -91,20 +96,25 @@ findings_of_every_branch(const std::string& path, const loaders::Input& input, c
       continue;
     }
     for (const std::string& name : open) {
-      if (std::find(left_open.begin(), left_open.end(), name) == left_open.end()) left_open.push_back(name);
+      if (std::find(left_open.begin(), left_open.end(), name) == left_open.end())
+        left_open.push_back(name);
     }
     branches.push_back(Branch{std::move(decided), check(graph)});
   }
 
   std::string decided_names;
-  for (const auto& [name, value] : branches.front().decided) decided_names += (decided_names.empty() ? "" : ", ") + name;
-  notes.push_back(note(path, "conditions " + decided_names + " depend on deploy-time values: each of the " +
-                                 std::to_string(branches.size()) + " ways they can go was analysed"));
+  for (const auto& [name, value] : branches.front().decided)
+    decided_names += (decided_names.empty() ? "" : ", ") + name;
+  notes.push_back(
+      note(path, "conditions " + decided_names + " depend on deploy-time values: each of the " +
+                     std::to_string(branches.size()) + " ways they can go was analysed"));
   if (!left_open.empty()) {
     std::string names;
-    for (const std::string& name : left_open) names += (names.empty() ? "" : ", ") + name;
-    notes.push_back(note(path, "more than " + std::to_string(k_max_branches) + " ways the conditions can go: " + names +
-                                   " took the true branch (--condition NAME=true|false decides one)"));
+    for (const std::string& name : left_open)
+      names += (names.empty() ? "" : ", ") + name;
+    notes.push_back(
+        note(path, "more than " + std::to_string(k_max_branches) + " ways the conditions can go: " +
+                       names + " took the true branch (--condition NAME=true|false decides one)"));
   }
 
   // One finding per fingerprint, with the branches it was found in.
@@ -122,7 +132,8 @@ findings_of_every_branch(const std::string& path, const loaders::Input& input, c
     }
   }
   for (std::size_t i = 0; i < merged.size(); ++i) {
-    if (found_in[i].size() == branches.size()) continue;
+    if (found_in[i].size() == branches.size())
+      continue;
     rules::Evidence evidence;
     evidence.text = "only when " + when_found(branches, found_in[i]);
     evidence.file = merged[i].file;

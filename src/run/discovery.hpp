@@ -2,11 +2,11 @@
 // Finding the inputs of a run: files named on the command line, directories walked as a repository
 // is (skipping tool state, dependencies and excluded paths), and CDK cloud assemblies read through
 // their manifest.
+#include "model/diagnostic.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/diagnostic.hpp"
 
 namespace tfkms::run {
 
@@ -14,7 +14,8 @@ namespace tfkms::run {
 struct Source {
   std::string path;
   std::size_t root = 0; ///< the index of the path given that it came from
-  /// Found by walking a directory: a file that turns out not to be an input is skipped, not an error.
+  /// Found by walking a directory: a file that turns out not to be an input is skipped, not an
+  /// error.
   bool scanned = false;
   std::string stack;                  ///< a cloud assembly's stack: its display name
   std::optional<std::string> account; ///< a cloud assembly's stack: the account of its environment
@@ -37,6 +38,7 @@ struct Discovery {
 /// input can have (their content decides later), and the cloud assemblies inside it. `excludes` are
 /// glob patterns (`*`, `?`, `**` across folders) matched against paths relative to the directory
 /// walked and against base names.
-[[nodiscard]] Discovery discover(const std::vector<std::string>& paths, const std::vector<std::string>& excludes);
+[[nodiscard]] Discovery discover(const std::vector<std::string>& paths,
+                                 const std::vector<std::string>& excludes);
 
 } // namespace tfkms::run

@@ -1,10 +1,10 @@
 #include "run/organization.hpp"
 
-#include <algorithm>
-#include <filesystem>
-
 #include "loaders/input.hpp"
 #include "loaders/policy_limits.hpp"
+
+#include <algorithm>
+#include <filesystem>
 
 namespace tfkms::run {
 
@@ -37,7 +37,8 @@ model::Result<model::OrganizationPolicy> read_file(const std::string& path,
     return policy;
   }
   auto text = loaders::read_input(path, limits);
-  if (!text) return std::move(text.error());
+  if (!text)
+    return std::move(text.error());
   try {
     policy.document.document = nlohmann::json::parse(text.value().text());
   } catch (const nlohmann::json::exception& error) {
@@ -53,7 +54,8 @@ model::Result<model::OrganizationPolicy> read_file(const std::string& path,
 
 bool has_allow(const nlohmann::json& document) {
   const auto statements = document.find("Statement");
-  if (statements == document.end()) return false;
+  if (statements == document.end())
+    return false;
   const auto allows = [](const nlohmann::json& statement) {
     return statement.is_object() && statement.value("Effect", nlohmann::json()) == "Allow";
   };
@@ -74,7 +76,8 @@ read_organization(const rules::OrganizationFiles& files, const loaders::Limits& 
       bool allows = false;
       for (const std::string& path : levels[level]) {
         auto policy = read_file(path, type, level, limits);
-        if (!policy) return std::move(policy.error());
+        if (!policy)
+          return std::move(policy.error());
         allows = allows || has_allow(policy.value().document.document);
         out.push_back(std::move(policy.value()));
       }

@@ -2,13 +2,13 @@
 // The organisation policies a configuration names (`organization: {scps, rcps}`), read once per
 // run; loaders::LoadOptions::organization adds them to every graph loaded. They apply to the
 // analysed account whatever the input holds.
-#include <string>
-#include <vector>
-
 #include "loaders/loaders.hpp"
 #include "model/diagnostic.hpp"
 #include "model/graph.hpp"
 #include "rules/config.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tfkms::run {
 

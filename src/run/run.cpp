@@ -1,13 +1,13 @@
 #include "run/run.hpp"
 
-#include <filesystem>
-
 #include "loaders/input.hpp"
 #include "loaders/recognize.hpp"
 #include "rules/glob.hpp"
 #include "rules/registry.hpp"
 #include "run/condition_branches.hpp"
 #include "run/organization.hpp"
+
+#include <filesystem>
 
 namespace tfkms::run {
 
@@ -28,10 +28,13 @@ model::Diagnostic diagnostic(const std::string& file, std::string message,
 
 // --config, else .tfkms.yml or .tfkms.yaml here or in the nearest parent up to the repository root.
 model::Result<rules::Config> read_configuration(const std::optional<std::string>& path) {
-  if (path) return rules::load_config(*path);
+  if (path)
+    return rules::load_config(*path);
   auto found = rules::find_config_file(std::filesystem::current_path());
-  if (!found) return std::move(found.error());
-  if (!found.value()) return rules::Config{};
+  if (!found)
+    return std::move(found.error());
+  if (!found.value())
+    return rules::Config{};
   return rules::load_config(*found.value());
 }
 
@@ -45,17 +48,21 @@ rules::Selection selection_of(const rules::Selection& given, const rules::Config
 }
 
 // The configuration's account for `path` by glob (matched against the path as given), if any.
-const std::pair<std::string, std::string>* account_for_path(const rules::Config& config, const std::string& path) {
+const std::pair<std::string, std::string>* account_for_path(const rules::Config& config,
+                                                            const std::string& path) {
   const std::string given = path.starts_with("./") ? path.substr(2) : path;
   for (const auto& entry : config.account_by_path) {
-    if (rules::glob_match(entry.first, given)) return &entry;
+    if (rules::glob_match(entry.first, given))
+      return &entry;
   }
   return nullptr;
 }
 
-// The account to load `source` with, and where it came from: --account-id, else the cloud assembly's
-// environment, else the configuration (by path first); otherwise the loader reads what the input states.
-void choose_account(const Run& run, const Source& source, loaders::LoadOptions& options, std::string& origin) {
+// The account to load `source` with, and where it came from: --account-id, else the cloud
+// assembly's environment, else the configuration (by path first); otherwise the loader reads what
+// the input states.
+void choose_account(const Run& run, const Source& source, loaders::LoadOptions& options,
+                    std::string& origin) {
   if (run.load.account_id) {
     origin = run.account_source;
   } else if (source.account) {
@@ -89,22 +96,26 @@ Deployment deployment_of(const model::Graph& graph, const std::string& origin) {
 model::Result<Run> prepare(const RunOptions& options) {
   for (const auto* list : {&options.selection.only, &options.selection.skip}) {
     for (const std::string& id : *list) {
-      if (!rules::is_rule_id(id)) return diagnostic("", "no rule " + id + "; `tfkms rules` lists them");
+      if (!rules::is_rule_id(id))
+        return diagnostic("", "no rule " + id + "; `tfkms rules` lists them");
     }
   }
   auto config = read_configuration(options.config_path);
-  if (!config) return std::move(config.error());
+  if (!config)
+    return std::move(config.error());
   Run run;
   run.config = std::move(config.value());
   run.selection = selection_of(options.selection, run.config);
   run.load.account_id = options.account_id;
-  if (options.account_id) run.account_source = "--account-id";
+  if (options.account_id)
+    run.account_source = "--account-id";
   run.load.tf_dir = options.tf_dir;
   run.load.parameters = options.parameters;
   run.load.conditions = options.conditions;
   run.load.limits = run.config.limits;
   auto organization = read_organization(run.config.organization, run.config.limits);
-  if (!organization) return std::move(organization.error());
+  if (!organization)
+    return std::move(organization.error());
   run.load.organization = std::move(organization.value());
   run.roots = options.paths;
   run.separately = options.separately;
@@ -116,7 +127,8 @@ model::Result<Run> prepare(const RunOptions& options) {
 
 Loaded load(const Run& run, const Source& source) {
   Loaded result;
-  LoadedInput loaded{loaders::Input{loaders::InputKind::terraform_plan, model::Graph{}}, run.load, {}};
+  LoadedInput loaded{
+      loaders::Input{loaders::InputKind::terraform_plan, model::Graph{}}, run.load, {}};
   std::string origin;
   choose_account(run, source, loaded.options, origin);
   model::Result<loaders::Input> input = model::Diagnostic{};
@@ -135,7 +147,8 @@ Loaded load(const Run& run, const Source& source) {
       return result;
     }
     input = loaders::load_input(std::move(text.value()), source.path, loaded.options);
-  } else if (auto advice = source.path == "-" ? std::nullopt : loaders::explain_non_input(source.path)) {
+  } else if (auto advice =
+                 source.path == "-" ? std::nullopt : loaders::explain_non_input(source.path)) {
     result.error = diagnostic(source.path, "not an input tfkms reads: " + *advice);
     return result;
   } else {
@@ -151,22 +164,25 @@ Loaded load(const Run& run, const Source& source) {
   return result;
 }
 
-std::vector<rules::Finding> findings_of(const Run& run, const Source& source, const LoadedInput& loaded,
+std::vector<rules::Finding> findings_of(const Run& run, const Source& source,
+                                        const LoadedInput& loaded,
                                         std::vector<model::Diagnostic>& notes) {
   const Deployment& deployment = loaded.deployment;
   std::vector<std::string> accounts = deployment.possibilities;
   if (accounts.size() > k_max_possible_accounts) {
-    notes.push_back(diagnostic(source.path,
-                               "it names " + std::to_string(accounts.size()) + " accounts; only the first " +
-                                   std::to_string(k_max_possible_accounts) +
-                                   " were analysed as its own, the others as other accounts (--account-id decides)",
-                               model::DiagnosticLevel::warning));
+    notes.push_back(diagnostic(
+        source.path,
+        "it names " + std::to_string(accounts.size()) + " accounts; only the first " +
+            std::to_string(k_max_possible_accounts) +
+            " were analysed as its own, the others as other accounts (--account-id decides)",
+        model::DiagnosticLevel::warning));
     accounts.resize(k_max_possible_accounts);
   }
   rules::Config unnamed = run.config;
   unnamed.own_account_unnamed = true;
   const auto check = [&](const model::Graph& graph) {
-    if (deployment.account) return rules::run_rules(graph, run.config, run.selection);
+    if (deployment.account)
+      return rules::run_rules(graph, run.config, run.selection);
     std::vector<std::vector<rules::Finding>> found =
         rules::run_rules_for_each_account(graph, unnamed, run.selection, accounts);
     // The findings of rules decided once are final as they are.
@@ -180,25 +196,30 @@ std::vector<rules::Finding> findings_of(const Run& run, const Source& source, co
     for (std::size_t p = 1; p < found.size(); ++p) {
       possibilities[p] = Possibility{accounts[p - 1], std::move(found[p])};
     }
-    for (rules::Finding& finding : merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {
+    for (rules::Finding& finding :
+         merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {
       findings.push_back(std::move(finding));
     }
     rules::sort_findings(findings);
     return findings;
   };
-  if (loaded.input.graph.undecided_conditions.empty()) return check(loaded.input.graph);
+  if (loaded.input.graph.undecided_conditions.empty())
+    return check(loaded.input.graph);
   return findings_of_every_branch(source.path, loaded.input, loaded.options, check, notes);
 }
 
-std::vector<model::Diagnostic> roots_without_inputs(const Run& run, const std::vector<std::size_t>& inputs_per_root) {
+std::vector<model::Diagnostic>
+roots_without_inputs(const Run& run, const std::vector<std::size_t>& inputs_per_root) {
   std::vector<model::Diagnostic> errors;
   for (std::size_t root = 0; root < run.roots.size(); ++root) {
     const std::string& path = run.roots[root];
     std::error_code error;
-    if (inputs_per_root[root] > 0 || path == "-" || !std::filesystem::is_directory(path, error)) continue;
-    std::string message =
-        "no Terraform plan or state (JSON), CloudFormation template or CDK cloud assembly found in this directory";
-    if (auto advice = loaders::explain_directory_without_inputs(path)) message += ": it holds " + *advice;
+    if (inputs_per_root[root] > 0 || path == "-" || !std::filesystem::is_directory(path, error))
+      continue;
+    std::string message = "no Terraform plan or state (JSON), CloudFormation template or CDK cloud "
+                          "assembly found in this directory";
+    if (auto advice = loaders::explain_directory_without_inputs(path))
+      message += ": it holds " + *advice;
     errors.push_back(diagnostic(path, std::move(message)));
   }
   return errors;

@@ -35,24 +35,31 @@ const std::string k_root_statement = "key policy statement 0 (Sid \"Root\") allo
 
 } // namespace
 
-TEST_CASE("a subject that appears gains, and the new statement is the cause", "[analysis][access_diff]") {
-  const AccessMap before = map_of({key("k", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})})});
-  const AccessMap after = map_of({key("k", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement}),
-                                            entry(ActionClass::read, "partner", {"kms:Decrypt"},
-                                                  {k_root_statement, "key policy statement 1 (Sid \"Partner\") allows"})})});
+TEST_CASE("a subject that appears gains, and the new statement is the cause",
+          "[analysis][access_diff]") {
+  const AccessMap before =
+      map_of({key("k", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})})});
+  const AccessMap after = map_of(
+      {key("k", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement}),
+                 entry(ActionClass::read, "partner", {"kms:Decrypt"},
+                       {k_root_statement, "key policy statement 1 (Sid \"Partner\") allows"})})});
   const AccessDiff diff = diff_access(before, after);
   REQUIRE(diff.changes.size() == 1);
   const AccessChange& change = diff.changes.front();
   CHECK(change.kind == ChangeKind::gain);
   CHECK(change.subject == "partner");
   CHECK(change.widens());
-  CHECK(change.causes == std::vector<std::string>{"key policy statement 1 (Sid \"Partner\") allows"});
+  CHECK(change.causes ==
+        std::vector<std::string>{"key policy statement 1 (Sid \"Partner\") allows"});
   CHECK(diff.keys_created.empty());
 }
 
-TEST_CASE("actions lost and gained by one subject are separate changes", "[analysis][access_diff]") {
-  const AccessMap before = map_of({key("k", {entry(ActionClass::write, "app", {"kms:Encrypt", "kms:ReEncryptTo"}, {"g1"})})});
-  const AccessMap after = map_of({key("k", {entry(ActionClass::write, "app", {"kms:Encrypt", "kms:GenerateDataKey"}, {"g2"})})});
+TEST_CASE("actions lost and gained by one subject are separate changes",
+          "[analysis][access_diff]") {
+  const AccessMap before = map_of(
+      {key("k", {entry(ActionClass::write, "app", {"kms:Encrypt", "kms:ReEncryptTo"}, {"g1"})})});
+  const AccessMap after = map_of({key(
+      "k", {entry(ActionClass::write, "app", {"kms:Encrypt", "kms:GenerateDataKey"}, {"g2"})})});
   const AccessDiff diff = diff_access(before, after);
   REQUIRE(diff.changes.size() == 2);
   CHECK(diff.changes[0].kind == ChangeKind::gain);
@@ -64,33 +71,45 @@ TEST_CASE("actions lost and gained by one subject are separate changes", "[analy
 }
 
 TEST_CASE("a condition dropped widens; a condition added narrows", "[analysis][access_diff]") {
-  const AccessEntry conditional =
-      entry(ActionClass::read, "app", {"kms:Decrypt"}, {"s"}, "kms:ViaService is s3.us-east-1.amazonaws.com");
+  const AccessEntry conditional = entry(ActionClass::read, "app", {"kms:Decrypt"}, {"s"},
+                                        "kms:ViaService is s3.us-east-1.amazonaws.com");
   const AccessEntry always = entry(ActionClass::read, "app", {"kms:Decrypt"}, {"s"});
-  const AccessDiff widened = diff_access(map_of({key("k", {conditional})}), map_of({key("k", {always})}));
+  const AccessDiff widened =
+      diff_access(map_of({key("k", {conditional})}), map_of({key("k", {always})}));
   REQUIRE(widened.changes.size() == 1);
   CHECK(widened.changes.front().kind == ChangeKind::condition);
-  CHECK(widened.changes.front().conditions_before == "kms:ViaService is s3.us-east-1.amazonaws.com");
+  CHECK(widened.changes.front().conditions_before ==
+        "kms:ViaService is s3.us-east-1.amazonaws.com");
   CHECK(widened.changes.front().widens());
-  const AccessDiff narrowed = diff_access(map_of({key("k", {always})}), map_of({key("k", {conditional})}));
+  const AccessDiff narrowed =
+      diff_access(map_of({key("k", {always})}), map_of({key("k", {conditional})}));
   REQUIRE(narrowed.changes.size() == 1);
   CHECK_FALSE(narrowed.changes.front().widens());
 }
 
-TEST_CASE("no longer needing its own IAM policy widens a subject's access", "[analysis][access_diff]") {
-  AccessEntry delegated = entry(ActionClass::read, "any principal of account 444455556666", {"kms:Decrypt"}, {"s"});
+TEST_CASE("no longer needing its own IAM policy widens a subject's access",
+          "[analysis][access_diff]") {
+  AccessEntry delegated =
+      entry(ActionClass::read, "any principal of account 444455556666", {"kms:Decrypt"}, {"s"});
   delegated.needs_identity_policy = true;
-  const AccessEntry direct = entry(ActionClass::read, "any principal of account 444455556666", {"kms:Decrypt"}, {"s"});
-  const AccessDiff diff = diff_access(map_of({key("k", {delegated})}), map_of({key("k", {direct})}));
+  const AccessEntry direct =
+      entry(ActionClass::read, "any principal of account 444455556666", {"kms:Decrypt"}, {"s"});
+  const AccessDiff diff =
+      diff_access(map_of({key("k", {delegated})}), map_of({key("k", {direct})}));
   REQUIRE(diff.changes.size() == 1);
   CHECK(diff.changes.front().widens());
 }
 
-TEST_CASE("an unchanged key has no changes; created and destroyed keys gain and lose everything", "[analysis][access_diff]") {
-  const KeyAccessMap same = key("same", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})});
-  const KeyAccessMap old_key = key("old", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement}),
-                                           entry(ActionClass::administration, "root", {"kms:PutKeyPolicy"}, {k_root_statement})});
-  const KeyAccessMap new_key = key("new", {entry(ActionClass::write, "app", {"kms:Encrypt"}, {"s"})});
+TEST_CASE("an unchanged key has no changes; created and destroyed keys gain and lose everything",
+          "[analysis][access_diff]") {
+  const KeyAccessMap same =
+      key("same", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})});
+  const KeyAccessMap old_key =
+      key("old",
+          {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement}),
+           entry(ActionClass::administration, "root", {"kms:PutKeyPolicy"}, {k_root_statement})});
+  const KeyAccessMap new_key =
+      key("new", {entry(ActionClass::write, "app", {"kms:Encrypt"}, {"s"})});
   const AccessDiff diff = diff_access(map_of({same, old_key}), map_of({same, new_key}));
   CHECK(diff.keys_unchanged == std::vector<std::string>{"same"});
   CHECK(diff.keys_created == std::vector<std::string>{"new"});
@@ -107,8 +126,12 @@ TEST_CASE("an unchanged key has no changes; created and destroyed keys gain and 
   CHECK(diff.changes[2].causes == std::vector<std::string>{"key destroyed"});
 }
 
-TEST_CASE("a data store whose key changed is a change; stores are counted once across both snapshots", "[analysis][access_diff]") {
-  const KeyAccessMap orders = key("aws_kms_key.orders", {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})});
+TEST_CASE(
+    "a data store whose key changed is a change; stores are counted once across both snapshots",
+    "[analysis][access_diff]") {
+  const KeyAccessMap orders =
+      key("aws_kms_key.orders",
+          {entry(ActionClass::read, "root", {"kms:Decrypt"}, {k_root_statement})});
   const auto store = [](std::string name, std::string graph_key, std::string key_text) {
     DataStoreAccess out;
     out.name = std::move(name);
@@ -118,10 +141,12 @@ TEST_CASE("a data store whose key changed is a change; stores are counted once a
     return out;
   };
   AccessMap before = map_of({orders});
-  before.data_stores = {store("aws_s3_bucket.moved", "aws_kms_key.orders", ""), store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
+  before.data_stores = {store("aws_s3_bucket.moved", "aws_kms_key.orders", ""),
+                        store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
                         store("aws_s3_bucket.removed", "", "not encrypted with KMS")};
   AccessMap after = map_of({orders});
-  after.data_stores = {store("aws_s3_bucket.moved", "alias/aws/s3", ""), store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
+  after.data_stores = {store("aws_s3_bucket.moved", "alias/aws/s3", ""),
+                       store("aws_s3_bucket.kept", "aws_kms_key.orders", ""),
                        store("aws_s3_bucket.added", "aws_kms_key.orders", "")};
   const AccessDiff diff = diff_access(before, after);
   CHECK(diff.changes.empty());

@@ -1,7 +1,8 @@
 #include "analysis/access_map.hpp"
 
-#include <algorithm>
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <set>
 
 using namespace tfkms;
@@ -29,7 +30,8 @@ struct Scenario {
     graph.add(std::move(key));
   }
 
-  void principal(model::PrincipalKind kind, const std::string& name, std::vector<model::PolicyId> policies = {}) {
+  void principal(model::PrincipalKind kind, const std::string& name,
+                 std::vector<model::PolicyId> policies = {}) {
     model::Principal principal;
     principal.kind = kind;
     principal.name = name;
@@ -41,12 +43,17 @@ struct Scenario {
     graph.add(std::move(principal));
   }
 
-  model::PolicyId administrator_access() { return graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess"); }
+  model::PolicyId administrator_access() {
+    return graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  }
 };
 
 json root_statement() {
-  return {{"Sid", "Enable IAM User Permissions"}, {"Effect", "Allow"},
-          {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}}, {"Action", "kms:*"}, {"Resource", "*"}};
+  return {{"Sid", "Enable IAM User Permissions"},
+          {"Effect", "Allow"},
+          {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
+          {"Action", "kms:*"},
+          {"Resource", "*"}};
 }
 
 // Seed 003's NarrowerKeyPolicy: full access for appA and ci, everyone else denied.
@@ -54,29 +61,41 @@ json narrower_policy() {
   const json named = {"arn:aws:iam::111122223333:role/appA", "arn:aws:iam::111122223333:user/ci"};
   return {{"Version", "2012-10-17"},
           {"Statement",
-           {{{"Sid", "AllowFullAccess"}, {"Effect", "Allow"}, {"Principal", {{"AWS", named}}}, {"Action", "kms:*"}, {"Resource", "*"}},
-            {{"Sid", "DenyEveryoneElse"}, {"Effect", "Deny"}, {"Principal", {{"AWS", "*"}}}, {"Action", "kms:*"}, {"Resource", "*"},
+           {{{"Sid", "AllowFullAccess"},
+             {"Effect", "Allow"},
+             {"Principal", {{"AWS", named}}},
+             {"Action", "kms:*"},
+             {"Resource", "*"}},
+            {{"Sid", "DenyEveryoneElse"},
+             {"Effect", "Deny"},
+             {"Principal", {{"AWS", "*"}}},
+             {"Action", "kms:*"},
+             {"Resource", "*"},
              {"Condition", {{"ArnNotEquals", {{"aws:PrincipalArn", named}}}}}}}}};
 }
 
 std::set<std::string> subjects(const KeyAccessMap& key, ActionClass action_class) {
   std::set<std::string> out;
   for (const AccessEntry& entry : key.entries) {
-    if (entry.action_class == action_class && !entry.unknown) out.insert(entry.subject);
+    if (entry.action_class == action_class && !entry.unknown)
+      out.insert(entry.subject);
   }
   return out;
 }
 
-const AccessEntry* entry_of(const KeyAccessMap& key, ActionClass action_class, std::string_view subject) {
+const AccessEntry* entry_of(const KeyAccessMap& key, ActionClass action_class,
+                            std::string_view subject) {
   for (const AccessEntry& entry : key.entries) {
-    if (entry.action_class == action_class && entry.subject == subject) return &entry;
+    if (entry.action_class == action_class && entry.subject == subject)
+      return &entry;
   }
   return nullptr;
 }
 
 } // namespace
 
-TEST_CASE("the access map of seed 003's narrower key policy names exactly the allowed principals", "[analysis][access_map]") {
+TEST_CASE("the access map of seed 003's narrower key policy names exactly the allowed principals",
+          "[analysis][access_map]") {
   Scenario scenario(narrower_policy());
   scenario.principal(model::PrincipalKind::role, "appA");
   scenario.principal(model::PrincipalKind::user, "ci");
@@ -100,7 +119,9 @@ TEST_CASE("the access map of seed 003's narrower key policy names exactly the al
   CHECK(reader->grounds.front().find("AllowFullAccess") != std::string::npos);
 }
 
-TEST_CASE("the default key policy lets an AdministratorAccess role read through the account delegation", "[analysis][access_map]") {
+TEST_CASE(
+    "the default key policy lets an AdministratorAccess role read through the account delegation",
+    "[analysis][access_map]") {
   Scenario scenario(nullptr); // no policy: AWS's default key policy
   scenario.principal(model::PrincipalKind::role, "admin", {scenario.administrator_access()});
   scenario.principal(model::PrincipalKind::role, "plain");
@@ -112,9 +133,11 @@ TEST_CASE("the default key policy lets an AdministratorAccess role read through 
   CHECK(admin->through_delegation);
   CHECK_FALSE(admin->needs_identity_policy);
   CHECK(admin->conditions == "always");
-  CHECK(std::any_of(admin->grounds.begin(), admin->grounds.end(),
-                    [](const std::string& ground) { return ground.find("AdministratorAccess") != std::string::npos; }));
-  // A role without an identity policy gets nothing from a delegating key policy (kms-reference §3.2).
+  CHECK(std::any_of(admin->grounds.begin(), admin->grounds.end(), [](const std::string& ground) {
+    return ground.find("AdministratorAccess") != std::string::npos;
+  }));
+  // A role without an identity policy gets nothing from a delegating key policy (kms-reference
+  // §3.2).
   CHECK(entry_of(key, ActionClass::read, "aws_iam_role.plain") == nullptr);
   CHECK(entry_of(key, ActionClass::administration, "aws_iam_role.admin") != nullptr);
 }
@@ -140,7 +163,8 @@ TEST_CASE("a data store's access goes through the key that encrypts it", "[analy
   CHECK(map.keys.front().data_stores == std::vector<std::string>{"aws_sqs_queue.orders"});
 }
 
-TEST_CASE("a key whose inputs did not change is analysed once for both snapshots", "[analysis][access_map]") {
+TEST_CASE("a key whose inputs did not change is analysed once for both snapshots",
+          "[analysis][access_map]") {
   Scenario before(json{{"Version", "2012-10-17"}, {"Statement", {root_statement()}}});
   before.principal(model::PrincipalKind::role, "admin", {before.administrator_access()});
   Scenario after = before;
@@ -149,7 +173,8 @@ TEST_CASE("a key whose inputs did not change is analysed once for both snapshots
     const AccessPair pair = map_access_pair(before.graph, after.graph);
     CHECK(pair.keys_reused == 1);
     REQUIRE(pair.before.keys.size() == 1);
-    CHECK(subjects(pair.before.keys.front(), ActionClass::read) == subjects(pair.after.keys.front(), ActionClass::read));
+    CHECK(subjects(pair.before.keys.front(), ActionClass::read) ==
+          subjects(pair.after.keys.front(), ActionClass::read));
   }
   SECTION("a changed key policy is analysed again") {
     after.graph.keys.front().policy = model::PolicySource{};
@@ -158,14 +183,17 @@ TEST_CASE("a key whose inputs did not change is analysed once for both snapshots
     const AccessPair pair = map_access_pair(before.graph, after.graph);
     CHECK(pair.keys_reused == 0);
     CHECK(subjects(pair.before.keys.front(), ActionClass::read).contains("aws_iam_role.admin"));
-    CHECK_FALSE(subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.admin"));
+    CHECK_FALSE(
+        subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.admin"));
   }
   SECTION("a principal added anywhere makes every key be analysed again") {
     after.principal(model::PrincipalKind::role, "other_admin", {after.administrator_access()});
     const AccessPair pair = map_access_pair(before.graph, after.graph);
     CHECK(pair.keys_reused == 0);
-    CHECK_FALSE(subjects(pair.before.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
-    CHECK(subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
+    CHECK_FALSE(
+        subjects(pair.before.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
+    CHECK(
+        subjects(pair.after.keys.front(), ActionClass::read).contains("aws_iam_role.other_admin"));
   }
   SECTION("a grant added on the key makes it be analysed again") {
     model::Grant grant;

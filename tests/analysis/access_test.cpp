@@ -1,9 +1,9 @@
 #include "analysis/access.hpp"
+#include "graph_builders.hpp"
 
-#include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "graph_builders.hpp"
+#include <algorithm>
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -33,17 +33,24 @@ model::Graph graph_with_key(json policy) {
 
 constexpr model::KeyId k_key{0};
 
-json policy_of(json statements) { return json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}}; }
+json policy_of(json statements) {
+  return json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
+}
 
 json allow(json principal, json actions, json condition = nullptr) {
-  json statement{{"Effect", "Allow"}, {"Principal", std::move(principal)}, {"Action", std::move(actions)}, {"Resource", "*"}};
-  if (!condition.is_null()) statement["Condition"] = std::move(condition);
+  json statement{{"Effect", "Allow"},
+                 {"Principal", std::move(principal)},
+                 {"Action", std::move(actions)},
+                 {"Resource", "*"}};
+  if (!condition.is_null())
+    statement["Condition"] = std::move(condition);
   return statement;
 }
 
 json aws(json arns) { return json{{"AWS", std::move(arns)}}; }
 
-model::PrincipalId add_role(model::Graph& graph, const std::string& name, std::vector<model::PolicyId> policies = {},
+model::PrincipalId add_role(model::Graph& graph, const std::string& name,
+                            std::vector<model::PolicyId> policies = {},
                             const std::string& account = k_account) {
   model::Principal role;
   role.kind = model::PrincipalKind::role;
@@ -57,19 +64,24 @@ model::PrincipalId add_role(model::Graph& graph, const std::string& name, std::v
 
 std::size_t subject_index(const KeyAccess& analysis, std::string_view label) {
   const auto& subjects = analysis.subjects();
-  const auto it = std::find_if(subjects.begin(), subjects.end(), [&](const Subject& s) { return s.label == label; });
+  const auto it = std::find_if(subjects.begin(), subjects.end(),
+                               [&](const Subject& s) { return s.label == label; });
   REQUIRE(it != subjects.end());
   return static_cast<std::size_t>(it - subjects.begin());
 }
 
-// The accesses of `label` in `action_class` that cover `action` (allowed ones unless `outcome` says).
-std::vector<const Access*> accesses(const KeyAccess& analysis, std::string_view label, ActionClass action_class,
-                                    std::string_view action, policy::Outcome outcome = policy::Outcome::allowed) {
+// The accesses of `label` in `action_class` that cover `action` (allowed ones unless `outcome`
+// says).
+std::vector<const Access*> accesses(const KeyAccess& analysis, std::string_view label,
+                                    ActionClass action_class, std::string_view action,
+                                    policy::Outcome outcome = policy::Outcome::allowed) {
   const std::size_t subject = subject_index(analysis, label);
   std::vector<const Access*> out;
   for (const Access* access : analysis.of(action_class)) {
-    if (access->subject != subject || access->outcome != outcome) continue;
-    if (std::find(access->actions.begin(), access->actions.end(), action) != access->actions.end()) out.push_back(access);
+    if (access->subject != subject || access->outcome != outcome)
+      continue;
+    if (std::find(access->actions.begin(), access->actions.end(), action) != access->actions.end())
+      out.push_back(access);
   }
   return out;
 }
@@ -81,29 +93,44 @@ Caller graph_caller(std::uint32_t principal) {
 }
 
 // The labels of the subjects with any allowed access in `action_class`.
-std::vector<std::string> who(const KeyAccess& analysis, ActionClass action_class, bool needs_identity_policy) {
+std::vector<std::string> who(const KeyAccess& analysis, ActionClass action_class,
+                             bool needs_identity_policy) {
   std::vector<std::string> out;
   for (const Access* access : analysis.of(action_class)) {
-    if (access->outcome != policy::Outcome::allowed || access->needs_identity_policy != needs_identity_policy) continue;
+    if (access->outcome != policy::Outcome::allowed ||
+        access->needs_identity_policy != needs_identity_policy)
+      continue;
     const std::string& label = analysis.subjects()[access->subject].label;
-    if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(label);
+    if (std::find(out.begin(), out.end(), label) == out.end())
+      out.push_back(label);
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-bool has_ground(const std::vector<Ground>& grounds, policy::ReasonSource source, std::string_view text_part) {
+bool has_ground(const std::vector<Ground>& grounds, policy::ReasonSource source,
+                std::string_view text_part) {
   return std::any_of(grounds.begin(), grounds.end(), [&](const Ground& g) {
     return g.source == source && g.text.find(text_part) != std::string::npos;
   });
 }
 
-const std::vector<std::string> k_admin_actions = {
-    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion"};
-const std::vector<std::string> k_use_actions = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                                                "kms:DescribeKey"};
+const std::vector<std::string> k_admin_actions = {"kms:Create*",
+                                                  "kms:Describe*",
+                                                  "kms:Enable*",
+                                                  "kms:List*",
+                                                  "kms:Put*",
+                                                  "kms:Update*",
+                                                  "kms:Revoke*",
+                                                  "kms:Disable*",
+                                                  "kms:Get*",
+                                                  "kms:Delete*",
+                                                  "kms:TagResource",
+                                                  "kms:UntagResource",
+                                                  "kms:ScheduleKeyDeletion",
+                                                  "kms:CancelKeyDeletion"};
+const std::vector<std::string> k_use_actions = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+                                                "kms:GenerateDataKey*", "kms:DescribeKey"};
 
 // Seed 001: the console's default policy with a key administrator and a key user.
 json console_default_policy() {
@@ -122,9 +149,11 @@ json console_default_policy() {
 
 } // namespace
 
-TEST_CASE("console default policy: a role with AdministratorAccess reads through delegation", "[analysis]") {
+TEST_CASE("console default policy: a role with AdministratorAccess reads through delegation",
+          "[analysis]") {
   model::Graph graph = graph_with_key(console_default_policy());
-  const model::PolicyId admin_access = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  const model::PolicyId admin_access =
+      graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   const model::PrincipalId ops = add_role(graph, "ops", {admin_access});
   const KeyAccess analysis = analyze_key(graph, k_key);
 
@@ -132,49 +161,58 @@ TEST_CASE("console default policy: a role with AdministratorAccess reads through
   REQUIRE(reads.size() == 1);
   CHECK(reads.front()->unconditional());
   CHECK_FALSE(reads.front()->needs_identity_policy);
-  CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::key_policy, "Enable IAM User Permissions"));
-  CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::identity_policy, "AdministratorAccess"));
+  CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::key_policy,
+                   "Enable IAM User Permissions"));
+  CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::identity_policy,
+                   "AdministratorAccess"));
 
   const auto delegated = delegated_access(analysis, {ActionClass::read});
   REQUIRE(delegated.size() == 1);
   CHECK(delegated.front().principal == ops);
   REQUIRE(delegated.front().identity_grounds.size() == 1);
   CHECK(delegated.front().identity_grounds.front().policy == admin_access);
-  CHECK(has_ground(delegated.front().key_policy_grounds, policy::ReasonSource::key_policy, "Sid \"Enable IAM User"));
+  CHECK(has_ground(delegated.front().key_policy_grounds, policy::ReasonSource::key_policy,
+                   "Sid \"Enable IAM User"));
 
   // The named key user needs no identity policy: the key policy names it in its own account.
-  const auto user_reads =
-      accesses(analysis, "arn:aws:iam::111122223333:role/Team-Power-User-Role", ActionClass::read, "kms:Decrypt");
+  const auto user_reads = accesses(analysis, "arn:aws:iam::111122223333:role/Team-Power-User-Role",
+                                   ActionClass::read, "kms:Decrypt");
   REQUIRE_FALSE(user_reads.empty());
   CHECK_FALSE(user_reads.front()->needs_identity_policy);
-  CHECK(has_ground(user_reads.front()->grounds, policy::ReasonSource::key_policy, "Allow use of the key"));
+  CHECK(has_ground(user_reads.front()->grounds, policy::ReasonSource::key_policy,
+                   "Allow use of the key"));
 
   // The key administrator can rewrite the policy without any identity policy, but not read.
-  CHECK_FALSE(accesses(analysis, "arn:aws:iam::111122223333:role/Team-Admin-Role", ActionClass::policy_change,
-                       "kms:PutKeyPolicy")
+  CHECK_FALSE(accesses(analysis, "arn:aws:iam::111122223333:role/Team-Admin-Role",
+                       ActionClass::policy_change, "kms:PutKeyPolicy")
                   .empty());
-  for (const Access* access : accesses(analysis, "arn:aws:iam::111122223333:role/Team-Admin-Role", ActionClass::read,
-                                       "kms:Decrypt")) {
+  for (const Access* access : accesses(analysis, "arn:aws:iam::111122223333:role/Team-Admin-Role",
+                                       ActionClass::read, "kms:Decrypt")) {
     CHECK(access->needs_identity_policy);
   }
 }
 
-TEST_CASE("console default policy without IAM principals: any principal of the account whose IAM allows", "[analysis]") {
+TEST_CASE(
+    "console default policy without IAM principals: any principal of the account whose IAM allows",
+    "[analysis]") {
   const model::Graph graph = graph_with_key(console_default_policy());
   const KeyAccess analysis = analyze_key(graph, k_key);
 
-  const auto reads = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
+  const auto reads =
+      accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
   CHECK(reads.front()->needs_identity_policy);
   CHECK(reads.front()->unconditional());
-  CHECK(analysis.text(*reads.front()).starts_with(
-      "any principal of account 111122223333 whose identity policy allows it can kms:Decrypt ("));
+  CHECK(analysis.text(*reads.front())
+            .starts_with("any principal of account 111122223333 whose identity policy allows it "
+                         "can kms:Decrypt ("));
   CHECK(who(analysis, ActionClass::read, false) ==
         std::vector<std::string>{"arn:aws:iam::111122223333:role/Team-Power-User-Role",
                                  "the root user of account 111122223333"});
   CHECK(delegated_access(analysis, {ActionClass::read}).empty());
   // No other account is named: it gets nothing.
-  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt")
+            .empty());
 }
 
 TEST_CASE("grants for AWS resources are reported with their condition", "[analysis]") {
@@ -182,7 +220,8 @@ TEST_CASE("grants for AWS resources are reported with their condition", "[analys
   const KeyAccess analysis = analyze_key(graph, k_key);
   auto grants = accesses(analysis, "arn:aws:iam::111122223333:role/Team-Power-User-Role",
                          ActionClass::grant_management, "kms:CreateGrant");
-  // With an identity policy that allows it, root delegation gives CreateGrant without the condition.
+  // With an identity policy that allows it, root delegation gives CreateGrant without the
+  // condition.
   REQUIRE(grants.size() == 2);
   CHECK_FALSE(grants[0]->needs_identity_policy);
   CHECK(text(grants[0]->when) == "kms:GrantIsForAWSResource is true");
@@ -190,22 +229,30 @@ TEST_CASE("grants for AWS resources are reported with their condition", "[analys
   CHECK(grants[1]->unconditional());
 }
 
-TEST_CASE("kms:ViaService with kms:CallerAccount: every principal of the account, only through the service",
+TEST_CASE("kms:ViaService with kms:CallerAccount: every principal of the account, only through the "
+          "service",
           "[analysis]") {
-  const model::Graph graph = graph_with_key(policy_of(
-      {allow("*", {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-             {{"StringEquals", {{"kms:CallerAccount", k_account}, {"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}}),
-       allow(aws(k_root), {"kms:Describe*", "kms:Get*", "kms:List*"})}));
+  const model::Graph graph =
+      graph_with_key(policy_of({allow("*",
+                                      {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+                                       "kms:GenerateDataKey*", "kms:DescribeKey"},
+                                      {{"StringEquals",
+                                        {{"kms:CallerAccount", k_account},
+                                         {"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}}),
+                                allow(aws(k_root), {"kms:Describe*", "kms:Get*", "kms:List*"})}));
   const KeyAccess analysis = analyze_key(graph, k_key);
 
-  const auto reads = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
+  const auto reads =
+      accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
   CHECK_FALSE(reads.front()->needs_identity_policy);
   CHECK(text(reads.front()->when) == "kms:ViaService is s3.us-east-1.amazonaws.com");
-  const auto writes = accesses(analysis, "any principal of account 111122223333", ActionClass::write, "kms:Encrypt");
+  const auto writes = accesses(analysis, "any principal of account 111122223333",
+                               ActionClass::write, "kms:Encrypt");
   REQUIRE(writes.size() == 1);
   CHECK(writes.front()->actions.size() == actions_of(ActionClass::write).size());
-  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt")
+            .empty());
   CHECK(who(analysis, ActionClass::administration, false).empty());
 }
 
@@ -213,14 +260,16 @@ TEST_CASE("root delegation limited to a service: IAM principals only via EC2", "
   model::Graph graph = graph_with_key(policy_of(
       {allow(aws(k_root), {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
              {{"StringEquals", {{"kms:ViaService", "ec2.us-east-1.amazonaws.com"}}}})}));
-  const model::PolicyId admin_access = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  const model::PolicyId admin_access =
+      graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   add_role(graph, "ops", {admin_access});
   const KeyAccess analysis = analyze_key(graph, k_key);
 
   const auto reads = accesses(analysis, "aws_iam_role.ops", ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
   CHECK(text(reads.front()->when) == "kms:ViaService is ec2.us-east-1.amazonaws.com");
-  const auto others = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
+  const auto others =
+      accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
   REQUIRE(others.size() == 1);
   CHECK(others.front()->needs_identity_policy);
 
@@ -232,58 +281,71 @@ TEST_CASE("root delegation limited to a service: IAM principals only via EC2", "
   CHECK(has_ground(via_ec2.grounds, policy::ReasonSource::identity_policy, "AdministratorAccess"));
 }
 
-TEST_CASE("Principal * with the own account as caller: every principal of the account, no IAM needed", "[analysis]") {
-  const model::Graph graph = graph_with_key(
-      policy_of({allow(aws(k_root), "kms:*"),
-                 allow("*", {"kms:Decrypt", "kms:Encrypt"}, {{"StringEquals", {{"kms:CallerAccount", k_account}}}})}));
+TEST_CASE(
+    "Principal * with the own account as caller: every principal of the account, no IAM needed",
+    "[analysis]") {
+  const model::Graph graph =
+      graph_with_key(policy_of({allow(aws(k_root), "kms:*"),
+                                allow("*", {"kms:Decrypt", "kms:Encrypt"},
+                                      {{"StringEquals", {{"kms:CallerAccount", k_account}}}})}));
   const KeyAccess analysis = analyze_key(graph, k_key);
-  const auto reads = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
+  const auto reads =
+      accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
   CHECK_FALSE(reads.front()->needs_identity_policy);
   CHECK(reads.front()->unconditional());
-  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt")
+            .empty());
 }
 
 TEST_CASE("an Allow with NotAction grants policy change", "[analysis]") {
-  const model::Graph graph = graph_with_key(policy_of({json{{"Effect", "Allow"},
-                                                            {"Principal", "*"},
-                                                            {"NotAction", "kms:ScheduleKeyDeletion"},
-                                                            {"Resource", "*"},
-                                                            {"Condition", {{"StringEquals", {{"kms:CallerAccount", k_account}}}}}}}));
+  const model::Graph graph = graph_with_key(
+      policy_of({json{{"Effect", "Allow"},
+                      {"Principal", "*"},
+                      {"NotAction", "kms:ScheduleKeyDeletion"},
+                      {"Resource", "*"},
+                      {"Condition", {{"StringEquals", {{"kms:CallerAccount", k_account}}}}}}}));
   const KeyAccess analysis = analyze_key(graph, k_key);
   const std::string everyone = "any principal of account 111122223333";
   CHECK_FALSE(accesses(analysis, everyone, ActionClass::policy_change, "kms:PutKeyPolicy").empty());
   CHECK_FALSE(accesses(analysis, everyone, ActionClass::read, "kms:Decrypt").empty());
-  CHECK(accesses(analysis, everyone, ActionClass::administration, "kms:ScheduleKeyDeletion").empty());
+  CHECK(
+      accesses(analysis, everyone, ActionClass::administration, "kms:ScheduleKeyDeletion").empty());
   CHECK_FALSE(accesses(analysis, everyone, ActionClass::administration, "kms:DisableKey").empty());
 }
 
 TEST_CASE("a Deny with NotPrincipal leaves only the exempted principals", "[analysis]") {
-  model::Graph graph = graph_with_key(policy_of(
-      {allow(aws(k_root), "kms:*"),
-       json{{"Effect", "Deny"},
-            {"NotPrincipal", aws("arn:aws:iam::111122223333:role/admin")},
-            {"Action", "kms:*"},
-            {"Resource", "*"}}}));
-  const model::PolicyId admin_access = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  model::Graph graph =
+      graph_with_key(policy_of({allow(aws(k_root), "kms:*"),
+                                json{{"Effect", "Deny"},
+                                     {"NotPrincipal", aws("arn:aws:iam::111122223333:role/admin")},
+                                     {"Action", "kms:*"},
+                                     {"Resource", "*"}}}));
+  const model::PolicyId admin_access =
+      graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   add_role(graph, "admin", {admin_access});
   add_role(graph, "ops", {admin_access});
   const KeyAccess analysis = analyze_key(graph, k_key);
   CHECK(accesses(analysis, "aws_iam_role.ops", ActionClass::read, "kms:Decrypt").empty());
-  CHECK(accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(
+      accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt")
+          .empty());
   for (const ActionClass action_class : k_action_classes) {
-    for (const std::string& label : who(analysis, action_class, false)) CHECK(label == "aws_iam_role.admin");
+    for (const std::string& label : who(analysis, action_class, false))
+      CHECK(label == "aws_iam_role.admin");
   }
-  CHECK(can(analysis, graph_caller(1), "kms:Decrypt").outcome == policy::Outcome::explicitly_denied);
+  CHECK(can(analysis, graph_caller(1), "kms:Decrypt").outcome ==
+        policy::Outcome::explicitly_denied);
 }
 
-TEST_CASE("a cross-account statement lets the other account's principals use the key if their IAM allows",
-          "[analysis]") {
-  const model::Graph graph = graph_with_key(policy_of(
-      {allow(aws(k_root), "kms:*"),
-       allow(aws("arn:aws:iam::444455556666:root"),
-             {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey",
-              "kms:ScheduleKeyDeletion"})}));
+TEST_CASE(
+    "a cross-account statement lets the other account's principals use the key if their IAM allows",
+    "[analysis]") {
+  const model::Graph graph = graph_with_key(
+      policy_of({allow(aws(k_root), "kms:*"),
+                 allow(aws("arn:aws:iam::444455556666:root"),
+                       {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:DescribeKey", "kms:ScheduleKeyDeletion"})}));
   const KeyAccess analysis = analyze_key(graph, k_key);
   const std::string external = "any principal of account 444455556666";
   const auto reads = accesses(analysis, external, ActionClass::read, "kms:Decrypt");
@@ -291,8 +353,10 @@ TEST_CASE("a cross-account statement lets the other account's principals use the
   CHECK(reads.front()->needs_identity_policy);
   CHECK(has_ground(reads.front()->grounds, policy::ReasonSource::key_policy, "statement 1"));
   // ScheduleKeyDeletion is never effective across accounts (kms-reference §1.1).
-  CHECK(accesses(analysis, external, ActionClass::administration, "kms:ScheduleKeyDeletion").empty());
-  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(
+      accesses(analysis, external, ActionClass::administration, "kms:ScheduleKeyDeletion").empty());
+  CHECK(accesses(analysis, "any principal of any other account", ActionClass::read, "kms:Decrypt")
+            .empty());
 }
 
 TEST_CASE("a grant gives its grantee exactly its operations under its constraints", "[analysis]") {
@@ -337,7 +401,8 @@ TEST_CASE("seed 003 NarrowerKeyPolicy: exactly the named roles get access", "[an
             {"Condition", {{"ArnNotEquals", {{"aws:PrincipalArn", named}}}}}};
   json root = allow(aws(k_root), "kms:*");
   model::Graph graph = graph_with_key(policy_of({root, full, deny}));
-  const model::PolicyId admin_access = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  const model::PolicyId admin_access =
+      graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   add_role(graph, "appA");
   add_role(graph, "ops", {admin_access});
   const KeyAccess analysis = analyze_key(graph, k_key);
@@ -353,18 +418,21 @@ TEST_CASE("seed 003 NarrowerKeyPolicy: exactly the named roles get access", "[an
   // The Deny takes away what the root delegation gives the administrator role.
   const StatementEffect deny_effect = statement_effect(analysis, 2);
   CHECK(deny_effect.effect() == policy::Effect::deny);
-  CHECK(std::any_of(deny_effect.removes().begin(), deny_effect.removes().end(), [&](const Access& access) {
-    return analysis.subjects()[access.subject].label == "aws_iam_role.ops";
-  }));
+  CHECK(std::any_of(deny_effect.removes().begin(), deny_effect.removes().end(),
+                    [&](const Access& access) {
+                      return analysis.subjects()[access.subject].label == "aws_iam_role.ops";
+                    }));
 }
 
 TEST_CASE("a statement dominated by another adds nothing", "[analysis]") {
-  json everyone = allow("*", {"kms:Decrypt", "kms:Encrypt"}, {{"StringEquals", {{"kms:CallerAccount", k_account}}}});
+  json everyone = allow("*", {"kms:Decrypt", "kms:Encrypt"},
+                        {{"StringEquals", {{"kms:CallerAccount", k_account}}}});
   everyone["Sid"] = "AccountUse";
   json app = allow(aws("arn:aws:iam::111122223333:role/app"), "kms:Decrypt",
                    {{"StringEquals", {{"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}});
   app["Sid"] = "AppViaS3";
-  const model::Graph graph = graph_with_key(policy_of({allow(aws(k_root), "kms:*"), everyone, app}));
+  const model::Graph graph =
+      graph_with_key(policy_of({allow(aws(k_root), "kms:*"), everyone, app}));
   const KeyAccess analysis = analyze_key(graph, k_key);
 
   const StatementEffect dominated = statement_effect(analysis, 2);
@@ -374,22 +442,28 @@ TEST_CASE("a statement dominated by another adds nothing", "[analysis]") {
 
   const StatementEffect account_use = statement_effect(analysis, 1);
   CHECK_FALSE(account_use.changes_nothing());
-  CHECK(std::any_of(account_use.adds().begin(), account_use.adds().end(), [&](const Access& access) {
-    return analysis.subjects()[access.subject].label == "any principal of account 111122223333" &&
-           !access.needs_identity_policy && access.action_class == ActionClass::read;
-  }));
+  CHECK(
+      std::any_of(account_use.adds().begin(), account_use.adds().end(), [&](const Access& access) {
+        return analysis.subjects()[access.subject].label ==
+                   "any principal of account 111122223333" &&
+               !access.needs_identity_policy && access.action_class == ActionClass::read;
+      }));
 }
 
-TEST_CASE("what covers a statement names each caller's own policy, and a shared one once", "[analysis]") {
-  const json named = allow(aws(json::array({"arn:aws:iam::111122223333:role/ops", "arn:aws:iam::111122223333:role/dev",
-                                            "arn:aws:iam::111122223333:role/qa", "arn:aws:iam::111122223333:role/ci"})),
-                           "kms:Decrypt");
+TEST_CASE("what covers a statement names each caller's own policy, and a shared one once",
+          "[analysis]") {
+  const json named = allow(
+      aws(json::array({"arn:aws:iam::111122223333:role/ops", "arn:aws:iam::111122223333:role/dev",
+                       "arn:aws:iam::111122223333:role/qa", "arn:aws:iam::111122223333:role/ci"})),
+      "kms:Decrypt");
   model::Graph graph = graph_with_key(policy_of({allow(aws(k_root), "kms:*"), named}));
-  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
   // ops and dev each have their own policy in the same place; qa and ci share AdministratorAccess.
   add_role(graph, "ops", {add_inline_policy(graph, "ops", decrypt)});
   add_role(graph, "dev", {add_inline_policy(graph, "dev", decrypt)});
-  const model::PolicyId admin = graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
+  const model::PolicyId admin =
+      graph.aws_managed_policy("arn:aws:iam::aws:policy/AdministratorAccess");
   add_role(graph, "qa", {admin});
   add_role(graph, "ci", {admin});
   const KeyAccess analysis = analyze_key(graph, k_key);
@@ -398,15 +472,18 @@ TEST_CASE("what covers a statement names each caller's own policy, and a shared 
   CHECK(effect.changes_nothing());
   std::vector<std::string> identity;
   for (const Ground& ground : effect.covered_by()) {
-    if (ground.source == policy::ReasonSource::identity_policy) identity.push_back(ground.text);
+    if (ground.source == policy::ReasonSource::identity_policy)
+      identity.push_back(ground.text);
   }
   std::sort(identity.begin(), identity.end());
   CHECK(identity == std::vector<std::string>{"identity policy AdministratorAccess statement 0",
-                                             "identity policy dev statement 0", "identity policy ops statement 0"});
+                                             "identity policy dev statement 0",
+                                             "identity policy ops statement 0"});
   CHECK(has_ground(effect.covered_by(), policy::ReasonSource::key_policy, "statement 0"));
 }
 
-TEST_CASE("what a statement adds concerns only the callers and actions it can apply to", "[analysis]") {
+TEST_CASE("what a statement adds concerns only the callers and actions it can apply to",
+          "[analysis]") {
   // statement_effect re-evaluates only the rows a statement can apply to and copies the others.
   const json reader = allow(aws("arn:aws:iam::111122223333:role/reader"), "kms:Decrypt");
   const json writer = allow(aws("arn:aws:iam::111122223333:role/writer"), "kms:Encrypt");
@@ -414,10 +491,12 @@ TEST_CASE("what a statement adds concerns only the callers and actions it can ap
   add_role(graph, "reader");
   add_role(graph, "writer");
   const KeyAccess analysis = analyze_key(graph, k_key);
-  const auto gives = [&](const StatementEffect& effect, const std::string& label, std::string_view action) {
+  const auto gives = [&](const StatementEffect& effect, const std::string& label,
+                         std::string_view action) {
     return std::any_of(effect.adds().begin(), effect.adds().end(), [&](const Access& access) {
       return analysis.subjects()[access.subject].label == label &&
-             std::find(access.actions.begin(), access.actions.end(), action) != access.actions.end();
+             std::find(access.actions.begin(), access.actions.end(), action) !=
+                 access.actions.end();
     });
   };
   const StatementEffect first = statement_effect(analysis, 0);
@@ -440,8 +519,8 @@ TEST_CASE("an unknown key policy gives unknown accesses that say why", "[analysi
   key.policy.waits_on = {"aws_iam_role.app.arn"};
   const KeyAccess analysis = analyze_key(graph, k_key);
   CHECK_FALSE(analysis.key_policy_known());
-  const auto reads = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt",
-                              policy::Outcome::unknown);
+  const auto reads = accesses(analysis, "any principal of account 111122223333", ActionClass::read,
+                              "kms:Decrypt", policy::Outcome::unknown);
   REQUIRE_FALSE(reads.empty());
   REQUIRE_FALSE(reads.front()->unknowns.empty());
   CHECK(reads.front()->unknowns.front().find("aws_iam_role.app.arn") != std::string::npos);
@@ -449,19 +528,20 @@ TEST_CASE("an unknown key policy gives unknown accesses that say why", "[analysi
 }
 
 TEST_CASE("a principal only known after apply makes its statement's access unknown", "[analysis]") {
-  model::Graph graph = graph_with_key(policy_of(
-      {allow(aws(k_root), "kms:*"), allow(aws(model::symbol("aws_iam_role.app.arn")), "kms:Decrypt")}));
+  model::Graph graph =
+      graph_with_key(policy_of({allow(aws(k_root), "kms:*"),
+                                allow(aws(model::symbol("aws_iam_role.app.arn")), "kms:Decrypt")}));
   const KeyAccess analysis = analyze_key(graph, k_key);
-  const auto unknown = accesses(analysis, "any principal of account 111122223333", ActionClass::read, "kms:Decrypt",
-                                policy::Outcome::unknown);
+  const auto unknown = accesses(analysis, "any principal of account 111122223333",
+                                ActionClass::read, "kms:Decrypt", policy::Outcome::unknown);
   REQUIRE_FALSE(unknown.empty());
   CHECK_FALSE(unknown.front()->unknowns.empty());
 }
 
 TEST_CASE("a user reads through its group's identity policy", "[analysis]") {
   model::Graph graph = graph_with_key(nullptr); // default key policy: root kms:*
-  const model::PolicyId group_policy =
-      add_inline_policy(graph, "readers", {json{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const model::PolicyId group_policy = add_inline_policy(
+      graph, "readers", {json{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
   model::Principal group;
   group.kind = model::PrincipalKind::group;
   group.name = "readers";
@@ -495,34 +575,44 @@ TEST_CASE("an input without an account id is analysed with the deployment accoun
   key.arn = "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k";
   key.account = model::symbol("account");
   key.policy.state = model::PolicySource::State::document;
-  key.policy.document = policy_of({allow(aws("arn:aws:iam::" + model::symbol("account") + ":root"), "kms:*"),
-                                   allow(aws("arn:aws:iam::" + model::symbol("account") + ":role/app"), "kms:Decrypt")});
+  key.policy.document = policy_of(
+      {allow(aws("arn:aws:iam::" + model::symbol("account") + ":root"), "kms:*"),
+       allow(aws("arn:aws:iam::" + model::symbol("account") + ":role/app"), "kms:Decrypt")});
   graph.add(std::move(key));
   const KeyAccess analysis = analyze_key(graph, k_key);
   const std::string everyone = "any principal of account " + std::string(model::k_this_account);
   const auto reads = accesses(analysis, everyone, ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
   CHECK(reads.front()->needs_identity_policy);
-  CHECK(accesses(analysis, everyone, ActionClass::read, "kms:Decrypt", policy::Outcome::unknown).empty());
-  CHECK_FALSE(accesses(analysis, "arn:aws:iam::this-account:role/app", ActionClass::read, "kms:Decrypt").empty());
+  CHECK(accesses(analysis, everyone, ActionClass::read, "kms:Decrypt", policy::Outcome::unknown)
+            .empty());
+  CHECK_FALSE(
+      accesses(analysis, "arn:aws:iam::this-account:role/app", ActionClass::read, "kms:Decrypt")
+          .empty());
 }
 
-TEST_CASE("principals the key policy does not tell apart are analysed as one subject", "[analysis]") {
-  model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*"),
-                                                             allow(aws("arn:aws:iam::111122223333:role/named"),
-                                                                   "kms:Encrypt")})));
-  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+TEST_CASE("principals the key policy does not tell apart are analysed as one subject",
+          "[analysis]") {
+  model::Graph graph = graph_with_key(
+      policy_of(json::array({allow(aws(k_root), "kms:*"),
+                             allow(aws("arn:aws:iam::111122223333:role/named"), "kms:Encrypt")})));
+  const json decrypt =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
   add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
   add_role(graph, "named", {add_inline_policy(graph, "named", decrypt)});
   add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
-  add_role(graph, "other", {add_inline_policy(graph, "other", json::array({{{"Effect", "Allow"},
-                                                                           {"Action", "kms:Encrypt"},
-                                                                           {"Resource", "*"}}}))});
+  add_role(
+      graph, "other",
+      {add_inline_policy(
+          graph, "other",
+          json::array({{{"Effect", "Allow"}, {"Action", "kms:Encrypt"}, {"Resource", "*"}}}))});
   const KeyAccess analysis = analyze_key(graph, k_key);
 
-  const std::size_t shared = subject_index(analysis, "aws_iam_role.a and 1 other principal with the same identity policies");
+  const std::size_t shared = subject_index(
+      analysis, "aws_iam_role.a and 1 other principal with the same identity policies");
   const Subject& subject = analysis.subjects()[shared];
-  CHECK(subject.members == std::vector<model::PrincipalId>{model::PrincipalId{0}, model::PrincipalId{2}});
+  CHECK(subject.members ==
+        std::vector<model::PrincipalId>{model::PrincipalId{0}, model::PrincipalId{2}});
   CHECK(subject.principal == model::PrincipalId{0});
   // The role the key policy names, and the one with other policies, stay on their own.
   CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role.named")].members.size() == 1);
@@ -531,8 +621,9 @@ TEST_CASE("principals the key policy does not tell apart are analysed as one sub
   // Evidence for a member names its own policy statement, not the first member's.
   const auto reads = accesses(analysis, subject.label, ActionClass::read, "kms:Decrypt");
   REQUIRE(reads.size() == 1);
-  const auto identity = std::find_if(reads.front()->grounds.begin(), reads.front()->grounds.end(),
-                                     [](const Ground& g) { return g.source == policy::ReasonSource::identity_policy; });
+  const auto identity = std::find_if(
+      reads.front()->grounds.begin(), reads.front()->grounds.end(),
+      [](const Ground& g) { return g.source == policy::ReasonSource::identity_policy; });
   REQUIRE(identity != reads.front()->grounds.end());
   CHECK(identity->text == "identity policy a statement 0");
   const Ground for_b = member_ground(analysis, shared, *identity, model::PrincipalId{2});
@@ -543,10 +634,13 @@ TEST_CASE("principals the key policy does not tell apart are analysed as one sub
   CHECK(member_label(graph, model::PrincipalId{2}) == "aws_iam_role.b");
 }
 
-TEST_CASE("a key policy that tests the caller's ARN analyses every principal on its own", "[analysis]") {
+TEST_CASE("a key policy that tests the caller's ARN analyses every principal on its own",
+          "[analysis]") {
   model::Graph graph = graph_with_key(policy_of(json::array(
-      {allow(aws(k_root), "kms:Decrypt", {{"StringLike", {{"aws:PrincipalArn", "arn:aws:iam::111122223333:role/a*"}}}})})));
-  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+      {allow(aws(k_root), "kms:Decrypt",
+             {{"StringLike", {{"aws:PrincipalArn", "arn:aws:iam::111122223333:role/a*"}}}})})));
+  const json decrypt =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
   add_role(graph, "app", {add_inline_policy(graph, "app", decrypt)});
   add_role(graph, "batch", {add_inline_policy(graph, "batch", decrypt)});
   const KeyAccess analysis = analyze_key(graph, k_key);
@@ -558,10 +652,11 @@ TEST_CASE("a key policy that tests the caller's ARN analyses every principal on 
 
 TEST_CASE("identity policies with policy variables keep their principals apart", "[analysis]") {
   model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*")})));
-  const json own_key = json::array({{{"Effect", "Allow"},
-                                     {"Action", "kms:Decrypt"},
-                                     {"Resource", "*"},
-                                     {"Condition", {{"StringEquals", {{"kms:EncryptionContext:user", "${aws:username}"}}}}}}});
+  const json own_key = json::array(
+      {{{"Effect", "Allow"},
+        {"Action", "kms:Decrypt"},
+        {"Resource", "*"},
+        {"Condition", {{"StringEquals", {{"kms:EncryptionContext:user", "${aws:username}"}}}}}}});
   add_role(graph, "a", {add_inline_policy(graph, "a", own_key)});
   add_role(graph, "b", {add_inline_policy(graph, "b", own_key)});
   const KeyAccess analysis = analyze_key(graph, k_key);
@@ -573,9 +668,11 @@ TEST_CASE("one graph analysis serves every key alike", "[analysis]") {
   model::Graph graph = graph_with_key(policy_of(json::array({allow(aws(k_root), "kms:*")})));
   model::Key second = graph.keys.front();
   second.source.address = "aws_kms_key.logs";
-  second.policy.document = policy_of(json::array({allow(aws("arn:aws:iam::111122223333:role/a"), "kms:Decrypt")}));
+  second.policy.document =
+      policy_of(json::array({allow(aws("arn:aws:iam::111122223333:role/a"), "kms:Decrypt")}));
   graph.add(std::move(second));
-  const json decrypt = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
   add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
   add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
 
@@ -584,10 +681,11 @@ TEST_CASE("one graph analysis serves every key alike", "[analysis]") {
     const KeyAccess shared = graph_access.analyze(key);
     const KeyAccess alone = analyze_key(graph, key);
     REQUIRE(shared.accesses().size() == alone.accesses().size());
-    for (std::size_t i = 0; i < shared.accesses().size(); ++i) CHECK(shared.text(shared.accesses()[i]) == alone.text(alone.accesses()[i]));
+    for (std::size_t i = 0; i < shared.accesses().size(); ++i)
+      CHECK(shared.text(shared.accesses()[i]) == alone.text(alone.accesses()[i]));
   }
-  // The second key names role a: a and b are then told apart; b reads only through delegation, which
-  // this key's policy does not give.
+  // The second key names role a: a and b are then told apart; b reads only through delegation,
+  // which this key's policy does not give.
   const KeyAccess logs = graph_access.analyze(model::KeyId{1});
   CHECK(who(logs, ActionClass::read, false) == std::vector<std::string>{"aws_iam_role.a"});
 }

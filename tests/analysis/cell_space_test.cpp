@@ -23,7 +23,8 @@ Dimension grant_for_resource() {
   return dim;
 }
 
-template <typename Predicate> std::vector<bool> members(const CellSpace& space, Predicate predicate) {
+template <typename Predicate>
+std::vector<bool> members(const CellSpace& space, Predicate predicate) {
   std::vector<bool> out(space.size());
   CellIndex index;
   for (std::size_t cell = 0; cell < space.size(); ++cell) {
@@ -35,7 +36,8 @@ template <typename Predicate> std::vector<bool> members(const CellSpace& space, 
 
 } // namespace
 
-TEST_CASE("cells are the product of each key's named values, other value and absence", "[analysis]") {
+TEST_CASE("cells are the product of each key's named values, other value and absence",
+          "[analysis]") {
   const CellSpace space({via_service(), grant_for_resource()});
   CHECK(space.size() == 4 * 3);
   CellIndex index;
@@ -57,7 +59,8 @@ TEST_CASE("a set that spans every cell is unconditional", "[analysis]") {
 
 TEST_CASE("keys a set does not depend on are left out of its description", "[analysis]") {
   const CellSpace space({via_service(), grant_for_resource()});
-  const auto only_ec2 = space.describe(members(space, [](const CellIndex& i) { return i[0] == 0; }));
+  const auto only_ec2 =
+      space.describe(members(space, [](const CellIndex& i) { return i[0] == 0; }));
   REQUIRE(only_ec2.size() == 1);
   REQUIRE(only_ec2.front().all.size() == 1);
   CHECK(only_ec2.front().all.front().text() == "kms:ViaService is ec2.us-east-1.amazonaws.com");
@@ -66,18 +69,22 @@ TEST_CASE("keys a set does not depend on are left out of its description", "[ana
 TEST_CASE("conjunctions and alternatives are found", "[analysis]") {
   const CellSpace space({via_service(), grant_for_resource()});
   // (ec2 and GrantIsForAWSResource true) or absent ViaService
-  const auto set = members(space, [](const CellIndex& i) { return (i[0] == 0 && i[1] == 0) || i[0] == 3; });
+  const auto set =
+      members(space, [](const CellIndex& i) { return (i[0] == 0 && i[1] == 0) || i[0] == 3; });
   const auto alternatives = space.describe(set);
   REQUIRE(alternatives.size() == 2);
-  CHECK(text(alternatives) == "kms:ViaService is ec2.us-east-1.amazonaws.com and kms:GrantIsForAWSResource is "
-                              "true; or kms:ViaService is absent");
+  CHECK(text(alternatives) ==
+        "kms:ViaService is ec2.us-east-1.amazonaws.com and kms:GrantIsForAWSResource is "
+        "true; or kms:ViaService is absent");
 }
 
 TEST_CASE("present-with-exceptions reads naturally", "[analysis]") {
   const CellSpace space({via_service()});
-  const auto any_but_s3 = space.describe(members(space, [](const CellIndex& i) { return i[0] == 0 || i[0] == 2; }));
+  const auto any_but_s3 =
+      space.describe(members(space, [](const CellIndex& i) { return i[0] == 0 || i[0] == 2; }));
   REQUIRE(any_but_s3.size() == 1);
-  CHECK(any_but_s3.front().all.front().text() == "kms:ViaService is any value except s3.us-east-1.amazonaws.com");
+  CHECK(any_but_s3.front().all.front().text() ==
+        "kms:ViaService is any value except s3.us-east-1.amazonaws.com");
   const auto present = space.describe(members(space, [](const CellIndex& i) { return i[0] != 3; }));
   CHECK(present.front().all.front().text() == "kms:ViaService is present");
 }

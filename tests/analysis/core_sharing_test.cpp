@@ -1,15 +1,15 @@
-// Keys of the same shape share one analysis core (analysis/core.cpp): the sharing must find the keys
-// that differ only in the names of the principals they name, refuse every other difference, and
-// change no analysis, which the last test checks on every fixture and corpus input.
-#include <filesystem>
+// Keys of the same shape share one analysis core (analysis/core.cpp): the sharing must find the
+// keys that differ only in the names of the principals they name, refuse every other difference,
+// and change no analysis, which the last test checks on every fixture and corpus input.
+#include "../loaders/shared_dir.hpp"
+#include "analysis/access.hpp"
+#include "analysis/analysis_detail.hpp"
+#include "graph_builders.hpp"
+#include "loaders/loaders.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "analysis/access.hpp"
-#include "analysis/analysis_detail.hpp"
-#include "loaders/loaders.hpp"
-#include "../loaders/shared_dir.hpp"
-#include "graph_builders.hpp"
+#include <filesystem>
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -19,15 +19,23 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* k_account = "111122223333";
-const std::vector<std::string> k_use = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"};
+const std::vector<std::string> k_use = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+                                        "kms:GenerateDataKey*"};
 
 json root_statement() {
-  return {{"Effect", "Allow"}, {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}}, {"Action", "kms:*"}, {"Resource", "*"}};
+  return {{"Effect", "Allow"},
+          {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
+          {"Action", "kms:*"},
+          {"Resource", "*"}};
 }
 
 json use_statement(const std::string& principal_arn, json condition = nullptr) {
-  json statement{{"Effect", "Allow"}, {"Principal", {{"AWS", principal_arn}}}, {"Action", k_use}, {"Resource", "*"}};
-  if (!condition.is_null()) statement["Condition"] = std::move(condition);
+  json statement{{"Effect", "Allow"},
+                 {"Principal", {{"AWS", principal_arn}}},
+                 {"Action", k_use},
+                 {"Resource", "*"}};
+  if (!condition.is_null())
+    statement["Condition"] = std::move(condition);
   return statement;
 }
 
@@ -45,7 +53,8 @@ model::PolicyId add_policy(model::Graph& graph, const std::string& name, json st
   return test::add_inline_policy(graph, name, json::array({std::move(statement)}));
 }
 
-void add_principal(model::Graph& graph, model::PrincipalKind kind, const std::string& name, model::PolicyId policy) {
+void add_principal(model::Graph& graph, model::PrincipalKind kind, const std::string& name,
+                   model::PolicyId policy) {
   model::Principal principal;
   principal.kind = kind;
   principal.name = name;
@@ -57,18 +66,22 @@ void add_principal(model::Graph& graph, model::PrincipalKind kind, const std::st
   graph.add(std::move(principal));
 }
 
-json decrypt_anything() { return {{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}; }
+json decrypt_anything() {
+  return {{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}};
+}
 
-// Three teams as one module instantiated three times: a key naming its team's role, the role allowed
-// to decrypt. The first key differs in shape from the others: the class of unnamed roles follows its
-// named role, and comes before theirs.
+// Three teams as one module instantiated three times: a key naming its team's role, the role
+// allowed to decrypt. The first key differs in shape from the others: the class of unnamed roles
+// follows its named role, and comes before theirs.
 model::Graph three_teams() {
   model::Graph graph;
   graph.account = k_account;
   graph.region = "us-east-1";
   for (const std::string team : {"team-a", "team-b", "team-c"}) {
-    add_principal(graph, model::PrincipalKind::role, team, add_policy(graph, team, decrypt_anything()));
-    add_key(graph, team, {root_statement(), use_statement("arn:aws:iam::111122223333:role/" + team)});
+    add_principal(graph, model::PrincipalKind::role, team,
+                  add_policy(graph, team, decrypt_anything()));
+    add_key(graph, team,
+            {root_statement(), use_statement("arn:aws:iam::111122223333:role/" + team)});
   }
   return graph;
 }
@@ -81,19 +94,27 @@ bool shares_core(const model::Graph& graph, model::KeyId first, model::KeyId sec
 // Everything an analysis reports, as text: accesses, what each statement changes, delegation.
 std::vector<std::string> report_of(const KeyAccess& access) {
   std::vector<std::string> out;
-  for (const Access& item : access.accesses()) out.push_back(access.text(item));
+  for (const Access& item : access.accesses())
+    out.push_back(access.text(item));
   for (const auto& statement : access.key_policy().document().statements) {
     const StatementEffect effect = statement_effect(access, statement.index);
     out.push_back("statement " + std::to_string(statement.index));
-    for (const Access& item : effect.adds()) out.push_back("adds " + access.text(item));
-    for (const Access& item : effect.removes()) out.push_back("removes " + access.text(item));
-    for (const Ground& ground : effect.covered_by()) out.push_back("covered by " + ground.text);
+    for (const Access& item : effect.adds())
+      out.push_back("adds " + access.text(item));
+    for (const Access& item : effect.removes())
+      out.push_back("removes " + access.text(item));
+    for (const Ground& ground : effect.covered_by())
+      out.push_back("covered by " + ground.text);
   }
-  for (const DelegatedAccess& item : delegated_access(access, {ActionClass::read, ActionClass::write, ActionClass::administration})) {
+  for (const DelegatedAccess& item : delegated_access(
+           access, {ActionClass::read, ActionClass::write, ActionClass::administration})) {
     std::string line = "delegated to " + member_label(access.graph(), item.principal) + ":";
-    for (const auto action : item.actions) line += " " + std::string(action);
-    for (const Ground& ground : item.identity_grounds) line += "; " + ground.text;
-    for (const Ground& ground : item.key_policy_grounds) line += "; " + ground.text;
+    for (const auto action : item.actions)
+      line += " " + std::string(action);
+    for (const Ground& ground : item.identity_grounds)
+      line += "; " + ground.text;
+    for (const Ground& ground : item.key_policy_grounds)
+      line += "; " + ground.text;
     out.push_back(line);
   }
   return out;
@@ -112,7 +133,8 @@ SharingTally check_core_sharing_under(const fs::path& root) {
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     const std::string extension = entry.path().extension().string();
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && (extension == ".json" || extension == ".yaml" || extension == ".yml") &&
+    if (entry.is_regular_file() &&
+        (extension == ".json" || extension == ".yaml" || extension == ".yml") &&
         !name.ends_with(".expected.json")) {
       inputs.push_back(entry.path());
     }
@@ -120,14 +142,16 @@ SharingTally check_core_sharing_under(const fs::path& root) {
   std::size_t keys = 0, shared_cores = 0;
   for (const fs::path& path : inputs) {
     const auto input = loaders::load_file(path.string(), {});
-    if (!input) continue; // refused inputs are the loader tests' business
+    if (!input)
+      continue; // refused inputs are the loader tests' business
     const model::Graph& graph = input.value().graph;
     const GraphAccess shared(graph);
     std::vector<std::shared_ptr<const detail::Core>> seen;
     for (std::size_t k = 0; k < graph.keys.size(); ++k) {
       INFO(path.string() << " key " << k);
       const KeyAccess with_sharing = shared.analyze(static_cast<model::KeyId>(k));
-      CHECK(report_of(with_sharing) == report_of(GraphAccess(graph).analyze(static_cast<model::KeyId>(k))));
+      CHECK(report_of(with_sharing) ==
+            report_of(GraphAccess(graph).analyze(static_cast<model::KeyId>(k))));
       // The answers that skip building accesses agree with the accesses.
       for (const ActionClass action_class : k_action_classes) {
         CHECK(with_sharing.has_access(action_class) == !with_sharing.of(action_class).empty());
@@ -148,8 +172,9 @@ SharingTally check_core_sharing_under(const fs::path& root) {
 
 } // namespace
 
-TEST_CASE("keys that differ only in the roles they name share one core, and each names its own role",
-          "[analysis][core]") {
+TEST_CASE(
+    "keys that differ only in the roles they name share one core, and each names its own role",
+    "[analysis][core]") {
   const model::Graph graph = three_teams();
   CHECK_FALSE(shares_core(graph, model::KeyId{0}, model::KeyId{1}));
   CHECK(shares_core(graph, model::KeyId{1}, model::KeyId{2}));
@@ -173,12 +198,15 @@ namespace {
 
 // One key (naming `principal_arn` for use, under `condition`) and, when `role` is given, that role
 // with an inline policy of `statement`.
-model::Graph one_key(const std::string& principal_arn, json condition = nullptr, const std::string& role = "",
-                     json statement = decrypt_anything(), const std::string& key_arn = "arn:aws:kms:us-east-1:111122223333:key/k") {
+model::Graph one_key(const std::string& principal_arn, json condition = nullptr,
+                     const std::string& role = "", json statement = decrypt_anything(),
+                     const std::string& key_arn = "arn:aws:kms:us-east-1:111122223333:key/k") {
   model::Graph graph;
   graph.account = k_account;
   graph.region = "us-east-1";
-  if (!role.empty()) add_principal(graph, model::PrincipalKind::role, role, add_policy(graph, role, std::move(statement)));
+  if (!role.empty())
+    add_principal(graph, model::PrincipalKind::role, role,
+                  add_policy(graph, role, std::move(statement)));
   json statements = {root_statement(), use_statement(principal_arn, std::move(condition))};
   add_key(graph, "k", std::move(statements));
   graph.keys.back().arn = key_arn;
@@ -196,11 +224,13 @@ const std::string k_team_b = "arn:aws:iam::111122223333:role/team-b";
 
 TEST_CASE("a key's core fingerprint leaves out the names of the roles it names, and nothing else",
           "[analysis][core]") {
-  CHECK(fingerprint(one_key(k_team_a, nullptr, "team-a")) == fingerprint(one_key(k_team_b, nullptr, "team-b")));
+  CHECK(fingerprint(one_key(k_team_a, nullptr, "team-a")) ==
+        fingerprint(one_key(k_team_b, nullptr, "team-b")));
   CHECK(fingerprint(one_key(k_team_a)) == fingerprint(one_key(k_team_b)));
 
   SECTION("a role and a user of the same name") {
-    CHECK(fingerprint(one_key(k_team_a)) != fingerprint(one_key("arn:aws:iam::111122223333:user/team-a")));
+    CHECK(fingerprint(one_key(k_team_a)) !=
+          fingerprint(one_key("arn:aws:iam::111122223333:user/team-a")));
   }
   SECTION("a condition on the caller's name that holds for one of them") {
     const json condition = {{"StringEquals", {{"aws:username", "ana"}}}};
@@ -215,25 +245,32 @@ TEST_CASE("a key's core fingerprint leaves out the names of the roles it names, 
     model::Graph encrypting;
     encrypting.account = k_account;
     add_policy(encrypting, "spare", decrypt_anything());
-    add_principal(encrypting, model::PrincipalKind::role, "team-b", add_policy(encrypting, "team-b", encrypt));
+    add_principal(encrypting, model::PrincipalKind::role, "team-b",
+                  add_policy(encrypting, "team-b", encrypt));
     add_key(encrypting, "k", {root_statement(), use_statement(k_team_b)});
     encrypting.keys.back().arn = decrypting.keys.back().arn;
     CHECK(fingerprint(decrypting) != fingerprint(encrypting));
   }
   SECTION("an identity policy that names the key") {
-    const json named_key = {{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "arn:aws:kms:us-east-1:111122223333:key/k"}};
+    const json named_key = {{"Effect", "Allow"},
+                            {"Action", "kms:Decrypt"},
+                            {"Resource", "arn:aws:kms:us-east-1:111122223333:key/k"}};
     CHECK(fingerprint(one_key(k_team_a, nullptr, "team-a", named_key)) !=
-          fingerprint(one_key(k_team_a, nullptr, "team-a", named_key, "arn:aws:kms:us-east-1:111122223333:key/other")));
+          fingerprint(one_key(k_team_a, nullptr, "team-a", named_key,
+                              "arn:aws:kms:us-east-1:111122223333:key/other")));
   }
   SECTION("condition values") {
-    CHECK(fingerprint(one_key(k_team_a, {{"StringEquals", {{"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}})) !=
-          fingerprint(one_key(k_team_a, {{"StringEquals", {{"kms:ViaService", "sqs.us-east-1.amazonaws.com"}}}})));
+    CHECK(fingerprint(one_key(
+              k_team_a, {{"StringEquals", {{"kms:ViaService", "s3.us-east-1.amazonaws.com"}}}})) !=
+          fingerprint(one_key(
+              k_team_a, {{"StringEquals", {{"kms:ViaService", "sqs.us-east-1.amazonaws.com"}}}})));
   }
   SECTION("a session of one of the roles") {
     // A role entry matches the role's sessions by name: team-a's session is team-a's, not team-b's.
     const auto with_session = [](const std::string& role) {
       model::Graph graph = one_key(role);
-      graph.keys.back().policy.document["Statement"].push_back(use_statement("arn:aws:sts::111122223333:assumed-role/team-a/job"));
+      graph.keys.back().policy.document["Statement"].push_back(
+          use_statement("arn:aws:sts::111122223333:assumed-role/team-a/job"));
       return graph;
     };
     CHECK(fingerprint(with_session(k_team_a)) != fingerprint(with_session(k_team_b)));
@@ -247,20 +284,24 @@ TEST_CASE("sharing cores and answering without accesses change no analysis of an
   CHECK(tally.shared_cores > 0); // some inputs hold keys of one shape
 }
 
-TEST_CASE("sharing cores and answering without accesses change no analysis of any shared corpus plan",
-          "[analysis][core][shared]") {
-  const SharingTally tally = check_core_sharing_under(testing::shared_dir() / "corpus" / "terraform-plans");
+TEST_CASE(
+    "sharing cores and answering without accesses change no analysis of any shared corpus plan",
+    "[analysis][core][shared]") {
+  const SharingTally tally =
+      check_core_sharing_under(testing::shared_dir() / "corpus" / "terraform-plans");
   CHECK(tally.keys > 15); // 21 when written
 }
 
-TEST_CASE("a key analysed as deployed to another account reuses its policy only when it names no reference",
+TEST_CASE("a key analysed as deployed to another account reuses its policy only when it names no "
+          "reference",
           "[analysis][core]") {
   model::Graph graph;
   graph.account = std::string(model::k_this_account);
   graph.region = "us-east-1";
   add_key(graph, "literal", {root_statement()});
   add_key(graph, "referring", {root_statement(), use_statement(model::symbol("var.admin_arn"))});
-  graph.define("var.admin_arn", "arn:aws:iam::" + std::string(model::k_this_account) + ":role/admin");
+  graph.define("var.admin_arn",
+               "arn:aws:iam::" + std::string(model::k_this_account) + ":role/admin");
   const model::Graph deployed = graph.deployed_to(k_account);
   const GraphAccess here(graph), there(deployed);
   for (const model::KeyId key : {model::KeyId{0}, model::KeyId{1}}) {
@@ -273,23 +314,32 @@ TEST_CASE("a key analysed as deployed to another account reuses its policy only 
   }
 }
 
-TEST_CASE("the graph deployed to an account reuses the identity policies that name no reference", "[analysis][core]") {
+TEST_CASE("the graph deployed to an account reuses the identity policies that name no reference",
+          "[analysis][core]") {
   model::Graph graph;
   graph.account = std::string(model::k_this_account);
-  const json literal = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
-  const json referring = json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"},
-                                       {"Resource", "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"}}});
+  const json literal =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json referring =
+      json::array({{{"Effect", "Allow"},
+                    {"Action", "kms:Decrypt"},
+                    {"Resource", "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"}}});
   const model::PolicyId plain = test::add_inline_policy(graph, "plain", literal);
   const model::PolicyId marked = test::add_inline_policy(graph, "marked", referring);
   const model::Graph deployed = graph.deployed_to(k_account);
   const GraphAccess here(graph), there(deployed, here), fresh(deployed);
 
   const auto resource_of = [](const GraphAccess& access, model::PolicyId id) {
-    return access.identity_policy(id)->document().statements.at(0).resources->entries.at(0).value.text;
+    return access.identity_policy(id)
+        ->document()
+        .statements.at(0)
+        .resources->entries.at(0)
+        .value.text;
   };
   CHECK(&there.identity_policy(plain)->compiled() == &here.identity_policy(plain)->compiled());
   CHECK(&there.identity_policy(marked)->compiled() != &here.identity_policy(marked)->compiled());
-  // Read again, the policy with a reference names the account it is deployed to, as a fresh reading does.
+  // Read again, the policy with a reference names the account it is deployed to, as a fresh reading
+  // does.
   CHECK(resource_of(there, marked) == "arn:aws:kms:us-east-1:111122223333:key/k");
   CHECK(resource_of(there, marked) == resource_of(fresh, marked));
   CHECK(resource_of(here, marked) != resource_of(there, marked));

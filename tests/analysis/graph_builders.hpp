@@ -1,22 +1,24 @@
 #pragma once
 // Pieces of hand-built graphs shared by the analysis tests.
-#include <string>
-#include <utility>
+#include "model/graph.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "model/graph.hpp"
+#include <string>
+#include <utility>
 
 namespace tfkms::test {
 
 /// Adds an inline identity policy `name` (aws_iam_role_policy.<name>) with `statements`.
-inline model::PolicyId add_inline_policy(model::Graph& graph, const std::string& name, nlohmann::json statements) {
+inline model::PolicyId add_inline_policy(model::Graph& graph, const std::string& name,
+                                         nlohmann::json statements) {
   model::IdentityPolicy policy;
   policy.name = name;
   policy.inline_policy = true;
   policy.source.address = "aws_iam_role_policy." + name;
   policy.document.state = model::PolicySource::State::document;
-  policy.document.document = nlohmann::json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
+  policy.document.document =
+      nlohmann::json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
   return graph.add(std::move(policy));
 }
 

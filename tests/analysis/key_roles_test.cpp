@@ -1,9 +1,9 @@
 #include "analysis/key_roles.hpp"
+#include "graph_builders.hpp"
 
-#include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "graph_builders.hpp"
+#include <algorithm>
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -132,7 +132,8 @@ TEST_CASE("roles count only certain access: a principal outside the input is not
   const KeyAccess access = analyze_key(graph, k_key);
   std::size_t checked = 0;
   for (std::size_t index = 0; index < access.subjects().size(); ++index) {
-    if (access.subjects()[index].kind != SubjectKind::account_principals) continue;
+    if (access.subjects()[index].kind != SubjectKind::account_principals)
+      continue;
     INFO(access.subjects()[index].label);
     CHECK_FALSE(destroys(access, index).held());
     CHECK_FALSE(reads(access, index).held());

@@ -2,12 +2,12 @@
 // graph (analysis/organization.hpp, docs/evaluation-chain.md "The chain from the inputs").
 #include "analysis/access.hpp"
 #include "analysis/access_map.hpp"
-
-#include <algorithm>
-#include <catch2/catch.hpp>
-
 #include "graph_builders.hpp"
 #include "model/value.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -104,8 +104,10 @@ bool reads(const KeyAccess& analysis, std::string_view label, bool needs_identit
 std::string removed_by(const KeyAccess& analysis, std::string_view label) {
   std::string out;
   for (const Removal& removal : analysis.removals()) {
-    if (!analysis.subjects()[removal.subject].label.starts_with(label)) continue;
-    for (const std::string& text : removal.by) out += text + "\n";
+    if (!analysis.subjects()[removal.subject].label.starts_with(label))
+      continue;
+    for (const std::string& text : removal.by)
+      out += text + "\n";
   }
   return out;
 }

@@ -5,16 +5,16 @@
 //   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}],
 //    "data_store_changes": [{"data_store", "key_before", "key_after"}]}   (the last one optional)
 // Fixtures run as account 111122223333. Adding a fixture needs no code.
+#include "cli/access.hpp"
+#include "rules/engine.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
-
-#include "cli/access.hpp"
-#include "rules/engine.hpp"
 
 namespace fs = std::filesystem;
 using namespace tfkms;
@@ -36,7 +36,8 @@ struct Scenario {
 
 void add_scenarios(const fs::path& folder, const std::string& rule, bool positive,
                    std::vector<Scenario>& found) {
-  if (!fs::exists(folder)) return;
+  if (!fs::exists(folder))
+    return;
   const std::string prefix = rule + (positive ? "/positive/" : "/negative/");
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string file = entry.path().filename().string();
@@ -57,17 +58,20 @@ std::vector<Scenario> scenarios() {
   std::vector<Scenario> found;
   for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
     const std::string rule = rule_dir.path().filename().string();
-    if (!rule_dir.is_directory() || !rules::is_change_rule(rule)) continue;
+    if (!rule_dir.is_directory() || !rules::is_change_rule(rule))
+      continue;
     add_scenarios(rule_dir.path() / "positive", rule, true, found);
     add_scenarios(rule_dir.path() / "negative", rule, false, found);
   }
-  std::sort(found.begin(), found.end(), [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
+  std::sort(found.begin(), found.end(),
+            [](const Scenario& a, const Scenario& b) { return a.name < b.name; });
   return found;
 }
 
 std::string show(const std::multiset<ChangeRow>& rows) {
   std::string out;
-  for (const auto& [key, action_class, change, subject] : rows) out += key + " | " + action_class + " | " + change + " | " + subject + "\n";
+  for (const auto& [key, action_class, change, subject] : rows)
+    out += key + " | " + action_class + " | " + change + " | " + subject + "\n";
   return out;
 }
 
@@ -93,18 +97,20 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
 
       std::multiset<ChangeRow> expected_changes;
       for (const auto& row : expected.at("changes")) {
-        expected_changes.emplace(row.at("key"), row.at("class"), row.at("change"), row.at("subject"));
+        expected_changes.emplace(row.at("key"), row.at("class"), row.at("change"),
+                                 row.at("subject"));
       }
       std::multiset<ChangeRow> actual_changes;
       for (const analysis::AccessChange& change : result.value().diff.changes) {
-        actual_changes.emplace(change.key, analysis::to_string(change.action_class), analysis::to_string(change.kind),
-                               change.subject);
+        actual_changes.emplace(change.key, analysis::to_string(change.action_class),
+                               analysis::to_string(change.kind), change.subject);
       }
       INFO("actual changes:\n" << show(actual_changes));
       CHECK(actual_changes == expected_changes);
 
       std::multiset<FindingRow> expected_findings;
-      for (const auto& row : expected.at("findings")) expected_findings.emplace(row.at("rule_id"), row.at("resource"));
+      for (const auto& row : expected.at("findings"))
+        expected_findings.emplace(row.at("rule_id"), row.at("resource"));
       std::multiset<FindingRow> actual_findings;
       std::string messages;
       for (const rules::Finding& finding : result.value().findings) {
@@ -124,7 +130,8 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
       std::set<std::tuple<std::string, std::string, std::string>> actual_stores;
       for (const analysis::DataStoreChange& store : result.value().diff.data_store_changes) {
         actual_stores.emplace(store.data_store, store.key_before, store.key_after);
-        INFO("data store change: " << store.data_store << ": " << store.key_before << " -> " << store.key_after);
+        INFO("data store change: " << store.data_store << ": " << store.key_before << " -> "
+                                   << store.key_after);
       }
       CHECK(actual_stores == expected_stores);
     }

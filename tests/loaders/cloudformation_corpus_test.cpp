@@ -1,31 +1,36 @@
-// Walks every template of the shared corpus (shared/corpus/cloudformation, 942 templates from cfn-lint,
-// cfn_nag, checkov and aws-cdk): nothing crashes, the refused templates are exactly those that are
-// really invalid (listed below with the reason, checked by hand against each file and against an
-// independent parse: not YAML/JSON, not a mapping, no Resources, or an empty Resources), and all others load.
+// Walks every template of the shared corpus (shared/corpus/cloudformation, 942 templates from
+// cfn-lint, cfn_nag, checkov and aws-cdk): nothing crashes, the refused templates are exactly those
+// that are really invalid (listed below with the reason, checked by hand against each file and
+// against an independent parse: not YAML/JSON, not a mapping, no Resources, or an empty Resources),
+// and all others load.
 #include "loaders/cloudformation.hpp"
 #include "shared_dir.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include <catch2/catch.hpp>
-
 using namespace tfkms;
 
 namespace {
 
-// Relative path -> what makes it invalid. Each message the loader gives must contain the quoted part.
+// Relative path -> what makes it invalid. Each message the loader gives must contain the quoted
+// part.
 const std::map<std::string, std::string> k_invalid = {
-    {"cfn_nag/json__structural__rubbish.json", "not a mapping"},          // the text "this is not legal json"
-    {"cfn_nag/json__structural__no_resources.json", "no Resources"},      // {"foo": "moo"}
-    {"cfn_nag/yaml__security_group__bad_cidr.json", "no Resources"},      // only Parameters
+    {"cfn_nag/json__structural__rubbish.json",
+     "not a mapping"}, // the text "this is not legal json"
+    {"cfn_nag/json__structural__no_resources.json", "no Resources"},          // {"foo": "moo"}
+    {"cfn_nag/yaml__security_group__bad_cidr.json", "no Resources"},          // only Parameters
     {"cfn_nag/json__ec2_volume__ebs_volume_parameters.json", "no Resources"}, // only Parameters
-    {"cfn_nag/yaml__ignore_fatal__non_cfn.yml", "no Resources"},          // a YAML file that is no template
-    {"cfn_nag/yaml__vulgar_bad_syntax.yml", "not valid YAML"},            // "MyKey: Ref: AWS::NoValue"
-    // A CDK lookup stack with Parameters, Rules and Outputs only; CloudFormation requires Resources.
-    {"aws-cdk/aws-kms__test__integ.key-from-lookup-dummy.js.snapshot__key-from-lookup-dummy.template.json",
+    {"cfn_nag/yaml__ignore_fatal__non_cfn.yml", "no Resources"}, // a YAML file that is no template
+    {"cfn_nag/yaml__vulgar_bad_syntax.yml", "not valid YAML"},   // "MyKey: Ref: AWS::NoValue"
+    // A CDK lookup stack with Parameters, Rules and Outputs only; CloudFormation requires
+    // Resources.
+    {"aws-cdk/"
+     "aws-kms__test__integ.key-from-lookup-dummy.js.snapshot__key-from-lookup-dummy.template.json",
      "no Resources"},
     // `Resources: {}`: cfn-lint's tests of its own configuration, parsing, mappings and parameters.
     // CloudFormation refuses them ("At least one Resources member must be defined").
@@ -46,19 +51,22 @@ std::filesystem::path corpus_root() {
 
 bool is_template(const std::filesystem::path& path) {
   const std::string extension = path.extension().string();
-  return extension == ".json" || extension == ".yaml" || extension == ".yml" || extension == ".template";
+  return extension == ".json" || extension == ".yaml" || extension == ".yml" ||
+         extension == ".template";
 }
 
 } // namespace
 
-TEST_CASE("every corpus template loads or is refused for a real defect", "[loaders][cloudformation][shared]") {
+TEST_CASE("every corpus template loads or is refused for a real defect",
+          "[loaders][cloudformation][shared]") {
   const std::filesystem::path root = corpus_root();
   REQUIRE(std::filesystem::exists(root));
   std::size_t loaded = 0;
   std::size_t keys = 0;
   std::map<std::string, std::string> refused;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file() || !is_template(entry.path())) continue;
+    if (!entry.is_regular_file() || !is_template(entry.path()))
+      continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();

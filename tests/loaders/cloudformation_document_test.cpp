@@ -10,7 +10,8 @@ namespace {
 
 std::shared_ptr<const Node> read(std::string_view text, const loaders::Limits& limits = {}) {
   auto document = read_document(text, "t.yaml", limits);
-  if (!document) FAIL(document.error().to_string());
+  if (!document)
+    FAIL(document.error().to_string());
   return document.value().root;
 }
 
@@ -20,7 +21,8 @@ std::string billion_laughs() {
   for (int level = 1; level <= 10; ++level) {
     const std::string previous = "*l" + std::to_string(level - 1);
     text += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
-    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + previous;
+    for (int i = 0; i < 9; ++i)
+      text += (i ? ", " : "") + previous;
     text += "]\n";
   }
   return text + "Resources: {}\n";
@@ -41,7 +43,8 @@ TEST_CASE("YAML nodes keep their line and column", "[loaders][cloudformation]") 
 }
 
 TEST_CASE("JSON is read with positions too", "[loaders][cloudformation]") {
-  const auto root = read("{\n  \"Resources\": {\n    \"Key\": {\"Type\": \"AWS::KMS::Key\"}\n  }\n}\n");
+  const auto root =
+      read("{\n  \"Resources\": {\n    \"Key\": {\"Type\": \"AWS::KMS::Key\"}\n  }\n}\n");
   const Node* resources = root->find("Resources");
   REQUIRE(resources);
   CHECK(resources->key_position("Key").line == 3);
@@ -49,23 +52,27 @@ TEST_CASE("JSON is read with positions too", "[loaders][cloudformation]") {
 }
 
 TEST_CASE("short-form tags read as the long form", "[loaders][cloudformation]") {
-  const auto root = read("A: !Sub 'x-${AWS::Region}'\nB: !GetAtt Key.Arn\nC: !Ref Env\nD: !If [C, !Condition X, y]\n");
+  const auto root = read(
+      "A: !Sub 'x-${AWS::Region}'\nB: !GetAtt Key.Arn\nC: !Ref Env\nD: !If [C, !Condition X, y]\n");
   const Node* a = root->find("A");
   REQUIRE(a->is_mapping());
   CHECK(a->keys == std::vector<std::string>{"Fn::Sub"});
   CHECK(a->items[0]->text == "x-${AWS::Region}");
-  CHECK(a->key_positions.size() == a->keys.size()); // a tagged value where a mapping is expected is read safely
+  CHECK(a->key_positions.size() ==
+        a->keys.size()); // a tagged value where a mapping is expected is read safely
   CHECK(a->key_position("Fn::Sub").line == 1);
   CHECK(root->find("B")->keys == std::vector<std::string>{"Fn::GetAtt"});
   CHECK(root->find("C")->keys == std::vector<std::string>{"Ref"});
   const Node* d = root->find("D");
   CHECK(d->keys == std::vector<std::string>{"Fn::If"});
   CHECK(d->items[0]->items[1]->keys == std::vector<std::string>{"Condition"});
-  const char* tags[] = {"!Ref", "!Sub", "!GetAtt", "!Join", "!Select", "!Split", "!If", "!Equals", "!And", "!Or", "!Not",
-                        "!FindInMap", "!ImportValue", "!Base64", "!Cidr", "!GetAZs", "!Condition"};
+  const char* tags[] = {"!Ref",         "!Sub",    "!GetAtt", "!Join",   "!Select",   "!Split",
+                        "!If",          "!Equals", "!And",    "!Or",     "!Not",      "!FindInMap",
+                        "!ImportValue", "!Base64", "!Cidr",   "!GetAZs", "!Condition"};
   for (const std::string tag : tags) {
     const auto tagged = read("V: " + tag + " x\n");
-    const std::string expected = tag == "!Ref" || tag == "!Condition" ? tag.substr(1) : "Fn::" + tag.substr(1);
+    const std::string expected =
+        tag == "!Ref" || tag == "!Condition" ? tag.substr(1) : "Fn::" + tag.substr(1);
     CHECK(tagged->find("V")->keys == std::vector<std::string>{expected});
   }
 }

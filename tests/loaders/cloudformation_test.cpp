@@ -1,12 +1,11 @@
 #include "loaders/cloudformation.hpp"
+#include "model/value.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <catch2/catch.hpp>
-
-#include "model/value.hpp"
 
 using namespace tfkms;
 using State = model::PolicySource::State;
@@ -15,14 +14,16 @@ namespace {
 
 const std::string k_fixtures = std::string(TFKMS_SOURCE_DIR) + "/fixtures/loaders/cloudformation/";
 
-model::Result<loaders::Input> load_text(std::string_view text, const loaders::LoadOptions& options = {},
-                                        loaders::InputKind kind = loaders::InputKind::cloudformation_yaml) {
+model::Result<loaders::Input>
+load_text(std::string_view text, const loaders::LoadOptions& options = {},
+          loaders::InputKind kind = loaders::InputKind::cloudformation_yaml) {
   return loaders::load_cloudformation(text, "template.yaml", kind, options);
 }
 
 loaders::Input load_yaml(std::string_view text, const loaders::LoadOptions& options = {}) {
   auto result = load_text(text, options);
-  if (!result) FAIL(result.error().to_string());
+  if (!result)
+    FAIL(result.error().to_string());
   return std::move(result.value());
 }
 
@@ -34,7 +35,8 @@ loaders::Input load_fixture(const std::string& name, const loaders::LoadOptions&
   const auto kind = name.ends_with(".json") ? loaders::InputKind::cloudformation_json
                                             : loaders::InputKind::cloudformation_yaml;
   auto result = loaders::load_cloudformation(buffer.str(), name, kind, options);
-  if (!result) FAIL(result.error().to_string());
+  if (!result)
+    FAIL(result.error().to_string());
   return std::move(result.value());
 }
 
@@ -44,29 +46,35 @@ loaders::LoadOptions with_account(std::string account) {
   return options;
 }
 
-std::string resolved(const model::Graph& graph, const std::string& raw) { return model::resolve_value(raw, graph).text; }
+std::string resolved(const model::Graph& graph, const std::string& raw) {
+  return model::resolve_value(raw, graph).text;
+}
 
 const model::Key* find_key(const model::Graph& graph, std::string_view address) {
-  const auto it = std::find_if(graph.keys.begin(), graph.keys.end(),
-                               [&](const model::Key& key) { return key.source.address == address; });
+  const auto it = std::find_if(graph.keys.begin(), graph.keys.end(), [&](const model::Key& key) {
+    return key.source.address == address;
+  });
   return it == graph.keys.end() ? nullptr : &*it;
 }
 
 const model::DataStore* find_store(const model::Graph& graph, std::string_view address) {
-  const auto it = std::find_if(graph.data_stores.begin(), graph.data_stores.end(),
-                               [&](const model::DataStore& store) { return store.source.address == address; });
+  const auto it =
+      std::find_if(graph.data_stores.begin(), graph.data_stores.end(),
+                   [&](const model::DataStore& store) { return store.source.address == address; });
   return it == graph.data_stores.end() ? nullptr : &*it;
 }
 
 const model::Principal* find_principal(const model::Graph& graph, std::string_view address) {
-  const auto it = std::find_if(graph.principals.begin(), graph.principals.end(),
-                               [&](const model::Principal& principal) { return principal.source.address == address; });
+  const auto it = std::find_if(
+      graph.principals.begin(), graph.principals.end(),
+      [&](const model::Principal& principal) { return principal.source.address == address; });
   return it == graph.principals.end() ? nullptr : &*it;
 }
 
 } // namespace
 
-TEST_CASE("a key whose policy names the account and its own ARN through !Sub", "[loaders][cloudformation]") {
+TEST_CASE("a key whose policy names the account and its own ARN through !Sub",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   DataKey:
@@ -102,14 +110,16 @@ Resources:
   REQUIRE(key.policy.state == State::document);
   const auto& statements = key.policy.document["Statement"];
   REQUIRE(statements.size() == 2);
-  CHECK(resolved(graph, statements[0]["Principal"]["AWS"].get<std::string>()) == "arn:aws:iam::111122223333:root");
+  CHECK(resolved(graph, statements[0]["Principal"]["AWS"].get<std::string>()) ==
+        "arn:aws:iam::111122223333:root");
   CHECK(resolved(graph, statements[1]["Resource"].get<std::string>()) == resolved(graph, key.arn));
   CHECK(key.policy.where.line == 7);
   CHECK(key.policy.where.pointer == "/Resources/DataKey/Properties/KeyPolicy");
   REQUIRE(key.policy.statement_locations.size() == 2);
   CHECK(key.policy.statement_locations[0].line == 10);
   CHECK(key.policy.statement_locations[1].line == 16);
-  CHECK(key.policy.statement_locations[1].pointer == "/Resources/DataKey/Properties/KeyPolicy/Statement/1");
+  CHECK(key.policy.statement_locations[1].pointer ==
+        "/Resources/DataKey/Properties/KeyPolicy/Statement/1");
   CHECK(graph.diagnostics.empty());
 }
 
@@ -126,17 +136,21 @@ TEST_CASE("JSON templates give lines for resources and statements", "[loaders][c
   CHECK(key->policy.statement_locations[0].line == 12);
   CHECK(key->policy.statement_locations[1].line == 19);
   const auto& statements = key->policy.document["Statement"];
-  CHECK(resolved(graph, statements[0]["Principal"]["AWS"].get<std::string>()) == "arn:aws:iam::this-account:root");
-  CHECK(resolved(graph, statements[1]["Principal"]["AWS"].get<std::string>()) == "arn:aws:iam::this-account:role/app");
+  CHECK(resolved(graph, statements[0]["Principal"]["AWS"].get<std::string>()) ==
+        "arn:aws:iam::this-account:root");
+  CHECK(resolved(graph, statements[1]["Principal"]["AWS"].get<std::string>()) ==
+        "arn:aws:iam::this-account:role/app");
   // The trust policy is a JSON string.
   const model::Principal* role = find_principal(graph, "AppRole");
   REQUIRE(role);
   CHECK(resolved(graph, role->arn) == "arn:aws:iam::this-account:role/app");
   REQUIRE(role->trust_policy.state == State::document);
-  CHECK(role->trust_policy.document["Statement"][0]["Principal"]["Service"] == "lambda.amazonaws.com");
+  CHECK(role->trust_policy.document["Statement"][0]["Principal"]["Service"] ==
+        "lambda.amazonaws.com");
 }
 
-TEST_CASE("key properties and policies as absent, string and unreadable", "[loaders][cloudformation]") {
+TEST_CASE("key properties and policies as absent, string and unreadable",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(Resources:
   DefaultKey:
     Type: AWS::KMS::Key
@@ -176,7 +190,8 @@ TEST_CASE("key properties and policies as absent, string and unreadable", "[load
   CHECK(signing->origin == "EXTERNAL");
   CHECK(resolved(graph, signing->arn) == "arn:aws:kms:this-region:this-account:key/mrk-SigningKey");
   REQUIRE(signing->policy.state == State::document);
-  CHECK(resolved(graph, signing->policy.document["Statement"][0]["Principal"]["AWS"].get<std::string>()) ==
+  CHECK(resolved(graph,
+                 signing->policy.document["Statement"][0]["Principal"]["AWS"].get<std::string>()) ==
         "arn:aws:iam::this-account:root");
 
   const model::Key* broken = find_key(graph, "BrokenKey");
@@ -187,10 +202,12 @@ TEST_CASE("key properties and policies as absent, string and unreadable", "[load
   const model::Key* imported = find_key(graph, "ImportedPolicyKey");
   REQUIRE(imported);
   CHECK(imported->policy.state == State::unknown);
-  CHECK(imported->policy.waits_on == std::vector<std::string>{"unknown:ImportValue shared-key-policy"});
+  CHECK(imported->policy.waits_on ==
+        std::vector<std::string>{"unknown:ImportValue shared-key-policy"});
 }
 
-TEST_CASE("S3, SQS, SNS and Secrets Manager fall back to their AWS managed keys", "[loaders][cloudformation]") {
+TEST_CASE("S3, SQS, SNS and Secrets Manager fall back to their AWS managed keys",
+          "[loaders][cloudformation]") {
   auto input = load_fixture("managed_key_defaults.yaml");
   const model::Graph& graph = input.graph;
   const auto managed_service = [&](std::string_view address) -> std::string {
@@ -209,7 +226,8 @@ TEST_CASE("S3, SQS, SNS and Secrets Manager fall back to their AWS managed keys"
   CHECK(managed_service("Secret") == "secretsmanager");
   CHECK(find_store(graph, "Secret")->key.service_default);
   CHECK(find_store(graph, "PlainBucket")->key.kind == model::KeyRef::Kind::none);
-  CHECK(find_store(graph, "SsesQueue")->key.kind == model::KeyRef::Kind::none); // SQS-owned keys, not KMS
+  CHECK(find_store(graph, "SsesQueue")->key.kind ==
+        model::KeyRef::Kind::none); // SQS-owned keys, not KMS
   CHECK(graph.diagnostics.empty());
 }
 
@@ -320,9 +338,10 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   CHECK(resolved(graph, role->arn) == "arn:aws:iam::this-account:role/app/Role");
   CHECK(role->trust_policy.state == State::document);
   std::vector<std::string> names;
-  for (const model::PolicyId id : role->policies) names.push_back(graph.policy(id).name);
-  CHECK(names == std::vector<std::string>{"decrypt", "AdministratorAccess", "Managed",
-                                          "elsewhere", "extra", "own"});
+  for (const model::PolicyId id : role->policies)
+    names.push_back(graph.policy(id).name);
+  CHECK(names == std::vector<std::string>{"decrypt", "AdministratorAccess", "Managed", "elsewhere",
+                                          "extra", "own"});
   CHECK(graph.policy(role->policies[0]).inline_policy);
   CHECK(graph.policy(role->policies[0]).source.pointer == "/Resources/Role/Properties/Policies/0");
   CHECK(graph.policy(role->policies[1]).aws_managed);
@@ -339,7 +358,8 @@ TEST_CASE("IAM roles, users, groups and their policies", "[loaders][cloudformati
   CHECK(graph.policy(group->policies[0]).name == "Managed");
 }
 
-TEST_CASE("IAM attachments to principals outside the template give them a node", "[loaders][cloudformation]") {
+TEST_CASE("IAM attachments to principals outside the template give them a node",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(Resources:
   Role:
     Type: AWS::IAM::Role
@@ -372,10 +392,11 @@ TEST_CASE("IAM attachments to principals outside the template give them a node",
     Properties: {GroupName: legacy-group, Users: [bob, bob]}
 )");
   const model::Graph& graph = input.graph;
-  const auto named = [&](model::PrincipalKind kind, std::string_view name) -> const model::Principal* {
-    const auto it = std::find_if(graph.principals.begin(), graph.principals.end(), [&](const model::Principal& p) {
-      return p.kind == kind && p.name == name;
-    });
+  const auto named = [&](model::PrincipalKind kind,
+                         std::string_view name) -> const model::Principal* {
+    const auto it =
+        std::find_if(graph.principals.begin(), graph.principals.end(),
+                     [&](const model::Principal& p) { return p.kind == kind && p.name == name; });
     return it == graph.principals.end() ? nullptr : &*it;
   };
   REQUIRE(graph.principals.size() == 5); // Role, Other, legacy-role, legacy-group, bob
@@ -397,8 +418,8 @@ TEST_CASE("IAM attachments to principals outside the template give them a node",
   REQUIRE(bob->groups.size() == 1); // written twice, a member once
   CHECK(&graph.principal(bob->groups[0]) == group);
 
-  // A policy attached twice counts once; one outside ARN is one node, shared by the roles naming it;
-  // an ARN known only at deploy time may name any policy, so each attachment has its own.
+  // A policy attached twice counts once; one outside ARN is one node, shared by the roles naming
+  // it; an ARN known only at deploy time may name any policy, so each attachment has its own.
   const model::Principal* role = find_principal(graph, "Role");
   const model::Principal* other = find_principal(graph, "Other");
   REQUIRE(role);
@@ -413,7 +434,8 @@ TEST_CASE("IAM attachments to principals outside the template give them a node",
   CHECK(graph.policy(role->policies[2]).name == "attach");
 }
 
-TEST_CASE("resource policies attach to their bucket, queue, topic and secret", "[loaders][cloudformation]") {
+TEST_CASE("resource policies attach to their bucket, queue, topic and secret",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(Resources:
   Bucket: {Type: "AWS::S3::Bucket"}
   BucketPolicy:
@@ -446,23 +468,26 @@ TEST_CASE("resource policies attach to their bucket, queue, topic and secret", "
       PolicyDocument: {Statement: [{Effect: Allow, Principal: "*", Action: s3:GetObject, Resource: "*"}]}
 )");
   const model::Graph& graph = input.graph;
-  for (const auto& [store, policy] : {std::pair{"Bucket", "BucketPolicy"}, std::pair{"Queue", "QueuePolicy"},
-                                      std::pair{"Topic", "TopicPolicy"}, std::pair{"Secret", "SecretPolicy"}}) {
+  for (const auto& [store, policy] :
+       {std::pair{"Bucket", "BucketPolicy"}, std::pair{"Queue", "QueuePolicy"},
+        std::pair{"Topic", "TopicPolicy"}, std::pair{"Secret", "SecretPolicy"}}) {
     INFO(store);
     const model::DataStore* found = find_store(graph, store);
     REQUIRE(found);
     CHECK(found->resource_policy.state == State::document);
     CHECK(found->resource_policy_address == policy);
   }
-  CHECK(resolved(graph, find_store(graph, "Bucket")->resource_policy.document["Statement"][0]["Resource"].get<std::string>()) ==
-        "arn:aws:s3:::Bucket/*");
+  CHECK(resolved(graph, find_store(graph, "Bucket")
+                            ->resource_policy.document["Statement"][0]["Resource"]
+                            .get<std::string>()) == "arn:aws:s3:::Bucket/*");
   const model::DataStore* foreign = find_store(graph, "ForeignPolicy");
   REQUIRE(foreign);
   CHECK(foreign->name == "someone-elses-bucket");
   CHECK(foreign->key.kind == model::KeyRef::Kind::unknown);
 }
 
-TEST_CASE("conditions decide resources and statements; parameters override defaults", "[loaders][cloudformation]") {
+TEST_CASE("conditions decide resources and statements; parameters override defaults",
+          "[loaders][cloudformation]") {
   SECTION("defaults: dev") {
     const auto input = load_fixture("conditions.yaml");
     const model::Graph& graph = input.graph;
@@ -479,9 +504,10 @@ TEST_CASE("conditions decide resources and statements; parameters override defau
     CHECK(model::symbol_refs(statements[1]["Principal"]["AWS"].get<std::string>()) ==
           std::vector<std::string>{"unknown:ImportValue regional-reader-arn"});
     const auto mentions = [&](std::string_view text, model::DiagnosticLevel level) {
-      return std::any_of(graph.diagnostics.begin(), graph.diagnostics.end(), [&](const model::Diagnostic& d) {
-        return d.level == level && d.message.find(text) != std::string::npos;
-      });
+      return std::any_of(graph.diagnostics.begin(), graph.diagnostics.end(),
+                         [&](const model::Diagnostic& d) {
+                           return d.level == level && d.message.find(text) != std::string::npos;
+                         });
     };
     CHECK(mentions("InUsEast1", model::DiagnosticLevel::note));
     CHECK(mentions("InUsEast1", model::DiagnosticLevel::warning));
@@ -513,15 +539,18 @@ TEST_CASE("conditions decide resources and statements; parameters override defau
   }
 }
 
-TEST_CASE("CDK output: construct paths name resources, CDK plumbing stays silent", "[loaders][cloudformation]") {
+TEST_CASE("CDK output: construct paths name resources, CDK plumbing stays silent",
+          "[loaders][cloudformation]") {
   const auto input = load_fixture("cdk_stack.template.json");
   const model::Graph& graph = input.graph;
-  CHECK(graph.diagnostics.empty()); // no noise about CDKMetadata, BootstrapVersion or asset parameters
+  CHECK(graph.diagnostics
+            .empty()); // no noise about CDKMetadata, BootstrapVersion or asset parameters
   const model::Key* key = find_key(graph, "DataKey1A2B3C4D");
   REQUIRE(key);
   CHECK(key->source.display == "MyStack/DataKey/Resource (DataKey1A2B3C4D)");
   CHECK(key->source.name() == key->source.display);
-  CHECK(resolved(graph, key->policy.document["Statement"][0]["Principal"]["AWS"].get<std::string>()) ==
+  CHECK(resolved(graph,
+                 key->policy.document["Statement"][0]["Principal"]["AWS"].get<std::string>()) ==
         "arn:aws:iam::this-account:root");
   const model::DataStore* bucket = find_store(graph, "DataBucketE3889A50");
   REQUIRE(bucket);
@@ -556,7 +585,8 @@ TEST_CASE("suppressions come from resource Metadata", "[loaders][cloudformation]
   CHECK(suppressions[1].reason.empty());
 }
 
-TEST_CASE("SAM functions get the role SAM creates, with their Policies", "[loaders][cloudformation]") {
+TEST_CASE("SAM functions get the role SAM creates, with their Policies",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(Transform: AWS::Serverless-2016-10-31
 Resources:
   Key: {Type: "AWS::KMS::Key"}
@@ -578,19 +608,24 @@ Resources:
 )");
   const model::Graph& graph = input.graph;
   CHECK(graph.diagnostics.empty());
-  const auto role = std::find_if(graph.principals.begin(), graph.principals.end(),
-                                 [](const model::Principal& p) { return p.name == "FunctionRole"; });
+  const auto role =
+      std::find_if(graph.principals.begin(), graph.principals.end(),
+                   [](const model::Principal& p) { return p.name == "FunctionRole"; });
   REQUIRE(role != graph.principals.end());
   REQUIRE(role->policies.size() == 4);
-  CHECK(graph.policy(role->policies[0]).arn == "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole");
+  CHECK(graph.policy(role->policies[0]).arn ==
+        "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole");
   const auto& decrypt = graph.policy(role->policies[1]).document.document["Statement"][0];
   CHECK(decrypt["Action"] == "kms:Decrypt");
-  CHECK(resolved(graph, decrypt["Resource"].get<std::string>()) == resolved(graph, graph.keys[0].arn));
-  CHECK(graph.policy(role->policies[2]).document.document["Statement"][0]["Action"] == "kms:Encrypt");
+  CHECK(resolved(graph, decrypt["Resource"].get<std::string>()) ==
+        resolved(graph, graph.keys[0].arn));
+  CHECK(graph.policy(role->policies[2]).document.document["Statement"][0]["Action"] ==
+        "kms:Encrypt");
   CHECK(graph.policy(role->policies[3]).name == "reader");
 }
 
-TEST_CASE("a malformed resource is reported and the others still load", "[loaders][cloudformation]") {
+TEST_CASE("a malformed resource is reported and the others still load",
+          "[loaders][cloudformation]") {
   const auto input = load_yaml(R"(Resources:
   NoType:
     Properties: {}
@@ -614,12 +649,14 @@ TEST_CASE("a malformed resource is reported and the others still load", "[loader
   CHECK(graph.diagnostics[2].line == 10);
 }
 
-TEST_CASE("a file that is no template is refused with file and position", "[loaders][cloudformation]") {
+TEST_CASE("a file that is no template is refused with file and position",
+          "[loaders][cloudformation]") {
   const auto no_resources = load_text("AWSTemplateFormatVersion: 2010-09-09\nParameters: {}\n");
   REQUIRE_FALSE(no_resources);
   CHECK(no_resources.error().file == "template.yaml");
   CHECK(no_resources.error().message.find("no Resources") != std::string::npos);
-  const auto invalid = load_text("{\"Resources\": {\"A\": }", {}, loaders::InputKind::cloudformation_json);
+  const auto invalid =
+      load_text("{\"Resources\": {\"A\": }", {}, loaders::InputKind::cloudformation_json);
   REQUIRE_FALSE(invalid);
   CHECK(invalid.error().line == 1);
   CHECK(invalid.error().column.has_value());
@@ -633,24 +670,29 @@ TEST_CASE("a file that is no template is refused with file and position", "[load
 }
 
 TEST_CASE("macros tfkms does not apply are reported", "[loaders][cloudformation]") {
-  const auto input = load_yaml("Transform: [AWS::Serverless-2016-10-31, MyCompanyMacro]\nResources:\n"
-                               "  Key: {Type: \"AWS::KMS::Key\"}\n");
+  const auto input =
+      load_yaml("Transform: [AWS::Serverless-2016-10-31, MyCompanyMacro]\nResources:\n"
+                "  Key: {Type: \"AWS::KMS::Key\"}\n");
   REQUIRE(input.graph.diagnostics.size() == 1);
   CHECK(input.graph.diagnostics[0].level == model::DiagnosticLevel::warning);
   CHECK(input.graph.diagnostics[0].message.find("MyCompanyMacro") != std::string::npos);
   CHECK(input.graph.diagnostics[0].line == 1);
 }
 
-TEST_CASE("a replica key is linked to its primary through PrimaryKeyArn", "[loaders][cloudformation]") {
-  const auto input = load_yaml("Resources:\n"
-                               "  Primary: {Type: \"AWS::KMS::Key\", Properties: {MultiRegion: true}}\n"
-                               "  Replica:\n"
-                               "    Type: AWS::KMS::ReplicaKey\n"
-                               "    Properties: {PrimaryKeyArn: !GetAtt Primary.Arn, KeyPolicy: {Version: \"2012-10-17\", Statement: []}}\n"
-                               "  Elsewhere:\n"
-                               "    Type: AWS::KMS::ReplicaKey\n"
-                               "    Properties:\n"
-                               "      PrimaryKeyArn: arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab\n");
+TEST_CASE("a replica key is linked to its primary through PrimaryKeyArn",
+          "[loaders][cloudformation]") {
+  const auto input =
+      load_yaml("Resources:\n"
+                "  Primary: {Type: \"AWS::KMS::Key\", Properties: {MultiRegion: true}}\n"
+                "  Replica:\n"
+                "    Type: AWS::KMS::ReplicaKey\n"
+                "    Properties: {PrimaryKeyArn: !GetAtt Primary.Arn, KeyPolicy: {Version: "
+                "\"2012-10-17\", Statement: []}}\n"
+                "  Elsewhere:\n"
+                "    Type: AWS::KMS::ReplicaKey\n"
+                "    Properties:\n"
+                "      PrimaryKeyArn: "
+                "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab\n");
   const auto& keys = input.graph.keys;
   REQUIRE(keys.size() == 3);
   CHECK(keys[0].multi_region);

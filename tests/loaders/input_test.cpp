@@ -1,9 +1,8 @@
 #include "loaders/input.hpp"
-
-#include <catch2/catch.hpp>
-
 #include "loaders/loaders.hpp"
 #include "temp_file.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -27,9 +26,12 @@ std::string utf16(std::string_view ascii_or_utf8, bool little_endian) {
     const auto c = static_cast<unsigned char>(ascii_or_utf8[i]);
     char32_t cp = c;
     std::size_t length = 1;
-    if (c >= 0xE0) cp = c & 0x0F, length = 3;
-    else if (c >= 0xC0) cp = c & 0x1F, length = 2;
-    for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(ascii_or_utf8[i + k]) & 0x3F);
+    if (c >= 0xE0)
+      cp = c & 0x0F, length = 3;
+    else if (c >= 0xC0)
+      cp = c & 0x1F, length = 2;
+    for (std::size_t k = 1; k < length; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(ascii_or_utf8[i + k]) & 0x3F);
     i += length;
     const char high = static_cast<char>(cp >> 8), low = static_cast<char>(cp & 0xFF);
     out += little_endian ? std::string{low, high} : std::string{high, low};
@@ -47,9 +49,12 @@ tfkms::model::Diagnostic load_error(const std::string& name, std::string_view by
 
 } // namespace
 
-TEST_CASE("UTF-8 with and without BOM and UTF-16 LE/BE with BOM load the same plan", "[loaders][input]") {
-  for (const auto& [name, bytes] : {std::pair{"plain.json", k_plan}, {"bom.json", "\xEF\xBB\xBF" + k_plan},
-                                    {"utf16le.json", utf16(k_plan, true)}, {"utf16be.json", utf16(k_plan, false)},
+TEST_CASE("UTF-8 with and without BOM and UTF-16 LE/BE with BOM load the same plan",
+          "[loaders][input]") {
+  for (const auto& [name, bytes] : {std::pair{"plain.json", k_plan},
+                                    {"bom.json", "\xEF\xBB\xBF" + k_plan},
+                                    {"utf16le.json", utf16(k_plan, true)},
+                                    {"utf16be.json", utf16(k_plan, false)},
                                     {"utf16le-nobom.json", utf16(k_plan, true).substr(2)}}) {
     INFO(name);
     const TempFile file(name, bytes);
@@ -73,19 +78,29 @@ TEST_CASE("unreadable text is refused with its position", "[loaders][input]") {
     CHECK(error.line == 2u);
     CHECK_THAT(error.message, Catch::Contains("NUL"));
   }
-  SECTION("empty file") { CHECK_THAT(load_error("empty.json", "").message, Catch::Contains("empty")); }
-  SECTION("blank file") { CHECK_THAT(load_error("blank.json", " \n\n").message, Catch::Contains("empty")); }
+  SECTION("empty file") {
+    CHECK_THAT(load_error("empty.json", "").message, Catch::Contains("empty"));
+  }
+  SECTION("blank file") {
+    CHECK_THAT(load_error("blank.json", " \n\n").message, Catch::Contains("empty"));
+  }
   SECTION("UTF-16 BOM with nothing after it") {
     CHECK_THAT(load_error("bom-only.json", "\xFF\xFE").message, Catch::Contains("empty"));
-    CHECK_THAT(load_error("bom-blank.json", std::string("\xFE\xFF\0 \0\n", 6)).message, Catch::Contains("empty"));
+    CHECK_THAT(load_error("bom-blank.json", std::string("\xFE\xFF\0 \0\n", 6)).message,
+               Catch::Contains("empty"));
   }
   SECTION("UTF-16 text holding U+0000") {
-    CHECK_THAT(load_error("utf16-nul.json", std::string("\xFF\xFE{\0\0\0}\0", 8)).message, Catch::Contains("NUL"));
+    CHECK_THAT(load_error("utf16-nul.json", std::string("\xFF\xFE{\0\0\0}\0", 8)).message,
+               Catch::Contains("NUL"));
   }
   SECTION("unpaired UTF-16 surrogate") {
-    CHECK_THAT(load_error("surrogate.json", std::string("\xFF\xFE{\0\x00\xD8}\0", 8)).message, Catch::Contains("surrogate"));
+    CHECK_THAT(load_error("surrogate.json", std::string("\xFF\xFE{\0\x00\xD8}\0", 8)).message,
+               Catch::Contains("surrogate"));
   }
-  SECTION("missing file") { CHECK_THAT(load_file("/nonexistent/plan.json", LoadOptions{}).error().message, Catch::Contains("cannot open")); }
+  SECTION("missing file") {
+    CHECK_THAT(load_file("/nonexistent/plan.json", LoadOptions{}).error().message,
+               Catch::Contains("cannot open"));
+  }
   SECTION("over the size limit") {
     const TempFile file("big.json", k_plan);
     LoadOptions options;
@@ -97,11 +112,13 @@ TEST_CASE("unreadable text is refused with its position", "[loaders][input]") {
 }
 
 TEST_CASE("malformed JSON is refused at the line and column of the error", "[loaders][input]") {
-  const auto error = load_error("malformed.json", "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [,]\n}\n");
+  const auto error = load_error(
+      "malformed.json", "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [,]\n}\n");
   CHECK(error.line == 3u);
   CHECK(error.column == 24u);
   CHECK_THAT(error.message, Catch::Contains("malformed JSON"));
-  const auto truncated = load_error("truncated.json", "{\"format_version\": \"1.2\", \"resource_changes\": [");
+  const auto truncated =
+      load_error("truncated.json", "{\"format_version\": \"1.2\", \"resource_changes\": [");
   CHECK(truncated.line == 1u);
 }
 
@@ -112,24 +129,32 @@ TEST_CASE("the kind of an input is told from its content", "[loaders][input]") {
     return detect_kind(input.value(), path);
   };
   CHECK(kind_of(k_plan).value() == InputKind::terraform_plan);
-  CHECK(kind_of(R"({"format_version":"1.0","values":{"root_module":{}}})").value() == InputKind::terraform_state);
-  CHECK(kind_of(R"({"Resources":{"K":{"Type":"AWS::KMS::Key"}}})").value() == InputKind::cloudformation_json);
-  CHECK(kind_of(R"({"AWSTemplateFormatVersion":"2010-09-09"})").value() == InputKind::cloudformation_json);
-  CHECK(kind_of("Resources:\n  K:\n    Type: AWS::KMS::Key\n", "t.yaml").value() == InputKind::cloudformation_yaml);
-  CHECK(kind_of("{Resources: {K: {Type: 'AWS::KMS::Key'}}}", "t.yaml").value() == InputKind::cloudformation_yaml);
+  CHECK(kind_of(R"({"format_version":"1.0","values":{"root_module":{}}})").value() ==
+        InputKind::terraform_state);
+  CHECK(kind_of(R"({"Resources":{"K":{"Type":"AWS::KMS::Key"}}})").value() ==
+        InputKind::cloudformation_json);
+  CHECK(kind_of(R"({"AWSTemplateFormatVersion":"2010-09-09"})").value() ==
+        InputKind::cloudformation_json);
+  CHECK(kind_of("Resources:\n  K:\n    Type: AWS::KMS::Key\n", "t.yaml").value() ==
+        InputKind::cloudformation_yaml);
+  CHECK(kind_of("{Resources: {K: {Type: 'AWS::KMS::Key'}}}", "t.yaml").value() ==
+        InputKind::cloudformation_yaml);
 
   const auto other = kind_of(R"({"name": "my-package", "version": "1.0.0"})");
   REQUIRE_FALSE(other);
-  CHECK_THAT(other.error().message, Catch::Contains("neither a Terraform plan") && Catch::Contains("name, version"));
+  CHECK_THAT(other.error().message,
+             Catch::Contains("neither a Terraform plan") && Catch::Contains("name, version"));
   CHECK_FALSE(kind_of("[1, 2]"));
   CHECK_FALSE(kind_of(R"({"format_version":"1.0"})"));
 }
 
 TEST_CASE("find_inputs lists JSON and YAML files below a directory, sorted", "[loaders][input]") {
-  const auto files = tfkms::loaders::find_inputs(std::string(TFKMS_SOURCE_DIR) + "/fixtures/loaders/terraform");
+  const auto files =
+      tfkms::loaders::find_inputs(std::string(TFKMS_SOURCE_DIR) + "/fixtures/loaders/terraform");
   REQUIRE(files.size() >= 2);
   CHECK(std::is_sorted(files.begin(), files.end()));
-  CHECK(std::all_of(files.begin(), files.end(), [](const std::string& f) { return f.ends_with(".json"); }));
+  CHECK(std::all_of(files.begin(), files.end(),
+                    [](const std::string& f) { return f.ends_with(".json"); }));
 }
 
 TEST_CASE("CloudFormation templates are handed to the CloudFormation loader", "[loaders][input]") {

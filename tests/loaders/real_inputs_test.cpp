@@ -1,12 +1,13 @@
 // The sample of real inputs kept in the repository (fixtures/real, sources and licences in its
 // README): every file loads, or is refused with a message that names the defect, and the plans keep
 // the shapes their authors wrote. The whole shared corpus is walked by the [shared] tests.
+#include "loaders/loaders.hpp"
+
 #include <catch2/catch.hpp>
+
 #include <filesystem>
 #include <map>
 #include <string>
-
-#include "loaders/loaders.hpp"
 
 namespace fs = std::filesystem;
 using tfkms::loaders::load_file;
@@ -34,7 +35,8 @@ std::map<std::string, Graph> load_sample() {
   std::map<std::string, Graph> graphs;
   std::size_t refused = 0;
   for (const auto& entry : fs::recursive_directory_iterator(k_real)) {
-    if (!entry.is_regular_file() || !is_input(entry.path())) continue;
+    if (!entry.is_regular_file() || !is_input(entry.path()))
+      continue;
     const std::string name = entry.path().filename().string();
     INFO(name);
     auto input = load_file(entry.path().string(), LoadOptions{});

@@ -1,8 +1,7 @@
 #include "loaders/recognize.hpp"
+#include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "temp_file.hpp"
 
 namespace {
 
@@ -57,15 +56,20 @@ TEST_CASE("unreadable files are skipped unless they name an input", "[loaders][r
   CHECK(why_unreadable_is_not_an_input(zip.path()).value().starts_with("a zip archive"));
   const TempFile latin1("latin1.yaml", "name: caf\xE9\n");
   CHECK(why_unreadable_is_not_an_input(latin1.path()) == "not UTF-8 or UTF-16 text");
-  const TempFile template_latin1("t.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nDescription: caf\xE9\n");
+  const TempFile template_latin1("t.yaml",
+                                 "AWSTemplateFormatVersion: '2010-09-09'\nDescription: caf\xE9\n");
   CHECK_FALSE(why_unreadable_is_not_an_input(template_latin1.path()));
 }
 
 TEST_CASE("files often taken for inputs get the command that makes one", "[loaders][recognize]") {
-  CHECK(explain_non_input("infra/main.tf").value().find("terraform show -json tfplan > plan.json") != std::string::npos);
-  CHECK(explain_non_input("main.tf.json").value().starts_with("Terraform configuration, not a plan"));
+  CHECK(
+      explain_non_input("infra/main.tf").value().find("terraform show -json tfplan > plan.json") !=
+      std::string::npos);
+  CHECK(
+      explain_non_input("main.tf.json").value().starts_with("Terraform configuration, not a plan"));
   CHECK(explain_non_input("app/cdk.json").value().find("cdk synth") != std::string::npos);
-  CHECK(explain_non_input("serverless.yml").value().find("serverless package") != std::string::npos);
+  CHECK(explain_non_input("serverless.yml").value().find("serverless package") !=
+        std::string::npos);
   const TempFile plan("binary-plan", std::string("PK\x03\x04\x14\0\0\0tfplan", 14));
   CHECK(explain_non_input(plan.path()).value().find("terraform show -json") != std::string::npos);
   const TempFile text("plan.json", "{}");

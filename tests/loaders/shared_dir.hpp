@@ -8,7 +8,8 @@ namespace tfkms::testing {
 
 inline std::filesystem::path shared_dir() {
   const char* from_environment = std::getenv("TFKMS_SHARED_DIR");
-  return from_environment != nullptr ? std::filesystem::path(from_environment) : std::filesystem::path(TFKMS_SHARED_DIR);
+  return from_environment != nullptr ? std::filesystem::path(from_environment)
+                                     : std::filesystem::path(TFKMS_SHARED_DIR);
 }
 
 } // namespace tfkms::testing

@@ -1,18 +1,19 @@
-// JSON objects are unordered: a plan rewritten by a tool that sorts keys (`jq -S`, nlohmann) or writes
-// them in any other order must load the same graph and give the same findings as Terraform's own file.
-#include <catch2/catch.hpp>
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
+// JSON objects are unordered: a plan rewritten by a tool that sorts keys (`jq -S`, nlohmann) or
+// writes them in any other order must load the same graph and give the same findings as Terraform's
+// own file.
 #include "loaders/input.hpp"
 #include "loaders/loaders.hpp"
 #include "rules/engine.hpp"
 #include "shared_dir.hpp"
 #include "temp_file.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -36,9 +37,11 @@ void write_reversed(const nlohmann::ordered_json& value, std::string& out) {
     out += '{';
     const auto items = value.items();
     std::vector<std::pair<std::string, const nlohmann::ordered_json*>> members;
-    for (const auto& item : items) members.emplace_back(item.key(), &item.value());
+    for (const auto& item : items)
+      members.emplace_back(item.key(), &item.value());
     for (auto it = members.rbegin(); it != members.rend(); ++it) {
-      if (it != members.rbegin()) out += ",\n";
+      if (it != members.rbegin())
+        out += ",\n";
       out += nlohmann::ordered_json(it->first).dump() + ": ";
       write_reversed(*it->second, out);
     }
@@ -46,7 +49,8 @@ void write_reversed(const nlohmann::ordered_json& value, std::string& out) {
   } else if (value.is_array()) {
     out += '[';
     for (std::size_t i = 0; i < value.size(); ++i) {
-      if (i > 0) out += ", ";
+      if (i > 0)
+        out += ", ";
       write_reversed(value[i], out);
     }
     out += ']';
@@ -68,18 +72,26 @@ std::string reversed(const std::string& text) {
 std::vector<std::string> summary(const Graph& graph) {
   std::vector<std::string> lines;
   for (const auto& key : graph.keys) {
-    lines.push_back("key " + key.source.address + " policy " + std::to_string(static_cast<int>(key.policy.state)) + " " +
+    lines.push_back("key " + key.source.address + " policy " +
+                    std::to_string(static_cast<int>(key.policy.state)) + " " +
                     key.policy.document.dump() + " " + key.planned_action);
   }
-  for (const auto& alias : graph.aliases) lines.push_back("alias " + alias.source.address + " " + alias.target.text);
-  for (const auto& grant : graph.grants) lines.push_back("grant " + grant.source.address + " " + grant.grantee);
+  for (const auto& alias : graph.aliases)
+    lines.push_back("alias " + alias.source.address + " " + alias.target.text);
+  for (const auto& grant : graph.grants)
+    lines.push_back("grant " + grant.source.address + " " + grant.grantee);
   for (const auto& principal : graph.principals) {
-    lines.push_back("principal " + principal.source.address + " " + principal.arn + " " + std::to_string(principal.policies.size()));
+    lines.push_back("principal " + principal.source.address + " " + principal.arn + " " +
+                    std::to_string(principal.policies.size()));
   }
-  for (const auto& policy : graph.policies) lines.push_back("policy " + policy.source.address + " " + policy.document.document.dump());
-  for (const auto& store : graph.data_stores) lines.push_back("store " + store.source.address + " " + store.key.text);
-  for (const auto& finding : tfkms::rules::run_rules(graph, tfkms::rules::Config{}, tfkms::rules::Selection{})) {
-    lines.push_back("finding " + finding.rule_id + " " + finding.resource + " " + finding.fingerprint);
+  for (const auto& policy : graph.policies)
+    lines.push_back("policy " + policy.source.address + " " + policy.document.document.dump());
+  for (const auto& store : graph.data_stores)
+    lines.push_back("store " + store.source.address + " " + store.key.text);
+  for (const auto& finding :
+       tfkms::rules::run_rules(graph, tfkms::rules::Config{}, tfkms::rules::Selection{})) {
+    lines.push_back("finding " + finding.rule_id + " " + finding.resource + " " +
+                    finding.fingerprint);
   }
   std::sort(lines.begin(), lines.end());
   return lines;
@@ -102,8 +114,10 @@ Loaded load(const std::string& path, const LoadOptions& options) {
   }
   loaded.summary = summary(input.value().graph);
   const auto& keys = input.value().graph.keys;
-  loaded.keys = static_cast<std::size_t>(
-      std::count_if(keys.begin(), keys.end(), [](const auto& key) { return key.kind != tfkms::model::KeyKind::aws_managed; }));
+  loaded.keys =
+      static_cast<std::size_t>(std::count_if(keys.begin(), keys.end(), [](const auto& key) {
+        return key.kind != tfkms::model::KeyKind::aws_managed;
+      }));
   return loaded;
 }
 
@@ -123,12 +137,14 @@ void check_same_in_any_key_order(const fs::path& plan, const LoadOptions& option
 
 } // namespace
 
-TEST_CASE("a plan with sorted or reversed keys loads the same graph and findings", "[loaders][terraform]") {
+TEST_CASE("a plan with sorted or reversed keys loads the same graph and findings",
+          "[loaders][terraform]") {
   SECTION("the demo plan") {
     const fs::path demo = fs::path(TFKMS_SOURCE_DIR) / "fixtures" / "demo";
     const Loaded original = load((demo / "plan.json").string(), LoadOptions{});
     REQUIRE(original.keys == 1);
-    REQUIRE(std::count_if(original.summary.begin(), original.summary.end(), [](const auto& line) { return line.starts_with("finding "); }) == 4);
+    REQUIRE(std::count_if(original.summary.begin(), original.summary.end(),
+                          [](const auto& line) { return line.starts_with("finding "); }) == 4);
     LoadOptions options;
     options.tf_dir = demo.string(); // the rewritten copies are elsewhere
     check_same_in_any_key_order(demo / "plan.json", options);
@@ -144,7 +160,8 @@ TEST_CASE("a plan with sorted or reversed keys loads the same graph and findings
   SECTION("the real plans kept in the repository") {
     const fs::path real = fs::path(TFKMS_SOURCE_DIR) / "fixtures" / "real" / "terraform";
     for (const auto& entry : fs::recursive_directory_iterator(real)) {
-      if (entry.path().extension() == ".json") check_same_in_any_key_order(entry.path(), LoadOptions{});
+      if (entry.path().extension() == ".json")
+        check_same_in_any_key_order(entry.path(), LoadOptions{});
     }
   }
 }
@@ -155,7 +172,8 @@ TEST_CASE("every plan of the shared corpus loads the same with sorted or reverse
   REQUIRE(fs::exists(corpus));
   std::size_t plans = 0, with_keys = 0;
   for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-    if (entry.path().extension() != ".json") continue;
+    if (entry.path().extension() != ".json")
+      continue;
     ++plans;
     with_keys += load(entry.path().string(), LoadOptions{}).keys > 0 ? 1 : 0;
     check_same_in_any_key_order(entry.path(), LoadOptions{});
@@ -171,30 +189,39 @@ TEST_CASE("a resource change is not lost to a trimmed or unusual plan", "[loader
     REQUIRE(input);
     return std::move(input.value().graph);
   };
-  const std::string policy = R"("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}")";
+  const std::string policy =
+      R"("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}")";
   SECTION("without type and mode, the address tells them") {
     const Graph graph = keys_in("no-type.json", R"({"format_version": "1.2", "resource_changes": [
-      {"address": "module.m.aws_kms_key.k", "change": {"actions": ["create"], "after": {"policy": )" + policy + R"(}}}]})");
+      {"address": "module.m.aws_kms_key.k", "change": {"actions": ["create"], "after": {"policy": )" +
+                                                    policy + R"(}}}]})");
     REQUIRE(graph.keys.size() == 1);
     CHECK(graph.keys[0].source.address == "module.m.aws_kms_key.k");
     CHECK(graph.keys[0].policy.state == tfkms::model::PolicySource::State::document);
   }
   SECTION("without actions: read, with a warning") {
-    const Graph graph = keys_in("no-actions.json", R"({"format_version": "1.2", "resource_changes": [
-      {"type": "aws_kms_key", "mode": "managed", "address": "aws_kms_key.k", "change": {"after": {"policy": )" + policy + R"(}}}]})");
+    const Graph graph =
+        keys_in("no-actions.json", R"({"format_version": "1.2", "resource_changes": [
+      {"type": "aws_kms_key", "mode": "managed", "address": "aws_kms_key.k", "change": {"after": {"policy": )" +
+                                       policy + R"(}}}]})");
     REQUIRE(graph.keys.size() == 1);
     REQUIRE_FALSE(graph.diagnostics.empty());
-    CHECK_THAT(graph.diagnostics[0].message, Catch::Contains("aws_kms_key.k") && Catch::Contains("actions"));
+    CHECK_THAT(graph.diagnostics[0].message,
+               Catch::Contains("aws_kms_key.k") && Catch::Contains("actions"));
   }
   SECTION("without type nor address: a warning") {
-    const Graph graph = keys_in("no-address.json", R"({"format_version": "1.2", "resource_changes": [
-      {"change": {"actions": ["create"], "after": {"policy": )" + policy + R"(}}}]})");
+    const Graph graph =
+        keys_in("no-address.json", R"({"format_version": "1.2", "resource_changes": [
+      {"change": {"actions": ["create"], "after": {"policy": )" +
+                                       policy + R"(}}}]})");
     REQUIRE(graph.diagnostics.size() == 1);
     CHECK_THAT(graph.diagnostics[0].message, Catch::Contains("entry 0") && Catch::Contains("type"));
   }
   SECTION("an empty resource_changes falls back to planned_values, wherever it stands") {
-    const Graph graph = keys_in("empty-changes.json", R"({"resource_changes": [], "format_version": "1.2",
-      "planned_values": {"root_module": {"resources": [{"values": {"policy": )" + policy + R"(},
+    const Graph graph =
+        keys_in("empty-changes.json", R"({"resource_changes": [], "format_version": "1.2",
+      "planned_values": {"root_module": {"resources": [{"values": {"policy": )" +
+                                          policy + R"(},
         "name": "k", "type": "aws_kms_key", "mode": "managed", "address": "aws_kms_key.k"}]}}})");
     REQUIRE(graph.keys.size() == 1);
     CHECK(graph.keys[0].policy.state == tfkms::model::PolicySource::State::document);

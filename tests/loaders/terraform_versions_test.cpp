@@ -1,11 +1,12 @@
 // Plan and state format versions (formats.md §1.1) and the shapes of real plans (corpus).
-#include <catch2/catch.hpp>
-#include <filesystem>
-#include <map>
-
 #include "loaders/loaders.hpp"
 #include "shared_dir.hpp"
 #include "temp_file.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
 
 namespace {
 
@@ -15,21 +16,27 @@ using tfkms::model::DiagnosticLevel;
 using tfkms::test::TempFile;
 
 std::string plan_with_version(std::string_view format_version, std::string_view terraform_version) {
-  return R"({"format_version": ")" + std::string(format_version) + R"(", "terraform_version": ")" + std::string(terraform_version) +
+  return R"({"format_version": ")" + std::string(format_version) + R"(", "terraform_version": ")" +
+         std::string(terraform_version) +
          R"(", "resource_changes": [{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
          "change": {"actions": ["create"], "after": {"enable_key_rotation": true}, "after_unknown": {}}}]})";
 }
 
 std::size_t warnings(const tfkms::model::Graph& graph) {
-  return static_cast<std::size_t>(std::count_if(graph.diagnostics.begin(), graph.diagnostics.end(),
-                                                [](const auto& d) { return d.level == DiagnosticLevel::warning; }));
+  return static_cast<std::size_t>(
+      std::count_if(graph.diagnostics.begin(), graph.diagnostics.end(),
+                    [](const auto& d) { return d.level == DiagnosticLevel::warning; }));
 }
 
 } // namespace
 
-TEST_CASE("format versions 0.1 to 1.2 load, an unknown minor warns, an unknown major is refused", "[loaders][terraform]") {
-  for (const auto& [format, terraform] : std::map<std::string, std::string>{
-           {"0.1", "0.12.31"}, {"0.2", "1.0.11"}, {"1.0", "1.1.9"}, {"1.1", "1.4.6"}, {"1.2", "1.9.5"}}) {
+TEST_CASE("format versions 0.1 to 1.2 load, an unknown minor warns, an unknown major is refused",
+          "[loaders][terraform]") {
+  for (const auto& [format, terraform] : std::map<std::string, std::string>{{"0.1", "0.12.31"},
+                                                                            {"0.2", "1.0.11"},
+                                                                            {"1.0", "1.1.9"},
+                                                                            {"1.1", "1.4.6"},
+                                                                            {"1.2", "1.9.5"}}) {
     INFO(format);
     const TempFile file("version.json", plan_with_version(format, terraform));
     auto input = load_file(file.path(), LoadOptions{});
@@ -56,8 +63,11 @@ TEST_CASE("format versions 0.1 to 1.2 load, an unknown minor warns, an unknown m
   }
 }
 
-TEST_CASE("a state file loads from values.root_module and its child modules", "[loaders][terraform]") {
-  const TempFile file("state.json", R"({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {
+TEST_CASE("a state file loads from values.root_module and its child modules",
+          "[loaders][terraform]") {
+  const TempFile file(
+      "state.json",
+      R"({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {
     "resources": [{"address": "aws_kms_key.a", "mode": "managed", "type": "aws_kms_key", "name": "a",
                    "values": {"arn": "arn:aws:kms:us-east-1:111122223333:key/a", "policy": "not json"}}],
     "child_modules": [{"address": "module.m", "resources": [{"address": "module.m.aws_kms_alias.b", "mode": "managed",
@@ -80,7 +90,8 @@ TEST_CASE("every plan of the shared corpus loads; the corrupted one is refused w
   REQUIRE(std::filesystem::exists(corpus));
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus)) {
-    if (entry.path().extension() != ".json") continue;
+    if (entry.path().extension() != ".json")
+      continue;
     ++files;
     const std::string name = entry.path().filename().string();
     INFO(name);
@@ -91,7 +102,8 @@ TEST_CASE("every plan of the shared corpus loads; the corrupted one is refused w
       continue;
     }
     REQUIRE(input);
-    for (const auto& diagnostic : input.value().graph.diagnostics) CHECK(diagnostic.level != DiagnosticLevel::error);
+    for (const auto& diagnostic : input.value().graph.diagnostics)
+      CHECK(diagnostic.level != DiagnosticLevel::error);
   }
   CHECK(files >= 88);
 }

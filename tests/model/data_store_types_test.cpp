@@ -1,17 +1,16 @@
+#include "loaders/loaders.hpp"
+#include "model/aws_managed.hpp"
 #include "model/data_store_types.hpp"
+#include "model/graph.hpp"
+#include "model/value.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <catch2/catch.hpp>
-
-#include "loaders/loaders.hpp"
-#include "model/aws_managed.hpp"
-#include "model/graph.hpp"
-#include "model/value.hpp"
 
 using namespace tfkms;
 using model::DataStoreKind;
@@ -24,7 +23,8 @@ model::Graph load(const std::string& name) {
   loaders::LoadOptions options;
   options.account_id = "111122223333";
   auto input = loaders::load_file(k_fixtures + name, options);
-  if (!input) FAIL(input.error().to_string());
+  if (!input)
+    FAIL(input.error().to_string());
   return std::move(input.value().graph);
 }
 
@@ -32,7 +32,8 @@ model::Graph load(const std::string& name) {
 const model::DataStore& store_of(const model::Graph& graph, DataStoreKind kind) {
   std::vector<const model::DataStore*> found;
   for (const model::DataStore& store : graph.data_stores) {
-    if (store.kind == kind && !store.outside_input) found.push_back(&store);
+    if (store.kind == kind && !store.outside_input)
+      found.push_back(&store);
   }
   INFO(model::data_store_type(kind).label);
   REQUIRE(found.size() == 1);
@@ -66,7 +67,8 @@ void check_store(const model::Graph& graph, const model::DataStoreType& type,
   const bool has_policy = graph.format == model::InputFormat::terraform
                               ? !type.terraform_policy.type.empty()
                               : !type.cloudformation_policy.type.empty();
-  if (has_policy) CHECK(store.resource_policy.state == model::PolicySource::State::document);
+  if (has_policy)
+    CHECK(store.resource_policy.state == model::PolicySource::State::document);
 }
 
 } // namespace
@@ -82,7 +84,8 @@ TEST_CASE("data-store table: one entry per kind, each type named once", "[model]
     for (std::string_view name :
          {type.terraform_type, type.cloudformation_type, type.cloudformation_alias_type,
           type.terraform_policy.type, type.cloudformation_policy.type}) {
-      if (!name.empty()) CHECK(types.insert(name).second);
+      if (!name.empty())
+        CHECK(types.insert(name).second);
     }
     CHECK(!type.terraform_type.empty());
     CHECK(!type.cloudformation_type.empty());
@@ -91,10 +94,13 @@ TEST_CASE("data-store table: one entry per kind, each type named once", "[model]
     // A request names the KMS action it needs; only CloudWatch Logs, whose service principal calls
     // KMS itself, has none.
     for (const model::ServiceUse& use : {type.reader, type.writer}) {
-      if (!use.action.empty()) CHECK(!use.kms_action.empty());
+      if (!use.action.empty())
+        CHECK(!use.kms_action.empty());
     }
-    if (type.kind != DataStoreKind::log_group) CHECK(!type.writer.action.empty());
-    if (type.other_accounts_use) CHECK(!type.writer.kms_action.empty());
+    if (type.kind != DataStoreKind::log_group)
+      CHECK(!type.writer.action.empty());
+    if (type.other_accounts_use)
+      CHECK(!type.writer.kms_action.empty());
     CHECK(&model::data_store_type(type.kind) == &type);
   }
   CHECK(model::data_store_types().size() == static_cast<std::size_t>(DataStoreKind::other));
@@ -205,7 +211,8 @@ TEST_CASE("docs/data-stores.md lists the table", "[model][data_stores][docs]") {
               "reader needs | writer needs |\n"
               "|---|---|---|---|---|---|---|---|\n";
   const auto use = [](const model::ServiceUse& request) {
-    if (request.action.empty()) return std::string("-");
+    if (request.action.empty())
+      return std::string("-");
     std::string text =
         "`" + std::string(request.action) + "`: `" + std::string(request.kms_action) + "`";
     if (!request.also_kms_action.empty())
@@ -234,7 +241,8 @@ TEST_CASE("docs/data-stores.md lists the table", "[model][data_stores][docs]") {
   actual << file.rdbuf();
   const bool same = actual.str() == expected.str();
   const auto path = std::filesystem::temp_directory_path() / "data-stores.md";
-  if (!same) std::ofstream(path) << expected.str();
+  if (!same)
+    std::ofstream(path) << expected.str();
   INFO("docs/data-stores.md differs from the table; the expected text is in " << path.string());
   CHECK(same);
 }

@@ -46,10 +46,12 @@ TEST_CASE("resolve_key finds keys by ARN, id, alias name and alias ARN", "[model
   CHECK(graph.resolve_key("alias/two").key == second);
   CHECK(graph.resolve_key("arn:aws:kms:us-east-1:111122223333:alias/two").key == second);
   SECTION("an alias ARN in another account is another alias") {
-    CHECK(graph.resolve_key("arn:aws:kms:us-east-1:444455556666:alias/two").kind == KeyRef::Kind::outside);
+    CHECK(graph.resolve_key("arn:aws:kms:us-east-1:444455556666:alias/two").kind ==
+          KeyRef::Kind::outside);
   }
   SECTION("a key ARN of another key, or an id written as an ARN, is outside") {
-    CHECK(graph.resolve_key("arn:aws:kms:us-east-1:111122223333:key/three").kind == KeyRef::Kind::outside);
+    CHECK(graph.resolve_key("arn:aws:kms:us-east-1:111122223333:key/three").kind ==
+          KeyRef::Kind::outside);
     CHECK(graph.resolve_key("arn:two").kind == KeyRef::Kind::outside);
   }
   SECTION("empty and unknown references") {
@@ -58,7 +60,8 @@ TEST_CASE("resolve_key finds keys by ARN, id, alias name and alias ARN", "[model
   }
 }
 
-TEST_CASE("resolve_key follows what is added, defined and changed after a lookup", "[model][graph]") {
+TEST_CASE("resolve_key follows what is added, defined and changed after a lookup",
+          "[model][graph]") {
   Graph graph;
   add_key(graph, "arn:aws:kms:us-east-1:111122223333:key/one");
   CHECK(graph.resolve_key("late").kind == KeyRef::Kind::outside);
@@ -68,11 +71,13 @@ TEST_CASE("resolve_key follows what is added, defined and changed after a lookup
     CHECK(graph.resolve_key("late").key == late);
     add_alias(graph, "alias/late", KeyRef{});
     CHECK(graph.resolve_key("alias/late").kind == KeyRef::Kind::outside);
-    graph.aliases.back().target = node(late); // CloudFormation links aliases once all keys are known
+    graph.aliases.back().target =
+        node(late); // CloudFormation links aliases once all keys are known
     CHECK(graph.resolve_key("alias/late").key == late);
   }
   SECTION("a key ARN that depends on a symbol defined later") {
-    const KeyId symbolic = add_key(graph, "arn:aws:kms:us-east-1:" + symbol("account") + ":key/" + symbol("cfn:K"));
+    const KeyId symbolic =
+        add_key(graph, "arn:aws:kms:us-east-1:" + symbol("account") + ":key/" + symbol("cfn:K"));
     CHECK(graph.resolve_key("late").kind == KeyRef::Kind::outside);
     graph.define("cfn:K", "late");
     CHECK(graph.resolve_key("late").key == symbolic);
@@ -99,19 +104,22 @@ TEST_CASE("AWS managed keys and policies are created once", "[model][graph]") {
   CHECK(graph.policies.size() == 1);
 }
 
-TEST_CASE("a graph deployed to an account resolves with it, and copies keep their own definitions", "[model][graph]") {
+TEST_CASE("a graph deployed to an account resolves with it, and copies keep their own definitions",
+          "[model][graph]") {
   Graph graph;
   graph.define("aws_iam_role.app.arn", "arn:aws:iam::" + symbol("account") + ":role/app");
   const Graph deployed = graph.deployed_to("444455556666");
   CHECK(deployed.resolve("aws_iam_role.app.arn") == "arn:aws:iam::444455556666:role/app");
-  CHECK(graph.resolve("aws_iam_role.app.arn") == "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
+  CHECK(graph.resolve("aws_iam_role.app.arn") ==
+        "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
 
   // The copies share one table until one of them defines more.
   Graph copy = graph;
   copy.define("aws_iam_role.app.arn", "changed");
   copy.define("only.in.copy", "x");
   CHECK(copy.resolve("aws_iam_role.app.arn") == "changed");
-  CHECK(graph.resolve("aws_iam_role.app.arn") == "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
+  CHECK(graph.resolve("aws_iam_role.app.arn") ==
+        "arn:aws:iam::" + std::string(tfkms::model::k_this_account) + ":role/app");
   CHECK_FALSE(graph.resolve("only.in.copy"));
   CHECK_FALSE(deployed.resolve("only.in.copy"));
   graph.define("only.in.original", "y");

@@ -1,6 +1,7 @@
 #include "model/value.hpp"
 
 #include <catch2/catch.hpp>
+
 #include <map>
 
 using namespace tfkms::model;
@@ -9,10 +10,12 @@ using Symbols = std::map<std::string, std::string, std::less<>>;
 namespace {
 class MapResolver final : public SymbolResolver {
 public:
-  explicit MapResolver(std::map<std::string, std::string, std::less<>> values) : m_values(std::move(values)) {}
+  explicit MapResolver(std::map<std::string, std::string, std::less<>> values)
+      : m_values(std::move(values)) {}
   std::optional<std::string> resolve(std::string_view ref) const override {
     const auto it = m_values.find(ref);
-    if (it == m_values.end()) return std::nullopt;
+    if (it == m_values.end())
+      return std::nullopt;
     return it->second;
   }
 

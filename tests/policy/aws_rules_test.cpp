@@ -22,13 +22,13 @@ CompiledPolicy open_key_with(json deny) {
 const std::string k_bob = "arn:aws:iam::111111111111:user/Bob";
 const std::string k_alice = "arn:aws:iam::111111111111:user/Alice";
 
-Document parsed(const json &document, PolicyKind kind = PolicyKind::key_policy) {
+Document parsed(const json& document, PolicyKind kind = PolicyKind::key_policy) {
   return parse_document(document, kind, tfkms::model::NoSymbols{});
 }
 
-std::string first_error(const json &document, PolicyKind kind = PolicyKind::key_policy) {
+std::string first_error(const json& document, PolicyKind kind = PolicyKind::key_policy) {
   const Document read = parsed(document, kind);
-  const auto *error = read.first_error();
+  const auto* error = read.first_error();
   return error ? error->message : std::string();
 }
 
@@ -135,8 +135,8 @@ TEST_CASE("policies AWS refuses are errors, never read as 'does not match'",
   CHECK(outcome({root(k_key_account)}, &key) == Outcome::unknown);
   const Decision decision = decide_case({root(k_key_account)}, &key);
   REQUIRE(decision.reasons.size() == 1);
-  const std::vector<const CompiledPolicy *> none;
-  CHECK(
-      describe(decision.reasons[0], &key, none) ==
-      "key policy is refused by AWS (MalformedPolicyDocument): Statement[1]: statement has no Principal");
+  const std::vector<const CompiledPolicy*> none;
+  CHECK(describe(decision.reasons[0], &key, none) ==
+        "key policy is refused by AWS (MalformedPolicyDocument): Statement[1]: statement has no "
+        "Principal");
 }

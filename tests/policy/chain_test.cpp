@@ -7,15 +7,16 @@ using nlohmann::json;
 
 namespace {
 
-CompiledPolicy read(const json &document, PolicyKind kind) {
+CompiledPolicy read(const json& document, PolicyKind kind) {
   Document parsed = parse_document(document, kind, tfkms::model::NoSymbols{});
   REQUIRE_FALSE(parsed.rejected());
   return compile(std::move(parsed));
 }
 
-json statement(const char *effect, json action, json condition = nullptr) {
+json statement(const char* effect, json action, json condition = nullptr) {
   json out = {{"Effect", effect}, {"Action", std::move(action)}, {"Resource", "*"}};
-  if (!condition.is_null()) out["Condition"] = std::move(condition);
+  if (!condition.is_null())
+    out["Condition"] = std::move(condition);
   return out;
 }
 
@@ -35,8 +36,8 @@ CompiledPolicy delegating_key() {
       policy(json::array({key_statement("Allow", aws(root(k_key_account)), "kms:*")})));
 }
 
-Outcome with_chain(const Case &c, const CompiledPolicy &key, const Chain &chain,
-                   const std::vector<CompiledPolicy> &identity = {
+Outcome with_chain(const Case& c, const CompiledPolicy& key, const Chain& chain,
+                   const std::vector<CompiledPolicy>& identity = {
                        limit(json::array({statement("Allow", "kms:*")}))}) {
   auto prepared = prepare({.principal = c.principal,
                            .principal_type = {},
@@ -162,13 +163,13 @@ TEST_CASE("SCP, RCP and boundary together: each can only take away", "[policy][c
   const std::vector<CompiledPolicy> identity = {limit(json::array({statement("Allow", "kms:*")}))};
   const Decision decision = decide(prepared.value(), &key, identity, {}, &chain);
   CHECK(decision.outcome == Outcome::implicitly_denied);
-  std::vector<const CompiledPolicy *> pointers = {&identity[0]};
+  std::vector<const CompiledPolicy*> pointers = {&identity[0]};
   REQUIRE_FALSE(decision.reasons.empty());
   CHECK(describe(decision.reasons.back(), &key, pointers, &chain) == "no SCP of level 1 allows it");
 }
 
 TEST_CASE("organisation policies are held to their own grammar", "[policy][chain]") {
-  const auto error = [](const json &statement_json, PolicyKind kind) {
+  const auto error = [](const json& statement_json, PolicyKind kind) {
     const Document parsed =
         parse_document(policy(json::array({statement_json})), kind, tfkms::model::NoSymbols{});
     return parsed.first_error() ? parsed.first_error()->message : std::string();

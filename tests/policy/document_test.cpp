@@ -1,7 +1,7 @@
 // Parsing policies into the typed model: elements, pointers, and diagnostics with JSON paths.
-#include <algorithm>
-
 #include "support.hpp"
+
+#include <algorithm>
 
 using namespace tfkms::policy;
 using nlohmann::json;
@@ -54,12 +54,14 @@ TEST_CASE("statements keep index, Sid, pointers and typed elements", "[policy][d
   REQUIRE(clause.values.size() == 3);
   CHECK(clause.values[1].text == "1");
   CHECK(clause.values[2].text == "true");
-  CHECK(clause.pointer == "/Statement/1/Condition/ForAnyValue:StringLikeIfExists/kms:EncryptionContextKeys");
+  CHECK(clause.pointer ==
+        "/Statement/1/Condition/ForAnyValue:StringLikeIfExists/kms:EncryptionContextKeys");
 }
 
 TEST_CASE("a single statement object is read as statement 0", "[policy][document]") {
   const Document document = parse(R"({"Version":"2012-10-17","Statement":
-    {"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}})", PolicyKind::identity_policy);
+    {"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}})",
+                                  PolicyKind::identity_policy);
   REQUIRE(document.statements.size() == 1);
   CHECK(document.statements[0].pointer == "/Statement");
   CHECK(document.diagnostics.empty());
@@ -88,16 +90,19 @@ TEST_CASE("element errors mark the statement unreadable", "[policy][document]") 
     {"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"NullIfExists":{"a":"true"}}},
     {"Effect":"Deny","Principal":"*","Action":[],"Resource":"*","Condition":{"StringEquals":{"a":[]}}},
     {"Effect":"Allow","Principal":"*","Action":"kms:*"}]})");
-  CHECK(has_message(document, "Statement[0].Effect: Effect must be \"Allow\" or \"Deny\", found \"allow\""));
+  CHECK(has_message(document,
+                    "Statement[0].Effect: Effect must be \"Allow\" or \"Deny\", found \"allow\""));
   CHECK(has_message(document, "Statement[1]: statement has no Principal"));
   CHECK(has_message(document, "Statement[2].Principal.Group: unknown principal type \"Group\""));
   CHECK(has_message(document, "Statement[3].NotAction: statement has both Action and NotAction"));
   CHECK(has_message(document, "Statement[4].Condition.NullIfExists: unknown condition operator"));
   CHECK(has_message(document, "Statement[5].Action: list is empty"));
-  CHECK(has_message(document, "Statement[5].Condition.StringEquals.a: condition value list is empty"));
+  CHECK(has_message(document,
+                    "Statement[5].Condition.StringEquals.a: condition value list is empty"));
   // Refused since 2025-08-18 [AWS-NOTICE-2025].
   CHECK(has_message(document, "Statement[6]: statement has no Resource or NotResource"));
-  for (std::size_t i = 0; i < 7; ++i) CHECK_FALSE(document.statements[i].readable);
+  for (std::size_t i = 0; i < 7; ++i)
+    CHECK_FALSE(document.statements[i].readable);
   CHECK(document.rejected());
   CHECK_FALSE(document.statements[0].effect_known);
 }
@@ -108,13 +113,16 @@ TEST_CASE("documents that cannot be evaluated are unreadable", "[policy][documen
   CHECK(parse(R"({"Version":"2012-10-17"})").unreadable);
   const Document bad_statements = parse(R"({"Version":"2012-10-17","Statement":"x"})");
   CHECK(bad_statements.unreadable);
-  CHECK(has_message(bad_statements, "Statement: Statement must be an object or an array of objects"));
+  CHECK(
+      has_message(bad_statements, "Statement: Statement must be an object or an array of objects"));
 }
 
 TEST_CASE("identity policies must not name a Principal", "[policy][document]") {
   const Document document = parse(R"({"Version":"2012-10-17","Statement":[
-    {"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})", PolicyKind::identity_policy);
-  CHECK(has_message(document, "Statement[0].Principal: an identity policy cannot name a Principal"));
+    {"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]})",
+                                  PolicyKind::identity_policy);
+  CHECK(
+      has_message(document, "Statement[0].Principal: an identity policy cannot name a Principal"));
 }
 
 TEST_CASE("principal forms", "[policy][document]") {
@@ -127,23 +135,29 @@ TEST_CASE("principal forms", "[policy][document]") {
   CHECK(form(PrincipalSection::aws, "arn:aws-cn:iam::111122223333:root") == PrincipalForm::account);
   CHECK(form(PrincipalSection::aws, "arn:aws:iam::111122223333:user/a/b") == PrincipalForm::user);
   CHECK(form(PrincipalSection::aws, "arn:aws:iam::111122223333:role/a/b") == PrincipalForm::role);
-  CHECK(form(PrincipalSection::aws, "arn:aws:sts::111122223333:assumed-role/r/s") == PrincipalForm::assumed_role);
-  CHECK(form(PrincipalSection::aws, "arn:aws:sts::111122223333:federated-user/n") == PrincipalForm::federated_user);
+  CHECK(form(PrincipalSection::aws, "arn:aws:sts::111122223333:assumed-role/r/s") ==
+        PrincipalForm::assumed_role);
+  CHECK(form(PrincipalSection::aws, "arn:aws:sts::111122223333:federated-user/n") ==
+        PrincipalForm::federated_user);
   CHECK(form(PrincipalSection::aws, "arn:aws:iam::111122223333:group/g") == PrincipalForm::other);
   CHECK(form(PrincipalSection::service, "logs.amazonaws.com") == PrincipalForm::service);
-  CHECK(form(PrincipalSection::federated, "cognito-identity.amazonaws.com") == PrincipalForm::other);
-  CHECK(classify_principal(PrincipalSection::aws, Value{"${x}", tfkms::model::ValueKind::unknown, {"x"}}).form ==
-        PrincipalForm::unknown);
+  CHECK(form(PrincipalSection::federated, "cognito-identity.amazonaws.com") ==
+        PrincipalForm::other);
+  CHECK(classify_principal(PrincipalSection::aws,
+                           Value{"${x}", tfkms::model::ValueKind::unknown, {"x"}})
+            .form == PrincipalForm::unknown);
 }
 
 TEST_CASE("symbol markers resolve through the caller's resolver", "[policy][document]") {
   tfkms::model::Graph graph;
   graph.account = "111111111111";
-  const json document = {{"Version", "2012-10-17"},
-                         {"Statement", {{{"Effect", "Allow"},
-                                         {"Principal", {{"AWS", "arn:aws:iam::" + tfkms::model::symbol("account") + ":root"}}},
-                                         {"Action", "kms:*"},
-                                         {"Resource", "*"}}}}};
+  const json document = {
+      {"Version", "2012-10-17"},
+      {"Statement",
+       {{{"Effect", "Allow"},
+         {"Principal", {{"AWS", "arn:aws:iam::" + tfkms::model::symbol("account") + ":root"}}},
+         {"Action", "kms:*"},
+         {"Resource", "*"}}}}};
   const Document parsed = parse_document(document, PolicyKind::key_policy, graph);
   const PrincipalEntry& entry = parsed.statements.at(0).principal->entries.at(0);
   CHECK(entry.value.text == "arn:aws:iam::111111111111:root");

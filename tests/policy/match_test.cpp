@@ -1,10 +1,10 @@
 // Wildcards, ARNs and the action catalogue.
-#include <string>
+#include "policy/actions.hpp"
+#include "policy/match.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "policy/actions.hpp"
-#include "policy/match.hpp"
+#include <string>
 
 using namespace tfkms::policy;
 
@@ -29,7 +29,8 @@ TEST_CASE("wildcards", "[policy][match]") {
 
 TEST_CASE("hostile patterns do not backtrack", "[policy][match]") {
   std::string pattern;
-  for (int i = 0; i < 200; ++i) pattern += "*a";
+  for (int i = 0; i < 200; ++i)
+    pattern += "*a";
   pattern += "*b";
   const std::string text(20000, 'a');
   CHECK_FALSE(glob(pattern, text)); // exponential with naive backtracking; immediate here
@@ -37,12 +38,16 @@ TEST_CASE("hostile patterns do not backtrack", "[policy][match]") {
 }
 
 TEST_CASE("ARN and resource matching", "[policy][match]") {
-  CHECK(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"), "arn:aws:kms:us-east-1:111111111111:key/k"));
-  CHECK_FALSE(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"), "arn:aws:kms:us-east-1:222222222222:key/k"));
+  CHECK(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"),
+                  "arn:aws:kms:us-east-1:111111111111:key/k"));
+  CHECK_FALSE(arn_match(encode_wildcards("arn:aws:kms:*:111111111111:key/*"),
+                        "arn:aws:kms:us-east-1:222222222222:key/k"));
   CHECK_FALSE(arn_match(encode_wildcards("arn:aws:kms:*"), "arn:aws:kms:us-east-1:1:key/k"));
   CHECK(arn_match(encode_wildcards("*"), "arn:aws:kms:us-east-1:1:key/k"));
-  CHECK(resource_match(encode_wildcards("arn:AWS:KMS:*:111111111111:key/*"), "arn:aws:kms:eu-west-1:111111111111:key/k"));
-  CHECK_FALSE(resource_match(encode_wildcards("arn:aws:kms:*:111111111111:key/K"), "arn:aws:kms:eu-west-1:111111111111:key/k"));
+  CHECK(resource_match(encode_wildcards("arn:AWS:KMS:*:111111111111:key/*"),
+                       "arn:aws:kms:eu-west-1:111111111111:key/k"));
+  CHECK_FALSE(resource_match(encode_wildcards("arn:aws:kms:*:111111111111:key/K"),
+                             "arn:aws:kms:eu-west-1:111111111111:key/k"));
   const auto parts = split_arn("arn:aws:s3:::bucket/a:b");
   REQUIRE(parts);
   CHECK(parts->resource == "bucket/a:b");
@@ -64,7 +69,8 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   CHECK_FALSE(kms_actions()[*find_action("kms:ScheduleKeyDeletion")].cross_account);
   CHECK_FALSE(kms_actions()[*find_action("kms:CreateKey")].key_resource);
   CHECK(kms_actions()[*find_action("kms:Encapsulate")].grant_operation);
-  // Every action is found by its name in any case, at its own index (a binary search over the table).
+  // Every action is found by its name in any case, at its own index (a binary search over the
+  // table).
   for (std::size_t i = 0; i < kms_actions().size(); ++i) {
     const std::string name = "kms:" + std::string(kms_actions()[i].name);
     CHECK(find_action(name) == static_cast<ActionIndex>(i));
@@ -77,14 +83,17 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   const auto names = [](std::uint64_t mask) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < kms_actions().size(); ++i)
-      if (mask & (std::uint64_t{1} << i)) out.emplace_back(kms_actions()[i].name);
+      if (mask & (std::uint64_t{1} << i))
+        out.emplace_back(kms_actions()[i].name);
     return out;
   };
-  CHECK(names(match_actions("kms:Create*")) ==
-        std::vector<std::string>{"CreateAlias", "CreateCustomKeyStore", "CreateGrant", "CreateKey"});
+  CHECK(
+      names(match_actions("kms:Create*")) ==
+      std::vector<std::string>{"CreateAlias", "CreateCustomKeyStore", "CreateGrant", "CreateKey"});
   CHECK(names(match_actions("kms:Put*")) == std::vector<std::string>{"PutKeyPolicy"});
   CHECK(names(match_actions("kms:*Grant*")) ==
-        std::vector<std::string>{"CreateGrant", "ListGrants", "ListRetirableGrants", "RetireGrant", "RevokeGrant"});
+        std::vector<std::string>{"CreateGrant", "ListGrants", "ListRetirableGrants", "RetireGrant",
+                                 "RevokeGrant"});
   CHECK(names(match_actions("kms:De*")).size() == 8);
   CHECK(names(match_actions("*")).size() == 58);
   CHECK(match_actions("s3:*") == 0);
@@ -93,7 +102,8 @@ TEST_CASE("the action catalogue", "[policy][match]") {
   CHECK(names(match_actions("kms:Decrypt?")).empty());
   CHECK(match_actions("kms:Decryp") == 0);
   CHECK(match_actions("s3:GetObject") == 0);
-  // Patterns are remembered: asked again, in between others and in another letter case, each keeps its own answer.
+  // Patterns are remembered: asked again, in between others and in another letter case, each keeps
+  // its own answer.
   for (int round = 0; round < 2; ++round) {
     CHECK(names(match_actions("kms:Put*")) == std::vector<std::string>{"PutKeyPolicy"});
     CHECK(names(match_actions("KMS:PUT*")) == std::vector<std::string>{"PutKeyPolicy"});

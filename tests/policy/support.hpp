@@ -1,18 +1,19 @@
 #pragma once
 // Helpers for the policy tests: build requests and decide them in one call.
-#include <string>
-#include <vector>
+#include "policy/evaluate.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "policy/evaluate.hpp"
+#include <string>
+#include <vector>
 
 namespace tfkms::policy::testing {
 
 inline constexpr const char* k_key_account = "111111111111";
 inline constexpr const char* k_other_account = "222222222222";
-inline const std::string k_key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+inline const std::string k_key_arn =
+    "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 inline CompiledPolicy key_policy(const nlohmann::json& json) {
   Document document = parse_document(json, PolicyKind::key_policy, model::NoSymbols{});
@@ -32,11 +33,14 @@ inline nlohmann::json policy(nlohmann::json statements) {
 }
 
 /// Key policy statement: Effect, Principal, Action, Resource "*", optional Condition.
-inline nlohmann::json key_statement(const char* effect, nlohmann::json principal, nlohmann::json action,
-                                    nlohmann::json condition = nullptr) {
-  nlohmann::json statement = {{"Effect", effect}, {"Principal", std::move(principal)}, {"Action", std::move(action)},
+inline nlohmann::json key_statement(const char* effect, nlohmann::json principal,
+                                    nlohmann::json action, nlohmann::json condition = nullptr) {
+  nlohmann::json statement = {{"Effect", effect},
+                              {"Principal", std::move(principal)},
+                              {"Action", std::move(action)},
                               {"Resource", "*"}};
-  if (!condition.is_null()) statement["Condition"] = std::move(condition);
+  if (!condition.is_null())
+    statement["Condition"] = std::move(condition);
   return statement;
 }
 
@@ -56,15 +60,20 @@ struct Case {
   std::string resource = k_key_arn;
 };
 
-inline Decision decide_case(const Case& c, const CompiledPolicy* key, const std::vector<CompiledPolicy>& identity = {},
+inline Decision decide_case(const Case& c, const CompiledPolicy* key,
+                            const std::vector<CompiledPolicy>& identity = {},
                             const std::vector<CompiledGrant>& grants = {}) {
-  auto prepared = prepare({.principal = c.principal, .principal_type = {}, .action = c.action,
-                           .resource = c.resource, .context = c.context});
+  auto prepared = prepare({.principal = c.principal,
+                           .principal_type = {},
+                           .action = c.action,
+                           .resource = c.resource,
+                           .context = c.context});
   REQUIRE(prepared);
   return decide(prepared.value(), key, identity, grants);
 }
 
-inline Outcome outcome(const Case& c, const CompiledPolicy* key, const std::vector<CompiledPolicy>& identity = {},
+inline Outcome outcome(const Case& c, const CompiledPolicy* key,
+                       const std::vector<CompiledPolicy>& identity = {},
                        const std::vector<CompiledGrant>& grants = {}) {
   return decide_case(c, key, identity, grants).outcome;
 }

@@ -1,9 +1,9 @@
 #include "report/access_tables.hpp"
+#include "sample_reports.hpp"
 
 #include <catch2/catch.hpp>
-#include <sstream>
 
-#include "sample_reports.hpp"
+#include <sstream>
 
 using namespace tfkms;
 using namespace tfkms::report;
@@ -22,13 +22,16 @@ analysis::AccessChange change(std::string key, std::string subject, std::string 
   return out;
 }
 
-// As many changes as the 63 MB synthetic plan yields (thousands of created keys), each with a long cause.
+// As many changes as the 63 MB synthetic plan yields (thousands of created keys), each with a long
+// cause.
 analysis::AccessDiff large_diff(std::size_t keys) {
   analysis::AccessDiff diff;
   for (std::size_t k = 0; k < keys; ++k) {
     const std::string key = "module.m" + std::to_string(k) + ".aws_kms_key.this";
     diff.keys_created.push_back(key);
-    for (int s = 0; s < 4; ++s) diff.changes.push_back(change(key, "aws_iam_role.r" + std::to_string(s), std::string(300, 'c')));
+    for (int s = 0; s < 4; ++s)
+      diff.changes.push_back(
+          change(key, "aws_iam_role.r" + std::to_string(s), std::string(300, 'c')));
   }
   diff.keys_compared = keys;
   return diff;
@@ -36,20 +39,23 @@ analysis::AccessDiff large_diff(std::size_t keys) {
 
 std::size_t count_rows(const std::string& markdown) {
   std::size_t rows = 0;
-  for (std::size_t at = 0; (at = markdown.find("\n| gain |", at)) != std::string::npos; ++at) ++rows;
+  for (std::size_t at = 0; (at = markdown.find("\n| gain |", at)) != std::string::npos; ++at)
+    ++rows;
   return rows;
 }
 
 } // namespace
 
-TEST_CASE("the access changes table stays within its budget and counts the rows left out", "[report][access_tables]") {
+TEST_CASE("the access changes table stays within its budget and counts the rows left out",
+          "[report][access_tables]") {
   const analysis::AccessDiff diff = large_diff(8'000);
   const std::string out = changes_markdown(diff, 400'000);
   CHECK(out.size() <= 400'000);
   const std::size_t shown = count_rows(out);
   CHECK(shown > 100);
   const std::size_t left_out = diff.changes.size() - shown;
-  CHECK(out.find("\n> " + std::to_string(left_out) + " more access changes are not shown") != std::string::npos);
+  CHECK(out.find("\n> " + std::to_string(left_out) + " more access changes are not shown") !=
+        std::string::npos);
   CHECK(out.find("The JSON and SARIF reports list every change.") != std::string::npos);
 
   SECTION("a diff that fits is shown whole, without the note") {
@@ -59,28 +65,33 @@ TEST_CASE("the access changes table stays within its budget and counts the rows 
   }
 }
 
-TEST_CASE("the Markdown summary of a large diff with many findings stays under GitHub's 1 MiB", "[report][access_tables]") {
+TEST_CASE("the Markdown summary of a large diff with many findings stays under GitHub's 1 MiB",
+          "[report][access_tables]") {
   const analysis::AccessDiff diff = large_diff(8'000);
   Report report = samples::clean();
   report.access_changes = &diff;
   for (int i = 0; i < 2'000; ++i) {
-    report.findings.push_back(samples::make_finding("TFKMS004", rules::Severity::high, "k" + std::to_string(i), "repo/a.tf",
-                                                    static_cast<std::uint32_t>(i + 1), std::string(1'000, 'm')));
+    report.findings.push_back(samples::make_finding(
+        "TFKMS004", rules::Severity::high, "k" + std::to_string(i), "repo/a.tf",
+        static_cast<std::uint32_t>(i + 1), std::string(1'000, 'm')));
   }
   const std::string out = samples::render(Format::markdown, report);
   CHECK(out.size() < 1'048'576);
   CHECK(out.find("more access changes are not shown") != std::string::npos);
   CHECK(out.find("more findings are not shown") != std::string::npos);
-  CHECK(out.find("#### high: TFKMS004") != std::string::npos); // findings keep room beside the table
+  CHECK(out.find("#### high: TFKMS004") !=
+        std::string::npos); // findings keep room beside the table
 }
 
-TEST_CASE("the changes say what was compared, and list data stores whose key changed", "[report][access_tables]") {
+TEST_CASE("the changes say what was compared, and list data stores whose key changed",
+          "[report][access_tables]") {
   analysis::AccessDiff diff;
   diff.keys_compared = 2;
   diff.data_stores_compared = 3;
   SECTION("nothing changed") {
     CHECK(changes_text(diff) == "access changes: none; compared 2 keys and 3 data stores\n");
-    CHECK(changes_markdown(diff, 1'000).find("Compared 2 keys and 3 data stores. No key gains or loses access.") !=
+    CHECK(changes_markdown(diff, 1'000)
+              .find("Compared 2 keys and 3 data stores. No key gains or loses access.") !=
           std::string::npos);
     CHECK(comparison_json(diff).at("data_stores") == 3);
   }
@@ -93,10 +104,12 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
     diff.data_store_changes.push_back(moved);
     const std::string text = changes_text(diff);
     CHECK(text.find("access changes: compared 2 keys and 3 data stores\n") == 0);
-    CHECK(text.find("data stores whose key changed\n  ~ aws_s3_bucket.logs (s3 bucket): aws_kms_key.logs -> alias/aws/s3\n") !=
-          std::string::npos);
+    CHECK(text.find("data stores whose key changed\n  ~ aws_s3_bucket.logs (s3 bucket): "
+                    "aws_kms_key.logs -> alias/aws/s3\n") != std::string::npos);
     const std::string markdown = changes_markdown(diff, 10'000);
-    CHECK(markdown.find("| aws\\_s3\\_bucket\\.logs | s3 bucket | aws\\_kms\\_key\\.logs | alias/aws/s3 |") != std::string::npos);
+    CHECK(markdown.find(
+              "| aws\\_s3\\_bucket\\.logs | s3 bucket | aws\\_kms\\_key\\.logs | alias/aws/s3 |") !=
+          std::string::npos);
     const nlohmann::json json = comparison_json(diff);
     CHECK(json.at("keys") == 2);
     REQUIRE(json.at("data_store_changes").size() == 1);
@@ -104,7 +117,8 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
   }
 }
 
-TEST_CASE("the streamed access JSON is the document nlohmann would print", "[report][access_tables]") {
+TEST_CASE("the streamed access JSON is the document nlohmann would print",
+          "[report][access_tables]") {
   using nlohmann::json;
   tfkms::analysis::ClassAccessMap with_key;
   tfkms::analysis::KeyAccessMap key;
@@ -132,7 +146,8 @@ TEST_CASE("the streamed access JSON is the document nlohmann would print", "[rep
              inputs) {
         std::ostringstream out;
         tfkms::report::AccessJsonWriter writer(out);
-        for (const auto& [map, path] : inputs) writer.add(*map, path);
+        for (const auto& [map, path] : inputs)
+          writer.add(*map, path);
         writer.finish("9.9.9");
         return out.str();
       };

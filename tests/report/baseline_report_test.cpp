@@ -1,7 +1,7 @@
+#include "sample_reports.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include "sample_reports.hpp"
 
 using namespace tfkms::report;
 using nlohmann::json;
@@ -11,7 +11,7 @@ namespace {
 // The representative report compared with a baseline holding all but its first finding.
 Report compared_with_baseline() {
   Report report = samples::representative();
-  for (auto &finding : report.findings)
+  for (auto& finding : report.findings)
     finding.baseline_state = tfkms::rules::BaselineState::unchanged;
   report.baselined.assign(report.findings.begin() + 1, report.findings.end());
   report.findings.resize(1);
@@ -25,10 +25,10 @@ TEST_CASE("sarif keeps baselined results as unchanged and marks the others new",
           "[report][sarif][baseline]") {
   const Report report = compared_with_baseline();
   const json log = json::parse(samples::render(Format::sarif, report));
-  const json &results = log["runs"][0]["results"];
+  const json& results = log["runs"][0]["results"];
   REQUIRE(results.size() == report.findings.size() + report.baselined.size());
   std::size_t added = 0;
-  for (const json &result : results) {
+  for (const json& result : results) {
     const std::string state = result.at("baselineState");
     CHECK((state == "new" || state == "unchanged"));
     added += state == "new" ? 1 : 0;
@@ -36,14 +36,14 @@ TEST_CASE("sarif keeps baselined results as unchanged and marks the others new",
   CHECK(added == 1);
   // Without a baseline, no result claims a state.
   const json plain = json::parse(samples::render(Format::sarif, samples::representative()));
-  for (const json &result : plain["runs"][0]["results"])
+  for (const json& result : plain["runs"][0]["results"])
     CHECK_FALSE(result.contains("baselineState"));
 }
 
 TEST_CASE("text and json show only the new findings", "[report][baseline]") {
   const Report report = compared_with_baseline();
   const std::string text = samples::render(Format::text, report);
-  for (const auto &finding : report.baselined)
+  for (const auto& finding : report.baselined)
     CHECK(text.find(finding.resource) == std::string::npos);
   CHECK(text.find(report.findings[0].resource) != std::string::npos);
   CHECK(json::parse(samples::render(Format::json, report))["findings"].size() == 1);

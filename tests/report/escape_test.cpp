@@ -1,6 +1,7 @@
 #include "report/escape.hpp"
 
 #include <catch2/catch.hpp>
+
 #include <sstream>
 #include <string_view>
 
@@ -11,13 +12,18 @@ TEST_CASE("terminal_safe shows control characters instead of passing them", "[re
   CHECK(terminal_safe("a\x1b[31mb") == "a\\x1b[31mb");
   CHECK(terminal_safe("line\nbreak\r\t") == "line\\nbreak\\r\\t");
   CHECK(terminal_safe("del\x7f") == "del\\x7f");
-  CHECK(terminal_safe("csi\xc2\x9b" "2J") == "csi\\x9b2J");         // C1 control U+009B
-  CHECK(terminal_safe("rtl\xe2\x80\xae" "cba") == "rtl\\u202ecba"); // right-to-left override
-  CHECK(terminal_safe("bad \xff byte") == "bad \xff byte");          // not a control: left alone
+  CHECK(terminal_safe("csi\xc2\x9b"
+                      "2J") == "csi\\x9b2J"); // C1 control U+009B
+  CHECK(terminal_safe("rtl\xe2\x80\xae"
+                      "cba") == "rtl\\u202ecba");           // right-to-left override
+  CHECK(terminal_safe("bad \xff byte") == "bad \xff byte"); // not a control: left alone
 }
 
 TEST_CASE("TerminalSafe streams what terminal_safe returns", "[report]") {
-  for (const std::string_view text : {"plain text", "a\x1b[31mb", "line\nbreak", "rtl\xe2\x80\xae" "cba", ""}) {
+  for (const std::string_view text : {"plain text", "a\x1b[31mb", "line\nbreak",
+                                      "rtl\xe2\x80\xae"
+                                      "cba",
+                                      ""}) {
     std::ostringstream out;
     out << TerminalSafe{text} << '|';
     CHECK(out.str() == terminal_safe(text) + "|");
@@ -45,7 +51,9 @@ TEST_CASE("truncate_utf8 cuts between characters", "[report]") {
   CHECK(truncate_utf8("short", 10) == "short");
   CHECK(truncate_utf8("abcdefghij", 8) == "abcde...");
   // "é" is two bytes; a cut inside it backs up to before it.
-  const std::string cut = truncate_utf8("aaaé" "bbbb", 7);
+  const std::string cut = truncate_utf8("aaaé"
+                                        "bbbb",
+                                        7);
   CHECK(cut == "aaa...");
   CHECK(truncate_utf8("abcdef", 2) == "..");
 }

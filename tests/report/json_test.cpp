@@ -1,9 +1,10 @@
-#include <catch2/catch.hpp>
-#include <fstream>
-#include <nlohmann/json.hpp>
-
 #include "json_schema_subset.hpp"
 #include "sample_reports.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 
 using namespace tfkms::report;
 
@@ -17,7 +18,8 @@ tfkms::test::SchemaSubsetValidator report_schema() {
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string out;
-  for (const std::string& line : lines) out += line + '\n';
+  for (const std::string& line : lines)
+    out += line + '\n';
   return out;
 }
 
@@ -35,7 +37,8 @@ TEST_CASE("json output validates against the published schema", "[report][schema
 
 TEST_CASE("the schema validator rejects what the schema forbids", "[report][schema]") {
   const auto schema = report_schema();
-  nlohmann::json document = nlohmann::json::parse(samples::render(Format::json, samples::representative()));
+  nlohmann::json document =
+      nlohmann::json::parse(samples::render(Format::json, samples::representative()));
   document["findings"][0]["severity"] = "severe";
   document["findings"][1]["line"] = 0;
   document["findings"][2].erase("fingerprint");
@@ -45,7 +48,8 @@ TEST_CASE("the schema validator rejects what the schema forbids", "[report][sche
 }
 
 TEST_CASE("json lists every finding with its fields", "[report]") {
-  const auto document = nlohmann::json::parse(samples::render(Format::json, samples::representative()));
+  const auto document =
+      nlohmann::json::parse(samples::render(Format::json, samples::representative()));
   CHECK(document["version"] == TFKMS_VERSION);
   REQUIRE(document["findings"].size() == 6);
   const auto& open = document["findings"][3];
@@ -67,7 +71,8 @@ TEST_CASE("json lists every finding with its fields", "[report]") {
 }
 
 TEST_CASE("json summary counts unsuppressed findings and diagnostics", "[report]") {
-  const auto summary = nlohmann::json::parse(samples::render(Format::json, samples::representative()))["summary"];
+  const auto summary =
+      nlohmann::json::parse(samples::render(Format::json, samples::representative()))["summary"];
   CHECK(summary["findings"] == 4);
   CHECK(summary["suppressed"] == 2);
   CHECK(summary["by_severity"]["critical"] == 1);
@@ -78,7 +83,8 @@ TEST_CASE("json summary counts unsuppressed findings and diagnostics", "[report]
   CHECK(summary["analysed"]["keys"] == 4);
 }
 
-TEST_CASE("json writes a finding's fix as data, and the schema accepts each kind", "[report][schema]") {
+TEST_CASE("json writes a finding's fix as data, and the schema accepts each kind",
+          "[report][schema]") {
   Report report = samples::representative();
   report.findings[0].fix_edit = {.kind = tfkms::rules::FixKind::add_condition,
                                  .policy = "/resource_changes/0/change/after/policy",

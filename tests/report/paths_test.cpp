@@ -1,6 +1,7 @@
 #include "report/paths.hpp"
 
 #include <catch2/catch.hpp>
+
 #include <filesystem>
 
 using namespace tfkms::report;

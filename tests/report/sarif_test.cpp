@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include "report/gzip_size.hpp"
 #include "rules/registry.hpp"
 #include "sample_reports.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace tfkms::report;
 using nlohmann::json;
@@ -18,7 +18,8 @@ json sarif(const Report& report, std::string category = {}) {
 
 const json& result_for(const json& run, std::string_view resource) {
   for (const json& result : run["results"]) {
-    if (result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == resource) return result;
+    if (result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == resource)
+      return result;
   }
   FAIL("no result for " << resource);
   throw std::logic_error("unreachable");
@@ -48,7 +49,8 @@ TEST_CASE("sarif rules carry descriptions, help and a security severity", "[repo
   CHECK(open["name"] == "KeyPolicyAllowsAnyPrincipal");
   CHECK(open["shortDescription"]["text"] == "Key policy allows any principal");
   CHECK(open["fullDescription"]["text"] ==
-        "A key policy statement that allows `*` lets every AWS account use the key unless a condition limits the caller.");
+        "A key policy statement that allows `*` lets every AWS account use the key unless a "
+        "condition limits the caller.");
   CHECK(open["help"]["markdown"] == std::string(samples::k_doc_open_key));
   CHECK(open["help"]["text"] == std::string(samples::k_doc_open_key));
   CHECK(open["helpUri"] == "https://github.com/tfkms/tfkms/blob/main/rules/TFKMS004.md");
@@ -72,8 +74,9 @@ TEST_CASE("sarif results point at repository-relative files", "[report][sarif]")
   CHECK(open["ruleId"] == "TFKMS004");
   CHECK(open["ruleIndex"] == 1);
   CHECK(open["level"] == "error");
-  CHECK(open["message"]["text"] == "Key policy statement 1 allows kms:Decrypt to any principal.\nFix: Name the "
-                                   "trusted accounts or add an aws:PrincipalOrgID condition.");
+  CHECK(open["message"]["text"] ==
+        "Key policy statement 1 allows kms:Decrypt to any principal.\nFix: Name the "
+        "trusted accounts or add an aws:PrincipalOrgID condition.");
   const json& physical = open["locations"][0]["physicalLocation"];
   CHECK(physical["artifactLocation"]["uri"] == "infra/kms.tf");
   CHECK(physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
@@ -82,15 +85,18 @@ TEST_CASE("sarif results point at repository-relative files", "[report][sarif]")
   CHECK(open["locations"][0]["logicalLocations"][0]["kind"] == "resource");
   REQUIRE(open["relatedLocations"].size() == 1); // only evidence with a line
   CHECK(open["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 15);
-  CHECK(open["relatedLocations"][0]["message"]["text"].get<std::string>().find("AllowEveryone") != std::string::npos);
+  CHECK(open["relatedLocations"][0]["message"]["text"].get<std::string>().find("AllowEveryone") !=
+        std::string::npos);
   CHECK(open["partialFingerprints"]["tfkms/v1"].get<std::string>().size() == 16);
   CHECK_FALSE(open["partialFingerprints"].contains("primaryLocationLineHash"));
   CHECK(open["properties"]["evidence"].size() == 2);
 
   // A finding without a line still has the region GitHub requires.
-  CHECK(result_for(run, "AppGrant")["locations"][0]["physicalLocation"]["region"]["startLine"] == 1);
+  CHECK(result_for(run, "AppGrant")["locations"][0]["physicalLocation"]["region"]["startLine"] ==
+        1);
   // Outside the repository: the file name only, never an absolute or ../ path.
-  CHECK(result_for(run, "module.shared.aws_kms_key.this")["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+  CHECK(result_for(run, "module.shared.aws_kms_key.this")["locations"][0]["physicalLocation"]
+                                                         ["artifactLocation"]["uri"] ==
         "plan.json");
   for (const json& result : run["results"]) {
     const std::string uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
@@ -117,9 +123,11 @@ TEST_CASE("sarif reports unreadable inputs as tool notifications", "[report][sar
   REQUIRE(invocation["toolExecutionNotifications"].size() == 2);
   const json& error = invocation["toolExecutionNotifications"][0];
   CHECK(error["level"] == "error");
-  CHECK(error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "infra/broken.json");
+  CHECK(error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "infra/broken.json");
   CHECK(error["locations"][0]["physicalLocation"]["region"]["startColumn"] == 17);
-  CHECK(invocation["toolExecutionNotifications"][1]["properties"]["pointer"] == "/Resources/Key/Properties");
+  CHECK(invocation["toolExecutionNotifications"][1]["properties"]["pointer"] ==
+        "/Resources/Key/Properties");
 }
 
 TEST_CASE("sarif category becomes the whole automationDetails category", "[report][sarif]") {
@@ -130,7 +138,8 @@ TEST_CASE("sarif category becomes the whole automationDetails category", "[repor
 
 TEST_CASE("sarif gives an undeclared rule an entry so ruleIndex stays valid", "[report][sarif]") {
   Report report = samples::clean();
-  report.findings.push_back(samples::make_finding("TFKMS099", tfkms::rules::Severity::high, "x", "repo/a.tf", 2, "m"));
+  report.findings.push_back(
+      samples::make_finding("TFKMS099", tfkms::rules::Severity::high, "x", "repo/a.tf", 2, "m"));
   const json run = sarif(report)["runs"][0];
   REQUIRE(run["tool"]["driver"]["rules"].size() == samples::k_rules.size() + 1);
   CHECK(run["results"][0]["ruleIndex"] == samples::k_rules.size());
@@ -138,12 +147,14 @@ TEST_CASE("sarif gives an undeclared rule an entry so ruleIndex stays valid", "[
   CHECK_FALSE(run["tool"]["driver"]["rules"][samples::k_rules.size()].contains("name"));
 }
 
-TEST_CASE("sarif over 10 MB that compresses below GitHub's limit is written whole", "[report][sarif]") {
+TEST_CASE("sarif over 10 MB that compresses below GitHub's limit is written whole",
+          "[report][sarif]") {
   Report report = samples::clean();
   const std::string long_message(20'000, 'm');
   for (int i = 0; i < 600; ++i) {
-    report.findings.push_back(samples::make_finding("TFKMS004", tfkms::rules::Severity::low, "aws_kms_key.k" + std::to_string(i),
-                                                    "repo/a.tf", static_cast<std::uint32_t>(i + 1), long_message));
+    report.findings.push_back(samples::make_finding(
+        "TFKMS004", tfkms::rules::Severity::low, "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
+        static_cast<std::uint32_t>(i + 1), long_message));
   }
   const std::string text = samples::render(Format::sarif, report);
   CHECK(text.size() > 12'000'000);
@@ -153,7 +164,8 @@ TEST_CASE("sarif over 10 MB that compresses below GitHub's limit is written whol
   CHECK(run["invocations"][0]["toolExecutionNotifications"].empty());
 }
 
-TEST_CASE("sarif stays within GitHub's compressed size limit, keeping the most severe results", "[report][sarif]") {
+TEST_CASE("sarif stays within GitHub's compressed size limit, keeping the most severe results",
+          "[report][sarif]") {
   const Report report = samples::oversized();
   const std::string text = samples::render(Format::sarif, report);
   CHECK(tfkms::report::gzip_size(text) <= 9'500'000);
@@ -162,13 +174,15 @@ TEST_CASE("sarif stays within GitHub's compressed size limit, keeping the most s
   CHECK(kept < 800);
   CHECK(kept >= 200); // every critical one fits: 200 x ~15 KB compressed
   std::size_t critical = 0;
-  for (const json& result : run["results"]) critical += result["level"] == "error" ? 1 : 0;
+  for (const json& result : run["results"])
+    critical += result["level"] == "error" ? 1 : 0;
   CHECK(critical == 200);
   // Kept results stay in report order.
   CHECK(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 1);
   const json& notice = run["invocations"][0]["toolExecutionNotifications"].back();
   CHECK(notice["level"] == "warning");
-  CHECK(notice["message"]["text"].get<std::string>().find("Omitted " + std::to_string(800 - kept) + " of 800") == 0);
+  CHECK(notice["message"]["text"].get<std::string>().find("Omitted " + std::to_string(800 - kept) +
+                                                          " of 800") == 0);
 }
 
 TEST_CASE("sarif describes every registered rule from its documentation page", "[report][sarif]") {

@@ -6,7 +6,7 @@ using namespace tfkms;
 
 namespace {
 
-rules::Finding finding(const std::string &rule, const std::string &resource, std::uint32_t line) {
+rules::Finding finding(const std::string& rule, const std::string& resource, std::uint32_t line) {
   rules::Finding out;
   out.rule_id = rule;
   out.resource = resource;

@@ -1,8 +1,9 @@
+#include "rules/config.hpp"
+
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <unistd.h>
 
-#include "rules/config.hpp"
+#include <fstream>
 
 using namespace tfkms;
 namespace fs = std::filesystem;
@@ -18,13 +19,13 @@ public:
     fs::create_directories(m_root / "sub" / "deeper");
   }
   ~Repository() { fs::remove_all(m_root); }
-  Repository(const Repository &) = delete;
-  Repository &operator=(const Repository &) = delete;
+  Repository(const Repository&) = delete;
+  Repository& operator=(const Repository&) = delete;
 
-  void write(const fs::path &relative, const std::string &text) const {
+  void write(const fs::path& relative, const std::string& text) const {
     std::ofstream(m_root / relative) << text;
   }
-  [[nodiscard]] const fs::path &root() const { return m_root; }
+  [[nodiscard]] const fs::path& root() const { return m_root; }
 
 private:
   fs::path m_root;

@@ -40,7 +40,8 @@ TEST_CASE("an empty config file is the default", "[rules][config]") {
 
 TEST_CASE("config errors name the key and the line", "[rules][config]") {
   SECTION("unknown top-level key") {
-    const auto config = parse_config("account_id: \"111122223333\"\ntrusted_acounts: []\n", "c.yml");
+    const auto config =
+        parse_config("account_id: \"111122223333\"\ntrusted_acounts: []\n", "c.yml");
     REQUIRE_FALSE(config);
     CHECK(config.error().line == 2u);
     CHECK_THAT(config.error().message, Catch::Contains("trusted_acounts"));

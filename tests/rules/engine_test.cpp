@@ -1,8 +1,7 @@
 #include "rules/engine.hpp"
+#include "rules/glob.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "rules/glob.hpp"
 
 using namespace tfkms;
 
@@ -52,7 +51,8 @@ TEST_CASE("engine honours --only, --skip and the config switches", "[rules][engi
 
 TEST_CASE("suppressions keep the finding and record the reason", "[rules][engine]") {
   model::Graph graph = two_grants();
-  graph.suppressions.push_back({"TFKMS003", "aws_kms_grant.a", "revoked by the migration runbook", {}});
+  graph.suppressions.push_back(
+      {"TFKMS003", "aws_kms_grant.a", "revoked by the migration runbook", {}});
   graph.suppressions.push_back({"TFKMS003", "aws_kms_grant.b", "", {}});
   const auto findings = rules::run_rules(graph, {}, {});
   REQUIRE(findings.size() == 2);

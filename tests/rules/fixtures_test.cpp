@@ -2,20 +2,20 @@
 // exactly the findings listed in its <name>.expected.json, at the file and line listed, and every
 // input under negative/<scenario>/ none of that rule. Adding a fixture needs no code. A
 // <scenario>.tfkms.yml beside an input is used as its configuration.
-#include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <tuple>
-#include <sstream>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "loaders/loaders.hpp"
 #include "rules/engine.hpp"
 #include "run/organization.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace tfkms;
@@ -26,8 +26,10 @@ const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures";
 
 bool is_input(const fs::path& path) {
   const std::string name = path.filename().string();
-  if (name.ends_with(".expected.json") || name.ends_with(".tfkms.yml")) return false;
-  return name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
+  if (name.ends_with(".expected.json") || name.ends_with(".tfkms.yml"))
+    return false;
+  return name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") ||
+         name.ends_with(".template");
 }
 
 // "console_default.tfplan.json" -> "console_default.tfplan": a scenario given in both formats keeps
@@ -42,12 +44,16 @@ std::string scenario_of(const fs::path& input) { return fs::path(stem_of(input))
 // directory.
 std::vector<fs::path> inputs_in(const fs::path& folder) {
   std::vector<fs::path> found;
-  if (!fs::exists(folder)) return found;
+  if (!fs::exists(folder))
+    return found;
   for (const auto& entry : fs::directory_iterator(folder)) {
-    if (entry.is_regular_file() && is_input(entry.path())) found.push_back(entry.path());
-    if (!entry.is_directory()) continue;
+    if (entry.is_regular_file() && is_input(entry.path()))
+      found.push_back(entry.path());
+    if (!entry.is_directory())
+      continue;
     for (const auto& inner : fs::directory_iterator(entry.path())) {
-      if (inner.is_regular_file() && is_input(inner.path())) found.push_back(inner.path());
+      if (inner.is_regular_file() && is_input(inner.path()))
+        found.push_back(inner.path());
     }
   }
   std::sort(found.begin(), found.end());
@@ -55,7 +61,8 @@ std::vector<fs::path> inputs_in(const fs::path& folder) {
 }
 
 // Runs `only` (every rule when empty) on a fixture.
-std::vector<rules::Finding> run_fixture(const fs::path& input, const std::vector<std::string>& only) {
+std::vector<rules::Finding> run_fixture(const fs::path& input,
+                                        const std::vector<std::string>& only) {
   rules::Config config;
   const fs::path config_path = input.parent_path() / (scenario_of(input) + ".tfkms.yml");
   if (fs::exists(config_path)) {
@@ -66,7 +73,8 @@ std::vector<rules::Finding> run_fixture(const fs::path& input, const std::vector
   }
   // Fixtures are checked as deployed to account 111122223333 (templates name it through
   // AWS::AccountId) unless their .tfkms.yml says otherwise.
-  if (!config.account_id) config.account_id = "111122223333";
+  if (!config.account_id)
+    config.account_id = "111122223333";
   loaders::LoadOptions options;
   options.account_id = config.account_id;
   // The organisation policies the configuration names apply as in a run (run/organization.hpp).
@@ -86,7 +94,8 @@ std::string summary(const std::vector<rules::Finding>& findings) {
     text += finding.rule_id + " " + std::string(rules::to_string(finding.severity)) + " " +
             finding.resource + " at " + fs::path(finding.file).filename().string() + ":" +
             (finding.line ? std::to_string(*finding.line) : "-") + ": " + finding.message + "\n";
-    for (const auto& evidence : finding.evidence) text += "    " + evidence.text + " [" + evidence.pointer + "]\n";
+    for (const auto& evidence : finding.evidence)
+      text += "    " + evidence.text + " [" + evidence.pointer + "]\n";
   }
   return text;
 }
@@ -97,37 +106,46 @@ std::string summary(const std::vector<rules::Finding>& findings) {
 // "message_lacks": [..] (texts the message must not hold), "evidence_contains": [..] (each in
 // some evidence text)}.
 bool matches(const nlohmann::json& expected, const rules::Finding& finding) {
-  if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource) return false;
-  if (expected.at("file") != fs::path(finding.file).filename().string()) return false;
+  if (expected.at("rule") != finding.rule_id || expected.at("resource") != finding.resource)
+    return false;
+  if (expected.at("file") != fs::path(finding.file).filename().string())
+    return false;
   const nlohmann::json line =
       finding.line ? nlohmann::json(*finding.line) : nlohmann::json(nullptr);
-  if (expected.at("line") != line) return false;
-  if (expected.contains("severity") && expected["severity"] != rules::to_string(finding.severity)) return false;
+  if (expected.at("line") != line)
+    return false;
+  if (expected.contains("severity") && expected["severity"] != rules::to_string(finding.severity))
+    return false;
   const auto has_evidence = [&](auto predicate) {
     return std::any_of(finding.evidence.begin(), finding.evidence.end(), predicate);
   };
   if (expected.contains("statement")) {
     const nlohmann::json& statement = expected["statement"];
     const std::string pointer = "/Statement/" + std::to_string(statement.at("index").get<int>());
-    if (!has_evidence([&](const rules::Evidence& e) { return e.pointer == pointer || e.pointer.ends_with(pointer); })) {
+    if (!has_evidence([&](const rules::Evidence& e) {
+          return e.pointer == pointer || e.pointer.ends_with(pointer);
+        })) {
       return false;
     }
-    if (statement.contains("sid") &&
-        !has_evidence([&](const rules::Evidence& e) {
-          return e.text.find("\"" + statement["sid"].get<std::string>() + "\"") != std::string::npos;
+    if (statement.contains("sid") && !has_evidence([&](const rules::Evidence& e) {
+          return e.text.find("\"" + statement["sid"].get<std::string>() + "\"") !=
+                 std::string::npos;
         })) {
       return false;
     }
   }
-  if (expected.contains("pointer") &&
-      !has_evidence([&](const rules::Evidence& e) { return e.pointer == expected["pointer"].get<std::string>(); })) {
+  if (expected.contains("pointer") && !has_evidence([&](const rules::Evidence& e) {
+        return e.pointer == expected["pointer"].get<std::string>();
+      })) {
     return false;
   }
   for (const auto& part : expected.value("message_contains", nlohmann::json::array())) {
-    if (finding.message.find(part.get<std::string>()) == std::string::npos) return false;
+    if (finding.message.find(part.get<std::string>()) == std::string::npos)
+      return false;
   }
   for (const auto& part : expected.value("message_lacks", nlohmann::json::array())) {
-    if (finding.message.find(part.get<std::string>()) != std::string::npos) return false;
+    if (finding.message.find(part.get<std::string>()) != std::string::npos)
+      return false;
   }
   for (const auto& part : expected.value("evidence_contains", nlohmann::json::array())) {
     const std::string text = part.get<std::string>();
@@ -145,32 +163,35 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
   std::size_t positives = 0;
   for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
     const std::string rule = rule_dir.path().filename().string();
-    if (!rule_dir.is_directory() || !rule.starts_with("TFKMS")) continue;
+    if (!rule_dir.is_directory() || !rule.starts_with("TFKMS"))
+      continue;
     REQUIRE(rules::is_rule_id(rule));
     // A change rule's cases are before/after pairs: diff_fixtures_test.cpp runs them.
-    if (rules::is_change_rule(rule)) continue;
+    if (rules::is_change_rule(rule))
+      continue;
     for (const fs::path& input : inputs_in(rule_dir.path() / "positive")) {
       ++positives;
       DYNAMIC_SECTION(rule << "/positive/" << input.filename().string()) {
-      const fs::path expected_path = input.parent_path() / (stem_of(input) + ".expected.json");
-      INFO("positive fixture " << input.string());
-      REQUIRE(fs::exists(expected_path));
-      std::ifstream in(expected_path);
-      const nlohmann::json expected = nlohmann::json::parse(in);
-      REQUIRE(expected.is_array());
-      REQUIRE_FALSE(expected.empty());
-      const auto findings = run_fixture(input, {rule});
-      INFO("findings:\n" << summary(findings));
-      CHECK(findings.size() == expected.size());
-      for (const auto& item : expected) {
-        INFO("expected " << item.dump());
-        // Where a finding points is part of what is expected: a file of another scenario is a
-        // defect.
-        REQUIRE(item.contains("file"));
-        REQUIRE(item.contains("line"));
-        CHECK(item["file"].get<std::string>().starts_with(scenario_of(input) + "."));
-        CHECK(std::count_if(findings.begin(), findings.end(), [&](const auto& f) { return matches(item, f); }) == 1);
-      }
+        const fs::path expected_path = input.parent_path() / (stem_of(input) + ".expected.json");
+        INFO("positive fixture " << input.string());
+        REQUIRE(fs::exists(expected_path));
+        std::ifstream in(expected_path);
+        const nlohmann::json expected = nlohmann::json::parse(in);
+        REQUIRE(expected.is_array());
+        REQUIRE_FALSE(expected.empty());
+        const auto findings = run_fixture(input, {rule});
+        INFO("findings:\n" << summary(findings));
+        CHECK(findings.size() == expected.size());
+        for (const auto& item : expected) {
+          INFO("expected " << item.dump());
+          // Where a finding points is part of what is expected: a file of another scenario is a
+          // defect.
+          REQUIRE(item.contains("file"));
+          REQUIRE(item.contains("line"));
+          CHECK(item["file"].get<std::string>().starts_with(scenario_of(input) + "."));
+          CHECK(std::count_if(findings.begin(), findings.end(),
+                              [&](const auto& f) { return matches(item, f); }) == 1);
+        }
       }
     }
     for (const fs::path& input : inputs_in(rule_dir.path() / "negative")) {
@@ -187,15 +208,18 @@ TEST_CASE("rule fixtures", "[rules][fixtures]") {
 
 // Rules whose scenarios cannot be written as a CloudFormation template, and why.
 const std::map<std::string, std::string> k_not_in_templates = {
-    {"TFKMS003", "KMS grants are no CloudFormation resource (formats.md §2.4: no AWS::KMS::Grant; templates "
-                 "grant through custom resources calling CreateGrant, which tfkms cannot read)"},
+    {"TFKMS003",
+     "KMS grants are no CloudFormation resource (formats.md §2.4: no AWS::KMS::Grant; templates "
+     "grant through custom resources calling CreateGrant, which tfkms cannot read)"},
 };
 
-// A scenario written both as a Terraform plan (<scenario>.tfplan.json) and as a CloudFormation template
-// (<scenario>.cfn.yaml or .cfn.json) in the same fixture folder must give the same findings under every
-// rule, not only the folder's: the same rule ids, severities and amount of evidence, as often (resource
-// names differ by format). Every rule that has fixtures has at least one such pair, unless it is listed
-// in k_not_in_templates; so the loaders are held to building the same graph from both formats.
+// A scenario written both as a Terraform plan (<scenario>.tfplan.json) and as a CloudFormation
+// template
+// (<scenario>.cfn.yaml or .cfn.json) in the same fixture folder must give the same findings under
+// every rule, not only the folder's: the same rule ids, severities and amount of evidence, as often
+// (resource names differ by format). Every rule that has fixtures has at least one such pair,
+// unless it is listed in k_not_in_templates; so the loaders are held to building the same graph
+// from both formats.
 TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]") {
   std::map<std::string, std::size_t> pairs_by_rule;
   for (const auto& rule_dir : fs::directory_iterator(k_fixtures)) {
@@ -206,22 +230,27 @@ TEST_CASE("scenarios in both formats give the same findings", "[rules][fixtures]
     for (const char* kind : {"positive", "negative"}) {
       const auto inputs = inputs_in(rule_dir.path() / kind);
       for (const fs::path& plan : inputs) {
-        if (!plan.string().ends_with(".tfplan.json")) continue;
+        if (!plan.string().ends_with(".tfplan.json"))
+          continue;
         for (const fs::path& other : inputs) {
-          if (other == plan || scenario_of(other) != scenario_of(plan) || other.string().ends_with(".tfplan.json")) continue;
+          if (other == plan || scenario_of(other) != scenario_of(plan) ||
+              other.string().ends_with(".tfplan.json"))
+            continue;
           ++pairs_by_rule[rule];
-          DYNAMIC_SECTION(rule << "/" << kind << "/" << plan.filename().string() << " vs " << other.filename().string()) {
-          INFO(plan.string() << " vs " << other.string());
-          const auto shape = [](const std::vector<rules::Finding>& findings) {
-            std::vector<std::tuple<std::string, rules::Severity, std::size_t>> result;
-            for (const auto& f : findings) result.emplace_back(f.rule_id, f.severity, f.evidence.size());
-            std::sort(result.begin(), result.end());
-            return result;
-          };
-          const auto from_plan = run_fixture(plan, {});
-          const auto from_template = run_fixture(other, {});
-          INFO("plan:\n" << summary(from_plan) << "template:\n" << summary(from_template));
-          CHECK(shape(from_plan) == shape(from_template));
+          DYNAMIC_SECTION(rule << "/" << kind << "/" << plan.filename().string() << " vs "
+                               << other.filename().string()) {
+            INFO(plan.string() << " vs " << other.string());
+            const auto shape = [](const std::vector<rules::Finding>& findings) {
+              std::vector<std::tuple<std::string, rules::Severity, std::size_t>> result;
+              for (const auto& f : findings)
+                result.emplace_back(f.rule_id, f.severity, f.evidence.size());
+              std::sort(result.begin(), result.end());
+              return result;
+            };
+            const auto from_plan = run_fixture(plan, {});
+            const auto from_template = run_fixture(other, {});
+            INFO("plan:\n" << summary(from_plan) << "template:\n" << summary(from_template));
+            CHECK(shape(from_plan) == shape(from_template));
           }
         }
       }

@@ -1,8 +1,8 @@
 // The rules that read the graph alone (no policy evaluation): TFKMS003, TFKMS006 (bypass flag) and
 // TFKMS007, on hand-built graphs.
-#include <catch2/catch.hpp>
-
 #include "rules/engine.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace tfkms;
 
@@ -16,7 +16,8 @@ model::Graph with_grant(model::Grant grant) {
   model::Graph graph;
   graph.account = "111111111111";
   grant.source.address = "aws_kms_grant.g";
-  if (grant.operations.empty()) grant.operations = {"Encrypt", "GenerateDataKey"};
+  if (grant.operations.empty())
+    grant.operations = {"Encrypt", "GenerateDataKey"};
   graph.grants.push_back(std::move(grant));
   return graph;
 }

@@ -1,8 +1,8 @@
 // TFKMS002 and TFKMS010 on hand-built graphs: the cases the fixtures do not reach.
-#include <catch2/catch.hpp>
-
 #include "model/value.hpp"
 #include "rules/engine.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace tfkms;
 
@@ -29,21 +29,27 @@ model::Graph queue_on(std::string_view key, nlohmann::json policy) {
 nlohmann::json allow(nlohmann::json principal) {
   return {{"Version", "2012-10-17"},
           {"Statement",
-           {{{"Sid", "Senders"}, {"Effect", "Allow"}, {"Principal", principal}, {"Action", "sqs:SendMessage"},
+           {{{"Sid", "Senders"},
+             {"Effect", "Allow"},
+             {"Principal", principal},
+             {"Action", "sqs:SendMessage"},
              {"Resource", "*"}}}}};
 }
 
 } // namespace
 
 TEST_CASE("TFKMS002 service senders to a queue on aws/sqs", "[rules][TFKMS002]") {
-  const auto findings = run(queue_on("alias/aws/sqs", allow({{"Service", "sns.amazonaws.com"}})), "TFKMS002");
+  const auto findings =
+      run(queue_on("alias/aws/sqs", allow({{"Service", "sns.amazonaws.com"}})), "TFKMS002");
   REQUIRE(findings.size() == 1);
   CHECK_THAT(findings[0].message, Catch::Contains("service sns.amazonaws.com"));
   CHECK_THAT(findings[0].message, Catch::Contains("writes"));
 }
 
 TEST_CASE("TFKMS002 ignores same-account and customer-key queues", "[rules][TFKMS002]") {
-  CHECK(run(queue_on("alias/aws/sqs", allow({{"AWS", "arn:aws:iam::111122223333:role/producer"}})), "TFKMS002").empty());
+  CHECK(run(queue_on("alias/aws/sqs", allow({{"AWS", "arn:aws:iam::111122223333:role/producer"}})),
+            "TFKMS002")
+            .empty());
   CHECK(run(queue_on("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                      allow({{"AWS", "arn:aws:iam::444455556666:root"}})),
             "TFKMS002")
@@ -108,28 +114,34 @@ TEST_CASE("a policy AWS would reject is TFKMS011's, whatever its actions, and no
   CHECK(run(graph, "TFKMS010").empty());
   const auto findings = run(graph, "TFKMS011");
   REQUIRE(findings.size() == 1);
-  CHECK_THAT(findings[0].message, Catch::Contains("Statement[0].Condition.StringEqulas: unknown condition operator"));
+  CHECK_THAT(findings[0].message,
+             Catch::Contains("Statement[0].Condition.StringEqulas: unknown condition operator"));
   REQUIRE_FALSE(findings[0].evidence.empty());
   CHECK(findings[0].evidence[0].pointer == "/Statement/0/Condition/StringEqulas");
 }
 
 // A template written for one account, checked without knowing the deployment account: the account
-// it names may be the one it deploys to, so only a policy that locks out every named account counts.
+// it names may be the one it deploys to, so only a policy that locks out every named account
+// counts.
 TEST_CASE("TFKMS006 lockout with the deployment account unknown", "[rules][TFKMS006]") {
-  const auto key_with_root_of = [](std::optional<std::string> deployment, std::string_view account) {
+  const auto key_with_root_of = [](std::optional<std::string> deployment,
+                                   std::string_view account) {
     model::Graph graph;
-    if (deployment) graph.account = *deployment;
+    if (deployment)
+      graph.account = *deployment;
     model::Key key;
     key.source.address = "aws_kms_key.k";
     key.account = graph.account;
-    key.arn = "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"; // as the loaders write it
+    key.arn =
+        "arn:aws:kms:us-east-1:" + model::symbol("account") + ":key/k"; // as the loaders write it
     key.policy.state = model::PolicySource::State::document;
-    key.policy.document = {{"Version", "2012-10-17"},
-                           {"Statement",
-                            {{{"Effect", "Allow"},
-                              {"Principal", {{"AWS", "arn:aws:iam::" + std::string(account) + ":root"}}},
-                              {"Action", "kms:*"},
-                              {"Resource", "*"}}}}};
+    key.policy.document = {
+        {"Version", "2012-10-17"},
+        {"Statement",
+         {{{"Effect", "Allow"},
+           {"Principal", {{"AWS", "arn:aws:iam::" + std::string(account) + ":root"}}},
+           {"Action", "kms:*"},
+           {"Resource", "*"}}}}};
     graph.add(std::move(key));
     return graph;
   };

@@ -1,9 +1,8 @@
+#include "rules/engine.hpp"
+#include "rules/rule_ids.hpp"
 #include "rules/suppressions.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "rules/engine.hpp"
-#include "rules/rule_ids.hpp"
 
 using namespace tfkms;
 

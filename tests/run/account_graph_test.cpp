@@ -1,11 +1,10 @@
+#include "rules/engine.hpp"
 #include "run/account_graph.hpp"
-
-#include <algorithm>
+#include "run/account_inputs.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "rules/engine.hpp"
-#include "run/account_inputs.hpp"
+#include <algorithm>
 
 namespace {
 
@@ -43,7 +42,8 @@ Checked check(const std::vector<std::string>& paths, bool separately = false) {
   const std::vector<bool> joined = run::joined_inputs(groups, inputs.size());
   checked.groups = groups.size();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (joined[i]) continue;
+    if (joined[i])
+      continue;
     for (auto& finding : run::findings_of(run, *inputs[i].source, inputs[i].input, checked.notes)) {
       checked.findings.push_back(std::move(finding));
     }
@@ -63,13 +63,15 @@ std::vector<const rules::Finding*> on(const Checked& checked, std::string_view r
                                       std::string_view resource) {
   std::vector<const rules::Finding*> found;
   for (const rules::Finding& finding : checked.findings) {
-    if (finding.rule_id == rule && finding.resource == resource) found.push_back(&finding);
+    if (finding.rule_id == rule && finding.resource == resource)
+      found.push_back(&finding);
   }
   return found;
 }
 
 bool mentions(const rules::Finding& finding, std::string_view text) {
-  if (finding.message.find(text) != std::string::npos) return true;
+  if (finding.message.find(text) != std::string::npos)
+    return true;
   return std::any_of(
       finding.evidence.begin(), finding.evidence.end(),
       [&](const rules::Evidence& e) { return e.text.find(text) != std::string::npos; });
@@ -107,7 +109,8 @@ TEST_CASE("a role of another account, or --separately, joins no key", "[run][acc
   CHECK_FALSE(any_mentions(separately, "aws_iam_role.ops"));
   // Alone, the key's finding can only say that the account may use it.
   const auto alone = on(separately, "TFKMS001", "aws_kms_key.shared");
-  for (const rules::Finding* finding : alone) CHECK_FALSE(mentions(*finding, " in "));
+  for (const rules::Finding* finding : alone)
+    CHECK_FALSE(mentions(*finding, " in "));
 }
 
 TEST_CASE("a plan and the state of its workspace give each finding once", "[run][account]") {

@@ -31,14 +31,16 @@ TEST_CASE("accounts named anywhere in an input's policies, grants and ARNs", "[r
   grant.grantee = "arn:aws:iam::222233334444:role/g";
   graph.grants.push_back(grant);
   CHECK(tfkms::run::named_accounts(graph) ==
-        std::vector<std::string>{"111122223333", "123456789012", "222233334444", "444455556666", "777788889999"});
+        std::vector<std::string>{"111122223333", "123456789012", "222233334444", "444455556666",
+                                 "777788889999"});
   graph.account = "111122223333";
   CHECK(tfkms::run::named_accounts(graph).front() == "123456789012");
 }
 
 TEST_CASE("a finding in every possibility is reported as it is", "[run][account]") {
-  std::vector<Possibility> possibilities{{std::nullopt, {finding("TFKMS007", "Rotation is off.")}},
-                                         {"444455556666", {finding("TFKMS007", "Rotation is off.")}}};
+  std::vector<Possibility> possibilities{
+      {std::nullopt, {finding("TFKMS007", "Rotation is off.")}},
+      {"444455556666", {finding("TFKMS007", "Rotation is off.")}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message == "Rotation is off.");
@@ -51,23 +53,28 @@ TEST_CASE("a finding absent when deployed to a named account says unless", "[run
       {"111122223333", {finding("TFKMS002", "Bucket is shared with account 444455556666.")}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
-  CHECK(merged[0].message == "Bucket is shared with account 444455556666 — unless this input is deployed to "
-                             "444455556666; its account is unknown, --account-id decides.");
+  CHECK(merged[0].message ==
+        "Bucket is shared with account 444455556666 — unless this input is deployed to "
+        "444455556666; its account is unknown, --account-id decides.");
 }
 
 TEST_CASE("a finding only when deployed to a named account says if", "[run][account]") {
   std::vector<Possibility> possibilities{
-      {std::nullopt, {}}, {"111122223333", {finding("TFKMS008", "Role of 111122223333 administers and uses.")}}};
+      {std::nullopt, {}},
+      {"111122223333", {finding("TFKMS008", "Role of 111122223333 administers and uses.")}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
-  CHECK(merged[0].message == "Role of 111122223333 administers and uses — if this input is deployed to "
-                             "111122223333; its account is unknown, --account-id decides.");
+  CHECK(merged[0].message ==
+        "Role of 111122223333 administers and uses — if this input is deployed to "
+        "111122223333; its account is unknown, --account-id decides.");
 }
 
 TEST_CASE("each possibility's own account is matched as the unnamed one's", "[run][account]") {
   std::vector<Possibility> possibilities{
-      {std::nullopt, {finding("TFKMS003", "Grant to arn:aws:iam::this-account:role/r never ends.")}},
-      {"111122223333", {finding("TFKMS003", "Grant to arn:aws:iam::111122223333:role/r never ends.")}}};
+      {std::nullopt,
+       {finding("TFKMS003", "Grant to arn:aws:iam::this-account:role/r never ends.")}},
+      {"111122223333",
+       {finding("TFKMS003", "Grant to arn:aws:iam::111122223333:role/r never ends.")}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message == "Grant to arn:aws:iam::this-account:role/r never ends.");
@@ -75,7 +82,8 @@ TEST_CASE("each possibility's own account is matched as the unnamed one's", "[ru
 
 TEST_CASE("findings that together hold whichever account deploys say so", "[run][account]") {
   const Finding first = finding("TFKMS004", "Key lets every principal of account 111122223333 in.");
-  const Finding second = finding("TFKMS004", "Key lets every principal of account 444455556666 in.");
+  const Finding second =
+      finding("TFKMS004", "Key lets every principal of account 444455556666 in.");
   std::vector<Possibility> possibilities{
       {std::nullopt, {first, second}}, {"111122223333", {second}}, {"444455556666", {first}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
@@ -83,8 +91,9 @@ TEST_CASE("findings that together hold whichever account deploys say so", "[run]
   for (const Finding& each : merged) {
     CHECK(each.message.find("— unless this input is deployed to ") != std::string::npos);
     REQUIRE_FALSE(each.evidence.empty());
-    CHECK(each.evidence.back().text == "whichever account this input is deployed to, one of these 2 TFKMS004 "
-                                       "findings on Key holds");
+    CHECK(each.evidence.back().text ==
+          "whichever account this input is deployed to, one of these 2 TFKMS004 "
+          "findings on Key holds");
   }
 }
 

@@ -1,11 +1,11 @@
 #include "run/discovery.hpp"
 
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-
-#include <catch2/catch.hpp>
-#include <unistd.h>
 
 namespace {
 
@@ -59,7 +59,8 @@ const std::string k_parent = R"({"Resources": {
   "Inner": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:asset:path": "AppInner.nested.template.json"}},
   "Gone": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:asset:path": "Missing.nested.template.json"}}}})";
 
-TEST_CASE("a directory scan keeps files that may be inputs and leaves out tool state", "[run][discovery]") {
+TEST_CASE("a directory scan keeps files that may be inputs and leaves out tool state",
+          "[run][discovery]") {
   const TempTree tree;
   tree.write("plan.json", "{}");
   tree.write("stacks/app.yaml", "x: 1");
@@ -71,7 +72,8 @@ TEST_CASE("a directory scan keeps files that may be inputs and leaves out tool s
   tree.write("test/data/fixture.json", "{}");
   const auto discovery = discover({tree.path()}, {"vendor", "test/*"});
   CHECK(paths_of(discovery, tree) == std::vector<std::string>{"plan.json", "stacks/app.yaml"});
-  CHECK(std::all_of(discovery.sources.begin(), discovery.sources.end(), [](const auto& s) { return s.scanned; }));
+  CHECK(std::all_of(discovery.sources.begin(), discovery.sources.end(),
+                    [](const auto& s) { return s.scanned; }));
   CHECK(discovery.excluded.size() == 2);
   CHECK(discovery.errors.empty());
 }
@@ -83,7 +85,8 @@ TEST_CASE("a named file is kept as it is, to be held to its kind", "[run][discov
   CHECK(discovery.sources[1].root == 1);
 }
 
-TEST_CASE("a cloud assembly is read through its manifest, stages and nested stacks included", "[run][discovery]") {
+TEST_CASE("a cloud assembly is read through its manifest, stages and nested stacks included",
+          "[run][discovery]") {
   const TempTree tree;
   tree.write("cdk.out/manifest.json", k_manifest);
   tree.write("cdk.out/App.template.json", k_parent);
@@ -99,10 +102,11 @@ TEST_CASE("a cloud assembly is read through its manifest, stages and nested stac
     const auto discovery = discover({root}, {});
     std::vector<std::string> stacks;
     for (const auto& source : discovery.sources) {
-      if (!source.stack.empty()) stacks.push_back(source.stack + " " + source.account.value_or("unknown"));
+      if (!source.stack.empty())
+        stacks.push_back(source.stack + " " + source.account.value_or("unknown"));
     }
-    CHECK(stacks == std::vector<std::string>{"App unknown", "App/Inner unknown", "Data 111122223333",
-                                             "Prod/App 444455556666"});
+    CHECK(stacks == std::vector<std::string>{"App unknown", "App/Inner unknown",
+                                             "Data 111122223333", "Prod/App 444455556666"});
     REQUIRE(discovery.notes.size() == 1);
     CHECK(discovery.notes[0].message.find("nested stack Gone of App") != std::string::npos);
   }
@@ -110,7 +114,8 @@ TEST_CASE("a cloud assembly is read through its manifest, stages and nested stac
 
 TEST_CASE("a broken manifest is an error naming it", "[run][discovery]") {
   const TempTree tree;
-  tree.write("cdk.out/manifest.json", R"({"version": "36.0.0", "artifacts": {"S": {"type": "aws:cloudformation:stack"}}})");
+  tree.write("cdk.out/manifest.json",
+             R"({"version": "36.0.0", "artifacts": {"S": {"type": "aws:cloudformation:stack"}}})");
   const auto discovery = discover({tree.path("cdk.out")}, {});
   REQUIRE(discovery.errors.size() == 1);
   CHECK(discovery.errors[0].file == tree.path("cdk.out/manifest.json"));

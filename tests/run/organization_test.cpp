@@ -1,14 +1,12 @@
 // Organisation policies named in the configuration (run/organization.hpp).
+#include "rules/config.hpp"
 #include "run/organization.hpp"
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
-
-#include <catch2/catch.hpp>
-
-#include "rules/config.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "run/run.hpp"
 
-#include <algorithm>
-
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 namespace {
 
@@ -26,23 +26,28 @@ Outcome run_over(run::RunOptions options) {
   std::vector<std::size_t> inputs_per_root(options.paths.size(), 0);
   for (const run::Source& source : prepared.value().discovery.sources) {
     run::Loaded loaded = run::load(prepared.value(), source);
-    if (loaded.skipped_because) ++outcome.skipped;
-    if (loaded.error) outcome.errors.push_back(*loaded.error);
-    if (!loaded.input) continue;
+    if (loaded.skipped_because)
+      ++outcome.skipped;
+    if (loaded.error)
+      outcome.errors.push_back(*loaded.error);
+    if (!loaded.input)
+      continue;
     ++inputs_per_root[source.root];
     outcome.deployments.push_back(loaded.input->deployment);
     for (auto& finding : run::findings_of(prepared.value(), source, *loaded.input, notes)) {
       outcome.findings.push_back(std::move(finding));
     }
   }
-  for (auto& error : run::roots_without_inputs(prepared.value(), inputs_per_root)) outcome.errors.push_back(error);
+  for (auto& error : run::roots_without_inputs(prepared.value(), inputs_per_root))
+    outcome.errors.push_back(error);
   return outcome;
 }
 
 std::size_t count(const Outcome& outcome, std::string_view rule, std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(outcome.findings.begin(), outcome.findings.end(), [&](const auto& f) {
-    return f.rule_id == rule && f.message.find(text) != std::string::npos;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(outcome.findings.begin(), outcome.findings.end(), [&](const auto& f) {
+        return f.rule_id == rule && f.message.find(text) != std::string::npos;
+      }));
 }
 
 TEST_CASE("a run over an environment-agnostic assembly decides each account", "[run]") {
