@@ -59,7 +59,20 @@ private:
   struct Exposure {
     std::vector<const analysis::Access*> items;
     const analysis::Access* create_grant = nullptr; ///< set when it can grant itself kms:Decrypt
+    /// Limited to named callers only by an RCP: the key policy itself opens the key.
+    std::vector<const analysis::Access*> limited_by_rcp;
   };
+
+  // An RCP of the key's account took some of this subject's access away.
+  static bool rcp_removed(const analysis::KeyAccess& access, std::size_t subject) {
+    // removals() makes its list on each call: keep one.
+    const std::vector<analysis::Removal> removals = access.removals();
+    return std::any_of(removals.begin(), removals.end(), [&](const analysis::Removal& removal) {
+      return removal.subject == subject &&
+             std::any_of(removal.by.begin(), removal.by.end(),
+                         [](const std::string& by) { return by.starts_with("RCP "); });
+    });
+  }
 
   static void check_access(const RuleContext& context, const model::Key& key,
                            const analysis::KeyAccess& access, FindingSink& out) {
@@ -71,8 +84,13 @@ private:
       const bool whole = outside(context, subject);
       if (!whole && !external_principal(context, subject))
         continue;
-      if (whole && limited_to_named_callers(item.when))
+      if (whole && limited_to_named_callers(item.when)) {
+        // The key's own policy stays open when only an organisation policy, kept elsewhere and
+        // detachable, names the callers: reported, at a lower severity.
+        if (rcp_removed(access, item.subject))
+          by_subject[item.subject].limited_by_rcp.push_back(&item);
         continue;
+      }
       const bool grants = item.action_class == analysis::ActionClass::grant_management &&
                           std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
                               item.actions.end();
@@ -83,7 +101,8 @@ private:
         exposure.items.push_back(&item);
     }
     for (const auto& [subject_index, exposure] : by_subject) {
-      if (exposure.items.empty() && exposure.create_grant == nullptr)
+      if (exposure.items.empty() && exposure.create_grant == nullptr &&
+          exposure.limited_by_rcp.empty())
         continue;
       report(access, subject_index, exposure, key, out);
     }
@@ -92,7 +111,9 @@ private:
   static void report(const analysis::KeyAccess& access, std::size_t subject_index,
                      const Exposure& exposure, const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    std::vector<const analysis::Access*> items = exposure.items;
+    const bool rcp_only = exposure.items.empty() && exposure.create_grant == nullptr;
+    std::vector<const analysis::Access*> items =
+        rcp_only ? exposure.limited_by_rcp : exposure.items;
     if (exposure.create_grant != nullptr &&
         std::find(items.begin(), items.end(), exposure.create_grant) == items.end()) {
       items.push_back(exposure.create_grant);
@@ -121,7 +142,9 @@ private:
     // The grant path is worth saying where it is what exposes the data.
     const bool through_grant = self_grant && !reads_data(actions);
     Finding finding = new_finding(k_info);
-    finding.severity = self_grant || reads_data(actions) ? Severity::critical : Severity::high;
+    finding.severity = rcp_only                            ? Severity::medium
+                       : self_grant || reads_data(actions) ? Severity::critical
+                                                           : Severity::high;
     const std::string who = anyone ? std::string("principals of any AWS account")
                             : subject.kind == analysis::SubjectKind::named_principal
                                 ? subject.arn + " of account " + subject.account
@@ -132,7 +155,10 @@ private:
              ? ""
              : " with no condition limiting which callers") +
         (through_grant ? ", so it can use the key through a grant it can create for itself" : "") +
-        (anyone ? "; they only need their own IAM policy to allow it." : ".");
+        (rcp_only ? "; only an RCP of the key's account names the callers (evidence), so the key "
+                    "is open to them again if it is detached or changed."
+         : anyone ? "; they only need their own IAM policy to allow it."
+                  : ".");
     finding.evidence = std::move(evidence);
     add_removals(access, subject_index, key.source, finding);
     add_unapplied(access, key.source, finding);
