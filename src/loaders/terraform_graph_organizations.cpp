@@ -80,8 +80,17 @@ void Builder::add_organization_policies() {
       continue;
     const auto policy_id = text(resource, "policy_id");
     const auto found = policy_id ? by_reference.find(*policy_id) : by_reference.end();
-    if (found == by_reference.end())
-      continue; // a policy the input does not define
+    if (found == by_reference.end()) {
+      // Its policy is defined elsewhere (another workspace): nothing to apply, and the reader is
+      // told so, since it may deny what the findings say is allowed.
+      m_graph.diagnostics.push_back(model::Diagnostic{
+          model::DiagnosticLevel::warning, m_context.where(resource).file,
+          m_context.where(resource).line, std::nullopt, resource.pointer,
+          resource.address + " attaches an organisation policy this input does not define (" +
+              model::display(policy_id.value_or("")) +
+              "): it is not applied; name it under organization: in .tfkms.yml to apply it"});
+      continue;
+    }
     // A target known only after apply stays a marker: the analysis reports it as unresolved.
     const std::string target =
         resolved(text(resource, "target_id").value_or(model::symbol("unknown:known after apply")));

@@ -352,3 +352,19 @@ TEST_CASE("plan: a store policy finds its store, or says the store is defined el
     CHECK(graph.data_stores[0].key.kind == KeyRef::Kind::unknown);
   }
 }
+
+TEST_CASE("plan: an attachment of an organisation policy the plan does not define is reported",
+          "[loaders][terraform][chain]") {
+  const Graph graph = load(k_fixtures + "/organization_attachment/plan.tfplan.json");
+  CHECK(graph.organization_policies.empty());
+  const auto warning = std::find_if(
+      graph.diagnostics.begin(), graph.diagnostics.end(), [](const tfkms::model::Diagnostic& d) {
+        return d.message.find("aws_organizations_policy_attachment.workload attaches an "
+                              "organisation policy this input does not define") !=
+               std::string::npos;
+      });
+  REQUIRE(warning != graph.diagnostics.end());
+  CHECK(warning->level == tfkms::model::DiagnosticLevel::warning);
+  CHECK(warning->message.find("p-defined0elsewhere") != std::string::npos);
+  CHECK(warning->line.has_value());
+}
