@@ -87,6 +87,16 @@ def check_new_key(tfkms, work, path, finding):
             for f in wider]
 
 
+def scenario_inputs(folder):
+    """The inputs of `folder`'s scenarios: each in a folder of its own, or beside them."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        inner = [os.path.join(path, f) for f in sorted(os.listdir(path))] if os.path.isdir(path) else [path]
+        found += [f for f in inner if os.path.isfile(f) and f.endswith(INPUT_SUFFIXES)]
+    return found
+
+
 def main():
     tfkms, fixtures, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
@@ -95,13 +105,11 @@ def main():
         positive = os.path.join(fixtures, rule, "positive")
         if not rule.startswith("TFKMS") or not os.path.isdir(positive):
             continue
-        for name in sorted(os.listdir(positive)):
-            if not name.endswith(INPUT_SUFFIXES):
-                continue
-            path = os.path.join(positive, name)
+        for path in scenario_inputs(positive):
+            name = os.path.relpath(path, positive)
             config = config_of(path)
             document, suffix = load_input(path)
-            converted = os.path.join(work, name.split(".")[0] + "-as-given" + suffix)
+            converted = os.path.join(work, os.path.basename(path).split(".")[0] + "-as-given" + suffix)
             with open(converted, "w", encoding="utf-8") as handle:
                 json.dump(document, handle, indent=1)
             before = run_check(tfkms, converted, config)
