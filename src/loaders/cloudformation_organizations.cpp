@@ -5,14 +5,11 @@
 namespace tfkms::loaders::cfn {
 
 void ResourceMapper::add_organization_policy(Resource& resource) {
-  const std::string type = text(resource, "Type").value_or("");
+  const auto type = model::organization_policy_type(text(resource, "Type").value_or(""));
+  if (!type)
+    return;
   model::OrganizationPolicy policy;
-  if (type == "SERVICE_CONTROL_POLICY")
-    policy.type = model::OrganizationPolicyType::service_control;
-  else if (type == "RESOURCE_CONTROL_POLICY")
-    policy.type = model::OrganizationPolicyType::resource_control;
-  else
-    return; // tag, backup and AI opt-out policies decide no KMS call
+  policy.type = *type;
   policy.source = resource.source;
   policy.name = text(resource, "Name").value_or(resource.logical_id);
   policy.document = policy_property(resource, "Content");

@@ -46,14 +46,12 @@ void Builder::add_organization_policies() {
     if (!is(resource, "aws_organizations_policy"))
       continue;
     // The provider's default type is SERVICE_CONTROL_POLICY.
-    const std::string type = text(resource, "type").value_or("SERVICE_CONTROL_POLICY");
+    const auto type =
+        model::organization_policy_type(text(resource, "type").value_or("SERVICE_CONTROL_POLICY"));
+    if (!type)
+      continue;
     model::OrganizationPolicy policy;
-    if (type == "SERVICE_CONTROL_POLICY")
-      policy.type = model::OrganizationPolicyType::service_control;
-    else if (type == "RESOURCE_CONTROL_POLICY")
-      policy.type = model::OrganizationPolicyType::resource_control;
-    else
-      continue; // tag, backup and AI opt-out policies decide no KMS call
+    policy.type = *type;
     policy.source = m_context.where(resource);
     policy.name = name_of(resource, "name");
     policy.document = m_policies.read(resource, field(resource)["content"], "content", "/content");

@@ -121,6 +121,14 @@ void Graph::reserve_symbols(std::size_t count) {
   symbols.reserve(symbols.size() + count);
 }
 
+std::optional<OrganizationPolicyType> organization_policy_type(std::string_view type) {
+  if (type == "SERVICE_CONTROL_POLICY")
+    return OrganizationPolicyType::service_control;
+  if (type == "RESOURCE_CONTROL_POLICY")
+    return OrganizationPolicyType::resource_control;
+  return std::nullopt;
+}
+
 std::string_view known_only_later(InputFormat format) {
   return format == InputFormat::cloudformation ? "known only at deployment"
                                                : "known only after apply";

@@ -145,6 +145,10 @@ enum class OrganizationPolicyType {
   resource_control, ///< RCP: bounds what anyone may do to the resources of those accounts
 };
 
+/// The type an organisation policy states (SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY); none
+/// for the other types (tag, backup, AI opt-out policies), which decide no KMS call.
+[[nodiscard]] std::optional<OrganizationPolicyType> organization_policy_type(std::string_view type);
+
 /// An SCP or RCP: aws_organizations_policy with its attachments, AWS::Organizations::Policy, or a
 /// policy file the configuration names (docs/evaluation-chain.md says how each applies).
 struct OrganizationPolicy {

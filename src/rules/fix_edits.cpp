@@ -35,4 +35,11 @@ FixEdit choice_fix(std::vector<std::string> options) {
                  .options = std::move(options)};
 }
 
+std::string options_text(const std::vector<std::string>& options) {
+  std::string text;
+  for (const std::string& option : options)
+    text += (text.empty() ? "" : " Or: ") + option;
+  return text;
+}
+
 } // namespace tfkms::rules

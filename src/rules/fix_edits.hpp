@@ -26,4 +26,7 @@ namespace tfkms::rules {
 /// No mechanical change: the reviewer picks one of `options`.
 [[nodiscard]] FixEdit choice_fix(std::vector<std::string> options);
 
+/// `options` as a fix's text says them: "first Or: second Or: ...".
+[[nodiscard]] std::string options_text(const std::vector<std::string>& options);
+
 } // namespace tfkms::rules

@@ -504,8 +504,7 @@ private:
                " with a customer managed key whose policy copies the sharing's limits "
                "and adds kms:ViaService for " +
                key.managed_service + "."});
-      finding.fix =
-          why + " " + finding.fix_edit.options.front() + " Or: " + finding.fix_edit.options[1];
+      finding.fix = why + " " + options_text(finding.fix_edit.options);
       return;
     }
     // Services call KMS themselves; principals of other accounts call it through the store's

@@ -219,9 +219,7 @@ private:
           "Add \"Condition\": " + grant_condition +
           " to the statements that allow kms:CreateGrant, so the grant path closes too.");
     }
-    finding.fix = "Decide who should use the key. " + options.front();
-    for (std::size_t i = 1; i < options.size(); ++i)
-      finding.fix += " Or: " + options[i];
+    finding.fix = "Decide who should use the key. " + options_text(options);
     finding.fix_edit = choice_fix(std::move(options));
   }
 

@@ -165,9 +165,7 @@ private:
                          "Add \"Condition\": " + grant_condition +
                              " to the statements that allow " + label + " kms:CreateGrant.",
                          "Limit kms:GrantOperations to the operations " + label + " already has."};
-    finding.fix = options.front();
-    for (std::size_t i = 1; i < options.size(); ++i)
-      finding.fix += " Or: " + options[i];
+    finding.fix = options_text(options);
     finding.fix_edit = choice_fix(std::move(options));
   }
 

@@ -163,7 +163,7 @@ private:
         "Remove the Deny."};
     finding.fix = "Narrow the Deny named in the evidence so it leaves kms:PutKeyPolicy to a key "
                   "administrator; another Allow changes nothing while the Deny stands. " +
-                  options.front() + " Or: " + options[1] + " Or: " + options[2];
+                  options_text(options);
     const bool allowed_somewhere =
         std::any_of(denies.begin(), denies.end(),
                     [](const DecidingDeny& deny) { return deny.overrides_allow; });
