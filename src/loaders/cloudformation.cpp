@@ -153,6 +153,9 @@ model::Result<Input> load_cloudformation(std::string_view text, const std::strin
   graph.format = model::InputFormat::cloudformation;
   if (options.account_id)
     graph.account = *options.account_id;
+  // Exports and imports are per account and region: stacks of one region join by them.
+  if (options.region)
+    graph.region = *options.region;
   graph.diagnostics = std::move(document.value().warnings);
 
   cfn::Intrinsics intrinsics(root, options);

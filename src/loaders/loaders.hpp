@@ -30,7 +30,9 @@ struct Limits {
 enum class Snapshot { after, before };
 
 struct LoadOptions {
-  std::optional<std::string> account_id;         ///< --account-id
+  std::optional<std::string> account_id; ///< --account-id
+  /// The region a template deploys to, when known (a cloud assembly stack's environment).
+  std::optional<std::string> region;
   std::optional<std::string> tf_dir;             ///< --tf-dir: Terraform source for line mapping
   std::map<std::string, std::string> parameters; ///< --parameter KEY=VALUE (CloudFormation)
   /// --condition NAME=true|false (CloudFormation): decides a condition the parameters leave open.

@@ -25,11 +25,12 @@ public:
 
   std::optional<std::string> resolve(std::string_view ref) const override {
     if (ref.starts_with(k_import_prefix)) {
-      const auto it = m_exports == nullptr
-                          ? m_exports->end()
-                          : m_exports->find({m_part.graph.region,
-                                             std::string(ref.substr(k_import_prefix.size()))});
-      if (m_exports == nullptr || it == m_exports->end())
+      // Without exports (while the exports themselves are resolved), an import stays unknown.
+      if (m_exports == nullptr)
+        return std::nullopt;
+      const auto it =
+          m_exports->find({m_part.graph.region, std::string(ref.substr(k_import_prefix.size()))});
+      if (it == m_exports->end())
         return std::nullopt;
       return it->second;
     }

@@ -47,6 +47,7 @@ void add_assembly(const std::string& directory, std::size_t root, Discovery& dis
     source.root = root;
     source.stack = std::move(stack.display_name);
     source.account = std::move(stack.account);
+    source.region = std::move(stack.region);
     source.environment = std::move(stack.environment);
     discovery.sources.push_back(std::move(source));
   }

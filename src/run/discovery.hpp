@@ -19,6 +19,7 @@ struct Source {
   bool scanned = false;
   std::string stack;                  ///< a cloud assembly's stack: its display name
   std::optional<std::string> account; ///< a cloud assembly's stack: the account of its environment
+  std::optional<std::string> region;  ///< a cloud assembly's stack: the region of its environment
   std::string environment;            ///< a cloud assembly's stack: "aws://ACCOUNT/REGION"
 };
 

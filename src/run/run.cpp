@@ -63,6 +63,7 @@ const std::pair<std::string, std::string>* account_for_path(const rules::Config&
 // the input states.
 void choose_account(const Run& run, const Source& source, loaders::LoadOptions& options,
                     std::string& origin) {
+  options.region = source.region;
   if (run.load.account_id) {
     origin = run.account_source;
   } else if (source.account) {

@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -292,6 +295,74 @@ TEST_CASE("an import reads only an export of its own region", "[run][account]") 
   CHECK(joined.graph.data_stores[0].key.kind == model::KeyRef::Kind::node);
   CHECK(joined.graph.data_stores[0].key.key == model::KeyId{0});
   CHECK(joined.graph.data_stores[1].key.kind == model::KeyRef::Kind::unknown);
+}
+
+TEST_CASE("an export that re-exports an import stays unknown", "[run][account]") {
+  // Exports are resolved in their own input, before any import is known.
+  model::Graph forwarder;
+  forwarder.format = model::InputFormat::cloudformation;
+  forwarder.account = "111122223333";
+  forwarder.region = "eu-west-1";
+  forwarder.exports["forwarded-key"] = model::symbol("unknown:ImportValue shared-key");
+  model::Graph reader = forwarder;
+  reader.exports.clear();
+  model::DataStore queue;
+  queue.key.kind = model::KeyRef::Kind::unknown;
+  queue.key.text = model::symbol("unknown:ImportValue forwarded-key");
+  reader.data_stores.push_back(std::move(queue));
+  std::vector<run::GraphPart> parts;
+  parts.push_back({"forwarder.json", std::move(forwarder), "Forwarder"});
+  parts.push_back({"reader.json", std::move(reader), "Reader"});
+  const run::AccountGraph joined = run::join_account(std::move(parts), "111122223333");
+  REQUIRE(joined.graph.data_stores.size() == 1);
+  CHECK(joined.graph.data_stores[0].key.kind == model::KeyRef::Kind::unknown);
+  CHECK(model::has_symbols(joined.graph.data_stores[0].key.text));
+}
+
+TEST_CASE("stacks of a cloud assembly in two regions do not join by exports",
+          "[run][account][cdk]") {
+  // The same app with the Consumer stack deployed to another region: its import cannot read the
+  // Keys stack's export (exports are per account and region).
+  namespace fs = std::filesystem;
+  const fs::path copy = fs::temp_directory_path() / "tfkms-two-regions.out";
+  fs::remove_all(copy);
+  fs::copy(k_two_stacks, copy, fs::copy_options::recursive);
+  std::stringstream text;
+  text << std::ifstream(copy / "manifest.json").rdbuf();
+  std::string manifest = text.str();
+  const std::string environment = "aws://111122223333/eu-west-1";
+  const auto consumer = manifest.find(environment, manifest.find("\"Consumer\": {"));
+  REQUIRE(consumer != std::string::npos);
+  manifest.replace(consumer, environment.size(), "aws://111122223333/us-east-1");
+  std::ofstream(copy / "manifest.json") << manifest;
+
+  run::RunOptions options;
+  options.paths = {copy.string()};
+  auto prepared = run::prepare(options);
+  REQUIRE(prepared);
+  std::vector<run::LoadedSource> inputs;
+  for (const run::Source& source : prepared.value().discovery.sources) {
+    run::Loaded loaded = run::load(prepared.value(), source);
+    REQUIRE(loaded.input);
+    CHECK(loaded.input->input.graph.region == *source.region);
+    inputs.push_back({&source, std::move(*loaded.input)});
+  }
+  const auto groups = run::account_groups(prepared.value(), inputs);
+  REQUIRE(groups.size() == 1);
+  const run::AccountGraph account =
+      run::join_account(run::take_graphs(inputs, groups.front()), groups.front().account);
+  const auto policy = std::find_if(account.graph.policies.begin(), account.graph.policies.end(),
+                                   [](const model::IdentityPolicy& p) {
+                                     return p.source.file.ends_with("Consumer.template.json");
+                                   });
+  REQUIRE(policy != account.graph.policies.end());
+  const nlohmann::json& statements = policy->document.document.at("Statement");
+  const auto imported =
+      std::find_if(statements.begin(), statements.end(),
+                   [](const nlohmann::json& s) { return s.value("Sid", "") == "AppKeyData"; });
+  REQUIRE(imported != statements.end());
+  CHECK(model::has_symbols(imported->at("Resource").get<std::string>()));
+  fs::remove_all(copy);
 }
 
 } // namespace
