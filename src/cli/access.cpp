@@ -43,7 +43,7 @@ void print_error(const model::Diagnostic& error, std::ostream& err) {
 // when some input could not be read or a directory held none.
 template <typename Alone>
 bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::LoadedSource>& inputs,
-                 Alone alone) {
+                 run::HeldBackInputs& held_back, Alone alone) {
   bool ok = run.discovery.errors.empty();
   for (const model::Diagnostic& error : run.discovery.errors)
     print_error(error, err);
@@ -59,6 +59,7 @@ bool load_inputs(const run::Run& run, std::ostream& err, std::vector<run::Loaded
     }
     ++inputs_per_root[source.root];
     run::LoadedSource input{&source, std::move(*loaded.input)};
+    held_back.add(run, source, input.input);
     if (run::may_join(run, input.input)) {
       inputs.push_back(std::move(input));
     } else {
@@ -213,7 +214,8 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
     }
   };
   std::vector<run::LoadedSource> inputs;
-  const bool ok = load_inputs(run, err, inputs, [&](const run::LoadedSource& input) {
+  run::HeldBackInputs held_back;
+  const bool ok = load_inputs(run, err, inputs, held_back, [&](const run::LoadedSource& input) {
     print_diagnostics(input);
     write(input.input.input.graph, input.source->path);
   });
@@ -233,6 +235,8 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
       print_note(note, err);
     write(account.graph, name);
   }
+  for (const model::Diagnostic& warning : held_back.warnings())
+    print_note(warning, err);
   if (options.format == "json")
     json.finish(TFKMS_VERSION);
   return ok ? k_exit_clean : k_exit_usage;
@@ -343,7 +347,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
         1);
   };
   std::vector<run::LoadedSource> inputs;
-  bool ok = load_inputs(run, err, inputs, [&](const run::LoadedSource& input) {
+  run::HeldBackInputs held_back;
+  bool ok = load_inputs(run, err, inputs, held_back, [&](const run::LoadedSource& input) {
     report.inputs.push_back(input.source->path);
     diff_alone(input);
   });
@@ -360,6 +365,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
                      run.selection),
         group.members.size());
   }
+  for (model::Diagnostic& warning : held_back.warnings())
+    report.diagnostics.push_back(std::move(warning));
   ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;

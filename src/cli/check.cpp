@@ -88,6 +88,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   // An input that may join an account graph waits until every input is loaded; any other is checked
   // and let go at once, so that memory holds one of them at a time.
   std::vector<run::LoadedSource> inputs;
+  run::HeldBackInputs held_back;
   for (const run::Source& source : run.discovery.sources) {
     run::Loaded loaded = run::load(run, source);
     if (loaded.skipped_because) {
@@ -113,6 +114,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
                                 input.input.kind == loaders::InputKind::terraform_state;
     if (from_terraform && !input.input.tf_source_found)
       suppressions.add_input_without_source(source.path);
+    held_back.add(run, source, input);
     if (run::may_join(run, input)) {
       inputs.push_back({&source, std::move(*loaded.input)});
     } else {
@@ -136,6 +138,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
         rules::run_rules(account.graph, run.config, run.selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
   }
+  for (model::Diagnostic& warning : held_back.warnings())
+    report.diagnostics.push_back(std::move(warning));
   for (model::Diagnostic& error : run::roots_without_inputs(run, inputs_per_root))
     errors.push_back(std::move(error));
   if (options.diff)

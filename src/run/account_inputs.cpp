@@ -1,7 +1,5 @@
 #include "run/account_inputs.hpp"
 
-#include <map>
-
 namespace tfkms::run {
 
 bool may_join(const Run& run, const LoadedInput& input) {
@@ -43,6 +41,40 @@ model::Diagnostic joined_note(const AccountGroup& group, const std::vector<Loade
                  group.account +
                  " and are analysed as one graph (--separately analyses each alone): " + listed;
   return note;
+}
+
+void HeldBackInputs::add(const Run& run, const Source& source, const LoadedInput& input) {
+  const std::optional<std::string>& account = input.deployment.account;
+  if (run.separately || !account)
+    return;
+  ++m_inputs_per_account[*account];
+  const std::vector<std::string>& open = input.input.graph.undecided_conditions;
+  if (!open.empty())
+    m_held_back.push_back(HeldBack{source.path, *account, open});
+}
+
+std::vector<model::Diagnostic> HeldBackInputs::warnings() const {
+  std::vector<model::Diagnostic> warnings;
+  for (const HeldBack& input : m_held_back) {
+    const std::size_t others = m_inputs_per_account.at(input.account) - 1;
+    if (others == 0)
+      continue;
+    std::string conditions;
+    for (const std::string& condition : input.conditions)
+      conditions += (conditions.empty() ? "" : ", ") + condition;
+    model::Diagnostic warning;
+    warning.level = model::DiagnosticLevel::warning;
+    warning.file = input.path;
+    warning.message =
+        "deploys to account " + input.account + " but leaves CloudFormation conditions open (" +
+        conditions +
+        "): it is analysed alone, once for each way they can go, not as one graph with " + "the " +
+        std::to_string(others) + " other input" + (others == 1 ? "" : "s") +
+        " of that account, so neither side sees the other's principals; decide them with " +
+        "--condition NAME=true|false to join it";
+    warnings.push_back(std::move(warning));
+  }
+  return warnings;
 }
 
 std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs, const AccountGroup& group) {

@@ -4,6 +4,7 @@
 #include "run/account_graph.hpp"
 #include "run/run.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,27 @@ struct AccountGroup {
 /// The note that says which inputs `group` joins, for the report.
 [[nodiscard]] model::Diagnostic joined_note(const AccountGroup& group,
                                             const std::vector<LoadedSource>& inputs);
+
+/// Remembers, while a run loads its inputs, which account each deploys to and which of them leave
+/// CloudFormation conditions open, so that the run can say which inputs of an account were kept out
+/// of its graph: their principals are not seen from the other inputs' keys, nor theirs from its
+/// keys.
+class HeldBackInputs {
+public:
+  void add(const Run& run, const Source& source, const LoadedInput& input);
+
+  /// A warning for each input held back for its open conditions whose account has other inputs.
+  [[nodiscard]] std::vector<model::Diagnostic> warnings() const;
+
+private:
+  struct HeldBack {
+    std::string path;
+    std::string account;
+    std::vector<std::string> conditions;
+  };
+  std::map<std::string, std::size_t> m_inputs_per_account;
+  std::vector<HeldBack> m_held_back;
+};
 
 /// The graphs of the members of `group`, moved out of `inputs`, ready for join_account().
 [[nodiscard]] std::vector<GraphPart> take_graphs(std::vector<LoadedSource>& inputs,

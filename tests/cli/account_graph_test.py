@@ -12,6 +12,10 @@ PLATFORM_STATE = "fixtures/account/platform.tfstate.json"
 APP = "fixtures/account/app.tfplan.json"
 OTHER_APP = "fixtures/account/other_account_app.tfplan.json"
 TWO_STACKS = "fixtures/cdk/two-stacks.out"
+CONDITIONAL_APP = "fixtures/account/conditional_app.cfn.yaml"  # OpsRole only if IsProd
+ACCOUNT = ["--account-id", "111122223333"]
+HELD_BACK = CONDITIONAL_APP + ": deploys to account 111122223333 but leaves CloudFormation " \
+    "conditions open (IsProd)"
 OPS_IN_APP = "aws_iam_role.ops in " + APP
 
 
@@ -85,6 +89,42 @@ class Check(unittest.TestCase):
         # The import resolved: no finding says the role's key ARN is unknown.
         for finding in report["findings"]:
             self.assertFalse(any("ImportValue" in text for text in texts(finding)), finding)
+
+
+class OpenConditions(unittest.TestCase):
+    """A template whose conditions stay open cannot join its account's graph: the run says so."""
+
+    def test_check_warns_that_the_template_was_analysed_alone(self):
+        result, report = check_json(*ACCOUNT, PLATFORM, CONDITIONAL_APP)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("warning: " + HELD_BACK, result.stderr)
+        self.assertIn("--condition NAME=true|false", result.stderr)
+        self.assertNotIn("analysed as one graph", result.stderr)
+        (finding,) = on_key(report)
+        self.assertFalse(any("OpsRole" in text for text in texts(finding)), finding)
+        warnings = [d for d in report["diagnostics"] if d["level"] == "warning"]
+        self.assertTrue(any(d["file"] == CONDITIONAL_APP for d in warnings), warnings)
+
+    def test_deciding_the_condition_joins_it(self):
+        result, report = check_json(*ACCOUNT, "--condition", "IsProd=true", PLATFORM,
+                                    CONDITIONAL_APP)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertNotIn(HELD_BACK, result.stderr)
+        (finding,) = on_key(report)
+        self.assertTrue(any("OpsRole in " + CONDITIONAL_APP in t for t in texts(finding)),
+                        texts(finding))
+
+    def test_access_warns_too(self):
+        result = run("access", *ACCOUNT, PLATFORM, CONDITIONAL_APP)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("warning: " + HELD_BACK, result.stderr)
+
+    def test_no_warning_without_another_input_of_the_account_or_separately(self):
+        for args in ([CONDITIONAL_APP], ["--separately", PLATFORM, CONDITIONAL_APP]):
+            with self.subTest(args):
+                result = run("check", *ACCOUNT, *args)
+                self.assertIn(result.returncode, (0, 1), result.stderr)
+                self.assertNotIn("leaves CloudFormation conditions open", result.stderr)
 
 
 class Access(unittest.TestCase):
