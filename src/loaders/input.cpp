@@ -334,7 +334,8 @@ std::string list_keys(const std::set<std::string>& keys) {
 } // namespace
 
 simdjson::ondemand::document& InputText::document() const {
-  if (m_document) {
+  // A document that met an error is dead (simdjson abandons its iterator) and cannot rewind.
+  if (m_document && m_document->is_alive()) {
     m_document->rewind();
     return *m_document;
   }

@@ -90,6 +90,16 @@ class BrokenTemplateInAScan(unittest.TestCase):
         self.assertIn("TFKMS002", result.stdout)  # the readable template beside it is still checked
 
 
+class TruncatedPlanInAScan(unittest.TestCase):
+    def test_a_plan_cut_short_is_an_error_naming_where_it_ends(self):
+        with tempfile.TemporaryDirectory() as scanned:
+            plan = pathlib.Path(scanned, "plan.json")
+            plan.write_text('{"format_version": "1.2", "resource_changes": [')
+            result = run("check", scanned)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn(str(plan) + ":1:48: malformed JSON", result.stderr)
+
+
 class TeachingErrors(unittest.TestCase):
     CASES = {
         "main.tf": "terraform show -json tfplan > plan.json",
