@@ -101,12 +101,29 @@ void sort_findings(std::vector<Finding>& findings) {
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config,
                                const Selection& selection) {
-  return std::move(run_rules_for_each_account(graph, config, selection, {}).front());
+  return std::move(run_rules_for_each_account(graph, config, selection, {}).front().findings);
 }
 
-std::vector<std::vector<Finding>>
-run_rules_for_each_account(const model::Graph& graph, const Config& config,
-                           const Selection& selection, const std::vector<std::string>& accounts) {
+namespace {
+
+// Whether KMS's lockout safety check (kms-reference §6) refuses key `key`'s policy in the account
+// of `context`: no principal there may call kms:PutKeyPolicy and the check is not bypassed.
+bool refused_by_lockout_check(const RuleContext& context, model::KeyId key) {
+  const model::Key& definition = context.graph.key(key);
+  if (definition.kind == model::KeyKind::aws_managed ||
+      definition.bypass_policy_lockout_safety_check ||
+      definition.policy.state != model::PolicySource::State::document)
+    return false;
+  const analysis::KeyAccess& access = context.access(key);
+  return access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change);
+}
+
+} // namespace
+
+std::vector<PossibleFindings> run_rules_for_each_account(const model::Graph& graph,
+                                                         const Config& config,
+                                                         const Selection& selection,
+                                                         const std::vector<std::string>& accounts) {
   Config unnamed = config;
   unnamed.own_account_unnamed = !accounts.empty() || config.own_account_unnamed;
   const RuleContext origin{graph, accounts.empty() ? config : unnamed};
@@ -134,21 +151,34 @@ run_rules_for_each_account(const model::Graph& graph, const Config& config,
         rules[r]->check(context(p), sinks[p][r]);
     }
   }
-  for (std::size_t key = 0; key < graph.keys.size(); ++key) {
+  std::vector<PossibleFindings> findings(possibilities);
+  std::vector<bool> refused(possibilities, false);
+  for (std::size_t index = 0; index < graph.keys.size(); ++index) {
+    const auto key = static_cast<model::KeyId>(index);
+    // A key KMS would refuse in some of the accounts but not in all can only exist in the others:
+    // what holds of it in the refusing ones describes a deployment that cannot happen.
+    if (possibilities > 1) {
+      for (std::size_t p = 0; p < possibilities; ++p)
+        refused[p] = refused_by_lockout_check(context(p), key);
+      if (std::all_of(refused.begin(), refused.end(), [](bool r) { return r; }))
+        std::fill(refused.begin(), refused.end(), false);
+    }
     for (std::size_t p = 0; p < possibilities; ++p) {
+      if (refused[p])
+        findings[p].keys_refused.insert(graph.key(key).source.name());
       for (std::size_t r = 0; r < rules.size(); ++r) {
-        if (runs_in(*rules[r], p))
-          rules[r]->check_key(context(p), static_cast<model::KeyId>(key), sinks[p][r]);
+        const bool skipped = refused[p] && !decided_once(rules[r]->info());
+        if (runs_in(*rules[r], p) && !skipped)
+          rules[r]->check_key(context(p), key, sinks[p][r]);
       }
     }
     origin.release_access();
   }
-  std::vector<std::vector<Finding>> findings(possibilities);
   for (std::size_t p = 0; p < possibilities; ++p) {
     for (std::size_t r = 0; r < rules.size(); ++r) {
-      finish(rules[r]->info(), sinks[p][r], context(p).graph, config, findings[p]);
+      finish(rules[r]->info(), sinks[p][r], context(p).graph, config, findings[p].findings);
     }
-    sort_findings(findings[p]);
+    sort_findings(findings[p].findings);
   }
   return findings;
 }

@@ -6,6 +6,7 @@
 #include "rules/finding.hpp"
 #include "rules/registry.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,20 @@ struct Selection {
 /// The findings of run_rules for each account `graph`, whose own account is unknown, may deploy to:
 /// first an account the input does not name (Config::own_account_unnamed), then each of `accounts`.
 /// Rules decided once (decided_once(): they weigh each account themselves, or no verdict of theirs
-/// depends on it) run in the first only.
+/// depends on it) run in the first only; the others skip a key in the possibilities where it cannot
+/// be created (PossibleFindings::keys_refused).
 /// The analyses of the graph deployed to an account are made once, for those rules and the
 /// possibility.
-[[nodiscard]] std::vector<std::vector<Finding>>
+/// The findings of one possibility of run_rules_for_each_account.
+struct PossibleFindings {
+  std::vector<Finding> findings;
+  /// Keys (by resource name) that cannot exist in this possibility: KMS's policy lockout safety
+  /// check refuses their policy there, since it lets no principal of the account change it, while
+  /// another possibility accepts it. Rules that weigh each account skip them here.
+  std::set<std::string> keys_refused;
+};
+
+[[nodiscard]] std::vector<PossibleFindings>
 run_rules_for_each_account(const model::Graph& graph, const Config& config,
                            const Selection& selection, const std::vector<std::string>& accounts);
 /// True when rule `id` runs under `config` and `selection`, as run_rules decides.

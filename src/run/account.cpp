@@ -51,29 +51,67 @@ std::string place_of(const rules::Finding& finding) {
 
 struct Merged {
   rules::Finding finding;
-  std::vector<bool> found; ///< by possibility
+  std::vector<bool> found;    ///< by possibility
+  std::vector<bool> possible; ///< by possibility: the resource can exist there
 };
+
+std::vector<bool> where_possible(const std::vector<Possibility>& possibilities,
+                                 const rules::Finding& finding) {
+  std::vector<bool> possible;
+  for (const Possibility& possibility : possibilities)
+    possible.push_back(!possibility.keys_refused.contains(finding.resource));
+  return possible;
+}
 
 std::vector<std::string> accounts_where(const std::vector<Possibility>& possibilities,
                                         const Merged& merged, bool found) {
   std::vector<std::string> accounts;
   for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    if (merged.found[p] == found && possibilities[p].account)
+    if (merged.possible[p] && merged.found[p] == found && possibilities[p].account)
       accounts.push_back(*possibilities[p].account);
   }
   return accounts;
 }
 
+// Why some accounts are left out of when a finding holds: its key cannot be created there.
+void say_where_refused(Merged& merged, const std::vector<Possibility>& possibilities) {
+  std::vector<std::string> refused;
+  for (std::size_t p = 0; p < possibilities.size(); ++p) {
+    if (!merged.possible[p] && possibilities[p].account)
+      refused.push_back(*possibilities[p].account);
+  }
+  const bool unnamed_refused = !merged.possible.front() && !possibilities.front().account;
+  if (!unnamed_refused && refused.empty())
+    return;
+  std::vector<std::string> created;
+  for (std::size_t p = 0; p < possibilities.size(); ++p) {
+    if (merged.possible[p] && possibilities[p].account)
+      created.push_back(*possibilities[p].account);
+  }
+  const std::string why = "KMS's policy lockout safety check refuses the key policy where no "
+                          "principal of the account may call kms:PutKeyPolicy";
+  rules::Evidence evidence;
+  evidence.text =
+      unnamed_refused
+          ? "the key can only be created in account " + accounts_text(created) + ": " + why
+          : "the key is never created in account " + accounts_text(refused) + ": " + why;
+  evidence.file = merged.finding.file;
+  evidence.line = merged.finding.line;
+  merged.finding.evidence.push_back(std::move(evidence));
+}
+
 // One finding's own words on when it holds, appended to its message.
 void say_when(Merged& merged, const std::vector<Possibility>& possibilities) {
-  const bool everywhere =
-      std::all_of(merged.found.begin(), merged.found.end(), [](bool found) { return found; });
+  bool everywhere = true;
+  for (std::size_t p = 0; p < possibilities.size(); ++p)
+    everywhere = everywhere && (merged.found[p] || !merged.possible[p]);
   if (everywhere)
     return;
   std::string& message = merged.finding.message;
   if (!message.empty() && message.back() == '.')
     message.pop_back();
-  const bool when_unnamed = merged.found.front() && !possibilities.front().account;
+  const bool when_unnamed =
+      merged.found.front() && merged.possible.front() && !possibilities.front().account;
   if (when_unnamed) {
     message += " — unless this input is deployed to " +
                accounts_text(accounts_where(possibilities, merged, false));
@@ -143,20 +181,30 @@ std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibi
         key = as_written;
       key += '\n' + std::to_string(seen[key]++);
       const auto [entry, fresh] = by_key.try_emplace(std::move(key), merged.size());
-      if (fresh)
-        merged.push_back(
-            Merged{std::move(finding), std::vector<bool>(possibilities.size(), false)});
+      if (fresh) {
+        std::vector<bool> possible = where_possible(possibilities, finding);
+        merged.push_back(Merged{std::move(finding), std::vector<bool>(possibilities.size(), false),
+                                std::move(possible)});
+      }
       merged[entry->second].found[p] = true;
     }
   }
 
+  for (Merged& entry : merged)
+    say_where_refused(entry, possibilities);
+
   // Findings of one rule on one resource that each hold in some cases may together hold in all (a
   // key policy naming two accounts' roots: one of them is outside whichever deploys).
   std::map<std::string, std::vector<std::size_t>> partial_by_place;
+  const auto holds_in = [&](std::size_t m, std::size_t p) {
+    return merged[m].found[p] || !merged[m].possible[p];
+  };
   for (std::size_t m = 0; m < merged.size(); ++m) {
-    const auto& found = merged[m].found;
-    if (!std::all_of(found.begin(), found.end(), [](bool f) { return f; })) {
-      partial_by_place[place_of(merged[m].finding)].push_back(m);
+    for (std::size_t p = 0; p < possibilities.size(); ++p) {
+      if (!holds_in(m, p)) {
+        partial_by_place[place_of(merged[m].finding)].push_back(m);
+        break;
+      }
     }
   }
   for (const auto& [place, members] : partial_by_place) {
@@ -165,7 +213,7 @@ std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibi
     bool always = true;
     for (std::size_t p = 0; p < possibilities.size() && always; ++p) {
       always = std::any_of(members.begin(), members.end(),
-                           [&](std::size_t m) { return merged[m].found[p]; });
+                           [&](std::size_t m) { return holds_in(m, p); });
     }
     if (!always)
       continue;

@@ -10,6 +10,7 @@
 #include "rules/finding.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,13 +34,16 @@ struct Deployment {
 struct Possibility {
   std::optional<std::string> account;
   std::vector<rules::Finding> findings;
+  /// Keys that cannot be created in this account (rules::PossibleFindings::keys_refused): a finding
+  /// about one of them neither holds nor fails to hold here.
+  std::set<std::string> keys_refused;
 };
 
 /// Merges the findings of every possibility (the first is the unnamed account's). A finding is
 /// matched across possibilities by rule, resource, place and message, with each possibility's own
 /// account written as `own_account` (the unnamed possibility's rendering of it); one found in only
-/// some of them says when it holds, and the findings of one rule on one resource that together hold
-/// in every case say so.
+/// some of them says when it holds (of the accounts where its resource can exist), and the findings
+/// of one rule on one resource that together hold in every case say so.
 [[nodiscard]] std::vector<rules::Finding>
 merge_possibilities(std::vector<Possibility> possibilities, const std::string& own_account);
 

@@ -184,18 +184,20 @@ std::vector<rules::Finding> findings_of(const Run& run, const Source& source,
   const auto check = [&](const model::Graph& graph) {
     if (deployment.account)
       return rules::run_rules(graph, run.config, run.selection);
-    std::vector<std::vector<rules::Finding>> found =
+    std::vector<rules::PossibleFindings> found =
         rules::run_rules_for_each_account(graph, unnamed, run.selection, accounts);
     // The findings of rules decided once are final as they are.
     std::vector<rules::Finding> findings;
     std::vector<Possibility> possibilities(found.size());
-    for (rules::Finding& finding : found.front()) {
+    for (rules::Finding& finding : found.front().findings) {
       const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
       (info != nullptr && rules::decided_once(*info) ? findings : possibilities.front().findings)
           .push_back(std::move(finding));
     }
+    possibilities.front().keys_refused = std::move(found.front().keys_refused);
     for (std::size_t p = 1; p < found.size(); ++p) {
-      possibilities[p] = Possibility{accounts[p - 1], std::move(found[p])};
+      possibilities[p] = Possibility{accounts[p - 1], std::move(found[p].findings),
+                                     std::move(found[p].keys_refused)};
     }
     for (rules::Finding& finding :
          merge_possibilities(std::move(possibilities), std::string(model::k_this_account))) {

@@ -198,6 +198,11 @@ class DeploymentAccount(unittest.TestCase):
             for finding in two:
                 self.assertIn("whichever account this input is deployed to, one of these 2 TFKMS004 findings",
                               finding["evidence"][-1]["text"])
+                # An account neither root belongs to cannot create the key, so each finding holds
+                # in exactly one of the two accounts.
+                self.assertIn("— if this input is deployed to ", finding["message"])
+                self.assertIn("the key can only be created in account 111122223333 or 444455556666",
+                              finding["evidence"][-2]["text"])
 
     def test_tfkms005_literal_administrator_of_a_named_account(self):
         # Deployed to its account the role may rewrite the policy; from any other account it may
@@ -210,15 +215,14 @@ class DeploymentAccount(unittest.TestCase):
         for report in self.both_forms("KeyAdministrators", "111122223333"):
             self.assertEqual(len(messages(report, "TFKMS005", "NamedAdminRoleKey")), 1)
 
-    def test_tfkms006_lockout_and_tfkms004_of_a_literal_root(self):
-        for report in self.both_forms("Lockout"):
-            self.assertIn("TFKMS006", rules_on(report, "NoAdministratorKey"))
-            literal = messages(report, "TFKMS004", "LiteralRootAdminKey")
-            self.assertEqual(len(literal), 1)
-            self.assertTrue(literal[0].endswith("unless this input is deployed to 111122223333; its account is "
-                                                "unknown, --account-id decides."), literal[0])
-        for report in self.both_forms("Lockout", "111122223333"):
-            self.assertEqual(messages(report, "TFKMS004", "LiteralRootAdminKey"), [])
+    def test_tfkms006_lockout_and_no_tfkms004_of_a_literal_root(self):
+        # Only principals of 111122223333 may change the policy naming its root: KMS's lockout
+        # safety check refuses the key in any other account, so it can only exist in that one,
+        # where its root is the account's own.
+        for account in (None, "111122223333"):
+            for report in self.both_forms("Lockout", account):
+                self.assertIn("TFKMS006", rules_on(report, "NoAdministratorKey"))
+                self.assertEqual(messages(report, "TFKMS004", "LiteralRootAdminKey"), [])
 
     def test_tfkms008_administrator_who_can_use_the_key(self):
         for account in (None, "111122223333"):
@@ -228,8 +232,8 @@ class DeploymentAccount(unittest.TestCase):
     def test_tfkms009_replica_that_differs(self):
         for report in self.both_forms("ReplicaKeys"):
             self.assertEqual(len(messages(report, "TFKMS009", "WiderReplicaKey")), 1)
-            literal = messages(report, "TFKMS004", "LiteralAccountReplicaKey")
-            self.assertTrue(literal and "unless this input is deployed to 111122223333" in literal[0])
+            # The replica can only be created in 111122223333 (see the literal root above).
+            self.assertEqual(messages(report, "TFKMS004", "LiteralAccountReplicaKey"), [])
         for report in self.both_forms("ReplicaKeys", "111122223333"):
             self.assertEqual(len(messages(report, "TFKMS009", "WiderReplicaKey")), 1)
             self.assertEqual(messages(report, "TFKMS004", "LiteralAccountReplicaKey"), [])

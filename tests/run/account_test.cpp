@@ -39,8 +39,8 @@ TEST_CASE("accounts named anywhere in an input's policies, grants and ARNs", "[r
 
 TEST_CASE("a finding in every possibility is reported as it is", "[run][account]") {
   std::vector<Possibility> possibilities{
-      {std::nullopt, {finding("TFKMS007", "Rotation is off.")}},
-      {"444455556666", {finding("TFKMS007", "Rotation is off.")}}};
+      {std::nullopt, {finding("TFKMS007", "Rotation is off.")}, {}},
+      {"444455556666", {finding("TFKMS007", "Rotation is off.")}, {}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message == "Rotation is off.");
@@ -48,9 +48,9 @@ TEST_CASE("a finding in every possibility is reported as it is", "[run][account]
 
 TEST_CASE("a finding absent when deployed to a named account says unless", "[run][account]") {
   std::vector<Possibility> possibilities{
-      {std::nullopt, {finding("TFKMS002", "Bucket is shared with account 444455556666.")}},
-      {"444455556666", {}},
-      {"111122223333", {finding("TFKMS002", "Bucket is shared with account 444455556666.")}}};
+      {std::nullopt, {finding("TFKMS002", "Bucket is shared with account 444455556666.")}, {}},
+      {"444455556666", {}, {}},
+      {"111122223333", {finding("TFKMS002", "Bucket is shared with account 444455556666.")}, {}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message ==
@@ -60,8 +60,8 @@ TEST_CASE("a finding absent when deployed to a named account says unless", "[run
 
 TEST_CASE("a finding only when deployed to a named account says if", "[run][account]") {
   std::vector<Possibility> possibilities{
-      {std::nullopt, {}},
-      {"111122223333", {finding("TFKMS008", "Role of 111122223333 administers and uses.")}}};
+      {std::nullopt, {}, {}},
+      {"111122223333", {finding("TFKMS008", "Role of 111122223333 administers and uses.")}, {}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message ==
@@ -72,9 +72,11 @@ TEST_CASE("a finding only when deployed to a named account says if", "[run][acco
 TEST_CASE("each possibility's own account is matched as the unnamed one's", "[run][account]") {
   std::vector<Possibility> possibilities{
       {std::nullopt,
-       {finding("TFKMS003", "Grant to arn:aws:iam::this-account:role/r never ends.")}},
+       {finding("TFKMS003", "Grant to arn:aws:iam::this-account:role/r never ends.")},
+       {}},
       {"111122223333",
-       {finding("TFKMS003", "Grant to arn:aws:iam::111122223333:role/r never ends.")}}};
+       {finding("TFKMS003", "Grant to arn:aws:iam::111122223333:role/r never ends.")},
+       {}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 1);
   CHECK(merged[0].message == "Grant to arn:aws:iam::this-account:role/r never ends.");
@@ -84,8 +86,9 @@ TEST_CASE("findings that together hold whichever account deploys say so", "[run]
   const Finding first = finding("TFKMS004", "Key lets every principal of account 111122223333 in.");
   const Finding second =
       finding("TFKMS004", "Key lets every principal of account 444455556666 in.");
-  std::vector<Possibility> possibilities{
-      {std::nullopt, {first, second}}, {"111122223333", {second}}, {"444455556666", {first}}};
+  std::vector<Possibility> possibilities{{std::nullopt, {first, second}, {}},
+                                         {"111122223333", {second}, {}},
+                                         {"444455556666", {first}, {}}};
   const auto merged = merge_possibilities(possibilities, "this-account");
   REQUIRE(merged.size() == 2);
   for (const Finding& each : merged) {
@@ -94,6 +97,43 @@ TEST_CASE("findings that together hold whichever account deploys say so", "[run]
     CHECK(each.evidence.back().text ==
           "whichever account this input is deployed to, one of these 2 TFKMS004 "
           "findings on Key holds");
+  }
+}
+
+TEST_CASE("accounts where KMS refuses the key are left out of when a finding holds",
+          "[run][account]") {
+  const Finding open = finding("TFKMS004", "Key lets Alice of 123456789012 create grants.");
+  SECTION("only one account can create the key: the finding holds without condition") {
+    std::vector<Possibility> possibilities{
+        {std::nullopt, {}, {"Key"}}, {"111122223333", {open}, {}}, {"123456789012", {}, {"Key"}}};
+    const auto merged = merge_possibilities(possibilities, "this-account");
+    REQUIRE(merged.size() == 1);
+    CHECK(merged[0].message == "Key lets Alice of 123456789012 create grants.");
+    REQUIRE_FALSE(merged[0].evidence.empty());
+    CHECK(merged[0].evidence.back().text.starts_with(
+        "the key can only be created in account 111122223333: KMS's policy lockout safety check"));
+  }
+  SECTION("a refused named account is named, and when it holds counts the others only") {
+    std::vector<Possibility> possibilities{
+        {std::nullopt, {open}, {}}, {"111122223333", {}, {}}, {"123456789012", {}, {"Key"}}};
+    const auto merged = merge_possibilities(possibilities, "this-account");
+    REQUIRE(merged.size() == 1);
+    CHECK(merged[0].message == "Key lets Alice of 123456789012 create grants — unless this input "
+                               "is deployed to 111122223333; its account is unknown, "
+                               "--account-id decides.");
+    CHECK(merged[0].evidence.back().text.starts_with(
+        "the key is never created in account 123456789012: "));
+  }
+  SECTION("other resources are not affected") {
+    Finding bucket = open;
+    bucket.resource = "Bucket";
+    std::vector<Possibility> possibilities{{std::nullopt, {}, {"Key"}},
+                                           {"111122223333", {bucket}, {}}};
+    const auto merged = merge_possibilities(possibilities, "this-account");
+    REQUIRE(merged.size() == 1);
+    CHECK(merged[0].message.find("— if this input is deployed to 111122223333") !=
+          std::string::npos);
+    CHECK(merged[0].evidence.empty());
   }
 }
 
