@@ -53,11 +53,16 @@ void Builder::read_store_settings(const Resource& resource, const model::DataSto
   };
   switch (type.kind) {
   case model::DataStoreKind::s3_bucket: {
-    // Provider < 4.0: the encryption block sits inside aws_s3_bucket.
-    const Field by_default = root["server_side_encryption_configuration"][0]["rule"][0]
-                                 ["apply_server_side_encryption_by_default"][0];
-    store.key = encryption_key(unset_key(by_default["kms_master_key_id"]), managed,
-                               is_kms_algorithm(text(resource, by_default["sse_algorithm"])));
+    // Provider < 4.0: the encryption block sits inside aws_s3_bucket. From 4.0 the provider
+    // computes the whole block from the bucket when the configuration leaves it out: a key set by
+    // aws_s3_bucket_server_side_encryption_configuration is read from that resource, and with none
+    // the bucket keeps its default, SSE-S3, which is not KMS (every new bucket since January 2023).
+    const Field block = root["server_side_encryption_configuration"];
+    const Field by_default = block[0]["rule"][0]["apply_server_side_encryption_by_default"][0];
+    store.key = block.computed_default()
+                    ? model::KeyRef{}
+                    : encryption_key(unset_key(by_default["kms_master_key_id"]), managed,
+                                     is_kms_algorithm(text(resource, by_default["sse_algorithm"])));
     break;
   }
   case model::DataStoreKind::sqs_queue:
