@@ -166,10 +166,13 @@ Tri chain_listed(const detail::CompiledStatement& statement, const PreparedReque
   return Tri::no;
 }
 
-Tri match_action(const detail::CompiledStatement& statement, std::uint64_t bit) {
-  if (statement.actions_yes & bit)
+Tri match_action(const detail::CompiledStatement& statement, ActionIndex action) {
+  const bool store = action >= k_store_action_base;
+  const std::uint64_t bit = std::uint64_t{1} << (store ? action - k_store_action_base : action);
+  if ((store ? statement.store_actions_yes : statement.actions_yes) & bit)
     return Tri::yes;
-  return (statement.actions_maybe & bit) ? Tri::maybe : Tri::no;
+  return ((store ? statement.store_actions_maybe : statement.actions_maybe) & bit) ? Tri::maybe
+                                                                                   : Tri::no;
 }
 
 Tri match_resources(const detail::CompiledStatement& statement, const PreparedRequest& request,
@@ -221,7 +224,9 @@ struct Tally {
 class Evaluator {
 public:
   Evaluator(const PreparedRequest& request, Decision& out, const Chain* chain)
-      : m_request(request), m_out(out), m_chain(chain), m_bit(std::uint64_t{1} << request.action) {}
+      : m_request(request), m_out(out), m_chain(chain),
+        m_grant_bit(request.action < k_store_action_base ? std::uint64_t{1} << request.action : 0) {
+  }
 
   // Evaluates every statement of `policy`; `source` says whether it is the key policy (principals
   // checked) or an identity policy of the caller. `key_allows_count` false: the key policy's Allow
@@ -252,7 +257,7 @@ public:
     const bool constrained = info.name != "DescribeKey" && info.name != "RetireGrant";
     for (std::size_t i = 0; i < grants.size(); ++i) {
       const CompiledGrant& grant = grants[i];
-      Tri allows = tri((grant.operations & m_bit) != 0);
+      Tri allows = tri((grant.operations & m_grant_bit) != 0);
       if (allows != Tri::no)
         allows = tri_and(allows, grantee_matches(grant.grantee, grant.spec.grantee));
       const bool exact = grant.grantee.form == PrincipalForm::user ||
@@ -356,7 +361,7 @@ private:
   const PreparedRequest& m_request;
   Decision& m_out;
   const Chain* m_chain;
-  std::uint64_t m_bit;
+  std::uint64_t m_grant_bit; ///< the action among grant operations; 0 for a store action
   Tally m_tally;
 
   void note(ReasonKind kind, ReasonSource source, std::uint16_t policy, std::size_t statement,
@@ -374,7 +379,7 @@ private:
 
   void add_statement(const detail::CompiledStatement& statement, ReasonSource source,
                      std::uint16_t index, bool is_key_policy, bool key_allows_count) {
-    Tri applies = match_action(statement, m_bit);
+    Tri applies = match_action(statement, m_request.action);
     if (applies == Tri::no)
       return;
     PrincipalMatch who{Tri::yes, Tri::no};
@@ -466,7 +471,7 @@ private:
     }
     Tri allows = Tri::no;
     for (const detail::CompiledStatement& statement : compiled.statements) {
-      Tri applies = match_action(statement, m_bit);
+      Tri applies = match_action(statement, m_request.action);
       if (applies == Tri::no)
         continue;
       if (statement.has_principal) {
