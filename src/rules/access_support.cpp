@@ -120,8 +120,8 @@ void add_removals(const analysis::KeyAccess& access, std::size_t subject,
     if (removal.subject != subject)
       continue;
     std::string by;
-    for (const std::string& text : removal.by)
-      by += (by.empty() ? "" : "; ") + text;
+    for (const analysis::Removal::Cause& cause : removal.by)
+      by += (by.empty() ? "" : "; ") + cause.text;
     finding.evidence.push_back(evidence_at(key, actions_text(removal.actions) +
                                                     ", where the policies above allow it: " + by));
   }

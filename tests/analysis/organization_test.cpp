@@ -106,8 +106,8 @@ std::string removed_by(const KeyAccess& analysis, std::string_view label) {
   for (const Removal& removal : analysis.removals()) {
     if (!analysis.subjects()[removal.subject].label.starts_with(label))
       continue;
-    for (const std::string& text : removal.by)
-      out += text + "\n";
+    for (const Removal::Cause& cause : removal.by)
+      out += cause.text + "\n";
   }
   return out;
 }
