@@ -9,8 +9,10 @@
 #include "report/access_tables.hpp"
 #include "report/summary.hpp"
 #include "rules/registry.hpp"
+#include "run/assignments.hpp"
 #include "run/run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -19,20 +21,6 @@ namespace tfkms::cli {
 namespace {
 
 constexpr std::string_view k_access_formats = "text, json, markdown";
-
-std::optional<std::map<std::string, std::string>>
-parse_parameters(const std::vector<std::string>& specs, std::ostream& err) {
-  std::map<std::string, std::string> parameters;
-  for (const std::string& spec : specs) {
-    const auto equals = spec.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      err << "tfkms: error: --parameter expects KEY=VALUE; got '" << spec << "'\n";
-      return std::nullopt;
-    }
-    parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
-  }
-  return parameters;
-}
 
 void print_error(const model::Diagnostic& error, std::ostream& err) {
   err << "tfkms: error: " << error.to_string() << '\n';
@@ -181,13 +169,15 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
 }
 
 int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err) {
-  const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters)
+  auto parameters = run::parse_parameters(options.parameters);
+  if (!parameters) {
+    print_error(parameters.error(), err);
     return k_exit_usage;
+  }
   run::RunOptions run_options;
   run_options.paths = options.paths;
   run_options.account_id = options.account_id;
-  run_options.parameters = *parameters;
+  run_options.parameters = std::move(parameters.value());
   run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
   if (!prepared) {
@@ -300,9 +290,11 @@ model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource
 }
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
-  const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters)
+  auto parameters = run::parse_parameters(options.parameters);
+  if (!parameters) {
+    print_error(parameters.error(), err);
     return k_exit_usage;
+  }
   if (options.base && options.paths.size() != 1) {
     err << "tfkms: error: --base compares one template with one other; give exactly one path after "
            "it\n";
@@ -312,7 +304,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   run_options.paths = options.paths;
   run_options.config_path = options.config_path;
   run_options.account_id = options.account_id;
-  run_options.parameters = *parameters;
+  run_options.parameters = std::move(parameters.value());
   run_options.selection = {options.only_rules, options.skip_rules};
   run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
