@@ -2,6 +2,8 @@
 
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
+#include "cli/baseline_options.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
 #include "cli/rule_id_option.hpp"
@@ -75,12 +77,6 @@ void print_note(const model::Diagnostic& note, std::ostream& err) {
   err << "tfkms: " << level << ": " << note.to_string() << '\n';
 }
 
-std::optional<rules::Severity> threshold(const std::string& fail_on) {
-  if (fail_on == "never")
-    return std::nullopt;
-  return rules::parse_severity(fail_on);
-}
-
 } // namespace
 
 std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access,
@@ -125,12 +121,15 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->check([](const std::string& name) {
         return report::parse_format(name) ? std::string{} : "unknown format '" + name + "'";
       })
-      ->default_str("text");
+      ->default_str("text, or the configuration's format");
   diff_cmd
       ->add_option("--fail-on", diff.fail_on,
-                   "Lowest severity that makes the exit code 1 (or never)")
-      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}))
-      ->default_str("low");
+                   "Lowest severity that makes the exit code 1: info, low, medium, high, critical, "
+                   "never")
+      ->check(fail_on_problem)
+      ->default_str("low, or the configuration's fail_on");
+  diff_cmd->add_option("--baseline", diff.baseline,
+                       "Report only findings not in this baseline (default: the configuration's)");
   diff_cmd->add_option("-c,--config", diff.config_path,
                        "Configuration file (default: .tfkms.yml in the working directory)");
   diff_cmd->add_option("--account-id", diff.account_id,
@@ -352,25 +351,33 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
                      run.selection),
         group.members.size());
   }
+  // Format, threshold and baseline come from the command line, else the configuration, as in
+  // `check`.
+  std::vector<model::Diagnostic> errors;
+  const CheckSettings settings = resolve_settings(
+      options.format ? report::parse_format(*options.format) : std::nullopt,
+      options.fail_on ? parse_fail_on(*options.fail_on) : std::nullopt, run.config, errors);
+  apply_baseline({options.baseline ? options.baseline : run.config.baseline, std::nullopt}, report,
+                 errors);
+  for (const model::Diagnostic& error : errors)
+    print_error(error, err);
+  report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
   ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;
   report::ReportOptions report_options;
   report_options.repository_root = std::filesystem::current_path().string();
-  const auto stdout_format = options.quiet ? std::nullopt : report::parse_format(options.format);
-  const bool written = write_reports(report, report_options, options.outputs, stdout_format,
+  const bool written = write_reports(report, report_options, options.outputs,
+                                     options.quiet ? std::nullopt : std::optional(settings.format),
                                      options.no_color, out, err);
 
-  if (!ok)
+  if (!ok || !written)
     return k_exit_usage;
-  if (!written)
-    return k_exit_usage;
-  const auto fail_on = threshold(options.fail_on);
-  for (const rules::Finding& finding : report.findings) {
-    if (!finding.suppressed && fail_on && finding.severity >= *fail_on)
-      return k_exit_findings;
-  }
-  return k_exit_clean;
+  const bool failing = std::any_of(
+      report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
+        return !finding.suppressed && reaches(finding.severity, settings.fail_on);
+      });
+  return failing ? k_exit_findings : k_exit_clean;
 }
 
 } // namespace tfkms::cli

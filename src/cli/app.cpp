@@ -90,11 +90,7 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
       ->add_option(
           "--fail-on", fail_on_name,
           "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
-      ->check([](const std::string& name) {
-        return parse_fail_on(name) ? std::string{}
-                                   : "unknown severity '" + name +
-                                         "'; valid: info, low, medium, high, critical, never";
-      })
+      ->check(fail_on_problem)
       ->default_str("low, or the configuration's fail_on");
   check->add_option(
       "-c,--config", options.run.config_path,
