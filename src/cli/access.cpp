@@ -92,6 +92,8 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->add_option("-f,--format", access.format, "Output format: " + std::string(k_access_formats))
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->default_str("text");
+  access_cmd->add_option("-c,--config", access.config_path,
+                         "Configuration file (default: .tfkms.yml in the working directory)");
   access_cmd->add_option("--account-id", access.account_id,
                          "The AWS account the input deploys to (12 digits)");
   access_cmd->add_option("-p,--parameter", access.parameters,
@@ -175,6 +177,7 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
   }
   run::RunOptions run_options;
   run_options.paths = options.paths;
+  run_options.config_path = options.config_path;
   run_options.account_id = options.account_id;
   run_options.parameters = std::move(parameters.value());
   run_options.separately = options.separately;

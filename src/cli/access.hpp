@@ -22,6 +22,8 @@ namespace tfkms::cli {
 struct AccessOptions {
   std::vector<std::string> paths;
   std::string format = "text"; ///< text, json, markdown
+  std::optional<std::string>
+      config_path; ///< as `check`'s: account, trusted accounts, excludes, ...
   std::optional<std::string> account_id;
   std::vector<std::string> parameters; ///< KEY=VALUE
   bool separately = false;             ///< --separately: no account graph

@@ -361,6 +361,17 @@ class SharedOptions(Folder):
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
                 self.assertIn("runs", json.loads(result.stdout))
 
+    def test_access_reads_the_named_configuration_too(self):
+        (self.dir / "t.yaml").write_text(template("Alpha"))
+        (self.dir / "ci.yml").write_text('account_id: "444455556666"\n')
+        for command in (("access", "--format", "json"), ("check", "--format", "json")):
+            with self.subTest(command=command):
+                named = run(*command, "t.yaml", "--config", "ci.yml", cwd=self.dir)
+                self.assertIn(named.returncode, (0, 1), named.stderr)
+                self.assertIn("444455556666", named.stdout)
+                default = run(*command, "t.yaml", cwd=self.dir)
+                self.assertNotIn("444455556666", default.stdout)
+
     def test_unknown_configured_format_is_a_usage_error_for_both(self):
         (self.dir / ".tfkms.yml").write_text("format: yaml\n")
         for command in self.COMMANDS:
