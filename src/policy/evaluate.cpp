@@ -166,13 +166,25 @@ Tri chain_listed(const detail::CompiledStatement& statement, const PreparedReque
   return Tri::no;
 }
 
-Tri match_action(const detail::CompiledStatement& statement, ActionIndex action) {
+/// Where a request's action sits in a statement's masks: the KMS or the store actions'
+/// (actions.hpp).
+struct ActionBit {
+  bool store = false;
+  std::uint64_t bit = 0;
+};
+
+ActionBit action_bit(ActionIndex action) {
   const bool store = action >= k_store_action_base;
-  const std::uint64_t bit = std::uint64_t{1} << (store ? action - k_store_action_base : action);
-  if ((store ? statement.store_actions_yes : statement.actions_yes) & bit)
+  return {store, std::uint64_t{1} << (store ? action - k_store_action_base : action)};
+}
+
+Tri match_action(const detail::CompiledStatement& statement, ActionBit action) {
+  const std::uint64_t yes = action.store ? statement.store_actions_yes : statement.actions_yes;
+  const std::uint64_t maybe =
+      action.store ? statement.store_actions_maybe : statement.actions_maybe;
+  if (yes & action.bit)
     return Tri::yes;
-  return ((store ? statement.store_actions_maybe : statement.actions_maybe) & bit) ? Tri::maybe
-                                                                                   : Tri::no;
+  return (maybe & action.bit) ? Tri::maybe : Tri::no;
 }
 
 Tri match_resources(const detail::CompiledStatement& statement, const PreparedRequest& request,
@@ -224,9 +236,8 @@ struct Tally {
 class Evaluator {
 public:
   Evaluator(const PreparedRequest& request, Decision& out, const Chain* chain)
-      : m_request(request), m_out(out), m_chain(chain),
-        m_grant_bit(request.action < k_store_action_base ? std::uint64_t{1} << request.action : 0) {
-  }
+      : m_request(request), m_out(out), m_chain(chain), m_action(action_bit(request.action)),
+        m_grant_bit(m_action.store ? 0 : m_action.bit) {}
 
   // Evaluates every statement of `policy`; `source` says whether it is the key policy (principals
   // checked) or an identity policy of the caller. `key_allows_count` false: the key policy's Allow
@@ -361,6 +372,7 @@ private:
   const PreparedRequest& m_request;
   Decision& m_out;
   const Chain* m_chain;
+  ActionBit m_action;
   std::uint64_t m_grant_bit; ///< the action among grant operations; 0 for a store action
   Tally m_tally;
 
@@ -379,7 +391,7 @@ private:
 
   void add_statement(const detail::CompiledStatement& statement, ReasonSource source,
                      std::uint16_t index, bool is_key_policy, bool key_allows_count) {
-    Tri applies = match_action(statement, m_request.action);
+    Tri applies = match_action(statement, m_action);
     if (applies == Tri::no)
       return;
     PrincipalMatch who{Tri::yes, Tri::no};
@@ -471,7 +483,7 @@ private:
     }
     Tri allows = Tri::no;
     for (const detail::CompiledStatement& statement : compiled.statements) {
-      Tri applies = match_action(statement, m_request.action);
+      Tri applies = match_action(statement, m_action);
       if (applies == Tri::no)
         continue;
       if (statement.has_principal) {
