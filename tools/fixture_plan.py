@@ -11,7 +11,12 @@ Description (JSON on stdin):
                   "refs": {"key_id": "aws_kms_key.k.key_id"},      # attributes set from references
                                                                    # (nested: "rule.0.apply_server_side_encryption_by_default.0.kms_master_key_id")
                   "known_refs": {"bucket": {"ref": "aws_s3_bucket.b.id", "value": "data"}},  # known reference
-                  "unknown": ["grant_id"]}],                       # further computed attributes
+                  "unknown": ["grant_id"],                         # further computed attributes
+                                                                   # (nested: "rule.0.x.0.kms_master_key_id")
+                  "actions": ["update"],                           # default ["create"]; ["delete"]
+                                                                   # has no after values
+                  "before": "after"}],                             # for a change: the values before it,
+                                                                   # or "after" when they are the same
    "data": [{"address": "data.aws_kms_alias.s3",                   # data sources read during the plan:
              "config": {"name": "alias/aws/s3"},                   # their arguments
              "values": {"name": "alias/aws/s3", "target_key_arn": "arn:aws:kms:..."}}]}  # what was read
@@ -146,17 +151,28 @@ def build(spec):
         refs = dict(resource.get("refs", {}))
         refs.update({k: None for k in resource.get("known_refs", {})})
         unknown = {k: True for k in computed if k not in after}
-        unknown.update({k: True for k in resource.get("unknown", [])})
+        unknown.update({k: True for k in resource.get("unknown", []) if "." not in k})
         for attribute, value in after.items():
             if isinstance(value, (list, dict)) and attribute not in unknown:
                 unknown[attribute] = unknown_shape(value)
-        for attribute in refs:
+        nested_unknown = [k for k in resource.get("unknown", []) if "." in k]
+        for attribute in list(refs) + nested_unknown:
             if attribute not in resource.get("known_refs", {}):
                 nested_pop(after, attribute)
                 nested_set(unknown, attribute, True)
+        actions = resource.get("actions", ["create"])
+        before = after if resource.get("before") == "after" else resource.get("before")
+        if actions == ["delete"]:
+            # Gone after the change: no planned values, and no configuration left for it.
+            changes.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                            "provider_name": "registry.terraform.io/hashicorp/aws",
+                            "change": {"actions": actions, "before": before, "after": None,
+                                       "after_unknown": {}, "before_sensitive": False,
+                                       "after_sensitive": False}})
+            continue
         change = {"address": address, "mode": "managed", "type": rtype, "name": name,
                   "provider_name": "registry.terraform.io/hashicorp/aws",
-                  "change": {"actions": resource.get("actions", ["create"]), "before": resource.get("before"),
+                  "change": {"actions": actions, "before": before,
                              "after": after, "after_unknown": dict(sorted(unknown.items())),
                              "before_sensitive": False, "after_sensitive": {}}}
         changes.append(change)

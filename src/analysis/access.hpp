@@ -140,9 +140,21 @@ struct Removal {
   ActionClass action_class = ActionClass::read;
   std::vector<std::string_view> actions;
   bool needs_identity_policy = false; ///< as Access::needs_identity_policy
-  /// What took it: "SCP deny-decrypt statement 0 (Sid \"X\") denies it", "permissions boundary
-  /// s3-only allows none of it".
-  std::vector<std::string> by;
+  /// One policy that took it.
+  struct Cause {
+    policy::ReasonSource source = policy::ReasonSource::scp; ///< scp, rcp, permission_boundary, ...
+    /// "SCP deny-decrypt statement 0 (Sid \"X\") denies it", "permissions boundary s3-only
+    /// allows none of it".
+    std::string text;
+    friend bool operator==(const Cause&, const Cause&) = default;
+  };
+  std::vector<Cause> by;
+
+  /// Whether a policy of kind `source` (an RCP, ...) took part of it.
+  [[nodiscard]] bool by_a(policy::ReasonSource source) const {
+    return std::any_of(by.begin(), by.end(),
+                       [&](const Cause& cause) { return cause.source == source; });
+  }
 };
 
 namespace detail {

@@ -169,7 +169,7 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
       line += (i > 0 ? ", " : "") + std::string(removal.actions[i]);
     line += ": ";
     for (std::size_t i = 0; i < removal.by.size(); ++i)
-      line += (i > 0 ? "; " : "") + removal.by[i];
+      line += (i > 0 ? "; " : "") + removal.by[i].text;
     map.removed.push_back(std::move(line));
   }
   for (const ActionClass action_class : k_reported_classes) {

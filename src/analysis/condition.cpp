@@ -1,5 +1,9 @@
 #include "analysis/condition.hpp"
 
+#include "policy/match.hpp"
+
+#include <algorithm>
+
 namespace tfkms::analysis {
 
 namespace {
@@ -59,6 +63,19 @@ std::string text(const std::vector<Condition>& alternatives) {
   for (const Condition& condition : alternatives)
     parts.push_back(condition.text());
   return join(parts, "; or ", "; or ");
+}
+
+bool narrows(const Constraint& constraint) {
+  return !constraint.absent && !constraint.other_values;
+}
+
+bool always_narrowed_by(const std::vector<Condition>& when, std::string_view key) {
+  return !when.empty() && std::all_of(when.begin(), when.end(), [&](const Condition& condition) {
+    return std::any_of(condition.all.begin(), condition.all.end(),
+                       [&](const Constraint& constraint) {
+                         return policy::iequals(constraint.key, key) && narrows(constraint);
+                       });
+  });
 }
 
 } // namespace tfkms::analysis

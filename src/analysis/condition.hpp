@@ -2,6 +2,7 @@
 // What must hold of a request for an access to apply, as the access analysis reports it: a
 // disjunction of conjunctions of constraints on single condition keys.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tfkms::analysis {
@@ -40,5 +41,13 @@ inline constexpr std::string_view k_other_context_key = "kms:EncryptionContext:<
 
 /// Alternatives joined by "; or ". Empty: "never".
 [[nodiscard]] std::string text(const std::vector<Condition>& alternatives);
+
+/// True when `constraint` lets only the values a policy names through: no other value, and not a
+/// request without the key. `StringLike "*"`, `...IfExists` and `ForAllValues` on an absent key
+/// fail this test (kms-reference §3.9, §3.10.7).
+[[nodiscard]] bool narrows(const Constraint& constraint);
+
+/// True when every alternative of `when` narrows `key` (case-insensitive), e.g. kms:ViaService.
+[[nodiscard]] bool always_narrowed_by(const std::vector<Condition>& when, std::string_view key);
 
 } // namespace tfkms::analysis

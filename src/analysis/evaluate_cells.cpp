@@ -453,10 +453,9 @@ std::vector<Removal> KeyAccess::removals() const {
       for (std::size_t position = 0; position < std::size(k_action_classes); ++position) {
         const std::size_t first = out.size();
         for (const std::size_t act : by_class[position]) {
-          std::vector<std::string> by;
-          for (const policy::Reason& reason : a.tables().removed_of(*v, act)) {
-            by.push_back(OrganizationChains::describe(reason, chain));
-          }
+          std::vector<Removal::Cause> by;
+          for (const policy::Reason& reason : a.tables().removed_of(*v, act))
+            by.push_back({reason.source, OrganizationChains::describe(reason, chain)});
           if (by.empty())
             continue;
           // Actions removed by the same policies share one entry.

@@ -27,32 +27,46 @@ bool names_caller(const Ground& ground) {
          ground.kind == policy::ReasonKind::allows;
 }
 
-// The certain accesses of `subject` in the classes `wanted` accepts, keeping the actions `keep`
-// accepts and the grounds `counts` accepts; an access none of whose grounds count adds nothing.
-Role collect(const KeyAccess& access, std::size_t subject,
-             const std::function<bool(ActionClass)>& wanted,
-             const std::function<bool(std::string_view)>& keep,
-             const std::function<bool(const Ground&)>& counts) {
+// Whether `item` counts as certain for its subject: allowed (not unknown), and resting only on
+// identity policies `unshown` accepts.
+bool certain(const KeyAccess& access, const Access& item, UnshownPolicies unshown) {
+  if (item.outcome != policy::Outcome::allowed)
+    return false;
+  if (!item.needs_identity_policy)
+    return true;
+  return unshown == UnshownPolicies::other_accounts_own &&
+         !access.subjects().at(item.subject).key_account;
+}
+
+/// What a role counts: the accesses, the actions of an access and its grounds.
+struct Counted {
+  std::function<bool(const Access&)> wanted;
+  std::function<bool(std::string_view)> keep;
+  std::function<bool(const Ground&)> counts;
+  UnshownPolicies unshown = UnshownPolicies::excluded;
+};
+
+// The certain accesses of `subject` that `rule.wanted` accepts, keeping the actions and grounds
+// it accepts; an access none of whose grounds count adds nothing.
+Role collect(const KeyAccess& access, std::size_t subject, const Counted& rule) {
   Role role;
   for (const Access& item : access.accesses()) {
-    if (item.subject != subject || item.outcome != policy::Outcome::allowed ||
-        item.needs_identity_policy)
+    if (item.subject != subject || !certain(access, item, rule.unshown) || !rule.wanted(item))
       continue;
-    if (!wanted(item.action_class))
-      continue;
-    if (std::none_of(item.grounds.begin(), item.grounds.end(), counts))
+    if (std::none_of(item.grounds.begin(), item.grounds.end(), rule.counts))
       continue;
     bool kept = false;
     for (const std::string_view action : item.actions) {
-      if (!keep(action))
+      if (!rule.keep(action))
         continue;
       add_unique(role.actions, action);
       kept = true;
     }
     if (!kept)
       continue;
+    role.accesses.push_back(&item);
     for (const Ground& ground : item.grounds) {
-      if (!counts(ground))
+      if (!rule.counts(ground))
         continue;
       add_unique(role.grounds, ground);
       if (ground.source == policy::ReasonSource::identity_policy)
@@ -62,37 +76,64 @@ Role collect(const KeyAccess& access, std::size_t subject,
   return role;
 }
 
+std::function<bool(const Access&)> of_classes(std::initializer_list<ActionClass> classes) {
+  return [wanted = std::vector<ActionClass>(classes)](const Access& item) {
+    return std::find(wanted.begin(), wanted.end(), item.action_class) != wanted.end();
+  };
+}
+
 bool any_action(std::string_view) { return true; }
 bool any_ground(const Ground&) { return true; }
 
 } // namespace
 
+bool is_individual(const Subject& subject) {
+  return subject.kind == SubjectKind::graph_principal ||
+         subject.kind == SubjectKind::named_principal;
+}
+
 Role administers(const KeyAccess& access, std::size_t subject) {
-  return collect(
-      access, subject, [](ActionClass c) { return c == ActionClass::administration; }, any_action,
-      names_caller);
+  return collect(access, subject,
+                 {of_classes({ActionClass::administration}), any_action, names_caller});
 }
 
 Role destroys(const KeyAccess& access, std::size_t subject) {
-  return collect(
-      access, subject, [](ActionClass c) { return c == ActionClass::administration; },
-      [](std::string_view action) {
-        return std::find(k_destroying.begin(), k_destroying.end(), action) != k_destroying.end();
-      },
-      any_ground);
+  return collect(access, subject,
+                 {of_classes({ActionClass::administration}),
+                  [](std::string_view action) {
+                    return std::find(k_destroying.begin(), k_destroying.end(), action) !=
+                           k_destroying.end();
+                  },
+                  any_ground});
+}
+
+Role changes_policy(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
+  return collect(access, subject,
+                 {of_classes({ActionClass::policy_change}), any_action, any_ground, unshown});
+}
+
+bool policy_changeable(const KeyAccess& access) {
+  return access.has_access(ActionClass::policy_change);
+}
+
+Role creates_grants(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
+  const auto wanted = [](const Access& item) {
+    return item.action_class == ActionClass::grant_management &&
+           std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
+               item.actions.end() &&
+           !always_narrowed_by(item.when, "kms:GrantIsForAWSResource");
+  };
+  return collect(access, subject, {wanted, any_action, any_ground, unshown});
 }
 
 Role reads(const KeyAccess& access, std::size_t subject) {
-  return collect(
-      access, subject, [](ActionClass c) { return c == ActionClass::read; }, any_action,
-      any_ground);
+  return collect(access, subject, {of_classes({ActionClass::read}), any_action, any_ground});
 }
 
-Role uses(const KeyAccess& access, std::size_t subject) {
+Role uses(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
   return collect(
       access, subject,
-      [](ActionClass c) { return c == ActionClass::read || c == ActionClass::write; }, any_action,
-      any_ground);
+      {of_classes({ActionClass::read, ActionClass::write}), any_action, any_ground, unshown});
 }
 
 } // namespace tfkms::analysis

@@ -16,14 +16,26 @@ struct Role {
   std::vector<std::string_view> actions; ///< unique, in the order met
   std::vector<Ground> grounds;           ///< unique
   bool through_iam = false;              ///< some of it needs the subject's own identity policy
+  std::vector<const Access*> accesses;   ///< the accesses it rests on, in KeyAccess order
 
   [[nodiscard]] bool held() const { return !actions.empty(); }
 };
 
+/// Whose identity policies a role may rest on, besides those the input shows.
+enum class UnshownPolicies {
+  excluded, ///< none: what needs a policy the input does not show is not certain
+  /// those of a principal of another account: its own administrators write them, so what the key
+  /// policy opens to it is its to take (kms-reference §3.2)
+  other_accounts_own,
+};
+
+/// A role or user (possibly a class of alike ones). A whole account is not: delegating to an
+/// account, as AWS's default policy does, hands the decision to its IAM policies.
+[[nodiscard]] bool is_individual(const Subject& subject);
+
 /// Key administrator: a key-policy statement naming `subject` itself (not its account's delegation
 /// to IAM, which makes IAM decide) allows it administration actions (PutKeyPolicy,
-/// ScheduleKeyDeletion,
-/// ...; action_class.hpp). `grounds` are those statements.
+/// ScheduleKeyDeletion, ...; action_class.hpp). `grounds` are those statements.
 [[nodiscard]] Role administers(const KeyAccess& access, std::size_t subject);
 
 /// Who can destroy the key's data: make every ciphertext under the key unreadable by
@@ -31,11 +43,26 @@ struct Role {
 /// through the key policy, grants or its own identity policies.
 [[nodiscard]] Role destroys(const KeyAccess& access, std::size_t subject);
 
+/// Who can rewrite the key policy (kms:PutKeyPolicy), and so give itself any access.
+[[nodiscard]] Role changes_policy(const KeyAccess& access, std::size_t subject,
+                                  UnshownPolicies unshown = UnshownPolicies::excluded);
+
+/// Whether anyone at all may still change the key policy: some access to kms:PutKeyPolicy that is
+/// allowed or unknown (an unknown one is never taken as a lockout). Without it only AWS Support
+/// can restore control of the key (kms-reference §6).
+[[nodiscard]] bool policy_changeable(const KeyAccess& access);
+
+/// Who can create grants, for itself among others: kms:CreateGrant not always limited by
+/// kms:GrantIsForAWSResource to grants for AWS services (kms-reference §3.10.5).
+[[nodiscard]] Role creates_grants(const KeyAccess& access, std::size_t subject,
+                                  UnshownPolicies unshown = UnshownPolicies::excluded);
+
 /// Who can read the key's data: kms:Decrypt.
 [[nodiscard]] Role reads(const KeyAccess& access, std::size_t subject);
 
 /// Who can use the key for cryptography: reading (kms:Decrypt) or producing ciphertext
 /// (Encrypt, GenerateDataKey*, ReEncrypt*).
-[[nodiscard]] Role uses(const KeyAccess& access, std::size_t subject);
+[[nodiscard]] Role uses(const KeyAccess& access, std::size_t subject,
+                        UnshownPolicies unshown = UnshownPolicies::excluded);
 
 } // namespace tfkms::analysis

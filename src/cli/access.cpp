@@ -2,6 +2,8 @@
 
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
+#include "cli/baseline_options.hpp"
+#include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
 #include "cli/rule_id_option.hpp"
@@ -9,8 +11,10 @@
 #include "report/access_tables.hpp"
 #include "report/summary.hpp"
 #include "rules/registry.hpp"
+#include "run/assignments.hpp"
 #include "run/run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -19,20 +23,6 @@ namespace tfkms::cli {
 namespace {
 
 constexpr std::string_view k_access_formats = "text, json, markdown";
-
-std::optional<std::map<std::string, std::string>>
-parse_parameters(const std::vector<std::string>& specs, std::ostream& err) {
-  std::map<std::string, std::string> parameters;
-  for (const std::string& spec : specs) {
-    const auto equals = spec.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      err << "tfkms: error: --parameter expects KEY=VALUE; got '" << spec << "'\n";
-      return std::nullopt;
-    }
-    parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
-  }
-  return parameters;
-}
 
 void print_error(const model::Diagnostic& error, std::ostream& err) {
   err << "tfkms: error: " << error.to_string() << '\n';
@@ -88,12 +78,6 @@ void print_note(const model::Diagnostic& note, std::ostream& err) {
   err << "tfkms: " << level << ": " << note.to_string() << '\n';
 }
 
-std::optional<rules::Severity> threshold(const std::string& fail_on) {
-  if (fail_on == "never")
-    return std::nullopt;
-  return rules::parse_severity(fail_on);
-}
-
 } // namespace
 
 std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions& access,
@@ -109,6 +93,8 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->add_option("-f,--format", access.format, "Output format: " + std::string(k_access_formats))
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->default_str("text");
+  access_cmd->add_option("-c,--config", access.config_path,
+                         "Configuration file (default: .tfkms.yml in the working directory)");
   access_cmd->add_option("--account-id", access.account_id,
                          "The AWS account the input deploys to (12 digits)");
   access_cmd->add_option("-p,--parameter", access.parameters,
@@ -138,12 +124,15 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
       ->check([](const std::string& name) {
         return report::parse_format(name) ? std::string{} : "unknown format '" + name + "'";
       })
-      ->default_str("text");
+      ->default_str("text, or the configuration's format");
   diff_cmd
       ->add_option("--fail-on", diff.fail_on,
-                   "Lowest severity that makes the exit code 1 (or never)")
-      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}))
-      ->default_str("low");
+                   "Lowest severity that makes the exit code 1: info, low, medium, high, critical, "
+                   "never")
+      ->check(fail_on_problem)
+      ->default_str("low, or the configuration's fail_on");
+  diff_cmd->add_option("--baseline", diff.baseline,
+                       "Report only findings not in this baseline (default: the configuration's)");
   diff_cmd->add_option("-c,--config", diff.config_path,
                        "Configuration file (default: .tfkms.yml in the working directory)");
   diff_cmd->add_option("--account-id", diff.account_id,
@@ -182,13 +171,16 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
 }
 
 int run_access(const AccessOptions& options, std::ostream& out, std::ostream& err) {
-  const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters)
+  auto parameters = run::parse_parameters(options.parameters);
+  if (!parameters) {
+    print_error(parameters.error(), err);
     return k_exit_usage;
+  }
   run::RunOptions run_options;
   run_options.paths = options.paths;
+  run_options.config_path = options.config_path;
   run_options.account_id = options.account_id;
-  run_options.parameters = *parameters;
+  run_options.parameters = std::move(parameters.value());
   run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
   if (!prepared) {
@@ -304,9 +296,11 @@ model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource
 }
 
 int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
-  const auto parameters = parse_parameters(options.parameters, err);
-  if (!parameters)
+  auto parameters = run::parse_parameters(options.parameters);
+  if (!parameters) {
+    print_error(parameters.error(), err);
     return k_exit_usage;
+  }
   if (options.base && options.paths.size() != 1) {
     err << "tfkms: error: --base compares one template with one other; give exactly one path after "
            "it\n";
@@ -316,7 +310,7 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   run_options.paths = options.paths;
   run_options.config_path = options.config_path;
   run_options.account_id = options.account_id;
-  run_options.parameters = *parameters;
+  run_options.parameters = std::move(parameters.value());
   run_options.selection = {options.only_rules, options.skip_rules};
   run_options.separately = options.separately;
   auto prepared = run::prepare(run_options);
@@ -367,25 +361,33 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   }
   for (model::Diagnostic& warning : held_back.warnings())
     report.diagnostics.push_back(std::move(warning));
+  // Format, threshold and baseline come from the command line, else the configuration, as in
+  // `check`.
+  std::vector<model::Diagnostic> errors;
+  const CheckSettings settings = resolve_settings(
+      options.format ? report::parse_format(*options.format) : std::nullopt,
+      options.fail_on ? parse_fail_on(*options.fail_on) : std::nullopt, run.config, errors);
+  apply_baseline({options.baseline ? options.baseline : run.config.baseline, std::nullopt}, report,
+                 errors);
+  for (const model::Diagnostic& error : errors)
+    print_error(error, err);
+  report.diagnostics.insert(report.diagnostics.begin(), errors.begin(), errors.end());
   ok = ok && !report::has_errors(report);
   report.rules = rules::all_rule_infos();
   report.access_changes = &all;
   report::ReportOptions report_options;
   report_options.repository_root = std::filesystem::current_path().string();
-  const auto stdout_format = options.quiet ? std::nullopt : report::parse_format(options.format);
-  const bool written = write_reports(report, report_options, options.outputs, stdout_format,
+  const bool written = write_reports(report, report_options, options.outputs,
+                                     options.quiet ? std::nullopt : std::optional(settings.format),
                                      options.no_color, out, err);
 
-  if (!ok)
+  if (!ok || !written)
     return k_exit_usage;
-  if (!written)
-    return k_exit_usage;
-  const auto fail_on = threshold(options.fail_on);
-  for (const rules::Finding& finding : report.findings) {
-    if (!finding.suppressed && fail_on && finding.severity >= *fail_on)
-      return k_exit_findings;
-  }
-  return k_exit_clean;
+  const bool failing = std::any_of(
+      report.findings.begin(), report.findings.end(), [&](const rules::Finding& finding) {
+        return !finding.suppressed && reaches(finding.severity, settings.fail_on);
+      });
+  return failing ? k_exit_findings : k_exit_clean;
 }
 
 } // namespace tfkms::cli

@@ -22,6 +22,8 @@ namespace tfkms::cli {
 struct AccessOptions {
   std::vector<std::string> paths;
   std::string format = "text"; ///< text, json, markdown
+  std::optional<std::string>
+      config_path; ///< as `check`'s: account, trusted accounts, excludes, ...
   std::optional<std::string> account_id;
   std::vector<std::string> parameters; ///< KEY=VALUE
   bool separately = false;             ///< --separately: no account graph
@@ -30,8 +32,12 @@ struct AccessOptions {
 struct DiffOptions {
   std::vector<std::string> paths;  ///< plans; with --base, the template after the change
   std::optional<std::string> base; ///< the template before the change
-  std::string format = "text";     ///< any report format
-  std::string fail_on = "low";     ///< lowest severity that makes the exit code 1, or "never"
+  /// Any report format; nullopt: the configuration's, else text (as `check`).
+  std::optional<std::string> format;
+  /// Lowest severity that makes the exit code 1, or "never"; nullopt: the configuration's, else
+  /// low.
+  std::optional<std::string> fail_on;
+  std::optional<std::string> baseline; ///< --baseline: report only findings not in it
   std::optional<std::string> config_path;
   std::optional<std::string> account_id;
   std::vector<std::string> parameters;

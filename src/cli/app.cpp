@@ -10,6 +10,7 @@
 #include "cli/simulate.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
+#include "run/assignments.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -89,11 +90,7 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
       ->add_option(
           "--fail-on", fail_on_name,
           "Lowest severity that makes the exit code 1: info, low, medium, high, critical, never")
-      ->check([](const std::string& name) {
-        return parse_fail_on(name) ? std::string{}
-                                   : "unknown severity '" + name +
-                                         "'; valid: info, low, medium, high, critical, never";
-      })
+      ->check(fail_on_problem)
       ->default_str("low, or the configuration's fail_on");
   check->add_option(
       "-c,--config", options.run.config_path,
@@ -264,22 +261,14 @@ int dispatch(int argc, char** argv) {
       check_options.fail_on = parse_fail_on(*check_arguments.fail_on);
     for (const std::string& spec : check_arguments.outputs)
       check_options.outputs.push_back(parse_output(spec));
-    for (const std::string& spec : check_arguments.parameters) {
-      const auto equals = spec.find('=');
-      if (equals == std::string::npos || equals == 0) {
-        throw CLI::ValidationError("--parameter", "expected KEY=VALUE; got '" + spec + "'");
-      }
-      check_options.run.parameters[spec.substr(0, equals)] = spec.substr(equals + 1);
-    }
-    for (const std::string& spec : check_arguments.conditions) {
-      const auto equals = spec.find('=');
-      const std::string value = equals == std::string::npos ? "" : spec.substr(equals + 1);
-      if (equals == 0 || (value != "true" && value != "false")) {
-        throw CLI::ValidationError("--condition",
-                                   "expected NAME=true or NAME=false; got '" + spec + "'");
-      }
-      check_options.run.conditions[spec.substr(0, equals)] = value == "true";
-    }
+    auto parameters = run::parse_parameters(check_arguments.parameters);
+    if (!parameters)
+      throw CLI::ValidationError(parameters.error().message);
+    check_options.run.parameters = std::move(parameters.value());
+    auto conditions = run::parse_conditions(check_arguments.conditions);
+    if (!conditions)
+      throw CLI::ValidationError(conditions.error().message);
+    check_options.run.conditions = std::move(conditions.value());
     if (check_options.base && !check_options.diff)
       throw CLI::ValidationError("--base", "--base goes with --diff");
     if (check_options.base && check_options.run.paths.size() != 1) {

@@ -17,10 +17,6 @@ namespace tfkms::cli {
 
 namespace {
 
-bool reaches(rules::Severity severity, FailOn fail_on) {
-  return fail_on != FailOn::never && static_cast<int>(severity) >= static_cast<int>(fail_on);
-}
-
 void print_diagnostic(const model::Diagnostic& diagnostic, std::ostream& err) {
   const char* level = diagnostic.level == model::DiagnosticLevel::error     ? "error"
                       : diagnostic.level == model::DiagnosticLevel::warning ? "warning"
@@ -59,7 +55,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   const run::Run& run = prepared.value();
   std::vector<model::Diagnostic> errors = run.discovery.errors;
-  CheckSettings settings = resolve_settings(options, run.config, errors);
+  CheckSettings settings = resolve_settings(options.format, options.fail_on, run.config, errors);
   settings.selection = run.selection;
   rules::SuppressionReview suppressions;
   report::Report report;

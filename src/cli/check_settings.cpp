@@ -23,14 +23,21 @@ std::optional<FailOn> parse_fail_on(std::string_view name) {
   return std::nullopt;
 }
 
-CheckSettings resolve_settings(const CheckOptions& options, const rules::Config& config,
+std::string fail_on_problem(const std::string& name) {
+  return parse_fail_on(name)
+             ? std::string{}
+             : "unknown severity '" + name + "'; valid: info, low, medium, high, critical, never";
+}
+
+CheckSettings resolve_settings(std::optional<report::Format> format, std::optional<FailOn> fail_on,
+                               const rules::Config& config,
                                std::vector<model::Diagnostic>& errors) {
   CheckSettings settings;
-  if (options.format) {
-    settings.format = *options.format;
+  if (format) {
+    settings.format = *format;
   } else if (config.format) {
-    if (const auto format = report::parse_format(*config.format)) {
-      settings.format = *format;
+    if (const auto configured = report::parse_format(*config.format)) {
+      settings.format = *configured;
     } else {
       model::Diagnostic error;
       error.file = config.path;
@@ -40,11 +47,15 @@ CheckSettings resolve_settings(const CheckOptions& options, const rules::Config&
     }
   }
   // The configuration checked its fail_on when it was read.
-  if (options.fail_on)
-    settings.fail_on = *options.fail_on;
+  if (fail_on)
+    settings.fail_on = *fail_on;
   else if (config.fail_on)
     settings.fail_on = parse_fail_on(*config.fail_on).value_or(FailOn::low);
   return settings;
+}
+
+bool reaches(rules::Severity severity, FailOn fail_on) {
+  return fail_on != FailOn::never && static_cast<int>(severity) >= static_cast<int>(fail_on);
 }
 
 std::vector<model::Diagnostic> unused_suppressions(const rules::SuppressionReview& review,

@@ -1,7 +1,9 @@
 #pragma once
 // The catalogue of KMS actions (kms-reference §1.1), generated from data/iam-data by
 // tools/gen_kms_actions.py into kms_actions_table.cpp, plus the KMS facts iam-data does not carry
-// (cross-account use, grant operations).
+// (cross-account use, grant operations). Beside it, the requests users send to the data stores'
+// own services (s3:GetObject, sqs:SendMessage, ...) as the data-store table names them, so that
+// decide() can also say whether IAM lets a principal use a store.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -37,5 +39,22 @@ inline constexpr std::size_t k_max_actions =
 /// Bit set of the catalogue actions an IAM action pattern (`kms:Create*`, `*`, `kms:?ecrypt`)
 /// matches, case-insensitively [IAM-ACTION].
 [[nodiscard]] std::uint64_t match_actions(std::string_view pattern);
+
+/// Indices from here on name store actions: store_actions()[index - k_store_action_base].
+inline constexpr ActionIndex k_store_action_base = 64;
+
+/// The reader's and writer's requests of every service in model::data_store_types(), sorted by
+/// name. `name` is the whole action ("s3:GetObject"); none has a key resource, so IAM alone
+/// decides them.
+[[nodiscard]] std::span<const ActionInfo> store_actions();
+
+/// Looks a store action up case-insensitively; its index is k_store_action_base + its position.
+[[nodiscard]] std::optional<ActionIndex> find_store_action(std::string_view action);
+
+/// Bit set over store_actions() that an IAM action pattern (`s3:Get*`, `*`) matches.
+[[nodiscard]] std::uint64_t match_store_actions(std::string_view pattern);
+
+/// The entry of a KMS or store action index.
+[[nodiscard]] const ActionInfo& action_info(ActionIndex index);
 
 } // namespace tfkms::policy

@@ -7,9 +7,30 @@ namespace tfkms::policy {
 
 namespace {
 
-std::uint64_t all_actions() {
-  const std::size_t count = kms_actions().size();
-  return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+std::uint64_t all_of(std::span<const ActionInfo> table) {
+  return table.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << table.size()) - 1;
+}
+
+struct ActionMasks {
+  std::uint64_t yes = 0;   ///< actions the Action/NotAction element certainly matches
+  std::uint64_t maybe = 0; ///< ... may match (a pattern value is unknown)
+};
+
+// The masks of one catalogue: a pattern whose value is unknown may match any action.
+ActionMasks compile_actions(const PatternElement& actions, std::span<const ActionInfo> table,
+                            std::uint64_t (*match)(std::string_view)) {
+  std::uint64_t certain = 0;
+  std::uint64_t possible = 0;
+  for (const PatternEntry& entry : actions.entries) {
+    if (entry.value.known())
+      certain |= match(entry.value.text);
+    else
+      possible = all_of(table);
+  }
+  possible |= certain;
+  if (actions.negated)
+    return {all_of(table) & ~possible, possible & ~certain};
+  return {certain, possible & ~certain};
 }
 
 detail::CompiledPrincipal compile_principal(const PrincipalEntry& entry) {
@@ -39,23 +60,13 @@ detail::CompiledStatement compile_statement(const Statement& statement, bool var
     for (const PrincipalEntry& entry : statement.principal->entries)
       compiled.principals.push_back(compile_principal(entry));
   }
-  // Action masks: a pattern whose value is unknown may match any action.
-  std::uint64_t certain = 0;
-  std::uint64_t possible = 0;
-  for (const PatternEntry& entry : statement.actions.entries) {
-    if (entry.value.known())
-      certain |= match_actions(entry.value.text);
-    else
-      possible = all_actions();
-  }
-  possible |= certain;
-  if (statement.actions.negated) {
-    compiled.actions_yes = all_actions() & ~possible;
-    compiled.actions_maybe = possible & ~certain;
-  } else {
-    compiled.actions_yes = certain;
-    compiled.actions_maybe = possible & ~certain;
-  }
+  const ActionMasks kms = compile_actions(statement.actions, kms_actions(), match_actions);
+  compiled.actions_yes = kms.yes;
+  compiled.actions_maybe = kms.maybe;
+  const ActionMasks store =
+      compile_actions(statement.actions, store_actions(), match_store_actions);
+  compiled.store_actions_yes = store.yes;
+  compiled.store_actions_maybe = store.maybe;
   if (statement.resources) {
     compiled.has_resources = true;
     compiled.resources_negated = statement.resources->negated;

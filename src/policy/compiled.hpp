@@ -71,7 +71,9 @@ struct CompiledStatement {
   std::vector<CompiledPrincipal> principals;
   std::uint64_t actions_yes =
       0; ///< catalogue actions the Action/NotAction element certainly matches
-  std::uint64_t actions_maybe = 0; ///< ... may match (a pattern value is unknown)
+  std::uint64_t actions_maybe = 0;     ///< ... may match (a pattern value is unknown)
+  std::uint64_t store_actions_yes = 0; ///< the same over store_actions()
+  std::uint64_t store_actions_maybe = 0;
   bool has_resources = false;
   bool resources_negated = false;
   std::vector<CompiledText> resources;

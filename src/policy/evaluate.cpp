@@ -166,10 +166,25 @@ Tri chain_listed(const detail::CompiledStatement& statement, const PreparedReque
   return Tri::no;
 }
 
-Tri match_action(const detail::CompiledStatement& statement, std::uint64_t bit) {
-  if (statement.actions_yes & bit)
+/// Where a request's action sits in a statement's masks: the KMS or the store actions'
+/// (actions.hpp).
+struct ActionBit {
+  bool store = false;
+  std::uint64_t bit = 0;
+};
+
+ActionBit action_bit(ActionIndex action) {
+  const bool store = action >= k_store_action_base;
+  return {store, std::uint64_t{1} << (store ? action - k_store_action_base : action)};
+}
+
+Tri match_action(const detail::CompiledStatement& statement, ActionBit action) {
+  const std::uint64_t yes = action.store ? statement.store_actions_yes : statement.actions_yes;
+  const std::uint64_t maybe =
+      action.store ? statement.store_actions_maybe : statement.actions_maybe;
+  if (yes & action.bit)
     return Tri::yes;
-  return (statement.actions_maybe & bit) ? Tri::maybe : Tri::no;
+  return (maybe & action.bit) ? Tri::maybe : Tri::no;
 }
 
 Tri match_resources(const detail::CompiledStatement& statement, const PreparedRequest& request,
@@ -221,7 +236,8 @@ struct Tally {
 class Evaluator {
 public:
   Evaluator(const PreparedRequest& request, Decision& out, const Chain* chain)
-      : m_request(request), m_out(out), m_chain(chain), m_bit(std::uint64_t{1} << request.action) {}
+      : m_request(request), m_out(out), m_chain(chain), m_action(action_bit(request.action)),
+        m_grant_bit(m_action.store ? 0 : m_action.bit) {}
 
   // Evaluates every statement of `policy`; `source` says whether it is the key policy (principals
   // checked) or an identity policy of the caller. `key_allows_count` false: the key policy's Allow
@@ -252,7 +268,7 @@ public:
     const bool constrained = info.name != "DescribeKey" && info.name != "RetireGrant";
     for (std::size_t i = 0; i < grants.size(); ++i) {
       const CompiledGrant& grant = grants[i];
-      Tri allows = tri((grant.operations & m_bit) != 0);
+      Tri allows = tri((grant.operations & m_grant_bit) != 0);
       if (allows != Tri::no)
         allows = tri_and(allows, grantee_matches(grant.grantee, grant.spec.grantee));
       const bool exact = grant.grantee.form == PrincipalForm::user ||
@@ -356,7 +372,8 @@ private:
   const PreparedRequest& m_request;
   Decision& m_out;
   const Chain* m_chain;
-  std::uint64_t m_bit;
+  ActionBit m_action;
+  std::uint64_t m_grant_bit; ///< the action among grant operations; 0 for a store action
   Tally m_tally;
 
   void note(ReasonKind kind, ReasonSource source, std::uint16_t policy, std::size_t statement,
@@ -374,7 +391,7 @@ private:
 
   void add_statement(const detail::CompiledStatement& statement, ReasonSource source,
                      std::uint16_t index, bool is_key_policy, bool key_allows_count) {
-    Tri applies = match_action(statement, m_bit);
+    Tri applies = match_action(statement, m_action);
     if (applies == Tri::no)
       return;
     PrincipalMatch who{Tri::yes, Tri::no};
@@ -466,7 +483,7 @@ private:
     }
     Tri allows = Tri::no;
     for (const detail::CompiledStatement& statement : compiled.statements) {
-      Tri applies = match_action(statement, m_bit);
+      Tri applies = match_action(statement, m_action);
       if (applies == Tri::no)
         continue;
       if (statement.has_principal) {

@@ -89,19 +89,20 @@ struct PreparedRequest {
   std::string principal_arn;  ///< aws:PrincipalArn (role ARN for sessions)
   ActionIndex action = 0;
   std::string resource;
-  std::string key_account; ///< account in the key ARN; empty when the resource is not an ARN
+  std::string key_account;      ///< account in the key ARN; empty when the resource is not an ARN
+  bool resource_is_arn = false; ///< `resource` is a key's or a store's ARN, not "*"
   std::vector<ContextEntry> context; ///< keys lower-cased, sorted, derived keys added
 
   [[nodiscard]] const ActionInfo& action_info() const;
   /// The values of condition key `key_lower`, or nullptr when the request does not carry it.
   [[nodiscard]] const std::vector<std::string>* find(std::string_view key_lower) const;
-  [[nodiscard]] bool has_resource_arn() const { return !key_account.empty(); }
+  [[nodiscard]] bool has_resource_arn() const { return resource_is_arn; }
   [[nodiscard]] bool cross_account() const {
     return caller != CallerType::service && caller_account != key_account;
   }
 };
 
-/// Checks `request` (known KMS action, parsable principal) and indexes it.
+/// Checks `request` (known KMS or store action, parsable principal) and indexes it.
 [[nodiscard]] model::Result<PreparedRequest> prepare(const Request& request);
 
 /// True when prepare() derives the same context keys for actions `a` and `b` (kms:CallerAccount

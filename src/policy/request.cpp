@@ -98,7 +98,7 @@ void add_default(std::vector<ContextEntry>& context, std::string_view key_lower,
 
 } // namespace
 
-const ActionInfo& PreparedRequest::action_info() const { return kms_actions()[action]; }
+const ActionInfo& PreparedRequest::action_info() const { return policy::action_info(action); }
 
 const std::vector<std::string>* PreparedRequest::find(std::string_view key_lower) const {
   const auto it = std::lower_bound(
@@ -110,7 +110,7 @@ const std::vector<std::string>* PreparedRequest::find(std::string_view key_lower
 }
 
 bool same_derived_context(ActionIndex a, ActionIndex b) {
-  return kms_actions()[a].caller_account_key == kms_actions()[b].caller_account_key;
+  return action_info(a).caller_account_key == action_info(b).caller_account_key;
 }
 
 model::Result<PreparedRequest> prepare(const Request& request) {
@@ -121,13 +121,18 @@ model::Result<PreparedRequest> prepare(const Request& request) {
                    "\" is not an account, user, role, session or service principal");
   if (request.principal_type)
     out.caller = *request.principal_type;
-  const auto action = find_action(request.action);
+  auto action = find_action(request.action);
+  if (!action)
+    action = find_store_action(request.action);
   if (!action)
     return problem("unknown KMS action \"" + request.action + "\"");
   out.action = *action;
   out.resource = request.resource;
-  if (const auto arn = split_arn(request.resource))
+  if (const auto arn = split_arn(request.resource)) {
     out.key_account = std::string(arn->account);
+    // A key ARN always names its account; a store's may not (S3 ARNs never do) [IAM-RESOURCE].
+    out.resource_is_arn = !out.key_account.empty() || !out.action_info().key_resource;
+  }
 
   for (const ContextEntry& entry : request.context) {
     ContextEntry lowered{to_lower(entry.key), entry.values};

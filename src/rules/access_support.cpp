@@ -18,10 +18,6 @@ constexpr std::array<std::string_view, 8> k_identity_keys{
 
 } // namespace
 
-bool narrows(const analysis::Constraint& constraint) {
-  return !constraint.absent && !constraint.other_values;
-}
-
 bool holds_unrestricted(const std::vector<analysis::Condition>& when) {
   return std::any_of(when.begin(), when.end(), [](const analysis::Condition& condition) {
     return std::none_of(condition.all.begin(), condition.all.end(), narrows);
@@ -39,16 +35,6 @@ bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
                  });
         });
   });
-}
-
-bool always_narrowed_by(const std::vector<analysis::Condition>& when, std::string_view key) {
-  return !when.empty() &&
-         std::all_of(when.begin(), when.end(), [&](const analysis::Condition& condition) {
-           return std::any_of(condition.all.begin(), condition.all.end(),
-                              [&](const analysis::Constraint& constraint) {
-                                return policy::iequals(constraint.key, key) && narrows(constraint);
-                              });
-         });
 }
 
 bool limited_to_named_callers(const std::vector<analysis::Condition>& when) {
@@ -134,8 +120,8 @@ void add_removals(const analysis::KeyAccess& access, std::size_t subject,
     if (removal.subject != subject)
       continue;
     std::string by;
-    for (const std::string& text : removal.by)
-      by += (by.empty() ? "" : "; ") + text;
+    for (const analysis::Removal::Cause& cause : removal.by)
+      by += (by.empty() ? "" : "; ") + cause.text;
     finding.evidence.push_back(evidence_at(key, actions_text(removal.actions) +
                                                     ", where the policies above allow it: " + by));
   }

@@ -11,10 +11,8 @@
 
 namespace tfkms::rules {
 
-/// True when `constraint` lets only the values a policy names through: no other value, and not a
-/// request without the key. `StringLike "*"`, `...IfExists` and `ForAllValues` on an absent key
-/// fail this test (kms-reference §3.9, §3.10.7).
-[[nodiscard]] bool narrows(const analysis::Constraint& constraint);
+// Which constraints really narrow an access is the analysis's to say (analysis/condition.hpp).
+using analysis::narrows;
 
 /// True when some alternative of `when` has no narrowing constraint at all: the access holds for
 /// requests nothing in the policy restricts.
@@ -23,10 +21,6 @@ namespace tfkms::rules {
 /// As holds_unrestricted, ignoring constraints on the condition keys `ignored` (case-insensitive).
 [[nodiscard]] bool holds_unrestricted_except(const std::vector<analysis::Condition>& when,
                                              std::initializer_list<std::string_view> ignored);
-
-/// True when every alternative of `when` narrows `key` (case-insensitive), e.g. kms:ViaService.
-[[nodiscard]] bool always_narrowed_by(const std::vector<analysis::Condition>& when,
-                                      std::string_view key);
 
 /// True when every alternative narrows the caller's identity (aws:PrincipalOrgID, aws:PrincipalArn,
 /// aws:PrincipalAccount, kms:CallerAccount, ...): the access is limited to whom the values name.

@@ -119,28 +119,10 @@ std::string store_policy_name(const model::DataStore& store) {
   return std::string(model::data_store_type(store.kind).policy_label);
 }
 
-bool pattern_matches(const policy::PatternElement& element, std::string_view text, bool resource) {
-  const bool any = std::any_of(
-      element.entries.begin(), element.entries.end(), [&](const policy::PatternEntry& entry) {
-        if (!entry.value.known())
-          return false; // unknown before apply: never assumed to match
-        const std::string pattern = policy::encode_wildcards(entry.value.text);
-        return resource ? policy::resource_match(pattern, text)
-                        : policy::wildcard_match(pattern, text, policy::Case::insensitive);
-      });
-  return element.negated ? !any : any;
-}
-
-bool statement_matches(const policy::Statement& statement, const Use& use) {
-  return statement.readable && statement.resources &&
-         pattern_matches(statement.actions, use.action, false) &&
-         pattern_matches(*statement.resources, use.resource, true);
-}
-
 // An Allow that names this store (not only "*"): a policy written for it, not an administrator's
 // access to everything, which says nothing about who consumes the data.
 bool names_store(const policy::Statement& statement, const Use& use) {
-  return !statement.resources->negated &&
+  return statement.resources && !statement.resources->negated &&
          std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
                      [&](const policy::PatternEntry& entry) {
                        return entry.value.known() && entry.value.text != "*" &&
@@ -149,25 +131,36 @@ bool names_store(const policy::Statement& statement, const Use& use) {
                      });
 }
 
-// The statement of `documents` that allows `use`, unless an unconditional Deny refuses it. The
-// policy evaluator decides KMS actions only; for the store's own service action this is IAM's rule
-// without conditions, which can only keep an Allow from counting, never invent one [IAM-EVAL].
-std::optional<std::pair<std::size_t, const policy::Statement*>>
-allowing_statement(const std::vector<policy::Document>& documents, const Use& use) {
-  std::optional<std::pair<std::size_t, const policy::Statement*>> allowed;
-  for (std::size_t index = 0; index < documents.size(); ++index) {
-    for (const policy::Statement& statement : documents[index].statements) {
-      if (!statement_matches(statement, use))
-        continue;
-      if (statement.effect == policy::Effect::deny && statement.conditions.empty())
-        return std::nullopt;
-      if (statement.effect == policy::Effect::allow && statement.conditions.empty() && !allowed &&
-          names_store(statement, use)) {
-        allowed.emplace(index, &statement);
-      }
-    }
+/// The identity policy and statement that let a principal use the store.
+struct Allowing {
+  std::size_t policy = 0;
+  const policy::Statement* statement = nullptr;
+};
+
+// Asks the evaluator whether `caller`'s identity policies allow `use` (IAM alone decides a store's
+// own service actions [IAM-EVAL]), and returns an allowing statement written for this store.
+std::optional<Allowing> allowing_statement(const std::vector<policy::CompiledPolicy>& policies,
+                                           const std::string& caller, const Use& use) {
+  const auto prepared = policy::prepare({.principal = caller,
+                                         .principal_type = std::nullopt,
+                                         .action = std::string(use.action),
+                                         .resource = use.resource,
+                                         .context = {}});
+  if (!prepared)
+    return std::nullopt;
+  const policy::Decision decision = policy::decide(prepared.value(), nullptr, policies, {});
+  if (decision.outcome != policy::Outcome::allowed)
+    return std::nullopt; // denied, or depends on a value unknown before apply: claim nothing
+  for (const policy::Reason& reason : decision.reasons) {
+    if (reason.kind != policy::ReasonKind::allows ||
+        reason.source != policy::ReasonSource::identity_policy)
+      continue;
+    const policy::Statement& statement =
+        policies[reason.policy].document().statements[reason.statement];
+    if (names_store(statement, use))
+      return Allowing{reason.policy, &statement};
   }
-  return allowed;
+  return std::nullopt;
 }
 
 class AwsManagedKeyShared final : public Rule {
@@ -319,21 +312,21 @@ private:
         for (const model::PolicyId id : graph.principal(group).policies)
           sources.push_back(&graph.policy(id));
       }
-      std::vector<policy::Document> documents;
+      std::vector<policy::CompiledPolicy> policies;
       for (const model::IdentityPolicy* source : sources) {
-        documents.push_back(
-            policy::parse_policy(source->document, policy::PolicyKind::identity_policy, graph));
+        policies.push_back(policy::compile(
+            policy::parse_policy(source->document, policy::PolicyKind::identity_policy, graph)));
       }
       for (const Use& use : uses) {
-        const auto allowing = allowing_statement(documents, use);
+        const auto allowing = allowing_statement(policies, caller.text, use);
         if (!allowing)
           continue;
-        const auto [policy_index, statement] = *allowing;
+        const model::IdentityPolicy& source = *sources[allowing->policy];
         const std::string who = principal.source.name() + " (account " + principal.account + ")";
         found.push_back({who, caller.text, caller.text, "",
-                         statement_evidence(*statement, sources[policy_index]->document,
-                                            "of " + sources[policy_index]->name + " lets " + who +
-                                                " " + std::string(use.action)),
+                         statement_evidence(*allowing->statement, source.document,
+                                            "of " + source.name + " lets " + who + " " +
+                                                std::string(use.action)),
                          true});
         break; // one use is enough to name the principal
       }

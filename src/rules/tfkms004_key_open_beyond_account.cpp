@@ -64,19 +64,17 @@ private:
   };
 
   // An RCP of the key's account took some of this subject's access away.
-  static bool rcp_removed(const analysis::KeyAccess& access, std::size_t subject) {
-    // removals() makes its list on each call: keep one.
-    const std::vector<analysis::Removal> removals = access.removals();
+  static bool rcp_removed(const std::vector<analysis::Removal>& removals, std::size_t subject) {
     return std::any_of(removals.begin(), removals.end(), [&](const analysis::Removal& removal) {
-      return removal.subject == subject &&
-             std::any_of(removal.by.begin(), removal.by.end(),
-                         [](const std::string& by) { return by.starts_with("RCP "); });
+      return removal.subject == subject && removal.by_a(policy::ReasonSource::rcp);
     });
   }
 
   static void check_access(const RuleContext& context, const model::Key& key,
                            const analysis::KeyAccess& access, FindingSink& out) {
     std::map<std::size_t, Exposure> by_subject;
+    // removals() builds its list on each call: once per key, when a limited access needs it.
+    std::optional<std::vector<analysis::Removal>> removals;
     for (const analysis::Access& item : access.accesses()) {
       if (item.outcome != policy::Outcome::allowed)
         continue;
@@ -87,7 +85,9 @@ private:
       if (whole && limited_to_named_callers(item.when)) {
         // The key's own policy stays open when only an organisation policy, kept elsewhere and
         // detachable, names the callers: reported, at a lower severity.
-        if (rcp_removed(access, item.subject))
+        if (!removals)
+          removals = access.removals();
+        if (rcp_removed(*removals, item.subject))
           by_subject[item.subject].limited_by_rcp.push_back(&item);
         continue;
       }

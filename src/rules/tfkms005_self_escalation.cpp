@@ -2,6 +2,7 @@
 // every right the policy withholds from it. See rules/TFKMS005.md and kms-reference §3.10.4–5, §7
 // row 14 (CreateGrant does not require holding the granted permission). A principal of another
 // account counts too: CreateGrant works across accounts (§1.1).
+#include "analysis/key_roles.hpp"
 #include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
@@ -38,38 +39,21 @@ public:
 private:
   // Individual principals only: delegation to a whole account is how AWS's default policy hands
   // administration to IAM, and TFKMS001 reports what it opens.
-  static bool individual(const analysis::Subject& subject) {
-    return subject.kind == analysis::SubjectKind::graph_principal ||
-           subject.kind == analysis::SubjectKind::named_principal;
-  }
-
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
                             const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!individual(subject))
+    if (!analysis::is_individual(subject))
       return;
-    const analysis::Access* put_policy = nullptr;
-    const analysis::Access* create_grant = nullptr;
-    std::vector<std::string_view> given; // what it may do without any further IAM policy
-    for (const analysis::Access& item : access.accesses()) {
-      if (item.subject != subject_index || item.outcome != policy::Outcome::allowed)
-        continue;
-      // A principal of another account always needs its own IAM policy too; its administrators
-      // write that, so what the key policy opens to it is its to take.
-      if (item.needs_identity_policy && subject.key_account)
-        continue;
-      if (item.action_class == analysis::ActionClass::policy_change)
-        put_policy = &item;
-      if (item.action_class == analysis::ActionClass::grant_management &&
-          contains(item.actions, "kms:CreateGrant") &&
-          !always_narrowed_by(item.when, "kms:GrantIsForAWSResource")) {
-        create_grant = &item;
-      }
-      if (item.action_class == analysis::ActionClass::read ||
-          item.action_class == analysis::ActionClass::write) {
-        given.insert(given.end(), item.actions.begin(), item.actions.end());
-      }
-    }
+    // A principal of another account always needs its own IAM policy too; its administrators
+    // write that, so what the key policy opens to it is its to take.
+    constexpr auto unshown = analysis::UnshownPolicies::other_accounts_own;
+    const analysis::Role rewrite = analysis::changes_policy(access, subject_index, unshown);
+    const analysis::Role grant = analysis::creates_grants(access, subject_index, unshown);
+    const analysis::Access* put_policy = rewrite.held() ? rewrite.accesses.back() : nullptr;
+    const analysis::Access* create_grant = grant.held() ? grant.accesses.back() : nullptr;
+    // What it may do without any further IAM policy.
+    const std::vector<std::string_view> given =
+        analysis::uses(access, subject_index, unshown).actions;
     if (put_policy == nullptr && create_grant == nullptr)
       return;
 

@@ -1,6 +1,7 @@
 // TFKMS006: a key whose policy may lock everyone out of changing it. See rules/TFKMS006.md and
 // kms-reference §6 (policy lockout safety check) and §3.2 (a policy naming neither the account nor
 // the root user locks even root out).
+#include "analysis/key_roles.hpp"
 #include "policy/actions.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
@@ -30,8 +31,7 @@ public:
     if (key.policy.state != model::PolicySource::State::document)
       return;
     const analysis::KeyAccess& access = context.access(id);
-    // Any allowed or unknown access to PutKeyPolicy means someone may still change the policy.
-    if (access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change) &&
+    if (access.key_policy_known() && !analysis::policy_changeable(access) &&
         !changeable_if_deployed_to_named_account(context, access)) {
       out.report(lockout_finding(context, key, access), key.source);
     }
@@ -45,8 +45,7 @@ private:
   static bool changeable_if_deployed_to_named_account(const RuleContext& context,
                                                       const analysis::KeyAccess& access) {
     for (const std::string& account : context.possible_own_accounts(access)) {
-      if (context.access_if_deployed_to(access.key(), account)
-              .has_access(analysis::ActionClass::policy_change)) {
+      if (analysis::policy_changeable(context.access_if_deployed_to(access.key(), account))) {
         return true;
       }
     }

@@ -30,15 +30,10 @@ public:
 private:
   // Roles and users only. A whole account (the root delegation, AWS's default) hands administration
   // to IAM, which TFKMS001 reports when other statements pretend to restrict it.
-  static bool individual(const analysis::Subject& subject) {
-    return subject.kind == analysis::SubjectKind::graph_principal ||
-           subject.kind == analysis::SubjectKind::named_principal;
-  }
-
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
                             const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!individual(subject))
+    if (!analysis::is_individual(subject))
       return;
     const analysis::Role administration = analysis::administers(access, subject_index);
     const analysis::Role use = analysis::uses(access, subject_index);

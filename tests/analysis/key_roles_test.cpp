@@ -141,3 +141,60 @@ TEST_CASE("roles count only certain access: a principal outside the input is not
   }
   CHECK(checked > 0);
 }
+
+TEST_CASE("who can change the policy and who can create grants", "[analysis][roles]") {
+  const json for_services{{"Bool", {{"kms:GrantIsForAWSResource", "true"}}}};
+  json service_grants = allow(k_reader, "kms:CreateGrant");
+  service_grants["Condition"] = for_services;
+  model::Graph graph = graph_with_policy(
+      {allow(k_admin, {"kms:PutKeyPolicy", "kms:CreateGrant"}), std::move(service_grants)});
+  add_role(graph, "admin");
+  add_role(graph, "reader");
+  const KeyAccess access = analyze_key(graph, k_key);
+  const std::size_t admin = subject(access, "aws_iam_role.admin");
+  const std::size_t reader = subject(access, "aws_iam_role.reader");
+  const Role rewrite = changes_policy(access, admin);
+  CHECK(rewrite.actions == std::vector<std::string_view>{"kms:PutKeyPolicy"});
+  REQUIRE(rewrite.accesses.size() == 1);
+  CHECK(rewrite.accesses.front()->action_class == ActionClass::policy_change);
+  CHECK(creates_grants(access, admin).held());
+  CHECK_FALSE(changes_policy(access, reader).held());
+  // Grants only for AWS services' resources are not grants it can make for itself.
+  CHECK_FALSE(creates_grants(access, reader).held());
+  CHECK(policy_changeable(access));
+}
+
+TEST_CASE("nobody can change the policy when no statement allows PutKeyPolicy",
+          "[analysis][roles]") {
+  model::Graph graph = graph_with_policy({allow(k_reader, "kms:Decrypt")});
+  add_role(graph, "reader");
+  CHECK_FALSE(policy_changeable(analyze_key(graph, k_key)));
+}
+
+TEST_CASE("another account's own IAM policies count only when asked for", "[analysis][roles]") {
+  // The key policy names a role of another account: it needs its own IAM policy too, which its
+  // administrators write.
+  model::Graph graph =
+      graph_with_policy({allow("arn:aws:iam::444455556666:role/partner", {"kms:PutKeyPolicy"}),
+                         allow("arn:aws:iam::444455556666:role/partner", {"kms:Decrypt"})});
+  const KeyAccess access = analyze_key(graph, k_key);
+  const std::size_t partner = subject(access, "arn:aws:iam::444455556666:role/partner");
+  CHECK(is_individual(access.subjects()[partner]));
+  CHECK_FALSE(uses(access, partner).held());
+  CHECK(uses(access, partner, UnshownPolicies::other_accounts_own).actions ==
+        std::vector<std::string_view>{"kms:Decrypt"});
+  CHECK_FALSE(changes_policy(access, partner).held());
+  // PutKeyPolicy never works across accounts (kms-reference §1.1): not even then.
+  CHECK_FALSE(changes_policy(access, partner, UnshownPolicies::other_accounts_own).held());
+}
+
+TEST_CASE("an account is not an individual", "[analysis][roles]") {
+  model::Graph graph = graph_with_policy({allow("arn:aws:iam::111122223333:root", "kms:*")});
+  add_role(graph, "ops");
+  const KeyAccess access = analyze_key(graph, k_key);
+  CHECK(is_individual(access.subjects()[subject(access, "aws_iam_role.ops")]));
+  for (const Subject& each : access.subjects()) {
+    if (each.kind == SubjectKind::account_root || each.kind == SubjectKind::account_principals)
+      CHECK_FALSE(is_individual(each));
+  }
+}

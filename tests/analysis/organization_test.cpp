@@ -106,10 +106,18 @@ std::string removed_by(const KeyAccess& analysis, std::string_view label) {
   for (const Removal& removal : analysis.removals()) {
     if (!analysis.subjects()[removal.subject].label.starts_with(label))
       continue;
-    for (const std::string& text : removal.by)
-      out += text + "\n";
+    for (const Removal::Cause& cause : removal.by)
+      out += cause.text + "\n";
   }
   return out;
+}
+
+// Whether some removal of the subject labelled `label` names a policy of kind `source`.
+bool removed_by_a(const KeyAccess& analysis, std::string_view label, policy::ReasonSource source) {
+  const auto removals = analysis.removals();
+  return std::any_of(removals.begin(), removals.end(), [&](const Removal& removal) {
+    return analysis.subjects()[removal.subject].label.starts_with(label) && removal.by_a(source);
+  });
 }
 
 } // namespace
@@ -136,6 +144,8 @@ TEST_CASE("a boundary without kms:Decrypt removes a role from who can read", "[a
   CHECK(removed_by(analysis, "aws_iam_role.bounded")
             .find("permissions boundary s3_only allows none of it") != std::string::npos);
   CHECK(removed_by(analysis, "aws_iam_role.free").empty());
+  CHECK(removed_by_a(analysis, "aws_iam_role.bounded", policy::ReasonSource::permission_boundary));
+  CHECK_FALSE(removed_by_a(analysis, "aws_iam_role.bounded", policy::ReasonSource::scp));
 
   // tfkms access lists what the boundary removed, and only the classes it reports.
   const KeyAccessMap map = summarise(analysis);
@@ -171,6 +181,8 @@ TEST_CASE("an SCP of the account that denies data actions to all but one role",
   CHECK(removed_by(analysis, "aws_iam_role.ops")
             .find("SCP data-only-for-power-users statement 0 (Sid \"DataOnlyForPowerUsers\") "
                   "denies it") != std::string::npos);
+  CHECK(removed_by_a(analysis, "aws_iam_role.ops", policy::ReasonSource::scp));
+  CHECK_FALSE(removed_by_a(analysis, "aws_iam_role.ops", policy::ReasonSource::rcp));
   CHECK(analysis.unapplied().empty());
   // The power user's access is kept, and the SCP shows in no ground of it.
   CHECK(removed_by(analysis, k_power_user).empty());
@@ -259,6 +271,9 @@ TEST_CASE("an RCP that denies callers outside the organisation narrows a \"*\" k
     CHECK(found);
     CHECK(removed_by(analysis, "any principal of any other account")
               .find("RCP only-organisation statement 0") != std::string::npos);
+    CHECK(removed_by_a(analysis, "any principal of any other account", policy::ReasonSource::rcp));
+    CHECK_FALSE(
+        removed_by_a(analysis, "any principal of any other account", policy::ReasonSource::scp));
   }
   SECTION("RCPs do not apply to AWS managed keys") {
     model::Graph graph = graph_with_key(open, model::KeyKind::aws_managed);

@@ -319,5 +319,67 @@ class DiffOutputs(Folder):
         self.assertIn("`tfkms diff --help`", result.stderr)
 
 
+class SharedOptions(Folder):
+    """`check --diff` and `diff` take fail_on, format and baseline from .tfkms.yml alike, and the
+    command line wins over it in both."""
+
+    PLAN = ROOT / "fixtures/TFKMS020/positive/cross_account_statement_added.tfplan.json"
+    COMMANDS = (("check", "--diff"), ("diff",))
+
+    def setUp(self):
+        super().setUp()
+        shutil.copy(self.PLAN, self.dir / "plan.json")
+
+    def test_configured_format_and_threshold(self):
+        for command in self.COMMANDS:
+            with self.subTest(command=command):
+                result = run(*command, "plan.json", cwd=self.dir)
+                self.assertEqual(result.returncode, 1, result.stderr)
+        (self.dir / ".tfkms.yml").write_text("fail_on: never\nformat: json\n")
+        for command in self.COMMANDS:
+            with self.subTest(command=command):
+                result = run(*command, "plan.json", cwd=self.dir)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertTrue(json.loads(result.stdout)["findings"])
+                result = run(*command, "plan.json", "--fail-on", "low", "--format", "text", cwd=self.dir)
+                self.assertEqual(result.returncode, 1, result.stderr)
+                self.assertIn("TFKMS020", result.stdout)
+                self.assertFalse(result.stdout.lstrip().startswith("{"), result.stdout)
+
+    def test_configured_baseline(self):
+        result = run("check", "--diff", "plan.json", "--write-baseline", "baseline.json", cwd=self.dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        (self.dir / ".tfkms.yml").write_text("baseline: baseline.json\n")
+        for command in self.COMMANDS:
+            with self.subTest(command=command):
+                result = run(*command, "plan.json", cwd=self.dir)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        (self.dir / ".tfkms.yml").write_text("format: sarif\n")
+        for command in self.COMMANDS:
+            with self.subTest(command=command):
+                result = run(*command, "plan.json", "--baseline", "baseline.json", cwd=self.dir)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                self.assertIn("runs", json.loads(result.stdout))
+
+    def test_access_reads_the_named_configuration_too(self):
+        (self.dir / "t.yaml").write_text(template("Alpha"))
+        (self.dir / "ci.yml").write_text('account_id: "444455556666"\n')
+        for command in (("access", "--format", "json"), ("check", "--format", "json")):
+            with self.subTest(command=command):
+                named = run(*command, "t.yaml", "--config", "ci.yml", cwd=self.dir)
+                self.assertIn(named.returncode, (0, 1), named.stderr)
+                self.assertIn("444455556666", named.stdout)
+                default = run(*command, "t.yaml", cwd=self.dir)
+                self.assertNotIn("444455556666", default.stdout)
+
+    def test_unknown_configured_format_is_a_usage_error_for_both(self):
+        (self.dir / ".tfkms.yml").write_text("format: yaml\n")
+        for command in self.COMMANDS:
+            with self.subTest(command=command):
+                result = run(*command, "plan.json", cwd=self.dir)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn("unknown format 'yaml'", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -259,3 +259,41 @@ TEST_CASE("a policy without one statement decides like the edited document compi
   // The original is untouched.
   CHECK(whole.actions_of_statement(1) != 0);
 }
+
+TEST_CASE("a store's own action: IAM alone decides, on the store's resource", "[policy]") {
+  const std::string bucket_object = "arn:aws:s3:::reports/tfkms-example-object";
+  const std::string queue = "arn:aws:sqs:us-east-1:222222222222:jobs";
+  const Case read{.principal = role(k_other_account, "Reader"),
+                  .action = "s3:GetObject",
+                  .resource = bucket_object};
+  const auto allows = [](json resource, json condition = nullptr) {
+    json statement = {{"Effect", "Allow"}, {"Action", "s3:Get*"}, {"Resource", resource}};
+    if (!condition.is_null())
+      statement["Condition"] = std::move(condition);
+    return identity_policy(policy({statement}));
+  };
+  // An S3 ARN names no account: its resource patterns still match it.
+  CHECK(outcome(read, nullptr, {allows("arn:aws:s3:::reports/*")}) == Outcome::allowed);
+  CHECK(outcome(read, nullptr, {allows("arn:aws:s3:::other/*")}) == Outcome::implicitly_denied);
+  CHECK(outcome(read, nullptr, {allows("*")}) == Outcome::allowed);
+  // Conditions are evaluated on the request's keys.
+  const json own_account{{"StringEquals", {{"aws:PrincipalAccount", k_other_account}}}};
+  const json key_account{{"StringEquals", {{"aws:PrincipalAccount", k_key_account}}}};
+  CHECK(outcome(read, nullptr, {allows("*", own_account)}) == Outcome::allowed);
+  CHECK(outcome(read, nullptr, {allows("*", key_account)}) == Outcome::implicitly_denied);
+  // A Deny anywhere wins; a key policy plays no part.
+  const CompiledPolicy deny =
+      identity_policy(policy({{{"Effect", "Deny"}, {"Action", "s3:*"}, {"Resource", "*"}}}));
+  CHECK(outcome(read, nullptr, {allows("*"), deny}) == Outcome::explicitly_denied);
+  const CompiledPolicy key = key_policy(policy({root_delegation()}));
+  CHECK(outcome(read, &key, {}) == Outcome::implicitly_denied);
+  // NotAction kms:* covers the store's actions; kms:* does not.
+  const CompiledPolicy not_kms =
+      identity_policy(policy({{{"Effect", "Allow"}, {"NotAction", "kms:*"}, {"Resource", queue}}}));
+  const Case send{
+      .principal = role(k_other_account, "Sender"), .action = "sqs:SendMessage", .resource = queue};
+  CHECK(outcome(send, nullptr, {not_kms}) == Outcome::allowed);
+  const CompiledPolicy kms_only =
+      identity_policy(policy({{{"Effect", "Allow"}, {"Action", "kms:*"}, {"Resource", "*"}}}));
+  CHECK(outcome(send, nullptr, {kms_only}) == Outcome::implicitly_denied);
+}

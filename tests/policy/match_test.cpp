@@ -1,4 +1,5 @@
 // Wildcards, ARNs and the action catalogue.
+#include "model/data_store_types.hpp"
 #include "policy/actions.hpp"
 #include "policy/match.hpp"
 
@@ -110,4 +111,37 @@ TEST_CASE("the action catalogue", "[policy][match]") {
     CHECK(match_actions("s3:*") == 0);
     CHECK(names(match_actions("kms:De*")).size() == 8);
   }
+}
+
+TEST_CASE("the store actions: every reader's and writer's request of the data-store table",
+          "[policy][match]") {
+  const auto actions = store_actions();
+  CHECK(actions.size() <= k_max_actions);
+  for (const auto& type : tfkms::model::data_store_types()) {
+    for (const auto& use : {type.reader, type.writer}) {
+      if (use.action.empty())
+        continue;
+      INFO(use.action);
+      const auto index = find_store_action(use.action);
+      REQUIRE(index);
+      CHECK(*index >= k_store_action_base);
+      CHECK(action_info(*index).name == use.action);
+      CHECK_FALSE(action_info(*index).key_resource); // IAM alone decides them
+    }
+  }
+  REQUIRE(find_store_action("S3:getobject"));
+  CHECK(action_info(*find_store_action("S3:getobject")).access_level == "Read");
+  CHECK(action_info(*find_store_action("sqs:SendMessage")).access_level == "Write");
+  // KMS actions stay in their own catalogue, and store actions in theirs.
+  CHECK_FALSE(find_store_action("kms:Decrypt"));
+  CHECK_FALSE(find_action("s3:GetObject"));
+  CHECK(action_info(*find_action("kms:Decrypt")).name == "Decrypt");
+  const auto bit_of = [&](std::string_view action) {
+    return std::uint64_t{1} << (*find_store_action(action) - k_store_action_base);
+  };
+  CHECK(match_store_actions("s3:GetObject") == bit_of("s3:GetObject"));
+  CHECK((match_store_actions("s3:*") & bit_of("s3:PutObject")) != 0);
+  CHECK((match_store_actions("s3:*") & bit_of("sqs:SendMessage")) == 0);
+  CHECK(match_store_actions("kms:*") == 0);
+  CHECK((match_store_actions("*") & bit_of("sns:Publish")) != 0);
 }

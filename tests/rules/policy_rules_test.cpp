@@ -62,6 +62,64 @@ TEST_CASE("TFKMS002 public queue policy on aws/sqs", "[rules][TFKMS002]") {
   CHECK_THAT(findings[0].message, Catch::Contains("any principal of any account"));
 }
 
+// A role of another account whose own IAM policy lets it read a bucket on aws/s3: the evaluator
+// decides the store's action (s3:GetObject) as IAM does, conditions and denies included.
+TEST_CASE("TFKMS002 consumers of another account through IAM", "[rules][TFKMS002]") {
+  const auto bucket_read_by = [](nlohmann::json statements) {
+    model::Graph graph;
+    graph.account = "111122223333";
+    graph.region = "us-east-1";
+    model::DataStore bucket;
+    bucket.source.address = "aws_s3_bucket.reports";
+    bucket.kind = model::DataStoreKind::s3_bucket;
+    bucket.arn = "arn:aws:s3:::reports";
+    bucket.key = graph.resolve_key("alias/aws/s3");
+    graph.data_stores.push_back(std::move(bucket));
+    model::IdentityPolicy identity;
+    identity.source.address = "aws_iam_policy.read_reports";
+    identity.name = "read_reports";
+    identity.document.state = model::PolicySource::State::document;
+    identity.document.document = {{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
+    const model::PolicyId policy_id = graph.add(identity);
+    model::Principal role;
+    role.source.address = "aws_iam_role.analyst";
+    role.account = "444455556666";
+    role.arn = "arn:aws:iam::444455556666:role/analyst";
+    role.policies.push_back(policy_id);
+    graph.add(role);
+    return graph;
+  };
+  const auto read = [](nlohmann::json resource, nlohmann::json condition = nullptr) {
+    nlohmann::json statement = {
+        {"Effect", "Allow"}, {"Action", "s3:GetObject"}, {"Resource", std::move(resource)}};
+    if (!condition.is_null())
+      statement["Condition"] = std::move(condition);
+    return statement;
+  };
+  const auto findings = run(bucket_read_by({read("arn:aws:s3:::reports/*")}), "TFKMS002");
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0].message, Catch::Contains("aws_iam_role.analyst (account 444455556666)"));
+  REQUIRE(findings[0].evidence.size() == 2);
+  CHECK_THAT(findings[0].evidence[1].text, Catch::Contains("s3:GetObject"));
+  // A condition the request meets counts; one it does not keeps the Allow from counting.
+  CHECK(run(bucket_read_by({read("arn:aws:s3:::reports/*",
+                                 {{"StringEquals", {{"aws:PrincipalAccount", "444455556666"}}}})}),
+            "TFKMS002")
+            .size() == 1);
+  CHECK(run(bucket_read_by({read("arn:aws:s3:::reports/*",
+                                 {{"StringEquals", {{"aws:PrincipalAccount", "999999999999"}}}})}),
+            "TFKMS002")
+            .empty());
+  // A Deny wins; another bucket, or only "*" (access to everything, not a use of this bucket),
+  // names no consumer.
+  CHECK(run(bucket_read_by({read("arn:aws:s3:::reports/*"),
+                            {{"Effect", "Deny"}, {"Action", "s3:*"}, {"Resource", "*"}}}),
+            "TFKMS002")
+            .empty());
+  CHECK(run(bucket_read_by({read("arn:aws:s3:::other/*")}), "TFKMS002").empty());
+  CHECK(run(bucket_read_by({read("*")}), "TFKMS002").empty());
+}
+
 TEST_CASE("TFKMS010 unknown grant fields and key references", "[rules][TFKMS010]") {
   model::Graph graph;
   graph.account = "111122223333";
