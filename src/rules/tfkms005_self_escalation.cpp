@@ -118,6 +118,11 @@ private:
           key.source, label + " is given " +
                           (given.empty() ? std::string("no data access") : actions_text(given, 8)) +
                           " directly"));
+      // Denies that narrow the path or the data it is given decide what it can reach.
+      add_deciding_denies(
+          access, {subject_index},
+          {path->action_class, analysis::ActionClass::read, analysis::ActionClass::write},
+          key.policy, finding);
       set_fix(finding, key, *path, put_policy != nullptr, label);
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);

@@ -62,6 +62,10 @@ private:
         finding.evidence.push_back(ground_evidence(
             ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
+      add_deciding_denies(access, {subject_index},
+                          {analysis::ActionClass::administration, analysis::ActionClass::read,
+                           analysis::ActionClass::write},
+                          key.policy, finding);
       finding.fix =
           "Give " + label +
           " only administration actions (the console's key-administrator list, without kms:* or "
