@@ -3,6 +3,7 @@
 // of duties; seed 001 "admins able to manage the KMS CMK, but not use it"). See rules/TFKMS008.md.
 #include "analysis/key_roles.hpp"
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -66,15 +67,21 @@ private:
                           {analysis::ActionClass::administration, analysis::ActionClass::read,
                            analysis::ActionClass::write},
                           key.policy, finding);
-      finding.fix =
-          "Give " + label +
-          " only administration actions (the console's key-administrator list, without kms:* or "
-          "the "
-          "kms:Encrypt/Decrypt/ReEncrypt*/GenerateDataKey* actions) and let separate roles use the "
-          "key" +
-          (use.through_iam ? "; remove the KMS use actions from its IAM policies or limit the key "
-                             "policy's delegation to the account to administration actions."
-                           : ".");
+      // Which of the two roles the principal keeps is the owner's split to make.
+      std::vector<std::string> options = {
+          "Keep " + label +
+              " as a key administrator: give it only administration actions (the console's "
+              "key-administrator list, without kms:* or kms:Encrypt, kms:Decrypt, "
+              "kms:ReEncrypt*, kms:GenerateDataKey*) and let separate roles use the key" +
+              (use.through_iam ? "; remove the KMS use actions from its IAM policies or limit "
+                                 "the key policy's delegation to the account to administration "
+                                 "actions."
+                               : "."),
+          "Keep " + label +
+              " as a user of the key: take the administration actions from it and give them to "
+              "a separate administrator role."};
+      finding.fix = "Design choice: " + options_text(options);
+      finding.fix_edit = choice_fix(std::move(options));
       out.report(std::move(finding), key.source);
     }
   }

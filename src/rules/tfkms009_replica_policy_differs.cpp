@@ -6,6 +6,7 @@
 #include "analysis/access_diff.hpp"
 #include "analysis/access_map.hpp"
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -249,10 +250,18 @@ private:
       add_denies(primary, change, "primary", finding.evidence);
       add_denies(replica, change, "replica", finding.evidence);
     }
-    finding.fix =
+    // A replica may be meant to differ (a Region-specific condition); which policy is right is the
+    // owner's call.
+    std::vector<std::string> options = {
         "Give " + replica_name + " the key policy of " + primary_name +
-        " (AWS KMS does not copy it), changing only Region-specific values such as kms:ViaService; "
-        "in Terraform, set both from one aws_iam_policy_document.";
+            " (AWS KMS does not copy it), changing only Region-specific values such as "
+            "kms:ViaService; in Terraform, set both from one aws_iam_policy_document.",
+        "Give " + primary_name +
+            " the access the replica's policy gives, if that is the one "
+            "meant.",
+        "If the difference is intended, suppress this finding with the reason."};
+    finding.fix = "Design choice: " + options_text(options);
+    finding.fix_edit = choice_fix(std::move(options));
     out.report(std::move(finding), replica_key.source);
   }
 
