@@ -112,10 +112,11 @@ std::vector<DecidingDeny> deciding_denies(const analysis::KeyAccess& access, std
   return found;
 }
 
-void add_deciding_denies(const analysis::KeyAccess& access,
-                         const std::vector<std::size_t>& subjects,
-                         const std::vector<analysis::ActionClass>& classes,
-                         const model::PolicySource& holder, Finding& finding) {
+std::vector<Evidence> deciding_deny_evidence(const analysis::KeyAccess& access,
+                                             const std::vector<std::size_t>& subjects,
+                                             const std::vector<analysis::ActionClass>& classes,
+                                             const model::PolicySource& holder) {
+  std::vector<Evidence> evidence;
   for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
     if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end() ||
         std::find(classes.begin(), classes.end(), item.action_class) == classes.end()) {
@@ -125,11 +126,12 @@ void add_deciding_denies(const analysis::KeyAccess& access,
         statement, holder,
         "denies " + access.subjects().at(item.subject).label + " " + actions_text(item.actions) +
             " " + when_text(item.when) + ", which overrides any statement allowing it");
-    if (std::none_of(finding.evidence.begin(), finding.evidence.end(),
+    if (std::none_of(evidence.begin(), evidence.end(),
                      [&](const Evidence& e) { return e.text == entry.text; })) {
-      finding.evidence.push_back(std::move(entry));
+      evidence.push_back(std::move(entry));
     }
   });
+  return evidence;
 }
 
 std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown) {

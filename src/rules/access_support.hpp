@@ -66,12 +66,13 @@ struct DecidingDeny {
                                                         std::size_t subject,
                                                         analysis::ActionClass action_class);
 
-/// Adds to `finding` evidence for every deciding_denies() statement of each of `subjects` in each
-/// of `classes`: what it takes away, from whom and when.
-void add_deciding_denies(const analysis::KeyAccess& access,
-                         const std::vector<std::size_t>& subjects,
-                         const std::vector<analysis::ActionClass>& classes,
-                         const model::PolicySource& holder, Finding& finding);
+/// Evidence for every deciding_denies() statement of each of `subjects` in each of `classes`: what
+/// it takes away, from whom and when, each once. Made once for the callers of one subject: each
+/// Deny's effect costs an analysis.
+[[nodiscard]] std::vector<Evidence>
+deciding_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
+                       const std::vector<analysis::ActionClass>& classes,
+                       const model::PolicySource& holder);
 
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions,

@@ -278,8 +278,9 @@ private:
           finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
       }
       // A Deny that narrows the delegation is part of what it leaves.
-      add_deciding_denies(key_access, subjects, {ActionClass::read, ActionClass::write}, key.policy,
-                          finding);
+      const std::vector<Evidence> denies = deciding_deny_evidence(
+          key_access, subjects, {ActionClass::read, ActionClass::write}, key.policy);
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       if (!assumed_account.empty()) {
         finding.message +=
             " This holds if the input deploys to account " + assumed_account +

@@ -165,7 +165,9 @@ private:
     std::vector<analysis::ActionClass> classes = {analysis::ActionClass::read};
     for (const analysis::Access* item : items)
       classes.push_back(item->action_class);
-    add_deciding_denies(access, {subject_index}, classes, key.policy, finding);
+    const std::vector<Evidence> denies =
+        deciding_deny_evidence(access, {subject_index}, classes, key.policy);
+    finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
     add_removals(access, subject_index, key.source, finding);
     add_unapplied(access, key.source, finding);
     set_fix(finding, subject, exposure, key);

@@ -102,6 +102,11 @@ private:
                                          "kms:GrantIsForAWSResource condition";
     const std::string means =
         put_policy ? "rewrite the key policy to give itself " : "grant itself ";
+    // Denies that narrow the path or the data it is given decide what it can reach.
+    const std::vector<Evidence> denies = deciding_deny_evidence(
+        access, {subject_index},
+        {path->action_class, analysis::ActionClass::read, analysis::ActionClass::write},
+        key.policy);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
@@ -118,11 +123,7 @@ private:
           key.source, label + " is given " +
                           (given.empty() ? std::string("no data access") : actions_text(given, 8)) +
                           " directly"));
-      // Denies that narrow the path or the data it is given decide what it can reach.
-      add_deciding_denies(
-          access, {subject_index},
-          {path->action_class, analysis::ActionClass::read, analysis::ActionClass::write},
-          key.policy, finding);
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       set_fix(finding, key, *path, put_policy != nullptr, label);
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);

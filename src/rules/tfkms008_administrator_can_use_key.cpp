@@ -46,6 +46,11 @@ private:
     if (!administration.held() || !use.held())
       return;
 
+    const std::vector<Evidence> denies =
+        deciding_deny_evidence(access, {subject_index},
+                               {analysis::ActionClass::administration, analysis::ActionClass::read,
+                                analysis::ActionClass::write},
+                               key.policy);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
@@ -63,10 +68,7 @@ private:
         finding.evidence.push_back(ground_evidence(
             ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
-      add_deciding_denies(access, {subject_index},
-                          {analysis::ActionClass::administration, analysis::ActionClass::read,
-                           analysis::ActionClass::write},
-                          key.policy, finding);
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       // Which of the two roles the principal keeps is the owner's split to make.
       std::vector<std::string> options = {
           "Keep " + label +
