@@ -123,6 +123,8 @@ nlohmann::ordered_json to_json(const rules::FixEdit& edit) {
     out["json"] = nlohmann::ordered_json::parse(edit.json);
   if (!edit.options.empty())
     out["options"] = edit.options;
+  if (!edit.property.empty())
+    out["property"] = edit.property;
   return out;
 }
 

@@ -15,6 +15,7 @@
 // carries at most 100 related locations (GitHub shows 100, rejects above 1,000). Every rule has the
 // same five tags (rule_descriptor), within GitHub's limits of 10 shown and 20 accepted.
 #include "report/escape.hpp"
+#include "report/fix_text_edit.hpp"
 #include "report/formats.hpp"
 #include "report/gzip_size.hpp"
 #include "report/paths.hpp"
@@ -25,8 +26,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <numeric>
+#include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -314,12 +319,46 @@ private:
     result["properties"] = Json{{"severity", rules::to_string(finding.severity)},
                                 {"resource", finding.resource},
                                 {"evidence", std::move(evidence)}};
-    // Not a SARIF `fixes` entry: those are text replacements at regions of the file, and a policy
-    // edit inside YAML or inside a plan's JSON string has no such region that tfkms knows.
+    // The fix as data stays for tools that read it; where it edits the template the finding
+    // points at, it is also a SARIF fix (§3.55): one replacement in that file.
     if (finding.fix_edit.kind != rules::FixKind::text_only) {
       result["properties"]["fixEdit"] = report::to_json(finding.fix_edit);
     }
+    if (auto fix = sarif_fix(finding))
+      result["fixes"] = Json::array({std::move(*fix)});
     return result;
+  }
+
+  [[nodiscard]] std::optional<Json> sarif_fix(const rules::Finding& finding) const {
+    if (finding.fix_edit.kind == rules::FixKind::text_only || finding.file.empty())
+      return std::nullopt;
+    const std::string* text = file_text(finding.file);
+    if (text == nullptr)
+      return std::nullopt;
+    const std::optional<TextEdit> edit = template_text_edit(finding.fix_edit, finding.file, *text);
+    if (!edit)
+      return std::nullopt;
+    Json replacement{
+        {"deletedRegion", Json{{"charOffset", edit->offset}, {"charLength", edit->length}}},
+        {"insertedContent", Json{{"text", edit->inserted}}}};
+    return Json{{"description", message(finding.fix)},
+                {"artifactChanges",
+                 Json::array({Json{{"artifactLocation", artifact_location(finding.file)},
+                                   {"replacements", Json::array({std::move(replacement)})}}})}};
+  }
+
+  // The content of input `path`, read once; null when it cannot be read.
+  [[nodiscard]] const std::string* file_text(const std::string& path) const {
+    auto [entry, added] = m_file_texts.try_emplace(path);
+    if (added) {
+      std::ifstream in(path, std::ios::binary);
+      if (in) {
+        std::ostringstream content;
+        content << in.rdbuf();
+        entry->second = std::move(content).str();
+      }
+    }
+    return entry->second ? &*entry->second : nullptr;
   }
 
   [[nodiscard]] Json notification(const model::Diagnostic& diagnostic) const {
@@ -355,6 +394,7 @@ private:
   const ReportOptions& m_options;
   std::vector<rules::Finding> m_findings;
   std::vector<RuleEntry> m_rules;
+  mutable std::map<std::string, std::optional<std::string>> m_file_texts;
 };
 
 class SarifReporter final : public Reporter {

@@ -71,6 +71,55 @@ Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix
   return evidence;
 }
 
+namespace {
+
+// Calls `take(statement, item)` for each access `item` a key-policy Deny `statement` removes. Each
+// statement's effect is computed once.
+template <typename Take> void for_each_taken(const analysis::KeyAccess& access, Take take) {
+  for (const policy::Statement& statement : access.key_policy().document().statements) {
+    if (!statement.effect_known || statement.effect != policy::Effect::deny)
+      continue;
+    // Held by name: removes() refers into the effect, which a range-for would not keep alive.
+    const analysis::StatementEffect effect = analysis::statement_effect(access, statement.index);
+    for (const analysis::Access& item : effect.removes())
+      take(statement, item);
+  }
+}
+
+} // namespace
+
+std::vector<DecidingDeny> deciding_denies(const analysis::KeyAccess& access, std::size_t subject,
+                                          analysis::ActionClass action_class) {
+  std::vector<DecidingDeny> found;
+  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
+    if (item.subject == subject && item.action_class == action_class)
+      found.push_back({&statement, item});
+  });
+  return found;
+}
+
+std::vector<Evidence> deciding_deny_evidence(const analysis::KeyAccess& access,
+                                             const std::vector<std::size_t>& subjects,
+                                             const std::vector<analysis::ActionClass>& classes,
+                                             const model::PolicySource& holder) {
+  std::vector<Evidence> evidence;
+  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
+    if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end() ||
+        std::find(classes.begin(), classes.end(), item.action_class) == classes.end()) {
+      return;
+    }
+    Evidence entry = statement_evidence(
+        statement, holder,
+        "denies " + access.subjects().at(item.subject).label + " " + actions_text(item.actions) +
+            " " + when_text(item.when) + ", which overrides any statement allowing it");
+    if (std::none_of(evidence.begin(), evidence.end(),
+                     [&](const Evidence& e) { return e.text == entry.text; })) {
+      evidence.push_back(std::move(entry));
+    }
+  });
+  return evidence;
+}
+
 std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < actions.size() && i < shown; ++i)

@@ -47,6 +47,27 @@ void add_unapplied(const analysis::KeyAccess& access, const model::SourceRef& ke
 void add_removals(const analysis::KeyAccess& access, std::size_t subject,
                   const model::SourceRef& key, Finding& finding);
 
+/// A key-policy Deny statement and what it takes away from one subject in one action class.
+struct DecidingDeny {
+  const policy::Statement* statement = nullptr; ///< in KeyAccess::key_policy(): lives as long
+  analysis::Access taken;                       ///< the access it removes: actions and when
+};
+
+/// The key-policy Deny statements that take some of `action_class` away from subject `subject`: an
+/// explicit deny overrides every allow (kms-reference §3.1), so what the subject keeps, and what a
+/// fix has to change, depends on them. In statement order.
+[[nodiscard]] std::vector<DecidingDeny> deciding_denies(const analysis::KeyAccess& access,
+                                                        std::size_t subject,
+                                                        analysis::ActionClass action_class);
+
+/// Evidence for every deciding_denies() statement of each of `subjects` in each of `classes`: what
+/// it takes away, from whom and when, each once. Made once for the callers of one subject: each
+/// Deny's effect costs an analysis.
+[[nodiscard]] std::vector<Evidence>
+deciding_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
+                       const std::vector<analysis::ActionClass>& classes,
+                       const model::PolicySource& holder);
+
 /// "kms:Decrypt, kms:Encrypt and 3 more" for messages (at most `shown` names).
 [[nodiscard]] std::string actions_text(const std::vector<std::string_view>& actions,
                                        std::size_t shown = 4);

@@ -40,6 +40,7 @@ enum class FixKind {
   add_condition, ///< merge `FixEdit::json` (a Condition block) into Statement[`FixEdit::statement`]
   new_key_statement, ///< move the data to a customer managed key whose policy has `FixEdit::json`
   design_choice,     ///< no mechanical change: pick one of `FixEdit::options`
+  set_property,      ///< set the resource property at `FixEdit::property` to `FixEdit::json`
 };
 
 /// `text_only`, `add_statement`, ... as written in reports.
@@ -51,8 +52,11 @@ struct FixEdit {
   std::string
       policy; ///< JSON Pointer of the policy in the file (/Resources/Key/Properties/KeyPolicy)
   std::optional<std::size_t> statement; ///< remove_statement, add_condition: index in Statement[]
-  std::string json;                     ///< the statement, or the Condition block, as compact JSON
-  std::vector<std::string> options;     ///< design_choice: one sentence per choice
+  std::string json; ///< the statement, the Condition block or the property's value, as compact JSON
+  std::vector<std::string> options; ///< design_choice: one sentence per choice
+  /// set_property: JSON Pointer of the property in the file
+  /// (/Resources/Key/Properties/EnableKeyRotation, /resource_changes/0/change/after/...)
+  std::string property;
 };
 
 struct Finding {

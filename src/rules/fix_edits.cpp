@@ -8,7 +8,8 @@ FixEdit condition_fix(const model::PolicySource& holder, std::size_t statement,
                  .policy = holder.where.pointer,
                  .statement = statement,
                  .json = condition.dump(),
-                 .options = {}};
+                 .options = {},
+                 .property = {}};
 }
 
 FixEdit statement_fix(const model::PolicySource& holder, const nlohmann::json& statement) {
@@ -16,7 +17,8 @@ FixEdit statement_fix(const model::PolicySource& holder, const nlohmann::json& s
                  .policy = holder.where.pointer,
                  .statement = std::nullopt,
                  .json = statement.dump(),
-                 .options = {}};
+                 .options = {},
+                 .property = {}};
 }
 
 FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement) {
@@ -24,7 +26,18 @@ FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement) {
                  .policy = holder.where.pointer,
                  .statement = statement,
                  .json = {},
-                 .options = {}};
+                 .options = {},
+                 .property = {}};
+}
+
+FixEdit property_fix(const model::SourceRef& resource, std::string_view pointer,
+                     const nlohmann::json& value) {
+  return FixEdit{.kind = FixKind::set_property,
+                 .policy = {},
+                 .statement = std::nullopt,
+                 .json = value.dump(),
+                 .options = {},
+                 .property = resource.pointer + std::string(pointer)};
 }
 
 FixEdit choice_fix(std::vector<std::string> options) {
@@ -32,7 +45,8 @@ FixEdit choice_fix(std::vector<std::string> options) {
                  .policy = {},
                  .statement = std::nullopt,
                  .json = {},
-                 .options = std::move(options)};
+                 .options = std::move(options),
+                 .property = {}};
 }
 
 std::string options_text(const std::vector<std::string>& options) {

@@ -23,6 +23,11 @@ namespace tfkms::rules {
 /// Remove statement `statement` from the policy at `holder`.
 [[nodiscard]] FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement);
 
+/// Set the property at `pointer` (inside `resource`: "/enable_key_rotation" of a plan's resource,
+/// "/Properties/EnableKeyRotation" of a template's) to `value`.
+[[nodiscard]] FixEdit property_fix(const model::SourceRef& resource, std::string_view pointer,
+                                   const nlohmann::json& value);
+
 /// No mechanical change: the reviewer picks one of `options`.
 [[nodiscard]] FixEdit choice_fix(std::vector<std::string> options);
 

@@ -219,6 +219,9 @@ private:
                         line + (in_policy ? " beyond what the key policy names it for"
                                           : " without being named in the key policy")));
       }
+      std::vector<std::size_t> subjects;
+      for (const auto& [subject, items] : by_subject)
+        subjects.push_back(subject);
       if (principals > k_listed_principals) {
         finding.evidence.push_back(evidence_at(
             key.source,
@@ -252,6 +255,8 @@ private:
           if (!via_delegation)
             continue;
           account = subject.account;
+          if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end())
+            subjects.push_back(item.subject);
           actions.insert(actions.end(), item.actions.begin(), item.actions.end());
           std::vector<analysis::Ground> delegating_grounds;
           std::copy_if(item.grounds.begin(), item.grounds.end(),
@@ -272,6 +277,10 @@ private:
         if (ground.source == policy::ReasonSource::key_policy)
           finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
       }
+      // A Deny that narrows the delegation is part of what it leaves.
+      const std::vector<Evidence> denies = deciding_deny_evidence(
+          key_access, subjects, {ActionClass::read, ActionClass::write}, key.policy);
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       if (!assumed_account.empty()) {
         finding.message +=
             " This holds if the input deploys to account " + assumed_account +

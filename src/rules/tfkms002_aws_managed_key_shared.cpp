@@ -532,7 +532,8 @@ private:
                                .policy = {},
                                .statement = std::nullopt,
                                .json = statement.dump(),
-                               .options = {}};
+                               .options = {},
+                               .property = {}};
   }
 
   static constexpr RuleInfo k_info{"TFKMS002", "AwsManagedKeySharedCrossAccount",

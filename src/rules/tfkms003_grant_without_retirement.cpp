@@ -1,6 +1,8 @@
 // TFKMS003: a KMS grant that names no retiring principal lives until a key administrator revokes
 // it. See rules/TFKMS003.md and kms-reference §5.3.
+#include "model/value.hpp"
 #include "policy/evaluate.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -73,16 +75,29 @@ private:
                                              "removes the grant on destroy; it does not "
                                              "name anyone who may retire it"));
     }
-    finding.fix =
-        "Set retiring_principal to the principal that owns the grant's life cycle (for example the "
-        "role of "
-        "the job that needs it) and have it retire the grant when done" +
-        std::string(
-            has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
-                    grant.encryption_context_subset.empty()
-                ? "; add a constraints block with encryption_context_equals to limit what it can "
-                  "decrypt."
-                : ".");
+    const std::string constraint =
+        has_operation(grant, "Decrypt") && grant.encryption_context_equals.empty() &&
+                grant.encryption_context_subset.empty()
+            ? " Then add a constraints block with encryption_context_equals to limit what it can "
+              "decrypt."
+            : "";
+    // The grantee is the one principal the grant surely involves: named as retiring principal it
+    // can retire the grant itself once its work is done (kms-reference §5.3, RetireGrant).
+    const model::Value named = model::resolve_value(grant.grantee, context.graph);
+    if (named.known()) {
+      finding.fix = "Set retiring_principal = \"" + named.text +
+                    "\" (the grantee, which then retires the grant when its work is done), or "
+                    "the role that owns the grant's life cycle if another one does." +
+                    constraint;
+      finding.fix_edit = property_fix(grant.source, "/retiring_principal", named.text);
+    } else {
+      std::vector<std::string> options = {
+          "Set retiring_principal to the grantee, which then retires the grant when its work is "
+          "done.",
+          "Set retiring_principal to the role that owns the grant's life cycle."};
+      finding.fix = "Design choice: who retires the grant. " + options_text(options) + constraint;
+      finding.fix_edit = choice_fix(std::move(options));
+    }
     return finding;
   }
 

@@ -160,6 +160,14 @@ private:
          : anyone ? "; they only need their own IAM policy to allow it."
                   : ".");
     finding.evidence = std::move(evidence);
+    // A Deny that narrows what is reported is part of why it is this wide and no wider; one that
+    // keeps Decrypt from these callers decides the severity.
+    std::vector<analysis::ActionClass> classes = {analysis::ActionClass::read};
+    for (const analysis::Access* item : items)
+      classes.push_back(item->action_class);
+    const std::vector<Evidence> denies =
+        deciding_deny_evidence(access, {subject_index}, classes, key.policy);
+    finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
     add_removals(access, subject_index, key.source, finding);
     add_unapplied(access, key.source, finding);
     set_fix(finding, subject, exposure, key);

@@ -67,10 +67,20 @@ private:
           reachable.push_back(action);
       }
     }
-    if (put_policy == nullptr)
+    // A Deny in the key policy that takes an action in every request is one no grant gets past;
+    // only a new key policy would.
+    std::vector<std::pair<const policy::Statement*, std::string_view>> beyond_grants;
+    if (put_policy == nullptr) {
       std::erase_if(reachable, [&](std::string_view action) {
         return !may_grant_itself(access, subject_index, action);
       });
+      std::erase_if(reachable, [&](std::string_view action) {
+        const policy::Statement* deny = denied_in_every_request(access, subject, action);
+        if (deny != nullptr)
+          beyond_grants.emplace_back(deny, action);
+        return deny != nullptr;
+      });
+    }
     // What its SCPs or RCPs deny whatever the key policy says, no policy it writes can give it.
     // A caller outside the input is given the strongest IAM it could have, as elsewhere.
     const analysis::Caller self{subject.principal, subject.arn, !subject.principal.has_value()};
@@ -86,6 +96,11 @@ private:
                                          "kms:GrantIsForAWSResource condition";
     const std::string means =
         put_policy ? "rewrite the key policy to give itself " : "grant itself ";
+    // Denies that narrow the path or the data it is given decide what it can reach.
+    const std::vector<Evidence> denies = deciding_deny_evidence(
+        access, {subject_index},
+        {path->action_class, analysis::ActionClass::read, analysis::ActionClass::write},
+        key.policy);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
@@ -102,10 +117,55 @@ private:
           key.source, label + " is given " +
                           (given.empty() ? std::string("no data access") : actions_text(given, 8)) +
                           " directly"));
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      for (const auto& [deny, action] : beyond_grants) {
+        finding.evidence.push_back(statement_evidence(*deny, key.policy,
+                                                      "denies " + label + " " +
+                                                          std::string(action) +
+                                                          " with no condition, which no grant "
+                                                          "gets past"));
+      }
       set_fix(finding, key, *path, put_policy != nullptr, label);
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
     }
+  }
+
+  // A Deny of the key policy with no condition that names `subject` (or "*") and certainly covers
+  // `action` on the key: a key-policy Deny beats a grant (kms-reference §5.5), so no grant the
+  // subject creates gives it the action.
+  static const policy::Statement* denied_in_every_request(const analysis::KeyAccess& access,
+                                                          const analysis::Subject& subject,
+                                                          std::string_view action) {
+    const std::optional<policy::ActionIndex> index = policy::find_action(action);
+    if (!index)
+      return nullptr;
+    const auto known = [](const auto& entry) { return entry.value.known(); };
+    for (const policy::Statement& statement : access.key_policy().document().statements) {
+      if (!statement.effect_known || statement.effect != policy::Effect::deny ||
+          !statement.readable || !statement.conditions.empty() || !statement.principal ||
+          statement.principal->negated || statement.actions.negated || !statement.resources ||
+          statement.resources->negated ||
+          !std::all_of(statement.actions.entries.begin(), statement.actions.entries.end(), known)) {
+        continue;
+      }
+      const bool every_resource =
+          std::any_of(statement.resources->entries.begin(), statement.resources->entries.end(),
+                      [](const policy::PatternEntry& entry) {
+                        return entry.value.known() && entry.value.text == "*";
+                      });
+      const bool names =
+          std::any_of(statement.principal->entries.begin(), statement.principal->entries.end(),
+                      [&](const policy::PrincipalEntry& entry) {
+                        return entry.form == policy::PrincipalForm::any ||
+                               (entry.value.known() && entry.value.text == subject.arn);
+                      });
+      if (every_resource && names &&
+          (access.key_policy().actions_of_statement(statement.index) >> *index & 1U) != 0) {
+        return &statement;
+      }
+    }
+    return nullptr;
   }
 
   // The key-policy statement that alone allows `path` by naming the principal (not by delegating

@@ -1,6 +1,7 @@
 // TFKMS007: automatic rotation is off on a key that supports it. See rules/TFKMS007.md and
 // kms-reference §6 (rotation: symmetric encryption keys with KMS-generated material only; AWS
 // managed keys rotate yearly; a replica shares its primary's rotation).
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -34,6 +35,8 @@ public:
           terraform
               ? "Set enable_key_rotation = true (optionally rotation_period_in_days, 90-2560)."
               : "Set EnableKeyRotation: true (optionally RotationPeriodInDays, 90-2560).";
+      finding.fix_edit = property_fix(
+          key.source, terraform ? "/enable_key_rotation" : "/Properties/EnableKeyRotation", true);
       out.report(std::move(finding), key.source);
     }
   }

@@ -3,6 +3,7 @@
 // of duties; seed 001 "admins able to manage the KMS CMK, but not use it"). See rules/TFKMS008.md.
 #include "analysis/key_roles.hpp"
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -40,6 +41,11 @@ private:
     if (!administration.held() || !use.held())
       return;
 
+    const std::vector<Evidence> denies =
+        deciding_deny_evidence(access, {subject_index},
+                               {analysis::ActionClass::administration, analysis::ActionClass::read,
+                                analysis::ActionClass::write},
+                               key.policy);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
@@ -57,15 +63,22 @@ private:
         finding.evidence.push_back(ground_evidence(
             ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
-      finding.fix =
-          "Give " + label +
-          " only administration actions (the console's key-administrator list, without kms:* or "
-          "the "
-          "kms:Encrypt/Decrypt/ReEncrypt*/GenerateDataKey* actions) and let separate roles use the "
-          "key" +
-          (use.through_iam ? "; remove the KMS use actions from its IAM policies or limit the key "
-                             "policy's delegation to the account to administration actions."
-                           : ".");
+      finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      // Which of the two roles the principal keeps is the owner's split to make.
+      std::vector<std::string> options = {
+          "Keep " + label +
+              " as a key administrator: give it only administration actions (the console's "
+              "key-administrator list, without kms:* or kms:Encrypt, kms:Decrypt, "
+              "kms:ReEncrypt*, kms:GenerateDataKey*) and let separate roles use the key" +
+              (use.through_iam ? "; remove the KMS use actions from its IAM policies or limit "
+                                 "the key policy's delegation to the account to administration "
+                                 "actions."
+                               : "."),
+          "Keep " + label +
+              " as a user of the key: take the administration actions from it and give them to "
+              "a separate administrator role."};
+      finding.fix = "Design choice: " + options_text(options);
+      finding.fix_edit = choice_fix(std::move(options));
       out.report(std::move(finding), key.source);
     }
   }

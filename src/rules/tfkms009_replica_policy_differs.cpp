@@ -6,6 +6,7 @@
 #include "analysis/access_diff.hpp"
 #include "analysis/access_map.hpp"
 #include "rules/access_support.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -162,6 +163,27 @@ void add_grounds(const analysis::KeyAccess& key, const analysis::AccessChange& c
   }
 }
 
+// The Deny statements of `key`'s policy that narrow `change`'s access there: a difference comes
+// from a Deny as much as from an Allow, since an explicit deny overrides every allow
+// (kms-reference §3.1).
+void add_denies(const analysis::KeyAccess& key, const analysis::AccessChange& change,
+                const std::string& role, std::vector<Evidence>& evidence) {
+  const std::optional<Found> found = find_subject(key, change.subject);
+  if (!found)
+    return;
+  const model::PolicySource& holder = key.graph().key(key.key()).policy;
+  for (const DecidingDeny& deny : deciding_denies(key, found->subject, change.action_class)) {
+    Evidence entry =
+        statement_evidence(*deny.statement, holder,
+                           "of the " + role + " denies " + change.subject + " " +
+                               actions_text(deny.taken.actions) + " " + when_text(deny.taken.when));
+    if (std::none_of(evidence.begin(), evidence.end(),
+                     [&](const Evidence& e) { return e.text == entry.text; })) {
+      evidence.push_back(std::move(entry));
+    }
+  }
+}
+
 class ReplicaPolicyDiffers final : public Rule {
 public:
   const RuleInfo& info() const override { return k_info; }
@@ -225,11 +247,21 @@ private:
         add_grounds(primary, change, "primary", finding.evidence);
       else
         add_grounds(replica, change, "replica", finding.evidence);
+      add_denies(primary, change, "primary", finding.evidence);
+      add_denies(replica, change, "replica", finding.evidence);
     }
-    finding.fix =
+    // A replica may be meant to differ (a Region-specific condition); which policy is right is the
+    // owner's call.
+    std::vector<std::string> options = {
         "Give " + replica_name + " the key policy of " + primary_name +
-        " (AWS KMS does not copy it), changing only Region-specific values such as kms:ViaService; "
-        "in Terraform, set both from one aws_iam_policy_document.";
+            " (AWS KMS does not copy it), changing only Region-specific values such as "
+            "kms:ViaService; in Terraform, set both from one aws_iam_policy_document.",
+        "Give " + primary_name +
+            " the access the replica's policy gives, if that is the one "
+            "meant.",
+        "If the difference is intended, suppress this finding with the reason."};
+    finding.fix = "Design choice: " + options_text(options);
+    finding.fix_edit = choice_fix(std::move(options));
     out.report(std::move(finding), replica_key.source);
   }
 

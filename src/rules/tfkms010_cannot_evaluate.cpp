@@ -2,6 +2,7 @@
 // tfkms never treats what it could not read as safe (style.md §5). See rules/TFKMS010.md.
 #include "policy/actions.hpp"
 #include "policy/policy_source.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -95,7 +96,7 @@ public:
                           waits_on_text(grant.waits_on) + ", so what it allows is not checked.";
         for (const std::string& ref : grant.waits_on)
           finding.evidence.push_back(evidence_at(grant.source, "waits on " + readable_ref(ref)));
-        finding.fix = k_fix_unknown;
+        set_unknown_fix(finding);
         out.report(std::move(finding), grant.source);
       }
       check_key_ref(graph, grant.key, "Grant", grant.source, out);
@@ -145,10 +146,16 @@ private:
     return key.kind != model::KeyKind::aws_managed && !is_going_away(key);
   }
 
-  static constexpr std::string_view k_fix_unknown =
-      "Make the value known at plan time (a literal, or a resource or data source in the same "
-      "configuration), or "
-      "review it by hand and suppress this finding with a reason.";
+  // Whether a value is known only after apply is the configuration's choice, not an edit tfkms can
+  // make: the fix names the two ways out.
+  static void set_unknown_fix(Finding& finding) {
+    std::vector<std::string> options = {
+        "Make the value known at plan time: a literal, or a resource or data source in the same "
+        "configuration.",
+        "Review it by hand and suppress this finding with a reason."};
+    finding.fix = "Design choice: " + options_text(options);
+    finding.fix_edit = choice_fix(std::move(options));
+  }
 
   // A policy for a store the input does not define: nothing in the input says which key encrypts
   // it.
@@ -181,7 +188,7 @@ private:
                       " (" + display_text(ref.text) +
                       "), so which key it uses and who can read it is not checked.";
     finding.evidence.push_back(evidence_at(where, "key reference " + display_text(ref.text)));
-    finding.fix = std::string(k_fix_unknown);
+    set_unknown_fix(finding);
     out.report(std::move(finding), where);
   }
 
@@ -210,7 +217,7 @@ private:
         finding.evidence.push_back(evidence_at(source.where, "waits on " + readable_ref(ref)));
       if (finding.evidence.empty())
         finding.evidence.push_back(evidence_at(source.where, "value unknown in the plan"));
-      finding.fix = std::string(k_fix_unknown);
+      set_unknown_fix(finding);
     } else if (source.state == State::unreadable) {
       finding.message =
           subject + " cannot be read (" + source.error + "), so " + std::string(consequence) + ".";
@@ -245,7 +252,7 @@ private:
       } else {
         finding.message = subject + " contains values " + later(graph) + " (" + unknown.front() +
                           "), so " + std::string(consequence) + " where they matter.";
-        finding.fix = std::string(k_fix_unknown);
+        set_unknown_fix(finding);
       }
     } else {
       return;

@@ -4,6 +4,7 @@
 // rules/TFKMS011.md and kms-reference §3.5-§3.7, §5.
 #include "policy/evaluate.hpp"
 #include "policy/policy_source.hpp"
+#include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
@@ -96,13 +97,20 @@ private:
         subject +
         " is one AWS refuses (MalformedPolicyDocument): " + finding.evidence.front().text +
         ". The plan passes and the apply fails; tfkms does not reason from this policy.";
-    finding.fix = too_large && finding.evidence.size() == 1
-                      ? "Shorten the policy below the limit in the evidence (fewer statements, "
-                        "wildcards, or grants "
-                        "instead)."
-                      : "Correct the element named in the evidence: AWS accepts a policy only when "
-                        "every statement "
-                        "follows the policy grammar and the service's own rules.";
+    // What the author meant by an element AWS refuses is theirs to say: no edit is guessed.
+    std::vector<std::string> options =
+        too_large && finding.evidence.size() == 1
+            ? std::vector<std::string>{"Shorten the policy below the limit in the evidence: fewer "
+                                       "statements, or wildcards.",
+                                       "Give some of the access through grants instead."}
+            : std::vector<std::string>{
+                  "Correct the element named in the evidence to the form AWS accepts, as its "
+                  "author meant it: every statement must follow the policy grammar and the "
+                  "service's own rules.",
+                  "Remove the statement that holds it, if the access it meant to give is not "
+                  "needed."};
+    finding.fix = "Design choice: " + options_text(options);
+    finding.fix_edit = choice_fix(std::move(options));
     out.report(std::move(finding), owner);
   }
 
@@ -121,13 +129,14 @@ private:
                       " asks for operations CreateGrant refuses (" + finding.evidence.front().text +
                       "), so the apply fails with ValidationException and the "
                       "grant never exists.";
-    finding.fix =
-        "Use only GrantOperation names, spelt exactly: Decrypt, Encrypt, GenerateDataKey*, "
-        "ReEncryptFrom, "
-        "ReEncryptTo, Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DeriveSharedSecret, "
-        "DescribeKey, CreateGrant, RetireGrant. Key management (PutKeyPolicy, ScheduleKeyDeletion, "
-        "...) "
-        "cannot be granted.";
+    std::vector<std::string> options = {
+        "Spell each operation as a GrantOperation name: Decrypt, Encrypt, GenerateDataKey*, "
+        "ReEncryptFrom, ReEncryptTo, Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, "
+        "DeriveSharedSecret, DescribeKey, CreateGrant, RetireGrant.",
+        "Drop the operations no grant can carry: key management (PutKeyPolicy, "
+        "ScheduleKeyDeletion, ...) is given in the key policy, not by a grant."};
+    finding.fix = "Design choice: " + options_text(options);
+    finding.fix_edit = choice_fix(std::move(options));
     out.report(std::move(finding), grant.source);
   }
 

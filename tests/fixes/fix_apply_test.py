@@ -5,13 +5,14 @@ usage: fix_apply_test.py TFKMS FIXTURES_DIR WORK_DIR
 
 For each input under fixtures/TFKMS0xx/positive (Terraform plans and CloudFormation templates), the
 findings of the folder's rule are read with their fix_edit:
-- a policy edit (add_statement, remove_statement, add_condition) is applied to the input, and tfkms
-  runs again: that finding is gone, and no rule reports anything on any resource that it did not
-  report before;
+- a policy edit (add_statement, remove_statement, add_condition) or a property set (set_property:
+  rotation on, a retiring principal) is applied to the input, and tfkms runs again: that finding is
+  gone, and no rule reports anything on any resource that it did not report before;
 - new_key_statement (move the data to a customer managed key) is checked as the key policy of a new
   key beside the account's administration statement: no rule finds it open beyond the account or
   open to self-escalation, so the fix is never wider than the sharing it replaces;
-- design_choice must list its options, and the fix text must say the first;
+- design_choice must list its options, and the fix text must say each of them (and that it is a
+  design choice, for the rules in SAYS_DESIGN_CHOICE);
 - text_only is accepted only where TEXT_ONLY says why (a rule, or a rule's fix that starts so).
 """
 import collections
@@ -28,15 +29,14 @@ TEXT_ONLY = {
     ("TFKMS002", "Create the grant on a customer managed key"):
         "a grant on an AWS managed key has to move to another key; no policy edit makes it work",
     ("TFKMS006", "Remove "): "the bypass flag is a key property (the policy findings are edits)",
-    "TFKMS003": "a grant's retiring principal is a grant argument, not a policy statement",
-    "TFKMS007": "rotation is a key property",
-    "TFKMS008": "which role administers and which uses is the owner's split to make",
-    "TFKMS009": "a replica's policy is aligned to its primary by copying, not by one statement",
-    "TFKMS010": "a value unknown before deployment has to be made known, not edited",
-    "TFKMS011": "the element AWS refuses has to be corrected as its author meant it",
+    ("TFKMS010", "Check "): "a store defined elsewhere is checked where it is defined",
+    ("TFKMS010", "Make it a valid JSON"): "text that is no policy has no statement to edit",
+    ("TFKMS010", "Correct the policy element"): "an element tfkms cannot read cannot be rewritten",
     "TFKMS001": "which statements should keep key use is the owner's decision",
 }
-POLICY_EDITS = {"add_statement", "remove_statement", "add_condition"}
+# Rules whose design choices open with "Design choice:".
+SAYS_DESIGN_CHOICE = {"TFKMS003", "TFKMS008", "TFKMS009", "TFKMS010", "TFKMS011"}
+POLICY_EDITS = {"add_statement", "remove_statement", "add_condition", "set_property"}
 INPUT_SUFFIXES = (".tfplan.json", ".cfn.yaml", ".cfn.yml", ".cfn.json")
 
 
@@ -123,8 +123,10 @@ def main():
                     problems = check_new_key(tfkms, work, path, finding)
                 elif kind == "design_choice":
                     options = edit.get("options", [])
-                    problems = [] if options and options[0] in finding["fix"] else [
+                    problems = [] if options and all(o in finding["fix"] for o in options) else [
                         f"a design choice must list its options and say them: {json.dumps(edit)}"]
+                    if rule in SAYS_DESIGN_CHOICE and not finding["fix"].startswith("Design choice"):
+                        problems.append(f"the fix does not say it is a design choice: {finding['fix']}")
                 elif kind == "text_only" and allowed_text_only(rule, finding["fix"]):
                     problems = [] if finding["fix"] else ["no fix text"]
                 else:

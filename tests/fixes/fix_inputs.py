@@ -80,9 +80,24 @@ def _planned_resources(module):
         yield from _planned_resources(child)
 
 
+def _keep_planned_alike(document, pointer, name, value):
+    """A plan holds each planned value again under planned_values: set `name` there too."""
+    if not pointer.startswith("/resource_changes/"):
+        return
+    change = document["resource_changes"][int(pointer.split("/")[2])]
+    for resource in _planned_resources(document.get("planned_values", {}).get("root_module", {})):
+        if resource.get("address") == change["address"]:
+            resource.setdefault("values", {})[name] = value
+
+
 def apply_edit(document, edit):
-    """`document` with the policy edit `edit` (a finding's fix_edit) applied, as a new copy."""
+    """`document` with the edit `edit` (a finding's fix_edit) applied, as a new copy."""
     document = copy.deepcopy(document)
+    if edit["kind"] == "set_property":
+        parent, last = _resolve(document, edit["property"])
+        parent[last] = edit["json"]
+        _keep_planned_alike(document, edit["property"], last, edit["json"])
+        return document
     parent, last = _resolve(document, edit["policy"])
     held_as_text = isinstance(parent[last], str)
     policy = json.loads(parent[last]) if held_as_text else parent[last]
@@ -104,10 +119,5 @@ def apply_edit(document, edit):
         return document
     text = json.dumps(policy)
     parent[last] = text
-    # A plan holds the same planned value again under planned_values: keep the two alike.
-    if edit["policy"].startswith("/resource_changes/"):
-        change = document["resource_changes"][int(edit["policy"].split("/")[2])]
-        for resource in _planned_resources(document.get("planned_values", {}).get("root_module", {})):
-            if resource.get("address") == change["address"] and last in resource.get("values", {}):
-                resource["values"][last] = text
+    _keep_planned_alike(document, edit["policy"], last, text)
     return document

@@ -16,3 +16,10 @@ add_test(NAME one_voice_corpus
          COMMAND ${TFKMS_WITH_SHARED} ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/one_voice_test.py
                  $<TARGET_FILE:tfkms> ${CMAKE_SOURCE_DIR}/fixtures {shared}/corpus)
 set_tests_properties(one_voice_corpus PROPERTIES LABELS "integration" TIMEOUT 3000 ${TFKMS_SKIP_WITHOUT_SHARED})
+
+# SARIF fixes: the text replacement each template finding's fix carries, applied to the file, removes
+# the finding and adds none.
+add_test(NAME sarif_fix_apply
+         COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/sarif_fix_test.py $<TARGET_FILE:tfkms>
+                 ${CMAKE_SOURCE_DIR}/fixtures ${CMAKE_CURRENT_BINARY_DIR}/sarif_fix_apply)
+set_tests_properties(sarif_fix_apply PROPERTIES LABELS "integration" TIMEOUT 900)

@@ -90,12 +90,21 @@ TEST_CASE("json writes a finding's fix as data, and the schema accepts each kind
                                  .policy = "/resource_changes/0/change/after/policy",
                                  .statement = 0,
                                  .json = R"({"Bool":{"kms:GrantIsForAWSResource":"true"}})",
-                                 .options = {}};
+                                 .options = {},
+                                 .property = {}};
   report.findings[1].fix_edit = {.kind = tfkms::rules::FixKind::design_choice,
                                  .policy = {},
                                  .statement = std::nullopt,
                                  .json = {},
-                                 .options = {"Name the accounts.", "Add aws:PrincipalOrgID."}};
+                                 .options = {"Name the accounts.", "Add aws:PrincipalOrgID."},
+                                 .property = {}};
+  report.findings[4].fix_edit = {.kind = tfkms::rules::FixKind::set_property,
+                                 .policy = {},
+                                 .statement = std::nullopt,
+                                 .json = "true",
+                                 .options = {},
+                                 .property =
+                                     "/resource_changes/0/change/after/enable_key_rotation"};
   const nlohmann::json document = nlohmann::json::parse(samples::render(Format::json, report));
   const auto& condition = document["findings"][0]["fix_edit"];
   CHECK(condition["kind"] == "add_condition");
@@ -107,6 +116,10 @@ TEST_CASE("json writes a finding's fix as data, and the schema accepts each kind
   CHECK(choice["options"].size() == 2);
   CHECK_FALSE(choice.contains("statement"));
   CHECK(document["findings"][2]["fix_edit"] == nlohmann::json{{"kind", "text_only"}});
+  const auto& property = document["findings"][4]["fix_edit"];
+  CHECK(property["kind"] == "set_property");
+  CHECK(property["property"] == "/resource_changes/0/change/after/enable_key_rotation");
+  CHECK(property["json"] == true);
   const std::vector<std::string> errors = report_schema().validate(document);
   INFO(joined(errors));
   CHECK(errors.empty());

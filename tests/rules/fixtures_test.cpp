@@ -2,9 +2,8 @@
 // exactly the findings listed in its <name>.expected.json, at the file and line listed, and every
 // input under negative/<scenario>/ none of that rule. Adding a fixture needs no code. A
 // <scenario>.tfkms.yml beside an input is used as its configuration.
-#include "loaders/loaders.hpp"
+#include "fixture_inputs.hpp"
 #include "rules/engine.hpp"
-#include "run/organization.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -22,70 +21,16 @@ using namespace tfkms;
 
 namespace {
 
-const fs::path k_fixtures = fs::path(TFKMS_SOURCE_DIR) / "fixtures";
-
-bool is_input(const fs::path& path) {
-  const std::string name = path.filename().string();
-  if (name.ends_with(".expected.json") || name.ends_with(".tfkms.yml"))
-    return false;
-  return name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") ||
-         name.ends_with(".template");
-}
-
-// "console_default.tfplan.json" -> "console_default.tfplan": a scenario given in both formats keeps
-// one expected file per format.
-std::string stem_of(const fs::path& input) { return input.stem().string(); }
-
-// "console_default.tfplan" / "console_default.cfn" -> "console_default".
-std::string scenario_of(const fs::path& input) { return fs::path(stem_of(input)).stem().string(); }
-
-// The inputs of the scenario folders of `folder` (positive/<scenario>/...), and of `folder` itself:
-// in a folder of its own a scenario's plan reads only its own .tf files, as Terraform reads a
-// directory.
-std::vector<fs::path> inputs_in(const fs::path& folder) {
-  std::vector<fs::path> found;
-  if (!fs::exists(folder))
-    return found;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    if (entry.is_regular_file() && is_input(entry.path()))
-      found.push_back(entry.path());
-    if (!entry.is_directory())
-      continue;
-    for (const auto& inner : fs::directory_iterator(entry.path())) {
-      if (inner.is_regular_file() && is_input(inner.path()))
-        found.push_back(inner.path());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
+using test::inputs_in;
+using test::k_fixtures;
+using test::scenario_of;
+using test::stem_of;
 
 // Runs `only` (every rule when empty) on a fixture.
 std::vector<rules::Finding> run_fixture(const fs::path& input,
                                         const std::vector<std::string>& only) {
-  rules::Config config;
-  const fs::path config_path = input.parent_path() / (scenario_of(input) + ".tfkms.yml");
-  if (fs::exists(config_path)) {
-    auto loaded = rules::load_config(config_path.string());
-    INFO(config_path.string());
-    REQUIRE(loaded);
-    config = loaded.value();
-  }
-  // Fixtures are checked as deployed to account 111122223333 (templates name it through
-  // AWS::AccountId) unless their .tfkms.yml says otherwise.
-  if (!config.account_id)
-    config.account_id = "111122223333";
-  loaders::LoadOptions options;
-  options.account_id = config.account_id;
-  // The organisation policies the configuration names apply as in a run (run/organization.hpp).
-  auto organization = run::read_organization(config.organization, config.limits);
-  INFO((organization ? "" : organization.error().to_string()));
-  REQUIRE(organization);
-  options.organization = std::move(organization.value());
-  auto loaded = loaders::load_file(input.string(), options);
-  INFO(input.string() << (loaded ? "" : ": " + loaded.error().to_string()));
-  REQUIRE(loaded);
-  return rules::run_rules(loaded.value().graph, config, {.only = only, .skip = {}});
+  const test::LoadedFixture fixture = test::load_fixture(input);
+  return rules::run_rules(fixture.graph, fixture.config, {.only = only, .skip = {}});
 }
 
 std::string summary(const std::vector<rules::Finding>& findings) {
