@@ -208,14 +208,18 @@ private:
                   {{"description", message("The repository root; every uri is relative to it.")}}}},
             3);
     out << ",\n      \"invocations\": ";
-    JsonPrinter invocations(out, 3);
-    print_invocations(invocations, kept.size());
+    {
+      JsonPrinter invocations(out, 3); // hands its text to `out` when it goes
+      print_invocations(invocations, kept.size());
+    }
     out << ",\n      \"results\": ";
     for (std::size_t i = 0; i < kept.size(); ++i) {
       out << (i == 0 ? "[\n        " : ",\n        ");
       const std::streamoff start = sizes ? static_cast<std::streamoff>(out.tellp()) : 0;
-      JsonPrinter result(out, 4);
-      print_result(result, *m_findings.at(kept[i]));
+      {
+        JsonPrinter result(out, 4);
+        print_result(result, *m_findings.at(kept[i]));
+      }
       if (sizes)
         sizes->at(kept[i]) = static_cast<std::size_t>(out.tellp() - start);
     }
