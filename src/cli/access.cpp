@@ -257,6 +257,8 @@ model::Result<DiffResult> diff_against(const std::string& path, const loaders::I
                                        const std::optional<std::string>& base,
                                        loaders::LoadOptions options, const rules::Config& config,
                                        const rules::Selection& selection) {
+  if (after.before)
+    return diff_graphs(*after.before, after.graph, config, selection);
   auto before = load_before(path, after.kind, base, std::move(options));
   if (!before)
     return before.error();
@@ -275,7 +277,8 @@ model::Result<DiffResult> diff_account(const std::vector<const run::LoadedSource
   for (const run::LoadedSource* member : members) {
     const std::string& path = member->source->path;
     const loaders::Input& input = member->input.input;
-    auto then = load_before(path, input.kind, base, member->input.options);
+    auto then = input.before ? model::Result<model::Graph>(*input.before)
+                             : load_before(path, input.kind, base, member->input.options);
     if (then) {
       before.push_back({path, std::move(then.value()), member->source->stack});
     } else if (input.kind == loaders::InputKind::terraform_plan || base) {
@@ -318,6 +321,10 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     print_error(prepared.error(), err);
     return k_exit_usage;
   }
+  // A plan's two sides are read in one pass over the file: reading it again for the before side
+  // would hold the after graph and a second parse of the file at once.
+  if (!options.base)
+    prepared.value().load.snapshot = loaders::Snapshot::both;
   const run::Run& run = prepared.value();
 
   analysis::AccessDiff all;

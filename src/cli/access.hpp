@@ -77,7 +77,7 @@ struct DiffResult {
                                      const rules::Selection& selection);
 
 /// `tfkms check --diff`: `path` is already loaded as `after`; loads its before snapshot (the plan's
-/// before side, or `base`). Fails like load_snapshots.
+/// before side, or `base`) unless `after` carries it (Snapshot::both). Fails like load_snapshots.
 [[nodiscard]] model::Result<DiffResult>
 diff_against(const std::string& path, const loaders::Input& after,
              const std::optional<std::string>& base, loaders::LoadOptions options,

@@ -26,8 +26,9 @@ struct Limits {
   std::size_t max_condition_values = 1000;
 };
 
-/// Which side of a Terraform change to build (access diff builds both).
-enum class Snapshot { after, before };
+/// Which side of a Terraform change to build. `both`: the after side as the input's graph and, for
+/// a plan, the before side beside it (Input::before), read in the same pass over the file.
+enum class Snapshot { after, before, both };
 
 struct LoadOptions {
   std::optional<std::string> account_id; ///< --account-id
@@ -50,6 +51,8 @@ struct Input {
   /// Plans and state: whether the .tf files behind them were found (--tf-dir, or beside the file);
   /// without them findings point into the JSON and `# tfkms:ignore` comments cannot apply.
   bool tf_source_found = false;
+  /// A plan loaded with Snapshot::both: its side before the change.
+  std::optional<model::Graph> before{};
 };
 
 /// Reads `path` ("-" is standard input), detects its kind and loads it. Fails (exit code 2 in the

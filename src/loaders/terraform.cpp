@@ -50,9 +50,14 @@ model::Result<Input> load_terraform(InputText input, const std::string& path, In
                             "", "no Terraform resource blocks found in --tf-dir"});
     }
   }
-  return Input{kind,
-               terraform::build_graph(document.value(), path, options, source ? &*source : nullptr),
+  const terraform::SourceIndex* tf_source = source ? &*source : nullptr;
+  Input loaded{kind, terraform::build_graph(document.value(), path, options, tf_source),
                source.has_value()};
+  if (options.snapshot == Snapshot::both && kind == InputKind::terraform_plan) {
+    document.value().resources = std::move(document.value().before_resources);
+    loaded.before = terraform::build_graph(document.value(), path, options, tf_source);
+  }
+  return loaded;
 }
 
 } // namespace tfkms::loaders

@@ -40,6 +40,7 @@ struct Document {
   std::string format_version;
   std::string terraform_version;
   std::vector<Resource> resources; ///< managed resources and data sources on the side being built
+  std::vector<Resource> before_resources; ///< Snapshot::both: the same before the change
   /// Configuration by module path and module-relative address ("module.a.aws_kms_key.k").
   std::unordered_map<std::string, ConfigResource> config;
   std::map<std::string, std::string> module_sources; ///< module path -> `source` of its module call
@@ -53,7 +54,8 @@ struct Document {
 [[nodiscard]] bool relevant_type(std::string_view type, bool data);
 
 /// Reads a plan or state (`kind`) keeping what `relevant_type` selects, from `snapshot`'s side of
-/// each change. Fails on malformed JSON and on an unsupported or inconsistent format_version.
+/// each change (both: the after side in `resources`, the before side in `before_resources`). Fails
+/// on malformed JSON and on an unsupported or inconsistent format_version.
 [[nodiscard]] model::Result<Document> read_document(const InputText& input, const std::string& path,
                                                     InputKind kind, Snapshot snapshot);
 

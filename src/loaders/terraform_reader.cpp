@@ -132,7 +132,7 @@ public:
   // changes (plans trimmed by hand, formats.md §4), wherever it stands.
   model::Result<Document> read(const InputText& input) {
     od::document& json = input.document();
-    std::vector<Resource> changes, planned, prior;
+    std::vector<Resource> changes, before_changes, planned, prior;
     bool has_changes = false;
     std::string_view planned_values;
     for (od::field member : json.get_object()) {
@@ -144,7 +144,7 @@ public:
       else if (key == "variables")
         m_document.variables = parse_raw(raw_text(member.value()));
       else if (key == "resource_changes") {
-        has_changes = read_changes(member.value().get_array(), changes) > 0;
+        has_changes = read_changes(member.value().get_array(), changes, before_changes) > 0;
       } else if (key == "planned_values") {
         planned_values = raw_text(member.value());
       } else if (key == "prior_state") {
@@ -164,7 +164,10 @@ public:
       od::document values = iterate_within(planned_values);
       read_state_values(values.get_object(), "/planned_values", planned, false);
     }
-    combine(std::move(changes), std::move(planned), std::move(prior), has_changes);
+    if (m_snapshot == Snapshot::both)
+      m_document.before_resources =
+          combined(std::move(before_changes), planned, prior, has_changes);
+    m_document.resources = combined(std::move(changes), std::move(planned), prior, has_changes);
     return std::move(m_document);
   }
 
@@ -228,27 +231,46 @@ private:
   // The parts of a change the graph needs, as raw JSON text.
   struct ChangeText {
     bool present = false;
-    std::string_view actions, values, unknown;
+    std::string_view actions, after, before, unknown;
   };
 
   void read_change(od::object change, ChangeText& out) {
     out.present = true;
+    const bool after = m_snapshot != Snapshot::before;
+    const bool before = m_snapshot != Snapshot::after;
     for (od::field part : change) {
       const std::string_view key = part.unescaped_key();
       if (key == "actions")
         out.actions = raw_text(part.value());
-      else if (key == side())
-        out.values = raw_text(part.value());
-      else if (m_snapshot == Snapshot::after && key == "after_unknown")
+      else if (after && key == "after")
+        out.after = raw_text(part.value());
+      else if (before && key == "before")
+        out.before = raw_text(part.value());
+      else if (after && key == "after_unknown")
         out.unknown = raw_text(part.value());
     }
+  }
+
+  // `resource` on one side of its change (`values` and `unknown` as raw text), the change being
+  // entry `position` of resource_changes.
+  Resource on_side(Resource resource, std::string_view side, std::string_view values,
+                   std::string_view unknown, std::size_t position) {
+    resource.values = parse_raw(values);
+    if (!resource.values.is_object())
+      resource.values = nlohmann::json::object();
+    resource.unknown = parse_raw(unknown);
+    resource.pointer =
+        "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side);
+    return resource;
   }
 
   // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters
   // is known only once `type` and `mode` are. Terraform writes them first: then `change` is read in
   // place; otherwise its raw text is kept and read after the object has ended.
+  // The side asked for goes to `out`; with Snapshot::both, the before side goes to `before`.
   // Returns the number of entries, relevant or not.
-  std::size_t read_changes(od::array changes, std::vector<Resource>& out) {
+  std::size_t read_changes(od::array changes, std::vector<Resource>& out,
+                           std::vector<Resource>& before) {
     std::size_t index = 0;
     for (od::value element : changes) {
       const char* start = element.current_location();
@@ -295,25 +317,18 @@ private:
              " has no `change.actions`: read as if it stays");
       }
       resource.planned_action = planned_action(parse_raw(change.actions));
-      // Delete-only changes leave nothing after apply; creates have nothing before.
-      if (m_snapshot == Snapshot::after && resource.planned_action == "delete")
-        continue;
-      if (m_snapshot == Snapshot::before && resource.planned_action == "create")
-        continue;
-      resource.values = parse_raw(change.values);
-      if (!resource.values.is_object())
-        resource.values = nlohmann::json::object();
-      resource.unknown = parse_raw(change.unknown);
-      resource.pointer =
-          "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side());
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
-      out.push_back(std::move(resource));
+      // Delete-only changes leave nothing after apply; creates have nothing before.
+      if (m_snapshot != Snapshot::before && resource.planned_action != "delete")
+        out.push_back(on_side(resource, "after", change.after, change.unknown, position));
+      if (m_snapshot != Snapshot::after && resource.planned_action != "create") {
+        (m_snapshot == Snapshot::both ? before : out)
+            .push_back(on_side(std::move(resource), "before", change.before, {}, position));
+      }
     }
     return index;
   }
-
-  std::string_view side() const { return m_snapshot == Snapshot::after ? "after" : "before"; }
 
   // A value's raw text as nlohmann's tree: read by simdjson's DOM parser, several times faster than
   // nlohmann's, falling back to nlohmann's for what simdjson refuses (integers beyond 64 bits).
@@ -469,23 +484,21 @@ private:
                                        std::move(resource));
   }
 
-  // Resource changes hold both sides (planned values stand in for plans without them); data sources
-  // read during plan are only in prior_state.
-  void combine(std::vector<Resource> changes, std::vector<Resource> planned,
-               std::vector<Resource> prior, bool has_changes) {
-    std::vector<Resource>& resources = m_document.resources;
-    if (m_kind == InputKind::terraform_state) {
-      resources = std::move(changes);
-      return;
-    }
-    resources = has_changes ? std::move(changes) : std::move(planned);
+  // One side's resources. Resource changes hold both sides (planned values stand in for plans
+  // without them); data sources read during plan are only in prior_state.
+  std::vector<Resource> combined(std::vector<Resource> changes, std::vector<Resource> planned,
+                                 const std::vector<Resource>& prior, bool has_changes) const {
+    if (m_kind == InputKind::terraform_state)
+      return changes;
+    std::vector<Resource> resources = has_changes ? std::move(changes) : std::move(planned);
     std::unordered_map<std::string, bool> seen;
     for (const Resource& resource : resources)
       seen.emplace(resource.address, true);
-    for (Resource& resource : prior) {
+    for (const Resource& resource : prior) {
       if (resource.data && !seen.contains(resource.address))
-        resources.push_back(std::move(resource));
+        resources.push_back(resource);
     }
+    return resources;
   }
 
   std::string_view m_text;

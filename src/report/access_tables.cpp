@@ -4,7 +4,6 @@
 #include "report/json_stream.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 namespace tfkms::report {
 
@@ -398,8 +397,7 @@ void AccessJsonWriter::finish(const std::string& version) {
   m_out << "\n}\n";
 }
 
-std::string changes_text(const analysis::AccessDiff& diff) {
-  std::ostringstream out;
+void write_changes_text(const analysis::AccessDiff& diff, std::ostream& out) {
   out << "access changes: " << (diff.empty() ? "none; compared " : "compared ") << compared(diff)
       << '\n';
   for (const auto& [key, changes] : by_key(diff)) {
@@ -421,23 +419,30 @@ std::string changes_text(const analysis::AccessDiff& diff) {
         << '\n';
   }
   write_classes_text(diff.classes, out);
-  return out.str();
 }
 
-std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes) {
-  std::string out = "### Access changes\n\nCompared " + compared(diff) + ".";
-  if (diff.empty())
-    return out + " No key gains or loses access.\n\n";
-  out += "\n\n";
+std::size_t write_changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes,
+                                   std::ostream& out) {
+  std::size_t written = 0;
+  const auto write = [&](const std::string& text) {
+    out << text;
+    written += text.size();
+  };
+  write("### Access changes\n\nCompared " + compared(diff) + ".");
+  if (diff.empty()) {
+    write(" No key gains or loses access.\n\n");
+    return written;
+  }
+  write("\n\n");
   // Rows that would pass max_bytes are counted instead (a step summary over 1 MiB is lost whole).
   // Once one row does not fit, the rest are counted too, so no table skips a row in its middle.
   const std::size_t budget =
       max_bytes > k_markdown_note_bytes ? max_bytes - k_markdown_note_bytes : 0;
   std::size_t left_out = 0;
   const auto put = [&](const std::string& text) {
-    if (left_out > 0 || out.size() + text.size() > budget)
+    if (left_out > 0 || written + text.size() > budget)
       return false;
-    out += text;
+    write(text);
     return true;
   };
   for (const auto& [key, changes] : by_key(diff)) {
@@ -461,7 +466,7 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
         ++left_out;
     }
     if (left_out == 0)
-      out += '\n';
+      write("\n");
   }
   if (!diff.data_store_changes.empty() &&
       !put("**Data stores whose key changed**\n\n| Data store | Kind | Key before | Key after |\n| "
@@ -487,11 +492,12 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
       ++left_out;
   }
   if (left_out > 0) {
-    out += "\n> " + std::to_string(left_out) +
-           " more access changes are not shown: a step summary is limited to 1 MiB. The JSON and "
-           "SARIF reports list every change.\n";
+    write("\n> " + std::to_string(left_out) +
+          " more access changes are not shown: a step summary is limited to 1 MiB. The JSON and "
+          "SARIF reports list every change.\n");
   }
-  return out + '\n';
+  write("\n");
+  return written;
 }
 
 Json change_json(const AccessChange& change) {

@@ -39,12 +39,13 @@ private:
   bool m_any_input = false;
 };
 
-/// The compact "access changes" table per key ("+" gain, "-" loss, "~" condition change), then the
-/// data stores whose key changed, after how many keys and data stores were compared. Empty diff:
-/// one line saying nothing changed. The Markdown stays within `max_bytes`: rows past it are counted
-/// in a note.
-[[nodiscard]] std::string changes_text(const analysis::AccessDiff& diff);
-[[nodiscard]] std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes);
+/// Writes the compact "access changes" table per key ("+" gain, "-" loss, "~" condition change),
+/// then the data stores whose key changed, after how many keys and data stores were compared, row
+/// by row. Empty diff: one line saying nothing changed. The Markdown stays within `max_bytes`: rows
+/// past it are counted in a note; it returns the bytes written.
+void write_changes_text(const analysis::AccessDiff& diff, std::ostream& out);
+std::size_t write_changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes,
+                                   std::ostream& out);
 /// One element of the `changes` array of the JSON report.
 [[nodiscard]] nlohmann::json change_json(const analysis::AccessChange& change);
 /// The `comparison` object of the JSON report: keys and data stores compared, keys created and

@@ -2,6 +2,7 @@
 // shape described by schema/tfkms-report.schema.json. Keys keep a fixed order so output diffs well.
 #include "report/access_tables.hpp"
 #include "report/formats.hpp"
+#include "report/json_printer.hpp"
 #include "report/json_stream.hpp"
 #include "report/summary.hpp"
 
@@ -22,30 +23,59 @@ template <typename T> Json optional_number(const std::optional<T>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
-Json to_json(const rules::Evidence& evidence) {
-  return Json{{"text", evidence.text},
-              {"pointer", evidence.pointer},
-              {"file", evidence.file},
-              {"line", optional_number(evidence.line)}};
+template <typename T> void print_optional(JsonPrinter& out, const std::optional<T>& value) {
+  if (value)
+    out.number(static_cast<std::int64_t>(*value));
+  else
+    out.null();
 }
 
-Json to_json(const rules::Finding& finding) {
-  Json evidence = Json::array();
+void print_evidence(JsonPrinter& out, const rules::Evidence& evidence) {
+  out.begin_object();
+  out.key("text");
+  out.string(evidence.text);
+  out.key("pointer");
+  out.string(evidence.pointer);
+  out.key("file");
+  out.string(evidence.file);
+  out.key("line");
+  print_optional(out, evidence.line);
+  out.end_object();
+}
+
+// Printed field by field rather than made an nlohmann tree first: findings are most of the report.
+void print_finding(JsonPrinter& out, const rules::Finding& finding) {
+  out.begin_object();
+  out.key("rule_id");
+  out.string(finding.rule_id);
+  out.key("severity");
+  out.string(rules::to_string(finding.severity));
+  out.key("resource");
+  out.string(finding.resource);
+  out.key("file");
+  out.string(finding.file);
+  out.key("line");
+  print_optional(out, finding.line);
+  out.key("column");
+  print_optional(out, finding.column);
+  out.key("message");
+  out.string(finding.message);
+  out.key("evidence");
+  out.begin_array();
   for (const rules::Evidence& item : finding.evidence)
-    evidence.push_back(to_json(item));
-  return Json{{"rule_id", finding.rule_id},
-              {"severity", rules::to_string(finding.severity)},
-              {"resource", finding.resource},
-              {"file", finding.file},
-              {"line", optional_number(finding.line)},
-              {"column", optional_number(finding.column)},
-              {"message", finding.message},
-              {"evidence", std::move(evidence)},
-              {"fix", finding.fix},
-              {"fix_edit", report::to_json(finding.fix_edit)},
-              {"fingerprint", finding.fingerprint},
-              {"suppressed", finding.suppressed},
-              {"suppression_reason", finding.suppression_reason}};
+    print_evidence(out, item);
+  out.end_array();
+  out.key("fix");
+  out.string(finding.fix);
+  out.key("fix_edit");
+  out.json(report::to_json(finding.fix_edit));
+  out.key("fingerprint");
+  out.string(finding.fingerprint);
+  out.key("suppressed");
+  out.boolean(finding.suppressed);
+  out.key("suppression_reason");
+  out.string(finding.suppression_reason);
+  out.end_object();
 }
 
 Json to_json(const model::Diagnostic& diagnostic) {
@@ -96,8 +126,11 @@ public:
     document.array("skipped", report.skipped, [](const SkippedFile& file) {
       return Json{{"path", file.path}, {"reason", file.reason}};
     });
-    document.array("findings", report.findings,
-                   [](const rules::Finding& finding) { return to_json(finding); });
+    document.array_printed("findings", report.findings,
+                           [](std::ostream& stream, const rules::Finding& finding) {
+                             JsonPrinter printer(stream, 2);
+                             print_finding(printer, finding);
+                           });
     document.array("diagnostics", report.diagnostics,
                    [](const model::Diagnostic& diagnostic) { return to_json(diagnostic); });
     document.member("summary", summary(report));

@@ -31,11 +31,19 @@ public:
   /// Member `name`, an array of `element(item)` for each of `items`, each made and written in turn.
   template <typename Range, typename Element>
   void array(std::string_view name, const Range& items, Element element) {
+    array_printed(name, items,
+                  [&](std::ostream& out, const auto& item) { dump_at(out, element(item), 2); });
+  }
+
+  /// Member `name`, an array of what `print(out, item)` prints for each of `items` (each element
+  /// printed as dump(2) prints it two levels deep).
+  template <typename Range, typename Print>
+  void array_printed(std::string_view name, const Range& items, Print print) {
     key(name);
     bool empty = true;
     for (const auto& item : items) {
       m_out << (empty ? "[\n    " : ",\n    ");
-      dump_at(m_out, element(item), 2);
+      print(m_out, item);
       empty = false;
     }
     m_out << (empty ? "[]" : "\n  ]");

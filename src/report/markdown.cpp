@@ -106,51 +106,65 @@ public:
   explicit MarkdownReporter(ReportOptions options) : m_options(std::move(options)) {}
 
   void write(const Report& report, std::ostream& out) const override {
-    std::string text = "## tfkms: " + describe_findings(count_findings(report)) + "\n\nAnalysed " +
-                       describe_analysed(report.counts) +
-                       (report.skipped.empty() ? "" : "; " + describe_skipped(report)) + ".\n\n" +
-                       accounts_markdown(report) + rule_table(report);
+    // Written part by part as it is made; `written` counts the bytes against k_max_bytes.
+    std::size_t written = 0;
+    const auto write_text = [&](const std::string& text) {
+      out << text;
+      written += text.size();
+    };
+    write_text("## tfkms: " + describe_findings(count_findings(report)) + "\n\nAnalysed " +
+               describe_analysed(report.counts) +
+               (report.skipped.empty() ? "" : "; " + describe_skipped(report)) + ".\n\n" +
+               accounts_markdown(report) + rule_table(report));
     // The changes table gets two fifths of the budget and diagnostics half at most, so findings
     // always have room and the sum stays under k_max_bytes.
     if (report.access_changes)
-      text += changes_markdown(*report.access_changes, k_max_bytes * 2 / 5);
+      written += write_changes_markdown(*report.access_changes, k_max_bytes * 2 / 5, out);
 
     // Diagnostics get half the budget at most, so a run with many unreadable files still shows
     // findings.
+    std::size_t diagnostics_bytes = 0;
     std::size_t diagnostics_left = 0;
-    std::string diagnostics;
+    const auto diagnostics_heading = [&] {
+      if (diagnostics_bytes == 0)
+        write_text("### Inputs not fully read\n\n");
+    };
     for (const model::Diagnostic& diagnostic : report.diagnostics) {
       std::string line = "- **" + std::string(to_string(diagnostic.level)) + "** " +
                          field(diagnostic.to_string()) + '\n';
-      if (diagnostics.size() + line.size() > k_max_bytes / 2) {
+      if (diagnostics_bytes + line.size() > k_max_bytes / 2) {
         ++diagnostics_left;
         continue;
       }
-      diagnostics += line;
+      diagnostics_heading();
+      write_text(line);
+      diagnostics_bytes += line.size();
     }
-    if (diagnostics_left > 0)
-      diagnostics += "- " + std::to_string(diagnostics_left) + " more not shown\n";
-    if (!diagnostics.empty())
-      text += "### Inputs not fully read\n\n" + diagnostics + '\n';
+    if (diagnostics_left > 0) {
+      diagnostics_heading();
+      const std::string line = "- " + std::to_string(diagnostics_left) + " more not shown\n";
+      write_text(line);
+      diagnostics_bytes += line.size();
+    }
+    if (diagnostics_bytes > 0)
+      write_text("\n");
 
     const std::vector<const rules::Finding*> findings = most_severe_first(report);
     if (!findings.empty())
-      text += "### Findings\n\n";
+      write_text("### Findings\n\n");
     std::size_t shown = 0;
     for (const rules::Finding* finding : findings) {
-      std::string section = finding_section(m_options, *finding);
-      if (text.size() + section.size() + k_note_reserve > k_max_bytes)
+      const std::string section = finding_section(m_options, *finding);
+      if (written + section.size() + k_note_reserve > k_max_bytes)
         break;
-      text += section;
+      write_text(section);
       ++shown;
     }
     if (shown < findings.size()) {
-      text += "> " + std::to_string(findings.size() - shown) +
-              " more findings are not shown: a step summary is limited to 1 MiB. The SARIF and "
-              "JSON reports "
-              "list every finding.\n";
+      write_text("> " + std::to_string(findings.size() - shown) +
+                 " more findings are not shown: a step summary is limited to 1 MiB. The SARIF "
+                 "and JSON reports list every finding.\n");
     }
-    out << text;
   }
 
 private:

@@ -18,6 +18,8 @@
 #include "report/fix_text_edit.hpp"
 #include "report/formats.hpp"
 #include "report/gzip_size.hpp"
+#include "report/json_printer.hpp"
+#include "report/json_stream.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
 #include "rules/engine.hpp"
@@ -33,6 +35,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tfkms::report {
@@ -82,18 +85,18 @@ struct RuleEntry {
 };
 
 std::vector<RuleEntry> collect_rules(const Report& report,
-                                     const std::vector<rules::Finding>& findings) {
+                                     const std::vector<const rules::Finding*>& findings) {
   std::vector<RuleEntry> out;
   for (const rules::RuleInfo& info : report.rules) {
     out.push_back({std::string(info.id), std::string(info.name), std::string(info.title),
                    info.severity, info.markdown});
   }
-  for (const rules::Finding& finding : findings) {
+  for (const rules::Finding* finding : findings) {
     const bool known = std::any_of(out.begin(), out.end(),
-                                   [&](const RuleEntry& e) { return e.id == finding.rule_id; });
+                                   [&](const RuleEntry& e) { return e.id == finding->rule_id; });
     // No name: SARIF1001 wants a name different from the id, and there is none to give.
     if (!known)
-      out.push_back({finding.rule_id, {}, finding.rule_id, finding.severity, {}});
+      out.push_back({finding->rule_id, {}, finding->rule_id, finding->severity, {}});
   }
   return out;
 }
@@ -145,30 +148,37 @@ public:
       : m_report(report), m_options(options), m_findings(all_findings(report)),
         m_rules(collect_rules(report, m_findings)) {}
 
-  [[nodiscard]] std::string render() const {
-    std::vector<Json> results;
-    results.reserve(m_findings.size());
-    for (const rules::Finding& finding : m_findings)
-      results.push_back(result(finding));
-
+  /// Writes the log result by result. Each attempt is gzip-compressed as it is written and only
+  /// its compressed bytes are kept, so neither the document nor its tree is ever held whole; an
+  /// attempt within the cap is then inflated into `out`.
+  void write(std::ostream& out) const {
     std::vector<std::size_t> kept = keep_order();
     if (kept.size() > k_max_results)
       kept.resize(k_max_results);
-    std::string text = render_with(results, kept);
-    for (std::size_t compressed = gzip_size(text); compressed > k_max_gzip_bytes && !kept.empty();
-         compressed = gzip_size(text)) {
+    std::vector<std::size_t> sizes(m_findings.size()); // each result's bytes, as last written
+    for (;;) {
+      GzipBuffer gzip(k_max_gzip_bytes);
+      std::ostream compressed(&gzip);
+      write_log(compressed, kept, &sizes);
+      const std::size_t compressed_size = gzip.finish();
+      if (compressed_size <= k_max_gzip_bytes || kept.empty()) {
+        if (gzip.kept())
+          gzip.replay(out);
+        else
+          write_log(out, kept, nullptr); // nothing left to drop: the log as it is
+        return;
+      }
       // Drop the least wanted results until their share of the compressed size, at this file's
       // compression ratio, covers the excess; the ratio of what is dropped is close to the file's.
-      const double ratio = static_cast<double>(compressed) / static_cast<double>(text.size());
-      const auto excess = static_cast<double>(compressed - k_max_gzip_bytes);
+      const double ratio =
+          static_cast<double>(compressed_size) / static_cast<double>(gzip.uncompressed_size());
+      const auto excess = static_cast<double>(compressed_size - k_max_gzip_bytes);
       double dropped = 0;
       while (!kept.empty() && dropped < excess) {
-        dropped += ratio * static_cast<double>(results.at(kept.back()).dump().size());
+        dropped += ratio * static_cast<double>(sizes.at(kept.back()));
         kept.pop_back();
       }
-      text = render_with(results, kept);
     }
-    return text;
   }
 
 private:
@@ -177,8 +187,8 @@ private:
     std::vector<std::size_t> order(m_findings.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const rules::Finding& fa = m_findings.at(a);
-      const rules::Finding& fb = m_findings.at(b);
+      const rules::Finding& fa = *m_findings.at(a);
+      const rules::Finding& fb = *m_findings.at(b);
       if (fa.suppressed != fb.suppressed)
         return !fa.suppressed;
       if (fa.baseline_state != fb.baseline_state)
@@ -188,63 +198,114 @@ private:
     return order;
   }
 
-  [[nodiscard]] std::string render_with(const std::vector<Json>& results,
-                                        std::vector<std::size_t> kept) const {
+  /// The log with the results `kept`, printed as dump(2) prints it whole (json_stream.hpp); when
+  /// `sizes` is given, each result's byte count goes to its finding's place there.
+  void write_log(std::ostream& out, std::vector<std::size_t> kept,
+                 std::vector<std::size_t>* sizes) const {
     std::sort(kept.begin(), kept.end()); // the report's order: by file, line, rule
-    Json kept_results = Json::array();
-    for (const std::size_t index : kept)
-      kept_results.push_back(results.at(index));
-
-    Json notifications = Json::array();
-    for (const model::Diagnostic& diagnostic : m_report.diagnostics)
-      notifications.push_back(notification(diagnostic));
-    if (kept.size() < results.size()) {
-      notifications.push_back(Json{
-          {"level", "warning"},
-          {"message",
-           message("Omitted " + std::to_string(results.size() - kept.size()) + " of " +
-                   std::to_string(results.size()) +
-                   " results: GitHub code scanning rejects runs with more than 25000 results or "
-                   "files over 10 MB compressed. The most severe findings were kept; the json "
-                   "format lists all.")}});
+    out << "{\n  \"$schema\": ";
+    dump_at(out, Json(k_schema), 1);
+    out << ",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
+    dump_at(out, tool(), 3);
+    out << ",\n      \"originalUriBaseIds\": ";
+    dump_at(out,
+            Json{{k_root_base_id,
+                  {{"description", message("The repository root; every uri is relative to it.")}}}},
+            3);
+    out << ",\n      \"invocations\": ";
+    {
+      JsonPrinter invocations(out, 3); // hands its text to `out` when it goes
+      print_invocations(invocations, kept.size());
     }
-
-    Json rules = Json::array();
-    for (const RuleEntry& rule : m_rules)
-      rules.push_back(rule_descriptor(rule));
-
-    Json run{
-        {"tool",
-         {{"driver",
-           {{"name", "tfkms"},
-            {"version", TFKMS_VERSION},
-            {"semanticVersion", TFKMS_VERSION},
-            {"informationUri", k_information_uri},
-            {"rules", std::move(rules)}}}}},
-        {"originalUriBaseIds",
-         {{k_root_base_id,
-           {{"description", message("The repository root; every uri is relative to it.")}}}}},
-        {"invocations", Json::array({Json{{"executionSuccessful", !has_errors(m_report)},
-                                          {"toolExecutionNotifications", std::move(notifications)},
-                                          {"properties", invocation_properties()}}})},
-        {"results", std::move(kept_results)}};
+    out << ",\n      \"results\": ";
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      out << (i == 0 ? "[\n        " : ",\n        ");
+      const std::streamoff start = sizes ? static_cast<std::streamoff>(out.tellp()) : 0;
+      {
+        JsonPrinter result(out, 4);
+        print_result(result, *m_findings.at(kept[i]));
+      }
+      if (sizes)
+        sizes->at(kept[i]) = static_cast<std::size_t>(out.tellp() - start);
+    }
+    out << (kept.empty() ? "[]" : "\n      ]");
     if (!m_options.sarif_category.empty()) {
       // GitHub splits automationDetails.id at the last '/' into category and run id; the trailing
       // slash keeps the whole value as the category (GH-SARIF).
       std::string id = m_options.sarif_category;
       if (id.back() != '/')
         id += '/';
-      run["automationDetails"] = Json{{"id", id}};
+      out << ",\n      \"automationDetails\": ";
+      dump_at(out, Json{{"id", id}}, 3);
     }
-    const Json log{
-        {"$schema", k_schema}, {"version", "2.1.0"}, {"runs", Json::array({std::move(run)})}};
-    return log.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
+    out << "\n    }\n  ]\n}\n";
   }
 
-  /// A repository-relative location. Files outside the repository root are named by their file name
-  /// only: GitHub cannot show them anyway, and an absolute or `..` path would leak the runner's
-  /// layout or be rejected (sarif-github.md §1.5).
-  [[nodiscard]] Json artifact_location(const std::string& file) const {
+  [[nodiscard]] Json tool() const {
+    Json rules = Json::array();
+    for (const RuleEntry& rule : m_rules)
+      rules.push_back(rule_descriptor(rule));
+    return Json{{"driver",
+                 {{"name", "tfkms"},
+                  {"version", TFKMS_VERSION},
+                  {"semanticVersion", TFKMS_VERSION},
+                  {"informationUri", k_information_uri},
+                  {"rules", std::move(rules)}}}};
+  }
+
+  /// The one invocation, with `kept` of the results written.
+  void print_invocations(JsonPrinter& out, std::size_t kept) const {
+    out.begin_array();
+    out.begin_object();
+    out.key("executionSuccessful");
+    out.boolean(!has_errors(m_report));
+    out.key("toolExecutionNotifications");
+    out.begin_array();
+    for (const model::Diagnostic& diagnostic : m_report.diagnostics)
+      print_notification(out, diagnostic);
+    if (kept < m_findings.size()) {
+      out.begin_object();
+      out.key("level");
+      out.string("warning");
+      print_message(out, "Omitted " + std::to_string(m_findings.size() - kept) + " of " +
+                             std::to_string(m_findings.size()) +
+                             " results: GitHub code scanning rejects runs with more than 25000 "
+                             "results or files over 10 MB compressed. The most severe findings "
+                             "were kept; the json format lists all.");
+      out.end_object();
+    }
+    out.end_array();
+    // What each input was analysed as (its account), and how many scanned files were not inputs.
+    out.key("properties");
+    out.begin_object();
+    out.key("accounts");
+    out.begin_array();
+    for (const InputAccount& account : m_report.accounts)
+      out.json(to_json(account));
+    out.end_array();
+    out.key("skippedFiles");
+    out.number(static_cast<std::int64_t>(m_report.skipped.size()));
+    out.end_object();
+    out.end_object();
+    out.end_array();
+  }
+
+  /// Member "message": {"text": `text`}.
+  static void print_message(JsonPrinter& out, std::string_view text) {
+    out.key("message");
+    out.begin_object();
+    out.key("text");
+    out.string(text);
+    out.end_object();
+  }
+
+  /// The uri of a repository-relative location. Files outside the repository root are named by
+  /// their file name only: GitHub cannot show them anyway, and an absolute or `..` path would leak
+  /// the runner's layout or be rejected (sarif-github.md §1.5). Worked out once per file.
+  [[nodiscard]] const std::string& artifact_uri(const std::string& file) const {
+    const auto [known, added] = m_uris.try_emplace(file);
+    if (!added)
+      return known->second;
     std::string path = file.empty() && !m_report.inputs.empty() ? m_report.inputs.front() : file;
     if (const auto relative = repository_relative(path, m_options.repository_root)) {
       path = *relative;
@@ -253,98 +314,192 @@ private:
     }
     if (path.empty())
       path = "unknown";
-    return Json{{"uri", uri_reference(path)}, {"uriBaseId", k_root_base_id}};
+    known->second = uri_reference(path);
+    return known->second;
   }
 
-  [[nodiscard]] Json physical_location(const std::string& file,
-                                       const std::optional<std::uint32_t>& line,
-                                       const std::optional<std::uint32_t>& column) const {
+  /// Member "artifactLocation".
+  void print_artifact_location(JsonPrinter& out, const std::string& file) const {
+    out.key("artifactLocation");
+    out.begin_object();
+    out.key("uri");
+    out.string(artifact_uri(file));
+    out.key("uriBaseId");
+    out.string(k_root_base_id);
+    out.end_object();
+  }
+
+  /// Member "physicalLocation".
+  void print_physical_location(JsonPrinter& out, const std::string& file,
+                               const std::optional<std::uint32_t>& line,
+                               const std::optional<std::uint32_t>& column) const {
+    out.key("physicalLocation");
+    out.begin_object();
+    print_artifact_location(out, file);
     // GitHub needs a region with startLine (SDK GH1003); a finding without one points at line 1,
     // as GitHub recommends for file-wide problems.
-    Json region{{"startLine", line.value_or(1)}};
-    if (line && column)
-      region["startColumn"] = *column;
-    return Json{{"artifactLocation", artifact_location(file)}, {"region", std::move(region)}};
+    out.key("region");
+    out.begin_object();
+    out.key("startLine");
+    out.number(line.value_or(1));
+    if (line && column) {
+      out.key("startColumn");
+      out.number(*column);
+    }
+    out.end_object();
+    out.end_object();
   }
 
-  [[nodiscard]] Json result(const rules::Finding& finding) const {
+  void print_result(JsonPrinter& out, const rules::Finding& finding) const {
     const auto rule = std::find_if(m_rules.begin(), m_rules.end(),
                                    [&](const RuleEntry& e) { return e.id == finding.rule_id; });
     std::string text = finding.message.empty() ? rule->title : finding.message;
     if (!finding.fix.empty())
       text += "\nFix: " + finding.fix;
 
-    Json location{
-        {"physicalLocation", physical_location(finding.file, finding.line, finding.column)}};
+    out.begin_object();
+    out.key("ruleId");
+    out.string(finding.rule_id);
+    out.key("ruleIndex");
+    out.number(rule - m_rules.begin());
+    out.key("level");
+    out.string(mapping(finding.severity).level);
+    print_message(out, text);
+    out.key("locations");
+    out.begin_array();
+    out.begin_object();
+    print_physical_location(out, finding.file, finding.line, finding.column);
     if (!finding.resource.empty()) {
-      location["logicalLocations"] =
-          Json::array({Json{{"fullyQualifiedName", finding.resource}, {"kind", "resource"}}});
+      out.key("logicalLocations");
+      out.begin_array();
+      out.begin_object();
+      out.key("fullyQualifiedName");
+      out.string(finding.resource);
+      out.key("kind");
+      out.string("resource");
+      out.end_object();
+      out.end_array();
     }
+    out.end_object();
+    out.end_array();
 
-    Json result{{"ruleId", finding.rule_id},
-                {"ruleIndex", rule - m_rules.begin()},
-                {"level", mapping(finding.severity).level},
-                {"message", message(text)},
-                {"locations", Json::array({std::move(location)})}};
-
-    Json related = Json::array();
-    Json evidence = Json::array();
+    std::int64_t related = 0;
     for (const rules::Evidence& item : finding.evidence) {
-      evidence.push_back(Json{{"text", item.text}, {"pointer", item.pointer}});
-      if (!item.line || related.size() >= k_max_related_locations)
+      if (!item.line || related >= static_cast<std::int64_t>(k_max_related_locations))
         continue;
-      related.push_back(
-          Json{{"id", related.size() + 1},
-               {"physicalLocation", physical_location(item.file.empty() ? finding.file : item.file,
-                                                      item.line, std::nullopt)},
-               {"message", message(item.text.empty() ? "evidence" : item.text)}});
+      if (related++ == 0) {
+        out.key("relatedLocations");
+        out.begin_array();
+      }
+      out.begin_object();
+      out.key("id");
+      out.number(related);
+      print_physical_location(out, item.file.empty() ? finding.file : item.file, item.line,
+                              std::nullopt);
+      print_message(out, item.text.empty() ? "evidence" : item.text);
+      out.end_object();
     }
-    if (!related.empty())
-      result["relatedLocations"] = std::move(related);
-    if (!finding.fingerprint.empty())
-      result["partialFingerprints"] = Json{{k_fingerprint_key, finding.fingerprint}};
+    if (related > 0)
+      out.end_array();
+    if (!finding.fingerprint.empty()) {
+      out.key("partialFingerprints");
+      out.begin_object();
+      out.key(k_fingerprint_key);
+      out.string(finding.fingerprint);
+      out.end_object();
+    }
     if (finding.baseline_state != rules::BaselineState::not_compared) {
       const bool unchanged = finding.baseline_state == rules::BaselineState::unchanged;
-      result["baselineState"] = unchanged ? "unchanged" : "new";
+      out.key("baselineState");
+      out.string(unchanged ? "unchanged" : "new");
     }
     if (finding.suppressed) {
-      Json suppression{{"kind", finding.suppression_kind == rules::SuppressionKind::external
-                                    ? "external"
-                                    : "inSource"},
-                       {"status", "accepted"}};
-      if (!finding.suppression_reason.empty())
-        suppression["justification"] = finding.suppression_reason;
-      result["suppressions"] = Json::array({std::move(suppression)});
+      out.key("suppressions");
+      out.begin_array();
+      out.begin_object();
+      out.key("kind");
+      out.string(finding.suppression_kind == rules::SuppressionKind::external ? "external"
+                                                                              : "inSource");
+      out.key("status");
+      out.string("accepted");
+      if (!finding.suppression_reason.empty()) {
+        out.key("justification");
+        out.string(finding.suppression_reason);
+      }
+      out.end_object();
+      out.end_array();
     }
-    result["properties"] = Json{{"severity", rules::to_string(finding.severity)},
-                                {"resource", finding.resource},
-                                {"evidence", std::move(evidence)}};
+    out.key("properties");
+    out.begin_object();
+    out.key("severity");
+    out.string(rules::to_string(finding.severity));
+    out.key("resource");
+    out.string(finding.resource);
+    out.key("evidence");
+    out.begin_array();
+    for (const rules::Evidence& item : finding.evidence) {
+      out.begin_object();
+      out.key("text");
+      out.string(item.text);
+      out.key("pointer");
+      out.string(item.pointer);
+      out.end_object();
+    }
+    out.end_array();
     // The fix as data stays for tools that read it; where it edits the template the finding
     // points at, it is also a SARIF fix (§3.55): one replacement in that file.
     if (finding.fix_edit.kind != rules::FixKind::text_only) {
-      result["properties"]["fixEdit"] = report::to_json(finding.fix_edit);
+      out.key("fixEdit");
+      out.json(report::to_json(finding.fix_edit));
     }
-    if (auto fix = sarif_fix(finding))
-      result["fixes"] = Json::array({std::move(*fix)});
-    return result;
+    out.end_object();
+    print_fixes(out, finding);
+    out.end_object();
   }
 
-  [[nodiscard]] std::optional<Json> sarif_fix(const rules::Finding& finding) const {
+  /// Member "fixes", when the finding's fix edits the template it points at.
+  void print_fixes(JsonPrinter& out, const rules::Finding& finding) const {
     if (finding.fix_edit.kind == rules::FixKind::text_only || finding.file.empty())
-      return std::nullopt;
+      return;
     const std::string* text = file_text(finding.file);
     if (text == nullptr)
-      return std::nullopt;
+      return;
     const std::optional<TextEdit> edit = template_text_edit(finding.fix_edit, finding.file, *text);
     if (!edit)
-      return std::nullopt;
-    Json replacement{
-        {"deletedRegion", Json{{"charOffset", edit->offset}, {"charLength", edit->length}}},
-        {"insertedContent", Json{{"text", edit->inserted}}}};
-    return Json{{"description", message(finding.fix)},
-                {"artifactChanges",
-                 Json::array({Json{{"artifactLocation", artifact_location(finding.file)},
-                                   {"replacements", Json::array({std::move(replacement)})}}})}};
+      return;
+    out.key("fixes");
+    out.begin_array();
+    out.begin_object();
+    out.key("description");
+    out.begin_object();
+    out.key("text");
+    out.string(finding.fix);
+    out.end_object();
+    out.key("artifactChanges");
+    out.begin_array();
+    out.begin_object();
+    print_artifact_location(out, finding.file);
+    out.key("replacements");
+    out.begin_array();
+    out.begin_object();
+    out.key("deletedRegion");
+    out.begin_object();
+    out.key("charOffset");
+    out.number(static_cast<std::int64_t>(edit->offset));
+    out.key("charLength");
+    out.number(static_cast<std::int64_t>(edit->length));
+    out.end_object();
+    out.key("insertedContent");
+    out.begin_object();
+    out.key("text");
+    out.string(edit->inserted);
+    out.end_object();
+    out.end_object();
+    out.end_array();
+    out.end_object();
+    out.end_array();
+    out.end_object();
+    out.end_array();
   }
 
   // The content of input `path`, read once; null when it cannot be read.
@@ -361,40 +516,52 @@ private:
     return entry->second ? &*entry->second : nullptr;
   }
 
-  [[nodiscard]] Json notification(const model::Diagnostic& diagnostic) const {
-    Json out{{"level", to_string(diagnostic.level)}, {"message", message(diagnostic.message)}};
+  void print_notification(JsonPrinter& out, const model::Diagnostic& diagnostic) const {
+    out.begin_object();
+    out.key("level");
+    out.string(to_string(diagnostic.level));
+    print_message(out, diagnostic.message);
     if (!diagnostic.file.empty()) {
-      out["locations"] =
-          Json::array({Json{{"physicalLocation", physical_location(diagnostic.file, diagnostic.line,
-                                                                   diagnostic.column)}}});
+      out.key("locations");
+      out.begin_array();
+      out.begin_object();
+      print_physical_location(out, diagnostic.file, diagnostic.line, diagnostic.column);
+      out.end_object();
+      out.end_array();
     }
-    if (!diagnostic.pointer.empty())
-      out["properties"] = Json{{"pointer", diagnostic.pointer}};
-    return out;
-  }
-
-  // What each input was analysed as (its account), and how many scanned files were not inputs.
-  [[nodiscard]] Json invocation_properties() const {
-    Json accounts = Json::array();
-    for (const InputAccount& account : m_report.accounts)
-      accounts.push_back(to_json(account));
-    return Json{{"accounts", std::move(accounts)}, {"skippedFiles", m_report.skipped.size()}};
+    if (!diagnostic.pointer.empty()) {
+      out.key("properties");
+      out.begin_object();
+      out.key("pointer");
+      out.string(diagnostic.pointer);
+      out.end_object();
+    }
+    out.end_object();
   }
 
   /// New and baselined findings, in report order.
-  static std::vector<rules::Finding> all_findings(const Report& report) {
-    std::vector<rules::Finding> findings = report.findings;
-    findings.insert(findings.end(), report.baselined.begin(), report.baselined.end());
-    if (!report.baselined.empty())
-      rules::sort_findings(findings);
+  static std::vector<const rules::Finding*> all_findings(const Report& report) {
+    std::vector<const rules::Finding*> findings;
+    findings.reserve(report.findings.size() + report.baselined.size());
+    for (const rules::Finding& finding : report.findings)
+      findings.push_back(&finding);
+    for (const rules::Finding& finding : report.baselined)
+      findings.push_back(&finding);
+    if (!report.baselined.empty()) {
+      std::sort(findings.begin(), findings.end(),
+                [](const rules::Finding* a, const rules::Finding* b) {
+                  return rules::in_report_order(*a, *b);
+                });
+    }
     return findings;
   }
 
   const Report& m_report;
   const ReportOptions& m_options;
-  std::vector<rules::Finding> m_findings;
+  std::vector<const rules::Finding*> m_findings;
   std::vector<RuleEntry> m_rules;
   mutable std::map<std::string, std::optional<std::string>> m_file_texts;
+  mutable std::unordered_map<std::string, std::string> m_uris; ///< artifact_uri by file
 };
 
 class SarifReporter final : public Reporter {
@@ -402,7 +569,7 @@ public:
   explicit SarifReporter(ReportOptions options) : m_options(std::move(options)) {}
 
   void write(const Report& report, std::ostream& out) const override {
-    out << SarifWriter(report, m_options).render();
+    SarifWriter(report, m_options).write(out);
   }
 
 private:

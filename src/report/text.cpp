@@ -101,8 +101,10 @@ public:
             << terminal_safe(diagnostic.to_string()) << '\n';
       }
     }
-    if (report.access_changes)
-      out << changes_text(*report.access_changes) << '\n';
+    if (report.access_changes) {
+      write_changes_text(*report.access_changes, out);
+      out << '\n';
+    }
     for (const InputAccount& account : report.accounts) {
       out << m_style.dim(terminal_safe(account.stack.empty()
                                            ? account.input

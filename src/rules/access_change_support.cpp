@@ -1,6 +1,9 @@
 #include "rules/access_change_support.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
+#include <utility>
 
 namespace tfkms::rules {
 
@@ -15,16 +18,17 @@ std::vector<std::vector<const analysis::AccessChange*>>
 widenings_by_subject(const analysis::AccessDiff& diff,
                      const std::function<bool(const analysis::AccessChange&)>& selected) {
   std::vector<std::vector<const analysis::AccessChange*>> groups;
+  // Each group's place, by key and subject: a large diff has a group per key, and looking through
+  // the groups for each change made the rules' time grow with the square of the keys.
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> places;
   for (const analysis::AccessChange& change : diff.changes) {
     if (!change.widens() || !is_reported_class(change.action_class) || !selected(change))
       continue;
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& existing) {
-      return existing.front()->key == change.key && existing.front()->subject == change.subject;
-    });
-    if (group == groups.end())
+    const auto [place, added] = places.try_emplace({change.key, change.subject}, groups.size());
+    if (added)
       groups.push_back({&change});
     else
-      group->push_back(&change);
+      groups[place->second].push_back(&change);
   }
   return groups;
 }

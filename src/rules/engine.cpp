@@ -92,11 +92,13 @@ bool is_change_rule(std::string_view id) {
   });
 }
 
+bool in_report_order(const Finding& a, const Finding& b) {
+  return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
+         std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
+}
+
 void sort_findings(std::vector<Finding>& findings) {
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.line, a.resource, a.rule_id, a.message, a.fingerprint) <
-           std::tie(b.file, b.line, b.resource, b.rule_id, b.message, b.fingerprint);
-  });
+  std::sort(findings.begin(), findings.end(), in_report_order);
 }
 
 std::vector<Finding> run_rules(const model::Graph& graph, const Config& config,

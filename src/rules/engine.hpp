@@ -57,7 +57,9 @@ run_rules_for_each_account(const model::Graph& graph, const Config& config,
 /// True when rule `id` reports only about a change (run_diff_rules), like TFKMS020.
 [[nodiscard]] bool is_change_rule(std::string_view id);
 
-/// Puts findings in report order: by file, line, resource, rule, message.
+/// Whether `a` comes before `b` in report order: by file, line, resource, rule, message.
+[[nodiscard]] bool in_report_order(const Finding& a, const Finding& b);
+/// Puts findings in report order (in_report_order).
 void sort_findings(std::vector<Finding>& findings);
 
 /// Runs the rules about a change (Rule::check_diff: TFKMS020, TFKMS021) on what `diff` does to

@@ -8,7 +8,8 @@
 #include "rules/rule_doc.hpp"
 #include "rules/rules.hpp"
 
-#include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 namespace tfkms::rules {
 namespace {
@@ -22,13 +23,14 @@ public:
   bool about_changes() const override { return true; }
 
   void check_diff(const DiffContext& context, FindingSink& out) const override {
+    // Looked up once per change: a large change creates thousands of keys.
+    const std::unordered_set<std::string_view> created(context.diff.keys_created.begin(),
+                                                       context.diff.keys_created.end());
     const auto unnamed_in_account = [&](const analysis::AccessChange& change) {
       // A new key's own policy is reviewed by the key rules; here only changes to existing keys
       // count.
-      if (std::find(context.diff.keys_created.begin(), context.diff.keys_created.end(),
-                    change.key) != context.diff.keys_created.end()) {
+      if (created.contains(change.key))
         return false;
-      }
       if (change.reach != analysis::Reach::key_account)
         return false;
       return change.through_delegation ||

@@ -183,6 +183,33 @@ TEST_CASE("plan: the before snapshot builds what exists before apply", "[loaders
   CHECK(by_address(graph.keys, "aws_kms_key.shared").rotation_enabled == true);
 }
 
+TEST_CASE("plan: both sides read in one pass are the sides read one at a time",
+          "[loaders][terraform]") {
+  // Each key and grant with where it was read from and its policy: what a diff compares.
+  const auto outline = [](const Graph& graph) {
+    std::vector<std::string> lines;
+    for (const auto& key : graph.keys) {
+      lines.push_back(key.source.address + " " + key.source.pointer + " " +
+                      std::to_string(key.source.line.value_or(0)) + " " +
+                      key.policy.document.dump());
+    }
+    for (const auto& grant : graph.grants)
+      lines.push_back(grant.source.address + " " + grant.source.pointer);
+    return lines;
+  };
+  const std::string plan = k_fixtures + "/kms_plan/plan.json";
+  LoadOptions options;
+  options.snapshot = tfkms::loaders::Snapshot::both;
+  auto both = load_file(plan, options);
+  REQUIRE(both);
+  REQUIRE(both.value().before.has_value());
+  options.snapshot = tfkms::loaders::Snapshot::before;
+  const Graph before = load(plan, options);
+  CHECK(outline(*both.value().before) == outline(before));
+  CHECK(outline(both.value().graph) == outline(load(plan)));
+  CHECK(outline(before) != outline(load(plan))); // the plan changes something
+}
+
 TEST_CASE("plan: modules with for_each and count, source lines and jsonencode rebuilt from .tf",
           "[loaders][terraform]") {
   const Graph graph = load(k_fixtures + "/modules_plan/plan.json");

@@ -37,6 +37,20 @@ analysis::AccessDiff large_diff(std::size_t keys) {
   return diff;
 }
 
+std::string changes_text(const analysis::AccessDiff& diff) {
+  std::ostringstream out;
+  write_changes_text(diff, out);
+  return out.str();
+}
+
+/// The Markdown table, checking that the count returned is what was written.
+std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes) {
+  std::ostringstream out;
+  const std::size_t written = write_changes_markdown(diff, max_bytes, out);
+  CHECK(written == out.str().size());
+  return out.str();
+}
+
 std::size_t count_rows(const std::string& markdown) {
   std::size_t rows = 0;
   for (std::size_t at = 0; (at = markdown.find("\n| gain |", at)) != std::string::npos; ++at)
