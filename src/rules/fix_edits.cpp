@@ -1,5 +1,7 @@
 #include "rules/fix_edits.hpp"
 
+#include "policy/actions.hpp"
+
 namespace tfkms::rules {
 
 FixEdit condition_fix(const model::PolicySource& holder, std::size_t statement,
@@ -54,6 +56,46 @@ std::string options_text(const std::vector<std::string>& options) {
   for (const std::string& option : options)
     text += (text.empty() ? "" : " Or: ") + option;
   return text;
+}
+
+namespace {
+
+// Whether statement `statement` allows the grant operations kms:GrantIsForAWSResource is part of
+// (CreateGrant, ListGrants, RevokeGrant) and nothing else.
+bool allows_grant_operations_only(const policy::CompiledPolicy& policy, std::size_t statement) {
+  std::uint64_t grant_operations = 0;
+  for (const char* name : {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}) {
+    if (const std::optional<policy::ActionIndex> action = policy::find_action(name))
+      grant_operations |= std::uint64_t{1} << *action;
+  }
+  return (policy.actions_of_statement(statement) & ~grant_operations) == 0;
+}
+
+} // namespace
+
+void set_grant_path_fix(Finding& finding, const model::PolicySource& holder,
+                        const policy::CompiledPolicy& policy, std::size_t statement,
+                        const std::string& label) {
+  const std::string condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
+  const std::string where = "statement " + std::to_string(statement);
+  if (allows_grant_operations_only(policy, statement)) {
+    finding.fix = "Add \"Condition\": " + condition + " to " + where +
+                  ", which allows kms:CreateGrant, so only AWS services acting for " + label +
+                  " can create grants.";
+    finding.fix_edit = condition_fix(holder, statement, nlohmann::json::parse(condition));
+    return;
+  }
+  // The condition key is in grant requests only: on a statement that allows other actions too it
+  // would take those away (a condition on a missing key is false, kms-reference §3.9), the
+  // administration of the key included.
+  std::vector<std::string> options{
+      "Take kms:CreateGrant out of " + where + " (list its other actions instead of kms:Create*) " +
+          "and give " + label + " kms:CreateGrant, kms:ListGrants and kms:RevokeGrant in a " +
+          "statement of their own with \"Condition\": " + condition + ".",
+      "Take kms:CreateGrant out of " + where + " and give it to " + label + " nowhere else."};
+  finding.fix = "Design choice: a condition on " + where +
+                " would also take its other actions away. " + options_text(options);
+  finding.fix_edit = choice_fix(std::move(options));
 }
 
 } // namespace tfkms::rules

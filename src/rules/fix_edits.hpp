@@ -2,6 +2,7 @@
 // Fixes as data (rules/finding.hpp FixEdit): what the rules build for the policy edits they
 // suggest.
 #include "model/graph.hpp"
+#include "policy/evaluate.hpp"
 #include "rules/finding.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,12 @@ namespace tfkms::rules {
 
 /// No mechanical change: the reviewer picks one of `options`.
 [[nodiscard]] FixEdit choice_fix(std::vector<std::string> options);
+
+/// The fix that closes the grant path of key-policy statement `statement`, which lets `label`
+/// call kms:CreateGrant: sets Finding::fix and fix_edit.
+void set_grant_path_fix(Finding& finding, const model::PolicySource& holder,
+                        const policy::CompiledPolicy& policy, std::size_t statement,
+                        const std::string& label);
 
 /// `options` as a fix's text says them: "first Or: second Or: ...".
 [[nodiscard]] std::string options_text(const std::vector<std::string>& options);

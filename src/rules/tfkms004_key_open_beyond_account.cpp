@@ -170,7 +170,7 @@ private:
     finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
     add_removals(access, subject_index, key.source, finding);
     add_unapplied(access, key.source, finding);
-    set_fix(finding, subject, exposure, key);
+    set_fix(finding, subject, exposure, key, access.key_policy());
     out.report(std::move(finding), key.source);
   }
 
@@ -190,20 +190,13 @@ private:
   // A grant path alone closes with one condition; a statement open to whole accounts needs the
   // key's owner to say who should be let in, which no tool can guess.
   static void set_fix(Finding& finding, const analysis::Subject& subject, const Exposure& exposure,
-                      const model::Key& key) {
+                      const model::Key& key, const policy::CompiledPolicy& policy) {
     const std::string grant_condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
     const std::optional<std::size_t> grant_statement =
         exposure.items.empty() && exposure.create_grant ? only_statement(*exposure.create_grant)
                                                         : std::nullopt;
     if (grant_statement) {
-      finding.fix =
-          "Add \"Condition\": " + grant_condition + " to statement " +
-          std::to_string(*grant_statement) +
-          ", which allows kms:CreateGrant (often through kms:Create*), so only AWS services "
-          "acting for " +
-          subject.label + " can create grants; or drop kms:CreateGrant from it.";
-      finding.fix_edit =
-          condition_fix(key.policy, *grant_statement, nlohmann::json::parse(grant_condition));
+      set_grant_path_fix(finding, key.policy, policy, *grant_statement, subject.label);
       return;
     }
     std::vector<std::string> options;

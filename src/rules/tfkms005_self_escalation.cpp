@@ -125,7 +125,7 @@ private:
                                                           " with no condition, which no grant "
                                                           "gets past"));
       }
-      set_fix(finding, key, *path, put_policy != nullptr, label);
+      set_fix(finding, key, access.key_policy(), *path, put_policy != nullptr, label);
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
     }
@@ -187,17 +187,12 @@ private:
     return found;
   }
 
-  static void set_fix(Finding& finding, const model::Key& key, const analysis::Access& path,
-                      bool put_policy, const std::string& label) {
+  static void set_fix(Finding& finding, const model::Key& key, const policy::CompiledPolicy& policy,
+                      const analysis::Access& path, bool put_policy, const std::string& label) {
     const std::string grant_condition = R"({"Bool": {"kms:GrantIsForAWSResource": "true"}})";
     const std::optional<std::size_t> statement = put_policy ? std::nullopt : naming_statement(path);
     if (statement) {
-      finding.fix =
-          "Add \"Condition\": " + grant_condition + " to statement " + std::to_string(*statement) +
-          ", which allows kms:CreateGrant (or kms:Create*), so only AWS services acting for " +
-          label + " can create grants.";
-      finding.fix_edit =
-          condition_fix(key.policy, *statement, nlohmann::json::parse(grant_condition));
+      set_grant_path_fix(finding, key.policy, policy, *statement, label);
       return;
     }
     std::vector<std::string> options =
