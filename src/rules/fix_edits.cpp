@@ -93,8 +93,13 @@ void set_grant_path_fix(Finding& finding, const model::PolicySource& holder,
           "and give " + label + " kms:CreateGrant, kms:ListGrants and kms:RevokeGrant in a " +
           "statement of their own with \"Condition\": " + condition + ".",
       "Take kms:CreateGrant out of " + where + " and give it to " + label + " nowhere else."};
-  finding.fix = "Design choice: a condition on " + where +
-                " would also take its other actions away. " + options_text(options);
+  set_design_choice(finding, std::move(options),
+                    "a condition on " + where + " would also take its other actions away. ");
+}
+
+void set_design_choice(Finding& finding, std::vector<std::string> options,
+                       const std::string& preface) {
+  finding.fix = "Design choice: " + preface + options_text(options);
   finding.fix_edit = choice_fix(std::move(options));
 }
 

@@ -38,6 +38,11 @@ void set_grant_path_fix(Finding& finding, const model::PolicySource& holder,
                         const policy::CompiledPolicy& policy, std::size_t statement,
                         const std::string& label);
 
+/// A fix no edit can make: Finding::fix is "Design choice: " + `preface` + the options, and
+/// fix_edit lists them.
+void set_design_choice(Finding& finding, std::vector<std::string> options,
+                       const std::string& preface = "");
+
 /// `options` as a fix's text says them: "first Or: second Or: ...".
 [[nodiscard]] std::string options_text(const std::vector<std::string>& options);
 

@@ -77,8 +77,7 @@ private:
           "Keep " + label +
               " as a user of the key: take the administration actions from it and give them to "
               "a separate administrator role."};
-      finding.fix = "Design choice: " + options_text(options);
-      finding.fix_edit = choice_fix(std::move(options));
+      set_design_choice(finding, std::move(options));
       out.report(std::move(finding), key.source);
     }
   }

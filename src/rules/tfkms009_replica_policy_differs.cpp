@@ -260,8 +260,7 @@ private:
             " the access the replica's policy gives, if that is the one "
             "meant.",
         "If the difference is intended, suppress this finding with the reason."};
-    finding.fix = "Design choice: " + options_text(options);
-    finding.fix_edit = choice_fix(std::move(options));
+    set_design_choice(finding, std::move(options));
     out.report(std::move(finding), replica_key.source);
   }
 

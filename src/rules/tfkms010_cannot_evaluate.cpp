@@ -153,8 +153,7 @@ private:
         "Make the value known at plan time: a literal, or a resource or data source in the same "
         "configuration.",
         "Review it by hand and suppress this finding with a reason."};
-    finding.fix = "Design choice: " + options_text(options);
-    finding.fix_edit = choice_fix(std::move(options));
+    set_design_choice(finding, std::move(options));
   }
 
   // A policy for a store the input does not define: nothing in the input says which key encrypts

@@ -109,8 +109,7 @@ private:
                   "service's own rules.",
                   "Remove the statement that holds it, if the access it meant to give is not "
                   "needed."};
-    finding.fix = "Design choice: " + options_text(options);
-    finding.fix_edit = choice_fix(std::move(options));
+    set_design_choice(finding, std::move(options));
     out.report(std::move(finding), owner);
   }
 
@@ -135,8 +134,7 @@ private:
         "DeriveSharedSecret, DescribeKey, CreateGrant, RetireGrant.",
         "Drop the operations no grant can carry: key management (PutKeyPolicy, "
         "ScheduleKeyDeletion, ...) is given in the key policy, not by a grant."};
-    finding.fix = "Design choice: " + options_text(options);
-    finding.fix_edit = choice_fix(std::move(options));
+    set_design_choice(finding, std::move(options));
     out.report(std::move(finding), grant.source);
   }
 
