@@ -271,6 +271,7 @@ constexpr std::array<DataStoreType, 15> k_types{{
         .writer = {.action = "ecr:CreateRepository",
                    .kms_action = "kms:CreateGrant",
                    .also_kms_action = "kms:DescribeKey"},
+        .policy_names_resource = false,
     },
     {
         .kind = K::backup_vault,

@@ -68,6 +68,9 @@ struct DataStoreType {
   /// AWS services named in its resource policy deliver to it (S3 events, EventBridge): they are
   /// writers the key policy must name.
   bool services_write = false;
+  /// Its resource policy's statements name the store in Resource; false where the service implies
+  /// it and takes none (ECR repository policies).
+  bool policy_names_resource = true;
 };
 
 /// Every data store service tfkms reads, in a stable order.

@@ -305,7 +305,7 @@ private:
       fail_statement(statement, at.child("NotPrincipal"),
                      "NotPrincipal is only accepted with Effect \"Deny\"");
     }
-    if (!statement.resources) {
+    if (!statement.resources && !m_options.resource_implied) {
       // Requests without a Resource element are rejected since 2025-08-18 [AWS-NOTICE-2025]; IAM
       // has always refused them.
       fail_statement(statement, at, "statement has no Resource or NotResource");

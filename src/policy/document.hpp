@@ -187,6 +187,8 @@ struct ParseOptions {
   std::vector<model::SourceRef>
       statement_locations; ///< by statement index (PolicySource::statement_locations)
   model::SourceRef where;  ///< default location of statements without their own
+  /// The service implies the resource (an ECR repository policy): statements need no Resource.
+  bool resource_implied = false;
 };
 
 /// Parses `json` as a policy of `kind`; string leaves are resolved with `symbols`. Never throws.

@@ -226,9 +226,11 @@ public:
 private:
   static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store) {
     std::vector<Sharing> found;
-    const policy::Document document = policy::parse_policy(
-        store.resource_policy, policy::PolicyKind::resource_policy, context.graph);
-    const bool service_senders = model::data_store_type(store.kind).services_write;
+    const model::DataStoreType& type = model::data_store_type(store.kind);
+    const policy::Document document =
+        policy::parse_policy(store.resource_policy, policy::PolicyKind::resource_policy,
+                             context.graph, !type.policy_names_resource);
+    const bool service_senders = type.services_write;
     for (const policy::Statement& statement : document.statements) {
       if (statement.effect != policy::Effect::allow || !statement.readable || !statement.principal)
         continue;

@@ -2,6 +2,7 @@
 // the plan passes and the apply fails. Other rules read such a policy as unknown
 // (policy::Document:: rejected()), never as the policy minus the offending statement. See
 // rules/TFKMS011.md and kms-reference §3.5-§3.7, §5.
+#include "model/data_store_types.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/policy_source.hpp"
 #include "rules/fix_edits.hpp"
@@ -53,7 +54,8 @@ public:
     }
     for (const model::DataStore& store : graph.data_stores) {
       check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
-                   "Resource policy of " + store.source.name(), store.source, out);
+                   "Resource policy of " + store.source.name(), store.source, out,
+                   !model::data_store_type(store.kind).policy_names_resource);
     }
     for (const model::OrganizationPolicy& organization : graph.organization_policies) {
       const bool scp = organization.type == model::OrganizationPolicyType::service_control;
@@ -70,10 +72,11 @@ public:
 private:
   static void check_policy(const model::Graph& graph, const model::PolicySource& source,
                            policy::PolicyKind kind, const std::string& subject,
-                           const model::SourceRef& owner, FindingSink& out) {
+                           const model::SourceRef& owner, FindingSink& out,
+                           bool resource_implied = false) {
     if (source.state != model::PolicySource::State::document)
       return; // TFKMS010 reports what cannot be read
-    const policy::Document document = policy::parse_policy(source, kind, graph);
+    const policy::Document document = policy::parse_policy(source, kind, graph, resource_implied);
     Finding finding = new_finding(k_info);
     for (const model::Diagnostic& diagnostic : document.diagnostics) {
       if (diagnostic.level != model::DiagnosticLevel::error)
