@@ -334,17 +334,20 @@ bool ends_with_any(std::string_view path, std::initializer_list<std::string_view
 
 } // namespace
 
-std::optional<TextEdit> template_text_edit(const rules::FixEdit& edit, std::string_view path,
-                                           std::string_view text) {
+bool edits_template(const rules::FixEdit& edit, std::string_view path) {
   const bool edits_file =
       edit.kind == rules::FixKind::add_statement || edit.kind == rules::FixKind::remove_statement ||
       edit.kind == rules::FixKind::add_condition || edit.kind == rules::FixKind::set_property;
   const std::string_view pointer =
       edit.kind == rules::FixKind::set_property ? edit.property : edit.policy;
   // Templates only: a plan's pointers start at /resource_changes, and its author edits .tf files.
-  if (!edits_file || !pointer.starts_with("/Resources/"))
-    return std::nullopt;
-  if (!ends_with_any(path, {".yaml", ".yml", ".json", ".template"}))
+  return edits_file && pointer.starts_with("/Resources/") &&
+         ends_with_any(path, {".yaml", ".yml", ".json", ".template"});
+}
+
+std::optional<TextEdit> template_text_edit(const rules::FixEdit& edit, std::string_view path,
+                                           std::string_view text) {
+  if (!edits_template(edit, path))
     return std::nullopt;
   // A template is JSON when it starts with an object (a .template file may be either).
   const std::size_t start = text.find_first_not_of(" \t\r\n");

@@ -18,6 +18,10 @@ struct TextEdit {
   std::string inserted;
 };
 
+/// Whether `edit` is an edit of the CloudFormation template at `path` that template_text_edit() can
+/// write as a replacement (so the template's text is worth reading).
+[[nodiscard]] bool edits_template(const rules::FixEdit& edit, std::string_view path);
+
 /// `edit` (add_statement, remove_statement, add_condition, set_property) as a replacement in
 /// `text`, the content of a CloudFormation template in JSON or YAML at `path`. A JSON template is
 /// rewritten whole (same content, the edit applied, two-space indentation). In a YAML template the

@@ -459,7 +459,7 @@ private:
 
   /// Member "fixes", when the finding's fix edits the template it points at.
   void print_fixes(JsonPrinter& out, const rules::Finding& finding) const {
-    if (finding.fix_edit.kind == rules::FixKind::text_only || finding.file.empty())
+    if (finding.file.empty() || !edits_template(finding.fix_edit, finding.file))
       return;
     const std::string* text = file_text(finding.file);
     if (text == nullptr)
