@@ -255,11 +255,16 @@ private:
         case policy::PrincipalForm::federated_user:
           if (!context.is_external(entry.account))
             break;
+          // The key policy names whom the store does, never more: a role or user shared with
+          // stays that role or user, an account its root (TFKMS004 weighs either).
           add(entry.form == policy::PrincipalForm::account
                   ? "account " + entry.account
                   : entry.value.text + " (account " + entry.account + ")",
               entry.value.text,
-              "arn:" + context.graph.partition + ":iam::" + entry.account + ":root", "");
+              entry.form == policy::PrincipalForm::account
+                  ? "arn:" + context.graph.partition + ":iam::" + entry.account + ":root"
+                  : entry.value.text,
+              "");
           break;
         case policy::PrincipalForm::any:
           if (const auto* org = find_clause(statement, "aws:principalorgid");
