@@ -289,11 +289,13 @@ private:
                                                                assumed_account +
                                                                " (pass --account-id to state it)"));
       }
+      // kms:CreateGrant (inside the console's kms:Create*) hands out the rest through a grant
+      // (kms-reference §3.10.5): an administration-only statement keeps it for AWS services.
       finding.fix =
           "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
-          "kms:GenerateDataKey*, kms:ReEncrypt*), or to use through a service with a "
-          "kms:ViaService "
-          "condition, and keep key use in the statements that name principals.";
+          "kms:GenerateDataKey*, kms:ReEncrypt*, and kms:CreateGrant only with a "
+          "kms:GrantIsForAWSResource condition), or to use through a service with a "
+          "kms:ViaService condition, and keep key use in the statements that name principals.";
       report(std::move(finding));
       return true;
     }
