@@ -290,9 +290,10 @@ private:
     out.end_array();
   }
 
-  /// Member "message": {"text": `text`}.
-  static void print_message(JsonPrinter& out, std::string_view text) {
-    out.key("message");
+  /// Member `member` (a message, a fix's description): {"text": `text`}.
+  static void print_message(JsonPrinter& out, std::string_view text,
+                            std::string_view member = "message") {
+    out.key(member);
     out.begin_object();
     out.key("text");
     out.string(text);
@@ -470,11 +471,7 @@ private:
     out.key("fixes");
     out.begin_array();
     out.begin_object();
-    out.key("description");
-    out.begin_object();
-    out.key("text");
-    out.string(finding.fix);
-    out.end_object();
+    print_message(out, finding.fix, "description");
     out.key("artifactChanges");
     out.begin_array();
     out.begin_object();

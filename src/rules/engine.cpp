@@ -1,5 +1,6 @@
 #include "rules/engine.hpp"
 
+#include "analysis/key_roles.hpp"
 #include "rules/diff_context.hpp"
 #include "rules/glob.hpp"
 #include "rules/rule.hpp"
@@ -117,7 +118,7 @@ bool refused_by_lockout_check(const RuleContext& context, model::KeyId key) {
       definition.policy.state != model::PolicySource::State::document)
     return false;
   const analysis::KeyAccess& access = context.access(key);
-  return access.key_policy_known() && !access.has_access(analysis::ActionClass::policy_change);
+  return access.key_policy_known() && !analysis::policy_changeable(access);
 }
 
 } // namespace

@@ -257,14 +257,13 @@ private:
             break;
           // The key policy names whom the store does, never more: a role or user shared with
           // stays that role or user, an account its root (TFKMS004 weighs either).
-          add(entry.form == policy::PrincipalForm::account
-                  ? "account " + entry.account
-                  : entry.value.text + " (account " + entry.account + ")",
-              entry.value.text,
-              entry.form == policy::PrincipalForm::account
-                  ? "arn:" + context.graph.partition + ":iam::" + entry.account + ":root"
-                  : entry.value.text,
-              "");
+          if (entry.form == policy::PrincipalForm::account) {
+            add("account " + entry.account, entry.value.text,
+                "arn:" + context.graph.partition + ":iam::" + entry.account + ":root", "");
+          } else {
+            add(entry.value.text + " (account " + entry.account + ")", entry.value.text,
+                entry.value.text, "");
+          }
           break;
         case policy::PrincipalForm::any:
           if (const auto* org = find_clause(statement, "aws:principalorgid");

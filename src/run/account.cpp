@@ -76,18 +76,14 @@ std::vector<std::string> accounts_where(const std::vector<Possibility>& possibil
 // Why some accounts are left out of when a finding holds: its key cannot be created there.
 void say_where_refused(Merged& merged, const std::vector<Possibility>& possibilities) {
   std::vector<std::string> refused;
+  std::vector<std::string> created;
   for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    if (!merged.possible[p] && possibilities[p].account)
-      refused.push_back(*possibilities[p].account);
+    if (possibilities[p].account)
+      (merged.possible[p] ? created : refused).push_back(*possibilities[p].account);
   }
   const bool unnamed_refused = !merged.possible.front() && !possibilities.front().account;
   if (!unnamed_refused && refused.empty())
     return;
-  std::vector<std::string> created;
-  for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    if (merged.possible[p] && possibilities[p].account)
-      created.push_back(*possibilities[p].account);
-  }
   const std::string why = "KMS's policy lockout safety check refuses the key policy where no "
                           "principal of the account may call kms:PutKeyPolicy";
   rules::Evidence evidence;

@@ -68,7 +68,7 @@ std::vector<model::Diagnostic> HeldBackInputs::warnings() const {
     warning.message =
         "deploys to account " + input.account + " but leaves CloudFormation conditions open (" +
         conditions +
-        "): it is analysed alone, once for each way they can go, not as one graph with " + "the " +
+        "): it is analysed alone, once for each way they can go, not as one graph with the " +
         std::to_string(others) + " other input" + (others == 1 ? "" : "s") +
         " of that account, so neither side sees the other's principals; decide them with " +
         "--condition NAME=true|false to join it";
