@@ -53,6 +53,10 @@ std::optional<TextEdit> json_edit(const rules::FixEdit& edit, std::string_view t
         return std::nullopt;
       } else if (edit.kind == rules::FixKind::remove_statement) {
         statements.erase(statements.begin() + static_cast<std::ptrdiff_t>(*edit.statement));
+      } else if (edit.kind == rules::FixKind::set_actions) {
+        Json& statement = statements[*edit.statement];
+        statement.erase("NotAction");
+        statement["Action"] = value;
       } else {
         Json& condition = statements[*edit.statement]["Condition"];
         for (const auto& [op, clauses] : value.items())
@@ -153,6 +157,11 @@ public:
     while (!value.empty() && value.front() == ' ')
       value.remove_prefix(1);
     return value.starts_with('#') ? std::string_view() : value;
+  }
+
+  /// Offset of the key on `line` (after the "- " on a sequence item's first line).
+  [[nodiscard]] std::size_t key_start(const Block& block, std::size_t line) const {
+    return static_cast<std::size_t>(entry(block, line).data() - m_text.data());
   }
 
   /// Offset just after the colon of the key on `line`.
@@ -317,6 +326,17 @@ std::optional<TextEdit> yaml_edit(const rules::FixEdit& edit, std::string_view t
         statement->end < yaml.size() ? yaml.line_start(statement->end) : text.size();
     return TextEdit{from, to - from, ""};
   }
+  if (edit.kind == rules::FixKind::set_actions) {
+    // The Action (or NotAction) entry, with every line of its value, becomes one flow-style line.
+    std::optional<std::size_t> line = yaml.find_key(*statement, "Action");
+    if (!line)
+      line = yaml.find_key(*statement, "NotAction");
+    if (!line)
+      return std::nullopt;
+    const std::size_t from = yaml.key_start(*statement, *line);
+    const std::size_t to = yaml.line(yaml.span_end(*statement, *line) - 1).end;
+    return TextEdit{from, to - from, "Action: " + edit.json};
+  }
   // add_condition: merging into a Condition already written is left to the reader.
   if (yaml.find_key(*statement, "Condition"))
     return std::nullopt;
@@ -337,7 +357,8 @@ bool ends_with_any(std::string_view path, std::initializer_list<std::string_view
 bool edits_template(const rules::FixEdit& edit, std::string_view path) {
   const bool edits_file =
       edit.kind == rules::FixKind::add_statement || edit.kind == rules::FixKind::remove_statement ||
-      edit.kind == rules::FixKind::add_condition || edit.kind == rules::FixKind::set_property;
+      edit.kind == rules::FixKind::add_condition || edit.kind == rules::FixKind::set_actions ||
+      edit.kind == rules::FixKind::set_property;
   const std::string_view pointer =
       edit.kind == rules::FixKind::set_property ? edit.property : edit.policy;
   // Templates only: a plan's pointers start at /resource_changes, and its author edits .tf files.

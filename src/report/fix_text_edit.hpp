@@ -22,12 +22,12 @@ struct TextEdit {
 /// write as a replacement (so the template's text is worth reading).
 [[nodiscard]] bool edits_template(const rules::FixEdit& edit, std::string_view path);
 
-/// `edit` (add_statement, remove_statement, add_condition, set_property) as a replacement in
-/// `text`, the content of a CloudFormation template in JSON or YAML at `path`. A JSON template is
-/// rewritten whole (same content, the edit applied, two-space indentation). In a YAML template the
-/// edit touches only the lines of the element; it is made where the path to it is written in block
-/// style, and not made (nullopt) where it is in flow style, where a Condition block would have to
-/// be merged into an existing one, or where the element is not found.
+/// `edit` (add_statement, remove_statement, add_condition, set_actions, set_property) as a
+/// replacement in `text`, the content of a CloudFormation template in JSON or YAML at `path`. A
+/// JSON template is rewritten whole (same content, the edit applied, two-space indentation). In a
+/// YAML template the edit touches only the lines of the element; it is made where the path to it is
+/// written in block style, and not made (nullopt) where it is in flow style, where a Condition
+/// block would have to be merged into an existing one, or where the element is not found.
 [[nodiscard]] std::optional<TextEdit>
 template_text_edit(const rules::FixEdit& edit, std::string_view path, std::string_view text);
 

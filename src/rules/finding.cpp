@@ -9,9 +9,9 @@ namespace tfkms::rules {
 namespace {
 constexpr std::array<std::string_view, 5> k_severity_names{"info", "low", "medium", "high",
                                                            "critical"};
-constexpr std::array<std::string_view, 7> k_fix_kind_names{
+constexpr std::array<std::string_view, 8> k_fix_kind_names{
     "text_only",         "add_statement", "remove_statement", "add_condition",
-    "new_key_statement", "design_choice", "set_property"};
+    "new_key_statement", "design_choice", "set_property",     "set_actions"};
 
 // FNV-1a, 64 bit: a stable digest that does not depend on the standard library's std::hash.
 std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {

@@ -41,6 +41,8 @@ enum class FixKind {
   new_key_statement, ///< move the data to a customer managed key whose policy has `FixEdit::json`
   design_choice,     ///< no mechanical change: pick one of `FixEdit::options`
   set_property,      ///< set the resource property at `FixEdit::property` to `FixEdit::json`
+  set_actions, ///< Statement[`FixEdit::statement`] allows the actions `FixEdit::json` (a list), no
+               ///< NotAction
 };
 
 /// `text_only`, `add_statement`, ... as written in reports.
@@ -51,7 +53,7 @@ struct FixEdit {
   FixKind kind = FixKind::text_only;
   std::string
       policy; ///< JSON Pointer of the policy in the file (/Resources/Key/Properties/KeyPolicy)
-  std::optional<std::size_t> statement; ///< remove_statement, add_condition: index in Statement[]
+  std::optional<std::size_t> statement; ///< remove_statement, add_condition, set_actions: index
   std::string json; ///< the statement, the Condition block or the property's value, as compact JSON
   std::vector<std::string> options; ///< design_choice: one sentence per choice
   /// set_property: JSON Pointer of the property in the file

@@ -32,6 +32,29 @@ FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement) {
                  .property = {}};
 }
 
+FixEdit actions_fix(const model::PolicySource& holder, std::size_t statement,
+                    const std::vector<std::string>& actions) {
+  return FixEdit{.kind = FixKind::set_actions,
+                 .policy = holder.where.pointer,
+                 .statement = statement,
+                 .json = nlohmann::json(actions).dump(),
+                 .options = {},
+                 .property = {}};
+}
+
+std::vector<std::string> administration_actions(const policy::CompiledPolicy& policy,
+                                                std::size_t statement) {
+  const std::uint64_t allowed = policy.actions_of_statement(statement);
+  std::vector<std::string> kept;
+  const auto catalogue = policy::kms_actions();
+  for (std::size_t index = 0; index < catalogue.size(); ++index) {
+    const policy::ActionInfo& action = catalogue[index];
+    if ((allowed >> index & 1U) != 0 && !action.cryptographic && action.name != "CreateGrant")
+      kept.push_back("kms:" + std::string(action.name));
+  }
+  return kept;
+}
+
 FixEdit property_fix(const model::SourceRef& resource, std::string_view pointer,
                      const nlohmann::json& value) {
   return FixEdit{.kind = FixKind::set_property,

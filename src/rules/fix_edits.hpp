@@ -24,6 +24,18 @@ namespace tfkms::rules {
 /// Remove statement `statement` from the policy at `holder`.
 [[nodiscard]] FixEdit removal_fix(const model::PolicySource& holder, std::size_t statement);
 
+/// Let statement `statement` of the policy at `holder` allow exactly `actions`
+/// (["kms:PutKeyPolicy",
+/// ...]), in place of its Action or NotAction.
+[[nodiscard]] FixEdit actions_fix(const model::PolicySource& holder, std::size_t statement,
+                                  const std::vector<std::string>& actions);
+
+/// The actions statement `statement` of `policy` allows that neither use the key nor hand its use
+/// out: everything but the cryptographic operations and kms:CreateGrant, as a key's administration
+/// statement keeps them (kms-reference §3.10.1, §3.10.5). Never more than the statement allows.
+[[nodiscard]] std::vector<std::string> administration_actions(const policy::CompiledPolicy& policy,
+                                                              std::size_t statement);
+
 /// Set the property at `pointer` (inside `resource`: "/enable_key_rotation" of a plan's resource,
 /// "/Properties/EnableKeyRotation" of a template's) to `value`.
 [[nodiscard]] FixEdit property_fix(const model::SourceRef& resource, std::string_view pointer,

@@ -2,6 +2,7 @@
 // access broader than those statements suggest, so they are decoration. See rules/TFKMS001.md and
 // kms-reference §3.10 (the patterns), §3.2 (account delegation), §3.9 (conditions that cannot
 // hold).
+#include "analysis/key_roles.hpp"
 #include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
@@ -289,15 +290,64 @@ private:
                                                                assumed_account +
                                                                " (pass --account-id to state it)"));
       }
-      // kms:CreateGrant (inside the console's kms:Create*) hands out the rest through a grant
-      // (kms-reference §3.10.5): an administration-only statement keeps it for AWS services.
-      finding.fix =
-          "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
-          "kms:GenerateDataKey*, kms:ReEncrypt*, and kms:CreateGrant only with a "
-          "kms:GrantIsForAWSResource condition), or to use through a service with a "
-          "kms:ViaService condition, and keep key use in the statements that name principals.";
+      set_delegation_fix(finding, key_access, subjects, delegating);
       report(std::move(finding));
       return true;
+    }
+
+    // The account statement narrowed to administration, and key use kept in the statements that
+    // name principals. kms:CreateGrant (inside the console's kms:Create*) would hand the rest out
+    // again through a grant (kms-reference §3.10.5), so it goes too. A delegated role (one of
+    // `subjects`) that can rewrite the policy or grant itself use keeps that power after the edit
+    // and takes back what it loses (TFKMS005), so then the edit alone is no fix: the owner chooses.
+    void set_delegation_fix(Finding& finding, const analysis::KeyAccess& key_access,
+                            const std::vector<std::size_t>& subjects,
+                            const std::vector<analysis::Ground>& delegating) const {
+      std::vector<std::size_t> statements;
+      for (const analysis::Ground& ground : delegating) {
+        if (ground.source == policy::ReasonSource::key_policy &&
+            std::find(statements.begin(), statements.end(), ground.statement) == statements.end())
+          statements.push_back(ground.statement);
+      }
+      std::vector<std::string> escalating;
+      for (const std::size_t subject : subjects) {
+        if (analysis::is_individual(key_access.subjects()[subject]) &&
+            (analysis::changes_policy(key_access, subject).held() ||
+             analysis::creates_grants(key_access, subject).held())) {
+          escalating.push_back(key_access.subjects()[subject].label);
+        }
+      }
+      const std::string narrow =
+          "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
+          "kms:GenerateDataKey*, kms:ReEncrypt* or kms:CreateGrant, which hands that use out "
+          "through a grant; give AWS services kms:CreateGrant with kms:GrantIsForAWSResource in a "
+          "statement of its own), and keep key use in the statements that name principals.";
+      const std::string through_service =
+          "Keep the account's use to a service: add a kms:ViaService condition to the account "
+          "statement.";
+      if (statements.size() != 1 || !escalating.empty()) {
+        const std::string preface =
+            escalating.empty()
+                ? ""
+                : join_words(escalating) + (escalating.size() == 1 ? " uses" : " use") +
+                      " the key through the account and can rewrite the key policy or create "
+                      "grants, so after either change it can give itself that use back "
+                      "(TFKMS005): keep kms:PutKeyPolicy and kms:CreateGrant to the roles that "
+                      "deploy the key. ";
+        set_design_choice(finding, {narrow, through_service}, preface);
+        return;
+      }
+      const std::vector<std::string> actions =
+          administration_actions(key_access.key_policy(), statements.front());
+      finding.fix = "Limit statement " + std::to_string(statements.front()) +
+                    ", which delegates to the account, to key administration: let it allow " +
+                    join_words(actions) +
+                    " (no use of the key, and no kms:CreateGrant, which hands that use out through "
+                    "a grant; give AWS services kms:CreateGrant with kms:GrantIsForAWSResource in "
+                    "a statement of its own), and keep key use in the statements that name "
+                    "principals. Or: " +
+                    through_service;
+      finding.fix_edit = actions_fix(key.policy, statements.front(), actions);
     }
 
     // §3.10.3, §3.6: Allow with NotAction / NotPrincipal / NotResource grants everything not
@@ -317,8 +367,12 @@ private:
       finding.message = "Key policy " + statement_label(statement) + " uses Allow with " + element +
                         ", which allows everything not listed: " + adds_text(effect) + ".";
       finding.evidence.push_back(statement_ref(statement, "Allow with " + element));
-      finding.fix =
-          "List what the statement allows (Action and Principal) instead of what it does not.";
+      const std::string listed = element.substr(3); // Action, Principal, Resource
+      set_design_choice(
+          finding,
+          {"Replace " + element + " with " + listed +
+               ", listing what the statement is meant to allow instead of what it leaves out.",
+           "Remove the statement, if the other statements already allow what is needed."});
       report(std::move(finding));
       return true;
     }
@@ -359,9 +413,10 @@ private:
                         "can call " +
                         actions_text(actions) + " with no IAM permission at all.";
       finding.evidence.push_back(statement_ref(statement, "allows Principal \"*\""));
-      finding.fix = "Name the principals that need the key, or add a kms:ViaService condition so "
-                    "the key is only "
-                    "used through the service that needs it.";
+      set_design_choice(finding,
+                        {"Name the principals that need the key in Principal instead of \"*\".",
+                         "Keep \"*\" and add a kms:ViaService condition, so the key is only used "
+                         "through the service that needs it."});
       report(std::move(finding));
       return true;
     }
@@ -390,9 +445,11 @@ private:
           break;
         }
       }
-      finding.fix = "Use an operator that fails when the key is absent (StringEquals, not "
-                    "StringEqualsIfExists or "
-                    "ForAllValues with Allow) and values that name what is allowed (not \"*\").";
+      set_design_choice(
+          finding, {"Make the condition hold only for what it is meant to allow: an operator that "
+                    "fails when the key is absent (StringEquals, not StringEqualsIfExists or "
+                    "ForAllValues with Allow) and values that name what is allowed (not \"*\").",
+                    "Remove the statement, if no request should pass it."});
       report(std::move(finding));
       return true;
     }

@@ -5,7 +5,7 @@ usage: fix_apply_test.py TFKMS FIXTURES_DIR WORK_DIR
 
 For each input under fixtures/TFKMS0xx/positive (Terraform plans and CloudFormation templates), the
 findings of the folder's rule are read with their fix_edit:
-- a policy edit (add_statement, remove_statement, add_condition) or a property set (set_property:
+- a policy edit (add_statement, remove_statement, add_condition, set_actions) or a property set (set_property:
   rotation on, a retiring principal) is applied to the input, and tfkms runs again: that finding is
   gone, and no rule reports anything on any resource that it did not report before;
 - new_key_statement (move the data to a customer managed key) is checked as the key policy of a new
@@ -32,11 +32,10 @@ TEXT_ONLY = {
     ("TFKMS010", "Check "): "a store defined elsewhere is checked where it is defined",
     ("TFKMS010", "Make it a valid JSON"): "text that is no policy has no statement to edit",
     ("TFKMS010", "Correct the policy element"): "an element tfkms cannot read cannot be rewritten",
-    "TFKMS001": "which statements should keep key use is the owner's decision",
 }
 # Rules whose design choices open with "Design choice:".
-SAYS_DESIGN_CHOICE = {"TFKMS003", "TFKMS008", "TFKMS009", "TFKMS010", "TFKMS011"}
-POLICY_EDITS = {"add_statement", "remove_statement", "add_condition", "set_property"}
+SAYS_DESIGN_CHOICE = {"TFKMS001", "TFKMS003", "TFKMS008", "TFKMS009", "TFKMS010", "TFKMS011"}
+POLICY_EDITS = {"add_statement", "remove_statement", "add_condition", "set_actions", "set_property"}
 INPUT_SUFFIXES = (".tfplan.json", ".cfn.yaml", ".cfn.yml", ".cfn.json")
 
 

@@ -113,6 +113,10 @@ def apply_edit(document, edit):
         condition = statements[edit["statement"]].setdefault("Condition", {})
         for operator, clauses in edit["json"].items():
             condition.setdefault(operator, {}).update(clauses)
+    elif kind == "set_actions":
+        statement = statements[edit["statement"]]
+        statement.pop("NotAction", None)
+        statement["Action"] = edit["json"]
     else:
         raise ValueError(f"not a policy edit: {kind}")
     if not held_as_text:

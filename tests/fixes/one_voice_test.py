@@ -89,11 +89,17 @@ def contradictions(findings, path):
         added = {}
         for finding in group:
             edit = finding["fix_edit"]
-            if edit["kind"] == "add_condition":
+            if edit["kind"] in ("add_condition", "set_actions"):
                 statement = edit["statement"]
                 if statement in removed:
                     found.append(f"{place}: {removed[statement]['rule_id']} removes statement {statement}, "
                                  f"which {finding['rule_id']} narrows: {removed[statement]['fix']} / {finding['fix']}")
+                if edit["kind"] == "set_actions":
+                    seen = narrowed[statement].setdefault("Action", (edit["json"], finding))
+                    if seen[0] != edit["json"]:
+                        found.append(f"{place}: {seen[1]['rule_id']} and {finding['rule_id']} set the "
+                                     f"actions of statement {statement} to {seen[0]} and {edit['json']}")
+                    continue
                 for operator, clauses in edit["json"].items():
                     for key, values in clauses.items():
                         seen = narrowed[statement].setdefault((operator, key.lower()), (values, finding))

@@ -19,7 +19,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fix_inputs import FIXTURE_ACCOUNT, config_of, run_check  # noqa: E402
 
-FILE_EDITS = {"add_statement", "remove_statement", "add_condition", "set_property"}
+FILE_EDITS = {"add_statement", "remove_statement", "add_condition", "set_actions", "set_property"}
 TEMPLATE_SUFFIXES = (".cfn.yaml", ".cfn.yml", ".cfn.json")
 
 

@@ -89,6 +89,28 @@ TEST_CASE("a YAML condition is added at the end of its statement", "[report][fix
   CHECK_FALSE(template_text_edit(policy_edit(FixKind::add_condition, 3, "{}"), "t.yaml", k_yaml));
 }
 
+TEST_CASE("a YAML statement's actions are replaced, all their lines", "[report][fixes]") {
+  const std::string actions = R"(["kms:PutKeyPolicy","kms:DescribeKey"])";
+  const auto spread =
+      template_text_edit(policy_edit(FixKind::set_actions, 1, actions), "t.yaml", k_yaml);
+  REQUIRE(spread);
+  const std::string after = applied(k_yaml, *spread);
+  CHECK(after.find("              AWS: \"*\"\n            Action: " + actions +
+                   "\n            Resource: \"*\"\n          - Sid: Last") != std::string::npos);
+  CHECK(after.find("kms:Encrypt]") == std::string::npos);
+  // On a sequence item's first line the entry starts after the "- ".
+  const std::string first = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n"
+                            "      KeyPolicy:\n        Statement:\n          - NotAction:\n"
+                            "              - kms:Encrypt\n            Effect: Allow\n";
+  const auto negated =
+      template_text_edit(policy_edit(FixKind::set_actions, 0, actions), "t.yaml", first);
+  REQUIRE(negated);
+  CHECK(applied(first, *negated) ==
+        "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy:\n"
+        "        Statement:\n          - Action: " +
+            actions + "\n            Effect: Allow\n");
+}
+
 TEST_CASE("a YAML statement is added after the last one", "[report][fixes]") {
   const auto edit = template_text_edit(
       policy_edit(FixKind::add_statement, std::nullopt, R"({"Sid":"New"})"), "t.yaml", k_yaml);
@@ -142,6 +164,14 @@ TEST_CASE("a JSON template is rewritten whole with the edit applied", "[report][
   CHECK(nlohmann::json::parse(condition->inserted)["Resources"]["Key"]["Properties"]["KeyPolicy"]
                                                   ["Statement"][0]["Condition"]["Bool"]["a"] ==
         "b");
+  const std::string negated = R"({"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {
+    "KeyPolicy": {"Statement": [{"Sid": "A", "NotAction": "kms:Encrypt"}]}}}}})";
+  const auto actions = template_text_edit(
+      policy_edit(FixKind::set_actions, 0, R"(["kms:PutKeyPolicy"])"), "t.json", negated);
+  REQUIRE(actions);
+  const auto statement = nlohmann::json::parse(
+      actions->inserted)["Resources"]["Key"]["Properties"]["KeyPolicy"]["Statement"][0];
+  CHECK(statement == nlohmann::json::parse(R"({"Sid": "A", "Action": ["kms:PutKeyPolicy"]})"));
 }
 
 TEST_CASE("no text edit for plans or for fixes that are no edit", "[report][fixes]") {
