@@ -131,25 +131,66 @@ private:
     return change;
   }
 
-  // The grounds of `entry` that the other snapshot lacks; all of them when it has every one (the
-  // access changed through something else, such as a Deny removed or added).
-  Texts causes(const AccessEntry& entry, const Texts& other_snapshot) const {
-    Texts own = minus(entry.grounds, other_snapshot);
-    return own.empty() ? entry.grounds : own;
+  // What made `change` (a gain, or a loss) of `entry`: its grounds that the other snapshot lacks.
+  // When it has every one, the access changed through something else: the key-policy Denies on
+  // one side only are named first (removed for a gain, added for a loss), then every ground.
+  void set_causes(AccessChange& change, const AccessEntry& entry,
+                  const Texts& other_snapshot) const {
+    change.causes = minus(entry.grounds, other_snapshot);
+    if (!change.causes.empty())
+      return;
+    if (change.kind == ChangeKind::gain)
+      name_denies(change, denies_only_in(m_before, m_after), true);
+    else
+      name_denies(change, denies_only_in(m_after, m_before), false);
+    change.causes.insert(change.causes.end(), entry.grounds.begin(), entry.grounds.end());
+  }
+
+  // Adds `denies` (removed by the change, or added) to the causes of `change` with their place and
+  // content; removed ones are also kept apart, for the fix.
+  static void name_denies(AccessChange& change, const std::vector<const DenyStatement*>& denies,
+                          bool removed) {
+    for (const DenyStatement* deny : denies) {
+      change.causes.push_back((removed ? "no longer: " : "now: ") + deny->label + ": " +
+                              deny->content);
+      if (removed)
+        change.denies_removed.push_back(deny->label);
+    }
+  }
+
+  // The Deny statements of `side` that `other` does not have (by what they say, wherever they
+  // stand).
+  static std::vector<const DenyStatement*> denies_only_in(const KeyAccessMap* side,
+                                                          const KeyAccessMap* other) {
+    std::vector<const DenyStatement*> out;
+    if (!side || !other)
+      return out;
+    for (const DenyStatement& deny : side->denies) {
+      if (std::none_of(other->denies.begin(), other->denies.end(),
+                       [&](const DenyStatement& o) { return o.content == deny.content; }))
+        out.push_back(&deny);
+    }
+    return out;
   }
 
   void compare(const AccessEntry* then, const AccessEntry* now) {
     if (!then) {
       AccessChange change = start(*now, ChangeKind::gain);
       change.actions = now->actions;
-      change.causes = m_before ? causes(*now, m_grounds_before) : Texts{"key created"};
+      if (m_before)
+        set_causes(change, *now, m_grounds_before);
+      else
+        change.causes = {"key created"};
       m_out.push_back(std::move(change));
       return;
     }
     if (!now) {
       AccessChange change = start(*then, ChangeKind::loss);
       change.actions = then->actions;
-      change.causes = m_after ? causes(*then, m_grounds_after) : Texts{"key destroyed"};
+      if (m_after)
+        set_causes(change, *then, m_grounds_after);
+      else
+        change.causes = {"key destroyed"};
       m_out.push_back(std::move(change));
       return;
     }
@@ -158,13 +199,13 @@ private:
     if (!gained.empty()) {
       AccessChange change = start(*now, ChangeKind::gain);
       change.actions = std::move(gained);
-      change.causes = causes(*now, then->grounds);
+      set_causes(change, *now, then->grounds);
       m_out.push_back(std::move(change));
     }
     if (!lost.empty()) {
       AccessChange change = start(*then, ChangeKind::loss);
       change.actions = std::move(lost);
-      change.causes = causes(*then, now->grounds);
+      set_causes(change, *then, now->grounds);
       m_out.push_back(std::move(change));
     }
     const bool same_terms = then->conditions == now->conditions &&
@@ -177,6 +218,8 @@ private:
       change.causes = minus(now->grounds, then->grounds);
       for (const std::string& removed : minus(then->grounds, now->grounds))
         change.causes.push_back("no longer: " + removed);
+      name_denies(change, denies_only_in(m_before, m_after), true);
+      name_denies(change, denies_only_in(m_after, m_before), false);
       if (change.causes.empty())
         change.causes.push_back("a statement of the key policy changed");
       change.needed_identity_policy_before = then->needs_identity_policy;

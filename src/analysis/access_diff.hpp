@@ -36,6 +36,9 @@ struct AccessChange {
   /// What made the difference: the statements, grants or identity policies allowing it after and
   /// not before (gain), before and not after (loss), or "key created" / "key destroyed".
   std::vector<std::string> causes;
+  /// The key-policy Deny statements the change removed among the causes (`key policy statement 2
+  /// (Sid "X")`, as they stood before): keeping them is the fix.
+  std::vector<std::string> denies_removed;
   std::vector<std::string>
       data_stores; ///< the stores the key encrypts: their access changes the same way
   /// Set when the change is the same for every member of a class of principals but `except` (a key

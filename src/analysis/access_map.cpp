@@ -172,6 +172,13 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
       line += (i > 0 ? "; " : "") + removal.by[i].text;
     map.removed.push_back(std::move(line));
   }
+  if (map.policy_known) {
+    for (const policy::Statement& statement : analysis.key_policy().document().statements) {
+      if (statement.effect_known && statement.effect == policy::Effect::deny)
+        map.denies.push_back({"key policy " + policy::statement_label(statement),
+                              policy::statement_content(statement)});
+    }
+  }
   for (const ActionClass action_class : k_reported_classes) {
     // of() lists accesses in subject order, so one subject's accesses are adjacent.
     const std::vector<const Access*> accesses = analysis.of(action_class);

@@ -41,6 +41,13 @@ struct AccessEntry {
   std::vector<std::string> unknowns;
 };
 
+/// A Deny statement of a key policy: where it stands, and what it says (policy::statement_content),
+/// which is what a change of it is recognised by.
+struct DenyStatement {
+  std::string label; ///< `key policy statement 2 (Sid "DenyOutsideOrg")`
+  std::string content;
+};
+
 struct KeyAccessMap {
   model::SourceRef where;
   std::string name; ///< where.name(): the key's address or logical id
@@ -53,6 +60,9 @@ struct KeyAccessMap {
   /// What an SCP, RCP or permissions boundary removed: "aws_iam_role.app: kms:Decrypt: SCP
   /// deny-decrypt statement 0 denies it".
   std::vector<std::string> removed;
+  /// The key policy's Deny statements: one added or removed explains a change of access that no
+  /// allowing statement does.
+  std::vector<DenyStatement> denies;
   std::vector<AccessEntry> entries;     ///< by class (k_reported_classes order), then subject
   std::vector<std::string> data_stores; ///< names of the stores the key encrypts
   /// Subjects that are key administrators, and that can destroy the key's data (key_roles.hpp).

@@ -44,13 +44,6 @@ void merge(std::vector<policy::Reason>& into, const std::vector<policy::Reason>&
   }
 }
 
-std::string statement_label(const policy::Statement& statement) {
-  std::string out = "statement " + std::to_string(statement.index);
-  if (statement.sid && !statement.sid->empty())
-    out += " (Sid \"" + *statement.sid + "\")";
-  return out;
-}
-
 std::string join_actions(const Analysis& analysis, ActionClass action_class,
                          const std::vector<std::string_view>& actions) {
   if (actions.size() > 1 && actions.size() == actions_of(action_class).size()) {
@@ -279,7 +272,7 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
     ground.text =
         "key policy " +
         (reason.statement < analysis.key_policy.document().statements.size()
-             ? statement_label(analysis.key_policy.document().statements[reason.statement])
+             ? policy::statement_label(analysis.key_policy.document().statements[reason.statement])
              : "statement " + std::to_string(reason.statement));
     break;
   }
@@ -298,7 +291,7 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
     const std::string name = policy.name.empty() ? policy.source.name() : policy.name;
     ground.text = "identity policy " + name + " " +
                   (reason.statement < document.statements.size()
-                       ? statement_label(document.statements[reason.statement])
+                       ? policy::statement_label(document.statements[reason.statement])
                        : "statement " + std::to_string(reason.statement));
     break;
   }

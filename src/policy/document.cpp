@@ -595,6 +595,38 @@ bool is_negated(ConditionOperator op) {
   }
 }
 
+std::string statement_label(const Statement& statement) {
+  std::string out = "statement " + std::to_string(statement.index);
+  if (statement.sid && !statement.sid->empty())
+    out += " (Sid \"" + *statement.sid + "\")";
+  return out;
+}
+
+std::string statement_content(const Statement& statement) {
+  const auto values = [](const auto& entries) {
+    std::string out;
+    for (const auto& entry : entries)
+      out += (out.empty() ? "" : ", ") + entry.value.text;
+    return out;
+  };
+  std::string out = statement.effect == Effect::allow ? "Allow " : "Deny ";
+  out += (statement.actions.negated ? "all but " : "") + values(statement.actions.entries);
+  if (statement.principal) {
+    out += statement.principal->negated ? " to all but " : " to ";
+    out += values(statement.principal->entries);
+  }
+  if (statement.resources && statement.resources->negated)
+    out += " on all but " + values(statement.resources->entries);
+  for (std::size_t i = 0; i < statement.conditions.size(); ++i) {
+    const ConditionClause& clause = statement.conditions[i];
+    std::string listed;
+    for (const model::Value& value : clause.values)
+      listed += (listed.empty() ? "" : ", ") + value.text;
+    out += (i == 0 ? " when " : " and ") + clause.operator_text + " " + clause.key + " " + listed;
+  }
+  return out;
+}
+
 std::string_view to_string(ConditionOperator op) {
   for (const auto& entry : k_operators) {
     if (entry.op == op)

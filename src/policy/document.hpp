@@ -181,6 +181,13 @@ struct Document {
   [[nodiscard]] bool variables_enabled() const { return version == PolicyVersion::v2012_10_17; }
 };
 
+/// `statement 1 (Sid "AllowUse")`, for messages.
+[[nodiscard]] std::string statement_label(const Statement& statement);
+
+/// What `statement` says, without its place: `Deny kms:* to "*" unless StringEquals
+/// aws:PrincipalOrgID o-1` — two statements with the same text decide alike wherever they stand.
+[[nodiscard]] std::string statement_content(const Statement& statement);
+
 struct ParseOptions {
   std::string file;         ///< named in diagnostics
   std::string base_pointer; ///< pointer of the policy inside the file, for diagnostics

@@ -1,5 +1,7 @@
 #include "rules/access_change_support.hpp"
 
+#include "rules/support.hpp"
+
 #include <algorithm>
 #include <map>
 #include <string_view>
@@ -67,6 +69,21 @@ std::vector<Evidence> change_evidence(const std::vector<const analysis::AccessCh
       add("because: " + cause);
   }
   return evidence;
+}
+
+std::string fix_keeping_denies(const std::vector<const analysis::AccessChange*>& changes,
+                               std::string fix) {
+  std::vector<std::string> removed;
+  for (const analysis::AccessChange* change : changes) {
+    for (const std::string& deny : change->denies_removed) {
+      if (std::find(removed.begin(), removed.end(), deny) == removed.end())
+        removed.push_back(deny);
+    }
+  }
+  if (removed.empty())
+    return fix;
+  return "Keep " + join_words(removed) + (removed.size() == 1 ? ", the Deny" : ", the Denies") +
+         " this change removes: it is what kept this access away. Or: " + fix;
 }
 
 } // namespace tfkms::rules

@@ -27,4 +27,9 @@ widenings_by_subject(const analysis::AccessDiff& diff,
 [[nodiscard]] std::vector<Evidence>
 change_evidence(const std::vector<const analysis::AccessChange*>& changes);
 
+/// `fix`, led by keeping the key-policy Deny statements the change removes where they explain the
+/// changes: "Keep key policy statement 2 (Sid "X"), the Deny this change removes ... Or: `fix`".
+[[nodiscard]] std::string
+fix_keeping_denies(const std::vector<const analysis::AccessChange*>& changes, std::string fix);
+
 } // namespace tfkms::rules

@@ -54,13 +54,6 @@ std::string join_words(const std::vector<std::string>& words, std::string_view l
   return text;
 }
 
-std::string statement_label(const policy::Statement& statement) {
-  std::string label = "statement " + std::to_string(statement.index);
-  if (statement.sid && !statement.sid->empty())
-    label += " (Sid \"" + *statement.sid + "\")";
-  return label;
-}
-
 Evidence statement_evidence(const policy::Statement& statement, const model::PolicySource& holder,
                             const std::string& text) {
   Evidence evidence;

@@ -29,8 +29,7 @@ namespace tfkms::rules {
 [[nodiscard]] std::string join_words(const std::vector<std::string>& words,
                                      std::string_view last = " and ");
 
-/// `statement 1 (Sid "AllowUse")`.
-[[nodiscard]] std::string statement_label(const policy::Statement& statement);
+using policy::statement_label;
 
 /// Evidence for `statement` of a policy held at `holder`, with `text` after its label.
 [[nodiscard]] Evidence statement_evidence(const policy::Statement& statement,

@@ -35,11 +35,12 @@ public:
           "This change lets " + who + " gain " + classes_text(changes) + " of key " + first.key +
           (first.data_stores.empty() ? std::string(".") : " and the data it encrypts.");
       finding.evidence = change_evidence(changes);
-      finding.fix =
+      finding.fix = fix_keeping_denies(
+          changes,
           "Remove the statement or grant that opens the key, or name only the principals of the "
-          "other "
-          "account that need it and limit it with kms:ViaService, kms:EncryptionContext or "
-          "aws:PrincipalOrgID; if the account is yours, list it in trusted_accounts in .tfkms.yml.";
+          "other account that need it and limit it with kms:ViaService, kms:EncryptionContext or "
+          "aws:PrincipalOrgID; if the account is yours, list it in trusted_accounts in "
+          ".tfkms.yml.");
       out.report(std::move(finding), first.where);
     }
   }

@@ -44,11 +44,10 @@ public:
           first.key +
           " through the account's IAM policies, although the key policy does not name it.";
       finding.evidence = change_evidence(changes);
-      finding.fix = "Name the principals that need the key in its key policy and deny the others "
-                    "(for example a "
-                    "Deny with an aws:PrincipalArn condition), or narrow the identity policy that "
-                    "grants kms:* "
-                    "(AdministratorAccess, kms:* on \"*\").";
+      finding.fix = fix_keeping_denies(
+          changes, "Name the principals that need the key in its key policy and deny the others "
+                   "(for example a Deny with an aws:PrincipalArn condition), or narrow the "
+                   "identity policy that grants kms:* (AdministratorAccess, kms:* on \"*\").");
       out.report(std::move(finding), first.where);
     }
   }

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace tfkms::analysis;
 
 namespace {
@@ -52,6 +54,34 @@ TEST_CASE("a subject that appears gains, and the new statement is the cause",
   CHECK(change.causes ==
         std::vector<std::string>{"key policy statement 1 (Sid \"Partner\") allows"});
   CHECK(diff.keys_created.empty());
+}
+
+TEST_CASE("a Deny removed or added is named as the cause, wherever it stood",
+          "[analysis][access_diff]") {
+  const std::string partner = "key policy statement 1 (Sid \"Partner\") allows";
+  const DenyStatement keep_out{"key policy statement 2 (Sid \"KeepOut\")",
+                               "Deny kms:Decrypt to arn:aws:iam::444455556666:root"};
+  const DenyStatement other{"key policy statement 3", "Deny kms:ScheduleKeyDeletion to *"};
+  KeyAccessMap denied = key("k", {});
+  denied.denies = {keep_out, other};
+  KeyAccessMap open = key("k", {entry(ActionClass::read, "partner", {"kms:Decrypt"}, {partner})});
+  // The other Deny moved up a place when KeepOut went: still the same statement.
+  open.denies = {{"key policy statement 2", other.content}};
+  // Before, the Partner statement allowed something else: no allowing ground is new.
+  denied.entries = {entry(ActionClass::write, "partner", {"kms:Encrypt"}, {partner})};
+  const AccessDiff gained = diff_access(map_of({denied}), map_of({open}));
+  const auto read = std::find_if(gained.changes.begin(), gained.changes.end(),
+                                 [](const AccessChange& c) { return c.kind == ChangeKind::gain; });
+  REQUIRE(read != gained.changes.end());
+  CHECK(read->causes == std::vector<std::string>{
+                            "no longer: " + keep_out.label + ": " + keep_out.content, partner});
+  CHECK(read->denies_removed == std::vector<std::string>{keep_out.label});
+  const AccessDiff lost = diff_access(map_of({open}), map_of({denied}));
+  const auto loss = std::find_if(lost.changes.begin(), lost.changes.end(),
+                                 [](const AccessChange& c) { return c.kind == ChangeKind::loss; });
+  REQUIRE(loss != lost.changes.end());
+  CHECK(loss->causes.front() == "now: " + keep_out.label + ": " + keep_out.content);
+  CHECK(loss->denies_removed.empty());
 }
 
 TEST_CASE("actions lost and gained by one subject are separate changes",
