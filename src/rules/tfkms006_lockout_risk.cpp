@@ -61,10 +61,15 @@ private:
                       "mistake then needs AWS "
                       "Support to undo.";
     finding.evidence.push_back(evidence_at(key.source, flag));
-    finding.fix =
-        "Remove " + flag +
-        " (it defaults to false) and make sure the policy lets the deploying principal call "
-        "kms:PutKeyPolicy.";
+    const bool terraform = is_terraform(key.source);
+    finding.fix = std::string(terraform ? "Set bypass_policy_lockout_safety_check = false"
+                                        : "Set BypassPolicyLockoutSafetyCheck: false") +
+                  " (or remove it: false is the default) and make sure the policy lets the "
+                  "deploying principal call kms:PutKeyPolicy.";
+    finding.fix_edit = property_fix(key.source,
+                                    terraform ? "/bypass_policy_lockout_safety_check"
+                                              : "/Properties/BypassPolicyLockoutSafetyCheck",
+                                    false);
     return finding;
   }
 

@@ -28,7 +28,6 @@ from fix_inputs import FIXTURE_ACCOUNT, apply_edit, config_of, load_input, run_c
 TEXT_ONLY = {
     ("TFKMS002", "Create the grant on a customer managed key"):
         "a grant on an AWS managed key has to move to another key; no policy edit makes it work",
-    ("TFKMS006", "Remove "): "the bypass flag is a key property (the policy findings are edits)",
     ("TFKMS010", "Check "): "a store defined elsewhere is checked where it is defined",
     ("TFKMS010", "Make it a valid JSON"): "text that is no policy has no statement to edit",
     ("TFKMS010", "Correct the policy element"): "an element tfkms cannot read cannot be rewritten",
