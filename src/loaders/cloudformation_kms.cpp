@@ -50,6 +50,7 @@ void ResourceMapper::add_key(Resource& resource, model::KeyKind kind) {
   }
   key.bypass_policy_lockout_safety_check =
       flag(resource, "BypassPolicyLockoutSafetyCheck").value_or(false);
+  key.bypass_set_by = key.source;
   key.deletion_window_days = as_int(text(resource, "PendingWindowInDays"));
   key.enabled = flag(resource, "Enabled").value_or(true);
   m_graph.add(std::move(key));

@@ -366,6 +366,7 @@ void Builder::add_keys() {
     key.multi_region = flag(root["multi_region"]).value_or(false);
     key.bypass_policy_lockout_safety_check =
         flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
+    key.bypass_set_by = key.source;
     if (const auto* days = root["deletion_window_in_days"].value();
         days != nullptr && days->is_number_integer()) {
       key.deletion_window_days = days->get<int>();
@@ -409,8 +410,10 @@ void Builder::add_key_policies() {
     model::Key& key = m_graph.key(*target.key);
     key.policy = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
     key.policy_address = resource.address;
-    if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false))
+    if (flag(field(resource)["bypass_policy_lockout_safety_check"]).value_or(false)) {
       key.bypass_policy_lockout_safety_check = true;
+      key.bypass_set_by = m_context.where(resource);
+    }
   }
 }
 

@@ -74,6 +74,8 @@ struct Key {
   std::optional<bool> rotation_enabled; ///< nullopt: unknown before apply
   bool multi_region = false;
   bool bypass_policy_lockout_safety_check = false;
+  /// The resource that sets the bypass: the key, or a Terraform aws_kms_key_policy.
+  SourceRef bypass_set_by;
   std::optional<int> deletion_window_days;
   bool enabled = true;
   std::string primary_key;      ///< replica: reference to the primary (markers allowed)

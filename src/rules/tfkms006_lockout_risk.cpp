@@ -60,13 +60,13 @@ private:
                       ", so KMS accepts a policy that no principal can change afterwards; a "
                       "mistake then needs AWS "
                       "Support to undo.";
-    finding.evidence.push_back(evidence_at(key.source, flag));
+    finding.evidence.push_back(evidence_at(key.bypass_set_by, flag));
     const bool terraform = is_terraform(key.source);
     finding.fix = std::string(terraform ? "Set bypass_policy_lockout_safety_check = false"
                                         : "Set BypassPolicyLockoutSafetyCheck: false") +
                   " (or remove it: false is the default) and make sure the policy lets the "
                   "deploying principal call kms:PutKeyPolicy.";
-    finding.fix_edit = property_fix(key.source,
+    finding.fix_edit = property_fix(key.bypass_set_by,
                                     terraform ? "/bypass_policy_lockout_safety_check"
                                               : "/Properties/BypassPolicyLockoutSafetyCheck",
                                     false);
