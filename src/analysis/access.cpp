@@ -210,17 +210,23 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
 }
 
 bool KeyAccess::has_access(ActionClass action_class) const {
+  for (std::size_t s = 0; s < m_analysis->subjects.size(); ++s) {
+    if (has_access(s, action_class))
+      return true;
+  }
+  return false;
+}
+
+bool KeyAccess::has_access(std::size_t subject, ActionClass action_class) const {
   const detail::Analysis& a = *m_analysis;
   const auto position =
       std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) -
       std::begin(k_action_classes);
-  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
-    for (const std::size_t act :
-         detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
-      const std::size_t row = a.row_index(s, act);
-      if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row))
-        return true;
-    }
+  for (const std::size_t act :
+       detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
+    const std::size_t row = a.row_index(subject, act);
+    if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row))
+      return true;
   }
   return false;
 }

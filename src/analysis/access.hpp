@@ -184,6 +184,9 @@ public:
   /// Whether anyone has an allowed or unknown access of `action_class`
   /// (`!of(action_class).empty()`), answered without building the accesses.
   [[nodiscard]] bool has_access(ActionClass action_class) const;
+  /// Whether `subject` has one (`accesses_of(subject)` holds one of `action_class`), answered the
+  /// same way.
+  [[nodiscard]] bool has_access(std::size_t subject, ActionClass action_class) const;
   /// The key policy the analysis used (the default policy when the key sets none).
   [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
   /// False when the key policy is unknown before apply or unreadable: every access is then unknown.
