@@ -190,6 +190,11 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
   variant.subject = subject;
   variant.identity = Identity::graph;
   variant.chain = chain_of(a, a.shared->accounts[static_cast<std::size_t>(id)], id);
+  add_identity_policies(a, id, variant);
+  return variant;
+}
+
+void detail::add_identity_policies(const Analysis& a, model::PrincipalId id, Variant& variant) {
   const model::Principal& principal = a.graph->principal(id);
   std::vector<model::PolicyId> ids = principal.policies;
   for (const model::PrincipalId group : principal.groups) {
@@ -206,7 +211,6 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
     variant.policies.push_back(&*compiled);
     variant.policy_ids.emplace_back(policy_id);
   }
-  return variant;
 }
 
 bool KeyAccess::has_access(ActionClass action_class) const {

@@ -324,5 +324,7 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
 /// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.
 [[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject,
                                     model::PrincipalId id);
+/// Adds graph_variant()'s policies of `id` to `variant`, without its chain.
+void add_identity_policies(const Analysis& analysis, model::PrincipalId id, Variant& variant);
 
 } // namespace tfkms::analysis::detail
