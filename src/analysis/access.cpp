@@ -118,21 +118,47 @@ const model::Graph& KeyAccess::graph() const { return *m_analysis->graph; }
 model::KeyId KeyAccess::key() const { return m_analysis->key; }
 const std::string& KeyAccess::key_account() const { return m_analysis->key_account; }
 const std::vector<Subject>& KeyAccess::subjects() const { return m_analysis->subjects; }
+namespace {
+
+// The allowed then the unknown accesses of every subject or of `only_subject`, by subject then
+// class.
+std::vector<Access> build_all_accesses(const detail::Analysis& a,
+                                       std::optional<std::size_t> only_subject) {
+  std::vector<Access> out = detail::build_accesses(a, a.tables(), a.core->allowed,
+                                                   policy::Outcome::allowed, only_subject);
+  auto unknowns = detail::build_accesses(a, a.tables(), a.core->unknown, policy::Outcome::unknown,
+                                         only_subject);
+  out.insert(out.end(), std::make_move_iterator(unknowns.begin()),
+             std::make_move_iterator(unknowns.end()));
+  std::stable_sort(out.begin(), out.end(), [](const Access& x, const Access& y) {
+    return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
+  });
+  return out;
+}
+
+} // namespace
+
 const std::vector<Access>& KeyAccess::accesses() const {
   const detail::Analysis& a = *m_analysis;
-  if (!a.accesses) {
-    // Built on first use: a rule may need only the tables (an analysis made to test one statement).
-    std::vector<Access>& out = a.accesses.emplace(
-        detail::build_accesses(a, a.tables(), a.core->allowed, policy::Outcome::allowed));
-    auto unknowns =
-        detail::build_accesses(a, a.tables(), a.core->unknown, policy::Outcome::unknown);
-    out.insert(out.end(), std::make_move_iterator(unknowns.begin()),
-               std::make_move_iterator(unknowns.end()));
-    std::stable_sort(out.begin(), out.end(), [](const Access& x, const Access& y) {
-      return std::pair(x.subject, x.action_class) < std::pair(y.subject, y.action_class);
-    });
-  }
+  // Built on first use: a rule may need only the tables (an analysis made to test one statement).
+  if (!a.accesses)
+    a.accesses.emplace(build_all_accesses(a, std::nullopt));
   return *a.accesses;
+}
+
+std::span<const Access> KeyAccess::accesses_of(std::size_t subject) const {
+  const detail::Analysis& a = *m_analysis;
+  if (a.accesses) {
+    const auto found = std::ranges::equal_range(*a.accesses, subject, {}, &Access::subject);
+    return {found.begin(), found.end()};
+  }
+  // One subject's accesses are what a rule about some subjects needs: building every subject's,
+  // with the text of each ground, would cost the most of the rules for keys many subjects reach.
+  a.subject_accesses.resize(a.subjects.size());
+  std::optional<std::vector<Access>>& built = a.subject_accesses.at(subject);
+  if (!built)
+    built.emplace(build_all_accesses(a, subject));
+  return *built;
 }
 const policy::CompiledPolicy& KeyAccess::key_policy() const { return m_analysis->key_policy; }
 bool KeyAccess::key_policy_known() const { return m_analysis->key_policy_known; }
@@ -164,6 +190,11 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
   variant.subject = subject;
   variant.identity = Identity::graph;
   variant.chain = chain_of(a, a.shared->accounts[static_cast<std::size_t>(id)], id);
+  add_identity_policies(a, id, variant);
+  return variant;
+}
+
+void detail::add_identity_policies(const Analysis& a, model::PrincipalId id, Variant& variant) {
   const model::Principal& principal = a.graph->principal(id);
   std::vector<model::PolicyId> ids = principal.policies;
   for (const model::PrincipalId group : principal.groups) {
@@ -180,21 +211,26 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
     variant.policies.push_back(&*compiled);
     variant.policy_ids.emplace_back(policy_id);
   }
-  return variant;
 }
 
 bool KeyAccess::has_access(ActionClass action_class) const {
+  for (std::size_t s = 0; s < m_analysis->subjects.size(); ++s) {
+    if (has_access(s, action_class))
+      return true;
+  }
+  return false;
+}
+
+bool KeyAccess::has_access(std::size_t subject, ActionClass action_class) const {
   const detail::Analysis& a = *m_analysis;
   const auto position =
       std::find(std::begin(k_action_classes), std::end(k_action_classes), action_class) -
       std::begin(k_action_classes);
-  for (std::size_t s = 0; s < a.subjects.size(); ++s) {
-    for (const std::size_t act :
-         detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
-      const std::size_t row = a.row_index(s, act);
-      if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row))
-        return true;
-    }
+  for (const std::size_t act :
+       detail::analysed_actions().by_class[static_cast<std::size_t>(position)]) {
+    const std::size_t row = a.row_index(subject, act);
+    if (a.core->allowed.has_member(row) || a.core->unknown.has_member(row))
+      return true;
   }
   return false;
 }

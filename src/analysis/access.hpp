@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -175,11 +176,17 @@ public:
   [[nodiscard]] const std::vector<Subject>& subjects() const;
   /// Every access that is allowed or unknown, by subject then class.
   [[nodiscard]] const std::vector<Access>& accesses() const;
+  /// The accesses of `subject` among accesses(), by class; built alone when accesses() is not.
+  /// Stays valid as long as the analysis.
+  [[nodiscard]] std::span<const Access> accesses_of(std::size_t subject) const;
   /// The accesses of `action_class`, in subject order.
   [[nodiscard]] std::vector<const Access*> of(ActionClass action_class) const;
   /// Whether anyone has an allowed or unknown access of `action_class`
   /// (`!of(action_class).empty()`), answered without building the accesses.
   [[nodiscard]] bool has_access(ActionClass action_class) const;
+  /// Whether `subject` has one (`accesses_of(subject)` holds one of `action_class`), answered the
+  /// same way.
+  [[nodiscard]] bool has_access(std::size_t subject, ActionClass action_class) const;
   /// The key policy the analysis used (the default policy when the key sets none).
   [[nodiscard]] const policy::CompiledPolicy& key_policy() const;
   /// False when the key policy is unknown before apply or unreadable: every access is then unknown.

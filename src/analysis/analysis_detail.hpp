@@ -221,6 +221,8 @@ struct Analysis {
   std::shared_ptr<const Core> core;
   mutable std::optional<std::vector<Access>>
       accesses; ///< KeyAccess::accesses(), built on first use
+  /// By subject: KeyAccess::accesses_of(), built on first use while `accesses` is not.
+  mutable std::vector<std::optional<std::vector<Access>>> subject_accesses;
   std::vector<std::string> notes;
   std::vector<std::string>
       unapplied; ///< organisation policies not applied (OrganizationChains::unresolved)
@@ -282,10 +284,10 @@ struct Reuse {
 [[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
 
 /// Builds the accesses of `membership` with the reasons of `tables` (indexed like
-/// Analysis::variants).
-[[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
-                                                 const Membership& membership,
-                                                 policy::Outcome outcome);
+/// Analysis::variants), of every subject or of `only_subject`.
+[[nodiscard]] std::vector<Access>
+build_accesses(const Analysis& analysis, const Tables& tables, const Membership& membership,
+               policy::Outcome outcome, std::optional<std::size_t> only_subject = std::nullopt);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
 [[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis,
@@ -322,5 +324,7 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
 /// The identity policies of graph principal `id`, its groups' included, compiled in `analysis`.
 [[nodiscard]] Variant graph_variant(const Analysis& analysis, std::size_t subject,
                                     model::PrincipalId id);
+/// Adds graph_variant()'s policies of `id` to `variant`, without its chain.
+void add_identity_policies(const Analysis& analysis, model::PrincipalId id, Variant& variant);
 
 } // namespace tfkms::analysis::detail

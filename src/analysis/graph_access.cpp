@@ -298,8 +298,10 @@ struct MemberReason {
   policy::Reason reason;
 };
 
-std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t subject,
-                                          const Ground& ground, model::PrincipalId member) {
+// The position of `ground`'s policy among the policies of the subject's first principal; none when
+// `ground` is not a statement of one of them.
+std::optional<std::uint16_t> policy_position(const detail::Analysis& a, std::size_t subject,
+                                             const Ground& ground) {
   if (ground.source != policy::ReasonSource::identity_policy || !ground.policy)
     return std::nullopt;
   // The subject's own variant is its first principal's (build_variants()).
@@ -307,10 +309,18 @@ std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t
   const auto position = std::find(first.policy_ids.begin(), first.policy_ids.end(), ground.policy);
   if (position == first.policy_ids.end())
     return std::nullopt;
+  return static_cast<std::uint16_t>(position - first.policy_ids.begin());
+}
+
+std::optional<MemberReason> member_reason(const detail::Analysis& a, std::size_t subject,
+                                          const Ground& ground, model::PrincipalId member) {
+  const auto position = policy_position(a, subject, ground);
+  if (!position)
+    return std::nullopt;
   MemberReason out{detail::graph_variant(a, subject, member), {}};
   out.reason.kind = ground.kind;
   out.reason.source = ground.source;
-  out.reason.policy = static_cast<std::uint16_t>(position - first.policy_ids.begin());
+  out.reason.policy = *position;
   out.reason.statement = static_cast<std::uint16_t>(ground.statement);
   if (out.reason.policy >= out.own.policies.size())
     return std::nullopt;
@@ -327,8 +337,15 @@ Ground member_ground(const KeyAccess& analysis, std::size_t subject, const Groun
 
 std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::size_t subject,
                                              const Ground& ground, model::PrincipalId member) {
-  const auto restated = member_reason(analysis.detail(), subject, ground, member);
-  return restated ? restated->own.policy_ids[restated->reason.policy] : ground.policy;
+  const detail::Analysis& a = analysis.detail();
+  const auto position = policy_position(a, subject, ground);
+  if (!position)
+    return ground.policy;
+  // Only the member's policies are read: looking up its organisation chain, as member_ground()
+  // needs, cost more than the rest of this.
+  detail::Variant own;
+  detail::add_identity_policies(a, member, own);
+  return *position < own.policy_ids.size() ? own.policy_ids[*position] : ground.policy;
 }
 
 } // namespace tfkms::analysis

@@ -50,8 +50,8 @@ struct Counted {
 // it accepts; an access none of whose grounds count adds nothing.
 Role collect(const KeyAccess& access, std::size_t subject, const Counted& rule) {
   Role role;
-  for (const Access& item : access.accesses()) {
-    if (item.subject != subject || !certain(access, item, rule.unshown) || !rule.wanted(item))
+  for (const Access& item : access.accesses_of(subject)) {
+    if (!certain(access, item, rule.unshown) || !rule.wanted(item))
       continue;
     if (std::none_of(item.grounds.begin(), item.grounds.end(), rule.counts))
       continue;

@@ -11,11 +11,12 @@ namespace {
 
 constexpr std::string_view k_identity_prefix = "identity policy ";
 
-PrincipalClass::Member member_of(const detail::Analysis& a, std::size_t subject,
-                                 model::PrincipalId id) {
+PrincipalClass::Member member_of(const detail::Analysis& a, model::PrincipalId id) {
   PrincipalClass::Member member{member_label(*a.graph, id), {}};
-  for (const auto& policy_id : detail::graph_variant(a, subject, id).policy_ids) {
-    // graph_variant() lists the graph's policies only; allows_all (no id) is never one of them.
+  detail::Variant own; // its policies only: a member's organisation chain is not listed
+  detail::add_identity_policies(a, id, own);
+  for (const auto& policy_id : own.policy_ids) {
+    // The graph's policies only; allows_all (no id) is never one of them.
     if (policy_id)
       member.identity_policies.push_back(identity_policy_name(a.graph->policy(*policy_id)));
   }
@@ -43,7 +44,7 @@ std::optional<ClassAccess> ClassTable::refer(const KeyAccess& analysis, std::siz
     PrincipalClass& principal_class = classes.emplace_back();
     principal_class.members.reserve(all.size());
     for (const model::PrincipalId id : all)
-      principal_class.members.push_back(member_of(a, subject, id));
+      principal_class.members.push_back(member_of(a, id));
   }
   ClassAccess access;
   access.principal_class = found->second;

@@ -53,6 +53,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     print_diagnostic(prepared.error(), err);
     return k_exit_usage;
   }
+  // --diff reads a plan's two sides in one pass over the file, as `tfkms diff` does, instead of
+  // parsing it again for the before side.
+  if (options.diff && !options.base)
+    prepared.value().load.snapshot = loaders::Snapshot::both;
   const run::Run& run = prepared.value();
   std::vector<model::Diagnostic> errors = run.discovery.errors;
   CheckSettings settings = resolve_settings(options.format, options.fail_on, run.config, errors);

@@ -241,30 +241,35 @@ private:
         // No IAM principal in the input: the delegation still opens the key to the whole account.
         std::vector<std::string_view> actions;
         std::string account;
-        for (const analysis::Access& item : key_access.accesses()) {
-          const analysis::Subject& subject = key_access.subjects().at(item.subject);
-          if (item.outcome != policy::Outcome::allowed ||
-              subject.kind != analysis::SubjectKind::account_principals || !subject.key_account ||
-              !item.needs_identity_policy || !holds_unrestricted(item.when) ||
-              (item.action_class != ActionClass::read && item.action_class != ActionClass::write)) {
+        for (std::size_t index = 0; index < key_access.subjects().size(); ++index) {
+          const analysis::Subject& subject = key_access.subjects()[index];
+          if (subject.kind != analysis::SubjectKind::account_principals || !subject.key_account)
             continue;
+          for (const analysis::Access& item : key_access.accesses_of(index)) {
+            if (item.outcome != policy::Outcome::allowed || !item.needs_identity_policy ||
+                !holds_unrestricted(item.when) ||
+                (item.action_class != ActionClass::read &&
+                 item.action_class != ActionClass::write)) {
+              continue;
+            }
+            const bool via_delegation =
+                std::any_of(item.grounds.begin(), item.grounds.end(), [](const auto& ground) {
+                  return ground.kind == policy::ReasonKind::delegates;
+                });
+            if (!via_delegation)
+              continue;
+            account = subject.account;
+            if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end())
+              subjects.push_back(item.subject);
+            actions.insert(actions.end(), item.actions.begin(), item.actions.end());
+            std::vector<analysis::Ground> delegating_grounds;
+            std::copy_if(item.grounds.begin(), item.grounds.end(),
+                         std::back_inserter(delegating_grounds),
+                         [](const analysis::Ground& ground) {
+                           return ground.kind == policy::ReasonKind::delegates;
+                         });
+            add_delegating(delegating_grounds);
           }
-          const bool via_delegation =
-              std::any_of(item.grounds.begin(), item.grounds.end(), [](const auto& ground) {
-                return ground.kind == policy::ReasonKind::delegates;
-              });
-          if (!via_delegation)
-            continue;
-          account = subject.account;
-          if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end())
-            subjects.push_back(item.subject);
-          actions.insert(actions.end(), item.actions.begin(), item.actions.end());
-          std::vector<analysis::Ground> delegating_grounds;
-          std::copy_if(item.grounds.begin(), item.grounds.end(),
-                       std::back_inserter(delegating_grounds), [](const analysis::Ground& ground) {
-                         return ground.kind == policy::ReasonKind::delegates;
-                       });
-          add_delegating(delegating_grounds);
         }
         if (actions.empty())
           return false;

@@ -75,30 +75,32 @@ private:
     std::map<std::size_t, Exposure> by_subject;
     // removals() builds its list on each call: once per key, when a limited access needs it.
     std::optional<std::vector<analysis::Removal>> removals;
-    for (const analysis::Access& item : access.accesses()) {
-      if (item.outcome != policy::Outcome::allowed)
-        continue;
-      const analysis::Subject& subject = access.subjects().at(item.subject);
+    for (std::size_t index = 0; index < access.subjects().size(); ++index) {
+      const analysis::Subject& subject = access.subjects()[index];
       const bool whole = outside(context, subject);
       if (!whole && !external_principal(context, subject))
         continue;
-      if (whole && limited_to_named_callers(item.when)) {
-        // The key's own policy stays open when only an organisation policy, kept elsewhere and
-        // detachable, names the callers: reported, at a lower severity.
-        if (!removals)
-          removals = access.removals();
-        if (rcp_removed(*removals, item.subject))
-          by_subject[item.subject].limited_by_rcp.push_back(&item);
-        continue;
+      for (const analysis::Access& item : access.accesses_of(index)) {
+        if (item.outcome != policy::Outcome::allowed)
+          continue;
+        if (whole && limited_to_named_callers(item.when)) {
+          // The key's own policy stays open when only an organisation policy, kept elsewhere and
+          // detachable, names the callers: reported, at a lower severity.
+          if (!removals)
+            removals = access.removals();
+          if (rcp_removed(*removals, item.subject))
+            by_subject[item.subject].limited_by_rcp.push_back(&item);
+          continue;
+        }
+        const bool grants = item.action_class == analysis::ActionClass::grant_management &&
+                            std::find(item.actions.begin(), item.actions.end(),
+                                      "kms:CreateGrant") != item.actions.end();
+        Exposure& exposure = by_subject[item.subject];
+        if (grants && may_grant_itself(access, item.subject, "kms:Decrypt"))
+          exposure.create_grant = &item;
+        if (whole)
+          exposure.items.push_back(&item);
       }
-      const bool grants = item.action_class == analysis::ActionClass::grant_management &&
-                          std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
-                              item.actions.end();
-      Exposure& exposure = by_subject[item.subject];
-      if (grants && may_grant_itself(access, item.subject, "kms:Decrypt"))
-        exposure.create_grant = &item;
-      if (whole)
-        exposure.items.push_back(&item);
     }
     for (const auto& [subject_index, exposure] : by_subject) {
       if (exposure.items.empty() && exposure.create_grant == nullptr &&

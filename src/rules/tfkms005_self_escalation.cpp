@@ -42,7 +42,11 @@ private:
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
                             const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!analysis::is_individual(subject))
+    // Without a way to change the policy or create a grant there is nothing to escalate with: its
+    // accesses are not built.
+    if (!analysis::is_individual(subject) ||
+        (!access.has_access(subject_index, analysis::ActionClass::policy_change) &&
+         !access.has_access(subject_index, analysis::ActionClass::grant_management)))
       return;
     // A principal of another account always needs its own IAM policy too; its administrators
     // write that, so what the key policy opens to it is its to take.

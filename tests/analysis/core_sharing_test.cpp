@@ -9,7 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <span>
 
 using namespace tfkms;
 using namespace tfkms::analysis;
@@ -120,6 +122,13 @@ std::vector<std::string> report_of(const KeyAccess& access) {
   return out;
 }
 
+std::vector<std::string> texts_of(const KeyAccess& access, std::span<const Access> items) {
+  std::vector<std::string> out;
+  for (const Access& item : items)
+    out.push_back(access.text(item));
+  return out;
+}
+
 // Keys analysed under one folder, and how many of them reused a core another key had built.
 struct SharingTally {
   std::size_t keys = 0;
@@ -155,6 +164,25 @@ SharingTally check_core_sharing_under(const fs::path& root) {
       // The answers that skip building accesses agree with the accesses.
       for (const ActionClass action_class : k_action_classes) {
         CHECK(with_sharing.has_access(action_class) == !with_sharing.of(action_class).empty());
+      }
+      // One subject's accesses, built alone or read from all of them, are that subject's among
+      // all of them, in the same order.
+      const KeyAccess alone = shared.analyze(static_cast<model::KeyId>(k));
+      for (std::size_t s = 0; s < alone.subjects().size(); ++s) {
+        std::vector<std::string> among_all;
+        for (const Access& item : with_sharing.accesses()) {
+          if (item.subject == s)
+            among_all.push_back(with_sharing.text(item));
+        }
+        CHECK(texts_of(alone, alone.accesses_of(s)) == among_all);
+        CHECK(texts_of(with_sharing, with_sharing.accesses_of(s)) == among_all);
+        for (const ActionClass action_class : k_action_classes) {
+          const auto of_class = [&](const Access& item) {
+            return item.action_class == action_class;
+          };
+          const auto own = alone.accesses_of(s);
+          CHECK(alone.has_access(s, action_class) == std::any_of(own.begin(), own.end(), of_class));
+        }
       }
       for (const auto& statement : with_sharing.key_policy().document().statements) {
         const StatementEffect effect = statement_effect(with_sharing, statement.index);
