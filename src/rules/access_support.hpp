@@ -60,9 +60,28 @@ struct DecidingDeny {
                                                         std::size_t subject,
                                                         analysis::ActionClass action_class);
 
-/// Evidence for every deciding_denies() statement of each of `subjects` in each of `classes`: what
-/// it takes away, from whom and when, each once. Made once for the callers of one subject: each
-/// Deny's effect costs an analysis.
+/// An identity-policy Deny statement and what it takes away from one subject in one action class.
+struct DecidingIdentityDeny {
+  analysis::Ground statement; ///< the Deny statement and its place in the input
+  analysis::Access taken;     ///< the access it removes: actions and when
+};
+
+/// The Deny statements of the identity policies of graph principal subject `subject` (its own,
+/// attached, AWS managed, its groups') that take some of `action_class` away from it
+/// (analysis::identity_denies). In policy then statement order.
+[[nodiscard]] std::vector<DecidingIdentityDeny>
+deciding_identity_denies(const analysis::KeyAccess& access, std::size_t subject,
+                         analysis::ActionClass action_class);
+
+/// Evidence for every deciding_identity_denies() statement of each of `subjects` in each of
+/// `classes`: what it takes away, from whom and when, each once.
+[[nodiscard]] std::vector<Evidence>
+identity_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
+                       const std::vector<analysis::ActionClass>& classes);
+
+/// Evidence for every deciding_denies() and deciding_identity_denies() statement of each of
+/// `subjects` in each of `classes`: what it takes away, from whom and when, each once. Made once
+/// for the callers of one subject: each Deny's effect costs an analysis.
 [[nodiscard]] std::vector<Evidence>
 deciding_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
                        const std::vector<analysis::ActionClass>& classes,
