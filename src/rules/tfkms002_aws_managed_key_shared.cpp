@@ -2,6 +2,7 @@
 // fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
 // requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
 #include "analysis/access.hpp"
+#include "policy/condition.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 #include "policy/policy_source.hpp"
@@ -39,6 +40,9 @@ struct Sharing {
   /// behalf ({"StringEquals": {"aws:SourceAccount": ["111122223333"]}}), carried over to the key.
   nlohmann::json limits = nlohmann::json::object();
   bool limits_unknown = false; ///< a limit's value is known only at deployment: no mechanical fix
+  /// Deny statements of the store's policy that take part of the sharing away, under their
+  /// conditions: what is shared is what they leave.
+  std::vector<Evidence> narrowed_by = {};
 };
 
 // Condition keys that say who calls or on whose behalf (kms-reference §2.3): a key-policy
@@ -113,6 +117,29 @@ std::string_view needed_action(const model::DataStore& store) {
   const model::DataStoreType& type = model::data_store_type(store.kind);
   const bool by_writers = type.services_write || type.reader.action.empty();
   return by_writers ? type.writer.kms_action : type.reader.kms_action;
+}
+
+// The use the sharing is about: the one whose KMS action needed_action() names.
+std::optional<Use> needed_use(const model::DataStore& store, const model::Graph& graph) {
+  const model::DataStoreType& type = model::data_store_type(store.kind);
+  const model::Value arn = model::resolve_value(store.arn, graph);
+  const bool by_writers = type.services_write || type.reader.action.empty();
+  const model::ServiceUse& use = by_writers ? type.writer : type.reader;
+  if (!arn.known() || use.action.empty())
+    return std::nullopt;
+  return Use{use.action, arn.text + std::string(use.resource_suffix)};
+}
+
+// `StringNotEquals aws:PrincipalOrgID "o-abc"`, for messages.
+std::string conditions_text(const policy::Statement& statement) {
+  std::vector<std::string> parts;
+  for (const policy::ConditionClause& clause : statement.conditions) {
+    std::string values;
+    for (const model::Value& value : clause.values)
+      values += (values.empty() ? "\"" : ", \"") + value.text + "\"";
+    parts.push_back(clause.operator_text + " " + clause.key + " " + values);
+  }
+  return join_words(parts);
 }
 
 std::string store_policy_name(const model::DataStore& store) {
@@ -289,7 +316,85 @@ private:
         }
       }
     }
+    if (const std::optional<Use> use = needed_use(store, context.graph))
+      apply_denies(document, store, *use, found);
     return found;
+  }
+
+  // The store policy's Deny statements decide what its Allows share (an explicit deny overrides
+  // every allow, [IAM-EVAL], kms-reference §3.1): one that applies to a sharing's use with no
+  // condition ends that sharing; one with conditions is named, since the sharing holds only where
+  // they do not.
+  static void apply_denies(const policy::Document& document, const model::DataStore& store,
+                           const Use& use, std::vector<Sharing>& found) {
+    for (const policy::Statement& statement : document.statements) {
+      if (!statement.effect_known || statement.effect != policy::Effect::deny)
+        continue;
+      std::vector<Sharing> kept;
+      for (Sharing& item : found) {
+        const policy::Tri applies = deny_applies(statement, item.principal, use);
+        if (applies == policy::Tri::yes && statement.conditions.empty())
+          continue;
+        if (applies != policy::Tri::no) {
+          item.narrowed_by.push_back(statement_evidence(
+              statement, store.resource_policy,
+              "denies " + item.who + " " + std::string(use.action) +
+                  (statement.conditions.empty() ? std::string()
+                                                : " when " + conditions_text(statement)) +
+                  ", which overrides the statement sharing it"));
+        }
+        kept.push_back(std::move(item));
+      }
+      found = std::move(kept);
+    }
+  }
+
+  // Whether resource-policy Deny `statement` applies to `caller`'s `use`, its conditions aside, as
+  // the evaluator decides it. The evaluator reads a Principal element in key policies only, and a
+  // key policy only for KMS actions, so it is asked twice: whether the statement names the caller
+  // (its Principal on a KMS request for any key), and whether it covers the use (its Action and
+  // Resource, as a statement of the caller's own).
+  static policy::Tri deny_applies(const policy::Statement& statement, const std::string& caller,
+                                  const Use& use) {
+    static const policy::Document probe = policy::parse_document(
+        nlohmann::json::parse(
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]})"),
+        policy::PolicyKind::key_policy, model::NoSymbols{});
+    policy::Statement alone = statement;
+    alone.index = 0;
+    alone.conditions.clear();
+    policy::Document names = probe;
+    names.statements.front().principal = alone.principal;
+    policy::Document covers = probe;
+    covers.kind = policy::PolicyKind::identity_policy;
+    covers.statements = {alone};
+    covers.statements.front().principal.reset();
+    const auto named = policy::prepare({.principal = caller,
+                                        .principal_type = std::nullopt,
+                                        .action = "kms:Decrypt",
+                                        .resource = "*",
+                                        .context = {}});
+    const auto used = policy::prepare({.principal = caller,
+                                       .principal_type = std::nullopt,
+                                       .action = std::string(use.action),
+                                       .resource = use.resource,
+                                       .context = {}});
+    if (!named || !used)
+      return policy::Tri::maybe;
+    const policy::CompiledPolicy naming = policy::compile(std::move(names));
+    const policy::CompiledPolicy covering = policy::compile(std::move(covers));
+    const auto denied = [](const policy::Decision& decision) {
+      switch (decision.outcome) {
+      case policy::Outcome::explicitly_denied:
+        return policy::Tri::yes;
+      case policy::Outcome::unknown:
+        return policy::Tri::maybe;
+      default:
+        return policy::Tri::no;
+      }
+    };
+    return policy::detail::tri_and(denied(policy::decide(named.value(), &naming, {}, {})),
+                                   denied(policy::decide(used.value(), nullptr, {covering}, {})));
   }
 
   // Roles and users of the input that belong to another account (`outsiders`) and whose own IAM
@@ -449,6 +554,10 @@ private:
     finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
     for (const Sharing& item : shared)
       finding.evidence.push_back(item.evidence);
+    for (const Sharing& item : shared) {
+      for (const Evidence& deny : item.narrowed_by)
+        finding.evidence.push_back(deny);
+    }
 
     set_fix(context, finding, store, key, shared, !used_by.empty() && shared_with.empty());
     return finding;
