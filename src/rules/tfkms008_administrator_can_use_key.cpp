@@ -9,6 +9,8 @@
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
 
+#include <algorithm>
+
 namespace tfkms::rules {
 namespace {
 
@@ -46,14 +48,18 @@ private:
                                {analysis::ActionClass::administration, analysis::ActionClass::read,
                                 analysis::ActionClass::write},
                                key.policy);
+    // A Deny (the key policy's or its own IAM's) may leave it encrypting only.
+    const bool reads =
+        std::find(use.actions.begin(), use.actions.end(), "kms:Decrypt") != use.actions.end();
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
-      finding.message = label + " is a key administrator (" +
-                        actions_text(administration.actions, 3) + ") and can also use the key (" +
-                        actions_text(use.actions, 3) + ")" +
-                        (use.through_iam ? " through its IAM policies" : "") +
-                        ": managing the key and reading the data it protects are not separated.";
+      finding.message =
+          label + " is a key administrator (" + actions_text(administration.actions, 3) +
+          ") and can also use the key (" + actions_text(use.actions, 3) + ")" +
+          (use.through_iam ? " through its IAM policies" : "") + ": managing the key and " +
+          (reads ? "reading the data it protects" : "encrypting data with it") +
+          " are not separated.";
       for (const analysis::Ground& ground : administration.grounds) {
         finding.evidence.push_back(
             ground_evidence(ground_for(access, subject_index, caller, ground),
