@@ -86,9 +86,9 @@ template <typename Take> void for_each_taken(const analysis::KeyAccess& access, 
   }
 }
 
-std::string taken_text(const analysis::KeyAccess& access, const analysis::Access& item) {
-  return "denies " + access.subjects().at(item.subject).label + " " + actions_text(item.actions) +
-         " " + when_text(item.when) + ", which overrides any statement allowing it";
+std::string taken_text(const std::string& who, const analysis::Access& item) {
+  return "denies " + who + " " + actions_text(item.actions) + " " + when_text(item.when) +
+         ", which overrides any statement allowing it";
 }
 
 bool in(const std::vector<analysis::ActionClass>& classes, analysis::ActionClass action_class) {
@@ -132,13 +132,45 @@ std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access,
                                              const std::vector<analysis::ActionClass>& classes) {
   std::vector<Evidence> evidence;
   for (const std::size_t subject : subjects) {
+    const std::string& who = access.subjects().at(subject).label;
     for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject)) {
       for (const analysis::Access& item : deny.removes) {
         if (in(classes, item.action_class))
-          add_once(evidence, ground_evidence(deny.statement, " " + taken_text(access, item)));
+          add_once(evidence, ground_evidence(deny.statement, " " + taken_text(who, item)));
       }
     }
   }
+  return evidence;
+}
+
+std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access, std::size_t subject,
+                                             const std::vector<analysis::IdentityDeny>& denies,
+                                             const std::vector<analysis::ActionClass>& classes,
+                                             const SubjectCaller& caller) {
+  std::vector<Evidence> evidence;
+  for (const analysis::IdentityDeny& deny : denies) {
+    const analysis::Ground own = ground_for(access, subject, caller, deny.statement);
+    for (const analysis::Access& item : deny.removes) {
+      if (in(classes, item.action_class))
+        add_once(evidence, ground_evidence(own, " " + taken_text(caller.label, item)));
+    }
+  }
+  return evidence;
+}
+
+std::vector<Evidence> key_deny_evidence(const analysis::KeyAccess& access,
+                                        const std::vector<std::size_t>& subjects,
+                                        const std::vector<analysis::ActionClass>& classes,
+                                        const model::PolicySource& holder) {
+  std::vector<Evidence> evidence;
+  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
+    if (std::find(subjects.begin(), subjects.end(), item.subject) != subjects.end() &&
+        in(classes, item.action_class)) {
+      add_once(evidence,
+               statement_evidence(statement, holder,
+                                  taken_text(access.subjects().at(item.subject).label, item)));
+    }
+  });
   return evidence;
 }
 
@@ -146,13 +178,7 @@ std::vector<Evidence> deciding_deny_evidence(const analysis::KeyAccess& access,
                                              const std::vector<std::size_t>& subjects,
                                              const std::vector<analysis::ActionClass>& classes,
                                              const model::PolicySource& holder) {
-  std::vector<Evidence> evidence;
-  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
-    if (std::find(subjects.begin(), subjects.end(), item.subject) != subjects.end() &&
-        in(classes, item.action_class)) {
-      add_once(evidence, statement_evidence(statement, holder, taken_text(access, item)));
-    }
-  });
+  std::vector<Evidence> evidence = key_deny_evidence(access, subjects, classes, holder);
   // The caller's own IAM Denies decide as much as the key policy's (kms-reference §3.1).
   for (Evidence& entry : identity_deny_evidence(access, subjects, classes))
     add_once(evidence, std::move(entry));

@@ -43,11 +43,13 @@ private:
     if (!administration.held() || !use.held())
       return;
 
+    const std::vector<analysis::ActionClass> deciding = {analysis::ActionClass::administration,
+                                                         analysis::ActionClass::read,
+                                                         analysis::ActionClass::write};
     const std::vector<Evidence> denies =
-        deciding_deny_evidence(access, {subject_index},
-                               {analysis::ActionClass::administration, analysis::ActionClass::read,
-                                analysis::ActionClass::write},
-                               key.policy);
+        key_deny_evidence(access, {subject_index}, deciding, key.policy);
+    const std::vector<analysis::IdentityDeny> iam_denies =
+        analysis::identity_denies(access, subject_index);
     // A Deny (the key policy's or its own IAM's) may leave it encrypting only.
     const bool reads =
         std::find(use.actions.begin(), use.actions.end(), "kms:Decrypt") != use.actions.end();
@@ -70,6 +72,9 @@ private:
             ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      for (Evidence& deny :
+           identity_deny_evidence(access, subject_index, iam_denies, deciding, caller))
+        finding.evidence.push_back(std::move(deny));
       // Which of the two roles the principal keeps is the owner's split to make.
       std::vector<std::string> options = {
           "Keep " + label +
