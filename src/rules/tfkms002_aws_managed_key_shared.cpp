@@ -221,11 +221,21 @@ public:
       const bool policy_shares =
           model::data_store_type(store.kind).other_accounts_use &&
           store.resource_policy.state == model::PolicySource::State::document;
+      const std::optional<policy::Document> store_policy =
+          store.resource_policy.state == model::PolicySource::State::document
+              ? std::optional(policy::parse_policy(
+                    store.resource_policy, policy::PolicyKind::resource_policy, graph,
+                    !model::data_store_type(store.kind).policy_names_resource))
+              : std::nullopt;
       std::vector<Sharing> shared =
-          policy_shares ? sharing(context, store) : std::vector<Sharing>{};
+          policy_shares ? sharing(context, store, *store_policy) : std::vector<Sharing>{};
       std::vector<Sharing> users = consumers(graph, outsiders, store);
       shared.insert(shared.end(), std::make_move_iterator(users.begin()),
                     std::make_move_iterator(users.end()));
+      // Its Denies bind those it shares with and the outsiders whose IAM uses it alike.
+      const std::optional<Use> use = needed_use(store, graph);
+      if (store_policy && use)
+        apply_denies(*store_policy, store, *use, shared);
       auto compiled = key_policies.find(*store.key.key);
       if (compiled == key_policies.end()) {
         policy::Document document =
@@ -251,13 +261,10 @@ public:
   }
 
 private:
-  static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store) {
+  static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store,
+                                      const policy::Document& document) {
     std::vector<Sharing> found;
-    const model::DataStoreType& type = model::data_store_type(store.kind);
-    const policy::Document document =
-        policy::parse_policy(store.resource_policy, policy::PolicyKind::resource_policy,
-                             context.graph, !type.policy_names_resource);
-    const bool service_senders = type.services_write;
+    const bool service_senders = model::data_store_type(store.kind).services_write;
     for (const policy::Statement& statement : document.statements) {
       if (statement.effect != policy::Effect::allow || !statement.readable || !statement.principal)
         continue;
@@ -316,8 +323,6 @@ private:
         }
       }
     }
-    if (const std::optional<Use> use = needed_use(store, context.graph))
-      apply_denies(document, store, *use, found);
     return found;
   }
 
@@ -332,7 +337,16 @@ private:
         continue;
       std::vector<Sharing> kept;
       for (Sharing& item : found) {
-        const policy::Tri applies = deny_applies(statement, item.principal, use);
+        policy::Tri applies = deny_applies(statement, item.principal, use, Conditions::aside);
+        // Conditions on who calls decide alike for every request of a named caller (not a
+        // stand-in for many accounts): the evaluator answers them for it.
+        if (applies != policy::Tri::no && !statement.conditions.empty() &&
+            item.principal != k_other_account &&
+            tests_only_the_caller(statement, whole_account(item.principal))) {
+          applies = deny_applies(statement, item.principal, use, Conditions::on_the_caller);
+          if (applies == policy::Tri::yes)
+            continue;
+        }
         if (applies == policy::Tri::yes && statement.conditions.empty())
           continue;
         if (applies != policy::Tri::no) {
@@ -349,13 +363,39 @@ private:
     }
   }
 
-  // Whether resource-policy Deny `statement` applies to `caller`'s `use`, its conditions aside, as
-  // the evaluator decides it. The evaluator reads a Principal element in key policies only, and a
-  // key policy only for KMS actions, so it is asked twice: whether the statement names the caller
-  // (its Principal on a KMS request for any key), and whether it covers the use (its Action and
+  enum class Conditions { aside, on_the_caller };
+
+  // An account (its id or root ARN) stands for every principal of it.
+  static bool whole_account(std::string_view principal) {
+    return account_of(principal) && (principal.size() == 12 || principal.ends_with(":root"));
+  }
+
+  // Whether every condition of `statement` tests a key each request carries from its caller alone
+  // (policy::prepare derives them, kms-reference §2.3), so that the evaluator decides it for one
+  // caller as for all its requests. For a whole account, only the keys that name the account.
+  static bool tests_only_the_caller(const policy::Statement& statement, bool whole_account) {
+    constexpr std::string_view k_account_keys[] = {"aws:principalaccount", "kms:calleraccount"};
+    constexpr std::string_view k_caller_keys[] = {
+        "aws:principalaccount", "aws:principalarn",          "aws:principaltype",
+        "kms:calleraccount",    "aws:principalisawsservice", "aws:principalservicename"};
+    const auto tests_a = [&](const auto& keys, const policy::ConditionClause& clause) {
+      return std::find(std::begin(keys), std::end(keys), clause.key_lower) != std::end(keys);
+    };
+    return std::all_of(statement.conditions.begin(), statement.conditions.end(),
+                       [&](const policy::ConditionClause& clause) {
+                         return whole_account ? tests_a(k_account_keys, clause)
+                                              : tests_a(k_caller_keys, clause);
+                       });
+  }
+
+  // Whether resource-policy Deny `statement` applies to `caller`'s `use`, as the evaluator decides
+  // it: its conditions aside, or with them decided for the caller (tests_only_the_caller()). The
+  // evaluator reads a Principal element in key policies only, and a key policy only for KMS
+  // actions, so it is asked twice: whether the statement names the caller (its Principal, and
+  // conditions, on a KMS request for any key), and whether it covers the use (its Action and
   // Resource, as a statement of the caller's own).
   static policy::Tri deny_applies(const policy::Statement& statement, const std::string& caller,
-                                  const Use& use) {
+                                  const Use& use, Conditions conditions) {
     static const policy::Document probe = policy::parse_document(
         nlohmann::json::parse(
             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]})"),
@@ -365,6 +405,8 @@ private:
     alone.conditions.clear();
     policy::Document names = probe;
     names.statements.front().principal = alone.principal;
+    if (conditions == Conditions::on_the_caller)
+      names.statements.front().conditions = statement.conditions;
     policy::Document covers = probe;
     covers.kind = policy::PolicyKind::identity_policy;
     covers.statements = {alone};
