@@ -282,10 +282,11 @@ struct Reuse {
 [[nodiscard]] Membership membership(const Analysis& analysis, const CellPredicate& member);
 
 /// Builds the accesses of `membership` with the reasons of `tables` (indexed like
-/// Analysis::variants).
+/// Analysis::variants); of subject `only` alone when given (its rows are the only members).
 [[nodiscard]] std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
                                                  const Membership& membership,
-                                                 policy::Outcome outcome);
+                                                 policy::Outcome outcome,
+                                                 std::optional<std::size_t> only = std::nullopt);
 
 /// The variants of `subject` (one for graph principals, none + allows_all otherwise).
 [[nodiscard]] const std::vector<std::size_t>& variants_of(const Analysis& analysis,

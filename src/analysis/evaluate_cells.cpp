@@ -326,11 +326,14 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
 }
 
 std::vector<Access> build_accesses(const Analysis& analysis, const Tables& tables,
-                                   const Membership& membership, policy::Outcome outcome) {
+                                   const Membership& membership, policy::Outcome outcome,
+                                   std::optional<std::size_t> only) {
   std::vector<Access> out;
   const std::vector<policy::Reason> no_reasons;
   const std::vector<std::vector<std::size_t>>& class_actions = analysed_actions().by_class;
-  for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
+  const std::size_t first = only.value_or(0);
+  const std::size_t end = only ? *only + 1 : analysis.subjects.size();
+  for (std::size_t s = first; s < end; ++s) {
     for (std::size_t class_position = 0; class_position < std::size(k_action_classes);
          ++class_position) {
       const ActionClass action_class = k_action_classes[class_position];
