@@ -284,12 +284,14 @@ struct IdentityDeny {
 };
 
 /// The Deny statements of the identity policies graph principal subject `subject` is evaluated
-/// with (its own, attached, AWS managed and its groups') that take some access away from it, in
-/// policy then statement order; empty for any other subject. Each statement is masked in turn and
-/// the subject's requests decided again, as statement_effect() does for the key policy: an explicit
-/// deny in any policy overrides every allow (kms-reference §3.1).
+/// with (its own, attached, AWS managed and its groups') that take some access of `classes` away
+/// from it, in policy then statement order; empty for any other subject. Each statement is masked
+/// in turn and the subject's requests decided again, as statement_effect() does for the key
+/// policy: an explicit deny in any policy overrides every allow (kms-reference §3.1). `removes` may
+/// hold other classes too; a statement matching no action of `classes` is not weighed.
 [[nodiscard]] std::vector<IdentityDeny> identity_denies(const KeyAccess& analysis,
-                                                        std::size_t subject);
+                                                        std::size_t subject,
+                                                        const std::vector<ActionClass>& classes);
 
 /// A caller for can(): a graph principal (with its identity policies), or any principal text.
 struct Caller {

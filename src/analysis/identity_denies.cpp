@@ -46,19 +46,23 @@ detail::Membership removed(const detail::Analysis& a, std::size_t subject, std::
   return out;
 }
 
-// The analysed actions as a catalogue mask: a statement that matches none of them changes nothing.
-std::uint64_t analysed_mask() {
+// The actions of `classes` as a catalogue mask: a statement that matches none of them takes none.
+std::uint64_t mask_of(const std::vector<ActionClass>& classes) {
   std::uint64_t mask = 0;
-  for (const policy::ActionIndex index : detail::analysed_actions().indexes) {
-    if (index < 64)
-      mask |= std::uint64_t{1} << index;
+  for (const ActionClass action_class : classes) {
+    for (const std::string_view action : actions_of(action_class)) {
+      const std::optional<policy::ActionIndex> index = policy::find_action(action);
+      if (index && *index < 64)
+        mask |= std::uint64_t{1} << *index;
+    }
   }
   return mask;
 }
 
 } // namespace
 
-std::vector<IdentityDeny> identity_denies(const KeyAccess& access, std::size_t subject) {
+std::vector<IdentityDeny> identity_denies(const KeyAccess& access, std::size_t subject,
+                                          const std::vector<ActionClass>& classes) {
   const detail::Analysis& a = access.detail();
   std::vector<IdentityDeny> out;
   const std::optional<std::size_t> found = detail::variant_for(a, subject, false);
@@ -66,14 +70,14 @@ std::vector<IdentityDeny> identity_denies(const KeyAccess& access, std::size_t s
     return out;
   const std::size_t v = *found;
   const detail::Variant& variant = a.variants[v];
-  static const std::uint64_t analysed = analysed_mask();
+  const std::uint64_t weighed = mask_of(classes);
   for (std::size_t p = 0; p < variant.policies.size(); ++p) {
     if (variant.policies[p] == nullptr)
       continue;
     const policy::CompiledPolicy& compiled = *variant.policies[p];
     for (const policy::Statement& statement : compiled.document().statements) {
       if (!statement.effect_known || statement.effect != policy::Effect::deny ||
-          (compiled.actions_of_statement(statement.index) & analysed) == 0) {
+          (compiled.actions_of_statement(statement.index) & weighed) == 0) {
         continue;
       }
       const policy::CompiledPolicy without_statement =

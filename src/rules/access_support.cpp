@@ -118,7 +118,8 @@ std::vector<DecidingIdentityDeny> deciding_identity_denies(const analysis::KeyAc
                                                            std::size_t subject,
                                                            analysis::ActionClass action_class) {
   std::vector<DecidingIdentityDeny> found;
-  for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject)) {
+  for (const analysis::IdentityDeny& deny :
+       analysis::identity_denies(access, subject, {action_class})) {
     for (const analysis::Access& item : deny.removes) {
       if (item.action_class == action_class)
         found.push_back({deny.statement, item});
@@ -133,7 +134,7 @@ std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access,
   std::vector<Evidence> evidence;
   for (const std::size_t subject : subjects) {
     const std::string& who = access.subjects().at(subject).label;
-    for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject)) {
+    for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject, classes)) {
       for (const analysis::Access& item : deny.removes) {
         if (in(classes, item.action_class))
           add_once(evidence, ground_evidence(deny.statement, " " + taken_text(who, item)));

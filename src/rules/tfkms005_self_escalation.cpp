@@ -103,7 +103,7 @@ private:
     const std::vector<Evidence> denies =
         key_deny_evidence(access, {subject_index}, deciding, key.policy);
     const std::vector<analysis::IdentityDeny> iam_denies =
-        analysis::identity_denies(access, subject_index);
+        analysis::identity_denies(access, subject_index, deciding);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);

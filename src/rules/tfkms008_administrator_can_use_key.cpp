@@ -49,7 +49,7 @@ private:
     const std::vector<Evidence> denies =
         key_deny_evidence(access, {subject_index}, deciding, key.policy);
     const std::vector<analysis::IdentityDeny> iam_denies =
-        analysis::identity_denies(access, subject_index);
+        analysis::identity_denies(access, subject_index, deciding);
     // A Deny (the key policy's or its own IAM's) may leave it encrypting only.
     const bool reads =
         std::find(use.actions.begin(), use.actions.end(), "kms:Decrypt") != use.actions.end();
