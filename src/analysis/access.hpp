@@ -282,6 +282,24 @@ private:
 /// The effect of key-policy statement `statement` (an index into Statement[]).
 [[nodiscard]] StatementEffect statement_effect(const KeyAccess& analysis, std::size_t statement);
 
+/// What one Deny statement of an identity policy takes away from the subject evaluated with it.
+struct IdentityDeny {
+  /// The statement and its place: source identity_policy, kind denies, `policy` the graph's node
+  /// (the subject's first principal's, for a class of principals).
+  Ground statement;
+  std::vector<Access> removes; ///< the access allowed without the statement and not with it
+};
+
+/// The Deny statements of the identity policies graph principal subject `subject` is evaluated
+/// with (its own, attached, AWS managed and its groups') that take some access of `classes` away
+/// from it, in policy then statement order; empty for any other subject. Each statement is masked
+/// in turn and the subject's requests decided again, as statement_effect() does for the key
+/// policy: an explicit deny in any policy overrides every allow (kms-reference §3.1). `removes` may
+/// hold other classes too; a statement matching no action of `classes` is not weighed.
+[[nodiscard]] std::vector<IdentityDeny> identity_denies(const KeyAccess& analysis,
+                                                        std::size_t subject,
+                                                        const std::vector<ActionClass>& classes);
+
 /// A caller for can(): a graph principal (with its identity policies), or any principal text.
 struct Caller {
   std::optional<model::PrincipalId> principal;

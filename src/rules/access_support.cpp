@@ -86,6 +86,22 @@ template <typename Take> void for_each_taken(const analysis::KeyAccess& access, 
   }
 }
 
+std::string taken_text(const std::string& who, const analysis::Access& item) {
+  return "denies " + who + " " + actions_text(item.actions) + " " + when_text(item.when) +
+         ", which overrides any statement allowing it";
+}
+
+bool in(const std::vector<analysis::ActionClass>& classes, analysis::ActionClass action_class) {
+  return std::find(classes.begin(), classes.end(), action_class) != classes.end();
+}
+
+void add_once(std::vector<Evidence>& evidence, Evidence entry) {
+  if (std::none_of(evidence.begin(), evidence.end(),
+                   [&](const Evidence& e) { return e.text == entry.text; })) {
+    evidence.push_back(std::move(entry));
+  }
+}
+
 } // namespace
 
 std::vector<DecidingDeny> deciding_denies(const analysis::KeyAccess& access, std::size_t subject,
@@ -98,25 +114,75 @@ std::vector<DecidingDeny> deciding_denies(const analysis::KeyAccess& access, std
   return found;
 }
 
+std::vector<DecidingIdentityDeny> deciding_identity_denies(const analysis::KeyAccess& access,
+                                                           std::size_t subject,
+                                                           analysis::ActionClass action_class) {
+  std::vector<DecidingIdentityDeny> found;
+  for (const analysis::IdentityDeny& deny :
+       analysis::identity_denies(access, subject, {action_class})) {
+    for (const analysis::Access& item : deny.removes) {
+      if (item.action_class == action_class)
+        found.push_back({deny.statement, item});
+    }
+  }
+  return found;
+}
+
+std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access,
+                                             const std::vector<std::size_t>& subjects,
+                                             const std::vector<analysis::ActionClass>& classes) {
+  std::vector<Evidence> evidence;
+  for (const std::size_t subject : subjects) {
+    const std::string& who = access.subjects().at(subject).label;
+    for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject, classes)) {
+      for (const analysis::Access& item : deny.removes) {
+        if (in(classes, item.action_class))
+          add_once(evidence, ground_evidence(deny.statement, " " + taken_text(who, item)));
+      }
+    }
+  }
+  return evidence;
+}
+
+std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access, std::size_t subject,
+                                             const std::vector<analysis::IdentityDeny>& denies,
+                                             const std::vector<analysis::ActionClass>& classes,
+                                             const SubjectCaller& caller) {
+  std::vector<Evidence> evidence;
+  for (const analysis::IdentityDeny& deny : denies) {
+    const analysis::Ground own = ground_for(access, subject, caller, deny.statement);
+    for (const analysis::Access& item : deny.removes) {
+      if (in(classes, item.action_class))
+        add_once(evidence, ground_evidence(own, " " + taken_text(caller.label, item)));
+    }
+  }
+  return evidence;
+}
+
+std::vector<Evidence> key_deny_evidence(const analysis::KeyAccess& access,
+                                        const std::vector<std::size_t>& subjects,
+                                        const std::vector<analysis::ActionClass>& classes,
+                                        const model::PolicySource& holder) {
+  std::vector<Evidence> evidence;
+  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
+    if (std::find(subjects.begin(), subjects.end(), item.subject) != subjects.end() &&
+        in(classes, item.action_class)) {
+      add_once(evidence,
+               statement_evidence(statement, holder,
+                                  taken_text(access.subjects().at(item.subject).label, item)));
+    }
+  });
+  return evidence;
+}
+
 std::vector<Evidence> deciding_deny_evidence(const analysis::KeyAccess& access,
                                              const std::vector<std::size_t>& subjects,
                                              const std::vector<analysis::ActionClass>& classes,
                                              const model::PolicySource& holder) {
-  std::vector<Evidence> evidence;
-  for_each_taken(access, [&](const policy::Statement& statement, const analysis::Access& item) {
-    if (std::find(subjects.begin(), subjects.end(), item.subject) == subjects.end() ||
-        std::find(classes.begin(), classes.end(), item.action_class) == classes.end()) {
-      return;
-    }
-    Evidence entry = statement_evidence(
-        statement, holder,
-        "denies " + access.subjects().at(item.subject).label + " " + actions_text(item.actions) +
-            " " + when_text(item.when) + ", which overrides any statement allowing it");
-    if (std::none_of(evidence.begin(), evidence.end(),
-                     [&](const Evidence& e) { return e.text == entry.text; })) {
-      evidence.push_back(std::move(entry));
-    }
-  });
+  std::vector<Evidence> evidence = key_deny_evidence(access, subjects, classes, holder);
+  // The caller's own IAM Denies decide as much as the key policy's (kms-reference §3.1).
+  for (Evidence& entry : identity_deny_evidence(access, subjects, classes))
+    add_once(evidence, std::move(entry));
   return evidence;
 }
 

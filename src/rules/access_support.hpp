@@ -60,9 +60,34 @@ struct DecidingDeny {
                                                         std::size_t subject,
                                                         analysis::ActionClass action_class);
 
-/// Evidence for every deciding_denies() statement of each of `subjects` in each of `classes`: what
-/// it takes away, from whom and when, each once. Made once for the callers of one subject: each
-/// Deny's effect costs an analysis.
+/// An identity-policy Deny statement and what it takes away from one subject in one action class.
+struct DecidingIdentityDeny {
+  analysis::Ground statement; ///< the Deny statement and its place in the input
+  analysis::Access taken;     ///< the access it removes: actions and when
+};
+
+/// The Deny statements of the identity policies of graph principal subject `subject` (its own,
+/// attached, AWS managed, its groups') that take some of `action_class` away from it
+/// (analysis::identity_denies). In policy then statement order.
+[[nodiscard]] std::vector<DecidingIdentityDeny>
+deciding_identity_denies(const analysis::KeyAccess& access, std::size_t subject,
+                         analysis::ActionClass action_class);
+
+/// Evidence for every deciding_identity_denies() statement of each of `subjects` in each of
+/// `classes`: what it takes away, from whom and when, each once.
+[[nodiscard]] std::vector<Evidence>
+identity_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
+                       const std::vector<analysis::ActionClass>& classes);
+
+/// The deciding_denies() part of deciding_deny_evidence(): the key policy's Deny statements only.
+[[nodiscard]] std::vector<Evidence>
+key_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
+                  const std::vector<analysis::ActionClass>& classes,
+                  const model::PolicySource& holder);
+
+/// Evidence for every deciding_denies() and deciding_identity_denies() statement of each of
+/// `subjects` in each of `classes`: what it takes away, from whom and when, each once. Made once
+/// for the callers of one subject: each Deny's effect costs an analysis.
 [[nodiscard]] std::vector<Evidence>
 deciding_deny_evidence(const analysis::KeyAccess& access, const std::vector<std::size_t>& subjects,
                        const std::vector<analysis::ActionClass>& classes,
@@ -90,6 +115,15 @@ struct SubjectCaller {
 /// The callers of subject `subject`, for rules that report each principal on its own.
 [[nodiscard]] std::vector<SubjectCaller> callers_of(const analysis::KeyAccess& access,
                                                     std::size_t subject);
+
+/// identity_deny_evidence() for `caller` of subject `subject` (callers_of()), from `denies`
+/// (analysis::identity_denies() of that subject, made once for all its callers): for a member of a
+/// class of principals, the same statements of its own policies, with its own label.
+[[nodiscard]] std::vector<Evidence>
+identity_deny_evidence(const analysis::KeyAccess& access, std::size_t subject,
+                       const std::vector<analysis::IdentityDeny>& denies,
+                       const std::vector<analysis::ActionClass>& classes,
+                       const SubjectCaller& caller);
 
 /// `ground`, seen for subject `subject`, as it applies to `caller` (analysis::member_ground).
 [[nodiscard]] analysis::Ground ground_for(const analysis::KeyAccess& access, std::size_t subject,

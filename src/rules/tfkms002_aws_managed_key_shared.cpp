@@ -2,6 +2,7 @@
 // fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
 // requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
 #include "analysis/access.hpp"
+#include "policy/condition.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 #include "policy/policy_source.hpp"
@@ -39,6 +40,9 @@ struct Sharing {
   /// behalf ({"StringEquals": {"aws:SourceAccount": ["111122223333"]}}), carried over to the key.
   nlohmann::json limits = nlohmann::json::object();
   bool limits_unknown = false; ///< a limit's value is known only at deployment: no mechanical fix
+  /// Deny statements of the store's policy that take part of the sharing away, under their
+  /// conditions: what is shared is what they leave.
+  std::vector<Evidence> narrowed_by = {};
 };
 
 // Condition keys that say who calls or on whose behalf (kms-reference §2.3): a key-policy
@@ -113,6 +117,29 @@ std::string_view needed_action(const model::DataStore& store) {
   const model::DataStoreType& type = model::data_store_type(store.kind);
   const bool by_writers = type.services_write || type.reader.action.empty();
   return by_writers ? type.writer.kms_action : type.reader.kms_action;
+}
+
+// The use the sharing is about: the one whose KMS action needed_action() names.
+std::optional<Use> needed_use(const model::DataStore& store, const model::Graph& graph) {
+  const model::DataStoreType& type = model::data_store_type(store.kind);
+  const model::Value arn = model::resolve_value(store.arn, graph);
+  const bool by_writers = type.services_write || type.reader.action.empty();
+  const model::ServiceUse& use = by_writers ? type.writer : type.reader;
+  if (!arn.known() || use.action.empty())
+    return std::nullopt;
+  return Use{use.action, arn.text + std::string(use.resource_suffix)};
+}
+
+// `StringNotEquals aws:PrincipalOrgID "o-abc"`, for messages.
+std::string conditions_text(const policy::Statement& statement) {
+  std::vector<std::string> parts;
+  for (const policy::ConditionClause& clause : statement.conditions) {
+    std::string values;
+    for (const model::Value& value : clause.values)
+      values += (values.empty() ? "\"" : ", \"") + value.text + "\"";
+    parts.push_back(clause.operator_text + " " + clause.key + " " + values);
+  }
+  return join_words(parts);
 }
 
 std::string store_policy_name(const model::DataStore& store) {
@@ -194,11 +221,21 @@ public:
       const bool policy_shares =
           model::data_store_type(store.kind).other_accounts_use &&
           store.resource_policy.state == model::PolicySource::State::document;
+      const std::optional<policy::Document> store_policy =
+          store.resource_policy.state == model::PolicySource::State::document
+              ? std::optional(policy::parse_policy(
+                    store.resource_policy, policy::PolicyKind::resource_policy, graph,
+                    !model::data_store_type(store.kind).policy_names_resource))
+              : std::nullopt;
       std::vector<Sharing> shared =
-          policy_shares ? sharing(context, store) : std::vector<Sharing>{};
+          policy_shares ? sharing(context, store, *store_policy) : std::vector<Sharing>{};
       std::vector<Sharing> users = consumers(graph, outsiders, store);
       shared.insert(shared.end(), std::make_move_iterator(users.begin()),
                     std::make_move_iterator(users.end()));
+      // Its Denies bind those it shares with and the outsiders whose IAM uses it alike.
+      const std::optional<Use> use = needed_use(store, graph);
+      if (store_policy && use)
+        apply_denies(*store_policy, store, *use, shared);
       auto compiled = key_policies.find(*store.key.key);
       if (compiled == key_policies.end()) {
         policy::Document document =
@@ -224,13 +261,10 @@ public:
   }
 
 private:
-  static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store) {
+  static std::vector<Sharing> sharing(const RuleContext& context, const model::DataStore& store,
+                                      const policy::Document& document) {
     std::vector<Sharing> found;
-    const model::DataStoreType& type = model::data_store_type(store.kind);
-    const policy::Document document =
-        policy::parse_policy(store.resource_policy, policy::PolicyKind::resource_policy,
-                             context.graph, !type.policy_names_resource);
-    const bool service_senders = type.services_write;
+    const bool service_senders = model::data_store_type(store.kind).services_write;
     for (const policy::Statement& statement : document.statements) {
       if (statement.effect != policy::Effect::allow || !statement.readable || !statement.principal)
         continue;
@@ -290,6 +324,119 @@ private:
       }
     }
     return found;
+  }
+
+  // The store policy's Deny statements decide what its Allows share (an explicit deny overrides
+  // every allow, [IAM-EVAL], kms-reference §3.1): one that applies to a sharing's use with no
+  // condition ends that sharing; one with conditions is named, since the sharing holds only where
+  // they do not.
+  static void apply_denies(const policy::Document& document, const model::DataStore& store,
+                           const Use& use, std::vector<Sharing>& found) {
+    for (const policy::Statement& statement : document.statements) {
+      if (!statement.effect_known || statement.effect != policy::Effect::deny)
+        continue;
+      std::vector<Sharing> kept;
+      for (Sharing& item : found) {
+        policy::Tri applies = deny_applies(statement, item.principal, use, Conditions::aside);
+        // Conditions on who calls decide alike for every request of a named caller (not a
+        // stand-in for many accounts): the evaluator answers them for it.
+        if (applies != policy::Tri::no && !statement.conditions.empty() &&
+            item.principal != k_other_account &&
+            tests_only_the_caller(statement, whole_account(item.principal))) {
+          applies = deny_applies(statement, item.principal, use, Conditions::on_the_caller);
+          if (applies == policy::Tri::yes)
+            continue;
+        }
+        if (applies == policy::Tri::yes && statement.conditions.empty())
+          continue;
+        if (applies != policy::Tri::no) {
+          item.narrowed_by.push_back(statement_evidence(
+              statement, store.resource_policy,
+              "denies " + item.who + " " + std::string(use.action) +
+                  (statement.conditions.empty() ? std::string()
+                                                : " when " + conditions_text(statement)) +
+                  ", which overrides the statement sharing it"));
+        }
+        kept.push_back(std::move(item));
+      }
+      found = std::move(kept);
+    }
+  }
+
+  enum class Conditions { aside, on_the_caller };
+
+  // An account (its id or root ARN) stands for every principal of it.
+  static bool whole_account(std::string_view principal) {
+    return account_of(principal) && (principal.size() == 12 || principal.ends_with(":root"));
+  }
+
+  // Whether every condition of `statement` tests a key each request carries from its caller alone
+  // (policy::prepare derives them, kms-reference §2.3), so that the evaluator decides it for one
+  // caller as for all its requests. For a whole account, only the keys that name the account.
+  static bool tests_only_the_caller(const policy::Statement& statement, bool whole_account) {
+    constexpr std::string_view k_account_keys[] = {"aws:principalaccount", "kms:calleraccount"};
+    constexpr std::string_view k_caller_keys[] = {
+        "aws:principalaccount", "aws:principalarn",          "aws:principaltype",
+        "kms:calleraccount",    "aws:principalisawsservice", "aws:principalservicename"};
+    const auto tests_a = [&](const auto& keys, const policy::ConditionClause& clause) {
+      return std::find(std::begin(keys), std::end(keys), clause.key_lower) != std::end(keys);
+    };
+    return std::all_of(statement.conditions.begin(), statement.conditions.end(),
+                       [&](const policy::ConditionClause& clause) {
+                         return whole_account ? tests_a(k_account_keys, clause)
+                                              : tests_a(k_caller_keys, clause);
+                       });
+  }
+
+  // Whether resource-policy Deny `statement` applies to `caller`'s `use`, as the evaluator decides
+  // it: its conditions aside, or with them decided for the caller (tests_only_the_caller()). The
+  // evaluator reads a Principal element in key policies only, and a key policy only for KMS
+  // actions, so it is asked twice: whether the statement names the caller (its Principal, and
+  // conditions, on a KMS request for any key), and whether it covers the use (its Action and
+  // Resource, as a statement of the caller's own).
+  static policy::Tri deny_applies(const policy::Statement& statement, const std::string& caller,
+                                  const Use& use, Conditions conditions) {
+    static const policy::Document probe = policy::parse_document(
+        nlohmann::json::parse(
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]})"),
+        policy::PolicyKind::key_policy, model::NoSymbols{});
+    policy::Statement alone = statement;
+    alone.index = 0;
+    alone.conditions.clear();
+    policy::Document names = probe;
+    names.statements.front().principal = alone.principal;
+    if (conditions == Conditions::on_the_caller)
+      names.statements.front().conditions = statement.conditions;
+    policy::Document covers = probe;
+    covers.kind = policy::PolicyKind::identity_policy;
+    covers.statements = {alone};
+    covers.statements.front().principal.reset();
+    const auto named = policy::prepare({.principal = caller,
+                                        .principal_type = std::nullopt,
+                                        .action = "kms:Decrypt",
+                                        .resource = "*",
+                                        .context = {}});
+    const auto used = policy::prepare({.principal = caller,
+                                       .principal_type = std::nullopt,
+                                       .action = std::string(use.action),
+                                       .resource = use.resource,
+                                       .context = {}});
+    if (!named || !used)
+      return policy::Tri::maybe;
+    const policy::CompiledPolicy naming = policy::compile(std::move(names));
+    const policy::CompiledPolicy covering = policy::compile(std::move(covers));
+    const auto denied = [](const policy::Decision& decision) {
+      switch (decision.outcome) {
+      case policy::Outcome::explicitly_denied:
+        return policy::Tri::yes;
+      case policy::Outcome::unknown:
+        return policy::Tri::maybe;
+      default:
+        return policy::Tri::no;
+      }
+    };
+    return policy::detail::tri_and(denied(policy::decide(named.value(), &naming, {}, {})),
+                                   denied(policy::decide(used.value(), nullptr, {covering}, {})));
   }
 
   // Roles and users of the input that belong to another account (`outsiders`) and whose own IAM
@@ -449,6 +596,10 @@ private:
     finding.evidence.push_back(evidence_at(store.source, "encrypted with " + alias));
     for (const Sharing& item : shared)
       finding.evidence.push_back(item.evidence);
+    for (const Sharing& item : shared) {
+      for (const Evidence& deny : item.narrowed_by)
+        finding.evidence.push_back(deny);
+    }
 
     set_fix(context, finding, store, key, shared, !used_by.empty() && shared_with.empty());
     return finding;

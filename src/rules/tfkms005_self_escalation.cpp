@@ -100,11 +100,14 @@ private:
                                          "kms:GrantIsForAWSResource condition";
     const std::string means =
         put_policy ? "rewrite the key policy to give itself " : "grant itself ";
-    // Denies that narrow the path or the data it is given decide what it can reach.
-    const std::vector<Evidence> denies = deciding_deny_evidence(
-        access, {subject_index},
-        {path->action_class, analysis::ActionClass::read, analysis::ActionClass::write},
-        key.policy);
+    // Denies that narrow the path or the data it is given decide what it can reach: the key
+    // policy's, and those of each caller's own IAM policies.
+    const std::vector<analysis::ActionClass> deciding = {
+        path->action_class, analysis::ActionClass::read, analysis::ActionClass::write};
+    const std::vector<Evidence> denies =
+        key_deny_evidence(access, {subject_index}, deciding, key.policy);
+    const std::vector<analysis::IdentityDeny> iam_denies =
+        analysis::identity_denies(access, subject_index, deciding);
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
@@ -122,6 +125,9 @@ private:
                           (given.empty() ? std::string("no data access") : actions_text(given, 8)) +
                           " directly"));
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      for (Evidence& deny :
+           identity_deny_evidence(access, subject_index, iam_denies, deciding, caller))
+        finding.evidence.push_back(std::move(deny));
       for (const auto& [deny, action] : beyond_grants) {
         finding.evidence.push_back(statement_evidence(*deny, key.policy,
                                                       "denies " + label + " " +

@@ -3,6 +3,7 @@
 // the root user locks even root out).
 #include "analysis/key_roles.hpp"
 #include "policy/actions.hpp"
+#include "rules/access_support.hpp"
 #include "rules/fix_edits.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
@@ -10,6 +11,7 @@
 #include "rules/support.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,7 +128,24 @@ private:
         key.bypass_policy_lockout_safety_check
             ? "."
             : " (KMS refuses such a policy unless the lockout safety check is bypassed).";
-    if (denies.empty()) {
+    // The principals' own IAM Denies: the key policy does allow them, so an Allow is not what is
+    // missing, and an IAM administrator can still narrow those Denies.
+    std::vector<std::size_t> subjects(access.subjects().size());
+    std::iota(subjects.begin(), subjects.end(), std::size_t{0});
+    const std::vector<Evidence> iam_denies =
+        identity_deny_evidence(access, subjects, {analysis::ActionClass::policy_change});
+    if (denies.empty() && !iam_denies.empty()) {
+      finding.message =
+          "Key policy lets only principals whose own IAM policies deny it call "
+          "kms:PutKeyPolicy, and an explicit deny overrides every allow, so once applied nobody "
+          "can change the key policy until an IAM administrator narrows those Denies" +
+          safety;
+      finding.evidence = iam_denies;
+      finding.fix = "Narrow the IAM Deny named in the evidence so it leaves kms:PutKeyPolicy to a "
+                    "key administrator, or let the account root (arn:aws:iam::<account>:root), "
+                    "which no IAM policy limits, call kms:PutKeyPolicy; another Allow for the "
+                    "same principals changes nothing while the Deny stands.";
+    } else if (denies.empty()) {
       finding.message =
           "Key policy lets no principal call kms:PutKeyPolicy, not even the account "
           "through IAM, so once applied nobody can change it and only AWS Support can "
@@ -136,6 +155,8 @@ private:
           evidence_at(key.policy.where, "no statement allows kms:PutKeyPolicy to any principal"));
       finding.fix = "Add a statement that lets a key administrator role, or the account root "
                     "(arn:aws:iam::<account>:root) with IAM delegation, call kms:PutKeyPolicy.";
+    }
+    if (denies.empty()) {
       // Administration only: key use stays with the statements that name principals (TFKMS001).
       if (root) {
         finding.fix_edit = statement_fix(
@@ -158,6 +179,7 @@ private:
               ? "denies kms:PutKeyPolicy, which overrides every statement allowing it"
               : "denies kms:PutKeyPolicy to every principal, so no Allow can give it"));
     }
+    finding.evidence.insert(finding.evidence.end(), iam_denies.begin(), iam_denies.end());
     const std::string exclude_root =
         root ? R"({"ArnNotEquals": {"aws:PrincipalArn": ")" + *root + R"("}})" : std::string();
     std::vector<std::string> options = {

@@ -9,6 +9,8 @@
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
 
+#include <algorithm>
+
 namespace tfkms::rules {
 namespace {
 
@@ -41,19 +43,25 @@ private:
     if (!administration.held() || !use.held())
       return;
 
+    const std::vector<analysis::ActionClass> deciding = {analysis::ActionClass::administration,
+                                                         analysis::ActionClass::read,
+                                                         analysis::ActionClass::write};
     const std::vector<Evidence> denies =
-        deciding_deny_evidence(access, {subject_index},
-                               {analysis::ActionClass::administration, analysis::ActionClass::read,
-                                analysis::ActionClass::write},
-                               key.policy);
+        key_deny_evidence(access, {subject_index}, deciding, key.policy);
+    const std::vector<analysis::IdentityDeny> iam_denies =
+        analysis::identity_denies(access, subject_index, deciding);
+    // A Deny (the key policy's or its own IAM's) may leave it encrypting only.
+    const bool reads =
+        std::find(use.actions.begin(), use.actions.end(), "kms:Decrypt") != use.actions.end();
     for (const SubjectCaller& caller : callers_of(access, subject_index)) {
       const std::string& label = caller.label;
       Finding finding = new_finding(k_info);
-      finding.message = label + " is a key administrator (" +
-                        actions_text(administration.actions, 3) + ") and can also use the key (" +
-                        actions_text(use.actions, 3) + ")" +
-                        (use.through_iam ? " through its IAM policies" : "") +
-                        ": managing the key and reading the data it protects are not separated.";
+      finding.message =
+          label + " is a key administrator (" + actions_text(administration.actions, 3) +
+          ") and can also use the key (" + actions_text(use.actions, 3) + ")" +
+          (use.through_iam ? " through its IAM policies" : "") + ": managing the key and " +
+          (reads ? "reading the data it protects" : "encrypting data with it") +
+          " are not separated.";
       for (const analysis::Ground& ground : administration.grounds) {
         finding.evidence.push_back(
             ground_evidence(ground_for(access, subject_index, caller, ground),
@@ -64,6 +72,9 @@ private:
             ground_for(access, subject_index, caller, ground), " lets " + label + " use the key"));
       }
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      for (Evidence& deny :
+           identity_deny_evidence(access, subject_index, iam_denies, deciding, caller))
+        finding.evidence.push_back(std::move(deny));
       // Which of the two roles the principal keeps is the owner's split to make.
       std::vector<std::string> options = {
           "Keep " + label +

@@ -3,6 +3,7 @@
 // policies. See rules/TFKMS021.md and kms-reference §3.2 (the account principal in a key policy
 // delegates to IAM), §3.10 (the default key policy).
 #include "rules/access_change_support.hpp"
+#include "rules/access_support.hpp"
 #include "rules/diff_context.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_doc.hpp"
@@ -44,6 +45,8 @@ public:
           first.key +
           " through the account's IAM policies, although the key policy does not name it.";
       finding.evidence = change_evidence(changes);
+      for (Evidence& deny : identity_denies(context.after, first))
+        finding.evidence.push_back(std::move(deny));
       finding.fix = fix_keeping_denies(
           changes, "Name the principals that need the key in its key policy and deny the others "
                    "(for example a Deny with an aws:PrincipalArn condition), or narrow the "
@@ -53,6 +56,28 @@ public:
   }
 
 private:
+  // The Deny statements of the principal's own IAM policies that take part of the key away from it
+  // after the change: what it gains is what they leave, and what it does not gain may be theirs
+  // (an explicit deny overrides every allow, kms-reference §3.1).
+  static std::vector<Evidence> identity_denies(const RuleContext& after,
+                                               const analysis::AccessChange& change) {
+    for (std::size_t k = 0; k < after.graph.keys.size(); ++k) {
+      const model::SourceRef& where = after.graph.keys[k].source;
+      if (where.name() != change.key || where.file != change.where.file)
+        continue;
+      const analysis::KeyAccess& access = after.access(static_cast<model::KeyId>(k));
+      for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
+        if (access.subjects()[subject].label == change.subject) {
+          return identity_deny_evidence(access, {subject},
+                                        {analysis::ActionClass::read, analysis::ActionClass::write,
+                                         analysis::ActionClass::grant_management,
+                                         analysis::ActionClass::administration});
+        }
+      }
+    }
+    return {};
+  }
+
   static constexpr RuleInfo k_info{
       "TFKMS021", "AccessWidenedThroughIam",
       "Change widens key access within the account beyond the principals its policy names",

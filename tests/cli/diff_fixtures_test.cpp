@@ -2,7 +2,8 @@
 // <name>.after.yaml with <name>.before.yaml (a CloudFormation pair) under fixtures/<change rule>/
 // {positive,negative}/ must produce exactly the access changes and findings listed in
 // <name>.expected.json (a negative case has no finding of its folder's rule):
-//   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource"}],
+//   {"changes": [{"key", "class", "change", "subject"}], "findings": [{"rule_id", "resource",
+//    "evidence_contains": [..] (optional: texts each in some evidence of that finding)}],
 //    "data_store_changes": [{"data_store", "key_before", "key_after"}]}   (the last one optional)
 // Fixtures run as account 111122223333. Adding a fixture needs no code.
 #include "cli/access.hpp"
@@ -122,6 +123,22 @@ TEST_CASE("diff fixtures", "[cli][diff][fixtures]") {
       const auto of_rule = [&](const FindingRow& row) { return row.first == scenario.rule; };
       CHECK(std::any_of(actual_findings.begin(), actual_findings.end(), of_rule) ==
             scenario.positive);
+      for (const auto& row : expected.at("findings")) {
+        for (const auto& part : row.value("evidence_contains", nlohmann::json::array())) {
+          const std::string text = part.get<std::string>();
+          INFO("expected evidence of " << row.dump() << ": " << text);
+          CHECK(std::any_of(result.value().findings.begin(), result.value().findings.end(),
+                            [&](const rules::Finding& finding) {
+                              return finding.rule_id == row.at("rule_id") &&
+                                     finding.resource == row.at("resource") &&
+                                     std::any_of(finding.evidence.begin(), finding.evidence.end(),
+                                                 [&](const rules::Evidence& evidence) {
+                                                   return evidence.text.find(text) !=
+                                                          std::string::npos;
+                                                 });
+                            }));
+        }
+      }
 
       std::set<std::tuple<std::string, std::string, std::string>> expected_stores;
       for (const auto& row : expected.value("data_store_changes", nlohmann::json::array())) {

@@ -1,8 +1,9 @@
 // Evidence that tells the whole truth: over every rule fixture, a finding that shows a key-policy
 // statement allowing some access also shows every Deny statement that takes part of that access
-// away, as the access analysis computes it (an explicit deny overrides every allow,
-// kms-reference §3.1). A finding that left the Deny out would ask for an Allow that changes
-// nothing, or report access wider than it is without saying what narrows it.
+// away, as the access analysis computes it, in the key policy and in the caller's identity
+// policies alike (an explicit deny in any policy overrides every allow, kms-reference §3.1). A
+// finding that left the Deny out would ask for an Allow that changes nothing, or report access
+// wider than it is without saying what narrows it.
 #include "analysis/access.hpp"
 #include "fixture_inputs.hpp"
 #include "rules/access_support.hpp"
@@ -55,10 +56,14 @@ bool speaks_about(const rules::Finding& finding, const analysis::KeyAccess& anal
          std::any_of(access.actions.begin(), access.actions.end(), in_text);
 }
 
-// Checks the findings of every rule on fixture `input`; returns how many deciding Deny statements
-// were looked for in their evidence.
-std::size_t check_fixture(const test::fs::path& input) {
-  std::size_t denies_checked = 0;
+// How many deciding Deny statements were looked for in the findings' evidence, by kind of policy.
+struct Checked {
+  std::size_t key_policy = 0;
+  std::size_t identity_policy = 0;
+};
+
+// Checks the findings of every rule on fixture `input`, adding to `checked`.
+void check_fixture(const test::fs::path& input, Checked& checked) {
   const test::LoadedFixture fixture = test::load_fixture(input);
   const auto findings = rules::run_rules(fixture.graph, fixture.config, {});
   const analysis::GraphAccess graph_access(fixture.graph);
@@ -78,7 +83,7 @@ std::size_t check_fixture(const test::fs::path& input) {
           continue;
         for (const rules::DecidingDeny& deny :
              rules::deciding_denies(analysis, access.subject, access.action_class)) {
-          ++denies_checked;
+          ++checked.key_policy;
           INFO(finding->rule_id << " on " << finding->resource << ": " << finding->message
                                 << "\nreports " << analysis.text(access) << "\nwithout "
                                 << deny.statement->pointer << ", which denies "
@@ -87,16 +92,24 @@ std::size_t check_fixture(const test::fs::path& input) {
                                                                        : deny.statement->where.file;
           CHECK(shows(*finding, deny.statement->pointer, file));
         }
+        for (const rules::DecidingIdentityDeny& deny :
+             rules::deciding_identity_denies(analysis, access.subject, access.action_class)) {
+          ++checked.identity_policy;
+          INFO(finding->rule_id << " on " << finding->resource << ": " << finding->message
+                                << "\nreports " << analysis.text(access) << "\nwithout "
+                                << deny.statement.text << ", which denies "
+                                << analysis.text(deny.taken));
+          CHECK(shows(*finding, deny.statement.pointer, deny.statement.where.file));
+        }
       }
     }
   }
-  return denies_checked;
 }
 
 } // namespace
 
 TEST_CASE("findings show every Deny that decides the access they report", "[rules][evidence]") {
-  std::size_t denies_checked = 0;
+  Checked checked;
   for (const auto& rule_dir : test::fs::directory_iterator(test::k_fixtures)) {
     const std::string rule = rule_dir.path().filename().string();
     if (!rule_dir.is_directory() || !rule.starts_with("TFKMS") || rules::is_change_rule(rule))
@@ -104,10 +117,11 @@ TEST_CASE("findings show every Deny that decides the access they report", "[rule
     for (const char* kind : {"positive", "negative"}) {
       for (const test::fs::path& input : test::inputs_in(rule_dir.path() / kind)) {
         INFO(rule << "/" << kind << "/" << input.filename().string());
-        denies_checked += check_fixture(input);
+        check_fixture(input, checked);
       }
     }
   }
-  // The fixtures hold keys whose Deny statements narrow a reported access.
-  CHECK(denies_checked > 0);
+  // The fixtures hold keys whose Deny statements, of either kind, narrow a reported access.
+  CHECK(checked.key_policy > 0);
+  CHECK(checked.identity_policy > 0);
 }
