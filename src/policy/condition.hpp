@@ -41,20 +41,4 @@ substitute(const CompiledText& text, const PreparedRequest& request, std::string
 /// prefix).
 [[nodiscard]] std::optional<Cidr> parse_cidr(std::string_view text);
 
-// Tri logic.
-[[nodiscard]] constexpr Tri tri(bool value) { return value ? Tri::yes : Tri::no; }
-[[nodiscard]] constexpr Tri tri_and(Tri a, Tri b) {
-  if (a == Tri::no || b == Tri::no)
-    return Tri::no;
-  return (a == Tri::yes && b == Tri::yes) ? Tri::yes : Tri::maybe;
-}
-[[nodiscard]] constexpr Tri tri_or(Tri a, Tri b) {
-  if (a == Tri::yes || b == Tri::yes)
-    return Tri::yes;
-  return (a == Tri::no && b == Tri::no) ? Tri::no : Tri::maybe;
-}
-[[nodiscard]] constexpr Tri tri_not(Tri a) {
-  return a == Tri::yes ? Tri::no : a == Tri::no ? Tri::yes : Tri::maybe;
-}
-
 } // namespace tfkms::policy::detail

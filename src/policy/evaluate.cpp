@@ -11,11 +11,6 @@ namespace tfkms::policy {
 
 namespace {
 
-using detail::tri;
-using detail::tri_and;
-using detail::tri_not;
-using detail::tri_or;
-
 /// How a principal entry matches the caller: directly, or only as the caller's account principal.
 struct PrincipalMatch {
   Tri direct = Tri::no;

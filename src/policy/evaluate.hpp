@@ -45,6 +45,22 @@ namespace tfkms::policy {
 /// Three-valued truth: `maybe` when the answer depends on a value not known before apply.
 enum class Tri : std::uint8_t { no, maybe, yes };
 
+/// Tri logic: `no` and anything is `no`, `yes` or anything is `yes`; otherwise `maybe`.
+[[nodiscard]] constexpr Tri tri(bool value) { return value ? Tri::yes : Tri::no; }
+[[nodiscard]] constexpr Tri tri_and(Tri a, Tri b) {
+  if (a == Tri::no || b == Tri::no)
+    return Tri::no;
+  return (a == Tri::yes && b == Tri::yes) ? Tri::yes : Tri::maybe;
+}
+[[nodiscard]] constexpr Tri tri_or(Tri a, Tri b) {
+  if (a == Tri::yes || b == Tri::yes)
+    return Tri::yes;
+  return (a == Tri::no && b == Tri::no) ? Tri::no : Tri::maybe;
+}
+[[nodiscard]] constexpr Tri tri_not(Tri a) {
+  return a == Tri::yes ? Tri::no : a == Tri::no ? Tri::yes : Tri::maybe;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 

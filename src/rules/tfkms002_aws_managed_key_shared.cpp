@@ -435,8 +435,8 @@ private:
         return policy::Tri::no;
       }
     };
-    return policy::detail::tri_and(denied(policy::decide(named.value(), &naming, {}, {})),
-                                   denied(policy::decide(used.value(), nullptr, {covering}, {})));
+    return policy::tri_and(denied(policy::decide(named.value(), &naming, {}, {})),
+                           denied(policy::decide(used.value(), nullptr, {covering}, {})));
   }
 
   // Roles and users of the input that belong to another account (`outsiders`) and whose own IAM
