@@ -283,10 +283,27 @@ private:
         if (ground.source == policy::ReasonSource::key_policy)
           finding.evidence.push_back(ground_evidence(ground, " delegates to the account"));
       }
-      // A Deny that narrows the delegation is part of what it leaves.
-      const std::vector<Evidence> denies = deciding_deny_evidence(
-          key_access, subjects, {ActionClass::read, ActionClass::write}, key.policy);
+      // A Deny that narrows the delegation is part of what it leaves: the key policy's, and each
+      // listed principal's own IAM Denies, at its own policy (alike principals are one subject).
+      const std::vector<ActionClass> use_classes{ActionClass::read, ActionClass::write};
+      const std::vector<Evidence> denies =
+          key_deny_evidence(key_access, subjects, use_classes, key.policy);
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
+      std::map<std::size_t, std::vector<analysis::IdentityDeny>> iam_denies;
+      for (const auto& [principal, subject] : listed) {
+        auto found = iam_denies.find(subject);
+        if (found == iam_denies.end())
+          found = iam_denies
+                      .emplace(subject, analysis::identity_denies(key_access, subject, use_classes))
+                      .first;
+        const SubjectCaller caller{analysis::member_label(context.graph, principal),
+                                   key_access.subjects().at(subject).members.size() > 1
+                                       ? std::optional(principal)
+                                       : std::nullopt};
+        for (Evidence& deny :
+             identity_deny_evidence(key_access, subject, found->second, use_classes, caller))
+          finding.evidence.push_back(std::move(deny));
+      }
       if (!assumed_account.empty()) {
         finding.message +=
             " This holds if the input deploys to account " + assumed_account +
@@ -334,11 +351,10 @@ private:
         const std::string preface =
             escalating.empty()
                 ? ""
-                : join_words(escalating) + (escalating.size() == 1 ? " uses" : " use") +
-                      " the key through the account and can rewrite the key policy or create "
-                      "grants, so after either change it can give itself that use back "
-                      "(TFKMS005): keep kms:PutKeyPolicy and kms:CreateGrant to the roles that "
-                      "deploy the key. ";
+                : "Key use through the account also reaches " + join_words(escalating) +
+                      ", which can rewrite the key policy or create grants, and so would take that "
+                      "use back after either change (TFKMS005): keep kms:PutKeyPolicy and "
+                      "kms:CreateGrant to the roles that deploy the key. ";
         set_design_choice(finding, {narrow, through_service}, preface);
         return;
       }
