@@ -64,7 +64,8 @@ public:
           KeyClasses classes = {})
       : m_before(before), m_after(after), m_before_index(before), m_after_index(after), m_out(out),
         m_grounds_before(all_grounds(before)), m_grounds_after(all_grounds(after)),
-        m_classes(classes) {}
+        m_denies_removed(denies_only_in(before, after)),
+        m_denies_added(denies_only_in(after, before)), m_classes(classes) {}
 
   void run() {
     for (const ActionClass action_class : k_reported_classes) {
@@ -99,6 +100,10 @@ private:
   std::vector<AccessChange>& m_out;
   Texts m_grounds_before;
   Texts m_grounds_after;
+  // The key policy's Deny statements the change removes and adds: the same for every change of the
+  // key.
+  std::vector<const DenyStatement*> m_denies_removed;
+  std::vector<const DenyStatement*> m_denies_added;
   KeyClasses m_classes;
 
   // The change just made is of entry `e` of the only snapshot: of a class when the entry is.
@@ -140,9 +145,9 @@ private:
     if (!change.causes.empty())
       return;
     if (change.kind == ChangeKind::gain)
-      name_denies(change, denies_only_in(m_before, m_after), true);
+      name_denies(change, m_denies_removed, true);
     else
-      name_denies(change, denies_only_in(m_after, m_before), false);
+      name_denies(change, m_denies_added, false);
     change.causes.insert(change.causes.end(), entry.grounds.begin(), entry.grounds.end());
   }
 
@@ -218,8 +223,8 @@ private:
       change.causes = minus(now->grounds, then->grounds);
       for (const std::string& removed : minus(then->grounds, now->grounds))
         change.causes.push_back("no longer: " + removed);
-      name_denies(change, denies_only_in(m_before, m_after), true);
-      name_denies(change, denies_only_in(m_after, m_before), false);
+      name_denies(change, m_denies_removed, true);
+      name_denies(change, m_denies_added, false);
       if (change.causes.empty())
         change.causes.push_back("a statement of the key policy changed");
       change.needed_identity_policy_before = then->needs_identity_policy;

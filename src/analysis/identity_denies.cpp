@@ -3,6 +3,7 @@
 // and the cells allowed only without it.
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
+#include "policy/actions.hpp"
 
 namespace tfkms::analysis {
 
@@ -49,13 +50,8 @@ detail::Membership removed(const detail::Analysis& a, std::size_t subject, std::
 // The actions of `classes` as a catalogue mask: a statement that matches none of them takes none.
 std::uint64_t mask_of(const std::vector<ActionClass>& classes) {
   std::uint64_t mask = 0;
-  for (const ActionClass action_class : classes) {
-    for (const std::string_view action : actions_of(action_class)) {
-      const std::optional<policy::ActionIndex> index = policy::find_action(action);
-      if (index && *index < 64)
-        mask |= std::uint64_t{1} << *index;
-    }
-  }
+  for (const ActionClass action_class : classes)
+    mask |= policy::action_mask(actions_of(action_class));
   return mask;
 }
 

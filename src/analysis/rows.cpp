@@ -3,6 +3,7 @@
 // given caller and action meet few of them, and the cells multiply only over those.
 #include "analysis/analysis_detail.hpp"
 #include "analysis/request_space.hpp"
+#include "policy/actions.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
@@ -178,11 +179,9 @@ void build_rows(const Analysis& a, Core& core) {
   for (const policy::CompiledGrant& grant : a.grants)
     grant_dims.push_back(dimensions_of(grant, core.dimensions));
 
-  const auto bit_of = [](std::string_view action) {
-    return std::uint64_t{1} << *policy::find_action(action);
-  };
-  const std::uint64_t retire_bit = bit_of("kms:RetireGrant"),
-                      create_bit = bit_of("kms:CreateGrant");
+  constexpr std::string_view k_retire[] = {"kms:RetireGrant"}, k_create[] = {"kms:CreateGrant"};
+  const std::uint64_t retire_bit = policy::action_mask(k_retire),
+                      create_bit = policy::action_mask(k_create);
   std::vector<std::string> dropped;
   const std::size_t action_count = a.actions.size();
   core.rows.clear();

@@ -103,6 +103,15 @@ std::uint64_t match_actions(std::string_view pattern) {
   return mask_in(detail::k_kms_actions, remembered, pattern);
 }
 
+std::uint64_t action_mask(std::span<const std::string_view> actions) {
+  std::uint64_t mask = 0;
+  for (const std::string_view action : actions) {
+    if (const std::optional<ActionIndex> index = find_action(action))
+      mask |= std::uint64_t{1} << *index;
+  }
+  return mask;
+}
+
 std::span<const ActionInfo> store_actions() { return store_table().table; }
 
 std::optional<ActionIndex> find_store_action(std::string_view action) {

@@ -40,6 +40,10 @@ inline constexpr std::size_t k_max_actions =
 /// matches, case-insensitively [IAM-ACTION].
 [[nodiscard]] std::uint64_t match_actions(std::string_view pattern);
 
+/// Bit set of the catalogue actions `actions` name exactly ("kms:CreateGrant", any case); a name
+/// that is not a KMS action adds nothing.
+[[nodiscard]] std::uint64_t action_mask(std::span<const std::string_view> actions);
+
 /// Indices from here on name store actions: store_actions()[index - k_store_action_base].
 inline constexpr ActionIndex k_store_action_base = 64;
 

@@ -133,13 +133,11 @@ std::vector<Evidence> identity_deny_evidence(const analysis::KeyAccess& access,
                                              const std::vector<analysis::ActionClass>& classes) {
   std::vector<Evidence> evidence;
   for (const std::size_t subject : subjects) {
-    const std::string& who = access.subjects().at(subject).label;
-    for (const analysis::IdentityDeny& deny : analysis::identity_denies(access, subject, classes)) {
-      for (const analysis::Access& item : deny.removes) {
-        if (in(classes, item.action_class))
-          add_once(evidence, ground_evidence(deny.statement, " " + taken_text(who, item)));
-      }
-    }
+    // The subject as one caller: its label, and its own statements.
+    const SubjectCaller whole{access.subjects().at(subject).label, std::nullopt};
+    for (Evidence& entry : identity_deny_evidence(
+             access, subject, analysis::identity_denies(access, subject, classes), classes, whole))
+      add_once(evidence, std::move(entry));
   }
   return evidence;
 }

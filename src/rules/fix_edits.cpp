@@ -86,12 +86,9 @@ namespace {
 // Whether statement `statement` allows the grant operations kms:GrantIsForAWSResource is part of
 // (CreateGrant, ListGrants, RevokeGrant) and nothing else.
 bool allows_grant_operations_only(const policy::CompiledPolicy& policy, std::size_t statement) {
-  std::uint64_t grant_operations = 0;
-  for (const char* name : {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}) {
-    if (const std::optional<policy::ActionIndex> action = policy::find_action(name))
-      grant_operations |= std::uint64_t{1} << *action;
-  }
-  return (policy.actions_of_statement(statement) & ~grant_operations) == 0;
+  constexpr std::string_view k_grant_operations[] = {"kms:CreateGrant", "kms:ListGrants",
+                                                     "kms:RevokeGrant"};
+  return (policy.actions_of_statement(statement) & ~policy::action_mask(k_grant_operations)) == 0;
 }
 
 } // namespace

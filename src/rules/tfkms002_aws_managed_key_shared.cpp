@@ -2,7 +2,6 @@
 // fail. See rules/TFKMS002.md and kms-reference §4.1 (every crypto permission of an AWS managed key
 // requires kms:CallerAccount = the owning account) and §4.3 (the configurations that break).
 #include "analysis/access.hpp"
-#include "policy/condition.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 #include "policy/policy_source.hpp"

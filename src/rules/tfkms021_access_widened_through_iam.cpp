@@ -10,7 +10,9 @@
 #include "rules/rules.hpp"
 
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace tfkms::rules {
 namespace {
@@ -37,6 +39,12 @@ public:
       return change.through_delegation ||
              change.subject_kind == analysis::SubjectKind::account_principals;
     };
+    // The keys after the change by name, built once: looking through every key for each finding
+    // grew with the square of the keys.
+    std::unordered_map<std::string_view, std::vector<model::KeyId>> keys_by_name;
+    for (std::size_t k = 0; k < context.after.graph.keys.size(); ++k)
+      keys_by_name[context.after.graph.keys[k].source.name()].push_back(
+          static_cast<model::KeyId>(k));
     for (const auto& changes : widenings_by_subject(context.diff, unnamed_in_account)) {
       const analysis::AccessChange& first = *changes.front();
       Finding finding = new_finding(k_info);
@@ -45,7 +53,7 @@ public:
           first.key +
           " through the account's IAM policies, although the key policy does not name it.";
       finding.evidence = change_evidence(changes);
-      for (Evidence& deny : identity_denies(context.after, first))
+      for (Evidence& deny : identity_denies(context.after, keys_by_name, first))
         finding.evidence.push_back(std::move(deny));
       finding.fix = fix_keeping_denies(
           changes, "Name the principals that need the key in its key policy and deny the others "
@@ -59,13 +67,17 @@ private:
   // The Deny statements of the principal's own IAM policies that take part of the key away from it
   // after the change: what it gains is what they leave, and what it does not gain may be theirs
   // (an explicit deny overrides every allow, kms-reference §3.1).
-  static std::vector<Evidence> identity_denies(const RuleContext& after,
-                                               const analysis::AccessChange& change) {
-    for (std::size_t k = 0; k < after.graph.keys.size(); ++k) {
-      const model::SourceRef& where = after.graph.keys[k].source;
-      if (where.name() != change.key || where.file != change.where.file)
+  static std::vector<Evidence>
+  identity_denies(const RuleContext& after,
+                  const std::unordered_map<std::string_view, std::vector<model::KeyId>>& keys,
+                  const analysis::AccessChange& change) {
+    const auto named = keys.find(change.key);
+    if (named == keys.end())
+      return {};
+    for (const model::KeyId id : named->second) {
+      if (after.graph.key(id).source.file != change.where.file)
         continue;
-      const analysis::KeyAccess& access = after.access(static_cast<model::KeyId>(k));
+      const analysis::KeyAccess& access = after.access(id);
       for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
         if (access.subjects()[subject].label == change.subject) {
           return identity_deny_evidence(access, {subject},
