@@ -4,6 +4,7 @@
 #include "cli/baseline_options.hpp"
 #include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/keep_until_exit.hpp"
 #include "cli/report_output.hpp"
 #include "rules/registry.hpp"
 #include "rules/suppressions.hpp"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace tfkms::cli {
 
@@ -89,8 +91,10 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   // and let go at once, so that memory holds one of them at a time.
   std::vector<run::LoadedSource> inputs;
   run::HeldBackInputs held_back;
+  std::optional<run::Loaded> last; // freed when the next input comes, or kept until exit
   for (const run::Source& source : run.discovery.sources) {
-    run::Loaded loaded = run::load(run, source);
+    last.reset();
+    run::Loaded& loaded = last.emplace(run::load(run, source));
     if (loaded.skipped_because) {
       report.skipped.push_back({source.path, *loaded.skipped_because});
       continue;
@@ -175,6 +179,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
         return !finding.suppressed && reaches(finding.severity, settings.fail_on);
       });
   const bool failing_unused = options.fail_on_unused_suppressions && !unused.empty();
+  keep_until_exit(std::move(last));
+  keep_until_exit(std::move(report));
   return failing || failing_unused ? k_exit_findings : k_exit_clean;
 }
 
