@@ -30,12 +30,20 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
   }
   case simdjson::dom::element_type::OBJECT: {
     out = nlohmann::json::object();
+    auto& members = out.get_ref<nlohmann::json::object_t&>();
     const simdjson::dom::object object = element.get_object().value_unsafe();
     for (const simdjson::dom::key_value_pair field : object) {
-      std::string key(field.key);
-      if (plain != nullptr && (model::has_control(key) || out.contains(key)))
+      if (plain != nullptr && model::has_control(field.key))
         return false;
-      if (!copy(field.value, depth + 1, plain, out[std::move(key)]))
+      // Terraform writes keys sorted: inserting before the end is then constant time.
+      const std::size_t count = members.size();
+      const auto at = members.try_emplace(members.end(), std::string(field.key));
+      if (members.size() == count) { // a repeated key: the last one wins, as in nlohmann
+        if (plain != nullptr)
+          return false;
+        at->second = nlohmann::json();
+      }
+      if (!copy(field.value, depth + 1, plain, at->second))
         return false;
     }
     return true;

@@ -52,7 +52,7 @@ std::vector<std::string> Field::references() const {
   if (const auto* refs = member(m_expression, "references"); refs != nullptr && refs->is_array()) {
     for (const auto& ref : *refs) {
       if (ref.is_string())
-        all.push_back(model::strip_control(ref.get<std::string>()));
+        all.push_back(model::strip_control(ref.get_ref<const std::string&>()));
     }
   }
   // Terraform lists each traversal and its prefixes ("aws_iam_role.r.arn", "aws_iam_role.r").
@@ -171,7 +171,7 @@ std::string join(const std::vector<std::string>& parts) {
 
 std::optional<std::string> scalar_text(const nlohmann::json& value) {
   if (value.is_string())
-    return model::strip_control(value.get<std::string>());
+    return model::strip_control(value.get_ref<const std::string&>());
   if (value.is_boolean() || value.is_number())
     return value.dump();
   return std::nullopt;

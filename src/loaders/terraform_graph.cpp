@@ -208,7 +208,7 @@ std::string Builder::name_of(const Resource& resource, std::string_view attribut
   const Field value = field(resource)[attribute];
   if (const nlohmann::json* known = value.value();
       known != nullptr && known->is_string() && !known->get_ref<const std::string&>().empty()) {
-    return model::strip_control(known->get<std::string>());
+    return model::strip_control(known->get_ref<const std::string&>());
   }
   return resource.address;
 }
@@ -224,11 +224,12 @@ std::string Builder::arn_of(const Resource& resource) const {
   const Field root = field(resource);
   if (const nlohmann::json* arn = root["arn"].value();
       arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
-    return model::strip_control(arn->get<std::string>());
+    return model::strip_control(arn->get_ref<const std::string&>());
   }
-  const std::string partition = "arn:" + symbol("partition") + ":";
-  const std::string regional = symbol("region") + ":" + symbol("account") + ":";
-  const std::string global = "::" + symbol("account") + ":";
+  // Markers that the graph resolves to its partition, region and account.
+  static const std::string partition = "arn:" + symbol("partition") + ":";
+  static const std::string regional = symbol("region") + ":" + symbol("account") + ":";
+  static const std::string global = "::" + symbol("account") + ":";
   const std::string& type = resource.type;
   const auto path = [&]() {
     std::string text = name_of(resource, "path");
@@ -277,7 +278,7 @@ void Builder::define_symbols() {
         continue;
       if (value.is_string())
         m_graph.define(resource.address + "." + attribute,
-                       model::strip_control(value.get<std::string>()));
+                       model::strip_control(value.get_ref<const std::string&>()));
       else if (value.is_number() || value.is_boolean())
         m_graph.define(resource.address + "." + attribute, value.dump());
     }
@@ -481,7 +482,7 @@ void Builder::add_grants() {
           for (const auto& [context_key, context_value] : known->items()) {
             if (context_value.is_string())
               (*target)[model::strip_control(context_key)] =
-                  model::strip_control(context_value.get<std::string>());
+                  model::strip_control(context_value.get_ref<const std::string&>());
             else
               grant.unknown_fields = true;
           }

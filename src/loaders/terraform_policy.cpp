@@ -74,7 +74,7 @@ model::PolicySource parse_policy_text(std::string_view text) {
       // IAM rejects some duplicate keys and reads others last-wins; nlohmann keeps the last, so say
       // so.
       source.warnings.push_back("duplicate key \"" +
-                                model::strip_control(parsed.get<std::string>()) +
+                                model::strip_control(parsed.get_ref<const std::string&>()) +
                                 "\" in the policy text; the last value is used");
     return true;
   };
