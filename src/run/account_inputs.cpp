@@ -31,10 +31,14 @@ std::vector<bool> joined_inputs(const std::vector<AccountGroup>& groups, std::si
 }
 
 model::Diagnostic joined_note(const AccountGroup& group, const std::vector<LoadedSource>& inputs) {
+  // A repository may hold hundreds of an account's inputs: the note names a few, the report's
+  // `accounts` lists every input with its account.
+  constexpr std::size_t k_named = 10;
   std::string listed;
-  for (const std::size_t member : group.members) {
-    listed += (listed.empty() ? "" : ", ") + inputs.at(member).source->path;
-  }
+  for (std::size_t i = 0; i < group.members.size() && i < k_named; ++i)
+    listed += (listed.empty() ? "" : ", ") + inputs.at(group.members[i]).source->path;
+  if (group.members.size() > k_named)
+    listed += " and " + std::to_string(group.members.size() - k_named) + " more";
   model::Diagnostic note;
   note.level = model::DiagnosticLevel::note;
   note.message = std::to_string(group.members.size()) + " inputs deploy to account " +

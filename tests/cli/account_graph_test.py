@@ -2,8 +2,11 @@
 """One account, many inputs: `check`, `access` and `diff` over the inputs of one account as one
 graph, and --separately. Run as: account_graph_test.py TFKMS_BINARY (from the source root)."""
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 TFKMS = sys.argv.pop(1) if len(sys.argv) > 1 else "build/dev/tfkms"
@@ -53,6 +56,19 @@ class Check(unittest.TestCase):
                 self.assertEqual(result.returncode, 1, result.stderr)
                 # Markdown escapes "_" and ".": look for what no format escapes.
                 self.assertIn("ops in fixtures/account/app", result.stdout)
+
+    def test_note_names_ten_inputs_and_counts_the_rest(self):
+        with tempfile.TemporaryDirectory() as folder:
+            for i in range(12):
+                shutil.copy(APP, os.path.join(folder, f"app{i:02}.tfplan.json"))
+            result = run("check", "--format", "json", "--fail-on", "never", folder)
+        (note,) = [line for line in result.stderr.splitlines() if "analysed as one graph" in line]
+        self.assertTrue(note.startswith("tfkms: note: 12 inputs deploy to account 111122223333"),
+                        note)
+        named = [f"app{i:02}.tfplan.json" for i in range(12) if f"app{i:02}.tfplan.json" in note]
+        self.assertEqual(len(named), 10, note)
+        self.assertTrue(note.endswith(" and 2 more"), note)
+        self.assertEqual(len(json.loads(result.stdout)["accounts"]), 12)
 
     def test_role_of_another_account_joins_nothing(self):
         result, report = check_json(PLATFORM, OTHER_APP)
