@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace tfkms::cli {
 
@@ -245,11 +246,32 @@ model::Result<DiffResult> diff_input(const std::string& path,
   return diff_graphs(snapshots.value().before, snapshots.value().after, config, selection);
 }
 
+namespace {
+
+// How many of the `items` either snapshot holds, one in both counted once. Nodes are told apart
+// as the access map tells keys apart: by name, and in an account graph by input too (a --base
+// template is another file but the same input).
+template <class Item>
+std::size_t in_either(const model::Graph& before, const model::Graph& after,
+                      std::vector<Item> model::Graph::*items) {
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const model::Graph* graph : {&before, &after}) {
+    const bool joined = graph->inputs.size() > 1;
+    for (const Item& item : graph->*items)
+      seen.emplace(item.source.name(), joined ? item.source.file : std::string_view());
+  }
+  return seen.size();
+}
+
+} // namespace
+
 DiffResult diff_graphs(const model::Graph& before, const model::Graph& after,
                        const rules::Config& config, const rules::Selection& selection) {
   DiffResult result;
   result.diff = analysis::diff_access(analysis::map_access_pair_by_class(before, after));
   result.findings = rules::run_diff_rules(after, result.diff, config, selection);
+  result.principals_compared = in_either(before, after, &model::Graph::principals);
+  result.grants_compared = in_either(before, after, &model::Graph::grants);
   return result;
 }
 
@@ -340,6 +362,8 @@ int run_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     analysis::append(all, one.diff);
     report.findings.insert(report.findings.end(), one.findings.begin(), one.findings.end());
     report.counts.keys += one.diff.keys_compared;
+    report.counts.principals += one.principals_compared;
+    report.counts.grants += one.grants_compared;
     report.counts.data_stores += one.diff.data_stores_compared;
   };
   const auto diff_alone = [&](const run::LoadedSource& input) {

@@ -61,6 +61,8 @@ std::pair<CLI::App*, CLI::App*> add_access_commands(CLI::App& app, AccessOptions
 struct DiffResult {
   analysis::AccessDiff diff;
   std::vector<rules::Finding> findings;
+  std::size_t principals_compared = 0; ///< IAM principals in either snapshot
+  std::size_t grants_compared = 0;     ///< grants in either snapshot
 };
 
 /// Loads the two snapshots of `path` (see load_snapshots), compares their access and runs the

@@ -6,6 +6,7 @@ Usage: cli_test.py PATH_TO_TFKMS (run from the source root, as CTest does).
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -166,6 +167,22 @@ class Commands(unittest.TestCase):
         text = run("rules").stdout
         for rule_id in ids:
             self.assertIn(rule_id, text)
+
+    def test_diff_counts_what_either_side_holds(self):
+        # A role the plan creates, compared with a --base template that is another file holding the
+        # same role: each is one principal, not none and not two.
+        result = run("diff", "--format", "json", "--fail-on", "never",
+                     "fixtures/TFKMS021/positive/admin_role_added.tfplan.json")
+        self.assertEqual(json.loads(result.stdout)["summary"]["analysed"]["principals"], 1)
+        template = "fixtures/TFKMS001/negative/default_root_statement_only/" \
+                   "default_root_statement_only.cfn.yaml"
+        with tempfile.TemporaryDirectory() as folder:
+            base = shutil.copy(template, folder)
+            result = run("diff", "--format", "json", "--base", base, template)
+        self.assertEqual(json.loads(result.stdout)["summary"]["analysed"]["principals"], 1)
+        result = run("diff", "--format", "json", "--fail-on", "never",
+                     "fixtures/TFKMS020/negative/grant_added_and_grant_removed.tfplan.json")
+        self.assertEqual(json.loads(result.stdout)["summary"]["analysed"]["grants"], 2)
 
     def test_explain_prints_the_embedded_page(self):
         result = run("explain", "TFKMS003")
