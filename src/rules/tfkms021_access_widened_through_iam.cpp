@@ -78,12 +78,18 @@ private:
       if (after.graph.key(id).source.file != change.where.file)
         continue;
       const analysis::KeyAccess& access = after.access(id);
+      // A change names one principal; a class of principals that decide alike is one subject, so
+      // the principal is looked for among each subject's callers, and given its own Denies.
       for (std::size_t subject = 0; subject < access.subjects().size(); ++subject) {
-        if (access.subjects()[subject].label == change.subject) {
-          return identity_deny_evidence(access, {subject},
-                                        {analysis::ActionClass::read, analysis::ActionClass::write,
-                                         analysis::ActionClass::grant_management,
-                                         analysis::ActionClass::administration});
+        for (const SubjectCaller& caller : callers_of(access, subject)) {
+          if (caller.label != change.subject)
+            continue;
+          const std::vector<analysis::ActionClass> classes = {
+              analysis::ActionClass::read, analysis::ActionClass::write,
+              analysis::ActionClass::grant_management, analysis::ActionClass::administration};
+          return identity_deny_evidence(access, subject,
+                                        analysis::identity_denies(access, subject, classes),
+                                        classes, caller);
         }
       }
     }
