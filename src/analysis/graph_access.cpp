@@ -56,9 +56,12 @@ bool holds_references(const nlohmann::json& value) {
   if (value.is_string())
     return model::has_symbols(value.get_ref<const std::string&>());
   if (value.is_object()) {
-    return std::any_of(value.items().begin(), value.items().end(), [](const auto& item) {
-      return model::has_symbols(item.key()) || holds_references(item.value());
-    });
+    // Plain iterators: items() makes a proxy with strings of its own for every member.
+    for (auto member = value.begin(); member != value.end(); ++member) {
+      if (model::has_symbols(member.key()) || holds_references(member.value()))
+        return true;
+    }
+    return false;
   }
   return value.is_array() &&
          std::any_of(value.begin(), value.end(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <initializer_list>
 
 namespace tfkms::analysis {
 
@@ -47,9 +48,17 @@ struct Counted {
 };
 
 // The certain accesses of `subject` that `rule.wanted` accepts, keeping the actions and grounds
-// it accepts; an access none of whose grounds count adds nothing.
-Role collect(const KeyAccess& access, std::size_t subject, const Counted& rule) {
+// it accepts; an access none of whose grounds count adds nothing. `rule.wanted` accepts only
+// accesses of `classes`: a subject with none of those, which the memberships tell without building
+// its accesses and the text of their grounds, holds no role.
+Role collect(const KeyAccess& access, std::size_t subject,
+             std::initializer_list<ActionClass> classes, const Counted& rule) {
   Role role;
+  if (std::none_of(classes.begin(), classes.end(), [&](ActionClass action_class) {
+        return access.has_access(subject, action_class);
+      })) {
+    return role;
+  }
   for (const Access& item : access.accesses_of(subject)) {
     if (!certain(access, item, rule.unshown) || !rule.wanted(item))
       continue;
@@ -93,12 +102,12 @@ bool is_individual(const Subject& subject) {
 }
 
 Role administers(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject,
+  return collect(access, subject, {ActionClass::administration},
                  {of_classes({ActionClass::administration}), any_action, names_caller});
 }
 
 Role destroys(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject,
+  return collect(access, subject, {ActionClass::administration},
                  {of_classes({ActionClass::administration}),
                   [](std::string_view action) {
                     return std::find(k_destroying.begin(), k_destroying.end(), action) !=
@@ -108,7 +117,7 @@ Role destroys(const KeyAccess& access, std::size_t subject) {
 }
 
 Role changes_policy(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
-  return collect(access, subject,
+  return collect(access, subject, {ActionClass::policy_change},
                  {of_classes({ActionClass::policy_change}), any_action, any_ground, unshown});
 }
 
@@ -123,16 +132,18 @@ Role creates_grants(const KeyAccess& access, std::size_t subject, UnshownPolicie
                item.actions.end() &&
            !always_narrowed_by(item.when, "kms:GrantIsForAWSResource");
   };
-  return collect(access, subject, {wanted, any_action, any_ground, unshown});
+  return collect(access, subject, {ActionClass::grant_management},
+                 {wanted, any_action, any_ground, unshown});
 }
 
 Role reads(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject, {of_classes({ActionClass::read}), any_action, any_ground});
+  return collect(access, subject, {ActionClass::read},
+                 {of_classes({ActionClass::read}), any_action, any_ground});
 }
 
 Role uses(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
   return collect(
-      access, subject,
+      access, subject, {ActionClass::read, ActionClass::write},
       {of_classes({ActionClass::read, ActionClass::write}), any_action, any_ground, unshown});
 }
 

@@ -11,6 +11,7 @@
 #include "rules/rules.hpp"
 #include "rules/support.hpp"
 
+#include <optional>
 #include <string>
 
 namespace tfkms::rules {
@@ -40,17 +41,19 @@ public:
 
   void check(const RuleContext& context, FindingSink& out) const override {
     const model::Graph& graph = context.graph;
-    for (const model::Key& key : graph.keys) {
-      if (key.kind == model::KeyKind::aws_managed)
-        continue; // AWS writes those policies itself
-      check_policy(graph, key.policy, policy::PolicyKind::key_policy,
-                   "Key policy of " + key.source.name(), key.source, out);
-    }
-    for (const model::IdentityPolicy& identity : graph.policies) {
+    // The analyses of a graph with keys or grants read every identity policy once, with the same
+    // graph (parse_policy()): their reading serves here too.
+    const bool analysed = !graph.keys.empty() || !graph.grants.empty();
+    for (std::size_t id = 0; id < graph.policies.size(); ++id) {
+      const model::IdentityPolicy& identity = graph.policies[id];
       if (identity.aws_managed)
         continue;
+      const policy::CompiledPolicy* read =
+          analysed ? context.graph_access().identity_policy(static_cast<model::PolicyId>(id))
+                   : nullptr;
       check_policy(graph, identity.document, policy::PolicyKind::identity_policy,
-                   "Identity policy " + identity.source.name(), identity.source, out);
+                   "Identity policy " + identity.source.name(), identity.source, out, false,
+                   read != nullptr ? &read->document() : nullptr);
     }
     for (const model::DataStore& store : graph.data_stores) {
       check_policy(graph, store.resource_policy, policy::PolicyKind::resource_policy,
@@ -62,21 +65,38 @@ public:
       check_policy(graph, organization.document,
                    scp ? policy::PolicyKind::service_control_policy
                        : policy::PolicyKind::resource_control_policy,
-                   std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source,
-                   out);
+                   std::string(scp ? "SCP " : "RCP ") + organization.name, organization.source, out,
+                   false);
     }
     for (const model::Grant& grant : graph.grants)
       check_grant(graph, grant, out);
   }
 
+  // Key policies key by key, after the rules that analyse the key: the analysis read the policy
+  // already (parse_policy() with the same graph), and its reading serves here.
+  void check_key(const RuleContext& context, model::KeyId id, FindingSink& out) const override {
+    const model::Key& key = context.graph.key(id);
+    if (key.kind == model::KeyKind::aws_managed)
+      return; // AWS writes those policies itself
+    const analysis::KeyAccess* access = context.access_if_made(id);
+    check_policy(context.graph, key.policy, policy::PolicyKind::key_policy,
+                 "Key policy of " + key.source.name(), key.source, out, false,
+                 access != nullptr ? &access->key_policy().document() : nullptr);
+  }
+
 private:
+  // `read`: the document as parse_policy() reads `source`, when that is already at hand.
   static void check_policy(const model::Graph& graph, const model::PolicySource& source,
                            policy::PolicyKind kind, const std::string& subject,
-                           const model::SourceRef& owner, FindingSink& out,
-                           bool resource_implied = false) {
+                           const model::SourceRef& owner, FindingSink& out, bool resource_implied,
+                           const policy::Document* read = nullptr) {
     if (source.state != model::PolicySource::State::document)
       return; // TFKMS010 reports what cannot be read
-    const policy::Document document = policy::parse_policy(source, kind, graph, resource_implied);
+    std::optional<policy::Document> parsed;
+    const policy::Document& document =
+        read != nullptr
+            ? *read
+            : parsed.emplace(policy::parse_policy(source, kind, graph, resource_implied));
     Finding finding = new_finding(k_info);
     for (const model::Diagnostic& diagnostic : document.diagnostics) {
       if (diagnostic.level != model::DiagnosticLevel::error)

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace tfkms;
 
 namespace {
@@ -176,6 +178,60 @@ TEST_CASE("a policy AWS would reject is TFKMS011's, whatever its actions, and no
              Catch::Contains("Statement[0].Condition.StringEqulas: unknown condition operator"));
   REQUIRE_FALSE(findings[0].evidence.empty());
   CHECK(findings[0].evidence[0].pointer == "/Statement/0/Condition/StringEqulas");
+}
+
+// TFKMS011 reads a key policy from the key's analysis when a rule made one, else parses it itself:
+// either way the same findings, and the same size limit.
+TEST_CASE("TFKMS011 finds the same in a key policy with or without the key's analysis",
+          "[rules][TFKMS011]") {
+  const auto key_policy_graph = [](std::size_t size, bool misspelt) {
+    nlohmann::json policy = {{"Version", "2012-10-17"},
+                             {"Statement",
+                              {{{"Sid", ""},
+                                {"Effect", "Allow"},
+                                {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
+                                {"Action", "kms:*"},
+                                {"Resource", "*"}}}}};
+    if (misspelt)
+      policy["Statement"][0]["Condition"] = {{"StringEqulas", {{"aws:SourceVpc", "vpc-1"}}}};
+    const std::size_t bare = policy.dump().size();
+    REQUIRE(bare < size);
+    policy["Statement"][0]["Sid"] = std::string(size - bare, 'S');
+    REQUIRE(policy.dump().size() == size);
+    model::Graph graph;
+    graph.account = "111122223333";
+    model::Key key;
+    key.source.address = "aws_kms_key.k";
+    key.policy.state = model::PolicySource::State::document;
+    key.policy.document = std::move(policy);
+    graph.keys.push_back(std::move(key));
+    return graph;
+  };
+  const auto texts = [](const std::vector<rules::Finding>& findings) {
+    std::vector<std::string> out;
+    for (const rules::Finding& finding : findings) {
+      if (finding.rule_id != "TFKMS011")
+        continue;
+      out.push_back(finding.message);
+      for (const rules::Evidence& evidence : finding.evidence)
+        out.push_back(evidence.text + " @" + evidence.pointer);
+    }
+    return out;
+  };
+  for (const bool misspelt : {false, true}) {
+    for (const std::size_t size : {std::size_t{32768}, std::size_t{32769}}) {
+      const model::Graph graph = key_policy_graph(size, misspelt);
+      const auto alone = texts(run(graph, "TFKMS011"));
+      const auto analysed = texts(rules::run_rules(graph, rules::Config{}, {}));
+      CHECK(alone == analysed);
+      CHECK(alone.empty() == (size == 32768 && !misspelt));
+      const bool measured = std::any_of(alone.begin(), alone.end(), [](const std::string& text) {
+        return text.starts_with("the policy has 32769 bytes without white space, more than the "
+                                "32768 AWS accepts");
+      });
+      CHECK(measured == (size == 32769));
+    }
+  }
 }
 
 // A template written for one account, checked without knowing the deployment account: the account
