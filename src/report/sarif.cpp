@@ -171,9 +171,10 @@ public:
       : m_report(report), m_options(options), m_findings(all_findings(report)),
         m_rules(collect_rules(report, m_findings)) {}
 
-  /// Writes the log result by result. Each attempt is gzip-compressed as it is written and only
-  /// its compressed bytes are kept, so neither the document nor its tree is ever held whole; an
-  /// attempt within the cap is then inflated into `out`.
+  /// Writes the log result by result. Each attempt is held only while it is short enough to be
+  /// within the cap however it compresses, and gzip-compressed as it is written past that, keeping
+  /// only its compressed bytes (gzip_size.hpp), so neither the document nor its tree is ever held
+  /// whole; an attempt within the cap is then written to `out`.
   void write(std::ostream& out) const {
     std::vector<std::size_t> kept = keep_order();
     if (kept.size() > k_max_results)
@@ -183,14 +184,15 @@ public:
       GzipBuffer gzip(k_max_gzip_bytes);
       std::ostream compressed(&gzip);
       write_log(compressed, kept, &sizes);
-      const std::size_t compressed_size = gzip.finish();
-      if (compressed_size <= k_max_gzip_bytes || kept.empty()) {
-        if (gzip.kept())
-          gzip.replay(out);
-        else
-          write_log(out, kept, nullptr); // nothing left to drop: the log as it is
+      if (gzip.finish()) {
+        gzip.replay(out);
         return;
       }
+      if (kept.empty()) { // nothing left to drop: the log as it is
+        write_log(out, kept, nullptr);
+        return;
+      }
+      const std::size_t compressed_size = gzip.compressed_size().value();
       // Drop the least wanted results until their share of the compressed size, at this file's
       // compression ratio, covers the excess; the ratio of what is dropped is close to the file's.
       const double ratio =
