@@ -1,5 +1,6 @@
 #include "report/gzip_size.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tfkms::report {
@@ -35,7 +36,10 @@ GzipBuffer::GzipBuffer(std::size_t limit) : m_limit(limit) {
     else
       high = middle - 1;
   }
-  setp(m_input.data(), m_input.data() + m_input.size());
+  if (m_compressing)
+    setp(m_input.data(), m_input.data() + m_input.size());
+  else
+    hold_new_block();
 }
 
 GzipBuffer::~GzipBuffer() { deflateEnd(&m_stream); }
@@ -80,18 +84,26 @@ GzipBuffer::pos_type GzipBuffer::seekoff(off_type offset, std::ios_base::seekdir
 
 void GzipBuffer::take_pending(bool last) {
   const auto pending = static_cast<std::size_t>(pptr() - pbase());
-  if (!m_compressing && m_plain.size() + pending <= m_plain_limit) {
-    m_plain.append(pbase(), pending);
-  } else {
-    if (!m_compressing) { // the text outgrew what surely fits: compress it from its start
-      m_compressing = true;
-      deflate_bytes(m_plain.data(), m_plain.size(), Z_NO_FLUSH);
-      std::string().swap(m_plain);
-    }
-    deflate_bytes(pbase(), pending, last ? Z_FINISH : Z_NO_FLUSH);
+  if (!m_compressing && m_uncompressed_size + pending <= m_plain_limit) {
+    m_uncompressed_size += pending;
+    if (!last)
+      hold_new_block();
+    return;
   }
+  if (!m_compressing) { // the text outgrew what surely fits: compress it from its start
+    m_compressing = true;
+    for (std::size_t i = 0; i + 1 < m_held.size(); ++i)
+      deflate_bytes(m_held[i].get(), k_chunk, Z_NO_FLUSH);
+  }
+  deflate_bytes(pbase(), pending, last ? Z_FINISH : Z_NO_FLUSH);
   m_uncompressed_size += pending;
+  m_held.clear();
   setp(m_input.data(), m_input.data() + m_input.size());
+}
+
+void GzipBuffer::hold_new_block() {
+  m_held.push_back(std::make_unique_for_overwrite<char[]>(k_chunk));
+  setp(m_held.back().get(), m_held.back().get() + k_chunk);
 }
 
 void GzipBuffer::deflate_bytes(const char* bytes, std::size_t size, int flush) {
@@ -120,7 +132,12 @@ void GzipBuffer::replay(std::ostream& out) const {
   if (!within_limit())
     throw std::logic_error("gzip: replay of an unfinished stream or one over its limit");
   if (!m_compressing) {
-    out.write(m_plain.data(), static_cast<std::streamsize>(m_plain.size()));
+    std::size_t left = m_uncompressed_size;
+    for (const std::unique_ptr<char[]>& block : m_held) {
+      const std::size_t size = std::min(left, k_chunk);
+      out.write(block.get(), static_cast<std::streamsize>(size));
+      left -= size;
+    }
     return;
   }
   z_stream stream{};

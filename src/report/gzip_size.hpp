@@ -5,11 +5,13 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tfkms::report {
 
@@ -52,6 +54,8 @@ protected:
 private:
   /// Holds or compresses what is in the put area; `last`: the text ends there.
   void take_pending(bool last);
+  /// Makes a new held block the put area.
+  void hold_new_block();
   void deflate_bytes(const char* bytes, std::size_t size, int flush);
 
   std::size_t m_limit;
@@ -60,7 +64,9 @@ private:
   std::size_t m_uncompressed_size = 0; ///< bytes already held or handed to zlib
   std::size_t m_plain_limit = 0;       ///< the longest text held without compressing it
   bool m_compressing = false;
-  std::string m_plain;               ///< the text while it is not compressed
+  /// The text while it is not compressed, in blocks of m_input's size, each full but the last,
+  /// which is the put area.
+  std::vector<std::unique_ptr<char[]>> m_held;
   std::size_t m_compressed_size = 0; ///< of the raw deflate stream, without gzip's wrapper
   std::string m_compressed;          ///< the raw deflate stream; empty once it outgrew m_limit
   bool m_within_limit = true;
