@@ -2,11 +2,11 @@
 // One factory per output format; make_reporter (reporter.cpp) picks among them.
 #include "report/reporter.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
 
 namespace tfkms::report {
+
+class JsonPrinter;
 
 [[nodiscard]] std::unique_ptr<Reporter> make_text_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_json_reporter(const ReportOptions& options);
@@ -16,11 +16,11 @@ namespace tfkms::report {
 [[nodiscard]] std::unique_ptr<Reporter> make_junit_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options);
 
-/// An input's account as the JSON report and SARIF's invocation properties write it.
-[[nodiscard]] nlohmann::ordered_json to_json(const InputAccount& account);
+/// Prints an input's account as the JSON report and SARIF's invocation properties write it.
+void print_account(JsonPrinter& out, const InputAccount& account);
 
-/// A finding's fix as data, as the JSON report (`fix_edit`) and SARIF (`properties.fixEdit`) write
-/// it: only the fields its kind uses.
-[[nodiscard]] nlohmann::ordered_json to_json(const rules::FixEdit& edit);
+/// Prints a finding's fix as data, as the JSON report (`fix_edit`) and SARIF
+/// (`properties.fixEdit`) write it: only the fields its kind uses.
+void print_fix_edit(JsonPrinter& out, const rules::FixEdit& edit);
 
 } // namespace tfkms::report

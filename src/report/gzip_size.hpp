@@ -5,33 +5,43 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tfkms::report {
 
-/// A stream buffer that gzip-compresses what is written to it at the default level (6, as `gzip`
-/// and the upload actions use), counting the compressed bytes and keeping them while they are at
-/// most `keep_limit`, so that a text within the limit can be written out afterwards without being
-/// rendered again and without its uncompressed copy in memory.
+/// A stream buffer that tells whether what is written to it is at most `limit` bytes once
+/// gzip-compressed at the default level (6, as `gzip` and the upload actions use), and keeps it
+/// while it is, so that a text within the limit can be written out afterwards without being
+/// rendered again and without its uncompressed copy and its compressed one both in memory.
+///
+/// A text short enough that deflate cannot make it larger than the limit (zlib's deflateBound:
+/// stored blocks and the gzip header and trailer) is within the limit however it compresses: it
+/// is held as it is and never compressed. A longer one is compressed as it comes and its
+/// compressed bytes are counted, and kept while they stay within the limit.
 class GzipBuffer final : public std::streambuf {
 public:
-  explicit GzipBuffer(std::size_t keep_limit);
+  explicit GzipBuffer(std::size_t limit);
   ~GzipBuffer() override;
   GzipBuffer(const GzipBuffer&) = delete;
   GzipBuffer& operator=(const GzipBuffer&) = delete;
 
   /// Bytes written so far.
   [[nodiscard]] std::size_t uncompressed_size() const;
-  /// Ends the gzip stream; nothing may be written after it. Returns the compressed size.
-  std::size_t finish();
-  /// Compressed bytes of the finished stream, header and trailer included.
-  [[nodiscard]] std::size_t compressed_size() const { return m_compressed_size; }
-  /// Whether the finished stream was at most `keep_limit` bytes, so replay() can write it.
-  [[nodiscard]] bool kept() const { return m_kept; }
-  /// Writes the text back, uncompressed, to `out`; needs kept(). Throws when zlib fails.
+  /// Ends the text; nothing may be written after it. Returns within_limit().
+  bool finish();
+  /// Whether the finished text is at most `limit` bytes once gzip-compressed; replay() can then
+  /// write it.
+  [[nodiscard]] bool within_limit() const { return m_finished && m_within_limit; }
+  /// The gzip size of the finished text, header and trailer included, when it was compressed;
+  /// nullopt when it was too short to need it (then within_limit()).
+  [[nodiscard]] std::optional<std::size_t> compressed_size() const;
+  /// Writes the text back, uncompressed, to `out`; needs within_limit(). Throws when zlib fails.
   void replay(std::ostream& out) const;
 
 protected:
@@ -42,15 +52,24 @@ protected:
                    std::ios_base::openmode which) override;
 
 private:
-  void deflate_pending(int flush);
+  /// Holds or compresses what is in the put area; `last`: the text ends there.
+  void take_pending(bool last);
+  /// Makes a new held block the put area.
+  void hold_new_block();
+  void deflate_bytes(const char* bytes, std::size_t size, int flush);
 
-  std::size_t m_keep_limit;
+  std::size_t m_limit;
   z_stream m_stream{};
   std::array<char, 64 * 1024> m_input{};
-  std::size_t m_uncompressed_size = 0; ///< bytes already handed to zlib
-  std::size_t m_compressed_size = 0;
-  std::string m_compressed; ///< empty once the stream outgrew m_keep_limit
-  bool m_kept = true;
+  std::size_t m_uncompressed_size = 0; ///< bytes already held or handed to zlib
+  std::size_t m_plain_limit = 0;       ///< the longest text held without compressing it
+  bool m_compressing = false;
+  /// The text while it is not compressed, in blocks of m_input's size, each full but the last,
+  /// which is the put area.
+  std::vector<std::unique_ptr<char[]>> m_held;
+  std::size_t m_compressed_size = 0; ///< of the raw deflate stream, without gzip's wrapper
+  std::string m_compressed;          ///< the raw deflate stream; empty once it outgrew m_limit
+  bool m_within_limit = true;
   bool m_finished = false;
 };
 

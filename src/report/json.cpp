@@ -3,10 +3,7 @@
 #include "report/access_tables.hpp"
 #include "report/formats.hpp"
 #include "report/json_printer.hpp"
-#include "report/json_stream.hpp"
 #include "report/summary.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <ostream>
 
@@ -14,20 +11,21 @@ namespace tfkms::report {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
 // Bump when a field changes meaning or disappears; adding fields keeps the number.
 constexpr int k_format_version = 2;
 
-template <typename T> Json optional_number(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
 template <typename T> void print_optional(JsonPrinter& out, const std::optional<T>& value) {
   if (value)
-    out.number(static_cast<std::int64_t>(*value));
+    out.number(*value);
   else
     out.null();
+}
+
+void print_strings(JsonPrinter& out, const std::vector<std::string>& texts) {
+  out.begin_array();
+  for (const std::string& text : texts)
+    out.string(text);
+  out.end_array();
 }
 
 void print_evidence(JsonPrinter& out, const rules::Evidence& evidence) {
@@ -43,7 +41,6 @@ void print_evidence(JsonPrinter& out, const rules::Evidence& evidence) {
   out.end_object();
 }
 
-// Printed field by field rather than made an nlohmann tree first: findings are most of the report.
 void print_finding(JsonPrinter& out, const rules::Finding& finding) {
   out.begin_object();
   out.key("rule_id");
@@ -68,7 +65,7 @@ void print_finding(JsonPrinter& out, const rules::Finding& finding) {
   out.key("fix");
   out.string(finding.fix);
   out.key("fix_edit");
-  out.json(report::to_json(finding.fix_edit));
+  print_fix_edit(out, finding.fix_edit);
   out.key("fingerprint");
   out.string(finding.fingerprint);
   out.key("suppressed");
@@ -78,99 +75,167 @@ void print_finding(JsonPrinter& out, const rules::Finding& finding) {
   out.end_object();
 }
 
-Json to_json(const model::Diagnostic& diagnostic) {
-  return Json{{"level", to_string(diagnostic.level)},
-              {"file", diagnostic.file},
-              {"line", optional_number(diagnostic.line)},
-              {"column", optional_number(diagnostic.column)},
-              {"pointer", diagnostic.pointer},
-              {"message", diagnostic.message}};
+void print_diagnostic(JsonPrinter& out, const model::Diagnostic& diagnostic) {
+  out.begin_object();
+  out.key("level");
+  out.string(to_string(diagnostic.level));
+  out.key("file");
+  out.string(diagnostic.file);
+  out.key("line");
+  print_optional(out, diagnostic.line);
+  out.key("column");
+  print_optional(out, diagnostic.column);
+  out.key("pointer");
+  out.string(diagnostic.pointer);
+  out.key("message");
+  out.string(diagnostic.message);
+  out.end_object();
 }
 
-Json summary(const Report& report) {
+void print_summary(JsonPrinter& out, const Report& report) {
   const FindingCounts counts = count_findings(report);
-  Json by_severity = Json::object();
-  for (std::size_t i = counts.by_severity.size(); i-- > 0;) {
-    by_severity[std::string(rules::to_string(static_cast<rules::Severity>(i)))] =
-        counts.by_severity.at(i);
-  }
   std::size_t errors = 0;
   for (const model::Diagnostic& diagnostic : report.diagnostics) {
     if (diagnostic.level == model::DiagnosticLevel::error)
       ++errors;
   }
-  return Json{{"findings", counts.total},
-              {"suppressed", counts.suppressed},
-              {"by_severity", std::move(by_severity)},
-              {"diagnostics", report.diagnostics.size()},
-              {"errors", errors},
-              {"analysed",
-               {{"files", report.counts.files},
-                {"keys", report.counts.keys},
-                {"grants", report.counts.grants},
-                {"principals", report.counts.principals},
-                {"data_stores", report.counts.data_stores}}}};
+  out.begin_object();
+  out.key("findings");
+  out.number(counts.total);
+  out.key("suppressed");
+  out.number(counts.suppressed);
+  out.key("by_severity");
+  out.begin_object();
+  for (std::size_t i = counts.by_severity.size(); i-- > 0;) {
+    out.key(rules::to_string(static_cast<rules::Severity>(i)));
+    out.number(counts.by_severity.at(i));
+  }
+  out.end_object();
+  out.key("diagnostics");
+  out.number(report.diagnostics.size());
+  out.key("errors");
+  out.number(errors);
+  out.key("analysed");
+  out.begin_object();
+  out.key("files");
+  out.number(report.counts.files);
+  out.key("keys");
+  out.number(report.counts.keys);
+  out.key("grants");
+  out.number(report.counts.grants);
+  out.key("principals");
+  out.number(report.counts.principals);
+  out.key("data_stores");
+  out.number(report.counts.data_stores);
+  out.end_object();
+  out.end_object();
 }
 
-// Writes the document member by member and its arrays element by element (json_stream.hpp): the
-// report of a large plan is never held whole.
+// Printed value by value into one printer (json_printer.hpp): the report of a large plan is never
+// held whole, neither as text nor as a tree.
 class JsonReporter final : public Reporter {
 public:
-  void write(const Report& report, std::ostream& out) const override {
-    JsonObjectWriter document(out);
-    document.member("version", Json(TFKMS_VERSION));
-    document.member("format_version", Json(k_format_version));
-    document.member("inputs", Json(report.inputs));
-    document.array("accounts", report.accounts,
-                   [](const InputAccount& account) { return to_json(account); });
-    document.array("skipped", report.skipped, [](const SkippedFile& file) {
-      return Json{{"path", file.path}, {"reason", file.reason}};
-    });
-    document.array_printed("findings", report.findings,
-                           [](std::ostream& stream, const rules::Finding& finding) {
-                             JsonPrinter printer(stream, 2);
-                             print_finding(printer, finding);
-                           });
-    document.array("diagnostics", report.diagnostics,
-                   [](const model::Diagnostic& diagnostic) { return to_json(diagnostic); });
-    document.member("summary", summary(report));
-    if (report.access_changes) {
-      document.array("changes", report.access_changes->changes,
-                     [](const analysis::AccessChange& change) { return change_json(change); });
-      document.member("comparison", comparison_json(*report.access_changes));
+  void write(const Report& report, std::ostream& stream) const override {
+    JsonPrinter out(stream, 0);
+    out.begin_object();
+    out.key("version");
+    out.string(TFKMS_VERSION);
+    out.key("format_version");
+    out.number(k_format_version);
+    out.key("inputs");
+    print_strings(out, report.inputs);
+    out.key("accounts");
+    out.begin_array();
+    for (const InputAccount& account : report.accounts)
+      print_account(out, account);
+    out.end_array();
+    out.key("skipped");
+    out.begin_array();
+    for (const SkippedFile& file : report.skipped) {
+      out.begin_object();
+      out.key("path");
+      out.string(file.path);
+      out.key("reason");
+      out.string(file.reason);
+      out.end_object();
     }
-    document.finish();
+    out.end_array();
+    out.key("findings");
+    out.begin_array();
+    for (const rules::Finding& finding : report.findings)
+      print_finding(out, finding);
+    out.end_array();
+    out.key("diagnostics");
+    out.begin_array();
+    for (const model::Diagnostic& diagnostic : report.diagnostics)
+      print_diagnostic(out, diagnostic);
+    out.end_array();
+    out.key("summary");
+    print_summary(out, report);
+    if (report.access_changes) {
+      out.key("changes");
+      out.begin_array();
+      for (const analysis::AccessChange& change : report.access_changes->changes)
+        out.json(change_json(change));
+      out.end_array();
+      out.key("comparison");
+      out.json(comparison_json(*report.access_changes));
+    }
+    out.end_object();
+    out.end_line();
   }
 };
 
 } // namespace
 
-nlohmann::ordered_json to_json(const rules::FixEdit& edit) {
+void print_fix_edit(JsonPrinter& out, const rules::FixEdit& edit) {
   // Only the fields the kind uses, so a reader can tell "statement 0" from "no statement".
-  nlohmann::ordered_json out{{"kind", rules::to_string(edit.kind)}};
-  if (!edit.policy.empty())
-    out["policy"] = edit.policy;
-  if (edit.statement)
-    out["statement"] = *edit.statement;
-  if (!edit.json.empty())
-    out["json"] = nlohmann::ordered_json::parse(edit.json);
-  if (!edit.options.empty())
-    out["options"] = edit.options;
-  if (!edit.property.empty())
-    out["property"] = edit.property;
-  return out;
+  out.begin_object();
+  out.key("kind");
+  out.string(rules::to_string(edit.kind));
+  if (!edit.policy.empty()) {
+    out.key("policy");
+    out.string(edit.policy);
+  }
+  if (edit.statement) {
+    out.key("statement");
+    out.number(*edit.statement);
+  }
+  if (!edit.json.empty()) {
+    out.key("json");
+    out.compact_json(edit.json);
+  }
+  if (!edit.options.empty()) {
+    out.key("options");
+    print_strings(out, edit.options);
+  }
+  if (!edit.property.empty()) {
+    out.key("property");
+    out.string(edit.property);
+  }
+  out.end_object();
 }
 
-nlohmann::ordered_json to_json(const InputAccount& account) {
-  nlohmann::ordered_json out{
-      {"input", account.input},
-      {"account", account.account ? nlohmann::ordered_json(*account.account) : nullptr},
-      {"source", account.source}};
-  if (!account.stack.empty())
-    out["stack"] = account.stack;
-  if (!account.account)
-    out["possibilities"] = account.possibilities;
-  return out;
+void print_account(JsonPrinter& out, const InputAccount& account) {
+  out.begin_object();
+  out.key("input");
+  out.string(account.input);
+  out.key("account");
+  if (account.account)
+    out.string(*account.account);
+  else
+    out.null();
+  out.key("source");
+  out.string(account.source);
+  if (!account.stack.empty()) {
+    out.key("stack");
+    out.string(account.stack);
+  }
+  if (!account.account) {
+    out.key("possibilities");
+    print_strings(out, account.possibilities);
+  }
+  out.end_object();
 }
 
 std::unique_ptr<Reporter> make_json_reporter(const ReportOptions& /*options*/) {

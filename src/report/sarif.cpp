@@ -19,12 +19,9 @@
 #include "report/formats.hpp"
 #include "report/gzip_size.hpp"
 #include "report/json_printer.hpp"
-#include "report/json_stream.hpp"
 #include "report/paths.hpp"
 #include "report/summary.hpp"
 #include "rules/engine.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -41,8 +38,6 @@
 namespace tfkms::report {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 constexpr std::string_view k_schema = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr std::string_view k_information_uri = "https://github.com/tfkms/tfkms";
@@ -118,28 +113,56 @@ std::string why_it_matters(std::string_view markdown) {
   return paragraph;
 }
 
-Json message(std::string_view text) { return Json{{"text", text}}; }
+/// Member `member` (a message, a fix's description): {"text": `text`}.
+void print_message(JsonPrinter& out, std::string_view text, std::string_view member = "message") {
+  out.key(member);
+  out.begin_object();
+  out.key("text");
+  out.string(text);
+  out.end_object();
+}
 
-Json rule_descriptor(const RuleEntry& rule) {
+void print_rule_descriptor(JsonPrinter& out, const RuleEntry& rule) {
   const SeverityMapping severity = mapping(rule.severity);
   std::string full = why_it_matters(rule.markdown);
   if (full.empty())
     full = rule.title;
-  const std::string help_markdown = rule.markdown.empty() ? rule.title : std::string(rule.markdown);
-  Json descriptor{{"id", rule.id}};
-  if (!rule.name.empty())
-    descriptor["name"] = rule.name;
-  descriptor.update(
-      Json{{"shortDescription", message(truncate_utf8(rule.title, k_max_description))},
-           {"fullDescription", message(truncate_utf8(full, k_max_description))},
-           {"help", {{"text", help_markdown}, {"markdown", help_markdown}}},
-           {"helpUri",
-            std::string(k_information_uri) + "/blob/main/rules/" + uri_reference(rule.id) + ".md"},
-           {"defaultConfiguration", {{"level", severity.level}}},
-           {"properties",
-            {{"tags", {"security", "kms", "aws", "terraform", "cloudformation"}},
-             {"security-severity", severity.security_severity}}}});
-  return descriptor;
+  const std::string_view help_markdown =
+      rule.markdown.empty() ? std::string_view(rule.title) : rule.markdown;
+  out.begin_object();
+  out.key("id");
+  out.string(rule.id);
+  if (!rule.name.empty()) {
+    out.key("name");
+    out.string(rule.name);
+  }
+  print_message(out, truncate_utf8(rule.title, k_max_description), "shortDescription");
+  print_message(out, truncate_utf8(full, k_max_description), "fullDescription");
+  out.key("help");
+  out.begin_object();
+  out.key("text");
+  out.string(help_markdown);
+  out.key("markdown");
+  out.string(help_markdown);
+  out.end_object();
+  out.key("helpUri");
+  out.string(std::string(k_information_uri) + "/blob/main/rules/" + uri_reference(rule.id) + ".md");
+  out.key("defaultConfiguration");
+  out.begin_object();
+  out.key("level");
+  out.string(severity.level);
+  out.end_object();
+  out.key("properties");
+  out.begin_object();
+  out.key("tags");
+  out.begin_array();
+  for (const std::string_view tag : {"security", "kms", "aws", "terraform", "cloudformation"})
+    out.string(tag);
+  out.end_array();
+  out.key("security-severity");
+  out.string(severity.security_severity);
+  out.end_object();
+  out.end_object();
 }
 
 class SarifWriter {
@@ -148,9 +171,10 @@ public:
       : m_report(report), m_options(options), m_findings(all_findings(report)),
         m_rules(collect_rules(report, m_findings)) {}
 
-  /// Writes the log result by result. Each attempt is gzip-compressed as it is written and only
-  /// its compressed bytes are kept, so neither the document nor its tree is ever held whole; an
-  /// attempt within the cap is then inflated into `out`.
+  /// Writes the log result by result. Each attempt is held only while it is short enough to be
+  /// within the cap however it compresses, and gzip-compressed as it is written past that, keeping
+  /// only its compressed bytes (gzip_size.hpp), so neither the document nor its tree is ever held
+  /// whole; an attempt within the cap is then written to `out`.
   void write(std::ostream& out) const {
     std::vector<std::size_t> kept = keep_order();
     if (kept.size() > k_max_results)
@@ -160,14 +184,15 @@ public:
       GzipBuffer gzip(k_max_gzip_bytes);
       std::ostream compressed(&gzip);
       write_log(compressed, kept, &sizes);
-      const std::size_t compressed_size = gzip.finish();
-      if (compressed_size <= k_max_gzip_bytes || kept.empty()) {
-        if (gzip.kept())
-          gzip.replay(out);
-        else
-          write_log(out, kept, nullptr); // nothing left to drop: the log as it is
+      if (gzip.finish()) {
+        gzip.replay(out);
         return;
       }
+      if (kept.empty()) { // nothing left to drop: the log as it is
+        write_log(out, kept, nullptr);
+        return;
+      }
+      const std::size_t compressed_size = gzip.compressed_size().value();
       // Drop the least wanted results until their share of the compressed size, at this file's
       // compression ratio, covers the excess; the ratio of what is dropped is close to the file's.
       const double ratio =
@@ -198,59 +223,78 @@ private:
     return order;
   }
 
-  /// The log with the results `kept`, printed as dump(2) prints it whole (json_stream.hpp); when
-  /// `sizes` is given, each result's byte count goes to its finding's place there.
-  void write_log(std::ostream& out, std::vector<std::size_t> kept,
+  /// The log with the results `kept`, printed as dump(2) prints it whole (json_printer.hpp); when
+  /// `sizes` is given, each result's byte count (with the separator before it) goes to its
+  /// finding's place there.
+  void write_log(std::ostream& stream, std::vector<std::size_t> kept,
                  std::vector<std::size_t>* sizes) const {
     std::sort(kept.begin(), kept.end()); // the report's order: by file, line, rule
-    out << "{\n  \"$schema\": ";
-    dump_at(out, Json(k_schema), 1);
-    out << ",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
-    dump_at(out, tool(), 3);
-    out << ",\n      \"originalUriBaseIds\": ";
-    dump_at(out,
-            Json{{k_root_base_id,
-                  {{"description", message("The repository root; every uri is relative to it.")}}}},
-            3);
-    out << ",\n      \"invocations\": ";
-    {
-      JsonPrinter invocations(out, 3); // hands its text to `out` when it goes
-      print_invocations(invocations, kept.size());
-    }
-    out << ",\n      \"results\": ";
-    for (std::size_t i = 0; i < kept.size(); ++i) {
-      out << (i == 0 ? "[\n        " : ",\n        ");
-      const std::streamoff start = sizes ? static_cast<std::streamoff>(out.tellp()) : 0;
-      {
-        JsonPrinter result(out, 4);
-        print_result(result, *m_findings.at(kept[i]));
-      }
+    JsonPrinter out(stream, 0);
+    out.begin_object();
+    out.key("$schema");
+    out.string(k_schema);
+    out.key("version");
+    out.string("2.1.0");
+    out.key("runs");
+    out.begin_array();
+    out.begin_object();
+    out.key("tool");
+    print_tool(out);
+    out.key("originalUriBaseIds");
+    out.begin_object();
+    out.key(k_root_base_id);
+    out.begin_object();
+    print_message(out, "The repository root; every uri is relative to it.", "description");
+    out.end_object();
+    out.end_object();
+    out.key("invocations");
+    print_invocations(out, kept.size());
+    out.key("results");
+    out.begin_array();
+    for (const std::size_t index : kept) {
+      const std::size_t start = out.printed();
+      print_result(out, *m_findings.at(index));
       if (sizes)
-        sizes->at(kept[i]) = static_cast<std::size_t>(out.tellp() - start);
+        sizes->at(index) = out.printed() - start;
     }
-    out << (kept.empty() ? "[]" : "\n      ]");
+    out.end_array();
     if (!m_options.sarif_category.empty()) {
       // GitHub splits automationDetails.id at the last '/' into category and run id; the trailing
       // slash keeps the whole value as the category (GH-SARIF).
       std::string id = m_options.sarif_category;
       if (id.back() != '/')
         id += '/';
-      out << ",\n      \"automationDetails\": ";
-      dump_at(out, Json{{"id", id}}, 3);
+      out.key("automationDetails");
+      out.begin_object();
+      out.key("id");
+      out.string(id);
+      out.end_object();
     }
-    out << "\n    }\n  ]\n}\n";
+    out.end_object();
+    out.end_array();
+    out.end_object();
+    out.end_line();
   }
 
-  [[nodiscard]] Json tool() const {
-    Json rules = Json::array();
+  void print_tool(JsonPrinter& out) const {
+    out.begin_object();
+    out.key("driver");
+    out.begin_object();
+    out.key("name");
+    out.string("tfkms");
+    out.key("version");
+    out.string(TFKMS_VERSION);
+    out.key("semanticVersion");
+    out.string(TFKMS_VERSION);
+    out.key("informationUri");
+    out.string(k_information_uri);
+    out.key("rules");
+    out.begin_array();
     for (const RuleEntry& rule : m_rules)
-      rules.push_back(rule_descriptor(rule));
-    return Json{{"driver",
-                 {{"name", "tfkms"},
-                  {"version", TFKMS_VERSION},
-                  {"semanticVersion", TFKMS_VERSION},
-                  {"informationUri", k_information_uri},
-                  {"rules", std::move(rules)}}}};
+      print_rule_descriptor(out, rule);
+    out.end_array();
+    out.end_object();
+    out.end_object();
   }
 
   /// The one invocation, with `kept` of the results written.
@@ -281,23 +325,13 @@ private:
     out.key("accounts");
     out.begin_array();
     for (const InputAccount& account : m_report.accounts)
-      out.json(to_json(account));
+      print_account(out, account);
     out.end_array();
     out.key("skippedFiles");
     out.number(static_cast<std::int64_t>(m_report.skipped.size()));
     out.end_object();
     out.end_object();
     out.end_array();
-  }
-
-  /// Member `member` (a message, a fix's description): {"text": `text`}.
-  static void print_message(JsonPrinter& out, std::string_view text,
-                            std::string_view member = "message") {
-    out.key(member);
-    out.begin_object();
-    out.key("text");
-    out.string(text);
-    out.end_object();
   }
 
   /// The uri of a repository-relative location. Files outside the repository root are named by
@@ -451,7 +485,7 @@ private:
     // points at, it is also a SARIF fix (§3.55): one replacement in that file.
     if (finding.fix_edit.kind != rules::FixKind::text_only) {
       out.key("fixEdit");
-      out.json(report::to_json(finding.fix_edit));
+      print_fix_edit(out, finding.fix_edit);
     }
     out.end_object();
     print_fixes(out, finding);

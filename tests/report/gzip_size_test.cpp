@@ -1,6 +1,7 @@
 #include "report/gzip_size.hpp"
 
 #include <catch2/catch.hpp>
+#include <zlib.h>
 
 #include <cstdint>
 #include <sstream>
@@ -23,7 +24,7 @@ std::string noise(std::size_t length) {
 
 } // namespace
 
-TEST_CASE("a gzip buffer within its limit gives back the text written to it", "[report][gzip]") {
+TEST_CASE("a gzip buffer holds a text too short to exceed its limit", "[report][gzip]") {
   const std::string text = noise(300'000) + std::string(500'000, 'x');
   GzipBuffer buffer(1'000'000);
   std::ostream stream(&buffer);
@@ -31,10 +32,21 @@ TEST_CASE("a gzip buffer within its limit gives back the text written to it", "[
   CHECK(static_cast<std::size_t>(stream.tellp()) == 12'345);
   stream << text.substr(12'345);
   CHECK(buffer.uncompressed_size() == text.size());
-  const std::size_t compressed = buffer.finish();
-  CHECK(compressed == tfkms::report::gzip_size(text));
-  CHECK(compressed < text.size() / 2);
-  REQUIRE(buffer.kept());
+  CHECK(buffer.finish());
+  CHECK_FALSE(buffer.compressed_size()); // never compressed: 800 KB cannot deflate past 1 MB
+  std::ostringstream replayed;
+  buffer.replay(replayed);
+  CHECK(replayed.str() == text);
+}
+
+TEST_CASE("a gzip buffer compresses a longer text, counts and keeps it", "[report][gzip]") {
+  const std::string text = noise(300'000) + std::string(500'000, 'x');
+  GzipBuffer buffer(400'000);
+  std::ostream(&buffer) << text;
+  CHECK(buffer.finish());
+  REQUIRE(buffer.compressed_size());
+  CHECK(*buffer.compressed_size() == tfkms::report::gzip_size(text));
+  CHECK(*buffer.compressed_size() < text.size() / 2);
   std::ostringstream replayed;
   buffer.replay(replayed);
   CHECK(replayed.str() == text);
@@ -44,10 +56,59 @@ TEST_CASE("a gzip buffer past its limit counts the bytes but keeps none", "[repo
   const std::string text = noise(300'000);
   GzipBuffer buffer(100'000);
   std::ostream(&buffer) << text;
-  const std::size_t compressed = buffer.finish();
-  CHECK(compressed > 100'000);
-  CHECK(compressed == tfkms::report::gzip_size(text));
-  CHECK_FALSE(buffer.kept());
+  CHECK_FALSE(buffer.finish());
+  REQUIRE(buffer.compressed_size());
+  CHECK(*buffer.compressed_size() > 100'000);
+  CHECK(*buffer.compressed_size() == tfkms::report::gzip_size(text));
   std::ostringstream out;
   CHECK_THROWS_AS(buffer.replay(out), std::logic_error);
+}
+
+TEST_CASE("a gzip buffer holds text up to zlib's bound and no further", "[report][gzip]") {
+  // Bytes that do not compress: gzip stores them, and the stored size stays within the bound.
+  constexpr std::size_t k_limit = 100'000;
+  z_stream stream{};
+  REQUIRE(deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                       Z_DEFAULT_STRATEGY) == Z_OK);
+  std::size_t longest = 0;
+  while (deflateBound(&stream, static_cast<uLong>(longest + 1)) <= k_limit)
+    ++longest;
+  deflateEnd(&stream);
+  std::uint64_t state = 7;
+  std::string random(longest + 1, ' ');
+  for (char& c : random) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    c = static_cast<char>(state >> 56);
+  }
+  const std::string held = random.substr(0, longest);
+  CHECK(tfkms::report::gzip_size(held) <= k_limit);
+
+  GzipBuffer at_bound(k_limit);
+  std::ostream(&at_bound) << held;
+  CHECK(at_bound.finish());
+  CHECK_FALSE(at_bound.compressed_size());
+
+  GzipBuffer past_bound(k_limit);
+  std::ostream(&past_bound) << random;
+  CHECK(past_bound.finish() == (tfkms::report::gzip_size(random) <= k_limit));
+  REQUIRE(past_bound.compressed_size());
+  CHECK(*past_bound.compressed_size() == tfkms::report::gzip_size(random));
+}
+
+TEST_CASE("gzip size is what gzip writes, header and trailer included", "[report][gzip]") {
+  for (const std::string& text :
+       {std::string(), std::string("x"), noise(1'000), noise(200'000) + std::string(70'000, 'y')}) {
+    z_stream stream{};
+    REQUIRE(deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                         Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string gzip(deflateBound(&stream, static_cast<uLong>(text.size())), '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    stream.avail_in = static_cast<uInt>(text.size());
+    stream.next_out = reinterpret_cast<Bytef*>(gzip.data());
+    stream.avail_out = static_cast<uInt>(gzip.size());
+    REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+    const std::size_t written = gzip.size() - stream.avail_out;
+    deflateEnd(&stream);
+    CHECK(tfkms::report::gzip_size(text) == written);
+  }
 }

@@ -1,0 +1,343 @@
+#include "report/json_printer.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+
+namespace tfkms::report {
+
+namespace {
+
+constexpr std::size_t k_block = 64 * 1024;
+
+// Eight bytes at a time: most text has nothing to escape, so the search for what needs escaping
+// tests a word per step and copies whole runs (bit tricks from "Bit Twiddling Hacks", S. Anderson:
+// "determine if a word has a byte less than n").
+using Word = std::uint64_t;
+constexpr Word k_ones = ~Word{0} / 255;
+constexpr Word k_high_bits = k_ones * 0x80;
+
+/// Non-zero when a byte of `word` is zero. The lowest set bit marks the first such byte; bits
+/// above it may be set by the borrow without their byte being zero.
+constexpr Word zero_bytes(Word word) { return (word - k_ones) & ~word & k_high_bits; }
+
+/// Non-zero when a byte of `word` is one dump() escapes: a control character, '"' or '\'.
+constexpr Word escaped_bytes(Word word) {
+  return ((word - k_ones * 0x20) & ~word & k_high_bits) | zero_bytes(word ^ (k_ones * '"')) |
+         zero_bytes(word ^ (k_ones * '\\'));
+}
+
+enum ByteKind : std::uint8_t { plain = 0, escaped = 1, non_ascii = 2 };
+
+constexpr std::array<std::uint8_t, 256> k_byte_kinds = [] {
+  std::array<std::uint8_t, 256> kinds{};
+  for (std::size_t byte = 0; byte < 0x20; ++byte)
+    kinds[byte] = escaped;
+  kinds['"'] = kinds['\\'] = escaped;
+  for (std::size_t byte = 0x80; byte < 0x100; ++byte)
+    kinds[byte] = non_ascii;
+  return kinds;
+}();
+
+/// The first byte of `text` from `from` on whose kind is in `kinds` (escaped, and non_ascii when
+/// asked); text.size() when there is none.
+std::size_t find_byte(std::string_view text, std::size_t from, std::uint8_t kinds) {
+  const Word high_bits = (kinds & non_ascii) != 0 ? k_high_bits : 0;
+  std::size_t at = from;
+  for (; at + sizeof(Word) <= text.size(); at += sizeof(Word)) {
+    Word word = 0;
+    std::memcpy(&word, text.data() + at, sizeof(Word));
+    const Word found = escaped_bytes(word) | (word & high_bits);
+    if (found == 0)
+      continue;
+    if constexpr (std::endian::native == std::endian::little)
+      return at + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+    break; // the byte loop below finds it
+  }
+  for (; at < text.size(); ++at) {
+    if ((k_byte_kinds[static_cast<unsigned char>(text[at])] & kinds) != 0)
+      return at;
+  }
+  return text.size();
+}
+
+/// How dump() writes each byte it escapes: \" \\ \b \f \n \r \t, any other control character as
+/// \u00XX in lower case.
+struct Escape {
+  std::array<char, 6> text{};
+  std::uint8_t size = 0;
+};
+
+constexpr std::array<Escape, 256> k_escapes = [] {
+  std::array<Escape, 256> escapes{};
+  constexpr std::string_view k_hex = "0123456789abcdef";
+  for (std::size_t byte = 0; byte < 0x20; ++byte)
+    escapes[byte] = Escape{{'\\', 'u', '0', '0', k_hex[byte >> 4], k_hex[byte & 15]}, 6};
+  const auto named = [&](unsigned char byte, char name) {
+    escapes[byte] = Escape{{'\\', name}, 2};
+  };
+  named('"', '"');
+  named('\\', '\\');
+  named('\b', 'b');
+  named('\f', 'f');
+  named('\n', 'n');
+  named('\r', 'r');
+  named('\t', 't');
+  return escapes;
+}();
+
+/// Reads compact JSON and tells whether printing it re-indented, with its strings and numbers
+/// copied as they are, gives what dump(2) prints for the value it parses to: one value, no
+/// whitespace, every string escaped as dump() escapes it and valid UTF-8, integers only (dump()
+/// may write a parsed number differently: 1.50 as 1.5, -0 as 0), no member name twice in an object
+/// (parsing keeps one) and at most k_max_levels of nesting.
+class DumpTextCheck {
+public:
+  explicit DumpTextCheck(std::string_view text) : m_text(text) {}
+
+  [[nodiscard]] bool valid() { return value(0) && m_at == m_text.size(); }
+
+private:
+  static constexpr unsigned k_max_levels = 64;
+
+  bool value(unsigned level) {
+    if (m_at >= m_text.size())
+      return false;
+    switch (m_text[m_at]) {
+    case '{':
+      return level < k_max_levels && object(level + 1);
+    case '[':
+      return level < k_max_levels && array(level + 1);
+    case '"':
+      return string().has_value();
+    case 't':
+      return literal("true");
+    case 'f':
+      return literal("false");
+    case 'n':
+      return literal("null");
+    default:
+      return integer();
+    }
+  }
+
+  bool object(unsigned level) {
+    ++m_at;
+    if (next_is('}'))
+      return true;
+    // dump() of nlohmann::json writes members sorted, so a name not after the one before may be a
+    // repeat; such text takes the slow path, which handles it as parsing does.
+    std::string_view previous;
+    for (bool first = true;; first = false) {
+      const std::optional<std::string_view> name = string();
+      if (!name || (!first && *name <= previous) || !next_is(':') || !value(level))
+        return false;
+      previous = *name;
+      if (next_is('}'))
+        return true;
+      if (!next_is(','))
+        return false;
+    }
+  }
+
+  bool array(unsigned level) {
+    ++m_at;
+    if (next_is(']'))
+      return true;
+    for (;;) {
+      if (!value(level))
+        return false;
+      if (next_is(']'))
+        return true;
+      if (!next_is(','))
+        return false;
+    }
+  }
+
+  /// The string at m_at, quotes included, when dump() would print its value the same way.
+  std::optional<std::string_view> string() {
+    const std::size_t start = m_at++;
+    bool ascii = true;
+    while (m_at < m_text.size()) {
+      const auto byte = static_cast<unsigned char>(m_text[m_at]);
+      if (byte == '"') {
+        const std::string_view quoted = m_text.substr(start, ++m_at - start);
+        if (!ascii && !simdjson::validate_utf8(quoted.data(), quoted.size()))
+          return std::nullopt;
+        return quoted;
+      }
+      if (byte < 0x20)
+        return std::nullopt;
+      ascii = ascii && byte < 0x80;
+      const std::size_t size = byte == '\\' ? escape_size() : 1;
+      if (size == 0)
+        return std::nullopt;
+      m_at += size;
+    }
+    return std::nullopt;
+  }
+
+  /// The length of the escape at m_at when dump() writes its character so; 0 otherwise.
+  [[nodiscard]] std::size_t escape_size() const {
+    const std::string_view rest = m_text.substr(m_at, 6);
+    if (rest.size() < 2)
+      return 0;
+    if (std::string_view("\"\\bfnrt").find(rest[1]) != std::string_view::npos)
+      return 2;
+    if (rest.size() < 6 || rest[1] != 'u')
+      return 0;
+    constexpr std::string_view k_hex = "0123456789abcdef";
+    const std::size_t high = k_hex.find(rest[4]);
+    const std::size_t low = k_hex.find(rest[5]);
+    if (high > 1 || low == std::string_view::npos)
+      return 0;
+    const Escape& escape = k_escapes[high * 16 + low];
+    return rest == std::string_view(escape.text.data(), escape.size) ? 6 : 0;
+  }
+
+  bool literal(std::string_view word) {
+    if (!m_text.substr(m_at).starts_with(word))
+      return false;
+    m_at += word.size();
+    return true;
+  }
+
+  /// An integer as dump() prints one: no leading zero, no "-0", within 18 digits so that it fits
+  /// the integer it parses to.
+  bool integer() {
+    const std::size_t start = m_at;
+    next_is('-');
+    const std::size_t digits = m_at;
+    while (m_at < m_text.size() && m_text[m_at] >= '0' && m_text[m_at] <= '9')
+      ++m_at;
+    const std::size_t count = m_at - digits;
+    if (count == 0 || count > 18 || (m_text[digits] == '0' && (count > 1 || digits > start)))
+      return false;
+    return m_at == m_text.size() ||
+           std::string_view(",]}").find(m_text[m_at]) != std::string_view::npos;
+  }
+
+  bool next_is(char expected) {
+    if (m_at >= m_text.size() || m_text[m_at] != expected)
+      return false;
+    ++m_at;
+    return true;
+  }
+
+  std::string_view m_text;
+  std::size_t m_at = 0;
+};
+
+/// The end of the string that starts at `start` (its opening quote), past the closing quote.
+std::size_t string_end(std::string_view text, std::size_t start) {
+  std::size_t at = start + 1;
+  while (text[at] != '"')
+    at += text[at] == '\\' ? 2 : 1;
+  return at + 1;
+}
+
+} // namespace
+
+JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth)
+    : m_out(out), m_depth(depth), m_block(std::make_unique<char[]>(k_block)), m_capacity(k_block),
+      m_pos(m_block.get()), m_end(m_block.get() + k_block) {}
+
+void JsonPrinter::flush() {
+  m_out.write(m_block.get(), m_pos - m_block.get());
+  m_flushed += static_cast<std::size_t>(m_pos - m_block.get());
+  m_pos = m_block.get();
+}
+
+void JsonPrinter::make_room(std::size_t size) {
+  flush();
+  if (size <= m_capacity)
+    return;
+  m_capacity = std::max(size, 2 * m_capacity);
+  m_block = std::make_unique<char[]>(m_capacity);
+  m_pos = m_block.get();
+  m_end = m_pos + m_capacity;
+}
+
+void JsonPrinter::append_string(std::string_view text) {
+  std::size_t at = find_byte(text, 0, escaped | non_ascii);
+  if (at == text.size()) { // the common case: printable ASCII, copied whole
+    char* const out = room(text.size() + 2);
+    out[0] = '"';
+    std::memcpy(out + 1, text.data(), text.size());
+    out[text.size() + 1] = '"';
+    m_pos = out + text.size() + 2;
+    return;
+  }
+  // nlohmann validates UTF-8 byte by byte; valid text needs only its ASCII specials escaped, and
+  // only invalid text takes nlohmann's own path, which decides how each bad byte is replaced.
+  const std::string_view rest = text.substr(at);
+  if (find_byte(rest, 0, non_ascii) != rest.size() &&
+      !simdjson::validate_utf8(rest.data(), rest.size())) {
+    dump(nlohmann::json(std::string(text)), 0);
+    return;
+  }
+  put("\"");
+  std::size_t plain = 0; // start of the run not yet printed
+  for (at = find_byte(text, at, escaped); at < text.size(); at = find_byte(text, at, escaped)) {
+    const Escape& escape = k_escapes[static_cast<unsigned char>(text[at])];
+    char* out = room(at - plain + escape.size);
+    std::memcpy(out, text.data() + plain, at - plain);
+    out += at - plain;
+    std::memcpy(out, escape.text.data(), escape.size);
+    m_pos = out + escape.size;
+    plain = ++at;
+  }
+  put(text.substr(plain));
+  put("\"");
+}
+
+void JsonPrinter::compact_json(std::string_view text) {
+  if (!DumpTextCheck(text).valid()) {
+    json(nlohmann::ordered_json::parse(text));
+    return;
+  }
+  // Strings, numbers and literals are copied; brackets, names and separators are printed as the
+  // printer's own, which keeps dump(2)'s layout.
+  for (std::size_t at = 0; at < text.size();) {
+    switch (text[at]) {
+    case '{':
+    case '[':
+      open(text[at++]);
+      break;
+    case '}':
+    case ']':
+      close(text[at++]);
+      break;
+    case ',':
+    case ':':
+      ++at;
+      break;
+    case '"': {
+      const std::size_t end = string_end(text, at);
+      const std::string_view quoted = text.substr(at, end - at);
+      if (end < text.size() && text[end] == ':') {
+        char* const out = separate(quoted.size() + 2);
+        std::memcpy(out, quoted.data(), quoted.size());
+        std::memcpy(out + quoted.size(), ": ", 2);
+        m_pos = out + quoted.size() + 2;
+      } else {
+        element();
+        put(quoted);
+      }
+      at = end;
+      break;
+    }
+    default: {
+      const std::size_t end = std::min(text.find_first_of(",]}", at), text.size());
+      element();
+      put(text.substr(at, end - at));
+      at = end;
+    }
+    }
+  }
+}
+
+} // namespace tfkms::report

@@ -1,0 +1,257 @@
+#include "report/json_printer.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using tfkms::report::JsonPrinter;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+/// What nlohmann's dump(2) prints for `value`: the printer's reference.
+std::string dumped(const Json& value) {
+  return value.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+/// `text` printed as a string by a printer.
+std::string printed_string(std::string_view text) {
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 0);
+    printer.string(text);
+  }
+  return out.str();
+}
+
+/// {"value": `text` as compact JSON} printed by a printer.
+std::string printed_compact(std::string_view text) {
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 0);
+    printer.begin_object();
+    printer.key("value");
+    printer.compact_json(text);
+    printer.end_object();
+  }
+  return out.str();
+}
+
+std::string expected_compact(std::string_view text) {
+  return dumped(Json{{"value", Json::parse(text)}});
+}
+
+/// Pseudo-random text mixing ASCII letters, every character dump() escapes, valid multi-byte UTF-8
+/// (U+2028 among it) and bytes that are not valid UTF-8.
+std::string mixed_text(std::uint64_t& state, std::size_t length) {
+  static const std::vector<std::string> pieces = {"a",
+                                                  "Z",
+                                                  " ",
+                                                  "\"",
+                                                  "\\",
+                                                  "\n",
+                                                  "\t",
+                                                  "\b",
+                                                  "\f",
+                                                  "\r",
+                                                  std::string(1, '\0'),
+                                                  "\x01",
+                                                  "\x1f",
+                                                  "\x7f",
+                                                  "/",
+                                                  "\xc3\xa9",
+                                                  "\xe2\x80\xa8",
+                                                  "\xf0\x9f\x94\x91",
+                                                  "\xff",
+                                                  "\xc3",
+                                                  "\xed\xa0\x80",
+                                                  "\xe2\x80",
+                                                  "plain words of text"};
+  std::string out;
+  while (out.size() < length) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    out += pieces[(state >> 33) % pieces.size()];
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("json printer writes strings as nlohmann's dump does", "[report][json_printer]") {
+  for (const std::string& text : std::vector<std::string>{
+           "", "plain", "with \"quotes\" and \\ backslash", "line\nbreak\ttab\rreturn\bback\fform",
+           std::string("nul\0inside", 10), "\x01\x02\x1e\x1f\x7f", "caf\xc3\xa9", "\xe2\x80\xa8",
+           "\xe2\x80\xa9 separators", "\xf0\x9f\x94\x91 key"}) {
+    INFO(text);
+    CHECK(printed_string(text) == dumped(Json(text)));
+  }
+}
+
+TEST_CASE("json printer replaces invalid UTF-8 as nlohmann's dump does", "[report][json_printer]") {
+  for (const std::string& text : std::vector<std::string>{
+           "\xff", "ab\xc3", "\xc3(", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong",
+           "\xf4\x90\x80\x80 beyond U+10FFFF", "ok \"then\" bad \xfe", "\xe2\x80 cut\n"}) {
+    INFO(text);
+    CHECK(printed_string(text) == dumped(Json(text)));
+  }
+}
+
+TEST_CASE("json printer escapes a character at every place in a word", "[report][json_printer]") {
+  // The search tests eight bytes at a time: a special byte at each offset of a word, and runs that
+  // end inside one, must all be found.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char special : {'"', '\\', '\n', '\x1f', '\x01'}) {
+        std::string text(length, 'x');
+        text[at] = special;
+        INFO(length << " " << at);
+        REQUIRE(printed_string(text) == dumped(Json(text)));
+      }
+    }
+  }
+}
+
+TEST_CASE("json printer matches dump on mixed and long text", "[report][json_printer]") {
+  std::uint64_t state = 20261206;
+  for (std::size_t length : {3, 17, 64, 250, 1000}) {
+    for (int sample = 0; sample < 200; ++sample) {
+      const std::string text = mixed_text(state, length);
+      REQUIRE(printed_string(text) == dumped(Json(text)));
+    }
+  }
+  // Longer than the printer's 64 KB block, escaped or not.
+  const std::string plain(200'000, 'p');
+  CHECK(printed_string(plain) == dumped(Json(plain)));
+  std::string quoted = plain;
+  for (std::size_t at = 0; at < quoted.size(); at += 997)
+    quoted[at] = '"';
+  CHECK(printed_string(quoted) == dumped(Json(quoted)));
+}
+
+TEST_CASE("json printer writes numbers and literals as dump does", "[report][json_printer]") {
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 0);
+    printer.begin_array();
+    printer.number(0);
+    printer.number(-1);
+    printer.number(std::numeric_limits<std::int64_t>::min());
+    printer.number(std::numeric_limits<std::int64_t>::max());
+    printer.number(std::numeric_limits<std::uint64_t>::max());
+    printer.number(std::uint32_t{4'294'967'295});
+    printer.boolean(true);
+    printer.boolean(false);
+    printer.null();
+    printer.end_array();
+  }
+  const Json expected = {0,
+                         -1,
+                         std::numeric_limits<std::int64_t>::min(),
+                         std::numeric_limits<std::int64_t>::max(),
+                         std::numeric_limits<std::uint64_t>::max(),
+                         std::uint32_t{4'294'967'295},
+                         true,
+                         false,
+                         nullptr};
+  CHECK(out.str() == dumped(expected));
+}
+
+TEST_CASE("json printer lays out nested values as dump(2) does", "[report][json_printer]") {
+  std::ostringstream out;
+  std::size_t before_last = 0;
+  {
+    JsonPrinter printer(out, 0);
+    printer.begin_object();
+    printer.key("empty_object");
+    printer.begin_object();
+    printer.end_object();
+    printer.key("empty_array");
+    printer.begin_array();
+    printer.end_array();
+    printer.key("nested");
+    printer.begin_array();
+    printer.begin_object();
+    printer.key("a");
+    printer.begin_array();
+    printer.string("x");
+    printer.end_array();
+    printer.end_object();
+    printer.end_array();
+    before_last = printer.printed();
+    printer.key("tree");
+    printer.json(nlohmann::json{{"b", {1, 2}}, {"a", nullptr}});
+    printer.end_object();
+    printer.end_line();
+  }
+  const Json expected = {{"empty_object", Json::object()},
+                         {"empty_array", Json::array()},
+                         {"nested", {{{"a", {"x"}}}}},
+                         {"tree", nlohmann::json{{"b", {1, 2}}, {"a", nullptr}}}};
+  CHECK(out.str() == dumped(expected) + "\n");
+  CHECK(out.str().substr(before_last).starts_with(",\n  \"tree\": {"));
+}
+
+TEST_CASE("json printer counts what it printed, flushed or not", "[report][json_printer]") {
+  std::ostringstream out;
+  JsonPrinter printer(out, 0);
+  printer.begin_array();
+  for (int i = 0; i < 20'000; ++i) // past one 64 KB block
+    printer.string("element");
+  CHECK(printer.printed() > 64 * 1024);
+  CHECK(out.str().size() < printer.printed()); // part of it is still in the block
+  printer.end_array();
+  printer.flush();
+  CHECK(printer.printed() == out.str().size());
+}
+
+TEST_CASE("json printer starts values at the depth it is given", "[report][json_printer]") {
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 2);
+    printer.begin_object();
+    printer.key("k");
+    printer.compact_json(R"({"a":[1,{"b":"c"}]})");
+    printer.end_object();
+  }
+  const std::string whole = dumped(Json{{"x", {{"y", {{"k", {{"a", {1, {{"b", "c"}}}}}}}}}}});
+  // The value of "y" stands two levels deep: the printer's text is that value as the whole
+  // document prints it.
+  const std::size_t start = whole.find("{\n      \"k\"");
+  REQUIRE(start != std::string::npos);
+  CHECK(whole.substr(start).starts_with(out.str()));
+}
+
+TEST_CASE("json printer re-indents compact JSON as dump(2) prints it", "[report][json_printer]") {
+  for (const std::string_view text :
+       {R"({"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}})", R"([])", R"({})",
+        R"(["kms:Decrypt","kms:Encrypt"])", R"({"a":[],"b":{},"c":[[],[{}]]})",
+        R"({"n":-12,"t":true,"f":false,"z":null,"i":0,"s":"a\"b\\c\n\u001f"})",
+        R"("just a string")", R"(42)", "{\"k\":\"caf\xc3\xa9 \xe2\x80\xa8\"}"}) {
+    INFO(text);
+    CHECK(printed_compact(text) == expected_compact(text));
+  }
+}
+
+TEST_CASE("json printer parses compact JSON it cannot copy as it is", "[report][json_printer]") {
+  // Each is JSON that dump() would print differently once parsed: the printer must notice and
+  // print what parsing gives.
+  for (const std::string_view text :
+       {R"({"a": 1})", R"([1.50,2e3,-0,0.0])", R"({"b":1,"a":2})", R"({"a":1,"a":2})",
+        R"({"u":"\u0041\/\u00E9"})", R"({"x":"\u000a"})", R"({"k":"caf\u00e9"})",
+        R"(12345678901234567890)", R"( {"a":1} )", R"({"v":"\ud83d\udd11"})"}) {
+    INFO(text);
+    CHECK(printed_compact(text) == expected_compact(text));
+  }
+  std::string deep;
+  for (int i = 0; i < 70; ++i)
+    deep += '[';
+  for (int i = 0; i < 70; ++i)
+    deep += ']';
+  CHECK(printed_compact(deep) == expected_compact(deep));
+  CHECK_THROWS_AS(printed_compact("{\"a\":"), nlohmann::json::parse_error);
+}
