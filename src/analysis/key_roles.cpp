@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <initializer_list>
 
 namespace tfkms::analysis {
 
@@ -39,28 +38,33 @@ bool certain(const KeyAccess& access, const Access& item, UnshownPolicies unshow
          !access.subjects().at(item.subject).key_account;
 }
 
-/// What a role counts: the accesses, the actions of an access and its grounds.
+/// What a role counts: the accesses (of `classes`, and those `wanted` accepts among them), the
+/// actions of an access and its grounds.
 struct Counted {
+  std::vector<ActionClass> classes;
   std::function<bool(const Access&)> wanted;
   std::function<bool(std::string_view)> keep;
   std::function<bool(const Ground&)> counts;
   UnshownPolicies unshown = UnshownPolicies::excluded;
 };
 
-// The certain accesses of `subject` that `rule.wanted` accepts, keeping the actions and grounds
-// it accepts; an access none of whose grounds count adds nothing. `rule.wanted` accepts only
-// accesses of `classes`: a subject with none of those, which the memberships tell without building
-// its accesses and the text of their grounds, holds no role.
-Role collect(const KeyAccess& access, std::size_t subject,
-             std::initializer_list<ActionClass> classes, const Counted& rule) {
+// The certain accesses of `subject` that `rule` wants, keeping the actions and grounds it accepts;
+// an access none of whose grounds count adds nothing. A subject with no access of the rule's
+// classes, which the memberships tell without building its accesses and the text of their
+// grounds, holds no role.
+Role collect(const KeyAccess& access, std::size_t subject, const Counted& rule) {
   Role role;
-  if (std::none_of(classes.begin(), classes.end(), [&](ActionClass action_class) {
+  const auto of_classes = [&](ActionClass action_class) {
+    return std::find(rule.classes.begin(), rule.classes.end(), action_class) != rule.classes.end();
+  };
+  if (std::none_of(rule.classes.begin(), rule.classes.end(), [&](ActionClass action_class) {
         return access.has_access(subject, action_class);
       })) {
     return role;
   }
   for (const Access& item : access.accesses_of(subject)) {
-    if (!certain(access, item, rule.unshown) || !rule.wanted(item))
+    if (!certain(access, item, rule.unshown) || !of_classes(item.action_class) ||
+        !rule.wanted(item))
       continue;
     if (std::none_of(item.grounds.begin(), item.grounds.end(), rule.counts))
       continue;
@@ -85,12 +89,7 @@ Role collect(const KeyAccess& access, std::size_t subject,
   return role;
 }
 
-std::function<bool(const Access&)> of_classes(std::initializer_list<ActionClass> classes) {
-  return [wanted = std::vector<ActionClass>(classes)](const Access& item) {
-    return std::find(wanted.begin(), wanted.end(), item.action_class) != wanted.end();
-  };
-}
-
+bool any_access(const Access&) { return true; }
 bool any_action(std::string_view) { return true; }
 bool any_ground(const Ground&) { return true; }
 
@@ -102,13 +101,14 @@ bool is_individual(const Subject& subject) {
 }
 
 Role administers(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject, {ActionClass::administration},
-                 {of_classes({ActionClass::administration}), any_action, names_caller});
+  return collect(access, subject,
+                 {{ActionClass::administration}, any_access, any_action, names_caller});
 }
 
 Role destroys(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject, {ActionClass::administration},
-                 {of_classes({ActionClass::administration}),
+  return collect(access, subject,
+                 {{ActionClass::administration},
+                  any_access,
                   [](std::string_view action) {
                     return std::find(k_destroying.begin(), k_destroying.end(), action) !=
                            k_destroying.end();
@@ -117,8 +117,8 @@ Role destroys(const KeyAccess& access, std::size_t subject) {
 }
 
 Role changes_policy(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
-  return collect(access, subject, {ActionClass::policy_change},
-                 {of_classes({ActionClass::policy_change}), any_action, any_ground, unshown});
+  return collect(access, subject,
+                 {{ActionClass::policy_change}, any_access, any_action, any_ground, unshown});
 }
 
 bool policy_changeable(const KeyAccess& access) {
@@ -127,24 +127,22 @@ bool policy_changeable(const KeyAccess& access) {
 
 Role creates_grants(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
   const auto wanted = [](const Access& item) {
-    return item.action_class == ActionClass::grant_management &&
-           std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
+    return std::find(item.actions.begin(), item.actions.end(), "kms:CreateGrant") !=
                item.actions.end() &&
            !always_narrowed_by(item.when, "kms:GrantIsForAWSResource");
   };
-  return collect(access, subject, {ActionClass::grant_management},
-                 {wanted, any_action, any_ground, unshown});
+  return collect(access, subject,
+                 {{ActionClass::grant_management}, wanted, any_action, any_ground, unshown});
 }
 
 Role reads(const KeyAccess& access, std::size_t subject) {
-  return collect(access, subject, {ActionClass::read},
-                 {of_classes({ActionClass::read}), any_action, any_ground});
+  return collect(access, subject, {{ActionClass::read}, any_access, any_action, any_ground});
 }
 
 Role uses(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown) {
   return collect(
-      access, subject, {ActionClass::read, ActionClass::write},
-      {of_classes({ActionClass::read, ActionClass::write}), any_action, any_ground, unshown});
+      access, subject,
+      {{ActionClass::read, ActionClass::write}, any_access, any_action, any_ground, unshown});
 }
 
 } // namespace tfkms::analysis
