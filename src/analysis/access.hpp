@@ -235,6 +235,12 @@ private:
 /// many keys.
 [[nodiscard]] KeyAccess analyze_key(const model::Graph& graph, model::KeyId key);
 
+/// `name`, the name of a node of `graph` defined at `where`, as reports give it: in an account
+/// graph with its input too ("aws_iam_role.ops in app/plan.json"), so that one address in two
+/// inputs stays two nodes.
+[[nodiscard]] std::string node_label(const model::Graph& graph, std::string name,
+                                     const model::SourceRef& where);
+
 /// The label of graph principal `member` ("aws_iam_role.ops"; in an account graph, with its input:
 /// "aws_iam_role.ops in app/plan.json").
 [[nodiscard]] std::string member_label(const model::Graph& graph, model::PrincipalId member);

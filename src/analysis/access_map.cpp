@@ -131,10 +131,7 @@ namespace {
 // so that aws_kms_key.this of two workspaces stays two keys.
 std::string map_name(const model::Graph& graph, const model::SourceRef& where,
                      const std::string& fallback) {
-  std::string name = where.name().empty() ? fallback : where.name();
-  if (graph.inputs.size() > 1 && !where.file.empty())
-    name += " in " + where.file;
-  return name;
+  return node_label(graph, where.name().empty() ? fallback : where.name(), where);
 }
 
 // Where summarise_key() keeps classes of principals whole.

@@ -281,14 +281,18 @@ KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) {
   return GraphAccess(graph).analyze(key);
 }
 
+std::string node_label(const model::Graph& graph, std::string name, const model::SourceRef& where) {
+  if (graph.inputs.size() > 1 && !where.file.empty())
+    name += " in " + where.file;
+  return name;
+}
+
 std::string member_label(const model::Graph& graph, model::PrincipalId member) {
   const model::Principal& principal = graph.principal(member);
-  std::string label =
-      principal.source.name().empty() ? principal_arn(graph, member) : principal.source.name();
-  // In an account graph, the reader needs the input too: "aws_iam_role.ops in app/plan.json".
-  if (graph.inputs.size() > 1 && !principal.source.file.empty())
-    label += " in " + principal.source.file;
-  return label;
+  return node_label(graph,
+                    principal.source.name().empty() ? principal_arn(graph, member)
+                                                    : principal.source.name(),
+                    principal.source);
 }
 
 namespace {

@@ -248,17 +248,16 @@ model::Result<DiffResult> diff_input(const std::string& path,
 
 namespace {
 
-// How many of the `items` either snapshot holds, one in both counted once. Nodes are told apart
-// as the access map tells keys apart: by name, and in an account graph by input too (a --base
-// template is another file but the same input).
+// How many of the `items` either snapshot holds, one in both counted once: told apart by their
+// labels, as the access map tells keys apart (a --base template is another file but the same
+// input, and only an account graph names the input).
 template <class Item>
 std::size_t in_either(const model::Graph& before, const model::Graph& after,
                       std::vector<Item> model::Graph::*items) {
-  std::set<std::pair<std::string_view, std::string_view>> seen;
+  std::set<std::string> seen;
   for (const model::Graph* graph : {&before, &after}) {
-    const bool joined = graph->inputs.size() > 1;
     for (const Item& item : graph->*items)
-      seen.emplace(item.source.name(), joined ? item.source.file : std::string_view());
+      seen.insert(analysis::node_label(*graph, item.source.name(), item.source));
   }
   return seen.size();
 }
