@@ -17,9 +17,8 @@ constexpr std::size_t k_chunk = 64 * 1024;
 
 } // namespace
 
-GzipBuffer::GzipBuffer(std::size_t limit) : m_limit(limit) {
-  if (deflateInit2(&m_stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, k_raw_window, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
+GzipBuffer::GzipBuffer(std::size_t limit, int level) : m_limit(limit) {
+  if (deflateInit2(&m_stream, level, Z_DEFLATED, k_raw_window, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib: cannot initialise deflate");
   }
   // zlib guarantees deflateBound(n) for any n bytes at these settings; it grows with n, so the
@@ -160,8 +159,8 @@ void GzipBuffer::replay(std::ostream& out) const {
   inflateEnd(&stream);
 }
 
-std::size_t gzip_size(std::string_view text) {
-  GzipBuffer buffer(0); // nothing is within 0 bytes: the text is compressed and counted
+std::size_t gzip_size(std::string_view text, int level) {
+  GzipBuffer buffer(0, level); // nothing is within 0 bytes: the text is compressed and counted
   buffer.sputn(text.data(), static_cast<std::streamsize>(text.size()));
   buffer.finish();
   return buffer.compressed_size().value();

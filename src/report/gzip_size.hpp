@@ -16,7 +16,7 @@
 namespace tfkms::report {
 
 /// A stream buffer that tells whether what is written to it is at most `limit` bytes once
-/// gzip-compressed at the default level (6, as `gzip` and the upload actions use), and keeps it
+/// gzip-compressed at `level` (by default 6, as `gzip` and the upload actions use), and keeps it
 /// while it is, so that a text within the limit can be written out afterwards without being
 /// rendered again and without its uncompressed copy and its compressed one both in memory.
 ///
@@ -26,7 +26,7 @@ namespace tfkms::report {
 /// compressed bytes are counted, and kept while they stay within the limit.
 class GzipBuffer final : public std::streambuf {
 public:
-  explicit GzipBuffer(std::size_t limit);
+  explicit GzipBuffer(std::size_t limit, int level = Z_DEFAULT_COMPRESSION);
   ~GzipBuffer() override;
   GzipBuffer(const GzipBuffer&) = delete;
   GzipBuffer& operator=(const GzipBuffer&) = delete;
@@ -73,7 +73,7 @@ private:
   bool m_finished = false;
 };
 
-/// Bytes of `text` compressed by gzip at its default level.
-[[nodiscard]] std::size_t gzip_size(std::string_view text);
+/// Bytes of `text` compressed by gzip at `level` (by default 6).
+[[nodiscard]] std::size_t gzip_size(std::string_view text, int level = Z_DEFAULT_COMPRESSION);
 
 } // namespace tfkms::report

@@ -241,9 +241,10 @@ std::size_t string_end(std::string_view text, std::size_t start) {
 
 } // namespace
 
-JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth)
-    : m_out(out), m_depth(depth), m_block(std::make_unique<char[]>(k_block)), m_capacity(k_block),
-      m_pos(m_block.get()), m_end(m_block.get() + k_block) {}
+JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth, Layout layout)
+    : m_out(out), m_depth(depth), m_indented(layout == Layout::indented),
+      m_block(std::make_unique<char[]>(k_block)), m_capacity(k_block), m_pos(m_block.get()),
+      m_end(m_block.get() + k_block) {}
 
 void JsonPrinter::flush() {
   m_out.write(m_block.get(), m_pos - m_block.get());
@@ -299,6 +300,11 @@ void JsonPrinter::compact_json(std::string_view text) {
     json(nlohmann::ordered_json::parse(text));
     return;
   }
+  if (!m_indented) { // the text is what dump() prints
+    element();
+    put(text);
+    return;
+  }
   // Strings, numbers and literals are copied; brackets, names and separators are printed as the
   // printer's own, which keeps dump(2)'s layout.
   for (std::size_t at = 0; at < text.size();) {
@@ -319,10 +325,7 @@ void JsonPrinter::compact_json(std::string_view text) {
       const std::size_t end = string_end(text, at);
       const std::string_view quoted = text.substr(at, end - at);
       if (end < text.size() && text[end] == ':') {
-        char* const out = separate(quoted.size() + 2);
-        std::memcpy(out, quoted.data(), quoted.size());
-        std::memcpy(out + quoted.size(), ": ", 2);
-        m_pos = out + quoted.size() + 2;
+        name(quoted);
       } else {
         element();
         put(quoted);

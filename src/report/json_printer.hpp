@@ -1,7 +1,8 @@
 #pragma once
-// JSON written value by value exactly as nlohmann's dump(2) prints a document, without building
-// the document first: the findings of a large plan are most of what check writes, and making each
-// one an nlohmann tree and printing it took more time than analysing the plan.
+// JSON written value by value exactly as nlohmann's dump(2) prints a document, or dump() without
+// indentation, without building the document first: the findings of a large plan are most of what
+// check writes, and making each one an nlohmann tree and printing it took more time than analysing
+// the plan.
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -20,8 +21,11 @@ namespace tfkms::report {
 /// printer is destroyed (a stream call per small piece costs more than the piece).
 class JsonPrinter {
 public:
+  /// dump(2)'s lines and indentation, or dump()'s single line.
+  enum class Layout { indented, compact };
+
   /// Prints into `out` a value that stands `depth` levels deep in its document.
-  JsonPrinter(std::ostream& out, unsigned depth);
+  JsonPrinter(std::ostream& out, unsigned depth, Layout layout = Layout::indented);
   ~JsonPrinter() { flush(); }
   JsonPrinter(const JsonPrinter&) = delete;
   JsonPrinter& operator=(const JsonPrinter&) = delete;
@@ -52,8 +56,8 @@ public:
     element();
     put("null");
   }
-  /// A value given as compact JSON text (nlohmann's dump()), printed as dump(2) prints the value
-  /// it parses to. Throws nlohmann's parse_error when `text` is not JSON.
+  /// A value given as compact JSON text (nlohmann's dump()), printed as dump(2) (or, compact,
+  /// dump()) prints the value it parses to. Throws nlohmann's parse_error when `text` is not JSON.
   void compact_json(std::string_view text);
   /// A value already made as an nlohmann tree.
   template <typename BasicJson> void json(const BasicJson& value) {
@@ -85,16 +89,19 @@ private:
       m_pos = separate(0);
   }
   /// Writes ",\n" (or "\n" before the first member or element) and the indentation of the level
-  /// being printed, with room for `then` more bytes after them; returns where those go.
+  /// being printed (compact: "," or nothing), with room for `then` more bytes after them; returns
+  /// where those go.
   char* separate(std::size_t then);
+  /// Writes the member name `quoted` (with its quotes) and the colon after it, as a member.
+  void name(std::string_view quoted);
   [[nodiscard]] unsigned depth() const { return m_depth + static_cast<unsigned>(m_levels.size()); }
   void append_string(std::string_view text);
-  /// `value` as dump(2) prints it `levels` deep.
+  /// `value` as dump(2) prints it `levels` deep (compact: as dump() prints it).
   template <typename BasicJson> void dump(const BasicJson& value, unsigned levels) {
     std::string text;
     nlohmann::detail::serializer<BasicJson> serializer(nlohmann::detail::output_adapter<char>(text),
                                                        ' ', BasicJson::error_handler_t::replace);
-    serializer.dump(value, true, false, 2, 2 * levels);
+    serializer.dump(value, m_indented, false, 2, 2 * levels);
     put(text);
   }
 
@@ -113,6 +120,7 @@ private:
 
   std::ostream& m_out;
   unsigned m_depth;
+  bool m_indented;
   std::vector<Level> m_levels;
   std::unique_ptr<char[]> m_block; ///< printed, not yet handed to m_out: [m_block, m_pos)
   std::size_t m_capacity;
@@ -128,17 +136,32 @@ inline void JsonPrinter::key(std::string_view name) {
   *out++ = '"';
   std::memcpy(out, name.data(), name.size());
   out += name.size();
-  std::memcpy(out, "\": ", 3);
-  m_pos = out + 3;
+  *out++ = '"';
+  *out++ = ':';
+  if (m_indented)
+    *out++ = ' ';
+  m_pos = out;
+}
+
+inline void JsonPrinter::name(std::string_view quoted) {
+  char* out = separate(quoted.size() + 2);
+  std::memcpy(out, quoted.data(), quoted.size());
+  out += quoted.size();
+  *out++ = ':';
+  if (m_indented)
+    *out++ = ' ';
+  m_pos = out;
 }
 
 inline char* JsonPrinter::separate(std::size_t then) {
   Level& level = m_levels.back();
-  const std::size_t indent = 2 * std::size_t{depth()};
+  const std::size_t indent = m_indented ? 2 * std::size_t{depth()} : 0;
   char* out = room(2 + indent + then);
   if (level.any)
     *out++ = ',';
   level.any = true;
+  if (!m_indented)
+    return out;
   *out++ = '\n';
   std::memset(out, ' ', indent);
   return out + indent;
@@ -154,7 +177,7 @@ inline void JsonPrinter::close(char bracket) {
   const bool any = m_levels.back().any;
   m_levels.pop_back();
   char* out = room(2 + 2 * std::size_t{depth()});
-  if (any) {
+  if (any && m_indented) {
     *out++ = '\n';
     std::memset(out, ' ', 2 * std::size_t{depth()});
     out += 2 * std::size_t{depth()};

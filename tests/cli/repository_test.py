@@ -71,7 +71,7 @@ class OrdinaryRepository(unittest.TestCase):
         for fmt, needle in (("text", "account 111122223333 (from data.aws_caller_identity in the plan)"),
                             ("markdown", r"account 111122223333 \(from data\.aws\_caller\_identity in the plan\)"),
                             ("github", "account 111122223333 (from the cloud assembly's environment"),
-                            ("sarif", '"source": "data.aws_caller_identity in the plan"'),
+                            ("sarif", '"source":"data.aws_caller_identity in the plan"'),
                             ("json", '"source": "the cloud assembly\'s environment aws://111122223333/eu-west-1"')):
             with self.subTest(fmt=fmt):
                 self.assertIn(needle, run("check", "--format", fmt, ORDINARY).stdout)

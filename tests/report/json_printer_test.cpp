@@ -255,3 +255,48 @@ TEST_CASE("json printer parses compact JSON it cannot copy as it is", "[report][
   CHECK(printed_compact(deep) == expected_compact(deep));
   CHECK_THROWS_AS(printed_compact("{\"a\":"), nlohmann::json::parse_error);
 }
+
+TEST_CASE("json printer's compact layout prints as dump() does", "[report][json_printer]") {
+  std::ostringstream out;
+  std::uint64_t state = 7;
+  const std::string text = mixed_text(state, 300);
+  {
+    JsonPrinter printer(out, 3, JsonPrinter::Layout::compact); // depth does not matter compact
+    printer.begin_object();
+    printer.key("empty_object");
+    printer.begin_object();
+    printer.end_object();
+    printer.key("empty_array");
+    printer.begin_array();
+    printer.end_array();
+    printer.key("nested");
+    printer.begin_array();
+    printer.begin_object();
+    printer.key("a");
+    printer.begin_array();
+    printer.string(text);
+    printer.number(-12);
+    printer.boolean(true);
+    printer.null();
+    printer.end_array();
+    printer.end_object();
+    printer.end_array();
+    printer.key("tree");
+    printer.json(nlohmann::json{{"b", {1, 2}}, {"a", nullptr}});
+    printer.key("copied");
+    printer.compact_json(R"({"Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-1","o-2"]}}})");
+    printer.key("parsed");
+    printer.compact_json(R"({"b": 1.50, "a": "\u0041"})");
+    printer.end_object();
+    printer.end_line();
+  }
+  const Json expected = {
+      {"empty_object", Json::object()},
+      {"empty_array", Json::array()},
+      {"nested", {{{"a", {text, -12, true, nullptr}}}}},
+      {"tree", nlohmann::json{{"b", {1, 2}}, {"a", nullptr}}},
+      {"copied",
+       Json::parse(R"({"Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-1","o-2"]}}})")},
+      {"parsed", Json::parse(R"({"b": 1.50, "a": "\u0041"})")}};
+  CHECK(out.str() == expected.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+}
