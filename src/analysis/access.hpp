@@ -106,6 +106,15 @@ struct Ground {
   /// statement 0`, `grant aws_kms_grant.worker`
   std::string text;
 
+  /// `where`, with the pointer inside the policy when the ground is a statement: what evidence
+  /// points at.
+  [[nodiscard]] model::SourceRef place() const {
+    model::SourceRef out = where;
+    if (!pointer.empty())
+      out.pointer = pointer;
+    return out;
+  }
+
   /// Same statement (or grant) of the same policy, seen for the same reason.
   friend bool operator==(const Ground& a, const Ground& b) {
     return a.source == b.source && a.kind == b.kind && a.policy == b.policy && a.grant == b.grant &&

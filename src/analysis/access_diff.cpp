@@ -141,14 +141,30 @@ private:
   // one side only are named first (removed for a gain, added for a loss), then every ground.
   void set_causes(AccessChange& change, const AccessEntry& entry,
                   const Texts& other_snapshot) const {
-    change.causes = minus(entry.grounds, other_snapshot);
+    add_grounds(change, entry, other_snapshot);
     if (!change.causes.empty())
       return;
     if (change.kind == ChangeKind::gain)
       name_denies(change, m_denies_removed, true);
     else
       name_denies(change, m_denies_added, false);
-    change.causes.insert(change.causes.end(), entry.grounds.begin(), entry.grounds.end());
+    add_grounds(change, entry, {});
+  }
+
+  // Adds the grounds of `entry` that `except` (sorted) lacks to the causes of `change`, each with
+  // its place and `prefix` before its text.
+  static void add_grounds(AccessChange& change, const AccessEntry& entry, const Texts& except,
+                          std::string_view prefix = {}) {
+    for (std::size_t g = 0; g < entry.grounds.size(); ++g) {
+      if (std::binary_search(except.begin(), except.end(), entry.grounds[g]))
+        continue;
+      add_cause(change, std::string(prefix) + entry.grounds[g], entry.ground_place(g));
+    }
+  }
+
+  static void add_cause(AccessChange& change, std::string text, model::SourceRef place = {}) {
+    change.causes.push_back(std::move(text));
+    change.cause_places.push_back(std::move(place));
   }
 
   // Adds `denies` (removed by the change, or added) to the causes of `change` with their place and
@@ -156,8 +172,8 @@ private:
   static void name_denies(AccessChange& change, const std::vector<const DenyStatement*>& denies,
                           bool removed) {
     for (const DenyStatement* deny : denies) {
-      change.causes.push_back((removed ? "no longer: " : "now: ") + deny->label + ": " +
-                              deny->content);
+      add_cause(change, (removed ? "no longer: " : "now: ") + deny->label + ": " + deny->content,
+                deny->where);
       if (removed)
         change.denies_removed.push_back(deny->label);
     }
@@ -185,7 +201,7 @@ private:
       if (m_before)
         set_causes(change, *now, m_grounds_before);
       else
-        change.causes = {"key created"};
+        add_cause(change, "key created");
       m_out.push_back(std::move(change));
       return;
     }
@@ -195,7 +211,7 @@ private:
       if (m_after)
         set_causes(change, *then, m_grounds_after);
       else
-        change.causes = {"key destroyed"};
+        add_cause(change, "key destroyed");
       m_out.push_back(std::move(change));
       return;
     }
@@ -220,13 +236,12 @@ private:
       AccessChange change = start(*now, ChangeKind::condition);
       change.actions = now->actions;
       change.conditions_before = then->conditions;
-      change.causes = minus(now->grounds, then->grounds);
-      for (const std::string& removed : minus(then->grounds, now->grounds))
-        change.causes.push_back("no longer: " + removed);
+      add_grounds(change, *now, then->grounds);
+      add_grounds(change, *then, now->grounds, "no longer: ");
       name_denies(change, m_denies_removed, true);
       name_denies(change, m_denies_added, false);
       if (change.causes.empty())
-        change.causes.push_back("a statement of the key policy changed");
+        add_cause(change, "a statement of the key policy changed", m_after->where);
       change.needed_identity_policy_before = then->needs_identity_policy;
       m_out.push_back(std::move(change));
     }

@@ -36,6 +36,9 @@ struct AccessChange {
   /// What made the difference: the statements, grants or identity policies allowing it after and
   /// not before (gain), before and not after (loss), or "key created" / "key destroyed".
   std::vector<std::string> causes;
+  /// Where each of `causes` stands, at the same position: the statement, grant or policy, in the
+  /// snapshot that has it; no file where a cause has no place ("key created").
+  std::vector<model::SourceRef> cause_places;
   /// The key-policy Deny statements the change removed among the causes (`key policy statement 2
   /// (Sid "X")`, as they stood before): keeping them is the fix.
   std::vector<std::string> denies_removed;
@@ -48,6 +51,10 @@ struct AccessChange {
 
   /// Access grows: a gain, or the same actions under a condition that no longer holds back anyone.
   [[nodiscard]] bool widens() const;
+  /// The place of causes[`cause`]; none for a change made without places.
+  [[nodiscard]] model::SourceRef cause_place(std::size_t cause) const {
+    return cause < cause_places.size() ? cause_places[cause] : model::SourceRef{};
+  }
 };
 
 /// A data store in both snapshots whose key changed (a bucket moved from a customer key to aws/s3):

@@ -1,5 +1,6 @@
 #include "analysis/access_map.hpp"
 
+#include "analysis/analysis_detail.hpp"
 #include "analysis/key_inputs.hpp"
 #include "analysis/key_roles.hpp"
 #include "analysis/principal_classes.hpp"
@@ -15,6 +16,22 @@ namespace {
 void sort_unique(std::vector<std::string>& values) {
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+using PlacedGrounds = std::vector<std::pair<std::string, model::SourceRef>>;
+
+// Makes `grounds` (text and place) the entry's, sorted and unique by text.
+void set_grounds(AccessEntry& entry, PlacedGrounds grounds) {
+  std::stable_sort(grounds.begin(), grounds.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  entry.grounds.clear();
+  entry.ground_places.clear();
+  for (auto& [text, place] : grounds) {
+    if (!entry.grounds.empty() && entry.grounds.back() == text)
+      continue;
+    entry.grounds.push_back(std::move(text));
+    entry.ground_places.push_back(std::move(place));
+  }
 }
 
 Reach reach_of(const Subject& subject) {
@@ -56,6 +73,7 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
   if (entry.reach == Reach::key_account || entry.reach == Reach::other_account)
     entry.account = subject.account;
   std::vector<std::pair<std::string, std::vector<std::string>>> by_condition;
+  PlacedGrounds grounds;
   for (const Access* access : accesses) {
     std::vector<std::string> actions(access->actions.begin(), access->actions.end());
     entry.actions.insert(entry.actions.end(), actions.begin(), actions.end());
@@ -70,8 +88,12 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     entry.unknown = entry.unknown || access->outcome == policy::Outcome::unknown;
     for (const Ground& ground : access->grounds) {
       if (!principals || !add_own_policy_ground(analysis, first.subject, ground, *principals)) {
-        entry.grounds.push_back(
-            member ? member_ground(analysis, first.subject, ground, *member).text : ground.text);
+        if (member) {
+          Ground own = member_ground(analysis, first.subject, ground, *member);
+          grounds.emplace_back(std::move(own.text), own.place());
+        } else {
+          grounds.emplace_back(ground.text, ground.place());
+        }
       }
       if (ground.kind == policy::ReasonKind::delegates)
         entry.through_delegation = true;
@@ -79,7 +101,7 @@ AccessEntry merge(const KeyAccess& analysis, std::span<const Access* const> acce
     entry.unknowns.insert(entry.unknowns.end(), access->unknowns.begin(), access->unknowns.end());
   }
   sort_unique(entry.actions);
-  sort_unique(entry.grounds);
+  set_grounds(entry, std::move(grounds));
   if (principals) {
     auto& own = principals->own_policy_grounds;
     std::sort(own.begin(), own.end());
@@ -171,9 +193,13 @@ KeyAccessMap summarise_key(const KeyAccess& analysis, const ClassSink* sink) {
   }
   if (map.policy_known) {
     for (const policy::Statement& statement : analysis.key_policy().document().statements) {
-      if (statement.effect_known && statement.effect == policy::Effect::deny)
-        map.denies.push_back({"key policy " + policy::statement_label(statement),
-                              policy::statement_content(statement)});
+      if (!statement.effect_known || statement.effect != policy::Effect::deny)
+        continue;
+      const policy::Reason reason{policy::ReasonKind::denies, policy::ReasonSource::key_policy, 0,
+                                  static_cast<std::uint16_t>(statement.index), 0};
+      Ground ground = detail::ground_of(analysis.detail(), detail::Variant{}, reason);
+      map.denies.push_back(
+          {std::move(ground.text), policy::statement_content(statement), ground.place()});
     }
   }
   for (const ActionClass action_class : k_reported_classes) {
@@ -322,9 +348,14 @@ std::vector<AccessEntry> expand(const AccessEntry& entry, const ClassAccess& pri
       continue;
     AccessEntry& one = out.emplace_back(entry);
     one.subject = member.principal;
-    for (const OwnPolicyGround& ground : principals.own_policy_grounds)
-      one.grounds.push_back(ground_text(member, ground));
-    sort_unique(one.grounds);
+    PlacedGrounds grounds;
+    for (std::size_t g = 0; g < entry.grounds.size(); ++g)
+      grounds.emplace_back(entry.grounds[g], entry.ground_place(g));
+    for (const OwnPolicyGround& ground : principals.own_policy_grounds) {
+      grounds.emplace_back(ground_text(member, ground),
+                           member.identity_policy_places.at(ground.policy));
+    }
+    set_grounds(one, std::move(grounds));
   }
   return out;
 }

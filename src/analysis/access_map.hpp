@@ -38,7 +38,15 @@ struct AccessEntry {
   bool through_delegation = false;    ///< a key-policy statement delegates to the account's IAM
   bool unknown = false;               ///< the outcome depends on values known only after apply
   std::vector<std::string> grounds;   ///< sorted, unique: "key policy statement 1 (Sid ...)"
+  /// Where each of `grounds` stands in the input, at the same position: the statement (pointer
+  /// inside its policy), grant or policy; no file where it has none (a caller's own policy).
+  std::vector<model::SourceRef> ground_places;
   std::vector<std::string> unknowns;
+
+  /// The place of grounds[`ground`]; none for an entry made without places.
+  [[nodiscard]] model::SourceRef ground_place(std::size_t ground) const {
+    return ground < ground_places.size() ? ground_places[ground] : model::SourceRef{};
+  }
 };
 
 /// A Deny statement of a key policy: where it stands, and what it says (policy::statement_content),
@@ -46,6 +54,7 @@ struct AccessEntry {
 struct DenyStatement {
   std::string label; ///< `key policy statement 2 (Sid "DenyOutsideOrg")`
   std::string content;
+  model::SourceRef where; ///< the statement in the input; pointer inside the policy
 };
 
 struct KeyAccessMap {

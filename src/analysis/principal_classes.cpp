@@ -12,13 +12,16 @@ namespace {
 constexpr std::string_view k_identity_prefix = "identity policy ";
 
 PrincipalClass::Member member_of(const detail::Analysis& a, model::PrincipalId id) {
-  PrincipalClass::Member member{member_label(*a.graph, id), {}};
+  PrincipalClass::Member member{member_label(*a.graph, id), {}, {}};
   detail::Variant own; // its policies only: a member's organisation chain is not listed
   detail::add_identity_policies(a, id, own);
   for (const auto& policy_id : own.policy_ids) {
     // The graph's policies only; allows_all (no id) is never one of them.
-    if (policy_id)
-      member.identity_policies.push_back(identity_policy_name(a.graph->policy(*policy_id)));
+    if (policy_id) {
+      const model::IdentityPolicy& policy = a.graph->policy(*policy_id);
+      member.identity_policies.push_back(identity_policy_name(policy));
+      member.identity_policy_places.push_back(policy.source);
+    }
   }
   return member;
 }

@@ -22,6 +22,7 @@ struct PrincipalClass {
     /// The names of its identity policies (its groups' included), in the order evaluation takes
     /// them: a ground in the member's own policy names the policy at the same position.
     std::vector<std::string> identity_policies;
+    std::vector<model::SourceRef> identity_policy_places; ///< where each of them is defined
   };
   std::vector<Member> members; ///< in graph order
 };

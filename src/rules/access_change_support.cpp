@@ -47,10 +47,10 @@ std::string classes_text(const std::vector<const analysis::AccessChange*>& chang
 
 std::vector<Evidence> change_evidence(const std::vector<const analysis::AccessChange*>& changes) {
   std::vector<Evidence> evidence;
-  auto add = [&](std::string text) {
+  auto add = [&](std::string text, const model::SourceRef& place) {
     if (std::none_of(evidence.begin(), evidence.end(),
                      [&](const Evidence& e) { return e.text == text; })) {
-      evidence.push_back({std::move(text), {}, {}, {}});
+      evidence.push_back(evidence_at(place, std::move(text)));
     }
   };
   for (const analysis::AccessChange* change : changes) {
@@ -64,9 +64,9 @@ std::vector<Evidence> change_evidence(const std::vector<const analysis::AccessCh
       line += " (before: " + change->conditions_before + ")";
     if (change->needs_identity_policy)
       line += ", if its own IAM policy allows it";
-    add(std::move(line));
-    for (const std::string& cause : change->causes)
-      add("because: " + cause);
+    add(std::move(line), {});
+    for (std::size_t c = 0; c < change->causes.size(); ++c)
+      add("because: " + change->causes[c], change->cause_place(c));
   }
   return evidence;
 }

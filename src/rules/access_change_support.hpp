@@ -23,7 +23,7 @@ widenings_by_subject(const analysis::AccessDiff& diff,
 [[nodiscard]] std::string classes_text(const std::vector<const analysis::AccessChange*>& changes);
 
 /// One line per change and one per cause: `gains read (kms:Decrypt) always`, `because: key policy
-/// statement 2 (Sid "Partner") allows`.
+/// statement 2 (Sid "Partner") allows`, each cause at its place.
 [[nodiscard]] std::vector<Evidence>
 change_evidence(const std::vector<const analysis::AccessChange*>& changes);
 

@@ -62,13 +62,7 @@ bool on_the_key(const analysis::Ground& ground) {
 }
 
 Evidence ground_evidence(const analysis::Ground& ground, std::string_view suffix) {
-  Evidence evidence;
-  evidence.text = ground.text + std::string(suffix);
-  // Inside the policy when it is a statement (/Statement/1), else the grant's place in the file.
-  evidence.pointer = ground.pointer.empty() ? ground.where.pointer : ground.pointer;
-  evidence.file = ground.where.file;
-  evidence.line = ground.where.line;
-  return evidence;
+  return evidence_at(ground.place(), ground.text + std::string(suffix));
 }
 
 namespace {

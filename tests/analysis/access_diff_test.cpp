@@ -60,13 +60,14 @@ TEST_CASE("a Deny removed or added is named as the cause, wherever it stood",
           "[analysis][access_diff]") {
   const std::string partner = "key policy statement 1 (Sid \"Partner\") allows";
   const DenyStatement keep_out{"key policy statement 2 (Sid \"KeepOut\")",
-                               "Deny kms:Decrypt to arn:aws:iam::444455556666:root"};
-  const DenyStatement other{"key policy statement 3", "Deny kms:ScheduleKeyDeletion to *"};
+                               "Deny kms:Decrypt to arn:aws:iam::444455556666:root",
+                               {}};
+  const DenyStatement other{"key policy statement 3", "Deny kms:ScheduleKeyDeletion to *", {}};
   KeyAccessMap denied = key("k", {});
   denied.denies = {keep_out, other};
   KeyAccessMap open = key("k", {entry(ActionClass::read, "partner", {"kms:Decrypt"}, {partner})});
   // The other Deny moved up a place when KeepOut went: still the same statement.
-  open.denies = {{"key policy statement 2", other.content}};
+  open.denies = {{"key policy statement 2", other.content, {}}};
   // Before, the Partner statement allowed something else: no allowing ground is new.
   denied.entries = {entry(ActionClass::write, "partner", {"kms:Encrypt"}, {partner})};
   const AccessDiff gained = diff_access(map_of({denied}), map_of({open}));

@@ -184,6 +184,20 @@ class Commands(unittest.TestCase):
                      "fixtures/TFKMS020/negative/grant_added_and_grant_removed.tfplan.json")
         self.assertEqual(json.loads(result.stdout)["summary"]["analysed"]["grants"], 2)
 
+    def test_a_change_points_at_each_cause_in_the_side_that_has_it(self):
+        # The Deny the change removes stands in the template before it; the statement that allows
+        # the access now stands in the one after. Each cause points at its own statement.
+        folder = "fixtures/TFKMS020/positive/"
+        result = run("diff", "--format", "json", "--base", folder + "partner_deny_removed.before.yaml",
+                     folder + "partner_deny_removed.after.yaml")
+        evidence = json.loads(result.stdout)["findings"][0]["evidence"]
+        places = {e["text"].split(":")[1].strip() if e["text"].startswith("because: no longer") else
+                  e["text"]: (e["file"], e["line"], e["pointer"]) for e in evidence}
+        self.assertEqual(places["no longer"],
+                         (folder + "partner_deny_removed.before.yaml", 23, "/Statement/2"))
+        self.assertEqual(places['because: key policy statement 1 (Sid "Partner")'],
+                         (folder + "partner_deny_removed.after.yaml", 17, "/Statement/1"))
+
     def test_explain_prints_the_embedded_page(self):
         result = run("explain", "TFKMS003")
         self.assertEqual(result.returncode, 0)

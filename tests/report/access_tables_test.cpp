@@ -148,8 +148,8 @@ TEST_CASE("the streamed access JSON is the document nlohmann would print",
   with_key.map.keys = {key, key};
   with_key.map.data_stores = {{{}, "aws_s3_bucket.data", "s3 bucket", "aws_kms_key.app", ""}};
   // The second entry of the second key stands for a class of two roles, one of them left out.
-  with_key.classes = {
-      {{{"aws_iam_role.a", {"aws_iam_policy.a"}}, {"aws_iam_role.b", {"aws_iam_policy.b"}}}}};
+  with_key.classes = {{{{"aws_iam_role.a", {"aws_iam_policy.a"}, {}},
+                        {"aws_iam_role.b", {"aws_iam_policy.b"}, {}}}}};
   with_key.principals = {
       {std::nullopt, std::nullopt},
       {std::nullopt, tfkms::analysis::ClassAccess{0, {"aws_iam_role.b"}, {{0, "statement 0"}}}}};
