@@ -94,6 +94,9 @@ private:
   char* separate(std::size_t then);
   /// Writes the member name `quoted` (with its quotes) and the colon after it, as a member.
   void name(std::string_view quoted);
+  /// Writes the colon after a member's name at `out` (and dump(2)'s space after it); returns
+  /// where the value goes.
+  char* colon(char* out) const;
   [[nodiscard]] unsigned depth() const { return m_depth + static_cast<unsigned>(m_levels.size()); }
   void append_string(std::string_view text);
   /// `value` as dump(2) prints it `levels` deep (compact: as dump() prints it).
@@ -135,22 +138,21 @@ inline void JsonPrinter::key(std::string_view name) {
   char* out = separate(name.size() + 4);
   *out++ = '"';
   std::memcpy(out, name.data(), name.size());
-  out += name.size();
-  *out++ = '"';
-  *out++ = ':';
-  if (m_indented)
-    *out++ = ' ';
-  m_pos = out;
+  out[name.size()] = '"';
+  m_pos = colon(out + name.size() + 1);
 }
 
 inline void JsonPrinter::name(std::string_view quoted) {
   char* out = separate(quoted.size() + 2);
   std::memcpy(out, quoted.data(), quoted.size());
-  out += quoted.size();
+  m_pos = colon(out + quoted.size());
+}
+
+inline char* JsonPrinter::colon(char* out) const {
   *out++ = ':';
   if (m_indented)
     *out++ = ' ';
-  m_pos = out;
+  return out;
 }
 
 inline char* JsonPrinter::separate(std::size_t then) {

@@ -42,6 +42,28 @@ std::string printed_compact(std::string_view text) {
   return out.str();
 }
 
+/// Members "empty_object": {}, "empty_array": [] and "nested": [{"a": [`text`, -12, true, null]}].
+void print_empty_and_nested(JsonPrinter& printer, std::string_view text) {
+  printer.key("empty_object");
+  printer.begin_object();
+  printer.end_object();
+  printer.key("empty_array");
+  printer.begin_array();
+  printer.end_array();
+  printer.key("nested");
+  printer.begin_array();
+  printer.begin_object();
+  printer.key("a");
+  printer.begin_array();
+  printer.string(text);
+  printer.number(-12);
+  printer.boolean(true);
+  printer.null();
+  printer.end_array();
+  printer.end_object();
+  printer.end_array();
+}
+
 std::string expected_compact(std::string_view text) {
   return dumped(Json{{"value", Json::parse(text)}});
 }
@@ -167,21 +189,7 @@ TEST_CASE("json printer lays out nested values as dump(2) does", "[report][json_
   {
     JsonPrinter printer(out, 0);
     printer.begin_object();
-    printer.key("empty_object");
-    printer.begin_object();
-    printer.end_object();
-    printer.key("empty_array");
-    printer.begin_array();
-    printer.end_array();
-    printer.key("nested");
-    printer.begin_array();
-    printer.begin_object();
-    printer.key("a");
-    printer.begin_array();
-    printer.string("x");
-    printer.end_array();
-    printer.end_object();
-    printer.end_array();
+    print_empty_and_nested(printer, "x");
     before_last = printer.printed();
     printer.key("tree");
     printer.json(nlohmann::json{{"b", {1, 2}}, {"a", nullptr}});
@@ -190,7 +198,7 @@ TEST_CASE("json printer lays out nested values as dump(2) does", "[report][json_
   }
   const Json expected = {{"empty_object", Json::object()},
                          {"empty_array", Json::array()},
-                         {"nested", {{{"a", {"x"}}}}},
+                         {"nested", {{{"a", {"x", -12, true, nullptr}}}}},
                          {"tree", nlohmann::json{{"b", {1, 2}}, {"a", nullptr}}}};
   CHECK(out.str() == dumped(expected) + "\n");
   CHECK(out.str().substr(before_last).starts_with(",\n  \"tree\": {"));
@@ -263,24 +271,7 @@ TEST_CASE("json printer's compact layout prints as dump() does", "[report][json_
   {
     JsonPrinter printer(out, 3, JsonPrinter::Layout::compact); // depth does not matter compact
     printer.begin_object();
-    printer.key("empty_object");
-    printer.begin_object();
-    printer.end_object();
-    printer.key("empty_array");
-    printer.begin_array();
-    printer.end_array();
-    printer.key("nested");
-    printer.begin_array();
-    printer.begin_object();
-    printer.key("a");
-    printer.begin_array();
-    printer.string(text);
-    printer.number(-12);
-    printer.boolean(true);
-    printer.null();
-    printer.end_array();
-    printer.end_object();
-    printer.end_array();
+    print_empty_and_nested(printer, text);
     printer.key("tree");
     printer.json(nlohmann::json{{"b", {1, 2}}, {"a", nullptr}});
     printer.key("copied");
