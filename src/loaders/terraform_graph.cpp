@@ -271,10 +271,21 @@ void Builder::define_symbols() {
     attributes += resource.values.size() + 3;
   m_graph.reserve_symbols(attributes);
   for (const Resource& resource : m_context.document().resources) {
-    // Known and not null is all that matters here: no need to look up each attribute's expression.
-    const Field planned(&resource.values, &resource.unknown, nullptr, false);
-    for (const auto& [attribute, value] : resource.values.items()) {
-      if (planned[attribute].value() == nullptr)
+    // Known and not null is all that matters here (Field::value() without the expression): the
+    // attributes are walked, not looked up one by one.
+    const bool all_unknown = resource.unknown.is_boolean() && resource.unknown.get<bool>();
+    const auto unknown = [&](const std::string& attribute) {
+      if (all_unknown || !resource.unknown.is_object())
+        return all_unknown;
+      const auto flag = resource.unknown.find(attribute);
+      return flag != resource.unknown.end() && flag->is_boolean() && flag->get<bool>();
+    };
+    static const nlohmann::json::object_t none;
+    const auto& members = resource.values.is_object()
+                              ? resource.values.get_ref<const nlohmann::json::object_t&>()
+                              : none;
+    for (const auto& [attribute, value] : members) {
+      if (value.is_null() || unknown(attribute))
         continue;
       if (value.is_string())
         m_graph.define(resource.address + "." + attribute,
@@ -284,8 +295,11 @@ void Builder::define_symbols() {
     }
     if (resource.data)
       continue;
-    const auto define_missing = [&](const char* attribute, const std::string& text) {
-      if (!text.empty() && planned[attribute].value() == nullptr)
+    const auto define_missing = [&](const std::string& attribute, const std::string& text) {
+      if (text.empty())
+        return;
+      const auto value = members.find(attribute);
+      if (value == members.end() || value->second.is_null() || unknown(attribute))
         m_graph.define(resource.address + "." + attribute, text);
     };
     const std::string arn = arn_of(resource);
