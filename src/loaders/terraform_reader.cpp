@@ -283,28 +283,37 @@ private:
     std::size_t index = 0;
     for (od::value element : changes) {
       const char* start = element.current_location();
-      Resource resource;
+      // Views into the parser's buffers until the entry is known to matter: most do not.
+      std::string_view address, type, name;
+      bool data = false;
       ChangeValues change;
       std::string_view deferred;
       bool has_type = false, has_mode = false;
       for (od::field member : element.get_object()) {
         const std::string_view key = member.unescaped_key();
         if (key == "address")
-          resource.address = std::string_view(member.value());
+          address = std::string_view(member.value());
         else if (key == "mode")
-          resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+          data = (has_mode = true, std::string_view(member.value()) == "data");
         else if (key == "type")
-          resource.type = (has_type = true, std::string_view(member.value()));
+          type = (has_type = true, std::string_view(member.value()));
         else if (key == "name")
-          resource.name = std::string_view(member.value());
+          name = std::string_view(member.value());
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
-          else if (relevant_type(resource.type, resource.data))
+          else if (relevant_type(type, data))
             read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
+      if (has_type && has_mode && !type.empty() && !relevant_type(type, data))
+        continue;
+      Resource resource;
+      resource.address = address;
+      resource.data = data;
+      resource.type = type;
+      resource.name = name;
       complete_from_address(resource, has_type, has_mode);
       if (resource.type.empty()) {
         warn("resource_changes entry " + std::to_string(position) +
@@ -329,11 +338,12 @@ private:
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       // Delete-only changes leave nothing after apply; creates have nothing before.
+      const bool before_side = m_snapshot != Snapshot::after && resource.planned_action != "create";
       if (m_snapshot != Snapshot::before && resource.planned_action != "delete") {
-        out.push_back(on_side(resource, "after", std::move(change.after), std::move(change.unknown),
-                              position));
+        out.push_back(on_side(before_side ? Resource(resource) : std::move(resource), "after",
+                              std::move(change.after), std::move(change.unknown), position));
       }
-      if (m_snapshot != Snapshot::after && resource.planned_action != "create") {
+      if (before_side) {
         (m_snapshot == Snapshot::both ? before : out)
             .push_back(
                 on_side(std::move(resource), "before", std::move(change.before), {}, position));
