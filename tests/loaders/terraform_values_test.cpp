@@ -157,7 +157,8 @@ TEST_CASE("values copied in place are the trees copied from a DOM", "[loaders][t
        {R"({"b": -5, "a": 0, "c": 18446744073709551615, "d": 9223372036854775807, "e": 1.0})",
         R"({"f": 1e3, "g": -2.5e-300, "h": "a\u00e9\"b\\n\ud83d\ude00", "i": true, "j": false})",
         R"({"k": null, "l": {"k": 1, "k": [2]}, "m": [1, [2, {"q": -1.5}], [], {}], "n": -0})",
-        R"("text")", "-9223372036854775808", "[]", "{}", "null"}) {
+        R"(["\/\b\f\n\r\t\u0000\u001f", "\u00e9\u20AC\ud834\udd1e x", "", "plain"])", R"("text")",
+        "-9223372036854775808", "[]", "{}", "null"}) {
     CAPTURE(text);
     const std::optional<json> read = in_place(text);
     REQUIRE(read);
