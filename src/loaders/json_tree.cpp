@@ -78,7 +78,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
 
 namespace od = simdjson::ondemand;
 
-// The members of `object` in the order copy() above keeps them.
+// Declared ahead of copy(): objects and values nest in each other.
 void copy_members(od::object object, nlohmann::json& out);
 
 void copy(od::value value, nlohmann::json& out) {
