@@ -76,7 +76,74 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
   return true;
 }
 
+namespace od = simdjson::ondemand;
+
+// Declared ahead of copy(): objects and values nest in each other.
+void copy_members(od::object object, nlohmann::json& out);
+
+void copy(od::value value, nlohmann::json& out) {
+  switch (od::json_type(value.type())) {
+  case od::json_type::array:
+    out = nlohmann::json::array();
+    for (od::value item : value.get_array())
+      copy(item, out.emplace_back());
+    return;
+  case od::json_type::object:
+    copy_members(value.get_object(), out);
+    return;
+  case od::json_type::number: {
+    od::number number = value.get_number();
+    switch (number.get_number_type()) {
+    case od::number_type::signed_integer: {
+      const std::int64_t integer = number.get_int64();
+      out = integer >= 0 ? nlohmann::json(static_cast<std::uint64_t>(integer))
+                         : nlohmann::json(integer);
+      return;
+    }
+    case od::number_type::unsigned_integer:
+      out = number.get_uint64();
+      return;
+    case od::number_type::floating_point_number:
+      out = number.get_double();
+      return;
+    }
+    return;
+  }
+  case od::json_type::string:
+    out = std::string(std::string_view(value.get_string()));
+    return;
+  case od::json_type::boolean:
+    out = bool(value.get_bool());
+    return;
+  case od::json_type::null:
+    // type() looks at the first byte only: "nul" or "nullx" is not null.
+    if (!bool(value.is_null()))
+      throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+    out = nullptr;
+    return;
+  }
+}
+
+void copy_members(od::object object, nlohmann::json& out) {
+  out = nlohmann::json::object();
+  auto& members = out.get_ref<nlohmann::json::object_t&>();
+  for (od::field field : object) {
+    std::string key(std::string_view(field.unescaped_key()));
+    const std::size_t count = members.size();
+    const auto at = members.try_emplace(members.end(), std::move(key));
+    if (members.size() == count) // a repeated key: the last one wins
+      at->second = nlohmann::json();
+    copy(field.value(), at->second);
+  }
+}
+
 } // namespace
+
+nlohmann::json to_json(od::value value) {
+  nlohmann::json out;
+  copy(value, out);
+  return out;
+}
 
 nlohmann::json to_json(simdjson::dom::element element) {
   nlohmann::json out;

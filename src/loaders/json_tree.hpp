@@ -15,6 +15,11 @@ namespace tfkms::loaders {
 /// repeated keys wins, as in nlohmann.
 [[nodiscard]] nlohmann::json to_json(simdjson::dom::element element);
 
+/// `value` read where it stands in an On-Demand document (consumed), as to_json() builds it from a
+/// DOM of the same text: no second parse of its text. Throws simdjson_error wherever that DOM
+/// parse would fail, integers beyond 64 bits included, so that the caller can take the slow path.
+[[nodiscard]] nlohmann::json to_json(simdjson::ondemand::value value);
+
 /// Like to_json(), but nothing for a value that needs nlohmann's parser for its exact reading: one
 /// nested deeper than `max_depth` (the top value is at depth 0), with a repeated key, or with a
 /// control character other than tab, CR and LF in a string or key.

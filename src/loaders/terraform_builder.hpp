@@ -26,6 +26,7 @@ private:
   // terraform_graph.cpp
   void detect_environment();
   void define_symbols();
+  [[nodiscard]] model::SymbolTable::Attributes symbols_of(const Resource& resource) const;
   void add_keys();
   void add_managed_key_lookups();
   void link_replicas();

@@ -266,53 +266,70 @@ void Builder::define_symbols() {
       m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
     }
   }
-  std::size_t attributes = 0;
+  m_graph.reserve_resources(m_context.document().resources.size());
   for (const Resource& resource : m_context.document().resources)
-    attributes += resource.values.size() + 3;
-  m_graph.reserve_symbols(attributes);
-  for (const Resource& resource : m_context.document().resources) {
-    // Known and not null is all that matters here: no need to look up each attribute's expression.
-    const Field planned(&resource.values, &resource.unknown, nullptr, false);
-    for (const auto& [attribute, value] : resource.values.items()) {
-      if (planned[attribute].value() == nullptr)
-        continue;
-      if (value.is_string())
-        m_graph.define(resource.address + "." + attribute,
-                       model::strip_control(value.get_ref<const std::string&>()));
-      else if (value.is_number() || value.is_boolean())
-        m_graph.define(resource.address + "." + attribute, value.dump());
-    }
-    if (resource.data)
+    m_graph.define_attributes(resource.address, symbols_of(resource));
+}
+
+// The texts of `resource`'s attributes and stand-ins, by name.
+model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) const {
+  model::SymbolTable::Attributes out;
+  // Known and not null is all that matters here (Field::value() without the expression): the
+  // attributes are walked, not looked up one by one.
+  const bool all_unknown = resource.unknown.is_boolean() && resource.unknown.get<bool>();
+  const auto unknown = [&](const std::string& attribute) {
+    if (all_unknown || !resource.unknown.is_object())
+      return all_unknown;
+    const auto flag = resource.unknown.find(attribute);
+    return flag != resource.unknown.end() && flag->is_boolean() && flag->get<bool>();
+  };
+  static const nlohmann::json::object_t none;
+  const auto& members = resource.values.is_object()
+                            ? resource.values.get_ref<const nlohmann::json::object_t&>()
+                            : none;
+  out.reserve(members.size() + 3);
+  for (const auto& [attribute, value] : members) {
+    if (value.is_null() || unknown(attribute))
       continue;
-    const auto define_missing = [&](const char* attribute, const std::string& text) {
-      if (!text.empty() && planned[attribute].value() == nullptr)
-        m_graph.define(resource.address + "." + attribute, text);
-    };
-    const std::string arn = arn_of(resource);
-    define_missing("arn", arn);
-    const std::string& type = resource.type;
-    if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
-      define_missing("key_id", resource.address);
-      define_missing("id", resource.address);
-    } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group") {
-      define_missing("name", name_of(resource, "name"));
-      define_missing("id", name_of(resource, "name"));
-    } else if (type == "aws_s3_bucket") {
-      define_missing("bucket", name_of(resource, "bucket"));
-      define_missing("id", name_of(resource, "bucket"));
-    } else if (type == "aws_sqs_queue") {
-      define_missing("name", name_of(resource, "name"));
-      const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" +
-                              symbol("account") + "/" + name_of(resource, "name");
-      define_missing("id", url);
-      define_missing("url", url);
-    } else if (type == "aws_kms_alias") {
-      define_missing("name", name_of(resource, "name"));
-      define_missing("id", name_of(resource, "name"));
-    } else if (!arn.empty()) {
-      define_missing("id", arn);
-    }
+    if (value.is_string())
+      out.emplace_back(attribute, model::strip_control(value.get_ref<const std::string&>()));
+    else if (value.is_number() || value.is_boolean())
+      out.emplace_back(attribute, value.dump());
   }
+  if (resource.data)
+    return out;
+  const auto define_missing = [&](const std::string& attribute, const std::string& text) {
+    if (text.empty())
+      return;
+    const auto value = members.find(attribute);
+    if (value == members.end() || value->second.is_null() || unknown(attribute))
+      out.emplace_back(attribute, text);
+  };
+  const std::string arn = arn_of(resource);
+  define_missing("arn", arn);
+  const std::string& type = resource.type;
+  if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
+    define_missing("key_id", resource.address);
+    define_missing("id", resource.address);
+  } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group") {
+    define_missing("name", name_of(resource, "name"));
+    define_missing("id", name_of(resource, "name"));
+  } else if (type == "aws_s3_bucket") {
+    define_missing("bucket", name_of(resource, "bucket"));
+    define_missing("id", name_of(resource, "bucket"));
+  } else if (type == "aws_sqs_queue") {
+    define_missing("name", name_of(resource, "name"));
+    const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" +
+                            symbol("account") + "/" + name_of(resource, "name");
+    define_missing("id", url);
+    define_missing("url", url);
+  } else if (type == "aws_kms_alias") {
+    define_missing("name", name_of(resource, "name"));
+    define_missing("id", name_of(resource, "name"));
+  } else if (!arn.empty()) {
+    define_missing("id", arn);
+  }
+  return out;
 }
 
 model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::string_view service,

@@ -9,6 +9,11 @@
 //
 // Skipped values are checked only for structure (balanced brackets, valid strings and UTF-8), not
 // parsed; a malformed value inside a skipped resource is not reported.
+//
+// The values kept are copied into nlohmann trees where they stand in the document. Where that fails
+// (a malformed value, an integer beyond 64 bits), the whole file is read again the way it was read
+// before values were copied in place: each value's raw text parsed on its own, by simdjson's DOM
+// parser or else nlohmann's, which decides what is reported. Both readings give the same trees.
 #include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_document.hpp"
@@ -121,11 +126,16 @@ Version parse_version(std::string_view text) {
   return version;
 }
 
+/// How the values kept are read: copied from the document where they stand, or each parsed again
+/// from its raw text (slower; its errors are the ones reported).
+enum class Values { in_place, from_text };
+
 class Reader {
 public:
-  Reader(const InputText& input, const std::string& path, InputKind kind, Snapshot snapshot)
+  Reader(const InputText& input, const std::string& path, InputKind kind, Snapshot snapshot,
+         Values values)
       : m_text(input.text()), m_padded_end(input.padded_end()), m_path(path), m_kind(kind),
-        m_snapshot(snapshot) {}
+        m_snapshot(snapshot), m_values(values) {}
 
   // Top-level members are taken in file order (a lookup by name would rescan the whole file for
   // each absent one). planned_values is kept as raw text and read only when there are no resource
@@ -142,7 +152,7 @@ public:
       else if (key == "terraform_version")
         m_document.terraform_version = std::string_view(member.value());
       else if (key == "variables")
-        m_document.variables = parse_raw(raw_text(member.value()));
+        m_document.variables = tree(member.value());
       else if (key == "resource_changes") {
         has_changes = read_changes(member.value().get_array(), changes, before_changes) > 0;
       } else if (key == "planned_values") {
@@ -228,37 +238,36 @@ private:
     return m_line;
   }
 
-  // The parts of a change the graph needs, as raw JSON text.
-  struct ChangeText {
+  // The parts of a change the graph needs (null when absent).
+  struct ChangeValues {
     bool present = false;
-    std::string_view actions, after, before, unknown;
+    bool has_actions = false;
+    nlohmann::json actions, after, before, unknown;
   };
 
-  void read_change(od::object change, ChangeText& out) {
+  void read_change(od::object change, ChangeValues& out) {
     out.present = true;
     const bool after = m_snapshot != Snapshot::before;
     const bool before = m_snapshot != Snapshot::after;
     for (od::field part : change) {
       const std::string_view key = part.unescaped_key();
-      if (key == "actions")
-        out.actions = raw_text(part.value());
-      else if (after && key == "after")
-        out.after = raw_text(part.value());
+      if (key == "actions") {
+        out.actions = tree(part.value());
+        out.has_actions = true;
+      } else if (after && key == "after")
+        out.after = tree(part.value());
       else if (before && key == "before")
-        out.before = raw_text(part.value());
+        out.before = tree(part.value());
       else if (after && key == "after_unknown")
-        out.unknown = raw_text(part.value());
+        out.unknown = tree(part.value());
     }
   }
 
-  // `resource` on one side of its change (`values` and `unknown` as raw text), the change being
-  // entry `position` of resource_changes.
-  Resource on_side(Resource resource, std::string_view side, std::string_view values,
-                   std::string_view unknown, std::size_t position) {
-    resource.values = parse_raw(values);
-    if (!resource.values.is_object())
-      resource.values = nlohmann::json::object();
-    resource.unknown = parse_raw(unknown);
+  // `resource` on one side of its change, the change being entry `position` of resource_changes.
+  static Resource on_side(Resource resource, std::string_view side, nlohmann::json values,
+                          nlohmann::json unknown, std::size_t position) {
+    resource.values = values.is_object() ? std::move(values) : nlohmann::json::object();
+    resource.unknown = std::move(unknown);
     resource.pointer =
         "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side);
     return resource;
@@ -274,28 +283,37 @@ private:
     std::size_t index = 0;
     for (od::value element : changes) {
       const char* start = element.current_location();
-      Resource resource;
-      ChangeText change;
+      // Views into the parser's buffers until the entry is known to matter: most do not.
+      std::string_view address, type, name;
+      bool data = false;
+      ChangeValues change;
       std::string_view deferred;
       bool has_type = false, has_mode = false;
       for (od::field member : element.get_object()) {
         const std::string_view key = member.unescaped_key();
         if (key == "address")
-          resource.address = std::string_view(member.value());
+          address = std::string_view(member.value());
         else if (key == "mode")
-          resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+          data = (has_mode = true, std::string_view(member.value()) == "data");
         else if (key == "type")
-          resource.type = (has_type = true, std::string_view(member.value()));
+          type = (has_type = true, std::string_view(member.value()));
         else if (key == "name")
-          resource.name = std::string_view(member.value());
+          name = std::string_view(member.value());
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
-          else if (relevant_type(resource.type, resource.data))
+          else if (relevant_type(type, data))
             read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
+      if (has_type && has_mode && !type.empty() && !relevant_type(type, data))
+        continue;
+      Resource resource;
+      resource.address = address;
+      resource.data = data;
+      resource.type = type;
+      resource.name = name;
       complete_from_address(resource, has_type, has_mode);
       if (resource.type.empty()) {
         warn("resource_changes entry " + std::to_string(position) +
@@ -312,22 +330,49 @@ private:
         warn("resource_changes entry " + resource.address + " has no `change`: skipped");
         continue;
       }
-      if (change.actions.empty()) {
+      if (!change.has_actions) {
         warn("resource_changes entry " + resource.address +
              " has no `change.actions`: read as if it stays");
       }
-      resource.planned_action = planned_action(parse_raw(change.actions));
+      resource.planned_action = planned_action(change.actions);
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       // Delete-only changes leave nothing after apply; creates have nothing before.
-      if (m_snapshot != Snapshot::before && resource.planned_action != "delete")
-        out.push_back(on_side(resource, "after", change.after, change.unknown, position));
-      if (m_snapshot != Snapshot::after && resource.planned_action != "create") {
+      const bool before_side = m_snapshot != Snapshot::after && resource.planned_action != "create";
+      if (m_snapshot != Snapshot::before && resource.planned_action != "delete") {
+        out.push_back(on_side(before_side ? Resource(resource) : std::move(resource), "after",
+                              std::move(change.after), std::move(change.unknown), position));
+      }
+      if (before_side) {
         (m_snapshot == Snapshot::both ? before : out)
-            .push_back(on_side(std::move(resource), "before", change.before, {}, position));
+            .push_back(
+                on_side(std::move(resource), "before", std::move(change.before), {}, position));
       }
     }
     return index;
+  }
+
+  // `value` as nlohmann's tree (consumes it).
+  nlohmann::json tree(od::value value) {
+    return m_values == Values::in_place ? to_json(value) : parse_raw(raw_text(value));
+  }
+
+  // A resource's value, read where it stands when the resource's type and mode are already known
+  // to make it matter (Terraform writes them first); else its raw text, parsed once they are.
+  struct Pending {
+    std::string_view raw;
+    nlohmann::json value;
+  };
+  void keep(od::value value, bool relevant_known, bool relevant, Pending& out) {
+    if (m_values == Values::in_place && relevant_known) {
+      if (relevant)
+        out.value = to_json(value);
+    } else {
+      out.raw = raw_text(value);
+    }
+  }
+  nlohmann::json kept(Pending& pending) {
+    return pending.raw.empty() ? std::move(pending.value) : parse_raw(pending.raw);
   }
 
   // A value's raw text as nlohmann's tree: read by simdjson's DOM parser, several times faster than
@@ -402,23 +447,27 @@ private:
                            std::vector<Resource>& out, bool data_only) {
     const char* start = element.current_location();
     Resource resource;
-    std::string_view values;
+    Pending values;
+    bool has_type = false, has_mode = false;
+    const auto relevant = [&] {
+      return relevant_type(resource.type, resource.data) && (!data_only || resource.data);
+    };
     for (od::field member : element.get_object()) {
       const std::string_view key = member.unescaped_key();
       if (key == "address")
         resource.address = std::string_view(member.value());
       else if (key == "mode")
-        resource.data = std::string_view(member.value()) == "data";
+        resource.data = (has_mode = true, std::string_view(member.value()) == "data");
       else if (key == "type")
-        resource.type = std::string_view(member.value());
+        resource.type = (has_type = true, std::string_view(member.value()));
       else if (key == "name")
         resource.name = std::string_view(member.value());
       else if (key == "values")
-        values = raw_text(member.value());
+        keep(member.value(), has_type && has_mode, has_type && has_mode && relevant(), values);
     }
-    if (!relevant_type(resource.type, resource.data) || (data_only && !resource.data))
+    if (!relevant())
       return;
-    resource.values = parse_raw(values);
+    resource.values = kept(values);
     if (!resource.values.is_object())
       resource.values = nlohmann::json::object();
     resource.pointer = pointer + "/values";
@@ -431,7 +480,7 @@ private:
     for (od::field member : configuration) {
       const std::string_view key = member.unescaped_key();
       if (key == "provider_config")
-        m_document.provider_config = parse_raw(raw_text(member.value()));
+        m_document.provider_config = tree(member.value());
       else if (key == "root_module")
         read_config_module(member.value().get_object(), "");
     }
@@ -463,21 +512,23 @@ private:
     std::string address;
     std::string type;
     bool data = false;
-    std::string_view expressions;
+    bool has_type = false, has_mode = false;
+    Pending expressions;
     for (od::field member : element) {
       const std::string_view key = member.unescaped_key();
       if (key == "address")
         address = std::string_view(member.value());
       else if (key == "mode")
-        data = std::string_view(member.value()) == "data";
+        data = (has_mode = true, std::string_view(member.value()) == "data");
       else if (key == "type")
-        type = std::string_view(member.value());
+        type = (has_type = true, std::string_view(member.value()));
       else if (key == "expressions")
-        expressions = raw_text(member.value());
+        keep(member.value(), has_type && has_mode,
+             has_type && has_mode && relevant_type(type, data), expressions);
     }
     if (!relevant_type(type, data))
       return;
-    ConfigResource resource{parse_raw(expressions), path};
+    ConfigResource resource{kept(expressions), path};
     if (!resource.expressions.is_object())
       resource.expressions = nlohmann::json::object();
     m_document.config.insert_or_assign((path.empty() ? "" : path + ".") + address,
@@ -506,6 +557,7 @@ private:
   const std::string& m_path;
   InputKind m_kind;
   Snapshot m_snapshot;
+  Values m_values;
   Document m_document;
   od::parser m_inner_parser;
   simdjson::dom::parser m_dom_parser;
@@ -517,8 +569,14 @@ private:
 
 model::Result<Document> read_document(const InputText& input, const std::string& path,
                                       InputKind kind, Snapshot snapshot) {
+  // Any failure of the fast reading is decided, and reported, by the reading it replaces.
   try {
-    return Reader(input, path, kind, snapshot).read(input);
+    return Reader(input, path, kind, snapshot, Values::in_place).read(input);
+  } catch (const simdjson::simdjson_error&) {
+  } catch (const nlohmann::json::exception&) {
+  }
+  try {
+    return Reader(input, path, kind, snapshot, Values::from_text).read(input);
   } catch (const simdjson::simdjson_error& error) {
     model::Diagnostic diagnostic = json_syntax_error(input.text(), path);
     if (diagnostic.line == std::nullopt) {

@@ -14,8 +14,7 @@ constexpr int k_max_resolution_depth = 16;
 
 class DepthLimitedResolver final : public SymbolResolver {
 public:
-  DepthLimitedResolver(const Graph& graph,
-                       const std::unordered_map<std::string, std::string>& symbols, int depth)
+  DepthLimitedResolver(const Graph& graph, const SymbolTable& symbols, int depth)
       : m_graph(graph), m_symbols(symbols), m_depth(depth) {}
 
   std::optional<std::string> resolve(std::string_view ref) const override {
@@ -27,13 +26,13 @@ public:
       return m_graph.region.empty() ? std::string(k_this_region) : m_graph.region;
     if (ref == "url_suffix")
       return m_graph.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-    const auto it = m_symbols.find(std::string(ref));
-    if (it == m_symbols.end() || m_depth >= k_max_resolution_depth)
+    const std::string* text = m_symbols.find(ref);
+    if (text == nullptr || m_depth >= k_max_resolution_depth)
       return std::nullopt;
-    if (!has_symbols(it->second))
-      return it->second;
+    if (!has_symbols(*text))
+      return *text;
     const DepthLimitedResolver inner(m_graph, m_symbols, m_depth + 1);
-    Value value = resolve_value(it->second, inner);
+    Value value = resolve_value(*text, inner);
     if (!value.known())
       return std::nullopt;
     return std::move(value.text);
@@ -41,7 +40,7 @@ public:
 
 private:
   const Graph& m_graph;
-  const std::unordered_map<std::string, std::string>& m_symbols;
+  const SymbolTable& m_symbols;
   int m_depth;
 };
 
@@ -102,24 +101,30 @@ PolicyId Graph::add(IdentityPolicy policy) {
   return static_cast<PolicyId>(policies.size() - 1);
 }
 
-Graph::SymbolTable& Graph::own_symbols() {
+SymbolTable& Graph::own_symbols() {
   if (m_symbols.use_count() != 1)
     m_symbols = std::make_shared<SymbolTable>(m_symbols ? *m_symbols : SymbolTable{});
   return *m_symbols;
 }
 
 void Graph::define(std::string ref, std::string text) {
-  own_symbols().insert_or_assign(std::move(ref), std::move(text));
-  // Resolved ARNs and names may change; an index that holds nothing yet has nothing to forget (a
-  // plan defines its references before it resolves any).
+  own_symbols().define(std::move(ref), std::move(text));
+  forget_resolved();
+}
+
+void Graph::define_attributes(std::string_view address, SymbolTable::Attributes attributes) {
+  own_symbols().define_attributes(address, std::move(attributes));
+  forget_resolved();
+}
+
+// Resolved ARNs and names may change; an index that holds nothing yet has nothing to forget (a
+// plan defines its references before it resolves any).
+void Graph::forget_resolved() {
   if (m_index.keys + m_index.aliases + m_index.policies > 0)
     m_index = Index{};
 }
 
-void Graph::reserve_symbols(std::size_t count) {
-  SymbolTable& symbols = own_symbols();
-  symbols.reserve(symbols.size() + count);
-}
+void Graph::reserve_resources(std::size_t count) { own_symbols().reserve_resources(count); }
 
 std::optional<OrganizationPolicyType> organization_policy_type(std::string_view type) {
   if (type == "SERVICE_CONTROL_POLICY")

@@ -5,6 +5,7 @@
 #include "model/data_store_types.hpp"
 #include "model/diagnostic.hpp"
 #include "model/source_ref.hpp"
+#include "model/symbol_table.hpp"
 #include "model/value.hpp"
 
 #include <nlohmann/json.hpp>
@@ -234,9 +235,11 @@ public:
 
   /// Declares that reference `ref` (see value.hpp) has text `text` (which may itself hold markers).
   void define(std::string ref, std::string text);
-  /// Makes room for `count` more defined references: a large plan defines hundreds of thousands,
-  /// and growing the table step by step moves every entry again each time.
-  void reserve_symbols(std::size_t count);
+  /// Declares `<address>.<name>` for each attribute of a resource, as define() would one by one.
+  void define_attributes(std::string_view address, SymbolTable::Attributes attributes);
+  /// Makes room for the attributes of `count` more resources: a large plan defines tens of
+  /// thousands, and growing the table step by step moves every entry again each time.
+  void reserve_resources(std::size_t count);
 
   /// Resolves pseudo references (account, partition, region, ...) and every defined reference,
   /// following references inside definitions.
@@ -264,8 +267,8 @@ public:
 
 private:
   void update_index();
+  void forget_resolved();
 
-  using SymbolTable = std::unordered_map<std::string, std::string>;
   /// Shared by copies (deployed_to() makes one per account named) until one of them defines more.
   std::shared_ptr<SymbolTable> m_symbols = std::make_shared<SymbolTable>();
   /// This graph's own table, copied first when a copy shares it.

@@ -2,11 +2,14 @@
 // (loaders/json_tree.hpp): the trees must be exactly those nlohmann's own parser builds, number
 // types included, since attributes and policies are compared and printed from them.
 #include "loaders/input.hpp"
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_document.hpp"
 #include "loaders/terraform_policy.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace {
 
@@ -32,16 +35,22 @@ bool same_tree(const json& a, const json& b) {
   return true;
 }
 
-json values_read_from(const std::string& after) {
-  const std::string plan =
-      R"({"format_version":"1.2","resource_changes":[{"address":"aws_kms_key.k","mode":"managed",)"
-      R"("type":"aws_kms_key","name":"k","change":{"actions":["create"],"after":)" +
-      after + R"(,"after_unknown":{}}}]})";
+tfkms::model::Result<tfkms::loaders::terraform::Document> read_plan(const std::string& plan) {
   auto input = tfkms::loaders::decode_input(plan, "values.tfplan.json");
   REQUIRE(input);
-  auto document = tfkms::loaders::terraform::read_document(
-      input.value(), "values.tfplan.json", tfkms::loaders::InputKind::terraform_plan,
-      tfkms::loaders::Snapshot::after);
+  return tfkms::loaders::terraform::read_document(input.value(), "values.tfplan.json",
+                                                  tfkms::loaders::InputKind::terraform_plan,
+                                                  tfkms::loaders::Snapshot::after);
+}
+
+std::string plan_with_after(const std::string& after) {
+  return R"({"format_version":"1.2","resource_changes":[{"address":"aws_kms_key.k","mode":"managed",)"
+         R"("type":"aws_kms_key","name":"k","change":{"actions":["create"],"after":)" +
+         after + R"(,"after_unknown":{}}}]})";
+}
+
+json values_read_from(const std::string& after) {
+  auto document = read_plan(plan_with_after(after));
   REQUIRE(document);
   REQUIRE(document.value().resources.size() == 1);
   return document.value().resources.front().values;
@@ -111,4 +120,91 @@ TEST_CASE("policy texts read as nlohmann reads them, the unusual ones included",
   CHECK(same_tree(tfkms::loaders::terraform::parse_policy_text(big).document, json::parse(big)));
   CHECK(tfkms::loaders::terraform::parse_policy_text("[1]").state ==
         tfkms::model::PolicySource::State::unreadable);
+}
+
+namespace {
+
+// `text` as the DOM copy builds it, and as the copy in place of an On-Demand document does (nullopt
+// when that throws).
+json from_dom(const std::string& text) {
+  simdjson::dom::parser parser;
+  return tfkms::loaders::to_json(parser.parse(simdjson::padded_string(text)).value());
+}
+
+std::optional<json> in_place(const std::string& text) {
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string wrapped("[" + text + "]");
+  try {
+    simdjson::ondemand::document document = parser.iterate(wrapped);
+    json out;
+    for (simdjson::ondemand::value value : document.get_array())
+      out = tfkms::loaders::to_json(value);
+    return out;
+  } catch (const simdjson::simdjson_error&) {
+    return std::nullopt;
+  }
+}
+
+bool dom_refuses(const std::string& text) {
+  simdjson::dom::parser parser;
+  return parser.parse(simdjson::padded_string(text)).error() != simdjson::SUCCESS;
+}
+
+} // namespace
+
+TEST_CASE("values copied in place are the trees copied from a DOM", "[loaders][terraform]") {
+  for (const std::string text :
+       {R"({"b": -5, "a": 0, "c": 18446744073709551615, "d": 9223372036854775807, "e": 1.0})",
+        R"({"f": 1e3, "g": -2.5e-300, "h": "a\u00e9\"b\\n\ud83d\ude00", "i": true, "j": false})",
+        R"({"k": null, "l": {"k": 1, "k": [2]}, "m": [1, [2, {"q": -1.5}], [], {}], "n": -0})",
+        R"(["\/\b\f\n\r\t\u0000\u001f", "\u00e9\u20AC\ud834\udd1e x", "", "plain"])", R"("text")",
+        "-9223372036854775808", "[]", "{}", "null"}) {
+    CAPTURE(text);
+    const std::optional<json> read = in_place(text);
+    REQUIRE(read);
+    CHECK(same_tree(*read, from_dom(text)));
+  }
+}
+
+TEST_CASE("a value the DOM parser refuses is refused in place too", "[loaders][terraform]") {
+  for (const std::string text :
+       {"[1,,2]", "[1 2]", R"({"a" 1})", R"({"a": 1,})", "nul", "nulls", "tru", "1e400", "30abc",
+        "123456789012345678901234567890", R"("a\x")"}) {
+    CAPTURE(text);
+    CHECK(dom_refuses(text));
+    CHECK_FALSE(in_place(text));
+  }
+}
+
+TEST_CASE("a malformed kept value is reported as its own parse reports it",
+          "[loaders][terraform]") {
+  // The error comes from reading the value's text on its own (line 1 of that text), as before
+  // values were copied in place; a malformed value in a skipped resource is not read at all.
+  const auto document = read_plan(plan_with_after(R"({"a": [1,,2]})"));
+  REQUIRE_FALSE(document);
+  CHECK(document.error().message.starts_with(
+      "unexpected Terraform JSON structure: [json.exception.parse_error.101] parse error at "
+      "line 1, column 10"));
+  const std::string skipped =
+      R"({"format_version":"1.2","resource_changes":[{"address":"aws_vpc.v","mode":"managed",)"
+      R"("type":"aws_vpc","name":"v","change":{"actions":["create"],"after":{"a": [1,,2]}}}]})";
+  CHECK(read_plan(skipped));
+}
+
+TEST_CASE("configuration and state values met before their type are read", "[loaders][terraform]") {
+  const std::string plan =
+      R"({"format_version":"1.2","resource_changes":[{"change":{"actions":["create"],)"
+      R"("after":{"description":"d"},"after_unknown":{"policy":true}},"address":"aws_kms_key.k",)"
+      R"("mode":"managed","type":"aws_kms_key","name":"k"}],"configuration":{"root_module":)"
+      R"({"resources":[{"expressions":{"policy":{"references":["var.p"]}},)"
+      R"("address":"aws_kms_key.k","mode":"managed","type":"aws_kms_key","name":"k"}]}}})";
+  const auto document = read_plan(plan);
+  REQUIRE(document);
+  REQUIRE(document.value().resources.size() == 1);
+  CHECK(document.value().resources.front().values == json{{"description", "d"}});
+  CHECK(document.value().resources.front().unknown == json{{"policy", true}});
+  const auto& config = document.value().config;
+  REQUIRE(config.contains("aws_kms_key.k"));
+  CHECK(config.at("aws_kms_key.k").expressions ==
+        json{{"policy", {{"references", json::array({"var.p"})}}}});
 }
