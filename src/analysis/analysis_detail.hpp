@@ -6,6 +6,7 @@
 #include "analysis/cell_space.hpp"
 #include "analysis/organization.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -121,6 +123,9 @@ struct Core {
   // Filled on first use by masked() and without_identity(); not thread-safe.
   mutable std::map<std::size_t, Masked> masked; ///< by key-policy statement
   mutable std::optional<Tables> without_identity;
+  /// role_actions() by (subject, role, unshown policies), filled on first use. The actions are
+  /// analysed_actions()' names, which live as long as the program.
+  mutable std::map<std::array<std::size_t, 3>, std::vector<std::string_view>> role_actions;
 };
 
 /// The cores of recent keys by fingerprint (core_for()); bounded, as the keys of one module's

@@ -334,8 +334,8 @@ private:
       std::vector<std::string> escalating;
       for (const std::size_t subject : subjects) {
         if (analysis::is_individual(key_access.subjects()[subject]) &&
-            (analysis::changes_policy(key_access, subject).held() ||
-             analysis::creates_grants(key_access, subject).held())) {
+            (analysis::holds(key_access, subject, analysis::RoleKind::changes_policy) ||
+             analysis::holds(key_access, subject, analysis::RoleKind::creates_grants))) {
           escalating.push_back(key_access.subjects()[subject].label);
         }
       }
