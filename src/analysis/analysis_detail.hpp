@@ -103,6 +103,16 @@ struct Membership {
 using CellPredicate =
     std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
 
+/// A DelegatedAccess without the names: what delegated_access() finds in the core, kept with it.
+struct Delegation {
+  std::size_t variant = 0; ///< index into Analysis::variants: a graph principal's
+  std::vector<std::string_view> actions;
+  std::vector<Condition> when;
+  /// The identity-policy and delegating key-policy reasons that give its grounds, each the first
+  /// of its statement, in the order met.
+  std::vector<policy::Reason> reasons;
+};
+
 /// What an analysis computes from the shape of its inputs alone: the request space, the rows, the
 /// decision tables and memberships, and those of the questions rules ask next (a key-policy
 /// statement masked; the graph principals without their identity policies). Keys whose inputs
@@ -126,6 +136,8 @@ struct Core {
   /// role_actions() by (subject, role, unshown policies), filled on first use. The actions are
   /// analysed_actions()' names, which live as long as the program.
   mutable std::map<std::array<std::size_t, 3>, std::vector<std::string_view>> role_actions;
+  /// delegated_access() by the action classes asked, filled on first use.
+  mutable std::map<std::vector<ActionClass>, std::vector<Delegation>> delegations;
 };
 
 /// The cores of recent keys by fingerprint (core_for()); bounded, as the keys of one module's
