@@ -197,6 +197,9 @@ private:
       };
       for (const auto& item : delegated)
         add_delegating(item.key_policy_grounds);
+      // The principals of one subject can do the same: the text of that is made once.
+      std::map<std::size_t, std::string> actions_of_subject;
+      std::vector<std::string> labels; // of the principals of `listed`, in order
       for (const auto& [principal, subject] : listed) {
         std::vector<std::string_view> actions;
         std::vector<std::string> via;
@@ -211,8 +214,12 @@ private:
               via.push_back(name);
           }
         }
-        const std::string line = analysis::member_label(context.graph, principal) + " can " +
-                                 actions_text(actions) + " via " + join_words(via);
+        auto [actions_of, fresh] = actions_of_subject.try_emplace(subject);
+        if (fresh)
+          actions_of->second = actions_text(actions);
+        labels.push_back(analysis::member_label(context.graph, principal));
+        const std::string line =
+            labels.back() + " can " + actions_of->second + " via " + join_words(via);
         const bool in_policy = names(key_access.subjects().at(subject));
         named.emplace_back(line, in_policy);
         finding.evidence.push_back(
@@ -290,16 +297,16 @@ private:
           key_deny_evidence(key_access, subjects, use_classes, key.policy);
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       std::map<std::size_t, std::vector<analysis::IdentityDeny>> iam_denies;
-      for (const auto& [principal, subject] : listed) {
+      for (std::size_t i = 0; i < listed.size(); ++i) {
+        const auto& [principal, subject] = listed[i];
         auto found = iam_denies.find(subject);
         if (found == iam_denies.end())
           found = iam_denies
                       .emplace(subject, analysis::identity_denies(key_access, subject, use_classes))
                       .first;
-        const SubjectCaller caller{analysis::member_label(context.graph, principal),
-                                   key_access.subjects().at(subject).members.size() > 1
-                                       ? std::optional(principal)
-                                       : std::nullopt};
+        const SubjectCaller caller{labels[i], key_access.subjects().at(subject).members.size() > 1
+                                                  ? std::optional(principal)
+                                                  : std::nullopt};
         for (Evidence& deny :
              identity_deny_evidence(key_access, subject, found->second, use_classes, caller))
           finding.evidence.push_back(std::move(deny));
