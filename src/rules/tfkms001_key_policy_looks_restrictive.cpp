@@ -250,7 +250,10 @@ private:
         std::string account;
         for (std::size_t index = 0; index < key_access.subjects().size(); ++index) {
           const analysis::Subject& subject = key_access.subjects()[index];
-          if (subject.kind != analysis::SubjectKind::account_principals || !subject.key_account)
+          // Only key use counts, which the memberships tell without building the accesses.
+          if (subject.kind != analysis::SubjectKind::account_principals || !subject.key_account ||
+              (!key_access.has_access(index, ActionClass::read) &&
+               !key_access.has_access(index, ActionClass::write)))
             continue;
           for (const analysis::Access& item : key_access.accesses_of(index)) {
             if (item.outcome != policy::Outcome::allowed || !item.needs_identity_policy ||
