@@ -385,6 +385,9 @@ TEST_CASE("a role's actions are kept with the core: shared by keys of one shape,
   // Team d's answers are team c's, kept with their core, and those its own accesses give.
   CHECK(role_actions(team_c, b, RoleKind::uses) == role_actions(team_d, b, RoleKind::uses));
   check_role_actions(team_d, GraphAccess(graph).analyze(model::KeyId{3}));
+  // The delegations kept with the core are named for each key.
+  CHECK_FALSE(delegated_access(team_d, {ActionClass::read}).empty());
+  CHECK(report_of(team_d) == report_of(GraphAccess(graph).analyze(model::KeyId{3})));
   check_role_actions(team_b, GraphAccess(graph).analyze(model::KeyId{1}));
 }
 
