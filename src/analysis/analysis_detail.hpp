@@ -6,6 +6,7 @@
 #include "analysis/cell_space.hpp"
 #include "analysis/organization.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -343,5 +344,31 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
                                     model::PrincipalId id);
 /// Adds graph_variant()'s policies of `id` to `variant`, without its chain.
 void add_identity_policies(const Analysis& analysis, model::PrincipalId id, Variant& variant);
+
+/// Calls `visit(policy_id, compiled)` for each identity policy graph principal `id` is evaluated
+/// with, in graph_variant()'s order: its own, then its groups', each once, leaving out absent ones
+/// (an AWS managed policy tfkms's table does not know). Stops when `visit` returns false. Allocates
+/// nothing, for questions about one member of a class of principals.
+template <typename Visit>
+void for_each_identity_policy(const Analysis& analysis, model::PrincipalId id, Visit visit) {
+  const model::Principal& principal = analysis.graph->principal(id);
+  const auto list = [&](std::size_t index) -> const std::vector<model::PolicyId>& {
+    return index == 0 ? principal.policies
+                      : analysis.graph->principal(principal.groups[index - 1]).policies;
+  };
+  for (std::size_t index = 0; index <= principal.groups.size(); ++index) {
+    const std::vector<model::PolicyId>& ids = list(index);
+    for (auto it = ids.begin(); it != ids.end(); ++it) {
+      bool met = std::find(ids.begin(), it, *it) != it;
+      for (std::size_t earlier = 0; !met && earlier < index; ++earlier)
+        met = std::find(list(earlier).begin(), list(earlier).end(), *it) != list(earlier).end();
+      const auto& compiled = analysis.shared->identity_policies[static_cast<std::size_t>(*it)];
+      if (met || !compiled)
+        continue;
+      if (!visit(*it, *compiled))
+        return;
+    }
+  }
+}
 
 } // namespace tfkms::analysis::detail
