@@ -130,6 +130,10 @@ struct Core {
   struct Masked {
     Tables without;           ///< with the statement matching nothing
     Membership adds, removes; ///< allowed with it and not without; the reverse
+    /// StatementEffect::covered_by() before naming: by variant, the reasons that allow without the
+    /// statement what it allows, each the first of its statement, in the order met. Filled on
+    /// first use.
+    mutable std::optional<std::vector<std::pair<std::size_t, policy::Reason>>> dominating;
   };
   // Filled on first use by masked() and without_identity(); not thread-safe.
   mutable std::map<std::size_t, Masked> masked; ///< by key-policy statement
