@@ -195,22 +195,15 @@ detail::Variant detail::graph_variant(const Analysis& a, std::size_t subject,
 }
 
 void detail::add_identity_policies(const Analysis& a, model::PrincipalId id, Variant& variant) {
-  const model::Principal& principal = a.graph->principal(id);
-  std::vector<model::PolicyId> ids = principal.policies;
-  for (const model::PrincipalId group : principal.groups) {
-    const auto& more = a.graph->principal(group).policies;
-    ids.insert(ids.end(), more.begin(), more.end());
-  }
-  for (const model::PolicyId policy_id : ids) {
-    if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(), policy_id) !=
-        variant.policy_ids.end())
-      continue;
-    const auto& compiled = a.shared->identity_policies[static_cast<std::size_t>(policy_id)];
-    if (!compiled)
-      continue; // absent: grants nothing
-    variant.policies.push_back(&*compiled);
-    variant.policy_ids.emplace_back(policy_id);
-  }
+  for_each_identity_policy(a, id,
+                           [&](model::PolicyId policy_id, const policy::CompiledPolicy& compiled) {
+                             if (std::find(variant.policy_ids.begin(), variant.policy_ids.end(),
+                                           policy_id) == variant.policy_ids.end()) {
+                               variant.policies.push_back(&compiled);
+                               variant.policy_ids.emplace_back(policy_id);
+                             }
+                             return true;
+                           });
 }
 
 bool KeyAccess::has_access(ActionClass action_class) const {

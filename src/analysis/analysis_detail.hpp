@@ -6,6 +6,8 @@
 #include "analysis/cell_space.hpp"
 #include "analysis/organization.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -101,6 +104,16 @@ struct Membership {
 using CellPredicate =
     std::function<bool(std::size_t variant, std::size_t action, std::size_t cell)>;
 
+/// A DelegatedAccess without the names: what delegated_access() finds in the core, kept with it.
+struct Delegation {
+  std::size_t variant = 0; ///< index into Analysis::variants: a graph principal's
+  std::vector<std::string_view> actions;
+  std::vector<Condition> when;
+  /// The identity-policy and delegating key-policy reasons that give its grounds, each the first
+  /// of its statement, in the order met.
+  std::vector<policy::Reason> reasons;
+};
+
 /// What an analysis computes from the shape of its inputs alone: the request space, the rows, the
 /// decision tables and memberships, and those of the questions rules ask next (a key-policy
 /// statement masked; the graph principals without their identity policies). Keys whose inputs
@@ -117,10 +130,19 @@ struct Core {
   struct Masked {
     Tables without;           ///< with the statement matching nothing
     Membership adds, removes; ///< allowed with it and not without; the reverse
+    /// StatementEffect::covered_by() before naming: by variant, the reasons that allow without the
+    /// statement what it allows, each the first of its statement, in the order met. Filled on
+    /// first use.
+    mutable std::optional<std::vector<std::pair<std::size_t, policy::Reason>>> dominating;
   };
   // Filled on first use by masked() and without_identity(); not thread-safe.
   mutable std::map<std::size_t, Masked> masked; ///< by key-policy statement
   mutable std::optional<Tables> without_identity;
+  /// role_actions() by (subject, role, unshown policies), filled on first use. The actions are
+  /// analysed_actions()' names, which live as long as the program.
+  mutable std::map<std::array<std::size_t, 3>, std::vector<std::string_view>> role_actions;
+  /// delegated_access() by the action classes asked, filled on first use.
+  mutable std::map<std::vector<ActionClass>, std::vector<Delegation>> delegations;
 };
 
 /// The cores of recent keys by fingerprint (core_for()); bounded, as the keys of one module's
@@ -326,5 +348,31 @@ bool first_sight(std::vector<policy::Reason>& seen, const policy::Reason& reason
                                     model::PrincipalId id);
 /// Adds graph_variant()'s policies of `id` to `variant`, without its chain.
 void add_identity_policies(const Analysis& analysis, model::PrincipalId id, Variant& variant);
+
+/// Calls `visit(policy_id, compiled)` for each identity policy graph principal `id` is evaluated
+/// with, in graph_variant()'s order: its own, then its groups', each once, leaving out absent ones
+/// (an AWS managed policy tfkms's table does not know). Stops when `visit` returns false. Allocates
+/// nothing, for questions about one member of a class of principals.
+template <typename Visit>
+void for_each_identity_policy(const Analysis& analysis, model::PrincipalId id, Visit visit) {
+  const model::Principal& principal = analysis.graph->principal(id);
+  const auto list = [&](std::size_t index) -> const std::vector<model::PolicyId>& {
+    return index == 0 ? principal.policies
+                      : analysis.graph->principal(principal.groups[index - 1]).policies;
+  };
+  for (std::size_t index = 0; index <= principal.groups.size(); ++index) {
+    const std::vector<model::PolicyId>& ids = list(index);
+    for (auto it = ids.begin(); it != ids.end(); ++it) {
+      bool met = std::find(ids.begin(), it, *it) != it;
+      for (std::size_t earlier = 0; !met && earlier < index; ++earlier)
+        met = std::find(list(earlier).begin(), list(earlier).end(), *it) != list(earlier).end();
+      const auto& compiled = analysis.shared->identity_policies[static_cast<std::size_t>(*it)];
+      if (met || !compiled)
+        continue;
+      if (!visit(*it, *compiled))
+        return;
+    }
+  }
+}
 
 } // namespace tfkms::analysis::detail

@@ -13,8 +13,15 @@ namespace tfkms::analysis::detail {
 
 namespace {
 
+constexpr std::size_t k_fingerprint_room = 2048;
+
 // A field of a fingerprint, its length first, so that no text can run into the next field.
 void put_digits(std::string& out, std::size_t number) {
+  // Most fields are kinds, counts and indexes of one digit.
+  if (number < 10) {
+    out += static_cast<char>('0' + number);
+    return;
+  }
   std::array<char, 20> digits{};
   out.append(digits.data(),
              std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
@@ -231,6 +238,9 @@ std::string policy_shape(const policy::Document& document) {
 std::string core_fingerprint(const Analysis& a) {
   const Names names(a, renaming_is_safe(a));
   std::string out = "core1|";
+  // Every key of a plan is fingerprinted: room for a key policy of a few statements and its
+  // subjects (about 1 KB) at once, rather than the text copied as it grows.
+  out.reserve(k_fingerprint_room);
   put(out, key_arn_shape(a));
   for (const policy::ContextEntry& entry : a.fixed_context) {
     put(out, entry.key);

@@ -350,9 +350,16 @@ std::optional<model::PolicyId> member_policy(const KeyAccess& analysis, std::siz
     return ground.policy;
   // Only the member's policies are read: looking up its organisation chain, as member_ground()
   // needs, cost more than the rest of this.
-  detail::Variant own;
-  detail::add_identity_policies(a, member, own);
-  return *position < own.policy_ids.size() ? own.policy_ids[*position] : ground.policy;
+  std::optional<model::PolicyId> found;
+  std::size_t at = 0;
+  detail::for_each_identity_policy(a, member,
+                                   [&](model::PolicyId policy_id, const policy::CompiledPolicy&) {
+                                     if (at++ < *position)
+                                       return true;
+                                     found = policy_id;
+                                     return false;
+                                   });
+  return found ? found : ground.policy;
 }
 
 } // namespace tfkms::analysis

@@ -1,5 +1,7 @@
 #include "analysis/key_roles.hpp"
 
+#include "analysis/analysis_detail.hpp"
+
 #include <algorithm>
 #include <array>
 #include <functional>
@@ -143,6 +145,37 @@ Role uses(const KeyAccess& access, std::size_t subject, UnshownPolicies unshown)
   return collect(
       access, subject,
       {{ActionClass::read, ActionClass::write}, any_access, any_action, any_ground, unshown});
+}
+
+const std::vector<std::string_view>& role_actions(const KeyAccess& access, std::size_t subject,
+                                                  RoleKind kind, UnshownPolicies unshown) {
+  const detail::Core& core = *access.detail().core;
+  const std::array<std::size_t, 3> question = {subject, static_cast<std::size_t>(kind),
+                                               static_cast<std::size_t>(unshown)};
+  if (const auto found = core.role_actions.find(question); found != core.role_actions.end())
+    return found->second;
+  const auto role = [&] {
+    switch (kind) {
+    case RoleKind::administers:
+      return administers(access, subject);
+    case RoleKind::destroys:
+      return destroys(access, subject);
+    case RoleKind::changes_policy:
+      return changes_policy(access, subject, unshown);
+    case RoleKind::creates_grants:
+      return creates_grants(access, subject, unshown);
+    case RoleKind::reads:
+      return reads(access, subject);
+    case RoleKind::uses:
+      return uses(access, subject, unshown);
+    }
+    return Role{};
+  };
+  return core.role_actions.emplace(question, role().actions).first->second;
+}
+
+bool holds(const KeyAccess& access, std::size_t subject, RoleKind kind, UnshownPolicies unshown) {
+  return !role_actions(access, subject, kind, unshown).empty();
 }
 
 } // namespace tfkms::analysis

@@ -6,6 +6,7 @@
 #include "analysis/access.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -64,5 +65,28 @@ enum class UnshownPolicies {
 /// (Encrypt, GenerateDataKey*, ReEncrypt*).
 [[nodiscard]] Role uses(const KeyAccess& access, std::size_t subject,
                         UnshownPolicies unshown = UnshownPolicies::excluded);
+
+/// The roles above, named for holds().
+enum class RoleKind : std::uint8_t {
+  administers,
+  destroys,
+  changes_policy,
+  creates_grants,
+  reads,
+  uses,
+};
+
+/// The actions of role `kind` that `subject` holds (the role's `actions`), without building its
+/// accesses when a key of the same shape was asked before. What a role counts (outcomes, classes,
+/// actions and the kinds of its grounds) follows from the analysis core alone, which keys differing
+/// only in the names of the principals they name share (analysis_detail.hpp): the answer is kept
+/// with the core, for as long as it lives.
+[[nodiscard]] const std::vector<std::string_view>&
+role_actions(const KeyAccess& access, std::size_t subject, RoleKind kind,
+             UnshownPolicies unshown = UnshownPolicies::excluded);
+
+/// Whether `subject` holds role `kind` (the role's held()), answered as role_actions() is.
+[[nodiscard]] bool holds(const KeyAccess& access, std::size_t subject, RoleKind kind,
+                         UnshownPolicies unshown = UnshownPolicies::excluded);
 
 } // namespace tfkms::analysis

@@ -101,9 +101,15 @@ bool allowed_by_open_key_policy(const KeyAccess& analysis, const Caller& caller,
          decision.outcome != policy::Outcome::implicitly_denied;
 }
 
-std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
-                                              const std::vector<ActionClass>& action_classes) {
-  const detail::Analysis& a = analysis.detail();
+namespace {
+
+// The delegations of the actions of `action_classes`, from the core: its tables with and without
+// the graph principals' identity policies. Keys of one shape share them.
+const std::vector<detail::Delegation>& delegations(const detail::Analysis& a,
+                                                   const std::vector<ActionClass>& action_classes) {
+  const detail::Core& core = *a.core;
+  if (const auto found = core.delegations.find(action_classes); found != core.delegations.end())
+    return found->second;
   // The graph principals again, without their identity policies: `without` is indexed by position
   // among the graph variants.
   std::vector<std::size_t> with_policies; // by that position: the variant in a.variants
@@ -113,15 +119,15 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
   }
   const detail::Tables& without = detail::without_identity(a);
 
-  std::vector<DelegatedAccess> out;
+  std::vector<detail::Delegation> out;
   for (const ActionClass action_class : action_classes) {
     for (std::size_t b = 0; b < with_policies.size(); ++b) {
       const std::size_t v = with_policies[b];
       const detail::Variant& variant = a.variants[v];
       using Key = std::pair<std::vector<std::size_t>, std::vector<bool>>;
       struct Entry {
-        DelegatedAccess access;
-        std::vector<policy::Reason> seen; ///< reasons already turned into grounds
+        detail::Delegation delegation;
+        std::vector<policy::Reason> seen; ///< reasons already taken
       };
       std::map<Key, Entry> by_cells;
       std::vector<Key> order;
@@ -142,33 +148,53 @@ std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
           continue;
         Key key{row.dims, cells};
         auto [entry, fresh] = by_cells.try_emplace(key);
-        DelegatedAccess& access = entry->second.access;
+        detail::Delegation& delegation = entry->second.delegation;
         if (fresh) {
           order.push_back(key);
-          access.principal = *a.subjects[variant.subject].principal;
-          access.subject = variant.subject;
-          access.when = row.space.describe(cells);
+          delegation.variant = v;
+          delegation.when = row.space.describe(cells);
         }
-        access.actions.push_back(action);
+        delegation.actions.push_back(action);
         for (const policy::Reason& reason : a.tables().allowing_of(v, act)) {
           const bool identity = reason.source == policy::ReasonSource::identity_policy;
           const bool delegating = reason.source == policy::ReasonSource::key_policy &&
                                   reason.kind == policy::ReasonKind::delegates;
-          if (!identity && !delegating)
-            continue;
           // The actions of one entry share most reasons; one seen before gives a ground already
           // there.
-          if (!detail::first_sight(entry->second.seen, reason))
-            continue;
-          auto& grounds = identity ? access.identity_grounds : access.key_policy_grounds;
-          Ground ground = detail::ground_of(a, variant, reason);
-          if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end())
-            grounds.push_back(std::move(ground));
+          if ((identity || delegating) && detail::first_sight(entry->second.seen, reason))
+            delegation.reasons.push_back(reason);
         }
       }
       for (const Key& key : order)
-        out.push_back(std::move(by_cells.at(key).access));
+        out.push_back(std::move(by_cells.at(key).delegation));
     }
+  }
+  return core.delegations.emplace(action_classes, std::move(out)).first->second;
+}
+
+} // namespace
+
+std::vector<DelegatedAccess> delegated_access(const KeyAccess& analysis,
+                                              const std::vector<ActionClass>& action_classes) {
+  const detail::Analysis& a = analysis.detail();
+  std::vector<DelegatedAccess> out;
+  for (const detail::Delegation& delegation : delegations(a, action_classes)) {
+    const detail::Variant& variant = a.variants[delegation.variant];
+    DelegatedAccess access;
+    access.principal = *a.subjects[variant.subject].principal;
+    access.subject = variant.subject;
+    access.actions = delegation.actions;
+    access.when = delegation.when;
+    // Grounds name things: each key makes its own.
+    for (const policy::Reason& reason : delegation.reasons) {
+      auto& grounds = reason.source == policy::ReasonSource::identity_policy
+                          ? access.identity_grounds
+                          : access.key_policy_grounds;
+      Ground ground = detail::ground_of(a, variant, reason);
+      if (std::find(grounds.begin(), grounds.end(), ground) == grounds.end())
+        grounds.push_back(std::move(ground));
+    }
+    out.push_back(std::move(access));
   }
   return out;
 }

@@ -61,31 +61,37 @@ const std::vector<Ground>& StatementEffect::covered_by() const {
   if (!in_policy() || effect() != policy::Effect::allow)
     return *m_covered_by;
   const detail::Analysis& a = m_analysis.detail();
-  const detail::Tables& with = a.tables();
-  const detail::Tables& without = detail::masked(a, m_statement).without;
-  // Whatever allowed the same (variant, action) rows without the statement dominates it.
-  for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    std::vector<policy::Reason> seen; // the variant's reasons already turned into grounds
-    for (std::size_t act = 0; act < a.actions.size(); ++act) {
-      const auto& reasons = with.allowing_of(v, act);
-      const bool uses_statement =
-          std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
-            return r.source == policy::ReasonSource::key_policy && r.statement == m_statement;
-          });
-      if (!uses_statement)
-        continue;
-      for (const policy::Reason& reason : without.allowing_of(v, act)) {
-        if (reason.source == policy::ReasonSource::identity_policy &&
-            !a.variants[v].policy_ids[reason.policy])
+  const detail::Core::Masked& masked = detail::masked(a, m_statement);
+  if (!masked.dominating) {
+    // Which reasons dominate follows from the core: keys of one shape share the list.
+    masked.dominating.emplace();
+    const detail::Tables& with = a.tables();
+    // Whatever allowed the same (variant, action) rows without the statement dominates it.
+    for (std::size_t v = 0; v < a.variants.size(); ++v) {
+      std::vector<policy::Reason> seen; // the variant's reasons already taken
+      for (std::size_t act = 0; act < a.actions.size(); ++act) {
+        const auto& reasons = with.allowing_of(v, act);
+        const bool uses_statement =
+            std::any_of(reasons.begin(), reasons.end(), [&](const policy::Reason& r) {
+              return r.source == policy::ReasonSource::key_policy && r.statement == m_statement;
+            });
+        if (!uses_statement)
           continue;
-        if (!detail::first_sight(seen, reason))
-          continue;
-        Ground ground = detail::ground_of(a, a.variants[v], reason);
-        if (std::find(m_covered_by->begin(), m_covered_by->end(), ground) == m_covered_by->end()) {
-          m_covered_by->push_back(std::move(ground));
+        for (const policy::Reason& reason : masked.without.allowing_of(v, act)) {
+          if (reason.source == policy::ReasonSource::identity_policy &&
+              !a.variants[v].policy_ids[reason.policy])
+            continue;
+          if (detail::first_sight(seen, reason))
+            masked.dominating->emplace_back(v, reason);
         }
       }
     }
+  }
+  // Grounds name things: each key makes its own.
+  for (const auto& [v, reason] : *masked.dominating) {
+    Ground ground = detail::ground_of(a, a.variants[v], reason);
+    if (std::find(m_covered_by->begin(), m_covered_by->end(), ground) == m_covered_by->end())
+      m_covered_by->push_back(std::move(ground));
   }
   return *m_covered_by;
 }

@@ -197,6 +197,9 @@ private:
       };
       for (const auto& item : delegated)
         add_delegating(item.key_policy_grounds);
+      // The principals of one subject can do the same: the text of that is made once.
+      std::map<std::size_t, std::string> actions_of_subject;
+      std::vector<std::string> labels; // of the principals of `listed`, in order
       for (const auto& [principal, subject] : listed) {
         std::vector<std::string_view> actions;
         std::vector<std::string> via;
@@ -211,8 +214,12 @@ private:
               via.push_back(name);
           }
         }
-        const std::string line = analysis::member_label(context.graph, principal) + " can " +
-                                 actions_text(actions) + " via " + join_words(via);
+        auto [actions_of, fresh] = actions_of_subject.try_emplace(subject);
+        if (fresh)
+          actions_of->second = actions_text(actions);
+        labels.push_back(analysis::member_label(context.graph, principal));
+        const std::string line =
+            labels.back() + " can " + actions_of->second + " via " + join_words(via);
         const bool in_policy = names(key_access.subjects().at(subject));
         named.emplace_back(line, in_policy);
         finding.evidence.push_back(
@@ -243,7 +250,10 @@ private:
         std::string account;
         for (std::size_t index = 0; index < key_access.subjects().size(); ++index) {
           const analysis::Subject& subject = key_access.subjects()[index];
-          if (subject.kind != analysis::SubjectKind::account_principals || !subject.key_account)
+          // Only key use counts, which the memberships tell without building the accesses.
+          if (subject.kind != analysis::SubjectKind::account_principals || !subject.key_account ||
+              (!key_access.has_access(index, ActionClass::read) &&
+               !key_access.has_access(index, ActionClass::write)))
             continue;
           for (const analysis::Access& item : key_access.accesses_of(index)) {
             if (item.outcome != policy::Outcome::allowed || !item.needs_identity_policy ||
@@ -290,16 +300,16 @@ private:
           key_deny_evidence(key_access, subjects, use_classes, key.policy);
       finding.evidence.insert(finding.evidence.end(), denies.begin(), denies.end());
       std::map<std::size_t, std::vector<analysis::IdentityDeny>> iam_denies;
-      for (const auto& [principal, subject] : listed) {
+      for (std::size_t i = 0; i < listed.size(); ++i) {
+        const auto& [principal, subject] = listed[i];
         auto found = iam_denies.find(subject);
         if (found == iam_denies.end())
           found = iam_denies
                       .emplace(subject, analysis::identity_denies(key_access, subject, use_classes))
                       .first;
-        const SubjectCaller caller{analysis::member_label(context.graph, principal),
-                                   key_access.subjects().at(subject).members.size() > 1
-                                       ? std::optional(principal)
-                                       : std::nullopt};
+        const SubjectCaller caller{labels[i], key_access.subjects().at(subject).members.size() > 1
+                                                  ? std::optional(principal)
+                                                  : std::nullopt};
         for (Evidence& deny :
              identity_deny_evidence(key_access, subject, found->second, use_classes, caller))
           finding.evidence.push_back(std::move(deny));
@@ -334,8 +344,8 @@ private:
       std::vector<std::string> escalating;
       for (const std::size_t subject : subjects) {
         if (analysis::is_individual(key_access.subjects()[subject]) &&
-            (analysis::changes_policy(key_access, subject).held() ||
-             analysis::creates_grants(key_access, subject).held())) {
+            (analysis::holds(key_access, subject, analysis::RoleKind::changes_policy) ||
+             analysis::holds(key_access, subject, analysis::RoleKind::creates_grants))) {
           escalating.push_back(key_access.subjects()[subject].label);
         }
       }

@@ -51,16 +51,14 @@ private:
     // A principal of another account always needs its own IAM policy too; its administrators
     // write that, so what the key policy opens to it is its to take.
     constexpr auto unshown = analysis::UnshownPolicies::other_accounts_own;
-    const analysis::Role rewrite = analysis::changes_policy(access, subject_index, unshown);
-    const analysis::Role grant = analysis::creates_grants(access, subject_index, unshown);
-    const analysis::Access* put_policy = rewrite.held() ? rewrite.accesses.back() : nullptr;
-    const analysis::Access* create_grant = grant.held() ? grant.accesses.back() : nullptr;
-    // What it may do without any further IAM policy.
-    const std::vector<std::string_view> given =
-        analysis::uses(access, subject_index, unshown).actions;
-    if (put_policy == nullptr && create_grant == nullptr)
+    // The roles' actions come from the analysis core, which a key of the same shape may have
+    // answered already: the accesses are built only for a subject that can reach something.
+    if (!analysis::holds(access, subject_index, analysis::RoleKind::changes_policy, unshown) &&
+        !analysis::holds(access, subject_index, analysis::RoleKind::creates_grants, unshown))
       return;
-
+    // What it may do without any further IAM policy.
+    const std::vector<std::string_view>& given =
+        analysis::role_actions(access, subject_index, analysis::RoleKind::uses, unshown);
     // What it can reach: every data action it is not given (a new policy can say anything; a grant
     // can carry every grant operation, and the data actions all are grant operations).
     std::vector<std::string_view> reachable;
@@ -71,6 +69,12 @@ private:
           reachable.push_back(action);
       }
     }
+    if (reachable.empty())
+      return;
+    const analysis::Role rewrite = analysis::changes_policy(access, subject_index, unshown);
+    const analysis::Role grant = analysis::creates_grants(access, subject_index, unshown);
+    const analysis::Access* put_policy = rewrite.held() ? rewrite.accesses.back() : nullptr;
+    const analysis::Access* create_grant = grant.held() ? grant.accesses.back() : nullptr;
     // A Deny in the key policy that takes an action in every request is one no grant gets past;
     // only a new key policy would.
     std::vector<std::pair<const policy::Statement*, std::string_view>> beyond_grants;

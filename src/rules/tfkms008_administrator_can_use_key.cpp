@@ -36,7 +36,11 @@ private:
   static void check_subject(const analysis::KeyAccess& access, std::size_t subject_index,
                             const model::Key& key, FindingSink& out) {
     const analysis::Subject& subject = access.subjects().at(subject_index);
-    if (!analysis::is_individual(subject))
+    // Asked of the core first: a key of the same shape has answered it, and only a subject that
+    // holds both roles needs its accesses built.
+    if (!analysis::is_individual(subject) ||
+        !analysis::holds(access, subject_index, analysis::RoleKind::administers) ||
+        !analysis::holds(access, subject_index, analysis::RoleKind::uses))
       return;
     const analysis::Role administration = analysis::administers(access, subject_index);
     const analysis::Role use = analysis::uses(access, subject_index);

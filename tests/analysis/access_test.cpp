@@ -1,4 +1,5 @@
 #include "analysis/access.hpp"
+#include "analysis/analysis_detail.hpp"
 #include "graph_builders.hpp"
 
 #include <catch2/catch.hpp>
@@ -566,6 +567,45 @@ TEST_CASE("a user reads through its group's identity policy", "[analysis]") {
   // Groups are not callers.
   CHECK(std::none_of(analysis.subjects().begin(), analysis.subjects().end(),
                      [](const Subject& s) { return s.label == "aws_iam_group.readers"; }));
+}
+
+TEST_CASE("a principal's identity policies: its own, then its groups', each once", "[analysis]") {
+  model::Graph graph = graph_with_key(nullptr);
+  const json decrypt = {json{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}};
+  const model::PolicyId first = add_inline_policy(graph, "first", decrypt);
+  const model::PolicyId second = add_inline_policy(graph, "second", decrypt);
+  const model::PolicyId third = add_inline_policy(graph, "third", decrypt);
+  const auto add_group = [&](const std::string& name, std::vector<model::PolicyId> policies) {
+    model::Principal group;
+    group.kind = model::PrincipalKind::group;
+    group.name = name;
+    group.account = k_account;
+    group.policies = std::move(policies);
+    return graph.add(std::move(group));
+  };
+  const model::PrincipalId readers = add_group("readers", {second, third});
+  const model::PrincipalId writers = add_group("writers", {third, first});
+  model::Principal user;
+  user.kind = model::PrincipalKind::user;
+  user.name = "alice";
+  user.account = k_account;
+  user.arn = "arn:aws:iam::111122223333:user/alice";
+  user.policies = {second, first, second};
+  user.groups = {readers, writers};
+  const model::PrincipalId alice = graph.add(std::move(user));
+  const KeyAccess analysis = analyze_key(graph, k_key);
+
+  const detail::Variant variant = detail::graph_variant(analysis.detail(), 0, alice);
+  const std::vector<std::optional<model::PolicyId>> expected = {second, first, third};
+  CHECK(variant.policy_ids == expected);
+  // Visiting stops where asked: the second policy is the member's at position 1.
+  std::vector<model::PolicyId> visited;
+  detail::for_each_identity_policy(analysis.detail(), alice,
+                                   [&](model::PolicyId id, const policy::CompiledPolicy&) {
+                                     visited.push_back(id);
+                                     return visited.size() < 2;
+                                   });
+  CHECK(visited == std::vector<model::PolicyId>{second, first});
 }
 
 TEST_CASE("an input without an account id is analysed with the deployment account", "[analysis]") {

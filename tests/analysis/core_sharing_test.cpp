@@ -4,6 +4,7 @@
 #include "../loaders/shared_dir.hpp"
 #include "analysis/access.hpp"
 #include "analysis/analysis_detail.hpp"
+#include "analysis/key_roles.hpp"
 #include "graph_builders.hpp"
 #include "loaders/loaders.hpp"
 
@@ -122,6 +123,45 @@ std::vector<std::string> report_of(const KeyAccess& access) {
   return out;
 }
 
+constexpr RoleKind k_role_kinds[] = {RoleKind::administers,    RoleKind::destroys,
+                                     RoleKind::changes_policy, RoleKind::creates_grants,
+                                     RoleKind::reads,          RoleKind::uses};
+constexpr UnshownPolicies k_unshown[] = {UnshownPolicies::excluded,
+                                         UnshownPolicies::other_accounts_own};
+
+// Role `kind` of `subject`, built from the analysis's own accesses.
+Role built_role(const KeyAccess& access, std::size_t subject, RoleKind kind,
+                UnshownPolicies unshown) {
+  switch (kind) {
+  case RoleKind::administers:
+    return administers(access, subject);
+  case RoleKind::destroys:
+    return destroys(access, subject);
+  case RoleKind::changes_policy:
+    return changes_policy(access, subject, unshown);
+  case RoleKind::creates_grants:
+    return creates_grants(access, subject, unshown);
+  case RoleKind::reads:
+    return reads(access, subject);
+  case RoleKind::uses:
+    return uses(access, subject, unshown);
+  }
+  return {};
+}
+
+// The roles' actions kept with a core (role_actions()) are those the key's own accesses give.
+void check_role_actions(const KeyAccess& kept, const KeyAccess& own) {
+  REQUIRE(kept.subjects().size() == own.subjects().size());
+  for (std::size_t s = 0; s < own.subjects().size(); ++s) {
+    for (const RoleKind kind : k_role_kinds) {
+      for (const UnshownPolicies unshown : k_unshown) {
+        INFO("subject " << own.subjects()[s].label << " role " << static_cast<int>(kind));
+        CHECK(role_actions(kept, s, kind, unshown) == built_role(own, s, kind, unshown).actions);
+      }
+    }
+  }
+}
+
 std::vector<std::string> texts_of(const KeyAccess& access, std::span<const Access> items) {
   std::vector<std::string> out;
   for (const Access& item : items)
@@ -159,8 +199,9 @@ SharingTally check_core_sharing_under(const fs::path& root) {
     for (std::size_t k = 0; k < graph.keys.size(); ++k) {
       INFO(path.string() << " key " << k);
       const KeyAccess with_sharing = shared.analyze(static_cast<model::KeyId>(k));
-      CHECK(report_of(with_sharing) ==
-            report_of(GraphAccess(graph).analyze(static_cast<model::KeyId>(k))));
+      const KeyAccess unshared = GraphAccess(graph).analyze(static_cast<model::KeyId>(k));
+      CHECK(report_of(with_sharing) == report_of(unshared));
+      check_role_actions(with_sharing, unshared);
       // The answers that skip building accesses agree with the accesses.
       for (const ActionClass action_class : k_action_classes) {
         CHECK(with_sharing.has_access(action_class) == !with_sharing.of(action_class).empty());
@@ -303,6 +344,51 @@ TEST_CASE("a key's core fingerprint leaves out the names of the roles it names, 
     };
     CHECK(fingerprint(with_session(k_team_a)) != fingerprint(with_session(k_team_b)));
   }
+}
+
+TEST_CASE("a role's actions are kept with the core: shared by keys of one shape, not by others",
+          "[analysis][core][roles]") {
+  // Team b's key lets its role rewrite the policy too; team c's and team d's only let theirs use
+  // the key. The subjects of the last three keys line up (the class of the unnamed roles, then the
+  // named one; three_teams() says why team a's differ), so an answer kept by subject alone would
+  // carry team b's over to team c.
+  model::Graph graph;
+  graph.account = k_account;
+  graph.region = "us-east-1";
+  json rewrite = use_statement(k_team_b);
+  rewrite["Action"] = "kms:PutKeyPolicy";
+  for (const std::string team : {"team-a", "team-b", "team-c", "team-d"}) {
+    add_principal(graph, model::PrincipalKind::role, team,
+                  add_policy(graph, team, decrypt_anything()));
+    json statements = {root_statement(), use_statement("arn:aws:iam::111122223333:role/" + team)};
+    if (team == "team-b")
+      statements.push_back(rewrite);
+    add_key(graph, team, std::move(statements));
+  }
+  const GraphAccess shared(graph);
+  const KeyAccess team_b = shared.analyze(model::KeyId{1});
+  const KeyAccess team_c = shared.analyze(model::KeyId{2});
+  const KeyAccess team_d = shared.analyze(model::KeyId{3});
+  CHECK(team_b.detail().core != team_c.detail().core);
+  REQUIRE(team_c.detail().core == team_d.detail().core);
+  const auto named = [](const KeyAccess& access, const std::string& label) {
+    const auto& subjects = access.subjects();
+    const auto it = std::find_if(subjects.begin(), subjects.end(),
+                                 [&](const Subject& s) { return s.label == label; });
+    REQUIRE(it != subjects.end());
+    return static_cast<std::size_t>(it - subjects.begin());
+  };
+  const std::size_t b = named(team_b, "aws_iam_role.team-b");
+  REQUIRE(b == named(team_c, "aws_iam_role.team-c"));
+  CHECK(holds(team_b, b, RoleKind::changes_policy));
+  CHECK_FALSE(holds(team_c, b, RoleKind::changes_policy));
+  // Team d's answers are team c's, kept with their core, and those its own accesses give.
+  CHECK(role_actions(team_c, b, RoleKind::uses) == role_actions(team_d, b, RoleKind::uses));
+  check_role_actions(team_d, GraphAccess(graph).analyze(model::KeyId{3}));
+  // The delegations kept with the core are named for each key.
+  CHECK_FALSE(delegated_access(team_d, {ActionClass::read}).empty());
+  CHECK(report_of(team_d) == report_of(GraphAccess(graph).analyze(model::KeyId{3})));
+  check_role_actions(team_b, GraphAccess(graph).analyze(model::KeyId{1}));
 }
 
 TEST_CASE("sharing cores and answering without accesses change no analysis of any fixture",
