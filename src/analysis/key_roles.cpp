@@ -154,24 +154,26 @@ const std::vector<std::string_view>& role_actions(const KeyAccess& access, std::
                                                static_cast<std::size_t>(unshown)};
   if (const auto found = core.role_actions.find(question); found != core.role_actions.end())
     return found->second;
-  const auto role = [&] {
-    switch (kind) {
-    case RoleKind::administers:
-      return administers(access, subject);
-    case RoleKind::destroys:
-      return destroys(access, subject);
-    case RoleKind::changes_policy:
-      return changes_policy(access, subject, unshown);
-    case RoleKind::creates_grants:
-      return creates_grants(access, subject, unshown);
-    case RoleKind::reads:
-      return reads(access, subject);
-    case RoleKind::uses:
-      return uses(access, subject, unshown);
-    }
-    return Role{};
-  };
-  return core.role_actions.emplace(question, role().actions).first->second;
+  return core.role_actions.emplace(question, role(access, subject, kind, unshown).actions)
+      .first->second;
+}
+
+Role role(const KeyAccess& access, std::size_t subject, RoleKind kind, UnshownPolicies unshown) {
+  switch (kind) {
+  case RoleKind::administers:
+    return administers(access, subject);
+  case RoleKind::destroys:
+    return destroys(access, subject);
+  case RoleKind::changes_policy:
+    return changes_policy(access, subject, unshown);
+  case RoleKind::creates_grants:
+    return creates_grants(access, subject, unshown);
+  case RoleKind::reads:
+    return reads(access, subject);
+  case RoleKind::uses:
+    return uses(access, subject, unshown);
+  }
+  return {};
 }
 
 bool holds(const KeyAccess& access, std::size_t subject, RoleKind kind, UnshownPolicies unshown) {

@@ -85,6 +85,11 @@ enum class RoleKind : std::uint8_t {
 role_actions(const KeyAccess& access, std::size_t subject, RoleKind kind,
              UnshownPolicies unshown = UnshownPolicies::excluded);
 
+/// Role `kind` of `subject`, built from the analysis's own accesses by the function above that
+/// names it (`unshown` applies to those that take it).
+[[nodiscard]] Role role(const KeyAccess& access, std::size_t subject, RoleKind kind,
+                        UnshownPolicies unshown = UnshownPolicies::excluded);
+
 /// Whether `subject` holds role `kind` (the role's held()), answered as role_actions() is.
 [[nodiscard]] bool holds(const KeyAccess& access, std::size_t subject, RoleKind kind,
                          UnshownPolicies unshown = UnshownPolicies::excluded);

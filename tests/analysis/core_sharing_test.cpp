@@ -129,26 +129,6 @@ constexpr RoleKind k_role_kinds[] = {RoleKind::administers,    RoleKind::destroy
 constexpr UnshownPolicies k_unshown[] = {UnshownPolicies::excluded,
                                          UnshownPolicies::other_accounts_own};
 
-// Role `kind` of `subject`, built from the analysis's own accesses.
-Role built_role(const KeyAccess& access, std::size_t subject, RoleKind kind,
-                UnshownPolicies unshown) {
-  switch (kind) {
-  case RoleKind::administers:
-    return administers(access, subject);
-  case RoleKind::destroys:
-    return destroys(access, subject);
-  case RoleKind::changes_policy:
-    return changes_policy(access, subject, unshown);
-  case RoleKind::creates_grants:
-    return creates_grants(access, subject, unshown);
-  case RoleKind::reads:
-    return reads(access, subject);
-  case RoleKind::uses:
-    return uses(access, subject, unshown);
-  }
-  return {};
-}
-
 // The roles' actions kept with a core (role_actions()) are those the key's own accesses give.
 void check_role_actions(const KeyAccess& kept, const KeyAccess& own) {
   REQUIRE(kept.subjects().size() == own.subjects().size());
@@ -156,7 +136,8 @@ void check_role_actions(const KeyAccess& kept, const KeyAccess& own) {
     for (const RoleKind kind : k_role_kinds) {
       for (const UnshownPolicies unshown : k_unshown) {
         INFO("subject " << own.subjects()[s].label << " role " << static_cast<int>(kind));
-        CHECK(role_actions(kept, s, kind, unshown) == built_role(own, s, kind, unshown).actions);
+        CHECK(role_actions(kept, s, kind, unshown) ==
+              analysis::role(own, s, kind, unshown).actions);
       }
     }
   }
