@@ -341,12 +341,16 @@ ClassAccessMap map_access_by_class(const model::Graph& graph) {
 std::vector<AccessEntry> expand(const AccessEntry& entry, const ClassAccess& principals,
                                 const std::vector<PrincipalClass>& classes) {
   std::vector<AccessEntry> out;
+  // Each member's grounds are the entry's and its own, set below: copied once, not per member.
+  AccessEntry without_grounds = entry;
+  without_grounds.grounds.clear();
+  without_grounds.ground_places.clear();
   for (const PrincipalClass::Member& member : classes.at(principals.principal_class).members) {
     // `except` is short: the principals one key names.
     if (std::find(principals.except.begin(), principals.except.end(), member.principal) !=
         principals.except.end())
       continue;
-    AccessEntry& one = out.emplace_back(entry);
+    AccessEntry& one = out.emplace_back(without_grounds);
     one.subject = member.principal;
     PlacedGrounds grounds;
     for (std::size_t g = 0; g < entry.grounds.size(); ++g)

@@ -244,9 +244,8 @@ private:
 
   /// The log with the results `kept`, printed as dump() prints it whole (json_printer.hpp): on one
   /// line, since a log is read by tools, and indentation doubled its compressed size, which
-  /// GitHub's upload limit counts; when
-  /// `sizes` is given, each result's byte count (with the separator before it) goes to its
-  /// finding's place there.
+  /// GitHub's upload limit counts. When `sizes` is given, each result's byte count (with the
+  /// separator before it) goes to its finding's place there.
   void write_log(std::ostream& stream, std::vector<std::size_t> kept,
                  std::vector<std::size_t>* sizes) const {
     std::sort(kept.begin(), kept.end()); // the report's order: by file, line, rule
