@@ -1,17 +1,18 @@
 # -DTFKMS_PORTABLE=ON: a tfkms that needs nothing from the machine but glibc 2.35 or newer (Ubuntu
 # 22.04 and later, Debian 12), for the release tarball. libstdc++ and libgcc are linked statically;
-# yaml-cpp and zlib from Debian's static archives; simdjson is compiled in from its source
+# yaml-cpp, zlib and libdeflate from Debian's static archives; simdjson is compiled in from its source
 # (third_party/simdjson/README.md says why); libstdc++'s use of arc4random (glibc 2.36) is answered
 # by portable/arc4random.cpp; mimalloc, which Debian ships only as a shared library,
 # goes into the package's lib/ beside bin/ and is found through the $ORIGIN run path.
 #
-# Sets, for the main CMakeLists.txt: TFKMS_YAML_CPP, TFKMS_SIMDJSON and TFKMS_ZLIB (what tfkms_core
-# links), and tfkms_portable_executable(target) for the installed program.
+# Sets, for the main CMakeLists.txt: TFKMS_YAML_CPP, TFKMS_SIMDJSON, TFKMS_ZLIB and TFKMS_LIBDEFLATE
+# (what tfkms_core links), and tfkms_portable_executable(target) for the installed program.
 option(TFKMS_PORTABLE "Link everything but glibc and mimalloc into tfkms, for the release tarball" OFF)
 
 set(TFKMS_YAML_CPP yaml-cpp)
 set(TFKMS_SIMDJSON simdjson::simdjson)
 set(TFKMS_ZLIB ZLIB::ZLIB)
+set(TFKMS_LIBDEFLATE ${TFKMS_LIBDEFLATE_LIBRARY})
 
 function(tfkms_portable_executable target)
 endfunction()
@@ -40,6 +41,8 @@ set(TFKMS_SIMDJSON tfkms_simdjson_static)
 
 find_library(TFKMS_ZLIB_ARCHIVE NAMES libz.a REQUIRED)
 set(TFKMS_ZLIB ${TFKMS_ZLIB_ARCHIVE})
+find_library(TFKMS_LIBDEFLATE_ARCHIVE NAMES libdeflate.a REQUIRED)
+set(TFKMS_LIBDEFLATE ${TFKMS_LIBDEFLATE_ARCHIVE})
 
 get_target_property(mimalloc_library mimalloc IMPORTED_LOCATION_RELWITHDEBINFO)
 execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${mimalloc_library} OUTPUT_VARIABLE mimalloc_headers)

@@ -4,7 +4,7 @@ set -euo pipefail
 
 # help2man writes the man page from `tfkms --help` at build time.
 packages=(cmake make g++ ccache python3 libyaml-cpp-dev nlohmann-json3-dev libcli11-dev catch2 libsimdjson-dev zlib1g-dev
-          libmimalloc-dev help2man)
+          libdeflate-dev libmimalloc-dev help2man)
 # Packaging (tools/package.sh) needs dpkg-dev and file: cpack's .deb computes its dependencies.
 # The test suite also needs Node.js and npm (test oracles), clang (libFuzzer harness replay),
 # man-db (the installed man page), curl (the Action's download), git and pre-commit (the hooks),

@@ -1,9 +1,6 @@
 #pragma once
 // The size of a text once gzip-compressed, as GitHub measures a SARIF upload (sarif-github.md
 // §1.4), counted while the text is written so that it is never held whole.
-#include <zlib.h>
-
-#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -15,10 +12,20 @@
 
 namespace tfkms::report {
 
+namespace detail {
+class Deflater;
+}
+
+/// How a GzipBuffer counts a text that may not fit.
+enum class GzipCount {
+  exact,    ///< zlib at gzip's default level 6, as `gzip` and the upload actions compress
+  estimate, ///< libdeflate at level 1 on pieces apart: fast; on SARIF logs larger than exact
+};
+
 /// A stream buffer that tells whether what is written to it is at most `limit` bytes once
-/// gzip-compressed at `level` (by default 6, as `gzip` and the upload actions use), and keeps it
-/// while it is, so that a text within the limit can be written out afterwards without being
-/// rendered again and without its uncompressed copy and its compressed one both in memory.
+/// gzip-compressed (counted as `count` says), and keeps it while it is, so that a text within the
+/// limit can be written out afterwards without being rendered again and without its uncompressed
+/// copy and its compressed one both in memory.
 ///
 /// A text short enough that deflate cannot make it larger than the limit (zlib's deflateBound:
 /// stored blocks and the gzip header and trailer) is within the limit however it compresses: it
@@ -26,7 +33,7 @@ namespace tfkms::report {
 /// compressed bytes are counted, and kept while they stay within the limit.
 class GzipBuffer final : public std::streambuf {
 public:
-  explicit GzipBuffer(std::size_t limit, int level = Z_DEFAULT_COMPRESSION);
+  explicit GzipBuffer(std::size_t limit, GzipCount count = GzipCount::exact);
   ~GzipBuffer() override;
   GzipBuffer(const GzipBuffer&) = delete;
   GzipBuffer& operator=(const GzipBuffer&) = delete;
@@ -37,11 +44,12 @@ public:
   bool finish();
   /// Whether the finished text is at most `limit` bytes once gzip-compressed; replay() can then
   /// write it.
-  [[nodiscard]] bool within_limit() const { return m_finished && m_within_limit; }
+  [[nodiscard]] bool within_limit() const;
   /// The gzip size of the finished text, header and trailer included, when it was compressed;
   /// nullopt when it was too short to need it (then within_limit()).
   [[nodiscard]] std::optional<std::size_t> compressed_size() const;
-  /// Writes the text back, uncompressed, to `out`; needs within_limit(). Throws when zlib fails.
+  /// Writes the text back, uncompressed, to `out`; needs within_limit(). Throws when
+  /// decompressing fails.
   void replay(std::ostream& out) const;
 
 protected:
@@ -56,24 +64,20 @@ private:
   void take_pending(bool last);
   /// Makes a new held block the put area.
   void hold_new_block();
-  void deflate_bytes(const char* bytes, std::size_t size, int flush);
+  /// Makes the deflater's room the put area.
+  void put_into_deflater();
 
-  std::size_t m_limit;
-  z_stream m_stream{};
-  std::array<char, 64 * 1024> m_input{};
-  std::size_t m_uncompressed_size = 0; ///< bytes already held or handed to zlib
-  std::size_t m_plain_limit = 0;       ///< the longest text held without compressing it
+  std::unique_ptr<detail::Deflater> m_deflater; ///< counts and keeps the text past m_plain_limit
+  std::size_t m_uncompressed_size = 0;          ///< bytes already held or handed to the deflater
+  std::size_t m_plain_limit = 0;                ///< the longest text held without compressing it
   bool m_compressing = false;
-  /// The text while it is not compressed, in blocks of m_input's size, each full but the last,
-  /// which is the put area.
+  /// The text while it is not compressed, in blocks of 64 KB, each full but the last, which is
+  /// the put area.
   std::vector<std::unique_ptr<char[]>> m_held;
-  std::size_t m_compressed_size = 0; ///< of the raw deflate stream, without gzip's wrapper
-  std::string m_compressed;          ///< the raw deflate stream; empty once it outgrew m_limit
-  bool m_within_limit = true;
   bool m_finished = false;
 };
 
-/// Bytes of `text` compressed by gzip at `level` (by default 6).
-[[nodiscard]] std::size_t gzip_size(std::string_view text, int level = Z_DEFAULT_COMPRESSION);
+/// Bytes of `text` compressed by gzip, counted as `count` says.
+[[nodiscard]] std::size_t gzip_size(std::string_view text, GzipCount count = GzipCount::exact);
 
 } // namespace tfkms::report

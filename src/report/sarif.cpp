@@ -210,14 +210,14 @@ public:
 
 private:
   /// Writes the log with the results `kept` when it is surely within the cap without counting it
-  /// at level 6, which takes twice as long as level 1: deflate at level 1 writes about twice the
-  /// bytes of level 6 on a SARIF log (2.6x on the log of docs/performance.md's 2,000-team plan)
-  /// and never more than 2% fewer on any of the corpus's files, so a log whose level-1 size is at
-  /// most half the cap is within it. Exact counts are not exact anyway: GitHub's uploader runs
-  /// Node's zlib, whose level 6 writes 2% fewer bytes than the system's on that log.
+  /// exactly, which takes four times as long: the estimate (gzip_size.hpp) is about twice gzip's
+  /// size on a long SARIF log, and at least 1.16 times it on each of 1,430 logs of the corpus and
+  /// the fixtures, so a log whose estimate is at most half the cap is within it. Exact counts are
+  /// not exact anyway: GitHub's uploader runs Node's zlib, whose level 6 writes 2% fewer bytes
+  /// than the system's.
   bool write_if_surely_within(std::ostream& out, const std::vector<std::size_t>& kept,
                               std::vector<std::size_t>& sizes) const {
-    GzipBuffer fast(k_max_gzip_bytes, Z_BEST_SPEED);
+    GzipBuffer fast(k_max_gzip_bytes, GzipCount::estimate);
     std::ostream compressed(&fast);
     write_log(compressed, kept, &sizes);
     if (!fast.finish() || fast.compressed_size().value_or(0) > k_max_gzip_bytes / 2)

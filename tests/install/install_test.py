@@ -96,7 +96,7 @@ class Packages(unittest.TestCase, InstalledTfkms):
         # Computed by dpkg-shlibdeps from what the binary links, with minimum versions.
         depends = fields["Depends"]
         for package in ("libc6", "libstdc++6", "libyaml-cpp0.7", "libsimdjson14", "libmimalloc2.0",
-                        "zlib1g"):
+                        "zlib1g", "libdeflate0"):
             self.assertRegex(depends, rf"(^|, ){re.escape(package)} \(>= [^)]+\)", depends)
 
     def test_deb_contents_and_installed_program(self):

@@ -1,0 +1,175 @@
+#include "report/deflaters.hpp"
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace tfkms::report::detail {
+
+void Deflater::write(const char* bytes, std::size_t size) {
+  while (size > 0) {
+    const std::span<char> free = room();
+    const std::size_t taken = std::min(size, free.size());
+    std::memcpy(free.data(), bytes, taken);
+    commit(taken, false);
+    bytes += taken;
+    size -= taken;
+  }
+}
+
+void Deflater::count(const char* bytes, std::size_t size) {
+  m_compressed_size += size;
+  if (m_within_limit && m_compressed_size > m_limit) {
+    m_within_limit = false;
+    std::string().swap(m_kept);
+  }
+  if (m_within_limit)
+    m_kept.append(bytes, size);
+}
+
+namespace {
+
+constexpr std::size_t k_zlib_chunk = 64 * 1024;
+constexpr int k_raw_window = -15; // 32 KB window, no zlib or gzip wrapper
+
+class ZlibDeflater final : public Deflater {
+public:
+  explicit ZlibDeflater(std::size_t limit) : Deflater(limit) {
+    if (deflateInit2(&m_stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, k_raw_window, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+      throw std::runtime_error("zlib: cannot initialise deflate");
+  }
+  ~ZlibDeflater() override { deflateEnd(&m_stream); }
+  ZlibDeflater(const ZlibDeflater&) = delete;
+  ZlibDeflater& operator=(const ZlibDeflater&) = delete;
+
+  std::span<char> room() override { return m_input; }
+
+  void commit(std::size_t size, bool last) override {
+    const int flush = last ? Z_FINISH : Z_NO_FLUSH;
+    m_stream.next_in = reinterpret_cast<Bytef*>(m_input.data());
+    m_stream.avail_in = static_cast<uInt>(size);
+    std::array<unsigned char, k_zlib_chunk> out{};
+    int status = Z_OK;
+    do {
+      m_stream.next_out = out.data();
+      m_stream.avail_out = static_cast<uInt>(out.size());
+      status = deflate(&m_stream, flush);
+      if (status == Z_STREAM_ERROR)
+        throw std::runtime_error("zlib: deflate failed");
+      count(reinterpret_cast<const char*>(out.data()), out.size() - m_stream.avail_out);
+    } while (m_stream.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END));
+  }
+
+  void replay(std::ostream& out) const override {
+    if (!within_limit())
+      throw std::logic_error("zlib: replay of a stream over its limit");
+    z_stream stream{};
+    if (inflateInit2(&stream, k_raw_window) != Z_OK)
+      throw std::runtime_error("zlib: cannot initialise inflate");
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(kept().data()));
+    stream.avail_in = static_cast<uInt>(kept().size());
+    std::array<char, k_zlib_chunk> chunk{};
+    for (int status = Z_OK; status != Z_STREAM_END;) {
+      stream.next_out = reinterpret_cast<Bytef*>(chunk.data());
+      stream.avail_out = static_cast<uInt>(chunk.size());
+      status = inflate(&stream, Z_NO_FLUSH);
+      if (status != Z_OK && status != Z_STREAM_END) {
+        inflateEnd(&stream);
+        throw std::runtime_error("zlib: inflate failed");
+      }
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size() - stream.avail_out));
+    }
+    inflateEnd(&stream);
+  }
+
+private:
+  z_stream m_stream{};
+  std::array<char, k_zlib_chunk> m_input{};
+};
+
+// 1 MB: on a 32 MB SARIF log, pieces of 64 KB wrote 62% more than pieces of 1 MB, which wrote 3%
+// more than pieces of 4 MB; a piece is held whole while it fills.
+constexpr std::size_t k_piece = 1024 * 1024;
+
+class PiecewiseDeflater final : public Deflater {
+public:
+  explicit PiecewiseDeflater(std::size_t limit)
+      : Deflater(limit), m_compressor(libdeflate_alloc_compressor(1)),
+        m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
+        m_output(libdeflate_deflate_compress_bound(m_compressor.get(), k_piece)) {
+    if (!m_compressor)
+      throw std::runtime_error("libdeflate: cannot allocate a compressor");
+  }
+
+  std::span<char> room() override { return {m_input.get() + m_filled, k_piece - m_filled}; }
+
+  void commit(std::size_t size, bool last) override {
+    m_filled += size;
+    if (m_filled < k_piece && !last)
+      return;
+    const std::size_t written = libdeflate_deflate_compress(
+        m_compressor.get(), m_input.get(), m_filled, m_output.data(), m_output.size());
+    if (written == 0)
+      throw std::runtime_error("libdeflate: compression failed");
+    count(m_output.data(), written);
+    m_pieces.push_back({written, m_filled});
+    m_filled = 0;
+  }
+
+  void replay(std::ostream& out) const override {
+    if (!within_limit())
+      throw std::logic_error("libdeflate: replay of pieces over their limit");
+    const std::unique_ptr<libdeflate_decompressor, Free> decompressor(
+        libdeflate_alloc_decompressor());
+    if (!decompressor)
+      throw std::runtime_error("libdeflate: cannot allocate a decompressor");
+    const auto text = std::make_unique_for_overwrite<char[]>(k_piece);
+    std::size_t at = 0;
+    for (const Piece& piece : m_pieces) {
+      if (libdeflate_deflate_decompress(decompressor.get(), kept().data() + at, piece.compressed,
+                                        text.get(), piece.text, nullptr) != LIBDEFLATE_SUCCESS)
+        throw std::runtime_error("libdeflate: decompression failed");
+      out.write(text.get(), static_cast<std::streamsize>(piece.text));
+      at += piece.compressed;
+    }
+  }
+
+private:
+  struct Free {
+    void operator()(libdeflate_compressor* compressor) const {
+      libdeflate_free_compressor(compressor);
+    }
+    void operator()(libdeflate_decompressor* decompressor) const {
+      libdeflate_free_decompressor(decompressor);
+    }
+  };
+  struct Piece {
+    std::size_t compressed = 0;
+    std::size_t text = 0;
+  };
+
+  std::unique_ptr<libdeflate_compressor, Free> m_compressor;
+  std::unique_ptr<char[]> m_input;
+  std::size_t m_filled = 0;
+  std::vector<char> m_output;
+  std::vector<Piece> m_pieces;
+};
+
+} // namespace
+
+std::unique_ptr<Deflater> zlib_deflater(std::size_t limit) {
+  return std::make_unique<ZlibDeflater>(limit);
+}
+
+std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit) {
+  return std::make_unique<PiecewiseDeflater>(limit);
+}
+
+} // namespace tfkms::report::detail
