@@ -124,13 +124,14 @@ TEST_CASE("json printer replaces invalid UTF-8 as nlohmann's dump does", "[repor
 }
 
 TEST_CASE("json printer escapes a character at every place in a word", "[report][json_printer]") {
-  // The search tests eight bytes at a time: a special byte at each offset of a word, and runs that
-  // end inside one, must all be found.
+  // The search tests sixteen bytes at a time: a special byte at each offset of a vector, and runs
+  // that end inside one, must all be found; bytes next to the bounds of what is special must not.
   for (std::size_t length = 1; length <= 40; ++length) {
     for (std::size_t at = 0; at < length; ++at) {
-      for (const char special : {'"', '\\', '\n', '\x1f', '\x01'}) {
+      for (const std::string_view special :
+           {"\"", "\\", "\n", "\x1f", "\x01", " ", "\x7f", "\xc3\xa9", "\xef\xbf\xbf"}) {
         std::string text(length, 'x');
-        text[at] = special;
+        text.replace(at, 1, special);
         INFO(length << " " << at);
         REQUIRE(printed_string(text) == dumped(Json(text)));
       }
