@@ -58,4 +58,16 @@ function(tfkms_portable_executable target)
   target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/portable/arc4random.cpp)
   set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
   install(FILES ${mimalloc_library} DESTINATION ${CMAKE_INSTALL_LIBDIR} RENAME ${TFKMS_MIMALLOC_SONAME})
+  # The licences of what the tarball carries besides tfkms's own code, which ask for their notice
+  # to go with every copy: Debian's copyright files and simdjson's own.
+  foreach(bundled yaml-cpp:libyaml-cpp-dev zlib:zlib1g libdeflate:libdeflate-dev
+          mimalloc:libmimalloc-dev)
+    string(REPLACE ":" ";" bundled "${bundled}")
+    list(GET bundled 0 library)
+    list(GET bundled 1 debian_package)
+    install(FILES /usr/share/doc/${debian_package}/copyright
+            DESTINATION ${CMAKE_INSTALL_DOCDIR}/bundled RENAME ${library}-copyright)
+  endforeach()
+  install(FILES ${CMAKE_SOURCE_DIR}/third_party/simdjson/LICENSE
+          DESTINATION ${CMAKE_INSTALL_DOCDIR}/bundled RENAME simdjson-LICENSE)
 endfunction()

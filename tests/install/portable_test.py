@@ -65,6 +65,10 @@ class PortableTarball(unittest.TestCase):
         for path in ("bin/tfkms", "lib/libmimalloc.so.2", "share/man/man1/tfkms.1",
                      "share/doc/tfkms/LICENSE", "share/doc/tfkms/rules/TFKMS001.md"):
             self.assertIn(path, names)
+        # What is linked in or shipped beside the binary comes with its licence.
+        for library in ("yaml-cpp", "zlib", "libdeflate", "mimalloc"):
+            self.assertIn(f"share/doc/tfkms/bundled/{library}-copyright", names)
+        self.assertIn("share/doc/tfkms/bundled/simdjson-LICENSE", names)
 
     def test_needs_only_glibc_and_what_it_ships(self):
         section = dynamic_section(self.tfkms)
