@@ -202,6 +202,7 @@ private:
       // sized once and written in place: a plan of N teams lists 20 principals for each of N keys.
       std::map<std::size_t, std::string> actions_of_subject;
       std::vector<std::string> labels; // of the principals of `listed`, in order
+      labels.reserve(listed.size());
       finding.evidence.reserve(listed.size() + 4);
       std::vector<std::string_view> via; // names that outlive the loop: the graph's or a ground's
       for (const auto& [principal, subject] : listed) {
@@ -231,9 +232,9 @@ private:
         std::string text;
         text.reserve(labels.back().size() + actions_of->second.size() + because.size() + 80);
         text += labels.back();
-        text += " can ";
+        text += std::string_view(" can ");
         text += actions_of->second;
-        text += " via ";
+        text += std::string_view(" via ");
         append_words(text, via);
         if (!first_named)
           first_named.emplace(text, in_policy);
