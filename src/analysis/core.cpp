@@ -84,15 +84,20 @@ void put_value(std::string& out, const model::Value& value, const Names* names =
     put(out, value.text);
 }
 
+// A statement's Action is no optional: read in place, not copied into one.
+void put_patterns(std::string& out, const policy::PatternElement& element) {
+  put(out, element.negated ? 1 : 0);
+  put(out, element.entries.size());
+  for (const policy::PatternEntry& entry : element.entries)
+    put_value(out, entry.value);
+}
+
 void put_patterns(std::string& out, const std::optional<policy::PatternElement>& element) {
   if (!element) {
     out += '-';
     return;
   }
-  put(out, element->negated ? 1 : 0);
-  put(out, element->entries.size());
-  for (const policy::PatternEntry& entry : element->entries)
-    put_value(out, entry.value);
+  put_patterns(out, *element);
 }
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
