@@ -178,6 +178,8 @@ struct Shared {
   std::vector<Members> class_members; ///< by class: its principals, in graph order
   std::vector<model::PrincipalId>
       own_class_callers; ///< roles and users of k_own_class, in graph order
+  /// By PolicyId: the identity policy's JSON text as classes compare it, once written.
+  std::vector<std::optional<std::string>> policy_texts;
   std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
   std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants
   /// By PolicyId: the identity policy's shape (same number, same document) and whether it tells

@@ -46,6 +46,7 @@ public:
   Names(const Analysis& analysis, bool rename) {
     if (!rename)
       return;
+    m_subject_of.reserve(analysis.subjects.size());
     for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
       const std::string& arn = analysis.subjects[s].arn;
       if (is_named_caller(arn))
@@ -53,9 +54,9 @@ public:
     }
   }
 
-  void put_name(std::string& out, const std::string& text) const {
+  void put_name(std::string& out, std::string_view text) const {
     if (const auto found = m_subject_of.find(text); found != m_subject_of.end()) {
-      put(out, std::string_view(text).substr(0, text.find('/') + 1));
+      put(out, text.substr(0, text.find('/') + 1));
       out += '#';
       put(out, found->second);
     } else {
@@ -71,7 +72,8 @@ public:
   }
 
 private:
-  std::unordered_map<std::string, std::size_t> m_subject_of;
+  // Views of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
+  std::unordered_map<std::string_view, std::size_t> m_subject_of;
 };
 
 void put_value(std::string& out, const model::Value& value, const Names* names = nullptr) {
@@ -82,15 +84,20 @@ void put_value(std::string& out, const model::Value& value, const Names* names =
     put(out, value.text);
 }
 
+// A statement's Action is no optional: read in place, not copied into one.
+void put_patterns(std::string& out, const policy::PatternElement& element) {
+  put(out, element.negated ? 1 : 0);
+  put(out, element.entries.size());
+  for (const policy::PatternEntry& entry : element.entries)
+    put_value(out, entry.value);
+}
+
 void put_patterns(std::string& out, const std::optional<policy::PatternElement>& element) {
   if (!element) {
     out += '-';
     return;
   }
-  put(out, element->negated ? 1 : 0);
-  put(out, element->entries.size());
-  for (const policy::PatternEntry& entry : element->entries)
-    put_value(out, entry.value);
+  put_patterns(out, *element);
 }
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
@@ -209,8 +216,15 @@ std::string key_arn_shape(const Analysis& a) {
   const auto arn = policy::split_arn(a.key_arn);
   if (!any_resource || !arn)
     return a.key_arn;
-  return "arn:" + std::string(arn->partition) + ":" + std::string(arn->service) + ":" +
-         std::string(arn->region) + ":" + std::string(arn->account) + ":key/*";
+  std::string shape;
+  shape.reserve(a.key_arn.size() + 4);
+  for (const std::string_view part :
+       {std::string_view("arn:"), arn->partition, std::string_view(":"), arn->service,
+        std::string_view(":"), arn->region, std::string_view(":"), arn->account,
+        std::string_view(":key/*")}) {
+    shape += part;
+  }
+  return shape;
 }
 
 void remember(const Shared& shared, std::string fingerprint, std::shared_ptr<const Core> core) {

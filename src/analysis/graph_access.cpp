@@ -178,15 +178,30 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
   }
 }
 
+// The JSON text of identity policy `id`, written once: a managed policy is attached to many
+// principals, and the graph deployed from `origin` holds the same documents (Graph::deployed_to).
+const std::string& policy_text(Shared& shared, const Shared* origin, model::PolicyId id) {
+  const auto i = static_cast<std::size_t>(id);
+  std::optional<std::string>& text = shared.policy_texts[i];
+  if (!text) {
+    if (origin != nullptr && i < origin->policy_texts.size() && origin->policy_texts[i])
+      text = origin->policy_texts[i];
+    else
+      text = shared.graph->policy(id).document.document.dump();
+  }
+  return *text;
+}
+
 // Principals decide alike when everything decide() reads of them but their name is the same: kind,
 // // account, and the text of each identity policy, in order. Policies that test the caller's name
 // or tags, use policy variables (${aws:username}), or are not known keep their principal in a class
 // of its own.
-void classify_principals(Shared& shared) {
+void classify_principals(Shared& shared, const Shared* origin) {
   const model::Graph& graph = *shared.graph;
   std::unordered_map<std::string, std::size_t> classes;
   std::vector<std::vector<model::PrincipalId>> members; // by class
   shared.classes.assign(graph.principals.size(), detail::k_own_class);
+  shared.policy_texts.resize(graph.policies.size());
   for (std::size_t i = 0; i < graph.principals.size(); ++i) {
     const model::Principal& principal = graph.principals[i];
     if (principal.kind == model::PrincipalKind::group)
@@ -210,7 +225,7 @@ void classify_principals(Shared& shared) {
         own = true;
         break;
       }
-      signature += source.document.dump();
+      signature += policy_text(shared, origin, id);
       signature += '\0';
     }
     const auto id = static_cast<model::PrincipalId>(i);
@@ -253,7 +268,7 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
       shared->distinct_accounts.push_back(account);
     }
   }
-  classify_principals(*shared);
+  classify_principals(*shared, origin);
   shared->organization.emplace(graph);
   shared->grants_by_key.resize(graph.keys.size());
   for (std::size_t i = 0; i < graph.grants.size(); ++i) {

@@ -60,10 +60,17 @@ public:
           subjects.push_back(members);
           continue;
         }
+        // Both lists are sorted and a key names few principals of a class that may hold
+        // thousands: the runs between the named ones are copied whole, not member by member.
         std::vector<model::PrincipalId> unnamed;
         unnamed.reserve(members.size());
-        std::set_difference(members.begin(), members.end(), m_mentioned.begin(), m_mentioned.end(),
-                            std::back_inserter(unnamed));
+        auto from = members.begin();
+        for (const model::PrincipalId id : m_mentioned) {
+          const auto at = std::lower_bound(from, members.end(), id);
+          unnamed.insert(unnamed.end(), from, at);
+          from = at != members.end() && *at == id ? at + 1 : at;
+        }
+        unnamed.insert(unnamed.end(), from, members.end());
         if (!unnamed.empty())
           subjects.emplace_back(std::move(unnamed));
       }

@@ -179,12 +179,17 @@ std::vector<Evidence> deciding_deny_evidence(const analysis::KeyAccess& access,
 }
 
 std::string actions_text(const std::vector<std::string_view>& actions, std::size_t shown) {
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < actions.size() && i < shown; ++i)
-    names.emplace_back(actions[i]);
-  if (actions.size() > shown)
-    names.push_back(std::to_string(actions.size() - shown) + " more");
-  return join_words(names);
+  std::string text;
+  if (actions.size() <= shown) {
+    append_words(text, actions);
+    return text;
+  }
+  const std::string more = std::to_string(actions.size() - shown) + " more";
+  std::vector<std::string_view> names(actions.begin(),
+                                      actions.begin() + static_cast<std::ptrdiff_t>(shown));
+  names.push_back(more);
+  append_words(text, names);
+  return text;
 }
 
 bool may_grant_itself(const analysis::KeyAccess& access, std::size_t subject,

@@ -64,15 +64,20 @@ void apply_suppressions(ReportedFinding& reported, const model::Graph& graph,
 void finish(const RuleInfo& info, FindingSink& sink, const model::Graph& graph,
             const Config& config, std::vector<Finding>& findings) {
   const auto settings = config.rules.find(info.id);
+  std::vector<Finding*> found;
+  found.reserve(sink.findings().size());
   for (ReportedFinding& reported : sink.findings()) {
     Finding& finding = reported.finding;
     finding.rule_id = std::string(info.id);
     if (settings != config.rules.end() && settings->second.severity)
       finding.severity = *settings->second.severity;
-    // The fingerprint covers what the rule found, not how it was suppressed.
-    assign_fingerprint(finding);
+    found.push_back(&finding);
+  }
+  // The fingerprint covers what the rule found, not how it was suppressed.
+  assign_fingerprints(std::move(found));
+  for (ReportedFinding& reported : sink.findings()) {
     apply_suppressions(reported, graph, config);
-    findings.push_back(std::move(finding));
+    findings.push_back(std::move(reported.finding));
   }
 }
 

@@ -84,4 +84,7 @@ struct Finding {
 /// Sets `finding.fingerprint` from the rule id, the resource and the evidence texts and pointers.
 void assign_fingerprint(Finding& finding);
 
+/// assign_fingerprint() for each of `findings`, in fewer steps than one by one.
+void assign_fingerprints(std::vector<Finding*> findings);
+
 } // namespace tfkms::rules

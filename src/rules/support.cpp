@@ -44,14 +44,33 @@ bool is_terraform(const model::SourceRef& source) {
          source.pointer.starts_with("/planned_values") || source.pointer.starts_with("/values");
 }
 
-std::string join_words(const std::vector<std::string>& words, std::string_view last) {
-  std::string text;
+namespace {
+
+// Sizes the text first: a finding's lines join a few words each, for every key of a plan.
+template <typename Word>
+void append_joined(std::string& out, const std::vector<Word>& words, std::string_view last) {
+  std::size_t size = out.size();
+  for (const Word& word : words)
+    size += std::string_view(word).size() + std::max(last.size(), std::size_t{2});
+  out.reserve(size);
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (i > 0)
-      text += i + 1 == words.size() ? std::string(last) : std::string(", ");
-    text += words[i];
+      out += i + 1 == words.size() ? last : std::string_view(", ");
+    out += words[i];
   }
+}
+
+} // namespace
+
+std::string join_words(const std::vector<std::string>& words, std::string_view last) {
+  std::string text;
+  append_joined(text, words, last);
   return text;
+}
+
+void append_words(std::string& out, const std::vector<std::string_view>& words,
+                  std::string_view last) {
+  append_joined(out, words, last);
 }
 
 Evidence statement_evidence(const policy::Statement& statement, const model::PolicySource& holder,

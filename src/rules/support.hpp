@@ -29,6 +29,10 @@ namespace tfkms::rules {
 [[nodiscard]] std::string join_words(const std::vector<std::string>& words,
                                      std::string_view last = " and ");
 
+/// Appends "a, b and c" to `out`.
+void append_words(std::string& out, const std::vector<std::string_view>& words,
+                  std::string_view last = " and ");
+
 using policy::statement_label;
 
 /// Evidence for `statement` of a policy held at `holder`, with `text` after its label.

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 
 namespace tfkms::rules {
 namespace {
@@ -182,8 +183,8 @@ private:
         listed.resize(k_listed_principals);
 
       Finding finding = new_finding(k_info);
-      std::vector<std::pair<std::string, bool>>
-          named; // line, whether the key policy names the principal
+      // The first listed principal's line, for the message, and whether the key policy names it.
+      std::optional<std::pair<std::string, bool>> first_named;
       std::vector<analysis::Ground> delegating;
       const auto add_delegating = [&](const std::vector<analysis::Ground>& grounds) {
         for (const auto& ground : grounds) {
@@ -197,35 +198,49 @@ private:
       };
       for (const auto& item : delegated)
         add_delegating(item.key_policy_grounds);
-      // The principals of one subject can do the same: the text of that is made once.
+      // The principals of one subject can do the same: the text of that is made once. Each line is
+      // sized once and written in place: a plan of N teams lists 20 principals for each of N keys.
       std::map<std::size_t, std::string> actions_of_subject;
       std::vector<std::string> labels; // of the principals of `listed`, in order
+      labels.reserve(listed.size());
+      finding.evidence.reserve(listed.size() + 4);
+      std::vector<std::string_view> via; // names that outlive the loop: the graph's or a ground's
       for (const auto& [principal, subject] : listed) {
-        std::vector<std::string_view> actions;
-        std::vector<std::string> via;
-        for (const analysis::DelegatedAccess* item : by_subject.at(subject)) {
-          actions.insert(actions.end(), item->actions.begin(), item->actions.end());
+        const std::vector<const analysis::DelegatedAccess*>& items = by_subject.at(subject);
+        via.clear();
+        for (const analysis::DelegatedAccess* item : items) {
           for (const auto& shared_ground : item->identity_grounds) {
             const auto policy =
                 analysis::member_policy(key_access, item->subject, shared_ground, principal);
-            const std::string name =
-                policy ? context.graph.policy(*policy).source.name() : shared_ground.text;
+            const std::string_view name = policy ? context.graph.policy(*policy).source.name()
+                                                 : std::string_view(shared_ground.text);
             if (std::find(via.begin(), via.end(), name) == via.end())
               via.push_back(name);
           }
         }
         auto [actions_of, fresh] = actions_of_subject.try_emplace(subject);
-        if (fresh)
+        if (fresh) {
+          std::vector<std::string_view> actions;
+          for (const analysis::DelegatedAccess* item : items)
+            actions.insert(actions.end(), item->actions.begin(), item->actions.end());
           actions_of->second = actions_text(actions);
+        }
         labels.push_back(analysis::member_label(context.graph, principal));
-        const std::string line =
-            labels.back() + " can " + actions_of->second + " via " + join_words(via);
         const bool in_policy = names(key_access.subjects().at(subject));
-        named.emplace_back(line, in_policy);
+        const std::string_view because = in_policy ? " beyond what the key policy names it for"
+                                                   : " without being named in the key policy";
+        std::string text;
+        text.reserve(labels.back().size() + actions_of->second.size() + because.size() + 80);
+        text += labels.back();
+        text += std::string_view(" can ");
+        text += actions_of->second;
+        text += std::string_view(" via ");
+        append_words(text, via);
+        if (!first_named)
+          first_named.emplace(text, in_policy);
+        text += because;
         finding.evidence.push_back(
-            evidence_at(context.graph.principal(principal).source,
-                        line + (in_policy ? " beyond what the key policy names it for"
-                                          : " without being named in the key policy")));
+            evidence_at(context.graph.principal(principal).source, std::move(text)));
       }
       std::vector<std::size_t> subjects;
       for (const auto& [subject, items] : by_subject)
@@ -236,14 +251,14 @@ private:
             std::to_string(principals - k_listed_principals) +
                 " more principals get key use the same way; `tfkms access` lists every one"));
       }
-      if (!named.empty()) {
+      if (first_named) {
         finding.message =
             "Key policy names specific principals, but it also delegates key use to the account, "
             "so " +
-            named.front().first +
+            first_named->first +
             (principals > 1 ? " (and " + std::to_string(principals - 1) + " more)" : "") +
-            (named.front().second ? " beyond what the key policy names it for."
-                                  : " without being named.");
+            (first_named->second ? " beyond what the key policy names it for."
+                                 : " without being named.");
       } else {
         // No IAM principal in the input: the delegation still opens the key to the whole account.
         std::vector<std::string_view> actions;

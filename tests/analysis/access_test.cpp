@@ -674,6 +674,40 @@ TEST_CASE("principals the key policy does not tell apart are analysed as one sub
   CHECK(member_label(graph, model::PrincipalId{2}) == "aws_iam_role.b");
 }
 
+TEST_CASE("a class keeps exactly its members the key policy does not name", "[analysis]") {
+  // Named members first, between others, last, and next to each other; one named role is of
+  // another class.
+  model::Graph graph = graph_with_key(policy_of(json::array(
+      {allow(aws(k_root), "kms:*"),
+       allow(aws(json::array(
+                 {"arn:aws:iam::111122223333:role/r0", "arn:aws:iam::111122223333:role/r2",
+                  "arn:aws:iam::111122223333:role/r3", "arn:aws:iam::111122223333:role/r6",
+                  "arn:aws:iam::111122223333:role/apart"})),
+             "kms:Encrypt")})));
+  const json decrypt =
+      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  for (int i = 0; i < 7; ++i) {
+    const std::string name = "r" + std::to_string(i);
+    add_role(graph, name, {add_inline_policy(graph, name, decrypt)});
+  }
+  add_role(
+      graph, "apart",
+      {add_inline_policy(
+          graph, "apart",
+          json::array({{{"Effect", "Allow"}, {"Action", "kms:Encrypt"}, {"Resource", "*"}}}))});
+  const KeyAccess analysis = analyze_key(graph, k_key);
+
+  const Subject& unnamed = analysis.subjects()[subject_index(
+      analysis, "aws_iam_role.r1 and 2 other principals with the same identity policies")];
+  CHECK(unnamed.members == std::vector<model::PrincipalId>{model::PrincipalId{1},
+                                                           model::PrincipalId{4},
+                                                           model::PrincipalId{5}});
+  for (const std::string name : {"r0", "r2", "r3", "r6", "apart"}) {
+    INFO(name);
+    CHECK(analysis.subjects()[subject_index(analysis, "aws_iam_role." + name)].members.size() == 1);
+  }
+}
+
 TEST_CASE("a key policy that tests the caller's ARN analyses every principal on its own",
           "[analysis]") {
   model::Graph graph = graph_with_key(policy_of(json::array(

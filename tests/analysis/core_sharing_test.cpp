@@ -439,3 +439,51 @@ TEST_CASE("the graph deployed to an account reuses the identity policies that na
   CHECK(resource_of(there, marked) == resource_of(fresh, marked));
   CHECK(resource_of(here, marked) != resource_of(there, marked));
 }
+
+TEST_CASE("the graph deployed to an account groups its principals as a fresh reading does",
+          "[analysis][core]") {
+  // One policy attached to four roles, three of the account the input does not name and one of the
+  // account it deploys to, and a fifth role with a policy of the same text: the one of the named
+  // account apart before the deployment, all in one class after it.
+  model::Graph graph;
+  graph.account = std::string(model::k_this_account);
+  graph.region = "us-east-1";
+  const model::PolicyId shared_policy = add_policy(graph, "shared", decrypt_anything());
+  const auto add_role = [&](const std::string& name, const std::string& account,
+                            model::PolicyId policy) {
+    model::Principal role;
+    role.kind = model::PrincipalKind::role;
+    role.name = name;
+    role.account = account;
+    role.arn = "arn:aws:iam::" + account + ":role/" + name;
+    role.source.address = "aws_iam_role." + name;
+    role.policies = {policy};
+    graph.add(std::move(role));
+  };
+  for (const std::string name : {"a", "b", "c"})
+    add_role(name, std::string(model::k_this_account), shared_policy);
+  add_role("d", k_account, shared_policy);
+  add_role("e", std::string(model::k_this_account), add_policy(graph, "e", decrypt_anything()));
+  add_key(graph, "k", {root_statement()});
+  const model::Graph deployed = graph.deployed_to(k_account);
+  const GraphAccess here(graph), there(deployed, here), fresh(deployed);
+
+  const auto classes_of = [](const KeyAccess& access) {
+    std::vector<std::pair<std::string, std::vector<model::PrincipalId>>> out;
+    for (const Subject& subject : access.subjects())
+      out.emplace_back(subject.label, std::vector<model::PrincipalId>(subject.members.begin(),
+                                                                      subject.members.end()));
+    return out;
+  };
+  const KeyAccess before = here.analyze(model::KeyId{0});
+  const KeyAccess reused = there.analyze(model::KeyId{0}, &before);
+  const KeyAccess read_afresh = fresh.analyze(model::KeyId{0});
+  CHECK(classes_of(reused) == classes_of(read_afresh));
+  CHECK(report_of(reused) == report_of(read_afresh));
+  const auto with_members = [](const KeyAccess& access, std::size_t count) {
+    return std::count_if(access.subjects().begin(), access.subjects().end(),
+                         [&](const Subject& subject) { return subject.members.size() == count; });
+  };
+  CHECK(with_members(before, 4) == 1); // a, b, c, e; d is of another account
+  CHECK(with_members(reused, 5) == 1); // all five, of one account, with equal policy texts
+}
