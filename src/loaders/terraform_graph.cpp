@@ -2,6 +2,7 @@
 
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_builder.hpp"
+#include "loaders/terraform_references.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/value.hpp"
 
@@ -256,19 +257,22 @@ std::string Builder::arn_of(const Resource& resource) const {
   return {};
 }
 
-// Every scalar attribute becomes a symbol (`<address>.<attribute>`), so markers made from
-// configuration references resolve. Attributes known only after apply that identify the resource
-// (arn, id, key_id, name) get stand-ins built from what is known: a synthesized ARN names the same
-// resource as the real one will.
+// Every scalar attribute of a resource a marker can name becomes a symbol
+// (`<address>.<attribute>`), so markers made from configuration references resolve. Attributes
+// known only after apply that identify the resource (arn, id, key_id, name) get stand-ins built
+// from what is known: a synthesized ARN names the same resource as the real one will.
 void Builder::define_symbols() {
   for (const auto& [name, variable] : m_context.document().variables.items()) {
     if (variable.is_object() && variable.contains("value") && variable["value"].is_string()) {
       m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
     }
   }
+  const ReferencedResources referenced(m_context.document(), m_context.source() != nullptr);
   m_graph.reserve_resources(m_context.document().resources.size());
-  for (const Resource& resource : m_context.document().resources)
-    m_graph.define_attributes(resource.address, symbols_of(resource));
+  for (const Resource& resource : m_context.document().resources) {
+    if (referenced.may_be_named(resource))
+      m_graph.define_attributes(resource.address, symbols_of(resource));
+  }
 }
 
 // The texts of `resource`'s attributes and stand-ins, by name.
