@@ -268,8 +268,12 @@ private:
                           nlohmann::json unknown, std::size_t position) {
     resource.values = values.is_object() ? std::move(values) : nlohmann::json::object();
     resource.unknown = std::move(unknown);
+    constexpr std::string_view changes = "/resource_changes/", change = "/change/";
+    const std::string number = std::to_string(position);
+    std::string pointer;
+    pointer.reserve(changes.size() + number.size() + change.size() + side.size());
     resource.pointer =
-        "/resource_changes/" + std::to_string(position) + "/change/" + std::string(side);
+        std::move(pointer.append(changes).append(number).append(change).append(side));
     return resource;
   }
 
@@ -289,25 +293,29 @@ private:
       ChangeValues change;
       std::string_view deferred;
       bool has_type = false, has_mode = false;
+      // Whether `type` and `mode` make the entry matter, once asked while they still hold.
+      bool asked = false, relevant = false;
       for (od::field member : element.get_object()) {
         const std::string_view key = member.unescaped_key();
         if (key == "address")
           address = std::string_view(member.value());
-        else if (key == "mode")
+        else if (key == "mode") {
           data = (has_mode = true, std::string_view(member.value()) == "data");
-        else if (key == "type")
+          asked = false;
+        } else if (key == "type") {
           type = (has_type = true, std::string_view(member.value()));
-        else if (key == "name")
+          asked = false;
+        } else if (key == "name")
           name = std::string_view(member.value());
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
-          else if (relevant_type(type, data))
+          else if ((asked = true, relevant = relevant_type(type, data)))
             read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
-      if (has_type && has_mode && !type.empty() && !relevant_type(type, data))
+      if (has_type && has_mode && !type.empty() && !(asked ? relevant : relevant_type(type, data)))
         continue;
       Resource resource;
       resource.address = address;
@@ -320,7 +328,8 @@ private:
              " has neither `type` nor a resource address: skipped");
         continue;
       }
-      if (!relevant_type(resource.type, resource.data))
+      // With both given, the type was found relevant above.
+      if (!(has_type && has_mode) && !relevant_type(resource.type, resource.data))
         continue;
       if (!deferred.empty()) {
         od::document document = iterate_within(deferred);
