@@ -263,9 +263,10 @@ private:
     }
   }
 
-  // `resource` on one side of its change, the change being entry `position` of resource_changes.
-  static Resource on_side(Resource resource, std::string_view side, nlohmann::json values,
-                          nlohmann::json unknown, std::size_t position) {
+  // Puts `resource`, where it is kept, on one side of its change, the change being entry `position`
+  // of resource_changes.
+  static void on_side(Resource& resource, std::string_view side, nlohmann::json values,
+                      nlohmann::json unknown, std::size_t position) {
     resource.values = values.is_object() ? std::move(values) : nlohmann::json::object();
     resource.unknown = std::move(unknown);
     constexpr std::string_view changes = "/resource_changes/", change = "/change/";
@@ -274,7 +275,6 @@ private:
     pointer.reserve(changes.size() + number.size() + change.size() + side.size());
     resource.pointer =
         std::move(pointer.append(changes).append(number).append(change).append(side));
-    return resource;
   }
 
   // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters
@@ -349,13 +349,14 @@ private:
       // Delete-only changes leave nothing after apply; creates have nothing before.
       const bool before_side = m_snapshot != Snapshot::after && resource.planned_action != "create";
       if (m_snapshot != Snapshot::before && resource.planned_action != "delete") {
-        out.push_back(on_side(before_side ? Resource(resource) : std::move(resource), "after",
-                              std::move(change.after), std::move(change.unknown), position));
+        Resource& kept =
+            before_side ? out.emplace_back(resource) : out.emplace_back(std::move(resource));
+        on_side(kept, "after", std::move(change.after), std::move(change.unknown), position);
       }
       if (before_side) {
-        (m_snapshot == Snapshot::both ? before : out)
-            .push_back(
-                on_side(std::move(resource), "before", std::move(change.before), {}, position));
+        Resource& kept =
+            (m_snapshot == Snapshot::both ? before : out).emplace_back(std::move(resource));
+        on_side(kept, "before", std::move(change.before), {}, position);
       }
     }
     return index;
@@ -551,6 +552,8 @@ private:
     if (m_kind == InputKind::terraform_state)
       return changes;
     std::vector<Resource> resources = has_changes ? std::move(changes) : std::move(planned);
+    if (prior.empty())
+      return resources;
     std::unordered_map<std::string, bool> seen;
     for (const Resource& resource : resources)
       seen.emplace(resource.address, true);
