@@ -1,4 +1,7 @@
+#include "loaders/loaders.hpp"
 #include "loaders/terraform_references.hpp"
+#include "model/value.hpp"
+#include "temp_file.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -66,4 +69,48 @@ TEST_CASE("references: a dotted attribute name, a reference in a list, and the .
   CHECK(with_source.may_be_named(resource("aws_kms_key.unnamed", "", "aws_kms_key")));
   CHECK_FALSE(ReferencedResources(Document{}, false)
                   .may_be_named(resource("aws_kms_key.unnamed", "", "aws_kms_key")));
+}
+
+TEST_CASE("references: a module instance's references resolve; an unreferenced attribute is no "
+          "symbol",
+          "[loaders][terraform][symbols]") {
+  const tfkms::test::TempFile file("module-references.json", R"json({
+  "format_version": "1.2", "terraform_version": "1.9.5",
+  "resource_changes": [
+    {"address": "module.team[\"a\"].aws_iam_role.app", "module_address": "module.team[\"a\"]",
+     "mode": "managed", "type": "aws_iam_role", "name": "app",
+     "change": {"actions": ["create"], "before": null, "after": {"name": "app-a"},
+                "after_unknown": {"arn": true, "id": true}}},
+    {"address": "module.team[\"a\"].aws_kms_key.k", "module_address": "module.team[\"a\"]",
+     "mode": "managed", "type": "aws_kms_key", "name": "k",
+     "change": {"actions": ["create"], "before": null, "after": {"description": "used"},
+                "after_unknown": {"arn": true, "id": true, "key_id": true}}},
+    {"address": "module.team[\"a\"].aws_kms_key.other", "module_address": "module.team[\"a\"]",
+     "mode": "managed", "type": "aws_kms_key", "name": "other",
+     "change": {"actions": ["create"], "before": null, "after": {"description": "unused"},
+                "after_unknown": {"arn": true, "id": true, "key_id": true}}},
+    {"address": "module.team[\"a\"].aws_kms_grant.g", "module_address": "module.team[\"a\"]",
+     "mode": "managed", "type": "aws_kms_grant", "name": "g",
+     "change": {"actions": ["create"], "before": null, "after": {"operations": ["Decrypt"]},
+                "after_unknown": {"grantee_principal": true, "key_id": true}}}
+  ],
+  "configuration": {"root_module": {"module_calls": {"team": {"source": "./team", "module": {
+    "resources": [{"address": "aws_kms_grant.g", "mode": "managed", "type": "aws_kms_grant",
+      "name": "g", "expressions": {
+        "grantee_principal": {"references": ["aws_iam_role.app.arn", "aws_iam_role.app"]},
+        "key_id": {"references": ["aws_kms_key.k.key_id", "aws_kms_key.k"]}}}]}}}}}
+})json");
+  auto input = tfkms::loaders::load_file(file.path(), tfkms::loaders::LoadOptions{});
+  REQUIRE(input);
+  const tfkms::model::Graph& graph = input.value().graph;
+  REQUIRE(graph.grants.size() == 1);
+  const auto& grant = graph.grants[0];
+  CHECK(grant.grantee == tfkms::model::symbol(R"(module.team["a"].aws_iam_role.app.arn)"));
+  const tfkms::model::Value grantee = tfkms::model::resolve_value(grant.grantee, graph);
+  CHECK(grantee.known());
+  CHECK(grantee.text.ends_with(":role/app-a"));
+  REQUIRE(grant.key.kind == tfkms::model::KeyRef::Kind::node);
+  CHECK(graph.key(*grant.key.key).source.address == R"(module.team["a"].aws_kms_key.k)");
+  CHECK(graph.resolve(R"(module.team["a"].aws_kms_key.k.description)") == "used");
+  CHECK_FALSE(graph.resolve(R"(module.team["a"].aws_kms_key.other.description)"));
 }
