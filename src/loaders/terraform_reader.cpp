@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 
 namespace tfkms::loaders::terraform {
 
@@ -30,17 +31,19 @@ namespace {
 
 // Lines are short: counted a vector of bytes at a time, not searched for one by one (two million
 // memchr calls on a 63 MB plan took three times as long). Each block's count fits in a byte, the
-// width the compiler vectorizes.
+// width the compiler vectorizes; a block of a fixed size that vectors divide is counted with no
+// byte left over (a block of 255 left 15 to count one at a time, a third of the work).
 std::size_t count_newlines(const char* begin, const char* end) {
+  constexpr std::ptrdiff_t k_block = 240;
   std::size_t total = 0;
-  while (begin < end) {
-    const char* block_end =
-        begin + std::min<std::size_t>(static_cast<std::size_t>(end - begin), 255);
+  for (; end - begin >= k_block; begin += k_block) {
     unsigned char in_block = 0;
-    for (; begin < block_end; ++begin)
-      in_block += *begin == '\n' ? 1 : 0;
+    for (std::ptrdiff_t i = 0; i < k_block; ++i)
+      in_block += begin[i] == '\n' ? 1 : 0;
     total += in_block;
   }
+  for (; begin < end; ++begin)
+    total += *begin == '\n' ? 1 : 0;
   return total;
 }
 
