@@ -11,6 +11,7 @@ namespace {
 /// What to_plain_json() refuses; nullptr: to_json(), which refuses nothing.
 struct Plain {
   std::size_t max_depth = 0;
+  bool check_control = true;
 };
 
 // False when `plain` refuses the value (`out` is then partly built).
@@ -33,7 +34,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     auto& members = out.get_ref<nlohmann::json::object_t&>();
     const simdjson::dom::object object = element.get_object().value_unsafe();
     for (const simdjson::dom::key_value_pair field : object) {
-      if (plain != nullptr && model::has_control(field.key))
+      if (plain != nullptr && plain->check_control && model::has_control(field.key))
         return false;
       // Terraform writes keys sorted: inserting before the end is then constant time.
       const std::size_t count = members.size();
@@ -61,7 +62,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     return true;
   case simdjson::dom::element_type::STRING: {
     const std::string_view text = element.get_string().value_unsafe();
-    if (plain != nullptr && model::has_control(text))
+    if (plain != nullptr && plain->check_control && model::has_control(text))
       return false;
     out = std::string(text);
     return true;
@@ -151,8 +152,9 @@ nlohmann::json to_json(simdjson::dom::element element) {
   return out;
 }
 
-std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth) {
-  const Plain plain{max_depth};
+std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth,
+                                            bool text_is_plain) {
+  const Plain plain{max_depth, !text_is_plain};
   nlohmann::json out;
   if (!copy(element, 0, &plain, out))
     return std::nullopt;

@@ -2,12 +2,15 @@
 
 namespace tfkms::loaders::terraform {
 
-std::vector<std::string_view> address_steps(std::string_view address) {
-  std::vector<std::string_view> steps;
-  std::size_t start = 0;
+namespace {
+
+// Where the step of `address` that begins at `start` ends: at the next dot outside brackets and
+// quotes, or at the end. Steps are walked in place: a plan's every kept resource asks for its
+// module, and a vector of steps per address cost more than the walk.
+std::size_t step_end(std::string_view address, std::size_t start) {
   int depth = 0;
   bool quoted = false;
-  for (std::size_t i = 0; i < address.size(); ++i) {
+  for (std::size_t i = start; i < address.size(); ++i) {
     const char c = address[i];
     if (quoted) {
       if (c == '\\')
@@ -21,24 +24,39 @@ std::vector<std::string_view> address_steps(std::string_view address) {
     } else if (c == ']') {
       --depth;
     } else if (c == '.' && depth == 0) {
-      steps.push_back(address.substr(start, i - start));
-      start = i + 1;
+      return i;
     }
   }
-  steps.push_back(address.substr(start));
-  return steps;
+  return address.size();
 }
 
-std::string module_of(std::string_view address) {
-  const std::vector<std::string_view> steps = address_steps(address);
-  std::string module;
-  for (std::size_t i = 0; i + 2 < steps.size() && steps[i] == "module"; i += 2) {
-    if (!module.empty())
-      module += '.';
-    module += "module.";
-    module += steps[i + 1];
+} // namespace
+
+std::vector<std::string_view> address_steps(std::string_view address) {
+  std::vector<std::string_view> steps;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = step_end(address, start);
+    steps.push_back(address.substr(start, end - start));
+    if (end == address.size())
+      return steps;
+    start = end + 1;
   }
-  return module;
+}
+
+// The leading pairs of steps "module", <name> that another step follows, as written.
+std::string module_of(std::string_view address) {
+  std::size_t module_end = 0;
+  for (std::size_t start = 0;;) {
+    const std::size_t keyword_end = step_end(address, start);
+    if (address.substr(start, keyword_end - start) != "module" || keyword_end == address.size())
+      break;
+    const std::size_t name_end = step_end(address, keyword_end + 1);
+    if (name_end == address.size())
+      break;
+    module_end = name_end;
+    start = name_end + 1;
+  }
+  return std::string(address.substr(0, module_end));
 }
 
 std::string_view without_key(std::string_view step) {
@@ -48,12 +66,15 @@ std::string_view without_key(std::string_view step) {
 
 std::string module_path(std::string_view module_address) {
   std::string path;
-  for (const std::string_view step : address_steps(module_address)) {
-    if (step.empty())
-      continue;
-    if (!path.empty())
-      path += '.';
-    path += without_key(step);
+  for (std::size_t start = 0; start <= module_address.size();) {
+    const std::size_t end = step_end(module_address, start);
+    const std::string_view step = module_address.substr(start, end - start);
+    if (!step.empty()) {
+      if (!path.empty())
+        path += '.';
+      path += without_key(step);
+    }
+    start = end + 1;
   }
   return path;
 }

@@ -102,6 +102,8 @@ const ConfigResource* Context::config(const Resource& resource) const {
 }
 
 const ConfigResource* Context::look_up_config(const Resource& resource) const {
+  if (m_document.config.empty()) // a state, or a plan without configuration: no key to build
+    return nullptr;
   std::string key = module_path(resource.module_address);
   key += key.empty() ? "" : ".";
   key += resource.data ? "data." : "";

@@ -2,6 +2,7 @@
 
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_builder.hpp"
+#include "loaders/terraform_references.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/value.hpp"
 
@@ -32,6 +33,18 @@ std::vector<std::string_view> arn_fields(std::string_view arn) {
   }
   fields.push_back(arn.substr(start));
   return fields;
+}
+
+// The pieces in one string, allocated once: a synthesized ARN joins five or six.
+std::string joined(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 0;
+  for (const std::string_view piece : pieces)
+    size += piece.size();
+  std::string out;
+  out.reserve(size);
+  for (const std::string_view piece : pieces)
+    out += piece;
+  return out;
 }
 
 template <typename Map> std::string most_common(const Map& counts) {
@@ -236,18 +249,18 @@ std::string Builder::arn_of(const Resource& resource) const {
     return text == resource.address ? std::string("/") : text;
   };
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
-    return partition + "kms:" + regional + "key/" + resource.address;
+    return joined({partition, "kms:", regional, "key/", resource.address});
   }
   if (type == "aws_kms_alias")
-    return partition + "kms:" + regional + name_of(resource, "name");
+    return joined({partition, "kms:", regional, name_of(resource, "name")});
   if (type == "aws_iam_role")
-    return partition + "iam" + global + "role" + path() + name_of(resource, "name");
+    return joined({partition, "iam", global, "role", path(), name_of(resource, "name")});
   if (type == "aws_iam_user")
-    return partition + "iam" + global + "user" + path() + name_of(resource, "name");
+    return joined({partition, "iam", global, "user", path(), name_of(resource, "name")});
   if (type == "aws_iam_group")
-    return partition + "iam" + global + "group" + path() + name_of(resource, "name");
+    return joined({partition, "iam", global, "group", path(), name_of(resource, "name")});
   if (type == "aws_iam_policy")
-    return partition + "iam" + global + "policy" + path() + name_of(resource, "name");
+    return joined({partition, "iam", global, "policy", path(), name_of(resource, "name")});
   if (const model::DataStoreType* store = model::terraform_store_type(type)) {
     const std::string name =
         store->terraform_name.empty() ? resource.address : name_of(resource, store->terraform_name);
@@ -256,19 +269,22 @@ std::string Builder::arn_of(const Resource& resource) const {
   return {};
 }
 
-// Every scalar attribute becomes a symbol (`<address>.<attribute>`), so markers made from
-// configuration references resolve. Attributes known only after apply that identify the resource
-// (arn, id, key_id, name) get stand-ins built from what is known: a synthesized ARN names the same
-// resource as the real one will.
+// Every scalar attribute of a resource a marker can name becomes a symbol
+// (`<address>.<attribute>`), so markers made from configuration references resolve. Attributes
+// known only after apply that identify the resource (arn, id, key_id, name) get stand-ins built
+// from what is known: a synthesized ARN names the same resource as the real one will.
 void Builder::define_symbols() {
   for (const auto& [name, variable] : m_context.document().variables.items()) {
     if (variable.is_object() && variable.contains("value") && variable["value"].is_string()) {
       m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
     }
   }
+  const ReferencedResources referenced(m_context.document(), m_context.source() != nullptr);
   m_graph.reserve_resources(m_context.document().resources.size());
-  for (const Resource& resource : m_context.document().resources)
-    m_graph.define_attributes(resource.address, symbols_of(resource));
+  for (const Resource& resource : m_context.document().resources) {
+    if (referenced.may_be_named(resource))
+      m_graph.define_attributes(resource.address, symbols_of(resource));
+  }
 }
 
 // The texts of `resource`'s attributes and stand-ins, by name.

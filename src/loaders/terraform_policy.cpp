@@ -50,7 +50,9 @@ model::PolicySource parse_policy_text(std::string_view text) {
   simdjson::dom::element element;
   if (parser.parse(text.data(), text.size()).get(element) == simdjson::SUCCESS &&
       element.is_object()) {
-    if (auto plain = to_plain_json(element, k_plain_depth)) {
+    const bool text_is_plain =
+        text.find('\\') == std::string_view::npos && !model::has_control(text);
+    if (auto plain = to_plain_json(element, k_plain_depth, text_is_plain)) {
       source.document = std::move(*plain);
       source.state = model::PolicySource::State::document;
       return source;
