@@ -112,7 +112,9 @@ public:
 
   void commit(std::size_t size, bool last) override {
     m_filled += size;
-    if (m_filled < k_piece && !last)
+    // A text that ends with a full piece needs no empty one after it; an empty text needs one.
+    const bool nothing_left = last && m_filled == 0 && !m_pieces.empty();
+    if ((m_filled < k_piece && !last) || nothing_left)
       return;
     const std::size_t written = libdeflate_deflate_compress(
         m_compressor.get(), m_input.get(), m_filled, m_output.data(), m_output.size());

@@ -210,7 +210,7 @@ public:
 
 private:
   /// Writes the log with the results `kept` when it is surely within the cap without counting it
-  /// exactly, which takes four times as long: the estimate (gzip_size.hpp) is about twice gzip's
+  /// exactly, which takes three times as long: the estimate (gzip_size.hpp) is about twice gzip's
   /// size on a long SARIF log, and at least 1.16 times it on each of 1,430 logs of the corpus and
   /// the fixtures, so a log whose estimate is at most half the cap is within it. Exact counts are
   /// not exact anyway: GitHub's uploader runs Node's zlib, whose level 6 writes 2% fewer bytes

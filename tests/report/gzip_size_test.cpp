@@ -133,8 +133,9 @@ std::string results(std::size_t count) {
 TEST_CASE("an estimated gzip size is more than half gzip's, and the text is kept",
           "[report][gzip]") {
   using tfkms::report::GzipCount;
-  // Over 1 MB: several pieces, the last one short.
-  for (const std::string& text : {noise(1'500'000), results(40'000), std::string(3'000'000, 'z')}) {
+  // Over 1 MB: several pieces, the last one short or full.
+  for (const std::string& text : {noise(1'500'000), results(40'000), std::string(3'000'000, 'z'),
+                                  std::string(2 * 1024 * 1024, 'w')}) {
     CAPTURE(text.size());
     const std::size_t estimate = tfkms::report::gzip_size(text, GzipCount::estimate);
     // What the SARIF writer's screen rests on (sarif.cpp): more than half, larger on JSON.
@@ -156,6 +157,10 @@ TEST_CASE("an estimated gzip size is more than half gzip's, and the text is kept
     CHECK(too_small.compressed_size() == estimate);
     CHECK_THROWS_AS(too_small.replay(replayed), std::logic_error);
   }
+  // Pieces are compressed apart, and a text that ends with a full one has nothing after it.
+  const std::string piece(1024 * 1024, 'w');
+  CHECK(tfkms::report::gzip_size(piece + piece, GzipCount::estimate) - 18 ==
+        2 * (tfkms::report::gzip_size(piece, GzipCount::estimate) - 18));
   const std::string sarif_like = results(40'000);
   CHECK(tfkms::report::gzip_size(sarif_like, GzipCount::estimate) >
         tfkms::report::gzip_size(sarif_like));
