@@ -77,18 +77,17 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
-// JSON Pointer reference token (RFC 6901).
-std::string pointer_token(std::string_view token) {
-  std::string out;
-  for (const char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
+// JSON Pointer reference token (RFC 6901), appended to `out`: most names need no escape and go in
+// whole, not character by character.
+void put_pointer_token(std::string& out, std::string_view token) {
+  std::size_t plain = 0; // where the run of characters that need no escape starts
+  for (std::size_t at = 0; at < token.size(); ++at) {
+    if (token[at] != '~' && token[at] != '/')
+      continue;
+    out.append(token.substr(plain, at - plain)).append(token[at] == '~' ? "~0" : "~1");
+    plain = at + 1;
   }
-  return out;
+  out.append(token.substr(plain));
 }
 
 // a + b + c + d in one allocation: a policy has a location for every element it holds.
@@ -104,8 +103,11 @@ struct Location {
   std::string pointer; ///< JSON Pointer inside the policy
   std::string path;    ///< Statement[1].Condition.StringEquals, for messages
   Location child(std::string_view key) const {
-    return {joined(pointer, "/", pointer_token(key)),
-            path.empty() ? std::string(key) : joined(path, ".", key)};
+    std::string child_pointer;
+    child_pointer.reserve(pointer.size() + 1 + key.size());
+    child_pointer.append(pointer).push_back('/');
+    put_pointer_token(child_pointer, key);
+    return {std::move(child_pointer), path.empty() ? std::string(key) : joined(path, ".", key)};
   }
   Location item(std::size_t index) const {
     const std::string number = std::to_string(index);
@@ -230,7 +232,9 @@ private:
     }
     statement.effect_known = false;
     bool has_action = false;
-    for (const auto& [name, value] : json.items()) {
+    for (const auto& [member, value] : json.items()) {
+      // A view compares with each element name inline, a string calls compare(const char*).
+      const std::string_view name = member;
       const Location here = at.child(name);
       if (name == "Sid") {
         if (value.is_string())
@@ -257,7 +261,7 @@ private:
       } else if (name == "Condition") {
         read_conditions(statement, value, here);
       } else {
-        fail_statement(statement, here, "unknown statement element \"" + name + "\"");
+        fail_statement(statement, here, "unknown statement element \"" + member + "\"");
       }
     }
     check_required(statement, json, at, has_action);

@@ -58,6 +58,18 @@ TEST_CASE("statements keep index, Sid, pointers and typed elements", "[policy][d
         "/Statement/1/Condition/ForAnyValue:StringLikeIfExists/kms:EncryptionContextKeys");
 }
 
+TEST_CASE("pointers escape ~ and / in the names they pass (RFC 6901)", "[policy][document]") {
+  const Document document = parse(R"({"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{
+     "StringEquals":{"aws:PrincipalTag/a~b/c":"x"},"StringLike":{"/~x/":"y"}}}]})",
+                                  PolicyKind::identity_policy);
+  REQUIRE(document.statements.size() == 1);
+  const std::vector<ConditionClause>& clauses = document.statements[0].conditions;
+  REQUIRE(clauses.size() == 2);
+  CHECK(clauses[0].pointer == "/Statement/0/Condition/StringEquals/aws:PrincipalTag~1a~0b~1c");
+  CHECK(clauses[1].pointer == "/Statement/0/Condition/StringLike/~1~0x~1");
+}
+
 TEST_CASE("a single statement object is read as statement 0", "[policy][document]") {
   const Document document = parse(R"({"Version":"2012-10-17","Statement":
     {"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}})",
