@@ -395,3 +395,35 @@ TEST_CASE("plan: an attachment of an organisation policy the plan does not defin
   CHECK(warning->message.find("p-defined0elsewhere") != std::string::npos);
   CHECK(warning->line.has_value());
 }
+
+TEST_CASE("plan: a resource's line counts every newline before it, wherever it falls",
+          "[loaders][terraform]") {
+  // Whitespace before the first member moves the key's entry; newlines land at every offset of
+  // the blocks the reader counts them in, and at the blocks' edges.
+  const std::string key =
+      R"("resource_changes": [{"address": "aws_kms_key.k", "mode": "managed",
+    "type": "aws_kms_key", "name": "k", "change": {"actions": ["create"],
+    "after": {"enable_key_rotation": true}, "after_unknown": {"arn": true}}}]})";
+  const auto line_after = [&](const std::string& whitespace) {
+    const tfkms::test::TempFile file("lines.json", "{" + whitespace + key);
+    const Graph graph = load(file.path());
+    REQUIRE(graph.keys.size() == 1);
+    return graph.keys[0].source.line.value_or(0);
+  };
+  const std::uint32_t first = line_after("");
+  REQUIRE(first >= 1);
+  for (std::size_t length = 1; length <= 500; length += 13) {
+    std::string whitespace(length, ' ');
+    for (std::size_t at = length % 7; at < length; at += 7)
+      whitespace[at] = '\n';
+    CAPTURE(length);
+    CHECK(line_after(whitespace) == first + static_cast<std::uint32_t>(std::count(
+                                                whitespace.begin(), whitespace.end(), '\n')));
+  }
+  for (const std::size_t at : {238u, 239u, 240u, 478u, 479u, 480u}) {
+    std::string whitespace(482, ' ');
+    whitespace[at] = '\n';
+    CAPTURE(at);
+    CHECK(line_after(whitespace) == first + 1);
+  }
+}

@@ -104,6 +104,12 @@ TEST_CASE("policy texts read as nlohmann reads them, the unusual ones included",
   CHECK(repeated.warnings.size() == 1);
   const auto control = tfkms::loaders::terraform::parse_policy_text("{\"Sid\": \"a\\u0001b\"}");
   CHECK(control.document == json{{"Sid", "ab"}});
+  // Escaped, a control character is found in a key too; an escaped line break is kept as read.
+  const auto in_key = tfkms::loaders::terraform::parse_policy_text("{\"S\\u0002id\": \"x\"}");
+  CHECK(in_key.document == json{{"Sid", "x"}});
+  const auto line_break = tfkms::loaders::terraform::parse_policy_text("{\"Sid\": \"a\\nb\"}");
+  CHECK(line_break.state == tfkms::model::PolicySource::State::document);
+  CHECK(line_break.document == json{{"Sid", "a\nb"}});
 
   // Nesting far past any real policy is refused; an integer beyond 64 bits is read as nlohmann
   // does.
