@@ -153,8 +153,8 @@ nlohmann::json to_json(simdjson::dom::element element) {
 }
 
 std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element, std::size_t max_depth,
-                                            bool text_is_plain) {
-  const Plain plain{max_depth, !text_is_plain};
+                                            ParsedText text) {
+  const Plain plain{max_depth, text == ParsedText::any_text};
   nlohmann::json out;
   if (!copy(element, 0, &plain, out))
     return std::nullopt;

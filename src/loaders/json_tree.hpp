@@ -20,12 +20,16 @@ namespace tfkms::loaders {
 /// parse would fail, integers beyond 64 bits included, so that the caller can take the slow path.
 [[nodiscard]] nlohmann::json to_json(simdjson::ondemand::value value);
 
+/// What the text a value was parsed from is known to hold.
+enum class ParsedText {
+  plain,    ///< neither control characters nor escapes: its strings cannot hold them either
+  any_text, ///< its strings are searched one by one
+};
+
 /// Like to_json(), but nothing for a value that needs nlohmann's parser for its exact reading: one
 /// nested deeper than `max_depth` (the top value is at depth 0), with a repeated key, or with a
-/// control character other than tab, CR and LF in a string or key. `text_is_plain`: the text the
-/// value was parsed from holds neither such characters nor escapes, so its strings cannot either
-/// and are not searched one by one.
-[[nodiscard]] std::optional<nlohmann::json>
-to_plain_json(simdjson::dom::element element, std::size_t max_depth, bool text_is_plain);
+/// control character other than tab, CR and LF in a string or key.
+[[nodiscard]] std::optional<nlohmann::json> to_plain_json(simdjson::dom::element element,
+                                                          std::size_t max_depth, ParsedText text);
 
 } // namespace tfkms::loaders

@@ -279,7 +279,9 @@ void Builder::define_symbols() {
       m_graph.define("var." + name, model::strip_control(variable["value"].get<std::string>()));
     }
   }
-  const ReferencedResources referenced(m_context.document(), m_context.source() != nullptr);
+  const ReferencedResources referenced(
+      m_context.document(), m_context.source() != nullptr ? ReferencedResources::Source::read
+                                                          : ReferencedResources::Source::not_read);
   m_graph.reserve_resources(m_context.document().resources.size());
   for (const Resource& resource : m_context.document().resources) {
     if (referenced.may_be_named(resource))

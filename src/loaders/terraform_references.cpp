@@ -7,8 +7,8 @@
 
 namespace tfkms::loaders::terraform {
 
-ReferencedResources::ReferencedResources(const Document& document, bool with_source)
-    : m_all(with_source) {
+ReferencedResources::ReferencedResources(const Document& document, Source source)
+    : m_all(source == Source::read) {
   if (m_all)
     return;
   for (const auto& [address, resource] : document.config)

@@ -15,8 +15,10 @@ namespace tfkms::loaders::terraform {
 
 class ReferencedResources {
 public:
-  /// `with_source`: the .tf source is read, whose references are not in the document.
-  ReferencedResources(const Document& document, bool with_source);
+  /// Whether the .tf source is read, whose references are not in the document.
+  enum class Source { read, not_read };
+
+  ReferencedResources(const Document& document, Source source);
 
   /// False only when no marker made for this document can name an attribute of `resource`.
   [[nodiscard]] bool may_be_named(const Resource& resource) const;

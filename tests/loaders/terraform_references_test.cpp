@@ -38,7 +38,7 @@ TEST_CASE("references: only resources a configuration reference can name need sy
           "[loaders][terraform][symbols]") {
   const Document document =
       referring_to({"aws_iam_role.app[\"a\"].arn", "aws_iam_role.app[\"a\"]", "var.name"});
-  const ReferencedResources referenced(document, false);
+  const ReferencedResources referenced(document, ReferencedResources::Source::not_read);
   // Named from any instance of the module the reference is made in, or from the root module.
   CHECK(referenced.may_be_named(
       resource("module.app[\"x\"].aws_iam_role.app[\"a\"]", "module.app[\"x\"]", "aws_iam_role")));
@@ -59,15 +59,15 @@ TEST_CASE("references: a dotted attribute name, a reference in a list, and the .
   Document document = referring_to({"aws_kms_key.k.tags.team"});
   document.config["module.app.aws_kms_grant.g"].expressions["operations"] =
       nlohmann::json::array({{{"references", {"aws_kms_key.other.arn"}}}});
-  const ReferencedResources referenced(document, false);
+  const ReferencedResources referenced(document, ReferencedResources::Source::not_read);
   CHECK(referenced.may_be_named(resource("module.app.aws_kms_key.k", "module.app", "aws_kms_key")));
   CHECK(referenced.may_be_named(
       resource("module.app.aws_kms_key.other", "module.app", "aws_kms_key")));
   CHECK_FALSE(referenced.may_be_named(resource("aws_kms_key.tags", "", "aws_kms_key")));
   // The .tf source makes markers from references the document does not hold.
-  const ReferencedResources with_source(Document{}, true);
+  const ReferencedResources with_source(Document{}, ReferencedResources::Source::read);
   CHECK(with_source.may_be_named(resource("aws_kms_key.unnamed", "", "aws_kms_key")));
-  CHECK_FALSE(ReferencedResources(Document{}, false)
+  CHECK_FALSE(ReferencedResources(Document{}, ReferencedResources::Source::not_read)
                   .may_be_named(resource("aws_kms_key.unnamed", "", "aws_kms_key")));
 }
 
