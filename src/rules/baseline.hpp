@@ -1,6 +1,6 @@
 #pragma once
 // Baselines: the findings a repository already had when it adopted tfkms, recorded by fingerprint
-// (the same value as SARIF partialFingerprints, see assign_fingerprint) so that later runs report
+// (the same value as SARIF partialFingerprints, see assign_fingerprints) so that later runs report
 // only what is new. File format: docs/baseline.md.
 #include "model/diagnostic.hpp"
 #include "rules/finding.hpp"

@@ -96,8 +96,6 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
-void assign_fingerprint(Finding& finding) { assign_fingerprints({&finding}); }
-
 void assign_fingerprints(std::vector<Finding*> findings) {
   // Texts of like length share a batch, so that little is left to hash lane by lane.
   std::vector<std::pair<std::size_t, Finding*>> by_size;

@@ -81,10 +81,8 @@ struct Finding {
   std::string suppressed_at; ///< when suppressed: where the suppression is written ("FILE:LINE")
 };
 
-/// Sets `finding.fingerprint` from the rule id, the resource and the evidence texts and pointers.
-void assign_fingerprint(Finding& finding);
-
-/// assign_fingerprint() for each of `findings`, in fewer steps than one by one.
+/// Sets each finding's `fingerprint` from its rule id, resource and evidence texts and pointers;
+/// findings given together are hashed in fewer steps than one by one.
 void assign_fingerprints(std::vector<Finding*> findings);
 
 } // namespace tfkms::rules

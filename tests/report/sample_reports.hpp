@@ -78,34 +78,34 @@ inline Report representative() {
                     "/Statement/1/Principal/AWS", "repo/infra/kms.tf", 15},
                    {"no condition limits the caller", "/Statement/1", "", std::nullopt}};
   open.fix = "Name the trusted accounts or add an aws:PrincipalOrgID condition.";
-  rules::assign_fingerprint(open);
+  rules::assign_fingerprints({&open});
 
   auto rotation = make_finding("TFKMS001", rules::Severity::medium, "aws_kms_key.logs",
                                "repo/infra/kms.tf", 30, "Automatic key rotation is off.");
   rotation.fix = "Set enable_key_rotation = true.";
-  rules::assign_fingerprint(rotation);
+  rules::assign_fingerprints({&rotation});
 
   auto grant = make_finding("TFKMS007", rules::Severity::low, "AppGrant", "repo/cfn/stack.yaml",
                             std::nullopt, "Grant has no encryption context constraint.");
-  rules::assign_fingerprint(grant);
+  rules::assign_fingerprints({&grant});
 
   auto suppressed = make_finding("TFKMS001", rules::Severity::medium, "LegacyKey",
                                  "repo/cfn/stack.yaml", 40, "Automatic key rotation is off.");
   suppressed.suppressed = true;
   suppressed.suppression_reason = "imported key material cannot rotate";
-  rules::assign_fingerprint(suppressed);
+  rules::assign_fingerprints({&suppressed});
 
   auto configured =
       make_finding("TFKMS007", rules::Severity::low, "aws_kms_grant.batch", "repo/infra/grants.tf",
                    5, "Grant has no encryption context constraint.");
   configured.suppressed = true;
   configured.suppression_kind = rules::SuppressionKind::external;
-  rules::assign_fingerprint(configured);
+  rules::assign_fingerprints({&configured});
 
   auto outside = make_finding("TFKMS004", rules::Severity::high, "module.shared.aws_kms_key.this",
                               "/tmp/runner/plan.json", 1,
                               "Key policy allows any principal in the same organization.");
-  rules::assign_fingerprint(outside);
+  rules::assign_fingerprints({&outside});
 
   report.findings = {std::move(grant), std::move(suppressed), std::move(configured),
                      std::move(open),  std::move(rotation),   std::move(outside)};
@@ -170,7 +170,7 @@ inline Report hostile() {
                    "repo/infra/" + bad + ".tf", 7, "Statement " + bad + " allows any principal.");
   finding.evidence = {{"Sid " + bad, "/Statement/0/" + bad, "repo/infra/" + bad + ".tf", 9}};
   finding.fix = "Remove " + bad;
-  rules::assign_fingerprint(finding);
+  rules::assign_fingerprints({&finding});
   auto second = finding;
   second.severity = rules::Severity::medium;
   second.line = std::nullopt;

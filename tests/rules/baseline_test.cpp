@@ -13,7 +13,7 @@ rules::Finding finding(const std::string& rule, const std::string& resource, std
   out.file = "main.tf";
   out.line = line;
   out.message = rule + " on " + resource;
-  rules::assign_fingerprint(out);
+  rules::assign_fingerprints({&out});
   return out;
 }
 
