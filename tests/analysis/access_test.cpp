@@ -53,14 +53,7 @@ json aws(json arns) { return json{{"AWS", std::move(arns)}}; }
 model::PrincipalId add_role(model::Graph& graph, const std::string& name,
                             std::vector<model::PolicyId> policies = {},
                             const std::string& account = k_account) {
-  model::Principal role;
-  role.kind = model::PrincipalKind::role;
-  role.name = name;
-  role.account = account;
-  role.arn = "arn:aws:iam::" + account + ":role/" + name;
-  role.source.address = "aws_iam_role." + name;
-  role.policies = std::move(policies);
-  return graph.add(std::move(role));
+  return test::add_role(graph, name, account, std::move(policies));
 }
 
 std::size_t subject_index(const KeyAccess& analysis, std::string_view label) {

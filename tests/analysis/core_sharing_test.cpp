@@ -449,21 +449,11 @@ TEST_CASE("the graph deployed to an account groups its principals as a fresh rea
   graph.account = std::string(model::k_this_account);
   graph.region = "us-east-1";
   const model::PolicyId shared_policy = add_policy(graph, "shared", decrypt_anything());
-  const auto add_role = [&](const std::string& name, const std::string& account,
-                            model::PolicyId policy) {
-    model::Principal role;
-    role.kind = model::PrincipalKind::role;
-    role.name = name;
-    role.account = account;
-    role.arn = "arn:aws:iam::" + account + ":role/" + name;
-    role.source.address = "aws_iam_role." + name;
-    role.policies = {policy};
-    graph.add(std::move(role));
-  };
   for (const std::string name : {"a", "b", "c"})
-    add_role(name, std::string(model::k_this_account), shared_policy);
-  add_role("d", k_account, shared_policy);
-  add_role("e", std::string(model::k_this_account), add_policy(graph, "e", decrypt_anything()));
+    test::add_role(graph, name, std::string(model::k_this_account), {shared_policy});
+  test::add_role(graph, "d", k_account, {shared_policy});
+  test::add_role(graph, "e", std::string(model::k_this_account),
+                 {add_policy(graph, "e", decrypt_anything())});
   add_key(graph, "k", {root_statement()});
   const model::Graph deployed = graph.deployed_to(k_account);
   const GraphAccess here(graph), there(deployed, here), fresh(deployed);

@@ -6,8 +6,23 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tfkms::test {
+
+/// Adds role `name` (aws_iam_role.<name>) of `account` with the identity `policies`.
+inline model::PrincipalId add_role(model::Graph& graph, const std::string& name,
+                                   const std::string& account,
+                                   std::vector<model::PolicyId> policies) {
+  model::Principal role;
+  role.kind = model::PrincipalKind::role;
+  role.name = name;
+  role.account = account;
+  role.arn = "arn:aws:iam::" + account + ":role/" + name;
+  role.source.address = "aws_iam_role." + name;
+  role.policies = std::move(policies);
+  return graph.add(std::move(role));
+}
 
 /// Adds an inline identity policy `name` (aws_iam_role_policy.<name>) with `statements`.
 inline model::PolicyId add_inline_policy(model::Graph& graph, const std::string& name,
