@@ -50,6 +50,11 @@ json allow(json principal, json actions, json condition = nullptr) {
 
 json aws(json arns) { return json{{"AWS", std::move(arns)}}; }
 
+/// The statements of an identity policy that allows `action` on every resource.
+json allowing_everywhere(const std::string& action) {
+  return json::array({{{"Effect", "Allow"}, {"Action", action}, {"Resource", "*"}}});
+}
+
 model::PrincipalId add_role(model::Graph& graph, const std::string& name,
                             std::vector<model::PolicyId> policies = {},
                             const std::string& account = k_account) {
@@ -451,8 +456,7 @@ TEST_CASE("what covers a statement names each caller's own policy, and a shared 
                        "arn:aws:iam::111122223333:role/qa", "arn:aws:iam::111122223333:role/ci"})),
       "kms:Decrypt");
   model::Graph graph = graph_with_key(policy_of({allow(aws(k_root), "kms:*"), named}));
-  const json decrypt =
-      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt = allowing_everywhere("kms:Decrypt");
   // ops and dev each have their own policy in the same place; qa and ci share AdministratorAccess.
   add_role(graph, "ops", {add_inline_policy(graph, "ops", decrypt)});
   add_role(graph, "dev", {add_inline_policy(graph, "dev", decrypt)});
@@ -629,16 +633,11 @@ TEST_CASE("principals the key policy does not tell apart are analysed as one sub
   model::Graph graph = graph_with_key(
       policy_of(json::array({allow(aws(k_root), "kms:*"),
                              allow(aws("arn:aws:iam::111122223333:role/named"), "kms:Encrypt")})));
-  const json decrypt =
-      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt = allowing_everywhere("kms:Decrypt");
   add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
   add_role(graph, "named", {add_inline_policy(graph, "named", decrypt)});
   add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
-  add_role(
-      graph, "other",
-      {add_inline_policy(
-          graph, "other",
-          json::array({{{"Effect", "Allow"}, {"Action", "kms:Encrypt"}, {"Resource", "*"}}}))});
+  add_role(graph, "other", {add_inline_policy(graph, "other", allowing_everywhere("kms:Encrypt"))});
   const KeyAccess analysis = analyze_key(graph, k_key);
 
   const std::size_t shared = subject_index(
@@ -677,17 +676,12 @@ TEST_CASE("a class keeps exactly its members the key policy does not name", "[an
                   "arn:aws:iam::111122223333:role/r3", "arn:aws:iam::111122223333:role/r6",
                   "arn:aws:iam::111122223333:role/apart"})),
              "kms:Encrypt")})));
-  const json decrypt =
-      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt = allowing_everywhere("kms:Decrypt");
   for (int i = 0; i < 7; ++i) {
     const std::string name = "r" + std::to_string(i);
     add_role(graph, name, {add_inline_policy(graph, name, decrypt)});
   }
-  add_role(
-      graph, "apart",
-      {add_inline_policy(
-          graph, "apart",
-          json::array({{{"Effect", "Allow"}, {"Action", "kms:Encrypt"}, {"Resource", "*"}}}))});
+  add_role(graph, "apart", {add_inline_policy(graph, "apart", allowing_everywhere("kms:Encrypt"))});
   const KeyAccess analysis = analyze_key(graph, k_key);
 
   const Subject& unnamed = analysis.subjects()[subject_index(
@@ -706,8 +700,7 @@ TEST_CASE("a key policy that tests the caller's ARN analyses every principal on 
   model::Graph graph = graph_with_key(policy_of(json::array(
       {allow(aws(k_root), "kms:Decrypt",
              {{"StringLike", {{"aws:PrincipalArn", "arn:aws:iam::111122223333:role/a*"}}}})})));
-  const json decrypt =
-      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt = allowing_everywhere("kms:Decrypt");
   add_role(graph, "app", {add_inline_policy(graph, "app", decrypt)});
   add_role(graph, "batch", {add_inline_policy(graph, "batch", decrypt)});
   const KeyAccess analysis = analyze_key(graph, k_key);
@@ -738,8 +731,7 @@ TEST_CASE("one graph analysis serves every key alike", "[analysis]") {
   second.policy.document =
       policy_of(json::array({allow(aws("arn:aws:iam::111122223333:role/a"), "kms:Decrypt")}));
   graph.add(std::move(second));
-  const json decrypt =
-      json::array({{{"Effect", "Allow"}, {"Action", "kms:Decrypt"}, {"Resource", "*"}}});
+  const json decrypt = allowing_everywhere("kms:Decrypt");
   add_role(graph, "a", {add_inline_policy(graph, "a", decrypt)});
   add_role(graph, "b", {add_inline_policy(graph, "b", decrypt)});
 
