@@ -94,8 +94,11 @@ enum class Endian { little, big };
 
 model::Result<InputText> validate_utf8_text(PaddedBytes buffer, std::size_t begin,
                                             const std::string& path) {
-  const std::string_view text(buffer.data() + begin, buffer.size() - begin);
-  if (!simdjson::validate_utf8(text.data(), text.size())) {
+  InputText input(std::move(buffer), begin);
+  const std::string_view text = input.text();
+  // Indexing JSON validates its UTF-8 on the way; only other text (or JSON that failed to index)
+  // is read once more for it.
+  if (!input.index_json() && !simdjson::validate_utf8(text.data(), text.size())) {
     const std::size_t at = first_invalid_utf8(text);
     return error_at(path, text, at == std::string_view::npos ? 0 : at,
                     "invalid UTF-8 (the file must be UTF-8 or UTF-16 with a BOM)");
@@ -107,7 +110,7 @@ model::Result<InputText> validate_utf8_text(PaddedBytes buffer, std::size_t begi
   }
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return error_in(path, "the file is empty");
-  return InputText(std::move(buffer), begin);
+  return input;
 }
 
 // Windows PowerShell 5 writes `terraform show -json > plan.json` as UTF-16LE (formats.md §3).
@@ -332,6 +335,18 @@ std::string list_keys(const std::set<std::string>& keys) {
 }
 
 } // namespace
+
+bool InputText::index_json() {
+  const std::string_view body = text();
+  const std::size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (body[first] != '{' && body[first] != '['))
+    return false;
+  auto indexed = m_parser->iterate(padded());
+  if (indexed.error() != simdjson::SUCCESS)
+    return false;
+  m_document = std::make_unique<simdjson::ondemand::document>(std::move(indexed).value_unsafe());
+  return true;
+}
 
 simdjson::ondemand::document& InputText::document() const {
   // A document that met an error is dead (simdjson abandons its iterator) and cannot rewind.

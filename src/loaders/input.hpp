@@ -54,6 +54,10 @@ public:
   [[nodiscard]] const char* padded_end() const {
     return m_buffer.data() + m_buffer.size() + simdjson::SIMDJSON_PADDING;
   }
+  /// Indexes text that starts like JSON as a simdjson document, for document() to return. True when
+  /// that succeeded, which also proves the whole text well-formed UTF-8 (simdjson checks it while
+  /// indexing).
+  bool index_json();
   /// The text as a simdjson document, from its start: the first call indexes the text (throwing
   /// simdjson_error when it is not JSON), later ones rewind.
   [[nodiscard]] simdjson::ondemand::document& document() const;

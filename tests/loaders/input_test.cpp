@@ -73,10 +73,24 @@ TEST_CASE("unreadable text is refused with its position", "[loaders][input]") {
     CHECK(error.column == 12u);
     CHECK_THAT(error.message, Catch::Contains("UTF-8"));
   }
+  // JSON proved UTF-8 while indexed is not read again for it: each way the index may miss or stop
+  // early must still be caught.
+  SECTION("invalid UTF-8 after a well-formed JSON document, in a key, or as a surrogate") {
+    const auto trailing = load_error("trailing.json", "{\"a\": 1}\n\xC0\x80");
+    CHECK(trailing.line == 2u);
+    CHECK(trailing.column == 1u);
+    CHECK_THAT(trailing.message, Catch::Contains("UTF-8"));
+    CHECK(load_error("key.json", "{\"\xFF\": 1}").column == 3u);
+    CHECK(load_error("surrogate.json", "[\"\xED\xA0\x80\"]").column == 3u);
+    CHECK(load_error("latin1.yaml", "Resources:\n  caf\xE9: {}\n").line == 2u);
+  }
   SECTION("NUL byte") {
     const auto error = load_error("nul.json", std::string("{\"a\":\n \"x\0\"}", 12));
     CHECK(error.line == 2u);
     CHECK_THAT(error.message, Catch::Contains("NUL"));
+    const auto outside = load_error("nul-outside.json", std::string("{\"a\": 1}\n\0", 10));
+    CHECK(outside.line == 2u);
+    CHECK_THAT(outside.message, Catch::Contains("NUL"));
   }
   SECTION("empty file") {
     CHECK_THAT(load_error("empty.json", "").message, Catch::Contains("empty"));
