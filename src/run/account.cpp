@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace tfkms::run {
 
@@ -161,20 +163,24 @@ std::vector<std::string> named_accounts(const model::Graph& graph) {
 std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibilities,
                                                 const std::string& own_account) {
   std::vector<Merged> merged;
-  std::map<std::string, std::size_t> by_key;
+  // Hashed: a large plan gives thousands of findings, whose keys share long prefixes.
+  std::unordered_map<std::string, std::size_t> by_key;
   for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    std::map<std::string, std::size_t>
+    std::unordered_map<std::string, std::size_t>
         seen; // the same finding twice in one possibility stays twice
+    const std::optional<std::string>& account = possibilities[p].account;
     for (rules::Finding& finding : possibilities[p].findings) {
-      std::string message = finding.message;
-      if (possibilities[p].account)
-        replace_all(message, *possibilities[p].account, own_account);
-      std::string key = place_of(finding) + '\n' + message;
-      // A message naming the account for its own sake (a principal's ARN) reads the same in every
-      // possibility: as written, it is the same finding.
       const std::string as_written = place_of(finding) + '\n' + finding.message;
-      if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written])))
-        key = as_written;
+      std::string key = as_written;
+      if (account && finding.message.find(*account) != std::string::npos) {
+        std::string message = finding.message;
+        replace_all(message, *account, own_account);
+        key = place_of(finding) + '\n' + message;
+        // A message naming the account for its own sake (a principal's ARN) reads the same in
+        // every possibility: as written, it is the same finding.
+        if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written])))
+          key = as_written;
+      }
       key += '\n' + std::to_string(seen[key]++);
       const auto [entry, fresh] = by_key.try_emplace(std::move(key), merged.size());
       if (fresh) {
