@@ -439,9 +439,12 @@ private:
     out.end_array();
 
     std::int64_t related = 0;
-    for (const rules::Evidence& item : finding.evidence) {
+    std::vector<std::int64_t> related_id(finding.evidence.size(), 0); // by evidence; 0: none
+    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
+      const rules::Evidence& item = finding.evidence[e];
       if (!item.line || related >= static_cast<std::int64_t>(k_max_related_locations))
         continue;
+      related_id[e] = related + 1;
       if (related++ == 0) {
         out.key("relatedLocations");
         out.begin_array();
@@ -490,12 +493,20 @@ private:
     out.string(rules::to_string(finding.severity));
     out.key("resource");
     out.string(finding.resource);
+    // Evidence with a related location points at it rather than repeating its text: the text was
+    // a quarter of a large log, which GitHub's upload limit counts.
     out.key("evidence");
     out.begin_array();
-    for (const rules::Evidence& item : finding.evidence) {
+    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
+      const rules::Evidence& item = finding.evidence[e];
       out.begin_object();
-      out.key("text");
-      out.string(item.text);
+      if (related_id[e] != 0) {
+        out.key("relatedLocation");
+        out.number(related_id[e]);
+      } else {
+        out.key("text");
+        out.string(item.text);
+      }
       out.key("pointer");
       out.string(item.pointer);
       out.end_object();

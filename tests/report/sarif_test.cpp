@@ -89,7 +89,14 @@ TEST_CASE("sarif results point at repository-relative files", "[report][sarif]")
         std::string::npos);
   CHECK(open["partialFingerprints"]["tfkms/v1"].get<std::string>().size() == 16);
   CHECK_FALSE(open["partialFingerprints"].contains("primaryLocationLineHash"));
-  CHECK(open["properties"]["evidence"].size() == 2);
+  // Each evidence once: one with a related location refers to it, one without keeps its text.
+  const json& evidence = open["properties"]["evidence"];
+  REQUIRE(evidence.size() == 2);
+  CHECK(evidence[0]["relatedLocation"] == open["relatedLocations"][0]["id"]);
+  CHECK_FALSE(evidence[0].contains("text"));
+  CHECK(evidence[0]["pointer"] == "/Statement/1/Principal/AWS");
+  CHECK(evidence[1]["text"] == "no condition limits the caller");
+  CHECK_FALSE(evidence[1].contains("relatedLocation"));
 
   // A finding without a line still has the region GitHub requires.
   CHECK(result_for(run, "AppGrant")["locations"][0]["physicalLocation"]["region"]["startLine"] ==
