@@ -111,7 +111,7 @@ void copy(od::value value, nlohmann::json& out) {
     return;
   }
   case od::json_type::string:
-    out = std::string(std::string_view(value.get_string()));
+    out = std::string(string_of(value));
     return;
   case od::json_type::boolean:
     out = bool(value.get_bool());
@@ -129,9 +129,8 @@ void copy_members(od::object object, nlohmann::json& out) {
   out = nlohmann::json::object();
   auto& members = out.get_ref<nlohmann::json::object_t&>();
   for (od::field field : object) {
-    std::string key(std::string_view(field.unescaped_key()));
     const std::size_t count = members.size();
-    const auto at = members.try_emplace(members.end(), std::move(key));
+    const auto at = members.try_emplace(members.end(), std::string(key_of(field)));
     if (members.size() == count) // a repeated key: the last one wins
       at->second = nlohmann::json();
     copy(field.value(), at->second);
@@ -139,6 +138,35 @@ void copy_members(od::object object, nlohmann::json& out) {
 }
 
 } // namespace
+
+std::string_view string_of(od::value value) {
+  // The token runs from the opening quote to the next structural character: the closing quote is
+  // the last character before the white space that may follow it.
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                            token.back() == '\r'))
+    token.remove_suffix(1);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"' ||
+      token.find('\\') != std::string_view::npos)
+    return value.get_string();
+  od::raw_json_string consumed;
+  if (const auto error = value.get_raw_json_string().get(consumed))
+    throw simdjson::simdjson_error(error);
+  return token.substr(1, token.size() - 2);
+}
+
+std::string_view key_of(od::field& field) {
+  // The value starts at the structural character after the colon: the closing quote is the last
+  // one before it (white space and the colon between).
+  const char* begin = field.key().raw();
+  const char* end = field.value().raw_json_token().data() - 1;
+  while (*end != '"')
+    --end;
+  const std::string_view key(begin, static_cast<std::size_t>(end - begin));
+  if (key.find('\\') != std::string_view::npos)
+    return field.unescaped_key();
+  return key;
+}
 
 nlohmann::json to_json(od::value value) {
   nlohmann::json out;

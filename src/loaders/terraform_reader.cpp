@@ -149,11 +149,11 @@ public:
     bool has_changes = false;
     std::string_view planned_values;
     for (od::field member : json.get_object()) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "format_version")
-        m_document.format_version = std::string_view(member.value());
+        m_document.format_version = string_of(member.value());
       else if (key == "terraform_version")
-        m_document.terraform_version = std::string_view(member.value());
+        m_document.terraform_version = string_of(member.value());
       else if (key == "variables")
         m_document.variables = tree(member.value());
       else if (key == "resource_changes") {
@@ -162,7 +162,7 @@ public:
         planned_values = raw_text(member.value());
       } else if (key == "prior_state") {
         for (od::field part : member.value().get_object()) {
-          if (std::string_view(part.unescaped_key()) == "values")
+          if (key_of(part) == "values")
             read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
         }
       } else if (key == "configuration") {
@@ -253,7 +253,7 @@ private:
     const bool after = m_snapshot != Snapshot::before;
     const bool before = m_snapshot != Snapshot::after;
     for (od::field part : change) {
-      const std::string_view key = part.unescaped_key();
+      const std::string_view key = key_of(part);
       if (key == "actions") {
         out.actions = tree(part.value());
         out.has_actions = true;
@@ -299,17 +299,17 @@ private:
       // Whether `type` and `mode` make the entry matter, once asked while they still hold.
       bool asked = false, relevant = false;
       for (od::field member : element.get_object()) {
-        const std::string_view key = member.unescaped_key();
+        const std::string_view key = key_of(member);
         if (key == "address")
-          address = std::string_view(member.value());
+          address = string_of(member.value());
         else if (key == "mode") {
-          data = (has_mode = true, std::string_view(member.value()) == "data");
+          data = (has_mode = true, string_of(member.value()) == "data");
           asked = false;
         } else if (key == "type") {
-          type = (has_type = true, std::string_view(member.value()));
+          type = (has_type = true, string_of(member.value()));
           asked = false;
         } else if (key == "name")
-          name = std::string_view(member.value());
+          name = string_of(member.value());
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
@@ -433,7 +433,7 @@ private:
   void read_state_values(od::object values, const std::string& pointer, std::vector<Resource>& out,
                          bool data_only) {
     for (od::field member : values) {
-      if (std::string_view(member.unescaped_key()) == "root_module")
+      if (key_of(member) == "root_module")
         read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
     }
   }
@@ -441,7 +441,7 @@ private:
   void read_state_module(od::object module, const std::string& pointer, std::vector<Resource>& out,
                          bool data_only) {
     for (od::field member : module) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "resources") {
         std::size_t index = 0;
         for (od::value element : member.value().get_array())
@@ -466,15 +466,15 @@ private:
       return relevant_type(resource.type, resource.data) && (!data_only || resource.data);
     };
     for (od::field member : element.get_object()) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "address")
-        resource.address = std::string_view(member.value());
+        resource.address = string_of(member.value());
       else if (key == "mode")
-        resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+        resource.data = (has_mode = true, string_of(member.value()) == "data");
       else if (key == "type")
-        resource.type = (has_type = true, std::string_view(member.value()));
+        resource.type = (has_type = true, string_of(member.value()));
       else if (key == "name")
-        resource.name = std::string_view(member.value());
+        resource.name = string_of(member.value());
       else if (key == "values")
         keep(member.value(), has_type && has_mode, has_type && has_mode && relevant(), values);
     }
@@ -491,7 +491,7 @@ private:
 
   void read_configuration(od::object configuration) {
     for (od::field member : configuration) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "provider_config")
         m_document.provider_config = tree(member.value());
       else if (key == "root_module")
@@ -501,18 +501,18 @@ private:
 
   void read_config_module(od::object module, const std::string& path) {
     for (od::field member : module) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "resources") {
         for (od::value element : member.value().get_array())
           read_config_resource(element.get_object(), path);
       } else if (key == "module_calls") {
         for (od::field call : member.value().get_object()) {
-          const std::string call_path = (path.empty() ? "" : path + ".") + "module." +
-                                        std::string(std::string_view(call.unescaped_key()));
+          const std::string call_path =
+              (path.empty() ? "" : path + ".") + "module." + std::string(key_of(call));
           for (od::field part : call.value().get_object()) {
-            const std::string_view part_key = part.unescaped_key();
+            const std::string_view part_key = key_of(part);
             if (part_key == "source")
-              m_document.module_sources[call_path] = std::string_view(part.value());
+              m_document.module_sources[call_path] = string_of(part.value());
             else if (part_key == "module")
               read_config_module(part.value().get_object(), call_path);
           }
@@ -528,13 +528,13 @@ private:
     bool has_type = false, has_mode = false;
     Pending expressions;
     for (od::field member : element) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "address")
-        address = std::string_view(member.value());
+        address = string_of(member.value());
       else if (key == "mode")
-        data = (has_mode = true, std::string_view(member.value()) == "data");
+        data = (has_mode = true, string_of(member.value()) == "data");
       else if (key == "type")
-        type = (has_type = true, std::string_view(member.value()));
+        type = (has_type = true, string_of(member.value()));
       else if (key == "expressions")
         keep(member.value(), has_type && has_mode,
              has_type && has_mode && relevant_type(type, data), expressions);
