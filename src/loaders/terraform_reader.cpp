@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 namespace tfkms::loaders::terraform {
 
@@ -91,23 +93,41 @@ std::string_view raw_text(od::value value) {
 }
 
 // "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather
-// than matching whole arrays).
-std::string planned_action(const nlohmann::json& actions) {
-  bool create = false, remove = false;
-  std::string single;
-  for (const auto& action : actions) {
-    if (!action.is_string())
-      continue;
-    const auto& text = action.get_ref<const std::string&>();
-    create |= text == "create";
-    remove |= text == "delete";
-    single = text;
+// than matching whole arrays), given their items one by one.
+class PlannedAction {
+public:
+  /// One item of `actions`: its text, or nothing when it is not a string.
+  void add(std::optional<std::string_view> action) {
+    ++m_count;
+    if (!action)
+      return;
+    m_create |= *action == "create";
+    m_remove |= *action == "delete";
+    m_last = *action;
   }
-  if (create && remove)
-    return "replace";
-  if (actions.size() == 1)
-    return single;
-  return create ? "create" : single;
+
+  [[nodiscard]] std::string result() const {
+    if (m_create && m_remove)
+      return "replace";
+    if (m_count == 1)
+      return std::string(m_last);
+    return m_create ? "create" : std::string(m_last);
+  }
+
+private:
+  std::size_t m_count = 0;
+  bool m_create = false, m_remove = false;
+  std::string_view m_last;
+};
+
+std::string planned_action(const nlohmann::json& actions) {
+  PlannedAction planned;
+  for (const auto& action : actions) {
+    planned.add(action.is_string()
+                    ? std::optional(std::string_view(action.get_ref<const std::string&>()))
+                    : std::nullopt);
+  }
+  return planned.result();
 }
 
 struct Version {
@@ -245,7 +265,8 @@ private:
   struct ChangeValues {
     bool present = false;
     bool has_actions = false;
-    nlohmann::json actions, after, before, unknown;
+    std::string planned_action;
+    nlohmann::json after, before, unknown;
   };
 
   void read_change(od::object change, ChangeValues& out) {
@@ -255,7 +276,7 @@ private:
     for (od::field part : change) {
       const std::string_view key = key_of(part);
       if (key == "actions") {
-        out.actions = tree(part.value());
+        out.planned_action = planned_action_of(part.value());
         out.has_actions = true;
       } else if (after && key == "after")
         out.after = tree(part.value());
@@ -346,7 +367,7 @@ private:
         warn("resource_changes entry " + resource.address +
              " has no `change.actions`: read as if it stays");
       }
-      resource.planned_action = planned_action(change.actions);
+      resource.planned_action = std::move(change.planned_action);
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       // Delete-only changes leave nothing after apply; creates have nothing before.
@@ -363,6 +384,24 @@ private:
       }
     }
     return index;
+  }
+
+  // planned_action() of a change's `actions` (consumed). The usual array of strings is read where
+  // it stands rather than copied into a tree first; anything else, or a reading from the raw text,
+  // goes through the tree, which decides what is malformed.
+  std::string planned_action_of(od::value actions) {
+    if (m_values != Values::in_place || actions.type() != od::json_type::array)
+      return planned_action(tree(actions));
+    PlannedAction planned;
+    for (od::value action : actions.get_array()) {
+      if (action.type() == od::json_type::string) {
+        planned.add(string_of(action));
+      } else {
+        static_cast<void>(to_json(action)); // read all the same: what fails there fails here
+        planned.add(std::nullopt);
+      }
+    }
+    return planned.result();
   }
 
   // `value` as nlohmann's tree (consumes it).

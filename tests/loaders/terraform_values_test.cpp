@@ -194,6 +194,31 @@ TEST_CASE("a plan's keys and strings read the same with or without escapes",
   CHECK(resource.values == json{{"description", "a\"b"}});
 }
 
+TEST_CASE("a change's actions give its planned action however they are written",
+          "[loaders][terraform]") {
+  const auto planned = [](const std::string& actions) {
+    const std::string plan =
+        R"({"format_version":"1.2","resource_changes":[{"address":"aws_kms_key.k",)"
+        R"("mode":"managed","type":"aws_kms_key","name":"k","change":{"actions":)" +
+        actions + R"(,"before":{},"after":{}}}]})";
+    auto document = read_plan(plan);
+    REQUIRE(document);
+    REQUIRE(document.value().resources.size() == 1);
+    return document.value().resources.front().planned_action;
+  };
+  CHECK(planned(R"(["delete", "create"])") == "replace");
+  CHECK(planned(R"(["create", "delete"])") == "replace");
+  CHECK(planned(R"(["no-op"])") == "no-op");
+  CHECK(planned(R"(["update"])") == "update");
+  CHECK(planned(R"([1, "create"])") == "create");
+  CHECK(planned(R"(["read", {"a": 1}])") == "read");
+  CHECK(planned(R"([])").empty());
+  // Not an array: read as nlohmann iterates the value (a string is its only item).
+  CHECK(planned(R"("create")") == "create");
+  CHECK(planned(R"({"a": "update"})") == "update");
+  CHECK(planned("null").empty());
+}
+
 TEST_CASE("a value the DOM parser refuses is refused in place too", "[loaders][terraform]") {
   for (const std::string text :
        {"[1,,2]", "[1 2]", R"({"a" 1})", R"({"a": 1,})", "nul", "nulls", "tru", "1e400", "30abc",
