@@ -27,7 +27,8 @@ namespace tfkms::loaders {
 /// string for what most plans never need. Throws simdjson_error when `value` is not a string.
 [[nodiscard]] std::string_view string_of(simdjson::ondemand::value value);
 
-/// The key of `field`, read as string_of() reads a value.
+/// The key of `field`, read as string_of() reads a value (its end found a word at a time, which
+/// reads into the padding On-Demand documents have after their text).
 [[nodiscard]] std::string_view key_of(simdjson::ondemand::field& field);
 
 /// What the text a value was parsed from is known to hold.
