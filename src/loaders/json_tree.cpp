@@ -2,11 +2,37 @@
 
 #include "model/value.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tfkms::loaders {
 
 namespace {
+
+// The first quote or backslash at or after `at`, in a string of a text simdjson has indexed (so the
+// string is closed), eight bytes at a time: keys are short, and the padding after the text lets the
+// last word read past its end. A byte equal to `c` is a zero byte of `word ^ c`; the lowest
+// flag of the classic zero-byte test is exact (false flags lie only above a true one, which on a
+// big-endian machine is earlier in the text: there, byte by byte).
+const char* quote_or_backslash(const char* at) {
+  if constexpr (std::endian::native != std::endian::little) {
+    while (*at != '"' && *at != '\\')
+      ++at;
+    return at;
+  }
+  constexpr std::uint64_t k_ones = 0x0101010101010101, k_highs = 0x8080808080808080;
+  for (;; at += sizeof(std::uint64_t)) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, sizeof word);
+    const std::uint64_t quotes = word ^ (k_ones * '"'), backslashes = word ^ (k_ones * '\\');
+    const std::uint64_t found =
+        (((quotes - k_ones) & ~quotes) | ((backslashes - k_ones) & ~backslashes)) & k_highs;
+    if (found != 0)
+      return at + std::countr_zero(found) / 8;
+  }
+}
 
 /// What to_plain_json() refuses; nullptr: to_json(), which refuses nothing.
 struct Plain {
@@ -111,7 +137,7 @@ void copy(od::value value, nlohmann::json& out) {
     return;
   }
   case od::json_type::string:
-    out = std::string(std::string_view(value.get_string()));
+    out = std::string(string_of(value));
     return;
   case od::json_type::boolean:
     out = bool(value.get_bool());
@@ -129,9 +155,8 @@ void copy_members(od::object object, nlohmann::json& out) {
   out = nlohmann::json::object();
   auto& members = out.get_ref<nlohmann::json::object_t&>();
   for (od::field field : object) {
-    std::string key(std::string_view(field.unescaped_key()));
     const std::size_t count = members.size();
-    const auto at = members.try_emplace(members.end(), std::move(key));
+    const auto at = members.try_emplace(members.end(), std::string(key_of(field)));
     if (members.size() == count) // a repeated key: the last one wins
       at->second = nlohmann::json();
     copy(field.value(), at->second);
@@ -139,6 +164,31 @@ void copy_members(od::object object, nlohmann::json& out) {
 }
 
 } // namespace
+
+std::string_view string_of(od::value value) {
+  // The token runs from the opening quote to the next structural character: the closing quote is
+  // the last character before the white space that may follow it. (Values are longer than keys:
+  // memchr finds a backslash in them faster than quote_or_backslash.)
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                            token.back() == '\r'))
+    token.remove_suffix(1);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"' ||
+      token.find('\\') != std::string_view::npos)
+    return value.get_string();
+  od::raw_json_string consumed;
+  if (const auto error = value.get_raw_json_string().get(consumed))
+    throw simdjson::simdjson_error(error);
+  return token.substr(1, token.size() - 2);
+}
+
+std::string_view key_of(od::field& field) {
+  const char* begin = field.key().raw();
+  const char* end = quote_or_backslash(begin);
+  if (*end == '\\')
+    return field.unescaped_key();
+  return {begin, static_cast<std::size_t>(end - begin)};
+}
 
 nlohmann::json to_json(od::value value) {
   nlohmann::json out;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 namespace tfkms::loaders {
 
@@ -19,6 +20,16 @@ namespace tfkms::loaders {
 /// DOM of the same text: no second parse of its text. Throws simdjson_error wherever that DOM
 /// parse would fail, integers beyond 64 bits included, so that the caller can take the slow path.
 [[nodiscard]] nlohmann::json to_json(simdjson::ondemand::value value);
+
+/// The text of string `value` (consumed): a view of the input when the string holds no escape,
+/// else unescaped into the parser's buffer, as get_string() does for every string. Copying each
+/// string there first filled fresh pages of that buffer (a page fault every 4 KB) and a call per
+/// string for what most plans never need. Throws simdjson_error when `value` is not a string.
+[[nodiscard]] std::string_view string_of(simdjson::ondemand::value value);
+
+/// The key of `field`, read as string_of() reads a value (its end found a word at a time, which
+/// reads into the padding On-Demand documents have after their text).
+[[nodiscard]] std::string_view key_of(simdjson::ondemand::field& field);
 
 /// What the text a value was parsed from is known to hold.
 enum class ParsedText {

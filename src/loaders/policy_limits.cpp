@@ -29,7 +29,13 @@ std::optional<std::string> shape_breach(const nlohmann::json& document, const Li
       continue;
     if (depth > limits.max_depth)
       return breach("policy nests", depth, "levels", "max_depth", limits.max_depth);
-    for (const auto& [name, child] : value->items()) {
+    // Members and items directly: items() would write each array index out as a key.
+    if (value->is_array()) {
+      for (const nlohmann::json& item : *value)
+        pending.emplace_back(&item, depth + 1);
+      continue;
+    }
+    for (const auto& [name, child] : value->get_ref<const nlohmann::json::object_t&>()) {
       if (name.size() > limits.max_string_bytes) {
         return breach("policy has a key of", name.size(), "bytes", "max_string_bytes",
                       limits.max_string_bytes);

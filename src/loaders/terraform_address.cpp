@@ -43,14 +43,16 @@ std::vector<std::string_view> address_steps(std::string_view address) {
   }
 }
 
-// The leading pairs of steps "module", <name> that another step follows, as written.
+// The leading pairs of steps "module", <name> that another step follows, as written. A step is
+// "module" with another after it exactly when "module." starts there: the resource's own steps,
+// which end the walk, are not walked.
 std::string module_of(std::string_view address) {
+  constexpr std::string_view k_keyword = "module.";
   std::size_t module_end = 0;
   for (std::size_t start = 0;;) {
-    const std::size_t keyword_end = step_end(address, start);
-    if (address.substr(start, keyword_end - start) != "module" || keyword_end == address.size())
+    if (!address.substr(start).starts_with(k_keyword))
       break;
-    const std::size_t name_end = step_end(address, keyword_end + 1);
+    const std::size_t name_end = step_end(address, start + k_keyword.size());
     if (name_end == address.size())
       break;
     module_end = name_end;

@@ -83,7 +83,7 @@ Context::Context(const Document& document, std::string path, const SourceIndex* 
 }
 
 const Resource* Context::find(std::string_view address) const {
-  const auto it = m_by_address.find(std::string(address));
+  const auto it = m_by_address.find(address);
   return it == m_by_address.end() ? nullptr : it->second;
 }
 

@@ -87,7 +87,8 @@ private:
   const Document& m_document;
   std::string m_path;
   const SourceIndex* m_source;
-  std::unordered_map<std::string, const Resource*> m_by_address;
+  /// Views of the addresses the document's resources hold (most are never looked up).
+  std::unordered_map<std::string_view, const Resource*> m_by_address;
   /// By position in the document's resources: config() of each, once looked up (every pass over
   /// the resources asks again, and the lookup builds a key).
   mutable std::vector<std::optional<const ConfigResource*>> m_config_of;

@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 namespace tfkms::loaders::terraform {
 
@@ -91,23 +93,41 @@ std::string_view raw_text(od::value value) {
 }
 
 // "create", "replace", ... from a change's `actions` (kms-reference §8: look for "delete" rather
-// than matching whole arrays).
-std::string planned_action(const nlohmann::json& actions) {
-  bool create = false, remove = false;
-  std::string single;
-  for (const auto& action : actions) {
-    if (!action.is_string())
-      continue;
-    const auto& text = action.get_ref<const std::string&>();
-    create |= text == "create";
-    remove |= text == "delete";
-    single = text;
+// than matching whole arrays), given their items one by one.
+class PlannedAction {
+public:
+  /// One item of `actions`: its text, or nothing when it is not a string.
+  void add(std::optional<std::string_view> action) {
+    ++m_count;
+    if (!action)
+      return;
+    m_create |= *action == "create";
+    m_remove |= *action == "delete";
+    m_last = *action;
   }
-  if (create && remove)
-    return "replace";
-  if (actions.size() == 1)
-    return single;
-  return create ? "create" : single;
+
+  [[nodiscard]] std::string result() const {
+    if (m_create && m_remove)
+      return "replace";
+    if (m_count == 1)
+      return std::string(m_last);
+    return m_create ? "create" : std::string(m_last);
+  }
+
+private:
+  std::size_t m_count = 0;
+  bool m_create = false, m_remove = false;
+  std::string_view m_last;
+};
+
+std::string planned_action(const nlohmann::json& actions) {
+  PlannedAction planned;
+  for (const auto& action : actions) {
+    planned.add(action.is_string()
+                    ? std::optional(std::string_view(action.get_ref<const std::string&>()))
+                    : std::nullopt);
+  }
+  return planned.result();
 }
 
 struct Version {
@@ -149,11 +169,11 @@ public:
     bool has_changes = false;
     std::string_view planned_values;
     for (od::field member : json.get_object()) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "format_version")
-        m_document.format_version = std::string_view(member.value());
+        m_document.format_version = string_of(member.value());
       else if (key == "terraform_version")
-        m_document.terraform_version = std::string_view(member.value());
+        m_document.terraform_version = string_of(member.value());
       else if (key == "variables")
         m_document.variables = tree(member.value());
       else if (key == "resource_changes") {
@@ -162,7 +182,7 @@ public:
         planned_values = raw_text(member.value());
       } else if (key == "prior_state") {
         for (od::field part : member.value().get_object()) {
-          if (std::string_view(part.unescaped_key()) == "values")
+          if (key_of(part) == "values")
             read_state_values(part.value().get_object(), "/prior_state/values", prior, true);
         }
       } else if (key == "configuration") {
@@ -245,7 +265,8 @@ private:
   struct ChangeValues {
     bool present = false;
     bool has_actions = false;
-    nlohmann::json actions, after, before, unknown;
+    std::string planned_action;
+    nlohmann::json after, before, unknown;
   };
 
   void read_change(od::object change, ChangeValues& out) {
@@ -253,9 +274,9 @@ private:
     const bool after = m_snapshot != Snapshot::before;
     const bool before = m_snapshot != Snapshot::after;
     for (od::field part : change) {
-      const std::string_view key = part.unescaped_key();
+      const std::string_view key = key_of(part);
       if (key == "actions") {
-        out.actions = tree(part.value());
+        out.planned_action = planned_action_of(part.value());
         out.has_actions = true;
       } else if (after && key == "after")
         out.after = tree(part.value());
@@ -299,17 +320,17 @@ private:
       // Whether `type` and `mode` make the entry matter, once asked while they still hold.
       bool asked = false, relevant = false;
       for (od::field member : element.get_object()) {
-        const std::string_view key = member.unescaped_key();
+        const std::string_view key = key_of(member);
         if (key == "address")
-          address = std::string_view(member.value());
+          address = string_of(member.value());
         else if (key == "mode") {
-          data = (has_mode = true, std::string_view(member.value()) == "data");
+          data = (has_mode = true, string_of(member.value()) == "data");
           asked = false;
         } else if (key == "type") {
-          type = (has_type = true, std::string_view(member.value()));
+          type = (has_type = true, string_of(member.value()));
           asked = false;
         } else if (key == "name")
-          name = std::string_view(member.value());
+          name = string_of(member.value());
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
@@ -346,7 +367,7 @@ private:
         warn("resource_changes entry " + resource.address +
              " has no `change.actions`: read as if it stays");
       }
-      resource.planned_action = planned_action(change.actions);
+      resource.planned_action = std::move(change.planned_action);
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       // Delete-only changes leave nothing after apply; creates have nothing before.
@@ -363,6 +384,24 @@ private:
       }
     }
     return index;
+  }
+
+  // planned_action() of a change's `actions` (consumed). The usual array of strings is read where
+  // it stands rather than copied into a tree first; anything else, or a reading from the raw text,
+  // goes through the tree, which decides what is malformed.
+  std::string planned_action_of(od::value actions) {
+    if (m_values != Values::in_place || actions.type() != od::json_type::array)
+      return planned_action(tree(actions));
+    PlannedAction planned;
+    for (od::value action : actions.get_array()) {
+      if (action.type() == od::json_type::string) {
+        planned.add(string_of(action));
+      } else {
+        static_cast<void>(to_json(action)); // read all the same: what fails there fails here
+        planned.add(std::nullopt);
+      }
+    }
+    return planned.result();
   }
 
   // `value` as nlohmann's tree (consumes it).
@@ -433,7 +472,7 @@ private:
   void read_state_values(od::object values, const std::string& pointer, std::vector<Resource>& out,
                          bool data_only) {
     for (od::field member : values) {
-      if (std::string_view(member.unescaped_key()) == "root_module")
+      if (key_of(member) == "root_module")
         read_state_module(member.value().get_object(), pointer + "/root_module", out, data_only);
     }
   }
@@ -441,7 +480,7 @@ private:
   void read_state_module(od::object module, const std::string& pointer, std::vector<Resource>& out,
                          bool data_only) {
     for (od::field member : module) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "resources") {
         std::size_t index = 0;
         for (od::value element : member.value().get_array())
@@ -466,15 +505,15 @@ private:
       return relevant_type(resource.type, resource.data) && (!data_only || resource.data);
     };
     for (od::field member : element.get_object()) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "address")
-        resource.address = std::string_view(member.value());
+        resource.address = string_of(member.value());
       else if (key == "mode")
-        resource.data = (has_mode = true, std::string_view(member.value()) == "data");
+        resource.data = (has_mode = true, string_of(member.value()) == "data");
       else if (key == "type")
-        resource.type = (has_type = true, std::string_view(member.value()));
+        resource.type = (has_type = true, string_of(member.value()));
       else if (key == "name")
-        resource.name = std::string_view(member.value());
+        resource.name = string_of(member.value());
       else if (key == "values")
         keep(member.value(), has_type && has_mode, has_type && has_mode && relevant(), values);
     }
@@ -491,7 +530,7 @@ private:
 
   void read_configuration(od::object configuration) {
     for (od::field member : configuration) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "provider_config")
         m_document.provider_config = tree(member.value());
       else if (key == "root_module")
@@ -501,18 +540,18 @@ private:
 
   void read_config_module(od::object module, const std::string& path) {
     for (od::field member : module) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "resources") {
         for (od::value element : member.value().get_array())
           read_config_resource(element.get_object(), path);
       } else if (key == "module_calls") {
         for (od::field call : member.value().get_object()) {
-          const std::string call_path = (path.empty() ? "" : path + ".") + "module." +
-                                        std::string(std::string_view(call.unescaped_key()));
+          const std::string call_path =
+              (path.empty() ? "" : path + ".") + "module." + std::string(key_of(call));
           for (od::field part : call.value().get_object()) {
-            const std::string_view part_key = part.unescaped_key();
+            const std::string_view part_key = key_of(part);
             if (part_key == "source")
-              m_document.module_sources[call_path] = std::string_view(part.value());
+              m_document.module_sources[call_path] = string_of(part.value());
             else if (part_key == "module")
               read_config_module(part.value().get_object(), call_path);
           }
@@ -528,13 +567,13 @@ private:
     bool has_type = false, has_mode = false;
     Pending expressions;
     for (od::field member : element) {
-      const std::string_view key = member.unescaped_key();
+      const std::string_view key = key_of(member);
       if (key == "address")
-        address = std::string_view(member.value());
+        address = string_of(member.value());
       else if (key == "mode")
-        data = (has_mode = true, std::string_view(member.value()) == "data");
+        data = (has_mode = true, string_of(member.value()) == "data");
       else if (key == "type")
-        type = (has_type = true, std::string_view(member.value()));
+        type = (has_type = true, string_of(member.value()));
       else if (key == "expressions")
         keep(member.value(), has_type && has_mode,
              has_type && has_mode && relevant_type(type, data), expressions);

@@ -158,4 +158,11 @@ TEST_CASE("policy depth and string limits are checked without recursion", "[load
       loaders::policy_limit_breach({{"Statement", {{{"Sid", std::string(21, 's')}}}}}, limits);
   REQUIRE(long_sid);
   CHECK_THAT(*long_sid, Catch::Contains("max_string_bytes"));
+
+  // A list's positions are not keys: eleven items under a one-byte key and limit fit.
+  limits.max_string_bytes = 1;
+  CHECK_FALSE(loaders::policy_limit_breach({{"a", std::vector<int>(11, 1)}}, limits));
+  const auto long_key = loaders::policy_limit_breach({{"ab", std::vector<int>(11, 1)}}, limits);
+  REQUIRE(long_key);
+  CHECK_THAT(*long_key, Catch::Contains("a key of 2 bytes"));
 }

@@ -164,12 +164,59 @@ TEST_CASE("values copied in place are the trees copied from a DOM", "[loaders][t
         R"({"f": 1e3, "g": -2.5e-300, "h": "a\u00e9\"b\\n\ud83d\ude00", "i": true, "j": false})",
         R"({"k": null, "l": {"k": 1, "k": [2]}, "m": [1, [2, {"q": -1.5}], [], {}], "n": -0})",
         R"(["\/\b\f\n\r\t\u0000\u001f", "\u00e9\u20AC\ud834\udd1e x", "", "plain"])", R"("text")",
-        "-9223372036854775808", "[]", "{}", "null"}) {
+        // Strings and keys read in place (no escape) or unescaped, white space around them.
+        "[\"a\" , \"b\"\n,\t\"\\\\\" ]", "{\"a\"\t:\n1, \"b\\u0031\" : \"\\\"\" , \"c\\\\\":2}",
+        R"({"a\"b": "x", "": "", "d": {"e" : "f"}})", "-9223372036854775808", "[]", "{}", "null"}) {
     CAPTURE(text);
     const std::optional<json> read = in_place(text);
     REQUIRE(read);
     CHECK(same_tree(*read, from_dom(text)));
   }
+}
+
+TEST_CASE("a plan's keys and strings read the same with or without escapes",
+          "[loaders][terraform]") {
+  const std::string plan =
+      "{\"format_version\" : \"1.2\", \"resource_changes\": [{\"addr\\u0065ss\": "
+      "\"aws_kms_key.k\",\n"
+      "  \"mode\":\"managed\" ,\"t\\u0079pe\" :\t\"aws_kms_\\u006bey\", \"n\\u0061me\": "
+      "\"kname\",\n"
+      "  \"change\": {\"actions\": [\"cr\\u0065ate\"], \"after\": {\"descr\\u0069ption\" : "
+      "\"a\\\"b\"}}}]}";
+  const auto document = read_plan(plan);
+  REQUIRE(document);
+  REQUIRE(document.value().resources.size() == 1);
+  const auto& resource = document.value().resources.front();
+  CHECK(resource.address == "aws_kms_key.k");
+  CHECK(resource.type == "aws_kms_key");
+  CHECK(resource.name == "kname"); // not the name the address gives
+  CHECK(resource.planned_action == "create");
+  CHECK(resource.values == json{{"description", "a\"b"}});
+}
+
+TEST_CASE("a change's actions give its planned action however they are written",
+          "[loaders][terraform]") {
+  const auto planned = [](const std::string& actions) {
+    const std::string plan =
+        R"({"format_version":"1.2","resource_changes":[{"address":"aws_kms_key.k",)"
+        R"("mode":"managed","type":"aws_kms_key","name":"k","change":{"actions":)" +
+        actions + R"(,"before":{},"after":{}}}]})";
+    auto document = read_plan(plan);
+    REQUIRE(document);
+    REQUIRE(document.value().resources.size() == 1);
+    return document.value().resources.front().planned_action;
+  };
+  CHECK(planned(R"(["delete", "create"])") == "replace");
+  CHECK(planned(R"(["create", "delete"])") == "replace");
+  CHECK(planned(R"(["no-op"])") == "no-op");
+  CHECK(planned(R"(["update"])") == "update");
+  CHECK(planned(R"([1, "create"])") == "create");
+  CHECK(planned(R"(["read", {"a": 1}])") == "read");
+  CHECK(planned(R"([])").empty());
+  // Not an array: read as nlohmann iterates the value (a string is its only item).
+  CHECK(planned(R"("create")") == "create");
+  CHECK(planned(R"({"a": "update"})") == "update");
+  CHECK(planned("null").empty());
 }
 
 TEST_CASE("a value the DOM parser refuses is refused in place too", "[loaders][terraform]") {
