@@ -17,8 +17,10 @@ using detail::Variant;
 
 void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   const model::Key& key = a.graph->key(a.key);
+  // The origin read the same policy text (Graph::deployed_to copies it): when no reference decided
+  // that reading, this graph's symbols read it alike.
   if (origin != nullptr && key.policy.state == model::PolicySource::State::document &&
-      !detail::holds_references(key.policy.document)) {
+      !origin->key_policy().document().names_references) {
     a.key_policy = origin->key_policy();
     a.key_policy_known = origin->key_policy_known();
     a.key_policy_problem = origin->detail().key_policy_problem;

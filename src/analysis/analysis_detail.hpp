@@ -323,10 +323,6 @@ build_accesses(const Analysis& analysis, const Tables& tables, const Membership&
 [[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject,
                                                      bool with_identity);
 
-/// Whether a policy text names a reference (a symbol marker, in a value or a key): only then can it
-/// read differently in a graph deployed_to() an account.
-[[nodiscard]] bool holds_references(const nlohmann::json& value);
-
 /// Adds `reason` to `seen` unless a reason for the same statement (or grant) of the same policy and
 /// of the same kind is there; true when added. Within one variant such reasons give the same
 /// ground, so each is turned into one only the first time.
