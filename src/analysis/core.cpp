@@ -17,12 +17,18 @@ constexpr std::size_t k_fingerprint_room = 2048;
 
 // A field of a fingerprint, its length first, so that no text can run into the next field.
 void put_digits(std::string& out, std::size_t number) {
-  // Most fields are kinds, counts and indexes of one digit.
+  // Most fields are kinds, counts and indexes of one digit, and most lengths have two.
   if (number < 10) {
     out += static_cast<char>('0' + number);
     return;
   }
-  std::array<char, 20> digits{};
+  if (number < 100) {
+    const char digits[2] = {static_cast<char>('0' + number / 10),
+                            static_cast<char>('0' + number % 10)};
+    out.append(digits, 2);
+    return;
+  }
+  std::array<char, 20> digits;
   out.append(digits.data(),
              std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
 }
@@ -139,18 +145,6 @@ void put_document(std::string& out, const policy::Document& document, const Name
   }
 }
 
-bool only_any_resource(const policy::Document& document) {
-  return std::all_of(document.statements.begin(), document.statements.end(),
-                     [](const policy::Statement& statement) {
-                       return statement.resources && !statement.resources->negated &&
-                              std::all_of(statement.resources->entries.begin(),
-                                          statement.resources->entries.end(),
-                                          [](const policy::PatternEntry& entry) {
-                                            return entry.value.known() && entry.value.text == "*";
-                                          });
-                     });
-}
-
 bool is_session(policy::PrincipalForm form) {
   return form == policy::PrincipalForm::assumed_role ||
          form == policy::PrincipalForm::federated_user;
@@ -203,8 +197,11 @@ bool renaming_is_safe(const Analysis& a) {
 std::string key_arn_shape(const Analysis& a) {
   bool any_resource = only_any_resource(a.key_policy.document());
   for (const Variant& variant : a.variants) {
-    for (const policy::CompiledPolicy* compiled : variant.policies) {
-      any_resource = any_resource && only_any_resource(compiled->document());
+    // Identity policies were looked at once per graph; allows_all (no id) names "*" alone.
+    for (std::size_t p = 0; p < variant.policies.size() && any_resource; ++p) {
+      const auto& id = variant.policy_ids[p];
+      any_resource = id ? a.shared->policy_any_resource[static_cast<std::size_t>(*id)]
+                        : only_any_resource(variant.policies[p]->document());
     }
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
     if (boundary)
@@ -242,6 +239,18 @@ bool allowed_in(const Tables& tables, std::size_t v, std::size_t act, std::size_
 }
 
 } // namespace
+
+bool only_any_resource(const policy::Document& document) {
+  return std::all_of(document.statements.begin(), document.statements.end(),
+                     [](const policy::Statement& statement) {
+                       return statement.resources && !statement.resources->negated &&
+                              std::all_of(statement.resources->entries.begin(),
+                                          statement.resources->entries.end(),
+                                          [](const policy::PatternEntry& entry) {
+                                            return entry.value.known() && entry.value.text == "*";
+                                          });
+                     });
+}
 
 std::string policy_shape(const policy::Document& document) {
   std::string out;

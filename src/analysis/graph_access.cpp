@@ -139,6 +139,7 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
   shared.identity_policies.resize(graph.policies.size());
   shared.policy_shapes.assign(graph.policies.size(), 0);
   shared.policy_tells_apart.assign(graph.policies.size(), false);
+  shared.policy_any_resource.assign(graph.policies.size(), false);
   std::unordered_map<std::string, std::size_t> shapes;
   for (std::size_t i = 0; i < graph.policies.size(); ++i) {
     const model::IdentityPolicy& source = graph.policies[i];
@@ -159,6 +160,7 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
     shared.policy_shapes[i] =
         shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
     shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
+    shared.policy_any_resource[i] = detail::only_any_resource(compiled.document());
   }
 }
 
