@@ -169,7 +169,7 @@ const std::vector<std::string>& KeyAccess::unapplied() const { return m_analysis
 const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_account,
                                    std::optional<model::PrincipalId> principal) {
   const policy::CompiledPolicy* boundary = nullptr;
-  std::string boundary_name;
+  std::string_view boundary_name; // the graph's
   if (principal) {
     if (const auto id = a.graph->principal(*principal).permissions_boundary) {
       // An AWS managed boundary tfkms's table does not know is not applied: that finds more access.
