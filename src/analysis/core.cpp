@@ -49,13 +49,21 @@ void put(std::string& out, std::size_t number) {
 /// other text as it is.
 class Names {
 public:
+  /// `rename`: renaming_is_safe(), which leaves the subjects to this: a session subject (an sts
+  /// ARN) makes renaming unsafe too. Each subject's ARN is split once for both questions.
   Names(const Analysis& analysis, bool rename) {
     if (!rename)
       return;
     m_subject_of.reserve(analysis.subjects.size());
     for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
       const std::string& arn = analysis.subjects[s].arn;
-      if (is_named_caller(arn))
+      const auto parts = policy::split_arn(arn);
+      if (parts && parts->service == "sts") {
+        m_subject_of.clear();
+        return;
+      }
+      if (parts && parts->service == "iam" &&
+          (parts->resource.starts_with("role/") || parts->resource.starts_with("user/")))
         m_subject_of.try_emplace(arn, s);
     }
   }
@@ -70,15 +78,9 @@ public:
     }
   }
 
-  /// An IAM role or user ARN: the callers whose names evaluation compares for equality only.
-  static bool is_named_caller(std::string_view arn) {
-    const auto parts = policy::split_arn(arn);
-    return parts && parts->service == "iam" &&
-           (parts->resource.starts_with("role/") || parts->resource.starts_with("user/"));
-  }
-
 private:
-  // Views of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
+  // IAM role and user ARNs, the callers whose names evaluation compares for equality only. Views
+  // of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
   std::unordered_map<std::string_view, std::size_t> m_subject_of;
 };
 
@@ -162,7 +164,8 @@ bool names_sessions(const policy::Document& document) {
 
 // Renaming role and user names is safe when evaluation compares them with the caller's for equality
 // and nothing else: no policy tests the caller's name, id or tags or substitutes variables, and no
-// session principal appears (a role entry matches its sessions by the role's name).
+// session principal appears (a role entry matches its sessions by the role's name). The subjects
+// are left to Names, which splits their ARNs anyway.
 bool renaming_is_safe(const Analysis& a) {
   if (!a.key_policy_known || tells_callers_apart(a.key_policy.document()) ||
       names_sessions(a.key_policy.document())) {
@@ -182,13 +185,8 @@ bool renaming_is_safe(const Analysis& a) {
     if (tells_callers_apart_beyond_names(*document))
       return false;
   }
-  for (const policy::CompiledGrant& grant : a.grants) {
-    if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form)))
-      return false;
-  }
-  return std::none_of(a.subjects.begin(), a.subjects.end(), [](const Subject& subject) {
-    const auto arn = policy::split_arn(subject.arn);
-    return arn && arn->service == "sts";
+  return std::none_of(a.grants.begin(), a.grants.end(), [](const policy::CompiledGrant& grant) {
+    return is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form));
   });
 }
 
