@@ -1,5 +1,6 @@
 #include "policy/json_size.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -8,20 +9,23 @@ namespace tfkms::policy {
 
 namespace {
 
-// A string with its quotes. In valid UTF-8 every byte below 0x20 is a character of its own, so
-// escapes are counted byte by byte: \b \t \n \f \r \" \\ take two bytes, other control characters
-// six (\u001f), and every other byte is copied.
+// What escaping adds to each byte: \b \t \n \f \r \" \\ take two bytes, other control
+// characters six (\u001f). In valid UTF-8 every byte below 0x20 is a character of its own, so
+// bytes are looked up one by one.
+constexpr std::array<std::uint8_t, 256> k_escape_extra = [] {
+  std::array<std::uint8_t, 256> extra{};
+  for (std::size_t byte = 0; byte < 0x20; ++byte)
+    extra[byte] = 5;
+  for (const char c : {'"', '\\', '\b', '\t', '\n', '\f', '\r'})
+    extra[static_cast<unsigned char>(c)] = 1;
+  return extra;
+}();
+
+// A string with its quotes.
 std::size_t string_size(const std::string& text) {
   std::size_t size = text.size() + 2;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == '"' || byte == '\\' || byte == '\b' || byte == '\t' || byte == '\n' ||
-        byte == '\f' || byte == '\r') {
-      size += 1;
-    } else if (byte < 0x20) {
-      size += 5;
-    }
-  }
+  for (const char c : text)
+    size += k_escape_extra[static_cast<unsigned char>(c)];
   return size;
 }
 
@@ -35,15 +39,18 @@ template <typename Integer> std::size_t integer_size(Integer number) {
 
 std::size_t compact_json_size(const nlohmann::json& value) {
   switch (value.type()) {
+  // The containers themselves, not nlohmann's iterators, which test the value's type at each step.
   case nlohmann::json::value_t::object: {
-    std::size_t size = value.empty() ? 2 : 1 + value.size(); // braces and commas
-    for (auto member = value.begin(); member != value.end(); ++member)
-      size += string_size(member.key()) + 1 + compact_json_size(member.value()); // "key":value
+    const auto& members = value.get_ref<const nlohmann::json::object_t&>();
+    std::size_t size = members.empty() ? 2 : 1 + members.size(); // braces and commas
+    for (const auto& [key, member] : members)
+      size += string_size(key) + 1 + compact_json_size(member); // "key":value
     return size;
   }
   case nlohmann::json::value_t::array: {
-    std::size_t size = value.empty() ? 2 : 1 + value.size(); // brackets and commas
-    for (const nlohmann::json& item : value)
+    const auto& items = value.get_ref<const nlohmann::json::array_t&>();
+    std::size_t size = items.empty() ? 2 : 1 + items.size(); // brackets and commas
+    for (const nlohmann::json& item : items)
       size += compact_json_size(item);
     return size;
   }
