@@ -17,8 +17,10 @@ using detail::Variant;
 
 void compile_key_policy(Analysis& a, const KeyAccess* origin) {
   const model::Key& key = a.graph->key(a.key);
+  // The origin read the same policy text (Graph::deployed_to copies it): when no reference decided
+  // that reading, this graph's symbols read it alike.
   if (origin != nullptr && key.policy.state == model::PolicySource::State::document &&
-      !detail::holds_references(key.policy.document)) {
+      !origin->key_policy().document().names_references) {
     a.key_policy = origin->key_policy();
     a.key_policy_known = origin->key_policy_known();
     a.key_policy_problem = origin->detail().key_policy_problem;
@@ -167,7 +169,7 @@ const std::vector<std::string>& KeyAccess::unapplied() const { return m_analysis
 const NamedChain* detail::chain_of(const Analysis& a, const std::string& caller_account,
                                    std::optional<model::PrincipalId> principal) {
   const policy::CompiledPolicy* boundary = nullptr;
-  std::string boundary_name;
+  std::string_view boundary_name; // the graph's
   if (principal) {
     if (const auto id = a.graph->principal(*principal).permissions_boundary) {
       // An AWS managed boundary tfkms's table does not know is not applied: that finds more access.

@@ -182,10 +182,12 @@ struct Shared {
   std::vector<std::optional<std::string>> policy_texts;
   std::unordered_map<std::string, model::PrincipalId> by_arn; ///< callers (roles, users) by ARN
   std::vector<std::vector<std::size_t>> grants_by_key; ///< by KeyId: indexes into Graph::grants
-  /// By PolicyId: the identity policy's shape (same number, same document) and whether it tells
-  /// callers apart (tells_callers_apart()), for core fingerprints.
+  /// By PolicyId: the identity policy's shape (same number, same document), whether it tells
+  /// callers apart (tells_callers_apart()) and whether it names only resource "*"
+  /// (only_any_resource()), for core fingerprints.
   std::vector<std::size_t> policy_shapes;
   std::vector<bool> policy_tells_apart;
+  std::vector<bool> policy_any_resource;
   /// The organisation policies and boundaries; chains are made on first use.
   std::optional<OrganizationChains> organization;
   mutable CoreCache cores;
@@ -202,6 +204,10 @@ inline constexpr std::size_t k_own_class = static_cast<std::size_t>(-1);
 /// True when `document` can decide differently for two callers of one kind and account: it tests
 /// the caller's ARN, name, id or tags, or uses a policy variable.
 [[nodiscard]] bool tells_callers_apart(const policy::Document& document);
+
+/// Whether every statement of `document` names resource "*" and nothing else: then a request's key
+/// ARN decides none of its outcomes but through its partition, region and account.
+[[nodiscard]] bool only_any_resource(const policy::Document& document);
 
 /// As tells_callers_apart, but false when the only such tests are aws:PrincipalArn conditions whose
 /// values are whole ARNs: those name their callers, who become subjects of their own, and compare
@@ -322,10 +328,6 @@ build_accesses(const Analysis& analysis, const Tables& tables, const Membership&
 /// variant.
 [[nodiscard]] std::optional<std::size_t> variant_for(const Analysis& analysis, std::size_t subject,
                                                      bool with_identity);
-
-/// Whether a policy text names a reference (a symbol marker, in a value or a key): only then can it
-/// read differently in a graph deployed_to() an account.
-[[nodiscard]] bool holds_references(const nlohmann::json& value);
 
 /// Adds `reason` to `seen` unless a reason for the same statement (or grant) of the same policy and
 /// of the same kind is there; true when added. Within one variant such reasons give the same

@@ -17,12 +17,18 @@ constexpr std::size_t k_fingerprint_room = 2048;
 
 // A field of a fingerprint, its length first, so that no text can run into the next field.
 void put_digits(std::string& out, std::size_t number) {
-  // Most fields are kinds, counts and indexes of one digit.
+  // Most fields are kinds, counts and indexes of one digit, and most lengths have two.
   if (number < 10) {
     out += static_cast<char>('0' + number);
     return;
   }
-  std::array<char, 20> digits{};
+  if (number < 100) {
+    const char digits[2] = {static_cast<char>('0' + number / 10),
+                            static_cast<char>('0' + number % 10)};
+    out.append(digits, 2);
+    return;
+  }
+  std::array<char, 20> digits;
   out.append(digits.data(),
              std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
 }
@@ -43,13 +49,21 @@ void put(std::string& out, std::size_t number) {
 /// other text as it is.
 class Names {
 public:
+  /// `rename`: renaming_is_safe(), which leaves the subjects to this: a session subject (an sts
+  /// ARN) makes renaming unsafe too. Each subject's ARN is split once for both questions.
   Names(const Analysis& analysis, bool rename) {
     if (!rename)
       return;
     m_subject_of.reserve(analysis.subjects.size());
     for (std::size_t s = 0; s < analysis.subjects.size(); ++s) {
       const std::string& arn = analysis.subjects[s].arn;
-      if (is_named_caller(arn))
+      const auto parts = policy::split_arn(arn);
+      if (parts && parts->service == "sts") {
+        m_subject_of.clear();
+        return;
+      }
+      if (parts && parts->service == "iam" &&
+          (parts->resource.starts_with("role/") || parts->resource.starts_with("user/")))
         m_subject_of.try_emplace(arn, s);
     }
   }
@@ -64,15 +78,9 @@ public:
     }
   }
 
-  /// An IAM role or user ARN: the callers whose names evaluation compares for equality only.
-  static bool is_named_caller(std::string_view arn) {
-    const auto parts = policy::split_arn(arn);
-    return parts && parts->service == "iam" &&
-           (parts->resource.starts_with("role/") || parts->resource.starts_with("user/"));
-  }
-
 private:
-  // Views of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
+  // IAM role and user ARNs, the callers whose names evaluation compares for equality only. Views
+  // of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
   std::unordered_map<std::string_view, std::size_t> m_subject_of;
 };
 
@@ -139,18 +147,6 @@ void put_document(std::string& out, const policy::Document& document, const Name
   }
 }
 
-bool only_any_resource(const policy::Document& document) {
-  return std::all_of(document.statements.begin(), document.statements.end(),
-                     [](const policy::Statement& statement) {
-                       return statement.resources && !statement.resources->negated &&
-                              std::all_of(statement.resources->entries.begin(),
-                                          statement.resources->entries.end(),
-                                          [](const policy::PatternEntry& entry) {
-                                            return entry.value.known() && entry.value.text == "*";
-                                          });
-                     });
-}
-
 bool is_session(policy::PrincipalForm form) {
   return form == policy::PrincipalForm::assumed_role ||
          form == policy::PrincipalForm::federated_user;
@@ -168,7 +164,8 @@ bool names_sessions(const policy::Document& document) {
 
 // Renaming role and user names is safe when evaluation compares them with the caller's for equality
 // and nothing else: no policy tests the caller's name, id or tags or substitutes variables, and no
-// session principal appears (a role entry matches its sessions by the role's name).
+// session principal appears (a role entry matches its sessions by the role's name). The subjects
+// are left to Names, which splits their ARNs anyway.
 bool renaming_is_safe(const Analysis& a) {
   if (!a.key_policy_known || tells_callers_apart(a.key_policy.document()) ||
       names_sessions(a.key_policy.document())) {
@@ -188,13 +185,8 @@ bool renaming_is_safe(const Analysis& a) {
     if (tells_callers_apart_beyond_names(*document))
       return false;
   }
-  for (const policy::CompiledGrant& grant : a.grants) {
-    if (is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form)))
-      return false;
-  }
-  return std::none_of(a.subjects.begin(), a.subjects.end(), [](const Subject& subject) {
-    const auto arn = policy::split_arn(subject.arn);
-    return arn && arn->service == "sts";
+  return std::none_of(a.grants.begin(), a.grants.end(), [](const policy::CompiledGrant& grant) {
+    return is_session(grant.grantee.form) || (grant.retiring && is_session(grant.retiring->form));
   });
 }
 
@@ -203,8 +195,11 @@ bool renaming_is_safe(const Analysis& a) {
 std::string key_arn_shape(const Analysis& a) {
   bool any_resource = only_any_resource(a.key_policy.document());
   for (const Variant& variant : a.variants) {
-    for (const policy::CompiledPolicy* compiled : variant.policies) {
-      any_resource = any_resource && only_any_resource(compiled->document());
+    // Identity policies were looked at once per graph; allows_all (no id) names "*" alone.
+    for (std::size_t p = 0; p < variant.policies.size() && any_resource; ++p) {
+      const auto& id = variant.policy_ids[p];
+      any_resource = id ? a.shared->policy_any_resource[static_cast<std::size_t>(*id)]
+                        : only_any_resource(variant.policies[p]->document());
     }
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
     if (boundary)
@@ -242,6 +237,18 @@ bool allowed_in(const Tables& tables, std::size_t v, std::size_t act, std::size_
 }
 
 } // namespace
+
+bool only_any_resource(const policy::Document& document) {
+  return std::all_of(document.statements.begin(), document.statements.end(),
+                     [](const policy::Statement& statement) {
+                       return statement.resources && !statement.resources->negated &&
+                              std::all_of(statement.resources->entries.begin(),
+                                          statement.resources->entries.end(),
+                                          [](const policy::PatternEntry& entry) {
+                                            return entry.value.known() && entry.value.text == "*";
+                                          });
+                     });
+}
 
 std::string policy_shape(const policy::Document& document) {
   std::string out;

@@ -52,22 +52,6 @@ policy::Document read_policy(const model::PolicySource& source, policy::PolicyKi
   return unreadable_document(kind, what + " is absent");
 }
 
-bool holds_references(const nlohmann::json& value) {
-  if (value.is_string())
-    return model::has_symbols(value.get_ref<const std::string&>());
-  if (value.is_object()) {
-    // Plain iterators: items() makes a proxy with strings of its own for every member.
-    for (auto member = value.begin(); member != value.end(); ++member) {
-      if (model::has_symbols(member.key()) || holds_references(member.value()))
-        return true;
-    }
-    return false;
-  }
-  return value.is_array() &&
-         std::any_of(value.begin(), value.end(),
-                     [](const nlohmann::json& item) { return holds_references(item); });
-}
-
 bool tells_callers_apart(const policy::Document& document) {
   const auto variable = [&](const model::Value& value) {
     return document.variables_enabled() && value.text.find("${") != std::string::npos;
@@ -155,6 +139,7 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
   shared.identity_policies.resize(graph.policies.size());
   shared.policy_shapes.assign(graph.policies.size(), 0);
   shared.policy_tells_apart.assign(graph.policies.size(), false);
+  shared.policy_any_resource.assign(graph.policies.size(), false);
   std::unordered_map<std::string, std::size_t> shapes;
   for (std::size_t i = 0; i < graph.policies.size(); ++i) {
     const model::IdentityPolicy& source = graph.policies[i];
@@ -166,7 +151,7 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
     const bool same_as_origin = origin != nullptr && i < origin->identity_policies.size() &&
                                 origin->identity_policies[i] &&
                                 source.document.state == model::PolicySource::State::document &&
-                                !detail::holds_references(source.document.document);
+                                !origin->identity_policies[i]->document().names_references;
     const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(
         same_as_origin ? *origin->identity_policies[i]
                        : policy::compile(detail::read_policy(source.document,
@@ -175,6 +160,7 @@ void compile_identity_policies(Shared& shared, const Shared* origin) {
     shared.policy_shapes[i] =
         shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
     shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
+    shared.policy_any_resource[i] = detail::only_any_resource(compiled.document());
   }
 }
 

@@ -127,9 +127,11 @@ OrganizationChains::levels(model::OrganizationPolicyType type, const std::string
 const NamedChain* OrganizationChains::chain(const std::string& caller_account,
                                             const std::string& key_account,
                                             const policy::CompiledPolicy* boundary,
-                                            const std::string& boundary_name) const {
-  const auto key = std::make_tuple(caller_account, key_account, boundary);
-  if (const auto found = m_by_key.find(key); found != m_by_key.end())
+                                            std::string_view boundary_name) const {
+  const auto found =
+      m_by_key.find(std::tuple<std::string_view, std::string_view, const policy::CompiledPolicy*>(
+          caller_account, key_account, boundary));
+  if (found != m_by_key.end())
     return found->second;
   NamedChain named;
   const auto fill = [&](model::OrganizationPolicyType type, const std::string& account,
@@ -161,7 +163,7 @@ const NamedChain* OrganizationChains::chain(const std::string& caller_account,
     named.id = m_chains.size();
     out = &m_chains.emplace_back(std::move(named));
   }
-  m_by_key.emplace(key, out);
+  m_by_key.emplace(std::make_tuple(caller_account, key_account, boundary), out);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -34,7 +35,7 @@ public:
   [[nodiscard]] const NamedChain* chain(const std::string& caller_account,
                                         const std::string& key_account,
                                         const policy::CompiledPolicy* boundary,
-                                        const std::string& boundary_name) const;
+                                        std::string_view boundary_name) const;
 
   /// The documents of every policy that may apply, for the request space and the subjects.
   [[nodiscard]] std::vector<const policy::Document*> documents() const;
@@ -63,8 +64,9 @@ private:
   std::vector<bool> m_refused;                    ///< AWS would refuse it: never in place
   policy::CompiledPolicy m_full_access;           ///< FullAWSAccess, implied at the inputs' level
   mutable std::deque<NamedChain> m_chains;
+  /// Looked up by views: every variant of every key asks, and most find their chain made.
   mutable std::map<std::tuple<std::string, std::string, const policy::CompiledPolicy*>,
-                   const NamedChain*>
+                   const NamedChain*, std::less<>>
       m_by_key;
 };
 

@@ -167,6 +167,14 @@ private:
     diagnostic.column = where.column;
     m_document.diagnostics.push_back(std::move(diagnostic));
   }
+  // Every text read through the graph's symbols passes here: names_references tells whether they
+  // decided anything.
+  model::Value resolve(const std::string& text) {
+    if (model::has_symbols(text))
+      m_document.names_references = true;
+    return model::resolve_value(text, m_symbols);
+  }
+
   void warn(const Location& at, const std::string& message, const Statement* statement) {
     report(model::DiagnosticLevel::warning, at, message, statement);
   }
@@ -194,7 +202,7 @@ private:
   std::optional<model::Value> read_scalar(const nlohmann::json& value, const Location& at,
                                           Statement* statement) {
     if (value.is_string())
-      return model::resolve_value(value.get_ref<const std::string&>(), m_symbols);
+      return resolve(value.get_ref<const std::string&>());
     if (value.is_number() || value.is_boolean())
       return model::Value{value.dump(), model::ValueKind::literal, {}};
     if (statement)
@@ -459,8 +467,7 @@ private:
                        "expected a string, found " + std::string(item.type_name()));
         return;
       }
-      element.entries.push_back(
-          {model::resolve_value(item.get_ref<const std::string&>(), m_symbols), here.pointer});
+      element.entries.push_back({resolve(item.get_ref<const std::string&>()), here.pointer});
     };
     if (value.is_array()) {
       if (value.empty())

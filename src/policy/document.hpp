@@ -170,6 +170,10 @@ struct Document {
   /// True when the document as a whole cannot be evaluated (not an object, no Statement, ...).
   /// Evaluation of an unreadable document is `unknown`, never "no access".
   bool unreadable = false;
+  /// True when a text the parser resolved held a reference (a symbol marker, model/value.hpp).
+  /// False: the document reads the same with any graph's symbols, as nothing else it holds depends
+  /// on them.
+  bool names_references = false;
 
   /// The first error the parser met: a policy with one is refused by the API
   /// (MalformedPolicyDocument), so it is never evaluated statement by statement.

@@ -176,3 +176,28 @@ TEST_CASE("symbol markers resolve through the caller's resolver", "[policy][docu
   CHECK(entry.value.kind == tfkms::model::ValueKind::symbolic);
   CHECK(entry.form == PrincipalForm::account);
 }
+
+TEST_CASE("a document names references when a text it resolves holds one", "[policy][document]") {
+  tfkms::model::Graph graph;
+  const std::string marker = tfkms::model::symbol("var.x");
+  const auto statement_with = [&](const std::string& principal, const std::string& action,
+                                  const std::string& resource, const std::string& condition) {
+    return json{{"Version", "2012-10-17"},
+                {"Id", "k"},
+                {"Statement",
+                 {{{"Sid", "s"},
+                   {"Effect", "Allow"},
+                   {"Principal", {{"AWS", principal}}},
+                   {"Action", action},
+                   {"Resource", resource},
+                   {"Condition", {{"StringEquals", {{"aws:SourceAccount", condition}}}}}}}}};
+  };
+  const auto names = [&](const json& document) {
+    return parse_document(document, PolicyKind::key_policy, graph).names_references;
+  };
+  CHECK_FALSE(names(statement_with("arn:aws:iam::111111111111:root", "kms:*", "*", "1")));
+  CHECK(names(statement_with(marker, "kms:*", "*", "1")));
+  CHECK(names(statement_with("*", "kms:" + marker, "*", "1")));
+  CHECK(names(statement_with("*", "kms:*", marker, "1")));
+  CHECK(names(statement_with("*", "kms:*", "*", marker)));
+}
