@@ -1,10 +1,10 @@
 #include "analysis/subjects.hpp"
 
 #include "analysis/analysis_detail.hpp"
+#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -15,20 +15,8 @@ namespace {
 
 constexpr std::string_view k_stand_in_name = "tfkms-any-principal";
 
-// Texts made for every key's subjects, each in one allocation.
-std::string concatenated(std::initializer_list<std::string_view> parts) {
-  std::size_t size = 0;
-  for (const std::string_view part : parts)
-    size += part.size();
-  std::string out;
-  out.reserve(size);
-  for (const std::string_view part : parts)
-    out += part;
-  return out;
-}
-
 std::string account_principal_arn(const std::string& partition, const std::string& account) {
-  return concatenated({"arn:", partition, ":iam::", account, ":role/", k_stand_in_name});
+  return model::joined({"arn:", partition, ":iam::", account, ":role/", k_stand_in_name});
 }
 
 class Collector {
@@ -102,9 +90,9 @@ public:
       const std::size_t others = members.size() - 1;
       subject.label = others == 0
                           ? m_shared.labels[i]
-                          : concatenated({m_shared.labels[i], " and ", std::to_string(others),
-                                          others == 1 ? " other principal" : " other principals",
-                                          " with the same identity policies"});
+                          : model::joined({m_shared.labels[i], " and ", std::to_string(others),
+                                           others == 1 ? " other principal" : " other principals",
+                                           " with the same identity policies"});
       subject.members = std::move(members);
       m_principals.push_back(std::move(subject));
     }
@@ -250,9 +238,9 @@ public:
     Subject root;
     root.kind = SubjectKind::account_root;
     root.account = m_in.key_account;
-    root.arn = concatenated({"arn:", m_in.partition, ":iam::", m_in.key_account, ":root"});
+    root.arn = model::joined({"arn:", m_in.partition, ":iam::", m_in.key_account, ":root"});
     root.key_account = true;
-    root.label = concatenated({"the root user of account ", m_in.key_account});
+    root.label = model::joined({"the root user of account ", m_in.key_account});
     out.push_back(std::move(root));
 
     std::vector<std::string> accounts{m_in.key_account};
@@ -266,7 +254,7 @@ public:
       subject.account = id;
       subject.arn = account_principal_arn(m_in.partition, id);
       subject.key_account = id == m_in.key_account;
-      subject.label = concatenated({"any principal of account ", id});
+      subject.label = model::joined({"any principal of account ", id});
       out.push_back(std::move(subject));
     }
     for (const std::string& name : m_services) {

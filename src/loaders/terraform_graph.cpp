@@ -4,6 +4,7 @@
 #include "loaders/terraform_builder.hpp"
 #include "loaders/terraform_references.hpp"
 #include "loaders/tf_source.hpp"
+#include "model/text.hpp"
 #include "model/value.hpp"
 
 #include <algorithm>
@@ -33,18 +34,6 @@ std::vector<std::string_view> arn_fields(std::string_view arn) {
   }
   fields.push_back(arn.substr(start));
   return fields;
-}
-
-// The pieces in one string, allocated once: a synthesized ARN joins five or six.
-std::string joined(std::initializer_list<std::string_view> pieces) {
-  std::size_t size = 0;
-  for (const std::string_view piece : pieces)
-    size += piece.size();
-  std::string out;
-  out.reserve(size);
-  for (const std::string_view piece : pieces)
-    out += piece;
-  return out;
 }
 
 template <typename Map> std::string most_common(const Map& counts) {
@@ -249,18 +238,18 @@ std::string Builder::arn_of(const Resource& resource) const {
     return text == resource.address ? std::string("/") : text;
   };
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
-    return joined({partition, "kms:", regional, "key/", resource.address});
+    return model::joined({partition, "kms:", regional, "key/", resource.address});
   }
   if (type == "aws_kms_alias")
-    return joined({partition, "kms:", regional, name_of(resource, "name")});
+    return model::joined({partition, "kms:", regional, name_of(resource, "name")});
   if (type == "aws_iam_role")
-    return joined({partition, "iam", global, "role", path(), name_of(resource, "name")});
+    return model::joined({partition, "iam", global, "role", path(), name_of(resource, "name")});
   if (type == "aws_iam_user")
-    return joined({partition, "iam", global, "user", path(), name_of(resource, "name")});
+    return model::joined({partition, "iam", global, "user", path(), name_of(resource, "name")});
   if (type == "aws_iam_group")
-    return joined({partition, "iam", global, "group", path(), name_of(resource, "name")});
+    return model::joined({partition, "iam", global, "group", path(), name_of(resource, "name")});
   if (type == "aws_iam_policy")
-    return joined({partition, "iam", global, "policy", path(), name_of(resource, "name")});
+    return model::joined({partition, "iam", global, "policy", path(), name_of(resource, "name")});
   if (const model::DataStoreType* store = model::terraform_store_type(type)) {
     const std::string name =
         store->terraform_name.empty() ? resource.address : name_of(resource, store->terraform_name);

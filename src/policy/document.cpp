@@ -1,5 +1,6 @@
 #include "policy/document.hpp"
 
+#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
@@ -90,15 +91,6 @@ void put_pointer_token(std::string& out, std::string_view token) {
   out.append(token.substr(plain));
 }
 
-// a + b + c + d in one allocation: a policy has a location for every element it holds.
-std::string joined(std::string_view a, std::string_view b, std::string_view c,
-                   std::string_view d = {}) {
-  std::string out;
-  out.reserve(a.size() + b.size() + c.size() + d.size());
-  out.append(a).append(b).append(c).append(d);
-  return out;
-}
-
 struct Location {
   std::string pointer; ///< JSON Pointer inside the policy
   std::string path;    ///< Statement[1].Condition.StringEquals, for messages
@@ -107,11 +99,12 @@ struct Location {
     child_pointer.reserve(pointer.size() + 1 + key.size());
     child_pointer.append(pointer).push_back('/');
     put_pointer_token(child_pointer, key);
-    return {std::move(child_pointer), path.empty() ? std::string(key) : joined(path, ".", key)};
+    return {std::move(child_pointer),
+            path.empty() ? std::string(key) : model::joined({path, ".", key})};
   }
   Location item(std::size_t index) const {
     const std::string number = std::to_string(index);
-    return {joined(pointer, "/", number), joined(path, "[", number, "]")};
+    return {model::joined({pointer, "/", number}), model::joined({path, "[", number, "]"})};
   }
 };
 
