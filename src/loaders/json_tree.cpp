@@ -165,14 +165,18 @@ void copy_members(od::object object, nlohmann::json& out) {
 
 } // namespace
 
-std::string_view string_of(od::value value) {
-  // The token runs from the opening quote to the next structural character: the closing quote is
-  // the last character before the white space that may follow it. (Values are longer than keys:
-  // memchr finds a backslash in them faster than quote_or_backslash.)
+std::string_view scalar_text(od::value value) {
   std::string_view token = value.raw_json_token();
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
                             token.back() == '\r'))
     token.remove_suffix(1);
+  return token;
+}
+
+std::string_view string_of(od::value value) {
+  // The closing quote is the last character of the token. (Values are longer than keys: memchr
+  // finds a backslash in them faster than quote_or_backslash.)
+  const std::string_view token = scalar_text(value);
   if (token.size() < 2 || token.front() != '"' || token.back() != '"' ||
       token.find('\\') != std::string_view::npos)
     return value.get_string();

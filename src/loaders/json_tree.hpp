@@ -21,6 +21,10 @@ namespace tfkms::loaders {
 /// parse would fail, integers beyond 64 bits included, so that the caller can take the slow path.
 [[nodiscard]] nlohmann::json to_json(simdjson::ondemand::value value);
 
+/// The JSON text of scalar `value` as it stands in the input, without the white space that may
+/// follow it: simdjson's token runs to the next structural character.
+[[nodiscard]] std::string_view scalar_text(simdjson::ondemand::value value);
+
 /// The text of string `value` (consumed): a view of the input when the string holds no escape,
 /// else unescaped into the parser's buffer, as get_string() does for every string. Copying each
 /// string there first filled fresh pages of that buffer (a page fault every 4 KB) and a call per

@@ -18,6 +18,7 @@
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_document.hpp"
 #include "model/data_store_types.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -83,12 +84,8 @@ std::string_view raw_text(od::value value) {
     return od::object(value.get_object()).raw_json();
   case od::json_type::array:
     return od::array(value.get_array()).raw_json();
-  default: {
-    std::string_view token = value.raw_json_token();
-    while (!token.empty() && std::strchr(" \t\r\n", token.back()) != nullptr)
-      token.remove_suffix(1);
-    return token;
-  }
+  default:
+    return scalar_text(value);
   }
 }
 
@@ -293,12 +290,8 @@ private:
                       nlohmann::json unknown, std::size_t position) {
     resource.values = values.is_object() ? std::move(values) : nlohmann::json::object();
     resource.unknown = std::move(unknown);
-    constexpr std::string_view changes = "/resource_changes/", change = "/change/";
-    const std::string number = std::to_string(position);
-    std::string pointer;
-    pointer.reserve(changes.size() + number.size() + change.size() + side.size());
     resource.pointer =
-        std::move(pointer.append(changes).append(number).append(change).append(side));
+        model::joined({"/resource_changes/", std::to_string(position), "/change/", side});
   }
 
   // JSON objects are unordered (`jq -S` and nlohmann sort their keys), so whether `change` matters
