@@ -1,5 +1,7 @@
 #include "report/deflaters.hpp"
 
+#include "report/fixed_deflate.hpp"
+
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -101,12 +103,8 @@ constexpr std::size_t k_piece = 1024 * 1024;
 class PiecewiseDeflater final : public Deflater {
 public:
   explicit PiecewiseDeflater(std::size_t limit)
-      : Deflater(limit), m_compressor(libdeflate_alloc_compressor(1)),
-        m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
-        m_output(libdeflate_deflate_compress_bound(m_compressor.get(), k_piece)) {
-    if (!m_compressor)
-      throw std::runtime_error("libdeflate: cannot allocate a compressor");
-  }
+      : Deflater(limit), m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
+        m_output(FixedDeflate::bound(k_piece)) {}
 
   std::span<char> room() override { return {m_input.get() + m_filled, k_piece - m_filled}; }
 
@@ -116,10 +114,7 @@ public:
     const bool nothing_left = last && m_filled == 0 && !m_pieces.empty();
     if ((m_filled < k_piece && !last) || nothing_left)
       return;
-    const std::size_t written = libdeflate_deflate_compress(
-        m_compressor.get(), m_input.get(), m_filled, m_output.data(), m_output.size());
-    if (written == 0)
-      throw std::runtime_error("libdeflate: compression failed");
+    const std::size_t written = m_compressor.compress({m_input.get(), m_filled}, m_output);
     count(m_output.data(), written);
     m_pieces.push_back({written, m_filled});
     m_filled = 0;
@@ -127,8 +122,8 @@ public:
 
   void replay(std::ostream& out) const override {
     if (!within_limit())
-      throw std::logic_error("libdeflate: replay of pieces over their limit");
-    const std::unique_ptr<libdeflate_decompressor, Free> decompressor(
+      throw std::logic_error("deflate: replay of pieces over their limit");
+    const std::unique_ptr<libdeflate_decompressor, FreeDecompressor> decompressor(
         libdeflate_alloc_decompressor());
     if (!decompressor)
       throw std::runtime_error("libdeflate: cannot allocate a decompressor");
@@ -144,10 +139,7 @@ public:
   }
 
 private:
-  struct Free {
-    void operator()(libdeflate_compressor* compressor) const {
-      libdeflate_free_compressor(compressor);
-    }
+  struct FreeDecompressor {
     void operator()(libdeflate_decompressor* decompressor) const {
       libdeflate_free_decompressor(decompressor);
     }
@@ -157,7 +149,7 @@ private:
     std::size_t text = 0;
   };
 
-  std::unique_ptr<libdeflate_compressor, Free> m_compressor;
+  FixedDeflate m_compressor;
   std::unique_ptr<char[]> m_input;
   std::size_t m_filled = 0;
   std::vector<char> m_output;

@@ -19,7 +19,7 @@ class Deflater;
 /// How a GzipBuffer counts a text that may not fit.
 enum class GzipCount {
   exact,    ///< zlib at gzip's default level 6, as `gzip` and the upload actions compress
-  estimate, ///< libdeflate at level 1 on pieces apart: fast; on SARIF logs larger than exact
+  estimate, ///< fixed-code deflate on pieces apart: fast; on SARIF logs larger than exact
 };
 
 /// A stream buffer that tells whether what is written to it is at most `limit` bytes once
