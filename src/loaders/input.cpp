@@ -3,14 +3,23 @@
 #include <nlohmann/json.hpp>
 #include <sys/mman.h>
 #include <unistd.h>
+#if __has_include(<mimalloc.h>)
+#include <mimalloc.h>
+// Weak: the programs load mimalloc as their allocator; the tests and sanitizer builds run without.
+#pragma weak mi_option_enable
+#endif
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <set>
+#include <utility>
 
 namespace tfkms::loaders {
 
@@ -172,6 +181,48 @@ model::Result<InputText> decode_buffer(PaddedBytes buffer, const std::string& pa
   return validate_utf8_text(std::move(buffer), 0, path);
 }
 
+// Inputs from this size on are read with huge pages (prefer_huge_pages). Measured on the synthetic
+// plans: 19 MB ran 12% faster for 12% more peak memory; 6 MB only 5% faster for a third more.
+constexpr std::size_t k_huge_page_input_bytes = std::size_t{8} << 20;
+
+// The bounds of the memory mapping that holds `address`, from /proc/self/maps ("start-end perms
+// ..." in hex); nothing when they cannot be read.
+std::optional<std::pair<std::uintptr_t, std::uintptr_t>> mapping_of(const void* address) {
+  std::ifstream maps("/proc/self/maps");
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::uintptr_t start = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &start, &end) == 2 && start <= at &&
+        at < end)
+      return std::pair(start, end);
+  }
+  return std::nullopt;
+}
+
+// A plan of tens of MB makes the index, the trees and the analysis touch hundreds of MB of fresh
+// memory, a page fault each 4 KB: a tenth of `check`'s CPU on the 63 MB synthetic plan. mimalloc,
+// when it is the allocator, then asks for its further memory as transparent huge pages (2 MB; Linux
+// gives them where THP is "always" or "madvise"), and the mapping it has been taking small objects
+// from gets the same advice: that one holds the first 32 MB of them, most of a 19 MB plan's trees.
+// Small inputs keep small pages: zeroing a 2 MB page at its first touch costs them more than the
+// faults it saves (from the start of the program, huge pages made `check` of a small plan half as
+// slow again).
+void prefer_huge_pages(std::size_t input_bytes) {
+#if __has_include(<mimalloc.h>)
+  if (input_bytes < k_huge_page_input_bytes || &mi_option_enable == nullptr)
+    return;
+  mi_option_enable(mi_option_large_os_pages);
+  const auto probe = std::make_unique<char>();
+  if (const auto mapping = mapping_of(probe.get())) {
+    madvise(reinterpret_cast<void*>(mapping->first), mapping->second - mapping->first,
+            MADV_HUGEPAGE);
+  }
+#else
+  static_cast<void>(input_bytes);
+#endif
+}
+
 std::string too_large(std::size_t limit) {
   return "the file is larger than the input limit of " + std::to_string(limit) + " bytes";
 }
@@ -184,6 +235,7 @@ model::Result<InputText> read_stdin(const std::string& path, const Limits& limit
     if (bytes.size() > limits.max_input_bytes)
       return error_in(path, too_large(limits.max_input_bytes));
   }
+  prefer_huge_pages(bytes.size());
   return decode_input(bytes, path);
 }
 
@@ -241,6 +293,7 @@ model::Result<InputText> read_input(const std::string& path, const Limits& limit
     return error_in(path, too_large(limits.max_input_bytes));
   if (size == 0)
     return error_in(path, "the file is empty");
+  prefer_huge_pages(static_cast<std::size_t>(size));
   // Mapped rather than read: reading copies every byte and first zeroes the memory it copies to.
   if (auto mapped = PaddedBytes::map(fileno(file.get()), static_cast<std::size_t>(size))) {
     return decode_buffer(std::move(*mapped), path);

@@ -47,7 +47,9 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     return false;
   switch (element.type()) {
   case simdjson::dom::element_type::ARRAY: {
-    out = nlohmann::json::array();
+    // Empty containers made from their type: json::array() and json::object() go through the
+    // initializer-list constructor, which checks its (empty) list element by element.
+    out = nlohmann::json::value_t::array;
     const simdjson::dom::array array = element.get_array().value_unsafe();
     for (const simdjson::dom::element item : array) {
       if (!copy(item, depth + 1, plain, out.emplace_back()))
@@ -56,7 +58,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     return true;
   }
   case simdjson::dom::element_type::OBJECT: {
-    out = nlohmann::json::object();
+    out = nlohmann::json::value_t::object;
     auto& members = out.get_ref<nlohmann::json::object_t&>();
     const simdjson::dom::object object = element.get_object().value_unsafe();
     for (const simdjson::dom::key_value_pair field : object) {
@@ -111,7 +113,7 @@ void copy_members(od::object object, nlohmann::json& out);
 void copy(od::value value, nlohmann::json& out) {
   switch (od::json_type(value.type())) {
   case od::json_type::array:
-    out = nlohmann::json::array();
+    out = nlohmann::json::value_t::array;
     for (od::value item : value.get_array())
       copy(item, out.emplace_back());
     return;
@@ -152,7 +154,7 @@ void copy(od::value value, nlohmann::json& out) {
 }
 
 void copy_members(od::object object, nlohmann::json& out) {
-  out = nlohmann::json::object();
+  out = nlohmann::json::value_t::object;
   auto& members = out.get_ref<nlohmann::json::object_t&>();
   for (od::field field : object) {
     const std::size_t count = members.size();

@@ -66,6 +66,16 @@ TEST_CASE("UTF-8 with and without BOM and UTF-16 LE/BE with BOM load the same pl
   }
 }
 
+// From 8 MB on, reading asks the allocator for huge pages; without mimalloc, as here, it asks
+// nothing.
+TEST_CASE("a plan of more than 8 MB loads as a small one does", "[loaders][input]") {
+  const TempFile file("large.json", k_plan + std::string(std::size_t{9} << 20, ' '));
+  auto input = load_file(file.path(), LoadOptions{});
+  REQUIRE(input);
+  REQUIRE(input.value().graph.keys.size() == 1);
+  CHECK(input.value().graph.keys[0].source.address == "aws_kms_key.k");
+}
+
 TEST_CASE("unreadable text is refused with its position", "[loaders][input]") {
   SECTION("invalid UTF-8") {
     const auto error = load_error("latin1.json", "{\n  \"a\": \"caf\xE9\"\n}");
