@@ -1,25 +1,18 @@
 #include "loaders/input.hpp"
 
+#include "loaders/huge_pages.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sys/mman.h>
 #include <unistd.h>
-#if __has_include(<mimalloc.h>)
-#include <mimalloc.h>
-// Weak: the programs load mimalloc as their allocator; the tests and sanitizer builds run without.
-#pragma weak mi_option_enable
-#endif
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <set>
-#include <utility>
 
 namespace tfkms::loaders {
 
@@ -179,48 +172,6 @@ model::Result<InputText> decode_buffer(PaddedBytes buffer, const std::string& pa
     return decode_utf16(bytes, Endian::big, path);
   }
   return validate_utf8_text(std::move(buffer), 0, path);
-}
-
-// Inputs from this size on are read with huge pages (prefer_huge_pages). Measured on the synthetic
-// plans: 19 MB ran 12% faster for 12% more peak memory; 6 MB only 5% faster for a third more.
-constexpr std::size_t k_huge_page_input_bytes = std::size_t{8} << 20;
-
-// The bounds of the memory mapping that holds `address`, from /proc/self/maps ("start-end perms
-// ..." in hex); nothing when they cannot be read.
-std::optional<std::pair<std::uintptr_t, std::uintptr_t>> mapping_of(const void* address) {
-  std::ifstream maps("/proc/self/maps");
-  const auto at = reinterpret_cast<std::uintptr_t>(address);
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::uintptr_t start = 0, end = 0;
-    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &start, &end) == 2 && start <= at &&
-        at < end)
-      return std::pair(start, end);
-  }
-  return std::nullopt;
-}
-
-// A plan of tens of MB makes the index, the trees and the analysis touch hundreds of MB of fresh
-// memory, a page fault each 4 KB: a tenth of `check`'s CPU on the 63 MB synthetic plan. mimalloc,
-// when it is the allocator, then asks for its further memory as transparent huge pages (2 MB; Linux
-// gives them where THP is "always" or "madvise"), and the mapping it has been taking small objects
-// from gets the same advice: that one holds the first 32 MB of them, most of a 19 MB plan's trees.
-// Small inputs keep small pages: zeroing a 2 MB page at its first touch costs them more than the
-// faults it saves (from the start of the program, huge pages made `check` of a small plan half as
-// slow again).
-void prefer_huge_pages(std::size_t input_bytes) {
-#if __has_include(<mimalloc.h>)
-  if (input_bytes < k_huge_page_input_bytes || &mi_option_enable == nullptr)
-    return;
-  mi_option_enable(mi_option_large_os_pages);
-  const auto probe = std::make_unique<char>();
-  if (const auto mapping = mapping_of(probe.get())) {
-    madvise(reinterpret_cast<void*>(mapping->first), mapping->second - mapping->first,
-            MADV_HUGEPAGE);
-  }
-#else
-  static_cast<void>(input_bytes);
-#endif
 }
 
 std::string too_large(std::size_t limit) {
