@@ -251,8 +251,8 @@ KeyAccess GraphAccess::analyze(model::KeyId key_id, const KeyAccess* origin) con
   a->key = key_id;
   a->partition = graph.partition;
   const model::Key& key = graph.key(key_id);
-  const model::Value account =
-      model::resolve_value(key.account.empty() ? graph.account : key.account, graph);
+  const std::string& owner = graph.account_of(key);
+  const model::Value account = model::resolve_value(owner.empty() ? graph.account : owner, graph);
   a->key_account = account.known() ? account.text : graph.account;
   const model::Value arn = model::resolve_value(key.arn, graph);
   a->key_arn = arn.known() && arn.text.starts_with("arn:")

@@ -243,7 +243,7 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
     const model::Principal& principal = graph.principals[i];
     shared->arns.push_back(principal_arn(graph, id));
     shared->labels.push_back(member_label(graph, id));
-    shared->accounts.push_back(model::resolve_value(principal.account, graph).text);
+    shared->accounts.push_back(model::resolve_value(graph.account_of(principal), graph).text);
     if (principal.kind == model::PrincipalKind::group)
       continue;
     shared->by_arn.try_emplace(shared->arns.back(), id);

@@ -44,7 +44,9 @@ std::string shared_inputs(const model::Graph& graph) {
     digest.add(principal.source.name())
         .number(static_cast<std::size_t>(principal.kind))
         .add(principal.name);
-    digest.resolved(principal.arn).resolved(principal.account).policy(principal.trust_policy);
+    digest.resolved(principal.arn)
+        .resolved(graph.account_of(principal))
+        .policy(principal.trust_policy);
     for (const model::PolicyId id : principal.policies)
       digest.number(static_cast<std::size_t>(id));
     digest.add("groups");
@@ -77,7 +79,7 @@ std::string key_inputs(const model::Graph& graph, model::KeyId id) {
   const model::Key& key = graph.key(id);
   Digest digest(graph);
   digest.resolved(key.arn)
-      .resolved(key.account)
+      .resolved(graph.account_of(key))
       .number(static_cast<std::size_t>(key.kind))
       .add(key.managed_service);
   digest.policy(key.policy).add(key.key_spec).add(key.key_usage).number(key.enabled);

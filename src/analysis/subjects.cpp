@@ -297,8 +297,9 @@ std::string principal_arn(const model::Graph& graph, model::PrincipalId id) {
   if (arn.known() && !arn.text.empty())
     return std::move(arn.text);
   const std::string_view kind = principal.kind == model::PrincipalKind::user ? "user/" : "role/";
-  return "arn:" + graph.partition + ":iam::" + model::resolve_value(principal.account, graph).text +
-         ":" + std::string(kind) + principal.name;
+  return "arn:" + graph.partition +
+         ":iam::" + model::resolve_value(graph.account_of(principal), graph).text + ":" +
+         std::string(kind) + principal.name;
 }
 
 std::vector<Subject> collect_subjects(const SubjectInputs& inputs) {

@@ -253,7 +253,7 @@ namespace {
 // input, and only an account graph names the input).
 template <class Item>
 std::size_t in_either(const model::Graph& before, const model::Graph& after,
-                      std::vector<Item> model::Graph::*items) {
+                      model::SharedVector<Item> model::Graph::*items) {
   std::set<std::string> seen;
   for (const model::Graph* graph : {&before, &after}) {
     for (const Item& item : graph->*items)

@@ -43,7 +43,7 @@ model::Result<Input> load_input(InputText text, const std::string& name,
   if (!input)
     return input;
   enforce_policy_limits(input.value().graph, options.limits);
-  auto& organization = input.value().graph.organization_policies;
+  auto& organization = input.value().graph.organization_policies.own();
   organization.insert(organization.end(), options.organization.begin(), options.organization.end());
   return input;
 }

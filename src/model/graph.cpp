@@ -154,15 +154,20 @@ Graph Graph::deployed_to(std::string_view target) const {
   out.organization_policies = organization_policies;
   out.suppressions = suppressions;
   out.m_symbols = m_symbols;
-  for (Key& key : out.keys) {
-    if (key.account == k_this_account)
-      key.account = out.account;
-  }
-  for (Principal& principal : out.principals) {
-    if (principal.account == k_this_account)
-      principal.account = out.account;
-  }
+  // Rather than each key and principal copied to rewrite its account: copying a large plan's
+  // nodes, policy documents and all, and freeing them again cost more than analysing them.
+  out.m_deployed = true;
   return out;
+}
+
+const std::string& Graph::account_of(const Key& key) const { return deployed_account(key.account); }
+
+const std::string& Graph::account_of(const Principal& principal) const {
+  return deployed_account(principal.account);
+}
+
+const std::string& Graph::deployed_account(const std::string& node_account) const {
+  return m_deployed && node_account == k_this_account ? account : node_account;
 }
 
 std::optional<std::string> Graph::resolve(std::string_view ref) const {
@@ -259,7 +264,7 @@ KeyRef Graph::resolve_key(std::string_view raw) {
       const KeyRef& target = aliases[index].target;
       if (target.kind != KeyRef::Kind::node)
         continue;
-      const Value key_account = resolve_value(key(*target.key).account, *this);
+      const Value key_account = resolve_value(account_of(key(*target.key)), *this);
       if (is_account_id(alias_account) && is_account_id(key_account.text) &&
           alias_account != key_account.text)
         continue;

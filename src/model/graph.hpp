@@ -4,6 +4,7 @@
 // is a value: it copies, and tests can build one by hand.
 #include "model/data_store_types.hpp"
 #include "model/diagnostic.hpp"
+#include "model/shared_vector.hpp"
 #include "model/source_ref.hpp"
 #include "model/symbol_table.hpp"
 #include "model/value.hpp"
@@ -65,7 +66,7 @@ struct Key {
   SourceRef source;
   KeyKind kind = KeyKind::customer;
   std::string arn;             ///< may carry symbol markers; synthesized when unknown before apply
-  std::string account;         ///< owning account id or k_this_account
+  std::string account;         ///< owning account id or k_this_account: read Graph::account_of()
   std::string managed_service; ///< aws_managed: the service ("s3")
   PolicySource policy;         ///< absent: AWS's default key policy applies
   std::string policy_address;  ///< the aws_kms_key_policy resource that sets the policy, if any
@@ -125,9 +126,9 @@ struct Principal {
   SourceRef source;
   PrincipalKind kind = PrincipalKind::role;
   std::string name;
-  std::string arn; ///< markers allowed; synthesized from account and name when unknown
-  std::string account;
-  PolicySource trust_policy;       ///< roles
+  std::string arn;           ///< markers allowed; synthesized from account and name when unknown
+  std::string account;       ///< owning account id or k_this_account: read Graph::account_of()
+  PolicySource trust_policy; ///< roles
   std::vector<PolicyId> policies;  ///< inline and attached identity policies
   std::vector<PrincipalId> groups; ///< users: the groups they belong to
   std::optional<PolicyId> permissions_boundary;
@@ -196,14 +197,15 @@ public:
   std::string region;                          ///< empty when unknown
   InputFormat format = InputFormat::terraform; ///< what the graph was read from
 
-  std::vector<Key> keys;
-  std::vector<Alias> aliases;
-  std::vector<Grant> grants;
-  std::vector<Principal> principals;
-  std::vector<IdentityPolicy> policies;
-  std::vector<DataStore> data_stores;
-  std::vector<OrganizationPolicy> organization_policies;
-  std::vector<Suppression> suppressions;
+  // Shared with the graphs deployed_to() makes, and with copies, until one of them changes them.
+  SharedVector<Key> keys;
+  SharedVector<Alias> aliases;
+  SharedVector<Grant> grants;
+  SharedVector<Principal> principals;
+  SharedVector<IdentityPolicy> policies;
+  SharedVector<DataStore> data_stores;
+  SharedVector<OrganizationPolicy> organization_policies;
+  SharedVector<Suppression> suppressions;
   std::vector<Diagnostic> diagnostics;
   /// CloudFormation conditions the input leaves open (they depend on deploy-time values), in the
   /// order their evaluation finished: a condition built on another comes after it.
@@ -262,12 +264,23 @@ public:
 
   /// What the rules read (keys, aliases, grants, principals, policies, data stores, suppressions,
   /// defined references, with the same ids) as if deployed to `account`: the graph's account, and
-  /// the keys and principals of "this account", become `account`. Diagnostics are left out.
+  /// the keys and principals of "this account" (account_of()), become `account`. Diagnostics are
+  /// left out. Nothing is copied: the nodes are shared with this graph.
   [[nodiscard]] Graph deployed_to(std::string_view account) const;
+
+  /// The account that owns `key` (`principal`) as the input writes it (markers allowed;
+  /// k_this_account when it does not say), except that in a graph deployed_to() an account, the
+  /// nodes of "this account" are that account's. Read a node's account only through these.
+  [[nodiscard]] const std::string& account_of(const Key& key) const;
+  [[nodiscard]] const std::string& account_of(const Principal& principal) const;
 
 private:
   void update_index();
   void forget_resolved();
+  [[nodiscard]] const std::string& deployed_account(const std::string& node_account) const;
+
+  /// Set by deployed_to(): the nodes of k_this_account belong to `account`, which that names.
+  bool m_deployed = false;
 
   /// Shared by copies (deployed_to() makes one per account named) until one of them defines more.
   std::shared_ptr<SymbolTable> m_symbols = std::make_shared<SymbolTable>();

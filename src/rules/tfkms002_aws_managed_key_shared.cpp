@@ -204,8 +204,8 @@ public:
     // the policy of each AWS managed key (a plan has hundreds of stores and a few such keys).
     std::vector<const model::Principal*> outsiders;
     for (const model::Principal& principal : graph.principals) {
-      const bool outside =
-          principal.kind != model::PrincipalKind::group && context.is_external(principal.account);
+      const bool outside = principal.kind != model::PrincipalKind::group &&
+                           context.is_external(graph.account_of(principal));
       if (outside)
         outsiders.push_back(&principal);
     }
@@ -474,7 +474,8 @@ private:
         if (!allowing)
           continue;
         const model::IdentityPolicy& source = *sources[allowing->policy];
-        const std::string who = principal.source.name() + " (account " + principal.account + ")";
+        const std::string who =
+            principal.source.name() + " (account " + graph.account_of(principal) + ")";
         found.push_back({who, caller.text, caller.text, "",
                          statement_evidence(*allowing->statement, source.document,
                                             "of " + source.name + " lets " + who + " " +

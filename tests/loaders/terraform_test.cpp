@@ -27,7 +27,7 @@ Graph load(const std::string& path, LoadOptions options = {}) {
 }
 
 template <typename Node>
-const Node& by_address(const std::vector<Node>& nodes, std::string_view address) {
+const Node& by_address(const tfkms::model::SharedVector<Node>& nodes, std::string_view address) {
   const auto it = std::find_if(nodes.begin(), nodes.end(),
                                [&](const Node& node) { return node.source.address == address; });
   if (it == nodes.end())

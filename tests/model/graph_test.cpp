@@ -129,3 +129,31 @@ TEST_CASE("a graph deployed to an account resolves with it, and copies keep thei
   const Graph moved = std::move(copy);
   CHECK(moved.resolve("only.in.copy") == "x");
 }
+
+TEST_CASE("a graph deployed to an account gives it the nodes of this account, and shares them",
+          "[model][graph]") {
+  Graph graph;
+  const KeyId mine = add_key(graph, "arn:aws:kms:us-east-1:" + symbol("account") + ":key/mine",
+                             std::string(tfkms::model::k_this_account));
+  const KeyId theirs =
+      add_key(graph, "arn:aws:kms:us-east-1:777788889999:key/theirs", "777788889999");
+  tfkms::model::Principal role;
+  role.name = "app";
+  role.account = std::string(tfkms::model::k_this_account);
+  const auto app = graph.add(std::move(role));
+
+  const Graph deployed = graph.deployed_to("444455556666");
+  const Graph& original = graph;
+  CHECK(deployed.account_of(deployed.key(mine)) == "444455556666");
+  CHECK(deployed.account_of(deployed.key(theirs)) == "777788889999");
+  CHECK(deployed.account_of(deployed.principal(app)) == "444455556666");
+  CHECK(original.account_of(original.key(mine)) == tfkms::model::k_this_account);
+  CHECK(original.account_of(original.principal(app)) == tfkms::model::k_this_account);
+  // The deployed graph reads the same nodes, not copies of them, as long as neither changes them.
+  CHECK(&deployed.key(mine) == &original.key(mine));
+
+  // Changing the graph afterwards leaves the deployed one as it was.
+  graph.key(theirs).account = "121212121212";
+  CHECK(deployed.account_of(deployed.key(theirs)) == "777788889999");
+  CHECK(graph.account_of(graph.key(theirs)) == "121212121212");
+}
