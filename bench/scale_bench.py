@@ -55,14 +55,8 @@ def python_load_once(plan):
                                 capture_output=True, text=True).stdout)
 
 
-def measure(command, runs, output, python_plan=None):
-    """Medians of `runs` runs of `command`; with `python_plan`, each run is followed by one of
-    Python's json.load of that plan, so that both meet the same load on a shared machine."""
-    samples, python = [], []
-    for _ in range(runs):
-        samples.append(run_once(command, output))
-        if python_plan:
-            python.append(python_load_once(python_plan))
+def summary(samples, python):
+    """Medians of one command's samples (and of the Python loads made beside them)."""
     result = {"cpu": statistics.median(s[0] for s in samples),
               "wall": statistics.median(s[1] for s in samples),
               "peak": max(s[2] for s in samples) * 1024,
@@ -104,14 +98,19 @@ def main():
 
     plans = {teams: plan_of(teams, args.dir) for teams in (args.teams // 10, args.teams)}
     large = args.teams
-    results = {}
-    for teams, plan in plans.items():
-        for name, arguments in COMMANDS.items():
-            output = args.dir / f"out-{teams}-{name.replace(' ', '-')}"
-            command = [args.tfkms, *arguments, *account, str(plan)]
-            against_python = teams == large and name in ("check json", "check sarif")
-            results[teams, name] = measure(command, args.runs, output,
-                                           plan if against_python else None)
+    # Round by round, every command once in each: the machine's speed drifts over minutes, and
+    # ratios of medians taken in turn see the same drift. Each run of check on the large plan is
+    # followed by one of Python's json.load of it, so that both meet the same load.
+    samples = {(teams, name): ([], []) for teams in plans for name in COMMANDS}
+    for _ in range(args.runs):
+        for teams, plan in plans.items():
+            for name, arguments in COMMANDS.items():
+                output = args.dir / f"out-{teams}-{name.replace(' ', '-')}"
+                runs, python_runs = samples[teams, name]
+                runs.append(run_once([args.tfkms, *arguments, *account, str(plan)], output))
+                if teams == large and name in ("check json", "check sarif"):
+                    python_runs.append(python_load_once(plan))
+    results = {key: summary(*value) for key, value in samples.items()}
     plan_bytes = os.path.getsize(plans[large])
     python = statistics.median([results[large, "check json"]["python"],
                                 results[large, "check sarif"]["python"]])
