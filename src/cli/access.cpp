@@ -3,6 +3,7 @@
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
 #include "cli/baseline_options.hpp"
+#include "cli/block_buffer.hpp"
 #include "cli/check_settings.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/report_output.hpp"
@@ -189,16 +190,19 @@ int run_access(const AccessOptions& options, std::ostream& out, std::ostream& er
     return k_exit_usage;
   }
   const run::Run& run = prepared.value();
-  report::AccessJsonWriter json(out);
+  // The report comes in many small pieces: written in blocks, not each one through stdio.
+  BlockBuffer block(out);
+  std::ostream buffered(&block);
+  report::AccessJsonWriter json(buffered);
   const auto write = [&](const model::Graph& graph, const std::string& name) {
     const analysis::ClassAccessMap map = analysis::map_access_by_class(graph);
     if (options.format == "json") {
       json.add(map, name);
     } else if (options.format == "markdown") {
-      report::write_access_markdown(map, out);
+      report::write_access_markdown(map, buffered);
     } else {
-      out << "== " << name << "\n";
-      report::write_access_text(map, out);
+      buffered << "== " << name << "\n";
+      report::write_access_text(map, buffered);
     }
   };
   const auto print_diagnostics = [&](const run::LoadedSource& input) {
