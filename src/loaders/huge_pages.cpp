@@ -6,6 +6,7 @@
 #include <mimalloc.h>
 // Weak: the programs load mimalloc as their allocator; the tests and sanitizer builds run without.
 #pragma weak mi_option_enable
+#pragma weak mi_option_is_enabled
 #endif
 
 #include <cinttypes>
@@ -97,8 +98,10 @@ bool huge_pages_pay(std::size_t input_bytes, std::size_t free_huge_bytes) {
 
 void prefer_huge_pages(std::size_t input_bytes) {
 #if __has_include(<mimalloc.h>)
+  // Once on (by an earlier input, or by MIMALLOC_LARGE_OS_PAGES from the start), it stays on: a
+  // scan with several large inputs reads /proc and advises the start-up mapping once.
   if (input_bytes < k_least_input_bytes || &mi_option_enable == nullptr ||
-      !kernel_has_room(input_bytes))
+      mi_option_is_enabled(mi_option_large_os_pages) || !kernel_has_room(input_bytes))
     return;
   mi_option_enable(mi_option_large_os_pages);
   // The option holds for the memory mimalloc maps from now on; the mapping it took at start-up,
