@@ -1,13 +1,15 @@
 #include "cli/report_output.hpp"
 
 #include "cli/block_buffer.hpp"
+#include "report/file_output.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 namespace tfkms::cli {
@@ -27,11 +29,32 @@ std::pair<report::Format, std::string> parse_output(const std::string& spec) {
   return {*format, spec.substr(equals + 1)};
 }
 
+namespace {
+
+/// Writes through a FileOutput: straight to the descriptor, and able to start over when it is a
+/// regular file. False when a write failed.
+bool write_to_descriptor(const report::Reporter& reporter, const report::Report& report,
+                         int descriptor) {
+  report::FileOutput file(descriptor);
+  std::ostream stream(&file);
+  reporter.write(report, stream);
+  stream.flush();
+  return !file.failed();
+}
+
+} // namespace
+
 bool write_report(const report::Report& report, report::Format format,
                   const report::ReportOptions& options, const std::string& file, std::ostream& out,
                   std::ostream& err) {
   const auto reporter = report::make_reporter(format, options);
   if (file.empty()) {
+    if (&out == &std::cout) {
+      std::cout.flush(); // what C++ or C streams wrote before comes first
+      std::fflush(stdout);
+      write_to_descriptor(*reporter, report, STDOUT_FILENO);
+      return true;
+    }
     BlockBuffer block(out);
     std::ostream buffered(&block);
     reporter->write(report, buffered);
@@ -42,13 +65,17 @@ bool write_report(const report::Report& report, report::Format format,
     std::error_code ignored; // a failure shows as the open below failing
     std::filesystem::create_directories(folder, ignored);
   }
-  std::ofstream stream(file, std::ios::binary | std::ios::trunc);
-  if (!stream) {
+  const int descriptor = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (descriptor < 0) {
     err << "tfkms: error: " << file << ": cannot open for writing\n";
     return false;
   }
-  reporter->write(report, stream);
-  return static_cast<bool>(stream);
+  const bool written = write_to_descriptor(*reporter, report, descriptor);
+  if (close(descriptor) != 0 || !written) {
+    err << "tfkms: error: " << file << ": cannot write\n";
+    return false;
+  }
+  return true;
 }
 
 report::Color color_for(const std::ostream& out, bool no_color) {

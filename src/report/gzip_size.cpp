@@ -43,11 +43,11 @@ std::size_t longest_surely_within(std::size_t limit) {
 
 } // namespace
 
-GzipBuffer::GzipBuffer(std::size_t limit, GzipCount count)
+GzipBuffer::GzipBuffer(std::size_t limit, GzipCount count, std::streambuf* copy)
     : m_deflater(count == GzipCount::exact
                      ? detail::zlib_deflater(limit - std::min(limit, k_gzip_wrapper))
                      : detail::piecewise_deflater(limit - std::min(limit, k_gzip_wrapper))),
-      m_plain_limit(longest_surely_within(limit)) {
+      m_copy(copy), m_plain_limit(longest_surely_within(limit)) {
   m_compressing = m_plain_limit == 0; // not even one byte surely fits
   if (m_compressing)
     put_into_deflater();
@@ -101,6 +101,8 @@ GzipBuffer::pos_type GzipBuffer::seekoff(off_type offset, std::ios_base::seekdir
 
 void GzipBuffer::take_pending(bool last) {
   const auto pending = static_cast<std::size_t>(pptr() - pbase());
+  if (m_copy != nullptr)
+    m_copy->sputn(pbase(), static_cast<std::streamsize>(pending));
   if (!m_compressing && m_uncompressed_size + pending <= m_plain_limit) {
     m_uncompressed_size += pending;
     if (!last)

@@ -27,13 +27,17 @@ enum class GzipCount {
 /// limit can be written out afterwards without being rendered again and without its uncompressed
 /// copy and its compressed one both in memory.
 ///
+/// Given a `copy`, it also writes the text there as the text comes, for a caller that can undo
+/// that copy when the text turns out too large: replay() is then not needed.
+///
 /// A text short enough that deflate cannot make it larger than the limit (zlib's deflateBound:
 /// stored blocks and the gzip header and trailer) is within the limit however it compresses: it
 /// is held as it is and never compressed. A longer one is compressed as it comes and its
 /// compressed bytes are counted, and kept while they stay within the limit.
 class GzipBuffer final : public std::streambuf {
 public:
-  explicit GzipBuffer(std::size_t limit, GzipCount count = GzipCount::exact);
+  explicit GzipBuffer(std::size_t limit, GzipCount count = GzipCount::exact,
+                      std::streambuf* copy = nullptr);
   ~GzipBuffer() override;
   GzipBuffer(const GzipBuffer&) = delete;
   GzipBuffer& operator=(const GzipBuffer&) = delete;
@@ -68,6 +72,7 @@ private:
   void put_into_deflater();
 
   std::unique_ptr<detail::Deflater> m_deflater; ///< counts and keeps the text past m_plain_limit
+  std::streambuf* m_copy;                       ///< where the text also goes, or null
   std::size_t m_uncompressed_size = 0;          ///< bytes already held or handed to the deflater
   std::size_t m_plain_limit = 0;                ///< the longest text held without compressing it
   bool m_compressing = false;

@@ -15,6 +15,7 @@
 // carries at most 100 related locations (GitHub shows 100, rejects above 1,000). Every rule has the
 // same five tags (rule_descriptor), within GitHub's limits of 10 shown and 20 accepted.
 #include "report/escape.hpp"
+#include "report/file_output.hpp"
 #include "report/fix_text_edit.hpp"
 #include "report/formats.hpp"
 #include "report/gzip_size.hpp"
@@ -215,15 +216,25 @@ private:
   /// fixtures and the synthetic plans, so a log whose estimate is at most half the cap is within
   /// it. Exact counts are not exact anyway: GitHub's uploader runs Node's zlib, whose level 6
   /// writes 2% fewer bytes than the system's.
+  ///
+  /// A file that can start over gets the log as it is written, so the log need not be
+  /// decompressed from the screen's pieces afterwards.
   bool write_if_surely_within(std::ostream& out, const std::vector<std::size_t>& kept,
                               std::vector<std::size_t>& sizes) const {
-    GzipBuffer fast(k_max_gzip_bytes, GzipCount::estimate);
+    auto* const file = dynamic_cast<FileOutput*>(out.rdbuf());
+    const bool write_through = file != nullptr && file->can_start_over();
+    GzipBuffer fast(k_max_gzip_bytes, GzipCount::estimate, write_through ? file : nullptr);
     std::ostream compressed(&fast);
     write_log(compressed, kept, &sizes);
-    if (!fast.finish() || fast.compressed_size().value_or(0) > k_max_gzip_bytes / 2)
-      return false;
-    fast.replay(out);
-    return true;
+    const bool within = fast.finish() && fast.compressed_size().value_or(0) <= k_max_gzip_bytes / 2;
+    if (write_through) {
+      if (!within)
+        file->start_over();
+      return within;
+    }
+    if (within)
+      fast.replay(out);
+    return within;
   }
 
   /// Finding indexes, most wanted first: unsuppressed before suppressed, then by severity.

@@ -112,6 +112,23 @@ class ExitCodes(unittest.TestCase):
         self.assertTrue(json.loads(pathlib.Path(first).read_text())["findings"])
         self.assertEqual(json.loads(pathlib.Path(second).read_text())["version"], "2.1.0")
 
+    def test_output_file_that_cannot_be_written_is_an_error(self):
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full here")
+        result = run("check", DEMO, "--output", "sarif=/dev/full", "--quiet")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("/dev/full: cannot write", result.stderr)
+
+    def test_report_to_a_file_or_a_pipe_is_the_same(self):
+        scratch = Scratch()
+        target = os.path.join(scratch.dir.name, "out.sarif")
+        piped = run("check", DEMO, "--format", "sarif")
+        with open(target, "w") as out:  # standard output is a regular file here
+            written = subprocess.run([TFKMS, "check", DEMO, "--format", "sarif"], stdout=out,
+                                     stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(written.returncode, piped.returncode)
+        self.assertEqual(pathlib.Path(target).read_text(), piped.stdout)
+
     def test_bad_output_spec(self):
         result = run("check", DEMO, "--output", "xml=out.xml")
         self.assertEqual(result.returncode, 2)
