@@ -9,6 +9,7 @@
 #include <array>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,13 +27,17 @@ void Deflater::write(const char* bytes, std::size_t size) {
 }
 
 void Deflater::count(const char* bytes, std::size_t size) {
+  tally(size);
+  if (m_within_limit)
+    m_kept.append(bytes, size);
+}
+
+void Deflater::tally(std::size_t size) {
   m_compressed_size += size;
   if (m_within_limit && m_compressed_size > m_limit) {
     m_within_limit = false;
     std::string().swap(m_kept);
   }
-  if (m_within_limit)
-    m_kept.append(bytes, size);
 }
 
 namespace {
@@ -102,9 +107,9 @@ constexpr std::size_t k_piece = 1024 * 1024;
 
 class PiecewiseDeflater final : public Deflater {
 public:
-  explicit PiecewiseDeflater(std::size_t limit)
-      : Deflater(limit), m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
-        m_output(FixedDeflate::bound(k_piece)) {}
+  PiecewiseDeflater(std::size_t limit, Keep keep)
+      : Deflater(limit), m_keep(keep), m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
+        m_output(keep == Keep::compressed ? FixedDeflate::bound(k_piece) : 0) {}
 
   std::span<char> room() override { return {m_input.get() + m_filled, k_piece - m_filled}; }
 
@@ -114,15 +119,22 @@ public:
     const bool nothing_left = last && m_filled == 0 && !m_pieces.empty();
     if ((m_filled < k_piece && !last) || nothing_left)
       return;
-    const std::size_t written = m_compressor.compress({m_input.get(), m_filled}, m_output);
-    count(m_output.data(), written);
+    const std::string_view piece(m_input.get(), m_filled);
+    std::size_t written = 0;
+    if (m_keep == Keep::compressed) {
+      written = m_compressor.compress(piece, m_output);
+      count(m_output.data(), written);
+    } else {
+      written = m_compressor.compressed_size(piece);
+      tally(written);
+    }
     m_pieces.push_back({written, m_filled});
     m_filled = 0;
   }
 
   void replay(std::ostream& out) const override {
-    if (!within_limit())
-      throw std::logic_error("deflate: replay of pieces over their limit");
+    if (!within_limit() || m_keep == Keep::nothing)
+      throw std::logic_error("deflate: replay of pieces over their limit or only counted");
     const std::unique_ptr<libdeflate_decompressor, FreeDecompressor> decompressor(
         libdeflate_alloc_decompressor());
     if (!decompressor)
@@ -149,6 +161,7 @@ private:
     std::size_t text = 0;
   };
 
+  Keep m_keep;
   FixedDeflate m_compressor;
   std::unique_ptr<char[]> m_input;
   std::size_t m_filled = 0;
@@ -162,8 +175,8 @@ std::unique_ptr<Deflater> zlib_deflater(std::size_t limit) {
   return std::make_unique<ZlibDeflater>(limit);
 }
 
-std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit) {
-  return std::make_unique<PiecewiseDeflater>(limit);
+std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit, Keep keep) {
+  return std::make_unique<PiecewiseDeflater>(limit, keep);
 }
 
 } // namespace tfkms::report::detail

@@ -33,6 +33,8 @@ public:
 protected:
   /// Counts compressed bytes, and keeps them while the count is within the limit.
   void count(const char* bytes, std::size_t size);
+  /// Counts `size` compressed bytes that are not kept.
+  void tally(std::size_t size);
   [[nodiscard]] const std::string& kept() const { return m_kept; }
 
 private:
@@ -51,6 +53,8 @@ private:
 /// (docs/performance.md). A piece knows nothing of the text before it, so the count is an estimate
 /// of what deflate makes of the text, not the size of one stream; on SARIF logs it is two to three
 /// times gzip's.
-[[nodiscard]] std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit);
+/// With Keep::nothing it only counts, without writing the compressed pieces: replay() then throws.
+enum class Keep { compressed, nothing };
+[[nodiscard]] std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit, Keep keep);
 
 } // namespace tfkms::report::detail

@@ -195,24 +195,36 @@ std::size_t FixedDeflate::bound(std::size_t size) {
   return size + size / 8 + 64;
 }
 
-std::size_t FixedDeflate::compress(std::string_view text, std::span<char> out) {
+namespace {
+
+/// Counts the bits a BitWriter would write, writing none.
+class BitCounter {
+public:
+  void put(std::uint64_t /*bits*/, unsigned length) { m_bits += length; }
+  [[nodiscard]] std::size_t finish() const { return (m_bits + 7) / 8; }
+
+private:
+  std::size_t m_bits = 0;
+};
+
+/// Encodes `text` as one block of fixed codes into `bits` (a BitWriter or a BitCounter).
+/// `last_seen`: the hash table, 2^k_hash_bits entries.
+template <class Bits>
+void encode_fixed(std::string_view text, std::uint32_t* last_seen, Bits& bits) {
   if (text.size() >= std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("deflate: a text of 4 GB or more");
-  if (out.size() < bound(text.size()))
-    throw std::length_error("deflate: output shorter than the bound");
   const Tables& codes = tables();
-  std::fill_n(m_last_seen.get(), std::size_t{1} << k_hash_bits, 0U);
+  std::fill_n(last_seen, std::size_t{1} << k_hash_bits, 0U);
   const char* const begin = text.data();
   const char* const end = begin + text.size();
 
-  BitWriter bits(out.data());
   bits.put(0b011, 3); // BFINAL 1, BTYPE 01: the last block, fixed codes
   std::size_t at = 0;
   // Four bytes are hashed at `at`, and the end of a match is hashed: 4 bytes before the end stay.
   const std::size_t last_search = text.size() >= 4 ? text.size() - 4 : 0;
   while (at < last_search) {
     const std::uint32_t four = load32(begin + at);
-    std::uint32_t& seen = m_last_seen[hash(four)];
+    std::uint32_t& seen = last_seen[hash(four)];
     const std::size_t candidate = seen; // position + 1
     seen = static_cast<std::uint32_t>(at + 1);
     const std::size_t distance = at + 1 - candidate;
@@ -229,17 +241,32 @@ std::size_t FixedDeflate::compress(std::string_view text, std::span<char> out) {
     bits.put(match.bits, match.length);
     at += length;
     if (at < last_search)
-      m_last_seen[hash(load32(begin + at - 2))] = static_cast<std::uint32_t>(at - 2 + 1);
+      last_seen[hash(load32(begin + at - 2))] = static_cast<std::uint32_t>(at - 2 + 1);
   }
   for (; at < text.size(); ++at) {
     const Code literal = codes.literal[static_cast<unsigned char>(begin[at])];
     bits.put(literal.bits, literal.length);
   }
   bits.put(0, 7); // end of block: symbol 256 is seven zero bits
+}
+
+} // namespace
+
+std::size_t FixedDeflate::compress(std::string_view text, std::span<char> out) {
+  if (out.size() < bound(text.size()))
+    throw std::length_error("deflate: output shorter than the bound");
+  BitWriter bits(out.data());
+  encode_fixed(text, m_last_seen.get(), bits);
   const std::size_t written = bits.finish();
   if (written <= stored_size(text.size()))
     return written;
   return write_stored(text, out.data());
+}
+
+std::size_t FixedDeflate::compressed_size(std::string_view text) {
+  BitCounter bits;
+  encode_fixed(text, m_last_seen.get(), bits);
+  return std::min(bits.finish(), stored_size(text.size()));
 }
 
 } // namespace tfkms::report::detail

@@ -21,6 +21,8 @@ public:
   /// Writes `text` to `out` (at least bound(text.size()) bytes) as a whole raw DEFLATE stream: one
   /// block of fixed codes, or stored blocks when those would be shorter. Returns the bytes written.
   std::size_t compress(std::string_view text, std::span<char> out);
+  /// What compress() returns for `text`, found without writing the stream.
+  std::size_t compressed_size(std::string_view text);
 
 private:
   /// For each hash of four bytes, one more than the last position they were seen at (0: never).

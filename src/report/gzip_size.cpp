@@ -46,7 +46,9 @@ std::size_t longest_surely_within(std::size_t limit) {
 GzipBuffer::GzipBuffer(std::size_t limit, GzipCount count, std::streambuf* copy)
     : m_deflater(count == GzipCount::exact
                      ? detail::zlib_deflater(limit - std::min(limit, k_gzip_wrapper))
-                     : detail::piecewise_deflater(limit - std::min(limit, k_gzip_wrapper))),
+                     : detail::piecewise_deflater(limit - std::min(limit, k_gzip_wrapper),
+                                                  copy == nullptr ? detail::Keep::compressed
+                                                                  : detail::Keep::nothing)),
       m_copy(copy), m_plain_limit(longest_surely_within(limit)) {
   m_compressing = m_plain_limit == 0; // not even one byte surely fits
   if (m_compressing)
@@ -134,8 +136,8 @@ void GzipBuffer::put_into_deflater() {
 }
 
 void GzipBuffer::replay(std::ostream& out) const {
-  if (!within_limit())
-    throw std::logic_error("gzip: replay of an unfinished stream or one over its limit");
+  if (!within_limit() || m_copy != nullptr)
+    throw std::logic_error("gzip: replay of an unfinished stream, one over its limit or a copy");
   if (m_compressing) {
     m_deflater->replay(out);
     return;

@@ -28,7 +28,8 @@ enum class GzipCount {
 /// copy and its compressed one both in memory.
 ///
 /// Given a `copy`, it also writes the text there as the text comes, for a caller that can undo
-/// that copy when the text turns out too large: replay() is then not needed.
+/// that copy when the text turns out too large; it then keeps no compressed bytes (an estimate is
+/// only counted) and cannot replay().
 ///
 /// A text short enough that deflate cannot make it larger than the limit (zlib's deflateBound:
 /// stored blocks and the gzip header and trailer) is within the limit however it compresses: it

@@ -80,6 +80,7 @@ TEST_CASE("fixed-code deflate writes streams zlib inflates back", "[report][gzip
     const std::string stream = deflated(deflate, text);
     CHECK(stream.size() <= FixedDeflate::bound(text.size()));
     CHECK(inflated(stream, text.size()) == text);
+    CHECK(deflate.compressed_size(text) == stream.size()); // stored blocks or fixed codes alike
   }
 }
 

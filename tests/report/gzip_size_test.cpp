@@ -156,6 +156,15 @@ TEST_CASE("an estimated gzip size is more than half gzip's, and the text is kept
     CHECK_FALSE(too_small.finish());
     CHECK(too_small.compressed_size() == estimate);
     CHECK_THROWS_AS(too_small.replay(replayed), std::logic_error);
+
+    // With a copy, the text goes there as it comes and the estimate is only counted: the same.
+    std::stringbuf copy;
+    GzipBuffer counted(estimate, GzipCount::estimate, &copy);
+    std::ostream(&counted) << text;
+    CHECK(counted.finish());
+    CHECK(counted.compressed_size() == estimate);
+    CHECK(copy.str() == text);
+    CHECK_THROWS_AS(counted.replay(replayed), std::logic_error);
   }
   // Pieces are compressed apart, and a text that ends with a full one has nothing after it.
   const std::string piece(1024 * 1024, 'w');
