@@ -318,21 +318,22 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
     define_missing("key_id", resource.address);
     define_missing("id", resource.address);
-  } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group") {
-    define_missing("name", name_of(resource, "name"));
-    define_missing("id", name_of(resource, "name"));
+  } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group" ||
+             type == "aws_kms_alias") {
+    const std::string name = name_of(resource, "name");
+    define_missing("name", name);
+    define_missing("id", name);
   } else if (type == "aws_s3_bucket") {
-    define_missing("bucket", name_of(resource, "bucket"));
-    define_missing("id", name_of(resource, "bucket"));
+    const std::string bucket = name_of(resource, "bucket");
+    define_missing("bucket", bucket);
+    define_missing("id", bucket);
   } else if (type == "aws_sqs_queue") {
-    define_missing("name", name_of(resource, "name"));
-    const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" +
-                            symbol("account") + "/" + name_of(resource, "name");
+    const std::string name = name_of(resource, "name");
+    define_missing("name", name);
+    const std::string url =
+        "https://sqs." + symbol("region") + ".amazonaws.com/" + symbol("account") + "/" + name;
     define_missing("id", url);
     define_missing("url", url);
-  } else if (type == "aws_kms_alias") {
-    define_missing("name", name_of(resource, "name"));
-    define_missing("id", name_of(resource, "name"));
   } else if (!arn.empty()) {
     define_missing("id", arn);
   }
