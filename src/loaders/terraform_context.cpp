@@ -2,6 +2,7 @@
 
 #include "loaders/terraform_address.hpp"
 #include "loaders/tf_source.hpp"
+#include "model/text.hpp"
 #include "model/value.hpp"
 
 #include <algorithm>
@@ -122,17 +123,16 @@ Field Context::field(const Resource& resource) const {
 model::SourceRef Context::where(const Resource& resource,
                                 std::string_view attribute_pointer) const {
   model::SourceRef ref;
-  ref.file = m_path;
   ref.address = resource.address;
-  ref.pointer = resource.pointer + std::string(attribute_pointer);
+  ref.pointer = model::joined({resource.pointer, attribute_pointer});
+  if (const SourceBlock* block = m_source != nullptr ? m_source->block(resource) : nullptr) {
+    ref.file = block->file;
+    ref.line = block->line;
+    return ref;
+  }
+  ref.file = m_path;
   if (resource.line != 0)
     ref.line = resource.line;
-  if (m_source != nullptr) {
-    if (const SourceBlock* block = m_source->block(resource)) {
-      ref.file = block->file;
-      ref.line = block->line;
-    }
-  }
   return ref;
 }
 
