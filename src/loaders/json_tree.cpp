@@ -51,6 +51,8 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     // initializer-list constructor, which checks its (empty) list element by element.
     out = nlohmann::json::value_t::array;
     const simdjson::dom::array array = element.get_array().value_unsafe();
+    // The DOM knows the length: the items are stored once, not moved as the vector grows.
+    out.get_ref<nlohmann::json::array_t&>().reserve(array.size());
     for (const simdjson::dom::element item : array) {
       if (!copy(item, depth + 1, plain, out.emplace_back()))
         return false;
