@@ -88,18 +88,23 @@ const Resource* Context::find(std::string_view address) const {
   return it == m_by_address.end() ? nullptr : it->second;
 }
 
-const ConfigResource* Context::config(const Resource& resource) const {
+std::optional<std::size_t> Context::position(const Resource& resource) const {
   const std::vector<Resource>& resources = m_document.resources;
-  if (!resources.empty() && &resource >= resources.data() &&
-      &resource < resources.data() + resources.size()) {
-    m_config_of.resize(resources.size());
-    std::optional<const ConfigResource*>& cached =
-        m_config_of[static_cast<std::size_t>(&resource - resources.data())];
-    if (!cached)
-      cached = look_up_config(resource);
-    return *cached;
-  }
-  return look_up_config(resource);
+  if (resources.empty() || &resource < resources.data() ||
+      &resource >= resources.data() + resources.size())
+    return std::nullopt;
+  return static_cast<std::size_t>(&resource - resources.data());
+}
+
+const ConfigResource* Context::config(const Resource& resource) const {
+  const std::optional<std::size_t> at = position(resource);
+  if (!at)
+    return look_up_config(resource);
+  m_config_of.resize(m_document.resources.size());
+  std::optional<const ConfigResource*>& cached = m_config_of[*at];
+  if (!cached)
+    cached = look_up_config(resource);
+  return *cached;
 }
 
 const ConfigResource* Context::look_up_config(const Resource& resource) const {

@@ -62,6 +62,9 @@ public:
   [[nodiscard]] const SourceIndex* source() const { return m_source; }
   [[nodiscard]] const Resource* find(std::string_view address) const;
   [[nodiscard]] const ConfigResource* config(const Resource& resource) const;
+  /// Where `resource` stands in the document's resources; nothing for one from elsewhere. Lets
+  /// what is derived from a resource once be kept by position.
+  [[nodiscard]] std::optional<std::size_t> position(const Resource& resource) const;
   [[nodiscard]] Field field(const Resource& resource) const;
 
   /// Where `resource` is: the .tf block when the source is known, else the plan file and line.

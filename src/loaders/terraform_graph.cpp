@@ -223,6 +223,17 @@ std::string Builder::account_of(std::string_view arn) const {
 }
 
 std::string Builder::arn_of(const Resource& resource) const {
+  const std::optional<std::size_t> at = m_context.position(resource);
+  if (!at)
+    return make_arn(resource);
+  m_arns.resize(m_context.document().resources.size());
+  std::optional<std::string>& arn = m_arns[*at];
+  if (!arn)
+    arn = make_arn(resource);
+  return *arn;
+}
+
+std::string Builder::make_arn(const Resource& resource) const {
   const Field root = field(resource);
   if (const nlohmann::json* arn = root["arn"].value();
       arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
