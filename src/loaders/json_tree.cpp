@@ -155,6 +155,25 @@ void copy(od::value value, nlohmann::json& out) {
   }
 }
 
+// Deep enough for any plan's values (Terraform's nest a few levels); shallow enough for the stack.
+constexpr std::size_t k_free_depth = 64;
+
+void free_tree(nlohmann::json& value, std::size_t depth) {
+  if (depth == k_free_depth)
+    return;
+  if (value.is_object()) {
+    auto& members = value.get_ref<nlohmann::json::object_t&>();
+    for (auto& member : members)
+      free_tree(member.second, depth + 1);
+    members.clear();
+  } else if (value.is_array()) {
+    auto& items = value.get_ref<nlohmann::json::array_t&>();
+    for (nlohmann::json& item : items)
+      free_tree(item, depth + 1);
+    items.clear();
+  }
+}
+
 void copy_members(od::object object, nlohmann::json& out) {
   out = nlohmann::json::value_t::object;
   auto& members = out.get_ref<nlohmann::json::object_t&>();
@@ -197,6 +216,8 @@ std::string_view key_of(od::field& field) {
     return field.unescaped_key();
   return {begin, static_cast<std::size_t>(end - begin)};
 }
+
+void free_tree(nlohmann::json& value) { free_tree(value, 0); }
 
 nlohmann::json to_json(od::value value) {
   nlohmann::json out;

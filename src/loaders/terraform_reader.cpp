@@ -624,6 +624,19 @@ private:
 
 } // namespace
 
+void free_values(Document& document) {
+  for (std::vector<Resource>* resources : {&document.resources, &document.before_resources}) {
+    for (Resource& resource : *resources) {
+      free_tree(resource.values);
+      free_tree(resource.unknown);
+    }
+  }
+  for (auto& [address, resource] : document.config)
+    free_tree(resource.expressions);
+  free_tree(document.provider_config);
+  free_tree(document.variables);
+}
+
 model::Result<Document> read_document(const InputText& input, const std::string& path,
                                       InputKind kind, Snapshot snapshot) {
   // Any failure of the fast reading is decided, and reported, by the reading it replaces.
