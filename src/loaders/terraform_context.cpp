@@ -78,12 +78,13 @@ std::size_t Field::size() const {
 }
 
 Context::Context(const Document& document, std::string path, const SourceIndex* source)
-    : m_document(document), m_path(std::move(path)), m_source(source) {
-  for (const Resource& resource : document.resources)
-    m_by_address.emplace(resource.address, &resource);
-}
+    : m_document(document), m_path(std::move(path)), m_source(source) {}
 
 const Resource* Context::find(std::string_view address) const {
+  if (m_by_address.empty()) {
+    for (const Resource& resource : m_document.resources)
+      m_by_address.emplace(resource.address, &resource);
+  }
   const auto it = m_by_address.find(address);
   return it == m_by_address.end() ? nullptr : it->second;
 }
