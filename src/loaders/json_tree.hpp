@@ -43,7 +43,7 @@ void free_tree(nlohmann::json& value);
 
 /// What the text a value was parsed from is known to hold.
 enum class ParsedText {
-  plain,    ///< neither control characters nor escapes: its strings cannot hold them either
+  plain,    ///< no control characters in its strings, and no escapes to make them
   any_text, ///< its strings are searched one by one
 };
 
