@@ -8,7 +8,9 @@
 #include "model/value.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <optional>
 
 namespace tfkms::loaders::terraform {
 
@@ -21,18 +23,19 @@ bool is_account_id(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// arn:partition:service:region:account:resource
-std::vector<std::string_view> arn_fields(std::string_view arn) {
-  std::vector<std::string_view> fields;
+// arn:partition:service:region:account:resource, or nothing when `arn` has fewer fields. Held in
+// place: every resource with a known ARN and every node's account are read from them.
+std::optional<std::array<std::string_view, 6>> arn_fields(std::string_view arn) {
+  std::array<std::string_view, 6> fields;
   std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
+  for (std::size_t i = 0; i < 5; ++i) {
     const auto colon = arn.find(':', start);
     if (colon == std::string_view::npos)
-      return {};
-    fields.push_back(arn.substr(start, colon - start));
+      return std::nullopt;
+    fields[i] = arn.substr(start, colon - start);
     start = colon + 1;
   }
-  fields.push_back(arn.substr(start));
+  fields[5] = arn.substr(start);
   return fields;
 }
 
@@ -105,9 +108,9 @@ provider_account(const nlohmann::json& providers) {
   if (!role_arn.is_string())
     return std::nullopt;
   const auto fields = arn_fields(role_arn.get_ref<const std::string&>());
-  if (fields.size() != 6 || !is_account_id(fields[4]))
+  if (!fields || !is_account_id((*fields)[4]))
     return std::nullopt;
-  return std::pair(std::string(fields[4]), std::string("the role the aws provider assumes"));
+  return std::pair(std::string((*fields)[4]), std::string("the role the aws provider assumes"));
 }
 
 // Account: --account-id, else data.aws_caller_identity, else the provider block, else the account
@@ -138,13 +141,13 @@ void Builder::detect_environment() {
     if (arn == nullptr || !arn->is_string())
       continue;
     const auto fields = arn_fields(arn->get_ref<const std::string&>());
-    if (fields.size() != 6 || fields[0] != "arn")
+    if (!fields || (*fields)[0] != "arn")
       continue;
-    ++partitions[std::string(fields[1])];
-    if (!fields[3].empty())
-      ++regions[std::string(fields[3])];
-    if (is_account_id(fields[4]))
-      ++accounts[std::string(fields[4])];
+    ++partitions[std::string((*fields)[1])];
+    if (!(*fields)[3].empty())
+      ++regions[std::string((*fields)[3])];
+    if (is_account_id((*fields)[4]))
+      ++accounts[std::string((*fields)[4])];
   }
   const auto provider = provider_account(m_context.document().provider_config);
   if (m_options.account_id) {
@@ -217,8 +220,8 @@ std::string Builder::name_of(const Resource& resource, std::string_view attribut
 
 std::string Builder::account_of(std::string_view arn) const {
   const auto fields = arn_fields(arn);
-  if (fields.size() == 6 && is_account_id(fields[4]))
-    return std::string(fields[4]);
+  if (fields && is_account_id((*fields)[4]))
+    return std::string((*fields)[4]);
   return m_graph.account;
 }
 
