@@ -18,7 +18,8 @@ namespace tfkms::loaders::terraform {
 class Builder {
 public:
   Builder(const Context& context, const LoadOptions& options)
-      : m_context(context), m_options(options), m_policies(context) {}
+      : m_context(context), m_options(options), m_policies(context),
+        m_arns(context.document().resources.size()) {}
 
   model::Graph build();
 

@@ -78,7 +78,8 @@ std::size_t Field::size() const {
 }
 
 Context::Context(const Document& document, std::string path, const SourceIndex* source)
-    : m_document(document), m_path(std::move(path)), m_source(source) {}
+    : m_document(document), m_path(std::move(path)), m_source(source),
+      m_config_of(document.resources.size()) {}
 
 const Resource* Context::find(std::string_view address) const {
   if (m_by_address.empty()) {
@@ -101,7 +102,6 @@ const ConfigResource* Context::config(const Resource& resource) const {
   const std::optional<std::size_t> at = position(resource);
   if (!at)
     return look_up_config(resource);
-  m_config_of.resize(m_document.resources.size());
   std::optional<const ConfigResource*>& cached = m_config_of[*at];
   if (!cached)
     cached = look_up_config(resource);

@@ -229,7 +229,6 @@ std::string Builder::arn_of(const Resource& resource) const {
   const std::optional<std::size_t> at = m_context.position(resource);
   if (!at)
     return make_arn(resource);
-  m_arns.resize(m_context.document().resources.size());
   std::optional<std::string>& arn = m_arns[*at];
   if (!arn)
     arn = make_arn(resource);
