@@ -51,6 +51,8 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     // initializer-list constructor, which checks its (empty) list element by element.
     out = nlohmann::json::value_t::array;
     const simdjson::dom::array array = element.get_array().value_unsafe();
+    // The DOM knows the length: the items are stored once, not moved as the vector grows.
+    out.get_ref<nlohmann::json::array_t&>().reserve(array.size());
     for (const simdjson::dom::element item : array) {
       if (!copy(item, depth + 1, plain, out.emplace_back()))
         return false;
@@ -153,6 +155,25 @@ void copy(od::value value, nlohmann::json& out) {
   }
 }
 
+// Deep enough for any plan's values (Terraform's nest a few levels); shallow enough for the stack.
+constexpr std::size_t k_free_depth = 64;
+
+void free_tree(nlohmann::json& value, std::size_t depth) {
+  if (depth == k_free_depth)
+    return;
+  if (value.is_object()) {
+    auto& members = value.get_ref<nlohmann::json::object_t&>();
+    for (auto& member : members)
+      free_tree(member.second, depth + 1);
+    members.clear();
+  } else if (value.is_array()) {
+    auto& items = value.get_ref<nlohmann::json::array_t&>();
+    for (nlohmann::json& item : items)
+      free_tree(item, depth + 1);
+    items.clear();
+  }
+}
+
 void copy_members(od::object object, nlohmann::json& out) {
   out = nlohmann::json::value_t::object;
   auto& members = out.get_ref<nlohmann::json::object_t&>();
@@ -195,6 +216,8 @@ std::string_view key_of(od::field& field) {
     return field.unescaped_key();
   return {begin, static_cast<std::size_t>(end - begin)};
 }
+
+void free_tree(nlohmann::json& value) { free_tree(value, 0); }
 
 nlohmann::json to_json(od::value value) {
   nlohmann::json out;

@@ -35,9 +35,15 @@ namespace tfkms::loaders {
 /// reads into the padding On-Demand documents have after their text).
 [[nodiscard]] std::string_view key_of(simdjson::ondemand::field& field);
 
+/// Empties `value`, freeing its tree depth first: of a container, nlohmann's destructor first
+/// moves every item onto a stack of its own (so as never to recurse), which for the many small
+/// objects of a plan costs more than the freeing. Past 64 levels, deeper than real values go, the
+/// rest is left to that destructor: no tree, however deep, recurses further.
+void free_tree(nlohmann::json& value);
+
 /// What the text a value was parsed from is known to hold.
 enum class ParsedText {
-  plain,    ///< neither control characters nor escapes: its strings cannot hold them either
+  plain,    ///< no control characters in its strings, and no escapes to make them
   any_text, ///< its strings are searched one by one
 };
 

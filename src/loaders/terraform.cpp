@@ -57,6 +57,8 @@ model::Result<Input> load_terraform(InputText input, const std::string& path, In
     document.value().resources = std::move(document.value().before_resources);
     loaded.before = terraform::build_graph(document.value(), path, options, tf_source);
   }
+  // The graphs hold what they need of the values: their trees go now, the fast way.
+  terraform::free_values(document.value());
   return loaded;
 }
 

@@ -18,7 +18,8 @@ namespace tfkms::loaders::terraform {
 class Builder {
 public:
   Builder(const Context& context, const LoadOptions& options)
-      : m_context(context), m_options(options), m_policies(context) {}
+      : m_context(context), m_options(options), m_policies(context),
+        m_arns(context.document().resources.size()) {}
 
   model::Graph build();
 
@@ -93,8 +94,11 @@ private:
   /// The name a resource is known by, or its address when the name is known only after apply.
   [[nodiscard]] std::string name_of(const Resource& resource, std::string_view attribute) const;
   /// The resource's ARN, synthesized from its name when known only after apply; empty when the
-  /// type's ARN cannot be synthesized.
+  /// type's ARN cannot be synthesized. Made once per resource: its symbols and its node both want
+  /// it.
   [[nodiscard]] std::string arn_of(const Resource& resource) const;
+  /// What arn_of() keeps, made afresh.
+  [[nodiscard]] std::string make_arn(const Resource& resource) const;
   [[nodiscard]] std::string account_of(std::string_view arn) const;
   [[nodiscard]] bool is(const Resource& resource, std::string_view type) const {
     return !resource.data && resource.type == type;
@@ -117,6 +121,7 @@ private:
   };
   std::vector<PendingPolicy> m_pending_attachments;
   std::vector<PendingPolicy> m_pending_boundaries;
+  mutable std::vector<std::optional<std::string>> m_arns; ///< arn_of() by resource position
 };
 
 } // namespace tfkms::loaders::terraform

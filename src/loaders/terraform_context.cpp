@@ -2,6 +2,7 @@
 
 #include "loaders/terraform_address.hpp"
 #include "loaders/tf_source.hpp"
+#include "model/text.hpp"
 #include "model/value.hpp"
 
 #include <algorithm>
@@ -77,28 +78,34 @@ std::size_t Field::size() const {
 }
 
 Context::Context(const Document& document, std::string path, const SourceIndex* source)
-    : m_document(document), m_path(std::move(path)), m_source(source) {
-  for (const Resource& resource : document.resources)
-    m_by_address.emplace(resource.address, &resource);
-}
+    : m_document(document), m_path(std::move(path)), m_source(source),
+      m_config_of(document.resources.size()) {}
 
 const Resource* Context::find(std::string_view address) const {
+  if (m_by_address.empty()) {
+    for (const Resource& resource : m_document.resources)
+      m_by_address.emplace(resource.address, &resource);
+  }
   const auto it = m_by_address.find(address);
   return it == m_by_address.end() ? nullptr : it->second;
 }
 
-const ConfigResource* Context::config(const Resource& resource) const {
+std::optional<std::size_t> Context::position(const Resource& resource) const {
   const std::vector<Resource>& resources = m_document.resources;
-  if (!resources.empty() && &resource >= resources.data() &&
-      &resource < resources.data() + resources.size()) {
-    m_config_of.resize(resources.size());
-    std::optional<const ConfigResource*>& cached =
-        m_config_of[static_cast<std::size_t>(&resource - resources.data())];
-    if (!cached)
-      cached = look_up_config(resource);
-    return *cached;
-  }
-  return look_up_config(resource);
+  if (resources.empty() || &resource < resources.data() ||
+      &resource >= resources.data() + resources.size())
+    return std::nullopt;
+  return static_cast<std::size_t>(&resource - resources.data());
+}
+
+const ConfigResource* Context::config(const Resource& resource) const {
+  const std::optional<std::size_t> at = position(resource);
+  if (!at)
+    return look_up_config(resource);
+  std::optional<const ConfigResource*>& cached = m_config_of[*at];
+  if (!cached)
+    cached = look_up_config(resource);
+  return *cached;
 }
 
 const ConfigResource* Context::look_up_config(const Resource& resource) const {
@@ -122,17 +129,16 @@ Field Context::field(const Resource& resource) const {
 model::SourceRef Context::where(const Resource& resource,
                                 std::string_view attribute_pointer) const {
   model::SourceRef ref;
-  ref.file = m_path;
   ref.address = resource.address;
-  ref.pointer = resource.pointer + std::string(attribute_pointer);
+  ref.pointer = model::joined({resource.pointer, attribute_pointer});
+  if (const SourceBlock* block = m_source != nullptr ? m_source->block(resource) : nullptr) {
+    ref.file = block->file;
+    ref.line = block->line;
+    return ref;
+  }
+  ref.file = m_path;
   if (resource.line != 0)
     ref.line = resource.line;
-  if (m_source != nullptr) {
-    if (const SourceBlock* block = m_source->block(resource)) {
-      ref.file = block->file;
-      ref.line = block->line;
-    }
-  }
   return ref;
 }
 

@@ -62,6 +62,9 @@ public:
   [[nodiscard]] const SourceIndex* source() const { return m_source; }
   [[nodiscard]] const Resource* find(std::string_view address) const;
   [[nodiscard]] const ConfigResource* config(const Resource& resource) const;
+  /// Where `resource` stands in the document's resources; nothing for one from elsewhere. Lets
+  /// what is derived from a resource once be kept by position.
+  [[nodiscard]] std::optional<std::size_t> position(const Resource& resource) const;
   [[nodiscard]] Field field(const Resource& resource) const;
 
   /// Where `resource` is: the .tf block when the source is known, else the plan file and line.
@@ -87,8 +90,10 @@ private:
   const Document& m_document;
   std::string m_path;
   const SourceIndex* m_source;
-  /// Views of the addresses the document's resources hold (most are never looked up).
-  std::unordered_map<std::string_view, const Resource*> m_by_address;
+  /// Views of the addresses the document's resources hold (most are never looked up), indexed at
+  /// the first find(): only policies known only after apply look resources up, and many plans
+  /// have none.
+  mutable std::unordered_map<std::string_view, const Resource*> m_by_address;
   /// By position in the document's resources: config() of each, once looked up (every pass over
   /// the resources asks again, and the lookup builds a key).
   mutable std::vector<std::optional<const ConfigResource*>> m_config_of;

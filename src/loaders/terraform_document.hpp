@@ -49,6 +49,10 @@ struct Document {
   std::vector<model::Diagnostic> warnings;
 };
 
+/// Frees the value trees of `document` (free_tree(): faster than their destructors), leaving its
+/// resources and configuration empty of values.
+void free_values(Document& document);
+
 /// True for the resource types the graph is built from (and whose attributes other resources refer
 /// to).
 [[nodiscard]] bool relevant_type(std::string_view type, bool data);

@@ -8,7 +8,9 @@
 #include "model/value.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <optional>
 
 namespace tfkms::loaders::terraform {
 
@@ -21,18 +23,19 @@ bool is_account_id(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// arn:partition:service:region:account:resource
-std::vector<std::string_view> arn_fields(std::string_view arn) {
-  std::vector<std::string_view> fields;
+// arn:partition:service:region:account:resource, or nothing when `arn` has fewer fields. Held in
+// place: every resource with a known ARN and every node's account are read from them.
+std::optional<std::array<std::string_view, 6>> arn_fields(std::string_view arn) {
+  std::array<std::string_view, 6> fields;
   std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
+  for (std::size_t i = 0; i < 5; ++i) {
     const auto colon = arn.find(':', start);
     if (colon == std::string_view::npos)
-      return {};
-    fields.push_back(arn.substr(start, colon - start));
+      return std::nullopt;
+    fields[i] = arn.substr(start, colon - start);
     start = colon + 1;
   }
-  fields.push_back(arn.substr(start));
+  fields[5] = arn.substr(start);
   return fields;
 }
 
@@ -105,9 +108,9 @@ provider_account(const nlohmann::json& providers) {
   if (!role_arn.is_string())
     return std::nullopt;
   const auto fields = arn_fields(role_arn.get_ref<const std::string&>());
-  if (fields.size() != 6 || !is_account_id(fields[4]))
+  if (!fields || !is_account_id((*fields)[4]))
     return std::nullopt;
-  return std::pair(std::string(fields[4]), std::string("the role the aws provider assumes"));
+  return std::pair(std::string((*fields)[4]), std::string("the role the aws provider assumes"));
 }
 
 // Account: --account-id, else data.aws_caller_identity, else the provider block, else the account
@@ -138,13 +141,13 @@ void Builder::detect_environment() {
     if (arn == nullptr || !arn->is_string())
       continue;
     const auto fields = arn_fields(arn->get_ref<const std::string&>());
-    if (fields.size() != 6 || fields[0] != "arn")
+    if (!fields || (*fields)[0] != "arn")
       continue;
-    ++partitions[std::string(fields[1])];
-    if (!fields[3].empty())
-      ++regions[std::string(fields[3])];
-    if (is_account_id(fields[4]))
-      ++accounts[std::string(fields[4])];
+    ++partitions[std::string((*fields)[1])];
+    if (!(*fields)[3].empty())
+      ++regions[std::string((*fields)[3])];
+    if (is_account_id((*fields)[4]))
+      ++accounts[std::string((*fields)[4])];
   }
   const auto provider = provider_account(m_context.document().provider_config);
   if (m_options.account_id) {
@@ -217,12 +220,22 @@ std::string Builder::name_of(const Resource& resource, std::string_view attribut
 
 std::string Builder::account_of(std::string_view arn) const {
   const auto fields = arn_fields(arn);
-  if (fields.size() == 6 && is_account_id(fields[4]))
-    return std::string(fields[4]);
+  if (fields && is_account_id((*fields)[4]))
+    return std::string((*fields)[4]);
   return m_graph.account;
 }
 
 std::string Builder::arn_of(const Resource& resource) const {
+  const std::optional<std::size_t> at = m_context.position(resource);
+  if (!at)
+    return make_arn(resource);
+  std::optional<std::string>& arn = m_arns[*at];
+  if (!arn)
+    arn = make_arn(resource);
+  return *arn;
+}
+
+std::string Builder::make_arn(const Resource& resource) const {
   const Field root = field(resource);
   if (const nlohmann::json* arn = root["arn"].value();
       arn != nullptr && arn->is_string() && !arn->get_ref<const std::string&>().empty()) {
@@ -318,21 +331,22 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
     define_missing("key_id", resource.address);
     define_missing("id", resource.address);
-  } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group") {
-    define_missing("name", name_of(resource, "name"));
-    define_missing("id", name_of(resource, "name"));
+  } else if (type == "aws_iam_role" || type == "aws_iam_user" || type == "aws_iam_group" ||
+             type == "aws_kms_alias") {
+    const std::string name = name_of(resource, "name");
+    define_missing("name", name);
+    define_missing("id", name);
   } else if (type == "aws_s3_bucket") {
-    define_missing("bucket", name_of(resource, "bucket"));
-    define_missing("id", name_of(resource, "bucket"));
+    const std::string bucket = name_of(resource, "bucket");
+    define_missing("bucket", bucket);
+    define_missing("id", bucket);
   } else if (type == "aws_sqs_queue") {
-    define_missing("name", name_of(resource, "name"));
-    const std::string url = "https://sqs." + symbol("region") + ".amazonaws.com/" +
-                            symbol("account") + "/" + name_of(resource, "name");
+    const std::string name = name_of(resource, "name");
+    define_missing("name", name);
+    const std::string url =
+        "https://sqs." + symbol("region") + ".amazonaws.com/" + symbol("account") + "/" + name;
     define_missing("id", url);
     define_missing("url", url);
-  } else if (type == "aws_kms_alias") {
-    define_missing("name", name_of(resource, "name"));
-    define_missing("id", name_of(resource, "name"));
   } else if (!arn.empty()) {
     define_missing("id", arn);
   }

@@ -128,9 +128,9 @@ void Builder::add_inline_policies() {
 
 void Builder::add_attachments() {
   for (const Resource& resource : m_context.document().resources) {
-    const auto arn = text(resource, "policy_arn");
-    if (!arn || resource.data)
+    if (resource.data)
       continue;
+    // The type first: looking policy_arn up in every resource's values was most of this pass.
     std::vector<std::pair<model::PrincipalKind, std::string>> targets;
     if (resource.type == "aws_iam_role_policy_attachment") {
       if (auto role = text(resource, "role"))
@@ -151,6 +151,9 @@ void Builder::add_attachments() {
     } else {
       continue;
     }
+    const auto arn = text(resource, "policy_arn");
+    if (!arn)
+      continue;
     const model::PolicyId policy = policy_for_arn(*arn, resource);
     for (const auto& [kind, name] : targets)
       attach(principal_named(kind, name, resource), policy);

@@ -50,9 +50,10 @@ model::PolicySource parse_policy_text(std::string_view text) {
   simdjson::dom::element element;
   if (parser.parse(text.data(), text.size()).get(element) == simdjson::SUCCESS &&
       element.is_object()) {
-    const ParsedText parsed = text.find('\\') == std::string_view::npos && !model::has_control(text)
-                                  ? ParsedText::plain
-                                  : ParsedText::any_text;
+    // Parsed, the text holds no control character in a string (JSON refuses them raw, and
+    // simdjson validates): only an escape can put one there.
+    const ParsedText parsed =
+        text.find('\\') == std::string_view::npos ? ParsedText::plain : ParsedText::any_text;
     if (auto plain = to_plain_json(element, k_plain_depth, parsed)) {
       source.document = std::move(*plain);
       source.state = model::PolicySource::State::document;

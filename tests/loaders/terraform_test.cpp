@@ -399,7 +399,8 @@ TEST_CASE("plan: an attachment of an organisation policy the plan does not defin
 TEST_CASE("plan: a resource's line counts every newline before it, wherever it falls",
           "[loaders][terraform]") {
   // Whitespace before the first member moves the key's entry; newlines land at every offset of
-  // the blocks the reader counts them in, and at the blocks' edges.
+  // the blocks the reader counts them in (large ones, then small ones for the rest), and at the
+  // blocks' edges.
   const std::string key =
       R"("resource_changes": [{"address": "aws_kms_key.k", "mode": "managed",
     "type": "aws_kms_key", "name": "k", "change": {"actions": ["create"],
@@ -420,7 +421,7 @@ TEST_CASE("plan: a resource's line counts every newline before it, wherever it f
     CHECK(line_after(whitespace) == first + static_cast<std::uint32_t>(std::count(
                                                 whitespace.begin(), whitespace.end(), '\n')));
   }
-  for (const std::size_t at : {238u, 239u, 240u, 478u, 479u, 480u}) {
+  for (const std::size_t at : {238u, 239u, 240u, 270u, 271u, 272u, 303u, 304u, 478u, 479u, 480u}) {
     std::string whitespace(482, ' ');
     whitespace[at] = '\n';
     CAPTURE(at);

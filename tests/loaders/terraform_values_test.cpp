@@ -261,3 +261,22 @@ TEST_CASE("configuration and state values met before their type are read", "[loa
   CHECK(config.at("aws_kms_key.k").expressions ==
         json{{"policy", {{"references", json::array({"var.p"})}}}});
 }
+
+TEST_CASE("freeing a tree depth first empties it, however deep it nests", "[loaders][terraform]") {
+  json tree = json::parse(R"({"a": {"b": [1, "two", {"c": null}]}, "d": []})");
+  tfkms::loaders::free_tree(tree);
+  CHECK(tree == json::object());
+  // Far deeper than free_tree() recurses: the rest is left to nlohmann's own destructor.
+  json deep = json::array();
+  json* innermost = &deep;
+  for (int level = 0; level < 100000; ++level)
+    innermost = &innermost->emplace_back(json::array());
+  innermost->push_back("leaf");
+  tfkms::loaders::free_tree(deep);
+  CHECK(deep == json::array());
+
+  auto document = read_plan(plan_with_after(R"({"policy": "{}", "tags": {"team": "a"}})"));
+  REQUIRE(document);
+  tfkms::loaders::terraform::free_values(document.value());
+  CHECK(document.value().resources.front().values == json::object());
+}
