@@ -11,6 +11,9 @@ namespace tfkms::policy {
 
 namespace {
 
+// Room for a statement's label but its Sid: "statement ", the index, ` (Sid "` and `")`.
+constexpr std::size_t k_label_room = 40;
+
 // Service principals are DNS-like names under the partition's service domain:
 // "logs.amazonaws.com", "logs.us-east-1.amazonaws.com", "...amazonaws.com.cn" (kms-reference §3.5).
 bool is_service_principal_form(std::string_view name) {
@@ -651,10 +654,24 @@ bool is_negated(ConditionOperator op) {
   }
 }
 
+void append_statement_label(std::string& out, const Statement& statement) {
+  // Sized once: every ground of an access and many findings name a statement.
+  out.reserve(out.size() + k_label_room + (statement.sid ? statement.sid->size() : 0));
+  std::array<char, 20> digits;
+  const char* end =
+      std::to_chars(digits.data(), digits.data() + digits.size(), statement.index).ptr;
+  out += "statement ";
+  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
+  if (statement.sid && !statement.sid->empty()) {
+    out += " (Sid \"";
+    out += *statement.sid;
+    out += "\")";
+  }
+}
+
 std::string statement_label(const Statement& statement) {
-  std::string out = "statement " + std::to_string(statement.index);
-  if (statement.sid && !statement.sid->empty())
-    out += " (Sid \"" + *statement.sid + "\")";
+  std::string out;
+  append_statement_label(out, statement);
   return out;
 }
 
