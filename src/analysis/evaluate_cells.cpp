@@ -266,20 +266,25 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
   ground.source = reason.source;
   ground.kind = reason.kind;
   ground.statement = reason.statement;
-  const auto from_statement = [&](const policy::Document& document) {
-    if (reason.statement >= document.statements.size())
+  // The statement's Sid and pointer, and where it stands: where its reading placed it, else where
+  // its policy does. The place, a few strings, is copied once.
+  const auto from_statement = [&](const policy::Document& document,
+                                  const model::SourceRef& policy_place) {
+    if (reason.statement >= document.statements.size()) {
+      ground.where = policy_place;
       return;
+    }
     const policy::Statement& statement = document.statements[reason.statement];
     ground.sid = statement.sid;
     ground.pointer = statement.pointer;
-    if (!statement.where.file.empty() || !statement.where.address.empty())
-      ground.where = statement.where;
+    const bool placed = !statement.where.file.empty() || !statement.where.address.empty();
+    ground.where = placed ? statement.where : policy_place;
   };
   switch (reason.source) {
   case policy::ReasonSource::key_policy: {
     const model::Key& key = graph.key(analysis.key);
-    ground.where = key.policy.where.address.empty() ? key.source : key.policy.where;
-    from_statement(analysis.key_policy.document());
+    from_statement(analysis.key_policy.document(),
+                   key.policy.where.address.empty() ? key.source : key.policy.where);
     ground.text = labelled_statement("key policy ", analysis.key_policy.document(), reason);
     break;
   }
@@ -292,9 +297,8 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
     }
     ground.policy = id;
     const model::IdentityPolicy& policy = graph.policy(*id);
-    ground.where = policy.source;
     const policy::Document& document = variant.policies[reason.policy]->document();
-    from_statement(document);
+    from_statement(document, policy.source);
     const std::string name = policy.name.empty() ? policy.source.name() : policy.name;
     ground.text =
         labelled_statement(model::joined({"identity policy ", name, " "}), document, reason);
