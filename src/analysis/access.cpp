@@ -52,6 +52,8 @@ void compile_grants(Analysis& a) {
 }
 
 void build_variants(Analysis& a) {
+  // At most two variants a subject: sized once, not moved as they come.
+  a.variants.reserve(2 * a.subjects.size());
   a.subject_variants.resize(a.subjects.size());
   const auto add = [&](Variant variant) {
     a.subject_variants[variant.subject].push_back(a.variants.size());

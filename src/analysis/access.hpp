@@ -230,6 +230,8 @@ public:
   /// Identity policy `id` as the analyses read it (compiled once per graph); null when it is absent
   /// (an AWS managed policy tfkms's table does not know).
   [[nodiscard]] const policy::CompiledPolicy* identity_policy(model::PolicyId id) const;
+  /// member_label() of graph principal `member`, written once per graph.
+  [[nodiscard]] const std::string& member_label(model::PrincipalId member) const;
   /// Analyses key `key`. Never fails: an absent key policy is AWS's default one, an unknown or
   /// unreadable one gives unknown accesses. `origin`: the analysis of the same key in the graph
   /// this one was made from by Graph::deployed_to(), whose key policy is reused when it names no

@@ -15,13 +15,8 @@ namespace {
 
 constexpr std::size_t k_fingerprint_room = 2048;
 
-// A field of a fingerprint, its length first, so that no text can run into the next field.
-void put_digits(std::string& out, std::size_t number) {
-  // Most fields are kinds, counts and indexes of one digit, and most lengths have two.
-  if (number < 10) {
-    out += static_cast<char>('0' + number);
-    return;
-  }
+// put_digits() of a number of two digits or more: most lengths have two.
+void put_more_digits(std::string& out, std::size_t number) {
   if (number < 100) {
     const char digits[2] = {static_cast<char>('0' + number / 10),
                             static_cast<char>('0' + number % 10)};
@@ -31,6 +26,17 @@ void put_digits(std::string& out, std::size_t number) {
   std::array<char, 20> digits;
   out.append(digits.data(),
              std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+}
+
+// A field of a fingerprint, its length first, so that no text can run into the next field.
+void put_digits(std::string& out, std::size_t number) {
+  // Most fields are kinds, counts and indexes of one digit: written in place, where the longer
+  // numbers' conversion would cost a call.
+  if (number < 10) {
+    out += static_cast<char>('0' + number);
+    return;
+  }
+  put_more_digits(out, number);
 }
 
 void put(std::string& out, std::string_view text) {

@@ -2,12 +2,23 @@
 // the accesses built back from them.
 #include "analysis/analysis_detail.hpp"
 #include "analysis/request_space.hpp"
+#include "model/text.hpp"
 
 #include <algorithm>
 
 namespace tfkms::analysis::detail {
 
 namespace {
+
+// `what` followed by the label of the statement of `document` that `reason` names, written in one
+// text: every ground of every access names a statement.
+std::string labelled_statement(std::string what, const policy::Document& document,
+                               const policy::Reason& reason) {
+  if (reason.statement >= document.statements.size())
+    return what + "statement " + std::to_string(reason.statement);
+  policy::append_statement_label(what, document.statements[reason.statement]);
+  return what;
+}
 
 bool allowing(policy::ReasonKind kind) {
   return kind == policy::ReasonKind::allows || kind == policy::ReasonKind::delegates ||
@@ -255,25 +266,26 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
   ground.source = reason.source;
   ground.kind = reason.kind;
   ground.statement = reason.statement;
-  const auto from_statement = [&](const policy::Document& document) {
-    if (reason.statement >= document.statements.size())
+  // The statement's Sid and pointer, and where it stands: where its reading placed it, else where
+  // its policy does. The place, a few strings, is copied once.
+  const auto from_statement = [&](const policy::Document& document,
+                                  const model::SourceRef& policy_place) {
+    if (reason.statement >= document.statements.size()) {
+      ground.where = policy_place;
       return;
+    }
     const policy::Statement& statement = document.statements[reason.statement];
     ground.sid = statement.sid;
     ground.pointer = statement.pointer;
-    if (!statement.where.file.empty() || !statement.where.address.empty())
-      ground.where = statement.where;
+    const bool placed = !statement.where.file.empty() || !statement.where.address.empty();
+    ground.where = placed ? statement.where : policy_place;
   };
   switch (reason.source) {
   case policy::ReasonSource::key_policy: {
     const model::Key& key = graph.key(analysis.key);
-    ground.where = key.policy.where.address.empty() ? key.source : key.policy.where;
-    from_statement(analysis.key_policy.document());
-    ground.text =
-        "key policy " +
-        (reason.statement < analysis.key_policy.document().statements.size()
-             ? policy::statement_label(analysis.key_policy.document().statements[reason.statement])
-             : "statement " + std::to_string(reason.statement));
+    from_statement(analysis.key_policy.document(),
+                   key.policy.where.address.empty() ? key.source : key.policy.where);
+    ground.text = labelled_statement("key policy ", analysis.key_policy.document(), reason);
     break;
   }
   case policy::ReasonSource::identity_policy: {
@@ -285,14 +297,11 @@ Ground ground_of(const Analysis& analysis, const Variant& variant, const policy:
     }
     ground.policy = id;
     const model::IdentityPolicy& policy = graph.policy(*id);
-    ground.where = policy.source;
     const policy::Document& document = variant.policies[reason.policy]->document();
-    from_statement(document);
+    from_statement(document, policy.source);
     const std::string name = policy.name.empty() ? policy.source.name() : policy.name;
-    ground.text = "identity policy " + name + " " +
-                  (reason.statement < document.statements.size()
-                       ? policy::statement_label(document.statements[reason.statement])
-                       : "statement " + std::to_string(reason.statement));
+    ground.text =
+        labelled_statement(model::joined({"identity policy ", name, " "}), document, reason);
     break;
   }
   case policy::ReasonSource::grant: {

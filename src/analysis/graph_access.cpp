@@ -278,6 +278,10 @@ const policy::CompiledPolicy* GraphAccess::identity_policy(model::PolicyId id) c
   return compiled ? &*compiled : nullptr;
 }
 
+const std::string& GraphAccess::member_label(model::PrincipalId member) const {
+  return m_shared->labels.at(static_cast<std::size_t>(member));
+}
+
 KeyAccess analyze_key(const model::Graph& graph, model::KeyId key) {
   return GraphAccess(graph).analyze(key);
 }

@@ -229,7 +229,12 @@ public:
   }
 
   std::vector<Subject> finish() {
+    // Sized once for every subject below: the root, each account's principals (the key's own and
+    // the others named), the services, and any other account.
+    const std::size_t room =
+        m_principals.size() + m_named.size() + m_accounts.size() + m_services.size() + 3;
     std::vector<Subject> out = std::move(m_principals);
+    out.reserve(room);
     out.insert(out.end(), std::make_move_iterator(m_named.begin()),
                std::make_move_iterator(m_named.end()));
     for (Subject& subject : out)

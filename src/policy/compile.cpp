@@ -3,6 +3,8 @@
 #include "policy/evaluate.hpp"
 #include "policy/match.hpp"
 
+#include <algorithm>
+
 namespace tfkms::policy {
 
 namespace {
@@ -88,6 +90,21 @@ std::optional<ClassifiedPrincipal> classify_optional(const std::optional<model::
   return classify_principal(service ? PrincipalSection::service : PrincipalSection::aws, *value);
 }
 
+// The catalogue index of `operation` when CreateGrant accepts it: only GrantOperation values, spelt
+// exactly; any other name is a ValidationException, so the grant never exists and allows nothing
+// [BOTO-KMS], kms-reference §5.
+std::optional<ActionIndex> grant_operation(const std::string& operation) {
+  const auto index = find_action("kms:" + operation);
+  if (index && kms_actions()[*index].grant_operation && kms_actions()[*index].name == operation)
+    return index;
+  return std::nullopt;
+}
+
+// An empty list of operations that no reference may fill: CreateGrant refuses it too.
+bool asks_for_nothing(const GrantSpec& grant) {
+  return grant.operations.empty() && !grant.unknown_fields;
+}
+
 std::vector<std::pair<std::string, std::string>>
 lower_keys(const std::map<std::string, std::string>& pairs) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -131,17 +148,14 @@ CompiledPolicy without_statement(const CompiledPolicy& policy, std::size_t state
 
 CompiledGrant compile(GrantSpec grant) {
   CompiledGrant compiled;
-  // CreateGrant accepts only GrantOperation values, spelt exactly; any other name is a
-  // ValidationException, so the grant never exists and allows nothing [BOTO-KMS], kms-reference §5.
   std::uint64_t operations = 0;
   for (const std::string& operation : grant.operations) {
-    const auto index = find_action("kms:" + operation);
-    if (index && kms_actions()[*index].grant_operation && kms_actions()[*index].name == operation)
+    if (const auto index = grant_operation(operation))
       operations |= std::uint64_t{1} << *index;
     else
       compiled.invalid_operations.push_back(operation);
   }
-  if (grant.operations.empty() && !grant.unknown_fields)
+  if (asks_for_nothing(grant))
     compiled.invalid_operations.emplace_back();
   if (compiled.exists())
     compiled.operations = operations;
@@ -158,6 +172,13 @@ CompiledGrant compile(GrantSpec grant) {
   }
   compiled.spec = std::move(grant);
   return compiled;
+}
+
+bool grant_exists(const GrantSpec& grant) {
+  return !asks_for_nothing(grant) && std::all_of(grant.operations.begin(), grant.operations.end(),
+                                                 [](const std::string& operation) {
+                                                   return grant_operation(operation).has_value();
+                                                 });
 }
 
 GrantSpec grant_spec(const model::Grant& grant, const model::SymbolResolver& symbols) {

@@ -1,15 +1,18 @@
 #include "policy/document.hpp"
 
-#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <utility>
 
 namespace tfkms::policy {
 
 namespace {
+
+// Room for a statement's label but its Sid: "statement ", the index, ` (Sid "` and `")`.
+constexpr std::size_t k_label_room = 40;
 
 // Service principals are DNS-like names under the partition's service domain:
 // "logs.amazonaws.com", "logs.us-east-1.amazonaws.com", "...amazonaws.com.cn" (kms-reference §3.5).
@@ -91,21 +94,72 @@ void put_pointer_token(std::string& out, std::string_view token) {
   out.append(token.substr(plain));
 }
 
-struct Location {
-  std::string pointer; ///< JSON Pointer inside the policy
-  std::string path;    ///< Statement[1].Condition.StringEquals, for messages
-  Location child(std::string_view key) const {
-    std::string child_pointer;
-    child_pointer.reserve(pointer.size() + 1 + key.size());
-    child_pointer.append(pointer).push_back('/');
-    put_pointer_token(child_pointer, key);
-    return {std::move(child_pointer),
-            path.empty() ? std::string(key) : model::joined({path, ".", key})};
+// Where a value sits in the policy, as a JSON Pointer and as a path for messages
+// (Statement[1].Condition.StringEquals). Both are written out only when asked: most locations are
+// passed down and never kept nor reported, and the path only goes into messages.
+class Location {
+public:
+  Location() = default;
+
+  /// The location of member `key`, a view of the JSON's name or of a literal. The child refers to
+  /// this location: it lives within the call that made it, as the parser's locations do.
+  [[nodiscard]] Location child(std::string_view key) const { return Location(this, key, 0, false); }
+  [[nodiscard]] Location item(std::size_t index) const { return Location(this, {}, index, true); }
+
+  /// Written once, on first use: the items of an element share their parent's.
+  [[nodiscard]] const std::string& pointer() const {
+    if (!m_pointer) {
+      std::string out;
+      if (m_parent != nullptr) {
+        const std::string& parent = m_parent->pointer();
+        out.reserve(parent.size() + 1 + (m_is_item ? k_index_room : m_key.size()));
+        out.append(parent).push_back('/');
+        if (m_is_item)
+          write_index(out);
+        else
+          put_pointer_token(out, m_key);
+      }
+      m_pointer = std::move(out);
+    }
+    return *m_pointer;
   }
-  Location item(std::size_t index) const {
-    const std::string number = std::to_string(index);
-    return {model::joined({pointer, "/", number}), model::joined({path, "[", number, "]"})};
+  [[nodiscard]] std::string path() const {
+    std::string out;
+    write_path(out);
+    return out;
   }
+
+private:
+  Location(const Location* parent, std::string_view key, std::size_t index, bool is_item)
+      : m_parent(parent), m_key(key), m_index(index), m_is_item(is_item) {}
+
+  static constexpr std::size_t k_index_room = 20;
+
+  void write_index(std::string& out) const {
+    std::array<char, k_index_room> digits;
+    out.append(digits.data(),
+               std::to_chars(digits.data(), digits.data() + digits.size(), m_index).ptr);
+  }
+  void write_path(std::string& out) const {
+    if (m_parent == nullptr)
+      return;
+    m_parent->write_path(out);
+    if (m_is_item) {
+      out += '[';
+      write_index(out);
+      out += ']';
+      return;
+    }
+    if (!out.empty())
+      out += '.';
+    out += m_key;
+  }
+
+  const Location* m_parent = nullptr; ///< none for the policy itself
+  std::string_view m_key;             ///< a member's name
+  std::size_t m_index = 0;            ///< an item's position
+  bool m_is_item = false;
+  mutable std::optional<std::string> m_pointer;
 };
 
 class Parser {
@@ -151,8 +205,9 @@ private:
     model::Diagnostic diagnostic;
     diagnostic.level = level;
     diagnostic.file = m_options.file;
-    diagnostic.pointer = m_options.base_pointer + at.pointer;
-    diagnostic.message = (at.path.empty() ? std::string("policy") : at.path) + ": " + message;
+    diagnostic.pointer = m_options.base_pointer + at.pointer();
+    const std::string path = at.path();
+    diagnostic.message = (path.empty() ? std::string("policy") : path) + ": " + message;
     const model::SourceRef& where = statement ? statement->where : m_options.where;
     if (!where.file.empty())
       diagnostic.file = where.file;
@@ -220,8 +275,8 @@ private:
   void read_statement(const nlohmann::json& json, std::size_t index, const Location& at) {
     Statement statement;
     statement.index = index;
-    statement.pointer = at.pointer;
-    statement.path = at.path;
+    statement.pointer = at.pointer();
+    statement.path = at.path();
     statement.where = index < m_options.statement_locations.size()
                           ? m_options.statement_locations[index]
                           : m_options.where;
@@ -376,7 +431,7 @@ private:
                                                  const Location& at, bool negated) {
     PrincipalElement element;
     element.negated = negated;
-    element.pointer = at.pointer;
+    element.pointer = at.pointer();
     if (value.is_string()) {
       // "*" is the only valid bare string [IAM-PRINCIPAL]; anything else is read as an AWS
       // principal.
@@ -428,7 +483,7 @@ private:
     entry.form = classified.form;
     entry.account = classified.account;
     entry.value = std::move(*text);
-    entry.pointer = at.pointer;
+    entry.pointer = at.pointer();
     if (entry.form == PrincipalForm::other && section == PrincipalSection::aws) {
       const std::string what =
           "\"" + entry.value.text + "\" is not an account, user, role or session principal";
@@ -453,14 +508,14 @@ private:
                                const Location& at, bool negated) {
     PatternElement element;
     element.negated = negated;
-    element.pointer = at.pointer;
+    element.pointer = at.pointer();
     const auto add = [&](const nlohmann::json& item, const Location& here) {
       if (!item.is_string()) {
         fail_statement(statement, here,
                        "expected a string, found " + std::string(item.type_name()));
         return;
       }
-      element.entries.push_back({resolve(item.get_ref<const std::string&>()), here.pointer});
+      element.entries.push_back({resolve(item.get_ref<const std::string&>()), here.pointer()});
     };
     if (value.is_array()) {
       if (value.empty())
@@ -494,7 +549,7 @@ private:
         clause.key = key;
         clause.key_lower = to_lower(key);
         const Location key_at = here.child(key);
-        clause.pointer = key_at.pointer;
+        clause.pointer = key_at.pointer();
         if (values.is_array()) {
           if (values.empty())
             fail_statement(statement, key_at, "condition value list is empty");
@@ -599,10 +654,24 @@ bool is_negated(ConditionOperator op) {
   }
 }
 
+void append_statement_label(std::string& out, const Statement& statement) {
+  // Sized once: every ground of an access and many findings name a statement.
+  out.reserve(out.size() + k_label_room + (statement.sid ? statement.sid->size() : 0));
+  std::array<char, 20> digits;
+  const char* end =
+      std::to_chars(digits.data(), digits.data() + digits.size(), statement.index).ptr;
+  out += "statement ";
+  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
+  if (statement.sid && !statement.sid->empty()) {
+    out += " (Sid \"";
+    out += *statement.sid;
+    out += "\")";
+  }
+}
+
 std::string statement_label(const Statement& statement) {
-  std::string out = "statement " + std::to_string(statement.index);
-  if (statement.sid && !statement.sid->empty())
-    out += " (Sid \"" + *statement.sid + "\")";
+  std::string out;
+  append_statement_label(out, statement);
   return out;
 }
 

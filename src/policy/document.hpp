@@ -187,6 +187,8 @@ struct Document {
 
 /// `statement 1 (Sid "AllowUse")`, for messages.
 [[nodiscard]] std::string statement_label(const Statement& statement);
+/// statement_label() written at the end of `out`.
+void append_statement_label(std::string& out, const Statement& statement);
 
 /// What `statement` says, without its place: `Deny kms:* to "*" unless StringEquals
 /// aws:PrincipalOrgID o-1` — two statements with the same text decide alike wherever they stand.

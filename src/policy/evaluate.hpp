@@ -188,6 +188,9 @@ struct CompiledGrant {
 
 [[nodiscard]] CompiledGrant compile(GrantSpec grant);
 
+/// compile(grant).exists(), without compiling the rest of the grant.
+[[nodiscard]] bool grant_exists(const GrantSpec& grant);
+
 // ---------------------------------------------------------------------------------------------
 // Decisions
 

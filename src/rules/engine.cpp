@@ -195,6 +195,11 @@ std::vector<PossibleFindings> run_rules_for_each_account(const model::Graph& gra
     origin.release_access();
   }
   for (std::size_t p = 0; p < possibilities; ++p) {
+    // Sized once for every rule's findings: a finding is large, and each growth moves them all.
+    std::size_t found = 0;
+    for (FindingSink& sink : sinks[p])
+      found += sink.findings().size();
+    findings[p].findings.reserve(found);
     for (std::size_t r = 0; r < rules.size(); ++r) {
       finish(rules[r]->info(), sinks[p][r], context(p).graph, config, findings[p].findings);
     }

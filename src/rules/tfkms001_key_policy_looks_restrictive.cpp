@@ -225,7 +225,7 @@ private:
             actions.insert(actions.end(), item->actions.begin(), item->actions.end());
           actions_of->second = actions_text(actions);
         }
-        labels.push_back(analysis::member_label(context.graph, principal));
+        labels.push_back(context.graph_access().member_label(principal));
         const bool in_policy = names(key_access.subjects().at(subject));
         const std::string_view because = in_policy ? " beyond what the key policy names it for"
                                                    : " without being named in the key policy";
@@ -322,9 +322,11 @@ private:
           found = iam_denies
                       .emplace(subject, analysis::identity_denies(key_access, subject, use_classes))
                       .first;
-        const SubjectCaller caller{labels[i], key_access.subjects().at(subject).members.size() > 1
-                                                  ? std::optional(principal)
-                                                  : std::nullopt};
+        // The label's last use: the caller takes it.
+        const SubjectCaller caller{std::move(labels[i]),
+                                   key_access.subjects().at(subject).members.size() > 1
+                                       ? std::optional(principal)
+                                       : std::nullopt};
         for (Evidence& deny :
              identity_deny_evidence(key_access, subject, found->second, use_classes, caller))
           finding.evidence.push_back(std::move(deny));

@@ -186,9 +186,15 @@ std::vector<rules::Finding> findings_of(const Run& run, const Source& source,
       return rules::run_rules(graph, run.config, run.selection);
     std::vector<rules::PossibleFindings> found =
         rules::run_rules_for_each_account(graph, unnamed, run.selection, accounts);
-    // The findings of rules decided once are final as they are.
+    // The findings of rules decided once are final as they are. Both lists are sized once: a
+    // finding is large, and each growth moves them all.
+    std::size_t at_most = 0;
+    for (const rules::PossibleFindings& possible : found)
+      at_most += possible.findings.size();
     std::vector<rules::Finding> findings;
+    findings.reserve(at_most);
     std::vector<Possibility> possibilities(found.size());
+    possibilities.front().findings.reserve(found.front().findings.size());
     for (rules::Finding& finding : found.front().findings) {
       const rules::RuleInfo* info = rules::find_rule_info(finding.rule_id);
       (info != nullptr && rules::decided_once(*info) ? findings : possibilities.front().findings)

@@ -32,11 +32,15 @@ std::string first_error(const json& document, PolicyKind kind = PolicyKind::key_
   return error ? error->message : std::string();
 }
 
-CompiledGrant grant_of(std::vector<std::string> operations) {
+GrantSpec spec_of(std::vector<std::string> operations) {
   GrantSpec spec;
   spec.grantee = {role(k_key_account, "Worker"), tfkms::model::ValueKind::literal, {}};
   spec.operations = std::move(operations);
-  return compile(spec);
+  return spec;
+}
+
+CompiledGrant grant_of(std::vector<std::string> operations) {
+  return compile(spec_of(std::move(operations)));
 }
 
 } // namespace
@@ -90,6 +94,26 @@ TEST_CASE("a grant holds only GrantOperation values, spelt exactly", "[policy][a
         Outcome::implicitly_denied);
   CHECK_FALSE(grant_of({"decrypt"}).exists());
   CHECK_FALSE(grant_of({}).exists());
+}
+
+TEST_CASE("whether a grant exists is told without compiling it, as compiling tells it",
+          "[policy][aws-rules]") {
+  GrantSpec filled_later = spec_of({});
+  filled_later.unknown_fields = true; // operations known only after apply
+  const std::vector<GrantSpec> specs = {spec_of({"Decrypt"}),
+                                        spec_of({"GenerateDataKey", "CreateGrant"}),
+                                        spec_of({"PutKeyPolicy"}),
+                                        spec_of({"Decrypt", "ScheduleKeyDeletion"}),
+                                        spec_of({"decrypt"}),
+                                        spec_of({"kms:Decrypt"}),
+                                        spec_of({}),
+                                        filled_later};
+  const std::vector<bool> exists = {true, true, false, false, false, false, false, true};
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    CAPTURE(i);
+    CHECK(grant_exists(specs[i]) == exists[i]);
+    CHECK(compile(specs[i]).exists() == exists[i]);
+  }
 }
 
 TEST_CASE("policies AWS refuses are errors, never read as 'does not match'",
