@@ -126,6 +126,19 @@ inline Report clean() {
   return report;
 }
 
+/// Over 10 MB of SARIF that compresses far below GitHub's cap: 600 findings with 20 KB messages of
+/// one letter.
+inline Report long_but_compressible() {
+  Report report = clean();
+  const std::string long_message(20'000, 'm');
+  for (int i = 0; i < 600; ++i) {
+    report.findings.push_back(make_finding("TFKMS004", rules::Severity::low,
+                                           "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
+                                           static_cast<std::uint32_t>(i + 1), long_message));
+  }
+  return report;
+}
+
 /// More than one GitHub upload takes: 800 findings (every fourth critical, the rest low) whose 20
 /// KB messages hardly compress (64 symbols, pseudo-random), about 12 MB once gzip-compressed.
 inline Report oversized() {

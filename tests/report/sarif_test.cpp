@@ -156,13 +156,7 @@ TEST_CASE("sarif gives an undeclared rule an entry so ruleIndex stays valid", "[
 
 TEST_CASE("sarif over 10 MB that compresses below GitHub's limit is written whole",
           "[report][sarif]") {
-  Report report = samples::clean();
-  const std::string long_message(20'000, 'm');
-  for (int i = 0; i < 600; ++i) {
-    report.findings.push_back(samples::make_finding(
-        "TFKMS004", tfkms::rules::Severity::low, "aws_kms_key.k" + std::to_string(i), "repo/a.tf",
-        static_cast<std::uint32_t>(i + 1), long_message));
-  }
+  const Report report = samples::long_but_compressible();
   const std::string text = samples::render(Format::sarif, report);
   CHECK(text.size() > 12'000'000);
   CHECK(tfkms::report::gzip_size(text) < 1'000'000);
