@@ -3,11 +3,10 @@
 // many keys as teams, each with a policy naming its own team's roles: evaluation compares those
 // names with the caller's for equality only, so the keys decide alike, subject by subject.
 #include "analysis/analysis_detail.hpp"
+#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 
 namespace tfkms::analysis::detail {
 
@@ -23,9 +22,7 @@ void put_more_digits(std::string& out, std::size_t number) {
     out.append(digits, 2);
     return;
   }
-  std::array<char, 20> digits;
-  out.append(digits.data(),
-             std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+  model::append_decimal(out, number);
 }
 
 // A field of a fingerprint, its length first, so that no text can run into the next field.

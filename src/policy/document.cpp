@@ -1,10 +1,10 @@
 #include "policy/document.hpp"
 
+#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <utility>
 
 namespace tfkms::policy {
@@ -135,11 +135,7 @@ private:
 
   static constexpr std::size_t k_index_room = 20;
 
-  void write_index(std::string& out) const {
-    std::array<char, k_index_room> digits;
-    out.append(digits.data(),
-               std::to_chars(digits.data(), digits.data() + digits.size(), m_index).ptr);
-  }
+  void write_index(std::string& out) const { model::append_decimal(out, m_index); }
   void write_path(std::string& out) const {
     if (m_parent == nullptr)
       return;
@@ -657,11 +653,8 @@ bool is_negated(ConditionOperator op) {
 void append_statement_label(std::string& out, const Statement& statement) {
   // Sized once: every ground of an access and many findings name a statement.
   out.reserve(out.size() + k_label_room + (statement.sid ? statement.sid->size() : 0));
-  std::array<char, 20> digits;
-  const char* end =
-      std::to_chars(digits.data(), digits.data() + digits.size(), statement.index).ptr;
   out += "statement ";
-  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
+  model::append_decimal(out, statement.index);
   if (statement.sid && !statement.sid->empty()) {
     out += " (Sid \"";
     out += *statement.sid;
