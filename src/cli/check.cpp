@@ -141,6 +141,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     std::vector<rules::Finding> findings =
         rules::run_rules(account.graph, run.config, run.selection);
     std::move(findings.begin(), findings.end(), std::back_inserter(report.findings));
+    keep_until_exit(std::move(account));
   }
   for (model::Diagnostic& warning : held_back.warnings())
     report.diagnostics.push_back(std::move(warning));
@@ -180,6 +181,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       });
   const bool failing_unused = options.fail_on_unused_suppressions && !unused.empty();
   keep_until_exit(std::move(last));
+  keep_until_exit(std::move(inputs));
   keep_until_exit(std::move(report));
   return failing || failing_unused ? k_exit_findings : k_exit_clean;
 }
