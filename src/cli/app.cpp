@@ -8,6 +8,7 @@
 #include "cli/report_output.hpp"
 #include "cli/rule_id_option.hpp"
 #include "cli/simulate.hpp"
+#include "model/arn.hpp"
 #include "rule_docs.hpp"
 #include "rules/registry.hpp"
 #include "run/assignments.hpp"
@@ -100,9 +101,8 @@ void add_check(CLI::App& app, CheckOptions& options, CheckArguments& arguments) 
       ->add_option("--account-id", options.run.account_id,
                    "The AWS account the input deploys to (12 digits)")
       ->check([](const std::string& id) {
-        return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos
-                   ? std::string{}
-                   : std::string("an AWS account id is 12 digits");
+        return model::is_account_id(id) ? std::string{}
+                                        : std::string("an AWS account id is 12 digits");
       });
   check->add_option(
       "--tf-dir", options.run.tf_dir,

@@ -1,5 +1,7 @@
 #include "loaders/cloud_assembly.hpp"
 
+#include "model/arn.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -52,7 +54,7 @@ void read_environment(AssemblyStack& stack) {
   const auto slash = rest.find('/');
   const std::string account = rest.substr(0, slash);
   const std::string region = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos)
+  if (model::is_account_id(account))
     stack.account = account;
   if (!region.empty() && region != "unknown-region")
     stack.region = region;

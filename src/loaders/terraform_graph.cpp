@@ -4,11 +4,11 @@
 #include "loaders/terraform_builder.hpp"
 #include "loaders/terraform_references.hpp"
 #include "loaders/tf_source.hpp"
+#include "model/arn.hpp"
 #include "model/text.hpp"
 #include "model/value.hpp"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <optional>
 
@@ -17,27 +17,6 @@ namespace tfkms::loaders::terraform {
 namespace {
 
 using model::symbol;
-
-bool is_account_id(std::string_view text) {
-  return text.size() == 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// arn:partition:service:region:account:resource, or nothing when `arn` has fewer fields. Held in
-// place: every resource with a known ARN and every node's account are read from them.
-std::optional<std::array<std::string_view, 6>> arn_fields(std::string_view arn) {
-  std::array<std::string_view, 6> fields;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < 5; ++i) {
-    const auto colon = arn.find(':', start);
-    if (colon == std::string_view::npos)
-      return std::nullopt;
-    fields[i] = arn.substr(start, colon - start);
-    start = colon + 1;
-  }
-  fields[5] = arn.substr(start);
-  return fields;
-}
 
 template <typename Map> std::string most_common(const Map& counts) {
   std::string best;
@@ -95,7 +74,7 @@ provider_account(const nlohmann::json& providers) {
   const nlohmann::json allowed = expressions.value("allowed_account_ids", nlohmann::json::object())
                                      .value("constant_value", nlohmann::json());
   if (allowed.is_array() && allowed.size() == 1 && allowed[0].is_string() &&
-      is_account_id(allowed[0].get_ref<const std::string&>())) {
+      model::is_account_id(allowed[0].get_ref<const std::string&>())) {
     return std::pair(allowed[0].get<std::string>(),
                      std::string("the aws provider's allowed_account_ids"));
   }
@@ -107,10 +86,10 @@ provider_account(const nlohmann::json& providers) {
                                       .value("constant_value", nlohmann::json());
   if (!role_arn.is_string())
     return std::nullopt;
-  const auto fields = arn_fields(role_arn.get_ref<const std::string&>());
-  if (!fields || !is_account_id((*fields)[4]))
+  const auto arn = model::split_arn(role_arn.get_ref<const std::string&>());
+  if (!arn || !model::is_account_id(arn->account))
     return std::nullopt;
-  return std::pair(std::string((*fields)[4]), std::string("the role the aws provider assumes"));
+  return std::pair(std::string(arn->account), std::string("the role the aws provider assumes"));
 }
 
 // Account: --account-id, else data.aws_caller_identity, else the provider block, else the account
@@ -140,19 +119,19 @@ void Builder::detect_environment() {
     const auto* arn = root["arn"].value();
     if (arn == nullptr || !arn->is_string())
       continue;
-    const auto fields = arn_fields(arn->get_ref<const std::string&>());
-    if (!fields || (*fields)[0] != "arn")
+    const auto parts = model::split_arn(arn->get_ref<const std::string&>());
+    if (!parts)
       continue;
-    ++partitions[std::string((*fields)[1])];
-    if (!(*fields)[3].empty())
-      ++regions[std::string((*fields)[3])];
-    if (is_account_id((*fields)[4]))
-      ++accounts[std::string((*fields)[4])];
+    ++partitions[std::string(parts->partition)];
+    if (!parts->region.empty())
+      ++regions[std::string(parts->region)];
+    if (model::is_account_id(parts->account))
+      ++accounts[std::string(parts->account)];
   }
   const auto provider = provider_account(m_context.document().provider_config);
   if (m_options.account_id) {
     m_graph.account = *m_options.account_id;
-  } else if (caller_account && is_account_id(*caller_account)) {
+  } else if (caller_account && model::is_account_id(*caller_account)) {
     m_graph.account = *caller_account;
     m_graph.account_source = "data.aws_caller_identity in the plan";
   } else if (provider) {
@@ -219,9 +198,9 @@ std::string Builder::name_of(const Resource& resource, std::string_view attribut
 }
 
 std::string Builder::account_of(std::string_view arn) const {
-  const auto fields = arn_fields(arn);
-  if (fields && is_account_id((*fields)[4]))
-    return std::string((*fields)[4]);
+  const auto parts = model::split_arn(arn);
+  if (parts && model::is_account_id(parts->account))
+    return std::string(parts->account);
   return m_graph.account;
 }
 

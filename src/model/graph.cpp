@@ -1,5 +1,6 @@
 #include "model/graph.hpp"
 
+#include "model/arn.hpp"
 #include "model/aws_managed.hpp"
 
 #include <algorithm>
@@ -66,22 +67,6 @@ std::string_view alias_name_of_arn(std::string_view arn) {
   const auto pos = arn.find(":alias/");
   return pos == std::string_view::npos || !arn.starts_with("arn:") ? std::string_view{}
                                                                    : arn.substr(pos + 1);
-}
-
-// arn:partition:kms:region:account:alias/name -> account.
-std::string_view account_of_arn(std::string_view arn) {
-  for (int field = 0; field < 4; ++field) {
-    const auto colon = arn.find(':');
-    if (colon == std::string_view::npos)
-      return {};
-    arn.remove_prefix(colon + 1);
-  }
-  return arn.substr(0, arn.find(':'));
-}
-
-bool is_account_id(std::string_view text) {
-  return text.size() == 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
@@ -256,8 +241,8 @@ KeyRef Graph::resolve_key(std::string_view raw) {
   // key's is another alias.
   const std::string_view alias_name =
       text.starts_with("arn:") ? alias_name_of_arn(text) : std::string_view(text);
-  const std::string_view alias_account =
-      text.starts_with("arn:") ? account_of_arn(text) : std::string_view{};
+  const auto alias_arn = split_arn(text);
+  const std::string_view alias_account = alias_arn ? alias_arn->account : std::string_view{};
   if (const auto it = m_index.aliases_by_name.find(std::string(alias_name));
       it != m_index.aliases_by_name.end()) {
     for (const std::size_t index : it->second) {

@@ -81,22 +81,6 @@ bool wildcard_match(std::string_view pattern, std::string_view text, Case letter
   return true;
 }
 
-std::optional<ArnParts> split_arn(std::string_view text) {
-  std::string_view parts[6];
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    const std::size_t colon = text.find(':', start);
-    if (colon == std::string_view::npos)
-      return std::nullopt;
-    parts[i] = text.substr(start, colon - start);
-    start = colon + 1;
-  }
-  parts[5] = text.substr(start);
-  if (parts[0] != "arn")
-    return std::nullopt;
-  return ArnParts{parts[1], parts[2], parts[3], parts[4], parts[5]};
-}
-
 bool arn_match(std::string_view encoded_pattern, std::string_view arn) {
   // A pattern that is only `*` matches any ARN (it has a single component).
   if (encoded_pattern.size() == 1 && encoded_pattern[0] == k_any)
@@ -128,10 +112,7 @@ bool resource_match(std::string_view encoded_pattern, std::string_view resource)
 
 bool is_account_id(std::string_view text) {
   // The deployment account when no input names it (model/value.hpp) is an account like any other.
-  if (text == model::k_this_account)
-    return true;
-  return text.size() == 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return text == model::k_this_account || model::is_account_id(text);
 }
 
 std::string to_lower(std::string_view text) {

@@ -2,7 +2,8 @@
 // String matching used by the evaluator: wildcard patterns (`*`, `?`) and ARNs split into their
 // components. Patterns are *encoded*: the wildcards are the bytes k_any and k_one, so a literal `*`
 // (written `${*}` in a policy, or substituted from a variable) can never act as a wildcard.
-#include <optional>
+#include "model/arn.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -22,14 +23,8 @@ enum class Case { sensitive, insensitive };
 [[nodiscard]] bool wildcard_match(std::string_view pattern, std::string_view text,
                                   Case letter_case);
 
-/// The six colon-separated parts of an ARN; `resource` keeps any further colons.
-struct ArnParts {
-  std::string_view partition, service, region, account, resource;
-};
-
-/// Splits `text` ("arn:partition:service:region:account:resource"); nothing when it has fewer
-/// parts.
-[[nodiscard]] std::optional<ArnParts> split_arn(std::string_view text);
+using model::ArnParts;
+using model::split_arn;
 
 /// ArnLike / ArnEquals: each component matched separately, so `*` never crosses a colon except
 /// inside the resource part [IAM-CONDOPS]. Case-sensitive.

@@ -1,33 +1,18 @@
 #include "rules/support.hpp"
 
+#include "model/arn.hpp"
+
 #include <algorithm>
 
 namespace tfkms::rules {
 
 std::optional<std::string> account_of(std::string_view arn) {
-  const auto is_account = [](std::string_view text) {
-    return text.size() == 12 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (is_account(arn))
+  if (model::is_account_id(arn))
     return std::string(arn);
-  if (!arn.starts_with("arn:"))
-    return std::nullopt;
-  // arn:partition:service:region:account:resource
-  std::size_t start = 0;
-  for (int field = 0; field < 4; ++field) {
-    start = arn.find(':', start);
-    if (start == std::string_view::npos)
-      return std::nullopt;
-    ++start;
-  }
-  const std::size_t end = arn.find(':', start);
-  if (end == std::string_view::npos)
-    return std::nullopt;
-  const std::string_view account = arn.substr(start, end - start);
-  if (account.empty() || account == "aws")
+  const auto parts = model::split_arn(arn);
+  if (!parts || parts->account.empty() || parts->account == "aws")
     return std::nullopt; // arn:aws:iam::aws:policy/... is AWS's own
-  return std::string(account);
+  return std::string(parts->account);
 }
 
 std::string shown(const model::Graph& graph, std::string_view raw) {
