@@ -1,7 +1,8 @@
 #include "report/access_tables.hpp"
 
 #include "report/escape.hpp"
-#include "report/json_stream.hpp"
+#include "report/formats.hpp"
+#include "report/json_printer.hpp"
 
 #include <algorithm>
 
@@ -12,7 +13,6 @@ namespace {
 using analysis::AccessChange;
 using analysis::AccessEntry;
 using analysis::ChangeKind;
-using Json = nlohmann::json;
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string out;
@@ -118,30 +118,54 @@ std::string key_heading(const analysis::KeyAccessMap& key) {
   return text;
 }
 
-Json entry_json(const AccessEntry& entry, const std::optional<analysis::ClassAccess>& principals) {
-  Json own = Json::array();
+// Every object of the access JSON prints its members in name order: the order the nlohmann
+// objects it was first printed from kept, which its readers may have come to rely on.
+void print_entry(JsonPrinter& out, const AccessEntry& entry,
+                 const std::optional<analysis::ClassAccess>& principals) {
+  out.begin_object();
+  out.key("account");
+  out.string(entry.account);
+  out.key("actions");
+  print_strings(out, entry.actions);
+  out.key("class");
+  out.string(analysis::to_string(entry.action_class));
+  out.key("conditions");
+  out.string(entry.conditions);
+  out.key("grounds");
+  print_strings(out, entry.grounds);
+  out.key("needs_identity_policy");
+  out.boolean(entry.needs_identity_policy);
+  out.key("outcome");
+  out.string(entry.unknown ? "unknown" : "allowed");
   if (principals) {
+    out.key("principals");
+    out.begin_object();
+    out.key("class");
+    out.number(principals->principal_class + 1);
+    out.key("except");
+    print_strings(out, principals->except);
+    out.key("own_policy_grounds");
+    out.begin_array();
     for (const analysis::OwnPolicyGround& ground : principals->own_policy_grounds) {
-      own.push_back(Json{{"policy", ground.policy}, {"statement", ground.statement}});
+      out.begin_object();
+      out.key("policy");
+      out.number(ground.policy);
+      out.key("statement");
+      out.string(ground.statement);
+      out.end_object();
     }
+    out.end_array();
+    out.end_object();
   }
-  Json json{{"class", analysis::to_string(entry.action_class)},
-            {"subject", entry.subject},
-            {"reach", analysis::to_string(entry.reach)},
-            {"account", entry.account},
-            {"actions", entry.actions},
-            {"conditions", entry.conditions},
-            {"needs_identity_policy", entry.needs_identity_policy},
-            {"through_delegation", entry.through_delegation},
-            {"outcome", entry.unknown ? "unknown" : "allowed"},
-            {"unknowns", entry.unknowns},
-            {"grounds", entry.grounds}};
-  if (principals) {
-    json["principals"] = Json{{"class", principals->principal_class + 1},
-                              {"except", principals->except},
-                              {"own_policy_grounds", std::move(own)}};
-  }
-  return json;
+  out.key("reach");
+  out.string(analysis::to_string(entry.reach));
+  out.key("subject");
+  out.string(entry.subject);
+  out.key("through_delegation");
+  out.boolean(entry.through_delegation);
+  out.key("unknowns");
+  print_strings(out, entry.unknowns);
+  out.end_object();
 }
 
 // The keys of a diff in order of first appearance, with their changes.
@@ -323,77 +347,110 @@ void write_access_markdown(const analysis::ClassAccessMap& classed, std::ostream
 
 namespace {
 
-Json key_json(const analysis::KeyAccessMap& key,
-              const std::vector<std::optional<analysis::ClassAccess>>& principals) {
-  Json entries = Json::array();
+void print_key(JsonPrinter& out, const analysis::KeyAccessMap& key,
+               const std::vector<std::optional<analysis::ClassAccess>>& principals) {
+  out.begin_object();
+  out.key("access");
+  out.begin_array();
   for (std::size_t e = 0; e < key.entries.size(); ++e)
-    entries.push_back(entry_json(key.entries[e], principals[e]));
-  return Json{{"key", key.name},
-              {"file", key.where.file},
-              {"account", key.account},
-              {"planned_action", key.planned_action},
-              {"policy_known", key.policy_known},
-              {"notes", key.notes},
-              {"removed", key.removed},
-              {"data_stores", key.data_stores},
-              {"administrators", key.administrators},
-              {"can_destroy_data", key.can_destroy},
-              {"access", std::move(entries)}};
+    print_entry(out, key.entries[e], principals[e]);
+  out.end_array();
+  out.key("account");
+  out.string(key.account);
+  out.key("administrators");
+  print_strings(out, key.administrators);
+  out.key("can_destroy_data");
+  print_strings(out, key.can_destroy);
+  out.key("data_stores");
+  print_strings(out, key.data_stores);
+  out.key("file");
+  out.string(key.where.file);
+  out.key("key");
+  out.string(key.name);
+  out.key("notes");
+  print_strings(out, key.notes);
+  out.key("planned_action");
+  out.string(key.planned_action);
+  out.key("policy_known");
+  out.boolean(key.policy_known);
+  out.key("removed");
+  print_strings(out, key.removed);
+  out.end_object();
 }
 
-Json stores_json(const analysis::AccessMap& map) {
-  Json stores = Json::array();
-  for (const analysis::DataStoreAccess& store : map.data_stores) {
-    stores.push_back(Json{{"data_store", store.name},
-                          {"kind", store.kind},
-                          {"key", store.key},
-                          {"key_text", store.key_text}});
-  }
-  return stores;
+void print_store(JsonPrinter& out, const analysis::DataStoreAccess& store) {
+  out.begin_object();
+  out.key("data_store");
+  out.string(store.name);
+  out.key("key");
+  out.string(store.key);
+  out.key("key_text");
+  out.string(store.key_text);
+  out.key("kind");
+  out.string(store.kind);
+  out.end_object();
 }
 
-Json class_json(const analysis::PrincipalClass& principal_class, std::size_t id) {
-  Json members = Json::array();
+void print_class(JsonPrinter& out, const analysis::PrincipalClass& principal_class,
+                 std::size_t id) {
+  out.begin_object();
+  out.key("id");
+  out.number(id);
+  out.key("members");
+  out.begin_array();
   for (const auto& member : principal_class.members) {
-    members.push_back(
-        Json{{"principal", member.principal}, {"identity_policies", member.identity_policies}});
+    out.begin_object();
+    out.key("identity_policies");
+    print_strings(out, member.identity_policies);
+    out.key("principal");
+    out.string(member.principal);
+    out.end_object();
   }
-  return Json{{"id", id}, {"members", std::move(members)}};
+  out.end_array();
+  out.end_object();
+}
+
+void print_classes(JsonPrinter& out, const std::vector<analysis::PrincipalClass>& classes) {
+  out.begin_array();
+  for (std::size_t c = 0; c < classes.size(); ++c)
+    print_class(out, classes[c], c + 1);
+  out.end_array();
 }
 
 } // namespace
 
-// The document's skeleton, with members in the order Json sorts them: {"format_version", "inputs":
-// [{"classes": [...], "data_stores", "input", "keys": [...]}, ...], "version"}; an empty array
-// prints as [].
+// The document's skeleton, {"format_version", "inputs": [...], "version"}, is written here; each
+// input, {"classes", "data_stores", "input", "keys"}, by one printer.
 void AccessJsonWriter::add(const analysis::ClassAccessMap& classed, const std::string& path) {
   const analysis::AccessMap& map = classed.map;
   if (!m_any_input)
     m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
-  m_out << (m_any_input ? ",\n    {\n      \"classes\": [" : "\n    {\n      \"classes\": [");
+  m_out << (m_any_input ? ",\n    " : "\n    ");
   m_any_input = true;
-  for (std::size_t c = 0; c < classed.classes.size(); ++c) {
-    m_out << (c == 0 ? "\n        " : ",\n        ");
-    dump_at(m_out, class_json(classed.classes[c], c + 1), 4);
-  }
-  m_out << (classed.classes.empty() ? "],\n      \"data_stores\": "
-                                    : "\n      ],\n      \"data_stores\": ");
-  dump_at(m_out, stores_json(map), 3);
-  m_out << ",\n      \"input\": ";
-  dump_at(m_out, Json(path), 3);
-  m_out << ",\n      \"keys\": [";
-  for (std::size_t i = 0; i < map.keys.size(); ++i) {
-    m_out << (i == 0 ? "\n        " : ",\n        ");
-    dump_at(m_out, key_json(map.keys[i], classed.principals[i]), 4);
-  }
-  m_out << (map.keys.empty() ? "]\n    }" : "\n      ]\n    }");
+  JsonPrinter out(m_out, 2);
+  out.begin_object();
+  out.key("classes");
+  print_classes(out, classed.classes);
+  out.key("data_stores");
+  out.begin_array();
+  for (const analysis::DataStoreAccess& store : map.data_stores)
+    print_store(out, store);
+  out.end_array();
+  out.key("input");
+  out.string(path);
+  out.key("keys");
+  out.begin_array();
+  for (std::size_t i = 0; i < map.keys.size(); ++i)
+    print_key(out, map.keys[i], classed.principals[i]);
+  out.end_array();
+  out.end_object();
 }
 
 void AccessJsonWriter::finish(const std::string& version) {
   if (!m_any_input)
     m_out << "{\n  \"format_version\": " << k_access_format_version << ",\n  \"inputs\": [";
   m_out << (m_any_input ? "\n  ],\n  \"version\": " : "],\n  \"version\": ");
-  dump_at(m_out, Json(version), 1);
+  JsonPrinter(m_out, 1).string(version);
   m_out << "\n}\n";
 }
 
@@ -500,48 +557,84 @@ std::size_t write_changes_markdown(const analysis::AccessDiff& diff, std::size_t
   return written;
 }
 
-Json change_json(const AccessChange& change) {
-  Json json{{"key", change.key},
-            {"file", change.where.file},
-            {"class", analysis::to_string(change.action_class)},
-            {"change", analysis::to_string(change.kind)},
-            {"widens", change.widens()},
-            {"subject", change.subject},
-            {"reach", analysis::to_string(change.reach)},
-            {"account", change.account},
-            {"actions", change.actions},
-            {"conditions", change.conditions},
-            {"conditions_before", change.conditions_before},
-            {"needs_identity_policy", change.needs_identity_policy},
-            {"through_delegation", change.through_delegation},
-            {"outcome", change.unknown ? "unknown" : "allowed"},
-            {"causes", change.causes},
-            {"data_stores", change.data_stores}};
+// One element of "changes", its members in name order as the nlohmann object it once was printed:
+// a large diff has hundreds of thousands, and a tree per change cost more than the diff itself.
+void print_change(JsonPrinter& out, const AccessChange& change) {
+  out.begin_object();
+  out.key("account");
+  out.string(change.account);
+  out.key("actions");
+  print_strings(out, change.actions);
+  out.key("causes");
+  print_strings(out, change.causes);
+  out.key("change");
+  out.string(analysis::to_string(change.kind));
+  out.key("class");
+  out.string(analysis::to_string(change.action_class));
+  out.key("conditions");
+  out.string(change.conditions);
+  out.key("conditions_before");
+  out.string(change.conditions_before);
+  out.key("data_stores");
+  print_strings(out, change.data_stores);
+  out.key("file");
+  out.string(change.where.file);
+  out.key("key");
+  out.string(change.key);
+  out.key("needs_identity_policy");
+  out.boolean(change.needs_identity_policy);
+  out.key("outcome");
+  out.string(change.unknown ? "unknown" : "allowed");
   if (change.principals) {
-    json["principals"] = Json{{"class", change.principals->principal_class + 1},
-                              {"except", change.principals->except}};
+    out.key("principals");
+    out.begin_object();
+    out.key("class");
+    out.number(change.principals->principal_class + 1);
+    out.key("except");
+    print_strings(out, change.principals->except);
+    out.end_object();
   }
-  return json;
+  out.key("reach");
+  out.string(analysis::to_string(change.reach));
+  out.key("subject");
+  out.string(change.subject);
+  out.key("through_delegation");
+  out.boolean(change.through_delegation);
+  out.key("widens");
+  out.boolean(change.widens());
+  out.end_object();
 }
 
-Json comparison_json(const analysis::AccessDiff& diff) {
-  Json stores = Json::array();
+void print_comparison(JsonPrinter& out, const analysis::AccessDiff& diff) {
+  out.begin_object();
+  out.key("classes");
+  print_classes(out, diff.classes);
+  out.key("data_store_changes");
+  out.begin_array();
   for (const analysis::DataStoreChange& store : diff.data_store_changes) {
-    stores.push_back(Json{{"data_store", store.data_store},
-                          {"file", store.where.file},
-                          {"kind", store.kind},
-                          {"key_before", store.key_before},
-                          {"key_after", store.key_after}});
+    out.begin_object();
+    out.key("data_store");
+    out.string(store.data_store);
+    out.key("file");
+    out.string(store.where.file);
+    out.key("key_after");
+    out.string(store.key_after);
+    out.key("key_before");
+    out.string(store.key_before);
+    out.key("kind");
+    out.string(store.kind);
+    out.end_object();
   }
-  Json classes = Json::array();
-  for (std::size_t c = 0; c < diff.classes.size(); ++c)
-    classes.push_back(class_json(diff.classes[c], c + 1));
-  return Json{{"keys", diff.keys_compared},
-              {"classes", std::move(classes)},
-              {"data_stores", diff.data_stores_compared},
-              {"keys_created", diff.keys_created},
-              {"keys_destroyed", diff.keys_destroyed},
-              {"data_store_changes", std::move(stores)}};
+  out.end_array();
+  out.key("data_stores");
+  out.number(diff.data_stores_compared);
+  out.key("keys");
+  out.number(diff.keys_compared);
+  out.key("keys_created");
+  print_strings(out, diff.keys_created);
+  out.key("keys_destroyed");
+  print_strings(out, diff.keys_destroyed);
+  out.end_object();
 }
 
 } // namespace tfkms::report

@@ -5,12 +5,12 @@
 #include "analysis/access_map.hpp"
 #include "analysis/principal_classes.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <ostream>
 #include <string>
 
 namespace tfkms::report {
+
+class JsonPrinter;
 
 /// Per key: who can read, write, manage grants and administer, with conditions and grounds; then
 /// every data store and the key its access goes through, and the members of each class of
@@ -47,9 +47,9 @@ void write_changes_text(const analysis::AccessDiff& diff, std::ostream& out);
 std::size_t write_changes_markdown(const analysis::AccessDiff& diff, std::size_t max_bytes,
                                    std::ostream& out);
 /// One element of the `changes` array of the JSON report.
-[[nodiscard]] nlohmann::json change_json(const analysis::AccessChange& change);
+void print_change(JsonPrinter& out, const analysis::AccessChange& change);
 /// The `comparison` object of the JSON report: keys and data stores compared, keys created and
 /// destroyed, data stores whose key changed.
-[[nodiscard]] nlohmann::json comparison_json(const analysis::AccessDiff& diff);
+void print_comparison(JsonPrinter& out, const analysis::AccessDiff& diff);
 
 } // namespace tfkms::report

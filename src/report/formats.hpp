@@ -3,6 +3,8 @@
 #include "report/reporter.hpp"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace tfkms::report {
 
@@ -15,6 +17,9 @@ class JsonPrinter;
 [[nodiscard]] std::unique_ptr<Reporter> make_markdown_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_junit_reporter(const ReportOptions& options);
 [[nodiscard]] std::unique_ptr<Reporter> make_gitlab_sast_reporter(const ReportOptions& options);
+
+/// Prints `texts` as an array of strings.
+void print_strings(JsonPrinter& out, const std::vector<std::string>& texts);
 
 /// Prints an input's account as the JSON report and SARIF's invocation properties write it.
 void print_account(JsonPrinter& out, const InputAccount& account);

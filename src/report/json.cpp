@@ -21,13 +21,6 @@ template <typename T> void print_optional(JsonPrinter& out, const std::optional<
     out.null();
 }
 
-void print_strings(JsonPrinter& out, const std::vector<std::string>& texts) {
-  out.begin_array();
-  for (const std::string& text : texts)
-    out.string(text);
-  out.end_array();
-}
-
 void print_evidence(JsonPrinter& out, const rules::Evidence& evidence) {
   out.begin_object();
   out.key("text");
@@ -176,10 +169,10 @@ public:
       out.key("changes");
       out.begin_array();
       for (const analysis::AccessChange& change : report.access_changes->changes)
-        out.json(change_json(change));
+        print_change(out, change);
       out.end_array();
       out.key("comparison");
-      out.json(comparison_json(*report.access_changes));
+      print_comparison(out, *report.access_changes);
     }
     out.end_object();
     out.end_line();
@@ -187,6 +180,13 @@ public:
 };
 
 } // namespace
+
+void print_strings(JsonPrinter& out, const std::vector<std::string>& texts) {
+  out.begin_array();
+  for (const std::string& text : texts)
+    out.string(text);
+  out.end_array();
+}
 
 void print_fix_edit(JsonPrinter& out, const rules::FixEdit& edit) {
   // Only the fields the kind uses, so a reader can tell "statement 0" from "no statement".

@@ -1,4 +1,5 @@
 #include "report/access_tables.hpp"
+#include "report/json_printer.hpp"
 #include "sample_reports.hpp"
 
 #include <catch2/catch.hpp>
@@ -49,6 +50,20 @@ std::string changes_markdown(const analysis::AccessDiff& diff, std::size_t max_b
   const std::size_t written = write_changes_markdown(diff, max_bytes, out);
   CHECK(written == out.str().size());
   return out.str();
+}
+
+// `print` run on a printer at the top of a document: the text it printed.
+template <class Print> std::string printed(Print print) {
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 0);
+    print(printer);
+  }
+  return out.str();
+}
+
+nlohmann::json comparison_json(const analysis::AccessDiff& diff) {
+  return nlohmann::json::parse(printed([&](JsonPrinter& out) { print_comparison(out, diff); }));
 }
 
 std::size_t count_rows(const std::string& markdown) {
@@ -208,4 +223,31 @@ TEST_CASE("the streamed access JSON is the document nlohmann would print",
   CHECK(of_class["principals"]["except"] == json::array({"aws_iam_role.b"}));
   CHECK(of_class["principals"]["own_policy_grounds"][0]["statement"] == "statement 0");
   CHECK_FALSE(parsed["inputs"][0]["keys"][1]["access"][0].contains("principals"));
+}
+
+TEST_CASE("a change and the comparison print as nlohmann prints their objects",
+          "[report][access_tables]") {
+  using nlohmann::json;
+  analysis::AccessDiff diff = large_diff(1);
+  diff.changes[0].account = "111122223333";
+  diff.changes[0].data_stores = {"aws_s3_bucket.data"};
+  diff.changes[0].principals = analysis::ClassAccess{0, {"aws_iam_role.b \"quoted\""}, {}};
+  diff.changes.push_back(change("aws_kms_key.app", "invalid \xff UTF-8", "key created"));
+  diff.changes.back().kind = analysis::ChangeKind::loss;
+  diff.classes = {{{{"aws_iam_role.a", {"aws_iam_policy.a"}, {}}}}};
+  diff.data_store_changes.push_back({"aws_s3_bucket.logs", {}, "s3 bucket", "k1", "alias/aws/s3"});
+  for (const analysis::AccessChange& one : diff.changes) {
+    const std::string text = printed([&](JsonPrinter& out) { print_change(out, one); });
+    // Parsed (sorted, invalid UTF-8 replaced) and printed again: the same text.
+    const json parsed = json::parse(text);
+    CHECK(text == parsed.dump(2));
+    CHECK(parsed.at("key") == one.key);
+    CHECK(parsed.at("widens") == one.widens());
+    CHECK(parsed.contains("principals") == one.principals.has_value());
+  }
+  const std::string comparison = printed([&](JsonPrinter& out) { print_comparison(out, diff); });
+  const json parsed = json::parse(comparison);
+  CHECK(comparison == parsed.dump(2));
+  CHECK(parsed.at("keys_created") == json::array({"module.m0.aws_kms_key.this"}));
+  CHECK(parsed.at("classes")[0].at("members")[0].at("principal") == "aws_iam_role.a");
 }
