@@ -105,7 +105,9 @@ class PiecewiseDeflater final : public Deflater {
 public:
   PiecewiseDeflater(std::size_t limit, Keep keep)
       : Deflater(limit), m_keep(keep), m_input(std::make_unique_for_overwrite<char[]>(k_piece)),
-        m_output(keep == Keep::compressed ? FixedDeflate::bound(k_piece) : 0) {}
+        m_output(keep == Keep::compressed
+                     ? std::make_unique_for_overwrite<char[]>(FixedDeflate::bound(k_piece))
+                     : nullptr) {}
 
   std::span<char> room() override { return {m_input.get() + m_filled, k_piece - m_filled}; }
 
@@ -147,8 +149,8 @@ private:
   void compress(std::string_view piece) {
     std::size_t written = 0;
     if (m_keep == Keep::compressed) {
-      written = m_compressor.compress(piece, m_output);
-      count(m_output.data(), written);
+      written = m_compressor.compress(piece, {m_output.get(), FixedDeflate::bound(k_piece)});
+      count(m_output.get(), written);
     } else {
       written = m_compressor.compressed_size(piece);
       tally(written);
@@ -170,7 +172,9 @@ private:
   FixedDeflate m_compressor;
   std::unique_ptr<char[]> m_input;
   std::size_t m_filled = 0;
-  std::vector<char> m_output;
+  /// Where a piece is compressed to. Not zeroed: a short text never needs it (zeroing it was 280
+  /// page faults on every SARIF log written to a pipe), and the encoder only writes to it.
+  std::unique_ptr<char[]> m_output;
   std::vector<Piece> m_pieces;
 };
 
