@@ -24,8 +24,9 @@ public:
   /// Writes the text back, uncompressed; needs within_limit() after the last commit.
   virtual void replay(std::ostream& out) const = 0;
 
-  /// Hands over bytes that lie elsewhere, through room() and commit().
-  void write(const char* bytes, std::size_t size);
+  /// Hands over bytes that lie elsewhere, through room() and commit() unless a deflater can take
+  /// them where they lie.
+  virtual void write(const char* bytes, std::size_t size);
   /// Bytes of raw deflate written so far.
   [[nodiscard]] std::size_t compressed_size() const { return m_compressed_size; }
   [[nodiscard]] bool within_limit() const { return m_within_limit; }
@@ -54,7 +55,12 @@ private:
 /// of what deflate makes of the text, not the size of one stream; on SARIF logs it is two to three
 /// times gzip's.
 /// With Keep::nothing it only counts, without writing the compressed pieces: replay() then throws.
+/// Whole pieces handed to write() while none is being filled are compressed where they lie.
 enum class Keep { compressed, nothing };
+/// The piecewise deflater's pieces, 1 MB: on a 32 MB SARIF log, pieces of 64 KB wrote 62% more
+/// than pieces of 1 MB, which wrote 3% more than pieces of 4 MB; a piece is held whole while it
+/// fills.
+constexpr std::size_t k_piece = 1024 * 1024;
 [[nodiscard]] std::unique_ptr<Deflater> piecewise_deflater(std::size_t limit, Keep keep);
 
 } // namespace tfkms::report::detail

@@ -16,7 +16,9 @@ namespace {
 // 8-byte trailer (CRC-32, length) are all it adds (RFC 1952 section 2.3). The CRC-32 of the whole
 // text, which nothing here reads, is then never computed.
 constexpr std::size_t k_gzip_wrapper = 10 + 8;
-constexpr std::size_t k_block = 64 * 1024;
+/// A held block is a piece of the piecewise deflater: once the text outgrows what surely fits, the
+/// blocks are compressed where they lie instead of copied into the deflater first.
+constexpr std::size_t k_block = detail::k_piece;
 
 /// The longest text that zlib's deflateBound keeps within `limit` with gzip's wrapper: zlib
 /// guarantees the bound for any text at gzip's settings, and it grows with the length, so the

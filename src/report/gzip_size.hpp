@@ -77,7 +77,7 @@ private:
   std::size_t m_uncompressed_size = 0;          ///< bytes already held or handed to the deflater
   std::size_t m_plain_limit = 0;                ///< the longest text held without compressing it
   bool m_compressing = false;
-  /// The text while it is not compressed, in blocks of 64 KB, each full but the last, which is
+  /// The text while it is not compressed, in blocks of 1 MB, each full but the last, which is
   /// the put area.
   std::vector<std::unique_ptr<char[]>> m_held;
   bool m_finished = false;

@@ -238,8 +238,8 @@ std::size_t string_end(std::string_view text, std::size_t start) {
 
 JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth, Layout layout)
     : m_out(out), m_depth(depth), m_indented(layout == Layout::indented),
-      m_block(std::make_unique<char[]>(k_block)), m_capacity(k_block), m_pos(m_block.get()),
-      m_end(m_block.get() + k_block) {}
+      m_block(std::make_unique_for_overwrite<char[]>(k_block)), m_capacity(k_block),
+      m_pos(m_block.get()), m_end(m_block.get() + k_block) {}
 
 void JsonPrinter::flush() {
   m_out.write(m_block.get(), m_pos - m_block.get());
@@ -252,7 +252,7 @@ void JsonPrinter::make_room(std::size_t size) {
   if (size <= m_capacity)
     return;
   m_capacity = std::max(size, 2 * m_capacity);
-  m_block = std::make_unique<char[]>(m_capacity);
+  m_block = std::make_unique_for_overwrite<char[]>(m_capacity);
   m_pos = m_block.get();
   m_end = m_pos + m_capacity;
 }

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <memory>
 #include <ostream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +61,22 @@ public:
   /// A value given as compact JSON text (nlohmann's dump()), printed as dump(2) (or, compact,
   /// dump()) prints the value it parses to. Throws nlohmann's parse_error when `text` is not JSON.
   void compact_json(std::string_view text);
+  /// A member `"name":value` as a compact printer prints it (compact_members() makes one), copied
+  /// as it is: a member printed many times over is then made once. The compact layout only, whose
+  /// members need no indentation; throws std::logic_error in the indented one.
+  void printed_member(std::string_view member);
+  /// The members `print` prints into an object of a compact printer, as text for printed_member().
+  template <typename Print> static std::string compact_members(Print print) {
+    std::ostringstream text;
+    {
+      JsonPrinter out(text, 0, Layout::compact);
+      out.begin_object();
+      print(out);
+      out.end_object();
+    }
+    const std::string object = std::move(text).str();
+    return object.substr(1, object.size() - 2); // the members, without the object's braces
+  }
   /// A value already made as an nlohmann tree.
   template <typename BasicJson> void json(const BasicJson& value) {
     element();
@@ -146,6 +164,14 @@ inline void JsonPrinter::name(std::string_view quoted) {
   char* out = separate(quoted.size() + 2);
   std::memcpy(out, quoted.data(), quoted.size());
   m_pos = colon(out + quoted.size());
+}
+
+inline void JsonPrinter::printed_member(std::string_view member) {
+  if (m_indented)
+    throw std::logic_error("json printer: a printed member in the indented layout");
+  char* const out = separate(member.size());
+  std::memcpy(out, member.data(), member.size());
+  m_pos = out + member.size();
 }
 
 inline char* JsonPrinter::colon(char* out) const {

@@ -367,11 +367,8 @@ private:
 
   /// The uri of a repository-relative location. Files outside the repository root are named by
   /// their file name only: GitHub cannot show them anyway, and an absolute or `..` path would leak
-  /// the runner's layout or be rejected (sarif-github.md §1.5). Worked out once per file.
-  [[nodiscard]] const std::string& artifact_uri(const std::string& file) const {
-    const auto [known, added] = m_uris.try_emplace(file);
-    if (!added)
-      return known->second;
+  /// the runner's layout or be rejected (sarif-github.md §1.5).
+  [[nodiscard]] std::string artifact_uri(const std::string& file) const {
     std::string path = file.empty() && !m_report.inputs.empty() ? m_report.inputs.front() : file;
     if (const auto relative = repository_relative(path, m_options.repository_root)) {
       path = *relative;
@@ -380,19 +377,29 @@ private:
     }
     if (path.empty())
       path = "unknown";
-    known->second = uri_reference(path);
-    return known->second;
+    return uri_reference(path);
   }
 
-  /// Member "artifactLocation".
+  /// Member "artifactLocation". A large log names a few files in most of its text, so each file's
+  /// member is printed once and copied; consecutive locations mostly share a file, which is then
+  /// found without hashing its name again.
   void print_artifact_location(JsonPrinter& out, const std::string& file) const {
-    out.key("artifactLocation");
-    out.begin_object();
-    out.key("uri");
-    out.string(artifact_uri(file));
-    out.key("uriBaseId");
-    out.string(k_root_base_id);
-    out.end_object();
+    if (m_last_artifact == nullptr || m_last_artifact->first != file) {
+      auto [entry, added] = m_artifact_locations.try_emplace(file);
+      if (added) {
+        entry->second = JsonPrinter::compact_members([&](JsonPrinter& member) {
+          member.key("artifactLocation");
+          member.begin_object();
+          member.key("uri");
+          member.string(artifact_uri(file));
+          member.key("uriBaseId");
+          member.string(k_root_base_id);
+          member.end_object();
+        });
+      }
+      m_last_artifact = &*entry;
+    }
+    out.printed_member(m_last_artifact->second);
   }
 
   /// Member "physicalLocation".
@@ -634,7 +641,9 @@ private:
   std::vector<const rules::Finding*> m_findings;
   std::vector<RuleEntry> m_rules;
   mutable std::map<std::string, std::optional<std::string>> m_file_texts;
-  mutable std::unordered_map<std::string, std::string> m_uris; ///< artifact_uri by file
+  /// Member "artifactLocation" by file, and the one printed last.
+  mutable std::unordered_map<std::string, std::string> m_artifact_locations;
+  mutable const std::pair<const std::string, std::string>* m_last_artifact = nullptr;
 };
 
 class SarifReporter final : public Reporter {

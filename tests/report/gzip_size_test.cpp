@@ -174,3 +174,31 @@ TEST_CASE("an estimated gzip size is more than half gzip's, and the text is kept
   CHECK(tfkms::report::gzip_size(sarif_like, GzipCount::estimate) >
         tfkms::report::gzip_size(sarif_like));
 }
+
+TEST_CASE("a text held in whole pieces is counted as if compressed from its start",
+          "[report][gzip]") {
+  using tfkms::report::GzipCount;
+  // Incompressible to fixed codes: held past two whole pieces before it outgrows the limit.
+  const std::string text = noise(2'500'000);
+  const std::size_t estimate = tfkms::report::gzip_size(text, GzipCount::estimate);
+  REQUIRE(estimate > 2 * 1024 * 1024);
+  for (const std::size_t limit : {estimate, estimate - 1}) {
+    CAPTURE(limit);
+    GzipBuffer buffer(limit, GzipCount::estimate);
+    std::ostream(&buffer) << text;
+    CHECK(buffer.finish() == (limit == estimate));
+    CHECK(buffer.compressed_size() == estimate);
+    if (buffer.within_limit()) {
+      std::ostringstream replayed;
+      buffer.replay(replayed);
+      CHECK(replayed.str() == text);
+    }
+
+    std::stringbuf copy;
+    GzipBuffer counted(limit, GzipCount::estimate, &copy);
+    std::ostream(&counted) << text;
+    CHECK(counted.finish() == (limit == estimate));
+    CHECK(counted.compressed_size() == estimate);
+    CHECK(copy.str() == text);
+  }
+}

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -291,4 +292,44 @@ TEST_CASE("json printer's compact layout prints as dump() does", "[report][json_
        Json::parse(R"({"Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-1","o-2"]}}})")},
       {"parsed", Json::parse(R"({"b": 1.50, "a": "\u0041"})")}};
   CHECK(out.str() == expected.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+}
+
+TEST_CASE("json printer copies members printed compact before", "[report][json_printer]") {
+  const std::string location = JsonPrinter::compact_members([](JsonPrinter& printer) {
+    printer.key("location");
+    printer.begin_object();
+    printer.key("uri");
+    printer.string("dir/\"quoted\".json");
+    printer.end_object();
+  });
+  CHECK(location == R"("location":{"uri":"dir/\"quoted\".json"})");
+  const std::string none = JsonPrinter::compact_members([](JsonPrinter&) {});
+  CHECK(none.empty());
+
+  std::ostringstream out;
+  {
+    JsonPrinter printer(out, 0, JsonPrinter::Layout::compact);
+    printer.begin_array();
+    for (int id = 1; id <= 2; ++id) {
+      printer.begin_object();
+      printer.printed_member(location); // first member, then after one
+      printer.key("id");
+      printer.number(id);
+      printer.end_object();
+    }
+    printer.begin_object();
+    printer.key("id");
+    printer.number(3);
+    printer.printed_member(location);
+    printer.end_object();
+    printer.end_array();
+  }
+  CHECK(out.str() == R"([{"location":{"uri":"dir/\"quoted\".json"},"id":1},)"
+                     R"({"location":{"uri":"dir/\"quoted\".json"},"id":2},)"
+                     R"({"id":3,"location":{"uri":"dir/\"quoted\".json"}}])");
+
+  std::ostringstream indented_out;
+  JsonPrinter indented(indented_out, 0);
+  indented.begin_object();
+  CHECK_THROWS_AS(indented.printed_member(location), std::logic_error);
 }

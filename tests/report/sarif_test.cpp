@@ -1,9 +1,16 @@
+#include "report/file_output.hpp"
 #include "report/gzip_size.hpp"
 #include "rules/registry.hpp"
 #include "sample_reports.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 using namespace tfkms::report;
 using nlohmann::json;
@@ -23,6 +30,27 @@ const json& result_for(const json& run, std::string_view resource) {
   }
   FAIL("no result for " << resource);
   throw std::logic_error("unreachable");
+}
+
+/// The log as written to a regular file, which the writer writes while it screens the log's size
+/// and starts over when the log needs results dropped.
+std::string sarif_in_file(const Report& report) {
+  std::string path = "/tmp/tfkms-sarif-XXXXXX";
+  const int descriptor = mkstemp(path.data());
+  REQUIRE(descriptor >= 0);
+  {
+    FileOutput file(descriptor);
+    REQUIRE(file.can_start_over());
+    std::ostream out(&file);
+    make_reporter(Format::sarif, samples::in_repo())->write(report, out);
+    out.flush();
+    CHECK_FALSE(file.failed());
+  }
+  close(descriptor);
+  std::ifstream in(path, std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::remove(path.c_str());
+  return text;
 }
 
 } // namespace
@@ -202,4 +230,10 @@ TEST_CASE("sarif describes every registered rule from its documentation page", "
     CHECK(full.size() <= 1024);
     CHECK(full.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("sarif written to a regular file is the log written to any stream", "[report][sarif]") {
+  // Within the cap, written as it is screened; over it, started over and written again.
+  for (const Report& report : {samples::long_but_compressible(), samples::oversized()})
+    CHECK(sarif_in_file(report) == samples::render(Format::sarif, report));
 }
