@@ -16,8 +16,13 @@ namespace tfkms::run {
 
 namespace {
 
-// An account id alone ("444455556666") or as an ARN's account field.
+constexpr std::size_t k_account_id_length = 12;
+
+// An account id alone ("444455556666") or as an ARN's account field. A shorter text holds neither:
+// most texts of a policy ("Allow", "kms:Decrypt", "*") are not looked at further.
 void collect_text(std::string_view text, std::set<std::string>& accounts) {
+  if (text.size() < k_account_id_length)
+    return;
   if (auto account = rules::account_of(text); account && policy::is_account_id(*account))
     accounts.insert(*account);
 }
