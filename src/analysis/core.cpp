@@ -198,11 +198,11 @@ bool renaming_is_safe(const Analysis& a) {
 std::string key_arn_shape(const Analysis& a) {
   bool any_resource = only_any_resource(a.key_policy.document());
   for (const Variant& variant : a.variants) {
-    // Identity policies were looked at once per graph; allows_all (no id) names "*" alone.
+    // Identity policies were looked at once per graph; allows_all (no id) names "*" alone, which
+    // every caller outside the graph is evaluated with: not looked at again for each.
     for (std::size_t p = 0; p < variant.policies.size() && any_resource; ++p) {
       const auto& id = variant.policy_ids[p];
-      any_resource = id ? a.shared->policy_any_resource[static_cast<std::size_t>(*id)]
-                        : only_any_resource(variant.policies[p]->document());
+      any_resource = !id || a.shared->policy_any_resource[static_cast<std::size_t>(*id)];
     }
     const auto& boundary = variant.chain ? variant.chain->chain.permission_boundary : std::nullopt;
     if (boundary)

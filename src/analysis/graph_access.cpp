@@ -8,6 +8,7 @@
 #include "policy/policy_source.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 
 namespace tfkms::analysis {
@@ -133,35 +134,60 @@ std::vector<model::PolicyId> policies_of(const model::Graph& graph,
   return ids;
 }
 
+// Whether identity policy `i` of `origin`'s graph reads the same in the graph deployed from it: no
+// reference decided its reading.
+bool reads_as_origin(const Shared& shared, const Shared* origin, std::size_t i) {
+  return origin != nullptr && i < origin->identity_policies.size() &&
+         origin->identity_policies[i] &&
+         shared.graph->policies[i].document.state == model::PolicySource::State::document &&
+         !origin->identity_policies[i]->document().names_references;
+}
+
 // `origin`: the shared part of the graph `shared.graph` was made from by deployed_to(), or null.
-void compile_identity_policies(Shared& shared, const Shared* origin) {
+// True when every identity policy is origin's as it is (absent where origin's is).
+bool compile_identity_policies(Shared& shared, const Shared* origin) {
   const model::Graph& graph = *shared.graph;
   shared.identity_policies.resize(graph.policies.size());
+  bool all_as_origin =
+      origin != nullptr && origin->identity_policies.size() == graph.policies.size();
+  for (std::size_t i = 0; i < graph.policies.size(); ++i) {
+    const model::IdentityPolicy& source = graph.policies[i];
+    // An AWS managed policy tfkms's table does not know grants no KMS action
+    // (model/aws_managed.hpp).
+    if (source.document.state == model::PolicySource::State::absent) {
+      all_as_origin = all_as_origin && !origin->identity_policies[i];
+      continue;
+    }
+    const bool same_as_origin = reads_as_origin(shared, origin, i);
+    all_as_origin = all_as_origin && same_as_origin;
+    const std::string name = source.name.empty() ? source.source.name() : source.name;
+    shared.identity_policies[i].emplace(
+        same_as_origin ? *origin->identity_policies[i]
+                       : policy::compile(detail::read_policy(source.document,
+                                                             policy::PolicyKind::identity_policy,
+                                                             graph, "identity policy " + name)));
+  }
+  // The same documents have the same shapes and traits: origin's are taken as they are.
+  if (all_as_origin) {
+    shared.policy_shapes = origin->policy_shapes;
+    shared.policy_tells_apart = origin->policy_tells_apart;
+    shared.policy_any_resource = origin->policy_any_resource;
+    return true;
+  }
   shared.policy_shapes.assign(graph.policies.size(), 0);
   shared.policy_tells_apart.assign(graph.policies.size(), false);
   shared.policy_any_resource.assign(graph.policies.size(), false);
   std::unordered_map<std::string, std::size_t> shapes;
   for (std::size_t i = 0; i < graph.policies.size(); ++i) {
-    const model::IdentityPolicy& source = graph.policies[i];
-    // An AWS managed policy tfkms's table does not know grants no KMS action
-    // (model/aws_managed.hpp).
-    if (source.document.state == model::PolicySource::State::absent)
+    if (!shared.identity_policies[i])
       continue;
-    const std::string name = source.name.empty() ? source.source.name() : source.name;
-    const bool same_as_origin = origin != nullptr && i < origin->identity_policies.size() &&
-                                origin->identity_policies[i] &&
-                                source.document.state == model::PolicySource::State::document &&
-                                !origin->identity_policies[i]->document().names_references;
-    const policy::CompiledPolicy& compiled = shared.identity_policies[i].emplace(
-        same_as_origin ? *origin->identity_policies[i]
-                       : policy::compile(detail::read_policy(source.document,
-                                                             policy::PolicyKind::identity_policy,
-                                                             graph, "identity policy " + name)));
+    const policy::Document& document = shared.identity_policies[i]->document();
     shared.policy_shapes[i] =
-        shapes.try_emplace(detail::policy_shape(compiled.document()), shapes.size()).first->second;
-    shared.policy_tells_apart[i] = detail::tells_callers_apart(compiled.document());
-    shared.policy_any_resource[i] = detail::only_any_resource(compiled.document());
+        shapes.try_emplace(detail::policy_shape(document), shapes.size()).first->second;
+    shared.policy_tells_apart[i] = detail::tells_callers_apart(document);
+    shared.policy_any_resource[i] = detail::only_any_resource(document);
   }
+  return false;
 }
 
 // The JSON text of identity policy `id`, written once: a managed policy is attached to many
@@ -230,10 +256,38 @@ void classify_principals(Shared& shared, const Shared* origin) {
     shared.class_members.emplace_back(std::move(list));
 }
 
+// Whether the graph deployed from `origin` gives its principals the accounts origin's have, renamed
+// one for one: none is in the deployment account already, where "this account" would join it.
+bool accounts_renamed_one_for_one(const Shared& shared, const Shared& origin) {
+  std::unordered_map<std::string_view, std::string_view> renamed;
+  std::unordered_map<std::string_view, std::string_view> renamed_from;
+  for (std::size_t i = 0; i < shared.accounts.size(); ++i) {
+    const std::string_view before = origin.accounts[i];
+    const std::string_view after = shared.accounts[i];
+    if (renamed.try_emplace(before, after).first->second != after ||
+        renamed_from.try_emplace(after, before).first->second != before)
+      return false;
+  }
+  return true;
+}
+
+// The classes of principals that decide alike. `policies_as_origin`: every identity policy reads as
+// in `origin` (compile_identity_policies()). Principals of the deployed graph then compare as
+// origin's did, their accounts renamed one for one: origin's classes are taken as they are.
+void find_classes(Shared& shared, const Shared* origin, bool policies_as_origin) {
+  if (policies_as_origin && accounts_renamed_one_for_one(shared, *origin)) {
+    shared.classes = origin->classes;
+    shared.class_members = origin->class_members;
+    shared.own_class_callers = origin->own_class_callers;
+    return;
+  }
+  classify_principals(shared, origin);
+}
+
 std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* origin) {
   auto shared = std::make_shared<Shared>();
   shared->graph = &graph;
-  compile_identity_policies(*shared, origin);
+  const bool policies_as_origin = compile_identity_policies(*shared, origin);
   shared->allows_all = policy::compile(policy::parse_document(
       nlohmann::json::parse(
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"),
@@ -254,7 +308,7 @@ std::shared_ptr<const Shared> share(const model::Graph& graph, const Shared* ori
       shared->distinct_accounts.push_back(account);
     }
   }
-  classify_principals(*shared, origin);
+  find_classes(*shared, origin, policies_as_origin);
   shared->organization.emplace(graph);
   shared->grants_by_key.resize(graph.keys.size());
   for (std::size_t i = 0; i < graph.grants.size(); ++i) {

@@ -98,7 +98,9 @@ public:
     }
   }
 
-  void named(const std::string& arn, std::string label) {
+  // A caller the policies or grants name by ARN. `classified`: the account of the ARN, when the
+  // caller has classified it already; else it is classified here, if the caller is new.
+  void named(const std::string& arn, std::string label, const std::string* classified = nullptr) {
     if (const auto found = m_shared.by_arn.find(arn); found != m_shared.by_arn.end()) {
       m_mentioned.push_back(found->second);
       return;
@@ -106,15 +108,18 @@ public:
     const auto known = [&](const Subject& s) { return s.arn == arn; };
     if (std::any_of(m_named.begin(), m_named.end(), known))
       return;
-    const policy::ClassifiedPrincipal classified = policy::classify_principal(
-        policy::PrincipalSection::aws, model::Value{arn, model::ValueKind::literal, {}});
     Subject subject;
     subject.kind = SubjectKind::named_principal;
     subject.arn = arn;
-    subject.account = classified.account;
+    subject.account =
+        classified != nullptr
+            ? *classified
+            : policy::classify_principal(policy::PrincipalSection::aws,
+                                         model::Value{arn, model::ValueKind::literal, {}})
+                  .account;
     subject.label = std::move(label);
+    account(subject.account);
     m_named.push_back(std::move(subject));
-    account(classified.account);
   }
 
   void account(const std::string& id) {
@@ -133,19 +138,33 @@ public:
       m_callers_told_apart = true; // it may name any of them
       return;
     }
-    const policy::ClassifiedPrincipal classified = policy::classify_principal(section, value);
+    principal(policy::classify_principal(section, value), value);
+  }
+
+  // A principal entry of a policy, classified when it was read: as principal_text() of its value.
+  void principal_entry(const policy::PrincipalEntry& entry) {
+    if (!entry.value.known()) {
+      m_callers_told_apart = true; // it may name any of them
+      return;
+    }
+    principal(policy::ClassifiedPrincipal{entry.form, entry.account}, entry.value);
+  }
+
+  // A principal `value`, known, of form and account `classified`.
+  void principal(const policy::ClassifiedPrincipal& classified, const model::Value& value) {
     switch (classified.form) {
     case policy::PrincipalForm::account:
       account(classified.account);
       break;
+    // An ARN of these forms classifies alike in every section that allows it: as named() would.
     case policy::PrincipalForm::user:
     case policy::PrincipalForm::role:
-      named(value.text, value.text);
+      named(value.text, value.text, &classified.account);
       break;
     case policy::PrincipalForm::assumed_role:
     case policy::PrincipalForm::federated_user:
       m_callers_told_apart = true; // a session of one role: tell the roles apart
-      named(value.text, value.text);
+      named(value.text, value.text, &classified.account);
       break;
     case policy::PrincipalForm::service:
       service(value.text);
@@ -163,7 +182,7 @@ public:
     for (const policy::Statement& statement : document.statements) {
       if (statement.principal) {
         for (const policy::PrincipalEntry& entry : statement.principal->entries)
-          principal_text(entry.section, entry.value);
+          principal_entry(entry);
       }
       for (const policy::ConditionClause& clause : statement.conditions)
         condition(clause);

@@ -201,7 +201,8 @@ private:
       // The principals of one subject can do the same: the text of that is made once. Each line is
       // sized once and written in place: a plan of N teams lists 20 principals for each of N keys.
       std::map<std::size_t, std::string> actions_of_subject;
-      std::vector<std::string> labels; // of the principals of `listed`, in order
+      // Of the principals of `listed`, in order: the graph's labels, which outlive the finding.
+      std::vector<const std::string*> labels;
       labels.reserve(listed.size());
       finding.evidence.reserve(listed.size() + 4);
       std::vector<std::string_view> via; // names that outlive the loop: the graph's or a ground's
@@ -225,13 +226,13 @@ private:
             actions.insert(actions.end(), item->actions.begin(), item->actions.end());
           actions_of->second = actions_text(actions);
         }
-        labels.push_back(context.graph_access().member_label(principal));
+        labels.push_back(&context.graph_access().member_label(principal));
         const bool in_policy = names(key_access.subjects().at(subject));
         const std::string_view because = in_policy ? " beyond what the key policy names it for"
                                                    : " without being named in the key policy";
         std::string text;
-        text.reserve(labels.back().size() + actions_of->second.size() + because.size() + 80);
-        text += labels.back();
+        text.reserve(labels.back()->size() + actions_of->second.size() + because.size() + 80);
+        text += *labels.back();
         text += std::string_view(" can ");
         text += actions_of->second;
         text += std::string_view(" via ");
@@ -322,11 +323,12 @@ private:
           found = iam_denies
                       .emplace(subject, analysis::identity_denies(key_access, subject, use_classes))
                       .first;
-        // The label's last use: the caller takes it.
-        const SubjectCaller caller{std::move(labels[i]),
-                                   key_access.subjects().at(subject).members.size() > 1
-                                       ? std::optional(principal)
-                                       : std::nullopt};
+        // Most principals have no Deny of their own: no caller is written for them.
+        if (found->second.empty())
+          continue;
+        const SubjectCaller caller{*labels[i], key_access.subjects().at(subject).members.size() > 1
+                                                   ? std::optional(principal)
+                                                   : std::nullopt};
         for (Evidence& deny :
              identity_deny_evidence(key_access, subject, found->second, use_classes, caller))
           finding.evidence.push_back(std::move(deny));

@@ -4,17 +4,25 @@
 #include "rules/support.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 namespace tfkms::run {
 
 namespace {
 
-// An account id alone ("444455556666") or as an ARN's account field.
+constexpr std::size_t k_account_id_length = 12;
+
+// An account id alone ("444455556666") or as an ARN's account field. A shorter text holds neither:
+// most texts of a policy ("Allow", "kms:Decrypt", "*") are not looked at further.
 void collect_text(std::string_view text, std::set<std::string>& accounts) {
+  if (text.size() < k_account_id_length)
+    return;
   if (auto account = rules::account_of(text); account && policy::is_account_id(*account))
     accounts.insert(*account);
 }
@@ -55,6 +63,46 @@ struct Merged {
   rules::Finding finding;
   std::vector<bool> found;    ///< by possibility
   std::vector<bool> possible; ///< by possibility: the resource can exist there
+};
+
+// What matches a finding across possibilities: rule, resource, place and message (with the
+// possibility's own account written as the unnamed one's), and which of the findings alike in one
+// possibility it is. Views into the findings and the rewritten messages, which outlive the
+// matching.
+struct Match {
+  std::string_view rule_id;
+  std::string_view resource;
+  std::string_view file;
+  std::uint32_t line = 0;
+  std::string_view message;
+  std::size_t occurrence = 0;
+
+  friend bool operator==(const Match&, const Match&) = default;
+};
+
+struct MatchHash {
+  std::size_t operator()(const Match& match) const {
+    // The file is one for most findings of an input: it tells none apart.
+    const std::hash<std::string_view> text;
+    std::size_t hash = text(match.message);
+    for (const std::size_t part :
+         {text(match.resource), text(match.rule_id), std::size_t{match.line}, match.occurrence})
+      hash = hash * 31 + part;
+    return hash;
+  }
+};
+
+Match match_of(const rules::Finding& finding, std::string_view message) {
+  return Match{finding.rule_id,          finding.resource, finding.file,
+               finding.line.value_or(0), message,          0};
+}
+
+// A finding of the first possibility it was seen in (by position), and in which it was found.
+struct Matched {
+  std::size_t possibility = 0;
+  std::size_t index = 0;
+  std::vector<bool> found;
+  std::vector<bool> possible;
 };
 
 std::vector<bool> where_possible(const std::vector<Possibility>& possibilities,
@@ -120,6 +168,46 @@ void say_when(Merged& merged, const std::vector<Possibility>& possibilities) {
   message += "; its account is unknown, --account-id decides.";
 }
 
+// Each finding of every possibility matched with those alike in the others, in order of first
+// sight. Compared in place: a large plan gives thousands of findings, whose texts share long
+// prefixes and would cost more to copy into keys than to compare.
+std::vector<Matched> match_findings(const std::vector<Possibility>& possibilities,
+                                    const std::string& own_account) {
+  std::vector<Matched> matched;
+  std::unordered_map<Match, std::size_t, MatchHash> by_key;
+  std::deque<std::string> rewritten; // messages with the own account replaced; stable addresses
+  for (std::size_t p = 0; p < possibilities.size(); ++p) {
+    // The same finding twice in one possibility stays twice.
+    std::unordered_map<Match, std::size_t, MatchHash> seen;
+    const std::optional<std::string>& account = possibilities[p].account;
+    const std::vector<rules::Finding>& findings = possibilities[p].findings;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      const rules::Finding& finding = findings[i];
+      const Match as_written = match_of(finding, finding.message);
+      Match key = as_written;
+      if (account && finding.message.find(*account) != std::string::npos) {
+        std::string& message = rewritten.emplace_back(finding.message);
+        replace_all(message, *account, own_account);
+        key = match_of(finding, message);
+        // A message naming the account for its own sake (a principal's ARN) reads the same in
+        // every possibility: as written, it is the same finding.
+        Match written_before = as_written;
+        written_before.occurrence = seen[as_written];
+        if (by_key.contains(written_before))
+          key = as_written;
+      }
+      key.occurrence = seen[key]++;
+      const auto [entry, fresh] = by_key.try_emplace(key, matched.size());
+      if (fresh) {
+        matched.push_back(Matched{p, i, std::vector<bool>(possibilities.size(), false),
+                                  where_possible(possibilities, finding)});
+      }
+      matched[entry->second].found[p] = true;
+    }
+  }
+  return matched;
+}
+
 } // namespace
 
 std::string accounts_text(const std::vector<std::string>& accounts) {
@@ -162,34 +250,12 @@ std::vector<std::string> named_accounts(const model::Graph& graph) {
 
 std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibilities,
                                                 const std::string& own_account) {
+  std::vector<Matched> matched = match_findings(possibilities, own_account);
   std::vector<Merged> merged;
-  // Hashed: a large plan gives thousands of findings, whose keys share long prefixes.
-  std::unordered_map<std::string, std::size_t> by_key;
-  for (std::size_t p = 0; p < possibilities.size(); ++p) {
-    std::unordered_map<std::string, std::size_t>
-        seen; // the same finding twice in one possibility stays twice
-    const std::optional<std::string>& account = possibilities[p].account;
-    for (rules::Finding& finding : possibilities[p].findings) {
-      const std::string as_written = place_of(finding) + '\n' + finding.message;
-      std::string key = as_written;
-      if (account && finding.message.find(*account) != std::string::npos) {
-        std::string message = finding.message;
-        replace_all(message, *account, own_account);
-        key = place_of(finding) + '\n' + message;
-        // A message naming the account for its own sake (a principal's ARN) reads the same in
-        // every possibility: as written, it is the same finding.
-        if (by_key.contains(as_written + '\n' + std::to_string(seen[as_written])))
-          key = as_written;
-      }
-      key += '\n' + std::to_string(seen[key]++);
-      const auto [entry, fresh] = by_key.try_emplace(std::move(key), merged.size());
-      if (fresh) {
-        std::vector<bool> possible = where_possible(possibilities, finding);
-        merged.push_back(Merged{std::move(finding), std::vector<bool>(possibilities.size(), false),
-                                std::move(possible)});
-      }
-      merged[entry->second].found[p] = true;
-    }
+  merged.reserve(matched.size());
+  for (Matched& entry : matched) {
+    merged.push_back(Merged{std::move(possibilities[entry.possibility].findings[entry.index]),
+                            std::move(entry.found), std::move(entry.possible)});
   }
 
   for (Merged& entry : merged)

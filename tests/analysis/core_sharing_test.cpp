@@ -477,3 +477,38 @@ TEST_CASE("the graph deployed to an account groups its principals as a fresh rea
   CHECK(with_members(before, 4) == 1); // a, b, c, e; d is of another account
   CHECK(with_members(reused, 5) == 1); // all five, of one account, with equal policy texts
 }
+
+TEST_CASE("the graph deployed to an account no principal is in keeps its classes of principals",
+          "[analysis][core]") {
+  // Deployed to an account none of them is in, the roles of the unnamed account stay apart from the
+  // one of another account: origin's classes are taken, and read as a fresh reading does.
+  model::Graph graph;
+  graph.account = std::string(model::k_this_account);
+  graph.region = "us-east-1";
+  const model::PolicyId shared_policy = add_policy(graph, "shared", decrypt_anything());
+  for (const std::string name : {"a", "b", "c"})
+    test::add_role(graph, name, std::string(model::k_this_account), {shared_policy});
+  test::add_role(graph, "d", "444455556666", {shared_policy});
+  add_key(graph, "k", {root_statement()});
+  const model::Graph deployed = graph.deployed_to(k_account);
+  const GraphAccess here(graph), there(deployed, here), fresh(deployed);
+
+  // The graph's principals, class by class (the accounts named, and so their subjects, differ).
+  const auto members_of = [](const KeyAccess& access) {
+    std::vector<std::vector<model::PrincipalId>> out;
+    for (const Subject& subject : access.subjects()) {
+      if (subject.kind == SubjectKind::graph_principal)
+        out.emplace_back(subject.members.begin(), subject.members.end());
+    }
+    return out;
+  };
+  const KeyAccess before = here.analyze(model::KeyId{0});
+  const KeyAccess reused = there.analyze(model::KeyId{0}, &before);
+  const KeyAccess read_afresh = fresh.analyze(model::KeyId{0});
+  CHECK(members_of(reused) == members_of(read_afresh));
+  CHECK(members_of(reused) == members_of(before));
+  CHECK(report_of(reused) == report_of(read_afresh));
+  CHECK(std::count_if(reused.subjects().begin(), reused.subjects().end(), [](const Subject& s) {
+          return s.members.size() == 3;
+        }) == 1); // a, b, c; d is of another account
+}
