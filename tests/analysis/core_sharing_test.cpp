@@ -440,18 +440,29 @@ TEST_CASE("the graph deployed to an account reuses the identity policies that na
   CHECK(resource_of(here, marked) != resource_of(there, marked));
 }
 
-TEST_CASE("the graph deployed to an account groups its principals as a fresh reading does",
-          "[analysis][core]") {
-  // One policy attached to four roles, three of the account the input does not name and one of the
-  // account it deploys to, and a fifth role with a policy of the same text: the one of the named
-  // account apart before the deployment, all in one class after it.
+namespace {
+
+// Roles a, b and c of the account the input does not name and d of `d_account`, all with one
+// identity policy that lets them decrypt with any key.
+model::Graph roles_sharing_a_policy(const std::string& d_account) {
   model::Graph graph;
   graph.account = std::string(model::k_this_account);
   graph.region = "us-east-1";
   const model::PolicyId shared_policy = add_policy(graph, "shared", decrypt_anything());
   for (const std::string name : {"a", "b", "c"})
     test::add_role(graph, name, std::string(model::k_this_account), {shared_policy});
-  test::add_role(graph, "d", k_account, {shared_policy});
+  test::add_role(graph, "d", d_account, {shared_policy});
+  return graph;
+}
+
+} // namespace
+
+TEST_CASE("the graph deployed to an account groups its principals as a fresh reading does",
+          "[analysis][core]") {
+  // One policy attached to four roles, three of the account the input does not name and one of the
+  // account it deploys to, and a fifth role with a policy of the same text: the one of the named
+  // account apart before the deployment, all in one class after it.
+  model::Graph graph = roles_sharing_a_policy(k_account);
   test::add_role(graph, "e", std::string(model::k_this_account),
                  {add_policy(graph, "e", decrypt_anything())});
   add_key(graph, "k", {root_statement()});
@@ -482,13 +493,7 @@ TEST_CASE("the graph deployed to an account no principal is in keeps its classes
           "[analysis][core]") {
   // Deployed to an account none of them is in, the roles of the unnamed account stay apart from the
   // one of another account: origin's classes are taken, and read as a fresh reading does.
-  model::Graph graph;
-  graph.account = std::string(model::k_this_account);
-  graph.region = "us-east-1";
-  const model::PolicyId shared_policy = add_policy(graph, "shared", decrypt_anything());
-  for (const std::string name : {"a", "b", "c"})
-    test::add_role(graph, name, std::string(model::k_this_account), {shared_policy});
-  test::add_role(graph, "d", "444455556666", {shared_policy});
+  model::Graph graph = roles_sharing_a_policy("444455556666");
   add_key(graph, "k", {root_statement()});
   const model::Graph deployed = graph.deployed_to(k_account);
   const GraphAccess here(graph), there(deployed, here), fresh(deployed);
