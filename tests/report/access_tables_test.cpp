@@ -62,7 +62,7 @@ template <class Print> std::string printed(Print print) {
   return out.str();
 }
 
-nlohmann::json comparison_json(const analysis::AccessDiff& diff) {
+nlohmann::json parsed_comparison(const analysis::AccessDiff& diff) {
   return nlohmann::json::parse(printed([&](JsonPrinter& out) { print_comparison(out, diff); }));
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
     CHECK(changes_markdown(diff, 1'000)
               .find("Compared 2 keys and 3 data stores. No key gains or loses access.") !=
           std::string::npos);
-    CHECK(comparison_json(diff).at("data_stores") == 3);
+    CHECK(parsed_comparison(diff).at("data_stores") == 3);
   }
   SECTION("a bucket moved to the AWS managed key") {
     analysis::DataStoreChange moved;
@@ -139,7 +139,7 @@ TEST_CASE("the changes say what was compared, and list data stores whose key cha
     CHECK(markdown.find(
               "| aws\\_s3\\_bucket\\.logs | s3 bucket | aws\\_kms\\_key\\.logs | alias/aws/s3 |") !=
           std::string::npos);
-    const nlohmann::json json = comparison_json(diff);
+    const nlohmann::json json = parsed_comparison(diff);
     CHECK(json.at("keys") == 2);
     REQUIRE(json.at("data_store_changes").size() == 1);
     CHECK(json.at("data_store_changes")[0].at("key_after") == "alias/aws/s3");
