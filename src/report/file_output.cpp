@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 namespace tfkms::report {
 
@@ -25,67 +24,28 @@ long long rewindable_offset(int descriptor) {
 } // namespace
 
 FileOutput::FileOutput(int descriptor)
-    : m_descriptor(descriptor), m_start(rewindable_offset(descriptor)) {
-  setp(m_block.data(), m_block.data() + m_block.size());
-}
-
-FileOutput::~FileOutput() { sync(); }
+    : m_descriptor(descriptor), m_start(rewindable_offset(descriptor)) {}
 
 bool FileOutput::start_over() {
   if (!can_start_over())
     return false;
-  setp(m_block.data(), m_block.data() + m_block.size()); // what waits in the block is dropped too
+  drop_pending(); // what waits in the block is dropped too
   if (ftruncate(m_descriptor, m_start) != 0 || lseek(m_descriptor, m_start, SEEK_SET) != m_start)
-    m_failed = true;
-  return !m_failed;
+    fail();
+  return !failed();
 }
 
-FileOutput::int_type FileOutput::overflow(int_type byte) {
-  if (sync() != 0)
-    return traits_type::eof();
-  if (!traits_type::eq_int_type(byte, traits_type::eof())) {
-    *pptr() = traits_type::to_char_type(byte);
-    pbump(1);
-  }
-  return traits_type::not_eof(byte);
-}
-
-std::streamsize FileOutput::xsputn(const char* bytes, std::streamsize count) {
-  const auto size = static_cast<std::size_t>(count);
-  if (size <= static_cast<std::size_t>(epptr() - pptr())) {
-    std::memcpy(pptr(), bytes, size);
-    pbump(static_cast<int>(size));
-    return count;
-  }
-  if (sync() != 0)
-    return 0;
-  if (size < m_block.size()) {
-    std::memcpy(pptr(), bytes, size);
-    pbump(static_cast<int>(size));
-    return count;
-  }
-  write_all(bytes, size); // a block or more: written from where it lies, not copied first
-  return m_failed ? 0 : count;
-}
-
-int FileOutput::sync() {
-  write_all(pbase(), static_cast<std::size_t>(pptr() - pbase()));
-  setp(m_block.data(), m_block.data() + m_block.size());
-  return m_failed ? -1 : 0;
-}
-
-void FileOutput::write_all(const char* bytes, std::size_t size) {
-  while (size > 0 && !m_failed) {
+bool FileOutput::deliver(const char* bytes, std::size_t size) {
+  while (size > 0) {
     const ssize_t written = ::write(m_descriptor, bytes, size);
     if (written < 0 && errno == EINTR)
       continue;
-    if (written <= 0) {
-      m_failed = true;
-      return;
-    }
+    if (written <= 0)
+      return false;
     bytes += written;
     size -= static_cast<std::size_t>(written);
   }
+  return true;
 }
 
 } // namespace tfkms::report
