@@ -237,24 +237,39 @@ std::size_t string_end(std::string_view text, std::size_t start) {
 } // namespace
 
 JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth, Layout layout)
-    : m_out(out), m_depth(depth), m_indented(layout == Layout::indented),
-      m_block(std::make_unique_for_overwrite<char[]>(k_block)), m_capacity(k_block),
-      m_pos(m_block.get()), m_end(m_block.get() + k_block) {}
+    : m_out(out), m_buffer(dynamic_cast<PrintBuffer*>(out.rdbuf())), m_depth(depth),
+      m_indented(layout == Layout::indented) {}
 
 void JsonPrinter::flush() {
-  m_out.write(m_block.get(), m_pos - m_block.get());
-  m_flushed += static_cast<std::size_t>(m_pos - m_block.get());
-  m_pos = m_block.get();
+  if (m_start == nullptr)
+    return;
+  if (m_start == m_block.get())
+    m_out.write(m_start, m_pos - m_start);
+  else
+    m_buffer->printed_up_to(m_pos);
+  m_flushed += static_cast<std::size_t>(m_pos - m_start);
+  // Others may write to the stream before this printer prints again: room is made anew then.
+  m_start = m_pos = m_end = nullptr;
 }
 
 void JsonPrinter::make_room(std::size_t size) {
   flush();
-  if (size <= m_capacity)
-    return;
-  m_capacity = std::max(size, 2 * m_capacity);
-  m_block = std::make_unique_for_overwrite<char[]>(m_capacity);
-  m_pos = m_block.get();
-  m_end = m_pos + m_capacity;
+  if (m_buffer != nullptr) {
+    const std::span<char> free = m_buffer->free_room();
+    if (free.size() >= size) {
+      m_start = m_pos = free.data();
+      m_end = m_pos + free.size();
+      return;
+    }
+  }
+  if (m_capacity < size) {
+    m_capacity = std::max({size, 2 * m_capacity, k_block});
+    m_block = std::make_unique_for_overwrite<char[]>(m_capacity);
+  }
+  m_start = m_pos = m_block.get();
+  // In a lent put area too short for the piece, only the piece goes to the block: the next one
+  // is printed in place again.
+  m_end = m_pos + (m_buffer != nullptr ? size : m_capacity);
 }
 
 void JsonPrinter::append_string(std::string_view text) {

@@ -3,6 +3,8 @@
 // indentation, without building the document first: the findings of a large plan are most of what
 // check writes, and making each one an nlohmann tree and printing it took more time than analysing
 // the plan.
+#include "report/print_buffer.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -19,8 +21,10 @@
 
 namespace tfkms::report {
 
-/// Prints into a block of text handed to the stream when it is full, on flush() and when the
-/// printer is destroyed (a stream call per small piece costs more than the piece).
+/// Prints in place into the put area of a stream whose buffer lends it (print_buffer.hpp), else
+/// into a block of text handed to the stream when it is full; on flush() and when the printer is
+/// destroyed, what is printed goes to the stream (a stream call per small piece costs more than the
+/// piece).
 class JsonPrinter {
 public:
   /// dump(2)'s lines and indentation, or dump()'s single line.
@@ -86,7 +90,7 @@ public:
   void end_line() { put("\n"); }
   /// Bytes printed so far.
   [[nodiscard]] std::size_t printed() const {
-    return m_flushed + static_cast<std::size_t>(m_pos - m_block.get());
+    return m_flushed + static_cast<std::size_t>(m_pos - m_start);
   }
 
   /// Hands what is printed so far to the stream.
@@ -134,19 +138,27 @@ private:
   }
   void make_room(std::size_t size);
   void put(std::string_view text) {
+    if (text.empty()) // there may be no room yet
+      return;
     char* const at = room(text.size());
     std::memcpy(at, text.data(), text.size());
     m_pos = at + text.size();
   }
 
   std::ostream& m_out;
+  PrintBuffer* m_buffer; ///< m_out's buffer, when it lends its put area
   unsigned m_depth;
   bool m_indented;
   std::vector<Level> m_levels;
-  std::unique_ptr<char[]> m_block; ///< printed, not yet handed to m_out: [m_block, m_pos)
-  std::size_t m_capacity;
-  char* m_pos;
-  char* m_end;
+  /// The printer's own block: for a stream whose buffer does not lend its put area, and for a
+  /// piece longer than what is left of it, held until the next piece.
+  std::unique_ptr<char[]> m_block;
+  std::size_t m_capacity = 0;
+  /// Printed, not yet handed to m_out: [m_start, m_pos), in m_block or in m_buffer's put area; the
+  /// room for more ends at m_end. All null while there is no room: then any piece makes some.
+  char* m_start = nullptr;
+  char* m_pos = nullptr;
+  char* m_end = nullptr;
   std::size_t m_flushed = 0; ///< bytes handed to m_out
 };
 
