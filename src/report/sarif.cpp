@@ -426,9 +426,15 @@ private:
   void print_result(JsonPrinter& out, const rules::Finding& finding) const {
     const auto rule = std::find_if(m_rules.begin(), m_rules.end(),
                                    [&](const RuleEntry& e) { return e.id == finding.rule_id; });
-    std::string text = finding.message.empty() ? rule->title : finding.message;
-    if (!finding.fix.empty())
-      text += "\nFix: " + finding.fix;
+    const std::string_view message = finding.message.empty() ? rule->title : finding.message;
+    constexpr std::string_view k_fix = "\nFix: ";
+    std::string text; // sized once: a message and its fix are a few hundred bytes
+    text.reserve(message.size() + k_fix.size() + finding.fix.size());
+    text += message;
+    if (!finding.fix.empty()) {
+      text += k_fix;
+      text += finding.fix;
+    }
 
     out.begin_object();
     out.key("ruleId");
@@ -472,7 +478,7 @@ private:
       out.number(related);
       print_physical_location(out, item.file.empty() ? finding.file : item.file, item.line,
                               std::nullopt);
-      print_message(out, item.text.empty() ? "evidence" : item.text);
+      print_message(out, item.text.empty() ? std::string_view("evidence") : item.text);
       out.end_object();
     }
     if (related > 0)
