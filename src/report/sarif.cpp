@@ -464,13 +464,15 @@ private:
     out.end_object();
     out.end_array();
 
+    // Evidence with a line has a related location, up to the most GitHub shows: told from the
+    // related locations before it, here and where the evidence points at its own.
+    const auto has_related_location = [](const rules::Evidence& item, std::int64_t before) {
+      return item.line && before < static_cast<std::int64_t>(k_max_related_locations);
+    };
     std::int64_t related = 0;
-    std::vector<std::int64_t> related_id(finding.evidence.size(), 0); // by evidence; 0: none
-    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
-      const rules::Evidence& item = finding.evidence[e];
-      if (!item.line || related >= static_cast<std::int64_t>(k_max_related_locations))
+    for (const rules::Evidence& item : finding.evidence) {
+      if (!has_related_location(item, related))
         continue;
-      related_id[e] = related + 1;
       if (related++ == 0) {
         out.key("relatedLocations");
         out.begin_array();
@@ -523,12 +525,12 @@ private:
     // a quarter of a large log, which GitHub's upload limit counts.
     out.key("evidence");
     out.begin_array();
-    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
-      const rules::Evidence& item = finding.evidence[e];
+    std::int64_t pointed = 0; // related locations pointed at so far
+    for (const rules::Evidence& item : finding.evidence) {
       out.begin_object();
-      if (related_id[e] != 0) {
+      if (has_related_location(item, pointed)) {
         out.key("relatedLocation");
-        out.number(related_id[e]);
+        out.number(++pointed);
       } else {
         out.key("text");
         out.string(item.text);
