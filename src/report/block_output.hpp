@@ -1,16 +1,17 @@
 #pragma once
 // Output gathered into 64 KB blocks before it is handed on: a report comes in millions of small
 // pieces, and a system call or a stdio call per piece costs more than the piece.
+#include "report/print_buffer.hpp"
+
 #include <array>
 #include <cstddef>
-#include <streambuf>
 
 namespace tfkms::report {
 
 /// A stream buffer that hands its text on a block at a time (deliver()), and a piece of a block
-/// or more at once from where it lies. A derived class syncs in its own destructor: the block
-/// still waiting there is delivered through it.
-class BlockOutput : public std::streambuf {
+/// or more at once from where it lies; a printer prints into the block in place. A derived class
+/// syncs in its own destructor: the block still waiting there is delivered through it.
+class BlockOutput : public PrintBuffer {
 public:
   BlockOutput(const BlockOutput&) = delete;
   BlockOutput& operator=(const BlockOutput&) = delete;

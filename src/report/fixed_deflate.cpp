@@ -144,11 +144,39 @@ std::uint32_t hash(std::uint32_t four_bytes) {
   return (four_bytes * 2654435761U) >> (32 - k_hash_bits); // Knuth's multiplicative hash
 }
 
-/// How many bytes from `a` and `b` on are equal, up to `most`; 8 bytes may be read past `most`
-/// as long as that stays before `end`.
-std::size_t common_length(const char* a, const char* b, std::size_t most, const char* end) {
+/// Sixteen bytes as two little-endian words; GCC's vector extensions compile to SSE2 on x86-64 and
+/// to NEON on AArch64.
+using Words = std::uint64_t __attribute__((vector_size(16)));
+
+Words load128(const char* at) {
+  Words value;
+  std::memcpy(&value, at, sizeof value);
+  return value;
+}
+
+/// Of two words that differ somewhere, how many bytes are equal before they do.
+std::size_t equal_bytes(const Words& differ) {
+  return differ[0] != 0 ? static_cast<std::size_t>(__builtin_ctzll(differ[0]) / 8)
+                        : 8 + static_cast<std::size_t>(__builtin_ctzll(differ[1]) / 8);
+}
+
+/// How many bytes from `a` and `b` on are equal, up to `most`. A log's matches run long: 32 bytes
+/// are compared a step, and where they differ is found in the step's first or second half. Inlined:
+/// a log has a match every 70 bytes, and a call per match showed.
+[[gnu::always_inline]] inline std::size_t common_length(const char* a, const char* b,
+                                                        std::size_t most) {
   std::size_t length = 0;
-  while (length + 8 <= most && b + length + 8 <= end) {
+  for (; length + 32 <= most; length += 32) {
+    const Words first = load128(a + length) ^ load128(b + length);
+    const Words second = load128(a + length + 16) ^ load128(b + length + 16);
+    const Words either = first | second;
+    if ((either[0] | either[1]) == 0)
+      continue;
+    if ((first[0] | first[1]) != 0)
+      return length + equal_bytes(first);
+    return length + 16 + equal_bytes(second);
+  }
+  while (length + 8 <= most) {
     const std::uint64_t differ = load64(a + length) ^ load64(b + length);
     if (differ != 0)
       return length + static_cast<std::size_t>(__builtin_ctzll(differ) / 8); // little-endian
@@ -216,7 +244,6 @@ void encode_fixed(std::string_view text, std::uint32_t* last_seen, Bits& bits) {
   const Tables& codes = tables();
   std::fill_n(last_seen, std::size_t{1} << k_hash_bits, 0U);
   const char* const begin = text.data();
-  const char* const end = begin + text.size();
 
   bits.put(0b011, 3); // BFINAL 1, BTYPE 01: the last block, fixed codes
   std::size_t at = 0;
@@ -236,7 +263,7 @@ void encode_fixed(std::string_view text, std::uint32_t* last_seen, Bits& bits) {
     }
     const std::size_t most = std::min(k_longest_match, text.size() - at);
     const std::size_t length =
-        4 + common_length(begin + candidate - 1 + 4, begin + at + 4, most - 4, end);
+        4 + common_length(begin + candidate - 1 + 4, begin + at + 4, most - 4);
     const Code match = codes.match(length, distance);
     bits.put(match.bits, match.length);
     at += length;

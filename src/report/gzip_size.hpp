@@ -1,11 +1,12 @@
 #pragma once
 // The size of a text once gzip-compressed, as GitHub measures a SARIF upload (sarif-github.md
 // §1.4), counted while the text is written so that it is never held whole.
+#include "report/print_buffer.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <streambuf>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,7 @@ enum class GzipCount {
 /// stored blocks and the gzip header and trailer) is within the limit however it compresses: it
 /// is held as it is and never compressed. A longer one is compressed as it comes and its
 /// compressed bytes are counted, and kept while they stay within the limit.
-class GzipBuffer final : public std::streambuf {
+class GzipBuffer final : public PrintBuffer {
 public:
   explicit GzipBuffer(std::size_t limit, GzipCount count = GzipCount::exact,
                       std::streambuf* copy = nullptr);

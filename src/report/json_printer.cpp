@@ -18,6 +18,7 @@ constexpr std::size_t k_block = 64 * 1024;
 // tests a vector per step and copies whole runs. GCC's vector extensions compile to SSE2 on x86-64
 // and to NEON on AArch64.
 using Bytes = std::uint8_t __attribute__((vector_size(16)));
+using SignedBytes = std::int8_t __attribute__((vector_size(16)));
 
 enum ByteKind : std::uint8_t { plain = 0, escaped = 1, non_ascii = 2 };
 
@@ -31,29 +32,55 @@ constexpr std::array<std::uint8_t, 256> k_byte_kinds = [] {
   return kinds;
 }();
 
-/// The first byte of `text` from `from` on whose kind is in `kinds` (escaped, and non_ascii when
-/// asked); text.size() when there is none.
-std::size_t find_byte(std::string_view text, std::size_t from, std::uint8_t kinds) {
-  const Bytes high_bit = Bytes{} + static_cast<std::uint8_t>((kinds & non_ascii) != 0 ? 0x80 : 0);
+/// Of the 16 bytes at `at`, the first whose kind is in `Kinds`; 16 when there is none.
+template <std::uint8_t Kinds> std::size_t first_of_16(const char* at) {
+  Bytes bytes;
+  std::memcpy(&bytes, at, sizeof bytes);
+  const auto quote_or_backslash = (bytes == '"') | (bytes == '\\');
+  // Read as signed, the non-ASCII bytes are below 0x20 with the control characters: one test for
+  // both.
+  const auto found = [&] {
+    const auto signed_bytes = reinterpret_cast<SignedBytes>(bytes);
+    if constexpr (Kinds == (escaped | non_ascii))
+      return (signed_bytes < 0x20) | quote_or_backslash;
+    else if constexpr (Kinds == escaped)
+      return (bytes < 0x20) | quote_or_backslash;
+    else
+      return signed_bytes < 0;
+  }();
+  std::array<std::uint64_t, 2> halves{};
+  std::memcpy(halves.data(), &found, sizeof halves);
+  if ((halves[0] | halves[1]) == 0)
+    return 16;
+  if constexpr (std::endian::native == std::endian::little) {
+    const int bit = halves[0] != 0 ? std::countr_zero(halves[0]) : 64 + std::countr_zero(halves[1]);
+    return static_cast<std::size_t>(bit) / 8;
+  }
+  std::size_t index = 0; // the byte loop finds it
+  while ((k_byte_kinds[static_cast<unsigned char>(at[index])] & Kinds) == 0)
+    ++index;
+  return index;
+}
+
+/// The first byte of `text` from `from` on whose kind is in `Kinds` (escaped, non_ascii or both);
+/// text.size() when there is none.
+template <std::uint8_t Kinds> std::size_t find_byte(std::string_view text, std::size_t from) {
+  constexpr std::size_t k_step = sizeof(Bytes);
   std::size_t at = from;
-  for (; at + sizeof(Bytes) <= text.size(); at += sizeof(Bytes)) {
-    Bytes bytes;
-    std::memcpy(&bytes, text.data() + at, sizeof bytes);
-    const auto found =
-        (bytes < 0x20) | (bytes == '"') | (bytes == '\\') | ((bytes & high_bit) != 0);
-    std::array<std::uint64_t, 2> halves{};
-    std::memcpy(halves.data(), &found, sizeof halves);
-    if ((halves[0] | halves[1]) == 0)
-      continue;
-    if constexpr (std::endian::native == std::endian::little) {
-      const int bit =
-          halves[0] != 0 ? std::countr_zero(halves[0]) : 64 + std::countr_zero(halves[1]);
-      return at + static_cast<std::size_t>(bit) / 8;
-    }
-    break; // the byte loop below finds it
+  for (; at + k_step <= text.size(); at += k_step) {
+    if (const std::size_t index = first_of_16<Kinds>(text.data() + at); index < k_step)
+      return at + index;
+  }
+  if (at == text.size())
+    return at;
+  // The last bytes, in one step that ends where the text does: the bytes it looks at again were
+  // found plain, so a byte found is one of the last.
+  if (text.size() - from >= k_step) {
+    const std::size_t last = text.size() - k_step;
+    return last + first_of_16<Kinds>(text.data() + last);
   }
   for (; at < text.size(); ++at) {
-    if ((k_byte_kinds[static_cast<unsigned char>(text[at])] & kinds) != 0)
+    if ((k_byte_kinds[static_cast<unsigned char>(text[at])] & Kinds) != 0)
       return at;
   }
   return text.size();
@@ -237,28 +264,43 @@ std::size_t string_end(std::string_view text, std::size_t start) {
 } // namespace
 
 JsonPrinter::JsonPrinter(std::ostream& out, unsigned depth, Layout layout)
-    : m_out(out), m_depth(depth), m_indented(layout == Layout::indented),
-      m_block(std::make_unique_for_overwrite<char[]>(k_block)), m_capacity(k_block),
-      m_pos(m_block.get()), m_end(m_block.get() + k_block) {}
+    : m_out(out), m_buffer(dynamic_cast<PrintBuffer*>(out.rdbuf())), m_depth(depth),
+      m_indented(layout == Layout::indented) {}
 
 void JsonPrinter::flush() {
-  m_out.write(m_block.get(), m_pos - m_block.get());
-  m_flushed += static_cast<std::size_t>(m_pos - m_block.get());
-  m_pos = m_block.get();
+  if (m_start == nullptr)
+    return;
+  if (m_start == m_block.get())
+    m_out.write(m_start, m_pos - m_start);
+  else
+    m_buffer->printed_up_to(m_pos);
+  m_flushed += static_cast<std::size_t>(m_pos - m_start);
+  // Others may write to the stream before this printer prints again: room is made anew then.
+  m_start = m_pos = m_end = nullptr;
 }
 
 void JsonPrinter::make_room(std::size_t size) {
   flush();
-  if (size <= m_capacity)
-    return;
-  m_capacity = std::max(size, 2 * m_capacity);
-  m_block = std::make_unique_for_overwrite<char[]>(m_capacity);
-  m_pos = m_block.get();
-  m_end = m_pos + m_capacity;
+  if (m_buffer != nullptr) {
+    const std::span<char> free = m_buffer->free_room();
+    if (free.size() >= size) {
+      m_start = m_pos = free.data();
+      m_end = m_pos + free.size();
+      return;
+    }
+  }
+  if (m_capacity < size) {
+    m_capacity = std::max({size, 2 * m_capacity, k_block});
+    m_block = std::make_unique_for_overwrite<char[]>(m_capacity);
+  }
+  m_start = m_pos = m_block.get();
+  // In a lent put area too short for the piece, only the piece goes to the block: the next one
+  // is printed in place again.
+  m_end = m_pos + (m_buffer != nullptr ? size : m_capacity);
 }
 
 void JsonPrinter::append_string(std::string_view text) {
-  std::size_t at = find_byte(text, 0, escaped | non_ascii);
+  std::size_t at = find_byte<escaped | non_ascii>(text, 0);
   if (at == text.size()) { // the common case: printable ASCII, copied whole
     char* const out = room(text.size() + 2);
     out[0] = '"';
@@ -270,14 +312,14 @@ void JsonPrinter::append_string(std::string_view text) {
   // nlohmann validates UTF-8 byte by byte; valid text needs only its ASCII specials escaped, and
   // only invalid text takes nlohmann's own path, which decides how each bad byte is replaced.
   const std::string_view rest = text.substr(at);
-  if (find_byte(rest, 0, non_ascii) != rest.size() &&
+  if (find_byte<non_ascii>(rest, 0) != rest.size() &&
       !simdjson::validate_utf8(rest.data(), rest.size())) {
     dump(nlohmann::json(std::string(text)), 0);
     return;
   }
   put("\"");
   std::size_t plain = 0; // start of the run not yet printed
-  for (at = find_byte(text, at, escaped); at < text.size(); at = find_byte(text, at, escaped)) {
+  for (at = find_byte<escaped>(text, at); at < text.size(); at = find_byte<escaped>(text, at)) {
     const Escape& escape = k_escapes[static_cast<unsigned char>(text[at])];
     char* out = room(at - plain + escape.size);
     std::memcpy(out, text.data() + plain, at - plain);

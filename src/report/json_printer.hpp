@@ -3,6 +3,8 @@
 // indentation, without building the document first: the findings of a large plan are most of what
 // check writes, and making each one an nlohmann tree and printing it took more time than analysing
 // the plan.
+#include "report/print_buffer.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -19,8 +21,10 @@
 
 namespace tfkms::report {
 
-/// Prints into a block of text handed to the stream when it is full, on flush() and when the
-/// printer is destroyed (a stream call per small piece costs more than the piece).
+/// Prints in place into the put area of a stream whose buffer lends it (print_buffer.hpp), else
+/// into a block of text handed to the stream when it is full; on flush() and when the printer is
+/// destroyed, what is printed goes to the stream (a stream call per small piece costs more than the
+/// piece).
 class JsonPrinter {
 public:
   /// dump(2)'s lines and indentation, or dump()'s single line.
@@ -32,10 +36,10 @@ public:
   JsonPrinter(const JsonPrinter&) = delete;
   JsonPrinter& operator=(const JsonPrinter&) = delete;
 
-  void begin_object() { open('{'); }
-  void end_object() { close('}'); }
-  void begin_array() { open('['); }
-  void end_array() { close(']'); }
+  [[gnu::always_inline]] void begin_object() { open('{'); }
+  [[gnu::always_inline]] void end_object() { close('}'); }
+  [[gnu::always_inline]] void begin_array() { open('['); }
+  [[gnu::always_inline]] void end_array() { close(']'); }
   /// The name of the next member of the object being printed: a plain name (no quote, backslash
   /// or control character), printed as it is.
   void key(std::string_view name);
@@ -86,7 +90,7 @@ public:
   void end_line() { put("\n"); }
   /// Bytes printed so far.
   [[nodiscard]] std::size_t printed() const {
-    return m_flushed + static_cast<std::size_t>(m_pos - m_block.get());
+    return m_flushed + static_cast<std::size_t>(m_pos - m_start);
   }
 
   /// Hands what is printed so far to the stream.
@@ -102,7 +106,7 @@ private:
   void close(char bracket);
   /// Writes what comes before a value inside an array: a separator and indentation (inside an
   /// object, key() wrote them).
-  void element() {
+  [[gnu::always_inline]] void element() {
     if (!m_levels.empty() && !m_levels.back().object)
       m_pos = separate(0);
   }
@@ -127,32 +131,42 @@ private:
   }
 
   /// Where `size` more bytes can be written (then advance m_pos past what was written).
-  char* room(std::size_t size) {
+  [[gnu::always_inline]] char* room(std::size_t size) {
     if (static_cast<std::size_t>(m_end - m_pos) < size)
       make_room(size);
     return m_pos;
   }
   void make_room(std::size_t size);
   void put(std::string_view text) {
+    if (text.empty()) // there may be no room yet
+      return;
     char* const at = room(text.size());
     std::memcpy(at, text.data(), text.size());
     m_pos = at + text.size();
   }
 
   std::ostream& m_out;
+  PrintBuffer* m_buffer; ///< m_out's buffer, when it lends its put area
   unsigned m_depth;
   bool m_indented;
   std::vector<Level> m_levels;
-  std::unique_ptr<char[]> m_block; ///< printed, not yet handed to m_out: [m_block, m_pos)
-  std::size_t m_capacity;
-  char* m_pos;
-  char* m_end;
+  /// The printer's own block: for a stream whose buffer does not lend its put area, and for a
+  /// piece longer than what is left of it, held until the next piece.
+  std::unique_ptr<char[]> m_block;
+  std::size_t m_capacity = 0;
+  /// Printed, not yet handed to m_out: [m_start, m_pos), in m_block or in m_buffer's put area; the
+  /// room for more ends at m_end. All null while there is no room: then any piece makes some.
+  char* m_start = nullptr;
+  char* m_pos = nullptr;
+  char* m_end = nullptr;
   std::size_t m_flushed = 0; ///< bytes handed to m_out
 };
 
 // --- Inline implementations ---
+// Always inlined: a large report prints millions of names and brackets, and a call cost more than
+// printing one; inlined, a literal name's copy is a few moves.
 
-inline void JsonPrinter::key(std::string_view name) {
+[[gnu::always_inline]] inline void JsonPrinter::key(std::string_view name) {
   char* out = separate(name.size() + 4);
   *out++ = '"';
   std::memcpy(out, name.data(), name.size());
@@ -174,14 +188,14 @@ inline void JsonPrinter::printed_member(std::string_view member) {
   m_pos = out + member.size();
 }
 
-inline char* JsonPrinter::colon(char* out) const {
+[[gnu::always_inline]] inline char* JsonPrinter::colon(char* out) const {
   *out++ = ':';
   if (m_indented)
     *out++ = ' ';
   return out;
 }
 
-inline char* JsonPrinter::separate(std::size_t then) {
+[[gnu::always_inline]] inline char* JsonPrinter::separate(std::size_t then) {
   Level& level = m_levels.back();
   const std::size_t indent = m_indented ? 2 * std::size_t{depth()} : 0;
   char* out = room(2 + indent + then);
@@ -195,13 +209,13 @@ inline char* JsonPrinter::separate(std::size_t then) {
   return out + indent;
 }
 
-inline void JsonPrinter::open(char bracket) {
+[[gnu::always_inline]] inline void JsonPrinter::open(char bracket) {
   element();
   put(std::string_view(&bracket, 1));
   m_levels.push_back(Level{bracket == '{', false});
 }
 
-inline void JsonPrinter::close(char bracket) {
+[[gnu::always_inline]] inline void JsonPrinter::close(char bracket) {
   const bool any = m_levels.back().any;
   m_levels.pop_back();
   char* out = room(2 + 2 * std::size_t{depth()});

@@ -114,8 +114,10 @@ std::string why_it_matters(std::string_view markdown) {
   return paragraph;
 }
 
-/// Member `member` (a message, a fix's description): {"text": `text`}.
-void print_message(JsonPrinter& out, std::string_view text, std::string_view member = "message") {
+/// Member `member` (a message, a fix's description): {"text": `text`}. Inlined: a large log has one
+/// for every related location, and the member's name is then a literal.
+[[gnu::always_inline]] inline void print_message(JsonPrinter& out, std::string_view text,
+                                                 std::string_view member = "message") {
   out.key(member);
   out.begin_object();
   out.key("text");
@@ -426,9 +428,15 @@ private:
   void print_result(JsonPrinter& out, const rules::Finding& finding) const {
     const auto rule = std::find_if(m_rules.begin(), m_rules.end(),
                                    [&](const RuleEntry& e) { return e.id == finding.rule_id; });
-    std::string text = finding.message.empty() ? rule->title : finding.message;
-    if (!finding.fix.empty())
-      text += "\nFix: " + finding.fix;
+    const std::string_view message = finding.message.empty() ? rule->title : finding.message;
+    constexpr std::string_view k_fix = "\nFix: ";
+    std::string text; // sized once: a message and its fix are a few hundred bytes
+    text.reserve(message.size() + k_fix.size() + finding.fix.size());
+    text += message;
+    if (!finding.fix.empty()) {
+      text += k_fix;
+      text += finding.fix;
+    }
 
     out.begin_object();
     out.key("ruleId");
@@ -456,13 +464,15 @@ private:
     out.end_object();
     out.end_array();
 
+    // Evidence with a line has a related location, up to the most GitHub shows: told from the
+    // related locations before it, here and where the evidence points at its own.
+    const auto has_related_location = [](const rules::Evidence& item, std::int64_t before) {
+      return item.line && before < static_cast<std::int64_t>(k_max_related_locations);
+    };
     std::int64_t related = 0;
-    std::vector<std::int64_t> related_id(finding.evidence.size(), 0); // by evidence; 0: none
-    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
-      const rules::Evidence& item = finding.evidence[e];
-      if (!item.line || related >= static_cast<std::int64_t>(k_max_related_locations))
+    for (const rules::Evidence& item : finding.evidence) {
+      if (!has_related_location(item, related))
         continue;
-      related_id[e] = related + 1;
       if (related++ == 0) {
         out.key("relatedLocations");
         out.begin_array();
@@ -472,7 +482,7 @@ private:
       out.number(related);
       print_physical_location(out, item.file.empty() ? finding.file : item.file, item.line,
                               std::nullopt);
-      print_message(out, item.text.empty() ? "evidence" : item.text);
+      print_message(out, item.text.empty() ? std::string_view("evidence") : item.text);
       out.end_object();
     }
     if (related > 0)
@@ -515,12 +525,12 @@ private:
     // a quarter of a large log, which GitHub's upload limit counts.
     out.key("evidence");
     out.begin_array();
-    for (std::size_t e = 0; e < finding.evidence.size(); ++e) {
-      const rules::Evidence& item = finding.evidence[e];
+    std::int64_t pointed = 0; // related locations pointed at so far
+    for (const rules::Evidence& item : finding.evidence) {
       out.begin_object();
-      if (related_id[e] != 0) {
+      if (has_related_location(item, pointed)) {
         out.key("relatedLocation");
-        out.number(related_id[e]);
+        out.number(++pointed);
       } else {
         out.key("text");
         out.string(item.text);

@@ -6,7 +6,7 @@
 
 namespace tfkms::rules {
 
-void FindingSink::report(Finding finding, const model::SourceRef& where) {
+void FindingSink::report(Finding&& finding, const model::SourceRef& where) {
   finding.resource = where.name();
   if (finding.file.empty())
     finding.file = where.file;
@@ -14,7 +14,7 @@ void FindingSink::report(Finding finding, const model::SourceRef& where) {
     finding.line = where.line;
     finding.column = where.column;
   }
-  m_findings.push_back({std::move(finding), where.address});
+  m_findings.emplace_back(std::move(finding), where.address);
 }
 
 RuleContext::RuleContext(const RuleContext& origin, const std::string& account,

@@ -35,7 +35,8 @@ struct ReportedFinding {
 class FindingSink {
 public:
   /// Adds `finding` about the resource at `where` (sets resource, file, line and column from it).
-  void report(Finding finding, const model::SourceRef& where);
+  /// Taken by reference and moved once, into its place: a finding is large.
+  void report(Finding&& finding, const model::SourceRef& where);
 
   [[nodiscard]] std::vector<ReportedFinding>& findings() { return m_findings; }
 

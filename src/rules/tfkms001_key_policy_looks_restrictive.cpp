@@ -89,7 +89,7 @@ private:
       return statement_evidence(statement, key.policy, text);
     }
 
-    void report(Finding finding) const {
+    void report(Finding&& finding) const {
       add_unapplied(access, key.source, finding);
       out.report(std::move(finding), key.source);
     }

@@ -60,7 +60,7 @@ std::string place_of(const rules::Finding& finding) {
 }
 
 struct Merged {
-  rules::Finding finding;
+  rules::Finding& finding;    ///< in its possibility's findings, moved out once at the end
   std::vector<bool> found;    ///< by possibility
   std::vector<bool> possible; ///< by possibility: the resource can exist there
 };
@@ -254,7 +254,7 @@ std::vector<rules::Finding> merge_possibilities(std::vector<Possibility> possibi
   std::vector<Merged> merged;
   merged.reserve(matched.size());
   for (Matched& entry : matched) {
-    merged.push_back(Merged{std::move(possibilities[entry.possibility].findings[entry.index]),
+    merged.push_back(Merged{possibilities[entry.possibility].findings[entry.index],
                             std::move(entry.found), std::move(entry.possible)});
   }
 

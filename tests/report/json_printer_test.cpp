@@ -11,6 +11,7 @@
 #include <vector>
 
 using tfkms::report::JsonPrinter;
+using tfkms::report::PrintBuffer;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -101,6 +102,59 @@ std::string mixed_text(std::uint64_t& state, std::size_t length) {
     out += pieces[(state >> 33) % pieces.size()];
   }
   return out;
+}
+
+/// A buffer that lends a put area of `size` bytes and keeps what is handed on from it.
+class LendingBuffer final : public PrintBuffer {
+public:
+  explicit LendingBuffer(std::size_t size) : m_area(size) { reset(); }
+
+  std::string text() {
+    sync();
+    return m_text;
+  }
+
+protected:
+  int_type overflow(int_type byte) override {
+    sync();
+    if (!traits_type::eq_int_type(byte, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(byte);
+      pbump(1);
+    }
+    return traits_type::not_eof(byte);
+  }
+  int sync() override {
+    m_text.append(pbase(), pptr());
+    reset();
+    return 0;
+  }
+
+private:
+  void reset() { setp(m_area.data(), m_area.data() + m_area.size()); }
+
+  std::vector<char> m_area;
+  std::string m_text;
+};
+
+/// A document with pieces short and long, then a write by another writer, then one more line;
+/// returns what the printer counted.
+std::size_t print_with_a_writer_between(std::ostream& out) {
+  JsonPrinter printer(out, 0);
+  printer.begin_object();
+  printer.key("short");
+  printer.string("x");
+  printer.key("long");
+  printer.string(std::string(100, 'l') + "\"quoted\" \n");
+  printer.key("numbers");
+  printer.begin_array();
+  for (int i = 0; i < 50; ++i)
+    printer.number(i * 1'000'003);
+  printer.end_array();
+  printer.end_object();
+  printer.flush();
+  out << "|between|";
+  printer.end_line();
+  return printer.printed();
 }
 
 } // namespace
@@ -332,4 +386,19 @@ TEST_CASE("json printer copies members printed compact before", "[report][json_p
   JsonPrinter indented(indented_out, 0);
   indented.begin_object();
   CHECK_THROWS_AS(indented.printed_member(location), std::logic_error);
+}
+
+TEST_CASE("json printer prints in place into a buffer that lends its put area",
+          "[report][json_printer]") {
+  std::ostringstream reference;
+  const std::size_t printed = print_with_a_writer_between(reference);
+  // Areas shorter than most pieces, than some, and longer than all: a piece that does not fit
+  // what is left of the area goes through the stream, and the next is printed in place again.
+  for (const std::size_t size : {1, 7, 16, 64, 4096}) {
+    INFO(size);
+    LendingBuffer buffer(size);
+    std::ostream out(&buffer);
+    CHECK(print_with_a_writer_between(out) == printed);
+    CHECK(buffer.text() == reference.str());
+  }
 }
