@@ -1,5 +1,6 @@
 #include "loaders/terraform_graph.hpp"
 
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_builder.hpp"
 #include "loaders/terraform_references.hpp"
@@ -279,8 +280,8 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   const auto unknown = [&](const std::string& attribute) {
     if (all_unknown || !resource.unknown.is_object())
       return all_unknown;
-    const auto flag = resource.unknown.find(attribute);
-    return flag != resource.unknown.end() && flag->is_boolean() && flag->get<bool>();
+    const nlohmann::json* flag = find_member(resource.unknown, attribute);
+    return flag != nullptr && flag->is_boolean() && flag->get<bool>();
   };
   static const nlohmann::json::object_t none;
   const auto& members = resource.values.is_object()
@@ -300,8 +301,9 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   const auto define_missing = [&](const std::string& attribute, const std::string& text) {
     if (text.empty())
       return;
-    const auto value = members.find(attribute);
-    if (value == members.end() || value->second.is_null() || unknown(attribute))
+    const nlohmann::json* value =
+        resource.values.is_object() ? find_member(resource.values, attribute) : nullptr;
+    if (value == nullptr || value->is_null() || unknown(attribute))
       out.emplace_back(attribute, text);
   };
   const std::string arn = arn_of(resource);
