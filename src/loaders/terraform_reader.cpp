@@ -32,11 +32,20 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
+// The build targets every x86-64 (16-byte vectors). A function marked so has a second copy for
+// machines with AVX2, chosen when the program starts, whose vectorized loops take 32 bytes at a
+// time (half the instructions).
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TFKMS_ALSO_WITH_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define TFKMS_ALSO_WITH_AVX2
+#endif
+
 // Lines are short: counted a vector of bytes at a time, not searched for one by one (two million
 // memchr calls on a 63 MB plan took three times as long). Each block's count fits in a byte, the
 // width the compiler vectorizes; a block of a fixed size that vectors divide is counted with no
-// byte left over (a block of 255 left 15 to count one at a time, a third of the work). Advances
-// `begin` past the whole blocks.
+// byte left over (a block of 255 left 15 to count one at a time, a third of the work; 224 is seven
+// 32-byte vectors). Advances `begin` past the whole blocks.
 template <std::ptrdiff_t Block>
 std::size_t count_newlines_in_blocks(const char*& begin, const char* end) {
   std::size_t total = 0;
@@ -52,8 +61,8 @@ std::size_t count_newlines_in_blocks(const char*& begin, const char* end) {
 // Large blocks for the run between two resources, then blocks of two vectors for what they leave
 // (on average half a large block, which one byte at a time cost more than the blocks before it).
 // Not blocks of one vector: GCC 12 at -O3 vectorizes a 16-byte block's count wrongly.
-std::size_t count_newlines(const char* begin, const char* end) {
-  std::size_t total = count_newlines_in_blocks<240>(begin, end);
+TFKMS_ALSO_WITH_AVX2 std::size_t count_newlines(const char* begin, const char* end) {
+  std::size_t total = count_newlines_in_blocks<224>(begin, end);
   total += count_newlines_in_blocks<32>(begin, end);
   for (; begin < end; ++begin)
     total += *begin == '\n' ? 1 : 0;
