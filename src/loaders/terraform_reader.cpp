@@ -165,6 +165,26 @@ Version parse_version(std::string_view text) {
   return version;
 }
 
+// relevant_type() for entry after entry of resource_changes. Entries of one type come one after
+// another (Terraform sorts them by address), and most are of no type kept, which only a search of
+// every list of kept types tells: the answer for the last type is kept.
+class RelevantTypes {
+public:
+  bool operator()(std::string_view type, bool data) {
+    if (!m_known || data != m_data || type != m_type) {
+      m_type = type;
+      m_data = data;
+      m_relevant = relevant_type(type, data);
+      m_known = true;
+    }
+    return m_relevant;
+  }
+
+private:
+  std::string m_type;
+  bool m_data = false, m_relevant = false, m_known = false;
+};
+
 /// How the values kept are read: copied from the document where they stand, or each parsed again
 /// from its raw text (slower; its errors are the ones reported).
 enum class Values { in_place, from_text };
@@ -321,6 +341,7 @@ private:
   std::size_t read_changes(od::array changes, std::vector<Resource>& out,
                            std::vector<Resource>& before) {
     std::size_t index = 0;
+    RelevantTypes relevant_types;
     for (od::value element : changes) {
       const char* start = element.current_location();
       // Views into the parser's buffers until the entry is known to matter: most do not.
@@ -346,12 +367,12 @@ private:
         else if (key == "change") {
           if (!has_type || !has_mode)
             deferred = raw_text(member.value());
-          else if ((asked = true, relevant = relevant_type(type, data)))
+          else if ((asked = true, relevant = relevant_types(type, data)))
             read_change(member.value().get_object(), change);
         }
       }
       const std::size_t position = index++;
-      if (has_type && has_mode && !type.empty() && !(asked ? relevant : relevant_type(type, data)))
+      if (has_type && has_mode && !type.empty() && !(asked ? relevant : relevant_types(type, data)))
         continue;
       Resource resource;
       resource.address = address;
@@ -365,7 +386,7 @@ private:
         continue;
       }
       // With both given, the type was found relevant above.
-      if (!(has_type && has_mode) && !relevant_type(resource.type, resource.data))
+      if (!(has_type && has_mode) && !relevant_types(resource.type, resource.data))
         continue;
       if (!deferred.empty()) {
         od::document document = iterate_within(deferred);
