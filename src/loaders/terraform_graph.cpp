@@ -367,9 +367,9 @@ void Builder::add_keys() {
     key.planned_action = resource.planned_action;
     if (auto spec = text(resource, customer ? "customer_master_key_spec" : "key_spec");
         spec && !model::has_symbols(*spec))
-      key.key_spec = *spec;
+      key.key_spec = std::move(*spec);
     if (auto usage = text(resource, "key_usage"); usage && !model::has_symbols(*usage))
-      key.key_usage = *usage;
+      key.key_usage = std::move(*usage);
     if (external)
       key.origin = "EXTERNAL";
     else if (auto store = text(resource, "custom_key_store_id"); store && !store->empty()) {
@@ -485,7 +485,7 @@ void Builder::add_grants() {
     grant.grantee = text(resource, "grantee_principal").value_or("");
     grant.operations = texts(resource, "operations");
     if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty())
-      grant.retiring_principal = *retiring;
+      grant.retiring_principal = std::move(*retiring);
     // formats.md §1.6: constraints is a set of blocks, each with one of the two maps.
     const Field constraints = root["constraints"];
     for (std::size_t i = 0; i < constraints.size(); ++i) {
