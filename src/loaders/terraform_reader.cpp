@@ -299,14 +299,15 @@ private:
 
   // The parts of a change the graph needs (null when absent).
   struct ChangeValues {
-    bool present = false;
     bool has_actions = false;
     std::string planned_action;
     nlohmann::json after, before, unknown;
   };
 
-  void read_change(od::object change, ChangeValues& out) {
-    out.present = true;
+  // Reads `change` into `read`, made at the entry's first change (a repeated `change` adds to what
+  // the first gave).
+  void read_change(od::object change, std::optional<ChangeValues>& read) {
+    ChangeValues& out = read ? *read : read.emplace();
     const bool after = m_snapshot != Snapshot::before;
     const bool before = m_snapshot != Snapshot::after;
     for (od::field part : change) {
@@ -347,7 +348,9 @@ private:
       // Views into the parser's buffers until the entry is known to matter: most do not.
       std::string_view address, type, name;
       bool data = false;
-      ChangeValues change;
+      // Made only for an entry that matters: most are skipped, and the values' destructors are
+      // calls.
+      std::optional<ChangeValues> change;
       std::string_view deferred;
       bool has_type = false, has_mode = false;
       // Whether `type` and `mode` make the entry matter, once asked while they still hold.
@@ -374,11 +377,18 @@ private:
       const std::size_t position = index++;
       if (has_type && has_mode && !type.empty() && !(asked ? relevant : relevant_types(type, data)))
         continue;
-      Resource resource;
-      resource.address = address;
-      resource.data = data;
-      resource.type = type;
-      resource.name = name;
+      // Its strings made from the views: assigned to a default resource's, they took the slower
+      // path of a replacement.
+      Resource resource{.address = std::string(address),
+                        .module_address = {},
+                        .data = data,
+                        .type = std::string(type),
+                        .name = std::string(name),
+                        .values = {},
+                        .unknown = {},
+                        .planned_action = {},
+                        .pointer = {},
+                        .line = 0};
       complete_from_address(resource, has_type, has_mode);
       if (resource.type.empty()) {
         warn("resource_changes entry " + std::to_string(position) +
@@ -392,15 +402,15 @@ private:
         od::document document = iterate_within(deferred);
         read_change(document.get_object(), change);
       }
-      if (!change.present) {
+      if (!change) {
         warn("resource_changes entry " + resource.address + " has no `change`: skipped");
         continue;
       }
-      if (!change.has_actions) {
+      if (!change->has_actions) {
         warn("resource_changes entry " + resource.address +
              " has no `change.actions`: read as if it stays");
       }
-      resource.planned_action = std::move(change.planned_action);
+      resource.planned_action = std::move(change->planned_action);
       resource.line = line_of(start);
       resource.module_address = module_of(resource.address);
       // Delete-only changes leave nothing after apply; creates have nothing before.
@@ -408,12 +418,12 @@ private:
       if (m_snapshot != Snapshot::before && resource.planned_action != "delete") {
         Resource& kept =
             before_side ? out.emplace_back(resource) : out.emplace_back(std::move(resource));
-        on_side(kept, "after", std::move(change.after), std::move(change.unknown), position);
+        on_side(kept, "after", std::move(change->after), std::move(change->unknown), position);
       }
       if (before_side) {
         Resource& kept =
             (m_snapshot == Snapshot::both ? before : out).emplace_back(std::move(resource));
-        on_side(kept, "before", std::move(change.before), {}, position);
+        on_side(kept, "before", std::move(change->before), {}, position);
       }
     }
     return index;
