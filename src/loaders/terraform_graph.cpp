@@ -225,7 +225,7 @@ std::string Builder::make_arn(const Resource& resource) const {
   static const std::string partition = "arn:" + symbol("partition") + ":";
   static const std::string regional = symbol("region") + ":" + symbol("account") + ":";
   static const std::string global = "::" + symbol("account") + ":";
-  const std::string& type = resource.type;
+  const std::string_view type = resource.type; // compared as a view: length first
   const auto path = [&]() {
     std::string text = name_of(resource, "path");
     return text == resource.address ? std::string("/") : text;
@@ -308,7 +308,7 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   };
   const std::string arn = arn_of(resource);
   define_missing("arn", arn);
-  const std::string& type = resource.type;
+  const std::string_view type = resource.type; // compared as a view: length first
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
     define_missing("key_id", resource.address);
     define_missing("id", resource.address);

@@ -131,17 +131,19 @@ void Builder::add_attachments() {
     if (resource.data)
       continue;
     // The type first: looking policy_arn up in every resource's values was most of this pass.
+    // Compared as a view: a string compared with a literal is not told the lengths differ first.
+    const std::string_view type = resource.type;
     std::vector<std::pair<model::PrincipalKind, std::string>> targets;
-    if (resource.type == "aws_iam_role_policy_attachment") {
+    if (type == "aws_iam_role_policy_attachment") {
       if (auto role = text(resource, "role"))
         targets.emplace_back(model::PrincipalKind::role, *role);
-    } else if (resource.type == "aws_iam_user_policy_attachment") {
+    } else if (type == "aws_iam_user_policy_attachment") {
       if (auto user = text(resource, "user"))
         targets.emplace_back(model::PrincipalKind::user, *user);
-    } else if (resource.type == "aws_iam_group_policy_attachment") {
+    } else if (type == "aws_iam_group_policy_attachment") {
       if (auto group = text(resource, "group"))
         targets.emplace_back(model::PrincipalKind::group, *group);
-    } else if (resource.type == "aws_iam_policy_attachment") {
+    } else if (type == "aws_iam_policy_attachment") {
       for (auto& role : texts(resource, "roles"))
         targets.emplace_back(model::PrincipalKind::role, std::move(role));
       for (auto& user : texts(resource, "users"))

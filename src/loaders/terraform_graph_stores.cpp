@@ -168,7 +168,7 @@ void Builder::add_store_policies() {
     if (resource.data)
       continue;
     const Field root = field(resource);
-    if (resource.type == "aws_s3_bucket_server_side_encryption_configuration") {
+    if (std::string_view(resource.type) == "aws_s3_bucket_server_side_encryption_configuration") {
       const auto bucket = text(resource, "bucket");
       if (!bucket)
         continue;
