@@ -48,7 +48,9 @@ void Builder::add_principals() {
     else
       continue;
     const Field root = field(resource);
-    model::Principal principal;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds principals.
+    model::Principal& principal = m_graph.principals.emplace_back();
+    const auto id = static_cast<model::PrincipalId>(m_graph.principals.size() - 1);
     principal.source = m_context.where(resource);
     principal.kind = kind;
     principal.name = name_of(resource, "name");
@@ -58,8 +60,7 @@ void Builder::add_principals() {
       principal.trust_policy = m_policies.read(resource, root["assume_role_policy"],
                                                "assume_role_policy", "/assume_role_policy");
     }
-    const model::PrincipalId id = m_graph.add(std::move(principal));
-    m_principals[kind_index(kind)].emplace(resolved(m_graph.principal(id).name), id);
+    m_principals[kind_index(kind)].emplace(resolved(principal.name), id);
 
     // inline_policy blocks; the provider reports one empty block when none is configured.
     const Field inline_policies = root["inline_policy"];
@@ -87,13 +88,14 @@ void Builder::add_policies() {
   for (const Resource& resource : m_context.document().resources) {
     if (!is(resource, "aws_iam_policy"))
       continue;
-    model::IdentityPolicy policy;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds policies.
+    model::IdentityPolicy& policy = m_graph.policies.emplace_back();
+    const auto id = static_cast<model::PolicyId>(m_graph.policies.size() - 1);
     policy.source = m_context.where(resource);
     policy.name = name_of(resource, "name");
     policy.arn = arn_of(resource);
     policy.document = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
-    const model::PolicyId id = m_graph.add(std::move(policy));
-    m_policies_by_arn.emplace(resolved(m_graph.policy(id).arn), id);
+    m_policies_by_arn.emplace(resolved(policy.arn), id);
   }
   for (const PendingPolicy& pending : m_pending_attachments)
     attach(pending.principal, policy_for_arn(pending.arn, *pending.origin));
@@ -115,12 +117,14 @@ void Builder::add_inline_policies() {
       kind = model::PrincipalKind::group, holder = "group";
     if (!kind)
       continue;
-    model::IdentityPolicy policy;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds policies before it
+    // is filled.
+    model::IdentityPolicy& policy = m_graph.policies.emplace_back();
+    const auto id = static_cast<model::PolicyId>(m_graph.policies.size() - 1);
     policy.source = m_context.where(resource);
     policy.inline_policy = true;
     policy.name = name_of(resource, "name");
     policy.document = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
-    const model::PolicyId id = m_graph.add(std::move(policy));
     if (auto name = text(resource, holder))
       attach(principal_named(*kind, *name, resource), id);
   }

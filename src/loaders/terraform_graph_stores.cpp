@@ -20,14 +20,14 @@ void Builder::add_data_stores() {
     const model::DataStoreType* type = model::terraform_store_type(resource.type);
     if (type == nullptr)
       continue;
-    model::DataStore store;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds stores.
+    model::DataStore& store = m_graph.data_stores.emplace_back();
     store.source = m_context.where(resource);
     store.kind = type->kind;
     store.name =
         type->terraform_name.empty() ? resource.address : name_of(resource, type->terraform_name);
     store.arn = arn_of(resource);
     read_store_settings(resource, *type, store);
-    m_graph.data_stores.push_back(std::move(store));
     const std::size_t index = m_graph.data_stores.size() - 1;
     index_store(index);
     // Known, or as a reference to it resolves when it is known only after apply: a queue policy
