@@ -349,12 +349,17 @@ model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::strin
 }
 
 void Builder::add_keys() {
+  const auto is_key = [&](const Resource& resource) {
+    return is(resource, "aws_kms_key") || is(resource, "aws_kms_replica_key") ||
+           is(resource, "aws_kms_external_key");
+  };
+  make_room(m_graph.keys, is_key);
   for (const Resource& resource : m_context.document().resources) {
+    if (!is_key(resource))
+      continue;
     const bool customer = is(resource, "aws_kms_key");
     const bool replica = is(resource, "aws_kms_replica_key");
-    const bool external = is(resource, "aws_kms_external_key");
-    if (!customer && !replica && !external)
-      continue;
+    const bool external = !customer && !replica;
     const Field root = field(resource);
     // Made where the graph keeps it: a key is two dozen strings, and moving it in twice (into
     // Graph::add's parameter, then into the vector) cost half as much as filling it. Nothing below
@@ -475,8 +480,10 @@ void Builder::add_aliases() {
 }
 
 void Builder::add_grants() {
+  const auto is_grant = [&](const Resource& resource) { return is(resource, "aws_kms_grant"); };
+  make_room(m_graph.grants, is_grant);
   for (const Resource& resource : m_context.document().resources) {
-    if (!is(resource, "aws_kms_grant"))
+    if (!is_grant(resource))
       continue;
     const Field root = field(resource);
     // Made where the graph keeps it, as keys are (add_keys): nothing below adds grants.

@@ -5,6 +5,8 @@
 #include "model/value.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace tfkms::loaders::terraform {
 
@@ -37,16 +39,22 @@ std::string_view kind_word(model::PrincipalKind kind) {
 } // namespace
 
 void Builder::add_principals() {
-  for (const Resource& resource : m_context.document().resources) {
-    model::PrincipalKind kind;
+  const auto kind_of = [&](const Resource& resource) -> std::optional<model::PrincipalKind> {
     if (is(resource, "aws_iam_role"))
-      kind = model::PrincipalKind::role;
-    else if (is(resource, "aws_iam_user"))
-      kind = model::PrincipalKind::user;
-    else if (is(resource, "aws_iam_group"))
-      kind = model::PrincipalKind::group;
-    else
+      return model::PrincipalKind::role;
+    if (is(resource, "aws_iam_user"))
+      return model::PrincipalKind::user;
+    if (is(resource, "aws_iam_group"))
+      return model::PrincipalKind::group;
+    return std::nullopt;
+  };
+  make_room(m_graph.principals,
+            [&](const Resource& resource) { return kind_of(resource).has_value(); });
+  for (const Resource& resource : m_context.document().resources) {
+    const std::optional<model::PrincipalKind> principal_kind = kind_of(resource);
+    if (!principal_kind)
       continue;
+    const model::PrincipalKind kind = *principal_kind;
     const Field root = field(resource);
     // Made where the graph keeps it, as keys are (add_keys): nothing below adds principals.
     model::Principal& principal = m_graph.principals.emplace_back();
@@ -106,17 +114,24 @@ void Builder::add_policies() {
 }
 
 void Builder::add_inline_policies() {
-  for (const Resource& resource : m_context.document().resources) {
-    std::optional<model::PrincipalKind> kind;
-    const char* holder = nullptr;
+  // The kind of principal the policy belongs to, and the attribute naming it.
+  using Holder = std::pair<model::PrincipalKind, const char*>;
+  const auto holder_of = [&](const Resource& resource) -> std::optional<Holder> {
     if (is(resource, "aws_iam_role_policy"))
-      kind = model::PrincipalKind::role, holder = "role";
-    else if (is(resource, "aws_iam_user_policy"))
-      kind = model::PrincipalKind::user, holder = "user";
-    else if (is(resource, "aws_iam_group_policy"))
-      kind = model::PrincipalKind::group, holder = "group";
-    if (!kind)
+      return Holder{model::PrincipalKind::role, "role"};
+    if (is(resource, "aws_iam_user_policy"))
+      return Holder{model::PrincipalKind::user, "user"};
+    if (is(resource, "aws_iam_group_policy"))
+      return Holder{model::PrincipalKind::group, "group"};
+    return std::nullopt;
+  };
+  make_room(m_graph.policies,
+            [&](const Resource& resource) { return holder_of(resource).has_value(); });
+  for (const Resource& resource : m_context.document().resources) {
+    const std::optional<Holder> found = holder_of(resource);
+    if (!found)
       continue;
+    const auto [kind, holder] = *found;
     // Made where the graph keeps it, as keys are (add_keys): nothing below adds policies before it
     // is filled.
     model::IdentityPolicy& policy = m_graph.policies.emplace_back();
@@ -126,7 +141,7 @@ void Builder::add_inline_policies() {
     policy.name = name_of(resource, "name");
     policy.document = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
     if (auto name = text(resource, holder))
-      attach(principal_named(*kind, *name, resource), id);
+      attach(principal_named(kind, *name, resource), id);
   }
 }
 

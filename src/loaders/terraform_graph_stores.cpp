@@ -14,10 +14,13 @@ bool is_kms_algorithm(const std::optional<std::string>& algorithm) {
 } // namespace
 
 void Builder::add_data_stores() {
+  const auto store_type = [](const Resource& resource) {
+    return resource.data ? nullptr : model::terraform_store_type(resource.type);
+  };
+  make_room(m_graph.data_stores,
+            [&](const Resource& resource) { return store_type(resource) != nullptr; });
   for (const Resource& resource : m_context.document().resources) {
-    if (resource.data)
-      continue;
-    const model::DataStoreType* type = model::terraform_store_type(resource.type);
+    const model::DataStoreType* type = store_type(resource);
     if (type == nullptr)
       continue;
     // Made where the graph keeps it, as keys are (add_keys): nothing below adds stores.
