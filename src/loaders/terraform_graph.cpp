@@ -361,9 +361,9 @@ void Builder::add_keys() {
     const bool replica = is(resource, "aws_kms_replica_key");
     const bool external = !customer && !replica;
     const Field root = field(resource);
-    // Made where the graph keeps it: a key is two dozen strings, and moving it in twice (into
-    // Graph::add's parameter, then into the vector) cost half as much as filling it. Nothing below
-    // adds keys meanwhile.
+    // Made where the graph keeps it: a key is two dozen strings, which Graph::add moved twice (into
+    // its parameter, then into the vector), and libstdc++ moves a short string with a call to
+    // memcpy. Nothing below adds keys meanwhile.
     model::Key& key = m_graph.keys.emplace_back();
     key.source = m_context.where(resource);
     key.kind = customer  ? model::KeyKind::customer
@@ -385,11 +385,13 @@ void Builder::add_keys() {
           text(resource, "xks_key_id").value_or("").empty() ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
     }
     // enable_key_rotation defaults to false [TFAWS r/kms_key]; replicas report it only after apply.
-    if (const Field rotation = root["enable_key_rotation"]; customer)
+    if (customer) {
+      const Field rotation = root["enable_key_rotation"];
       key.rotation_enabled =
           rotation.unknown() ? std::nullopt : std::optional(flag(rotation).value_or(false));
-    else
+    } else {
       key.rotation_enabled = flag(root["key_rotation_enabled"]);
+    }
     key.multi_region = flag(root["multi_region"]).value_or(false);
     key.bypass_policy_lockout_safety_check =
         flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
