@@ -2,10 +2,14 @@
 
 #include "model/value.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 namespace tfkms::loaders {
 
@@ -32,6 +36,44 @@ const char* quote_or_backslash(const char* at) {
     if (found != 0)
       return at + std::countr_zero(found) / 8;
   }
+}
+
+// A key looked up in an object's members: ordered as the members' std::string keys are (bytes
+// compared as unsigned char, then the shorter first), found by the map's transparent comparator.
+struct MemberKey {
+  std::string_view text;
+};
+
+bool less(std::string_view left, std::string_view right) {
+  const std::size_t common = std::min(left.size(), right.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (left[i] != right[i])
+      return static_cast<unsigned char>(left[i]) < static_cast<unsigned char>(right[i]);
+  }
+  return left.size() < right.size();
+}
+
+bool operator<(const std::string& member, const MemberKey& key) { return less(member, key.text); }
+bool operator<(const MemberKey& key, const std::string& member) { return less(key.text, member); }
+
+// Where member `key` goes in `members`: after the last when it sorts last (Terraform writes keys
+// sorted), else where the inline comparison finds it, so that the map only checks the hint (once or
+// twice) instead of comparing, by memcmp, at every step down. `repeated`: the key was there
+// already.
+nlohmann::json& member_slot(nlohmann::json::object_t& members, std::string_view key,
+                            bool& repeated) {
+  auto at = members.end();
+  if (!members.empty() && !less(std::prev(at)->first, key)) {
+    at = members.lower_bound(MemberKey{key});
+    repeated = !less(key, at->first);
+    if (repeated)
+      return at->second;
+  }
+  repeated = false;
+  return members
+      .emplace_hint(at, std::piecewise_construct, std::forward_as_tuple(key),
+                    std::forward_as_tuple())
+      ->second;
 }
 
 /// What to_plain_json() refuses; nullptr: to_json(), which refuses nothing.
@@ -66,15 +108,14 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     for (const simdjson::dom::key_value_pair field : object) {
       if (plain != nullptr && plain->check_control && model::has_control(field.key))
         return false;
-      // Terraform writes keys sorted: inserting before the end is then constant time.
-      const std::size_t count = members.size();
-      const auto at = members.try_emplace(members.end(), std::string(field.key));
-      if (members.size() == count) { // a repeated key: the last one wins, as in nlohmann
+      bool repeated = false;
+      nlohmann::json& slot = member_slot(members, field.key, repeated);
+      if (repeated) { // the last one wins, as in nlohmann
         if (plain != nullptr)
           return false;
-        at->second = nlohmann::json();
+        slot = nlohmann::json();
       }
-      if (!copy(field.value, depth + 1, plain, at->second))
+      if (!copy(field.value, depth + 1, plain, slot))
         return false;
     }
     return true;
@@ -94,7 +135,7 @@ bool copy(simdjson::dom::element element, std::size_t depth, const Plain* plain,
     const std::string_view text = element.get_string().value_unsafe();
     if (plain != nullptr && plain->check_control && model::has_control(text))
       return false;
-    out = std::string(text);
+    out = text; // the tree's string made from the view: no temporary string to move in
     return true;
   }
   case simdjson::dom::element_type::BOOL:
@@ -141,7 +182,7 @@ void copy(od::value value, nlohmann::json& out) {
     return;
   }
   case od::json_type::string:
-    out = std::string(string_of(value));
+    out = string_of(value); // the tree's string made from the view: no temporary to move in
     return;
   case od::json_type::boolean:
     out = bool(value.get_bool());
@@ -178,15 +219,21 @@ void copy_members(od::object object, nlohmann::json& out) {
   out = nlohmann::json::value_t::object;
   auto& members = out.get_ref<nlohmann::json::object_t&>();
   for (od::field field : object) {
-    const std::size_t count = members.size();
-    const auto at = members.try_emplace(members.end(), std::string(key_of(field)));
-    if (members.size() == count) // a repeated key: the last one wins
-      at->second = nlohmann::json();
-    copy(field.value(), at->second);
+    bool repeated = false;
+    nlohmann::json& slot = member_slot(members, key_of(field), repeated);
+    if (repeated) // the last one wins
+      slot = nlohmann::json();
+    copy(field.value(), slot);
   }
 }
 
 } // namespace
+
+const nlohmann::json* find_member(const nlohmann::json& object, std::string_view key) {
+  const auto& members = object.get_ref<const nlohmann::json::object_t&>();
+  const auto it = members.find(MemberKey{key});
+  return it == members.end() ? nullptr : &it->second;
+}
 
 std::string_view scalar_text(od::value value) {
   std::string_view token = value.raw_json_token();

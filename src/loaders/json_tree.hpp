@@ -41,6 +41,12 @@ namespace tfkms::loaders {
 /// rest is left to that destructor: no tree, however deep, recurses further.
 void free_tree(nlohmann::json& value);
 
+/// The member `key` of `object` (which must be an object), or nullptr. The same lookup as
+/// nlohmann's find(), with the keys compared inline: the graph builder looks attributes up by the
+/// ten thousand, and each step down the tree called memcmp for keys that differ in their first
+/// bytes.
+[[nodiscard]] const nlohmann::json* find_member(const nlohmann::json& object, std::string_view key);
+
 /// What the text a value was parsed from is known to hold.
 enum class ParsedText {
   plain,    ///< no control characters in its strings, and no escapes to make them

@@ -1,5 +1,7 @@
 #include "loaders/policy_limits.hpp"
 
+#include "loaders/json_tree.hpp"
+
 #include <utility>
 #include <vector>
 
@@ -16,7 +18,10 @@ std::string breach(const std::string& what, std::size_t found, std::string_view 
 
 // Depth and string lengths of the whole document, with an explicit stack.
 std::optional<std::string> shape_breach(const nlohmann::json& document, const Limits& limits) {
-  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending{{&document, 1}};
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending;
+  // Room for a policy's usual breadth at once: grown from one, the stack moved four times a policy.
+  pending.reserve(32);
+  pending.emplace_back(&document, 1);
   while (!pending.empty()) {
     const auto [value, depth] = pending.back();
     pending.pop_back();
@@ -51,8 +56,8 @@ std::optional<std::string> shape_breach(const nlohmann::json& document, const Li
 std::optional<std::string> condition_breach(const nlohmann::json& statement, const Limits& limits) {
   if (!statement.is_object())
     return std::nullopt;
-  const auto condition = statement.find("Condition");
-  if (condition == statement.end() || !condition->is_object())
+  const nlohmann::json* condition = find_member(statement, "Condition");
+  if (condition == nullptr || !condition->is_object())
     return std::nullopt;
   for (const auto& [operator_name, block] : condition->items()) {
     if (!block.is_object())
@@ -105,8 +110,8 @@ std::optional<std::string> policy_limit_breach(const nlohmann::json& document,
     return shape;
   if (!document.is_object())
     return std::nullopt;
-  const auto statements = document.find("Statement");
-  if (statements == document.end())
+  const nlohmann::json* statements = find_member(document, "Statement");
+  if (statements == nullptr)
     return std::nullopt;
   if (!statements->is_array())
     return condition_breach(*statements, limits);

@@ -6,6 +6,7 @@
 #include "loaders/terraform_policy.hpp"
 #include "model/graph.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -102,6 +103,15 @@ private:
   [[nodiscard]] std::string account_of(std::string_view arn) const;
   [[nodiscard]] bool is(const Resource& resource, std::string_view type) const {
     return !resource.data && resource.type == type;
+  }
+  /// Makes room in `nodes` for one more node per resource `matches` accepts, before a pass makes
+  /// them: a node is dozens of strings, and every growth of the vector moved each node made before
+  /// it (libstdc++ moves a short string with a call to memcpy).
+  template <class Node, class Matches>
+  void make_room(model::SharedVector<Node>& nodes, Matches matches) const {
+    const std::vector<Resource>& resources = m_context.document().resources;
+    nodes.own().reserve(nodes.size() + static_cast<std::size_t>(std::count_if(
+                                           resources.begin(), resources.end(), matches)));
   }
 
   const Context& m_context;

@@ -1,5 +1,6 @@
 #include "loaders/terraform_context.hpp"
 
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 #include "loaders/tf_source.hpp"
 #include "model/text.hpp"
@@ -14,8 +15,7 @@ namespace {
 const nlohmann::json* member(const nlohmann::json* object, std::string_view key) {
   if (object == nullptr || !object->is_object())
     return nullptr;
-  const auto it = object->find(key);
-  return it == object->end() ? nullptr : &*it;
+  return find_member(*object, key);
 }
 
 const nlohmann::json* element(const nlohmann::json* array, std::size_t index) {

@@ -1,5 +1,6 @@
 #include "loaders/terraform_graph.hpp"
 
+#include "loaders/json_tree.hpp"
 #include "loaders/terraform_address.hpp"
 #include "loaders/terraform_builder.hpp"
 #include "loaders/terraform_references.hpp"
@@ -224,7 +225,7 @@ std::string Builder::make_arn(const Resource& resource) const {
   static const std::string partition = "arn:" + symbol("partition") + ":";
   static const std::string regional = symbol("region") + ":" + symbol("account") + ":";
   static const std::string global = "::" + symbol("account") + ":";
-  const std::string& type = resource.type;
+  const std::string_view type = resource.type; // compared as a view: length first
   const auto path = [&]() {
     std::string text = name_of(resource, "path");
     return text == resource.address ? std::string("/") : text;
@@ -279,8 +280,8 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   const auto unknown = [&](const std::string& attribute) {
     if (all_unknown || !resource.unknown.is_object())
       return all_unknown;
-    const auto flag = resource.unknown.find(attribute);
-    return flag != resource.unknown.end() && flag->is_boolean() && flag->get<bool>();
+    const nlohmann::json* flag = find_member(resource.unknown, attribute);
+    return flag != nullptr && flag->is_boolean() && flag->get<bool>();
   };
   static const nlohmann::json::object_t none;
   const auto& members = resource.values.is_object()
@@ -300,13 +301,14 @@ model::SymbolTable::Attributes Builder::symbols_of(const Resource& resource) con
   const auto define_missing = [&](const std::string& attribute, const std::string& text) {
     if (text.empty())
       return;
-    const auto value = members.find(attribute);
-    if (value == members.end() || value->second.is_null() || unknown(attribute))
+    const nlohmann::json* value =
+        resource.values.is_object() ? find_member(resource.values, attribute) : nullptr;
+    if (value == nullptr || value->is_null() || unknown(attribute))
       out.emplace_back(attribute, text);
   };
   const std::string arn = arn_of(resource);
   define_missing("arn", arn);
-  const std::string& type = resource.type;
+  const std::string_view type = resource.type; // compared as a view: length first
   if (type == "aws_kms_key" || type == "aws_kms_replica_key" || type == "aws_kms_external_key") {
     define_missing("key_id", resource.address);
     define_missing("id", resource.address);
@@ -347,14 +349,22 @@ model::KeyRef Builder::encryption_key(std::optional<std::string> key, std::strin
 }
 
 void Builder::add_keys() {
+  const auto is_key = [&](const Resource& resource) {
+    return is(resource, "aws_kms_key") || is(resource, "aws_kms_replica_key") ||
+           is(resource, "aws_kms_external_key");
+  };
+  make_room(m_graph.keys, is_key);
   for (const Resource& resource : m_context.document().resources) {
+    if (!is_key(resource))
+      continue;
     const bool customer = is(resource, "aws_kms_key");
     const bool replica = is(resource, "aws_kms_replica_key");
-    const bool external = is(resource, "aws_kms_external_key");
-    if (!customer && !replica && !external)
-      continue;
+    const bool external = !customer && !replica;
     const Field root = field(resource);
-    model::Key key;
+    // Made where the graph keeps it: a key is two dozen strings, which Graph::add moved twice (into
+    // its parameter, then into the vector), and libstdc++ moves a short string with a call to
+    // memcpy. Nothing below adds keys meanwhile.
+    model::Key& key = m_graph.keys.emplace_back();
     key.source = m_context.where(resource);
     key.kind = customer  ? model::KeyKind::customer
                : replica ? model::KeyKind::replica
@@ -365,9 +375,9 @@ void Builder::add_keys() {
     key.planned_action = resource.planned_action;
     if (auto spec = text(resource, customer ? "customer_master_key_spec" : "key_spec");
         spec && !model::has_symbols(*spec))
-      key.key_spec = *spec;
+      key.key_spec = std::move(*spec);
     if (auto usage = text(resource, "key_usage"); usage && !model::has_symbols(*usage))
-      key.key_usage = *usage;
+      key.key_usage = std::move(*usage);
     if (external)
       key.origin = "EXTERNAL";
     else if (auto store = text(resource, "custom_key_store_id"); store && !store->empty()) {
@@ -375,12 +385,13 @@ void Builder::add_keys() {
           text(resource, "xks_key_id").value_or("").empty() ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
     }
     // enable_key_rotation defaults to false [TFAWS r/kms_key]; replicas report it only after apply.
-    if (customer)
-      key.rotation_enabled = root["enable_key_rotation"].unknown()
-                                 ? std::nullopt
-                                 : std::optional(flag(root["enable_key_rotation"]).value_or(false));
-    else
+    if (customer) {
+      const Field rotation = root["enable_key_rotation"];
+      key.rotation_enabled =
+          rotation.unknown() ? std::nullopt : std::optional(flag(rotation).value_or(false));
+    } else {
       key.rotation_enabled = flag(root["key_rotation_enabled"]);
+    }
     key.multi_region = flag(root["multi_region"]).value_or(false);
     key.bypass_policy_lockout_safety_check =
         flag(root["bypass_policy_lockout_safety_check"]).value_or(false);
@@ -392,7 +403,6 @@ void Builder::add_keys() {
     key.enabled = flag(root[customer ? "is_enabled" : "enabled"]).value_or(true);
     if (replica)
       key.primary_key = text(resource, "primary_key_arn").value_or("");
-    m_graph.add(std::move(key));
   }
   link_replicas();
 }
@@ -472,18 +482,21 @@ void Builder::add_aliases() {
 }
 
 void Builder::add_grants() {
+  const auto is_grant = [&](const Resource& resource) { return is(resource, "aws_kms_grant"); };
+  make_room(m_graph.grants, is_grant);
   for (const Resource& resource : m_context.document().resources) {
-    if (!is(resource, "aws_kms_grant"))
+    if (!is_grant(resource))
       continue;
     const Field root = field(resource);
-    model::Grant grant;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds grants.
+    model::Grant& grant = m_graph.grants.emplace_back();
     grant.source = m_context.where(resource);
     grant.name = text(resource, "name").value_or("");
     grant.key = m_graph.resolve_key(text(resource, "key_id").value_or(""));
     grant.grantee = text(resource, "grantee_principal").value_or("");
     grant.operations = texts(resource, "operations");
     if (auto retiring = text(resource, "retiring_principal"); retiring && !retiring->empty())
-      grant.retiring_principal = *retiring;
+      grant.retiring_principal = std::move(*retiring);
     // formats.md §1.6: constraints is a set of blocks, each with one of the two maps.
     const Field constraints = root["constraints"];
     for (std::size_t i = 0; i < constraints.size(); ++i) {
@@ -524,7 +537,6 @@ void Builder::add_grants() {
         }
       }
     }
-    m_graph.grants.push_back(std::move(grant));
   }
 }
 

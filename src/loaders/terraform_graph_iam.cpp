@@ -5,6 +5,8 @@
 #include "model/value.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace tfkms::loaders::terraform {
 
@@ -37,18 +39,26 @@ std::string_view kind_word(model::PrincipalKind kind) {
 } // namespace
 
 void Builder::add_principals() {
-  for (const Resource& resource : m_context.document().resources) {
-    model::PrincipalKind kind;
+  const auto kind_of = [&](const Resource& resource) -> std::optional<model::PrincipalKind> {
     if (is(resource, "aws_iam_role"))
-      kind = model::PrincipalKind::role;
-    else if (is(resource, "aws_iam_user"))
-      kind = model::PrincipalKind::user;
-    else if (is(resource, "aws_iam_group"))
-      kind = model::PrincipalKind::group;
-    else
+      return model::PrincipalKind::role;
+    if (is(resource, "aws_iam_user"))
+      return model::PrincipalKind::user;
+    if (is(resource, "aws_iam_group"))
+      return model::PrincipalKind::group;
+    return std::nullopt;
+  };
+  make_room(m_graph.principals,
+            [&](const Resource& resource) { return kind_of(resource).has_value(); });
+  for (const Resource& resource : m_context.document().resources) {
+    const std::optional<model::PrincipalKind> principal_kind = kind_of(resource);
+    if (!principal_kind)
       continue;
+    const model::PrincipalKind kind = *principal_kind;
     const Field root = field(resource);
-    model::Principal principal;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds principals.
+    model::Principal& principal = m_graph.principals.emplace_back();
+    const auto id = static_cast<model::PrincipalId>(m_graph.principals.size() - 1);
     principal.source = m_context.where(resource);
     principal.kind = kind;
     principal.name = name_of(resource, "name");
@@ -58,8 +68,7 @@ void Builder::add_principals() {
       principal.trust_policy = m_policies.read(resource, root["assume_role_policy"],
                                                "assume_role_policy", "/assume_role_policy");
     }
-    const model::PrincipalId id = m_graph.add(std::move(principal));
-    m_principals[kind_index(kind)].emplace(resolved(m_graph.principal(id).name), id);
+    m_principals[kind_index(kind)].emplace(resolved(principal.name), id);
 
     // inline_policy blocks; the provider reports one empty block when none is configured.
     const Field inline_policies = root["inline_policy"];
@@ -87,13 +96,14 @@ void Builder::add_policies() {
   for (const Resource& resource : m_context.document().resources) {
     if (!is(resource, "aws_iam_policy"))
       continue;
-    model::IdentityPolicy policy;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds policies.
+    model::IdentityPolicy& policy = m_graph.policies.emplace_back();
+    const auto id = static_cast<model::PolicyId>(m_graph.policies.size() - 1);
     policy.source = m_context.where(resource);
     policy.name = name_of(resource, "name");
     policy.arn = arn_of(resource);
     policy.document = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
-    const model::PolicyId id = m_graph.add(std::move(policy));
-    m_policies_by_arn.emplace(resolved(m_graph.policy(id).arn), id);
+    m_policies_by_arn.emplace(resolved(policy.arn), id);
   }
   for (const PendingPolicy& pending : m_pending_attachments)
     attach(pending.principal, policy_for_arn(pending.arn, *pending.origin));
@@ -104,25 +114,34 @@ void Builder::add_policies() {
 }
 
 void Builder::add_inline_policies() {
-  for (const Resource& resource : m_context.document().resources) {
-    std::optional<model::PrincipalKind> kind;
-    const char* holder = nullptr;
+  // The kind of principal the policy belongs to, and the attribute naming it.
+  using Holder = std::pair<model::PrincipalKind, const char*>;
+  const auto holder_of = [&](const Resource& resource) -> std::optional<Holder> {
     if (is(resource, "aws_iam_role_policy"))
-      kind = model::PrincipalKind::role, holder = "role";
-    else if (is(resource, "aws_iam_user_policy"))
-      kind = model::PrincipalKind::user, holder = "user";
-    else if (is(resource, "aws_iam_group_policy"))
-      kind = model::PrincipalKind::group, holder = "group";
-    if (!kind)
+      return Holder{model::PrincipalKind::role, "role"};
+    if (is(resource, "aws_iam_user_policy"))
+      return Holder{model::PrincipalKind::user, "user"};
+    if (is(resource, "aws_iam_group_policy"))
+      return Holder{model::PrincipalKind::group, "group"};
+    return std::nullopt;
+  };
+  make_room(m_graph.policies,
+            [&](const Resource& resource) { return holder_of(resource).has_value(); });
+  for (const Resource& resource : m_context.document().resources) {
+    const std::optional<Holder> found = holder_of(resource);
+    if (!found)
       continue;
-    model::IdentityPolicy policy;
+    const auto [kind, holder] = *found;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds policies before it
+    // is filled.
+    model::IdentityPolicy& policy = m_graph.policies.emplace_back();
+    const auto id = static_cast<model::PolicyId>(m_graph.policies.size() - 1);
     policy.source = m_context.where(resource);
     policy.inline_policy = true;
     policy.name = name_of(resource, "name");
     policy.document = m_policies.read(resource, field(resource)["policy"], "policy", "/policy");
-    const model::PolicyId id = m_graph.add(std::move(policy));
     if (auto name = text(resource, holder))
-      attach(principal_named(*kind, *name, resource), id);
+      attach(principal_named(kind, *name, resource), id);
   }
 }
 
@@ -131,17 +150,19 @@ void Builder::add_attachments() {
     if (resource.data)
       continue;
     // The type first: looking policy_arn up in every resource's values was most of this pass.
+    // Compared as a view: a string compared with a literal is not told the lengths differ first.
+    const std::string_view type = resource.type;
     std::vector<std::pair<model::PrincipalKind, std::string>> targets;
-    if (resource.type == "aws_iam_role_policy_attachment") {
+    if (type == "aws_iam_role_policy_attachment") {
       if (auto role = text(resource, "role"))
         targets.emplace_back(model::PrincipalKind::role, *role);
-    } else if (resource.type == "aws_iam_user_policy_attachment") {
+    } else if (type == "aws_iam_user_policy_attachment") {
       if (auto user = text(resource, "user"))
         targets.emplace_back(model::PrincipalKind::user, *user);
-    } else if (resource.type == "aws_iam_group_policy_attachment") {
+    } else if (type == "aws_iam_group_policy_attachment") {
       if (auto group = text(resource, "group"))
         targets.emplace_back(model::PrincipalKind::group, *group);
-    } else if (resource.type == "aws_iam_policy_attachment") {
+    } else if (type == "aws_iam_policy_attachment") {
       for (auto& role : texts(resource, "roles"))
         targets.emplace_back(model::PrincipalKind::role, std::move(role));
       for (auto& user : texts(resource, "users"))

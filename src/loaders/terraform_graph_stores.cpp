@@ -14,20 +14,23 @@ bool is_kms_algorithm(const std::optional<std::string>& algorithm) {
 } // namespace
 
 void Builder::add_data_stores() {
+  const auto store_type = [](const Resource& resource) {
+    return resource.data ? nullptr : model::terraform_store_type(resource.type);
+  };
+  make_room(m_graph.data_stores,
+            [&](const Resource& resource) { return store_type(resource) != nullptr; });
   for (const Resource& resource : m_context.document().resources) {
-    if (resource.data)
-      continue;
-    const model::DataStoreType* type = model::terraform_store_type(resource.type);
+    const model::DataStoreType* type = store_type(resource);
     if (type == nullptr)
       continue;
-    model::DataStore store;
+    // Made where the graph keeps it, as keys are (add_keys): nothing below adds stores.
+    model::DataStore& store = m_graph.data_stores.emplace_back();
     store.source = m_context.where(resource);
     store.kind = type->kind;
     store.name =
         type->terraform_name.empty() ? resource.address : name_of(resource, type->terraform_name);
     store.arn = arn_of(resource);
     read_store_settings(resource, *type, store);
-    m_graph.data_stores.push_back(std::move(store));
     const std::size_t index = m_graph.data_stores.size() - 1;
     index_store(index);
     // Known, or as a reference to it resolves when it is known only after apply: a queue policy
@@ -168,7 +171,7 @@ void Builder::add_store_policies() {
     if (resource.data)
       continue;
     const Field root = field(resource);
-    if (resource.type == "aws_s3_bucket_server_side_encryption_configuration") {
+    if (std::string_view(resource.type) == "aws_s3_bucket_server_side_encryption_configuration") {
       const auto bucket = text(resource, "bucket");
       if (!bucket)
         continue;

@@ -58,7 +58,13 @@ bool ReferencedResources::may_be_named(const Resource& resource) const {
   const std::size_t module_end = resource.module_address.empty()
                                      ? 0
                                      : std::min(address.size(), resource.module_address.size() + 1);
-  if (address.substr(module_end).starts_with("module") || m_named.contains(address))
+  if (address.substr(module_end).starts_with("module"))
+    return true;
+  // A plan without references names nothing: no look-up, one for each dot of the address, can find
+  // it.
+  if (m_named.empty())
+    return false;
+  if (m_named.contains(address))
     return true;
   for (std::size_t dot = address.find('.'); dot != std::string_view::npos;
        dot = address.find('.', dot + 1)) {

@@ -280,3 +280,36 @@ TEST_CASE("freeing a tree depth first empties it, however deep it nests", "[load
   tfkms::loaders::terraform::free_values(document.value());
   CHECK(document.value().resources.front().values == json::object());
 }
+
+TEST_CASE("members in any order, repeated ones too, are placed as nlohmann's parser places them",
+          "[loaders][terraform]") {
+  // Appended after the last, put before the first or between two, repeated (the last wins), keys
+  // one a prefix of another, and bytes past ASCII, which sort after every ASCII byte.
+  for (const std::string text :
+       {R"({"a": 1, "b": 2, "c": 3})", R"({"c": 1, "b": 2, "a": 3})",
+        R"({"m": 1, "a": 2, "z": 3, "n": 4, "b": 5})", R"({"k": 1, "a": 2, "k": 3, "a": [4]})",
+        R"({"ab": 1, "a": 2, "abc": 3, "": 4, "a": 5})",
+        R"({"\u00e9": 1, "z": 2, "\u00e8": 3, "Z": 4, "~": {"y": 1, "x": 2}})"}) {
+    CAPTURE(text);
+    const json parsed = json::parse(text);
+    const std::optional<json> read = in_place(text);
+    REQUIRE(read);
+    CHECK(same_tree(*read, parsed));
+    CHECK(same_tree(from_dom(text), parsed));
+  }
+}
+
+TEST_CASE("a member is found as nlohmann's find finds it", "[loaders][terraform]") {
+  const json object =
+      json::parse(R"({"a": 1, "ab": 2, "abc": 3, "b": 4, "": 5, "\u00e9": 6, "Z": 7, "~": 8})");
+  for (const auto& [key, value] : object.items()) {
+    CAPTURE(key);
+    const json* found = tfkms::loaders::find_member(object, key);
+    REQUIRE(found != nullptr);
+    CHECK(*found == value);
+  }
+  for (const std::string_view absent : {"abcd", "aa", "c", "A", "\u00e8", " "}) {
+    CAPTURE(absent);
+    CHECK(tfkms::loaders::find_member(object, absent) == nullptr);
+  }
+}
