@@ -18,7 +18,8 @@ constexpr std::size_t k_shape_room = 512; // an identity policy of a statement o
 
 // The text of a fingerprint, written through a cursor into room made ahead. Every key of a plan is
 // fingerprinted, field by field: std::string's appends would check capacity, and call out, at each
-// of hundreds of fields of a few characters.
+// of hundreds of fields of a few characters. Its writes are inlined where they are made for that
+// reason too.
 class Fingerprint {
 public:
   /// `head`: the text it starts with; `room`: the size it is expected to reach.
@@ -27,7 +28,7 @@ public:
   }
 
   /// A field: its length first, so that no text can run into the next field.
-  void put(std::string_view text) {
+  [[gnu::always_inline]] void put(std::string_view text) {
     char* at = room(k_most_digits + 1 + text.size());
     at = put_digits(at, text.size());
     *at++ = ':';
@@ -35,13 +36,13 @@ public:
     m_size = static_cast<std::size_t>(at + text.size() - m_text.data());
   }
 
-  void put(std::size_t number) {
+  [[gnu::always_inline]] void put(std::size_t number) {
     char* at = put_digits(room(k_most_digits + 1), number);
     *at++ = ';';
     m_size = static_cast<std::size_t>(at - m_text.data());
   }
 
-  Fingerprint& operator+=(char mark) {
+  [[gnu::always_inline]] Fingerprint& operator+=(char mark) {
     *room(1) = mark;
     ++m_size;
     return *this;
@@ -56,7 +57,7 @@ private:
   static constexpr std::size_t k_most_digits = 20; // 2^64 has 20 digits
 
   // Where `size` more characters go, the text grown if they do not fit.
-  char* room(std::size_t size) {
+  [[gnu::always_inline]] char* room(std::size_t size) {
     if (m_size + size > m_text.size())
       m_text.resize(std::max(2 * m_text.size(), m_size + size));
     return m_text.data() + m_size;
@@ -64,7 +65,7 @@ private:
 
   // Most fields are kinds, counts and indexes of one digit, most lengths of two: written in place,
   // where the longer numbers' conversion would cost a call.
-  static char* put_digits(char* at, std::size_t number) {
+  [[gnu::always_inline]] static char* put_digits(char* at, std::size_t number) {
     if (number < 10) {
       *at = static_cast<char>('0' + number);
       return at + 1;
