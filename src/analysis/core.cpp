@@ -3,49 +3,88 @@
 // many keys as teams, each with a policy naming its own team's roles: evaluation compares those
 // names with the caller's for equality only, so the keys decide alike, subject by subject.
 #include "analysis/analysis_detail.hpp"
-#include "model/text.hpp"
 #include "policy/match.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 
 namespace tfkms::analysis::detail {
 
 namespace {
 
 constexpr std::size_t k_fingerprint_room = 2048;
+constexpr std::size_t k_shape_room = 512; // an identity policy of a statement or two
 
-// put_digits() of a number of two digits or more: most lengths have two.
-void put_more_digits(std::string& out, std::size_t number) {
-  if (number < 100) {
-    const char digits[2] = {static_cast<char>('0' + number / 10),
-                            static_cast<char>('0' + number % 10)};
-    out.append(digits, 2);
-    return;
+// The text of a fingerprint, written through a cursor into room made ahead. Every key of a plan is
+// fingerprinted, field by field: std::string's appends would check capacity, and call out, at each
+// of hundreds of fields of a few characters. Its writes are inlined where they are made for that
+// reason too.
+class Fingerprint {
+public:
+  /// `head`: the text it starts with; `room`: the size it is expected to reach.
+  Fingerprint(std::string_view head, std::size_t room) : m_text(head), m_size(head.size()) {
+    m_text.resize(std::max(room, head.size()));
   }
-  model::append_decimal(out, number);
-}
 
-// A field of a fingerprint, its length first, so that no text can run into the next field.
-void put_digits(std::string& out, std::size_t number) {
-  // Most fields are kinds, counts and indexes of one digit: written in place, where the longer
-  // numbers' conversion would cost a call.
-  if (number < 10) {
-    out += static_cast<char>('0' + number);
-    return;
+  /// A field: its length first, so that no text can run into the next field.
+  [[gnu::always_inline]] void put(std::string_view text) {
+    char* at = room(k_most_digits + 1 + text.size());
+    at = put_digits(at, text.size());
+    *at++ = ':';
+    std::memcpy(at, text.data(), text.size());
+    m_size = static_cast<std::size_t>(at + text.size() - m_text.data());
   }
-  put_more_digits(out, number);
-}
 
-void put(std::string& out, std::string_view text) {
-  put_digits(out, text.size());
-  out += ':';
-  out += text;
-}
+  [[gnu::always_inline]] void put(std::size_t number) {
+    char* at = put_digits(room(k_most_digits + 1), number);
+    *at++ = ';';
+    m_size = static_cast<std::size_t>(at - m_text.data());
+  }
 
-void put(std::string& out, std::size_t number) {
-  put_digits(out, number);
-  out += ';';
-}
+  [[gnu::always_inline]] Fingerprint& operator+=(char mark) {
+    *room(1) = mark;
+    ++m_size;
+    return *this;
+  }
+
+  [[nodiscard]] std::string take() && {
+    m_text.resize(m_size);
+    return std::move(m_text);
+  }
+
+private:
+  static constexpr std::size_t k_most_digits = 20; // 2^64 has 20 digits
+
+  // Where `size` more characters go, the text grown if they do not fit.
+  [[gnu::always_inline]] char* room(std::size_t size) {
+    if (m_size + size > m_text.size())
+      m_text.resize(std::max(2 * m_text.size(), m_size + size));
+    return m_text.data() + m_size;
+  }
+
+  // Most fields are kinds, counts and indexes of one digit, most lengths of two: written in place,
+  // where the longer numbers' conversion would cost a call.
+  [[gnu::always_inline]] static char* put_digits(char* at, std::size_t number) {
+    if (number < 10) {
+      *at = static_cast<char>('0' + number);
+      return at + 1;
+    }
+    if (number < 100) {
+      at[0] = static_cast<char>('0' + number / 10);
+      at[1] = static_cast<char>('0' + number % 10);
+      return at + 2;
+    }
+    return std::to_chars(at, at + k_most_digits, number).ptr;
+  }
+
+  std::string m_text; // its first m_size characters written
+  std::size_t m_size = 0;
+};
+
+void put(Fingerprint& out, std::string_view text) { out.put(text); }
+
+void put(Fingerprint& out, std::size_t number) { out.put(number); }
 
 /// Writes principal texts: the ARN of a subject that is a role or user, when renaming is safe, as
 /// its kind and account with "#<subject>" for the name (arn:aws:iam::111122223333:role/#2); any
@@ -67,12 +106,17 @@ public:
       }
       if (parts && parts->service == "iam" &&
           (parts->resource.starts_with("role/") || parts->resource.starts_with("user/")))
-        m_subject_of.try_emplace(arn, s);
+        m_subject_of.emplace_back(arn, s);
     }
+    // By ARN, then subject: of subjects with the same ARN, the first is found.
+    std::sort(m_subject_of.begin(), m_subject_of.end());
   }
 
-  void put_name(std::string& out, std::string_view text) const {
-    if (const auto found = m_subject_of.find(text); found != m_subject_of.end()) {
+  void put_name(Fingerprint& out, std::string_view text) const {
+    const auto found = std::lower_bound(
+        m_subject_of.begin(), m_subject_of.end(), text,
+        [](const auto& subject, std::string_view arn) { return subject.first < arn; });
+    if (found != m_subject_of.end() && found->first == text) {
       put(out, text.substr(0, text.find('/') + 1));
       out += '#';
       put(out, found->second);
@@ -82,12 +126,13 @@ public:
   }
 
 private:
-  // IAM role and user ARNs, the callers whose names evaluation compares for equality only. Views
-  // of the subjects' ARNs, which outlive the fingerprint: no copy of each per key.
-  std::unordered_map<std::string_view, std::size_t> m_subject_of;
+  // IAM role and user ARNs, the callers whose names evaluation compares for equality only, sorted.
+  // Views of the subjects' ARNs, which outlive the fingerprint: no copy of each per key. A key has
+  // a few subjects: a sorted list is searched in fewer instructions than a text is hashed.
+  std::vector<std::pair<std::string_view, std::size_t>> m_subject_of;
 };
 
-void put_value(std::string& out, const model::Value& value, const Names* names = nullptr) {
+void put_value(Fingerprint& out, const model::Value& value, const Names* names = nullptr) {
   put(out, static_cast<std::size_t>(value.kind));
   if (names != nullptr)
     names->put_name(out, value.text);
@@ -96,14 +141,14 @@ void put_value(std::string& out, const model::Value& value, const Names* names =
 }
 
 // A statement's Action is no optional: read in place, not copied into one.
-void put_patterns(std::string& out, const policy::PatternElement& element) {
+void put_patterns(Fingerprint& out, const policy::PatternElement& element) {
   put(out, element.negated ? 1 : 0);
   put(out, element.entries.size());
   for (const policy::PatternEntry& entry : element.entries)
     put_value(out, entry.value);
 }
 
-void put_patterns(std::string& out, const std::optional<policy::PatternElement>& element) {
+void put_patterns(Fingerprint& out, const std::optional<policy::PatternElement>& element) {
   if (!element) {
     out += '-';
     return;
@@ -113,7 +158,7 @@ void put_patterns(std::string& out, const std::optional<policy::PatternElement>&
 
 // Everything of a document that compile() and decide() read; not its Sids, pointers or locations,
 // which only name things in accesses.
-void put_document(std::string& out, const policy::Document& document, const Names* names,
+void put_document(Fingerprint& out, const policy::Document& document, const Names* names,
                   const Names* condition_names = nullptr) {
   put(out, static_cast<std::size_t>(document.kind));
   put(out, static_cast<std::size_t>(document.version));
@@ -254,17 +299,16 @@ bool only_any_resource(const policy::Document& document) {
 }
 
 std::string policy_shape(const policy::Document& document) {
-  std::string out;
+  Fingerprint out("", k_shape_room);
   put_document(out, document, nullptr);
-  return out;
+  return std::move(out).take();
 }
 
 std::string core_fingerprint(const Analysis& a) {
   const Names names(a, renaming_is_safe(a));
-  std::string out = "core1|";
-  // Every key of a plan is fingerprinted: room for a key policy of a few statements and its
-  // subjects (about 1 KB) at once, rather than the text copied as it grows.
-  out.reserve(k_fingerprint_room);
+  // Room for a key policy of a few statements and its subjects (about 1 KB) at once, rather than
+  // the text copied as it grows.
+  Fingerprint out("core1|", k_fingerprint_room);
   put(out, key_arn_shape(a));
   for (const policy::ContextEntry& entry : a.fixed_context) {
     put(out, entry.key);
@@ -326,7 +370,7 @@ std::string core_fingerprint(const Analysis& a) {
     else
       out += '-';
   }
-  return out;
+  return std::move(out).take();
 }
 
 std::shared_ptr<const Core> core_for(Analysis& a) {
