@@ -241,8 +241,8 @@ private:
         if (!first_named)
           first_named.emplace(text, in_policy);
         text += because;
-        finding.evidence.push_back(
-            evidence_at(context.graph.principal(principal).source, std::move(text)));
+        add_evidence_at(finding.evidence, context.graph.principal(principal).source,
+                        std::move(text));
       }
       std::vector<std::size_t> subjects;
       for (const auto& [subject, items] : by_subject)
