@@ -68,13 +68,25 @@ Evidence statement_evidence(const policy::Statement& statement, const model::Pol
   return evidence;
 }
 
-Evidence evidence_at(const model::SourceRef& where, std::string text) {
-  Evidence evidence;
+namespace {
+
+void place_at(Evidence& evidence, const model::SourceRef& where, std::string text) {
   evidence.text = std::move(text);
   evidence.pointer = where.pointer;
   evidence.file = where.file;
   evidence.line = where.line;
+}
+
+} // namespace
+
+Evidence evidence_at(const model::SourceRef& where, std::string text) {
+  Evidence evidence;
+  place_at(evidence, where, std::move(text));
   return evidence;
+}
+
+void add_evidence_at(std::vector<Evidence>& out, const model::SourceRef& where, std::string text) {
+  place_at(out.emplace_back(), where, std::move(text));
 }
 
 Evidence evidence_of(const model::Diagnostic& diagnostic) {

@@ -42,6 +42,9 @@ using policy::statement_label;
 
 /// Evidence pointing at `where`, with `text`.
 [[nodiscard]] Evidence evidence_at(const model::SourceRef& where, std::string text);
+/// evidence_at(where, text), built in place at the end of `out`: a finding of many lines moves
+/// none of them.
+void add_evidence_at(std::vector<Evidence>& out, const model::SourceRef& where, std::string text);
 
 /// Evidence of a problem met while reading a policy: its message, at its place.
 [[nodiscard]] Evidence evidence_of(const model::Diagnostic& diagnostic);

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <string_view>
 
 namespace tfkms::rules {
 namespace {
@@ -158,12 +159,12 @@ private:
       if (!restricting)
         return false;
 
-      std::vector<analysis::DelegatedAccess> delegated;
-      for (analysis::DelegatedAccess& item :
-           analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write})) {
-        if (holds_unrestricted(item.when))
-          delegated.push_back(std::move(item));
-      }
+      // Filtered where they stand: moving the kept ones, grounds and all, cost more than the test.
+      std::vector<analysis::DelegatedAccess> delegated =
+          analysis::delegated_access(key_access, {ActionClass::read, ActionClass::write});
+      std::erase_if(delegated, [](const analysis::DelegatedAccess& item) {
+        return !holds_unrestricted(item.when);
+      });
       // What each subject gets; every member of a class of principals gets the same, and each
       // principal is the member of one subject. Only the first principals are listed, so only they
       // are sorted: a class can hold thousands.
@@ -240,8 +241,8 @@ private:
         if (!first_named)
           first_named.emplace(text, in_policy);
         text += because;
-        finding.evidence.push_back(
-            evidence_at(context.graph.principal(principal).source, std::move(text)));
+        add_evidence_at(finding.evidence, context.graph.principal(principal).source,
+                        std::move(text));
       }
       std::vector<std::size_t> subjects;
       for (const auto& [subject, items] : by_subject)
@@ -368,12 +369,13 @@ private:
           escalating.push_back(key_access.subjects()[subject].label);
         }
       }
-      const std::string narrow =
+      // Texts of the fix, copied only into the branch that uses them.
+      constexpr std::string_view narrow =
           "Limit the account statement to key administration (no kms:Decrypt, kms:Encrypt, "
           "kms:GenerateDataKey*, kms:ReEncrypt* or kms:CreateGrant, which hands that use out "
           "through a grant; give AWS services kms:CreateGrant with kms:GrantIsForAWSResource in a "
           "statement of its own), and keep key use in the statements that name principals.";
-      const std::string through_service =
+      constexpr std::string_view through_service =
           "Keep the account's use to a service: add a kms:ViaService condition to the account "
           "statement.";
       if (statements.size() != 1 || !escalating.empty()) {
@@ -384,7 +386,7 @@ private:
                       ", which can rewrite the key policy or create grants, and so would take that "
                       "use back after either change (TFKMS005): keep kms:PutKeyPolicy and "
                       "kms:CreateGrant to the roles that deploy the key. ";
-        set_design_choice(finding, {narrow, through_service}, preface);
+        set_design_choice(finding, {std::string(narrow), std::string(through_service)}, preface);
         return;
       }
       const std::vector<std::string> actions =
@@ -396,7 +398,7 @@ private:
                     "a grant; give AWS services kms:CreateGrant with kms:GrantIsForAWSResource in "
                     "a statement of its own), and keep key use in the statements that name "
                     "principals. Or: " +
-                    through_service;
+                    std::string(through_service);
       finding.fix_edit = actions_fix(key.policy, statements.front(), actions);
     }
 
